@@ -1,0 +1,73 @@
+/**
+ * What every command starts from: the merged environment, the validated config and
+ * the agent it works on. Built once per process; nothing here touches the network.
+ */
+import { readdirSync } from 'node:fs';
+import { configErrorMessage, loadConfig } from '../config/load.js';
+import type { AiproConfig } from '../config/schema.js';
+import { fileLayers, loginShellLayer, mergeEnv, processLayer, type EnvLayer, type EnvSource } from '../env/load.js';
+import { AGENT_ID_RE, agentsRoot, storePath, type Env } from '../store/paths.js';
+import { CliError, usageError } from './errors.js';
+
+export interface Context {
+  env: Record<string, string>;
+  envOrigin: Record<string, EnvSource>;
+  envLayers: EnvLayer[];
+  config: AiproConfig;
+  configPath: string;
+  configExists: boolean;
+  now: () => number;
+}
+
+export interface Agent {
+  id: string;
+  isDefault: boolean;
+  storePath: string;
+}
+
+/**
+ * Build the context. A bad config throws a CliError (exit 1) naming the key, unless
+ * `allowBadConfig` (doctor, config set/unset) asks for defaults plus the problem.
+ */
+export function loadContext(processEnv: Env = process.env, cwd = process.cwd()): Context {
+  const base = [processLayer(processEnv), ...fileLayers(processEnv, cwd)];
+  const first = mergeEnv(base);
+  const loaded = loadConfig(first.env);
+  if (!loaded.ok) throw new CliError(configErrorMessage(loaded));
+  const layers: EnvLayer[] = [...base, { source: 'config', vars: loaded.config.env.vars }];
+  if (loaded.config.env.shellEnv.enabled) layers.push(loginShellLayer(first.env, loaded.config.env.shellEnv.timeoutMs));
+  const merged = mergeEnv(layers);
+  return {
+    env: merged.env,
+    envOrigin: merged.origin,
+    envLayers: layers,
+    config: loaded.config,
+    configPath: loaded.path,
+    configExists: loaded.exists,
+    now: () => Date.now(),
+  };
+}
+
+/** Copy variables the env files and config added into process.env (never overwriting). */
+export function exportEnv(ctx: Context): void {
+  for (const [k, v] of Object.entries(ctx.env)) if (process.env[k] === undefined) process.env[k] = v;
+}
+
+/** The agent a command works on: `--agent ID` or `agents.default`. */
+export function resolveAgent(ctx: Context, flag?: string): Agent {
+  const id = flag ?? ctx.config.agents.default;
+  if (!AGENT_ID_RE.test(id)) throw usageError(`invalid agent id "${id}": use letters, digits, ".", "_" or "-" (e.g. --agent main)`);
+  const isDefault = id === ctx.config.agents.default;
+  return { id, isDefault, storePath: storePath(id, ctx.env, isDefault) };
+}
+
+/** Every agent with a directory under `~/.aipro/agents`, plus the default agent. */
+export function listAgents(ctx: Context): Agent[] {
+  const ids = new Set<string>([ctx.config.agents.default]);
+  try {
+    for (const e of readdirSync(agentsRoot(ctx.env), { withFileTypes: true })) if (e.isDirectory() && AGENT_ID_RE.test(e.name)) ids.add(e.name);
+  } catch {
+    // No agents directory yet: only the default agent.
+  }
+  return [...ids].sort().map((id) => resolveAgent(ctx, id));
+}

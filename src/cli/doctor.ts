@@ -1,0 +1,13 @@
+/** `aipro doctor`: registered here; implementation lands with its issue. */
+import type { Command } from 'commander';
+import { CliError } from './errors.js';
+
+export function register(program: Command): void {
+  program
+    .command('doctor')
+    .description('doctor (not built yet)')
+    .allowUnknownOption()
+    .action(() => {
+      throw new CliError('doctor is not built yet in this version of aipro');
+    });
+}

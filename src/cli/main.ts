@@ -1,0 +1,82 @@
+#!/usr/bin/env node
+/**
+ * The `aipro` entry point. It loads only the module of the command group being run,
+ * so `aipro models status` never pays for express, prom-client or nodemailer.
+ */
+import { Command, CommanderError } from 'commander';
+import { CliError, EXIT } from './errors.js';
+import { VERSION } from '../version.js';
+
+type Register = (program: Command) => void;
+
+/** Command groups: name -> what it is for, and how to load the files that register it. */
+const GROUPS: Record<string, { summary: string; load: () => Promise<Register[]> }> = {
+  models: {
+    summary: 'credential status and auth profiles (status, auth paste-token|setup-token|add-key|login|list|remove|import|order)',
+    load: async () => [(await import('./models-status.js')).register, (await import('./models-auth.js')).register],
+  },
+  config: { summary: 'read and change ~/.aipro/aipro.json', load: async () => [(await import('./config.js')).register] },
+  doctor: { summary: 'check state, config, env, stores and units; --fix repairs safe things', load: async () => [(await import('./doctor.js')).register] },
+  onboard: { summary: 'first-time setup wizard (or --non-interactive)', load: async () => [(await import('./onboard.js')).register] },
+  monitor: { summary: 'run the monitor daemon (metrics + alerts), or --once for timers', load: async () => [(await import('./monitor.js')).register] },
+  alerts: { summary: 'test channels, show alert state, silence a profile', load: async () => [(await import('./alerts.js')).register] },
+  systemd: { summary: 'install, print or remove the systemd units', load: async () => [(await import('./systemd.js')).register] },
+  gateway: { summary: 'run the credential-aware model gateway', load: async () => [(await import('./gateway.js')).register] },
+};
+
+/** Build the program with the groups needed for `argv` (all of them for top-level help). */
+export async function buildProgram(argv: string[]): Promise<Command> {
+  const program = new Command('aipro')
+    .description('Keeps the model-provider credentials of an AI gateway host healthy.')
+    .version(VERSION, '-V, --version')
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .addHelpText(
+      'after',
+      `
+Exit codes: 0 ok · 1 failed (or --check: expired/missing/invalid/rejected/refresh_failed) · 2 --check: expiring · 64 usage error
+
+Examples:
+  aipro models status            # every credential, its status and expiry
+  aipro models status --check    # for scripts: exit 0 ok, 1 broken, 2 expiring
+  aipro doctor                   # diagnose state, config, env and stores`,
+    );
+  const wanted = argv[0] && Object.hasOwn(GROUPS, argv[0]) ? [argv[0]] : Object.keys(GROUPS);
+  const loaded = await Promise.all(wanted.map((name) => (GROUPS[name] as (typeof GROUPS)[string]).load()));
+  for (const registers of loaded) for (const register of registers) register(program);
+  return program;
+}
+
+/** Run the CLI; returns the exit code instead of exiting, so tests can call it in-process. */
+export async function run(argv: string[]): Promise<number> {
+  let program: Command;
+  try {
+    program = await buildProgram(argv);
+    await program.parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.OK;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.OK;
+      return err.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
+    }
+    if (err instanceof CliError) {
+      process.stderr.write(`error: ${err.message}\n`);
+      return err.exitCode;
+    }
+    process.stderr.write(`error: unexpected failure: ${(err as Error)?.stack ?? String(err)}\nPlease report this with the command you ran.\n`);
+    return EXIT.FAIL;
+  }
+}
+
+const isMain = process.argv[1] !== undefined && /(?:^|[\\/])(main\.(?:js|ts)|aipro)$/.test(process.argv[1]);
+if (isMain) {
+  run(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err) => {
+      process.stderr.write(`error: ${String(err)}\n`);
+      process.exitCode = EXIT.FAIL;
+    },
+  );
+}

@@ -1,0 +1,155 @@
+/**
+ * `aipro models status`: every credential of every agent, judged by the one status
+ * function. No network unless `--probe`. `--check` exits 0 ok / 1 broken / 2 expiring.
+ */
+import type { Command } from 'commander';
+import { agentReport, type AgentReport, type StatusRow } from '../store/report.js';
+import { storeErrorMessage } from '../store/read.js';
+import { checkExitCode, severity } from '../store/status.js';
+import { formatRelative, isoUtc } from '../util/duration.js';
+import { listAgents, loadContext, resolveAgent, type Context } from './context.js';
+import { EXIT, usageError } from './errors.js';
+import { colorizer, renderTable } from './table.js';
+
+export interface StatusOptions {
+  json?: boolean;
+  plain?: boolean;
+  check?: boolean;
+  probe?: boolean;
+  timeout?: string;
+  concurrency?: string;
+  agent?: string;
+  provider?: string;
+  profile?: string;
+  warnHours?: string;
+}
+
+/** Version of the `--json` document; bumped only on incompatible changes. */
+export const STATUS_JSON_VERSION = 1;
+
+export function register(program: Command): void {
+  const models = program.commands.find((c) => c.name() === 'models') ?? program.command('models').description('credential status and auth profiles');
+  models
+    .command('status')
+    .description('show every credential: provider, profile, type, source, status, expiry, fingerprint')
+    .option('--json', 'machine-readable output (schema in the README)')
+    .option('--plain', 'one tab-separated line per credential, no header')
+    .option('--check', 'exit 0 ok, 1 expired/missing/invalid/rejected/refresh_failed, 2 expiring')
+    .option('--probe', 'check each credential live against its provider')
+    .option('--timeout <ms>', 'probe timeout in ms (default: monitor.probe.timeoutMs)')
+    .option('--concurrency <n>', 'probes in flight (default: monitor.probe.concurrency)')
+    .option('--agent <id>', 'only this agent (default: every agent)')
+    .option('--provider <p>', 'only this provider (and report it missing if it has no credential)')
+    .option('--profile <id>', 'only this profile')
+    .option('--warn-hours <n>', 'warn window in hours (default: auth.warnHours = 24)')
+    .addHelpText('after', '\nExamples:\n  aipro models status\n  aipro models status --check --provider anthropic\n  aipro models status --json | jq \'.agents[].profiles[] | {id, status}\'')
+    .action(async (opts: StatusOptions) => {
+      process.exitCode = await modelsStatus(opts);
+    });
+}
+
+function parseWarnMs(ctx: Context, flag?: string): number {
+  const hours = flag === undefined ? ctx.config.auth.warnHours : Number(flag);
+  if (!Number.isFinite(hours) || hours < 0) throw usageError(`--warn-hours must be a number of hours ≥ 0, got "${flag}"`);
+  return hours * 3_600_000;
+}
+
+/** Run the command; returns the exit code. */
+export async function modelsStatus(opts: StatusOptions): Promise<number> {
+  if (opts.json && opts.plain) throw usageError('--json and --plain cannot be combined');
+  const ctx = loadContext();
+  const warnMs = parseWarnMs(ctx, opts.warnHours);
+  const agents = opts.agent ? [resolveAgent(ctx, opts.agent)] : listAgents(ctx);
+  const now = ctx.now();
+  let reports: AgentReport[] = agents.map((a) =>
+    agentReport(a, ctx.config, ctx.env, { now, warnMs, ...(opts.provider ? { provider: opts.provider } : {}) }),
+  );
+  if (opts.probe) {
+    const { probeReports } = await import('./models-probe.js');
+    reports = await probeReports(ctx, reports, opts, { warnMs });
+  }
+  if (opts.profile) reports = reports.map((r) => ({ ...r, rows: r.rows.filter((row) => row.id === opts.profile) }));
+  const rows = reports.flatMap((r) => r.rows);
+  const code = reports.some((r) => r.storeError) ? EXIT.FAIL : checkExitCode(rows.map((r) => r.status));
+
+  if (opts.json) process.stdout.write(`${JSON.stringify(toJson(reports, now, warnMs, code), null, 2)}\n`);
+  else if (opts.plain) process.stdout.write(rows.map((r) => plainLine(r)).join('\n') + (rows.length ? '\n' : ''));
+  else process.stdout.write(renderText(reports, now, ctx, Boolean(opts.check)));
+  return opts.check ? code : reports.some((r) => r.storeError) ? EXIT.FAIL : EXIT.OK;
+}
+
+function expiresText(r: StatusRow, now: number): string {
+  return r.expiresAt === undefined ? '-' : `${isoUtc(r.expiresAt)} (${formatRelative(r.expiresAt, now)})`;
+}
+
+function plainLine(r: StatusRow): string {
+  return [r.agent, r.id, r.provider, r.type, r.source, r.status, r.expiresAt === undefined ? '-' : isoUtc(r.expiresAt), r.fingerprint ?? '-'].join('\t');
+}
+
+function renderText(reports: AgentReport[], now: number, ctx: Context, check: boolean): string {
+  const c = colorizer(process.stdout, ctx.env);
+  const paint = (s: string) => (severity(s as StatusRow['status']) === 2 ? c.red(s) : s === 'expiring' ? c.yellow(s) : c.green(s));
+  const out: string[] = [];
+  for (const rep of reports) {
+    out.push(c.bold(`Agent ${rep.agent}`) + c.dim(`  (${rep.storePath}${rep.storeExists ? '' : ', no store yet'})`));
+    if (rep.storeError) {
+      out.push(`  ${c.red('store unreadable')}: ${storeErrorMessage(rep.storeError)}`, '');
+      continue;
+    }
+    const shown = check ? rep.rows.filter((r) => severity(r.status) > 0) : rep.rows;
+    if (shown.length === 0) {
+      out.push(check ? '  all credentials ok' : '  no credentials (add one: aipro models auth add-key --provider anthropic, or aipro onboard)', '');
+      continue;
+    }
+    const rows = shown.map((r) => [
+      r.provider,
+      r.type === 'none' ? '-' : r.id,
+      r.type === 'none' ? '-' : r.type,
+      r.source === 'env' ? `env:${r.envVar}` : r.source,
+      r.status,
+      expiresText(r, now),
+      r.fingerprint ?? '-',
+    ]);
+    const table = renderTable(['PROVIDER', 'PROFILE', 'TYPE', 'SOURCE', 'STATUS', 'EXPIRES', 'FINGERPRINT'], rows, '  ');
+    // Colour after layout so escape codes do not skew the column widths.
+    out.push(shown.reduce((t, r) => t.replace(new RegExp(`  ${r.status}(\\s)`), (m, sp) => `  ${paint(r.status)}${sp}`), table));
+    for (const r of shown) {
+      const extra: string[] = [];
+      if (r.status !== 'ok' && r.status !== 'static') extra.push(r.detail);
+      else if (r.type === 'oauth') extra.push(r.detail);
+      if (r.cooldownUntil) extra.push(`cooling down ${formatRelative(r.cooldownUntil, now).replace('in ', 'for ')}`);
+      if (r.disabledUntil) extra.push(`disabled (${r.disabledReason ?? 'failures'}) until ${isoUtc(r.disabledUntil)}`);
+      if (r.lastProbe) extra.push(`last probe ${r.lastProbe.reason}${r.lastProbe.httpStatus ? ` HTTP ${r.lastProbe.httpStatus}` : ''} ${formatRelative(r.lastProbe.at, now)}`);
+      if (r.hint) extra.push(`fix: ${r.hint}`);
+      if (extra.length) out.push(`  ${r.type === 'none' ? r.provider : r.id}: ${extra.join('; ')}`);
+    }
+    for (const [p, ids] of Object.entries(rep.order)) out.push(`  order ${p}: ${ids.join(', ')}`);
+    for (const [p, id] of Object.entries(rep.lastGood)) out.push(`  lastGood ${p}: ${id}`);
+    out.push('');
+  }
+  return `${out.join('\n').trimEnd()}\n`;
+}
+
+/** The documented `--json` document (see README "models status --json"). */
+export function toJson(reports: AgentReport[], now: number, warnMs: number, exitCode: number) {
+  return {
+    version: STATUS_JSON_VERSION,
+    generatedAt: isoUtc(now),
+    warnHours: warnMs / 3_600_000,
+    exitCode,
+    agents: reports.map((r) => ({
+      agent: r.agent,
+      storePath: r.storePath,
+      storeExists: r.storeExists,
+      storeError: r.storeError ? { reason: r.storeError.reason, detail: r.storeError.detail } : null,
+      order: r.order,
+      lastGood: r.lastGood,
+      profiles: r.rows.map((row) => ({
+        ...row,
+        expiresAt: row.expiresAt === undefined ? null : isoUtc(row.expiresAt),
+        expiresAtMs: row.expiresAt ?? null,
+        remainingMs: row.remainingMs ?? null,
+      })),
+    })),
+  };
+}

@@ -1,0 +1,85 @@
+/** Value formats for the config schema. Each throws with a message naming what is wrong. */
+import { parseDuration } from '../util/duration.js';
+
+export function assertSecretRef(val: unknown): void {
+  if (val === null || val === undefined || typeof val === 'string') return;
+  if (typeof val === 'object' && !Array.isArray(val)) {
+    const r = val as Record<string, unknown>;
+    if ((r.source === 'env' || r.source === 'file') && typeof r.id === 'string' && r.id.length > 0) return;
+  }
+  throw new Error('must be a string or {"source": "env"|"file", "id": "…"}');
+}
+
+const CRON_FIELD = /^(\*|\?|[0-9A-Za-z,\-*/#LW]+)$/;
+
+/** 5 fields (or 6 with seconds); the scheduler re-validates with node-cron at start. */
+export function assertCron(val: unknown): void {
+  if (typeof val !== 'string') throw new Error('must be a cron expression string like "*/30 * * * *"');
+  const fields = val.trim().split(/\s+/);
+  if (fields.length < 5 || fields.length > 6 || !fields.every((f) => CRON_FIELD.test(f))) {
+    throw new Error(`"${val}" is not a cron expression (5 fields: minute hour day-of-month month day-of-week)`);
+  }
+}
+
+/** `host:port`, `[v6]:port` or `:port`; port 0..65535. */
+export function parseListen(val: string): { host: string; port: number } | null {
+  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([A-Za-z0-9.-]*)):(\d{1,5})$/.exec(val.trim());
+  if (!m) return null;
+  const port = Number(m[3]);
+  if (port > 65535) return null;
+  return { host: m[1] ?? (m[2] || '0.0.0.0'), port };
+}
+
+export function assertListen(val: unknown): void {
+  if (typeof val !== 'string' || !parseListen(val)) throw new Error(`"${String(val)}" is not a listen address (use host:port, e.g. 127.0.0.1:18790)`);
+}
+
+export function assertDuration(val: unknown): void {
+  if (typeof val !== 'string' || parseDuration(val) === null) throw new Error(`"${String(val)}" is not a duration (use e.g. 30m, 24h, 7d)`);
+}
+
+export function assertDurationList(val: unknown): void {
+  if (!Array.isArray(val)) throw new Error('must be a list of durations like ["14d", "7d", "1d"]');
+  val.forEach(assertDuration);
+}
+
+export function assertStringMap(val: unknown): void {
+  if (!val || typeof val !== 'object' || Array.isArray(val)) throw new Error('must be an object');
+  for (const [k, v] of Object.entries(val)) if (typeof v !== 'string') throw new Error(`${k}: must be a string`);
+}
+
+export function assertOrderMap(val: unknown): void {
+  if (!val || typeof val !== 'object' || Array.isArray(val)) throw new Error('must be an object of provider -> [profile ids]');
+  for (const [k, v] of Object.entries(val)) {
+    if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) throw new Error(`${k}: must be a list of profile ids`);
+  }
+}
+
+export function assertObjectMap(val: unknown): void {
+  if (!val || typeof val !== 'object' || Array.isArray(val)) throw new Error('must be an object');
+  for (const [k, v] of Object.entries(val)) {
+    if (!v || typeof v !== 'object' || Array.isArray(v)) throw new Error(`${k}: must be an object`);
+  }
+}
+
+const CHANNEL_TYPES = ['email', 'webhook', 'alertmanager'];
+
+/** Channel shapes are checked again, in full, by each channel when it is built. */
+export function assertChannels(val: unknown): void {
+  assertObjectMap(val);
+  for (const [name, ch] of Object.entries(val as Record<string, Record<string, unknown>>)) {
+    if (!CHANNEL_TYPES.includes(String(ch.type))) throw new Error(`${name}.type: must be one of ${CHANNEL_TYPES.join(', ')}`);
+    if (ch.type === 'email' && !(Array.isArray(ch.to) && ch.to.length > 0)) throw new Error(`${name}.to: list at least one recipient`);
+    if (ch.type !== 'email' && typeof ch.url !== 'string') throw new Error(`${name}.url: required`);
+    for (const key of ['secret', 'pass']) {
+      const holder = key === 'pass' ? (ch.smtp as Record<string, unknown> | undefined) : ch;
+      if (holder && key in holder) {
+        try {
+          assertSecretRef(holder[key]);
+        } catch (e) {
+          throw new Error(`${name}.${key === 'pass' ? 'smtp.pass' : key}: ${(e as Error).message}`);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,141 @@
+/**
+ * Loading and validating `aipro.json` against the one convict schema. A bad config
+ * comes back as data naming the key and the reason; values are never echoed (they
+ * may be secrets).
+ */
+import { readFileSync } from 'node:fs';
+import convict from 'convict';
+import { configPath, type Env } from '../store/paths.js';
+import { schema, SECRET_KEY_NAMES, type AiproConfig } from './schema.js';
+
+export type ConfigLoad =
+  | { ok: true; path: string; exists: boolean; config: AiproConfig; raw: Record<string, unknown> }
+  | { ok: false; path: string; key: string; detail: string };
+
+/** Strip convict's ": value was …" tails so a secret never lands in an error. */
+function cleanConvictMessage(message: string): { key: string; detail: string } {
+  const first = message.split('\n')[0] ?? message;
+  const noValue = first.replace(/: value was .*$/, '');
+  const m = /^(?:configuration param '([^']+)' not declared in the schema)$/.exec(noValue);
+  if (m) return { key: m[1] as string, detail: 'unknown key (not in the schema; see `aipro config --help` for the keys)' };
+  const i = noValue.indexOf(': ');
+  return i > 0 ? { key: noValue.slice(0, i), detail: noValue.slice(i + 2) } : { key: '(config)', detail: noValue };
+}
+
+/** Sections whose `default` child is declared as `__default` in the schema. */
+const DEFAULT_SECTIONS = ['agents', 'models'] as const;
+
+function renameDefault(obj: Record<string, unknown>, from: string, to: string): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...obj };
+  for (const section of DEFAULT_SECTIONS) {
+    const sec = out[section];
+    if (sec && typeof sec === 'object' && !Array.isArray(sec) && Object.hasOwn(sec, from)) {
+      const { [from]: value, ...rest } = sec as Record<string, unknown>;
+      out[section] = { ...rest, [to]: value };
+    }
+  }
+  return out;
+}
+
+/** Validate a raw config object (already parsed JSON). Pure but for convict's env overrides. */
+export function validateConfig(raw: Record<string, unknown>, path: string, env: Env): ConfigLoad {
+  // convict reads overrides from process.env; give it the resolved env for this run.
+  const cfg = convict(schema as never, { env: env as NodeJS.ProcessEnv });
+  try {
+    cfg.load(renameDefault(raw, 'default', '__default'));
+    cfg.validate({ allowed: 'strict' });
+  } catch (err) {
+    return { ok: false, path, ...cleanConvictMessage((err as Error).message.replaceAll('__default', 'default')) };
+  }
+  const config = renameDefault(cfg.getProperties() as Record<string, unknown>, '__default', 'default') as unknown as AiproConfig;
+  return { ok: true, path, exists: true, config, raw };
+}
+
+/** Read the raw JSON of the config file; a missing file is `{}`. */
+export function readRawConfig(path: string): { ok: true; exists: boolean; raw: Record<string, unknown> } | { ok: false; detail: string } {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'ENOENT') return { ok: true, exists: false, raw: {} };
+    return { ok: false, detail: `cannot read (${e.code ?? e.message})` };
+  }
+  try {
+    const raw = JSON.parse(text) as unknown;
+    if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return { ok: false, detail: 'the top level must be a JSON object' };
+    return { ok: true, exists: true, raw: raw as Record<string, unknown> };
+  } catch (err) {
+    return { ok: false, detail: `not valid JSON (${(err as Error).message})` };
+  }
+}
+
+/** Load the config at `AIPRO_CONFIG_PATH` / `~/.aipro/aipro.json`, defaults when absent. */
+export function loadConfig(env: Env = process.env, path = configPath(env)): ConfigLoad {
+  const read = readRawConfig(path);
+  if (!read.ok) return { ok: false, path, key: '(file)', detail: read.detail };
+  const res = validateConfig(read.raw, path, env);
+  return res.ok ? { ...res, exists: read.exists } : res;
+}
+
+/** The message every command prints for a bad config. */
+export function configErrorMessage(err: Extract<ConfigLoad, { ok: false }>): string {
+  return `Error loading config ${err.path}: ${err.key}: ${err.detail}. Fix it with \`aipro config set ${err.key === '(file)' || err.key === '(config)' ? 'KEY VALUE' : `${err.key} VALUE`}\` (or \`aipro config unset ${err.key}\`), then \`aipro config validate\`.`;
+}
+
+/** A deep copy with every secret-looking literal replaced; `{source,id}` refs are kept (they are not secrets). */
+export function redactConfig<T>(value: T, keyName = ''): T {
+  if (Array.isArray(value)) return value.map((v) => redactConfig(v)) as T;
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = redactConfig(v, k);
+    return out as T;
+  }
+  if (typeof value === 'string' && SECRET_KEY_NAMES.has(keyName) && value.length > 0) return '[redacted]' as T;
+  if (typeof value === 'string' && /^[a-z]+:\/\/[^/\s:@]+:[^/\s@]+@/i.test(value)) return value.replace(/\/\/[^/\s@]+@/, '//[redacted]@') as T;
+  return value;
+}
+
+/** `a.b.c` lookup on a plain object. */
+export function getPath(obj: unknown, key: string): unknown {
+  let cur: unknown = obj;
+  for (const part of key.split('.')) {
+    if (!cur || typeof cur !== 'object' || !Object.hasOwn(cur, part)) return undefined;
+    cur = (cur as Record<string, unknown>)[part];
+  }
+  return cur;
+}
+
+/** Set `a.b.c` on a copy; creates intermediate objects. */
+export function setPath(obj: Record<string, unknown>, key: string, value: unknown): Record<string, unknown> {
+  const root = structuredClone(obj);
+  const parts = key.split('.');
+  let cur: Record<string, unknown> = root;
+  for (const part of parts.slice(0, -1)) {
+    const next = cur[part];
+    if (!next || typeof next !== 'object' || Array.isArray(next)) cur[part] = {};
+    cur = cur[part] as Record<string, unknown>;
+  }
+  cur[parts[parts.length - 1] as string] = value;
+  return root;
+}
+
+/** Remove `a.b.c` on a copy (and now-empty parents). */
+export function unsetPath(obj: Record<string, unknown>, key: string): { next: Record<string, unknown>; removed: boolean } {
+  const root = structuredClone(obj);
+  const parts = key.split('.');
+  const chain: Record<string, unknown>[] = [root];
+  for (const part of parts.slice(0, -1)) {
+    const next = chain[chain.length - 1]?.[part];
+    if (!next || typeof next !== 'object') return { next: root, removed: false };
+    chain.push(next as Record<string, unknown>);
+  }
+  const last = parts[parts.length - 1] as string;
+  const holder = chain[chain.length - 1] as Record<string, unknown>;
+  if (!Object.hasOwn(holder, last)) return { next: root, removed: false };
+  delete holder[last];
+  for (let i = chain.length - 1; i > 0; i--) {
+    if (Object.keys(chain[i] as object).length === 0) delete (chain[i - 1] as Record<string, unknown>)[parts[i - 1] as string];
+  }
+  return { next: root, removed: true };
+}

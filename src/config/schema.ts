@@ -1,0 +1,113 @@
+/**
+ * THE configuration schema: every setting aipro has is declared here, once, with its
+ * format, default, env override and whether it is secret. `aipro.json` mirrors it.
+ */
+import {
+  assertChannels,
+  assertCron,
+  assertDuration,
+  assertDurationList,
+  assertListen,
+  assertObjectMap,
+  assertOrderMap,
+  assertSecretRef,
+  assertStringMap,
+} from './formats.js';
+
+const fmt = (assert: (v: unknown) => void) => assert;
+
+export const schema = {
+  // convict cannot declare a child named `default` (it reads it as a leaf's default value), so
+  // `agents.default` and `models.default` are declared as `__default`; load.ts renames both ways.
+  agents: {
+    __default: { doc: 'Agent used when --agent is not given.', format: String, default: 'main', env: 'AIPRO_AGENT' },
+  },
+  env: {
+    vars: { doc: 'Extra env vars for aipro (lowest precedence but the login shell).', format: fmt(assertStringMap), default: {} as Record<string, string> },
+    shellEnv: {
+      enabled: { doc: 'Import missing env vars from a login shell.', format: Boolean, default: false, env: 'AIPRO_LOAD_SHELL_ENV' },
+      timeoutMs: { doc: 'Login-shell import timeout.', format: 'nat', default: 15000 },
+    },
+  },
+  auth: {
+    profiles: { doc: 'Declared profiles (id -> {provider, mode}).', format: fmt(assertObjectMap), default: {} as Record<string, { provider?: string; mode?: string }> },
+    order: { doc: 'Config order per provider (the store order wins).', format: fmt(assertOrderMap), default: {} as Record<string, string[]> },
+    warnHours: { doc: 'Warn window: a credential expiring within it is "expiring".', format: Number, default: 24, env: 'AIPRO_WARN_HOURS' },
+    refreshSkewMs: { doc: 'Refresh OAuth access tokens this long before they expire.', format: 'nat', default: 300000 },
+  },
+  models: {
+    __default: { doc: 'Default model (provider/model or alias).', format: String, default: 'anthropic/claude-sonnet-4-5', env: 'AIPRO_MODEL' },
+    aliases: { doc: 'Alias -> provider/model.', format: fmt(assertStringMap), default: { sonnet: 'anthropic/claude-sonnet-4-5' } as Record<string, string> },
+    fallbacks: { doc: 'Models tried when every credential of the chosen one failed.', format: Array, default: [] as string[] },
+    providers: { doc: 'Per-provider settings: baseUrl, oauth endpoint overrides.', format: fmt(assertObjectMap), default: {} as Record<string, ProviderSettings> },
+  },
+  monitor: {
+    listen: { doc: 'Address of /metrics, /healthz, /readyz.', format: fmt(assertListen), default: '127.0.0.1:18790', env: 'AIPRO_MONITOR_LISTEN' },
+    schedules: {
+      expiry: { doc: 'Cron schedule of the expiry monitor.', format: fmt(assertCron), default: '* * * * *' },
+      validity: { doc: 'Cron schedule of the validity (live probe) monitor.', format: fmt(assertCron), default: '*/30 * * * *' },
+      store: { doc: 'Cron schedule of the store monitor.', format: fmt(assertCron), default: '*/5 * * * *' },
+      refresh: { doc: 'Cron schedule of the OAuth refresh monitor.', format: fmt(assertCron), default: '*/5 * * * *' },
+    },
+    probe: {
+      timeoutMs: { doc: 'Live probe timeout.', format: 'nat', default: 8000 },
+      concurrency: { doc: 'Live probes in flight at once.', format: 'nat', default: 4 },
+    },
+    textfile: {
+      path: { doc: 'node_exporter textfile collector file (empty: off).', format: String, default: '', env: 'AIPRO_TEXTFILE_PATH' },
+    },
+    statePath: { doc: 'Alert state + outbox file (empty: <state dir>/monitor/state.json).', format: String, default: '' },
+  },
+  alerts: {
+    thresholds: { doc: 'Reminder ladder before expiry.', format: fmt(assertDurationList), default: ['14d', '7d', '3d', '1d', '6h', '1h'] },
+    repeat: { doc: 'Repeat interval for still-firing alerts.', format: fmt(assertDuration), default: '24h' },
+    probeFailingCycles: { doc: 'Failed probe cycles in a row before probe_failing fires.', format: 'nat', default: 3 },
+    hostname: { doc: 'Host name shown in alerts (empty: the system host name).', format: String, default: '' },
+    channels: { doc: 'Notification channels by name.', format: fmt(assertChannels), default: {} as Record<string, ChannelConfig> },
+  },
+  gateway: {
+    port: { doc: 'Gateway port.', format: 'port', default: 18789, env: 'AIPRO_GATEWAY_PORT' },
+    bind: { doc: 'loopback, lan, or an address.', format: String, default: 'loopback', env: 'AIPRO_GATEWAY_BIND' },
+    auth: {
+      token: { doc: 'Bearer token clients must send (required beyond loopback).', format: fmt(assertSecretRef), default: null as SecretValue | null, sensitive: true },
+    },
+    bodyLimit: { doc: 'Largest request body accepted.', format: String, default: '10mb' },
+  },
+};
+
+export type SecretValue = string | { source: 'env' | 'file'; id: string };
+
+export interface ProviderSettings {
+  baseUrl?: string;
+  oauth?: { clientId?: string; authorizeUrl?: string; tokenUrl?: string; redirectUri?: string; scopes?: string[] };
+  [k: string]: unknown;
+}
+
+export interface ChannelConfig {
+  type: 'email' | 'webhook' | 'alertmanager';
+  [k: string]: unknown;
+}
+
+/** Dotted keys whose values are secrets (printed redacted). Channel secrets are found by name. */
+export const SECRET_KEY_NAMES = new Set(['token', 'pass', 'password', 'secret', 'key', 'apiKey']);
+
+export interface AiproConfig {
+  agents: { default: string };
+  env: { vars: Record<string, string>; shellEnv: { enabled: boolean; timeoutMs: number } };
+  auth: {
+    profiles: Record<string, { provider?: string; mode?: string }>;
+    order: Record<string, string[]>;
+    warnHours: number;
+    refreshSkewMs: number;
+  };
+  models: { default: string; aliases: Record<string, string>; fallbacks: string[]; providers: Record<string, ProviderSettings> };
+  monitor: {
+    listen: string;
+    schedules: { expiry: string; validity: string; store: string; refresh: string };
+    probe: { timeoutMs: number; concurrency: number };
+    textfile: { path: string };
+    statePath: string;
+  };
+  alerts: { thresholds: string[]; repeat: string; probeFailingCycles: number; hostname: string; channels: Record<string, ChannelConfig> };
+  gateway: { port: number; bind: string; auth: { token: SecretValue | null }; bodyLimit: string };
+}

@@ -1,0 +1,20 @@
+/** OpenRouter API keys (`sk-or-v1-…`). */
+import { basicSecretProblem, bearer, defaultFixCommand } from './common.js';
+import type { Provider } from './types.js';
+
+export const openrouter: Provider = {
+  id: 'openrouter',
+  label: 'OpenRouter',
+  envVars: ['OPENROUTER_API_KEY'],
+  defaultBaseUrl: 'https://openrouter.ai/api/v1',
+  api: 'openai',
+  types: ['api_key', 'token'],
+  validateSecret(_type, secret) {
+    const basic = basicSecretProblem(secret);
+    if (basic) return basic;
+    if (!secret.startsWith('sk-or-')) return 'an OpenRouter key starts with sk-or-';
+    return null;
+  },
+  fixCommand: (type) => defaultFixCommand('openrouter', type),
+  authHeaders: (_type, secret) => bearer(secret),
+};

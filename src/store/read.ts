@@ -1,0 +1,75 @@
+/**
+ * Reading the auth store. Expected failures (missing file, bad JSON, wrong schema,
+ * unreadable file) come back as data so commands can report them and stop without
+ * ever writing over the file.
+ */
+import { readFileSync } from 'node:fs';
+import { StoreSchema, emptyStore, type Store } from './schema.js';
+
+/** Stores are small; anything past this is not an auth store. */
+export const MAX_STORE_BYTES = 8 * 1024 * 1024;
+
+export type StoreReadError = {
+  ok: false;
+  path: string;
+  reason: 'unreadable' | 'too_large' | 'encoding' | 'parse' | 'schema';
+  detail: string;
+};
+export type StoreRead = { ok: true; path: string; exists: boolean; store: Store } | StoreReadError;
+
+/** Parse store text (already decoded). Pure; used by the reader and by property tests. */
+export function parseStoreText(text: string, path = '<input>'): StoreRead {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    return { ok: false, path, reason: 'parse', detail: `not valid JSON (${(err as Error).message})` };
+  }
+  if (json && typeof json === 'object' && !Array.isArray(json) && 'version' in json && (json as { version: unknown }).version !== 1) {
+    return {
+      ok: false,
+      path,
+      reason: 'schema',
+      detail: `unsupported store version ${JSON.stringify((json as { version: unknown }).version)} (this aipro reads version 1)`,
+    };
+  }
+  const parsed = StoreSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue && issue.path.length > 0 ? issue.path.join('.') : '(top level)';
+    return { ok: false, path, reason: 'schema', detail: `${where}: ${issue?.message ?? 'invalid'}` };
+  }
+  return { ok: true, path, exists: true, store: parsed.data };
+}
+
+/** Decode bytes as strict UTF-8 and parse. Pure. */
+export function parseStoreBytes(bytes: Uint8Array, path = '<input>'): StoreRead {
+  if (bytes.byteLength > MAX_STORE_BYTES) {
+    return { ok: false, path, reason: 'too_large', detail: `file is ${bytes.byteLength} bytes; an auth store is at most ${MAX_STORE_BYTES}` };
+  }
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return { ok: false, path, reason: 'encoding', detail: 'file is not UTF-8 text' };
+  }
+  return parseStoreText(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, path);
+}
+
+/** Read a store file. A missing file is an empty store (`exists: false`). */
+export function readStore(path: string): StoreRead {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'ENOENT') return { ok: true, path, exists: false, store: emptyStore() };
+    return { ok: false, path, reason: 'unreadable', detail: `${e.code ?? 'error'}: ${e.message}` };
+  }
+  return parseStoreBytes(bytes, path);
+}
+
+/** One message for every command that meets a bad store: what, why, and the next command. */
+export function storeErrorMessage(err: StoreReadError, doing = 'reading the auth store'): string {
+  return `Error ${doing}: ${err.path}: ${err.detail}. The file was left untouched. Run \`aipro doctor\` to inspect it (\`aipro doctor --fix\` can restore ${err.path}.bak).`;
+}

@@ -1,0 +1,114 @@
+/**
+ * Credential status: ONE pure function and one vocabulary, used by `models status`,
+ * the monitor, the metrics and the alerts alike.
+ */
+import { formatDuration } from '../util/duration.js';
+import type { CredentialType, UsageStats } from './schema.js';
+import type { SecretResolution } from './secrets.js';
+
+export const STATUSES = ['ok', 'expiring', 'expired', 'static', 'invalid', 'refresh_failed', 'rejected', 'missing'] as const;
+export type Status = (typeof STATUSES)[number];
+
+/** Statuses that fail `--check` with exit 1. */
+export const FAILING: ReadonlySet<Status> = new Set(['expired', 'missing', 'invalid', 'refresh_failed', 'rejected']);
+
+export type CredentialSource = 'profile' | 'env' | 'config';
+
+/** Everything the status function needs to know about one credential (already resolved). */
+export interface CredentialView {
+  agent: string;
+  /** `<provider>:<name>`, or `<provider>:env` for an env var credential. */
+  id: string;
+  provider: string;
+  type: CredentialType | 'none';
+  source: CredentialSource;
+  secret: SecretResolution;
+  /** Problem with the secret's shape for its provider (null when fine). */
+  shapeProblem: string | null;
+  expires?: number;
+  hasRefreshToken: boolean;
+  stats?: UsageStats;
+  /** sha256 prefix of the current secret: a stored probe result only counts for this secret. */
+  secretHash?: string;
+  email?: string;
+  /** Env var name, for env credentials. */
+  envVar?: string;
+}
+
+export interface StatusResult {
+  status: Status;
+  expiresAt?: number;
+  remainingMs?: number;
+  source: CredentialSource;
+  detail: string;
+}
+
+const DAY = 86_400_000;
+
+function validExpiry(e: unknown): e is number {
+  return typeof e === 'number' && Number.isFinite(e) && e > 0;
+}
+
+/** The status of one credential at `now` with a warn window of `warnMs`. Pure. */
+export function status(view: CredentialView, now: number, warnMs: number = DAY): StatusResult {
+  const base = { source: view.source };
+  if (view.type === 'none') return { ...base, status: 'missing', detail: 'no credential stored' };
+  if (!view.secret.ok) return { ...base, status: 'invalid', detail: view.secret.detail };
+  if (view.shapeProblem) return { ...base, status: 'invalid', detail: view.shapeProblem };
+
+  const probe = view.stats?.lastProbe;
+  const probeCounts = probe && (!probe.secretHash || !view.secretHash || probe.secretHash === view.secretHash);
+  const rejected =
+    probeCounts && !probe.ok && (probe.reason === 'auth' || probe.reason === 'auth_permanent')
+      ? { ...base, status: 'rejected' as const, detail: `rejected by the provider${probe.httpStatus ? ` (HTTP ${probe.httpStatus})` : ''}${probe.hint ? `: ${probe.hint}` : ''}` }
+      : null;
+
+  const hasExpiry = view.expires !== undefined;
+  if (hasExpiry && !validExpiry(view.expires)) {
+    return { ...base, status: 'invalid', detail: `expiry ${String(view.expires)} is not a valid timestamp` };
+  }
+  const withTime = (s: Omit<StatusResult, 'expiresAt' | 'remainingMs'>): StatusResult =>
+    validExpiry(view.expires) ? { ...s, expiresAt: view.expires, remainingMs: view.expires - now } : s;
+
+  if (view.type === 'oauth' && view.hasRefreshToken) {
+    const refresh = view.stats?.lastRefresh;
+    if (refresh && !refresh.ok && refresh.permanent) {
+      return withTime({ ...base, status: 'refresh_failed', detail: `refresh refused (${refresh.reason ?? 'invalid_grant'})` });
+    }
+    if (rejected) return withTime(rejected);
+    if (!validExpiry(view.expires)) return { ...base, status: 'ok', detail: 'refreshes automatically' };
+    const left = view.expires - now;
+    const detail =
+      left > 0
+        ? `access token expires in ${formatDuration(left)}, refreshes automatically`
+        : `access token expired ${formatDuration(left)} ago, refreshes on next use`;
+    return withTime({ ...base, status: 'ok', detail });
+  }
+
+  if (!validExpiry(view.expires)) {
+    if (view.type === 'oauth') return { ...base, status: 'invalid', detail: 'OAuth credential has no expiry and no refresh token' };
+    if (rejected) return rejected;
+    return { ...base, status: 'static', detail: view.type === 'api_key' ? 'API key (no expiry)' : 'token without expiry' };
+  }
+  const left = view.expires - now;
+  if (left <= 0) return withTime({ ...base, status: 'expired', detail: `expired ${formatDuration(left)} ago` });
+  if (rejected) return withTime(rejected);
+  if (left <= warnMs) return withTime({ ...base, status: 'expiring', detail: `expires in ${formatDuration(left)}` });
+  return withTime({ ...base, status: 'ok', detail: `expires in ${formatDuration(left)}` });
+}
+
+/** Exit code of `--check` for a set of statuses: 1 beats 2 beats 0. */
+export function checkExitCode(statuses: Iterable<Status>): 0 | 1 | 2 {
+  let code: 0 | 1 | 2 = 0;
+  for (const s of statuses) {
+    if (FAILING.has(s)) return 1;
+    if (s === 'expiring') code = 2;
+  }
+  return code;
+}
+
+/** Sort key: worst first (for printing offending profiles). */
+export function severity(s: Status): number {
+  if (FAILING.has(s)) return 2;
+  return s === 'expiring' ? 1 : 0;
+}

@@ -1,0 +1,62 @@
+/**
+ * Mutating the auth store: lock, re-read under the lock, apply a pure change,
+ * keep the previous good copy as `.bak`, write atomically with mode 0600, fsync the
+ * directory, release. A store that does not parse is never overwritten.
+ */
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
+import { withLock } from './lock.js';
+import { readStore, storeErrorMessage, type StoreReadError } from './read.js';
+import type { Store } from './schema.js';
+
+export class StoreUnreadableError extends Error {
+  constructor(readonly failure: StoreReadError) {
+    super(storeErrorMessage(failure, 'updating the auth store'));
+  }
+}
+
+/** Serialise a store the way every writer does (stable, human-diffable). */
+export function serializeStore(store: Store): string {
+  return `${JSON.stringify(store, null, 2)}\n`;
+}
+
+/** Atomically replace `path` with `data` (temp file in the same dir, fsync, rename, fsync dir). */
+export async function writeFileDurable(path: string, data: string, mode = 0o600): Promise<void> {
+  const dir = dirname(path);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  await writeFileAtomic(path, data, { mode, fsync: true });
+  try {
+    const fd = openSync(dir, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // Some filesystems refuse fsync on a directory; the rename itself is still atomic.
+  }
+}
+
+/**
+ * Apply `change` to the store at `path` under its lock. `change` receives a fresh copy
+ * read under the lock and returns the new store plus a value for the caller; returning
+ * `null` as the store means "no change" (nothing is written).
+ */
+export async function updateStore<R>(
+  path: string,
+  change: (store: Store, exists: boolean) => { store: Store | null; result: R },
+): Promise<R> {
+  return withLock(path, async () => {
+    const read = readStore(path);
+    if (!read.ok) throw new StoreUnreadableError(read);
+    const { store, result } = change(structuredClone(read.store), read.exists);
+    if (store === null) return result;
+    if (read.exists) {
+      // Keep the last good copy; it parsed a moment ago, under the same lock.
+      await writeFileDurable(`${path}.bak`, readFileSync(path, 'utf8'));
+    }
+    await writeFileDurable(path, serializeStore(store));
+    return result;
+  });
+}
