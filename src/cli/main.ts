@@ -13,7 +13,11 @@ type Register = (program: Command) => void;
 const GROUPS: Record<string, { summary: string; load: () => Promise<Register[]> }> = {
   models: {
     summary: 'credential status and auth profiles (status, auth paste-token|setup-token|add-key|login|list|remove|import|order)',
-    load: async () => [(await import('./models-status.js')).register, (await import('./models-auth.js')).register],
+    load: async () => [
+      (await import('./models-status.js')).register,
+      (await import('./models-auth.js')).register,
+      (await import('./models-oauth.js')).register,
+    ],
   },
   config: { summary: 'read and change ~/.aipro/aipro.json', load: async () => [(await import('./config.js')).register] },
   doctor: { summary: 'check state, config, env, stores and units; --fix repairs safe things', load: async () => [(await import('./doctor.js')).register] },
