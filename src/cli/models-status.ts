@@ -62,7 +62,7 @@ export async function modelsStatus(opts: StatusOptions): Promise<number> {
   const agents = opts.agent ? [resolveAgent(ctx, opts.agent)] : listAgents(ctx);
   const now = ctx.now();
   let reports: AgentReport[] = agents.map((a) =>
-    agentReport(a, ctx.config, ctx.env, { now, warnMs, ...(opts.provider ? { provider: opts.provider } : {}) }),
+    agentReport(a, ctx.config, ctx.env, { now, warnMs, hashSecrets: false, ...(opts.provider ? { provider: opts.provider } : {}) }),
   );
   if (opts.probe) {
     const { probeReports } = await import('./models-probe.js');

@@ -2,8 +2,8 @@
  * Environment precedence (first wins, a set variable is never overwritten):
  * process env > ./.env > ~/.aipro/.env > config env.vars > login-shell import.
  */
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { parseEnv } from 'node:util';
 import { daemonEnvPath, type Env } from '../store/paths.js';
@@ -56,6 +56,9 @@ export function fileLayers(processEnv: Env, cwd: string): EnvLayer[] {
  */
 export function loginShellLayer(processEnv: Env, timeoutMs: number): EnvLayer {
   const shell = processEnv.SHELL || '/bin/sh';
+  // Loaded here, not at the top: child_process costs every command's start-up, and only
+  // hosts with env.shellEnv.enabled ever get this far.
+  const { spawnSync } = createRequire(import.meta.url)('node:child_process') as typeof import('node:child_process');
   const res = spawnSync(shell, ['-ilc', 'env -0'], {
     encoding: 'utf8',
     timeout: timeoutMs,

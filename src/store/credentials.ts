@@ -16,8 +16,11 @@ function shapeProblem(provider: string, type: Profile['type'], secret: SecretRes
 }
 
 /** A stored profile as a status view. */
-export function profileView(agent: string, id: string, profile: Profile, store: Store, env: Env): CredentialView {
+export function profileView(agent: string, id: string, profile: Profile, store: Store, env: Env, hashSecrets = true): CredentialView {
   const secret = profileSecret(profile, env);
+  const stats = store.usageStats?.[id];
+  // The hash is needed to match a stored probe to this secret, and by the monitor to notice a replaced credential.
+  const hash = secret.ok && (hashSecrets || stats?.lastProbe) ? sha256Prefix(secret.value) : undefined;
   return {
     agent,
     id,
@@ -28,14 +31,14 @@ export function profileView(agent: string, id: string, profile: Profile, store: 
     shapeProblem: shapeProblem(profile.provider, profile.type, secret),
     ...(profile.expires !== undefined ? { expires: profile.expires } : {}),
     hasRefreshToken: profile.type === 'oauth' && typeof profile.refresh === 'string' && profile.refresh.length > 0,
-    ...(store.usageStats?.[id] ? { stats: store.usageStats[id] } : {}),
-    ...(secret.ok ? { secretHash: sha256Prefix(secret.value) } : {}),
+    ...(stats ? { stats } : {}),
+    ...(hash ? { secretHash: hash } : {}),
     ...(profile.email ? { email: profile.email } : {}),
   };
 }
 
 /** Provider API keys found in the environment, one view per provider (first env var wins). */
-export function envViews(agent: string, env: Env, store?: Store): CredentialView[] {
+export function envViews(agent: string, env: Env, store?: Store, hashSecrets = true): CredentialView[] {
   const out: CredentialView[] = [];
   for (const p of Object.values(PROVIDERS)) {
     const name = p.envVars.find((v) => (env[v] ?? '').trim() !== '');
@@ -43,6 +46,7 @@ export function envViews(agent: string, env: Env, store?: Store): CredentialView
     const value = (env[name] as string).trim();
     const id = `${p.id}:env`;
     const stats = store?.usageStats?.[id];
+    const hash = hashSecrets || stats?.lastProbe ? sha256Prefix(value) : undefined;
     out.push({
       agent,
       id,
@@ -52,7 +56,7 @@ export function envViews(agent: string, env: Env, store?: Store): CredentialView
       secret: { ok: true, value },
       shapeProblem: p.validateSecret('api_key', value),
       hasRefreshToken: false,
-      secretHash: sha256Prefix(value),
+      ...(hash ? { secretHash: hash } : {}),
       envVar: name,
       ...(stats ? { stats } : {}),
     });
@@ -67,15 +71,18 @@ export interface CollectOptions {
   configProfiles?: Record<string, { provider?: string; mode?: string }>;
   /** Only this provider. */
   provider?: string;
-  /** Include env credentials (only for the default agent: env belongs to the host). */
+  /** Include env credentials (default true). */
   includeEnv?: boolean;
+  /** Compute `secretHash` for every credential (default true; status output can skip it). */
+  hashSecrets?: boolean;
 }
 
 /** Every credential of one agent: store profiles, env keys, config-declared and missing providers. */
 export function collectCredentials(agent: string, store: Store, env: Env, opts: CollectOptions = {}): CredentialView[] {
   const views: CredentialView[] = [];
-  for (const [id, profile] of Object.entries(store.profiles)) views.push(profileView(agent, id, profile, store, env));
-  if (opts.includeEnv !== false) views.push(...envViews(agent, env, store));
+  const hash = opts.hashSecrets !== false;
+  for (const [id, profile] of Object.entries(store.profiles)) views.push(profileView(agent, id, profile, store, env, hash));
+  if (opts.includeEnv !== false) views.push(...envViews(agent, env, store, hash));
   for (const [id, decl] of Object.entries(opts.configProfiles ?? {})) {
     if (store.profiles[id]) continue;
     views.push(missingView(agent, decl.provider ?? profileProvider(id), id, 'config'));

@@ -50,6 +50,8 @@ export interface ReportOptions {
   now: number;
   warnMs: number;
   provider?: string;
+  /** See CollectOptions.hashSecrets. */
+  hashSecrets?: boolean;
 }
 
 /** Judge one credential view into a row. Pure. */
@@ -112,6 +114,7 @@ export function agentReport(
     // Config declarations describe the default agent's store (paste-token records them there).
     ...(agent.isDefault !== false ? { configProfiles: config.auth.profiles } : {}),
     ...(opts.provider ? { provider: opts.provider } : {}),
+    ...(opts.hashSecrets === false ? { hashSecrets: false } : {}),
   });
   return {
     agent: agent.id,

@@ -2,8 +2,8 @@
  * Secrets: resolve a literal or a `{source, id}` reference, and show a fingerprint
  * instead of the value. Nothing in this file ever returns a secret inside a message.
  */
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { isAbsolute, join } from 'node:path';
 import type { Env } from './paths.js';
 import type { Profile, SecretRef } from './schema.js';
@@ -61,6 +61,8 @@ export function fingerprint(secret: string): string {
 
 /** First 12 hex chars of sha256: identifies a secret without revealing it. */
 export function sha256Prefix(secret: string): string {
+  // node:crypto is loaded on first use: `models status` on a store without probe results never needs it.
+  const { createHash } = createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto');
   return createHash('sha256').update(secret).digest('hex').slice(0, 12);
 }
 
