@@ -1,0 +1,60 @@
+/**
+ * `alertmanager` channel: push alerts to Alertmanager's `POST /api/v2/alerts`.
+ * Alertmanager forgets an alert at its `endsAt`, so every firing alert is re-sent each cycle
+ * with `endsAt` = now + 3 monitor intervals; `resolved` sends `endsAt` = now.
+ */
+import type { SecretValue } from '../../config/schema.js';
+import { VERSION } from '../../version.js';
+import { amAlert, type AmAlert } from '../payloads.js';
+import type { Channel, DeliveryResult, Notification, SendContext } from '../types.js';
+import { Checker, monitorBaseUrl, safeUrl } from './check.js';
+import { post } from './http.js';
+import type { BuildContext } from './index.js';
+import { resolveOrRetry } from './webhook.js';
+
+/** How many monitor intervals an unrefreshed firing alert stays alive in Alertmanager. */
+export const AM_INTERVALS = 3;
+
+export function buildAlertmanager(name: string, raw: Record<string, unknown>, ctx: BuildContext): Channel {
+  const prefix = `alerts.channels.${name}`;
+  const c = new Checker(prefix, raw);
+  c.only(['type', 'url', 'timeoutMs', 'headers', 'generatorURL']);
+  const url = c.url('url');
+  const timeoutMs = c.int('timeoutMs', 10_000, 100, 300_000);
+  const extra = c.secretMap('headers');
+  const generatorURL = c.string('generatorURL', { def: `${monitorBaseUrl(ctx.config.monitor.listen, ctx.host)}/metrics` }) as string;
+  c.done();
+
+  async function push(alerts: AmAlert[], key: string | undefined, sctx: SendContext): Promise<DeliveryResult> {
+    const u = resolveOrRetry(url as SecretValue, `${prefix}.url`, ctx.env);
+    if (!u.ok) return u.result;
+    const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': `aipro/${VERSION}` };
+    if (key) headers['idempotency-key'] = key;
+    for (const [k, v] of Object.entries(extra)) {
+      const r = resolveOrRetry(v, `${prefix}.headers.${k}`, ctx.env);
+      if (!r.ok) return r.result;
+      headers[k.toLowerCase()] = r.value;
+    }
+    const endpoint = `${u.value.replace(/\/+$/, '')}/api/v2/alerts`;
+    return post(endpoint, JSON.stringify(alerts), headers, sctx.signal, `alertmanager ${safeUrl(u.value)}`);
+  }
+
+  const firingEnd = (sctx: SendContext) => sctx.now + AM_INTERVALS * Math.max(sctx.cycleIntervalMs, 1000);
+
+  function alertsFor(n: Notification, sctx: SendContext): AmAlert[] {
+    if (n.kind === 'resolved') return [amAlert(n, { now: sctx.now, endsAt: sctx.now, generatorURL })];
+    const out = [amAlert(n, { now: sctx.now, endsAt: firingEnd(sctx), generatorURL })];
+    // The condition changed inside the episode (e.g. expiring -> expired): end the old alert now.
+    if (n.previousCondition && n.kind !== 'test') out.push(amAlert({ ...n, kind: 'resolved' }, { now: sctx.now, endsAt: sctx.now, generatorURL, condition: n.previousCondition }));
+    if (n.kind === 'test') out[0] = amAlert(n, { now: sctx.now, endsAt: sctx.now + 5 * 60_000, generatorURL });
+    return out;
+  }
+
+  return {
+    name,
+    type: 'alertmanager',
+    timeoutMs,
+    send: (n, sctx) => push(alertsFor(n, sctx), n.key, sctx),
+    refresh: (firing, sctx) => push(firing.map((n) => amAlert(n, { now: sctx.now, endsAt: firingEnd(sctx), generatorURL })), undefined, sctx),
+  };
+}

@@ -1,0 +1,24 @@
+/** One HTTP POST with a timeout, classified as delivered / retry / permanent. */
+import type { DeliveryResult } from '../types.js';
+
+/** 2xx delivered; 408, 425, 429 and 5xx retry; other 4xx permanent; network errors retry. */
+export function classifyStatus(status: number): DeliveryResult {
+  if (status >= 200 && status < 300) return { ok: true, detail: `HTTP ${status}` };
+  const retry = status === 408 || status === 425 || status === 429 || status >= 500;
+  return { ok: false, retry, detail: `HTTP ${status}` };
+}
+
+/** POST `body`; never throws. `what` names the target in messages (never the full URL). */
+export async function post(url: string, body: string, headers: Record<string, string>, signal: AbortSignal, what: string): Promise<DeliveryResult> {
+  try {
+    const res = await fetch(url, { method: 'POST', body, headers, signal, redirect: 'manual' });
+    // Drain the body so the connection is released; its content is not trusted into logs.
+    await res.arrayBuffer().catch(() => undefined);
+    const r = classifyStatus(res.status);
+    return r.ok ? r : { ...r, detail: `${what} answered ${r.detail}` };
+  } catch (err) {
+    const e = err as Error & { cause?: { code?: string } };
+    const code = e.name === 'AbortError' || e.name === 'TimeoutError' ? 'timed out' : (e.cause?.code ?? e.name ?? 'network error');
+    return { ok: false, retry: true, detail: `${what} unreachable (${code})` };
+  }
+}

@@ -1,0 +1,42 @@
+/** The channel registry: one literal map, one line per channel file. */
+import type { AiproConfig } from '../../config/schema.js';
+import type { Channel } from '../types.js';
+import { buildAlertmanager } from './alertmanager.js';
+import { ChannelConfigError } from './check.js';
+import { buildEmail } from './email.js';
+import { buildWebhook } from './webhook.js';
+
+/** What a channel builder may use; secrets are resolved at send time, never here. */
+export interface BuildContext {
+  config: AiproConfig;
+  env: Record<string, string>;
+  host: string;
+}
+
+type Builder = (name: string, raw: Record<string, unknown>, ctx: BuildContext) => Channel;
+
+export const CHANNELS: Readonly<Record<string, Builder>> = {
+  email: buildEmail,
+  webhook: buildWebhook,
+  alertmanager: buildAlertmanager,
+};
+
+/** Build every configured channel; a bad one is reported by key and does not stop the others. */
+export function buildChannels(ctx: BuildContext): { channels: Channel[]; errors: { channel: string; message: string }[] } {
+  const channels: Channel[] = [];
+  const errors: { channel: string; message: string }[] = [];
+  for (const [name, raw] of Object.entries(ctx.config.alerts.channels)) {
+    const build = Object.hasOwn(CHANNELS, String(raw.type)) ? CHANNELS[String(raw.type)] : undefined;
+    if (!build) {
+      errors.push({ channel: name, message: `alerts.channels.${name}.type: must be one of ${Object.keys(CHANNELS).join(', ')}` });
+      continue;
+    }
+    try {
+      channels.push(build(name, raw as Record<string, unknown>, ctx));
+    } catch (err) {
+      if (!(err instanceof ChannelConfigError)) throw err;
+      errors.push({ channel: name, message: err.message });
+    }
+  }
+  return { channels, errors };
+}

@@ -1,0 +1,67 @@
+/**
+ * The small pure rules the engine applies: which condition an observation is in,
+ * which probe failures count, how severe a kind is, and the policy from config.
+ */
+import type { AiproConfig } from '../config/schema.js';
+import type { CredentialObservation, Observation, StoreObservation } from '../../monitors/types.js';
+import { parseDuration } from '../util/duration.js';
+import type { AlertKind, AlertPolicy, FiringKind, Severity } from './types.js';
+
+/** Subject key = `agent/profile` (agent ids never contain `/`). */
+export const SUBJECT_SEP = '/';
+
+const FAILING_STATUS: Partial<Record<string, FiringKind>> = {
+  expired: 'expired',
+  rejected: 'rejected',
+  refresh_failed: 'refresh_failed',
+  missing: 'missing',
+  invalid: 'invalid',
+};
+
+/**
+ * The condition of the `status` track. A failing status fires as itself; a credential with a
+ * known expiry fires `expiring` once the largest ladder threshold is crossed. An OAuth access
+ * token that refreshes itself is routine, never a ladder.
+ */
+export function conditionOf(o: CredentialObservation, now: number, policy: AlertPolicy): FiringKind | null {
+  const failing = FAILING_STATUS[o.status];
+  if (failing) return failing;
+  if (o.status !== 'ok' && o.status !== 'expiring') return null;
+  if (o.expiresAt === undefined || !Number.isFinite(o.expiresAt)) return null;
+  if (o.refreshable === true) return null;
+  // Older observations without `refreshable`: an OAuth token that refreshes itself says so.
+  if (o.refreshable === undefined && o.type === 'oauth' && o.status === 'ok' && /refresh/i.test(o.detail)) return null;
+  const largest = Math.max(0, ...policy.thresholdsMs.map((t) => t.ms));
+  return o.expiresAt - now <= largest || o.status === 'expiring' ? 'expiring' : null;
+}
+
+/** Auth failures are `rejected` (status track); every other failed probe counts toward probe_failing. */
+export function probeCounts(reason: string): boolean {
+  return reason !== 'auth' && reason !== 'auth_permanent';
+}
+
+/** A store we could not read says nothing about its profiles: keep their episodes as they are. */
+export function isBlindStore(o: Observation): o is StoreObservation {
+  return o.kind === 'store' && !o.ok && ['unreadable', 'parse', 'schema', 'encoding', 'too_large'].includes(o.reason);
+}
+
+/** Fixed per kind, so Alertmanager label sets stay stable through an episode. */
+export function severityOf(kind: AlertKind): Severity {
+  if (kind === 'expiring' || kind === 'probe_failing') return 'warning';
+  if (kind === 'resolved' || kind === 'test') return 'info';
+  return 'critical';
+}
+
+/** The engine policy from `alerts.*` (config validation already checked the durations). */
+export function policyFrom(config: AiproConfig, host: string): AlertPolicy {
+  const thresholdsMs = config.alerts.thresholds
+    .map((label) => ({ label, ms: parseDuration(label) ?? 0 }))
+    .filter((t) => t.ms > 0)
+    .sort((a, b) => b.ms - a.ms);
+  return {
+    thresholdsMs,
+    repeatMs: parseDuration(config.alerts.repeat) ?? 86_400_000,
+    probeFailingCycles: config.alerts.probeFailingCycles,
+    host,
+  };
+}

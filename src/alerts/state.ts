@@ -1,0 +1,67 @@
+/**
+ * `monitor/state.json`: alert episodes, probe streaks, silences and the outbox.
+ * Read without a lock (for `alerts status`); every change goes through `updateAlertState`
+ * (lock, re-read, change, atomic durable write).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import type { AiproConfig } from '../config/schema.js';
+import { withLock } from '../store/lock.js';
+import { monitorStatePath } from '../store/paths.js';
+import { writeFileDurable } from '../store/write.js';
+import { emptyState, type AlertState } from './types.js';
+
+/** `monitor.statePath`, else `<state dir>/monitor/state.json`. */
+export function alertStatePath(config: AiproConfig, env: Record<string, string | undefined>): string {
+  return config.monitor.statePath || monitorStatePath(env);
+}
+
+export type StateRead = { ok: true; state: AlertState; exists: boolean } | { ok: false; detail: string };
+
+/** Read the state; a missing file is an empty state, a broken one is reported (never guessed at). */
+export function readAlertState(path: string): StateRead {
+  if (!existsSync(path)) return { ok: true, state: emptyState(), exists: false };
+  let raw: string;
+  try {
+    raw = readFileSync(path, 'utf8');
+  } catch (err) {
+    return { ok: false, detail: `cannot read alert state ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})` };
+  }
+  try {
+    const parsed = JSON.parse(raw) as Partial<AlertState>;
+    if (!parsed || typeof parsed !== 'object' || parsed.version !== 1) throw new Error('not an aipro alert state (version 1)');
+    return {
+      ok: true,
+      exists: true,
+      state: {
+        version: 1,
+        episodes: parsed.episodes ?? {},
+        probes: parsed.probes ?? {},
+        silences: parsed.silences ?? {},
+        outbox: Array.isArray(parsed.outbox) ? parsed.outbox : [],
+      },
+    };
+  } catch (err) {
+    return { ok: false, detail: `alert state ${path} does not parse (${(err as Error).message}); move it aside to start over (episodes and the outbox are lost)` };
+  }
+}
+
+export class AlertStateError extends Error {}
+
+/**
+ * Change the state under its lock. `change` gets a fresh copy read under the lock; it returns
+ * the new state (or null: nothing to write) and a value for the caller.
+ */
+export async function updateAlertState<R>(path: string, change: (state: AlertState) => Promise<{ state: AlertState | null; result: R }> | { state: AlertState | null; result: R }): Promise<R> {
+  return withLock(path, async () => {
+    const read = readAlertState(path);
+    if (!read.ok) throw new AlertStateError(read.detail);
+    const { state, result } = await change(read.state);
+    if (state) await saveAlertState(path, state);
+    return result;
+  });
+}
+
+/** Write the state atomically (mode 0600). Callers hold the lock. */
+export async function saveAlertState(path: string, state: AlertState): Promise<void> {
+  await writeFileDurable(path, `${JSON.stringify(state, null, 2)}\n`);
+}

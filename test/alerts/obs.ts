@@ -1,0 +1,56 @@
+/** Observation builders and a default policy for alert tests. */
+import type { CredentialObservation, MonitorLogger, Observation } from '../../monitors/types.js';
+import type { AiproConfig } from '../../src/config/schema.js';
+import { loadConfig } from '../../src/config/load.js';
+import { policyFrom } from '../../src/alerts/rules.js';
+import type { AlertPolicy } from '../../src/alerts/types.js';
+
+export const H = 3_600_000;
+export const D = 24 * H;
+export const T0 = Date.UTC(2026, 0, 10, 12, 0, 0);
+
+/** A token credential expiring at `expiresAt`, status judged like the status function would. */
+export function tokenObs(expiresAt: number, now: number, over: Partial<CredentialObservation> = {}): CredentialObservation {
+  const left = expiresAt - now;
+  return {
+    kind: 'credential',
+    agent: 'main',
+    provider: 'anthropic',
+    profile: 'anthropic:work',
+    type: 'token',
+    source: 'profile',
+    status: left <= 0 ? 'expired' : left <= D ? 'expiring' : 'ok',
+    detail: left <= 0 ? 'expired' : 'expires soon',
+    expiresAt,
+    secretHash: 'aaaaaaaaaaaa',
+    hint: 'claude setup-token && aipro models auth setup-token --provider anthropic',
+    ...over,
+  };
+}
+
+export function policy(over: Partial<AlertPolicy> = {}): AlertPolicy {
+  return { ...policyFrom(defaultConfig(), 'gw1'), ...over };
+}
+
+/** The default config (validated by the real loader) with overrides merged in. */
+export function defaultConfig(over: { alerts?: Partial<AiproConfig['alerts']>; monitor?: Partial<AiproConfig['monitor']> } = {}): AiproConfig {
+  const r = loadConfig({ AIPRO_CONFIG_PATH: '/nonexistent/aipro.json', HOME: '/nonexistent' });
+  if (!r.ok) throw new Error('default config does not load');
+  const c = structuredClone(r.config);
+  Object.assign(c.alerts, over.alerts ?? {});
+  Object.assign(c.monitor, over.monitor ?? {});
+  return c;
+}
+
+export interface CapturedLog extends MonitorLogger {
+  lines: string[];
+}
+
+/** A logger that keeps every line as JSON (canary tests scan it). */
+export function captureLog(): CapturedLog {
+  const lines: string[] = [];
+  const put = (level: string) => (event: string, fields?: Record<string, unknown>) => void lines.push(JSON.stringify({ level, event, ...fields }));
+  return { lines, info: put('info'), warn: put('warn'), error: put('error') };
+}
+
+export type { Observation };

@@ -1,0 +1,74 @@
+/**
+ * A real Alertmanager (Debian `prometheus-alertmanager`) on free ports with a temp storage
+ * dir and a minimal config. `findAlertmanager()` returns null when it is not installed, so
+ * tests skip — unless AIPRO_REQUIRE_INTEGRATION=1.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from './smtp.js';
+
+const CANDIDATES = ['/usr/bin/prometheus-alertmanager', '/usr/local/bin/alertmanager', '/usr/bin/alertmanager'];
+
+export function findAlertmanager(): string | null {
+  return CANDIDATES.find((p) => existsSync(p)) ?? null;
+}
+
+export interface RunningAlertmanager {
+  url: string;
+  close(): Promise<void>;
+  /** GET /api/v2/alerts (active, silenced, inhibited, unprocessed) — resolved ones drop out. */
+  alerts(filter?: string): Promise<Array<{ labels: Record<string, string>; annotations: Record<string, string>; startsAt: string; endsAt: string; status: { state: string } }>>;
+  log(): string;
+}
+
+export async function startAlertmanager(bin: string): Promise<RunningAlertmanager> {
+  const dir = mkdtempSync(join(tmpdir(), 'aipro-am-'));
+  const cfg = join(dir, 'alertmanager.yml');
+  writeFileSync(cfg, 'route:\n  receiver: "null"\n  group_wait: 1s\nreceivers:\n  - name: "null"\n');
+  const port = await freePort();
+  const clusterPort = await freePort();
+  let out = '';
+  const child: ChildProcess = spawn(
+    bin,
+    [`--config.file=${cfg}`, `--storage.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, `--cluster.listen-address=`, `--cluster.advertise-address=127.0.0.1:${clusterPort}`, '--log.level=warn'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  const url = `http://127.0.0.1:${port}`;
+  const close = async () => {
+    if (child.exitCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    try {
+      const r = await fetch(`${url}/-/ready`);
+      if (r.ok) break;
+    } catch {
+      // not up yet
+    }
+    if (child.exitCode !== null || Date.now() > deadline) {
+      await close();
+      throw new Error(`alertmanager did not start: ${out.slice(-2000)}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    close,
+    log: () => out,
+    async alerts(filter) {
+      const q = filter ? `?filter=${encodeURIComponent(filter)}` : '';
+      const r = await fetch(`${url}/api/v2/alerts${q}`);
+      return (await r.json()) as Awaited<ReturnType<RunningAlertmanager['alerts']>>;
+    },
+  };
+}
