@@ -3,6 +3,7 @@
  * function. No network unless `--probe`. `--check` exits 0 ok / 1 broken / 2 expiring.
  */
 import type { Command } from 'commander';
+import { nextProfile } from '../store/order.js';
 import { agentReport, type AgentReport, type StatusRow } from '../store/report.js';
 import { storeErrorMessage } from '../store/read.js';
 import { checkExitCode, severity } from '../store/status.js';
@@ -42,7 +43,7 @@ export function register(program: Command): void {
     .option('--provider <p>', 'only this provider (and report it missing if it has no credential)')
     .option('--profile <id>', 'only this profile')
     .option('--warn-hours <n>', 'warn window in hours (default: auth.warnHours = 24)')
-    .addHelpText('after', '\nExamples:\n  aipro models status\n  aipro models status --check --provider anthropic\n  aipro models status --json | jq \'.agents[].profiles[] | {id, status}\'')
+    .addHelpText('after', '\nExamples:\n  aipro models status\n  aipro models status --check --provider anthropic\n  aipro models status --probe --timeout 5000 --concurrency 8\n  aipro models status --json | jq \'.agents[].profiles[] | {id, status}\'')
     .action(async (opts: StatusOptions) => {
       process.exitCode = await modelsStatus(opts);
     });
@@ -119,15 +120,40 @@ function renderText(reports: AgentReport[], now: number, ctx: Context, check: bo
       else if (r.type === 'oauth') extra.push(r.detail);
       if (r.cooldownUntil) extra.push(`cooling down ${formatRelative(r.cooldownUntil, now).replace('in ', 'for ')}`);
       if (r.disabledUntil) extra.push(`disabled (${r.disabledReason ?? 'failures'}) until ${isoUtc(r.disabledUntil)}`);
-      if (r.lastProbe) extra.push(`last probe ${r.lastProbe.reason}${r.lastProbe.httpStatus ? ` HTTP ${r.lastProbe.httpStatus}` : ''} ${formatRelative(r.lastProbe.at, now)}`);
+      if (r.lastProbe) extra.push(probeText(r.lastProbe, now));
       if (r.hint) extra.push(`fix: ${r.hint}`);
       if (extra.length) out.push(`  ${r.type === 'none' ? r.provider : r.id}: ${extra.join('; ')}`);
     }
     for (const [p, ids] of Object.entries(rep.order)) out.push(`  order ${p}: ${ids.join(', ')}`);
+    for (const [p, id] of Object.entries(nextProfiles(rep, ctx, now))) out.push(`  next ${p}: ${id}`);
     for (const [p, id] of Object.entries(rep.lastGood)) out.push(`  lastGood ${p}: ${id}`);
     out.push('');
   }
   return `${out.join('\n').trimEnd()}\n`;
+}
+
+/** `last probe auth HTTP 401 312ms req_abc 5m ago`: what the last live check said. */
+function probeText(p: NonNullable<StatusRow['lastProbe']>, now: number): string {
+  const parts = [`last probe ${p.reason}`];
+  if (p.httpStatus) parts.push(`HTTP ${p.httpStatus}`);
+  if (p.latencyMs !== undefined) parts.push(`${p.latencyMs}ms`);
+  if (p.requestId) parts.push(`request ${p.requestId}`);
+  parts.push(now - p.at < 1000 ? 'just now' : formatRelative(p.at, now));
+  // Auth refusals carry their hint as the row's fix; other failures (rate limit, network) show it here.
+  if (!p.ok && p.hint && p.reason !== 'auth' && p.reason !== 'auth_permanent') parts.push(`(${p.hint})`);
+  return parts.join(' ');
+}
+
+/** The profile the gateway would try next, per provider with stored credentials (order rules). */
+function nextProfiles(rep: AgentReport, ctx: Context, now: number): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!rep.store) return out;
+  for (const provider of new Set(rep.rows.filter((r) => r.type !== 'none').map((r) => r.provider))) {
+    const env = rep.rows.find((r) => r.provider === provider && r.source === 'env');
+    const id = nextProfile({ provider, store: rep.store, configOrder: ctx.config.auth.order[provider] ?? [], now, ...(env ? { envProfileId: env.id } : {}) });
+    if (id) out[provider] = id;
+  }
+  return out;
 }
 
 /** The documented `--json` document (see README "models status --json"). */

@@ -2,6 +2,7 @@
 import type { CredentialType } from '../store/schema.js';
 import { basicSecretProblem } from './common.js';
 import type { Provider } from './types.js';
+import { httpProbe, joinUrl } from './http-probe.js';
 
 export const SETUP_TOKEN_PREFIX = 'sk-ant-oat01-';
 export const SETUP_TOKEN_MIN_LENGTH = 80;
@@ -33,6 +34,18 @@ export const anthropic: Provider = {
   authHeaders(type, secret): Record<string, string> {
     if (type === 'api_key') return { 'x-api-key': secret, 'anthropic-version': API_VERSION };
     return { authorization: `Bearer ${secret}`, 'anthropic-beta': OAUTH_BETA, 'anthropic-version': API_VERSION };
+  },
+  probeModel: 'claude-haiku-4-5',
+  /**
+   * API keys: `GET /v1/models` (free). Setup-tokens and OAuth: a 1-token message, because
+   * that is where Anthropic refuses Claude-Code-only credentials.
+   */
+  probe(req) {
+    const headers = anthropic.authHeaders(req.type, req.secret);
+    const fix = anthropic.fixCommand(req.type);
+    if (req.type === 'api_key') return httpProbe(req, { method: 'GET', url: joinUrl(req.baseUrl, '/v1/models?limit=1'), headers, fix });
+    const body = { model: req.model ?? anthropic.probeModel, max_tokens: 1, messages: [{ role: 'user', content: 'ping' }] };
+    return httpProbe(req, { method: 'POST', url: joinUrl(req.baseUrl, '/v1/messages'), headers, body, fix });
   },
   oauth: {
     clientId: '9d1c250a-e61b-44d9-88ed-5944d1962f5e',

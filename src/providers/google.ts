@@ -1,6 +1,7 @@
 /** Google Gemini API keys (`x-goog-api-key`). */
 import { basicSecretProblem, defaultFixCommand } from './common.js';
 import type { Provider } from './types.js';
+import { httpProbe, joinUrl } from './http-probe.js';
 
 export const google: Provider = {
   id: 'google',
@@ -12,4 +13,6 @@ export const google: Provider = {
   validateSecret: (_type, secret) => basicSecretProblem(secret),
   fixCommand: (type) => defaultFixCommand('google', type),
   authHeaders: (_type, secret) => ({ 'x-goog-api-key': secret }),
+  /** `GET /v1beta/models`: authenticated, free. */
+  probe: (req) => httpProbe(req, { method: 'GET', url: joinUrl(req.baseUrl, '/v1beta/models?pageSize=1'), headers: google.authHeaders(req.type, req.secret), fix: google.fixCommand(req.type) }),
 };

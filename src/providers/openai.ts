@@ -1,6 +1,7 @@
 /** OpenAI platform API keys. */
 import { basicSecretProblem, bearer, defaultFixCommand } from './common.js';
 import type { Provider } from './types.js';
+import { httpProbe, joinUrl } from './http-probe.js';
 
 export const openai: Provider = {
   id: 'openai',
@@ -17,4 +18,6 @@ export const openai: Provider = {
   },
   fixCommand: (type) => defaultFixCommand('openai', type),
   authHeaders: (_type, secret) => bearer(secret),
+  /** `GET /models`: authenticated, free. */
+  probe: (req) => httpProbe(req, { method: 'GET', url: joinUrl(req.baseUrl, '/models'), headers: openai.authHeaders(req.type, req.secret), fix: openai.fixCommand(req.type) }),
 };

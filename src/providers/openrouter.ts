@@ -1,6 +1,7 @@
 /** OpenRouter API keys (`sk-or-v1-…`). */
 import { basicSecretProblem, bearer, defaultFixCommand } from './common.js';
 import type { Provider } from './types.js';
+import { httpProbe, joinUrl } from './http-probe.js';
 
 export const openrouter: Provider = {
   id: 'openrouter',
@@ -17,4 +18,6 @@ export const openrouter: Provider = {
   },
   fixCommand: (type) => defaultFixCommand('openrouter', type),
   authHeaders: (_type, secret) => bearer(secret),
+  /** `GET /key`: authenticated key info (`/models` is public and proves nothing). */
+  probe: (req) => httpProbe(req, { method: 'GET', url: joinUrl(req.baseUrl, '/key'), headers: openrouter.authHeaders(req.type, req.secret), fix: openrouter.fixCommand(req.type) }),
 };

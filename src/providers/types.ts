@@ -40,6 +40,8 @@ export interface ProbeRequest {
   secret: string;
   timeoutMs: number;
   signal?: AbortSignal;
+  /** Model for probes that need a message (max_tokens 1); the provider's default otherwise. */
+  model?: string;
 }
 
 /** OAuth endpoints of a subscription provider (overridable in config for tests). */
@@ -74,4 +76,6 @@ export interface Provider {
   /** A cheap authenticated request that tells whether the credential works. */
   probe?(req: ProbeRequest): Promise<ProbeResult>;
   oauth?: OAuthSpec;
+  /** Model used by a probe that has to send a message (when config names none of this provider's). */
+  probeModel?: string;
 }

@@ -1,0 +1,34 @@
+/**
+ * The refresh monitor: refreshes OAuth access tokens ahead of expiry (`auth.refreshSkewMs`)
+ * under the per-profile lock, so a gateway never meets an expired token. A permanent
+ * refusal is recorded (status `refresh_failed`, alert); transient failures retry on the
+ * next run while the current access token stays in use.
+ */
+import { needsRefresh, refreshProfile } from '../src/oauth/refresh.js';
+import { readStore } from '../src/store/read.js';
+import type { Monitor, Observation } from './types.js';
+
+export const refresh: Monitor = {
+  name: 'refresh',
+  defaultSchedule: '*/5 * * * *',
+  async run(ctx) {
+    const obs: Observation[] = [];
+    for (const agent of ctx.agents) {
+      const read = readStore(agent.storePath);
+      if (!read.ok) continue; // the store monitor reports unreadable stores
+      for (const [id, p] of Object.entries(read.store.profiles)) {
+        if (ctx.signal?.aborted) return obs;
+        if (!needsRefresh(p, ctx.now(), ctx.config.auth.refreshSkewMs)) continue;
+        // A refusal we already recorded stays refused until someone logs in again.
+        const last = read.store.usageStats?.[id]?.lastRefresh;
+        if (last && !last.ok && last.permanent) continue;
+        const r = await refreshProfile({ storePath: agent.storePath, profileId: id, config: ctx.config, env: ctx.env, now: ctx.now });
+        const result = r.ok ? (r.refreshed ? 'ok' : 'skipped') : r.permanent ? 'failed' : 'error';
+        obs.push({ kind: 'refresh', agent: agent.id, provider: p.provider, profile: id, result, ...(r.ok ? {} : { detail: r.detail }) });
+        if (!r.ok) ctx.log[r.permanent ? 'error' : 'warn']('oauth_refresh_failed', { agent: agent.id, profile: id, reason: r.reason, permanent: r.permanent });
+        else if (r.refreshed) ctx.log.info('oauth_refreshed', { agent: agent.id, profile: id });
+      }
+    }
+    return obs;
+  },
+};

@@ -1,0 +1,172 @@
+/**
+ * The work behind `models auth login | import claude-code|codex | sync` (loaded only when
+ * one of them runs). Tokens go to the store; the terminal only ever sees fingerprints.
+ */
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { homeDir } from '../store/paths.js';
+import { PROFILE_ID_RE, type Profile, type Store } from '../store/schema.js';
+import { fingerprint } from '../store/secrets.js';
+import { updateStore } from '../store/write.js';
+import { isoUtc } from '../util/duration.js';
+import { externalChanged, importPath, mergeImport, originOf, readExternal, type ImportSource, type MergeDecision } from '../oauth/import.js';
+import { login, type LoginIo } from '../oauth/login.js';
+import { oauthProviderIds, resolveOAuthSpec } from '../oauth/spec.js';
+import { resolveAgent, type Context } from './context.js';
+import { CliError, EXIT, usageError } from './errors.js';
+
+/** Lines from stdin, one at a time (a pasted redirect URL or code#state). */
+function stdinLines(): { readLine(): Promise<string | null>; close(): void } {
+  const rl = createInterface({ input: process.stdin, terminal: false });
+  const queue: string[] = [];
+  const waiting: ((l: string | null) => void)[] = [];
+  let ended = false;
+  rl.on('line', (l) => (waiting.length ? (waiting.shift() as (l: string | null) => void)(l) : queue.push(l)));
+  rl.on('close', () => {
+    ended = true;
+    for (const w of waiting.splice(0)) w(null);
+  });
+  return {
+    readLine: () => (queue.length ? Promise.resolve(queue.shift() as string) : ended ? Promise.resolve(null) : new Promise((r) => waiting.push(r))),
+    close: () => rl.close(),
+  };
+}
+
+/** Best effort: only for a person at a terminal with a desktop. */
+function openBrowser(url: string): void {
+  if (!process.stdout.isTTY) return;
+  const cmd = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
+  try {
+    spawn(cmd, [url], { stdio: 'ignore', detached: true }).on('error', () => undefined).unref();
+  } catch {
+    // No browser here: the URL is printed anyway.
+  }
+}
+
+function checkProfileId(id: string, provider: string): void {
+  if (!PROFILE_ID_RE.test(id) || !id.startsWith(`${provider}:`)) throw usageError(`profile id "${id}" must look like ${provider}:<name> (e.g. ${provider}:work)`);
+}
+
+/** `models auth login`. */
+export async function runLogin(ctx: Context, opts: { provider?: string; browser?: boolean; profileId?: string; agent?: string; json?: boolean }): Promise<number> {
+  const provider = opts.provider ?? '';
+  const spec = resolveOAuthSpec(provider, ctx.config);
+  if (!spec) throw usageError(`provider "${provider}" has no OAuth login; use one of: ${oauthProviderIds().join(', ')} (API keys: aipro models auth add-key --provider ${provider || 'P'})`);
+  if (opts.profileId) checkProfileId(opts.profileId, provider);
+  const agent = resolveAgent(ctx, opts.agent);
+  const input = stdinLines();
+  const io: LoginIo = { say: (l) => process.stderr.write(`${l}\n`), readLine: input.readLine, openBrowser };
+  let res;
+  try {
+    res = await login({ spec, noBrowser: opts.browser === false, io, now: ctx.now });
+  } finally {
+    input.close();
+  }
+  if (!res.ok) throw new CliError(`logging in to ${provider} failed: ${res.detail}. Try again: aipro models auth login --provider ${provider}${opts.browser === false ? ' --no-browser' : ''}`);
+  const t = res.tokens;
+  const id = opts.profileId ?? `${provider}:${t.email ?? 'default'}`;
+  checkProfileId(id, provider);
+  const profile: Profile = {
+    type: 'oauth',
+    provider,
+    access: t.access,
+    ...(t.refresh ? { refresh: t.refresh } : {}),
+    ...(t.expires ? { expires: t.expires } : {}),
+    ...(t.email ? { email: t.email } : {}),
+    ...(t.accountId ? { accountId: t.accountId } : {}),
+  };
+  await updateStore(agent.storePath, (store) => {
+    // A fresh login replaces the old tokens; a stale refresh failure no longer applies.
+    store.profiles[id] = { ...(store.profiles[id] ?? {}), ...profile };
+    delete (store.profiles[id] as Record<string, unknown>).importedFrom;
+    clearRefreshFailure(store, id);
+    return { store, result: undefined };
+  });
+  const summary = { profileId: id, provider, agent: agent.id, email: t.email ?? null, accountId: t.accountId ?? null, expiresAt: t.expires ? isoUtc(t.expires) : null, refreshToken: Boolean(t.refresh), fingerprint: fingerprint(t.access) };
+  if (opts.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+  else {
+    process.stdout.write(`Logged in to ${provider}${t.email ? ` as ${t.email}` : ''}; stored ${id} (${summary.fingerprint}) in ${agent.storePath}\n`);
+    if (!t.refresh) process.stdout.write('note: the provider issued no refresh token; log in again when it expires\n');
+    process.stdout.write('Check it: aipro models status --probe --provider ' + provider + '\n');
+  }
+  return EXIT.OK;
+}
+
+/** New tokens: an old refusal of the previous refresh token no longer applies. */
+function clearRefreshFailure(store: Store, id: string): void {
+  if (store.usageStats?.[id]) delete store.usageStats[id].lastRefresh;
+}
+
+/** `models auth import claude-code|codex`. */
+export async function runImport(ctx: Context, source: ImportSource, opts: { from?: string; profileId?: string; agent?: string; json?: boolean }): Promise<number> {
+  const agent = resolveAgent(ctx, opts.agent);
+  const path = importPath(source, homeDir(ctx.env), opts.from);
+  const read = readExternal(source, path, ctx.now());
+  if (!read.ok) throw new CliError(`importing from ${source}: ${read.detail}`);
+  const id = opts.profileId ?? read.cred.defaultProfileId;
+  checkProfileId(id, read.cred.provider);
+  const decision = await updateStore(agent.storePath, (store) => {
+    const merged = mergeImport(store.profiles[id], read.cred);
+    store.profiles[id] = merged.profile;
+    if (merged.decision === 'created' || merged.decision === 'updated') clearRefreshFailure(store, id);
+    return { store, result: merged.decision };
+  });
+  report(opts.json, [{ profileId: id, source, path, decision, expiresAt: read.cred.expires }]);
+  return EXIT.OK;
+}
+
+interface SyncLine {
+  profileId: string;
+  source: string;
+  path: string;
+  decision: MergeDecision | 'file_unchanged' | 'error';
+  expiresAt?: number | undefined;
+  detail?: string;
+}
+
+function report(json: boolean | undefined, lines: SyncLine[]): void {
+  if (json) {
+    process.stdout.write(`${JSON.stringify(lines.map((l) => ({ ...l, expiresAt: l.expiresAt ? isoUtc(l.expiresAt) : null })), null, 2)}\n`);
+    return;
+  }
+  const words: Record<SyncLine['decision'], string> = {
+    created: 'imported',
+    updated: 'updated from',
+    unchanged: 'already up to date with',
+    kept_newer: 'kept (our token is newer than)',
+    file_unchanged: 'unchanged since the last import of',
+    error: 'could not re-import',
+  };
+  if (lines.length === 0) process.stdout.write('no imported profiles (import one: aipro models auth import claude-code|codex)\n');
+  for (const l of lines) process.stdout.write(`${l.profileId}: ${words[l.decision]} ${l.path}${l.expiresAt ? ` (expires ${isoUtc(l.expiresAt)})` : ''}${l.detail ? `: ${l.detail}` : ''}\n`);
+}
+
+/** `models auth sync`: re-import only what changed. */
+export async function runSync(ctx: Context, opts: { agent?: string; json?: boolean }): Promise<number> {
+  const agent = resolveAgent(ctx, opts.agent);
+  const lines = await updateStore(agent.storePath, (store) => {
+    const out: SyncLine[] = [];
+    let changed = false;
+    for (const [id, p] of Object.entries(store.profiles)) {
+      const origin = originOf(p);
+      if (!origin) continue;
+      if (!externalChanged(origin, origin.path)) {
+        out.push({ profileId: id, source: origin.source, path: origin.path, decision: 'file_unchanged' });
+        continue;
+      }
+      const read = readExternal(origin.source, origin.path, ctx.now());
+      if (!read.ok) {
+        out.push({ profileId: id, source: origin.source, path: origin.path, decision: 'error', detail: read.detail });
+        continue;
+      }
+      const merged = mergeImport(p, read.cred);
+      store.profiles[id] = merged.profile;
+      if (merged.decision === 'updated') clearRefreshFailure(store, id);
+      changed = true;
+      out.push({ profileId: id, source: origin.source, path: origin.path, decision: merged.decision, expiresAt: read.cred.expires });
+    }
+    return { store: changed ? store : null, result: out };
+  });
+  report(opts.json, lines);
+  return lines.some((l) => l.decision === 'error') ? EXIT.FAIL : EXIT.OK;
+}

@@ -1,0 +1,129 @@
+/**
+ * OAuth refresh that never sends a refresh token twice, even with many processes
+ * (gateway workers, the monitor, a CLI) refreshing the same profile at once:
+ *
+ * 1. note the refresh token as it is now (outside any lock);
+ * 2. take the per-profile lock (a lock file next to the store, not the store lock, so
+ *    the store stays writable while the token endpoint is slow);
+ * 3. re-read the store; if the refresh token changed meanwhile, another process already
+ *    refreshed — use its result; if the access token is still fresh (and not forced), skip;
+ * 4. post to the token endpoint, write the rotated tokens with `updateStore`, release.
+ *
+ * Every attempt is recorded as `usageStats[id].lastRefresh`; a permanent refusal makes
+ * the profile `refresh_failed` in status. Transient failures keep it usable until the
+ * access token really expires.
+ */
+import { dirname, join } from 'node:path';
+import type { AiproConfig } from '../config/schema.js';
+import { withLock } from '../store/lock.js';
+import { readStore } from '../store/read.js';
+import type { Profile, RefreshRecord } from '../store/schema.js';
+import { sha256Prefix } from '../store/secrets.js';
+import { updateStore } from '../store/write.js';
+import { resolveOAuthSpec } from './spec.js';
+import { requestToken, type TokenSet } from './token-endpoint.js';
+
+export interface RefreshInput {
+  storePath: string;
+  profileId: string;
+  config: AiproConfig;
+  env: Record<string, string>;
+  now: () => number;
+  /** Refresh even when the access token is not near expiry (e.g. after a 401). */
+  force?: boolean;
+  /**
+   * The access token the caller saw fail. When the stored one differs, another process
+   * already refreshed and its token is returned without a new refresh.
+   */
+  seenAccess?: string;
+}
+
+export type RefreshResult =
+  | { ok: true; access: string; expires: number; refreshed: boolean }
+  | { ok: false; reason: string; permanent: boolean; detail: string };
+
+/** The per-profile refresh lock (its `.lock` directory sits next to the store). */
+export function refreshLockPath(storePath: string, profileId: string): string {
+  const safe = profileId.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 80);
+  return join(dirname(storePath), `.refresh-${safe}-${sha256Prefix(profileId).slice(0, 8)}`);
+}
+
+/** The hint every permanent refusal carries. */
+export function reauthHint(provider: string): string {
+  return `re-authenticate: aipro models auth login --provider ${provider}`;
+}
+
+function readProfile(storePath: string, id: string): { profile?: Profile; error?: string } {
+  const read = readStore(storePath);
+  if (!read.ok) return { error: `${read.path}: ${read.detail}` };
+  return Object.hasOwn(read.store.profiles, id) ? { profile: read.store.profiles[id] as Profile } : {};
+}
+
+/** Refresh one OAuth profile if needed (or forced). Expected failures come back as data. */
+export async function refreshProfile(input: RefreshInput): Promise<RefreshResult> {
+  const { storePath, profileId, config } = input;
+  const before = readProfile(storePath, profileId);
+  if (before.error) return { ok: false, reason: 'store', permanent: false, detail: `cannot read the auth store (${before.error}); run \`aipro doctor\`` };
+  const seenRefresh = before.profile?.refresh;
+
+  return withLock(refreshLockPath(storePath, profileId), async () => {
+    const cur = readProfile(storePath, profileId);
+    if (cur.error) return { ok: false, reason: 'store', permanent: false, detail: `cannot read the auth store (${cur.error}); run \`aipro doctor\`` };
+    const p = cur.profile;
+    if (!p) return { ok: false, reason: 'not_found', permanent: false, detail: `profile ${profileId} is not in ${storePath} (see \`aipro models auth list\`)` };
+    if (p.type !== 'oauth' || !p.refresh) {
+      return { ok: false, reason: 'no_refresh_token', permanent: false, detail: `profile ${profileId} has no refresh token; ${reauthHint(p.provider)}` };
+    }
+    const now = input.now();
+    const fresh = typeof p.expires === 'number' && p.expires - now > config.auth.refreshSkewMs;
+    const otherRefreshed = p.refresh !== seenRefresh || (input.seenAccess !== undefined && p.access !== input.seenAccess);
+    if (p.access && ((otherRefreshed && (p.expires ?? Infinity) > now) || (fresh && !input.force))) {
+      return { ok: true, access: p.access, expires: p.expires ?? 0, refreshed: false };
+    }
+
+    const spec = resolveOAuthSpec(p.provider, config);
+    if (!spec) return { ok: false, reason: 'no_oauth', permanent: false, detail: `provider ${p.provider} has no OAuth endpoints; ${reauthHint(p.provider)}` };
+    const res = await requestToken(spec, { grant_type: 'refresh_token', refresh_token: p.refresh, client_id: spec.clientId }, { now: input.now });
+    const at = input.now();
+    if (!res.ok) {
+      const rec: RefreshRecord = { at, ok: false, reason: res.reason, permanent: res.permanent, detail: res.detail };
+      await recordRefresh(storePath, profileId, rec, null);
+      const hint = res.permanent ? reauthHint(p.provider) : 'will retry on the next refresh cycle; the current access token stays in use until it expires';
+      return { ok: false, reason: res.reason, permanent: res.permanent, detail: `refreshing ${profileId}: ${res.detail}; ${hint}` };
+    }
+    const tokens = res.tokens;
+    const expires = tokens.expires ?? at + 3_600_000;
+    try {
+      await recordRefresh(storePath, profileId, { at, ok: true }, { ...tokens, expires });
+    } catch (err) {
+      // The server already rotated the refresh token; say loudly that the store missed it.
+      return { ok: false, reason: 'store', permanent: false, detail: `refreshed ${profileId} but could not save the new tokens (${(err as Error).message}); ${reauthHint(p.provider)}` };
+    }
+    return { ok: true, access: tokens.access, expires, refreshed: true };
+  });
+}
+
+/** Write the refresh record (and the new tokens on success) under the store lock. */
+async function recordRefresh(storePath: string, id: string, rec: RefreshRecord, tokens: (TokenSet & { expires: number }) | null): Promise<void> {
+  await updateStore(storePath, (store) => {
+    const p = store.profiles[id];
+    if (!p) return { store: null, result: undefined };
+    if (tokens) {
+      p.access = tokens.access;
+      if (tokens.refresh) p.refresh = tokens.refresh;
+      p.expires = tokens.expires;
+      if (tokens.email) p.email = tokens.email;
+      if (tokens.accountId) p.accountId = tokens.accountId;
+    }
+    const usage = { ...(store.usageStats ?? {}) };
+    usage[id] = { ...(usage[id] ?? {}), lastRefresh: rec };
+    store.usageStats = usage;
+    return { store, result: undefined };
+  });
+}
+
+/** True when an OAuth profile should be refreshed now (within `skewMs` of expiry). Pure. */
+export function needsRefresh(profile: Profile, now: number, skewMs: number): boolean {
+  if (profile.type !== 'oauth' || !profile.refresh) return false;
+  return typeof profile.expires !== 'number' || profile.expires - now <= skewMs;
+}

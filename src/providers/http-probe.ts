@@ -1,0 +1,77 @@
+/**
+ * The one HTTP probe every provider uses: send a cheap authenticated request, time it,
+ * read the request id and retry-after, and classify the answer. The provider only says
+ * which request to send. Secrets never reach the result: the body is redacted first.
+ */
+import { redact } from '../store/secrets.js';
+import { classifyHttp, classifyNetworkError, parseRetryAfter } from './classify.js';
+import { header, send } from './http-client.js';
+import type { ProbeRequest, ProbeResult } from './types.js';
+
+export interface ProbeCall {
+  method: 'GET' | 'POST';
+  url: string;
+  headers: Record<string, string>;
+  body?: unknown;
+  /** Command that replaces this credential (for the `auth` hint). */
+  fix?: string;
+}
+
+const REQUEST_ID_HEADERS = ['request-id', 'x-request-id', 'x-goog-request-id', 'openai-request-id', 'cf-ray'];
+/** Enough of a body to classify it; a probe never needs more. */
+const MAX_BODY = 64 * 1024;
+
+/** Join a base URL and a path without doubling or dropping slashes. */
+export function joinUrl(base: string, path: string): string {
+  return `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
+}
+
+function requestIdOf(h: Parameters<typeof header>[0]): string | undefined {
+  for (const name of REQUEST_ID_HEADERS) {
+    const v = header(h, name);
+    if (v && /^[\x21-\x7e]{1,128}$/.test(v)) return v;
+  }
+  return undefined;
+}
+
+/** Run one probe request. Never throws for network or HTTP failures. */
+export async function httpProbe(req: ProbeRequest, call: ProbeCall): Promise<ProbeResult> {
+  const started = performance.now();
+  const timer = AbortSignal.timeout(req.timeoutMs);
+  const signal = req.signal ? AbortSignal.any([timer, req.signal]) : timer;
+  const latency = () => Math.round(performance.now() - started);
+  let res: Awaited<ReturnType<typeof send>>;
+  try {
+    const headers: Record<string, string> = { accept: 'application/json', ...call.headers };
+    if (call.body !== undefined) headers['content-type'] = 'application/json';
+    res = await send(call.url, {
+      method: call.method,
+      headers,
+      ...(call.body !== undefined ? { body: JSON.stringify(call.body) } : {}),
+      signal,
+      maxBody: MAX_BODY,
+    });
+  } catch (err) {
+    const c = classifyNetworkError(err, timer.aborted);
+    return { ok: false, reason: c.reason, latencyMs: latency(), ...(c.hint ? { hint: c.hint } : {}), ...(c.detail ? { detail: c.detail } : {}) };
+  }
+  const latencyMs = latency();
+  const clean = redact(res.text, [req.secret]);
+  const retryAfterMs = parseRetryAfter(header(res.headers, 'retry-after'), Date.now());
+  const c = classifyHttp(res.status, clean, { ...(call.fix ? { fix: call.fix } : {}), ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) });
+  const out: ProbeResult = { ok: c.ok, reason: c.reason, httpStatus: res.status, latencyMs };
+  const requestId = requestIdOf(res.headers);
+  if (requestId) out.requestId = requestId;
+  if (retryAfterMs !== undefined) out.retryAfterMs = retryAfterMs;
+  if (c.hint) out.hint = c.hint;
+  if (c.detail) out.detail = c.detail;
+  if (c.ok) {
+    // A 2xx that is not JSON is not the provider's API (a captive portal, a wrong baseUrl).
+    try {
+      JSON.parse(clean);
+    } catch {
+      return { ...out, ok: false, reason: 'format', detail: `HTTP ${res.status} with a body that is not JSON`, hint: 'the answer is not the provider API: check models.providers.<id>.baseUrl and any proxy' };
+    }
+  }
+  return out;
+}

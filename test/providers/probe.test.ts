@@ -1,0 +1,139 @@
+import test from 'ava';
+import { validateConfig } from '../../src/config/load.js';
+import type { AiproConfig } from '../../src/config/schema.js';
+import { CLAUDE_CODE_ONLY_HINT } from '../../src/providers/classify.js';
+import { getProvider } from '../../src/providers/index.js';
+import { probeCredentials, probeKey } from '../../src/providers/probe.js';
+import type { CredentialView } from '../../src/store/status.js';
+import { deadPort, startFakeProvider, type FakeKind, type Scenario } from '../helpers/fake-providers.js';
+
+function config(providers: Record<string, unknown>): AiproConfig {
+  const c = validateConfig({ models: { providers } }, '<test>', {});
+  if (!c.ok) throw new Error(c.detail);
+  return c.config;
+}
+
+function view(id: string, provider: string, type: CredentialView['type'], secret: string): CredentialView {
+  return { agent: 'main', id, provider, type, source: 'profile', secret: { ok: true, value: secret }, shapeProblem: null, hasRefreshToken: false };
+}
+
+const ANTHROPIC_SCENARIOS: [Scenario, string, number | undefined][] = [
+  ['ok', 'ok', 200],
+  ['unauthorized', 'auth', 401],
+  ['forbidden', 'auth', 403],
+  ['forbidden_billing', 'billing', 403],
+  ['payment', 'billing', 402],
+  ['credit_low', 'billing', 400],
+  ['rate_limit', 'rate_limit', 429],
+  ['overloaded', 'overloaded', 529],
+  ['server_error', 'timeout', 500],
+  ['bad_gateway', 'timeout', 502],
+  ['request_timeout', 'timeout', 408],
+  ['not_found', 'model_not_found', 404],
+  ['bad_request', 'format', 400],
+  ['unprocessable', 'format', 422],
+  ['claude_code_only', 'auth', 400],
+  ['teapot', 'unknown', 418],
+  ['invalid_json', 'format', 200],
+  ['slow', 'timeout', undefined],
+  ['reset', 'network', undefined],
+];
+
+test('anthropic: every scenario is classified; request id, retry-after, hint; secrets never echoed', async (t) => {
+  const scenarios: Record<string, Scenario> = {};
+  const views: CredentialView[] = [];
+  ANTHROPIC_SCENARIOS.forEach(([s], i) => {
+    const secret = `sk-ant-api03-${s}-${'x'.repeat(40)}${i}`;
+    scenarios[secret] = s;
+    views.push(view(`anthropic:${s}`, 'anthropic', 'api_key', secret));
+  });
+  const fake = await startFakeProvider('anthropic', { scenarios, slowMs: 3000 });
+  t.teardown(() => fake.close());
+  const results = await probeCredentials(views, { config: config({ anthropic: { baseUrl: fake.url } }), timeoutMs: 800, concurrency: 8 });
+  for (const [s, reason, status] of ANTHROPIC_SCENARIOS) {
+    const r = results.get(probeKey('main', `anthropic:${s}`));
+    t.truthy(r, s);
+    t.is(r?.reason, reason, s);
+    t.is(r?.httpStatus, status, s);
+    t.is(r?.ok, s === 'ok', s);
+    t.true((r?.latencyMs ?? -1) >= 0);
+    if (status !== undefined) t.regex(r?.requestId ?? '', /^req_anthropic_\d+$/, s);
+  }
+  t.is(results.get(probeKey('main', 'anthropic:rate_limit'))?.retryAfterMs, 17_000);
+  t.is(results.get(probeKey('main', 'anthropic:claude_code_only'))?.hint, CLAUDE_CODE_ONLY_HINT);
+  t.regex(results.get(probeKey('main', 'anthropic:unauthorized'))?.hint ?? '', /add-key --provider anthropic/);
+  const dump = JSON.stringify([...results]);
+  for (const secret of Object.keys(scenarios)) t.false(dump.includes(secret), 'a secret leaked into a probe result');
+  // API keys authenticate with x-api-key on the free models endpoint.
+  const first = fake.requests.find((r) => r.path === '/v1/models');
+  t.truthy(first?.headers['x-api-key']);
+  t.is(first?.headers['anthropic-version'], '2023-06-01');
+});
+
+test('anthropic setup-tokens and OAuth: Bearer + beta header on a 1-token message; Claude-Code-only → auth', async (t) => {
+  const tok = `sk-ant-oat01-${'t'.repeat(80)}`;
+  const fake = await startFakeProvider('anthropic', { scenarios: { [tok]: 'claude_code_only', 'oauth-access-token-123': 'ok' } });
+  t.teardown(() => fake.close());
+  const results = await probeCredentials(
+    [view('anthropic:manual', 'anthropic', 'token', tok), view('anthropic:sub', 'anthropic', 'oauth', 'oauth-access-token-123')],
+    { config: config({ anthropic: { baseUrl: fake.url } }), timeoutMs: 2000, concurrency: 2 },
+  );
+  const r = results.get(probeKey('main', 'anthropic:manual'));
+  t.is(r?.reason, 'auth');
+  t.is(r?.hint, CLAUDE_CODE_ONLY_HINT);
+  t.true(results.get(probeKey('main', 'anthropic:sub'))?.ok);
+  for (const req of fake.requests) {
+    t.is(req.path, '/v1/messages');
+    t.regex(String(req.headers.authorization), /^Bearer /);
+    t.is(req.headers['anthropic-beta'], 'oauth-2025-04-20');
+    t.is((req.body as { max_tokens: number }).max_tokens, 1);
+  }
+});
+
+const OTHER: [FakeKind, string, string, string][] = [
+  ['openai', 'openai', 'sk-proj-good-aaaaaaaaaaaaaaaa', '/v1/models'],
+  ['openrouter', 'openrouter', 'sk-or-v1-good-aaaaaaaaaaaaaaa', '/api/v1/key'],
+  ['google', 'google', 'AIza-good-aaaaaaaaaaaaaaaaaaa', '/v1beta/models'],
+  ['openai-codex', 'openai-codex', 'codex-access-aaaaaaaaaaaaaaaa', '/backend-api/wham/usage'],
+  ['openai', 'openai-compatible', 'local-key-aaaaaaaaaaaaaaaa', '/v1/models'],
+];
+
+for (const [kind, provider, good, path] of OTHER) {
+  test(`${provider}: ok, refused, rate limited against its fake API`, async (t) => {
+    const bad = `${good}-bad`;
+    const limited = `${good}-limited`;
+    const fake = await startFakeProvider(kind, { scenarios: { [good]: 'ok', [bad]: kind === 'google' ? 'google_bad_key' : 'unauthorized', [limited]: 'rate_limit' } });
+    t.teardown(() => fake.close());
+    const type = getProvider(provider)?.types.includes('api_key') ? 'api_key' : 'oauth';
+    const results = await probeCredentials(
+      [view(`${provider}:good`, provider, type, good), view(`${provider}:bad`, provider, type, bad), view(`${provider}:limited`, provider, type, limited)],
+      { config: config({ [provider]: { baseUrl: fake.url } }), timeoutMs: 2000, concurrency: 3 },
+    );
+    t.is(results.get(probeKey('main', `${provider}:good`))?.reason, 'ok');
+    t.is(results.get(probeKey('main', `${provider}:bad`))?.reason, 'auth');
+    t.is(results.get(probeKey('main', `${provider}:limited`))?.reason, 'rate_limit');
+    t.true(fake.requests.every((r) => r.path === path), JSON.stringify(fake.requests.map((r) => r.path)));
+    t.false(JSON.stringify([...results]).includes(bad));
+  });
+}
+
+test('connection refused is network; unprobeable views are skipped; progress reaches the total', async (t) => {
+  const port = await deadPort();
+  const progress: [number, number][] = [];
+  const views = [
+    view('openai:a', 'openai', 'api_key', 'sk-aaaaaaaaaaaaaaaaaaaa'),
+    { ...view('openai:b', 'openai', 'api_key', 'x'), secret: { ok: false as const, detail: 'env var X is not set' } },
+    { ...view('openai:none', 'openai', 'none', ''), type: 'none' as const },
+  ];
+  const results = await probeCredentials(views, {
+    config: config({ openai: { baseUrl: `http://127.0.0.1:${port}/v1` } }),
+    timeoutMs: 2000,
+    concurrency: 4,
+    onProgress: (d, n) => progress.push([d, n]),
+  });
+  t.is(results.size, 1);
+  const r = results.get(probeKey('main', 'openai:a'));
+  t.is(r?.reason, 'network');
+  t.is(r?.detail, 'connection refused');
+  t.deepEqual(progress.at(-1), [1, 1]);
+});
