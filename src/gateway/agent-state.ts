@@ -1,0 +1,93 @@
+/**
+ * What the gateway knows about one agent per request: its auth store (read once per
+ * file change, not per request), its sessions, and the credential behind a profile id
+ * (store profile or `<provider>:env`). Secrets stay in these objects; nothing here logs.
+ */
+import { statSync } from 'node:fs';
+import { getProvider } from '../providers/index.js';
+import { envViews } from '../store/credentials.js';
+import type { Env } from '../store/paths.js';
+import { readStore, type StoreRead } from '../store/read.js';
+import type { CredentialType, Store } from '../store/schema.js';
+import { profileSecret, type SecretResolution } from '../store/secrets.js';
+import { SessionStore, sessionsPath } from './sessions.js';
+
+/** One credential ready to authenticate a request. */
+export interface Credential {
+  id: string;
+  provider: string;
+  type: CredentialType;
+  secret: SecretResolution;
+  expires?: number;
+  /** OAuth with a refresh token: a 401 or a near expiry can be cured by refreshing. */
+  refreshable: boolean;
+  /** Per-profile base URL override (`profiles.<id>.baseUrl`). */
+  baseUrl?: string;
+}
+
+/** File identity for caching: a rename (atomic write) or edit changes it. No throw on ENOENT (hot path). */
+function identity(path: string): string {
+  try {
+    const s = statSync(path, { throwIfNoEntry: false });
+    return s ? `${s.ino}:${s.size}:${s.mtimeMs}` : 'absent';
+  } catch {
+    return 'unreadable';
+  }
+}
+
+/** The runtime view of one agent. */
+export class AgentState {
+  readonly sessions: SessionStore;
+  private storeKey = '';
+  private storeRead: StoreRead | null = null;
+
+  constructor(readonly id: string, readonly storePath: string, readonly env: Env) {
+    this.sessions = new SessionStore(sessionsPath(storePath));
+  }
+
+  /** The store as it is on disk now (re-read only when the file changed). */
+  read(): StoreRead {
+    const key = identity(this.storePath);
+    if (!this.storeRead || key !== this.storeKey) {
+      this.storeRead = readStore(this.storePath);
+      this.storeKey = key;
+    }
+    return this.storeRead;
+  }
+
+  /** `<provider>:env` when the provider's env var is set on this host. */
+  envProfileId(provider: string): string | undefined {
+    const p = getProvider(provider);
+    return p && p.envVars.some((v) => (this.env[v] ?? '').trim() !== '') ? `${provider}:env` : undefined;
+  }
+
+  /** Profile ids that can serve `provider` (store profiles + env), for "valid ones" lists. */
+  profileIds(store: Store, provider: string): string[] {
+    const ids = Object.entries(store.profiles)
+      .filter(([, p]) => p.provider === provider)
+      .map(([id]) => id)
+      .sort();
+    const env = this.envProfileId(provider);
+    if (env && !ids.includes(env)) ids.push(env);
+    return ids;
+  }
+
+  /** The credential behind `id`, or null when there is none. */
+  credential(store: Store, id: string): Credential | null {
+    const p = Object.hasOwn(store.profiles, id) ? store.profiles[id] : undefined;
+    if (p) {
+      return {
+        id,
+        provider: p.provider,
+        type: p.type,
+        secret: profileSecret(p, this.env),
+        ...(p.expires !== undefined ? { expires: p.expires } : {}),
+        refreshable: p.type === 'oauth' && typeof p.refresh === 'string' && p.refresh !== '',
+        ...(typeof p.baseUrl === 'string' && p.baseUrl ? { baseUrl: p.baseUrl } : {}),
+      };
+    }
+    const view = envViews(this.id, this.env).find((v) => v.id === id);
+    if (!view) return null;
+    return { id, provider: view.provider, type: 'api_key', secret: view.secret, refreshable: false };
+  }
+}

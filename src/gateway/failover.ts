@@ -1,0 +1,190 @@
+/**
+ * Forwarding one request: try each planned (model, profile) in turn. OAuth tokens are
+ * refreshed shortly before expiry and once after a 401; auth, rate-limit, billing,
+ * overload, 5xx and network failures are recorded on the profile (cooldown/disable)
+ * and the next one is tried. The first success is streamed to the client unbuffered.
+ * Upstream error text is redacted of every secret sent before anyone sees it.
+ */
+import { getProvider } from '../providers/index.js';
+import type { ProbeReason } from '../providers/types.js';
+import type { Store } from '../store/schema.js';
+import { redact } from '../store/secrets.js';
+import type { AgentState, Credential } from './agent-state.js';
+import type { Body, ClientApi } from './apis/index.js';
+import type { Candidate } from './candidates.js';
+import { classifyHttp, errorExcerpt } from './classify.js';
+import { exhaustedError, type Attempt } from './exhausted.js';
+import { sendJson, sendText, type GatewayRequest, type GatewayResponse } from './http.js';
+import { buildPlan, type PlannedTry } from './plan.js';
+import type { Runtime } from './runtime.js';
+import { Cancel, passHeaders, readBody, sendUpstream, upstreamHeaders } from './upstream.js';
+
+/** One request, resolved: agent, store snapshot, body and candidate models. */
+export interface ForwardInput {
+  agent: AgentState;
+  store: Store;
+  body: Body;
+  candidates: Candidate[];
+  pin?: string;
+  /** performance.now() at request start (metrics). */
+  started: number;
+}
+
+type TryResult = { done: true } | { done: false; attempt: Attempt };
+
+interface Shared {
+  rt: Runtime;
+  api: ClientApi;
+  req: GatewayRequest;
+  res: GatewayResponse;
+  input: ForwardInput;
+  secrets: string[];
+  cancel: Cancel;
+}
+
+const seconds = (started: number) => (performance.now() - started) / 1000;
+
+function authHeadersFor(api: ClientApi, c: Candidate, cred: Credential, secret: string): Record<string, string> {
+  // Gemini's OpenAI-compatible endpoint takes the key as a bearer token, like OpenAI.
+  if (api.id === 'openai' && c.endpoint?.api === 'google') return { authorization: `Bearer ${secret}` };
+  const p = getProvider(c.provider);
+  return p ? p.authHeaders(cred.type, secret) : { authorization: `Bearer ${secret}` };
+}
+
+/** Forward with failover; always ends the response. */
+export async function forwardWithFailover(rt: Runtime, api: ClientApi, req: GatewayRequest, res: GatewayResponse, input: ForwardInput): Promise<void> {
+  const now = rt.now();
+  const plan = buildPlan({ api, candidates: input.candidates, store: input.store, agent: input.agent, config: rt.config, now, ...(input.pin ? { pin: input.pin } : {}) });
+  const cancel = new Cancel();
+  res.on('close', () => {
+    if (!res.writableFinished) cancel.abort();
+  });
+  const shared: Shared = { rt, api, req, res, input, secrets: [], cancel };
+  const attempts: Attempt[] = [];
+  const primary = input.candidates[0] as Candidate;
+  for (const t of plan.tries) {
+    if (cancel.aborted) break;
+    const r = await tryProfile(shared, t);
+    if (r.done) return;
+    attempts.push(r.attempt);
+  }
+  if (cancel.aborted) {
+    rt.metrics.request(primary.provider, primary.ref, 'client_closed', seconds(input.started));
+    return;
+  }
+  const err = exhaustedError(input.agent.id, primary.ref, attempts, plan.skips, rt.now());
+  const clean = (s: string) => redact(s, shared.secrets);
+  rt.log.warn('gateway.exhausted', { agent: input.agent.id, model: primary.ref, attempts: attempts.map((a) => `${a.profile ?? a.model}:${a.reason}`).join(',') });
+  if (err.retryAfterS) res.setHeader('retry-after', String(err.retryAfterS));
+  sendJson(res, err.status, JSON.parse(clean(JSON.stringify(api.errorBody(err.status, err.kind, err.message, err.extra)))));
+  rt.metrics.request(primary.provider, primary.ref, 'exhausted', seconds(input.started));
+}
+
+async function fail(s: Shared, t: PlannedTry, reason: ProbeReason, a: Omit<Attempt, 'model' | 'profile' | 'reason'>): Promise<TryResult> {
+  const { rt, input } = s;
+  let coolingUntil: number | undefined;
+  try {
+    const stats = await rt.usage.failure(input.agent.storePath, t.profileId, reason, rt.now());
+    coolingUntil = Math.max(stats.cooldownUntil ?? 0, stats.disabledUntil ?? 0) || undefined;
+  } catch (err) {
+    rt.log.error('gateway.usage_write_failed', { agent: input.agent.id, profile: t.profileId, error: redact(String((err as Error).message), s.secrets) });
+  }
+  rt.metrics.failover(t.candidate.provider, reason);
+  rt.log.warn('gateway.failover', { agent: input.agent.id, model: t.candidate.ref, profile: t.profileId, reason, ...(a.status ? { status: a.status } : {}) });
+  return { done: false, attempt: { model: t.candidate.ref, profile: t.profileId, reason, ...a, ...(coolingUntil ? { coolingUntil } : {}) } };
+}
+
+async function tryProfile(s: Shared, t: PlannedTry): Promise<TryResult> {
+  const { rt, api, input } = s;
+  const c = t.candidate;
+  const skip = (reason: string, detail: string): TryResult => ({ done: false, attempt: { model: c.ref, profile: t.profileId, reason, detail } });
+  const cred = input.agent.credential(input.store, t.profileId);
+  if (!cred) return skip('invalid', 'profile not found in the store');
+  if (!cred.secret.ok) return skip('invalid', cred.secret.detail);
+  let secret = cred.secret.value;
+  s.secrets.push(secret);
+  let refreshed = false;
+  const now = rt.now();
+  if (cred.expires !== undefined && cred.expires - now <= rt.config.auth.refreshSkewMs) {
+    if (cred.refreshable) {
+      const r = await rt.refresh(input.agent, t.profileId, { force: false });
+      if (r.ok) {
+        secret = r.access;
+        s.secrets.push(secret);
+        refreshed = r.refreshed;
+      } else if (cred.expires <= now) {
+        rt.log.warn('gateway.refresh_failed', { agent: input.agent.id, profile: t.profileId, reason: r.reason });
+        return r.permanent ? fail(s, t, 'auth', { detail: `token refresh refused: ${redact(r.detail, s.secrets)}`, hint: `aipro models auth login --provider ${c.provider}` }) : skip('refresh_failed', redact(r.detail, s.secrets));
+      }
+    } else if (cred.expires <= now) {
+      return skip('expired', `expired at ${new Date(cred.expires).toISOString()}; ${getProvider(c.provider)?.fixCommand(cred.type) ?? 'replace it'}`);
+    }
+  }
+  const endpoint = c.endpoint as NonNullable<Candidate['endpoint']>;
+  const url = `${(cred.baseUrl ?? endpoint.baseUrl).replace(/\/+$/, '')}${api.upstreamPath(endpoint.api)}`;
+  const body = JSON.stringify({ ...input.body, model: c.model });
+  for (let round = 0; round < 2; round++) {
+    const up = await sendUpstream(url, upstreamHeaders(s.req.headers, authHeadersFor(api, c, cred, secret)), body, s.cancel);
+    if (!up.ok) {
+      if (s.cancel.aborted) return { done: false, attempt: { model: c.ref, profile: t.profileId, reason: 'client_closed' } };
+      return fail(s, t, 'network', { detail: up.detail });
+    }
+    const status = up.res.statusCode ?? 502;
+    if (status < 400) {
+      streamSuccess(s, t, up.res, status);
+      return { done: true };
+    }
+    const text = redact(await readBody(up.res), s.secrets);
+    const cls = classifyHttp(status, text);
+    if (cls.refreshable && cred.refreshable && round === 0 && !refreshed) {
+      const r = await rt.refresh(input.agent, t.profileId, { force: true, seenAccess: secret });
+      refreshed = true;
+      if (r.ok && r.access !== secret) {
+        secret = r.access;
+        s.secrets.push(secret);
+        rt.log.info('gateway.refreshed_after_401', { agent: input.agent.id, profile: t.profileId });
+        continue;
+      }
+      if (!r.ok) rt.log.warn('gateway.refresh_failed', { agent: input.agent.id, profile: t.profileId, reason: r.reason });
+    }
+    if (cls.failover) return fail(s, t, cls.reason, { status, detail: errorExcerpt(text), ...(cls.hint ? { hint: cls.hint } : {}) });
+    // The request itself was refused (bad model, bad body): the client sees the provider's answer.
+    const headers = passHeaders(up.res, (v) => redact(v, s.secrets));
+    sendText(s.res, status, text, { ...headers, 'x-aipro-auth-profile': t.profileId, 'x-aipro-model': c.ref });
+    rt.metrics.request(c.provider, c.ref, 'upstream_error', seconds(input.started));
+    return { done: true };
+  }
+  return skip('auth', 'still refused after refreshing the token');
+}
+
+/** Send the upstream's success response through as it arrives (SSE stays unbuffered). */
+function streamSuccess(s: Shared, t: PlannedTry, up: import('node:http').IncomingMessage, status: number): void {
+  const { rt, res, input } = s;
+  const c = t.candidate;
+  // Plain node header calls: express's res.set() does mime work per call on the hot path.
+  res.statusCode = status;
+  const headers = passHeaders(up, (v) => redact(v, s.secrets));
+  for (const k in headers) res.setHeader(k, headers[k] as string);
+  res.setHeader('x-aipro-auth-profile', t.profileId);
+  res.setHeader('x-aipro-model', c.ref);
+  if (/event-stream/i.test(String(up.headers['content-type'] ?? ''))) {
+    res.setHeader('x-accel-buffering', 'no');
+    res.setHeader('cache-control', 'no-cache');
+    // Headers go out now, so the client sees the stream open before the first event.
+    res.flushHeaders();
+  } else if (up.headers['content-length'] && !up.headers['transfer-encoding']) {
+    // Bytes pass through unchanged: keep the length (one write, no chunked framing).
+    res.setHeader('content-length', up.headers['content-length']);
+  }
+  rt.usage.success(input.agent.storePath, t.profileId, rt.now());
+  let finished = false;
+  up.on('end', () => {
+    finished = true;
+  });
+  up.on('error', () => res.destroy());
+  res.on('close', () => {
+    if (!finished) up.destroy();
+    rt.metrics.request(c.provider, c.ref, finished ? 'ok' : 'client_closed', seconds(input.started));
+  });
+  up.pipe(res);
+}

@@ -1,0 +1,98 @@
+/**
+ * The try-list of one request: for each candidate model, its auth profiles in the order
+ * of `resolveOrder` (pin > stored order > config order > all; cooldown last). Profiles
+ * that are available come first across all candidates; profiles cooling down are tried
+ * only after every available one failed (rate limits lift); billing-disabled profiles
+ * (unless pinned) and unknown providers are skipped and reported. Unusable secrets are
+ * found when a try runs (failover.ts). Pure: used per request and by `/model status`.
+ */
+import type { AiproConfig } from '../config/schema.js';
+import { resolveOrder, unavailableUntil } from '../store/order.js';
+import { profileProvider, type Store } from '../store/schema.js';
+import type { AgentState } from './agent-state.js';
+import type { ClientApi } from './apis/index.js';
+import type { Candidate } from './candidates.js';
+
+/** One (model, profile) the request will try. */
+export interface PlannedTry {
+  candidate: Candidate;
+  profileId: string;
+  pinned: boolean;
+  /** Cooldown end when the profile is cooling down (it is tried anyway, later). */
+  coolingUntil?: number;
+}
+
+/** A candidate or profile that will not be tried, and why (shown in errors and status). */
+export interface Skip {
+  model: string;
+  profile?: string;
+  reason: 'unsupported_api' | 'unknown_provider' | 'no_credentials' | 'disabled' | 'invalid' | 'expired';
+  detail: string;
+}
+
+/** The try-list of one request plus what was skipped and the order per candidate. */
+export interface Plan {
+  tries: PlannedTry[];
+  skips: Skip[];
+  /** Profile order per candidate ref (for `/model status`). */
+  orders: Record<string, string[]>;
+}
+
+/** What a plan is built from (`pin`: the session's pinned profile). */
+export interface PlanInput {
+  api: ClientApi;
+  candidates: Candidate[];
+  store: Store;
+  agent: AgentState;
+  config: Pick<AiproConfig, 'auth'>;
+  pin?: string;
+  now: number;
+}
+
+/** Build the try-list. Pure. */
+export function buildPlan(input: PlanInput): Plan {
+  const { api, candidates, store, agent, now } = input;
+  const first: PlannedTry[] = [];
+  const later: PlannedTry[] = [];
+  const skips: Skip[] = [];
+  const orders: Record<string, string[]> = {};
+  const stats = store.usageStats ?? {};
+  for (const c of candidates) {
+    if (!c.endpoint) {
+      skips.push({ model: c.ref, reason: 'unknown_provider', detail: `aipro does not know provider "${c.provider}"; add models.providers.${c.provider}.baseUrl` });
+      continue;
+    }
+    if (api.upstreamPath(c.endpoint.api) === null) {
+      skips.push({ model: c.ref, reason: 'unsupported_api', detail: `${c.provider} speaks the ${c.endpoint.api} API, not ${api.route}; send this model to the matching endpoint` });
+      continue;
+    }
+    const pin = input.pin && profileProvider(input.pin) === c.provider ? input.pin : undefined;
+    const envProfileId = agent.envProfileId(c.provider);
+    const order = resolveOrder({
+      provider: c.provider,
+      store,
+      now,
+      ...(input.config.auth.order[c.provider] ? { configOrder: input.config.auth.order[c.provider] } : {}),
+      ...(pin ? { pin } : {}),
+      ...(envProfileId ? { envProfileId } : {}),
+    });
+    orders[c.ref] = order;
+    if (order.length === 0) {
+      skips.push({ model: c.ref, reason: 'no_credentials', detail: `no credential for ${c.provider}` });
+      continue;
+    }
+    for (const id of order) {
+      const pinned = id === pin;
+      const s = stats[id];
+      const disabled = (s?.disabledUntil ?? 0) > now;
+      if (disabled && !pinned) {
+        skips.push({ model: c.ref, profile: id, reason: 'disabled', detail: `disabled (${s?.disabledReason ?? 'billing'}) until ${new Date(s?.disabledUntil ?? 0).toISOString()}` });
+        continue;
+      }
+      const until = unavailableUntil(s, now);
+      const t: PlannedTry = { candidate: c, profileId: id, pinned, ...(until > 0 ? { coolingUntil: until } : {}) };
+      (until > 0 && !pinned ? later : first).push(t);
+    }
+  }
+  return { tries: [...first, ...later], skips, orders };
+}

@@ -1,0 +1,86 @@
+/** The pure parts of the gateway: command parsing, failure classification, bind rules, plans. */
+import test from 'ava';
+import { classifyHttp } from '../../src/gateway/classify.js';
+import { parseModelCommand } from '../../src/gateway/commands.js';
+import { bindHost, checkBind, isLoopback, presentedToken, tokenMatches } from '../../src/gateway/security.js';
+import { pruneSessions } from '../../src/gateway/sessions.js';
+import { candidatesFor, primaryModel, resolveRequested } from '../../src/gateway/candidates.js';
+import { CLAUDE_CODE_ONLY_MESSAGE } from '../helpers/fake-providers.js';
+import { makeConfig } from './fakes.js';
+
+test('parseModelCommand: every form', (t) => {
+  const aliases = { sonnet: 'anthropic/claude-sonnet-4-5', status: 'openai/gpt-4o' };
+  t.deepEqual(parseModelCommand('/model', aliases), { kind: 'list' });
+  t.deepEqual(parseModelCommand('  /model list ', aliases), { kind: 'list' });
+  t.deepEqual(parseModelCommand('/model reset', aliases), { kind: 'reset' });
+  t.deepEqual(parseModelCommand('/model 3', aliases), { kind: 'pick', index: 3 });
+  t.deepEqual(parseModelCommand('/model 3@anthropic:work', aliases), { kind: 'pick', index: 3, profile: 'anthropic:work' });
+  t.deepEqual(parseModelCommand('/model sonnet', aliases), { kind: 'set', ref: 'sonnet' });
+  t.deepEqual(parseModelCommand('/model gpt@openai-codex:me@example.com', aliases), { kind: 'set', ref: 'gpt', profile: 'openai-codex:me@example.com' });
+  t.deepEqual(parseModelCommand('/model status', aliases), { kind: 'set', ref: 'status' }, 'an alias named "status" wins');
+  t.deepEqual(parseModelCommand('/model status', {}), { kind: 'status' });
+  t.is(parseModelCommand('/models', aliases), null);
+  t.is(parseModelCommand('please /model list', aliases), null);
+  t.is(parseModelCommand(null, aliases), null);
+  t.is(parseModelCommand('/model a b', aliases)?.kind, 'usage');
+  t.is(parseModelCommand('/model @x:y', aliases)?.kind, 'usage');
+  t.is(parseModelCommand('/model sonnet@', aliases)?.kind, 'usage');
+});
+
+test('classifyHttp: the provider failure vocabulary', (t) => {
+  t.like(classifyHttp(429, 'rate limited'), { reason: 'rate_limit', failover: true });
+  t.like(classifyHttp(429, '{"error":{"code":"insufficient_quota"}}'), { reason: 'billing', failover: true });
+  t.like(classifyHttp(401, 'invalid x-api-key'), { reason: 'auth', failover: true, refreshable: true });
+  t.like(classifyHttp(403, 'forbidden'), { reason: 'auth', failover: true, refreshable: false });
+  for (const status of [400, 401, 403]) t.like(classifyHttp(status, CLAUDE_CODE_ONLY_MESSAGE), { reason: 'auth_permanent', failover: true, refreshable: false });
+  t.like(classifyHttp(400, 'Your credit balance is too low'), { reason: 'billing', failover: true });
+  t.like(classifyHttp(402, ''), { reason: 'billing', failover: true });
+  t.like(classifyHttp(529, ''), { reason: 'overloaded', failover: true });
+  t.like(classifyHttp(503, ''), { reason: 'timeout', failover: true });
+  t.like(classifyHttp(404, ''), { reason: 'model_not_found', failover: false });
+  t.like(classifyHttp(400, 'max_tokens required'), { reason: 'format', failover: false });
+});
+
+test('bind rules: loopback needs no token, anything else does', (t) => {
+  t.is(bindHost('loopback'), '127.0.0.1');
+  t.is(bindHost('lan'), '0.0.0.0');
+  t.is(bindHost('[::1]'), '::1');
+  for (const h of ['127.0.0.1', '127.1.2.3', '::1', 'localhost']) t.true(isLoopback(h), h);
+  for (const h of ['0.0.0.0', '192.168.1.5', '::', 'example.com']) t.false(isLoopback(h), h);
+  const none = makeConfig({}, {});
+  t.true(checkBind(none, {}, '127.0.0.1').ok);
+  const refused = checkBind(none, {}, '0.0.0.0');
+  t.false(refused.ok);
+  const withToken = makeConfig({ gateway: { auth: { token: { source: 'env', id: 'GW_T' } } } }, {});
+  t.deepEqual(checkBind(withToken, { GW_T: 'abc' }, '0.0.0.0'), { ok: true, token: 'abc' });
+  t.false(checkBind(withToken, {}, '0.0.0.0').ok);
+});
+
+test('tokens compare in constant time and are read from Bearer or x-api-key', (t) => {
+  t.true(tokenMatches('secret-token', 'secret-token'));
+  t.false(tokenMatches('secret-tokeN', 'secret-token'));
+  t.false(tokenMatches(undefined, 'secret-token'));
+  t.false(tokenMatches('', 'x'));
+  t.is(presentedToken({ authorization: 'Bearer abc' }), 'abc');
+  t.is(presentedToken({ authorization: 'bearer  abc ' }), 'abc');
+  t.is(presentedToken({ 'x-api-key': 'k' }), 'k');
+  t.is(presentedToken({ authorization: 'Basic xyz' }), undefined);
+});
+
+test('model resolution: session > request > default, then fallbacks', (t) => {
+  const config = makeConfig({ models: { default: 'anthropic/claude-sonnet-4-5', aliases: { gpt: 'openai/gpt-4o' }, fallbacks: ['gpt', 'anthropic/claude-sonnet-4-5'] } }, {});
+  t.like(primaryModel('openai/gpt-4o', 'sonnet', config, 'anthropic'), { ok: true, source: 'session' });
+  t.like(primaryModel(undefined, 'sonnet', config, 'anthropic'), { ok: true, source: 'request' });
+  t.like(primaryModel(undefined, undefined, config, 'anthropic'), { ok: true, source: 'default' });
+  t.deepEqual(resolveRequested('claude-opus-4-1', config, 'anthropic'), { provider: 'anthropic', model: 'claude-opus-4-1' });
+  t.deepEqual(resolveRequested('gpt-4o', config, 'anthropic'), { provider: 'openai', model: 'gpt-4o' }, 'a bare id of a configured model');
+  t.deepEqual(resolveRequested('gpt-5', config, 'openai'), { provider: 'openai', model: 'gpt-5' });
+  const c = candidatesFor({ provider: 'anthropic', model: 'claude-sonnet-4-5' }, config);
+  t.deepEqual(c.map((x) => `${x.ref}:${x.role}`), ['anthropic/claude-sonnet-4-5:primary', 'openai/gpt-4o:fallback']);
+  t.is(candidatesFor({ provider: 'nowhere', model: 'm' }, config)[0]?.endpoint, null);
+});
+
+test('sessions: only the newest are kept', (t) => {
+  const s = Object.fromEntries(Array.from({ length: 5 }, (_, i) => [`s${i}`, { updatedAt: i }]));
+  t.deepEqual(Object.keys(pruneSessions(s, 2)).sort(), ['s3', 's4']);
+});
