@@ -1,13 +1,169 @@
-/** `aipro config`: registered here; implementation lands with its issue. */
+/**
+ * `aipro config get|set|unset|validate|path`: read and change `aipro.json` by dotted key.
+ * Writes validate the whole resulting config first and never clobber a bad file;
+ * secrets are always printed redacted.
+ */
 import type { Command } from 'commander';
-import { CliError } from './errors.js';
+import { configErrorMessage, getPath, loadConfig, redactConfig, setPath, unsetPath } from '../config/load.js';
+import { fileLayers, mergeEnv, processLayer } from '../env/load.js';
+import { configPath } from '../store/paths.js';
+import { CliError, EXIT, usageError } from './errors.js';
+
+/** The env config validation sees: process env and the two dotenv files (as loadContext). */
+function baseEnv(): Record<string, string> {
+  return mergeEnv([processLayer(process.env), ...fileLayers(process.env, process.cwd())]).env;
+}
+
+const SECRET_VAR = /(KEY|TOKEN|SECRET|PASS|PWD|CREDENTIAL|AUTH)/i;
+const SECRET_VALUE = /^(sk-|AIza|eyJ|gh[pousr]_|xox[abp]-)/;
+
+/** Redact a whole config for display: secret-named keys, and secret-looking `env.vars`. */
+export function redactForDisplay(config: unknown): unknown {
+  const out = redactConfig(config) as Record<string, unknown>;
+  const vars = (out?.env as Record<string, unknown> | undefined)?.vars;
+  if (vars && typeof vars === 'object') {
+    for (const [k, v] of Object.entries(vars)) {
+      if (typeof v === 'string' && v !== '' && (SECRET_VAR.test(k) || SECRET_VALUE.test(v))) (vars as Record<string, unknown>)[k] = '[redacted]';
+    }
+  }
+  return out;
+}
+
+const KEY_RE = /^[A-Za-z0-9_@:-]+(\.[A-Za-z0-9_@:-]+)*$/;
+const FORBIDDEN = new Set(['__proto__', 'prototype', 'constructor']);
+
+/** A dotted key the CLI accepts (no empty parts, no prototype tricks). */
+export function checkKey(key: string): string {
+  if (!KEY_RE.test(key) || key.split('.').some((p) => FORBIDDEN.has(p))) {
+    throw usageError(`"${key}" is not a config key: use dotted names like alerts.repeat or models.providers.anthropic.baseUrl`);
+  }
+  return key;
+}
+
+/** VALUE as JSON when it parses, else the string itself. */
+export function parseValue(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+function show(value: unknown, json: boolean): string {
+  if (!json && typeof value === 'string') return `${value}\n`;
+  return `${JSON.stringify(value, null, 2)}\n`;
+}
+
+async function get(key: string | undefined, opts: { json?: boolean }): Promise<number> {
+  const env = baseEnv();
+  const loaded = loadConfig(env);
+  if (!loaded.ok) throw new CliError(configErrorMessage(loaded));
+  const shown = redactForDisplay(loaded.config);
+  if (key === undefined) {
+    process.stdout.write(show(shown, true));
+    return EXIT.OK;
+  }
+  const value = getPath(shown, checkKey(key));
+  if (value === undefined) throw new CliError(`reading config key ${key}: it is not set and has no default (\`aipro config get\` lists every key with its value)`);
+  process.stdout.write(show(value, Boolean(opts.json)));
+  return EXIT.OK;
+}
+
+async function set(key: string, text: string, opts: { json?: boolean }): Promise<number> {
+  checkKey(key);
+  const env = baseEnv();
+  const value = parseValue(text);
+  const { updateConfigFile } = await import('./config-file.js');
+  const path = await updateConfigFile(env, `setting ${key}`, (raw) => ({ raw: setPath(raw, key, value), result: configPath(env) }));
+  const after = loadConfig(env);
+  const shown = after.ok ? getPath(redactForDisplay(after.config), key) : '[redacted]';
+  if (opts.json) process.stdout.write(show({ ok: true, path, key, value: shown }, true));
+  else process.stdout.write(`Set ${key} = ${JSON.stringify(shown)} in ${path}\n`);
+  return EXIT.OK;
+}
+
+async function unset(key: string, opts: { json?: boolean }): Promise<number> {
+  checkKey(key);
+  const env = baseEnv();
+  const { updateConfigFile } = await import('./config-file.js');
+  const removed = await updateConfigFile(env, `unsetting ${key}`, (raw) => {
+    const r = unsetPath(raw, key);
+    return { raw: r.removed ? r.next : null, result: r.removed };
+  });
+  const path = configPath(env);
+  if (opts.json) process.stdout.write(show({ ok: true, path, key, removed }, true));
+  else process.stdout.write(removed ? `Unset ${key} in ${path} (the default applies again)\n` : `${key} was not set in ${path}; nothing changed\n`);
+  return EXIT.OK;
+}
+
+function validate(opts: { json?: boolean }): number {
+  const loaded = loadConfig(baseEnv());
+  if (opts.json) {
+    const doc = loaded.ok ? { ok: true, path: loaded.path, exists: loaded.exists } : { ok: false, path: loaded.path, key: loaded.key, detail: loaded.detail };
+    process.stdout.write(show(doc, true));
+  } else if (loaded.ok) {
+    process.stdout.write(`${loaded.path}: valid${loaded.exists ? '' : ' (file does not exist yet: defaults apply)'}\n`);
+  } else {
+    process.stderr.write(`error: ${configErrorMessage(loaded)}\n`);
+  }
+  return loaded.ok ? EXIT.OK : EXIT.FAIL;
+}
+
+const HELP = `
+Keys are dotted paths into aipro.json (see docs: "Config keys"). VALUE is parsed as JSON
+when it is valid JSON, else taken as a string. Secret values are always shown redacted;
+prefer a reference like '{"source":"env","id":"SMTP_PASS"}' over a literal.
+
+Examples:
+  aipro config get                         # the whole effective config (secrets redacted)
+  aipro config get auth.warnHours
+  aipro config set auth.warnHours 48
+  aipro config set models.default anthropic/claude-sonnet-4-5
+  aipro config set alerts.thresholds '["7d","1d","1h"]'
+  aipro config set gateway.auth.token '{"source":"env","id":"AIPRO_GATEWAY_TOKEN"}'
+  aipro config unset auth.warnHours
+  aipro config validate && echo ok
+  aipro config path`;
 
 export function register(program: Command): void {
-  program
-    .command('config')
-    .description('config (not built yet)')
-    .allowUnknownOption()
+  const config = program.command('config').description('read and change ~/.aipro/aipro.json').addHelpText('after', HELP);
+  config
+    .command('get [key]')
+    .description('print a key (or the whole effective config), secrets redacted')
+    .option('--json', 'always print JSON (strings quoted)')
+    .addHelpText('after', '\nExamples:\n  aipro config get\n  aipro config get agents.default\n  aipro config get alerts.channels --json')
+    .action(async (key: string | undefined, opts: { json?: boolean }) => {
+      process.exitCode = await get(key, opts);
+    });
+  config
+    .command('set <key> <value>')
+    .description('set a key; the whole config is validated before it is written')
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', '\nExamples:\n  aipro config set auth.warnHours 48\n  aipro config set agents.default work\n  aipro config set env.shellEnv.enabled true')
+    .action(async (key: string, value: string, opts: { json?: boolean }) => {
+      process.exitCode = await set(key, value, opts);
+    });
+  config
+    .command('unset <key>')
+    .description('remove a key from the file (its default applies again)')
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', '\nExamples:\n  aipro config unset auth.warnHours\n  aipro config unset alerts.channels.ops-mail')
+    .action(async (key: string, opts: { json?: boolean }) => {
+      process.exitCode = await unset(key, opts);
+    });
+  config
+    .command('validate')
+    .description('check the config file against the schema (exit 0 valid, 1 invalid)')
+    .option('--json', 'print {ok, path, key, detail} as JSON')
+    .addHelpText('after', '\nExamples:\n  aipro config validate\n  aipro config validate --json')
+    .action((opts: { json?: boolean }) => {
+      process.exitCode = validate(opts);
+    });
+  config
+    .command('path')
+    .description('print the path of the config file')
+    .addHelpText('after', '\nExamples:\n  aipro config path\n  $EDITOR "$(aipro config path)"')
     .action(() => {
-      throw new CliError('config is not built yet in this version of aipro');
+      process.stdout.write(`${configPath(process.env)}\n`);
     });
 }

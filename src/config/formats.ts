@@ -10,6 +10,11 @@ export function assertSecretRef(val: unknown): void {
   throw new Error('must be a string or {"source": "env"|"file", "id": "…"}');
 }
 
+/** A finite number ≥ 0 (convict's built-in Number format lets NaN through, e.g. from "abc"). */
+export function assertNonNegativeNumber(val: unknown): void {
+  if (typeof val !== 'number' || !Number.isFinite(val) || val < 0) throw new Error('must be a number ≥ 0');
+}
+
 const CRON_FIELD = /^(\*|\?|[0-9A-Za-z,\-*/#LW]+)$/;
 
 /** 5 fields (or 6 with seconds); the scheduler re-validates with node-cron at start. */

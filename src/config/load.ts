@@ -37,12 +37,53 @@ function renameDefault(obj: Record<string, unknown>, from: string, to: string): 
   return out;
 }
 
+const isPlainObject = (v: unknown): v is Record<string, unknown> => Boolean(v) && typeof v === 'object' && !Array.isArray(v);
+
+/** Every schema leaf (dotted path), and whether its default is an object (a map like auth.profiles). */
+function schemaLeaves(node: Record<string, unknown>, prefix = ''): { path: string; objectDefault: boolean }[] {
+  const out: { path: string; objectDefault: boolean }[] = [];
+  for (const [k, v] of Object.entries(node)) {
+    if (!isPlainObject(v)) continue;
+    const path = prefix ? `${prefix}.${k}` : k;
+    if (Object.hasOwn(v, 'default')) out.push({ path, objectDefault: isPlainObject(v.default) });
+    else out.push(...schemaLeaves(v, path));
+  }
+  return out;
+}
+const LEAVES = schemaLeaves(schema as unknown as Record<string, unknown>);
+
+/**
+ * convict's load() recurses into an object value whose schema format is not the literal
+ * 'object', and crashes on a map of objects (`auth.profiles.<id>.provider`) or on an object
+ * given to a non-object leaf (`gateway.auth.token: {source, id}`). Take such values out
+ * before load() and put them back whole with set(); validation is unchanged. String maps
+ * (models.aliases) still go through load(), which merges them over their defaults.
+ */
+function splitObjectValues(raw: Record<string, unknown>): { rest: Record<string, unknown>; whole: [string, unknown][] } {
+  const rest = structuredClone(raw);
+  const whole: [string, unknown][] = [];
+  for (const { path, objectDefault } of LEAVES) {
+    const parts = path.split('.');
+    const parent = parts.length === 1 ? rest : getPath(rest, parts.slice(0, -1).join('.'));
+    const last = parts[parts.length - 1] as string;
+    if (!isPlainObject(parent) || !Object.hasOwn(parent, last)) continue;
+    const value = parent[last];
+    if (isPlainObject(value) && (!objectDefault || Object.values(value).some(isPlainObject))) {
+      whole.push([path, value]);
+      delete parent[last];
+    }
+  }
+  return { rest, whole };
+}
+
 /** Validate a raw config object (already parsed JSON). Pure but for convict's env overrides. */
 export function validateConfig(raw: Record<string, unknown>, path: string, env: Env): ConfigLoad {
   // convict reads overrides from process.env; give it the resolved env for this run.
   const cfg = convict(schema as never, { env: env as NodeJS.ProcessEnv });
   try {
-    cfg.load(renameDefault(raw, 'default', '__default'));
+    const { rest, whole } = splitObjectValues(renameDefault(raw, 'default', '__default'));
+    cfg.load(rest);
+    for (const [key, value] of whole) cfg.set(key, value);
     cfg.validate({ allowed: 'strict' });
   } catch (err) {
     return { ok: false, path, ...cleanConvictMessage((err as Error).message.replaceAll('__default', 'default')) };

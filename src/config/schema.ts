@@ -8,6 +8,7 @@ import {
   assertDuration,
   assertDurationList,
   assertListen,
+  assertNonNegativeNumber,
   assertObjectMap,
   assertOrderMap,
   assertSecretRef,
@@ -32,7 +33,7 @@ export const schema = {
   auth: {
     profiles: { doc: 'Declared profiles (id -> {provider, mode}).', format: fmt(assertObjectMap), default: {} as Record<string, { provider?: string; mode?: string }> },
     order: { doc: 'Config order per provider (the store order wins).', format: fmt(assertOrderMap), default: {} as Record<string, string[]> },
-    warnHours: { doc: 'Warn window: a credential expiring within it is "expiring".', format: Number, default: 24, env: 'AIPRO_WARN_HOURS' },
+    warnHours: { doc: 'Warn window: a credential expiring within it is "expiring".', format: fmt(assertNonNegativeNumber), default: 24, env: 'AIPRO_WARN_HOURS' },
     refreshSkewMs: { doc: 'Refresh OAuth access tokens this long before they expire.', format: 'nat', default: 300000 },
   },
   models: {

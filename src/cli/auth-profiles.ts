@@ -1,0 +1,129 @@
+/**
+ * `models auth list | remove | order get|set|clear`: look at and rearrange the profiles
+ * of one agent's store. Output shows fingerprints and references, never a secret.
+ */
+import { LockTimeoutError } from '../store/lock.js';
+import { clearOrder, removeProfile, setOrder } from '../store/mutations.js';
+import { readStore, storeErrorMessage } from '../store/read.js';
+import type { Profile, Store } from '../store/schema.js';
+import { fingerprint, profileSecret } from '../store/secrets.js';
+import { StoreUnreadableError, updateStore } from '../store/write.js';
+import { formatRelative, isoUtc } from '../util/duration.js';
+import { undeclareProfile } from './config-file.js';
+import { loadContext, resolveAgent, type Agent, type Context } from './context.js';
+import { CliError, EXIT } from './errors.js';
+import { renderTable } from './table.js';
+
+/** Run a store update, turning the expected failures (bad store, busy lock) into CliErrors. */
+async function mutate<R>(path: string, change: Parameters<typeof updateStore<R>>[1]): Promise<R> {
+  try {
+    return await updateStore(path, change);
+  } catch (err) {
+    if (err instanceof StoreUnreadableError || err instanceof LockTimeoutError) throw new CliError(err.message);
+    throw err;
+  }
+}
+
+function open(opts: { agent?: string }, doing: string): { ctx: Context; agent: Agent; store: Store; exists: boolean } {
+  const ctx = loadContext();
+  const agent = resolveAgent(ctx, opts.agent);
+  const read = readStore(agent.storePath);
+  if (!read.ok) throw new CliError(storeErrorMessage(read, doing));
+  return { ctx, agent, store: read.store, exists: read.exists };
+}
+
+/** What `list` shows about one profile's secret: a fingerprint or where the reference points. */
+function secretLabel(profile: Profile, env: Context['env']): { fingerprint: string | null; ref: string | null; problem: string | null } {
+  const res = profileSecret(profile, env);
+  const ref = res.ref ? `${res.ref.source}:${res.ref.id}` : null;
+  return res.ok ? { fingerprint: fingerprint(res.value), ref, problem: null } : { fingerprint: null, ref, problem: res.detail };
+}
+
+export async function list(opts: { agent?: string; json?: boolean }): Promise<number> {
+  const { ctx, agent, store, exists } = open(opts, 'listing auth profiles');
+  const now = ctx.now();
+  const profiles = Object.entries(store.profiles)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([id, p]) => {
+      const s = secretLabel(p, ctx.env);
+      const expires = typeof p.expires === 'number' && Number.isFinite(p.expires) && p.expires > 0 ? p.expires : null;
+      return { id, provider: p.provider, type: p.type, fingerprint: s.fingerprint, secretRef: s.ref, secretProblem: s.problem, expiresAt: expires === null ? null : isoUtc(expires), expiresAtMs: expires, email: p.email ?? null };
+    });
+  if (opts.json) {
+    const doc = { agent: agent.id, storePath: agent.storePath, storeExists: exists, profiles, order: store.order ?? {}, lastGood: store.lastGood ?? {} };
+    process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+    return EXIT.OK;
+  }
+  const out = [`Agent ${agent.id}  (${agent.storePath}${exists ? '' : ', no store yet'})`];
+  if (profiles.length === 0) out.push('  no profiles (add one: aipro models auth add-key --provider anthropic)');
+  else {
+    const rows = profiles.map((p) => [
+      p.id,
+      p.provider,
+      p.type,
+      p.fingerprint ?? `(${p.secretProblem})`,
+      p.secretRef ? `ref ${p.secretRef}` : 'inline',
+      p.expiresAtMs === null ? '-' : `${p.expiresAt} (${formatRelative(p.expiresAtMs, now)})`,
+    ]);
+    out.push(renderTable(['PROFILE', 'PROVIDER', 'TYPE', 'FINGERPRINT', 'SECRET', 'EXPIRES'], rows, '  '));
+  }
+  for (const [p, ids] of Object.entries(store.order ?? {})) out.push(`  order ${p}: ${ids.join(', ')}`);
+  for (const [p, id] of Object.entries(store.lastGood ?? {})) out.push(`  lastGood ${p}: ${id}`);
+  process.stdout.write(`${out.join('\n')}\n`);
+  return EXIT.OK;
+}
+
+export async function remove(id: string, opts: { agent?: string; json?: boolean }): Promise<number> {
+  const { ctx, agent } = open(opts, `removing ${id}`);
+  const res = await mutate(agent.storePath, (s) => removeProfile(s, id));
+  const declared = agent.isDefault && Object.hasOwn(ctx.config.auth.profiles, id);
+  if (!res.ok && !declared) {
+    throw new CliError(`removing ${id}: ${res.detail} (${agent.storePath}). Run \`aipro models auth list${agent.isDefault ? '' : ` --agent ${agent.id}`}\` to see the profile ids.`);
+  }
+  const configUpdated = agent.isDefault ? await undeclareProfile(ctx.env, id) : false;
+  if (opts.json) process.stdout.write(`${JSON.stringify({ ok: true, agent: agent.id, profileId: id, removedFromStore: res.ok, configUpdated }, null, 2)}\n`);
+  else if (res.ok) process.stdout.write(`Removed ${id} from ${agent.storePath}${configUpdated ? ' and from config auth.profiles' : ''}\n`);
+  else process.stdout.write(`${id} was not in ${agent.storePath}; removed its declaration from config auth.profiles\n`);
+  return EXIT.OK;
+}
+
+export interface OrderOptions {
+  provider: string;
+  agent?: string;
+  json?: boolean;
+}
+
+export async function orderGet(opts: OrderOptions): Promise<number> {
+  const { ctx, agent, store } = open(opts, 'reading the auth order');
+  const stored = store.order?.[opts.provider] ?? null;
+  const configOrder = ctx.config.auth.order[opts.provider] ?? null;
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify({ agent: agent.id, provider: opts.provider, order: stored, configOrder }, null, 2)}\n`);
+  } else if (stored) {
+    process.stdout.write(`${stored.join('\n')}\n`);
+  } else {
+    const fallback = configOrder ? `config auth.order.${opts.provider} applies: ${configOrder.join(', ')}` : 'every profile of the provider is tried (oauth, then token, then api_key; least recently used first)';
+    process.stdout.write(`No stored order for ${opts.provider} in agent ${agent.id}; ${fallback}\n`);
+  }
+  return EXIT.OK;
+}
+
+export async function orderSet(ids: string[], opts: OrderOptions): Promise<number> {
+  const { agent } = open(opts, `setting the ${opts.provider} order`);
+  const res = await mutate(agent.storePath, (s) => setOrder(s, opts.provider, ids));
+  if (!res.ok) {
+    throw new CliError(`setting the ${opts.provider} order: ${res.detail}; nothing changed. Run \`aipro models auth list${agent.isDefault ? '' : ` --agent ${agent.id}`}\` to see the profile ids.`);
+  }
+  if (opts.json) process.stdout.write(`${JSON.stringify({ ok: true, agent: agent.id, provider: opts.provider, order: res.order }, null, 2)}\n`);
+  else process.stdout.write(`Order for ${opts.provider} (agent ${agent.id}): ${res.order.join(', ')}\n`);
+  return EXIT.OK;
+}
+
+export async function orderClear(opts: OrderOptions): Promise<number> {
+  const { agent } = open(opts, `clearing the ${opts.provider} order`);
+  const res = await mutate(agent.storePath, (s) => clearOrder(s, opts.provider));
+  const cleared = res.ok && res.cleared;
+  if (opts.json) process.stdout.write(`${JSON.stringify({ ok: true, agent: agent.id, provider: opts.provider, cleared }, null, 2)}\n`);
+  else process.stdout.write(cleared ? `Cleared the stored ${opts.provider} order of agent ${agent.id}\n` : `No stored ${opts.provider} order in agent ${agent.id}; nothing changed\n`);
+  return EXIT.OK;
+}

@@ -1,0 +1,58 @@
+/** Doctor checks for the state dir and the config file: exist, modes, parse, validate. */
+import { statSync } from 'node:fs';
+import { configErrorMessage } from '../config/load.js';
+import { stateDir } from '../store/paths.js';
+import { modeOf, octal, type DoctorContext, type Finding } from './context.js';
+
+/** A file or dir that may hold secrets must not be readable by group or others. */
+export function modeFinding(id: string, path: string, want: number, what: string, level: 'warn' | 'error', agent?: string): Finding | null {
+  let mode: number;
+  try {
+    mode = modeOf(statSync(path).mode);
+  } catch {
+    return null;
+  }
+  const base = { id, path, ...(agent ? { agent } : {}) };
+  if ((mode & 0o077) === 0) return { ...base, level: 'ok', summary: `${what} ${path} is ${octal(mode)}` };
+  return {
+    ...base,
+    level,
+    summary: `${what} ${path} is ${octal(mode)}: readable by other users`,
+    fix: `chmod ${octal(want).slice(1)} ${path}  (aipro doctor --fix does it)`,
+    fixable: true,
+    repair: { kind: 'chmod', path, mode: want },
+  };
+}
+
+export function stateChecks(ctx: DoctorContext): Finding[] {
+  const out: Finding[] = [];
+  const dir = stateDir(ctx.env);
+  try {
+    if (!statSync(dir).isDirectory()) {
+      out.push({ id: 'state.dir', level: 'error', path: dir, summary: `${dir} exists but is not a directory`, fix: `move it away, then run \`aipro onboard\`` });
+      return out;
+    }
+  } catch {
+    out.push({ id: 'state.dir', level: 'warn', path: dir, summary: `state dir ${dir} does not exist yet`, fix: 'run `aipro onboard` (or any `aipro models auth` command) to create it' });
+    return out;
+  }
+  out.push({ id: 'state.dir', level: 'ok', path: dir, summary: `state dir ${dir} exists` });
+  const mode = modeFinding('state.dir.mode', dir, 0o700, 'state dir', 'warn');
+  if (mode) out.push(mode);
+  return out;
+}
+
+export function configChecks(ctx: DoctorContext): Finding[] {
+  const out: Finding[] = [];
+  const path = ctx.configPath;
+  if (ctx.configError) {
+    out.push({ id: 'config.valid', level: 'error', path, summary: configErrorMessage(ctx.configError), fix: `aipro config validate; then aipro config set/unset ${ctx.configError.key}` });
+  } else if (!ctx.configExists) {
+    out.push({ id: 'config.valid', level: 'ok', path, summary: `no config file at ${path}: defaults apply` });
+  } else {
+    out.push({ id: 'config.valid', level: 'ok', path, summary: `config ${path} is valid` });
+  }
+  const mode = modeFinding('config.mode', path, 0o600, 'config', 'warn');
+  if (mode && mode.level !== 'ok') out.push(mode);
+  return out;
+}
