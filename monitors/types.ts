@@ -24,6 +24,11 @@ export interface CredentialObservation {
   /** sha256 prefix of the current secret: changes when the credential is replaced (new alert episode). */
   secretHash?: string;
   cooldownUntil?: number;
+  /**
+   * OAuth with a refresh token: `expiresAt` is the access token's routine expiry, not the
+   * end of the credential (the metrics leave it out; the rules would otherwise page hourly).
+   */
+  refreshable?: boolean;
   /** Last live probe, when one ran. */
   probe?: { ok: boolean; reason: ProbeReason | string; httpStatus?: number; latencyMs?: number; at: number };
 }

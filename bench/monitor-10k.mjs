@@ -1,0 +1,109 @@
+// 10,000 auth profiles over 100 agents: the time of one expiry cycle plus one /metrics render
+// (target < 250 ms), in-process, cold (first cycle) and warm (median of the next runs); then the
+// real daemon (`aipro monitor`) on the same state: its /metrics scrape time and its RSS after a
+// few cycles (target < 150 MB). Prints figures; never passes or fails on them.
+// Usage: node bench/monitor-10k.mjs [warmRuns]   (after `npm run build`)
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const dist = fileURLToPath(new URL('../dist/', import.meta.url));
+const warmRuns = Number(process.argv[2] ?? 7);
+const AGENTS = 100;
+const PER_AGENT = 100;
+
+const home = mkdtempSync(join(tmpdir(), 'aipro-bench-monitor-'));
+const now = Date.now();
+for (let a = 0; a < AGENTS; a++) {
+  const agent = a === 0 ? 'main' : `agent${String(a).padStart(3, '0')}`;
+  const profiles = {};
+  const usageStats = {};
+  for (let i = 0; i < PER_AGENT; i++) {
+    const pad = `${a}-${i}`.padStart(8, '0');
+    const kind = i % 4;
+    if (kind === 0) profiles[`anthropic:key${i}`] = { type: 'api_key', provider: 'anthropic', key: `sk-ant-api03-${'k'.repeat(80)}${pad}` };
+    else if (kind === 1) profiles[`anthropic:tok${i}`] = { type: 'token', provider: 'anthropic', token: `sk-ant-oat01-${'t'.repeat(80)}${pad}`, expires: now + (i - 10) * 3_600_000 * 5 };
+    else if (kind === 2) profiles[`openai-codex:u${i}@example.com`] = { type: 'oauth', provider: 'openai-codex', access: `acc-${'a'.repeat(40)}${pad}`, refresh: `ref-${'r'.repeat(40)}${pad}`, expires: now + 3_600_000 };
+    else profiles[`openai:key${i}`] = { type: 'api_key', provider: 'openai', key: `sk-proj-${'o'.repeat(60)}${pad}` };
+    if (i % 10 === 0) usageStats[Object.keys(profiles).at(-1)] = { lastProbe: { at: now - 60_000, ok: i % 20 === 0, reason: i % 20 === 0 ? 'ok' : 'rate_limit', latencyMs: 120 + i } };
+  }
+  const dir = join(home, '.aipro', 'agents', agent, 'agent');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  writeFileSync(join(dir, 'auth-profiles.json'), JSON.stringify({ version: 1, profiles, usageStats }, null, 2), { mode: 0o600 });
+}
+// Keep the daemon off the network: no validity probes during the run.
+writeFileSync(join(home, '.aipro', 'aipro.json'), JSON.stringify({ monitor: { schedules: { validity: '0 0 1 1 *', refresh: '0 0 1 1 *' } } }));
+const env = { PATH: process.env.PATH, HOME: home, NO_COLOR: '1' };
+
+const { loadContext, listAgents } = await import(`${dist}src/cli/context.js`);
+const { expiry } = await import(`${dist}monitors/expiry.js`);
+const { createMetrics, updateFromObservations } = await import(`${dist}exporters/prometheus/registry.js`);
+
+const ctx = loadContext(env, home);
+const metrics = createMetrics();
+const silent = { info() {}, warn() {}, error() {} };
+async function cycle() {
+  const t0 = performance.now();
+  const agents = listAgents(ctx);
+  const obs = await expiry.run({ config: ctx.config, env: ctx.env, now: Date.now, agents, log: silent });
+  const t1 = performance.now();
+  updateFromObservations(metrics, obs, Date.now(), { replaceCredentials: true });
+  const t2 = performance.now();
+  const text = await metrics.registry.metrics();
+  const t3 = performance.now();
+  return { total: t3 - t0, expiry: t1 - t0, update: t2 - t1, render: t3 - t2, observations: obs.length, bytes: text.length };
+}
+const fmt = (n) => `${n.toFixed(1)} ms`;
+const cold = await cycle();
+const warm = [];
+for (let i = 0; i < warmRuns; i++) warm.push(await cycle());
+warm.sort((a, b) => a.total - b.total);
+const med = warm[Math.floor(warm.length / 2)];
+console.log(`profiles: ${cold.observations} observations over ${AGENTS} agents; /metrics ${(cold.bytes / 1e6).toFixed(1)} MB`);
+console.log(`in-process cold cycle: ${fmt(cold.total)} (expiry ${fmt(cold.expiry)}, metrics update ${fmt(cold.update)}, render ${fmt(cold.render)})`);
+console.log(`in-process warm cycle (median of ${warmRuns}): ${fmt(med.total)} (expiry ${fmt(med.expiry)}, metrics update ${fmt(med.update)}, render ${fmt(med.render)})  target < 250 ms`);
+
+// The daemon itself.
+const child = spawn(process.execPath, [join(dist, 'cli', 'main.js'), 'monitor', '--listen', '127.0.0.1:0', '--log-format', 'json'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+let port;
+let cycles = 0;
+const lines = [];
+await new Promise((resolve, reject) => {
+  let buf = '';
+  child.stderr.setEncoding('utf8').on('data', (d) => {
+    buf += d;
+    let i;
+    while ((i = buf.indexOf('\n')) >= 0) {
+      const line = buf.slice(0, i);
+      buf = buf.slice(i + 1);
+      lines.push(line);
+      const ev = JSON.parse(line);
+      if (ev.event === 'monitor.listening') port = Number(ev.address.split(':').pop());
+      if (ev.event === 'monitor.done' && ev.monitor === 'expiry') cycles++;
+      if (ev.event === 'monitor.ready') resolve();
+    }
+  });
+  child.on('exit', (code) => reject(new Error(`daemon exited ${code}: ${lines.join('\n')}`)));
+});
+const expiryDone = lines.map((l) => JSON.parse(l)).find((e) => e.event === 'monitor.done' && e.monitor === 'expiry');
+const scrapes = [];
+for (let i = 0; i < 5; i++) {
+  const t0 = performance.now();
+  const res = await fetch(`http://127.0.0.1:${port}/metrics`);
+  await res.text();
+  scrapes.push(performance.now() - t0);
+}
+scrapes.sort((a, b) => a - b);
+const rss = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+const hwm = () => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+console.log(`daemon first expiry cycle: ${expiryDone?.duration_ms} ms; /metrics scrape (median of 5): ${fmt(scrapes[2])}`);
+console.log(`daemon RSS after first cycle + 5 scrapes: ${rss().toFixed(0)} MB (peak ${hwm().toFixed(0)} MB)  target < 150 MB`);
+const last = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+const pick = (name) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(last)?.[1] ?? NaN) / 1e6;
+console.log(`daemon V8 heap used ${pick('nodejs_heap_size_used_bytes').toFixed(0)} MB of ${pick('nodejs_heap_size_total_bytes').toFixed(0)} MB; external ${pick('nodejs_external_memory_bytes').toFixed(0)} MB`);
+child.kill('SIGTERM');
+const code = await new Promise((r) => child.on('exit', (c) => r(c)));
+console.log(`daemon stopped with exit ${code} after ${cycles} expiry cycle(s)`);
+rmSync(home, { recursive: true, force: true });

@@ -1,0 +1,94 @@
+/**
+ * The HTTP side of the exporter: `/metrics`, `/healthz` (liveness) and `/readyz` (200 once
+ * the first expiry cycle is done). Plain Node request listeners, so the monitor needs no
+ * framework and the gateway can mount `metricsHandler` in express as is.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Registry } from 'prom-client';
+import { metricsChunks } from './registry.js';
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+
+function send(res: ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8', head = false): void {
+  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
+  res.end(head ? undefined : body);
+}
+
+/** Write `chunks` to `res`, waiting for the socket to drain (a slow scraper never buffers the whole scrape). */
+async function pipeChunks(res: ServerResponse, chunks: AsyncIterable<string>): Promise<void> {
+  for await (const chunk of chunks) {
+    if (res.destroyed) return;
+    if (!res.write(chunk)) await new Promise<void>((resolve) => {
+      const done = () => {
+        res.off('drain', done);
+        res.off('close', done);
+        resolve();
+      };
+      res.on('drain', done);
+      res.on('close', done);
+    });
+  }
+  res.end();
+}
+
+/**
+ * Serve `registry` in the Prometheus text format. Our registry is streamed in pieces
+ * (chunked encoding); any other prom-client registry is sent as one string.
+ */
+export function metricsHandler(registry: Registry): Handler {
+  return (req, res) => {
+    if (req.method === 'HEAD') {
+      res.writeHead(200, { 'content-type': registry.contentType, 'cache-control': 'no-store' });
+      res.end();
+      return;
+    }
+    const chunks = metricsChunks(registry);
+    // Render the first piece before committing to 200, so a broken registry still gets a 500.
+    chunks.next().then(
+      (first) => {
+        res.writeHead(200, { 'content-type': registry.contentType, 'cache-control': 'no-store' });
+        if (!first.done) res.write(first.value);
+        pipeChunks(res, { [Symbol.asyncIterator]: () => chunks }).catch((err: unknown) => res.destroy(err as Error));
+      },
+      (err: unknown) => send(res, 500, `error rendering metrics: ${(err as Error)?.message ?? String(err)}\n`),
+    );
+  };
+}
+
+export interface MonitorAppOptions {
+  registry: Registry;
+  /** Null when ready; otherwise why not (shown in the 503 body). */
+  notReady: () => string | null;
+}
+
+/** The monitor daemon's whole HTTP surface. */
+export function monitorApp(opts: MonitorAppOptions): Handler {
+  const metrics = metricsHandler(opts.registry);
+  return (req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.setHeader('allow', 'GET, HEAD');
+      send(res, 405, 'method not allowed\n');
+      return;
+    }
+    const head = req.method === 'HEAD';
+    switch (path) {
+      case '/metrics':
+        metrics(req, res);
+        return;
+      case '/healthz':
+        send(res, 200, 'ok\n', undefined, head);
+        return;
+      case '/readyz': {
+        const why = opts.notReady();
+        send(res, why === null ? 200 : 503, why === null ? 'ready\n' : `not ready: ${why}\n`, undefined, head);
+        return;
+      }
+      case '/':
+        send(res, 200, 'aipro monitor\n  /metrics  Prometheus metrics\n  /healthz  liveness\n  /readyz   readiness (200 after the first expiry cycle)\n', undefined, head);
+        return;
+      default:
+        send(res, 404, 'not found (try /metrics, /healthz or /readyz)\n', undefined, head);
+    }
+  };
+}

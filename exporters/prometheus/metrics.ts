@@ -1,0 +1,64 @@
+/**
+ * Which metrics exist: every name, type, label set and help text aipro exports, as data.
+ * The registry (`registry.ts`) builds them; docs, rules and the dashboard are checked
+ * against this table by the tests, so a rename cannot silently break an alert.
+ */
+
+/** Labels that identify one credential. Never a secret: ids, provider names, agent ids only. */
+export const PROFILE_LABELS = ['agent', 'provider', 'profile'] as const;
+
+export type MetricType = 'gauge' | 'counter';
+
+export interface MetricDef {
+  name: string;
+  type: MetricType;
+  help: string;
+  labelNames: readonly string[];
+}
+
+const def = (name: string, type: MetricType, labelNames: readonly string[], help: string): MetricDef => ({ name, type, help, labelNames });
+
+/** The metrics of DESIGN.md's table, plus the monitor error counter the issue asks for. */
+export const METRICS = {
+  profileInfo: def('aipro_auth_profile_info', 'gauge', [...PROFILE_LABELS, 'type', 'source'], 'Auth profile known to aipro (always 1); its credential type and source as labels.'),
+  profileExpiry: def(
+    'aipro_auth_profile_expiry_timestamp_seconds',
+    'gauge',
+    PROFILE_LABELS,
+    'When the credential expires, in Unix seconds. Absent when the expiry is unknown (API keys, tokens without expiry, OAuth that refreshes itself).',
+  ),
+  profileStatus: def(
+    'aipro_auth_profile_status',
+    'gauge',
+    [...PROFILE_LABELS, 'status'],
+    'Credential status as a state set: 1 for the current status, 0 for every other status (ok, expiring, expired, static, invalid, refresh_failed, rejected, missing).',
+  ),
+  probeSuccess: def('aipro_auth_profile_probe_success', 'gauge', PROFILE_LABELS, 'Whether the last live probe got an answer from the provider (1), or none (0: timeout, network, overloaded, unknown).'),
+  probeValid: def('aipro_auth_profile_probe_valid', 'gauge', PROFILE_LABELS, 'Whether the provider accepted the credential in the last live probe (1) or refused it (0: auth, billing). Absent when the probe got no answer.'),
+  probeDuration: def('aipro_auth_profile_probe_duration_seconds', 'gauge', PROFILE_LABELS, 'Duration of the last live probe in seconds.'),
+  cooldownUntil: def('aipro_auth_profile_cooldown_until_timestamp_seconds', 'gauge', PROFILE_LABELS, 'End of the current failure cooldown of the profile, in Unix seconds. Absent when it is not cooling down.'),
+  probeErrors: def('aipro_auth_probe_errors_total', 'counter', ['provider', 'reason'], 'Live probes that failed, by provider and bounded reason.'),
+  refreshTotal: def('aipro_oauth_refresh_total', 'counter', ['provider', 'result'], 'OAuth refresh attempts by provider and result (ok, failed, error, skipped).'),
+  alertNotifications: def('aipro_alert_notifications_total', 'counter', ['channel', 'result'], 'Alert notification delivery attempts by channel and result (delivered, retry, permanent, dropped).'),
+  alertOutboxPending: def('aipro_alert_outbox_pending', 'gauge', ['channel'], 'Notifications waiting in the outbox for (re)delivery, by channel.'),
+  monitorLastRun: def('aipro_monitor_last_run_timestamp_seconds', 'gauge', ['monitor'], 'When the monitor last started a run, in Unix seconds.'),
+  monitorLastSuccess: def('aipro_monitor_last_success_timestamp_seconds', 'gauge', ['monitor'], 'When the monitor last finished a run without error, in Unix seconds. Absent until its first success.'),
+  monitorRunDuration: def('aipro_monitor_run_duration_seconds', 'gauge', ['monitor'], 'Duration of the last run of the monitor in seconds.'),
+  monitorErrors: def('aipro_monitor_errors_total', 'counter', ['monitor', 'reason'], 'Monitor runs that failed or were skipped, by bounded reason (exception, timeout, overlap).'),
+  buildInfo: def('aipro_build_info', 'gauge', ['version', 'node'], 'aipro build information (always 1).'),
+} as const satisfies Record<string, MetricDef>;
+
+export type MetricKey = keyof typeof METRICS;
+
+/** Bounded reasons of `aipro_monitor_errors_total`. */
+export const MONITOR_ERROR_REASONS = ['exception', 'timeout', 'overlap'] as const;
+export type MonitorErrorReason = (typeof MONITOR_ERROR_REASONS)[number];
+
+/**
+ * Probe reasons that mean the provider answered with a verdict on the credential
+ * (`probe_success` 1). The others (timeout, network, overloaded, unknown) say nothing about it.
+ */
+export const VERDICT_REASONS: ReadonlySet<string> = new Set(['ok', 'auth', 'auth_permanent', 'billing', 'rate_limit', 'model_not_found', 'format']);
+
+/** Verdicts that refuse the credential (`probe_valid` 0). */
+export const REFUSED_REASONS: ReadonlySet<string> = new Set(['auth', 'auth_permanent', 'billing']);

@@ -1,0 +1,249 @@
+/**
+ * The one prom-client Registry of a process (monitor daemon, `--once`, gateway): builds
+ * the metrics of `metrics.ts` and turns monitor observations into series. Pure but for
+ * the registry it mutates; the caller passes `now`.
+ */
+import client from 'prom-client';
+import type { Counter, Gauge, Metric, Registry } from 'prom-client';
+import type { CredentialObservation, Observation } from '../../monitors/types.js';
+import { STATUSES } from '../../src/store/status.js';
+import { VERSION } from '../../src/version.js';
+import { KeyedGauge, StateSetGauge } from './family.js';
+import { METRICS, REFUSED_REASONS, VERDICT_REASONS, type MetricDef } from './metrics.js';
+
+/** A Registry that renders the cached families itself (see `family.ts` for why). */
+class AiproRegistry extends client.Registry {
+  async getMetricsAsString(metric: unknown): Promise<string> {
+    const m = metric as { renderText?: () => string };
+    if (typeof m.renderText === 'function') return m.renderText();
+    return (client.Registry.prototype as unknown as { getMetricsAsString(x: unknown): Promise<string> }).getMetricsAsString.call(this, metric);
+  }
+
+  /** Exactly the text of `metrics()`, in pieces (for streaming a large scrape). */
+  async *stream(filter: (m: { name: string; type: string }) => boolean = () => true): AsyncGenerator<string> {
+    let first = true;
+    for (const metric of this.getMetricsAsArray()) {
+      const m = metric as unknown as { name: string; type: string; chunks?: () => Iterable<string> };
+      if (!filter(m)) continue;
+      if (!first) yield '\n\n';
+      first = false;
+      if (typeof m.chunks === 'function') yield* m.chunks();
+      else yield await this.getMetricsAsString(metric);
+    }
+    yield '\n';
+  }
+}
+
+/** The pieces of `registry.metrics()` when the registry can stream them (ours can), else the whole text. */
+export async function* metricsChunks(registry: Registry, filter?: (m: { name: string; type: string }) => boolean): AsyncGenerator<string> {
+  const r = registry as unknown as { stream?: AiproRegistry['stream'] };
+  if (typeof r.stream === 'function') yield* r.stream.call(registry, filter);
+  else yield await registry.metrics();
+}
+
+type L = string;
+
+export interface AiproMetrics {
+  registry: Registry;
+  profileInfo: KeyedGauge;
+  profileExpiry: KeyedGauge;
+  profileStatus: StateSetGauge;
+  probeSuccess: KeyedGauge;
+  probeValid: KeyedGauge;
+  probeDuration: KeyedGauge;
+  cooldownUntil: KeyedGauge;
+  probeErrors: Counter<L>;
+  refreshTotal: Counter<L>;
+  alertNotifications: Counter<L>;
+  alertOutboxPending: Gauge<L>;
+  monitorLastRun: Gauge<L>;
+  monitorLastSuccess: Gauge<L>;
+  monitorRunDuration: Gauge<L>;
+  monitorErrors: Counter<L>;
+  buildInfo: Gauge<L>;
+  /** Profile keys per agent from the last complete credential set (to delete removed ones). */
+  known: Map<string, Set<string>>;
+  /** What each profile's series were last set from: an unchanged profile costs one string compare. */
+  sigs: Map<string, string>;
+}
+
+export interface CreateMetricsOptions {
+  /** Node process metrics (`process_*`, `nodejs_*`); default true. Off for golden files. */
+  defaultMetrics?: boolean;
+  /** Labels of `aipro_build_info`; default the real version and `process.version`. */
+  buildInfo?: { version?: string; node?: string };
+}
+
+function gauge(registry: Registry, d: MetricDef): Gauge<L> {
+  return new client.Gauge({ name: d.name, help: d.help, labelNames: [...d.labelNames], registers: [registry] });
+}
+function counter(registry: Registry, d: MetricDef): Counter<L> {
+  return new client.Counter({ name: d.name, help: d.help, labelNames: [...d.labelNames], registers: [registry] });
+}
+function keyed(registry: Registry, d: MetricDef): KeyedGauge {
+  const g = new KeyedGauge(d.name, d.help, d.labelNames);
+  registry.registerMetric(g as unknown as Metric);
+  return g;
+}
+
+function stateSet(registry: Registry, d: MetricDef, states: readonly string[]): StateSetGauge {
+  const g = new StateSetGauge(d.name, d.help, d.labelNames, states);
+  registry.registerMetric(g as unknown as Metric);
+  return g;
+}
+
+/**
+ * Build a fresh registry with every aipro metric. The gateway and the monitor call this
+ * once per process and serve `registry.metrics()` on `/metrics`.
+ */
+export function createMetrics(opts: CreateMetricsOptions = {}): AiproMetrics {
+  const registry = new AiproRegistry() as unknown as Registry;
+  const m: AiproMetrics = {
+    registry,
+    profileInfo: keyed(registry, METRICS.profileInfo),
+    profileExpiry: keyed(registry, METRICS.profileExpiry),
+    profileStatus: stateSet(registry, METRICS.profileStatus, STATUSES),
+    probeSuccess: keyed(registry, METRICS.probeSuccess),
+    probeValid: keyed(registry, METRICS.probeValid),
+    probeDuration: keyed(registry, METRICS.probeDuration),
+    cooldownUntil: keyed(registry, METRICS.cooldownUntil),
+    probeErrors: counter(registry, METRICS.probeErrors),
+    refreshTotal: counter(registry, METRICS.refreshTotal),
+    alertNotifications: counter(registry, METRICS.alertNotifications),
+    alertOutboxPending: gauge(registry, METRICS.alertOutboxPending),
+    monitorLastRun: gauge(registry, METRICS.monitorLastRun),
+    monitorLastSuccess: gauge(registry, METRICS.monitorLastSuccess),
+    monitorRunDuration: gauge(registry, METRICS.monitorRunDuration),
+    monitorErrors: counter(registry, METRICS.monitorErrors),
+    buildInfo: gauge(registry, METRICS.buildInfo),
+    known: new Map(),
+    sigs: new Map(),
+  };
+  m.buildInfo.set({ version: opts.buildInfo?.version ?? VERSION, node: opts.buildInfo?.node ?? process.version }, 1);
+  if (opts.defaultMetrics !== false) {
+    client.collectDefaultMetrics({ register: registry });
+    // Gauges named like counters fail `promtool check metrics`; their per-type twins
+    // (nodejs_active_handles{type}, …) carry the same numbers.
+    for (const name of LINT_FAILING_DEFAULTS) registry.removeSingleMetric(name);
+  }
+  return m;
+}
+
+const LINT_FAILING_DEFAULTS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
+
+/** Key of one credential's series: agent + profile id (unique within an agent). */
+export function profileKey(agent: string, profile: string): string {
+  return `${agent}\u0000${profile}`;
+}
+
+const PROFILE_FAMILIES = ['profileInfo', 'profileExpiry', 'profileStatus', 'probeSuccess', 'probeValid', 'probeDuration', 'cooldownUntil'] as const;
+
+/** Delete every series of one credential. */
+export function removeProfile(m: AiproMetrics, key: string): void {
+  for (const f of PROFILE_FAMILIES) m[f].remove(key);
+  m.sigs.delete(key);
+}
+
+function setProbe(m: AiproMetrics, key: string, labels: Record<string, string>, p: { ok: boolean; reason: string; latencyMs?: number } | undefined): void {
+  if (!p) {
+    m.probeSuccess.remove(key);
+    m.probeValid.remove(key);
+    m.probeDuration.remove(key);
+    return;
+  }
+  const verdict = p.ok || VERDICT_REASONS.has(p.reason);
+  m.probeSuccess.set(key, labels, verdict ? 1 : 0);
+  if (verdict) m.probeValid.set(key, labels, p.ok || !REFUSED_REASONS.has(p.reason) ? 1 : 0);
+  else m.probeValid.remove(key);
+  if (typeof p.latencyMs === 'number' && Number.isFinite(p.latencyMs)) m.probeDuration.set(key, labels, p.latencyMs / 1000);
+  else m.probeDuration.remove(key);
+}
+
+function setCredential(m: AiproMetrics, o: CredentialObservation, now: number): string {
+  const key = profileKey(o.agent, o.profile);
+  const cooling = o.cooldownUntil && o.cooldownUntil > now ? o.cooldownUntil : '';
+  const p = o.probe;
+  const sig = `${o.provider}\u0001${o.type}\u0001${o.source}\u0001${o.status}\u0001${o.refreshable ? 1 : 0}\u0001${o.expiresAt ?? ''}\u0001${cooling}\u0001${p ? `${p.ok}|${p.reason}|${p.latencyMs ?? ''}` : ''}`;
+  if (m.sigs.get(key) === sig) return key;
+  m.sigs.set(key, sig);
+  const labels = { agent: o.agent, provider: o.provider, profile: o.profile };
+  m.profileInfo.set(key, { ...labels, type: o.type, source: o.source }, 1);
+  m.profileStatus.setState(key, labels, o.status);
+  // Never 0 and never a routine access-token expiry: only a real, known end of the credential.
+  if (typeof o.expiresAt === 'number' && o.expiresAt > 0 && !o.refreshable) m.profileExpiry.set(key, labels, o.expiresAt / 1000);
+  else m.profileExpiry.remove(key);
+  if (o.cooldownUntil && o.cooldownUntil > now) m.cooldownUntil.set(key, labels, o.cooldownUntil / 1000);
+  else m.cooldownUntil.remove(key);
+  setProbe(m, key, labels, o.probe);
+  return key;
+}
+
+export interface UpdateOptions {
+  /**
+   * The credential observations are the complete current set (an expiry run): series of
+   * profiles not in it are deleted. Default: true when the batch holds any credential.
+   * Agents whose store could not be read this time (a `store` observation with ok=false)
+   * keep their previous series, so a half-written file never looks like deleted profiles.
+   */
+  replaceCredentials?: boolean;
+}
+
+/** Apply one monitor run's observations to the metrics. */
+export function updateFromObservations(m: AiproMetrics, observations: readonly Observation[], now: number, opts: UpdateOptions = {}): void {
+  const replace = opts.replaceCredentials ?? observations.some((o) => o.kind === 'credential');
+  const seen = new Map<string, Set<string>>();
+  const unreadable = new Set<string>();
+  for (const o of observations) {
+    switch (o.kind) {
+      case 'credential': {
+        const key = setCredential(m, o, now);
+        let keys = seen.get(o.agent);
+        if (!keys) seen.set(o.agent, (keys = new Set()));
+        keys.add(key);
+        break;
+      }
+      case 'probe': {
+        const key = profileKey(o.agent, o.profile);
+        m.sigs.delete(key);
+        setProbe(m, key, { agent: o.agent, provider: o.provider, profile: o.profile }, o);
+        if (!o.ok) m.probeErrors.inc({ provider: o.provider, reason: o.reason });
+        break;
+      }
+      case 'refresh':
+        m.refreshTotal.inc({ provider: o.provider, result: o.result });
+        break;
+      case 'store':
+        if (!o.ok && STORE_READ_FAILURES.has(o.reason)) unreadable.add(o.agent);
+        break;
+    }
+  }
+  if (!replace) return;
+  for (const [agent, keys] of m.known) {
+    if (unreadable.has(agent)) {
+      seen.set(agent, keys);
+      continue;
+    }
+    const current = seen.get(agent);
+    for (const key of keys) if (!current?.has(key)) removeProfile(m, key);
+  }
+  m.known = seen;
+}
+
+/** Store observation reasons that mean the credentials could not be read at all. */
+export const STORE_READ_FAILURES: ReadonlySet<string> = new Set(['unreadable', 'parse', 'schema', 'encoding', 'too_large']);
+
+/**
+ * The aipro metrics as text. `textfile` leaves out counters (they would restart at zero on
+ * every `--once` run) and the Node process metrics (node_exporter has its own).
+ */
+export async function renderMetrics(m: AiproMetrics, opts: { textfile?: boolean } = {}): Promise<string> {
+  if (!opts.textfile) return m.registry.metrics();
+  let out = '';
+  for await (const piece of metricsChunks(m.registry, textfileMetric)) out += piece;
+  return out;
+}
+
+/** Metrics that go into the textfile: aipro's own, no counters. */
+export function textfileMetric(m: { name: string; type: string }): boolean {
+  return m.name.startsWith('aipro_') && m.type !== 'counter';
+}

@@ -1,0 +1,125 @@
+/**
+ * The expiry monitor: every credential of every agent (store profiles, env keys, declared
+ * and missing providers) judged by the same report as `aipro models status`. No network;
+ * runs every minute by default.
+ */
+import { statSync } from 'node:fs';
+import { configuredProviders } from '../src/config/models.js';
+import type { AiproConfig } from '../src/config/schema.js';
+import { collectCredentials } from '../src/store/credentials.js';
+import type { Env } from '../src/store/paths.js';
+import { readStore, type StoreReadError } from '../src/store/read.js';
+import { rowFor, type StatusRow } from '../src/store/report.js';
+import type { CredentialView } from '../src/store/status.js';
+import type { CredentialObservation, Monitor, MonitorContext, Observation } from './types.js';
+
+type Agent = MonitorContext['agents'][number];
+
+/**
+ * The credentials of one agent, exactly as `agentReport()` (src/store/report.ts) collects
+ * them for `models status` — a test holds the two equal. Kept separate so the views can be
+ * cached: parsing and hashing 10,000 profiles every minute costs more than judging them.
+ */
+export function agentViews(agent: Agent, config: AiproConfig, env: Env): { ok: true; views: CredentialView[] } | StoreReadError {
+  const read = readStore(agent.storePath);
+  if (!read.ok) return read;
+  const store = read.store;
+  const inUse = new Set([...configuredProviders(config), ...Object.keys(store.order ?? {})]);
+  const views = collectCredentials(agent.id, store, env, {
+    providersInUse: inUse,
+    ...(agent.isDefault !== false ? { configProfiles: config.auth.profiles } : {}),
+  });
+  return { ok: true, views };
+}
+
+interface Cached {
+  sig: string;
+  config: AiproConfig;
+  env: Env;
+  agent: string;
+  isDefault: boolean;
+  views: CredentialView[];
+}
+
+/**
+ * Views by store path, valid while the file (inode, size, mtime), the config object and
+ * the env object are the same. Every store write is an atomic rename, so a change always
+ * shows in the signature. Stores with file-referenced secrets are never cached (the
+ * referenced file can change on its own).
+ */
+const cache = new Map<string, Cached>();
+
+function signature(path: string): string {
+  try {
+    const st = statSync(path);
+    return `${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
+  } catch (err) {
+    return `absent:${(err as NodeJS.ErrnoException).code ?? ''}`;
+  }
+}
+
+function cachedViews(agent: Agent, config: AiproConfig, env: Env): { ok: true; views: CredentialView[] } | StoreReadError {
+  const sig = signature(agent.storePath);
+  const hit = cache.get(agent.storePath);
+  if (hit && hit.sig === sig && hit.config === config && hit.env === env && hit.agent === agent.id && hit.isDefault === (agent.isDefault !== false)) {
+    return { ok: true, views: hit.views };
+  }
+  const res = agentViews(agent, config, env);
+  if (res.ok && !res.views.some((v) => v.secret.ref?.source === 'file')) {
+    cache.set(agent.storePath, { sig, config, env, agent: agent.id, isDefault: agent.isDefault !== false, views: res.views });
+  } else cache.delete(agent.storePath);
+  return res;
+}
+
+/** One judged credential as an observation. Pure. */
+export function credentialObservation(row: StatusRow, view: CredentialView): CredentialObservation {
+  const o: CredentialObservation = {
+    kind: 'credential',
+    agent: row.agent,
+    provider: row.provider,
+    profile: row.id,
+    type: row.type,
+    source: row.source,
+    status: row.status,
+    detail: row.detail,
+  };
+  if (row.expiresAt !== undefined) o.expiresAt = row.expiresAt;
+  if (row.hint) o.hint = row.hint;
+  if (view.secretHash) o.secretHash = view.secretHash;
+  if (row.cooldownUntil) o.cooldownUntil = row.cooldownUntil;
+  if (view.hasRefreshToken) o.refreshable = true;
+  const p = row.lastProbe;
+  // A stored probe of an older secret says nothing about the current one.
+  if (p && (!p.secretHash || !view.secretHash || p.secretHash === view.secretHash)) {
+    o.probe = { ok: p.ok, reason: p.reason, at: p.at };
+    if (p.httpStatus !== undefined) o.probe.httpStatus = p.httpStatus;
+    if (p.latencyMs !== undefined) o.probe.latencyMs = p.latencyMs;
+  }
+  return o;
+}
+
+/** Observations of every agent at `now`. A store that cannot be read yields a `store` observation instead. */
+export function expiryObservations(ctx: Pick<MonitorContext, 'agents' | 'config' | 'env'>, now: number): Observation[] {
+  const warnMs = ctx.config.auth.warnHours * 3_600_000;
+  const out: Observation[] = [];
+  const seen = new Set<string>();
+  for (const agent of ctx.agents) {
+    seen.add(agent.storePath);
+    const res = cachedViews(agent, ctx.config, ctx.env);
+    if (!res.ok) {
+      out.push({ kind: 'store', agent: agent.id, path: agent.storePath, ok: false, reason: res.reason, detail: res.detail });
+      continue;
+    }
+    for (const view of res.views) out.push(credentialObservation(rowFor(view, now, warnMs), view));
+  }
+  for (const path of cache.keys()) if (!seen.has(path)) cache.delete(path);
+  return out;
+}
+
+export const expiry: Monitor = {
+  name: 'expiry',
+  defaultSchedule: '* * * * *',
+  async run(ctx) {
+    return expiryObservations(ctx, ctx.now());
+  },
+};

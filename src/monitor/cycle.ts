@@ -1,0 +1,132 @@
+/**
+ * Running one monitor once: never overlapping itself (a tick that finds it still running
+ * is skipped and logged), timed, errors counted by bounded reason, observations applied to
+ * the metrics. A monitor that throws is logged and counted; it never stops the others.
+ */
+import type { Monitor, MonitorContext, MonitorLogger, Observation } from '../../monitors/types.js';
+import { MONITOR_ERROR_REASONS, type MonitorErrorReason } from '../../exporters/prometheus/metrics.js';
+import { updateFromObservations, type AiproMetrics } from '../../exporters/prometheus/registry.js';
+
+export type Trigger = 'schedule' | 'startup' | 'once' | 'reload';
+
+export type RunOutcome =
+  | { status: 'ok'; monitor: string; observations: Observation[]; durationMs: number; at: number }
+  | { status: 'failed'; monitor: string; reason: MonitorErrorReason; detail: string; durationMs: number; at: number }
+  | { status: 'skipped'; monitor: string };
+
+export interface RunnerOptions {
+  metrics: AiproMetrics;
+  log: MonitorLogger;
+  /** The context of one run (fresh agent list, current config), bound to `signal`. */
+  context: (signal: AbortSignal) => MonitorContext;
+  now?: () => number;
+  /** Called after each successful run, while it still counts as running (alerts hand-off, textfile). */
+  onResult?: (monitor: Monitor, observations: Observation[], at: number) => void | Promise<void>;
+}
+
+/** Counts by status/result for the one-line `monitor.done` log. Pure. */
+export function summarize(observations: readonly Observation[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  const add = (k: string) => (out[k] = (out[k] ?? 0) + 1);
+  for (const o of observations) {
+    if (o.kind === 'credential') add(o.status);
+    else if (o.kind === 'probe') add(o.ok ? 'probe_ok' : `probe_${o.reason}`);
+    else if (o.kind === 'refresh') add(`refresh_${o.result}`);
+    else add(o.ok ? 'store_ok' : `store_${o.reason}`);
+  }
+  return out;
+}
+
+function classify(err: unknown): MonitorErrorReason {
+  const name = (err as Error | undefined)?.name;
+  return name === 'AbortError' || name === 'TimeoutError' ? 'timeout' : 'exception';
+}
+
+/** Runs monitors for the daemon and for `--once`. */
+export class MonitorRunner {
+  private readonly running = new Map<string, { since: number; done: Promise<RunOutcome> }>();
+  private readonly controller = new AbortController();
+  private readonly now: () => number;
+
+  constructor(private readonly opts: RunnerOptions) {
+    this.now = opts.now ?? Date.now;
+  }
+
+  /** Start the error counters of `names` at 0 so `increase()` sees the first error. */
+  initCounters(names: readonly string[]): void {
+    for (const monitor of names) for (const reason of MONITOR_ERROR_REASONS) this.opts.metrics.monitorErrors.inc({ monitor, reason }, 0);
+  }
+
+  /** Is `name` running right now? */
+  isRunning(name: string): boolean {
+    return this.running.has(name);
+  }
+
+  /** Run `monitor` unless it is still running from an earlier tick. */
+  run(monitor: Monitor, trigger: Trigger): Promise<RunOutcome> {
+    const busy = this.running.get(monitor.name);
+    if (busy) {
+      this.opts.metrics.monitorErrors.inc({ monitor: monitor.name, reason: 'overlap' });
+      this.opts.log.warn('monitor.skipped', {
+        monitor: monitor.name,
+        reason: 'overlap',
+        running_for_ms: this.now() - busy.since,
+        msg: 'previous run still in progress; skipping this tick',
+      });
+      return Promise.resolve({ status: 'skipped', monitor: monitor.name });
+    }
+    const since = this.now();
+    const done = this.execute(monitor, trigger, since).finally(() => this.running.delete(monitor.name));
+    this.running.set(monitor.name, { since, done });
+    return done;
+  }
+
+  private async execute(monitor: Monitor, trigger: Trigger, at: number): Promise<RunOutcome> {
+    const { metrics, log } = this.opts;
+    const name = monitor.name;
+    metrics.monitorLastRun.set({ monitor: name }, at / 1000);
+    if (trigger !== 'schedule') log.info('monitor.start', { monitor: name, trigger });
+    let observations: Observation[];
+    try {
+      observations = await monitor.run(this.opts.context(this.controller.signal));
+    } catch (err) {
+      const durationMs = this.now() - at;
+      const reason = classify(err);
+      metrics.monitorRunDuration.set({ monitor: name }, durationMs / 1000);
+      metrics.monitorErrors.inc({ monitor: name, reason });
+      const detail = (err as Error)?.message ?? String(err);
+      log.error('monitor.failed', { monitor: name, reason, duration_ms: durationMs, error: detail });
+      return { status: 'failed', monitor: name, reason, detail, durationMs, at };
+    }
+    const end = this.now();
+    const durationMs = end - at;
+    try {
+      updateFromObservations(metrics, observations, at, { replaceCredentials: name === 'expiry' });
+    } catch (err) {
+      // A bug in the metrics mapping is reported like a failed run, never thrown.
+      metrics.monitorErrors.inc({ monitor: name, reason: 'exception' });
+      log.error('monitor.failed', { monitor: name, reason: 'exception', duration_ms: durationMs, error: (err as Error)?.message ?? String(err) });
+      return { status: 'failed', monitor: name, reason: 'exception', detail: String(err), durationMs, at };
+    }
+    metrics.monitorRunDuration.set({ monitor: name }, durationMs / 1000);
+    metrics.monitorLastSuccess.set({ monitor: name }, end / 1000);
+    log.info('monitor.done', { monitor: name, trigger, duration_ms: durationMs, observations: observations.length, ...summarize(observations) });
+    try {
+      // After the success gauges, so a textfile written here carries this run's timestamps.
+      await this.opts.onResult?.(monitor, observations, at);
+    } catch (err) {
+      log.error('monitor.hook_failed', { monitor: name, error: (err as Error)?.message ?? String(err) });
+    }
+    return { status: 'ok', monitor: name, observations, durationMs, at };
+  }
+
+  /** Resolve when no monitor is running (graceful shutdown waits for this). */
+  async idle(): Promise<void> {
+    while (this.running.size > 0) await Promise.allSettled([...this.running.values()].map((r) => r.done));
+  }
+
+  /** Ask running monitors to stop early (second signal). */
+  abort(): void {
+    this.controller.abort();
+  }
+}

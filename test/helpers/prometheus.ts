@@ -1,0 +1,141 @@
+/**
+ * Real Prometheus and promtool for integration tests (Debian package `prometheus`).
+ * Tests skip with a message when the binaries are missing, unless
+ * AIPRO_REQUIRE_INTEGRATION=1 (CI), where a missing binary fails the test.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ExecutionContext } from 'ava';
+import { createServer, type AddressInfo } from 'node:net';
+
+/** A TCP port that was free a moment ago (for programs that cannot listen on port 0 and report it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Absolute path of `name` on PATH (or /usr/bin), or null. */
+export function findBinary(name: string): string | null {
+  for (const dir of [...(process.env.PATH ?? '').split(':'), '/usr/bin', '/usr/local/bin']) {
+    if (dir && existsSync(join(dir, name))) return join(dir, name);
+  }
+  return null;
+}
+
+/**
+ * The binary, or null after marking the test skipped-with-a-message (it passes).
+ * With AIPRO_REQUIRE_INTEGRATION=1 a missing binary fails the test instead.
+ */
+export function needBinary(t: ExecutionContext, name: string): string | null {
+  const bin = findBinary(name);
+  if (bin) return bin;
+  if (process.env.AIPRO_REQUIRE_INTEGRATION === '1') {
+    t.fail(`${name} is not installed but AIPRO_REQUIRE_INTEGRATION=1 (install the Debian package "prometheus")`);
+    return null;
+  }
+  t.log(`SKIPPED: ${name} not found (install the Debian package "prometheus" to run this test)`);
+  t.pass();
+  return null;
+}
+
+export interface ToolResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run promtool with `args`, feeding `input` on stdin. */
+export function promtool(bin: string, args: string[], input?: string): ToolResult {
+  const r = spawnSync(bin, args, { input: input ?? '', encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+}
+
+export interface RunningPrometheus {
+  url: string;
+  child: ChildProcess;
+  /** GET /api/v1/query?query=… → the result vector. */
+  query(expr: string): Promise<{ metric: Record<string, string>; value: [number, string] }[]>;
+  /** GET /api/v1/<path> → data. */
+  api<T = unknown>(path: string): Promise<T>;
+  stop(): Promise<void>;
+}
+
+/** Start Prometheus scraping `target` (host:port) every second as job "aipro", with `ruleFiles` loaded. */
+export async function startPrometheus(bin: string, target: string, ruleFiles: string[] = []): Promise<RunningPrometheus> {
+  const dir = mkdtempSync(join(tmpdir(), 'aipro-prom-'));
+  const port = await freePort();
+  const config = [
+    'global:',
+    '  scrape_interval: 1s',
+    '  evaluation_interval: 1s',
+    ruleFiles.length ? `rule_files:\n${ruleFiles.map((f) => `  - ${JSON.stringify(f)}`).join('\n')}` : '',
+    'scrape_configs:',
+    '  - job_name: aipro',
+    '    static_configs:',
+    `      - targets: [${JSON.stringify(target)}]`,
+    '',
+  ].join('\n');
+  writeFileSync(join(dir, 'prometheus.yml'), config);
+  const child = spawn(bin, [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let log = '';
+  child.stderr?.setEncoding('utf8').on('data', (d: string) => (log += d));
+  const url = `http://127.0.0.1:${port}`;
+  const api = async <T>(path: string): Promise<T> => {
+    const res = await fetch(`${url}/api/v1/${path}`);
+    const body = (await res.json()) as { status: string; data: T; error?: string };
+    if (body.status !== 'success') throw new Error(`prometheus ${path}: ${body.error}`);
+    return body.data;
+  };
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`prometheus exited ${child.exitCode}: ${log}`);
+    try {
+      if ((await fetch(`${url}/-/ready`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`prometheus not ready after 30 s: ${log}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    url,
+    child,
+    api,
+    query: async (expr) => (await api<{ result: { metric: Record<string, string>; value: [number, string] }[] }>(`query?query=${encodeURIComponent(expr)}`)).result,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+        if (child.exitCode === null) child.kill('SIGKILL');
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Poll `fn` until it returns a truthy value (or throw after `timeoutMs`). */
+export async function eventually<T>(fn: () => Promise<T | undefined | null | false>, timeoutMs = 30_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
