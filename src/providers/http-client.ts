@@ -3,11 +3,32 @@
  * fetch: undici costs ~3× the CPU per request, and probing 1,000 credentials at high
  * concurrency is CPU-bound on small hosts (see bench/probe-1000.mjs).
  */
-import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { IncomingHttpHeaders } from 'node:http';
+import { createRequire } from 'node:module';
 
-const httpAgent = new HttpAgent({ keepAlive: true, keepAliveMsecs: 10_000 });
-const httpsAgent = new HttpsAgent({ keepAlive: true, keepAliveMsecs: 10_000 });
+type Http = typeof import('node:http');
+type Https = typeof import('node:https');
+
+/**
+ * node:http/https (and with them tls and crypto) load on the first probe, not at import:
+ * every provider file imports this module, and `models status` imports every provider file
+ * for its token validation but never sends a request.
+ */
+let clients: { http: Http; https: Https; httpAgent: InstanceType<Http['Agent']>; httpsAgent: InstanceType<Https['Agent']> } | undefined;
+function loadClients() {
+  if (!clients) {
+    const req = createRequire(import.meta.url);
+    const http = req('node:http') as Http;
+    const https = req('node:https') as Https;
+    clients = {
+      http,
+      https,
+      httpAgent: new http.Agent({ keepAlive: true, keepAliveMsecs: 10_000 }),
+      httpsAgent: new https.Agent({ keepAlive: true, keepAliveMsecs: 10_000 }),
+    };
+  }
+  return clients;
+}
 
 export interface HttpAnswer {
   status: number;
@@ -21,8 +42,9 @@ export function send(url: string, opts: { method: string; headers: Record<string
   return new Promise((resolve, reject) => {
     const u = new URL(url);
     const isHttps = u.protocol === 'https:';
+    const { http, https, httpAgent, httpsAgent } = loadClients();
     const headers = { ...opts.headers, ...(opts.body !== undefined ? { 'content-length': String(Buffer.byteLength(opts.body)) } : {}) };
-    const req = (isHttps ? httpsRequest : httpRequest)(u, { method: opts.method, headers, agent: isHttps ? httpsAgent : httpAgent, signal: opts.signal }, (res) => {
+    const req = (isHttps ? https.request : http.request)(u, { method: opts.method, headers, agent: isHttps ? httpsAgent : httpAgent, signal: opts.signal }, (res) => {
       const chunks: Buffer[] = [];
       let size = 0;
       res.on('data', (c: Buffer) => {
