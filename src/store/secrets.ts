@@ -60,9 +60,11 @@ export function fingerprint(secret: string): string {
 }
 
 /** First 12 hex chars of sha256: identifies a secret without revealing it. */
+let createHash: typeof import('node:crypto').createHash | undefined;
+
 export function sha256Prefix(secret: string): string {
-  // node:crypto is loaded on first use: `models status` on a store without probe results never needs it.
-  const { createHash } = createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto');
+  // node:crypto is loaded on first use (once): `models status` on a store without probe results never needs it.
+  createHash ??= (createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto')).createHash;
   return createHash('sha256').update(secret).digest('hex').slice(0, 12);
 }
 
