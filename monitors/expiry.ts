@@ -3,7 +3,6 @@
  * and missing providers) judged by the same report as `aipro models status`. No network;
  * runs every minute by default.
  */
-import { statSync } from 'node:fs';
 import { configuredProviders } from '../src/config/models.js';
 import type { AiproConfig } from '../src/config/schema.js';
 import { collectCredentials } from '../src/store/credentials.js';
@@ -12,6 +11,7 @@ import { readStore, type StoreReadError } from '../src/store/read.js';
 import { rowFor, type StatusRow } from '../src/store/report.js';
 import type { CredentialView } from '../src/store/status.js';
 import type { CredentialObservation, Monitor, MonitorContext, Observation } from './types.js';
+import { fileSignature } from '../src/util/fs.js';
 
 type Agent = MonitorContext['agents'][number];
 
@@ -49,17 +49,9 @@ interface Cached {
  */
 const cache = new Map<string, Cached>();
 
-function signature(path: string): string {
-  try {
-    const st = statSync(path);
-    return `${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
-  } catch (err) {
-    return `absent:${(err as NodeJS.ErrnoException).code ?? ''}`;
-  }
-}
 
 function cachedViews(agent: Agent, config: AiproConfig, env: Env): { ok: true; views: CredentialView[] } | StoreReadError {
-  const sig = signature(agent.storePath);
+  const sig = fileSignature(agent.storePath);
   const hit = cache.get(agent.storePath);
   if (hit && hit.sig === sig && hit.config === config && hit.env === env && hit.agent === agent.id && hit.isDefault === (agent.isDefault !== false)) {
     return { ok: true, views: hit.views };

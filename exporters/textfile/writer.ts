@@ -5,9 +5,10 @@
  * The content carries no timestamps (the collector rejects them).
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { fsyncDir } from '../../src/util/fs.js';
 
 export type TextfileResult = { ok: true; path: string; bytes: number } | { ok: false; path: string; detail: string };
 
@@ -41,16 +42,7 @@ export async function writeTextfile(path: string, content: string | Iterable<str
       await fh.close();
     }
     renameSync(tmp, path);
-    try {
-      const dfd = openSync(dir, 'r');
-      try {
-        fsyncSync(dfd);
-      } finally {
-        closeSync(dfd);
-      }
-    } catch {
-      // Some filesystems refuse fsync on a directory; the rename is still atomic.
-    }
+    fsyncDir(dir);
     return { ok: true, path, bytes };
   } catch (err) {
     try {

@@ -3,7 +3,6 @@
  * file change, not per request), its sessions, and the credential behind a profile id
  * (store profile or `<provider>:env`). Secrets stay in these objects; nothing here logs.
  */
-import { statSync } from 'node:fs';
 import { getProvider } from '../providers/index.js';
 import { envViews } from '../store/credentials.js';
 import type { Env } from '../store/paths.js';
@@ -11,6 +10,7 @@ import { readStore, type StoreRead } from '../store/read.js';
 import type { CredentialType, Store } from '../store/schema.js';
 import { profileSecret, type SecretResolution } from '../store/secrets.js';
 import { SessionStore, sessionsPath } from './sessions.js';
+import { fileSignature } from '../util/fs.js';
 
 /** One credential ready to authenticate a request. */
 export interface Credential {
@@ -25,15 +25,6 @@ export interface Credential {
   baseUrl?: string;
 }
 
-/** File identity for caching: a rename (atomic write) or edit changes it. No throw on ENOENT (hot path). */
-function identity(path: string): string {
-  try {
-    const s = statSync(path, { throwIfNoEntry: false });
-    return s ? `${s.ino}:${s.size}:${s.mtimeMs}` : 'absent';
-  } catch {
-    return 'unreadable';
-  }
-}
 
 /** The runtime view of one agent. */
 export class AgentState {
@@ -47,7 +38,7 @@ export class AgentState {
 
   /** The store as it is on disk now (re-read only when the file changed). */
   read(): StoreRead {
-    const key = identity(this.storePath);
+    const key = fileSignature(this.storePath);
     if (!this.storeRead || key !== this.storeKey) {
       this.storeRead = readStore(this.storePath);
       this.storeKey = key;

@@ -4,10 +4,11 @@
  * restarts and stay per agent. Reads are cached by file identity (stat), writes take
  * the file's lock, re-read, and replace it atomically.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { withLock } from '../store/lock.js';
 import { writeFileDurable } from '../store/write.js';
+import { fileSignature } from '../util/fs.js';
 
 /** One chat session's `/model` choice. */
 export interface SessionState {
@@ -66,15 +67,6 @@ function readSessions(path: string): Read {
   return parseSessions(text);
 }
 
-/** File identity for caching: a rename (atomic write) or edit changes it. No throw on ENOENT (hot path). */
-function identity(path: string): string {
-  try {
-    const s = statSync(path, { throwIfNoEntry: false });
-    return s ? `${s.ino}:${s.size}:${s.mtimeMs}` : 'absent';
-  } catch {
-    return 'unreadable';
-  }
-}
 
 /** Keep the newest MAX_SESSIONS sessions. Pure. */
 export function pruneSessions(sessions: Record<string, SessionState>, max = MAX_SESSIONS): Record<string, SessionState> {
@@ -91,7 +83,7 @@ export class SessionStore {
   constructor(readonly path: string) {}
 
   private current(): Read {
-    const key = identity(this.path);
+    const key = fileSignature(this.path);
     if (key !== this.cacheKey) {
       this.cache = readSessions(this.path);
       this.cacheKey = key;
@@ -126,7 +118,7 @@ export class SessionStore {
       const file: SessionsFile = { version: 1, sessions: pruneSessions(sessions) };
       await writeFileDurable(this.path, `${JSON.stringify(file, null, 2)}\n`);
       this.cache = { ok: true, file };
-      this.cacheKey = identity(this.path);
+      this.cacheKey = fileSignature(this.path);
       return { ok: true as const, state: next };
     });
   }

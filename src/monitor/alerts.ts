@@ -9,15 +9,8 @@ import type { AiproConfig } from '../config/schema.js';
 import type { MonitorLogger, Observation } from '../../monitors/types.js';
 import type { AiproMetrics } from '../../exporters/prometheus/registry.js';
 
-export type RunAlerts = (input: {
-  config: AiproConfig;
-  env: Record<string, string>;
-  observations: Observation[];
-  now: number;
-  log: MonitorLogger;
-  metrics?: AlertMetricsSink;
-  cycleIntervalMs: number;
-}) => Promise<{ sent: number; pending: number }>;
+/** Alerting's entry point; a type-only import, so the alerts code still loads lazily. */
+export type RunAlerts = typeof import('../alerts/run.js').runAlerts;
 
 /** `aipro_alert_notifications_total` / `aipro_alert_outbox_pending` behind alerting's sink interface. */
 export function alertSink(m: AiproMetrics): AlertMetricsSink {

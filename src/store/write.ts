@@ -3,9 +3,10 @@
  * keep the previous good copy as `.bak`, write atomically with mode 0600, fsync the
  * directory, release. A store that does not parse is never overwritten.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
+import { fsyncDir } from '../util/fs.js';
 import { withLock } from './lock.js';
 import { readStore, storeErrorMessage, type StoreReadError } from './read.js';
 import type { Store } from './schema.js';
@@ -26,16 +27,7 @@ export async function writeFileDurable(path: string, data: string, mode = 0o600)
   const dir = dirname(path);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   await writeFileAtomic(path, data, { mode, fsync: true });
-  try {
-    const fd = openSync(dir, 'r');
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    // Some filesystems refuse fsync on a directory; the rename itself is still atomic.
-  }
+  fsyncDir(dir);
 }
 
 /**
