@@ -96,17 +96,25 @@ async function unset(key: string, opts: { json?: boolean }): Promise<number> {
   return EXIT.OK;
 }
 
-function validate(opts: { json?: boolean }): number {
-  const loaded = loadConfig(baseEnv());
+async function validate(opts: { json?: boolean }): Promise<number> {
+  const env = baseEnv();
+  const loaded = loadConfig(env);
+  const { channelErrors } = await import('./config-file.js');
+  const channels = loaded.ok ? await channelErrors(loaded.config, env) : [];
+  const ok = loaded.ok && channels.length === 0;
   if (opts.json) {
-    const doc = loaded.ok ? { ok: true, path: loaded.path, exists: loaded.exists } : { ok: false, path: loaded.path, key: loaded.key, detail: loaded.detail };
+    const doc = loaded.ok
+      ? { ok, path: loaded.path, exists: loaded.exists, ...(channels.length ? { errors: channels } : {}) }
+      : { ok: false, path: loaded.path, key: loaded.key, detail: loaded.detail };
     process.stdout.write(show(doc, true));
-  } else if (loaded.ok) {
-    process.stdout.write(`${loaded.path}: valid${loaded.exists ? '' : ' (file does not exist yet: defaults apply)'}\n`);
-  } else {
+  } else if (!loaded.ok) {
     process.stderr.write(`error: ${configErrorMessage(loaded)}\n`);
+  } else if (channels.length) {
+    for (const c of channels) process.stderr.write(`error: ${loaded.path}: ${c}\n`);
+  } else {
+    process.stdout.write(`${loaded.path}: valid${loaded.exists ? '' : ' (file does not exist yet: defaults apply)'}\n`);
   }
-  return loaded.ok ? EXIT.OK : EXIT.FAIL;
+  return ok ? EXIT.OK : EXIT.FAIL;
 }
 
 const HELP = `
@@ -156,8 +164,8 @@ export function register(program: Command): void {
     .description('check the config file against the schema (exit 0 valid, 1 invalid)')
     .option('--json', 'print {ok, path, key, detail} as JSON')
     .addHelpText('after', '\nExamples:\n  aipro config validate\n  aipro config validate --json')
-    .action((opts: { json?: boolean }) => {
-      process.exitCode = validate(opts);
+    .action(async (opts: { json?: boolean }) => {
+      process.exitCode = await validate(opts);
     });
   config
     .command('path')

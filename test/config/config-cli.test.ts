@@ -157,3 +157,20 @@ test('config --help lists examples', async (t) => {
     t.regex(r.stdout, /Examples:/, sub.join(' '));
   }
 });
+
+test('alert channels get the full per-channel check on set and validate', async (t) => {
+  const h = home(t);
+  const bad = await runCli(['config', 'set', 'alerts.channels', '{"m":{"type":"email","to":["a@b.c"],"smtp":{"host":"x","port":"notaport"}}}'], { env: h.env });
+  t.is(bad.code, 1);
+  t.regex(bad.stderr, /alerts\.channels\.m\.smtp\.port/);
+  t.false(existsSync(file(h)), 'nothing written');
+  h.writeConfig({ alerts: { channels: { w: { type: 'webhook', url: 'http://127.0.0.1:1/x', format: 'nope' } } } });
+  const v = await runCli(['config', 'validate'], { env: h.env });
+  t.is(v.code, 1);
+  t.regex(v.stderr, /alerts\.channels\.w\.format/);
+  const j = await runCli(['config', 'validate', '--json'], { env: h.env });
+  t.is(j.code, 1);
+  t.false(JSON.parse(j.stdout).ok);
+  h.writeConfig({ alerts: { channels: { w: { type: 'webhook', url: 'http://127.0.0.1:1/x', format: 'slack' } } } });
+  t.is((await runCli(['config', 'validate'], { env: h.env })).code, 0);
+});
