@@ -147,6 +147,8 @@ export function register(program: Command): void {
     .command('set <key> <value>')
     .description('set a key; the whole config is validated before it is written')
     .option('--json', 'print the result as JSON')
+    // A VALUE may start with '-' (a negative number, a token): take it as the value, not as a flag.
+    .allowUnknownOption()
     .addHelpText('after', '\nExamples:\n  aipro config set auth.warnHours 48\n  aipro config set agents.default work\n  aipro config set env.shellEnv.enabled true')
     .action(async (key: string, value: string, opts: { json?: boolean }) => {
       process.exitCode = await set(key, value, opts);

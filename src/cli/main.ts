@@ -33,12 +33,24 @@ const GROUPS: Record<string, { summary: string; load: () => Promise<Register[]> 
   gateway: { summary: 'run the credential-aware model gateway', load: async () => [(await import('./gateway.js')).register] },
 };
 
+/**
+ * commander echoes an unknown option or command word back ("unknown option '-xYz…'"). When a
+ * pasted secret lands there (a token starting with '-', a key typed as a command), that echo
+ * would print it; words that do not look like a flag or command name are hidden instead.
+ */
+export function hideSecretLookingWords(text: string): string {
+  return text.replace(/(unknown (?:option|command) )'([^']*)'/g, (m, what: string, word: string) =>
+    /^-{0,2}[A-Za-z][A-Za-z0-9-]{0,30}$/.test(word) ? m : `${what}(${word.length} characters, not shown: it does not look like a flag and may be a secret)`,
+  );
+}
+
 /** Build the program with the groups needed for `argv` (all of them for top-level help). */
 export async function buildProgram(argv: string[]): Promise<Command> {
   const program = new Command('aipro')
     .description('Keeps the model-provider credentials of an AI gateway host healthy.')
     .version(VERSION, '-V, --version')
     .showSuggestionAfterError(true)
+    .configureOutput({ outputError: (text, write) => write(hideSecretLookingWords(text)) })
     .exitOverride()
     .addHelpText(
       'after',
