@@ -60,7 +60,7 @@ export function status(view: CredentialView, now: number, warnMs: number = DAY):
   const probeCounts = probe && (!probe.secretHash || !view.secretHash || probe.secretHash === view.secretHash);
   const rejected =
     probeCounts && !probe.ok && (probe.reason === 'auth' || probe.reason === 'auth_permanent')
-      ? { ...base, status: 'rejected' as const, detail: `rejected by the provider${probe.httpStatus ? ` (HTTP ${probe.httpStatus})` : ''}${probe.hint ? `: ${probe.hint}` : ''}` }
+      ? { ...base, status: 'rejected' as const, detail: `rejected by the provider${probe.httpStatus ? ` (HTTP ${probe.httpStatus})` : ''}${probe.detail ? `: ${probe.detail}` : ''}` }
       : null;
 
   const hasExpiry = view.expires !== undefined;

@@ -51,7 +51,7 @@ const TABLE: [string, Partial<CredentialView>, Status, RegExp?][] = [
   ['oauth refresh refused beats rejection', { type: 'oauth', hasRefreshToken: true, stats: { ...probeFail('auth'), lastRefresh: { at: NOW, ok: false, permanent: true } } }, 'refresh_failed'],
   ['oauth with refresh, rejected by probe', { type: 'oauth', hasRefreshToken: true, expires: NOW + H, stats: probeFail('auth') }, 'rejected'],
   ['api key rejected (401)', { type: 'api_key', stats: probeFail('auth') }, 'rejected', /HTTP 401/],
-  ['api key rejected permanently (Claude Code only)', { type: 'api_key', stats: { lastProbe: { at: NOW, ok: false, reason: 'auth_permanent', hint: 'use an Anthropic API key instead' } } }, 'rejected', /API key instead/],
+  ['api key rejected permanently (Claude Code only)', { type: 'api_key', stats: { lastProbe: { at: NOW, ok: false, reason: 'auth_permanent', hint: 'use an Anthropic API key instead', detail: 'This credential is only authorized for use with Claude Code and cannot be used for other API requests.' } } }, 'rejected', /only authorized for use with Claude Code/],
   ['probe of an older secret does not count', { type: 'api_key', stats: probeFail('auth', 'bbbbbbbbbbbb') }, 'static'],
   ['probe of the same secret counts', { type: 'api_key', stats: probeFail('auth', 'aaaaaaaaaaaa') }, 'rejected'],
   ['rate limit is not a rejection', { type: 'api_key', stats: probeFail('rate_limit') }, 'static'],
