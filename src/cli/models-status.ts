@@ -111,9 +111,10 @@ function renderText(reports: AgentReport[], now: number, ctx: Context, check: bo
       expiresText(r, now),
       r.fingerprint ?? '-',
     ]);
-    const table = renderTable(['PROVIDER', 'PROFILE', 'TYPE', 'SOURCE', 'STATUS', 'EXPIRES', 'FINGERPRINT'], rows, '  ');
-    // Colour after layout so escape codes do not skew the column widths.
-    out.push(shown.reduce((t, r) => t.replace(new RegExp(`  ${r.status}(\\s)`), (m, sp) => `  ${paint(r.status)}${sp}`), table));
+    const STATUS_COL = 4;
+    out.push(renderTable(['PROVIDER', 'PROFILE', 'TYPE', 'SOURCE', 'STATUS', 'EXPIRES', 'FINGERPRINT'], rows, '  ', (row, col, padded) =>
+      col === STATUS_COL ? padded.replace((shown[row] as StatusRow).status, paint) : padded,
+    ));
     for (const r of shown) {
       const extra: string[] = [];
       if (r.status !== 'ok' && r.status !== 'static') extra.push(r.detail);
