@@ -3,6 +3,7 @@
  * fresh HOME, refusing bad config, SIGTERM during a running cycle, SIGHUP reloads, and
  * no secret in any output.
  */
+import { readFileSync } from 'node:fs';
 import test from 'ava';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +14,10 @@ import { tempHome } from '../helpers/tmp.js';
 import { CANARIES, findCanary, writeKnownStores } from '../exporters/known-store.js';
 import { spawnMonitor } from './spawn.js';
 
-const NPM_START_MAIN = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
+/** Exactly what `npm start` runs: package.json's "start" script (`node <entry> monitor`), resolved from the repo root. */
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const START = (JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')).scripts.start as string).split(/\s+/);
+const NPM_START_ARGS = START.slice(1).map((a, i) => (i === 0 ? `${ROOT}${a}` : a));
 
 function portFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -32,7 +36,7 @@ test('`npm start` on a fresh HOME: listens on 127.0.0.1:18790, serves metrics, s
   const home = tempHome();
   t.teardown(() => home.cleanup());
   // What `npm start` runs (package.json "start"), with no flags.
-  const child = spawn(process.execPath, [NPM_START_MAIN, 'monitor'], { env: home.env, cwd: home.home, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, NPM_START_ARGS, { env: home.env, cwd: home.home, stdio: ['ignore', 'pipe', 'pipe'] });
   t.teardown(() => void (child.exitCode === null && child.kill('SIGKILL')));
   let err = '';
   child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
