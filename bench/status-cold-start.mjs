@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const runs = Number(process.argv[2] ?? 30);
-const cli = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+const cli = process.env.BENCH_CLI ?? fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 const home = mkdtempSync(join(tmpdir(), 'aipro-bench-'));
 const store = join(home, '.aipro', 'agents', 'main', 'agent');
 mkdirSync(store, { recursive: true });

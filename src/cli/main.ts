@@ -8,8 +8,9 @@ import { Command, CommanderError } from 'commander';
 import { CliError, EXIT } from './errors.js';
 import { VERSION } from '../version.js';
 
-// Node ≥ 22 can cache compiled code on disk; command chunks loaded below then skip most of
-// their compile time on the next start. Node 20 has no such API and simply skips this.
+// Node ≥ 22 can cache compiled code on disk: the libraries a command loads after this point
+// (express, prom-client, nodemailer…) then skip most of their compile time on the next start.
+// Node 20 has no such API and simply skips this.
 (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 
 type Register = (program: Command) => void;

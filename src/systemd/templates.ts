@@ -1,7 +1,7 @@
 /**
  * Finding things on disk for rendering: the package's `systemd/` templates and the absolute
  * path of the aipro being run. Both work from the source tree (tsx), the bundle
- * (`dist/cli/chunks/…`) and an npm install, because they walk up to aipro's package.json.
+ * (`dist/cli/main.js`) and an npm install, because they walk up to aipro's package.json.
  */
 import { existsSync, readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
