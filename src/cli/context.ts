@@ -25,22 +25,27 @@ export interface Agent {
   storePath: string;
 }
 
-/**
- * Build the context. A bad config throws a CliError (exit 1) naming the key, unless
- * `allowBadConfig` (doctor, config set/unset) asks for defaults plus the problem.
- */
-export function loadContext(processEnv: Env = process.env, cwd = process.cwd()): Context {
+/** The env layers that exist before the config is read (process, ./.env, ~/.aipro/.env), merged. */
+export function preConfigEnv(processEnv: Env, cwd: string): { base: EnvLayer[]; env: Record<string, string> } {
   const base = [processLayer(processEnv), ...fileLayers(processEnv, cwd)];
-  const first = mergeEnv(base);
-  const loaded = loadConfig(first.env);
-  if (!loaded.ok) throw new CliError(configErrorMessage(loaded));
-  const layers: EnvLayer[] = [...base, { source: 'config', vars: loaded.config.env.vars }];
-  if (loaded.config.env.shellEnv.enabled) layers.push(loginShellLayer(first.env, loaded.config.env.shellEnv.timeoutMs));
+  return { base, env: mergeEnv(base).env };
+}
+
+/** Add the config's `env.vars` and, when enabled, the login-shell import; merge in precedence order. */
+export function withConfigEnv(pre: { base: EnvLayer[]; env: Record<string, string> }, config: AiproConfig): Pick<Context, 'env' | 'envOrigin' | 'envLayers'> {
+  const layers: EnvLayer[] = [...pre.base, { source: 'config', vars: config.env.vars }];
+  if (config.env.shellEnv.enabled) layers.push(loginShellLayer(pre.env, config.env.shellEnv.timeoutMs));
   const merged = mergeEnv(layers);
+  return { env: merged.env, envOrigin: merged.origin, envLayers: layers };
+}
+
+/** Build the context. A bad config throws a CliError (exit 1) naming the key and the fix. */
+export function loadContext(processEnv: Env = process.env, cwd = process.cwd()): Context {
+  const pre = preConfigEnv(processEnv, cwd);
+  const loaded = loadConfig(pre.env);
+  if (!loaded.ok) throw new CliError(configErrorMessage(loaded));
   return {
-    env: merged.env,
-    envOrigin: merged.origin,
-    envLayers: layers,
+    ...withConfigEnv(pre, loaded.config),
     config: loaded.config,
     configPath: loaded.path,
     configExists: loaded.exists,

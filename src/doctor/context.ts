@@ -6,7 +6,8 @@
 import { existsSync } from 'node:fs';
 import { loadConfig, validateConfig, type ConfigLoad } from '../config/load.js';
 import type { AiproConfig } from '../config/schema.js';
-import { fileLayers, loginShellLayer, mergeEnv, processLayer, type EnvLayer, type EnvSource } from '../env/load.js';
+import type { EnvLayer, EnvSource } from '../env/load.js';
+import { preConfigEnv, withConfigEnv } from '../cli/context.js';
 import { configPath, type Env } from '../store/paths.js';
 import type { DoctorCheck } from './types.js';
 
@@ -35,9 +36,8 @@ export type Repair =
   | { kind: 'restore'; path: string };
 
 export function buildDoctorContext(processEnv: Env = process.env, cwd = process.cwd(), now = Date.now()): DoctorContext {
-  const base = [processLayer(processEnv), ...fileLayers(processEnv, cwd)];
-  const first = mergeEnv(base);
-  const loaded = loadConfig(first.env);
+  const pre = preConfigEnv(processEnv, cwd);
+  const loaded = loadConfig(pre.env);
   let config: AiproConfig;
   let configError: DoctorContext['configError'];
   let exists = false;
@@ -47,21 +47,16 @@ export function buildDoctorContext(processEnv: Env = process.env, cwd = process.
   } else {
     configError = loaded;
     // Defaults; if even those fail, an env override (AIPRO_WARN_HOURS=…) is the culprit.
-    const fallback = validateConfig({}, loaded.path, first.env);
+    const fallback = validateConfig({}, loaded.path, pre.env);
     const plain = fallback.ok ? fallback : validateConfig({}, loaded.path, {});
     if (!plain.ok) throw new Error(`config defaults do not validate: ${plain.key}: ${plain.detail}`);
     config = plain.config;
     exists = existsSync(loaded.path);
   }
-  const layers: EnvLayer[] = [...base, { source: 'config', vars: config.env.vars }];
-  if (config.env.shellEnv.enabled) layers.push(loginShellLayer(first.env, config.env.shellEnv.timeoutMs));
-  const merged = mergeEnv(layers);
   return {
-    env: merged.env,
-    envOrigin: merged.origin,
-    envLayers: layers,
+    ...withConfigEnv(pre, config),
     config,
-    configPath: loaded.path ?? configPath(first.env),
+    configPath: loaded.path ?? configPath(pre.env),
     configExists: exists,
     ...(configError ? { configError } : {}),
     now,
