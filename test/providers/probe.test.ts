@@ -47,9 +47,9 @@ test('anthropic: every scenario is classified; request id, retry-after, hint; se
     scenarios[secret] = s;
     views.push(view(`anthropic:${s}`, 'anthropic', 'api_key', secret));
   });
-  const fake = await startFakeProvider('anthropic', { scenarios, slowMs: 3000 });
+  const fake = await startFakeProvider('anthropic', { scenarios, slowMs: 6000 });
   t.teardown(() => fake.close());
-  const results = await probeCredentials(views, { config: config({ anthropic: { baseUrl: fake.url } }), timeoutMs: 800, concurrency: 8 });
+  const results = await probeCredentials(views, { config: config({ anthropic: { baseUrl: fake.url } }), timeoutMs: 3000, concurrency: 8 });
   for (const [s, reason, status] of ANTHROPIC_SCENARIOS) {
     const r = results.get(probeKey('main', `anthropic:${s}`));
     t.truthy(r, s);
