@@ -62,8 +62,10 @@ export async function runGateway(opts: GatewayCliOptions): Promise<number> {
   if (parseByteSize(ctx.config.gateway.bodyLimit) === null) {
     throw new CliError(`gateway.bodyLimit "${ctx.config.gateway.bodyLimit}" is not a size (e.g. 10mb, 512kb); fix it with \`aipro config set gateway.bodyLimit 10mb\``);
   }
-  const { startGateway, stderrLogger } = await import('../gateway/server.js');
-  const log = stderrLogger(opts.logFormat === 'json' ? 'json' : 'text');
+  const { startGateway } = await import('../gateway/server.js');
+  // The monitor's logger: one line format (logfmt-style text or JSON) for every aipro daemon.
+  const { createLogger } = await import('../monitor/logger.js');
+  const log = createLogger({ format: opts.logFormat === 'json' ? 'json' : 'text' });
   const started = await startGateway({ config: ctx.config, env: ctx.env, host, port, token: check.token, log });
   if (!started.ok) {
     const why = started.code === 'EADDRINUSE' ? `port ${port} is in use (pick another with --port, or stop what holds it)` : started.code === 'EADDRNOTAVAIL' ? `${host} is not an address of this host (use --bind loopback, lan or a local address)` : started.detail;

@@ -6,18 +6,12 @@
 import { existsSync } from 'node:fs';
 import { loadConfig, validateConfig, type ConfigLoad } from '../config/load.js';
 import type { AiproConfig } from '../config/schema.js';
-import type { EnvLayer, EnvSource } from '../env/load.js';
-import { preConfigEnv, withConfigEnv } from '../cli/context.js';
+import { preConfigEnv, withConfigEnv, type Context } from '../cli/context.js';
 import { configPath, type Env } from '../store/paths.js';
 import type { DoctorCheck } from './types.js';
 
-export interface DoctorContext {
-  env: Record<string, string>;
-  envOrigin: Record<string, EnvSource>;
-  envLayers: EnvLayer[];
-  config: AiproConfig;
-  configPath: string;
-  configExists: boolean;
+/** A command's context, plus the config problem (doctor runs on defaults instead of stopping). */
+export interface DoctorContext extends Omit<Context, 'now'> {
   /** Set when the config file is unreadable or invalid (the defaults are used instead). */
   configError?: Extract<ConfigLoad, { ok: false }>;
   now: number;

@@ -7,6 +7,7 @@ import type { AiproConfig } from '../config/schema.js';
 import { AGENT_ID_RE, storePath, type Env } from '../store/paths.js';
 import { AgentState } from './agent-state.js';
 import type { UsageWriter } from './usage-writer.js';
+import type { MonitorLogger } from '../../monitors/types.js';
 
 /** Result of an OAuth refresh attempt (the shape of `refreshProfile` in src/oauth/refresh.ts). */
 export type RefreshOutcome =
@@ -16,12 +17,8 @@ export type RefreshOutcome =
 /** `seenAccess`: the access token that just failed (a concurrent refresh elsewhere is then reused). */
 export type Refresher = (agent: AgentState, profileId: string, opts: { force: boolean; seenAccess?: string }) => Promise<RefreshOutcome>;
 
-/** Structured log lines (event + fields); never given a secret. */
-export interface GatewayLogger {
-  info(event: string, fields?: Record<string, unknown>): void;
-  warn(event: string, fields?: Record<string, unknown>): void;
-  error(event: string, fields?: Record<string, unknown>): void;
-}
+/** Structured log lines (event + fields); never given a secret. The same interface as the monitor's. */
+export type GatewayLogger = MonitorLogger;
 
 /** The per-gateway dependencies every handler uses. */
 export interface Runtime {

@@ -66,13 +66,3 @@ export async function startGateway(opts: StartOptions): Promise<StartResult> {
     },
   };
 }
-
-/** Log lines on stderr: `text` (time level event k=v …) or one JSON object per line. */
-export function stderrLogger(format: 'text' | 'json'): GatewayLogger {
-  const line = (level: string) => (event: string, fields: Record<string, unknown> = {}) => {
-    const time = new Date().toISOString();
-    if (format === 'json') process.stderr.write(`${JSON.stringify({ time, level, event, ...fields })}\n`);
-    else process.stderr.write(`${time} ${level} ${event}${Object.entries(fields).map(([k, v]) => ` ${k}=${typeof v === 'string' && !/\s/.test(v) ? v : JSON.stringify(v)}`).join('')}\n`);
-  };
-  return { info: line('info'), warn: line('warn'), error: line('error') };
-}
