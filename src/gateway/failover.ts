@@ -14,6 +14,7 @@ import type { Body, ClientApi } from './apis/index.js';
 import type { Candidate } from './candidates.js';
 import { classifyHttp, classifyNetwork, errorExcerpt } from './classify.js';
 import { exhaustedError, type Attempt } from './exhausted.js';
+import { firstByte } from './first-byte.js';
 import { sendJson, sendText, type GatewayRequest, type GatewayResponse } from './http.js';
 import { buildPlan, type PlannedTry } from './plan.js';
 import { ensureRequestId, servedBy } from './own-headers.js';
@@ -102,6 +103,14 @@ async function fail(s: Shared, t: PlannedTry, reason: ProbeReason, a: Omit<Attem
   return { done: false, attempt: { model: t.candidate.ref, profile: t.profileId, reason, ...a, ...(coolingUntil ? { coolingUntil } : {}) } };
 }
 
+/** No usable HTTP answer, and not the credential's fault: counted and logged, no cooldown. */
+function endpointFailure(s: Shared, t: PlannedTry, reason: ProbeReason, detail: string): TryResult {
+  const c = t.candidate;
+  s.rt.metrics.endpointError(c.provider, reason);
+  s.rt.log.warn('gateway.endpoint_failed', { request_id: s.requestId, agent: s.input.agent.id, model: c.ref, profile: t.profileId, reason, detail });
+  return { done: false, attempt: { model: c.ref, profile: t.profileId, reason, detail, endpoint: true } };
+}
+
 async function tryProfile(s: Shared, t: PlannedTry): Promise<TryResult> {
   const { rt, api, input } = s;
   const c = t.candidate;
@@ -141,12 +150,17 @@ async function tryProfile(s: Shared, t: PlannedTry): Promise<TryResult> {
       const net = classifyNetwork(up);
       if (!net.endpoint) return fail(s, t, net.reason, { detail: up.detail });
       s.deadUrls.add(url);
-      rt.metrics.endpointError(c.provider, net.reason);
-      rt.log.warn('gateway.endpoint_failed', { request_id: s.requestId, agent: input.agent.id, model: c.ref, profile: t.profileId, reason: net.reason, detail: up.detail });
-      return { done: false, attempt: { model: c.ref, profile: t.profileId, reason: net.reason, detail: up.detail, endpoint: true } };
+      return endpointFailure(s, t, net.reason, up.detail);
     }
     const status = up.res.statusCode ?? 502;
     if (status < 400) {
+      const cut = await firstByte(up.res);
+      if (cut) {
+        if (s.cancel.aborted) return { done: false, attempt: { model: c.ref, profile: t.profileId, reason: 'client_closed' } };
+        up.res.destroy();
+        const detail = `HTTP ${status}, then ${cut.message}`;
+        return cut instanceof UpstreamTimeoutError ? fail(s, t, 'timeout', { status, detail }) : endpointFailure(s, t, 'network', detail);
+      }
       streamSuccess(s, t, up.res, status, own);
       return { done: true };
     }

@@ -1,7 +1,7 @@
 /**
  * The gateway under a bad upstream: hung, silent mid-body, truncated, unreachable; and
- * profile ids that are not Latin-1. Deadlines are small configured values (hundreds of ms),
- * so nothing here races the wall clock: the gateway either honours them or the test times out.
+ * profile ids that are not Latin-1. Deadlines are configured small but far above what a
+ * healthy local answer needs; tests that expect no deadline keep the defaults.
  */
 import test from 'ava';
 import http from 'node:http';
@@ -13,7 +13,11 @@ import { answerRaw, metricsMatching, startRawUpstream } from './raw-upstreams.js
 const msg = (extra: Record<string, unknown> = {}) => ({ model: 'sonnet', max_tokens: 16, messages: [{ role: 'user', content: 'hi' }], ...extra });
 const readStoreJson = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
 const key = (k: string) => ({ type: 'api_key', provider: 'anthropic', key: k });
-const timeouts = { connectMs: 2000, headersMs: 300, idleMs: 300 };
+/**
+ * Short enough to keep the tests quick, long enough that a healthy local upstream answers
+ * well inside them even on a loaded machine (the deadline is meant to fire only on the hung one).
+ */
+const timeouts = { connectMs: 5000, headersMs: 1500, idleMs: 1500 };
 
 test('a hung upstream times out after gateway.timeouts.headersMs and the next credential serves', async (t) => {
   const hung = await startRawUpstream();
@@ -51,7 +55,7 @@ test('every credential hung: the client gets a 502 naming the timeout, not a hel
   });
   const r = await post(`${gw.url}/v1/messages`, msg());
   t.is(r.status, 502);
-  t.regex(r.json.error.message, /anthropic:only .*timeout.*no response headers within 300 ms \(gateway\.timeouts\.headersMs\)/);
+  t.regex(r.json.error.message, /anthropic:only .*timeout.*no response headers within 1500 ms \(gateway\.timeouts\.headersMs\)/);
   t.deepEqual(leaks(r.text + gw.logs.join('\n')), []);
 });
 
@@ -144,3 +148,27 @@ test('a non-Latin-1 profile id is served once, with its header percent-encoded',
   t.is(decodeURIComponent(r.headers.get('x-aipro-auth-profile') ?? ''), 'anthropic:中文');
   t.is(up.seen.length, 1, 'the upstream request is spent exactly once');
 });
+
+for (const after of ['hang', 'cut'] as const) {
+  test(`headers then ${after === 'hang' ? 'silence' : 'a dropped connection'} before the first body byte: the next credential serves`, async (t) => {
+    const bad = await startRawUpstream(answerRaw('HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 300\r\n\r\n', after));
+    const up = await startUpstream(() => anthropicOk());
+    const gw = await startTestGateway({
+      // Only the silent case needs a short deadline; a dropped connection must not wait for one.
+      config: { ...(after === 'hang' ? { gateway: { timeouts } } : {}), models: { providers: { anthropic: { baseUrl: up.url } } } },
+      store: { version: 1, profiles: { 'anthropic:bad': { ...key(CANARY.antWork), baseUrl: bad.url }, 'anthropic:ok': key(CANARY.antDefault) }, order: { anthropic: ['anthropic:bad', 'anthropic:ok'] } },
+    });
+    t.teardown(async () => {
+      await gw.cleanup();
+      await up.close();
+      await bad.close();
+    });
+    const r = await post(`${gw.url}/v1/messages`, msg());
+    t.is(r.status, 200);
+    t.is(r.headers.get('x-aipro-auth-profile'), 'anthropic:ok');
+    t.is(r.json.content[0].text, 'hello from upstream');
+    const stats = readStoreJson(gw.home.storePath()).usageStats?.['anthropic:bad'];
+    if (after === 'hang') t.is(stats?.failureCounts?.timeout, 1, 'a silent upstream is a timeout of that credential');
+    else t.is(stats?.cooldownUntil, undefined, "a dropped connection is the endpoint's failure");
+  });
+}

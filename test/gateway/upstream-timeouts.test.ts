@@ -47,7 +47,7 @@ test('deadlines are cleared once headers arrive; idleMs then cuts a silent body'
   const silent = await startRawUpstream(answerRaw('HTTP/1.1 200 OK\r\ncontent-length: 10\r\n\r\n12345', 'hang'));
   t.teardown(() => silent.close());
   const req = http.request(`${silent.url}/`, { method: 'POST', agent: false });
-  armRequest(req, { connectMs: 100, headersMs: 100, idleMs: 200 });
+  armRequest(req, { connectMs: 5000, headersMs: 5000, idleMs: 200 });
   const res = await new Promise<http.IncomingMessage>((resolve) => req.on('response', resolve).end('{}'));
   req.on('error', () => undefined); // the cut socket reports on the request too
   armIdle(res, 200);
