@@ -113,6 +113,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
     res.set('content-type', registry.contentType).send(await registry.metrics());
   });
   app.get('/v1/models', (req, res) => {
+    ensureRequestId(apiFor(req.url, req.headers), res);
     res.json(modelsList(config, req.get('anthropic-version') ? 'anthropic' : 'openai'));
   });
   const limit = parseByteSize(config.gateway.bodyLimit);

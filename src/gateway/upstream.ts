@@ -72,7 +72,7 @@ export function sendUpstream(url: string, headers: Record<string, string>, body:
     });
     armRequest(req, timeouts);
     req.on('error', (err: NodeJS.ErrnoException) => {
-      if (err instanceof UpstreamTimeoutError) return resolve({ ok: false, network: true, detail: `${t.host}: ${err.message}`, code: err.code, timeout: err.phase as TimeoutPhase });
+      if (err instanceof UpstreamTimeoutError) return resolve({ ok: false, network: true, detail: `${t.host}: ${err.message}`, code: err.code, timeout: err.phase });
       resolve({ ok: false, network: true, detail: `${t.host}: ${err.code ?? err.name}${err.code ? '' : `: ${err.message}`}`, ...(err.code ? { code: err.code } : {}) });
     });
     cancel.track(req);

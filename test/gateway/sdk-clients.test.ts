@@ -83,3 +83,26 @@ for (const provider of ['anthropic', 'openai'] as const) {
     t.regex(e.requestID ?? '', /^req_aipro_/);
   });
 }
+
+test('every answer the gateway makes itself carries a request id under the API\'s header name', async (t) => {
+  const gw = await startTestGateway({ config: {}, store: antStore, token: 'gw-token-0123456789' });
+  t.teardown(() => gw.cleanup());
+  const auth = { authorization: 'Bearer gw-token-0123456789', 'content-type': 'application/json' };
+  const ids: string[] = [];
+  const check = async (what: string, res: Response, header: 'request-id' | 'x-request-id', status: number) => {
+    t.is(res.status, status, what);
+    const id = res.headers.get(header) ?? '';
+    t.regex(id, /^req_aipro_[0-9a-f]{24}$/, what);
+    t.is(res.headers.get(header === 'request-id' ? 'x-request-id' : 'request-id'), null, `${what}: only the API's own header`);
+    ids.push(id);
+  };
+  await check('401 without the gateway token', await fetch(`${gw.url}/v1/messages`, { method: 'POST', body: '{}' }), 'request-id', 401);
+  await check('401 on the OpenAI route', await fetch(`${gw.url}/v1/chat/completions`, { method: 'POST', body: '{}' }), 'x-request-id', 401);
+  await check('400 bad agent id', await fetch(`${gw.url}/v1/messages`, { method: 'POST', headers: { ...auth, 'x-aipro-agent': '../x' }, body: '{"messages":[]}' }), 'request-id', 400);
+  await check('400 bad JSON', await fetch(`${gw.url}/v1/chat/completions`, { method: 'POST', headers: auth, body: '{' }), 'x-request-id', 400);
+  await check('/model reply', await fetch(`${gw.url}/v1/messages`, { method: 'POST', headers: auth, body: JSON.stringify({ model: 'sonnet', max_tokens: 8, messages: [{ role: 'user', content: '/model status' }] }) }), 'request-id', 200);
+  await check('404 unknown route', await fetch(`${gw.url}/v1/embeddings`, { method: 'POST', headers: auth }), 'request-id', 404);
+  await check('GET /v1/models', await fetch(`${gw.url}/v1/models`, { headers: auth }), 'x-request-id', 200);
+  t.is(new Set(ids).size, ids.length, 'one id per response');
+  for (const id of ids.filter((_, i) => i !== 6)) t.true(gw.logs.some((l) => l.includes(id)), `logged: ${id}`);
+});
