@@ -32,6 +32,8 @@ export interface CodexBackend {
   refused: string[];
   /** Set when a streamed answer has been fully written. */
   finished: boolean;
+  /** Streams whose connection closed before they were fully written. */
+  aborted: number;
   close(): Promise<void>;
 }
 
@@ -95,7 +97,7 @@ function refusal(h: Record<string, string | string[] | undefined>, body: Json, t
 export async function startCodexBackend(opts: { token: string; accountId: string; reply: (req: SeenCodexRequest) => CodexReply }): Promise<CodexBackend> {
   const app = express();
   app.use(express.json({ limit: '5mb' }));
-  const fake: CodexBackend = { baseUrl: '', seen: [], refused: [], finished: false, close: async () => undefined };
+  const fake: CodexBackend = { baseUrl: '', seen: [], refused: [], finished: false, aborted: 0, close: async () => undefined };
   app.post('/backend-api/codex/responses', async (req, res) => {
     const seen: SeenCodexRequest = { path: req.path, headers: { ...req.headers }, body: req.body as Json };
     fake.seen.push(seen);
@@ -117,6 +119,9 @@ export async function startCodexBackend(opts: { token: string; accountId: string
           ? toolCallEvents(r.toolCall.name, r.toolCall.arguments)
           : textEvents(r.text, r.deltas, r.usage);
     const hold = 'holdAfterFirstDelta' in r ? r.holdAfterFirstDelta : undefined;
+    res.on('close', () => {
+      if (!fake.finished) fake.aborted++;
+    });
     res.status(200).set({ 'content-type': 'text/event-stream', 'x-request-id': 'req_codex_fake' });
     res.flushHeaders();
     for (const [i, block] of blocks.entries()) {

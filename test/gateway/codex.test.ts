@@ -188,3 +188,18 @@ test('the Anthropic endpoint does not serve openai-codex (skipped as another wir
   t.regex(r.json.error.message, /codex-responses API/);
   t.is(fake.seen.length, 0);
 });
+
+test('a streaming client that goes away mid-answer closes the request to the Codex backend', async (t) => {
+  let release!: () => void;
+  const hold = new Promise<void>((r) => (release = r));
+  t.teardown(() => release());
+  const { fake, client } = await setup(t, () => ({ text: 'a long answer', holdAfterFirstDelta: hold }));
+  const ctl = new AbortController();
+  const stream = await client.chat.completions.create({ model: MODEL, stream: true, messages: [{ role: 'user', content: 'hi' }] }, { signal: ctl.signal });
+  const it = stream[Symbol.asyncIterator]();
+  for (let n = await it.next(); !n.done && !n.value.choices[0]?.delta.content; n = await it.next());
+  ctl.abort();
+  for (let i = 0; i < 200 && fake.aborted === 0; i++) await new Promise((r) => setTimeout(r, 25));
+  t.is(fake.aborted, 1, 'the gateway closed its backend connection');
+  t.false(fake.finished);
+});
