@@ -1,6 +1,7 @@
 /** Chat Completions <-> Responses API translation (pure functions, table-driven). */
 import test from 'ava';
-import { chatError, chatUsage, finishReason, ResponsesToChat, type ChatStreamItem } from '../../src/gateway/responses/events.js';
+import { chatError, chatUsage, finishReason } from '../../src/gateway/responses/chat.js';
+import { ResponsesToChat, type ChatStreamItem } from '../../src/gateway/responses/events.js';
 import { codexAccountId, translationFor } from '../../src/gateway/responses/index.js';
 import { chatToResponses, clientWants, DEFAULT_INSTRUCTIONS, DROPPED, messageItems } from '../../src/gateway/responses/request.js';
 import { SseParser } from '../../src/gateway/responses/sse.js';
