@@ -199,7 +199,7 @@ test('a streaming client that goes away mid-answer closes the request to the Cod
   const it = stream[Symbol.asyncIterator]();
   for (let n = await it.next(); !n.done && !n.value.choices[0]?.delta.content; n = await it.next());
   ctl.abort();
-  for (let i = 0; i < 200 && fake.aborted === 0; i++) await new Promise((r) => setTimeout(r, 25));
+  for (let i = 0; i < 400 && fake.aborted === 0; i++) await new Promise((r) => setTimeout(r, 25));
   t.is(fake.aborted, 1, 'the gateway closed its backend connection');
   t.false(fake.finished);
 });
