@@ -105,9 +105,9 @@ test('request: what the client wants back', (t) => {
   t.deepEqual(clientWants({ stream: 'yes' }), { stream: false, includeUsage: false });
 });
 
-test('sse: events split at every possible byte give the same events (LF, CRLF, comments, multi-line data)', (t) => {
-  const text = ': keepalive\r\nevent: a\r\ndata: {"x":1}\r\n\r\ndata: line1\ndata: line2\n\nevent: b\ndata:no-space\n\n';
-  const expected = [{ event: 'a', data: '{"x":1}' }, { data: 'line1\nline2' }, { event: 'b', data: 'no-space' }];
+test('sse: events split at every possible byte give the same events (LF, CRLF, CR, comments, multi-line data)', (t) => {
+  const text = ': keepalive\r\nevent: a\r\ndata: {"x":1}\r\n\r\ndata: line1\ndata: line2\n\nevent: b\ndata:no-space\n\ndata: cr only\r\r';
+  const expected = [{ event: 'a', data: '{"x":1}' }, { data: 'line1\nline2' }, { event: 'b', data: 'no-space' }, { data: 'cr only' }];
   for (let i = 0; i <= text.length; i++) {
     const p = new SseParser();
     t.deepEqual([...p.feed(text.slice(0, i)), ...p.feed(text.slice(i)), ...p.end()], expected, `split at ${i}`);

@@ -17,18 +17,23 @@ export class SseParser {
 
   /** Parse `chunk`; returns the events it completed. */
   feed(chunk: string): SseEvent[] {
-    this.buf += chunk;
+    const buf = this.buf + chunk;
     const out: SseEvent[] = [];
+    let pos = 0;
+    // Most streams use "\n" only: look for "\r" again only while one is still ahead.
+    let cr = buf.indexOf('\r');
     for (;;) {
-      const nl = this.buf.search(/\r\n|\r|\n/);
+      const lf = buf.indexOf('\n', pos);
+      if (cr >= 0 && cr < pos) cr = buf.indexOf('\r', pos);
+      const nl = cr < 0 ? lf : lf < 0 ? cr : Math.min(cr, lf);
       if (nl < 0) break;
       // A lone "\r" at the end may be the first half of "\r\n": wait for the next chunk.
-      if (this.buf[nl] === '\r' && nl === this.buf.length - 1) break;
-      const line = this.buf.slice(0, nl);
-      this.buf = this.buf.slice(nl + (this.buf.startsWith('\r\n', nl) ? 2 : 1));
-      const ev = this.line(line);
+      if (nl === cr && nl === buf.length - 1) break;
+      const ev = this.line(buf.slice(pos, nl));
       if (ev) out.push(ev);
+      pos = nl + (nl === cr && buf[nl + 1] === '\n' ? 2 : 1);
     }
+    this.buf = buf.slice(pos);
     return out;
   }
 
