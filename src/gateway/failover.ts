@@ -18,6 +18,7 @@ import { firstByte } from './first-byte.js';
 import { sendJson, sendText, type GatewayRequest, type GatewayResponse } from './http.js';
 import { buildPlan, type PlannedTry } from './plan.js';
 import { ensureRequestId, servedBy } from './own-headers.js';
+import { translationFor, type Translation } from './responses/index.js';
 import { upstreamRetryAt } from './retry-hints.js';
 import type { Runtime } from './runtime.js';
 import { Cancel, passHeaders, readBody, sendUpstream, upstreamHeaders } from './upstream.js';
@@ -140,11 +141,14 @@ async function tryProfile(s: Shared, t: PlannedTry): Promise<TryResult> {
   const endpoint = c.endpoint as NonNullable<Candidate['endpoint']>;
   const url = `${(cred.baseUrl ?? endpoint.baseUrl).replace(/\/+$/, '')}${api.upstreamPath(endpoint.api)}`;
   if (s.deadUrls.has(url)) return { done: false, attempt: { model: c.ref, profile: t.profileId, reason: 'network', detail: 'not tried: the endpoint gave no answer earlier in this request', endpoint: true } };
-  const body = JSON.stringify({ ...input.body, model: c.model });
+  const tr = translationFor(api.id, endpoint.api, input.body, c.model);
+  const body = tr ? tr.body : JSON.stringify({ ...input.body, model: c.model });
   // Built before the request is spent: a header value node would refuse must fail here, not after.
   const own = servedBy(t.profileId, c.ref);
   for (let round = 0; round < 2; round++) {
-    const up = await sendUpstream(url, upstreamHeaders(s.req.headers, authHeadersFor(api, c, cred, secret)), body, s.cancel, rt.config.gateway.timeouts);
+    const extra = tr ? tr.headers(cred, secret) : { ok: true as const, headers: {} };
+    if (!extra.ok) return skip('invalid', extra.detail);
+    const up = await sendUpstream(url, upstreamHeaders(s.req.headers, { ...authHeadersFor(api, c, cred, secret), ...extra.headers }), body, s.cancel, rt.config.gateway.timeouts);
     if (!up.ok) {
       if (s.cancel.aborted) return { done: false, attempt: { model: c.ref, profile: t.profileId, reason: 'client_closed' } };
       const net = classifyNetwork(up);
@@ -161,7 +165,7 @@ async function tryProfile(s: Shared, t: PlannedTry): Promise<TryResult> {
         const detail = `HTTP ${status}, then ${cut.message}`;
         return cut instanceof UpstreamTimeoutError ? fail(s, t, 'timeout', { status, detail }) : endpointFailure(s, t, 'network', detail);
       }
-      streamSuccess(s, t, up.res, status, own);
+      streamSuccess(s, t, up.res, status, own, tr);
       return { done: true };
     }
     const text = redact(await readBody(up.res), s.secrets);
@@ -189,7 +193,7 @@ async function tryProfile(s: Shared, t: PlannedTry): Promise<TryResult> {
 }
 
 /** Send the upstream's success response through as it arrives (SSE stays unbuffered). */
-function streamSuccess(s: Shared, t: PlannedTry, up: import('node:http').IncomingMessage, status: number, own: Record<string, string>): void {
+function streamSuccess(s: Shared, t: PlannedTry, up: import('node:http').IncomingMessage, status: number, own: Record<string, string>, tr: Translation | null): void {
   const { rt, res, input } = s;
   const c = t.candidate;
   // Plain node header calls: express's res.set() does mime work per call on the hot path.
@@ -197,7 +201,9 @@ function streamSuccess(s: Shared, t: PlannedTry, up: import('node:http').Incomin
   const headers = passHeaders(up, (v) => redact(v, s.secrets));
   for (const k in headers) res.setHeader(k, headers[k] as string);
   for (const k in own) res.setHeader(k, own[k] as string);
-  if (/event-stream/i.test(String(up.headers['content-type'] ?? ''))) {
+  if (tr) {
+    // A translated answer: the relay sets its own framing (SSE or one JSON body).
+  } else if (/event-stream/i.test(String(up.headers['content-type'] ?? ''))) {
     res.setHeader('x-accel-buffering', 'no');
     res.setHeader('cache-control', 'no-cache');
     // Headers go out now, so the client sees the stream open before the first event.
@@ -229,5 +235,6 @@ function streamSuccess(s: Shared, t: PlannedTry, up: import('node:http').Incomin
     }
     rt.metrics.request(c.provider, c.ref, finished ? 'ok' : truncated ? 'upstream_truncated' : 'client_closed', seconds(input.started));
   });
-  up.pipe(res);
+  if (tr) tr.relay(up, res, (v) => redact(v, s.secrets));
+  else up.pipe(res);
 }
