@@ -22,6 +22,7 @@ export interface TokenSet {
 export type TokenFailureReason =
   | 'invalid_grant'
   | 'token_reused'
+  | 'token_expired'
   | 'revoked'
   | 'sign_in_again'
   | 'invalid_client'
@@ -38,25 +39,71 @@ export type TokenResult =
 
 export const TOKEN_TIMEOUT_MS = 15_000;
 
+/**
+ * Network errors raised before a single byte left for a server: the name did not resolve,
+ * or nobody accepted the connection. A reset or timeout may come after the server acted.
+ */
+const NEVER_SENT = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED']);
+
+/**
+ * Error codes that only a new login fixes, wherever the server puts them (`error`,
+ * `error.code`, a top-level `code`) and whatever the HTTP status: OpenAI answers a
+ * reused refresh token with a 401, an expired one with a 400, and some proxies with 5xx.
+ */
+const PERMANENT_CODES: Record<string, TokenFailureReason> = {
+  refresh_token_reused: 'token_reused',
+  refresh_token_expired: 'token_expired',
+  refresh_token_invalidated: 'revoked',
+  invalid_grant: 'invalid_grant',
+};
+
+/** Every code-like string of an OAuth error body. Pure. */
+export function errorCodes(body: string): string[] {
+  let j: unknown;
+  try {
+    j = JSON.parse(body);
+  } catch {
+    return [];
+  }
+  if (!j || typeof j !== 'object') return [];
+  const o = j as Record<string, unknown>;
+  const out: string[] = [];
+  const add = (v: unknown) => typeof v === 'string' && v && out.push(v);
+  add(o.error);
+  add(o.code);
+  if (o.error && typeof o.error === 'object') {
+    const e = o.error as Record<string, unknown>;
+    add(e.code);
+    add(e.type);
+  }
+  return out;
+}
+
+/** The permanent refusal an error body carries, at any HTTP status (even a 200 without tokens). */
+export function permanentRefusal(body: string): TokenFailureReason | undefined {
+  for (const c of errorCodes(body)) if (Object.hasOwn(PERMANENT_CODES, c)) return PERMANENT_CODES[c];
+  return undefined;
+}
+
 /** Classify a refused token request from its HTTP status and body. Pure. */
 export function classifyTokenError(status: number, body: string): { reason: TokenFailureReason; permanent: boolean } {
-  let code = '';
+  const known = permanentRefusal(body);
+  if (known) return { reason: known, permanent: true };
+  const codes = errorCodes(body);
   let text = body;
   try {
-    const j = JSON.parse(body) as { error?: unknown; error_description?: unknown };
-    const err = j.error;
-    if (typeof err === 'string') code = err;
-    else if (err && typeof err === 'object') code = String((err as { code?: unknown; type?: unknown }).code ?? (err as { type?: unknown }).type ?? '');
-    text = `${code} ${typeof j.error_description === 'string' ? j.error_description : ''} ${body}`;
+    const j = JSON.parse(body) as { error_description?: unknown };
+    text = `${codes.join(' ')} ${typeof j.error_description === 'string' ? j.error_description : ''} ${body}`;
   } catch {
     // Not JSON: classify on the text alone.
   }
   const t = text.toLowerCase();
   if (/sign_in_again|sign in again/.test(t)) return { reason: 'sign_in_again', permanent: true };
-  if (/reuse|already (been )?used|refresh_token_reused/.test(t)) return { reason: 'token_reused', permanent: true };
+  if (/reuse|already (been )?used/.test(t)) return { reason: 'token_reused', permanent: true };
   if (/revoked|invalidated/.test(t)) return { reason: 'revoked', permanent: true };
-  if (code === 'invalid_grant' || /invalid_grant/.test(t)) return { reason: 'invalid_grant', permanent: true };
-  if (code === 'invalid_client' || code === 'unauthorized_client') return { reason: 'invalid_client', permanent: true };
+  if (/refresh_token_expired|refresh token (has )?expired/.test(t)) return { reason: 'token_expired', permanent: true };
+  if (/invalid_grant/.test(t)) return { reason: 'invalid_grant', permanent: true };
+  if (codes.includes('invalid_client') || codes.includes('unauthorized_client')) return { reason: 'invalid_client', permanent: true };
   if (status === 429) return { reason: 'rate_limit', permanent: false };
   if (status >= 500) return { reason: 'server_error', permanent: false };
   if (status === 401 || status === 403) return { reason: 'invalid_grant', permanent: true };
@@ -108,18 +155,28 @@ export async function requestToken(spec: OAuthSpec, params: Record<string, strin
   }
   let res: Response;
   let text: string;
-  try {
-    res = await fetch(spec.tokenUrl, { method: 'POST', headers, body, signal: AbortSignal.timeout(opts.timeoutMs ?? TOKEN_TIMEOUT_MS) });
-    text = await res.text();
-  } catch (err) {
-    const e = err as Error & { cause?: { code?: string } };
-    const timeout = e.name === 'TimeoutError' || e.name === 'AbortError';
-    return {
-      ok: false,
-      reason: timeout ? 'timeout' : 'network',
-      permanent: false,
-      detail: timeout ? `no answer from ${spec.tokenUrl} in time` : `cannot reach ${spec.tokenUrl} (${e.cause?.code ?? e.message})`,
-    };
+  let url = spec.tokenUrl;
+  for (;;) {
+    try {
+      res = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(opts.timeoutMs ?? TOKEN_TIMEOUT_MS) });
+      text = await res.text();
+      break;
+    } catch (err) {
+      const e = err as Error & { cause?: { code?: string } };
+      const code = e.cause?.code;
+      // Only a request that provably reached no server may go to the fallback host.
+      if (code && NEVER_SENT.has(code) && spec.fallbackTokenUrl && url !== spec.fallbackTokenUrl) {
+        url = spec.fallbackTokenUrl;
+        continue;
+      }
+      const timeout = e.name === 'TimeoutError' || e.name === 'AbortError';
+      return {
+        ok: false,
+        reason: timeout ? 'timeout' : 'network',
+        permanent: false,
+        detail: timeout ? `no answer from ${url} in time` : `cannot reach ${url} (${code ?? e.message})`,
+      };
+    }
   }
   // Anything the server sent back may echo what we posted; scrub our secrets and theirs.
   if (!res.ok) {
@@ -133,6 +190,8 @@ export async function requestToken(spec: OAuthSpec, params: Record<string, strin
     return { ok: false, reason: 'bad_response', permanent: false, httpStatus: res.status, detail: 'token endpoint answered with a body that is not JSON' };
   }
   const tokens = parseTokenResponse(json, opts.now());
+  const refused = tokens ? undefined : permanentRefusal(text);
+  if (refused) return { ok: false, reason: refused, permanent: true, httpStatus: res.status, detail: `token endpoint answered HTTP ${res.status}: ${clean(errorSummary(text))}` };
   if (!tokens) return { ok: false, reason: 'bad_response', permanent: false, httpStatus: res.status, detail: 'token endpoint answer has no access_token' };
   return { ok: true, tokens };
 }
@@ -141,7 +200,9 @@ export async function requestToken(spec: OAuthSpec, params: Record<string, strin
 function errorSummary(text: string): string {
   try {
     const j = JSON.parse(text) as Record<string, unknown>;
-    const err = typeof j.error === 'string' ? j.error : JSON.stringify((j.error as { message?: unknown })?.message ?? j.error ?? '');
+    const code = errorCodes(text).join('/');
+    const message = (j.error as { message?: unknown } | undefined)?.message ?? j.message;
+    const err = [code, typeof message === 'string' ? message.slice(0, 160) : ''].filter(Boolean).join(' ');
     const desc = typeof j.error_description === 'string' ? `: ${j.error_description}` : '';
     return `${err}${desc}`;
   } catch {

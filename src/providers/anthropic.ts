@@ -50,8 +50,11 @@ export const anthropic: Provider = {
   oauth: {
     clientId: '9d1c250a-e61b-44d9-88ed-5944d1962f5e',
     authorizeUrl: 'https://claude.ai/oauth/authorize',
-    tokenUrl: 'https://console.anthropic.com/v1/oauth/token',
-    redirectUri: 'https://console.anthropic.com/oauth/code/callback',
+    // Claude Code ≥ 2.1.80 exchanges and refreshes here; the console host is the old one.
+    tokenUrl: 'https://platform.claude.com/v1/oauth/token',
+    fallbackTokenUrl: 'https://console.anthropic.com/v1/oauth/token',
+    // The old page, https://console.anthropic.com/oauth/code/callback, is selectable in config.
+    redirectUri: 'https://platform.claude.com/oauth/code/callback',
     scopes: ['org:create_api_key', 'user:profile', 'user:inference'],
     tokenBody: 'json',
     flow: 'paste',

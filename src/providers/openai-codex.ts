@@ -20,6 +20,8 @@ export const openaiCodex: Provider = {
     authorizeUrl: 'https://auth.openai.com/oauth/authorize',
     tokenUrl: 'https://auth.openai.com/oauth/token',
     redirectUri: 'http://localhost:1455/auth/callback',
+    // What every Codex client sends; `originator` names the client (config `oauth.originator`).
+    authorizeParams: { id_token_add_organizations: 'true', codex_cli_simplified_flow: 'true', originator: 'aipro' },
     scopes: ['openid', 'profile', 'email', 'offline_access'],
     tokenBody: 'form',
     flow: 'loopback',

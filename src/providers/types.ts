@@ -49,7 +49,15 @@ export interface OAuthSpec {
   clientId: string;
   authorizeUrl: string;
   tokenUrl: string;
+  /**
+   * Second token endpoint, tried only when `tokenUrl` was provably never reached (DNS
+   * failure, connection refused): a request that may have been processed is never resent,
+   * because a refresh token must not be presented twice.
+   */
+  fallbackTokenUrl?: string;
   redirectUri: string;
+  /** Extra authorize-URL parameters the provider's own clients send. */
+  authorizeParams?: Record<string, string>;
   scopes: string[];
   /** `json` (Anthropic) or `form` (standard RFC 6749 body). */
   tokenBody: 'json' | 'form';
