@@ -189,3 +189,17 @@ test('connection refused is network; unprobeable views are skipped; progress rea
   t.is(r?.detail, 'connection refused');
   t.deepEqual(progress.at(-1), [1, 1]);
 });
+
+test('the usage windows are stored with the probe record (lastProbe.quota) and read back', async (t) => {
+  const { tempHome } = await import('../helpers/tmp.js');
+  const { persistProbes } = await import('../../src/providers/probe.js');
+  const { readStore } = await import('../../src/store/read.js');
+  const h = tempHome();
+  t.teardown(() => h.cleanup());
+  const storePath = h.writeStore({ version: 1, profiles: { 'anthropic:sub': { type: 'oauth', provider: 'anthropic', access: 'a' } } });
+  const quota = [{ window: 'five_hour', utilization: 42.5, resetsAt: 1_796_000_000_000 }, { window: 'seven_day', utilization: 12 }];
+  await persistProbes(storePath, [{ profileId: 'anthropic:sub', result: { ok: true, reason: 'ok', latencyMs: 5, httpStatus: 200, quota }, secretHash: 'abcd' }], 1000);
+  const r = readStore(storePath);
+  if (!r.ok) return t.fail(r.detail);
+  t.deepEqual(r.store.usageStats?.['anthropic:sub']?.lastProbe?.quota, quota);
+});
