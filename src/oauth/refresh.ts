@@ -80,7 +80,7 @@ export async function refreshProfile(input: RefreshInput): Promise<RefreshResult
     if (cur.error) return { ok: false, reason: 'store', permanent: false, detail: `cannot read the auth store (${cur.error}); run \`aipro doctor\`` };
     const p = cur.profile;
     if (!p) return { ok: false, reason: 'not_found', permanent: false, detail: `profile ${profileId} is not in ${storePath} (see \`aipro models auth list\`)` };
-    if (p.type === 'oauth' && originOf(p)) return resyncImported(storePath, profileId, p, { env: input.env, ...(input.platform ? { platform: input.platform } : {}) }, input.now());
+    if (p.type === 'oauth' && originOf(p)) return resyncImported(storePath, profileId, p, { env: input.env, ...(input.platform ? { platform: input.platform } : {}) }, input.now(), input.seenAccess);
     if (p.type !== 'oauth' || !p.refresh) {
       return { ok: false, reason: 'no_refresh_token', permanent: false, detail: `profile ${profileId} has no refresh token; ${reauthHint(p.provider)}` };
     }

@@ -66,6 +66,10 @@ test('an imported profile is re-read from its source, never refreshed by aipro, 
   t.like(profile().p, { access: accessB, refresh: b.refresh_token, accountId: 'acct-1' });
   t.deepEqual(server.presentedRefreshTokens, [a.refresh], 'aipro presented a refresh token of an imported profile');
 
+  // The gateway saw accessB refused (401): the same token is no answer; nothing is sent.
+  t.like(await refreshProfile({ storePath, profileId: ID, config, env, now: Date.now, force: true, seenAccess: accessB }), { ok: false, reason: 'source_stale', permanent: false });
+  t.deepEqual(server.presentedRefreshTokens, [a.refresh]);
+
   // Expired here and nothing newer in the source: a transient error that names both ways out.
   await updateStore(storePath, (s) => {
     (s.profiles[ID] as { expires: number }).expires = Date.now() - 1000;
