@@ -29,7 +29,7 @@ export const refresh: Monitor = {
         const result = r.ok ? (r.refreshed ? 'ok' : 'skipped') : r.permanent ? 'failed' : 'error';
         obs.push({ kind: 'refresh', agent: agent.id, provider: p.provider, profile: id, result, ...(r.ok ? {} : { detail: r.detail }) });
         if (!r.ok) ctx.log[r.permanent ? 'error' : 'warn']('oauth_refresh_failed', { agent: agent.id, profile: id, reason: r.reason, permanent: r.permanent });
-        else if (r.refreshed) ctx.log.info('oauth_refreshed', { agent: agent.id, profile: id });
+        else if (r.refreshed) ctx.log.info(r.synced ? 'oauth_resynced' : 'oauth_refreshed', { agent: agent.id, profile: id });
       }
     }
     return obs;

@@ -46,7 +46,8 @@ export interface RefreshInput {
 }
 
 export type RefreshResult =
-  | { ok: true; access: string; expires: number; refreshed: boolean }
+  /** `synced`: an imported profile took its CLI's tokens instead of refreshing. */
+  | { ok: true; access: string; expires: number; refreshed: boolean; synced?: boolean }
   | { ok: false; reason: string; permanent: boolean; detail: string };
 
 /** The per-profile refresh lock (its `.lock` directory sits next to the store). */

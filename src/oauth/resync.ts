@@ -10,7 +10,7 @@ import { updateStore } from '../store/write.js';
 import { mergeImport, originOf, readExternal, type ImportOrigin, type SourceDeps } from './import.js';
 
 export type ResyncResult =
-  | { ok: true; access: string; expires: number; refreshed: boolean }
+  | { ok: true; access: string; expires: number; refreshed: boolean; synced: true }
   | { ok: false; reason: 'source_unreadable' | 'source_stale'; permanent: false; detail: string };
 
 const CLI_OF: Record<ImportOrigin['source'], string> = { 'claude-code': '`claude`', codex: '`codex`' };
@@ -31,7 +31,7 @@ export async function resyncImported(storePath: string, id: string, p: Profile, 
   // A token the caller just saw refused is no use, whatever its expiry says.
   const valid = (typeof p.expires !== 'number' || p.expires > now) && (seenAccess === undefined || seenAccess !== p.access);
   if (!read.ok) {
-    if (valid && p.access) return { ok: true, access: p.access, expires: p.expires ?? 0, refreshed: false };
+    if (valid && p.access) return { ok: true, access: p.access, expires: p.expires ?? 0, refreshed: false, synced: true };
     return { ok: false, reason: 'source_unreadable', permanent: false, detail: `${id} is imported from ${origin.path}, which cannot be read (${read.detail})` };
   }
   const merged = mergeImport(p, read.cred);
@@ -45,9 +45,9 @@ export async function resyncImported(storePath: string, id: string, p: Profile, 
       clearRefreshFailure(store, id);
       return { store, result: undefined };
     });
-    return { ok: true, access: taken.access as string, expires: taken.expires ?? 0, refreshed: true };
+    return { ok: true, access: taken.access as string, expires: taken.expires ?? 0, refreshed: true, synced: true };
   }
-  if (valid && p.access) return { ok: true, access: p.access, expires: p.expires ?? 0, refreshed: false };
+  if (valid && p.access) return { ok: true, access: p.access, expires: p.expires ?? 0, refreshed: false, synced: true };
   return {
     ok: false,
     reason: 'source_stale',
