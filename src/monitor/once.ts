@@ -109,7 +109,7 @@ export function onceText(r: OnceResult): string {
   for (const o of r.outcomes.flatMap((x) => (x.status === 'ok' ? x.observations : []))) {
     if (o.kind === 'store' && !o.ok) lines.push(`  store ${o.reason.padEnd(8)} ${o.agent} ${o.path}: ${o.detail ?? ''}`);
   }
-  lines.push(`monitors: ${r.outcomes.map((o) => (o.status === 'ok' ? `${o.monitor} ok (${o.durationMs} ms)` : o.status === 'failed' ? `${o.monitor} FAILED (${o.reason}: ${o.detail})` : `${o.monitor} skipped`)).join(', ')}`);
+  lines.push(`monitors: ${r.outcomes.map((o) => (o.status === 'ok' ? (o.unreadable ? `${o.monitor} FAILED (store unreadable: ${o.unreadable.join(', ')})` : `${o.monitor} ok (${o.durationMs} ms)`) : o.status === 'failed' ? `${o.monitor} FAILED (${o.reason}: ${o.detail})` : `${o.monitor} skipped`)).join(', ')}`);
   if (r.textfile) lines.push(r.textfile.ok ? `textfile: ${r.textfile.path} (${r.textfile.bytes} bytes)` : `textfile: FAILED: ${r.textfile.detail}`);
   if (r.alerts) lines.push(r.alerts.ok ? `alerts: ${r.alerts.sent} sent, ${r.alerts.pending} pending` : `alerts: ${r.alerts.detail}`);
   lines.push(`exit ${r.exitCode}: ${EXIT_TEXT[r.exitCode] ?? ''}`);
@@ -133,7 +133,10 @@ export function onceJson(r: OnceResult) {
       fix: c.hint ?? null,
     })),
     monitors: r.outcomes.map((o) =>
-      o.status === 'ok' ? { name: o.monitor, status: o.status, durationMs: o.durationMs, observations: o.observations.length } : o.status === 'failed' ? { name: o.monitor, status: o.status, reason: o.reason, detail: o.detail } : { name: o.monitor, status: o.status },
+      o.status === 'ok'
+        ? o.unreadable
+          ? { name: o.monitor, status: 'failed', reason: 'store_unreadable', agents: o.unreadable, durationMs: o.durationMs, observations: o.observations.length }
+          : { name: o.monitor, status: o.status, durationMs: o.durationMs, observations: o.observations.length } : o.status === 'failed' ? { name: o.monitor, status: o.status, reason: o.reason, detail: o.detail } : { name: o.monitor, status: o.status },
     ),
     textfile: r.textfile ?? null,
     alerts: r.alerts ?? null,
