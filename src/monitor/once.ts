@@ -4,8 +4,10 @@
  * with the `--check` code (0 ok, 1 broken or could not check, 2 expiring).
  */
 import { MONITORS, monitorList } from '../../monitors/index.js';
-import type { CredentialObservation, Monitor, Observation } from '../../monitors/types.js';
-import { createMetrics, STORE_READ_FAILURES } from '../../exporters/prometheus/registry.js';
+import type { CredentialObservation, Monitor, MonitorLogger, Observation } from '../../monitors/types.js';
+import { readFileSync } from 'node:fs';
+import { createMetrics, STORE_READ_FAILURES, type AiproMetrics } from '../../exporters/prometheus/registry.js';
+import { seedFromText } from '../../exporters/prometheus/seed.js';
 import type { TextfileResult } from '../../exporters/textfile/writer.js';
 import { listAgents } from '../cli/context.js';
 import { CliError, EXIT } from '../cli/errors.js';
@@ -40,6 +42,21 @@ export interface OnceResult {
   alertsBusy: boolean;
 }
 
+/**
+ * Start from the series of the last textfile, so a store that cannot be read this time keeps
+ * its agent's last good series instead of dropping them (the rules would resolve silently).
+ */
+function seedFromTextfile(metrics: AiproMetrics, path: string, log: MonitorLogger): void {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') log.warn('textfile.unreadable', { path, error: (err as NodeJS.ErrnoException).code ?? String(err), msg: 'starting without the previous series' });
+    return;
+  }
+  seedFromText(metrics, text);
+}
+
 /** Exit code for one `--once` run. Pure. */
 export function onceExitCode(outcomes: readonly RunOutcome[], textfile?: TextfileResult): number {
   const all = outcomes.flatMap((o) => (o.status === 'ok' ? o.observations : []));
@@ -63,6 +80,7 @@ export async function runOnce(opts: OnceOptions): Promise<OnceResult> {
   }
   const { ctx } = setup;
   const metrics = createMetrics({ defaultMetrics: false });
+  if (ctx.config.monitor.textfile.path) seedFromTextfile(metrics, ctx.config.monitor.textfile.path, log);
   const runner = new MonitorRunner({
     metrics,
     log,
