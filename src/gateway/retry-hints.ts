@@ -7,21 +7,12 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { parseRetryAfter } from '../providers/classify.js';
+import { parseGoDuration } from '../providers/rate-limit-headers.js';
 
 const one = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
 
-/** A Go-style duration (`1s`, `6m0s`, `20ms`, `1h2m3.5s`) in ms, or undefined. */
-export function parseResetDuration(value: string): number | undefined {
-  const re = /(\d+(?:\.\d+)?)(ms|h|m|s)/g;
-  let total = 0;
-  let consumed = 0;
-  for (let m = re.exec(value); m; m = re.exec(value)) {
-    const n = Number(m[1]);
-    total += n * (m[2] === 'h' ? 3_600_000 : m[2] === 'm' ? 60_000 : m[2] === 's' ? 1000 : 1);
-    consumed += m[0].length;
-  }
-  return consumed > 0 && consumed === value.trim().length ? Math.round(total) : undefined;
-}
+/** A Go-style duration (`1s`, `6m0s`, `20ms`) in ms: the one parser lives with the other rate-limit headers. */
+export const parseResetDuration = parseGoDuration;
 
 /** One reset header value (RFC 3339 time, Go duration or plain seconds) as an epoch ms. */
 function resetAt(value: string, now: number): number | undefined {
