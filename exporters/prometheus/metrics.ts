@@ -45,10 +45,20 @@ export const METRICS = {
   monitorLastSuccess: def('aipro_monitor_last_success_timestamp_seconds', 'gauge', ['monitor'], 'When the monitor last finished a run without error, in Unix seconds. Absent until its first success.'),
   monitorRunDuration: def('aipro_monitor_run_duration_seconds', 'gauge', ['monitor'], 'Duration of the last run of the monitor in seconds.'),
   monitorErrors: def('aipro_monitor_errors_total', 'counter', ['monitor', 'reason'], 'Monitor runs that failed or were skipped, by bounded reason (exception, timeout, overlap).'),
+  heartbeatTotal: def(
+    'aipro_heartbeat_total',
+    'counter',
+    ['result'],
+    'Dead-man\'s switch pings by result: ok (monitor.heartbeat.url answered 2xx), fail_sent (a failed run reported to monitor.heartbeat.failUrl), error (no 2xx within the timeout, one retry included).',
+  ),
   buildInfo: def('aipro_build_info', 'gauge', ['version', 'node'], 'aipro build information (always 1).'),
 } as const satisfies Record<string, MetricDef>;
 
 export type MetricKey = keyof typeof METRICS;
+
+/** Results of `aipro_heartbeat_total` (all three start at 0 when a heartbeat is configured). */
+export const HEARTBEAT_RESULTS = ['ok', 'fail_sent', 'error'] as const;
+export type HeartbeatResult = (typeof HEARTBEAT_RESULTS)[number];
 
 /** Bounded reasons of `aipro_monitor_errors_total`. */
 export const MONITOR_ERROR_REASONS = ['exception', 'timeout', 'overlap'] as const;

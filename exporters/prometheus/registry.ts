@@ -60,6 +60,7 @@ export interface AiproMetrics {
   monitorLastSuccess: Gauge<L>;
   monitorRunDuration: Gauge<L>;
   monitorErrors: Counter<L>;
+  heartbeatTotal: Counter<L>;
   buildInfo: Gauge<L>;
   /** Profile keys per agent from the last complete credential set (to delete removed ones). */
   known: Map<string, Set<string>>;
@@ -115,6 +116,7 @@ export function createMetrics(opts: CreateMetricsOptions = {}): AiproMetrics {
     monitorLastSuccess: gauge(registry, METRICS.monitorLastSuccess),
     monitorRunDuration: gauge(registry, METRICS.monitorRunDuration),
     monitorErrors: counter(registry, METRICS.monitorErrors),
+    heartbeatTotal: counter(registry, METRICS.heartbeatTotal),
     buildInfo: gauge(registry, METRICS.buildInfo),
     known: new Map(),
     sigs: new Map(),
