@@ -8,7 +8,7 @@ import type { Monitor, Observation } from '../../monitors/types.js';
 import { startDaemon, type Daemon } from '../../src/monitor/daemon.js';
 import { runOnce } from '../../src/monitor/once.js';
 import { deadPort } from '../helpers/fake-providers.js';
-import { eventually } from '../helpers/prometheus.js';
+import { eventually, needBinary, promtool } from '../helpers/prometheus.js';
 import { tempHome, type TempHome } from '../helpers/tmp.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js';
 
@@ -50,6 +50,11 @@ test('daemon: one ping per expiry cycle; a stopped monitor stops them; counted o
   await eventually(async () => rx.requests.length === 3, 10_000, 'a third ping');
   t.true(rx.requests.every((r) => r.method === 'GET' && r.path === `/ping/${TOKEN}`));
   t.regex(await metrics(), /aipro_heartbeat_total\{result="ok"\} 3/);
+  const bin = needBinary(t, 'promtool');
+  if (bin) {
+    const lint = promtool(bin, ['check', 'metrics'], await metrics());
+    t.is(lint.code, 0, lint.stdout + lint.stderr);
+  }
   t.is(await d.stop('SIGTERM'), 0);
   d.reload();
   await new Promise((r) => setImmediate(r));
