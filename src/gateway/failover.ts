@@ -16,6 +16,7 @@ import { classifyHttp, errorExcerpt } from './classify.js';
 import { exhaustedError, type Attempt } from './exhausted.js';
 import { sendJson, sendText, type GatewayRequest, type GatewayResponse } from './http.js';
 import { buildPlan, type PlannedTry } from './plan.js';
+import { translationFor, type Translation } from './responses/index.js';
 import type { Runtime } from './runtime.js';
 import { Cancel, passHeaders, readBody, sendUpstream, upstreamHeaders } from './upstream.js';
 
@@ -122,16 +123,19 @@ async function tryProfile(s: Shared, t: PlannedTry): Promise<TryResult> {
   }
   const endpoint = c.endpoint as NonNullable<Candidate['endpoint']>;
   const url = `${(cred.baseUrl ?? endpoint.baseUrl).replace(/\/+$/, '')}${api.upstreamPath(endpoint.api)}`;
-  const body = JSON.stringify({ ...input.body, model: c.model });
+  const tr = translationFor(api.id, endpoint.api, input.body, c.model);
+  const body = tr ? tr.body : JSON.stringify({ ...input.body, model: c.model });
   for (let round = 0; round < 2; round++) {
-    const up = await sendUpstream(url, upstreamHeaders(s.req.headers, authHeadersFor(api, c, cred, secret)), body, s.cancel);
+    const extra = tr ? tr.headers(cred, secret) : { ok: true as const, headers: {} };
+    if (!extra.ok) return skip('invalid', extra.detail);
+    const up = await sendUpstream(url, upstreamHeaders(s.req.headers, { ...authHeadersFor(api, c, cred, secret), ...extra.headers }), body, s.cancel);
     if (!up.ok) {
       if (s.cancel.aborted) return { done: false, attempt: { model: c.ref, profile: t.profileId, reason: 'client_closed' } };
       return fail(s, t, 'network', { detail: up.detail });
     }
     const status = up.res.statusCode ?? 502;
     if (status < 400) {
-      streamSuccess(s, t, up.res, status);
+      streamSuccess(s, t, up.res, status, tr);
       return { done: true };
     }
     const text = redact(await readBody(up.res), s.secrets);
@@ -158,7 +162,7 @@ async function tryProfile(s: Shared, t: PlannedTry): Promise<TryResult> {
 }
 
 /** Send the upstream's success response through as it arrives (SSE stays unbuffered). */
-function streamSuccess(s: Shared, t: PlannedTry, up: import('node:http').IncomingMessage, status: number): void {
+function streamSuccess(s: Shared, t: PlannedTry, up: import('node:http').IncomingMessage, status: number, tr: Translation | null): void {
   const { rt, res, input } = s;
   const c = t.candidate;
   // Plain node header calls: express's res.set() does mime work per call on the hot path.
@@ -167,7 +171,9 @@ function streamSuccess(s: Shared, t: PlannedTry, up: import('node:http').Incomin
   for (const k in headers) res.setHeader(k, headers[k] as string);
   res.setHeader('x-aipro-auth-profile', t.profileId);
   res.setHeader('x-aipro-model', c.ref);
-  if (/event-stream/i.test(String(up.headers['content-type'] ?? ''))) {
+  if (tr) {
+    // A translated answer: the relay sets its own framing (SSE or one JSON body).
+  } else if (/event-stream/i.test(String(up.headers['content-type'] ?? ''))) {
     res.setHeader('x-accel-buffering', 'no');
     res.setHeader('cache-control', 'no-cache');
     // Headers go out now, so the client sees the stream open before the first event.
@@ -186,5 +192,6 @@ function streamSuccess(s: Shared, t: PlannedTry, up: import('node:http').Incomin
     if (!finished) up.destroy();
     rt.metrics.request(c.provider, c.ref, finished ? 'ok' : 'client_closed', seconds(input.started));
   });
-  up.pipe(res);
+  if (tr) tr.relay(up, res, (v) => redact(v, s.secrets));
+  else up.pipe(res);
 }
