@@ -41,8 +41,8 @@ export function isModelScoped(label: string): boolean {
   return /_(opus|sonnet|haiku)$/.test(label);
 }
 
-/** Windows with labels (legacy provider names mapped), de-duplicated by label (last wins). */
-function normalised(windows: readonly QuotaWindow[]): QuotaWindow[] {
+/** Windows with labels (legacy provider names mapped), de-duplicated by label (last wins). Pure. */
+export function labelledWindows(windows: readonly QuotaWindow[]): QuotaWindow[] {
   const out = new Map<string, QuotaWindow>();
   for (const w of windows) {
     const minutes = typeof w.minutes === 'number' ? w.minutes : undefined;
@@ -62,7 +62,7 @@ export function latestQuota(stats: UsageStats | undefined): QuotaRecord | undefi
     p && (p.quota?.length || p.quotaStatus) ? { at: p.at, windows: p.quota ?? [], ...(p.quotaStatus ? { status: p.quotaStatus } : {}) } : undefined;
   const pick = !fromGateway ? fromProbe : !fromProbe ? fromGateway : fromProbe.at > fromGateway.at ? fromProbe : fromGateway;
   if (!pick || !Array.isArray(pick.windows)) return undefined;
-  return { at: pick.at, windows: normalised(pick.windows), ...(typeof pick.status === 'string' ? { status: pick.status } : {}) };
+  return { at: pick.at, windows: labelledWindows(pick.windows), ...(typeof pick.status === 'string' ? { status: pick.status } : {}) };
 }
 
 /** Windows still current at `now`: a window whose reset passed has started over, its number is stale. */

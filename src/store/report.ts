@@ -9,7 +9,8 @@ import { getProvider } from '../providers/index.js';
 import { collectCredentials, noCredentialsHint } from './credentials.js';
 import type { Env } from './paths.js';
 import { readStore, type StoreReadError } from './read.js';
-import type { ProbeRecord, Store } from './schema.js';
+import { latestQuota } from './quota.js';
+import type { ProbeRecord, QuotaRecord, Store } from './schema.js';
 import { fingerprint } from './secrets.js';
 import { FAILING, status, type CredentialView, type Status } from './status.js';
 
@@ -31,6 +32,8 @@ export interface StatusRow {
   disabledReason?: string;
   lastUsed?: number;
   lastProbe?: ProbeRecord;
+  /** Latest quota observation (probe or gateway answer), windows labelled, utilization 0–100. */
+  quota?: QuotaRecord;
   /** The command that fixes a broken or expiring credential. */
   hint?: string;
 }
@@ -79,6 +82,8 @@ export function rowFor(view: CredentialView, now: number, warnMs: number): Statu
   }
   if (stats?.lastUsed) row.lastUsed = stats.lastUsed;
   if (stats?.lastProbe) row.lastProbe = stats.lastProbe;
+  const quota = latestQuota(stats);
+  if (quota) row.quota = quota;
   const hint = hintFor(row, view);
   if (hint) row.hint = hint;
   return row;
