@@ -4,7 +4,7 @@
  * Windows whose reset passed are left out: their number describes a window that started over.
  */
 import type { QuotaRecord } from '../../src/store/schema.js';
-import { currentWindows, labelledWindows } from '../../src/store/quota.js';
+import { currentWindows, labelledWindows, latestClockSkews } from '../../src/store/quota.js';
 import { KeyedGauge, escapeLabelValue, formatValue, type MetricJson } from './family.js';
 
 interface Sample {
@@ -73,13 +73,7 @@ export function setQuota(m: QuotaFamilies, key: string, labels: Record<string, s
   m.quotaObserved.set(key, labels, rec.at / 1000);
 }
 
-/** The latest clock skew per provider among a batch of probes (`at` decides). Pure. */
+/** The latest clock skew per provider among a batch of probes, in seconds (the one rule: `latestClockSkews`). */
 export function latestSkews(probes: Iterable<{ provider: string; at: number; clockSkewMs?: number }>): Map<string, { at: number; seconds: number }> {
-  const out = new Map<string, { at: number; seconds: number }>();
-  for (const p of probes) {
-    if (typeof p.clockSkewMs !== 'number' || !Number.isFinite(p.clockSkewMs)) continue;
-    const prev = out.get(p.provider);
-    if (!prev || p.at > prev.at) out.set(p.provider, { at: p.at, seconds: Math.round(p.clockSkewMs) / 1000 });
-  }
-  return out;
+  return new Map([...latestClockSkews(probes)].map(([provider, s]) => [provider, { at: s.at, seconds: Math.round(s.ms) / 1000 }]));
 }

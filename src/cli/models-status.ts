@@ -11,6 +11,7 @@ import { formatRelative, isoUtc } from '../util/duration.js';
 import { listAgents, loadContext, resolveAgent, type Context } from './context.js';
 import { EXIT, usageError } from './errors.js';
 import { colorizer, renderTable } from './table.js';
+import { clockSkewJson, clockSkewWarnings, quotaCell, quotaJson } from './quota-text.js';
 
 export interface StatusOptions {
   json?: boolean;
@@ -112,7 +113,13 @@ function renderText(reports: AgentReport[], now: number, ctx: Context, check: bo
       r.fingerprint ?? '-',
     ]);
     const STATUS_COL = 4;
-    out.push(renderTable(['PROVIDER', 'PROFILE', 'TYPE', 'SOURCE', 'STATUS', 'EXPIRES', 'FINGERPRINT'], rows, '  ', (row, col, padded) =>
+    const header = ['PROVIDER', 'PROFILE', 'TYPE', 'SOURCE', 'STATUS', 'EXPIRES', 'FINGERPRINT'];
+    // Quota headroom (worst current window) only when some credential has an observation.
+    if (shown.some((r) => quotaCell(r.quota, now) !== '-')) {
+      header.push('QUOTA');
+      shown.forEach((r, i) => rows[i]?.push(quotaCell(r.quota, now)));
+    }
+    out.push(renderTable(header, rows, '  ', (row, col, padded) =>
       col === STATUS_COL ? padded.replace((shown[row] as StatusRow).status, paint) : padded,
     ));
     for (const r of shown) {
@@ -130,6 +137,7 @@ function renderText(reports: AgentReport[], now: number, ctx: Context, check: bo
     for (const [p, id] of Object.entries(rep.lastGood)) out.push(`  lastGood ${p}: ${id}`);
     out.push('');
   }
+  for (const w of clockSkewWarnings(reports.flatMap((r) => r.rows), now)) out.push(c.yellow(`⚠ ${w}`));
   return `${out.join('\n').trimEnd()}\n`;
 }
 
@@ -164,6 +172,7 @@ export function toJson(reports: AgentReport[], now: number, warnMs: number, exit
     generatedAt: isoUtc(now),
     warnHours: warnMs / 3_600_000,
     exitCode,
+    clockSkew: clockSkewJson(reports.flatMap((r) => r.rows)),
     agents: reports.map((r) => ({
       agent: r.agent,
       storePath: r.storePath,
@@ -176,6 +185,7 @@ export function toJson(reports: AgentReport[], now: number, warnMs: number, exit
         expiresAt: row.expiresAt === undefined ? null : isoUtc(row.expiresAt),
         expiresAtMs: row.expiresAt ?? null,
         remainingMs: row.remainingMs ?? null,
+        quota: quotaJson(row.quota, now),
       })),
     })),
   };

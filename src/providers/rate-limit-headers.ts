@@ -148,11 +148,12 @@ export function parseRateLimitHeaders(h: HeaderBag, now: number): RateLimitObser
 
 /**
  * Provider clock minus local clock in ms, from the `Date` header of an answer that arrived at
- * `receivedAt`. Date has whole seconds, so the result is good to about a second.
+ * `receivedAt`. Date has whole seconds (the provider's time cut down to the second), so the
+ * middle of that second is the best guess: good to about half a second plus the latency.
  */
 export function clockSkewMs(h: HeaderBag, receivedAt: number): number | undefined {
   const d = get(h, 'date');
   if (!d || !/\d{2}:\d{2}:\d{2}/.test(d)) return undefined;
   const at = Date.parse(d);
-  return Number.isFinite(at) ? at - receivedAt : undefined;
+  return Number.isFinite(at) ? at + 500 - receivedAt : undefined;
 }

@@ -110,3 +110,14 @@ export function quotaBlockedUntil(stats: UsageStats | undefined, now: number): n
 
 /** Clock skew beyond which expiry judgements (and the operator) are warned. */
 export const CLOCK_SKEW_WARN_MS = 60_000;
+
+/** The latest clock skew per provider among probe results (`at` decides). Pure. */
+export function latestClockSkews(probes: Iterable<{ provider: string; at: number; clockSkewMs?: number }>): Map<string, { at: number; ms: number }> {
+  const out = new Map<string, { at: number; ms: number }>();
+  for (const p of probes) {
+    if (typeof p.clockSkewMs !== 'number' || !Number.isFinite(p.clockSkewMs)) continue;
+    const prev = out.get(p.provider);
+    if (!prev || p.at > prev.at) out.set(p.provider, { at: p.at, ms: p.clockSkewMs });
+  }
+  return out;
+}

@@ -161,10 +161,11 @@ test('nothing from a header value is kept as text (a claim that is not a window 
   t.deepEqual(out, { status: 'rejected', windows: [{ window: 'unified', utilization: 100 }] });
 });
 
+// Date has whole seconds: the middle of the named second is the estimate (+500 ms).
 const SKEW: [string, HeaderBag, number | undefined][] = [
-  ['five minutes ahead', { date: new Date(NOW + 300_000).toUTCString() }, 300_000],
-  ['two minutes behind', { date: new Date(NOW - 120_000).toUTCString() }, -120_000],
-  ['in sync', { date: new Date(NOW).toUTCString() }, 0],
+  ['five minutes ahead', { date: new Date(NOW + 300_000).toUTCString() }, 300_500],
+  ['two minutes behind', { date: new Date(NOW - 120_000).toUTCString() }, -119_500],
+  ['in sync', { date: new Date(NOW).toUTCString() }, 500],
   ['missing', {}, undefined],
   ['garbage', { date: 'yesterday' }, undefined],
   ['a date without a time', { date: '2026-12-01' }, undefined],
