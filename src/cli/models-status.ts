@@ -10,6 +10,7 @@ import { checkExitCode, severity } from '../store/status.js';
 import { formatRelative, isoUtc } from '../util/duration.js';
 import { listAgents, loadContext, resolveAgent, type Context } from './context.js';
 import { EXIT, usageError } from './errors.js';
+import { checkAgentFilter, checkProfileFilter, checkProviderFilter } from './models-status-filters.js';
 import { colorizer, renderTable } from './table.js';
 
 export interface StatusOptions {
@@ -60,11 +61,16 @@ export async function modelsStatus(opts: StatusOptions): Promise<number> {
   if (opts.json && opts.plain) throw usageError('--json and --plain cannot be combined');
   const ctx = loadContext();
   const warnMs = parseWarnMs(ctx, opts.warnHours);
-  const agents = opts.agent ? [resolveAgent(ctx, opts.agent)] : listAgents(ctx);
+  const all = listAgents(ctx);
+  if (opts.agent) resolveAgent(ctx, opts.agent); // a malformed id is its own usage error
+  checkAgentFilter(opts.agent, all);
+  const agents = opts.agent ? all.filter((a) => a.id === opts.agent) : all;
   const now = ctx.now();
   let reports: AgentReport[] = agents.map((a) =>
     agentReport(a, ctx.config, ctx.env, { now, warnMs, hashSecrets: false, ...(opts.provider ? { provider: opts.provider } : {}) }),
   );
+  checkProviderFilter(opts.provider, reports);
+  checkProfileFilter(opts.profile, reports);
   if (opts.probe) {
     const { probeReports } = await import('./models-probe.js');
     reports = await probeReports(ctx, reports, opts, { warnMs });
@@ -74,17 +80,24 @@ export async function modelsStatus(opts: StatusOptions): Promise<number> {
   const code = reports.some((r) => r.storeError) ? EXIT.FAIL : checkExitCode(rows.map((r) => r.status));
 
   if (opts.json) process.stdout.write(`${JSON.stringify(toJson(reports, now, warnMs, code), null, 2)}\n`);
-  else if (opts.plain) process.stdout.write(rows.map((r) => plainLine(r)).join('\n') + (rows.length ? '\n' : ''));
+  else if (opts.plain) process.stdout.write(plainLines(reports));
   else process.stdout.write(renderText(reports, now, ctx, Boolean(opts.check)));
   return opts.check ? code : reports.some((r) => r.storeError) ? EXIT.FAIL : EXIT.OK;
 }
 
 function expiresText(r: StatusRow, now: number): string {
-  return r.expiresAt === undefined ? '-' : `${isoUtc(r.expiresAt)} (${formatRelative(r.expiresAt, now)})`;
+  if (r.expiresAt === undefined) return r.expiryKnown ? '-' : 'expiry unknown';
+  return `${isoUtc(r.expiresAt)} (${formatRelative(r.expiresAt, now)})`;
 }
 
 function plainLine(r: StatusRow): string {
-  return [r.agent, r.id, r.provider, r.type, r.source, r.status, r.expiresAt === undefined ? '-' : isoUtc(r.expiresAt), r.fingerprint ?? '-'].join('\t');
+  return [r.agent, r.id, r.provider, r.type, r.source, r.status, r.expiresAt === undefined ? (r.expiryKnown ? '-' : 'unknown') : isoUtc(r.expiresAt), r.fingerprint ?? '-'].join('\t');
+}
+
+/** One line per credential; an unreadable store is a line of its own (`(store)`, `invalid`), never nothing. */
+function plainLines(reports: AgentReport[]): string {
+  const lines = reports.flatMap((r) => (r.storeError ? [[r.agent, '(store)', '-', '-', 'store', 'invalid', '-', '-'].join('\t')] : r.rows.map(plainLine)));
+  return lines.map((l) => `${l}\n`).join('');
 }
 
 function renderText(reports: AgentReport[], now: number, ctx: Context, check: boolean): string {
@@ -117,7 +130,7 @@ function renderText(reports: AgentReport[], now: number, ctx: Context, check: bo
     ));
     for (const r of shown) {
       const extra: string[] = [];
-      if (r.status !== 'ok' && r.status !== 'static') extra.push(r.detail);
+      if ((r.status !== 'ok' && r.status !== 'static') || !r.expiryKnown) extra.push(r.detail);
       else if (r.type === 'oauth') extra.push(r.detail);
       if (r.cooldownUntil) extra.push(`cooling down ${formatRelative(r.cooldownUntil, now).replace('in ', 'for ')}`);
       if (r.disabledUntil) extra.push(`disabled (${r.disabledReason ?? 'failures'}) until ${isoUtc(r.disabledUntil)}`);

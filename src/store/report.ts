@@ -5,8 +5,8 @@
  */
 import { configuredProviders } from '../config/models.js';
 import type { AiproConfig } from '../config/schema.js';
-import { getProvider } from '../providers/index.js';
 import { collectCredentials, noCredentialsHint } from './credentials.js';
+import { fixCommand } from './fix.js';
 import type { Env } from './paths.js';
 import { readStore, type StoreReadError } from './read.js';
 import type { ProbeRecord, Store } from './schema.js';
@@ -31,8 +31,12 @@ export interface StatusRow {
   disabledReason?: string;
   lastUsed?: number;
   lastProbe?: ProbeRecord;
-  /** The command that fixes a broken or expiring credential. */
+  /** What to do about a broken or expiring credential (prose around `fixCommand`). */
   hint?: string;
+  /** The exact command that replaces this credential (names its profile and agent). */
+  fixCommand?: string;
+  /** False when nothing records when this credential expires (a token without `expires`). */
+  expiryKnown: boolean;
 }
 
 export interface AgentReport {
@@ -66,6 +70,7 @@ export function rowFor(view: CredentialView, now: number, warnMs: number): Statu
     source: view.source,
     status: s.status,
     detail: s.detail,
+    expiryKnown: s.expiresAt !== undefined || view.type === 'api_key' || (view.type === 'oauth' && view.hasRefreshToken),
   };
   if (s.expiresAt !== undefined) row.expiresAt = s.expiresAt;
   if (s.remainingMs !== undefined) row.remainingMs = s.remainingMs;
@@ -79,20 +84,28 @@ export function rowFor(view: CredentialView, now: number, warnMs: number): Statu
   }
   if (stats?.lastUsed) row.lastUsed = stats.lastUsed;
   if (stats?.lastProbe) row.lastProbe = stats.lastProbe;
-  const hint = hintFor(row, view);
-  if (hint) row.hint = hint;
+  const fix = fixFor(row, view);
+  if (fix) {
+    row.hint = fix.hint;
+    if (fix.command) row.fixCommand = fix.command;
+  }
   return row;
 }
 
-function hintFor(row: StatusRow, view: CredentialView): string | undefined {
-  if (row.status === 'missing') return noCredentialsHint(row.provider);
-  if (!FAILING.has(row.status) && row.status !== 'expiring') return undefined;
-  if (row.status === 'rejected' && view.stats?.lastProbe?.hint) return view.stats.lastProbe.hint;
-  if (view.source === 'env') return `replace ${view.envVar} (in the environment or ~/.aipro/.env), then \`aipro models status\``;
-  const p = getProvider(row.provider);
-  if (row.status === 'refresh_failed') return `re-authenticate: aipro models auth login --provider ${row.provider}`;
-  if (view.type === 'none') return noCredentialsHint(row.provider);
-  return p ? p.fixCommand(view.type) : `aipro models auth paste-token --provider ${row.provider}`;
+function fixFor(row: StatusRow, view: CredentialView): { hint: string; command?: string } | undefined {
+  const needsFix = row.status === 'missing' || FAILING.has(row.status) || row.status === 'expiring' || (row.status === 'static' && !row.expiryKnown);
+  if (!needsFix) return undefined;
+  if (view.source === 'env') return { hint: `replace ${view.envVar} (in the environment or ~/.aipro/.env), then \`aipro models status\`` };
+  // A provider with nothing stored gets a synthetic `<provider>:none` id: no profile to name then.
+  const synthetic = view.type === 'none' && view.id === `${view.provider}:none`;
+  const command = fixCommand({ provider: row.provider, type: view.type, agent: row.agent, ...(synthetic ? {} : { profileId: row.id }) });
+  if (row.status === 'missing') return { hint: noCredentialsHint(row.provider, command), command };
+  if (row.status === 'static') return { hint: `no expiry recorded, so no alert can warn before it stops working; record one: ${command}`, command };
+  const probeHint = view.stats?.lastProbe?.hint;
+  // A probe's own advice (e.g. "use an API key instead") is kept; its generic fix is replaced by the targeted one.
+  if (row.status === 'rejected' && probeHint && !probeHint.includes('aipro models auth')) return { hint: `${probeHint}; or replace it: ${command}`, command };
+  if (row.status === 'refresh_failed') return { hint: `re-authenticate: ${command}`, command };
+  return { hint: command, command };
 }
 
 /** Build the report of one agent from its store file. */
