@@ -61,28 +61,43 @@ export async function modelsStatus(opts: StatusOptions): Promise<number> {
   if (opts.json && opts.plain) throw usageError('--json and --plain cannot be combined');
   const ctx = loadContext();
   const warnMs = parseWarnMs(ctx, opts.warnHours);
-  const all = listAgents(ctx);
-  if (opts.agent) resolveAgent(ctx, opts.agent); // a malformed id is its own usage error
-  checkAgentFilter(opts.agent, all);
-  const agents = opts.agent ? all.filter((a) => a.id === opts.agent) : all;
   const now = ctx.now();
-  let reports: AgentReport[] = agents.map((a) =>
-    agentReport(a, ctx.config, ctx.env, { now, warnMs, hashSecrets: false, ...(opts.provider ? { provider: opts.provider } : {}) }),
-  );
-  checkProviderFilter(opts.provider, reports);
-  checkProfileFilter(opts.profile, reports);
+  let reports = statusReports(ctx, opts, now, warnMs);
   if (opts.probe) {
     const { probeReports } = await import('./models-probe.js');
     reports = await probeReports(ctx, reports, opts, { warnMs });
   }
-  if (opts.profile) reports = reports.map((r) => ({ ...r, rows: r.rows.filter((row) => row.id === opts.profile) }));
-  const rows = reports.flatMap((r) => r.rows);
-  const code = reports.some((r) => r.storeError) ? EXIT.FAIL : checkExitCode(rows.map((r) => r.status));
+  const { out, code } = statusOutput(reports, opts, ctx, now, warnMs);
+  process.stdout.write(out);
+  return code;
+}
 
-  if (opts.json) process.stdout.write(`${JSON.stringify(toJson(reports, now, warnMs, code), null, 2)}\n`);
-  else if (opts.plain) process.stdout.write(plainLines(reports));
-  else process.stdout.write(renderText(reports, now, ctx, Boolean(opts.check)));
-  return opts.check ? code : reports.some((r) => r.storeError) ? EXIT.FAIL : EXIT.OK;
+/** The reports of the agents asked for; filters that match nothing are usage errors. */
+export function statusReports(ctx: Context, opts: Pick<StatusOptions, 'agent' | 'provider' | 'profile'>, now: number, warnMs: number): AgentReport[] {
+  const all = listAgents(ctx);
+  if (opts.agent) resolveAgent(ctx, opts.agent); // a malformed id is its own usage error
+  checkAgentFilter(opts.agent, all);
+  const agents = opts.agent ? all.filter((a) => a.id === opts.agent) : all;
+  const reports = agents.map((a) => agentReport(a, ctx.config, ctx.env, { now, warnMs, hashSecrets: false, ...(opts.provider ? { provider: opts.provider } : {}) }));
+  checkProviderFilter(opts.provider, reports);
+  checkProfileFilter(opts.profile, reports);
+  return reports;
+}
+
+/**
+ * What the command prints and its exit code. Every mode judges the same rows the same
+ * way, so text, --plain and --json always agree on the code; an unreadable store fails.
+ */
+export function statusOutput(reports: AgentReport[], opts: Pick<StatusOptions, 'json' | 'plain' | 'check' | 'profile'>, ctx: Context, now: number, warnMs: number): { out: string; code: number } {
+  const shown = opts.profile ? reports.map((r) => ({ ...r, rows: r.rows.filter((row) => row.id === opts.profile) })) : reports;
+  const storeError = shown.some((r) => r.storeError);
+  const verdict = storeError ? EXIT.FAIL : checkExitCode(shown.flatMap((r) => r.rows).map((r) => r.status));
+  const out = opts.json
+    ? `${JSON.stringify(toJson(shown, now, warnMs, verdict), null, 2)}\n`
+    : opts.plain
+      ? plainLines(shown)
+      : renderText(shown, now, ctx, Boolean(opts.check));
+  return { out, code: opts.check ? verdict : storeError ? EXIT.FAIL : EXIT.OK };
 }
 
 function expiresText(r: StatusRow, now: number): string {

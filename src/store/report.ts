@@ -58,6 +58,11 @@ export interface ReportOptions {
   hashSecrets?: boolean;
 }
 
+/** A number a Date can hold (stats timestamps are printed as dates). */
+function isTime(ms: number): boolean {
+  return Number.isFinite(ms) && Math.abs(ms) <= 8.64e15;
+}
+
 /** Judge one credential view into a row. Pure. */
 export function rowFor(view: CredentialView, now: number, warnMs: number): StatusRow {
   const s = status(view, now, warnMs);
@@ -77,13 +82,14 @@ export function rowFor(view: CredentialView, now: number, warnMs: number): Statu
   if (view.secret.ok) row.fingerprint = fingerprint(view.secret.value);
   if (view.envVar) row.envVar = view.envVar;
   if (view.email) row.email = view.email;
-  if (stats?.cooldownUntil && stats.cooldownUntil > now) row.cooldownUntil = stats.cooldownUntil;
-  if (stats?.disabledUntil && stats.disabledUntil > now) {
+  // Stats are written by other tools too: a timestamp outside the Date range is ignored, never printed.
+  if (stats?.cooldownUntil && isTime(stats.cooldownUntil) && stats.cooldownUntil > now) row.cooldownUntil = stats.cooldownUntil;
+  if (stats?.disabledUntil && isTime(stats.disabledUntil) && stats.disabledUntil > now) {
     row.disabledUntil = stats.disabledUntil;
     if (stats.disabledReason) row.disabledReason = stats.disabledReason;
   }
-  if (stats?.lastUsed) row.lastUsed = stats.lastUsed;
-  if (stats?.lastProbe) row.lastProbe = stats.lastProbe;
+  if (stats?.lastUsed && isTime(stats.lastUsed)) row.lastUsed = stats.lastUsed;
+  if (stats?.lastProbe && isTime(stats.lastProbe.at)) row.lastProbe = stats.lastProbe;
   const fix = fixFor(row, view);
   if (fix) {
     row.hint = fix.hint;
