@@ -75,3 +75,23 @@ test('config auth.profiles describe the default agent only: never a false missin
 function readJsonText(text: string) {
   return JSON.parse(text) as { agents: { profiles: { id: string; status: string }[] }[] };
 }
+
+test('auth list shows malformed profiles with their reason and never throws on an out-of-range expiry', async (t) => {
+  const h = home(t);
+  h.writeStore(
+    storeWith({
+      'anthropic:manual': { type: 'token', provider: 'anthropic', token: TOKEN, expires: 8_640_000_000_000_001 },
+      'anthropic:passkey': { type: 'passkey', provider: 'anthropic' },
+    }),
+  );
+  const text = await runCli(['models', 'auth', 'list'], { env: h.env });
+  t.is(text.code, 0, text.stderr);
+  t.regex(text.stdout, /anthropic:passkey .*unsupported credential type "passkey"/);
+  const json = await runCli(['models', 'auth', 'list', '--json'], { env: h.env });
+  t.is(json.code, 0, json.stderr);
+  const doc = JSON.parse(json.stdout) as { profiles: { id: string; expiresAt: string | null; secretProblem: string | null }[] };
+  t.deepEqual(doc.profiles.map((p) => [p.id, p.expiresAt, p.secretProblem]), [
+    ['anthropic:manual', null, null],
+    ['anthropic:passkey', null, 'unsupported credential type "passkey"'],
+  ]);
+});
