@@ -23,7 +23,9 @@ export function parseProfile(raw: unknown): ProfileParse {
   if (obj.type === undefined) return { ok: false, reason: 'missing credential type' };
   const type = typeof obj.type === 'string' ? (LEGACY_TYPES[obj.type] ?? obj.type) : obj.type;
   if (typeof type !== 'string' || !(CREDENTIAL_TYPES as readonly string[]).includes(type)) {
-    return { ok: false, reason: `unsupported credential type ${JSON.stringify(obj.type)}` };
+    // Name a string type (short: it is printed everywhere); say only the kind of anything else.
+    const what = typeof obj.type === 'string' ? JSON.stringify(obj.type.length > 40 ? `${obj.type.slice(0, 40)}…` : obj.type) : `(${kind(obj.type)})`;
+    return { ok: false, reason: `unsupported credential type ${what}` };
   }
   obj.type = type;
   if (obj.provider === undefined || obj.provider === '') return { ok: false, reason: 'missing provider' };
