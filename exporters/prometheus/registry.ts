@@ -230,7 +230,7 @@ export function updateFromObservations(m: AiproMetrics, observations: readonly O
 }
 
 /** Store observation reasons that mean the credentials could not be read at all. */
-export const STORE_READ_FAILURES: ReadonlySet<string> = new Set(['unreadable', 'parse', 'schema', 'encoding', 'too_large']);
+export const STORE_READ_FAILURES: ReadonlySet<string> = new Set(['unreadable', 'parse', 'schema', 'version', 'encoding', 'too_large']);
 
 /**
  * The aipro metrics as text. `textfile` leaves out counters (they would restart at zero on

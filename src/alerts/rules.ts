@@ -42,7 +42,7 @@ export function probeCounts(reason: string): boolean {
 
 /** A store we could not read says nothing about its profiles: keep their episodes as they are. */
 export function isBlindStore(o: Observation): o is StoreObservation {
-  return o.kind === 'store' && !o.ok && ['unreadable', 'parse', 'schema', 'encoding', 'too_large'].includes(o.reason);
+  return o.kind === 'store' && !o.ok && ['unreadable', 'parse', 'schema', 'version', 'encoding', 'too_large'].includes(o.reason);
 }
 
 /** Fixed per kind, so Alertmanager label sets stay stable through an episode. */

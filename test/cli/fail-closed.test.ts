@@ -95,3 +95,14 @@ test('auth list shows malformed profiles with their reason and never throws on a
     ['anthropic:passkey', null, 'unsupported credential type "passkey"'],
   ]);
 });
+
+test('a store of another version fails every check: models status and monitor --once exit 1', async (t) => {
+  const h = home(t);
+  h.writeStore({ version: 2, profiles: { 'anthropic:default': { type: 'api_key', provider: 'anthropic', key: KEY } } });
+  const status = await runCli(['models', 'status', '--check', '--json'], { env: h.env });
+  t.is(status.code, 1);
+  t.is((JSON.parse(status.stdout) as { agents: { storeError: { reason: string } | null }[] }).agents[0]?.storeError?.reason, 'version');
+  const once = await runCli(['monitor', '--once'], { env: h.env, timeoutMs: 90_000 });
+  t.is(once.code, 1, once.stdout + once.stderr);
+  t.regex(once.stdout + once.stderr, /unsupported store version 2/);
+});
