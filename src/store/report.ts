@@ -75,7 +75,8 @@ export function rowFor(view: CredentialView, now: number, warnMs: number): Statu
     source: view.source,
     status: s.status,
     detail: s.detail,
-    expiryKnown: s.expiresAt !== undefined || view.type === 'api_key' || (view.type === 'oauth' && view.hasRefreshToken),
+    // Only tokens carry their own end date; one without a usable `expires` can never warn before it stops working.
+    expiryKnown: view.type !== 'token' || s.expiresAt !== undefined,
   };
   if (s.expiresAt !== undefined) row.expiresAt = s.expiresAt;
   if (s.remainingMs !== undefined) row.remainingMs = s.remainingMs;
