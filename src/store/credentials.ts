@@ -4,7 +4,7 @@
  */
 import { getProvider, PROVIDERS } from '../providers/index.js';
 import type { Env } from './paths.js';
-import { CREDENTIAL_TYPES, malformedProfiles, profileProvider, type CredentialType, type Profile, type Store } from './schema.js';
+import { CREDENTIAL_TYPES, badStatsReason, malformedProfiles, profileProvider, type CredentialType, type Profile, type Store } from './schema.js';
 import { profileSecret, sha256Prefix, type SecretResolution } from './secrets.js';
 import type { CredentialView } from './status.js';
 
@@ -34,6 +34,8 @@ export function profileView(agent: string, id: string, profile: Profile, store: 
     ...(stats ? { stats } : {}),
     ...(hash ? { secretHash: hash } : {}),
     ...(profile.email ? { email: profile.email } : {}),
+    // Unreadable stats may hide a refused refresh or a billing disable: not knowing is not ok.
+    ...(badStatsReason(store, id) ? { malformed: badStatsReason(store, id) } : {}),
   };
 }
 

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseProfile } from './profile-parse.js';
-import { RAW_PROFILES, StoreSchema, emptyStore, type Profile, type RawProfiles, type Store } from './schema.js';
+import { RAW_PROFILES, SECTION_ENTRY, StoreSchema, emptyStore, type Profile, type RawProfiles, type Section, type Store } from './schema.js';
 
 /** Stores are small; anything past this is not an auth store. */
 export const MAX_STORE_BYTES = 8 * 1024 * 1024;
@@ -50,7 +50,7 @@ export function parseStoreText(text: string, path = '<input>'): StoreRead {
 
 /** Parse each profile on its own; keep every profile as read for the next write. */
 function storeFromParsed(data: Record<string, unknown>, raw: Record<string, unknown>): Store {
-  const meta: RawProfiles = { raw: { ...raw }, parsed: {}, malformed: {} };
+  const meta: RawProfiles = { raw: { ...raw }, parsed: {}, malformed: {}, badEntries: { order: {}, lastGood: {}, usageStats: {} } };
   const good: [string, Profile][] = [];
   for (const [id, value] of Object.entries(raw)) {
     const p = parseProfile(value);
@@ -59,8 +59,23 @@ function storeFromParsed(data: Record<string, unknown>, raw: Record<string, unkn
       meta.parsed[id] = JSON.stringify(p.profile);
     } else meta.malformed[id] = p.reason;
   }
+  const sections: Partial<Record<Section, Record<string, unknown>>> = {};
+  for (const name of Object.keys(SECTION_ENTRY) as Section[]) {
+    const section = data[name] as Record<string, unknown> | undefined;
+    if (section === undefined) continue;
+    const kept: [string, unknown][] = [];
+    for (const [key, value] of Object.entries(section)) {
+      const entry = SECTION_ENTRY[name].safeParse(value);
+      if (entry.success) kept.push([key, entry.data]);
+      else {
+        const issue = entry.error.issues[0];
+        meta.badEntries[name][key] = { raw: value, reason: `${issue && issue.path.length ? `${issue.path.join('.')}: ` : ''}${issue?.message ?? 'invalid'}` };
+      }
+    }
+    sections[name] = Object.fromEntries(kept);
+  }
   // fromEntries defines own properties, so an id like "__proto__" stays data.
-  const store = { version: 1, ...data, profiles: Object.fromEntries(good) } as Store;
+  const store = { version: 1, ...data, ...sections, profiles: Object.fromEntries(good) } as Store;
   store[RAW_PROFILES] = meta;
   return store;
 }
@@ -80,7 +95,20 @@ export function storeForDisk(store: Store): Record<string, unknown> {
     } else if (Object.hasOwn(meta.malformed, id)) out.push([id, raw]);
   }
   for (const [id, p] of Object.entries(store.profiles)) if (!Object.hasOwn(meta.raw, id)) out.push([id, p]);
-  return { ...store, profiles: Object.fromEntries(out) };
+  const disk: Record<string, unknown> = { ...store, profiles: Object.fromEntries(out) };
+  for (const name of Object.keys(meta.badEntries) as Section[]) {
+    const bad = Object.entries(meta.badEntries[name]);
+    if (bad.length === 0) continue;
+    const current = (store[name] ?? {}) as Record<string, unknown>;
+    // A removed profile takes its unreadable entries with it; a new entry under the key replaces the old one.
+    const back = bad.filter(([key]) => !Object.hasOwn(current, key) && (name === 'usageStats' ? profileExists(store, meta, key) : true));
+    if (back.length) disk[name] = { ...current, ...Object.fromEntries(back.map(([key, e]) => [key, e.raw])) };
+  }
+  return disk;
+}
+
+function profileExists(store: Store, meta: RawProfiles, id: string): boolean {
+  return Object.hasOwn(store.profiles, id) || Object.hasOwn(meta.malformed, id);
 }
 
 /** Decode bytes as strict UTF-8 and parse. Pure. */

@@ -79,18 +79,26 @@ export type UsageStats = z.infer<typeof UsageStatsSchema>;
 
 /**
  * The store around the profiles. `profiles` is only checked to be an object here: each
- * profile is parsed on its own (see profiles.ts) so one malformed profile never hides the
- * others. A store without `version` is an old OpenClaw store and reads as version 1.
+ * profile is parsed on its own (see profile-parse.ts) so one malformed profile never hides the
+ * others; entries of `order`, `lastGood` and `usageStats` are checked one by one too. A store without `version` is an old OpenClaw store and reads as version 1.
  */
 export const StoreSchema = z
   .object({
     version: z.literal(1).optional(),
     profiles: z.record(z.string(), z.unknown()).optional(),
-    order: z.record(z.string(), z.array(z.string())).optional(),
-    lastGood: z.record(z.string(), z.string()).optional(),
-    usageStats: z.record(z.string(), UsageStatsSchema).optional(),
+    order: z.record(z.string(), z.unknown()).optional(),
+    lastGood: z.record(z.string(), z.unknown()).optional(),
+    usageStats: z.record(z.string(), z.unknown()).optional(),
   })
   .passthrough();
+
+/** The schema of one entry of each keyed section (checked entry by entry). */
+export const SECTION_ENTRY = {
+  order: z.array(z.string()),
+  lastGood: z.string(),
+  usageStats: UsageStatsSchema,
+} as const;
+export type Section = keyof typeof SECTION_ENTRY;
 
 /**
  * Profiles exactly as read from disk, kept beside the parsed store so a write can give back
@@ -106,6 +114,11 @@ export interface RawProfiles {
   parsed: Record<string, string>;
   /** Profiles that did not parse, with the reason (judged `invalid`, written back as read). */
   malformed: Record<string, string>;
+  /**
+   * Entries of `order` / `lastGood` / `usageStats` that did not parse: left out of the parsed
+   * store, written back as read unless a writer puts a new entry under the same key.
+   */
+  badEntries: Record<Section, Record<string, { raw: unknown; reason: string }>>;
 }
 
 /** An auth store. `profiles` holds only well-formed profiles (legacy fields already read). */
@@ -142,6 +155,12 @@ export function malformedProfiles(store: Store): { id: string; reason: string; p
     const provider = typeof obj.provider === 'string' && obj.provider.length > 0 ? obj.provider : profileProvider(id);
     return { id, reason, provider, ...(typeof obj.type === 'string' ? { type: obj.type } : {}), raw };
   });
+}
+
+/** Why the usage stats of `id` could not be read (a profile whose stats are unreadable is `invalid`). */
+export function badStatsReason(store: Store, id: string): string | undefined {
+  const bad = store[RAW_PROFILES]?.badEntries.usageStats;
+  return bad && Object.hasOwn(bad, id) ? `usageStats: ${bad[id]?.reason ?? 'invalid'}` : undefined;
 }
 
 /** Forget a malformed profile (it was removed or replaced): it is not written back. */

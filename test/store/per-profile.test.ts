@@ -79,3 +79,28 @@ test('changing a legacy profile writes it in the current spelling; replacing or 
   if (!read.ok) return t.fail(read.detail);
   t.deepEqual(malformedProfiles(read.store).map((m) => m.id), ['openai:noprov']);
 });
+
+test('an unreadable usageStats entry makes only its profile invalid; bad order/lastGood entries are skipped and kept', async (t) => {
+  const text = JSON.stringify({
+    version: 1,
+    profiles: { 'anthropic:ok': { type: 'api_key', provider: 'anthropic', key: KEY }, 'anthropic:b': { type: 'api_key', provider: 'anthropic', key: KEY } },
+    usageStats: { 'anthropic:b': { lastRefresh: 'refused' }, 'anthropic:ok': { lastUsed: 5 } },
+    order: { anthropic: 'anthropic:ok', openai: ['openai:x'] },
+    lastGood: { anthropic: 7 },
+  });
+  const s = statuses(text);
+  t.is(s['anthropic:ok']?.[0], 'static');
+  t.deepEqual(s['anthropic:b'], ['invalid', 'usageStats: lastRefresh: Expected object, received string']);
+  const r = parseStoreText(text);
+  if (!r.ok) return t.fail(r.detail);
+  t.deepEqual(r.store.order, { openai: ['openai:x'] });
+  t.deepEqual(r.store.lastGood, {});
+  const h = tempHome();
+  t.teardown(() => h.cleanup());
+  const path = h.writeStore(text);
+  await updateStore(path, (st) => removeProfile(st, 'anthropic:b'));
+  const after = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  t.deepEqual(after.order, { anthropic: 'anthropic:ok', openai: ['openai:x'] });
+  t.deepEqual(after.lastGood, { anthropic: 7 });
+  t.deepEqual(after.usageStats, { 'anthropic:ok': { lastUsed: 5 } }, 'the removed profile took its unreadable stats with it');
+});
