@@ -34,6 +34,8 @@ export interface CredentialView {
   email?: string;
   /** Why a stored profile did not parse (it is `invalid`, whatever else it holds). */
   malformed?: string;
+  /** Provider account id (Codex sends it as `ChatGPT-Account-Id`). */
+  accountId?: string;
   /** Env var name, for env credentials. */
   envVar?: string;
 }
