@@ -75,8 +75,9 @@ export function rowFor(view: CredentialView, now: number, warnMs: number): Statu
     source: view.source,
     status: s.status,
     detail: s.detail,
-    // Only tokens carry their own end date; one without a usable `expires` can never warn before it stops working.
-    expiryKnown: view.type !== 'token' || s.expiresAt !== undefined,
+    // A token (or OAuth that cannot refresh) without a usable `expires` can never warn before it stops working.
+    // Same rule as the exporter's aipro_auth_profile_expiry_known.
+    expiryKnown: !(view.type === 'token' || (view.type === 'oauth' && !view.hasRefreshToken)) || s.expiresAt !== undefined,
   };
   if (s.expiresAt !== undefined) row.expiresAt = s.expiresAt;
   if (s.remainingMs !== undefined) row.remainingMs = s.remainingMs;
