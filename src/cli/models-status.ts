@@ -10,7 +10,7 @@ import { checkExitCode, severity } from '../store/status.js';
 import { formatRelative, isoUtc } from '../util/duration.js';
 import { listAgents, loadContext, resolveAgent, type Context } from './context.js';
 import { EXIT, usageError } from './errors.js';
-import { colorizer, renderTable } from './table.js';
+import { colorizer, renderTable, terminalWidth, wrapLine, type Fit } from './table.js';
 
 export interface StatusOptions {
   json?: boolean;
@@ -23,6 +23,7 @@ export interface StatusOptions {
   provider?: string;
   profile?: string;
   warnHours?: string;
+  wide?: boolean;
 }
 
 /** Version of the `--json` document; bumped only on incompatible changes. */
@@ -43,6 +44,7 @@ export function register(program: Command): void {
     .option('--provider <p>', 'only this provider (and report it missing if it has no credential)')
     .option('--profile <id>', 'only this profile')
     .option('--warn-hours <n>', 'warn window in hours (default: auth.warnHours = 24)')
+    .option('--wide', 'on a terminal, show every column and unwrapped lines (pipes always get them)')
     .addHelpText('after', '\nExamples:\n  aipro models status\n  aipro models status --check --provider anthropic\n  aipro models status --probe --timeout 5000 --concurrency 8\n  aipro models status --json | jq \'.agents[].profiles[] | {id, status}\'')
     .action(async (opts: StatusOptions) => {
       process.exitCode = await modelsStatus(opts);
@@ -75,7 +77,7 @@ export async function modelsStatus(opts: StatusOptions): Promise<number> {
 
   if (opts.json) process.stdout.write(`${JSON.stringify(toJson(reports, now, warnMs, code), null, 2)}\n`);
   else if (opts.plain) process.stdout.write(rows.map((r) => plainLine(r)).join('\n') + (rows.length ? '\n' : ''));
-  else process.stdout.write(renderText(reports, now, ctx, Boolean(opts.check)));
+  else process.stdout.write(renderText(reports, now, ctx, Boolean(opts.check), terminalWidth(process.stdout, ctx.env, opts.wide)));
   return opts.check ? code : reports.some((r) => r.storeError) ? EXIT.FAIL : EXIT.OK;
 }
 
@@ -87,7 +89,25 @@ function plainLine(r: StatusRow): string {
   return [r.agent, r.id, r.provider, r.type, r.source, r.status, r.expiresAt === undefined ? '-' : isoUtc(r.expiresAt), r.fingerprint ?? '-'].join('\t');
 }
 
-function renderText(reports: AgentReport[], now: number, ctx: Context, check: boolean): string {
+/**
+ * How the table gets narrower on a terminal, in this order: EXPIRES shows only the relative
+ * time, FINGERPRINT goes, SOURCE shows "env" without the variable, TYPE goes, SOURCE goes;
+ * then the widest cells are cut with "…".
+ */
+function statusFit(width: number, shown: StatusRow[], now: number): Fit {
+  return {
+    width,
+    steps: [
+      { abbreviate: 5, cells: shown.map((r) => (r.expiresAt === undefined ? '-' : formatRelative(r.expiresAt, now))) },
+      { drop: 6 },
+      { abbreviate: 3, cells: shown.map((r) => r.source) },
+      { drop: 2 },
+      { drop: 3 },
+    ],
+  };
+}
+
+function renderText(reports: AgentReport[], now: number, ctx: Context, check: boolean, width?: number): string {
   const c = colorizer(process.stdout, ctx.env);
   const paint = (s: string) => (severity(s as StatusRow['status']) === 2 ? c.red(s) : s === 'expiring' ? c.yellow(s) : c.green(s));
   const out: string[] = [];
@@ -114,7 +134,7 @@ function renderText(reports: AgentReport[], now: number, ctx: Context, check: bo
     const STATUS_COL = 4;
     out.push(renderTable(['PROVIDER', 'PROFILE', 'TYPE', 'SOURCE', 'STATUS', 'EXPIRES', 'FINGERPRINT'], rows, '  ', (row, col, padded) =>
       col === STATUS_COL ? padded.replace((shown[row] as StatusRow).status, paint) : padded,
-    ));
+    width === undefined ? undefined : statusFit(width, shown, now)));
     for (const r of shown) {
       const extra: string[] = [];
       if (r.status !== 'ok' && r.status !== 'static') extra.push(r.detail);
@@ -130,7 +150,8 @@ function renderText(reports: AgentReport[], now: number, ctx: Context, check: bo
     for (const [p, id] of Object.entries(rep.lastGood)) out.push(`  lastGood ${p}: ${id}`);
     out.push('');
   }
-  return `${out.join('\n').trimEnd()}\n`;
+  const lines = width === undefined ? out : out.flatMap((l) => l.split('\n')).flatMap((l) => wrapLine(l, width));
+  return `${lines.join('\n').trimEnd()}\n`;
 }
 
 /** `last probe auth HTTP 401 312ms req_abc 5m ago`: what the last live check said. */
