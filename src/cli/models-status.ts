@@ -91,8 +91,9 @@ function plainLine(r: StatusRow): string {
 
 /**
  * How the table gets narrower on a terminal, in this order: EXPIRES shows only the relative
- * time, FINGERPRINT goes, SOURCE shows "env" without the variable, TYPE goes, SOURCE goes;
- * then the widest cells are cut with "…".
+ * time, FINGERPRINT goes, SOURCE shows "env" without the variable, TYPE goes, SOURCE goes,
+ * PROVIDER goes (a missing provider's row names it under PROFILE); then the widest cells are
+ * cut with "…".
  */
 function statusFit(width: number, shown: StatusRow[], now: number): Fit {
   return {
@@ -103,6 +104,9 @@ function statusFit(width: number, shown: StatusRow[], now: number): Fit {
       { abbreviate: 3, cells: shown.map((r) => r.source) },
       { drop: 2 },
       { drop: 3 },
+      // Profile ids start with their provider; a missing provider's row names it instead of "-".
+      { abbreviate: 1, cells: shown.map((r) => (r.type === 'none' ? r.provider : r.id)) },
+      { drop: 0 },
     ],
   };
 }

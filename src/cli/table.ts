@@ -81,7 +81,7 @@ export function stripAnsi(s: string): string {
 export function wrapLine(line: string, width: number, hangIndent = '    '): string[] {
   if (stripAnsi(line).length <= width) return [line];
   const lead = /^ */.exec(line)?.[0] ?? '';
-  const words = line.slice(lead.length).split(' ');
+  const words = line.slice(lead.length).split(' ').filter((w) => w !== '');
   const out: string[] = [];
   let cur = lead;
   let curLen = lead.length;
