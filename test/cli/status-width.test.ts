@@ -33,7 +33,7 @@ test('at 80 columns on a terminal no line of `models status` is wider than 80', 
   t.true(lines.length > 20, 'every profile is shown');
   const wide = lines.filter((l) => l.length > 80);
   t.deepEqual(wide, [], `lines wider than 80:\n${wide.join('\n')}`);
-  t.regex(r.out, /PROVIDER\s+PROFILE/);
+  t.regex(r.out, /PROFILE\s+STATUS\s+EXPIRES/);
   t.false(r.out.includes('FINGERPRINT'), 'FINGERPRINT is dropped first');
   t.is((r.out.match(/team-\d+/g) ?? []).length >= 15, true, 'ids stay recognisable');
 
