@@ -113,13 +113,13 @@ export async function run(argv: string[]): Promise<number> {
 }
 
 /**
- * A reader that goes away (`aipro … | head -1`) is normal: stop quietly with the exit code
- * decided so far instead of an unhandled EPIPE. stderr may be piped too (`2>&1 | head`).
+ * A reader that goes away (`aipro … | head -1`) is normal: later output is dropped and the
+ * command finishes with its own exit code, instead of dying on an unhandled EPIPE. stderr may
+ * be piped too (`2>&1 | head`).
  */
 export function quietOnClosedPipe(): void {
   const onError = (err: NodeJS.ErrnoException) => {
     if (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED') throw err;
-    process.exit(typeof process.exitCode === 'number' ? process.exitCode : EXIT.OK);
   };
   process.stdout.on('error', onError);
   process.stderr.on('error', onError);
