@@ -48,10 +48,10 @@ export function checkProvider(provider: string, type: SecretType): void {
 export function wrongKind(provider: string, type: SecretType, secret: string): { problem: string; command: string } | null {
   if (provider !== 'anthropic') return null;
   if (type === 'api_key' && secret.startsWith(SETUP_TOKEN_PREFIX)) {
-    return { problem: `this is an Anthropic setup-token (${SETUP_TOKEN_PREFIX}…), not an API key`, command: 'aipro models auth paste-token --provider anthropic' };
+    return { problem: `this is an Anthropic setup-token (${SETUP_TOKEN_PREFIX}…), not an API key (those start with sk-ant-api)`, command: 'aipro models auth paste-token --provider anthropic' };
   }
   if (type === 'token' && secret.startsWith('sk-ant-api')) {
-    return { problem: 'this is an Anthropic API key (sk-ant-api…), not a setup-token', command: 'aipro models auth add-key --provider anthropic' };
+    return { problem: `this is an Anthropic API key (sk-ant-api…), not a setup-token (those start with ${SETUP_TOKEN_PREFIX})`, command: 'aipro models auth add-key --provider anthropic' };
   }
   return null;
 }
