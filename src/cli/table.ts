@@ -80,36 +80,42 @@ export function stripAnsi(s: string): string {
  */
 export function wrapLine(line: string, width: number, hangIndent = '    '): string[] {
   if (stripAnsi(line).length <= width) return [line];
-  const lead = /^ */.exec(line)?.[0] ?? '';
-  const words = line.slice(lead.length).split(' ').filter((w) => w !== '');
   const out: string[] = [];
-  let cur = lead;
-  let curLen = lead.length;
-  let fresh = true;
-  for (let word of words) {
+  let cur = '';
+  let curLen = 0;
+  const atLineStart = () => cur === '' || (out.length > 0 && cur === hangIndent);
+  const newLine = () => {
+    out.push(cur.trimEnd());
+    cur = hangIndent;
+    curLen = hangIndent.length;
+  };
+  // Each word with the spaces before it, kept while the line goes on (column padding).
+  for (const m of line.matchAll(/( *)([^ ]+)/g)) {
+    let sep = atLineStart() && out.length > 0 ? '' : (m[1] as string);
+    let word = m[2] as string;
     let len = stripAnsi(word).length;
-    if (!fresh && curLen + 1 + len > width) {
-      out.push(cur);
-      cur = hangIndent;
-      curLen = hangIndent.length;
-      fresh = true;
+    if (!atLineStart() && curLen + sep.length + len > width) {
+      newLine();
+      sep = '';
     }
-    // A word that fills a whole line on its own is broken up (its colour, if any, is dropped).
-    while (curLen + (fresh ? 0 : 1) + len > width && width - curLen > 8) {
-      const plain = stripAnsi(word);
-      const room = width - curLen - (fresh ? 0 : 1);
-      out.push(`${cur}${fresh ? '' : ' '}${plain.slice(0, room)}`);
-      word = plain.slice(room);
-      len = word.length;
-      cur = hangIndent;
-      curLen = hangIndent.length;
-      fresh = true;
+    if (curLen + sep.length + len > width) {
+      // Longer than a whole line (a path, a long id): break inside; its colour is dropped.
+      let plain = stripAnsi(word);
+      cur += sep;
+      curLen += sep.length;
+      sep = '';
+      while (curLen + plain.length > width && width > curLen) {
+        cur += plain.slice(0, width - curLen);
+        plain = plain.slice(width - curLen);
+        newLine();
+      }
+      word = plain;
+      len = plain.length;
     }
-    cur += (fresh ? '' : ' ') + word;
-    curLen += (fresh ? 0 : 1) + len;
-    fresh = false;
+    cur += sep + word;
+    curLen += sep.length + len;
   }
-  out.push(cur);
+  out.push(cur.trimEnd());
   return out;
 }
 

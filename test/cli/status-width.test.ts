@@ -77,3 +77,7 @@ test('wrapLine: breaks at spaces with a hanging indent, and inside words longer 
   t.is(long.join('').replace(/\s/g, ''), `path${'x'.repeat(50)}`);
   t.deepEqual(wrapLine('\u001b[1mshort\u001b[0m', 10), ['\u001b[1mshort\u001b[0m'], 'colour codes do not count');
 });
+
+test('wrapLine keeps column padding on the first line', (t) => {
+  t.deepEqual(wrapLine('  key       a doc that is long', 20, '            '), ['  key       a doc', '            that is', '            long']);
+});
