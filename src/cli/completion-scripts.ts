@@ -30,41 +30,55 @@ function shCase(fn: string, nodes: CompletionNode[], pick: (n: CompletionNode) =
   return `${fn}() {\n  case "$1" in\n${arms.join('\n')}\n  esac\n}`;
 }
 
-/** bash (and zsh through bashcompinit). Words are re-split from COMP_LINE so ids with ':' work. */
-export function bashScript(nodes: CompletionNode[]): string {
-  return `# aipro completion for bash (from \`aipro completion bash\`)
-${shCase('_aipro_subs', nodes, (n) => n.subcommands)}
+/**
+ * The shell functions bash and zsh share: the command tree as `case` tables, and
+ * `_aipro_candidates CUR WORD…` (the words before the cursor, without `aipro`), which prints
+ * what may come next. No arrays, so bash and zsh (1-based arrays, `path` tied to PATH) agree.
+ */
+function shCore(nodes: CompletionNode[]): string {
+  return `${shCase('_aipro_subs', nodes, (n) => n.subcommands)}
 ${shCase('_aipro_opts', nodes, (n) => n.options)}
 ${shCase('_aipro_valopts', nodes, (n) => n.valueOptions)}
 ${shCase('_aipro_args', nodes, (n) => [n.args])}
-_aipro() {
-  local line=\${COMP_LINE:0:COMP_POINT} path="" skip=0 w cur prev words kind
-  read -ra words <<< "$line"
-  if [[ $line == *' ' ]]; then cur=""; else cur=\${words[\${#words[@]}-1]}; unset "words[\${#words[@]}-1]"; fi
-  prev=\${words[\${#words[@]}-1]}
-  for w in "\${words[@]:1}"; do
+_aipro_candidates() {
+  local cur=$1 cmdpath="" skip=0 prev="" w kind
+  shift
+  for w in "$@"; do
+    prev=$w
     if ((skip)); then skip=0; continue; fi
     if [[ $w == -* ]]; then
-      [[ " $(_aipro_valopts "$path") " == *" $w "* ]] && skip=1
+      [[ " $(_aipro_valopts "$cmdpath") " == *" $w "* ]] && skip=1
       continue
     fi
-    [[ " $(_aipro_subs "$path") " == *" $w "* ]] && path=\${path:+$path }$w
+    [[ " $(_aipro_subs "$cmdpath") " == *" $w "* ]] && cmdpath=\${cmdpath:+$cmdpath }$w
   done
-  local cand=""
-  if [[ $prev == -* && " $(_aipro_valopts "$path") " == *" $prev "* ]]; then
+  if [[ $prev == -* && " $(_aipro_valopts "$cmdpath") " == *" $prev "* ]]; then
     case "$prev" in
 ${Object.entries(VALUE_KINDS)
-  .map(([opt, kind]) => `      ${opt}) cand=$(command aipro completion ids ${kind} 2>/dev/null) ;;`)
+  .map(([opt, kind]) => `      ${opt}) command aipro completion ids ${kind} 2>/dev/null ;;`)
   .join('\n')}
     esac
   elif [[ $cur == -* ]]; then
-    cand=$(_aipro_opts "$path")
+    _aipro_opts "$cmdpath"
   else
-    cand=$(_aipro_subs "$path")
-    kind=$(_aipro_args "$path")
-    [[ $kind != none ]] && cand="$cand $(command aipro completion ids "$kind" 2>/dev/null)"
+    _aipro_subs "$cmdpath"
+    kind=$(_aipro_args "$cmdpath")
+    [[ $kind != none ]] && command aipro completion ids "$kind" 2>/dev/null
   fi
-  COMPREPLY=($(compgen -W "$cand" -- "$cur"))
+  return 0
+}`;
+}
+
+/** bash. Words are re-split from COMP_LINE, so ids with ':' (a bash word break) stay whole. */
+export function bashScript(nodes: CompletionNode[]): string {
+  return `# aipro completion for bash (from \`aipro completion bash\`)
+${shCore(nodes)}
+_aipro() {
+  local line=\${COMP_LINE:0:COMP_POINT} cur=""
+  local -a ws
+  read -ra ws <<< "$line"
+  if [[ $line != *' ' && \${#ws[@]} -gt 0 ]]; then cur=\${ws[\${#ws[@]}-1]}; unset "ws[\${#ws[@]}-1]"; fi
+  COMPREPLY=($(compgen -W "$(_aipro_candidates "$cur" "\${ws[@]:1}")" -- "$cur"))
   # bash replaces only the text after the last ':' of the word; give it just that part.
   if [[ $cur == *:* && \${COMP_WORDBREAKS-} == *:* ]]; then
     local pre=\${cur%"\${cur##*:}"} i
@@ -75,12 +89,18 @@ complete -o default -F _aipro aipro
 `;
 }
 
-/** zsh: the bash function through zsh's bashcompinit (ships with zsh). */
+/** zsh: native (compadd); load with compinit from $fpath, or source it after compinit. */
 export function zshScript(nodes: CompletionNode[]): string {
   return `#compdef aipro
 # aipro completion for zsh (from \`aipro completion zsh\`)
-autoload -U +X bashcompinit && bashcompinit
-${bashScript(nodes).split('\n').slice(1).join('\n')}`;
+${shCore(nodes)}
+_aipro() {
+  local -a cands
+  cands=(\${=\$(_aipro_candidates "\${words[CURRENT]}" "\${(@)words[2,CURRENT-1]}")})
+  compadd -- "\${cands[@]}"
+}
+if [[ $zsh_eval_context[-1] == loadautofunc ]]; then _aipro "$@"; else compdef _aipro aipro; fi
+`;
 }
 
 function fishSwitch(fn: string, nodes: CompletionNode[], pick: (n: CompletionNode) => string[]): string {
