@@ -81,3 +81,19 @@ test('wrapLine: breaks at spaces with a hanging indent, and inside words longer 
 test('wrapLine keeps column padding on the first line', (t) => {
   t.deepEqual(wrapLine('  key       a doc that is long', 20, '            '), ['  key       a doc', '            that is', '            long']);
 });
+
+test('`models auth list` fits 80 columns on a terminal too; --wide and pipes keep every column', async (t) => {
+  if (skipIfNoPty(t)) return;
+  const h = tempHome();
+  t.teardown(() => h.cleanup());
+  h.writeStore(storeWith(twentyProfiles(Date.now())));
+  const r = await underPty(['models', 'auth', 'list'], h.env, [], { cols: 80 });
+  t.is(r.code, 0, r.out);
+  const wide = plainText(r.out).split('\n').filter((l) => l.length > 80);
+  t.deepEqual(wide, []);
+  t.regex(r.out, /FINGERPRINT/);
+  const w = await underPty(['models', 'auth', 'list', '--wide'], h.env, [], { cols: 80 });
+  t.regex(w.out, /PROFILE\s+PROVIDER\s+TYPE\s+FINGERPRINT\s+SECRET\s+EXPIRES/);
+  const piped = await runCli(['models', 'auth', 'list'], { env: h.env });
+  t.regex(piped.stdout, /PROFILE\s+PROVIDER\s+TYPE\s+FINGERPRINT\s+SECRET\s+EXPIRES/);
+});
