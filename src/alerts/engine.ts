@@ -100,7 +100,7 @@ function step(
   if (cond === null) return;
   if (!ep) {
     ep = {
-      id: episodeId(key, now, obs.secretHash),
+      id: episodeId(key, now, obs.secretHash, (state.generation = (state.generation ?? 0) + 1)),
       track,
       agent: obs.agent,
       provider: obs.provider,
@@ -195,8 +195,8 @@ export function isSilenced(state: AlertState, profile: string, now: number): boo
   return Boolean(s && s.until > now);
 }
 
-function episodeId(key: string, now: number, secretHash?: string): string {
-  return createHash('sha256').update(`${key}|${now}|${secretHash ?? ''}`).digest('hex').slice(0, 16);
+function episodeId(key: string, now: number, secretHash: string | undefined, generation: number): string {
+  return createHash('sha256').update(`${key}|${now}|${secretHash ?? ''}|${generation}`).digest('hex').slice(0, 16);
 }
 
 /** The notification for `kind` in `ep`; the idempotency key is episode + kind + threshold. */

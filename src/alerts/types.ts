@@ -150,6 +150,12 @@ export interface AlertState {
   probes: Record<string, ProbeTrackState>;
   silences: Record<string, Silence>;
   outbox: OutboxItem[];
+  /**
+   * Counts episodes ever opened. It goes into each episode id, so two episodes of one subject
+   * that open in the same millisecond (a credential replaced and failing at once) never share
+   * an id or an idempotency key. Absent in state files written before it existed.
+   */
+  generation?: number;
 }
 
 /** A fresh, empty state. */

@@ -8,7 +8,7 @@ export const openaiCodex: Provider = {
   label: 'OpenAI Codex (ChatGPT)',
   envVars: [],
   defaultBaseUrl: 'https://chatgpt.com/backend-api',
-  api: 'openai',
+  api: 'codex-responses',
   types: ['oauth'],
   validateSecret: (_type, secret) => basicSecretProblem(secret),
   fixCommand: (type) => defaultFixCommand('openai-codex', type),

@@ -63,8 +63,11 @@ export interface Provider {
   /** Env vars that hold an API key for this provider, first wins. */
   envVars: readonly string[];
   defaultBaseUrl: string;
-  /** Wire protocol of the model API. */
-  api: 'anthropic' | 'openai' | 'google';
+  /**
+   * Wire protocol of the model API. `codex-responses`: the ChatGPT Codex backend's
+   * Responses API (`…/codex/responses`, always streamed, needs `ChatGPT-Account-Id`).
+   */
+  api: 'anthropic' | 'openai' | 'google' | 'codex-responses';
   /** Credential types this provider accepts. */
   types: readonly CredentialType[];
   /** Problem with a secret's shape, or null when it looks right. Never echoes the secret. */
