@@ -2,7 +2,7 @@
  * Ctrl-C at any prompt (the onboard wizard, a hidden secret prompt) ends the command with
  * exit 130 and one line: no stack trace, no "please report this", nothing stored.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import test from 'ava';
 import { tempHome } from '../helpers/tmp.js';
 import { plainText, skipIfNoPty, underPty } from './support.js';
@@ -30,4 +30,15 @@ test('Ctrl-C at the hidden secret prompt of add-key exits 130 with one line', as
   const r = await underPty(['models', 'auth', 'add-key', '--provider', 'anthropic'], h.env, [[/Paste the Anthropic API key/, '\u0003']]);
   assertOneLineAbort(t, r);
   t.false(existsSync(h.storePath()), 'nothing stored');
+});
+
+test('Ctrl-C at the restore question of `doctor --fix` exits 130 with one line; the broken store is left as it was', async (t) => {
+  if (skipIfNoPty(t)) return;
+  const h = tempHome();
+  t.teardown(() => h.cleanup());
+  const path = h.writeStore('{ "version": 1, "profiles": {');
+  writeFileSync(`${path}.bak`, JSON.stringify({ version: 1, profiles: {} }), { mode: 0o600 });
+  const r = await underPty(['doctor', '--fix'], h.env, [[/Restore [\s\S]*\(y\/N\)/, '\u0003']]);
+  assertOneLineAbort(t, r);
+  t.is(readFileSync(path, 'utf8'), '{ "version": 1, "profiles": {');
 });
