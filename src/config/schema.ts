@@ -85,7 +85,7 @@ export type SecretValue = string | { source: 'env' | 'file'; id: string };
 
 export interface ProviderSettings {
   baseUrl?: string;
-  oauth?: { clientId?: string; authorizeUrl?: string; tokenUrl?: string; redirectUri?: string; scopes?: string[] };
+  oauth?: { clientId?: string; authorizeUrl?: string; tokenUrl?: string; fallbackTokenUrl?: string; redirectUri?: string; scopes?: string[]; originator?: string };
   [k: string]: unknown;
 }
 
