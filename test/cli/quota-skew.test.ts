@@ -71,3 +71,25 @@ test('without quota observations or skew: no QUOTA column and no clock warning',
   t.is(probed.code, 0, probed.stderr);
   t.notRegex(probed.stdout, /QUOTA|clock skew/);
 });
+
+test('on an 80-column terminal the QUOTA column stays (worst window and percentage) and no line is wider', async (t) => {
+  const { plainText, skipIfNoPty, underPty } = await import('./support.js');
+  if (skipIfNoPty(t)) return;
+  const h = tempHome();
+  t.teardown(() => h.cleanup());
+  const now = Date.now();
+  const profiles: Record<string, unknown> = {};
+  const usageStats: Record<string, unknown> = {};
+  for (let i = 0; i < 6; i++) {
+    const id = `anthropic:team-${i}-production-gateway-eu-west`;
+    profiles[id] = { type: 'api_key', provider: 'anthropic', key: `${KEY}${i}` };
+    usageStats[id] = { quota: { at: now - 60_000, windows: [{ window: '5h', utilization: 80 + i, resetsAt: now + 3_600_000 }, { window: '7d', utilization: 10 }] } };
+  }
+  h.writeStore({ version: 1, profiles, usageStats });
+  const r = await underPty(['models', 'status'], h.env, [], { cols: 80 });
+  t.is(r.code, 0, r.out);
+  const lines = plainText(r.out).split('\n');
+  t.deepEqual(lines.filter((l) => l.length > 80), []);
+  t.regex(r.out, /QUOTA/);
+  for (let i = 0; i < 6; i++) t.regex(plainText(r.out), new RegExp(`5h ${80 + i}%`));
+});
