@@ -7,7 +7,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { parseRetryAfter } from '../providers/classify.js';
-import { parseGoDuration } from '../providers/rate-limit-headers.js';
+import { parseGoDuration, parseRateLimitHeaders } from '../providers/rate-limit-headers.js';
 
 const one = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
 
@@ -23,7 +23,8 @@ function resetAt(value: string, now: number): number | undefined {
   return Number.isFinite(at) ? at : undefined;
 }
 
-const RESET_RE = /^(?:anthropic-ratelimit-(.+)-reset|x-ratelimit-reset-(.+))$/;
+/** Per-limit reset headers. Anthropic's `unified-*` resets are epoch seconds: read by the quota parser instead. */
+const RESET_RE = /^(?:anthropic-ratelimit-(?!unified-)(.+)-reset|x-ratelimit-reset-(.+))$/;
 
 /** The moment the upstream says this credential may be used again, or undefined. */
 export function upstreamRetryAt(headers: IncomingHttpHeaders, now: number): number | undefined {
@@ -45,6 +46,9 @@ export function upstreamRetryAt(headers: IncomingHttpHeaders, now: number): numb
     const remaining = m[1] ? headers[`anthropic-ratelimit-${kind}-remaining`] : headers[`x-ratelimit-remaining-${kind}`];
     if (one(remaining) === '0') spent.push(at);
   }
+  // A subscription the provider rejects is back when its spent window resets.
+  const limits = parseRateLimitHeaders(headers, now);
+  if (limits?.status === 'rejected') for (const w of limits.windows) if (w.utilization >= 100 && w.resetsAt !== undefined) spent.push(w.resetsAt);
   const pick = spent.length ? spent : all;
   return pick.length ? Math.max(...pick) : undefined;
 }
