@@ -136,6 +136,15 @@ function codexWindows(h: HeaderBag, now: number, out: QuotaWindow[]): void {
 
 /** Quota windows (and Anthropic's unified status) from one answer's headers; undefined when none. */
 export function parseRateLimitHeaders(h: HeaderBag, now: number): RateLimitObservation | undefined {
+  // Most answers of most providers carry none of these: one pass over the names decides.
+  let any = false;
+  for (const name in h) {
+    if (name.startsWith('anthropic-ratelimit-') || name.startsWith('x-ratelimit-') || name.startsWith('x-codex-')) {
+      any = true;
+      break;
+    }
+  }
+  if (!any) return undefined;
   const windows: QuotaWindow[] = [];
   anthropicKeyWindows(h, now, windows);
   openaiWindows(h, now, windows);
