@@ -76,19 +76,49 @@ function splitObjectValues(raw: Record<string, unknown>): { rest: Record<string,
   return { rest, whole };
 }
 
+/**
+ * convict walks keys by splitting on `.` and looks them up with `in`, so a map key that holds
+ * an id (`openai:me@example.com`, `constructor`, `__proto__`) breaks it. Map keys go through
+ * convict encoded (`.` and `%` escaped, prototype names prefixed) and come back decoded.
+ */
+const MAP_LEAVES = LEAVES.filter((l) => l.objectDefault).map((l) => l.path);
+const PROTO_NAMES = new Set(Object.getOwnPropertyNames(Object.prototype));
+export function encodeMapKey(k: string): string {
+  const e = k.replaceAll('%', '%25').replaceAll('.', '%2E');
+  return PROTO_NAMES.has(k) ? `%P${e}` : e;
+}
+export function decodeMapKey(k: string): string {
+  return (k.startsWith('%P') ? k.slice(2) : k).replaceAll('%2E', '.').replaceAll('%25', '%');
+}
+function mapMapKeys(obj: Record<string, unknown>, code: (k: string) => string): Record<string, unknown> {
+  for (const path of MAP_LEAVES) {
+    const parts = path.split('.');
+    const last = parts.pop() as string;
+    const parent = parts.length === 0 ? obj : getPath(obj, parts.join('.'));
+    if (!isPlainObject(parent) || !Object.hasOwn(parent, last) || !isPlainObject(parent[last])) continue;
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(parent[last] as Record<string, unknown>)) {
+      Object.defineProperty(out, code(k), { value: v, enumerable: true, writable: true, configurable: true });
+    }
+    parent[last] = out;
+  }
+  return obj;
+}
+
 /** Validate a raw config object (already parsed JSON). Pure but for convict's env overrides. */
 export function validateConfig(raw: Record<string, unknown>, path: string, env: Env): ConfigLoad {
   // convict reads overrides from process.env; give it the resolved env for this run.
   const cfg = convict(schema as never, { env: env as NodeJS.ProcessEnv });
   try {
-    const { rest, whole } = splitObjectValues(renameDefault(raw, 'default', '__default'));
+    const { rest, whole } = splitObjectValues(mapMapKeys(renameDefault(structuredClone(raw), 'default', '__default'), encodeMapKey));
     cfg.load(rest);
     for (const [key, value] of whole) cfg.set(key, value);
     cfg.validate({ allowed: 'strict' });
   } catch (err) {
-    return { ok: false, path, ...cleanConvictMessage((err as Error).message.replaceAll('__default', 'default')) };
+    const message = (err as Error).message.replaceAll('__default', 'default').replace(/%P|%2E|%25/g, (m) => (m === '%P' ? '' : m === '%2E' ? '.' : '%'));
+    return { ok: false, path, ...cleanConvictMessage(message) };
   }
-  const config = renameDefault(cfg.getProperties() as Record<string, unknown>, '__default', 'default') as unknown as AiproConfig;
+  const config = mapMapKeys(renameDefault(cfg.getProperties() as Record<string, unknown>, '__default', 'default'), decodeMapKey) as unknown as AiproConfig;
   return { ok: true, path, exists: true, config, raw };
 }
 
