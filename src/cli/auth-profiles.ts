@@ -13,6 +13,7 @@ import { undeclareProfile } from './config-file.js';
 import { loadContext, resolveAgent, type Agent, type Context } from './context.js';
 import { CliError, EXIT } from './errors.js';
 import { renderTable } from './table.js';
+import { own } from '../util/own.js';
 
 /** Run a store update, turning the expected failures (bad store, busy lock) into CliErrors. */
 async function mutate<R>(path: string, change: Parameters<typeof updateStore<R>>[1]): Promise<R> {
@@ -96,7 +97,7 @@ export interface OrderOptions {
 export async function orderGet(opts: OrderOptions): Promise<number> {
   const { ctx, agent, store } = open(opts, 'reading the auth order');
   const stored = store.order?.[opts.provider] ?? null;
-  const configOrder = ctx.config.auth.order[opts.provider] ?? null;
+  const configOrder = own(ctx.config.auth.order, opts.provider) ?? null;
   if (opts.json) {
     process.stdout.write(`${JSON.stringify({ agent: agent.id, provider: opts.provider, order: stored, configOrder }, null, 2)}\n`);
   } else if (stored) {
