@@ -2,6 +2,9 @@
  * `models auth paste-token | setup-token | add-key`: take ONE secret from a hidden prompt
  * or stdin, check its shape for the provider, store it under the store lock, and declare
  * it in config `auth.profiles`. A rejected secret leaves the store untouched.
+ * The store alone makes a profile whole: the config declaration is optional metadata written
+ * after the store, so a crash between the two leaves a working, undeclared profile, and a
+ * config that cannot be written is a warning, never a lost credential.
  */
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
@@ -75,16 +78,25 @@ export async function saveSecret(ctx: Context, type: SecretType, opts: SecretCmd
     throw err;
   }
   // Config declarations describe the default agent's store (see store/report.ts).
-  const declared = agent.isDefault ? await declareProfile(ctx.env, id, provider, type) : false;
+  let declared = false;
+  let declareProblem: string | null = null;
+  if (agent.isDefault) {
+    try {
+      declared = await declareProfile(ctx.env, id, provider, type);
+    } catch (err) {
+      declareProblem = (err as Error).message;
+    }
+  }
   const fp = fingerprint(secret);
   if (opts.json) {
-    const doc = { ok: true, agent: agent.id, storePath: agent.storePath, profileId: id, provider, type, fingerprint: fp, replaced, configUpdated: declared, expiresAt: expires === undefined ? null : isoUtc(expires), expiresAtMs: expires ?? null };
+    const doc = { ok: true, agent: agent.id, storePath: agent.storePath, profileId: id, provider, type, fingerprint: fp, replaced, configUpdated: declared, ...(declareProblem ? { configWarning: declareProblem } : {}), expiresAt: expires === undefined ? null : isoUtc(expires), expiresAtMs: expires ?? null };
     process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
   } else {
     const exp = expires === undefined ? 'no expiry recorded' : `expires ${isoUtc(expires)} (${formatRelative(expires, now)})`;
     process.stdout.write(`${replaced ? 'Replaced' : 'Saved'} ${id} (${type}, ${fp}, ${exp}) in ${agent.storePath}\n`);
     process.stdout.write(`Next: aipro models status --provider ${provider}${agent.isDefault ? '' : ` --agent ${agent.id}`}\n`);
   }
+  if (declareProblem) process.stderr.write(`warning: the credential is saved and works; its optional declaration in config auth.profiles was not recorded: ${declareProblem}\n`);
   return EXIT.OK;
 }
 
