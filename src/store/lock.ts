@@ -11,7 +11,7 @@
  * turns keep waiting while the lock changes hands, and a hung holder is named in the error.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { causeCode, DurableWriteError } from '../util/durable.js';
@@ -166,8 +166,11 @@ async function acquire(path: string, lockDir: string, waitMs: number): Promise<L
   let since = Date.now();
   let delay = 2;
   for (;;) {
-    const mine = tryAcquire(path, lockDir);
-    if (mine) return mine;
+    // Preparing a lock dir costs four metadata writes: only try when the lock looks free.
+    if (!existsSync(lockDir)) {
+      const mine = tryAcquire(path, lockDir);
+      if (mine) return mine;
+    }
     const holder = readLockOwner(lockDir);
     const nonce = holder?.nonce ?? null;
     if (lockHolderDead(lockDir)) {
@@ -182,7 +185,7 @@ async function acquire(path: string, lockDir: string, waitMs: number): Promise<L
       throw new LockTimeoutError(path, holder, Date.now() - since);
     }
     await sleep(delay + Math.random() * delay);
-    delay = Math.min(delay * 1.5, 100);
+    delay = Math.min(delay * 1.5, 25);
   }
 }
 
