@@ -154,17 +154,35 @@ export function configErrorMessage(err: Extract<ConfigLoad, { ok: false }>): str
   return `Error loading config ${err.path}: ${err.key}: ${err.detail}. Fix it with \`aipro config set ${err.key === '(file)' || err.key === '(config)' ? 'KEY VALUE' : `${err.key} VALUE`}\` (or \`aipro config unset ${err.key}\`), then \`aipro config validate\`.`;
 }
 
-/** A deep copy with every secret-looking literal replaced; `{source,id}` refs are kept (they are not secrets). */
-export function redactConfig<T>(value: T, keyName = ''): T {
-  if (Array.isArray(value)) return value.map((v) => redactConfig(v)) as T;
+/** Header names whose values are credentials (Authorization, X-Api-Key, Cookie, signatures…). */
+const SECRET_HEADER = /(auth|token|key|secret|cookie|pass|signature|session)/i;
+
+/**
+ * A URL shown without its credentials: userinfo and every query value become `[redacted]`
+ * (webhook URLs carry tokens in `?token=…`). Not a URL: returned unchanged.
+ */
+export function redactUrl(text: string): string {
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) return text;
+  const withoutUser = text.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#@\s]*@/i, '$1[redacted]@');
+  return withoutUser.replace(/([?&][^=&#]*=)[^&#]*/g, '$1[redacted]');
+}
+
+/**
+ * A deep copy with every secret literal replaced: secret-named keys, every value of a secret
+ * header (`headers.Authorization`), URL userinfo and query values. `{source,id}` refs are kept
+ * (they name where the secret is, not the secret).
+ */
+export function redactConfig<T>(value: T, keyName = '', parentName = ''): T {
+  if (Array.isArray(value)) return value.map((v) => redactConfig(v, '', keyName)) as T;
   if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = redactConfig(v, k);
-    return out as T;
+    const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+    for (const [k, v] of Object.entries(value)) out[k] = redactConfig(v, k, keyName);
+    return { ...out } as T;
   }
-  if (typeof value === 'string' && SECRET_KEY_NAMES.has(keyName) && value.length > 0) return '[redacted]' as T;
-  if (typeof value === 'string' && /^[a-z]+:\/\/[^/\s:@]+:[^/\s@]+@/i.test(value)) return value.replace(/\/\/[^/\s@]+@/, '//[redacted]@') as T;
-  return value;
+  if (typeof value !== 'string' || value.length === 0) return value;
+  if (SECRET_KEY_NAMES.has(keyName)) return '[redacted]' as T;
+  if (/^headers$/i.test(parentName) && SECRET_HEADER.test(keyName)) return '[redacted]' as T;
+  return redactUrl(value) as T;
 }
 
 /** `a.b.c` lookup on a plain object. */
