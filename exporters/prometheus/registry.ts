@@ -56,6 +56,7 @@ export interface AiproMetrics {
   refreshTotal: Counter<L>;
   alertNotifications: Counter<L>;
   alertOutboxPending: Gauge<L>;
+  alertStateOk: Gauge<L>;
   monitorLastRun: Gauge<L>;
   monitorLastSuccess: Gauge<L>;
   monitorRunDuration: Gauge<L>;
@@ -111,6 +112,7 @@ export function createMetrics(opts: CreateMetricsOptions = {}): AiproMetrics {
     refreshTotal: counter(registry, METRICS.refreshTotal),
     alertNotifications: counter(registry, METRICS.alertNotifications),
     alertOutboxPending: gauge(registry, METRICS.alertOutboxPending),
+    alertStateOk: gauge(registry, METRICS.alertStateOk),
     monitorLastRun: gauge(registry, METRICS.monitorLastRun),
     monitorLastSuccess: gauge(registry, METRICS.monitorLastSuccess),
     monitorRunDuration: gauge(registry, METRICS.monitorRunDuration),
