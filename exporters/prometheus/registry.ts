@@ -121,6 +121,8 @@ export function createMetrics(opts: CreateMetricsOptions = {}): AiproMetrics {
     known: new Map(),
     sigs: new Map(),
   };
+  // Until alerting reads monitor/state.json and finds it damaged, there is nothing to report.
+  m.alertStateOk.set(1);
   m.buildInfo.set({ version: opts.buildInfo?.version ?? VERSION, node: opts.buildInfo?.node ?? process.version }, 1);
   if (opts.defaultMetrics !== false) {
     client.collectDefaultMetrics({ register: registry });
