@@ -38,6 +38,7 @@ export function readAlertState(path: string): StateRead {
         probes: parsed.probes ?? {},
         silences: parsed.silences ?? {},
         outbox: Array.isArray(parsed.outbox) ? parsed.outbox : [],
+        ...(typeof parsed.generation === 'number' && Number.isSafeInteger(parsed.generation) ? { generation: parsed.generation } : {}),
       },
     };
   } catch (err) {

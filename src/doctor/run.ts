@@ -7,7 +7,7 @@ import { listAgents, type Context } from '../cli/context.js';
 import { buildDoctorContext, type DoctorContext, type Finding } from './context.js';
 import { daemonEnvChecks, envFileChecks, envKeyChecks } from './env.js';
 import { applyRepair, type Consent, type RepairOutcome } from './repairs.js';
-import { alertStateChecks, configChecks, stateChecks } from './state.js';
+import { alertStateChecks, configChecks, configRunChecks, stateChecks } from './state.js';
 import { lockChecks, storeChecks, type DoctorAgent } from './stores.js';
 import type { DoctorCheck } from './types.js';
 
@@ -42,6 +42,7 @@ export async function collectChecks(ctx: DoctorContext): Promise<Finding[]> {
   return [
     ...stateChecks(ctx),
     ...configChecks(ctx),
+    ...(await configRunChecks(ctx)),
     ...alertStateChecks(ctx),
     ...(problem ? [problem] : []),
     ...envFileChecks(ctx),

@@ -23,6 +23,8 @@ export interface Credential {
   refreshable: boolean;
   /** Per-profile base URL override (`profiles.<id>.baseUrl`). */
   baseUrl?: string;
+  /** The provider account the credential belongs to (OAuth profiles; Codex needs it per request). */
+  accountId?: string;
 }
 
 
@@ -75,6 +77,7 @@ export class AgentState {
         ...(p.expires !== undefined ? { expires: p.expires } : {}),
         refreshable: p.type === 'oauth' && typeof p.refresh === 'string' && p.refresh !== '',
         ...(typeof p.baseUrl === 'string' && p.baseUrl ? { baseUrl: p.baseUrl } : {}),
+        ...(p.type === 'oauth' && p.accountId ? { accountId: p.accountId } : {}),
       };
     }
     const view = envViews(this.id, this.env).find((v) => v.id === id);

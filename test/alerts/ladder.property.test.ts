@@ -80,7 +80,9 @@ test('ladder: at most once per episode, in order, resolved follows every ended e
       }
       return true;
     }),
-    { numRuns: 400 },
+    // Pinned seed (printed on failure by fast-check); -426871247 found the
+    // same-millisecond episode id collision, so it stays in as a regression case.
+    { numRuns: 3000, seed: -426871247 },
   );
   t.pass();
 });

@@ -20,6 +20,8 @@ export const openaiApi: ClientApi = {
     if (api === 'anthropic') return '/v1/chat/completions';
     // So does Gemini.
     if (api === 'google') return '/v1beta/openai/chat/completions';
+    // The Codex backend speaks only the Responses API: requests are translated (../responses).
+    if (api === 'codex-responses') return '/codex/responses';
     return null;
   },
   lastUserText: (body) => lastUserMessageText(body.messages),
