@@ -185,10 +185,37 @@ export function redactConfig<T>(value: T, keyName = '', parentName = ''): T {
   return redactUrl(value) as T;
 }
 
-/** `a.b.c` lookup on a plain object. */
-export function getPath(obj: unknown, key: string): unknown {
+/** Maps whose values are objects (`<map>.<id>.<field>`); in the other maps the whole rest is the id. */
+const OBJECT_VALUE_MAPS = new Set(['auth.profiles', 'models.providers', 'alerts.channels']);
+
+/**
+ * Split a dotted config key into its path, keeping a map key that holds an id whole:
+ * `auth.profiles.openai:me@example.com.provider` → auth / profiles / openai:me@example.com / provider.
+ * An id that already exists in the map (`within`) wins; otherwise the whole rest is the id in
+ * maps of plain values (auth.order, env.vars, models.aliases) and when `value` is an object.
+ */
+export function splitConfigKey(key: string, within: unknown, value?: unknown): string[] {
+  for (const leaf of MAP_LEAVES) {
+    if (!key.startsWith(`${leaf}.`)) continue;
+    const head = leaf.split('.');
+    const rest = key.slice(leaf.length + 1);
+    const map = getPath(within, head);
+    const ids = isPlainObject(map) ? Object.keys(map) : [];
+    if (ids.includes(rest)) return [...head, rest];
+    const id = ids.filter((k) => rest.startsWith(`${k}.`)).sort((a, b) => b.length - a.length)[0];
+    if (id !== undefined) return [...head, id, ...rest.slice(id.length + 1).split('.')];
+    if (!OBJECT_VALUE_MAPS.has(leaf) || isPlainObject(value)) return [...head, rest];
+    return [...head, ...rest.split('.')];
+  }
+  return key.split('.');
+}
+
+const partsOf = (key: string | string[]): string[] => (Array.isArray(key) ? key : key.split('.'));
+
+/** `a.b.c` (or an already split path) lookup on a plain object. */
+export function getPath(obj: unknown, key: string | string[]): unknown {
   let cur: unknown = obj;
-  for (const part of key.split('.')) {
+  for (const part of partsOf(key)) {
     if (!cur || typeof cur !== 'object' || !Object.hasOwn(cur, part)) return undefined;
     cur = (cur as Record<string, unknown>)[part];
   }
@@ -196,9 +223,9 @@ export function getPath(obj: unknown, key: string): unknown {
 }
 
 /** Set `a.b.c` on a copy; creates intermediate objects. */
-export function setPath(obj: Record<string, unknown>, key: string, value: unknown): Record<string, unknown> {
+export function setPath(obj: Record<string, unknown>, key: string | string[], value: unknown): Record<string, unknown> {
   const root = structuredClone(obj);
-  const parts = key.split('.');
+  const parts = partsOf(key);
   let cur: Record<string, unknown> = root;
   for (const part of parts.slice(0, -1)) {
     const next = cur[part];
@@ -210,9 +237,9 @@ export function setPath(obj: Record<string, unknown>, key: string, value: unknow
 }
 
 /** Remove `a.b.c` on a copy (and now-empty parents). */
-export function unsetPath(obj: Record<string, unknown>, key: string): { next: Record<string, unknown>; removed: boolean } {
+export function unsetPath(obj: Record<string, unknown>, key: string | string[]): { next: Record<string, unknown>; removed: boolean } {
   const root = structuredClone(obj);
-  const parts = key.split('.');
+  const parts = partsOf(key);
   const chain: Record<string, unknown>[] = [root];
   for (const part of parts.slice(0, -1)) {
     const next = chain[chain.length - 1]?.[part];

@@ -59,6 +59,18 @@ test('a profile id with dots works in add-key, config, status, order and remove'
   const got = await runCli(['config', 'get', 'auth.profiles', '--json'], { env: h.env });
   t.is(got.code, 0, got.stderr);
   t.deepEqual(JSON.parse(got.stdout), { [id]: { provider: 'openai', mode: 'api_key' } });
+  // Config keys that hold the id are never split on its dots.
+  const one = await runCli(['config', 'get', `auth.profiles.${id}.mode`], { env: h.env });
+  t.is(one.stdout, 'api_key\n', one.stderr);
+  const setOne = await runCli(['config', 'set', `auth.profiles.${id}.mode`, 'token'], { env: h.env });
+  t.is(setOne.code, 0, setOne.stderr);
+  const other = 'openai:you@example.org';
+  const setNew = await runCli(['config', 'set', `auth.profiles.${other}`, JSON.stringify({ provider: 'openai', mode: 'api_key' })], { env: h.env });
+  t.is(setNew.code, 0, setNew.stderr);
+  const mid = JSON.parse((await runCli(['config', 'get', 'auth.profiles', '--json'], { env: h.env })).stdout);
+  t.deepEqual(mid, { [id]: { provider: 'openai', mode: 'token' }, [other]: { provider: 'openai', mode: 'api_key' } });
+  const unsetNew = await runCli(['config', 'unset', `auth.profiles.${other}`], { env: h.env });
+  t.is(unsetNew.code, 0, unsetNew.stderr);
   const order = await runCli(['models', 'auth', 'order', 'set', '--provider', 'openai', id], { env: h.env });
   t.is(order.code, 0, order.stderr);
   const status = await runCli(['models', 'status', '--json', '--provider', 'openai'], { env: h.env });
