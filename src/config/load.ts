@@ -52,6 +52,11 @@ function schemaLeaves(node: Record<string, unknown>, prefix = ''): { path: strin
 }
 const LEAVES = schemaLeaves(schema as unknown as Record<string, unknown>);
 
+/** Leaves declared `sensitive: true` (e.g. monitor.heartbeat.url): redacted whatever their key name. */
+const SENSITIVE_PATHS: ReadonlySet<string> = new Set(
+  LEAVES.map((l) => l.path).filter((p) => (getPath(schema, p) as { sensitive?: boolean } | undefined)?.sensitive === true),
+);
+
 /**
  * convict's load() recurses into an object value whose schema format is not the literal
  * 'object', and crashes on a map of objects (`auth.profiles.<id>.provider`) or on an object
@@ -172,15 +177,15 @@ export function redactUrl(text: string): string {
  * header (`headers.Authorization`), URL userinfo and query values. `{source,id}` refs are kept
  * (they name where the secret is, not the secret).
  */
-export function redactConfig<T>(value: T, keyName = '', parentName = ''): T {
-  if (Array.isArray(value)) return value.map((v) => redactConfig(v, '', keyName)) as T;
+export function redactConfig<T>(value: T, keyName = '', path = keyName, parentName = ''): T {
+  if (Array.isArray(value)) return value.map((v) => redactConfig(v, '', path, keyName)) as T;
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
-    for (const [k, v] of Object.entries(value)) out[k] = redactConfig(v, k, keyName);
+    for (const [k, v] of Object.entries(value)) out[k] = redactConfig(v, k, path ? `${path}.${k}` : k, keyName);
     return { ...out } as T;
   }
   if (typeof value !== 'string' || value.length === 0) return value;
-  if (SECRET_KEY_NAMES.has(keyName)) return '[redacted]' as T;
+  if (SECRET_KEY_NAMES.has(keyName) || SENSITIVE_PATHS.has(path)) return '[redacted]' as T;
   if (/^headers$/i.test(parentName) && SECRET_HEADER.test(keyName)) return '[redacted]' as T;
   return redactUrl(value) as T;
 }
