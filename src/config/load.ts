@@ -215,7 +215,10 @@ export function splitConfigKey(key: string, within: unknown, value?: unknown): s
   return key.split('.');
 }
 
-const partsOf = (key: string | string[]): string[] => (Array.isArray(key) ? key : key.split('.'));
+// A declaration (hoisted): getPath runs while this module initialises (SENSITIVE_PATHS).
+function partsOf(key: string | string[]): string[] {
+  return Array.isArray(key) ? key : key.split('.');
+}
 
 /** `a.b.c` (or an already split path) lookup on a plain object. */
 export function getPath(obj: unknown, key: string | string[]): unknown {
