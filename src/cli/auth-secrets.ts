@@ -22,6 +22,7 @@ import { declareProfile } from './config-file.js';
 import { loadContext, resolveAgent, type Context } from './context.js';
 import { CliError, EXIT, usageError } from './errors.js';
 import { isInteractive, readSecret } from './prompt-secret.js';
+import { own } from '../util/own.js';
 
 export interface SecretCmdOptions {
   provider: string;
@@ -84,7 +85,7 @@ export async function saveSecret(ctx: Context, type: SecretType, opts: SecretCmd
   const id = opts.profileId ?? `${provider}:${type === 'token' ? 'manual' : 'default'}`;
   const idProblem = profileIdProblem(id, provider);
   if (idProblem) throw usageError(`--profile-id: ${idProblem}`);
-  const lifetime = opts.expiresIn ?? (type === 'token' ? DEFAULT_TOKEN_LIFETIME[provider] : undefined);
+  const lifetime = opts.expiresIn ?? (type === 'token' ? own(DEFAULT_TOKEN_LIFETIME, provider) : undefined);
   const ttl = lifetime === undefined ? undefined : parseDuration(lifetime);
   if (ttl === null) throw usageError(`--expires-in "${opts.expiresIn}" is not a duration (use e.g. 365d, 12h, 90m)`);
   const agent = resolveAgent(ctx, opts.agent);
