@@ -4,11 +4,11 @@
  * env key next to a different stored key of the same provider, order entries that point
  * at nothing.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { lockHolderDead, readLockOwner } from '../store/lock.js';
 import { monitorDir, stateDir } from '../store/paths.js';
-import { parseStoreBytes, readStore } from '../store/read.js';
+import { bakParses, readStore } from '../store/read.js';
 import { envViews } from '../store/credentials.js';
 import { agentReport } from '../store/report.js';
 import { malformedProfiles, type Store } from '../store/schema.js';
@@ -24,14 +24,6 @@ export interface DoctorAgent {
   storePath: string;
 }
 
-/** Does `<path>.bak` exist and parse? */
-export function bakParses(path: string): boolean {
-  try {
-    return parseStoreBytes(readFileSync(`${path}.bak`), `${path}.bak`).ok;
-  } catch {
-    return false;
-  }
-}
 
 /** Lock dirs (`*.lock`) under the state dir, the monitor dir and every agent dir whose holder is dead. */
 export function staleLocks(dirs: string[], now: number): { path: string; ageMs: number }[] {

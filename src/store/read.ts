@@ -138,7 +138,23 @@ export function readStore(path: string): StoreRead {
   return parseStoreBytes(bytes, path);
 }
 
-/** One message for every command that meets a bad store: what, why, and the next command. */
+/** Does `<path>.bak` exist and parse? Only then can a restore be offered. */
+export function bakParses(path: string): boolean {
+  try {
+    return parseStoreBytes(readFileSync(`${path}.bak`), `${path}.bak`).ok;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * One message for every command that meets a bad store: what, why, and the next command.
+ * The restore is offered only when a good `.bak` exists: naming one that is not there sends
+ * the operator to `doctor --fix`, which then cannot do it.
+ */
 export function storeErrorMessage(err: StoreReadError, doing = 'reading the auth store'): string {
-  return `Error ${doing}: ${err.path}: ${err.detail}. The file was left untouched. Run \`aipro doctor\` to inspect it (\`aipro doctor --fix\` can restore ${err.path}.bak).`;
+  const next = bakParses(err.path)
+    ? `\`aipro doctor --fix\` can restore ${err.path}.bak`
+    : 'there is no usable .bak to restore: move the file away and add the credentials again with `aipro models auth add-key` or `paste-token`';
+  return `Error ${doing}: ${err.path}: ${err.detail}. The file was left untouched. Run \`aipro doctor\` to inspect it (${next}).`;
 }
