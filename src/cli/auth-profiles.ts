@@ -117,7 +117,9 @@ export async function orderGet(opts: OrderOptions): Promise<number> {
     process.stdout.write(`${stored.join('\n')}\n`);
   } else {
     const fallback = configOrder ? `config auth.order.${opts.provider} applies: ${configOrder.join(', ')}` : 'every profile of the provider is tried (oauth, then token, then api_key; least recently used first)';
-    process.stdout.write(`No stored order for ${opts.provider} in agent ${agent.id}; ${fallback}\n`);
+    const line = `No stored order for ${opts.provider} in agent ${agent.id}; ${fallback}`;
+    const width = terminalWidth(process.stdout, ctx.env);
+    process.stdout.write(`${(width === undefined ? [line] : wrapLine(line, width, '  ')).join('\n')}\n`);
   }
   return EXIT.OK;
 }
