@@ -89,9 +89,25 @@ export function helpForBareGroups(cmd: Command): void {
 }
 
 
+/**
+ * The help command for the deepest command named in `argv` (`aipro models auth order get
+ * --help`), so a usage error names the next thing to type. Words after the last command name
+ * (flags, values, a mistyped subcommand) are not echoed: one of them may be a secret.
+ */
+export function usageHelpCommand(program: Command, argv: string[]): string {
+  const path = ['aipro'];
+  let cmd: Command | undefined = program;
+  for (const word of argv) {
+    cmd = cmd.commands.find((c) => c.name() === word || c.aliases().includes(word));
+    if (!cmd) break;
+    path.push(cmd.name());
+  }
+  return `${path.join(' ')} --help`;
+}
+
 /** Run the CLI; returns the exit code instead of exiting, so tests can call it in-process. */
 export async function run(argv: string[]): Promise<number> {
-  let program: Command;
+  let program: Command | undefined;
   try {
     program = await buildProgram(argv);
     await program.parseAsync(argv, { from: 'user' });
@@ -99,7 +115,9 @@ export async function run(argv: string[]): Promise<number> {
   } catch (err) {
     if (err instanceof CommanderError) {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.OK;
-      return err.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
+      if (err.exitCode === 0) return EXIT.OK;
+      process.stderr.write(`Run \`${program ? usageHelpCommand(program, argv) : 'aipro --help'}\` for usage.\n`);
+      return EXIT.USAGE;
     }
     if (isPromptExit(err)) {
       process.stderr.write(INTERRUPTED_LINE);
