@@ -1,0 +1,67 @@
+/**
+ * What a new operator meets on the documented paths: every message names a command that
+ * works from where they are, says each thing once, and fits an 80-column terminal.
+ */
+import test from 'ava';
+import { writeFileSync } from 'node:fs';
+import { runCli } from '../helpers/cli.js';
+import { tempHome } from '../helpers/tmp.js';
+import { KEY, plainText, skipIfNoPty, storeWith, underPty } from './support.js';
+
+test('an unparsable store with no .bak points to re-adding the credentials, not to a restore that cannot happen', async (t) => {
+  const h = tempHome();
+  t.teardown(() => h.cleanup());
+  const path = h.writeStore('{bad');
+  const r = await runCli(['models', 'status'], { env: h.env });
+  t.is(r.code, 1);
+  const out = r.stdout + r.stderr;
+  t.notRegex(out, /can restore/);
+  t.regex(out, /no usable \.bak/);
+  t.regex(out, /aipro doctor/);
+  t.regex(out, /aipro models auth add-key/);
+
+  // With a good previous copy the restore is the next step, and it is named.
+  writeFileSync(`${path}.bak`, JSON.stringify(storeWith({ 'anthropic:default': { type: 'api_key', provider: 'anthropic', key: KEY } })), { mode: 0o600 });
+  const withBak = await runCli(['models', 'status'], { env: h.env });
+  t.is(withBak.code, 1);
+  t.regex(withBak.stdout + withBak.stderr, /aipro doctor --fix` can restore .*auth-profiles\.json\.bak/);
+});
+
+test('a token without expiry: status says "expiry unknown" once and the fix records a lifetime', async (t) => {
+  const h = tempHome();
+  t.teardown(() => h.cleanup());
+  h.writeStore(storeWith({ 'openrouter:manual': { type: 'token', provider: 'openrouter', token: 'sk-or-v1-abcdefghijklmnop1234' } }));
+  const r = await runCli(['models', 'status'], { env: h.env });
+  t.is(r.code, 0, r.stderr);
+  const line = r.stdout.split('\n').find((l) => l.startsWith('  openrouter:manual:')) ?? '';
+  t.is((line.match(/no alert (?:will|can) warn/g) ?? []).length, 1, line);
+  t.regex(line, /fix: .*aipro models auth paste-token --provider openrouter --profile-id openrouter:manual --agent main --expires-in /);
+});
+
+test('paste-token names the provider with the right article', async (t) => {
+  const h = tempHome();
+  t.teardown(() => h.cleanup());
+  const r = await runCli(['models', 'auth', 'paste-token', '--provider', 'anthropic'], { env: h.env, input: `sk-ant-oat01-${'T'.repeat(90)}\n` });
+  t.is(r.code, 0, r.stderr);
+  t.false(/\ba anthropic\b/.test(r.stderr), r.stderr);
+});
+
+test('`models auth order get` without a stored order fits 80 columns on a terminal', async (t) => {
+  if (skipIfNoPty(t)) return;
+  const h = tempHome();
+  t.teardown(() => h.cleanup());
+  const r = await underPty(['models', 'auth', 'order', 'get', '--provider', 'anthropic'], h.env, [], { cols: 80 });
+  t.is(r.code, 0, r.out);
+  const lines = plainText(r.out).split('\n');
+  t.deepEqual(lines.filter((l) => l.length > 80), []);
+  t.regex(plainText(r.out), /No stored order for anthropic/);
+});
+
+test('a usage error names --help', async (t) => {
+  const h = tempHome();
+  t.teardown(() => h.cleanup());
+  const r = await runCli(['models', 'auth', 'order', 'get'], { env: h.env });
+  t.is(r.code, 64);
+  t.regex(r.stderr, /--provider/);
+  t.regex(r.stderr, /aipro models auth order get --help/);
+});
