@@ -65,3 +65,17 @@ test('a usage error names --help', async (t) => {
   t.regex(r.stderr, /--provider/);
   t.regex(r.stderr, /aipro models auth order get --help/);
 });
+
+test('`models auth list` shows a token without expiry as unknown, like `models status`', async (t) => {
+  const h = tempHome();
+  t.teardown(() => h.cleanup());
+  h.writeStore(storeWith({
+    'openrouter:manual': { type: 'token', provider: 'openrouter', token: 'sk-or-v1-abcdefghijklmnop1234' },
+    'anthropic:default': { type: 'api_key', provider: 'anthropic', key: KEY },
+  }));
+  const r = await runCli(['models', 'auth', 'list'], { env: h.env });
+  t.is(r.code, 0, r.stderr);
+  const row = (id: string) => (r.stdout.split('\n').find((l) => l.trim().startsWith(id)) ?? '').trim().split(/\s+/);
+  t.is(row('openrouter:manual').at(-1), 'unknown', r.stdout);
+  t.is(row('anthropic:default').at(-1), '-', r.stdout);
+});
