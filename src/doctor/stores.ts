@@ -136,7 +136,7 @@ export function storeChecks(ctx: DoctorContext, agent: DoctorAgent): Finding[] {
   for (const r of report.rows) {
     if (r.status === 'static' && !r.expiryKnown) {
       // Nothing will ever alert before such a token stops working.
-      out.push({ id: 'profile.expiry_unknown', level: 'warn', agent: agent.id, summary: `agent ${agent.id}: ${r.id} is a token with no recorded expiry: expiry unknown, no alert will warn before it stops working`, ...(r.fixCommand ? { fix: r.fixCommand } : {}) });
+      out.push({ id: 'profile.expiry_unknown', level: 'warn', agent: agent.id, summary: `agent ${agent.id}: ${r.id} is a token with no recorded expiry: expiry unknown, no alert will warn before it stops working`, ...(r.hint ? { fix: r.hint } : r.fixCommand ? { fix: r.fixCommand } : {}) });
       continue;
     }
     if (!FAILING.has(r.status) && r.status !== 'expiring') continue;

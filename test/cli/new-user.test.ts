@@ -79,3 +79,13 @@ test('`models auth list` shows a token without expiry as unknown, like `models s
   t.is(row('openrouter:manual').at(-1), 'unknown', r.stdout);
   t.is(row('anthropic:default').at(-1), '-', r.stdout);
 });
+
+test('doctor: the fix for a token without expiry records a lifetime', async (t) => {
+  const h = tempHome();
+  t.teardown(() => h.cleanup());
+  h.writeStore(storeWith({ 'openrouter:manual': { type: 'token', provider: 'openrouter', token: 'sk-or-v1-abcdefghijklmnop1234' } }));
+  const r = await runCli(['doctor', '--json'], { env: h.env });
+  const doc = JSON.parse(r.stdout) as { checks: { id: string; fix?: string }[] };
+  const check = doc.checks.find((c) => c.id === 'profile.expiry_unknown');
+  t.regex(check?.fix ?? '', /aipro models auth paste-token --provider openrouter --profile-id openrouter:manual --agent main --expires-in /);
+});
