@@ -89,3 +89,15 @@ test('doctor: the fix for a token without expiry records a lifetime', async (t) 
   const check = doc.checks.find((c) => c.id === 'profile.expiry_unknown');
   t.regex(check?.fix ?? '', /aipro models auth paste-token --provider openrouter --profile-id openrouter:manual --agent main --expires-in /);
 });
+
+test('`models status --provider P` shows only P, also in the order and lastGood lines', async (t) => {
+  const h = tempHome();
+  t.teardown(() => h.cleanup());
+  h.writeStore(storeWith({ 'anthropic:default': { type: 'api_key', provider: 'anthropic', key: KEY } }, { order: { anthropic: ['anthropic:default'] }, lastGood: { anthropic: 'anthropic:default' } }));
+  const r = await runCli(['models', 'status', '--provider', 'openai'], { env: h.env });
+  t.is(r.code, 0, r.stderr);
+  t.notRegex(r.stdout, /anthropic/);
+  const all = await runCli(['models', 'status'], { env: h.env });
+  t.regex(all.stdout, /order anthropic: anthropic:default/);
+  t.regex(all.stdout, /lastGood anthropic: anthropic:default/);
+});
