@@ -101,3 +101,14 @@ test('`models status --provider P` shows only P, also in the order and lastGood 
   t.regex(all.stdout, /order anthropic: anthropic:default/);
   t.regex(all.stdout, /lastGood anthropic: anthropic:default/);
 });
+
+test('monitor --listen on an address this host does not have says so, not "another monitor is running"', async (t) => {
+  const h = tempHome();
+  t.teardown(() => h.cleanup());
+  // 192.0.2.0/24 is TEST-NET-1: never assigned to a host.
+  const r = await runCli(['monitor', '--listen', '192.0.2.1:18790'], { env: h.env, timeoutMs: 60_000 });
+  t.is(r.code, 1, r.stderr);
+  t.regex(r.stderr, /EADDRNOTAVAIL/);
+  t.notRegex(r.stderr, /another aipro monitor/);
+  t.regex(r.stderr, /not on this host/);
+});
