@@ -8,6 +8,7 @@ import { Command, CommanderError } from 'commander';
 import { CliError, EXIT, INTERRUPTED_LINE, isPromptExit } from './errors.js';
 import { VERSION } from '../version.js';
 import { OperatorError } from '../util/operator-error.js';
+import { terminalWidth, wrapLine } from './table.js';
 
 // Node ≥ 22 can cache compiled code on disk: the libraries a command loads after this point
 // (express, prom-client, nodemailer…) then skip most of their compile time on the next start.
@@ -54,7 +55,10 @@ export async function buildProgram(argv: string[]): Promise<Command> {
     .description('Keeps the model-provider credentials of an AI gateway host healthy.')
     .version(VERSION, '-V, --version')
     .showSuggestionAfterError(true)
-    .configureOutput({ outputError: (text, write) => write(hideSecretLookingWords(text)) })
+    .configureOutput({
+      outputError: (text, write) => write(hideSecretLookingWords(text)),
+      writeOut: (text) => process.stdout.write(fitHelp(text, terminalWidth(process.stdout, process.env))),
+    })
     .exitOverride()
     .addHelpText(
       'after',
@@ -72,6 +76,16 @@ Examples:
   for (const registers of loaded) for (const register of registers) register(program);
   helpForBareGroups(program);
   return program;
+}
+
+/**
+ * Help on a terminal: commander fits its own columns, but the prose added after them is
+ * wrapped here. Unindented lines are prose and wrap to the width; indented lines are example
+ * commands and stay whole, so they still paste as one command. Pipes get the text as is.
+ */
+export function fitHelp(text: string, width: number | undefined): string {
+  if (width === undefined) return text;
+  return text.split('\n').flatMap((l) => (/^\S/.test(l) ? wrapLine(l, width, '') : [l])).join('\n');
 }
 
 /**

@@ -1,0 +1,34 @@
+/**
+ * `--help` on an 80-column terminal: prose fits the width; indented example commands stay on
+ * one line each, so they still copy and paste as one command.
+ */
+import test from 'ava';
+import { fitHelp } from '../../src/cli/main.js';
+import { tempHome } from '../helpers/tmp.js';
+import { plainText, skipIfNoPty, underPty } from './support.js';
+
+const PAGES = [['gateway'], ['monitor'], ['systemd', 'install'], ['alerts', 'silence'], ['config', 'validate'], ['models', 'auth', 'detach'], ['completion'], ['doctor'], []];
+
+for (const page of PAGES) {
+  test(`aipro ${page.join(' ')} --help: no prose line wider than 80 on a terminal`, async (t) => {
+    if (skipIfNoPty(t)) return;
+    const h = tempHome();
+    t.teardown(() => h.cleanup());
+    const r = await underPty([...page, '--help'], h.env, [], { cols: 80 });
+    t.is(r.code, 0, r.out);
+    const wide = plainText(r.out).split('\n').filter((l) => l.length > 80 && /^\S/.test(l));
+    t.deepEqual(wide, []);
+    t.regex(r.out, /Usage: aipro/);
+  });
+}
+
+test('fitHelp wraps unindented prose only, and nothing off a terminal', (t) => {
+  const prose = `Exit codes: 0 stopped cleanly (SIGTERM/SIGINT) · 1 could not start (no token beyond loopback, port in use, bad config) · 64 usage`;
+  const example = `  aipro config set alerts.channels.ops '{"type":"email","to":["ops@example.com"],"smtp":{"host":"smtp.example.com"}}'`;
+  const text = `${prose}\n${example}\n`;
+  t.is(fitHelp(text, undefined), text);
+  const fitted = fitHelp(text, 80).split('\n');
+  t.true(fitted.filter((l) => /^\S/.test(l)).every((l) => l.length <= 80));
+  t.is(fitted.filter((l) => l.startsWith('Exit codes') || /^\S/.test(l)).join(' '), prose);
+  t.true(fitted.includes(example), 'the example is untouched');
+});
