@@ -85,7 +85,24 @@ Examples:
  */
 export function fitHelp(text: string, width: number | undefined): string {
   if (width === undefined) return text;
-  return text.split('\n').flatMap((l) => (/^\S/.test(l) ? wrapLine(l, width, '') : [l])).join('\n');
+  const out: string[] = [];
+  let para: string[] = [];
+  // A paragraph (consecutive prose lines) that does not fit is re-flowed as a whole, so it
+  // does not turn ragged; one that fits keeps its own line breaks.
+  const flush = () => {
+    if (para.some((l) => l.length > width)) out.push(...wrapLine(para.join(' '), width, ''));
+    else out.push(...para);
+    para = [];
+  };
+  for (const line of text.split('\n')) {
+    if (/^\S/.test(line)) para.push(line);
+    else {
+      flush();
+      out.push(line);
+    }
+  }
+  flush();
+  return out.join('\n');
 }
 
 /**

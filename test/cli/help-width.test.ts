@@ -32,3 +32,12 @@ test('fitHelp wraps unindented prose only, and nothing off a terminal', (t) => {
   t.is(fitted.filter((l) => l.startsWith('Exit codes') || /^\S/.test(l)).join(' '), prose);
   t.true(fitted.includes(example), 'the example is untouched');
 });
+
+test('fitHelp re-flows a paragraph that does not fit and keeps one that does', (t) => {
+  const long = `${'word '.repeat(17)}end\nnext line of the same paragraph`;
+  const fitted = fitHelp(`${long}\n\nShort line.\nAnother short line.\n`, 80).split('\n');
+  t.true(fitted.every((l) => l.length <= 80));
+  t.is(fitted[0], `${'word '.repeat(15)}word`);
+  t.is(fitted[1], 'word end next line of the same paragraph');
+  t.deepEqual(fitted.slice(3, 5), ['Short line.', 'Another short line.']);
+});
