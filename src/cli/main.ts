@@ -155,7 +155,10 @@ export async function run(argv: string[]): Promise<number> {
       return EXIT.INTERRUPTED;
     }
     if (err instanceof CliError || err instanceof OperatorError) {
-      process.stderr.write(`error: ${err.message}\n`);
+      // On a terminal the message wraps like every other line aipro prints there.
+      const width = terminalWidth(process.stderr, process.env);
+      const lines = `error: ${err.message}`.split('\n');
+      process.stderr.write(`${(width === undefined ? lines : lines.flatMap((l) => wrapLine(l, width, '  '))).join('\n')}\n`);
       return err.exitCode;
     }
     process.stderr.write(`error: unexpected failure: ${(err as Error)?.stack ?? String(err)}\nPlease report this with the command you ran.\n`);

@@ -41,3 +41,16 @@ test('fitHelp re-flows a paragraph that does not fit and keeps one that does', (
   t.is(fitted[1], 'word end next line of the same paragraph');
   t.deepEqual(fitted.slice(3, 5), ['Short line.', 'Another short line.']);
 });
+
+test('an error on a terminal wraps to 80 columns', async (t) => {
+  if (skipIfNoPty(t)) return;
+  const h = tempHome();
+  t.teardown(() => h.cleanup());
+  // An unparsable store: the error names the file, the cause and the next command.
+  h.writeStore('{bad');
+  const r = await underPty(['models', 'auth', 'list'], h.env, [], { cols: 80 });
+  t.is(r.code, 1, r.out);
+  const lines = plainText(r.out).split('\n');
+  t.regex(r.out, /error: Error listing auth profiles/);
+  t.deepEqual(lines.filter((l) => l.length > 80), []);
+});
