@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import convict from 'convict';
 import { configPath, type Env } from '../store/paths.js';
+import { jsonParseProblem } from '../util/json-error.js';
 import { schema, SECRET_KEY_NAMES, type AiproConfig } from './schema.js';
 
 export type ConfigLoad =
@@ -142,7 +143,7 @@ export function readRawConfig(path: string): { ok: true; exists: boolean; raw: R
     if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return { ok: false, detail: 'the top level must be a JSON object' };
     return { ok: true, exists: true, raw: raw as Record<string, unknown> };
   } catch (err) {
-    return { ok: false, detail: `not valid JSON (${(err as Error).message})` };
+    return { ok: false, detail: `not valid JSON (${jsonParseProblem(err)})` };
   }
 }
 

@@ -4,6 +4,7 @@
  * ever writing over the file.
  */
 import { readFileSync } from 'node:fs';
+import { jsonParseProblem } from '../util/json-error.js';
 import { parseProfile } from './profile-parse.js';
 import { RAW_PROFILES, SECTION_ENTRY, StoreSchema, emptyStore, type Profile, type RawProfiles, type Section, type Store } from './schema.js';
 
@@ -24,7 +25,7 @@ export function parseStoreText(text: string, path = '<input>'): StoreRead {
   try {
     json = JSON.parse(text);
   } catch (err) {
-    return { ok: false, path, reason: 'parse', detail: `not valid JSON (${(err as Error).message})` };
+    return { ok: false, path, reason: 'parse', detail: `not valid JSON (${jsonParseProblem(err)})` };
   }
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {
     return { ok: false, path, reason: 'schema', detail: '(top level): not a JSON object' };
