@@ -157,7 +157,12 @@ export function loadConfig(env: Env = process.env, path = configPath(env)): Conf
 
 /** The message every command prints for a bad config. */
 export function configErrorMessage(err: Extract<ConfigLoad, { ok: false }>): string {
-  return `Error loading config ${err.path}: ${err.key}: ${err.detail}. Fix it with \`aipro config set ${err.key === '(file)' || err.key === '(config)' ? 'KEY VALUE' : `${err.key} VALUE`}\` (or \`aipro config unset ${err.key}\`), then \`aipro config validate\`.`;
+  // A file that does not parse (or is not an object) has no key to set: `config set` refuses
+  // to write over it, so the fix is by hand.
+  if (err.key === '(file)' || err.key === '(config)') {
+    return `Error loading config ${err.path}: ${err.detail}. The file was left untouched; fix it in an editor or move it aside (defaults then apply), then \`aipro config validate\`.`;
+  }
+  return `Error loading config ${err.path}: ${err.key}: ${err.detail}. Fix it with \`aipro config set ${err.key} VALUE\` (or \`aipro config unset ${err.key}\`), then \`aipro config validate\`.`;
 }
 
 /** Header names whose values are credentials (Authorization, X-Api-Key, Cookie, signatures…). */

@@ -112,3 +112,15 @@ test('monitor --listen on an address this host does not have says so, not "anoth
   t.notRegex(r.stderr, /another aipro monitor/);
   t.regex(r.stderr, /not on this host/);
 });
+
+test('a config file that is not JSON: the fix is by hand, not `config set KEY VALUE` or `config unset (file)`', async (t) => {
+  const h = tempHome();
+  t.teardown(() => h.cleanup());
+  h.writeConfig('not json');
+  const r = await runCli(['models', 'status'], { env: h.env });
+  t.is(r.code, 1);
+  t.notRegex(r.stderr, /config (?:un)?set/);
+  t.notRegex(r.stderr, /\(file\)/);
+  t.regex(r.stderr, /editor or move it aside/);
+  t.regex(r.stderr, /aipro config validate/);
+});
