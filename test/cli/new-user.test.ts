@@ -124,3 +124,15 @@ test('a config file that is not JSON: the fix is by hand, not `config set KEY VA
   t.regex(r.stderr, /editor or move it aside/);
   t.regex(r.stderr, /aipro config validate/);
 });
+
+test('doctor on a config file that is not JSON: the fix is by hand', async (t) => {
+  const h = tempHome();
+  t.teardown(() => h.cleanup());
+  h.writeConfig('not json');
+  const r = await runCli(['doctor', '--json'], { env: h.env });
+  t.is(r.code, 1);
+  const doc = JSON.parse(r.stdout) as { checks: { id: string; fix?: string }[] };
+  const fix = doc.checks.find((c) => c.id === 'config.valid')?.fix ?? '';
+  t.notRegex(fix, /\(file\)/);
+  t.regex(fix, /by hand or move it aside/);
+});
