@@ -3,7 +3,9 @@
  * one line each, so they still copy and paste as one command.
  */
 import test from 'ava';
+import { chmodSync } from 'node:fs';
 import { fitHelp } from '../../src/cli/main.js';
+import { runCli } from '../helpers/cli.js';
 import { tempHome } from '../helpers/tmp.js';
 import { plainText, skipIfNoPty, underPty } from './support.js';
 
@@ -53,4 +55,28 @@ test('an error on a terminal wraps to 80 columns', async (t) => {
   const lines = plainText(r.out).split('\n');
   t.regex(r.out, /error: Error listing auth profiles/);
   t.deepEqual(lines.filter((l) => l.length > 80), []);
+});
+
+test('doctor on an 80-column terminal: every finding wraps under its text', async (t) => {
+  if (skipIfNoPty(t)) return;
+  const h = tempHome();
+  t.teardown(() => h.cleanup());
+  // A token without expiry and two profiles with the same secret: long summaries and fixes.
+  const token = { type: 'token', provider: 'openrouter', token: 'sk-or-v1-abcdefghijklmnop1234' };
+  h.writeStore({ version: 1, profiles: { 'openrouter:team-production-gateway-eu-west': token, 'openrouter:team-production-gateway-us-east': token } });
+  const r = await underPty(['doctor'], h.env, [], { cols: 80 });
+  t.is(r.code, 1, r.out); // anthropic, the default model's provider, is missing
+  const lines = plainText(r.out).split('\n');
+  t.regex(r.out, /no recorded expiry/);
+  t.deepEqual(lines.filter((l) => l.length > 80), []);
+});
+
+test('doctor: the consent note appears only when a store restore is among the repairs', async (t) => {
+  const h = tempHome();
+  t.teardown(() => h.cleanup());
+  h.writeStore({ version: 1, profiles: {} });
+  chmodSync(h.storePath(), 0o644);
+  const r = await runCli(['doctor'], { env: h.env });
+  t.regex(r.stdout, /`aipro doctor --fix` can repair 1 of them\./);
+  t.notRegex(r.stdout, /needs --yes/);
 });
