@@ -16,7 +16,7 @@ import { D, H, T0, captureLog, defaultConfig, tokenObs } from './obs.js';
 const HOOK_SECRET = 'whsec-CANARY-0b9e2f4d1c';
 const URL_TOKEN = 'T0KEN-CANARY-in-url-55aa';
 
-/** The documented verification recipe (README.md "Verifying the signature"). */
+/** The documented verification recipe (docs/alerts.md "Verifying the signature"). */
 function verify(req: ReceivedRequest, secret: string): boolean {
   const ts = String(req.headers['x-aipro-timestamp']);
   const got = String(req.headers['x-aipro-signature']);

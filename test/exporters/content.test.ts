@@ -1,16 +1,17 @@
 /**
  * The shipped Prometheus content speaks about metrics that exist: every metric name in
- * rules.yml, dashboard.json and README.md is one of METRICS (or Prometheus' own),
- * every alert has `for`, severity, summary/description and a runbook anchor the docs define.
+ * rules.yml, dashboard.json and the docs (README.md, docs/*.md) is one of METRICS (or Prometheus' own),
+ * every alert has `for`, severity, summary/description and a runbook anchor docs/runbooks.md defines.
  */
 import test from 'ava';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createGatewayMetrics } from '../../exporters/prometheus/gateway-metrics.js';
 import { METRICS } from '../../exporters/prometheus/metrics.js';
 
 const read = (p: string) => readFileSync(fileURLToPath(new URL(p, import.meta.url)), 'utf8');
 const KNOWN = new Set<string>([...Object.values(METRICS).map((m) => m.name), 'up']);
+const RUNBOOKS = 'https://github.com/aipro/aipro/blob/main/docs/runbooks.md';
 const ANCHORS = ['token-expiring-or-expired', 'credential-rejected', 'credential-missing', 'credential-invalid', 'expiry-unknown', 'store-unreadable', 'refresh-failed', 'probes-failing', 'monitor-stale', 'monitor-absent'];
 
 function metricNames(text: string): string[] {
@@ -29,7 +30,7 @@ test('rules.yml references only exported metrics; each alert has for, severity, 
     t.regex(a, /\n\s+summary: /, `${name}: summary`);
     t.regex(a, /\n\s+description: /, `${name}: description`);
     const url = /runbook_url: (\S+)/.exec(a)?.[1] ?? '';
-    t.true(ANCHORS.some((x) => url === `https://github.com/aipro/aipro/blob/main/README.md#${x}`), `${name}: ${url}`);
+    t.true(ANCHORS.some((x) => url === `${RUNBOOKS}#${x}`), `${name}: ${url}`);
   }
   // Credential alerts name the profile and a fix command.
   for (const a of alerts.filter((x) => /aipro_auth_profile/.test(x))) {
@@ -51,16 +52,23 @@ test('dashboard.json is a Grafana dashboard over exported metrics only', (t) => 
   for (const m of Object.values(METRICS)) t.true(used.has(m.name), `dashboard shows ${m.name}`);
 });
 
-test('README.md documents every metric and every runbook anchor', async (t) => {
-  const path = fileURLToPath(new URL('../../README.md', import.meta.url));
-  if (!existsSync(path)) return t.fail('README.md is missing');
-  const doc = readFileSync(path, 'utf8');
-  for (const m of Object.values(METRICS)) t.true(doc.includes(`\`${m.name}\``), m.name);
-  for (const a of ANCHORS) t.true(doc.includes(`<a id="${a}"></a>`), a);
-  // The README also documents the gateway's own request metrics (served on the gateway's /metrics).
+test('docs/monitoring.md documents every metric, docs/runbooks.md every runbook anchor, and no doc names a metric that does not exist', async (t) => {
+  const root = fileURLToPath(new URL('../../', import.meta.url));
+  for (const f of ['docs/monitoring.md', 'docs/runbooks.md']) if (!existsSync(root + f)) return t.fail(`${f} is missing`);
+  const monitoring = read('../../docs/monitoring.md');
+  const runbooks = read('../../docs/runbooks.md');
   const gateway = new Set((await createGatewayMetrics().registry.getMetricsAsJSON()).map((m) => m.name));
-  for (const name of metricNames(doc)) {
-    const base = name.replace(/_(bucket|sum|count)$/, '');
-    t.true(KNOWN.has(name) || gateway.has(base) || name.startsWith('aipro_auth_profile_probe_'), name);
+  t.true(gateway.size >= 4);
+  for (const m of Object.values(METRICS)) t.true(monitoring.includes(`\`${m.name}\``), m.name);
+  for (const name of gateway) t.true(monitoring.includes(`\`${name}\``), name);
+  for (const a of ANCHORS) t.true(runbooks.includes(`<a id="${a}"></a>`), a);
+  // Every alert rule has its runbook entry, named by the alert.
+  for (const alert of [...read('../../exporters/prometheus/rules.yml').matchAll(/- alert: (\w+)/g)].map((m) => m[1] as string)) t.true(runbooks.includes(`\`${alert}\``), `runbooks.md names ${alert}`);
+  const docs = ['README.md', ...readdirSync(root + 'docs').filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+  for (const f of docs) {
+    for (const name of metricNames(readFileSync(root + f, 'utf8'))) {
+      const base = name.replace(/_(bucket|sum|count)$/, '');
+      t.true(KNOWN.has(name) || gateway.has(base) || name.startsWith('aipro_auth_profile_probe_'), `${f}: ${name}`);
+    }
   }
 });
