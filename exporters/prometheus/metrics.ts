@@ -54,7 +54,7 @@ export const METRICS = {
   storeOk: def('aipro_auth_store_ok', 'gauge', ['agent'], 'Whether the last read of the agent\'s auth store succeeded (1) or failed (0: its credentials are unknown; the profile series keep their last good values).'),
   storeReadErrors: def('aipro_auth_store_read_errors_total', 'counter', ['agent', 'reason'], 'Failed reads of the agent\'s auth store, by bounded reason (parse, schema, version, permission, too_large, io).'),
   storeLastReadSuccess: def('aipro_auth_store_last_read_success_timestamp_seconds', 'gauge', ['agent'], 'When the agent\'s auth store was last read successfully, in Unix seconds: the age of the profile series of that agent.'),
-  buildInfo: def('aipro_build_info', 'gauge', ['version', 'node'], 'aipro build information (always 1).'),
+  buildInfo: def('aipro_build_info', 'gauge', ['version', 'node', 'host'], 'aipro build information (always 1); `host` is the host name alerts carry (alerts.hostname, else the system host name), joined into the alert rules.'),
 } as const satisfies Record<string, MetricDef>;
 
 export type MetricKey = keyof typeof METRICS;

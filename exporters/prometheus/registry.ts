@@ -3,6 +3,7 @@
  * the metrics of `metrics.ts` and turns monitor observations into series. Pure but for
  * the registry it mutates; the caller passes `now`.
  */
+import { hostname } from 'node:os';
 import client from 'prom-client';
 import type { Counter, Gauge, Metric, Registry } from 'prom-client';
 import type { CredentialObservation, Observation } from '../../monitors/types.js';
@@ -78,8 +79,8 @@ export interface AiproMetrics {
 export interface CreateMetricsOptions {
   /** Node process metrics (`process_*`, `nodejs_*`); default true. Off for golden files. */
   defaultMetrics?: boolean;
-  /** Labels of `aipro_build_info`; default the real version and `process.version`. */
-  buildInfo?: { version?: string; node?: string };
+  /** Labels of `aipro_build_info`; default the real version, `process.version` and the system host name. */
+  buildInfo?: { version?: string; node?: string; host?: string };
 }
 
 function gauge(registry: Registry, d: MetricDef): Gauge<L> {
@@ -132,7 +133,7 @@ export function createMetrics(opts: CreateMetricsOptions = {}): AiproMetrics {
     known: new Map(),
     sigs: new Map(),
   };
-  m.buildInfo.set({ version: opts.buildInfo?.version ?? VERSION, node: opts.buildInfo?.node ?? process.version }, 1);
+  m.buildInfo.set({ version: opts.buildInfo?.version ?? VERSION, node: opts.buildInfo?.node ?? process.version, host: opts.buildInfo?.host ?? hostname() }, 1);
   if (opts.defaultMetrics !== false) {
     client.collectDefaultMetrics({ register: registry });
     // Gauges named like counters fail `promtool check metrics`; their per-type twins

@@ -65,16 +65,18 @@ function expression(def: AlertDef, c: RuleContext): string {
 /** A YAML double-quoted scalar (JSON strings are valid YAML). */
 const q = (s: string) => JSON.stringify(s);
 
-/** `text` split at spaces outside `{{ … }}` (a Go action stays on one line). */
+/** `text` split at spaces outside `{{ … }}` and `code` (a Go action or a command stays on one line). */
 function words(text: string): string[] {
   const out: string[] = [];
   let depth = 0;
+  let code = false;
   let cur = '';
   for (let i = 0; i < text.length; i++) {
     if (text.startsWith('{{', i)) depth++;
     if (text.startsWith('}}', i)) depth = Math.max(0, depth - 1);
     const ch = text[i] as string;
-    if (ch === ' ' && depth === 0) {
+    if (ch === '`') code = !code;
+    if (ch === ' ' && depth === 0 && !code) {
       out.push(cur);
       cur = '';
     } else cur += ch;

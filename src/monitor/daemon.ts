@@ -17,6 +17,7 @@ import { loadMonitorSetup } from './config.js';
 import { MonitorRunner } from './cycle.js';
 import { createLogger, type LogFormat } from './logger.js';
 import { writeMetricsTextfile } from './textfile.js';
+import { alertHost } from '../alerts/host.js';
 
 export interface DaemonOptions {
   logFormat: LogFormat;
@@ -76,7 +77,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     throw new CliError(setup.message, setup.key === '--listen' ? EXIT.USAGE : EXIT.FAIL);
   }
   let ctx: Context = setup.ctx;
-  const metrics = createMetrics();
+  const metrics = createMetrics({ buildInfo: { host: alertHost(ctx.config) } });
   const runAlerts = opts.runAlerts !== undefined ? opts.runAlerts : await loadRunAlerts(log);
   const expiry = monitors.find((m) => m.name === 'expiry');
   let interval = expiry ? cronIntervalMs(scheduleFor(ctx.config, expiry)) : 60_000;

@@ -17,6 +17,7 @@ import { loadMonitorSetup } from './config.js';
 import { MonitorRunner, type RunOutcome } from './cycle.js';
 import { createLogger, type LogFormat } from './logger.js';
 import { writeMetricsTextfile } from './textfile.js';
+import { alertHost } from '../alerts/host.js';
 
 export interface OnceOptions {
   logFormat: LogFormat;
@@ -79,7 +80,7 @@ export async function runOnce(opts: OnceOptions): Promise<OnceResult> {
     throw new CliError(setup.message, EXIT.FAIL);
   }
   const { ctx } = setup;
-  const metrics = createMetrics({ defaultMetrics: false });
+  const metrics = createMetrics({ defaultMetrics: false, buildInfo: { host: alertHost(ctx.config) } });
   if (ctx.config.monitor.textfile.path) seedFromTextfile(metrics, ctx.config.monitor.textfile.path, log);
   const runner = new MonitorRunner({
     metrics,

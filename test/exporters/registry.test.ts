@@ -19,7 +19,7 @@ function agentsOf(home: TempHome) {
 }
 
 function fresh(): AiproMetrics {
-  return createMetrics({ defaultMetrics: false, buildInfo: { version: '0.1.0', node: 'v20.0.0' } });
+  return createMetrics({ defaultMetrics: false, buildInfo: { version: '0.1.0', node: 'v20.0.0', host: 'gw1' } });
 }
 
 function observe(home: TempHome, env: Record<string, string>, now = NOW): Observation[] {
@@ -169,7 +169,7 @@ test('streamed /metrics text is byte-identical to registry.metrics(); build info
   for await (const piece of metricsChunks(m.registry)) streamed += piece;
   const whole = await m.registry.metrics();
   t.is(streamed.replace(/^(process|nodejs)_.*$/gm, ''), whole.replace(/^(process|nodejs)_.*$/gm, ''));
-  t.regex(whole, /^aipro_build_info\{version="[^"]+",node="v\d+\.\d+\.\d+"\} 1$/m);
+  t.regex(whole, /^aipro_build_info\{version="[^"]+",node="v\d+\.\d+\.\d+",host="[^"]+"\} 1$/m);
   t.regex(whole, /^process_resident_memory_bytes /m);
   t.regex(whole, /^nodejs_eventloop_lag_seconds /m);
   // JSON view (prom-client API) works for our cached families too.
