@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createGatewayMetrics } from '../../exporters/prometheus/gateway-metrics.js';
 import { METRICS } from '../../exporters/prometheus/metrics.js';
+import { CATALOGUE } from '../../src/alerts/catalogue.js';
 
 const read = (p: string) => readFileSync(fileURLToPath(new URL(p, import.meta.url)), 'utf8');
 const KNOWN = new Set<string>([...Object.values(METRICS).map((m) => m.name), 'up']);
@@ -63,4 +64,15 @@ test('README.md documents every metric and every runbook anchor', async (t) => {
     const base = name.replace(/_(bucket|sum|count)$/, '');
     t.true(KNOWN.has(name) || gateway.has(base) || name.startsWith('aipro_auth_profile_probe_'), name);
   }
+});
+
+test('README.md documents every catalogue alert, its runbook anchor, `aipro rules print` and the inhibit rule', (t) => {
+  const doc = read('../../README.md');
+  for (const def of CATALOGUE) {
+    t.true(doc.includes(`\`${def.name}\``), def.name);
+    t.true(doc.includes(`<a id="${def.runbook}"></a>`), def.runbook);
+  }
+  for (const flag of ['--warn', '--critical', '--job', '--selector', '--format']) t.true(doc.includes(`| \`${flag}\` |`), flag);
+  t.true(doc.includes('aipro rules print'));
+  t.true(doc.includes('exporters/prometheus/alertmanager-inhibit.yml'));
 });
