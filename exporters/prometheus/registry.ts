@@ -10,7 +10,8 @@ import type { CredentialObservation, Observation } from '../../monitors/types.js
 import { STATUSES } from '../../src/store/status.js';
 import { VERSION } from '../../src/version.js';
 import { KeyedGauge, StateSetGauge } from './family.js';
-import { METRICS, REFUSED_REASONS, STORE_READ_ERROR_REASONS, STORE_READ_FAILURES, VERDICT_REASONS, storeReadErrorReason, type MetricDef } from './metrics.js';
+import { PROBE_REASONS } from '../../src/providers/types.js';
+import { METRICS, NOTIFICATION_RESULTS, REFRESH_RESULTS, REFUSED_REASONS, STORE_READ_ERROR_REASONS, STORE_READ_FAILURES, VERDICT_REASONS, storeReadErrorReason, type MetricDef } from './metrics.js';
 
 export { STORE_READ_FAILURES } from './metrics.js';
 
@@ -55,6 +56,10 @@ export interface AiproMetrics {
   probeSuccess: KeyedGauge;
   probeValid: KeyedGauge;
   probeDuration: KeyedGauge;
+  lastProbe: KeyedGauge;
+  probeHttpStatus: KeyedGauge;
+  refreshExpiry: KeyedGauge;
+  nextRefresh: KeyedGauge;
   cooldownUntil: KeyedGauge;
   probeErrors: Counter<L>;
   refreshTotal: Counter<L>;
@@ -75,6 +80,8 @@ export interface AiproMetrics {
   known: Map<string, Set<string>>;
   /** What each profile's series were last set from: an unchanged profile costs one string compare. */
   sigs: Map<string, string>;
+  /** Providers whose counters are initialised: `plain` (probe errors) or `oauth` (refreshes too). */
+  countersFor: Map<string, 'plain' | 'oauth'>;
 }
 
 export interface CreateMetricsOptions {
@@ -117,6 +124,10 @@ export function createMetrics(opts: CreateMetricsOptions = {}): AiproMetrics {
     probeSuccess: keyed(registry, METRICS.probeSuccess),
     probeValid: keyed(registry, METRICS.probeValid),
     probeDuration: keyed(registry, METRICS.probeDuration),
+    lastProbe: keyed(registry, METRICS.lastProbe),
+    probeHttpStatus: keyed(registry, METRICS.probeHttpStatus),
+    refreshExpiry: keyed(registry, METRICS.refreshExpiry),
+    nextRefresh: keyed(registry, METRICS.nextRefresh),
     cooldownUntil: keyed(registry, METRICS.cooldownUntil),
     probeErrors: counter(registry, METRICS.probeErrors),
     refreshTotal: counter(registry, METRICS.refreshTotal),
@@ -134,6 +145,7 @@ export function createMetrics(opts: CreateMetricsOptions = {}): AiproMetrics {
     unreadableStores: new Map(),
     known: new Map(),
     sigs: new Map(),
+    countersFor: new Map(),
   };
   m.buildInfo.set({ version: opts.buildInfo?.version ?? VERSION, node: opts.buildInfo?.node ?? process.version, host: opts.buildInfo?.host ?? hostname() }, 1);
   if (opts.defaultMetrics !== false) {
@@ -152,7 +164,20 @@ export function profileKey(agent: string, profile: string): string {
   return `${agent}\u0000${profile}`;
 }
 
-const PROFILE_FAMILIES = ['profileInfo', 'profileExpiry', 'profileExpiryKnown', 'profileStatus', 'probeSuccess', 'probeValid', 'probeDuration', 'cooldownUntil'] as const;
+const PROFILE_FAMILIES = [
+  'profileInfo',
+  'profileExpiry',
+  'profileExpiryKnown',
+  'profileStatus',
+  'probeSuccess',
+  'probeValid',
+  'probeDuration',
+  'lastProbe',
+  'probeHttpStatus',
+  'refreshExpiry',
+  'nextRefresh',
+  'cooldownUntil',
+] as const;
 
 /** Delete every series of one credential. */
 export function removeProfile(m: AiproMetrics, key: string): void {
@@ -160,13 +185,22 @@ export function removeProfile(m: AiproMetrics, key: string): void {
   m.sigs.delete(key);
 }
 
-function setProbe(m: AiproMetrics, key: string, labels: Record<string, string>, p: { ok: boolean; reason: string; latencyMs?: number } | undefined): void {
+interface ProbeFacts {
+  ok: boolean;
+  reason: string;
+  latencyMs?: number;
+  httpStatus?: number;
+  /** When it ran (epoch ms). */
+  at: number;
+}
+
+function setProbe(m: AiproMetrics, key: string, labels: Record<string, string>, p: ProbeFacts | undefined): void {
   if (!p) {
-    m.probeSuccess.remove(key);
-    m.probeValid.remove(key);
-    m.probeDuration.remove(key);
+    for (const f of ['probeSuccess', 'probeValid', 'probeDuration', 'lastProbe', 'probeHttpStatus'] as const) m[f].remove(key);
     return;
   }
+  m.lastProbe.set(key, labels, p.at / 1000);
+  m.probeHttpStatus.set(key, labels, typeof p.httpStatus === 'number' && Number.isFinite(p.httpStatus) ? p.httpStatus : 0);
   const verdict = p.ok || VERDICT_REASONS.has(p.reason);
   m.probeSuccess.set(key, labels, verdict ? 1 : 0);
   if (verdict) m.probeValid.set(key, labels, p.ok || !REFUSED_REASONS.has(p.reason) ? 1 : 0);
@@ -191,7 +225,7 @@ function setCredential(m: AiproMetrics, o: CredentialObservation, now: number): 
   const key = profileKey(o.agent, o.profile);
   const cooling = o.cooldownUntil && o.cooldownUntil > now ? o.cooldownUntil : '';
   const p = o.probe;
-  const sig = `${o.provider}\u0001${o.type}\u0001${o.source}\u0001${o.status}\u0001${o.refreshable ? 1 : 0}\u0001${o.expiresAt ?? ''}\u0001${cooling}\u0001${p ? `${p.ok}|${p.reason}|${p.latencyMs ?? ''}` : ''}`;
+  const sig = `${o.provider}\u0001${o.type}\u0001${o.source}\u0001${o.status}\u0001${o.refreshable ? 1 : 0}\u0001${o.expiresAt ?? ''}\u0001${cooling}\u0001${o.refreshExpiresAt ?? ''}\u0001${o.nextRefreshAt ?? ''}\u0001${p ? `${p.ok}|${p.reason}|${p.latencyMs ?? ''}|${p.httpStatus ?? ''}|${p.at}` : ''}`;
   if (m.sigs.get(key) === sig) return key;
   m.sigs.set(key, sig);
   const labels = { agent: o.agent, provider: o.provider, profile: o.profile };
@@ -203,8 +237,29 @@ function setCredential(m: AiproMetrics, o: CredentialObservation, now: number): 
   m.profileExpiryKnown.set(key, labels, expiryKnown(o) ? 1 : 0);
   if (o.cooldownUntil && o.cooldownUntil > now) m.cooldownUntil.set(key, labels, o.cooldownUntil / 1000);
   else m.cooldownUntil.remove(key);
+  if (o.type === 'oauth' && typeof o.refreshExpiresAt === 'number') m.refreshExpiry.set(key, labels, o.refreshExpiresAt / 1000);
+  else m.refreshExpiry.remove(key);
+  if (o.refreshable && typeof o.nextRefreshAt === 'number') m.nextRefresh.set(key, labels, o.nextRefreshAt / 1000);
+  else m.nextRefresh.remove(key);
   setProbe(m, key, labels, o.probe);
   return key;
+}
+
+/**
+ * Every label value of the probe and refresh counters of `provider` exists from its first
+ * credential on, at 0, so `increase()` sees the first failure. Refresh results only for OAuth.
+ */
+function initProviderCounters(m: AiproMetrics, provider: string, oauth: boolean): void {
+  const seen = m.countersFor.get(provider);
+  if (seen === 'oauth' || (seen === 'plain' && !oauth)) return;
+  if (!seen) for (const reason of PROBE_REASONS) if (reason !== 'ok') m.probeErrors.inc({ provider, reason }, 0);
+  if (oauth) for (const result of REFRESH_RESULTS) m.refreshTotal.inc({ provider, result }, 0);
+  m.countersFor.set(provider, oauth ? 'oauth' : 'plain');
+}
+
+/** `aipro_alert_notifications_total` at 0 for every result of every configured channel. */
+export function initAlertCounters(m: AiproMetrics, channels: readonly string[]): void {
+  for (const channel of channels) for (const result of NOTIFICATION_RESULTS) m.alertNotifications.inc({ channel, result }, 0);
 }
 
 export interface UpdateOptions {
@@ -227,6 +282,7 @@ export function updateFromObservations(m: AiproMetrics, observations: readonly O
     switch (o.kind) {
       case 'credential': {
         const key = setCredential(m, o, now);
+        initProviderCounters(m, o.provider, o.type === 'oauth');
         let keys = seen.get(o.agent);
         if (!keys) seen.set(o.agent, (keys = new Set()));
         keys.add(key);
@@ -235,7 +291,7 @@ export function updateFromObservations(m: AiproMetrics, observations: readonly O
       case 'probe': {
         const key = profileKey(o.agent, o.profile);
         m.sigs.delete(key);
-        setProbe(m, key, { agent: o.agent, provider: o.provider, profile: o.profile }, o);
+        setProbe(m, key, { agent: o.agent, provider: o.provider, profile: o.profile }, { ...o, at: now });
         if (!o.ok) m.probeErrors.inc({ provider: o.provider, reason: o.reason });
         break;
       }

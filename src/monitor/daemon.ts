@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { MONITORS, monitorList } from '../../monitors/index.js';
 import type { Monitor, Observation } from '../../monitors/types.js';
 import { monitorApp } from '../../exporters/prometheus/app.js';
-import { createMetrics, type AiproMetrics } from '../../exporters/prometheus/registry.js';
+import { createMetrics, type AiproMetrics, initAlertCounters } from '../../exporters/prometheus/registry.js';
 import { listAgents, type Context } from '../cli/context.js';
 import { CliError, EXIT } from '../cli/errors.js';
 import { cronIntervalMs, scheduleFor, Scheduler } from '../scheduler.js';
@@ -79,6 +79,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   }
   let ctx: Context = setup.ctx;
   const metrics = createMetrics({ buildInfo: { host: alertHost(ctx.config) } });
+  initAlertCounters(metrics, Object.keys(ctx.config.alerts.channels));
   const runAlerts = opts.runAlerts !== undefined ? opts.runAlerts : await loadRunAlerts(log);
   const expiry = monitors.find((m) => m.name === 'expiry');
   let interval = expiry ? cronIntervalMs(scheduleFor(ctx.config, expiry)) : 60_000;

@@ -6,7 +6,7 @@
 import { MONITORS, monitorList } from '../../monitors/index.js';
 import type { CredentialObservation, Monitor, MonitorLogger, Observation } from '../../monitors/types.js';
 import { readFileSync } from 'node:fs';
-import { createMetrics, STORE_READ_FAILURES, type AiproMetrics } from '../../exporters/prometheus/registry.js';
+import { createMetrics, STORE_READ_FAILURES, type AiproMetrics, initAlertCounters } from '../../exporters/prometheus/registry.js';
 import { seedFromText } from '../../exporters/prometheus/seed.js';
 import type { TextfileResult } from '../../exporters/textfile/writer.js';
 import { listAgents } from '../cli/context.js';
@@ -84,6 +84,7 @@ export async function runOnce(opts: OnceOptions): Promise<OnceResult> {
   }
   const { ctx } = setup;
   const metrics = createMetrics({ defaultMetrics: false, buildInfo: { host: alertHost(ctx.config) } });
+  initAlertCounters(metrics, Object.keys(ctx.config.alerts.channels));
   if (ctx.config.monitor.textfile.path) seedFromTextfile(metrics, ctx.config.monitor.textfile.path, log);
   const runner = new MonitorRunner({
     metrics,
