@@ -39,7 +39,7 @@ const env = { PATH: process.env.PATH, HOME: home, NO_COLOR: '1' };
 
 const { loadContext, listAgents } = await import(`${dist}src/cli/context.js`);
 const { expiry } = await import(`${dist}monitors/expiry.js`);
-const { createMetrics, updateFromObservations } = await import(`${dist}exporters/prometheus/registry.js`);
+const { createMetrics, renderMetrics, updateFromObservations } = await import(`${dist}exporters/prometheus/registry.js`);
 
 const ctx = loadContext(env, home);
 const metrics = createMetrics();
@@ -51,7 +51,7 @@ async function cycle() {
   const t1 = performance.now();
   updateFromObservations(metrics, obs, Date.now(), { replaceCredentials: true });
   const t2 = performance.now();
-  const text = await metrics.registry.metrics();
+  const text = await renderMetrics(metrics);
   const t3 = performance.now();
   return { total: t3 - t0, expiry: t1 - t0, update: t2 - t1, render: t3 - t2, observations: obs.length, bytes: text.length };
 }

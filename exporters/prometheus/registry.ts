@@ -5,50 +5,25 @@
  */
 import { hostname } from 'node:os';
 import client from 'prom-client';
-import type { Counter, Gauge, Metric, Registry } from 'prom-client';
+import type { Counter, Gauge, Registry } from 'prom-client';
 import type { CredentialObservation, Observation } from '../../monitors/types.js';
 import { STATUSES } from '../../src/store/status.js';
 import { VERSION } from '../../src/version.js';
-import { KeyedGauge, StateSetGauge } from './family.js';
+import { KeyedGauge, StateSetGauge, type StatusMode } from './family.js';
+import { renderExposition, type ExpositionFormat } from './exposition.js';
 import { PROBE_REASONS } from '../../src/providers/types.js';
 import { METRICS, NOTIFICATION_RESULTS, REFRESH_RESULTS, REFUSED_REASONS, STORE_READ_ERROR_REASONS, STORE_READ_FAILURES, VERDICT_REASONS, storeReadErrorReason, type MetricDef } from './metrics.js';
 
 export { STORE_READ_FAILURES } from './metrics.js';
-
-/** A Registry that renders the cached families itself (see `family.ts` for why). */
-class AiproRegistry extends client.Registry {
-  async getMetricsAsString(metric: unknown): Promise<string> {
-    const m = metric as { renderText?: () => string };
-    if (typeof m.renderText === 'function') return m.renderText();
-    return (client.Registry.prototype as unknown as { getMetricsAsString(x: unknown): Promise<string> }).getMetricsAsString.call(this, metric);
-  }
-
-  /** Exactly the text of `metrics()`, in pieces (for streaming a large scrape). */
-  async *stream(filter: (m: { name: string; type: string }) => boolean = () => true): AsyncGenerator<string> {
-    let first = true;
-    for (const metric of this.getMetricsAsArray()) {
-      const m = metric as unknown as { name: string; type: string; chunks?: () => Iterable<string> };
-      if (!filter(m)) continue;
-      if (!first) yield '\n\n';
-      first = false;
-      if (typeof m.chunks === 'function') yield* m.chunks();
-      else yield await this.getMetricsAsString(metric);
-    }
-    yield '\n';
-  }
-}
-
-/** The pieces of `registry.metrics()` when the registry can stream them (ours can), else the whole text. */
-export async function* metricsChunks(registry: Registry, filter?: (m: { name: string; type: string }) => boolean): AsyncGenerator<string> {
-  const r = registry as unknown as { stream?: AiproRegistry['stream'] };
-  if (typeof r.stream === 'function') yield* r.stream.call(registry, filter);
-  else yield await registry.metrics();
-}
+export type { StatusMode } from './family.js';
 
 type L = string;
 
 export interface AiproMetrics {
+  /** prom-client metrics: counters, small gauges, process metrics (and the gateway's). */
   registry: Registry;
+  /** The cached per-profile families, rendered before the registry (see `exposition.ts`). */
+  families: (KeyedGauge | StateSetGauge)[];
   profileInfo: KeyedGauge;
   profileExpiry: KeyedGauge;
   profileExpiryKnown: KeyedGauge;
@@ -87,6 +62,12 @@ export interface AiproMetrics {
 export interface CreateMetricsOptions {
   /** Node process metrics (`process_*`, `nodejs_*`); default true. Off for golden files. */
   defaultMetrics?: boolean;
+  /**
+   * `stateset` (default): `aipro_auth_profile_status` has one series per status and credential
+   * (8 per profile). `label`: only the current one (1 per profile), for large fleets. Rules and
+   * dashboards that match `== 1` work with both.
+   */
+  statusMode?: StatusMode;
   /** Labels of `aipro_build_info`; default the real version, `process.version` and the system host name. */
   buildInfo?: { version?: string; node?: string; host?: string };
 }
@@ -97,15 +78,16 @@ function gauge(registry: Registry, d: MetricDef): Gauge<L> {
 function counter(registry: Registry, d: MetricDef): Counter<L> {
   return new client.Counter({ name: d.name, help: d.help, labelNames: [...d.labelNames], registers: [registry] });
 }
-function keyed(registry: Registry, d: MetricDef): KeyedGauge {
+function keyed(families: AiproMetrics['families'], d: MetricDef): KeyedGauge {
   const g = new KeyedGauge(d.name, d.help, d.labelNames);
-  registry.registerMetric(g as unknown as Metric);
+  families.push(g);
   return g;
 }
 
-function stateSet(registry: Registry, d: MetricDef, states: readonly string[]): StateSetGauge {
-  const g = new StateSetGauge(d.name, d.help, d.labelNames, states);
-  registry.registerMetric(g as unknown as Metric);
+function stateSet(families: AiproMetrics['families'], d: MetricDef, states: readonly string[], mode: StatusMode): StateSetGauge {
+  const help = mode === 'label' ? `${d.help.replace(/ as a state set:.*$/, '')}: one series per credential, 1, its status label the current status (monitor.metrics.statusMode label).` : d.help;
+  const g = new StateSetGauge(d.name, help, d.labelNames, states, mode);
+  families.push(g);
   return g;
 }
 
@@ -114,21 +96,23 @@ function stateSet(registry: Registry, d: MetricDef, states: readonly string[]): 
  * once per process and serve `registry.metrics()` on `/metrics`.
  */
 export function createMetrics(opts: CreateMetricsOptions = {}): AiproMetrics {
-  const registry = new AiproRegistry() as unknown as Registry;
+  const registry = new client.Registry();
+  const families: AiproMetrics['families'] = [];
   const m: AiproMetrics = {
     registry,
-    profileInfo: keyed(registry, METRICS.profileInfo),
-    profileExpiry: keyed(registry, METRICS.profileExpiry),
-    profileExpiryKnown: keyed(registry, METRICS.profileExpiryKnown),
-    profileStatus: stateSet(registry, METRICS.profileStatus, STATUSES),
-    probeSuccess: keyed(registry, METRICS.probeSuccess),
-    probeValid: keyed(registry, METRICS.probeValid),
-    probeDuration: keyed(registry, METRICS.probeDuration),
-    lastProbe: keyed(registry, METRICS.lastProbe),
-    probeHttpStatus: keyed(registry, METRICS.probeHttpStatus),
-    refreshExpiry: keyed(registry, METRICS.refreshExpiry),
-    nextRefresh: keyed(registry, METRICS.nextRefresh),
-    cooldownUntil: keyed(registry, METRICS.cooldownUntil),
+    families,
+    profileInfo: keyed(families, METRICS.profileInfo),
+    profileExpiry: keyed(families, METRICS.profileExpiry),
+    profileExpiryKnown: keyed(families, METRICS.profileExpiryKnown),
+    profileStatus: stateSet(families, METRICS.profileStatus, STATUSES, opts.statusMode ?? 'stateset'),
+    probeSuccess: keyed(families, METRICS.probeSuccess),
+    probeValid: keyed(families, METRICS.probeValid),
+    probeDuration: keyed(families, METRICS.probeDuration),
+    lastProbe: keyed(families, METRICS.lastProbe),
+    probeHttpStatus: keyed(families, METRICS.probeHttpStatus),
+    refreshExpiry: keyed(families, METRICS.refreshExpiry),
+    nextRefresh: keyed(families, METRICS.nextRefresh),
+    cooldownUntil: keyed(families, METRICS.cooldownUntil),
     probeErrors: counter(registry, METRICS.probeErrors),
     refreshTotal: counter(registry, METRICS.refreshTotal),
     alertNotifications: counter(registry, METRICS.alertNotifications),
@@ -334,14 +318,11 @@ export function updateFromObservations(m: AiproMetrics, observations: readonly O
 
 
 /**
- * The aipro metrics as text. `textfile` leaves out counters (they would restart at zero on
- * every `--once` run) and the Node process metrics (node_exporter has its own).
+ * The aipro metrics as text (or OpenMetrics). `textfile` leaves out counters (they would
+ * restart at zero on every `--once` run) and the Node process metrics (node_exporter has its own).
  */
-export async function renderMetrics(m: AiproMetrics, opts: { textfile?: boolean } = {}): Promise<string> {
-  if (!opts.textfile) return m.registry.metrics();
-  let out = '';
-  for await (const piece of metricsChunks(m.registry, textfileMetric)) out += piece;
-  return out;
+export async function renderMetrics(m: AiproMetrics, opts: { textfile?: boolean; format?: ExpositionFormat } = {}): Promise<string> {
+  return renderExposition(m, opts.format ?? 'text', opts.textfile ? textfileMetric : undefined);
 }
 
 /** Metrics that go into the textfile: aipro's own, no counters. */

@@ -60,6 +60,20 @@ export const schema = {
       path: { doc: 'node_exporter textfile collector file (empty: off).', format: String, default: '', env: 'AIPRO_TEXTFILE_PATH' },
     },
     statePath: { doc: 'Alert state + outbox file (empty: <state dir>/monitor/state.json).', format: String, default: '' },
+    metrics: {
+      statusMode: {
+        doc: 'aipro_auth_profile_status: "stateset" (8 series per profile, 1 for the current status) or "label" (1 series per profile: the current status), for large fleets.',
+        format: ['stateset', 'label'],
+        default: 'stateset',
+      },
+    },
+    labels: {
+      profile: {
+        doc: 'The `profile` label of metrics and alerts: "id" (the profile id) or "hash" (a stable 12-hex-digit hash, when ids are e-mail addresses; `aipro models status` shows the mapping).',
+        format: ['id', 'hash'],
+        default: 'id',
+      },
+    },
     heartbeat: {
       // URLs of ping services carry their token in the path: secret-valued, printed redacted.
       url: { doc: 'Dead-man\'s switch: pinged after every successful expiry cycle / --once run (empty: off).', format: fmt(assertHeartbeatUrl), default: null as SecretValue | null, sensitive: true },
@@ -122,6 +136,8 @@ export interface AiproConfig {
     probe: { timeoutMs: number; concurrency: number };
     textfile: { path: string };
     statePath: string;
+    metrics: { statusMode: 'stateset' | 'label' };
+    labels: { profile: 'id' | 'hash' };
     heartbeat: { url: SecretValue | null; failUrl: SecretValue | null; method: 'GET' | 'POST'; timeoutMs: number };
   };
   alerts: { thresholds: string[]; repeat: string; probeFailingCycles: number; hostname: string; channels: Record<string, ChannelConfig> };

@@ -78,7 +78,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     throw new CliError(setup.message, setup.key === '--listen' ? EXIT.USAGE : EXIT.FAIL);
   }
   let ctx: Context = setup.ctx;
-  const metrics = createMetrics({ buildInfo: { host: alertHost(ctx.config) } });
+  const metrics = createMetrics({ statusMode: ctx.config.monitor.metrics.statusMode, buildInfo: { host: alertHost(ctx.config) } });
   initAlertCounters(metrics, Object.keys(ctx.config.alerts.channels));
   const runAlerts = opts.runAlerts !== undefined ? opts.runAlerts : await loadRunAlerts(log);
   const expiry = monitors.find((m) => m.name === 'expiry');
@@ -104,7 +104,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   });
   runner.initCounters(monitors.map((m) => m.name));
 
-  const server = createServer(monitorApp({ registry: metrics.registry, notReady: () => (firstCycle ? unreadableReason(metrics) : 'the first expiry cycle is still running') }));
+  const server = createServer(monitorApp({ source: metrics, notReady: () => (firstCycle ? unreadableReason(metrics) : 'the first expiry cycle is still running') }));
   let addr: AddressInfo;
   try {
     addr = await listen(server, setup.listen.host, setup.listen.port);

@@ -78,7 +78,7 @@ test('one expiring credential, alerted by rule and push: exactly one notificatio
   const obs = tokenObs(now + 12 * H, now);
   const metrics = createMetrics({ defaultMetrics: false, buildInfo: { host: 'gw1' } });
   updateFromObservations(metrics, [obs], now);
-  const server = createServer(monitorApp({ registry: metrics.registry, notReady: () => null }));
+  const server = createServer(monitorApp({ source: metrics, notReady: () => null }));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   t.teardown(() => server.close());
   const target = `127.0.0.1:${(server.address() as AddressInfo).port}`;
