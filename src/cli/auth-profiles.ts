@@ -5,14 +5,15 @@
 import { LockTimeoutError } from '../store/lock.js';
 import { clearOrder, removeProfile, setOrder } from '../store/mutations.js';
 import { readStore, storeErrorMessage } from '../store/read.js';
-import type { Profile, Store } from '../store/schema.js';
+import { malformedProfiles, type Profile, type Store } from '../store/schema.js';
 import { fingerprint, profileSecret } from '../store/secrets.js';
+import { expiryProblem } from '../store/status.js';
 import { StoreUnreadableError, updateStore } from '../store/write.js';
 import { formatRelative, isoUtc } from '../util/duration.js';
 import { undeclareProfile } from './config-file.js';
 import { loadContext, resolveAgent, type Agent, type Context } from './context.js';
 import { CliError, EXIT } from './errors.js';
-import { renderTable } from './table.js';
+import { renderTable, terminalWidth, wrapLine, type Fit } from './table.js';
 
 /** Run a store update, turning the expected failures (bad store, busy lock) into CliErrors. */
 async function mutate<R>(path: string, change: Parameters<typeof updateStore<R>>[1]): Promise<R> {
@@ -39,16 +40,19 @@ function secretLabel(profile: Profile, env: Context['env']): { fingerprint: stri
   return res.ok ? { fingerprint: fingerprint(res.value), ref, problem: null } : { fingerprint: null, ref, problem: res.detail };
 }
 
-export async function list(opts: { agent?: string; json?: boolean }): Promise<number> {
+export async function list(opts: { agent?: string; json?: boolean; wide?: boolean }): Promise<number> {
   const { ctx, agent, store, exists } = open(opts, 'listing auth profiles');
   const now = ctx.now();
-  const profiles = Object.entries(store.profiles)
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([id, p]) => {
-      const s = secretLabel(p, ctx.env);
-      const expires = typeof p.expires === 'number' && Number.isFinite(p.expires) && p.expires > 0 ? p.expires : null;
-      return { id, provider: p.provider, type: p.type, fingerprint: s.fingerprint, secretRef: s.ref, secretProblem: s.problem, expiresAt: expires === null ? null : isoUtc(expires), expiresAtMs: expires, email: p.email ?? null };
-    });
+  const width = terminalWidth(process.stdout, ctx.env, opts.wide);
+  const good = Object.entries(store.profiles).map(([id, p]) => {
+    const s = secretLabel(p, ctx.env);
+    // Only an expiry a Date can hold is printed as one (status judges the rest `invalid`).
+    const expires = expiryProblem(p.expires) === null ? (p.expires as number) : null;
+    return { id, provider: p.provider, type: p.type as string, fingerprint: s.fingerprint, secretRef: s.ref, secretProblem: s.problem, expiresAt: expires === null ? null : isoUtc(expires), expiresAtMs: expires, email: p.email ?? null };
+  });
+  // Malformed profiles are listed too, with why they cannot be used: hiding them would hide the problem.
+  const bad = malformedProfiles(store).map((m) => ({ id: m.id, provider: m.provider, type: m.type ?? 'unknown', fingerprint: null, secretRef: null, secretProblem: m.reason, expiresAt: null, expiresAtMs: null, email: null }));
+  const profiles = [...good, ...bad].sort((a, b) => a.id.localeCompare(b.id));
   if (opts.json) {
     const doc = { agent: agent.id, storePath: agent.storePath, storeExists: exists, profiles, order: store.order ?? {}, lastGood: store.lastGood ?? {} };
     process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
@@ -65,11 +69,18 @@ export async function list(opts: { agent?: string; json?: boolean }): Promise<nu
       p.secretRef ? `ref ${p.secretRef}` : 'inline',
       p.expiresAtMs === null ? '-' : `${p.expiresAt} (${formatRelative(p.expiresAtMs, now)})`,
     ]);
-    out.push(renderTable(['PROFILE', 'PROVIDER', 'TYPE', 'FINGERPRINT', 'SECRET', 'EXPIRES'], rows, '  '));
+    // On a terminal, narrower in this order: EXPIRES relative only, SECRET, PROVIDER (the id
+    // starts with it), TYPE, then FINGERPRINT go; pipes get every column.
+    const fit: Fit | undefined = width === undefined ? undefined : {
+      width,
+      steps: [{ abbreviate: 5, cells: profiles.map((p) => (p.expiresAtMs === null ? '-' : formatRelative(p.expiresAtMs, now))) }, { drop: 4 }, { drop: 1 }, { drop: 2 }, { drop: 3 }],
+    };
+    out.push(renderTable(['PROFILE', 'PROVIDER', 'TYPE', 'FINGERPRINT', 'SECRET', 'EXPIRES'], rows, '  ', undefined, fit));
   }
   for (const [p, ids] of Object.entries(store.order ?? {})) out.push(`  order ${p}: ${ids.join(', ')}`);
   for (const [p, id] of Object.entries(store.lastGood ?? {})) out.push(`  lastGood ${p}: ${id}`);
-  process.stdout.write(`${out.join('\n')}\n`);
+  const lines = width === undefined ? out : out.flatMap((l) => l.split('\n')).flatMap((l) => wrapLine(l, width));
+  process.stdout.write(`${lines.join('\n')}\n`);
   return EXIT.OK;
 }
 

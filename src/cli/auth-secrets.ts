@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { basicSecretProblem } from '../providers/common.js';
+import { SETUP_TOKEN_PREFIX } from '../providers/anthropic.js';
 import { getProvider } from '../providers/index.js';
 import { LockTimeoutError } from '../store/lock.js';
 import { profileIdProblem, putSecretProfile } from '../store/mutations.js';
@@ -28,6 +29,12 @@ export interface SecretCmdOptions {
 }
 
 type SecretType = 'api_key' | 'token';
+
+/**
+ * Token lifetimes a provider documents, recorded when the operator gives none: an Anthropic
+ * setup-token lasts one year (what `setup-token` records too).
+ */
+const DEFAULT_TOKEN_LIFETIME: Readonly<Record<string, string>> = { anthropic: '365d' };
 const PROVIDER_RE = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 
 /** Check the provider accepts this credential type; unknown providers are allowed (any provider). */
@@ -39,8 +46,26 @@ export function checkProvider(provider: string, type: SecretType): void {
   throw usageError(`${p.label} does not accept ${type === 'token' ? 'tokens' : 'API keys'}; use \`${alt}\``);
 }
 
+/**
+ * An Anthropic secret of the other kind (a setup-token given to add-key, an API key given to
+ * paste-token): what it is and the command that stores it, or null. Only the public prefix
+ * is ever named.
+ */
+export function wrongKind(provider: string, type: SecretType, secret: string): { problem: string; command: string } | null {
+  if (provider !== 'anthropic') return null;
+  if (type === 'api_key' && secret.startsWith(SETUP_TOKEN_PREFIX)) {
+    return { problem: `this is an Anthropic setup-token (${SETUP_TOKEN_PREFIX}…), not an API key (those start with sk-ant-api)`, command: 'aipro models auth paste-token --provider anthropic' };
+  }
+  if (type === 'token' && secret.startsWith('sk-ant-api')) {
+    return { problem: `this is an Anthropic API key (sk-ant-api…), not a setup-token (those start with ${SETUP_TOKEN_PREFIX})`, command: 'aipro models auth add-key --provider anthropic' };
+  }
+  return null;
+}
+
 /** Shape problems of a secret for a provider (null when it looks right). Never echoes it. */
 export function secretProblem(provider: string, type: SecretType, secret: string): string | null {
+  const wrong = wrongKind(provider, type, secret);
+  if (wrong) return `${wrong.problem}; store it with \`${wrong.command}\``;
   const p = getProvider(provider);
   return p ? p.validateSecret(type, secret) : basicSecretProblem(secret);
 }
@@ -56,10 +81,16 @@ export async function saveSecret(ctx: Context, type: SecretType, opts: SecretCmd
   const id = opts.profileId ?? `${provider}:${type === 'token' ? 'manual' : 'default'}`;
   const idProblem = profileIdProblem(id, provider);
   if (idProblem) throw usageError(`--profile-id: ${idProblem}`);
-  const ttl = opts.expiresIn === undefined ? undefined : parseDuration(opts.expiresIn);
+  const lifetime = opts.expiresIn ?? (type === 'token' ? DEFAULT_TOKEN_LIFETIME[provider] : undefined);
+  const ttl = lifetime === undefined ? undefined : parseDuration(lifetime);
   if (ttl === null) throw usageError(`--expires-in "${opts.expiresIn}" is not a duration (use e.g. 365d, 12h, 90m)`);
   const agent = resolveAgent(ctx, opts.agent);
   const what = `${type === 'token' ? 'token' : 'API key'} for ${provider}`;
+  const wrong = wrongKind(provider, type, secret);
+  if (wrong) {
+    const flags = `${opts.profileId ? ` --profile-id ${opts.profileId}` : ''}${opts.agent ? ` --agent ${opts.agent}` : ''}`;
+    throw new CliError(`saving the ${what}: ${wrong.problem}. Nothing was stored. Store it with \`${wrong.command}${flags}\`.`);
+  }
   const problem = secretProblem(provider, type, secret);
   if (problem) {
     throw new CliError(`saving the ${what}: ${problem}. Nothing was stored. Copy the whole value and run \`${retryCommand(type, provider)}\` again.`);
@@ -76,12 +107,20 @@ export async function saveSecret(ctx: Context, type: SecretType, opts: SecretCmd
   }
   // Config declarations describe the default agent's store (see store/report.ts).
   const declared = agent.isDefault ? await declareProfile(ctx.env, id, provider, type) : false;
+  if (type === 'token' && expires === undefined) {
+    // A token without an expiry is `static` forever: nothing will warn before it stops working.
+    process.stderr.write(
+      `warning: no expiry recorded for ${id}: status shows "expiry unknown" and no alert will warn before it stops working. Record its lifetime: aipro models auth paste-token --provider ${provider} --profile-id ${id} --agent ${agent.id} --expires-in 90d\n`,
+    );
+  } else if (type === 'token' && opts.expiresIn === undefined && lifetime !== undefined) {
+    process.stderr.write(`note: recorded the documented ${lifetime} lifetime of a ${provider} token; pass --expires-in to record another\n`);
+  }
   const fp = fingerprint(secret);
   if (opts.json) {
-    const doc = { ok: true, agent: agent.id, storePath: agent.storePath, profileId: id, provider, type, fingerprint: fp, replaced, configUpdated: declared, expiresAt: expires === undefined ? null : isoUtc(expires), expiresAtMs: expires ?? null };
+    const doc = { ok: true, agent: agent.id, storePath: agent.storePath, profileId: id, provider, type, fingerprint: fp, replaced, configUpdated: declared, expiresAt: expires === undefined ? null : isoUtc(expires), expiresAtMs: expires ?? null, expiryKnown: type === 'api_key' || expires !== undefined };
     process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
   } else {
-    const exp = expires === undefined ? 'no expiry recorded' : `expires ${isoUtc(expires)} (${formatRelative(expires, now)})`;
+    const exp = expires === undefined ? (type === 'token' ? 'expiry unknown' : 'no expiry') : `expires ${isoUtc(expires)} (${formatRelative(expires, now)})`;
     process.stdout.write(`${replaced ? 'Replaced' : 'Saved'} ${id} (${type}, ${fp}, ${exp}) in ${agent.storePath}\n`);
     process.stdout.write(`Next: aipro models status --provider ${provider}${agent.isDefault ? '' : ` --agent ${agent.id}`}\n`);
   }

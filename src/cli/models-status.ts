@@ -10,7 +10,8 @@ import { checkExitCode, severity } from '../store/status.js';
 import { formatRelative, isoUtc } from '../util/duration.js';
 import { listAgents, loadContext, resolveAgent, type Context } from './context.js';
 import { EXIT, usageError } from './errors.js';
-import { colorizer, renderTable } from './table.js';
+import { checkAgentFilter, checkProfileFilter, checkProviderFilter } from './models-status-filters.js';
+import { colorizer, renderTable, terminalWidth, wrapLine, type Fit } from './table.js';
 
 export interface StatusOptions {
   json?: boolean;
@@ -23,6 +24,7 @@ export interface StatusOptions {
   provider?: string;
   profile?: string;
   warnHours?: string;
+  wide?: boolean;
 }
 
 /** Version of the `--json` document; bumped only on incompatible changes. */
@@ -35,14 +37,15 @@ export function register(program: Command): void {
     .description('show every credential: provider, profile, type, source, status, expiry, fingerprint')
     .option('--json', 'machine-readable output (schema in the README)')
     .option('--plain', 'one tab-separated line per credential, no header')
-    .option('--check', 'exit 0 ok, 1 expired/missing/invalid/rejected/refresh_failed, 2 expiring')
+    .option('--check', 'exit 0 ok, 1 expired/missing/invalid/rejected/refresh_failed or unreadable store, 2 expiring')
     .option('--probe', 'check each credential live against its provider')
     .option('--timeout <ms>', 'probe timeout in ms (default: monitor.probe.timeoutMs)')
     .option('--concurrency <n>', 'probes in flight (default: monitor.probe.concurrency)')
-    .option('--agent <id>', 'only this agent (default: every agent)')
+    .option('--agent <id>', 'only this agent (default: every agent; exit 64 if it does not exist)')
     .option('--provider <p>', 'only this provider (and report it missing if it has no credential)')
-    .option('--profile <id>', 'only this profile')
+    .option('--profile <id>', 'only this profile (exit 64 if no profile matches)')
     .option('--warn-hours <n>', 'warn window in hours (default: auth.warnHours = 24)')
+    .option('--wide', 'on a terminal, show every column and unwrapped lines (pipes always get them)')
     .addHelpText('after', '\nExamples:\n  aipro models status\n  aipro models status --check --provider anthropic\n  aipro models status --probe --timeout 5000 --concurrency 8\n  aipro models status --json | jq \'.agents[].profiles[] | {id, status}\'')
     .action(async (opts: StatusOptions) => {
       process.exitCode = await modelsStatus(opts);
@@ -60,34 +63,83 @@ export async function modelsStatus(opts: StatusOptions): Promise<number> {
   if (opts.json && opts.plain) throw usageError('--json and --plain cannot be combined');
   const ctx = loadContext();
   const warnMs = parseWarnMs(ctx, opts.warnHours);
-  const agents = opts.agent ? [resolveAgent(ctx, opts.agent)] : listAgents(ctx);
   const now = ctx.now();
-  let reports: AgentReport[] = agents.map((a) =>
-    agentReport(a, ctx.config, ctx.env, { now, warnMs, hashSecrets: false, ...(opts.provider ? { provider: opts.provider } : {}) }),
-  );
+  let reports = statusReports(ctx, opts, now, warnMs);
   if (opts.probe) {
     const { probeReports } = await import('./models-probe.js');
     reports = await probeReports(ctx, reports, opts, { warnMs });
   }
-  if (opts.profile) reports = reports.map((r) => ({ ...r, rows: r.rows.filter((row) => row.id === opts.profile) }));
-  const rows = reports.flatMap((r) => r.rows);
-  const code = reports.some((r) => r.storeError) ? EXIT.FAIL : checkExitCode(rows.map((r) => r.status));
+  const { out, code } = statusOutput(reports, opts, ctx, now, warnMs);
+  process.stdout.write(out);
+  return code;
+}
 
-  if (opts.json) process.stdout.write(`${JSON.stringify(toJson(reports, now, warnMs, code), null, 2)}\n`);
-  else if (opts.plain) process.stdout.write(rows.map((r) => plainLine(r)).join('\n') + (rows.length ? '\n' : ''));
-  else process.stdout.write(renderText(reports, now, ctx, Boolean(opts.check)));
-  return opts.check ? code : reports.some((r) => r.storeError) ? EXIT.FAIL : EXIT.OK;
+/** The reports of the agents asked for; filters that match nothing are usage errors. */
+export function statusReports(ctx: Context, opts: Pick<StatusOptions, 'agent' | 'provider' | 'profile'>, now: number, warnMs: number): AgentReport[] {
+  const all = listAgents(ctx);
+  if (opts.agent) resolveAgent(ctx, opts.agent); // a malformed id is its own usage error
+  checkAgentFilter(opts.agent, all);
+  const agents = opts.agent ? all.filter((a) => a.id === opts.agent) : all;
+  const reports = agents.map((a) => agentReport(a, ctx.config, ctx.env, { now, warnMs, hashSecrets: false, ...(opts.provider ? { provider: opts.provider } : {}) }));
+  checkProviderFilter(opts.provider, reports);
+  checkProfileFilter(opts.profile, reports);
+  return reports;
+}
+
+/**
+ * What the command prints and its exit code. Every mode judges the same rows the same
+ * way, so text, --plain and --json always agree on the code; an unreadable store fails.
+ */
+export function statusOutput(reports: AgentReport[], opts: Pick<StatusOptions, 'json' | 'plain' | 'check' | 'profile' | 'wide'>, ctx: Context, now: number, warnMs: number): { out: string; code: number } {
+  const shown = opts.profile ? reports.map((r) => ({ ...r, rows: r.rows.filter((row) => row.id === opts.profile) })) : reports;
+  const storeError = shown.some((r) => r.storeError);
+  const verdict = storeError ? EXIT.FAIL : checkExitCode(shown.flatMap((r) => r.rows).map((r) => r.status));
+  const out = opts.json
+    ? `${JSON.stringify(toJson(shown, now, warnMs, verdict), null, 2)}\n`
+    : opts.plain
+      ? plainLines(shown)
+      : renderText(shown, now, ctx, Boolean(opts.check), terminalWidth(process.stdout, ctx.env, opts.wide));
+  return { out, code: opts.check ? verdict : storeError ? EXIT.FAIL : EXIT.OK };
 }
 
 function expiresText(r: StatusRow, now: number): string {
-  return r.expiresAt === undefined ? '-' : `${isoUtc(r.expiresAt)} (${formatRelative(r.expiresAt, now)})`;
+  if (r.expiresAt === undefined) return r.expiryKnown ? '-' : 'expiry unknown';
+  return `${isoUtc(r.expiresAt)} (${formatRelative(r.expiresAt, now)})`;
 }
 
 function plainLine(r: StatusRow): string {
-  return [r.agent, r.id, r.provider, r.type, r.source, r.status, r.expiresAt === undefined ? '-' : isoUtc(r.expiresAt), r.fingerprint ?? '-'].join('\t');
+  return [r.agent, r.id, r.provider, r.type, r.source, r.status, r.expiresAt === undefined ? (r.expiryKnown ? '-' : 'unknown') : isoUtc(r.expiresAt), r.fingerprint ?? '-'].join('\t');
 }
 
-function renderText(reports: AgentReport[], now: number, ctx: Context, check: boolean): string {
+/** One line per credential; an unreadable store is a line of its own (`(store)`, `invalid`), never nothing. */
+function plainLines(reports: AgentReport[]): string {
+  const lines = reports.flatMap((r) => (r.storeError ? [[r.agent, '(store)', '-', '-', 'store', 'invalid', '-', '-'].join('\t')] : r.rows.map(plainLine)));
+  return lines.map((l) => `${l}\n`).join('');
+}
+
+/**
+ * How the table gets narrower on a terminal, in this order: EXPIRES shows only the relative
+ * time, FINGERPRINT goes, SOURCE shows "env" without the variable, TYPE goes, SOURCE goes,
+ * PROVIDER goes (a missing provider's row names it under PROFILE); then the widest cells are
+ * cut with "…".
+ */
+function statusFit(width: number, shown: StatusRow[], now: number): Fit {
+  return {
+    width,
+    steps: [
+      { abbreviate: 5, cells: shown.map((r) => (r.expiresAt === undefined ? (r.expiryKnown ? '-' : 'unknown') : formatRelative(r.expiresAt, now))) },
+      { drop: 6 },
+      { abbreviate: 3, cells: shown.map((r) => r.source) },
+      { drop: 2 },
+      { drop: 3 },
+      // Profile ids start with their provider; a missing provider's row names it instead of "-".
+      { abbreviate: 1, cells: shown.map((r) => (r.type === 'none' ? r.provider : r.id)) },
+      { drop: 0 },
+    ],
+  };
+}
+
+function renderText(reports: AgentReport[], now: number, ctx: Context, check: boolean, width?: number): string {
   const c = colorizer(process.stdout, ctx.env);
   const paint = (s: string) => (severity(s as StatusRow['status']) === 2 ? c.red(s) : s === 'expiring' ? c.yellow(s) : c.green(s));
   const out: string[] = [];
@@ -114,10 +166,10 @@ function renderText(reports: AgentReport[], now: number, ctx: Context, check: bo
     const STATUS_COL = 4;
     out.push(renderTable(['PROVIDER', 'PROFILE', 'TYPE', 'SOURCE', 'STATUS', 'EXPIRES', 'FINGERPRINT'], rows, '  ', (row, col, padded) =>
       col === STATUS_COL ? padded.replace((shown[row] as StatusRow).status, paint) : padded,
-    ));
+    width === undefined ? undefined : statusFit(width, shown, now)));
     for (const r of shown) {
       const extra: string[] = [];
-      if (r.status !== 'ok' && r.status !== 'static') extra.push(r.detail);
+      if ((r.status !== 'ok' && r.status !== 'static') || !r.expiryKnown) extra.push(r.detail);
       else if (r.type === 'oauth') extra.push(r.detail);
       if (r.cooldownUntil) extra.push(`cooling down ${formatRelative(r.cooldownUntil, now).replace('in ', 'for ')}`);
       if (r.disabledUntil) extra.push(`disabled (${r.disabledReason ?? 'failures'}) until ${isoUtc(r.disabledUntil)}`);
@@ -130,7 +182,8 @@ function renderText(reports: AgentReport[], now: number, ctx: Context, check: bo
     for (const [p, id] of Object.entries(rep.lastGood)) out.push(`  lastGood ${p}: ${id}`);
     out.push('');
   }
-  return `${out.join('\n').trimEnd()}\n`;
+  const lines = width === undefined ? out : out.flatMap((l) => l.split('\n')).flatMap((l) => wrapLine(l, width));
+  return `${lines.join('\n').trimEnd()}\n`;
 }
 
 /** `last probe auth HTTP 401 312ms req_abc 5m ago`: what the last live check said. */
