@@ -12,6 +12,7 @@ import { VERSION } from '../../src/version.js';
 import { KeyedGauge, StateSetGauge, type StatusMode } from './family.js';
 import { renderExposition, type ExpositionFormat } from './exposition.js';
 import { PROBE_REASONS } from '../../src/providers/types.js';
+import { profileLabel, type ProfileLabelMode } from '../../src/util/profile-label.js';
 import { METRICS, NOTIFICATION_RESULTS, REFRESH_RESULTS, REFUSED_REASONS, STORE_READ_ERROR_REASONS, STORE_READ_FAILURES, VERDICT_REASONS, storeReadErrorReason, type MetricDef } from './metrics.js';
 
 export { STORE_READ_FAILURES } from './metrics.js';
@@ -57,6 +58,8 @@ export interface AiproMetrics {
   sigs: Map<string, string>;
   /** Providers whose counters are initialised: `plain` (probe errors) or `oauth` (refreshes too). */
   countersFor: Map<string, 'plain' | 'oauth'>;
+  /** How the `profile` label is written. */
+  profileLabel: ProfileLabelMode;
 }
 
 export interface CreateMetricsOptions {
@@ -68,6 +71,8 @@ export interface CreateMetricsOptions {
    * dashboards that match `== 1` work with both.
    */
   statusMode?: StatusMode;
+  /** The `profile` label: the id (default) or its stable short hash (`monitor.labels.profile`). */
+  profileLabel?: ProfileLabelMode;
   /** Labels of `aipro_build_info`; default the real version, `process.version` and the system host name. */
   buildInfo?: { version?: string; node?: string; host?: string };
 }
@@ -130,6 +135,7 @@ export function createMetrics(opts: CreateMetricsOptions = {}): AiproMetrics {
     known: new Map(),
     sigs: new Map(),
     countersFor: new Map(),
+    profileLabel: opts.profileLabel ?? 'id',
   };
   m.buildInfo.set({ version: opts.buildInfo?.version ?? VERSION, node: opts.buildInfo?.node ?? process.version, host: opts.buildInfo?.host ?? hostname() }, 1);
   if (opts.defaultMetrics !== false) {
@@ -212,7 +218,7 @@ function setCredential(m: AiproMetrics, o: CredentialObservation, now: number): 
   const sig = `${o.provider}\u0001${o.type}\u0001${o.source}\u0001${o.status}\u0001${o.refreshable ? 1 : 0}\u0001${o.expiresAt ?? ''}\u0001${cooling}\u0001${o.refreshExpiresAt ?? ''}\u0001${o.nextRefreshAt ?? ''}\u0001${p ? `${p.ok}|${p.reason}|${p.latencyMs ?? ''}|${p.httpStatus ?? ''}|${p.at}` : ''}`;
   if (m.sigs.get(key) === sig) return key;
   m.sigs.set(key, sig);
-  const labels = { agent: o.agent, provider: o.provider, profile: o.profile };
+  const labels = { agent: o.agent, provider: o.provider, profile: profileLabel(o.profile, m.profileLabel) };
   m.profileInfo.set(key, { ...labels, type: o.type, source: o.source }, 1);
   m.profileStatus.setState(key, labels, o.status);
   // Never 0 and never a routine access-token expiry: only a real, known end of the credential.
@@ -275,7 +281,7 @@ export function updateFromObservations(m: AiproMetrics, observations: readonly O
       case 'probe': {
         const key = profileKey(o.agent, o.profile);
         m.sigs.delete(key);
-        setProbe(m, key, { agent: o.agent, provider: o.provider, profile: o.profile }, { ...o, at: now });
+        setProbe(m, key, { agent: o.agent, provider: o.provider, profile: profileLabel(o.profile, m.profileLabel) }, { ...o, at: now });
         if (!o.ok) m.probeErrors.inc({ provider: o.provider, reason: o.reason });
         break;
       }

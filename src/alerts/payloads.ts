@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { isoUtc } from '../util/duration.js';
 import { DEFAULT_CRITICAL_S, ORIGIN, alertDef, fillTemplate, pushedDef, runbookUrl, type AlertDef } from './catalogue.js';
+import { profileLabel, type ProfileLabelMode } from '../util/profile-label.js';
 import { facts, fixFor, headline, roughly, subjectLine, textBody } from './render.js';
 import type { FiringKind, Notification } from './types.js';
 
@@ -51,6 +52,15 @@ export interface AmAlert {
   generatorURL: string;
 }
 
+/** How one Alertmanager alert is built. */
+export interface AmOptions {
+  now: number;
+  endsAt: number;
+  generatorURL: string;
+  /** The `profile` label: the id, or its hash (`monitor.labels.profile`), as the metrics write it. */
+  profileLabel?: ProfileLabelMode;
+}
+
 /** The catalogue entry `n` is raised under (`expiring` by the time left at `now`). */
 export function alertDefOf(n: Notification, now: number, condition?: FiringKind): AlertDef {
   const cond: FiringKind = condition ?? (n.kind === 'resolved' || n.kind === 'test' ? (n.condition ?? 'expiring') : n.kind);
@@ -58,7 +68,7 @@ export function alertDefOf(n: Notification, now: number, condition?: FiringKind)
 }
 
 /** Labels of the pushed alert `def` for `n`: the same names the rule alerts carry. */
-function amLabels(n: Notification, def: AlertDef | null): Record<string, string> {
+function amLabels(n: Notification, def: AlertDef | null, mode: ProfileLabelMode): Record<string, string> {
   return {
     alertname: def ? def.name : 'AiproTest',
     severity: def ? def.severity : 'info',
@@ -66,7 +76,7 @@ function amLabels(n: Notification, def: AlertDef | null): Record<string, string>
     host: n.host,
     agent: n.agent,
     provider: n.provider,
-    profile: n.profile,
+    profile: profileLabel(n.profile, mode),
   };
 }
 
@@ -95,9 +105,9 @@ function humanMs(ms: number): string {
  * `alertname`, `severity`, `origin="push"`, `host`, `agent`, `provider`, `profile`; annotations
  * `summary`, `description` (with the fix command), `runbook_url`, `fix`, `detail`, `expires_at`.
  */
-export function amAlert(n: Notification, opts: { now: number; endsAt: number; generatorURL: string; condition?: FiringKind; def?: AlertDef }): AmAlert {
+export function amAlert(n: Notification, opts: AmOptions & { condition?: FiringKind; def?: AlertDef }): AmAlert {
   const def = n.kind === 'test' ? null : (opts.def ?? alertDefOf(n, opts.now, opts.condition));
-  const labels = amLabels(n, def);
+  const labels = amLabels(n, def, opts.profileLabel ?? 'id');
   const annotations: Record<string, string> = def
     ? { ...catalogueText(n, def, opts.now), runbook_url: runbookUrl(def) }
     : { summary: subjectLine(n, opts.now), description: n.detail };
@@ -121,7 +131,7 @@ function defsOf(cond: FiringKind): AlertDef[] {
  * an expiring credential crosses into the critical band. A `resolved` ends every name its
  * condition could have been raised under.
  */
-export function amAlertsFor(n: Notification, opts: { now: number; endsAt: number; generatorURL: string }): AmAlert[] {
+export function amAlertsFor(n: Notification, opts: AmOptions): AmAlert[] {
   const ended = { ...opts, endsAt: opts.now };
   if (n.kind === 'test') return [amAlert(n, opts)];
   if (n.kind === 'resolved') return defsOf(n.condition ?? 'expiring').map((def) => amAlert(n, { ...ended, def }));

@@ -78,7 +78,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     throw new CliError(setup.message, setup.key === '--listen' ? EXIT.USAGE : EXIT.FAIL);
   }
   let ctx: Context = setup.ctx;
-  const metrics = createMetrics({ statusMode: ctx.config.monitor.metrics.statusMode, buildInfo: { host: alertHost(ctx.config) } });
+  const metrics = createMetrics({ statusMode: ctx.config.monitor.metrics.statusMode, profileLabel: ctx.config.monitor.labels.profile, buildInfo: { host: alertHost(ctx.config) } });
   initAlertCounters(metrics, Object.keys(ctx.config.alerts.channels));
   const runAlerts = opts.runAlerts !== undefined ? opts.runAlerts : await loadRunAlerts(log);
   const expiry = monitors.find((m) => m.name === 'expiry');

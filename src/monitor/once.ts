@@ -83,7 +83,7 @@ export async function runOnce(opts: OnceOptions): Promise<OnceResult> {
     throw new CliError(setup.message, EXIT.FAIL);
   }
   const { ctx } = setup;
-  const metrics = createMetrics({ defaultMetrics: false, statusMode: ctx.config.monitor.metrics.statusMode, buildInfo: { host: alertHost(ctx.config) } });
+  const metrics = createMetrics({ defaultMetrics: false, statusMode: ctx.config.monitor.metrics.statusMode, profileLabel: ctx.config.monitor.labels.profile, buildInfo: { host: alertHost(ctx.config) } });
   initAlertCounters(metrics, Object.keys(ctx.config.alerts.channels));
   if (ctx.config.monitor.textfile.path) seedFromTextfile(metrics, ctx.config.monitor.textfile.path, log);
   const runner = new MonitorRunner({

@@ -40,6 +40,8 @@ export function buildAlertmanager(name: string, raw: Record<string, unknown>, ct
   const extra = c.secretMap('headers');
   const generatorURL = c.string('generatorURL', { def: `${monitorBaseUrl(ctx.config.monitor.listen, ctx.host)}/metrics` }) as string;
   c.done();
+  // The same `profile` label as the metrics, so the rule alerts and the inhibit rule pair them.
+  const profileLabel = ctx.config.monitor.labels?.profile ?? 'id';
 
   async function push(alerts: AmAlert[], key: string | undefined, sctx: SendContext): Promise<DeliveryResult> {
     const u = resolveOrRetry(url as SecretValue, `${prefix}.url`, ctx.env);
@@ -58,8 +60,8 @@ export function buildAlertmanager(name: string, raw: Record<string, unknown>, ct
   const firingEnd = (sctx: SendContext) => firingEndsAt(sctx.now, sctx.cycleIntervalMs);
 
   function alertsFor(n: Notification, sctx: SendContext): AmAlert[] {
-    if (n.kind === 'test') return amAlertsFor(n, { now: sctx.now, endsAt: sctx.now + 5 * 60_000, generatorURL });
-    return amAlertsFor(n, { now: sctx.now, endsAt: n.kind === 'resolved' ? sctx.now : firingEnd(sctx), generatorURL });
+    if (n.kind === 'test') return amAlertsFor(n, { now: sctx.now, endsAt: sctx.now + 5 * 60_000, generatorURL, profileLabel });
+    return amAlertsFor(n, { now: sctx.now, endsAt: n.kind === 'resolved' ? sctx.now : firingEnd(sctx), generatorURL, profileLabel });
   }
 
   return {
@@ -67,6 +69,6 @@ export function buildAlertmanager(name: string, raw: Record<string, unknown>, ct
     type: 'alertmanager',
     timeoutMs,
     send: (n, sctx) => push(alertsFor(n, sctx), n.key, sctx),
-    refresh: (firing, sctx) => push(firing.flatMap((n) => amAlertsFor(n, { now: sctx.now, endsAt: firingEnd(sctx), generatorURL })), undefined, sctx),
+    refresh: (firing, sctx) => push(firing.flatMap((n) => amAlertsFor(n, { now: sctx.now, endsAt: firingEnd(sctx), generatorURL, profileLabel })), undefined, sctx),
   };
 }
