@@ -7,7 +7,7 @@
  * the same scrape (job + instance), so a rule alert and the monitor's pushed alert for the same
  * credential have the same `alertname`, `host`, `agent` and `profile` (the inhibit rule pairs them).
  */
-import { CATALOGUE, DEFAULT_CRITICAL_S, DEFAULT_WARN_S, ORIGIN, fillTemplate, runbookUrl, type AlertDef, type RuleContext } from '../../src/alerts/catalogue.js';
+import { CATALOGUE, DEFAULT_CRITICAL_S, DEFAULT_WARN_S, ORIGIN, fillTemplate, humanSeconds, runbookUrl, type AlertDef, type RuleContext } from '../../src/alerts/catalogue.js';
 import { GO_FIX } from '../../src/alerts/fixes.js';
 
 export interface RulesOptions {
@@ -35,13 +35,7 @@ export function promSeconds(s: number): string {
   return String(s);
 }
 
-/** `7d`, `1d`, `12h`, `90m`, `45s`: the largest whole unit. */
-export function humanSeconds(s: number): string {
-  if (s % 86_400 === 0) return `${s / 86_400}d`;
-  if (s % 3600 === 0) return `${s / 3600}h`;
-  if (s % 60 === 0) return `${s / 60}m`;
-  return `${s}s`;
-}
+export { humanSeconds } from '../../src/alerts/catalogue.js';
 
 const GO_VALUES: Record<string, string> = {
   profile: '{{ $labels.profile }}',

@@ -228,6 +228,14 @@ export const CATALOGUE: readonly AlertDef[] = [
   },
 ];
 
+/** `7d`, `1d`, `12h`, `90m`, `45s`: the largest whole unit (rule texts and pushed texts alike). */
+export function humanSeconds(s: number): string {
+  if (s % 86_400 === 0) return `${s / 86_400}d`;
+  if (s % 3600 === 0) return `${s / 3600}h`;
+  if (s % 60 === 0) return `${s / 60}m`;
+  return `${s}s`;
+}
+
 /** The runbook URL of an alert. */
 export function runbookUrl(def: Pick<AlertDef, 'runbook'>): string {
   return `${RUNBOOK_BASE}#${def.runbook}`;

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { isoUtc } from '../util/duration.js';
-import { DEFAULT_CRITICAL_S, ORIGIN, alertDef, fillTemplate, pushedDef, runbookUrl, type AlertDef } from './catalogue.js';
+import { DEFAULT_CRITICAL_S, ORIGIN, alertDef, fillTemplate, humanSeconds, pushedDef, runbookUrl, type AlertDef } from './catalogue.js';
 import { profileLabel, type ProfileLabelMode } from '../util/profile-label.js';
 import { facts, fixFor, headline, roughly, subjectLine, textBody } from './render.js';
 import type { FiringKind, Notification } from './types.js';
@@ -59,12 +59,14 @@ export interface AmOptions {
   generatorURL: string;
   /** The `profile` label: the id, or its hash (`monitor.labels.profile`), as the metrics write it. */
   profileLabel?: ProfileLabelMode;
+  /** Less than this left: the critical expiry alert (`alerts.criticalWithin`, default 1 day). */
+  criticalMs?: number;
 }
 
 /** The catalogue entry `n` is raised under (`expiring` by the time left at `now`). */
-export function alertDefOf(n: Notification, now: number, condition?: FiringKind): AlertDef {
+export function alertDefOf(n: Notification, now: number, condition?: FiringKind, criticalMs?: number): AlertDef {
   const cond: FiringKind = condition ?? (n.kind === 'resolved' || n.kind === 'test' ? (n.condition ?? 'expiring') : n.kind);
-  return pushedDef(cond, n.expiresAt !== undefined ? n.expiresAt - now : undefined);
+  return pushedDef(cond, n.expiresAt !== undefined ? n.expiresAt - now : undefined, criticalMs);
 }
 
 /** Labels of the pushed alert `def` for `n`: the same names the rule alerts carry. */
@@ -81,7 +83,7 @@ function amLabels(n: Notification, def: AlertDef | null, mode: ProfileLabelMode)
 }
 
 /** The catalogue's summary and description of `def` filled in for `n`. */
-export function catalogueText(n: Notification, def: AlertDef, now: number): { summary: string; description: string } {
+export function catalogueText(n: Notification, def: AlertDef, now: number, criticalMs = DEFAULT_CRITICAL_S * 1000): { summary: string; description: string } {
   const fix = fixFor(n);
   const values: Record<string, string> = {
     profile: n.profile,
@@ -90,15 +92,12 @@ export function catalogueText(n: Notification, def: AlertDef, now: number): { su
     host: n.host,
     type: n.credentialType,
     left: n.expiresAt !== undefined ? roughly(n.expiresAt - now) : 'unknown time',
-    critical: humanMs(DEFAULT_CRITICAL_S * 1000),
+    critical: humanSeconds(Math.round(criticalMs / 1000)),
     fix: fix ? `\`${fix}\`` : 'see the runbook',
   };
   return { summary: fillTemplate(def.summary, values), description: fillTemplate(def.description, values) };
 }
 
-function humanMs(ms: number): string {
-  return ms % 86_400_000 === 0 ? `${ms / 86_400_000}d` : `${Math.round(ms / 3_600_000)}h`;
-}
 
 /**
  * The Alertmanager alert for `n` (or for `condition`, when resolving a replaced one): labels
@@ -106,10 +105,10 @@ function humanMs(ms: number): string {
  * `summary`, `description` (with the fix command), `runbook_url`, `fix`, `detail`, `expires_at`.
  */
 export function amAlert(n: Notification, opts: AmOptions & { condition?: FiringKind; def?: AlertDef }): AmAlert {
-  const def = n.kind === 'test' ? null : (opts.def ?? alertDefOf(n, opts.now, opts.condition));
+  const def = n.kind === 'test' ? null : (opts.def ?? alertDefOf(n, opts.now, opts.condition, opts.criticalMs));
   const labels = amLabels(n, def, opts.profileLabel ?? 'id');
   const annotations: Record<string, string> = def
-    ? { ...catalogueText(n, def, opts.now), runbook_url: runbookUrl(def) }
+    ? { ...catalogueText(n, def, opts.now, opts.criticalMs), runbook_url: runbookUrl(def) }
     : { summary: subjectLine(n, opts.now), description: n.detail };
   if (def) annotations.detail = n.detail;
   const fix = fixFor(n);
@@ -135,7 +134,7 @@ export function amAlertsFor(n: Notification, opts: AmOptions): AmAlert[] {
   const ended = { ...opts, endsAt: opts.now };
   if (n.kind === 'test') return [amAlert(n, opts)];
   if (n.kind === 'resolved') return defsOf(n.condition ?? 'expiring').map((def) => amAlert(n, { ...ended, def }));
-  const def = alertDefOf(n, opts.now);
+  const def = alertDefOf(n, opts.now, undefined, opts.criticalMs);
   const out = [amAlert(n, { ...opts, def })];
   const gone = new Set<AlertDef>(n.previousCondition ? defsOf(n.previousCondition) : []);
   if (def.name === 'AiproCredentialExpiringCritical') gone.add(alertDef('AiproCredentialExpiringSoon'));

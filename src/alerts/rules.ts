@@ -6,7 +6,7 @@ import type { AiproConfig } from '../config/schema.js';
 import type { CredentialObservation, Observation, StoreObservation } from '../../monitors/types.js';
 import { parseDuration } from '../util/duration.js';
 import type { AlertKind, AlertPolicy, FiringKind, Severity } from './types.js';
-import { pushedDef } from './catalogue.js';
+import { DEFAULT_CRITICAL_S, pushedDef } from './catalogue.js';
 
 /** Subject key = `agent/profile` (agent ids never contain `/`). */
 export const SUBJECT_SEP = '/';
@@ -75,9 +75,14 @@ export function storeSubject(o: StoreObservation): CredentialObservation {
  * stay stable: `expiring` is the warning entry until less than the critical band is left, then
  * the critical one (a different alert name, as in the Prometheus rules).
  */
-export function severityOf(kind: AlertKind, remainingMs?: number): Severity {
+export function severityOf(kind: AlertKind, remainingMs?: number, criticalMs?: number): Severity {
   if (kind === 'resolved' || kind === 'test') return 'info';
-  return pushedDef(kind, remainingMs).severity;
+  return pushedDef(kind, remainingMs, criticalMs).severity;
+}
+
+/** `alerts.criticalWithin` in ms (default 1 day). */
+export function criticalMsOf(config: Pick<AiproConfig, 'alerts'>): number {
+  return parseDuration(config.alerts.criticalWithin ?? '') ?? DEFAULT_CRITICAL_S * 1000;
 }
 
 /** The engine policy from `alerts.*` (config validation already checked the durations). */
@@ -89,6 +94,7 @@ export function policyFrom(config: AiproConfig, host: string): AlertPolicy {
   return {
     thresholdsMs,
     repeatMs: parseDuration(config.alerts.repeat) ?? 86_400_000,
+    criticalMs: criticalMsOf(config),
     probeFailingCycles: config.alerts.probeFailingCycles,
     host,
   };

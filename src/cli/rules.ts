@@ -4,11 +4,12 @@
  */
 import type { Command } from 'commander';
 import { parseDuration } from '../util/duration.js';
+import { loadContext } from './context.js';
 import { usageError } from './errors.js';
 
 interface PrintFlags {
   warn: string;
-  critical: string;
+  critical?: string;
   job: string;
   selector?: string;
   format: string;
@@ -28,7 +29,7 @@ export function register(program: Command): void {
     .command('print')
     .description('write the alert rules to stdout (the shipped exporters/prometheus/rules.yml is the default output)')
     .option('--warn <duration>', 'warning band starts this long before expiry', '7d')
-    .option('--critical <duration>', 'critical band starts this long before expiry', '24h')
+    .option('--critical <duration>', 'critical band starts this long before expiry (default alerts.criticalWithin, 24h)')
     .option('--job <name>', 'scrape job of the monitor daemon (AiproMonitorAbsent)', 'aipro')
     .option('--selector <matchers>', 'label matchers added to every aipro metric, to choose one source (e.g. \'job="aipro"\')')
     .option('--format <format>', 'prometheus (a rule file) or prometheusrule (a Kubernetes PrometheusRule)', 'prometheus')
@@ -50,7 +51,7 @@ Examples:
       const { checkRulesOptions, renderRules } = await import('../../exporters/prometheus/rules.js');
       const opts = {
         warnS: seconds('--warn', flags.warn),
-        criticalS: seconds('--critical', flags.critical),
+        criticalS: flags.critical !== undefined ? seconds('--critical', flags.critical) : seconds('alerts.criticalWithin', loadContext().config.alerts.criticalWithin),
         job: flags.job,
         format: flags.format,
         ...(flags.selector !== undefined ? { selector: flags.selector } : {}),

@@ -87,6 +87,11 @@ export const schema = {
     repeat: { doc: 'Repeat interval for still-firing alerts.', format: fmt(assertDuration), default: '24h' },
     probeFailingCycles: { doc: 'Failed probe cycles in a row before probe_failing fires.', format: 'nat', default: 3 },
     hostname: { doc: 'Host name shown in alerts (empty: the system host name).', format: String, default: '' },
+    criticalWithin: {
+      doc: 'An expiring credential with less than this left is AiproCredentialExpiringCritical (critical), else AiproCredentialExpiringSoon (warning); also the default of `aipro rules print --critical`.',
+      format: fmt(assertDuration),
+      default: '24h',
+    },
     channels: { doc: 'Notification channels by name.', format: fmt(assertChannels), default: {} as Record<string, ChannelConfig> },
   },
   gateway: {
@@ -140,6 +145,6 @@ export interface AiproConfig {
     labels: { profile: 'id' | 'hash' };
     heartbeat: { url: SecretValue | null; failUrl: SecretValue | null; method: 'GET' | 'POST'; timeoutMs: number };
   };
-  alerts: { thresholds: string[]; repeat: string; probeFailingCycles: number; hostname: string; channels: Record<string, ChannelConfig> };
+  alerts: { thresholds: string[]; repeat: string; probeFailingCycles: number; hostname: string; criticalWithin: string; channels: Record<string, ChannelConfig> };
   gateway: { port: number; bind: string; auth: { token: SecretValue | null }; bodyLimit: string; timeouts: { connectMs: number; headersMs: number; idleMs: number } };
 }

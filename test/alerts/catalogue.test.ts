@@ -78,3 +78,13 @@ test('expiring -> expired in one episode: the expired alert fires and both expir
   t.is(alerts[0]?.labels.alertname, 'AiproCredentialExpired');
   t.deepEqual(alerts.slice(1).map((a) => a.labels.alertname).sort(), ['AiproCredentialExpiringCritical', 'AiproCredentialExpiringSoon']);
 });
+
+test('alerts.criticalWithin moves the pushed band like `rules print --critical`: 30 hours left is critical under 48h', (t) => {
+  const p = policy({ criticalMs: 48 * H });
+  const n = notificationOf(episode('expiring', T0 + 30 * H), 'expiring', '3d', T0, p);
+  t.is(n.severity, 'critical');
+  const [a] = amAlertsFor(n, { now: T0, endsAt: T0 + D, generatorURL: '', criticalMs: 48 * H });
+  t.is(a?.labels.alertname, 'AiproCredentialExpiringCritical');
+  t.regex(a?.annotations.description ?? '', /less than 2d \(1 day\)/);
+  t.is(notificationOf(episode('expiring', T0 + 30 * H), 'expiring', '3d', T0, policy()).severity, 'warning');
+});

@@ -37,3 +37,15 @@ test('aipro rules print: bad flags exit 64 with the reason and an example', asyn
     t.is(r.stdout, '');
   }
 });
+
+test('aipro rules print takes its critical band from alerts.criticalWithin unless --critical is given', async (t) => {
+  const home = tempHome();
+  t.teardown(() => home.cleanup());
+  home.writeConfig({ alerts: { criticalWithin: '48h' } });
+  const r = await runCli(['rules', 'print'], { env: home.env, timeoutMs: 60_000 });
+  t.is(r.code, 0, r.stderr);
+  t.regex(r.stdout, /- time\(\)\) < 2 \* 86400\n/);
+  t.regex(r.stdout, /aipro rules print --critical 2d/);
+  const flag = await runCli(['rules', 'print', '--critical', '24h'], { env: home.env, timeoutMs: 60_000 });
+  t.is(flag.stdout, readFileSync(RULES, 'utf8'));
+});

@@ -9,6 +9,7 @@
 import type { SecretValue } from '../../config/schema.js';
 import { VERSION } from '../../version.js';
 import { amAlertsFor, type AmAlert } from '../payloads.js';
+import { criticalMsOf } from '../rules.js';
 import type { Channel, DeliveryResult, Notification, SendContext } from '../types.js';
 import { Checker, monitorBaseUrl, safeUrl } from './check.js';
 import { post } from './http.js';
@@ -42,6 +43,7 @@ export function buildAlertmanager(name: string, raw: Record<string, unknown>, ct
   c.done();
   // The same `profile` label as the metrics, so the rule alerts and the inhibit rule pair them.
   const profileLabel = ctx.config.monitor.labels?.profile ?? 'id';
+  const criticalMs = criticalMsOf(ctx.config);
 
   async function push(alerts: AmAlert[], key: string | undefined, sctx: SendContext): Promise<DeliveryResult> {
     const u = resolveOrRetry(url as SecretValue, `${prefix}.url`, ctx.env);
@@ -60,8 +62,8 @@ export function buildAlertmanager(name: string, raw: Record<string, unknown>, ct
   const firingEnd = (sctx: SendContext) => firingEndsAt(sctx.now, sctx.cycleIntervalMs);
 
   function alertsFor(n: Notification, sctx: SendContext): AmAlert[] {
-    if (n.kind === 'test') return amAlertsFor(n, { now: sctx.now, endsAt: sctx.now + 5 * 60_000, generatorURL, profileLabel });
-    return amAlertsFor(n, { now: sctx.now, endsAt: n.kind === 'resolved' ? sctx.now : firingEnd(sctx), generatorURL, profileLabel });
+    if (n.kind === 'test') return amAlertsFor(n, { now: sctx.now, endsAt: sctx.now + 5 * 60_000, generatorURL, profileLabel, criticalMs });
+    return amAlertsFor(n, { now: sctx.now, endsAt: n.kind === 'resolved' ? sctx.now : firingEnd(sctx), generatorURL, profileLabel, criticalMs });
   }
 
   return {
@@ -69,6 +71,6 @@ export function buildAlertmanager(name: string, raw: Record<string, unknown>, ct
     type: 'alertmanager',
     timeoutMs,
     send: (n, sctx) => push(alertsFor(n, sctx), n.key, sctx),
-    refresh: (firing, sctx) => push(firing.flatMap((n) => amAlertsFor(n, { now: sctx.now, endsAt: firingEnd(sctx), generatorURL, profileLabel })), undefined, sctx),
+    refresh: (firing, sctx) => push(firing.flatMap((n) => amAlertsFor(n, { now: sctx.now, endsAt: firingEnd(sctx), generatorURL, profileLabel, criticalMs })), undefined, sctx),
   };
 }
