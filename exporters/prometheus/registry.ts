@@ -11,6 +11,7 @@ import { STATUSES } from '../../src/store/status.js';
 import { VERSION } from '../../src/version.js';
 import { KeyedGauge, StateSetGauge, type StatusMode } from './family.js';
 import { renderExposition, type ExpositionFormat } from './exposition.js';
+import { latestSkews, setQuota, WindowGauge } from './quota-metrics.js';
 import { PROBE_REASONS } from '../../src/providers/types.js';
 import { profileLabel, type ProfileLabelMode } from '../../src/util/profile-label.js';
 import { METRICS, NOTIFICATION_RESULTS, REFRESH_RESULTS, REFUSED_REASONS, STORE_READ_ERROR_REASONS, STORE_READ_FAILURES, VERDICT_REASONS, storeReadErrorReason, type MetricDef } from './metrics.js';
@@ -37,10 +38,15 @@ export interface AiproMetrics {
   refreshExpiry: KeyedGauge;
   nextRefresh: KeyedGauge;
   cooldownUntil: KeyedGauge;
+  quotaUtilization: WindowGauge;
+  quotaReset: WindowGauge;
+  quotaObserved: KeyedGauge;
+  clockSkew: Gauge<L>;
   probeErrors: Counter<L>;
   refreshTotal: Counter<L>;
   alertNotifications: Counter<L>;
   alertOutboxPending: Gauge<L>;
+  alertStateOk: Gauge<L>;
   monitorLastRun: Gauge<L>;
   monitorLastSuccess: Gauge<L>;
   monitorRunDuration: Gauge<L>;
@@ -89,6 +95,12 @@ function keyed(families: AiproMetrics['families'], d: MetricDef): KeyedGauge {
   return g;
 }
 
+function windowed(families: AiproMetrics['families'], d: MetricDef): WindowGauge {
+  const g = new WindowGauge(d.name, d.help, d.labelNames);
+  families.push(g);
+  return g;
+}
+
 function stateSet(families: AiproMetrics['families'], d: MetricDef, states: readonly string[], mode: StatusMode): StateSetGauge {
   const help = mode === 'label' ? `${d.help.replace(/ as a state set:.*$/, '')}: one series per credential, 1, its status label the current status (monitor.metrics.statusMode label).` : d.help;
   const g = new StateSetGauge(d.name, help, d.labelNames, states, mode);
@@ -118,10 +130,15 @@ export function createMetrics(opts: CreateMetricsOptions = {}): AiproMetrics {
     refreshExpiry: keyed(families, METRICS.refreshExpiry),
     nextRefresh: keyed(families, METRICS.nextRefresh),
     cooldownUntil: keyed(families, METRICS.cooldownUntil),
+    quotaUtilization: windowed(families, METRICS.quotaUtilization),
+    quotaReset: windowed(families, METRICS.quotaReset),
+    quotaObserved: keyed(families, METRICS.quotaObserved),
+    clockSkew: gauge(registry, METRICS.clockSkew),
     probeErrors: counter(registry, METRICS.probeErrors),
     refreshTotal: counter(registry, METRICS.refreshTotal),
     alertNotifications: counter(registry, METRICS.alertNotifications),
     alertOutboxPending: gauge(registry, METRICS.alertOutboxPending),
+    alertStateOk: gauge(registry, METRICS.alertStateOk),
     monitorLastRun: gauge(registry, METRICS.monitorLastRun),
     monitorLastSuccess: gauge(registry, METRICS.monitorLastSuccess),
     monitorRunDuration: gauge(registry, METRICS.monitorRunDuration),
@@ -137,6 +154,8 @@ export function createMetrics(opts: CreateMetricsOptions = {}): AiproMetrics {
     countersFor: new Map(),
     profileLabel: opts.profileLabel ?? 'id',
   };
+  // Until alerting reads monitor/state.json and finds it damaged, there is nothing to report.
+  m.alertStateOk.set(1);
   m.buildInfo.set({ version: opts.buildInfo?.version ?? VERSION, node: opts.buildInfo?.node ?? process.version, host: opts.buildInfo?.host ?? hostname() }, 1);
   if (opts.defaultMetrics !== false) {
     client.collectDefaultMetrics({ register: registry });
@@ -167,6 +186,9 @@ const PROFILE_FAMILIES = [
   'refreshExpiry',
   'nextRefresh',
   'cooldownUntil',
+  'quotaUtilization',
+  'quotaReset',
+  'quotaObserved',
 ] as const;
 
 /** Delete every series of one credential. */
@@ -268,11 +290,14 @@ export function updateFromObservations(m: AiproMetrics, observations: readonly O
   const seen = new Map<string, Set<string>>();
   const unreadable = new Set<string>();
   const readable = new Set<string>();
+  const skewProbes: { provider: string; at: number; clockSkewMs: number }[] = [];
   for (const o of observations) {
     switch (o.kind) {
       case 'credential': {
         const key = setCredential(m, o, now);
         initProviderCounters(m, o.provider, o.type === 'oauth');
+        setQuota(m, key, { agent: o.agent, provider: o.provider, profile: profileLabel(o.profile, m.profileLabel) }, o.quota, now);
+        if (o.probe?.clockSkewMs !== undefined) skewProbes.push({ provider: o.provider, at: o.probe.at, clockSkewMs: o.probe.clockSkewMs });
         let keys = seen.get(o.agent);
         if (!keys) seen.set(o.agent, (keys = new Set()));
         keys.add(key);
@@ -308,6 +333,10 @@ export function updateFromObservations(m: AiproMetrics, observations: readonly O
     for (const reason of STORE_READ_ERROR_REASONS) m.storeReadErrors.inc({ agent, reason }, 0);
   }
   for (const agent of unreadable) m.storeOk.set({ agent }, 0);
+  const skews = latestSkews(skewProbes);
+  // A complete batch that read every store names every provider with a probe: others are gone.
+  if (replace && unreadable.size === 0) m.clockSkew.reset();
+  for (const [provider, s] of skews) m.clockSkew.set({ provider }, s.seconds);
   if (!replace) return;
   // A complete batch names every agent: a store no longer looked at is no longer unreadable.
   for (const agent of m.unreadableStores.keys()) if (!unreadable.has(agent)) m.unreadableStores.delete(agent);

@@ -45,6 +45,9 @@ const GO_VALUES: Record<string, string> = {
   type: '{{ $labels.type }}',
   monitor: '{{ $labels.monitor }}',
   left: '{{ $value | humanizeDuration }}',
+  window: '{{ $labels.window }}',
+  percent: '{{ $value | humanizePercentage }}',
+  until: '{{ $value | humanizeTimestamp }}',
 };
 
 function expression(def: AlertDef, c: RuleContext): string {
