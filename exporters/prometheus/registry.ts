@@ -6,17 +6,20 @@
 import { hostname } from 'node:os';
 import client from 'prom-client';
 import type { Counter, Gauge, Registry } from 'prom-client';
-import type { CredentialObservation, Observation } from '../../monitors/types.js';
+import type { Observation } from '../../monitors/types.js';
 import { STATUSES } from '../../src/store/status.js';
 import { VERSION } from '../../src/version.js';
 import { KeyedGauge, StateSetGauge, type StatusMode } from './family.js';
 import { renderExposition, type ExpositionFormat } from './exposition.js';
 import { latestSkews, setQuota, WindowGauge } from './quota-metrics.js';
-import { PROBE_REASONS } from '../../src/providers/types.js';
+import { initProviderCounters } from './counters.js';
+import { profileKey, setCredential, setProbe } from './profile-series.js';
 import { profileLabel, type ProfileLabelMode } from '../../src/util/profile-label.js';
-import { METRICS, NOTIFICATION_RESULTS, REFRESH_RESULTS, REFUSED_REASONS, STORE_READ_ERROR_REASONS, STORE_READ_FAILURES, VERDICT_REASONS, storeReadErrorReason, type MetricDef } from './metrics.js';
+import { METRICS, STORE_READ_ERROR_REASONS, STORE_READ_FAILURES, storeReadErrorReason, type MetricDef } from './metrics.js';
 
 export { STORE_READ_FAILURES } from './metrics.js';
+export { initAlertCounters } from './counters.js';
+export { expiryKnown, profileKey } from './profile-series.js';
 export type { StatusMode } from './family.js';
 
 type L = string;
@@ -168,10 +171,6 @@ export function createMetrics(opts: CreateMetricsOptions = {}): AiproMetrics {
 
 const LINT_FAILING_DEFAULTS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
 
-/** Key of one credential's series: agent + profile id (unique within an agent). */
-export function profileKey(agent: string, profile: string): string {
-  return `${agent}\u0000${profile}`;
-}
 
 const PROFILE_FAMILIES = [
   'profileInfo',
@@ -195,83 +194,6 @@ const PROFILE_FAMILIES = [
 export function removeProfile(m: AiproMetrics, key: string): void {
   for (const f of PROFILE_FAMILIES) m[f].remove(key);
   m.sigs.delete(key);
-}
-
-interface ProbeFacts {
-  ok: boolean;
-  reason: string;
-  latencyMs?: number;
-  httpStatus?: number;
-  /** When it ran (epoch ms). */
-  at: number;
-}
-
-function setProbe(m: AiproMetrics, key: string, labels: Record<string, string>, p: ProbeFacts | undefined): void {
-  if (!p) {
-    for (const f of ['probeSuccess', 'probeValid', 'probeDuration', 'lastProbe', 'probeHttpStatus'] as const) m[f].remove(key);
-    return;
-  }
-  m.lastProbe.set(key, labels, p.at / 1000);
-  m.probeHttpStatus.set(key, labels, typeof p.httpStatus === 'number' && Number.isFinite(p.httpStatus) ? p.httpStatus : 0);
-  const verdict = p.ok || VERDICT_REASONS.has(p.reason);
-  m.probeSuccess.set(key, labels, verdict ? 1 : 0);
-  if (verdict) m.probeValid.set(key, labels, p.ok || !REFUSED_REASONS.has(p.reason) ? 1 : 0);
-  else m.probeValid.remove(key);
-  if (typeof p.latencyMs === 'number' && Number.isFinite(p.latencyMs)) m.probeDuration.set(key, labels, p.latencyMs / 1000);
-  else m.probeDuration.remove(key);
-}
-
-/**
- * Does aipro know when this credential stops working? 0 only for a token, or an OAuth
- * credential without a refresh token, that has no expiry: nothing will ever count down to an
- * alert. An API key has no expiry by design and OAuth that refreshes itself renews its own
- * expiry, so both are 1; a missing provider (`none`) has nothing to know.
- */
-export function expiryKnown(o: Pick<CredentialObservation, 'type' | 'expiresAt' | 'refreshable'>): boolean {
-  if (o.type !== 'token' && o.type !== 'oauth') return true;
-  if (o.type === 'oauth' && o.refreshable) return true;
-  return typeof o.expiresAt === 'number' && Number.isFinite(o.expiresAt) && o.expiresAt > 0;
-}
-
-function setCredential(m: AiproMetrics, o: CredentialObservation, now: number): string {
-  const key = profileKey(o.agent, o.profile);
-  const cooling = o.cooldownUntil && o.cooldownUntil > now ? o.cooldownUntil : '';
-  const p = o.probe;
-  const sig = `${o.provider}\u0001${o.type}\u0001${o.source}\u0001${o.status}\u0001${o.refreshable ? 1 : 0}\u0001${o.expiresAt ?? ''}\u0001${cooling}\u0001${o.refreshExpiresAt ?? ''}\u0001${o.nextRefreshAt ?? ''}\u0001${p ? `${p.ok}|${p.reason}|${p.latencyMs ?? ''}|${p.httpStatus ?? ''}|${p.at}` : ''}`;
-  if (m.sigs.get(key) === sig) return key;
-  m.sigs.set(key, sig);
-  const labels = { agent: o.agent, provider: o.provider, profile: profileLabel(o.profile, m.profileLabel) };
-  m.profileInfo.set(key, { ...labels, type: o.type, source: o.source }, 1);
-  m.profileStatus.setState(key, labels, o.status);
-  // Never 0 and never a routine access-token expiry: only a real, known end of the credential.
-  if (typeof o.expiresAt === 'number' && o.expiresAt > 0 && !o.refreshable) m.profileExpiry.set(key, labels, o.expiresAt / 1000);
-  else m.profileExpiry.remove(key);
-  m.profileExpiryKnown.set(key, labels, expiryKnown(o) ? 1 : 0);
-  if (o.cooldownUntil && o.cooldownUntil > now) m.cooldownUntil.set(key, labels, o.cooldownUntil / 1000);
-  else m.cooldownUntil.remove(key);
-  if (o.type === 'oauth' && typeof o.refreshExpiresAt === 'number') m.refreshExpiry.set(key, labels, o.refreshExpiresAt / 1000);
-  else m.refreshExpiry.remove(key);
-  if (o.refreshable && typeof o.nextRefreshAt === 'number') m.nextRefresh.set(key, labels, o.nextRefreshAt / 1000);
-  else m.nextRefresh.remove(key);
-  setProbe(m, key, labels, o.probe);
-  return key;
-}
-
-/**
- * Every label value of the probe and refresh counters of `provider` exists from its first
- * credential on, at 0, so `increase()` sees the first failure. Refresh results only for OAuth.
- */
-function initProviderCounters(m: AiproMetrics, provider: string, oauth: boolean): void {
-  const seen = m.countersFor.get(provider);
-  if (seen === 'oauth' || (seen === 'plain' && !oauth)) return;
-  if (!seen) for (const reason of PROBE_REASONS) if (reason !== 'ok') m.probeErrors.inc({ provider, reason }, 0);
-  if (oauth) for (const result of REFRESH_RESULTS) m.refreshTotal.inc({ provider, result }, 0);
-  m.countersFor.set(provider, oauth ? 'oauth' : 'plain');
-}
-
-/** `aipro_alert_notifications_total` at 0 for every result of every configured channel. */
-export function initAlertCounters(m: AiproMetrics, channels: readonly string[]): void {
-  for (const channel of channels) for (const result of NOTIFICATION_RESULTS) m.alertNotifications.inc({ channel, result }, 0);
 }
 
 export interface UpdateOptions {
