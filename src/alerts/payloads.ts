@@ -98,7 +98,6 @@ export function catalogueText(n: Notification, def: AlertDef, now: number, criti
   return { summary: fillTemplate(def.summary, values), description: fillTemplate(def.description, values) };
 }
 
-
 /**
  * The Alertmanager alert for `n` (or for `condition`, when resolving a replaced one): labels
  * `alertname`, `severity`, `origin="push"`, `host`, `agent`, `provider`, `profile`; annotations
