@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { once } from 'node:events';
-import { createGzip } from 'node:zlib';
+import { constants as zlibConstants, createGzip } from 'node:zlib';
 import { acceptsGzip, contentTypeOf, exposition, negotiateFormat, type MetricsSource } from './exposition.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -59,7 +59,9 @@ export function metricsHandler(source: MetricsSource): Handler {
           pipeChunks(res, rest).catch((err: unknown) => res.destroy(err as Error));
           return;
         }
-        const z = createGzip();
+        // Fastest level: at 10,000 profiles it takes ~0.1 s per scrape for 0.51 MB, the default
+        // level ~0.2 s for 0.46 MB (measured); a scrape every 15-60 s should not cost more.
+        const z = createGzip({ level: zlibConstants.Z_BEST_SPEED });
         z.on('error', (err) => res.destroy(err));
         z.pipe(res);
         (async () => {
