@@ -1,4 +1,4 @@
-/** Exit codes (documented in the README) and the one error type commands throw to stop. */
+/** Exit codes (documented in docs/cli.md) and the one error type commands throw to stop. */
 
 export const EXIT = {
   OK: 0,

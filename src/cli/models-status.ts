@@ -38,7 +38,7 @@ export function register(program: Command): void {
   models
     .command('status')
     .description('show every credential: provider, profile, type, source, status, expiry, fingerprint')
-    .option('--json', 'machine-readable output (schema in the README)')
+    .option('--json', 'machine-readable output (schema in docs/cli.md)')
     .option('--plain', 'one tab-separated line per credential, no header')
     .option('--check', 'exit 0 ok, 1 expired/missing/invalid/rejected/refresh_failed or unreadable store, 2 expiring')
     .option('--probe', 'check each credential live against its provider')
@@ -224,7 +224,7 @@ function nextProfiles(rep: AgentReport, ctx: Context, now: number): Record<strin
   return out;
 }
 
-/** The documented `--json` document (see README "models status --json"). */
+/** The documented `--json` document (docs/cli.md "--json schema"). */
 export function toJson(reports: AgentReport[], now: number, warnMs: number, exitCode: number, labelMode: ProfileLabelMode = 'id') {
   return {
     version: STATUS_JSON_VERSION,

@@ -79,7 +79,7 @@ export const schema = {
       url: { doc: 'Dead-man\'s switch: pinged after every successful expiry cycle / --once run (empty: off).', format: fmt(assertHeartbeatUrl), default: null as SecretValue | null, sensitive: true },
       failUrl: { doc: 'Pinged (POST, the reason as body) after a run that could not judge the credentials (empty: none).', format: fmt(assertHeartbeatUrl), default: null as SecretValue | null, sensitive: true },
       method: { doc: 'HTTP method of the success ping.', format: ['GET', 'POST'], default: 'GET' },
-      timeoutMs: { doc: 'Bound of one ping, its one retry included.', format: fmt(assertHeartbeatTimeout), default: 10000 },
+      timeoutMs: { doc: 'Bound of one ping, its one retry included (100 to 300000 ms).', format: fmt(assertHeartbeatTimeout), default: 10000 },
     },
   },
   alerts: {
