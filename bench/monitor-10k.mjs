@@ -37,11 +37,11 @@ for (let a = 0; a < AGENTS; a++) {
 writeFileSync(join(home, '.aipro', 'aipro.json'), JSON.stringify({ monitor: { schedules: { validity: '0 0 1 1 *', refresh: '0 0 1 1 *' } } }));
 const env = { PATH: process.env.PATH, HOME: home, NO_COLOR: '1' };
 
-const { loadContext, listAgents } = await import(`${dist}src/cli/context.js`);
+const { loadContext, listAgents } = await import(`${dist}src/context.js`);
 const { expiry } = await import(`${dist}monitors/expiry.js`);
 const { createMetrics, updateFromObservations } = await import(`${dist}exporters/prometheus/registry.js`);
 
-const ctx = loadContext(env, home);
+const ctx = loadContext({ env, cwd: home });
 const metrics = createMetrics();
 const silent = { info() {}, warn() {}, error() {} };
 async function cycle() {

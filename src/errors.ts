@@ -1,4 +1,7 @@
-/** Exit codes (documented in the README) and the one error type commands throw to stop. */
+/**
+ * Exit codes and the one error type every layer throws to stop a command. The CLI only
+ * renders them (`error: <message>`, exit `exitCode`); nothing below the CLI prints.
+ */
 
 export const EXIT = {
   OK: 0,
@@ -13,20 +16,15 @@ export const EXIT = {
 } as const;
 
 /** An expected failure: printed as `error: <message>` and exits with `exitCode`. */
-export class CliError extends Error {
+export class AiproError extends Error {
   constructor(message: string, readonly exitCode: number = EXIT.FAIL) {
     super(message);
   }
 }
 
-export function usageError(message: string): CliError {
-  return new CliError(message, EXIT.USAGE);
-}
+/** The name the CLI code has always used; same class. */
+export { AiproError as CliError };
 
-/** Ctrl-C at an @inquirer prompt rejects with this error; it is the user's choice, not a crash. */
-export function isPromptExit(err: unknown): boolean {
-  return err instanceof Error && err.name === 'ExitPromptError';
+export function usageError(message: string): AiproError {
+  return new AiproError(message, EXIT.USAGE);
 }
-
-/** The one line printed for Ctrl-C at a prompt (exit 130). */
-export const INTERRUPTED_LINE = '\naborted (Ctrl-C); nothing more was changed\n';

@@ -3,17 +3,17 @@
  * src/cli/alerts.ts). Output never contains a secret: URLs are shown as scheme + host.
  */
 import { randomUUID } from 'node:crypto';
-import type { Context } from '../cli/context.js';
-import { CliError, EXIT, usageError } from '../cli/errors.js';
-import { renderTable } from '../cli/table.js';
+import type { Context } from '../context.js';
+import { CliError, EXIT, usageError } from '../errors.js';
+import { renderTable } from './table.js';
 import { formatRelative, isoUtc, parseDuration } from '../util/duration.js';
-import { buildChannels } from './channels/index.js';
-import { withTimeout } from './deliver.js';
-import { nextReminder } from './engine.js';
-import { policyFrom } from './rules.js';
-import { alertHost } from './run.js';
-import { alertStatePath, readAlertState, updateAlertState } from './state.js';
-import type { Notification } from './types.js';
+import { buildChannels } from '../alerts/channels/index.js';
+import { withTimeout } from '../alerts/deliver.js';
+import { nextReminder } from '../alerts/engine.js';
+import { policyFrom } from '../alerts/rules.js';
+import { alertHost } from '../alerts/run.js';
+import { alertStatePath, readAlertState, updateAlertState } from '../alerts/state.js';
+import type { Notification } from '../alerts/types.js';
 
 const NO_CHANNELS =
   'no alert channels are configured; add one, e.g. aipro config set alerts.channels.ops \'{"type":"webhook","url":"https://hooks.example.com/x"}\'';

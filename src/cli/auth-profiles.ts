@@ -10,8 +10,8 @@ import { fingerprint, profileSecret } from '../store/secrets.js';
 import { expiryProblem } from '../store/status.js';
 import { StoreUnreadableError, updateStore } from '../store/write.js';
 import { formatRelative, isoUtc } from '../util/duration.js';
-import { undeclareProfile } from './config-file.js';
-import { loadContext, resolveAgent, type Agent, type Context } from './context.js';
+import { undeclareProfile } from '../config/file.js';
+import { loadContext, resolveAgent, type Agent, type Context } from '../context.js';
 import { CliError, EXIT } from './errors.js';
 import { renderTable, terminalWidth, wrapLine, type Fit } from './table.js';
 

@@ -15,8 +15,8 @@ import { readStore, storeErrorMessage } from '../store/read.js';
 import { fingerprint } from '../store/secrets.js';
 import { StoreUnreadableError, updateStore } from '../store/write.js';
 import { formatRelative, isoUtc, parseDuration } from '../util/duration.js';
-import { declareProfile } from './config-file.js';
-import { loadContext, resolveAgent, type Context } from './context.js';
+import { declareProfile } from '../config/file.js';
+import { loadContext, resolveAgent, type Context } from '../context.js';
 import { CliError, EXIT, usageError } from './errors.js';
 import { isInteractive, readSecret } from './prompt-secret.js';
 

@@ -3,7 +3,7 @@
  * gateway modules load only inside the action (startup speed of every other command).
  */
 import type { Command } from 'commander';
-import { loadContext } from './context.js';
+import { loadContext } from '../context.js';
 import { CliError, EXIT, usageError } from './errors.js';
 
 /** Flags of `aipro gateway`. */

@@ -5,7 +5,7 @@
  */
 import { probeAgents } from '../providers/probe-agents.js';
 import { agentReport, type AgentReport } from '../store/report.js';
-import { resolveAgent, type Context } from './context.js';
+import { resolveAgent, type Context } from '../context.js';
 import { usageError } from './errors.js';
 import type { StatusOptions } from './models-status.js';
 

@@ -8,7 +8,7 @@ import { agentReport, type AgentReport, type StatusRow } from '../store/report.j
 import { storeErrorMessage } from '../store/read.js';
 import { checkExitCode, severity } from '../store/status.js';
 import { formatRelative, isoUtc } from '../util/duration.js';
-import { listAgents, loadContext, resolveAgent, type Context } from './context.js';
+import { listAgents, loadContext, resolveAgent, type Context } from '../context.js';
 import { EXIT, usageError } from './errors.js';
 import { checkAgentFilter, checkProfileFilter, checkProviderFilter } from './models-status-filters.js';
 import { colorizer, renderTable, terminalWidth, wrapLine, type Fit } from './table.js';

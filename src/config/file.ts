@@ -4,11 +4,11 @@
  * A file that does not parse, or a result that does not validate, is never written.
  * Heavy deps (lock, atomic write) load here, so only commands that write pay for them.
  */
-import { readRawConfig, validateConfig } from '../config/load.js';
+import { readRawConfig, validateConfig } from './load.js';
 import { withLock } from '../store/lock.js';
 import { configPath, type Env } from '../store/paths.js';
 import { writeFileDurable } from '../store/write.js';
-import { CliError } from './errors.js';
+import { CliError } from '../errors.js';
 
 export interface ConfigChange<R> {
   /** The new raw config, or null for "nothing to write". */

@@ -3,7 +3,7 @@
  * systemd), optionally repair the fixable ones, and check again so the report shows
  * the state after the repairs.
  */
-import { listAgents, type Context } from '../cli/context.js';
+import { listAgents, type Context } from '../context.js';
 import { buildDoctorContext, type DoctorContext, type Finding } from './context.js';
 import { daemonEnvChecks, envFileChecks, envKeyChecks } from './env.js';
 import { applyRepair, type Consent, type RepairOutcome } from './repairs.js';

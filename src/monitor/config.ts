@@ -4,11 +4,8 @@
  * and on SIGHUP (refuse the new config, keep the old). Problems name the key.
  */
 import type { Monitor } from '../../monitors/types.js';
-import { CliError } from '../cli/errors.js';
-import { loadContext, type Context } from '../cli/context.js';
-import { configErrorMessage, loadConfig } from '../config/load.js';
 import { parseListen } from '../config/formats.js';
-import { fileLayers, mergeEnv, processLayer } from '../env/load.js';
+import { loadContext, type Context } from '../context.js';
 import { validateSchedules } from '../scheduler.js';
 
 export type MonitorSetup =
@@ -17,16 +14,9 @@ export type MonitorSetup =
 
 /** Load config + env and check everything the daemon needs. Never throws for a bad config. */
 export function loadMonitorSetup(monitors: readonly Monitor[], listenFlag?: string, processEnv: NodeJS.ProcessEnv = process.env): MonitorSetup {
-  const first = mergeEnv([processLayer(processEnv), ...fileLayers(processEnv, process.cwd())]);
-  const loaded = loadConfig(first.env);
-  if (!loaded.ok) return { ok: false, key: loaded.key, detail: loaded.detail, message: configErrorMessage(loaded) };
-  let ctx: Context;
-  try {
-    ctx = loadContext(processEnv);
-  } catch (err) {
-    const message = err instanceof CliError ? err.message : String(err);
-    return { ok: false, key: '(config)', detail: message, message };
-  }
+  const loaded = loadContext({ env: processEnv, mode: 'result' });
+  if (!loaded.ok) return loaded;
+  const ctx = loaded.ctx;
   const sched = validateSchedules(ctx.config, monitors);
   if (!sched.ok) {
     return {

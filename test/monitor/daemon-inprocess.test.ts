@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { expiry as expiryMonitor } from '../../monitors/expiry.js';
 import { store as storeMonitor } from '../../monitors/store.js';
 import type { Monitor, Observation } from '../../monitors/types.js';
-import { CliError } from '../../src/cli/errors.js';
+import { CliError } from '../../src/errors.js';
 import { startDaemon, type Daemon } from '../../src/monitor/daemon.js';
 import { tempHome, type TempHome } from '../helpers/tmp.js';
 import { eventually } from '../helpers/prometheus.js';
