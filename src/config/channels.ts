@@ -1,8 +1,11 @@
 /**
- * Strict channel config checks. Every error names the full key
- * (`alerts.channels.<name>.<key>`) and what is expected.
+ * The one place an alert channel's config is checked: strict, every error names the full key
+ * (`alerts.channels.<name>.<key>`) and what is expected. The channel plug-ins build their
+ * senders from these settings; `config set`/`validate` and the doctor run the same checks
+ * without loading any channel code.
  */
-import type { SecretValue } from '../../config/schema.js';
+import { assertObjectMap, assertSecretRef } from './formats.js';
+import type { AiproConfig, SecretValue } from './schema.js';
 
 export class ChannelConfigError extends Error {}
 
@@ -116,12 +119,145 @@ export function monitorBaseUrl(listen: string, host: string): string {
   return `http://${name}:${listen.slice(i + 1)}`;
 }
 
-/** A URL safe to print: scheme and host only (paths and queries often embed tokens). */
-export function safeUrl(url: string): string {
+export const WEBHOOK_FORMATS = ['aipro', 'alertmanager', 'slack', 'discord', 'ntfy'] as const;
+export type WebhookFormat = (typeof WEBHOOK_FORMATS)[number];
+
+/** What the defaults of a channel depend on: the alert host and the monitor's listen address. */
+export interface ChannelDefaults {
+  host: string;
+  listen: string;
+}
+
+export interface WebhookSettings {
+  url: SecretValue;
+  format: WebhookFormat;
+  secret: SecretValue | undefined;
+  timeoutMs: number;
+  headers: Record<string, SecretValue>;
+}
+
+export function webhookSettings(name: string, raw: Record<string, unknown>): WebhookSettings {
+  const c = new Checker(`alerts.channels.${name}`, raw);
+  c.only(['type', 'url', 'format', 'secret', 'timeoutMs', 'headers']);
+  const url = c.url('url');
+  const format = c.oneOf('format', WEBHOOK_FORMATS, 'aipro');
+  const secret = c.secret('secret');
+  const timeoutMs = c.int('timeoutMs', 10_000, 100, 300_000);
+  const headers = c.secretMap('headers');
+  c.done();
+  return { url: url as SecretValue, format, secret, timeoutMs, headers };
+}
+
+export interface EmailSettings {
+  to: string[];
+  from: string;
+  host: string;
+  port: number;
+  secure: boolean;
+  starttls: 'auto' | 'required' | 'off';
+  user: string | undefined;
+  pass: SecretValue | undefined;
+  ca: string | undefined;
+  rejectUnauthorized: boolean;
+  timeoutMs: number;
+}
+
+export function emailSettings(name: string, raw: Record<string, unknown>, defaults: ChannelDefaults): EmailSettings {
+  const prefix = `alerts.channels.${name}`;
+  const c = new Checker(prefix, raw);
+  c.only(['type', 'to', 'from', 'smtp', 'timeoutMs']);
+  c.only(['host', 'port', 'secure', 'starttls', 'user', 'pass', 'ca', 'rejectUnauthorized'], 'smtp');
+  const to = c.stringList('to');
+  for (const [i, addr] of (to ?? []).entries()) if (!/^[^\s@]+@[^\s@]+$/.test(addr)) c.errors.push(`${prefix}.to[${i}]: "${addr}" is not a mail address`);
+  const from = c.string('from', { def: `aipro@${defaults.host}` }) as string;
+  if (raw.smtp === undefined || typeof raw.smtp !== 'object') c.errors.push(`${prefix}.smtp: required ({"host": "smtp.example.com", "port": 587})`);
+  const host = c.string('smtp.host', { required: true });
+  const secure = c.bool('smtp.secure', false);
+  const port = c.int('smtp.port', secure ? 465 : 587, 1, 65535);
+  const starttls = c.oneOf('smtp.starttls', ['auto', 'required', 'off'] as const, 'auto');
+  const user = c.string('smtp.user');
+  const pass = c.secret('smtp.pass');
+  if (user && pass === undefined) c.errors.push(`${prefix}.smtp.pass: required when smtp.user is set`);
+  const ca = c.string('smtp.ca');
+  const rejectUnauthorized = c.bool('smtp.rejectUnauthorized', true);
+  const timeoutMs = c.int('timeoutMs', 15_000, 100, 300_000);
+  c.done();
+  return { to: to as string[], from, host: host as string, port, secure, starttls, user, pass, ca, rejectUnauthorized, timeoutMs };
+}
+
+export interface AlertmanagerSettings {
+  url: SecretValue;
+  timeoutMs: number;
+  headers: Record<string, SecretValue>;
+  generatorURL: string;
+}
+
+export function alertmanagerSettings(name: string, raw: Record<string, unknown>, defaults: ChannelDefaults): AlertmanagerSettings {
+  const c = new Checker(`alerts.channels.${name}`, raw);
+  c.only(['type', 'url', 'timeoutMs', 'headers', 'generatorURL']);
+  const url = c.url('url');
+  const timeoutMs = c.int('timeoutMs', 10_000, 100, 300_000);
+  const headers = c.secretMap('headers');
+  const generatorURL = c.string('generatorURL', { def: `${monitorBaseUrl(defaults.listen, defaults.host)}/metrics` }) as string;
+  c.done();
+  return { url: url as SecretValue, timeoutMs, headers, generatorURL };
+}
+
+/** Every channel type and its settings check: one line per channel plug-in. */
+export const CHANNEL_SETTINGS = {
+  email: emailSettings,
+  webhook: (name: string, raw: Record<string, unknown>) => webhookSettings(name, raw),
+  alertmanager: alertmanagerSettings,
+} as const;
+export type ChannelType = keyof typeof CHANNEL_SETTINGS;
+
+export function isChannelType(type: unknown): type is ChannelType {
+  return typeof type === 'string' && Object.hasOwn(CHANNEL_SETTINGS, type);
+}
+
+/** Check one channel; null when it is fine, else the joined errors (each naming its key). */
+export function channelProblem(name: string, raw: Record<string, unknown>, defaults: ChannelDefaults): string | null {
+  if (!isChannelType(raw.type)) return `alerts.channels.${name}.type: must be one of ${Object.keys(CHANNEL_SETTINGS).join(', ')}`;
   try {
-    const u = new URL(url);
-    return `${u.protocol}//${u.host}${u.pathname === '/' ? '/' : '/…'}`;
-  } catch {
-    return '(invalid URL)';
+    CHANNEL_SETTINGS[raw.type](name, raw, defaults);
+    return null;
+  } catch (err) {
+    if (err instanceof ChannelConfigError) return err.message;
+    throw err;
+  }
+}
+
+/** Every configured channel's problems, per channel, in config order. */
+export function channelProblems(config: Pick<AiproConfig, 'alerts' | 'monitor'>): { channel: string; message: string }[] {
+  const defaults = { host: config.alerts.hostname || 'localhost', listen: config.monitor.listen };
+  const out: { channel: string; message: string }[] = [];
+  for (const [name, raw] of Object.entries(config.alerts.channels)) {
+    const message = channelProblem(name, raw as Record<string, unknown>, defaults);
+    if (message) out.push({ channel: name, message });
+  }
+  return out;
+}
+
+/**
+ * The schema-level shape of `alerts.channels` (convict format): enough to load the config.
+ * A channel that passes this but fails its settings check above does not stop the other
+ * commands; the daemon reports it by key and keeps the other channels.
+ */
+export function assertChannels(val: unknown): void {
+  assertObjectMap(val);
+  for (const [name, ch] of Object.entries(val as Record<string, Record<string, unknown>>)) {
+    if (!isChannelType(ch.type)) throw new Error(`${name}.type: must be one of ${Object.keys(CHANNEL_SETTINGS).join(', ')}`);
+    if (ch.type === 'email' && !(Array.isArray(ch.to) && ch.to.length > 0)) throw new Error(`${name}.to: list at least one recipient`);
+    if (ch.type !== 'email' && typeof ch.url !== 'string') throw new Error(`${name}.url: required`);
+    for (const key of ['secret', 'pass']) {
+      const holder = key === 'pass' ? (ch.smtp as Record<string, unknown> | undefined) : ch;
+      if (holder && key in holder) {
+        try {
+          assertSecretRef(holder[key]);
+        } catch (e) {
+          throw new Error(`${name}.${key === 'pass' ? 'smtp.pass' : key}: ${(e as Error).message}`);
+        }
+      }
+    }
   }
 }

@@ -2,8 +2,8 @@
  * THE configuration schema: every setting aipro has is declared here, once, with its
  * format, default, env override and whether it is secret. `aipro.json` mirrors it.
  */
+import { assertChannels } from './channels.js';
 import {
-  assertChannels,
   assertCron,
   assertDuration,
   assertDurationList,
