@@ -1,11 +1,27 @@
 /**
  * Running one monitor once: never overlapping itself (a tick that finds it still running
- * is skipped and logged), timed, errors counted by bounded reason, observations applied to
- * the metrics. A monitor that throws is logged and counted; it never stops the others.
+ * is skipped and logged), timed, failures named by a bounded reason. A monitor that throws
+ * is logged and reported; it never stops the others. The runner knows no exporter and no
+ * alert: it returns outcomes and tells a `RunRecorder` (the daemon's metrics) what happened.
  */
-import type { Monitor, MonitorContext, MonitorLogger, Observation } from '../../monitors/types.js';
-import { MONITOR_ERROR_REASONS, STORE_READ_FAILURES, type MonitorErrorReason } from '../../exporters/prometheus/metrics.js';
-import { updateFromObservations, type AiproMetrics } from '../../exporters/prometheus/registry.js';
+import { STORE_READ_FAILURES } from '../src/observation.js';
+import type { Monitor, MonitorContext, MonitorLogger, Observation } from './types.js';
+
+/** Why a run did not count as a success (bounded: these are metric label values). */
+export const MONITOR_ERROR_REASONS = ['exception', 'timeout', 'overlap', 'store_unreadable'] as const;
+export type MonitorErrorReason = (typeof MONITOR_ERROR_REASONS)[number];
+
+/**
+ * What the runner reports while it runs, in order: started → observed (may throw: the run
+ * then fails with `exception`) → succeeded or error. The daemon turns these into metrics.
+ */
+export interface RunRecorder {
+  started(monitor: string, at: number): void;
+  observed(monitor: string, observations: Observation[], at: number): void;
+  durationMs(monitor: string, ms: number): void;
+  succeeded(monitor: string, end: number): void;
+  error(monitor: string, reason: MonitorErrorReason): void;
+}
 
 export type Trigger = 'schedule' | 'startup' | 'once' | 'reload';
 
@@ -23,7 +39,7 @@ export type RunOutcome =
   | { status: 'skipped'; monitor: string };
 
 export interface RunnerOptions {
-  metrics: AiproMetrics;
+  recorder: RunRecorder;
   log: MonitorLogger;
   /** The context of one run (fresh agent list, current config), bound to `signal`. */
   context: (signal: AbortSignal) => MonitorContext;
@@ -69,11 +85,6 @@ export class MonitorRunner {
     this.now = opts.now ?? Date.now;
   }
 
-  /** Start the error counters of `names` at 0 so `increase()` sees the first error. */
-  initCounters(names: readonly string[]): void {
-    for (const monitor of names) for (const reason of MONITOR_ERROR_REASONS) this.opts.metrics.monitorErrors.inc({ monitor, reason }, 0);
-  }
-
   /** Is `name` running right now? */
   isRunning(name: string): boolean {
     return this.running.has(name);
@@ -83,7 +94,7 @@ export class MonitorRunner {
   run(monitor: Monitor, trigger: Trigger): Promise<RunOutcome> {
     const busy = this.running.get(monitor.name);
     if (busy) {
-      this.opts.metrics.monitorErrors.inc({ monitor: monitor.name, reason: 'overlap' });
+      this.opts.recorder.error(monitor.name, 'overlap');
       this.opts.log.warn('monitor.skipped', {
         monitor: monitor.name,
         reason: 'overlap',
@@ -101,9 +112,9 @@ export class MonitorRunner {
   }
 
   private async execute(monitor: Monitor, trigger: Trigger, at: number): Promise<RunOutcome> {
-    const { metrics, log } = this.opts;
+    const { recorder, log } = this.opts;
     const name = monitor.name;
-    metrics.monitorLastRun.set({ monitor: name }, at / 1000);
+    recorder.started(name, at);
     if (trigger !== 'schedule') log.info('monitor.start', { monitor: name, trigger });
     let observations: Observation[];
     try {
@@ -111,8 +122,8 @@ export class MonitorRunner {
     } catch (err) {
       const durationMs = this.now() - at;
       const reason = classify(err);
-      metrics.monitorRunDuration.set({ monitor: name }, durationMs / 1000);
-      metrics.monitorErrors.inc({ monitor: name, reason });
+      recorder.durationMs(name, durationMs);
+      recorder.error(name, reason);
       const detail = (err as Error)?.message ?? String(err);
       log.error('monitor.failed', { monitor: name, reason, duration_ms: durationMs, error: detail });
       return { status: 'failed', monitor: name, reason, detail, durationMs, at };
@@ -120,21 +131,21 @@ export class MonitorRunner {
     const end = this.now();
     const durationMs = end - at;
     try {
-      updateFromObservations(metrics, observations, at, { replaceCredentials: name === 'expiry' });
+      recorder.observed(name, observations, at);
     } catch (err) {
-      // A bug in the metrics mapping is reported like a failed run, never thrown.
-      metrics.monitorErrors.inc({ monitor: name, reason: 'exception' });
+      // A bug in the recorder (the metrics mapping) is reported like a failed run, never thrown.
+      recorder.error(name, 'exception');
       log.error('monitor.failed', { monitor: name, reason: 'exception', duration_ms: durationMs, error: (err as Error)?.message ?? String(err) });
       return { status: 'failed', monitor: name, reason: 'exception', detail: String(err), durationMs, at };
     }
-    metrics.monitorRunDuration.set({ monitor: name }, durationMs / 1000);
+    recorder.durationMs(name, durationMs);
     const unreadable = unreadableAgents(observations);
     if (unreadable.length === 0) {
-      metrics.monitorLastSuccess.set({ monitor: name }, end / 1000);
+      recorder.succeeded(name, end);
       log.info('monitor.done', { monitor: name, trigger, duration_ms: durationMs, observations: observations.length, ...summarize(observations) });
     } else {
       // Fail closed: a run that could not read a store must never look like a good one.
-      metrics.monitorErrors.inc({ monitor: name, reason: 'store_unreadable' });
+      recorder.error(name, 'store_unreadable');
       log.error('monitor.store_unreadable', {
         monitor: name,
         trigger,

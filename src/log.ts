@@ -1,9 +1,14 @@
 /**
- * Structured one-line logs for the monitor: `text` (logfmt-like, for people and journald)
- * or `json` (one object per line, for log shippers). Fields are ours (ids, counts, reasons,
- * details from the status function); a secret is never passed in.
+ * The one logger (daemon, gateway, CLI): structured one-line logs, `text` (logfmt-like, for
+ * people and journald) or `json` (one object per line, for log shippers). Fields are ours
+ * (ids, counts, reasons, details from the status function); a secret is never passed in.
  */
-import type { MonitorLogger } from '../../monitors/types.js';
+
+export interface Logger {
+  info(event: string, fields?: Record<string, unknown>): void;
+  warn(event: string, fields?: Record<string, unknown>): void;
+  error(event: string, fields?: Record<string, unknown>): void;
+}
 
 export type LogFormat = 'text' | 'json';
 export const LOG_FORMATS: readonly LogFormat[] = ['text', 'json'];
@@ -35,14 +40,14 @@ export function formatLine(format: LogFormat, time: number, level: Level, event:
 }
 
 /** A logger writing one line per event. */
-export function createLogger(opts: LoggerOptions): MonitorLogger {
+export function createLogger(opts: LoggerOptions): Logger {
   const write = opts.write ?? ((line: string) => process.stderr.write(`${line}\n`));
   const now = opts.now ?? Date.now;
   const emit = (level: Level) => (event: string, fields?: Record<string, unknown>) => {
     try {
       write(formatLine(opts.format, now(), level, event, fields));
     } catch {
-      // A closed stderr (EPIPE) must not take the monitor down.
+      // A closed stderr (EPIPE) must not take the process down.
     }
   };
   return { info: emit('info'), warn: emit('warn'), error: emit('error') };

@@ -1,11 +1,9 @@
 /**
- * The Monitor interface. One file per monitor in this folder, registered in `index.ts`.
- * A monitor looks at the world once and returns observations; it never sends alerts
- * or renders metrics itself (the scheduler hands observations to both).
+ * The Observation contract: what a monitor saw, in the shape the alerts and the exporters
+ * consume. Monitors produce observations; they never send alerts or render metrics.
  */
-import type { AiproConfig } from '../src/config/schema.js';
-import type { ProbeReason } from '../src/providers/types.js';
-import type { CredentialSource, Status } from '../src/store/status.js';
+import type { ProbeReason } from './providers/types.js';
+import type { CredentialSource, Status } from './store/status.js';
 
 /** One credential as the monitor saw it (the same status function as `models status`). */
 export interface CredentialObservation {
@@ -32,6 +30,12 @@ export interface CredentialObservation {
   /** Last live probe, when one ran. */
   probe?: { ok: boolean; reason: ProbeReason | string; httpStatus?: number; latencyMs?: number; at: number };
 }
+
+/**
+ * Store observation reasons that mean the credentials could not be read at all (the reader's
+ * reasons; `version`, `permission` and `io` are accepted too so a finer reader needs no change here).
+ */
+export const STORE_READ_FAILURES: ReadonlySet<string> = new Set(['unreadable', 'parse', 'schema', 'encoding', 'too_large', 'version', 'permission', 'io']);
 
 /** A store file problem (unreadable, bad mode, stale lock, parse error). */
 export interface StoreObservation {
@@ -68,27 +72,3 @@ export interface ProbeObservation {
 }
 
 export type Observation = CredentialObservation | StoreObservation | RefreshObservation | ProbeObservation;
-
-export interface MonitorLogger {
-  info(event: string, fields?: Record<string, unknown>): void;
-  warn(event: string, fields?: Record<string, unknown>): void;
-  error(event: string, fields?: Record<string, unknown>): void;
-}
-
-/** What a monitor run gets. I/O is injected so tests use temp dirs and local servers. */
-export interface MonitorContext {
-  config: AiproConfig;
-  env: Record<string, string>;
-  now: () => number;
-  /** Agents to look at (id + store path). */
-  agents: { id: string; storePath: string; isDefault: boolean }[];
-  log: MonitorLogger;
-  signal?: AbortSignal;
-}
-
-export interface Monitor {
-  name: 'expiry' | 'validity' | 'store' | 'refresh';
-  /** Cron expression used when `monitor.schedules.<name>` is not set. */
-  defaultSchedule: string;
-  run(ctx: MonitorContext): Promise<Observation[]>;
-}

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { createLogger, formatLine } from '../../src/monitor/logger.js';
+import { createLogger, formatLine } from '../src/log.js';
 
 const T = Date.UTC(2026, 0, 15, 12, 0, 0);
 

@@ -69,22 +69,14 @@ export type MetricKey = keyof typeof METRICS;
 export const HEARTBEAT_RESULTS = ['ok', 'fail_sent', 'error'] as const;
 export type HeartbeatResult = (typeof HEARTBEAT_RESULTS)[number];
 
-/**
- * Bounded reasons of `aipro_monitor_errors_total`. `store_unreadable`: the run finished but
- * could not read an auth store, so it judged nothing there and does not count as a success.
- */
-export const MONITOR_ERROR_REASONS = ['exception', 'timeout', 'overlap', 'store_unreadable'] as const;
-export type MonitorErrorReason = (typeof MONITOR_ERROR_REASONS)[number];
+/** Bounded reasons of `aipro_monitor_errors_total`: the runner's failure reasons. */
+export { MONITOR_ERROR_REASONS, type MonitorErrorReason } from '../../monitors/runner.js';
 
 /** Bounded reasons of `aipro_auth_store_read_errors_total`. */
 export const STORE_READ_ERROR_REASONS = ['parse', 'schema', 'version', 'permission', 'too_large', 'io'] as const;
 export type StoreReadErrorReason = (typeof STORE_READ_ERROR_REASONS)[number];
 
-/**
- * Store observation reasons that mean the credentials could not be read at all (the reader's
- * reasons; `version`, `permission` and `io` are accepted too so a finer reader needs no change here).
- */
-export const STORE_READ_FAILURES: ReadonlySet<string> = new Set(['unreadable', 'parse', 'schema', 'encoding', 'too_large', 'version', 'permission', 'io']);
+export { STORE_READ_FAILURES } from '../../src/observation.js';
 
 /**
  * The bounded metric reason of a failed store read. Pure. The reader reports `unreadable` for

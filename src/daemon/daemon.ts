@@ -11,12 +11,13 @@ import { monitorApp } from '../../exporters/prometheus/app.js';
 import { createMetrics, type AiproMetrics } from '../../exporters/prometheus/registry.js';
 import { listAgents, type Context } from '../context.js';
 import { CliError, EXIT } from '../errors.js';
-import { cronIntervalMs, scheduleFor, Scheduler } from '../scheduler.js';
+import { cronIntervalMs, scheduleFor, Scheduler } from './scheduler.js';
 import { AlertLane, loadRunAlerts, type RunAlerts } from './alerts.js';
-import { loadMonitorSetup } from './config.js';
-import { MonitorRunner } from './cycle.js';
+import { loadMonitorSetup } from './setup.js';
+import { initRunCounters, metricsRecorder } from './record.js';
+import { MonitorRunner } from '../../monitors/runner.js';
 import { heartbeatLane } from './heartbeat.js';
-import { createLogger, type LogFormat } from './logger.js';
+import { createLogger, type LogFormat } from '../log.js';
 import { writeMetricsTextfile } from './textfile.js';
 
 export interface DaemonOptions {
@@ -87,7 +88,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const heartbeat = heartbeatLane(() => ctx.config.monitor.heartbeat, { env: () => ctx.env, log, counter: metrics.heartbeatTotal });
 
   const runner = new MonitorRunner({
-    metrics,
+    recorder: metricsRecorder(metrics),
     log,
     context: (signal) => ({ config: ctx.config, env: ctx.env, now: ctx.now, agents: listAgents(ctx), log, signal }),
     onResult: async (monitor, observations: Observation[], at) => {
@@ -100,7 +101,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     },
     onOutcome: (outcome) => heartbeat.after(outcome),
   });
-  runner.initCounters(monitors.map((m) => m.name));
+  initRunCounters(metrics, monitors.map((m) => m.name));
 
   const server = createServer(monitorApp({ registry: metrics.registry, notReady: () => (firstCycle ? unreadableReason(metrics) : 'the first expiry cycle is still running') }));
   let addr: AddressInfo;

@@ -13,7 +13,7 @@ import type { AiproConfig, SecretValue } from '../config/schema.js';
 import { STORE_READ_FAILURES } from '../../exporters/prometheus/registry.js';
 import { resolveSecret } from '../store/secrets.js';
 import { VERSION } from '../version.js';
-import type { RunOutcome } from './cycle.js';
+import type { RunOutcome } from '../../monitors/runner.js';
 
 export type HeartbeatConfig = AiproConfig['monitor']['heartbeat'];
 

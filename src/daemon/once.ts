@@ -13,10 +13,11 @@ import { listAgents } from '../context.js';
 import { CliError, EXIT } from '../errors.js';
 import { checkExitCode, severity } from '../store/status.js';
 import { alertSink, loadRunAlerts, runAlertsGuarded, type AlertRunResult, type RunAlerts } from './alerts.js';
-import { loadMonitorSetup } from './config.js';
-import { MonitorRunner, type RunOutcome } from './cycle.js';
+import { loadMonitorSetup } from './setup.js';
+import { initRunCounters, metricsRecorder } from './record.js';
+import { MonitorRunner, type RunOutcome } from '../../monitors/runner.js';
 import { heartbeatOnce } from './heartbeat.js';
-import { createLogger, type LogFormat } from './logger.js';
+import { createLogger, type LogFormat } from '../log.js';
 import { writeMetricsTextfile } from './textfile.js';
 
 export interface OnceOptions {
@@ -85,11 +86,11 @@ export async function runOnce(opts: OnceOptions): Promise<OnceResult> {
   const metrics = createMetrics({ defaultMetrics: false });
   if (ctx.config.monitor.textfile.path) seedFromTextfile(metrics, ctx.config.monitor.textfile.path, log);
   const runner = new MonitorRunner({
-    metrics,
+    recorder: metricsRecorder(metrics),
     log,
     context: (signal) => ({ config: ctx.config, env: ctx.env, now: ctx.now, agents: listAgents(ctx), log, signal }),
   });
-  runner.initCounters(monitors.map((m) => m.name));
+  initRunCounters(metrics, monitors.map((m) => m.name));
   const outcomes: RunOutcome[] = [];
   for (const m of monitors) outcomes.push(await runner.run(m, 'once'));
 

@@ -5,12 +5,9 @@
  * skip shows up in our logs and metrics.
  */
 import cron, { type ScheduledTask } from 'node-cron';
-import type { Monitor, MonitorLogger } from '../monitors/types.js';
-import { cronProblem } from './config/runnable.js';
-import type { AiproConfig } from './config/schema.js';
-
-/** Every monitor name the config may schedule (registered or not yet built). */
-export const MONITOR_NAMES = ['expiry', 'validity', 'store', 'refresh'] as const;
+import type { Monitor, MonitorLogger } from '../../monitors/types.js';
+import { cronProblem } from '../config/runnable.js';
+import { MONITOR_NAMES, type AiproConfig } from '../config/schema.js';
 
 /** The cron expression `monitor` runs on under `config`. */
 export function scheduleFor(config: AiproConfig, monitor: Monitor): string {
@@ -26,7 +23,7 @@ export type ScheduleCheck = { ok: true } | { ok: false; key: string; detail: str
  */
 export function validateSchedules(config: AiproConfig, monitors: readonly Monitor[]): ScheduleCheck {
   for (const name of Object.keys(config.monitor.schedules ?? {})) {
-    if (!(MONITOR_NAMES as readonly string[]).includes(name)) {
+    if (!(MONITOR_NAMES as string[]).includes(name)) {
       return { ok: false, key: `monitor.schedules.${name}`, detail: `unknown monitor "${name}" (known: ${MONITOR_NAMES.join(', ')})` };
     }
   }

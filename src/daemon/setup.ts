@@ -6,7 +6,7 @@
 import type { Monitor } from '../../monitors/types.js';
 import { parseListen } from '../config/formats.js';
 import { loadContext, type Context } from '../context.js';
-import { validateSchedules } from '../scheduler.js';
+import { validateSchedules } from './scheduler.js';
 
 export type MonitorSetup =
   | { ok: true; ctx: Context; listen: { host: string; port: number; text: string } }

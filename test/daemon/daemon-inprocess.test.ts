@@ -9,7 +9,7 @@ import { expiry as expiryMonitor } from '../../monitors/expiry.js';
 import { store as storeMonitor } from '../../monitors/store.js';
 import type { Monitor, Observation } from '../../monitors/types.js';
 import { CliError } from '../../src/errors.js';
-import { startDaemon, type Daemon } from '../../src/monitor/daemon.js';
+import { startDaemon, type Daemon } from '../../src/daemon/daemon.js';
 import { tempHome, type TempHome } from '../helpers/tmp.js';
 import { eventually } from '../helpers/prometheus.js';
 

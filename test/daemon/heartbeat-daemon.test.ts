@@ -5,8 +5,8 @@
  */
 import test from 'ava';
 import type { Monitor, Observation } from '../../monitors/types.js';
-import { startDaemon, type Daemon } from '../../src/monitor/daemon.js';
-import { runOnce } from '../../src/monitor/once.js';
+import { startDaemon, type Daemon } from '../../src/daemon/daemon.js';
+import { runOnce } from '../../src/daemon/once.js';
 import { deadPort } from '../helpers/fake-providers.js';
 import { eventually, needBinary, promtool } from '../helpers/prometheus.js';
 import { tempHome, type TempHome } from '../helpers/tmp.js';

@@ -5,8 +5,8 @@
  */
 import test from 'ava';
 import { createMetrics } from '../../exporters/prometheus/registry.js';
-import type { RunOutcome } from '../../src/monitor/cycle.js';
-import { heartbeatOnce, runVerdict, safePingUrl, sendHeartbeat, type HeartbeatConfig } from '../../src/monitor/heartbeat.js';
+import type { RunOutcome } from '../../monitors/runner.js';
+import { heartbeatOnce, runVerdict, safePingUrl, sendHeartbeat, type HeartbeatConfig } from '../../src/daemon/heartbeat.js';
 import { eventually } from '../helpers/prometheus.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js';
 
