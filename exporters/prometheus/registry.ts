@@ -5,7 +5,7 @@
  */
 import client from 'prom-client';
 import type { Counter, Gauge, Metric, Registry } from 'prom-client';
-import type { CredentialObservation, Observation } from '../../monitors/types.js';
+import type { CredentialObservation, Observation } from '../../src/observation.js';
 import { STATUSES } from '../../src/store/status.js';
 import { VERSION } from '../../src/version.js';
 import { KeyedGauge, StateSetGauge } from './family.js';

@@ -5,7 +5,8 @@
  */
 import { hostname } from 'node:os';
 import type { AiproConfig } from '../config/schema.js';
-import type { MonitorLogger, Observation } from '../../monitors/types.js';
+import type { Logger as MonitorLogger } from '../log.js';
+import type { Observation } from '../observation.js';
 import { buildChannels } from './channels/index.js';
 import { deliverOutbox, refreshFiring, safe } from './deliver.js';
 import { evaluate, notificationOf } from './engine.js';
