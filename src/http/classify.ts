@@ -1,27 +1,40 @@
 /**
- * Turning a provider's HTTP answer (or the lack of one) into the bounded probe reason,
- * a hint for the operator and a short redacted detail. Pure: tests feed it every
- * status of the mapping; the probes feed it what the network gave them.
+ * The ONE reading of an upstream's answer, for the probes and the gateway alike: HTTP status
+ * and (redacted) body, or the network failure, → the bounded reason, a short detail and, for
+ * the probe, a hint for the operator. What the reason means (fail over, cool down, refresh)
+ * comes from `REASON_EFFECTS`. Pure.
  *
- * Mapping (DESIGN.md "Providers"): 401/403 → auth (billing wording → billing),
- * 402 → billing, 429 → rate_limit, 529 → overloaded, 408/5xx → timeout,
- * 404 → model_not_found, 400/422 → format. Anthropic's "only authorized for use with
- * Claude Code" answer is `auth` whatever its error status (the credential is the problem).
+ * Mapping: 401/403 → auth (billing wording → billing), 402 → billing, 429 → rate_limit
+ * (billing wording → billing), 529 → overloaded, 408/5xx → timeout, 404 → model_not_found,
+ * 400/413/422 → format (billing wording → billing; a bad key, as Google answers it with 400
+ * INVALID_ARGUMENT → auth), anything else → unknown. Anthropic's "only authorized for use with
+ * Claude Code" answer (seen as 400, 401 and 403) is `auth_permanent`: that credential will never
+ * work for direct API use, and no refresh changes it.
  */
-import type { ProbeReason } from './types.js';
+import { REASON_EFFECTS, type ProbeReason } from '../observation.js';
 
 export const CLAUDE_CODE_ONLY_RE = /only authorized for use with Claude Code/i;
 export const CLAUDE_CODE_ONLY_HINT =
   'this is a Claude Code subscription credential; use an Anthropic API key (ANTHROPIC_API_KEY) for direct API use';
 /** Google answers a bad key with 400 INVALID_ARGUMENT; the credential is still the problem. */
 const INVALID_KEY_RE = /api key not valid|API_KEY_INVALID|invalid api key|invalid x-api-key/i;
-const BILLING_RE = /billing|credit balance|insufficient[_ ]quota|payment|out of credits|quota exceeded|purchase credits/i;
+const BILLING_RE = /billing|credit balance|insufficient[_ ]quota|payment|out of credits|quota exceeded|exceeded your current quota|purchase credits/i;
 
 export interface Classified {
   ok: boolean;
   reason: ProbeReason;
+  /** Try the next profile (and record the failure on this one). */
+  failover: boolean;
+  /** A refusal that an OAuth refresh might cure (a 401, never a 403). */
+  refreshable: boolean;
   hint?: string;
   detail?: string;
+}
+
+/** The reason's effects from the one table; `refreshable` only for a 401. */
+function judged(reason: ProbeReason, status?: number): Pick<Classified, 'ok' | 'reason' | 'failover' | 'refreshable'> {
+  const e = REASON_EFFECTS[reason];
+  return { ok: reason === 'ok', reason, failover: e.failover, refreshable: e.refreshable && status === 401 };
 }
 
 /** The provider's own error message from a JSON error body (Anthropic, OpenAI, Google shapes). */
@@ -68,25 +81,41 @@ export function hintFor(reason: ProbeReason, fix?: string, retryAfterMs?: number
   }
 }
 
-/** Classify an HTTP answer. `body` is the (already redacted) response text. */
-export function classifyHttp(status: number, body: string, opts: { fix?: string; retryAfterMs?: number } = {}): Classified {
-  if (status >= 200 && status < 300) return { ok: true, reason: 'ok', detail: `HTTP ${status}` };
+/** The reason of an HTTP answer. `text` is the provider's message, else the body. */
+function reasonOf(status: number, text: string): ProbeReason {
+  if (status >= 200 && status < 300) return 'ok';
+  if (status >= 400 && status < 500 && CLAUDE_CODE_ONLY_RE.test(text)) return 'auth_permanent';
+  if (status === 401 || status === 403) return BILLING_RE.test(text) ? 'billing' : 'auth';
+  if (status === 402) return 'billing';
+  if (status === 429) return BILLING_RE.test(text) ? 'billing' : 'rate_limit';
+  if (status === 529) return 'overloaded';
+  if (status === 408 || (status >= 500 && status < 600)) return 'timeout';
+  if (status === 404) return 'model_not_found';
+  if (status === 400 || status === 413 || status === 422) return BILLING_RE.test(text) ? 'billing' : INVALID_KEY_RE.test(text) ? 'auth' : 'format';
+  return 'unknown';
+}
+
+/**
+ * Classify an HTTP answer. `body` is the (already redacted) response text. A hint comes back
+ * only where the answer itself says more than the reason (the Claude-Code-only refusal);
+ * `classifyProbe` adds the per-reason hints the probe shows.
+ */
+export function classifyHttp(status: number, body: string): Classified {
+  if (status >= 200 && status < 300) return { ...judged('ok'), detail: `HTTP ${status}` };
   const message = errorMessage(body);
   const text = message ?? body;
   const short = (message ?? body.replace(/\s+/g, ' ')).slice(0, 200);
   const detail = `HTTP ${status}${short ? `: ${short}` : ''}`;
-  if (CLAUDE_CODE_ONLY_RE.test(text)) return { ok: false, reason: 'auth', hint: CLAUDE_CODE_ONLY_HINT, detail };
-  let reason: ProbeReason;
-  if (status === 401 || status === 403) reason = BILLING_RE.test(text) ? 'billing' : 'auth';
-  else if (status === 402) reason = 'billing';
-  else if (status === 429) reason = BILLING_RE.test(text) ? 'billing' : 'rate_limit';
-  else if (status === 529) reason = 'overloaded';
-  else if (status === 408 || (status >= 500 && status < 600)) reason = 'timeout';
-  else if (status === 404) reason = 'model_not_found';
-  else if (status === 400 || status === 422) reason = BILLING_RE.test(text) ? 'billing' : INVALID_KEY_RE.test(text) ? 'auth' : 'format';
-  else reason = 'unknown';
-  const hint = hintFor(reason, opts.fix, opts.retryAfterMs);
-  return { ok: false, reason, ...(hint ? { hint } : {}), detail };
+  const reason = reasonOf(status, text);
+  return { ...judged(reason, status), ...(reason === 'auth_permanent' ? { hint: CLAUDE_CODE_ONLY_HINT } : {}), detail };
+}
+
+/** `classifyHttp` with the operator hint for every failure (the probe and `models status` show it). */
+export function classifyProbe(status: number, body: string, opts: { fix?: string; retryAfterMs?: number } = {}): Classified {
+  const c = classifyHttp(status, body);
+  if (c.ok || c.hint) return c;
+  const hint = hintFor(c.reason, opts.fix, opts.retryAfterMs);
+  return hint ? { ...c, hint } : c;
 }
 
 /** Classify a request that got no HTTP answer (fetch threw). */
@@ -94,14 +123,41 @@ export function classifyNetworkError(err: unknown, timedOut: boolean): Classifie
   const e = err as Error & { cause?: { code?: string; message?: string } };
   const code = e?.cause?.code ?? (e as NodeJS.ErrnoException)?.code;
   if (timedOut || e?.name === 'TimeoutError' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'ETIMEDOUT') {
-    return { ok: false, reason: 'timeout', hint: hintFor('timeout') as string, detail: 'no answer within the timeout' };
+    return { ...judged('timeout'), hint: hintFor('timeout') as string, detail: 'no answer within the timeout' };
   }
   const what =
     code === 'ECONNREFUSED' ? 'connection refused'
     : code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' ? 'connection reset'
     : code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? 'host not found'
     : code ?? e?.cause?.message ?? e?.message ?? 'network error';
-  return { ok: false, reason: 'network', hint: hintFor('network') as string, detail: what };
+  return { ...judged('network'), hint: hintFor('network') as string, detail: what };
+}
+
+/**
+ * A gateway request that never got an HTTP answer. Only a response-header or idle timeout is
+ * held against the credential (the host took the request and did not answer it). Refused,
+ * reset, DNS, TLS and connect timeouts are the endpoint's failure: every credential would meet
+ * the same wall, so none is cooled down (`endpoint`), and the endpoint is not tried again for
+ * this request.
+ */
+export function classifyNetwork(failure: { code?: string; timeout?: 'connect' | 'headers' | 'idle' }): Classified & { endpoint: boolean } {
+  if (failure.timeout === 'headers' || failure.timeout === 'idle') return { ...judged('timeout'), endpoint: false };
+  if (failure.timeout === 'connect') return { ...judged('timeout'), endpoint: true };
+  return { ...judged('network'), endpoint: true };
+}
+
+/** A short, single-line excerpt of an upstream error body for messages and logs. */
+export function errorExcerpt(bodyText: string, max = 200): string {
+  let text = bodyText;
+  try {
+    const json = JSON.parse(bodyText) as { error?: { message?: unknown } | string; message?: unknown };
+    const msg = typeof json.error === 'object' && json.error ? json.error.message : (json.error ?? json.message);
+    if (typeof msg === 'string') text = msg;
+  } catch {
+    // Not JSON: use the text as it is.
+  }
+  const one = text.replace(/\s+/g, ' ').trim();
+  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
 }
 
 /** `retry-after` as ms (seconds or an HTTP date), or undefined. */

@@ -1,7 +1,8 @@
 /**
- * A minimal HTTP client for probes on node:http/https with keep-alive agents. Why not
- * fetch: undici costs ~3× the CPU per request, and probing 1,000 credentials at high
- * concurrency is CPU-bound on small hosts (see bench/probe-1000.mjs).
+ * The one HTTP layer to providers, shared by the probes and the gateway: keep-alive agents
+ * (one per protocol, per process), URL joining, header helpers, and a minimal request for
+ * probes. Why node:http and not fetch: undici costs ~3× the CPU per request, and probing
+ * 1,000 credentials at high concurrency is CPU-bound on small hosts (see bench/probe-1000.mjs).
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { createRequire } from 'node:module';
@@ -14,6 +15,9 @@ type Https = typeof import('node:https');
  * every provider file imports this module, and `models status` imports every provider file
  * for its token validation but never sends a request.
  */
+/** Sockets per upstream host: bounds a burst of gateway requests; probes stay far below it. */
+const MAX_SOCKETS = 256;
+
 let clients: { http: Http; https: Https; httpAgent: InstanceType<Http['Agent']>; httpsAgent: InstanceType<Https['Agent']> } | undefined;
 function loadClients() {
   if (!clients) {
@@ -23,11 +27,26 @@ function loadClients() {
     clients = {
       http,
       https,
-      httpAgent: new http.Agent({ keepAlive: true, keepAliveMsecs: 10_000 }),
-      httpsAgent: new https.Agent({ keepAlive: true, keepAliveMsecs: 10_000 }),
+      httpAgent: new http.Agent({ keepAlive: true, keepAliveMsecs: 10_000, maxSockets: MAX_SOCKETS }),
+      httpsAgent: new https.Agent({ keepAlive: true, keepAliveMsecs: 10_000, maxSockets: MAX_SOCKETS }),
     };
   }
   return clients;
+}
+
+/** node:http/https and the shared keep-alive agents (loaded on first use). */
+export function httpClients(): { http: Http; https: Https; httpAgent: InstanceType<Http['Agent']>; httpsAgent: InstanceType<Https['Agent']> } {
+  return loadClients();
+}
+
+/** Join a base URL and a path without doubling or dropping slashes. */
+export function joinUrl(base: string, path: string): string {
+  return `${trimSlash(base)}/${path.replace(/^\/+/, '')}`;
+}
+
+/** A base URL without its trailing slashes (paths are appended to it). */
+export function trimSlash(base: string): string {
+  return base.replace(/\/+$/, '');
 }
 
 export interface HttpAnswer {

@@ -4,21 +4,8 @@
  */
 import type { CredentialType, QuotaWindow } from '../store/schema.js';
 
-/** Bounded probe / failure reasons (used as metric label values and alert reasons). */
-export const PROBE_REASONS = [
-  'ok',
-  'auth',
-  'auth_permanent',
-  'billing',
-  'rate_limit',
-  'overloaded',
-  'timeout',
-  'network',
-  'format',
-  'model_not_found',
-  'unknown',
-] as const;
-export type ProbeReason = (typeof PROBE_REASONS)[number];
+export { PROBE_REASONS, type ProbeReason } from '../observation.js';
+import type { ProbeReason } from '../observation.js';
 
 /** Outcome of one live check of a credential. Expected failures are data, never exceptions. */
 export interface ProbeResult {
