@@ -35,7 +35,7 @@ test('models status --probe: per-profile reason, HTTP status, request id, hint; 
   const read = readStore(storePath);
   if (!read.ok) return t.fail(read.detail);
   t.like(read.store.usageStats?.['anthropic:work']?.lastProbe, { ok: true, reason: 'ok', httpStatus: 200 });
-  t.like(read.store.usageStats?.['anthropic:manual']?.lastProbe, { ok: false, reason: 'auth', httpStatus: 400 });
+  t.like(read.store.usageStats?.['anthropic:manual']?.lastProbe, { ok: false, reason: 'auth_permanent', httpStatus: 400 });
   t.truthy(read.store.usageStats?.['anthropic:manual']?.lastProbe?.secretHash);
 
   const all = await runCli(['models', 'status'], { env: h.env });
