@@ -4,7 +4,7 @@
  * token is not mistaken for a rejected one. Results are stored as `lastProbe`, which the
  * expiry monitor's status (`rejected`) and `models status` read back.
  */
-import { probeAgents } from '../src/providers/probe-agents.js';
+import { probeAgents } from './probe-agents.js';
 import { probeKey } from '../src/providers/probe.js';
 import type { MonitorImpl, Observation } from './types.js';
 

@@ -29,7 +29,7 @@ function agentsOf(ctx: DoctorContext): { agents: DoctorAgent[]; problem?: Findin
 /** Checks contributed by the systemd area (units installed, linger, env file wiring). */
 async function systemdChecks(env: Record<string, string>): Promise<DoctorCheck[]> {
   try {
-    const { systemdDoctorChecks } = await import('../systemd/doctor.js');
+    const { systemdDoctorChecks } = await import('./systemd.js');
     return await systemdDoctorChecks(env);
   } catch (err) {
     return [{ id: 'systemd.checks', level: 'warn', summary: `systemd checks could not run: ${(err as Error).message}` }];

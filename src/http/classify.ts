@@ -11,7 +11,7 @@
  * Claude Code" answer (seen as 400, 401 and 403) is `auth_permanent`: that credential will never
  * work for direct API use, and no refresh changes it.
  */
-import { REASON_EFFECTS, type ProbeReason } from '../observation.js';
+import { REASON_EFFECTS, type ProbeReason } from '../store/reasons.js';
 
 export const CLAUDE_CODE_ONLY_RE = /only authorized for use with Claude Code/i;
 export const CLAUDE_CODE_ONLY_HINT =

@@ -7,7 +7,7 @@
  * 30 s, then 1 m, then 5 m (and 5 m from there on). Billing failures disable it for
  * 5 h × 2^(n−1), capped at 24 h, where n counts billing failures since the last success.
  */
-import { coolsDown, type ProbeReason } from '../observation.js';
+import { coolsDown, type ProbeReason } from './reasons.js';
 import type { UsageStats } from './schema.js';
 import { updateStore } from './write.js';
 

@@ -1,4 +1,5 @@
 import test from 'ava';
+import { reportSettings } from '../../src/config/models.js';
 import { chmodSync, mkdirSync, utimesSync } from 'node:fs';
 import { agentViews, credentialObservation, expiry, expiryObservations } from '../../monitors/expiry.js';
 import { checkStore } from '../../monitors/store.js';
@@ -19,7 +20,7 @@ test('expiry observations are the rows of `models status` (agentReport), one for
     { id: 'ops', storePath: home.storePath('ops'), isDefault: false },
   ];
   const obs = expiryObservations({ agents, config, env }, NOW).filter((o): o is CredentialObservation => o.kind === 'credential');
-  const rows = agents.flatMap((a) => agentReport(a, config, env, { now: NOW, warnMs: config.auth.warnHours * 3_600_000 }).rows);
+  const rows = agents.flatMap((a) => agentReport(a, reportSettings(config), env, { now: NOW, warnMs: config.auth.warnHours * 3_600_000 }).rows);
   t.deepEqual(
     obs.map((o) => [o.agent, o.profile, o.provider, o.type, o.source, o.status, o.detail, o.expiresAt, o.hint]),
     rows.map((r) => [r.agent, r.id, r.provider, r.type, r.source, r.status, r.detail, r.expiresAt, r.hint]),
@@ -38,7 +39,7 @@ test('agentViews builds the same credentials as agentReport for default and othe
   for (const agent of [{ id: 'main', storePath: home.storePath('main'), isDefault: true }, { id: 'ops', storePath: home.storePath('ops'), isDefault: false }]) {
     const v = agentViews(agent, config, env);
     if (!v.ok) return t.fail(v.detail);
-    const rep = agentReport(agent, config, env, { now: NOW, warnMs: 86_400_000 });
+    const rep = agentReport(agent, reportSettings(config), env, { now: NOW, warnMs: 86_400_000 });
     t.deepEqual(v.views.map((x) => x.id), rep.rows.map((r) => r.id));
   }
 });
@@ -75,7 +76,7 @@ test('credentialObservation ignores a stored probe of an older secret', (t) => {
   if (!v.ok) return t.fail();
   const view = v.views.find((x) => x.id === 'openai:bad');
   if (!view) return t.fail();
-  const rep = agentReport({ id: 'main', storePath: home.storePath('main') }, config, env, { now: NOW, warnMs: 86_400_000 });
+  const rep = agentReport({ id: 'main', storePath: home.storePath('main') }, reportSettings(config), env, { now: NOW, warnMs: 86_400_000 });
   const row = rep.rows.find((r) => r.id === 'openai:bad');
   if (!row) return t.fail();
   const o = credentialObservation(row, view);

@@ -1,4 +1,5 @@
 import test from 'ava';
+import { reportSettings } from '../../src/config/models.js';
 import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -85,7 +86,7 @@ test('a revoked grant ends as refresh_failed with the re-authenticate hint', asy
   t.like(r, { ok: false, reason: 'invalid_grant', permanent: true });
   if (!r.ok) t.regex(r.detail, /re-authenticate: aipro models auth login --provider openai-codex/);
   t.like(profileOf(storePath).stats?.lastRefresh, { ok: false, permanent: true, reason: 'invalid_grant' });
-  const rep = agentReport({ id: 'main', storePath }, config, {}, { now: Date.now(), warnMs: 86_400_000 });
+  const rep = agentReport({ id: 'main', storePath }, reportSettings(config), {}, { now: Date.now(), warnMs: 86_400_000 });
   const row = rep.rows.find((x) => x.id === ID);
   t.is(row?.status, 'refresh_failed');
   t.is(row?.hint, 're-authenticate: aipro models auth login --provider openai-codex --profile-id openai-codex:me@example.com --agent main');
@@ -116,6 +117,6 @@ test('transient failures (network) are not permanent and keep the profile usable
   const config = toConfig(raw);
   const r = await refreshProfile({ storePath, profileId: ID, config, env: {}, now: Date.now, force: true });
   t.like(r, { ok: false, reason: 'network', permanent: false });
-  const rep = agentReport({ id: 'main', storePath }, config, {}, { now: Date.now(), warnMs: 86_400_000 });
+  const rep = agentReport({ id: 'main', storePath }, reportSettings(config), {}, { now: Date.now(), warnMs: 86_400_000 });
   t.is(rep.rows.find((x) => x.id === ID)?.status, 'ok');
 });

@@ -3,6 +3,7 @@
  * puts them and at any HTTP status, never retried, and the refused refresh token is never
  * presented again by any process until new tokens replace it.
  */
+import { reportSettings } from '../../src/config/models.js';
 import test from 'ava';
 import express from 'express';
 import { execFile } from 'node:child_process';
@@ -78,7 +79,7 @@ test('refresh_token_expired on a 400 (and a 200 carrying only an error) is refre
     const storePath = h.writeStore({ version: 1, profiles: { [ID]: { type: 'oauth', provider: 'openai-codex', access: 'at', refresh: `rt-canary-${i}`, expires: Date.now() - 1000 } } }, `a${i}`);
     const r = await refreshProfile({ storePath, profileId: ID, config, env: {}, now: Date.now });
     t.like(r, { ok: false, permanent: true });
-    const rep = agentReport({ id: `a${i}`, storePath }, config, {}, { now: Date.now(), warnMs: 86_400_000 });
+    const rep = agentReport({ id: `a${i}`, storePath }, reportSettings(config), {}, { now: Date.now(), warnMs: 86_400_000 });
     t.is(rep.rows.find((x) => x.id === ID)?.status, 'refresh_failed');
     // The monitor, a forced refresh, and another process: none sends the token again.
     const log = () => undefined;

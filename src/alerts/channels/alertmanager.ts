@@ -11,7 +11,7 @@ import { VERSION } from '../../version.js';
 import { amAlert, type AmAlert } from '../payloads.js';
 import type { Channel, DeliveryResult, Notification, SendContext } from '../types.js';
 import { post, resolveOrRetry, safeUrl } from './http.js';
-import type { BuildContext } from './index.js';
+import type { BuildContext } from '../types.js';
 
 /**
  * How long a pushed firing alert stays firing in Alertmanager without a re-send: 7 days. That

@@ -9,7 +9,7 @@ import { redact } from '../../store/secrets.js';
 import { htmlBody, subjectLine, textBody } from '../render.js';
 import type { Channel, DeliveryResult, Notification, SendContext } from '../types.js';
 import { resolveOrRetry } from './http.js';
-import type { BuildContext } from './index.js';
+import type { BuildContext } from '../types.js';
 
 /** `<episode.kind.threshold@aipro.host>`: stable across retries. */
 export function messageId(n: Notification): string {

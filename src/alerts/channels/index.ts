@@ -1,17 +1,11 @@
 /** The channel registry: one literal map, one line per channel file. */
-import type { AiproConfig } from '../../config/schema.js';
-import type { Channel } from '../types.js';
+import type { BuildContext, Channel } from '../types.js';
 import { buildAlertmanager } from './alertmanager.js';
 import { ChannelConfigError, isChannelType, type ChannelType } from '../../config/channels.js';
 import { buildEmail } from './email.js';
 import { buildWebhook } from './webhook.js';
 
-/** What a channel builder may use; secrets are resolved at send time, never here. */
-export interface BuildContext {
-  config: AiproConfig;
-  env: Record<string, string>;
-  host: string;
-}
+export type { BuildContext } from '../types.js';
 
 type Builder = (name: string, raw: Record<string, unknown>, ctx: BuildContext) => Channel;
 

@@ -10,7 +10,7 @@ import { VERSION } from '../../version.js';
 import { aiproV1, alertmanagerWebhookV4, discord, ntfy, slack } from '../payloads.js';
 import type { Channel, DeliveryResult, Notification, SendContext } from '../types.js';
 import { post, resolveOrRetry, safeUrl } from './http.js';
-import type { BuildContext } from './index.js';
+import type { BuildContext } from '../types.js';
 
 /** The signature header value for `body` sent at `timestamp` (unix seconds). */
 export function signBody(secret: string, timestamp: string, body: string): string {

@@ -6,15 +6,15 @@
  */
 import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import type { DoctorCheck } from '../doctor/types.js';
+import type { DoctorCheck } from './types.js';
 import { homeDir } from '../store/paths.js';
 import { VERSION } from '../version.js';
-import { lingerEnabled, lookupUser, runCommand, systemdRunning } from './host.js';
-import { configWritable } from './input.js';
-import { existingFiles, isEnabledIn } from './install.js';
-import { environmentFileRef, expandSpecifiers, parseEnvironmentSetting, parseUnit, settingValues, splitExecStart, type UnitSettings } from './parse.js';
-import { runtimeChecks } from './runtime.js';
-import { UNIT_SET_NAMES, UNIT_SETS, defaultUnitDir, systemctlArgs, type Flavour } from './units.js';
+import { lingerEnabled, lookupUser, runCommand, systemdRunning } from '../systemd/host.js';
+import { configWritable } from '../systemd/input.js';
+import { existingFiles, isEnabledIn } from '../systemd/install.js';
+import { environmentFileRef, expandSpecifiers, parseEnvironmentSetting, parseUnit, settingValues, splitExecStart, type UnitSettings } from '../systemd/parse.js';
+import { runtimeChecks } from './systemd-runtime.js';
+import { UNIT_SET_NAMES, UNIT_SETS, defaultUnitDir, systemctlArgs, type Flavour } from '../systemd/units.js';
 
 interface Installed {
   name: string;

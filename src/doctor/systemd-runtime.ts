@@ -4,9 +4,9 @@
  * fire and when does it fire next. Parsing and judging are pure; the caller runs systemctl.
  */
 import { readFileSync } from 'node:fs';
-import type { DoctorCheck } from '../doctor/types.js';
-import type { CommandResult } from './host.js';
-import { systemctlArgs, type Flavour } from './units.js';
+import type { DoctorCheck } from './types.js';
+import type { CommandResult } from '../systemd/host.js';
+import { systemctlArgs, type Flavour } from '../systemd/units.js';
 
 export const SHOW_PROPERTIES = [
   'Id',

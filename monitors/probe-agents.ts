@@ -4,13 +4,13 @@
  * expired access token would read as "rejected" when it only needs a refresh), probe
  * with bounded concurrency, store the results. One function, two callers.
  */
-import type { AiproConfig } from '../config/schema.js';
-import { needsRefresh, refreshProfile, type RefreshResult } from '../oauth/refresh.js';
-import { collectCredentials } from '../store/credentials.js';
-import { readStore } from '../store/read.js';
-import type { CredentialView } from '../store/status.js';
-import { persistProbes, probeCredentials, probeKey } from './probe.js';
-import type { ProbeResult } from './types.js';
+import type { AiproConfig } from '../src/config/schema.js';
+import { needsRefresh, refreshProfile, type RefreshResult } from '../src/oauth/refresh.js';
+import { collectCredentials } from '../src/store/credentials.js';
+import { readStore } from '../src/store/read.js';
+import type { CredentialView } from '../src/store/status.js';
+import { persistProbes, probeCredentials, probeKey } from '../src/providers/probe.js';
+import type { ProbeResult } from '../src/providers/types.js';
 
 export interface ProbeAgentsInput {
   agents: { id: string; storePath: string; isDefault: boolean }[];
