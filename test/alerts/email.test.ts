@@ -119,7 +119,7 @@ test('implicit TLS (secure: true); a self-signed cert without smtp.ca is refused
     cert.cleanup();
     home.cleanup();
   });
-  const base = { type: 'email', to: ['ops@example.com'], smtp: { host: '127.0.0.1', port: smtp.port, secure: true } };
+  const base = { type: 'email' as const, to: ['ops@example.com'], smtp: { host: '127.0.0.1', port: smtp.port, secure: true } };
   const statePath = join(home.stateDir, 'monitor', 'state.json');
   const log = captureLog();
   const untrusted = defaultConfig({ monitor: { statePath }, alerts: { hostname: 'gw1', channels: { m: base } } });

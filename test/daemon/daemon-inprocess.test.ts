@@ -5,13 +5,15 @@
  */
 import test from 'ava';
 import { createServer } from 'node:net';
-import { expiry as expiryMonitor } from '../../monitors/expiry.js';
-import { store as storeMonitor } from '../../monitors/store.js';
+import { MONITORS } from '../../monitors/index.js';
 import type { Monitor, Observation } from '../../monitors/types.js';
 import { CliError } from '../../src/errors.js';
 import { startDaemon, type Daemon } from '../../src/daemon/daemon.js';
 import { tempHome, type TempHome } from '../helpers/tmp.js';
 import { eventually } from '../helpers/prometheus.js';
+
+// The registered monitors, with their default schedules (the registry adds them).
+const { expiry: expiryMonitor, store: storeMonitor } = MONITORS as Required<typeof MONITORS>;
 
 interface Harness {
   home: TempHome;

@@ -10,7 +10,7 @@ import { runOnce } from '../../src/daemon/once.js';
 import { deadPort } from '../helpers/fake-providers.js';
 import { eventually, needBinary, promtool } from '../helpers/prometheus.js';
 import { tempHome, type TempHome } from '../helpers/tmp.js';
-import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js';
+import { startWebhookReceiver } from '../helpers/webhook-receiver.js';
 
 const TOKEN = '0b7e4d2a-91c3-4f6e-8a5d-daemon-canary';
 const cred: Observation = { kind: 'credential', agent: 'main', provider: 'anthropic', profile: 'anthropic:a', type: 'api_key', source: 'profile', status: 'static', detail: 'API key' };

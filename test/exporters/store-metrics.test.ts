@@ -88,7 +88,7 @@ test('store read error reasons are bounded', (t) => {
     ['version', 'whatever', 'version'],
     ['something-new', 'EIO: i/o error', 'io'],
   ];
-  for (const [reason, detail, want] of cases) t.is(storeReadErrorReason(reason, detail), want, `${reason} ${detail}`);
+  for (const [reason, detail, want] of cases) t.is<string, string>(storeReadErrorReason(reason, detail), want, `${reason} ${detail}`);
   for (const [reason, detail] of cases) t.true((STORE_READ_ERROR_REASONS as readonly string[]).includes(storeReadErrorReason(reason, detail)));
 });
 

@@ -273,16 +273,16 @@ test('a billing-disabled profile is skipped and named in the error', async (t) =
 test('GET /v1/models, /healthz and unknown routes', async (t) => {
   const gw = await startTestGateway({ config: { models: { aliases: { sonnet: 'anthropic/claude-sonnet-4-5', gpt: 'openai/gpt-4o' } } } });
   t.teardown(() => gw.cleanup());
-  const o = await (await fetch(`${gw.url}/v1/models`)).json();
+  const o = (await (await fetch(`${gw.url}/v1/models`)).json()) as { object: string; data: { id: string }[] };
   t.is(o.object, 'list');
   t.deepEqual(o.data.map((m: { id: string }) => m.id), ['anthropic/claude-sonnet-4-5', 'openai/gpt-4o', 'gpt', 'sonnet']);
-  const a = await (await fetch(`${gw.url}/v1/models`, { headers: { 'anthropic-version': '2023-06-01' } })).json();
-  t.is(a.data[0].type, 'model');
+  const a = (await (await fetch(`${gw.url}/v1/models`, { headers: { 'anthropic-version': '2023-06-01' } })).json()) as { data: { type: string }[]; has_more: boolean };
+  t.is(a.data[0]?.type, 'model');
   t.false(a.has_more);
   t.deepEqual(await (await fetch(`${gw.url}/healthz`)).json(), { status: 'ok', version: (await import('../../src/version.js')).VERSION });
   const nf = await fetch(`${gw.url}/v1/embeddings`, { method: 'POST' });
   t.is(nf.status, 404);
-  t.regex((await nf.json()).error.message, /POST \/v1\/chat\/completions/);
+  t.regex(((await nf.json()) as { error: { message: string } }).error.message, /POST \/v1\/chat\/completions/);
 });
 
 test('an unreachable upstream (per-profile baseUrl) is the endpoint\'s failure: next profile, no cooldown', async (t) => {

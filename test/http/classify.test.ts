@@ -4,14 +4,14 @@
  */
 import test from 'ava';
 import { CLAUDE_CODE_ONLY_HINT, classifyHttp, classifyNetwork, classifyNetworkError, classifyProbe, parseRetryAfter } from '../../src/http/classify.js';
-import { coolsDown, PROBE_REASONS, REASON_EFFECTS } from '../../src/observation.js';
+import { coolsDown, PROBE_REASONS, REASON_EFFECTS, type ProbeReason } from '../../src/observation.js';
 import { CLAUDE_CODE_ONLY_MESSAGE } from '../helpers/fake-providers.js';
 
 const err = (message: string) => JSON.stringify({ type: 'error', error: { type: 'x', message } });
 const googleBadKey = JSON.stringify({ error: { code: 400, message: 'API key not valid. Please pass a valid API key.', status: 'INVALID_ARGUMENT' } });
 
 // [status, body, reason, failover, cooldown, refreshable]
-const CASES: [number, string, string, boolean, boolean, boolean][] = [
+const CASES: [number, string, ProbeReason, boolean, boolean, boolean][] = [
   [200, '{}', 'ok', false, false, false],
   [401, err('invalid x-api-key'), 'auth', true, true, true],
   [401, 'invalid x-api-key', 'auth', true, true, true],

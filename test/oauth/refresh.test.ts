@@ -9,12 +9,12 @@ import { refreshProfile } from '../../src/oauth/refresh.js';
 import { agentReport } from '../../src/store/report.js';
 import { readStore } from '../../src/store/read.js';
 import { deadPort } from '../helpers/fake-providers.js';
-import { startOAuthServer, type OAuthServer } from '../helpers/oauth-server.js';
-import { tempHome, type TempHome } from '../helpers/tmp.js';
+import { startOAuthServer } from '../helpers/oauth-server.js';
+import { tempHome } from '../helpers/tmp.js';
 import { loginTokens, oauthConfigRaw, toConfig } from './helpers.js';
 
 const run = promisify(execFile);
-const WORKER = fileURLToPath(new URL('./fixtures/refresh-worker.mjs', import.meta.url));
+const WORKER = fileURLToPath(new URL('./fixtures/refresh-worker.ts', import.meta.url));
 const ID = 'openai-codex:me@example.com';
 
 async function setup(t: { teardown(fn: () => void | Promise<void>): void }, expiresIn = 3_600_000) {
@@ -66,7 +66,7 @@ test('20 concurrent processes forcing a refresh: nothing lost, no refresh token 
   const { server, storePath, raw, h } = await setup(t);
   const configPath = join(h.home, 'worker-config.json');
   writeFileSync(configPath, JSON.stringify(raw));
-  const outs = await Promise.all(Array.from({ length: 20 }, () => run(process.execPath, [WORKER, storePath, configPath, ID], { timeout: 90_000 })));
+  const outs = await Promise.all(Array.from({ length: 20 }, () => run(process.execPath, ['--import', 'tsx', WORKER, storePath, configPath, ID], { timeout: 90_000 })));
   const results = outs.map((o) => JSON.parse(o.stdout.trim()) as { ok: boolean; refreshed?: boolean });
   t.true(results.every((r) => r.ok), JSON.stringify(results));
   t.true(results.some((r) => r.refreshed));

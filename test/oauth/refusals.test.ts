@@ -24,7 +24,7 @@ import { tempHome } from '../helpers/tmp.js';
 import { loginTokens, oauthConfigRaw, toConfig } from './helpers.js';
 
 const run = promisify(execFile);
-const WORKER = fileURLToPath(new URL('./fixtures/refresh-worker.mjs', import.meta.url));
+const WORKER = fileURLToPath(new URL('./fixtures/refresh-worker.ts', import.meta.url));
 const CODES = ['refresh_token_expired', 'refresh_token_reused', 'refresh_token_invalidated', 'invalid_grant'];
 const SHAPES: ((c: string) => unknown)[] = [
   (c) => ({ error: c, error_description: 'refused' }),
@@ -88,7 +88,7 @@ test('refresh_token_expired on a 400 (and a 200 carrying only an error) is refre
     t.like(await refreshProfile({ storePath, profileId: ID, config, env: {}, now: Date.now, force: true }), { ok: false, permanent: true });
     const configPath = join(h.home, `cfg-${i}.json`);
     writeFileSync(configPath, JSON.stringify(raw));
-    const out = await run(process.execPath, [WORKER, storePath, configPath, ID], { timeout: 60_000 });
+    const out = await run(process.execPath, ['--import', 'tsx', WORKER, storePath, configPath, ID], { timeout: 60_000 });
     t.like(JSON.parse(out.stdout), { ok: false, permanent: true });
     t.deepEqual(ep.seen.filter((s) => s === `rt-canary-${i}`), [`rt-canary-${i}`]);
   }

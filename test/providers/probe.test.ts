@@ -53,7 +53,7 @@ test('anthropic: every scenario is classified; request id, retry-after, hint; se
   for (const [s, reason, status] of ANTHROPIC_SCENARIOS) {
     const r = results.get(probeKey('main', `anthropic:${s}`));
     t.truthy(r, s);
-    t.is(r?.reason, reason, s);
+    t.is<string | undefined, string>(r?.reason, reason, s);
     t.is(r?.httpStatus, status, s);
     t.is(r?.ok, s === 'ok', s);
     t.true((r?.latencyMs ?? -1) >= 0);
