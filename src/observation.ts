@@ -3,6 +3,7 @@
  * consume. Monitors produce observations; they never send alerts or render metrics.
  */
 import type { ProbeReason } from './store/reasons.js';
+import type { QuotaRecord } from './store/schema.js';
 import type { CredentialSource, Status } from './store/status.js';
 
 export { coolsDown, PROBE_REASONS, REASON_EFFECTS, type ProbeReason } from './store/reasons.js';
@@ -30,7 +31,9 @@ export interface CredentialObservation {
    */
   refreshable?: boolean;
   /** Last live probe, when one ran. */
-  probe?: { ok: boolean; reason: ProbeReason | string; httpStatus?: number; latencyMs?: number; at: number };
+  probe?: { ok: boolean; reason: ProbeReason | string; httpStatus?: number; latencyMs?: number; at: number; clockSkewMs?: number };
+  /** Latest quota observation (probe or gateway answer), windows labelled. */
+  quota?: QuotaRecord;
 }
 
 /**

@@ -4,10 +4,11 @@
  * the state after the repairs.
  */
 import { listAgents, type Context } from '../context.js';
+import { clockChecks } from './clock.js';
 import { buildDoctorContext, type DoctorContext, type Finding } from './context.js';
 import { daemonEnvChecks, envFileChecks, envKeyChecks } from './env.js';
 import { applyRepair, type Consent, type RepairOutcome } from './repairs.js';
-import { configChecks, configRunChecks, stateChecks } from './state.js';
+import { alertStateChecks, configChecks, configRunChecks, stateChecks } from './state.js';
 import { lockChecks, storeChecks, type DoctorAgent } from './stores.js';
 import type { DoctorCheck } from './types.js';
 
@@ -43,11 +44,13 @@ export async function collectChecks(ctx: DoctorContext): Promise<Finding[]> {
     ...stateChecks(ctx),
     ...configChecks(ctx),
     ...(await configRunChecks(ctx)),
+    ...alertStateChecks(ctx),
     ...(problem ? [problem] : []),
     ...envFileChecks(ctx),
     ...envKeyChecks(ctx),
     ...agents.flatMap((a) => storeChecks(ctx, a)),
     ...lockChecks(ctx, agents),
+    ...clockChecks(ctx.now, agents),
     ...(def ? daemonEnvChecks(ctx, def.storePath) : []),
     ...(await systemdChecks(ctx.env)),
   ];

@@ -1,7 +1,7 @@
 /** Pure parts of the gateway's fault handling: retry hints, the exhausted verdict, header encoding. */
 import test from 'ava';
 import { exhaustedError, retryAfterSeconds } from '../../src/gateway/exhausted.js';
-import { encodeHeaderValue } from '../../src/gateway/own-headers.js';
+import { headerValue as encodeHeaderValue } from '../../src/util/header-value.js';
 import { parseResetDuration, upstreamRetryAt } from '../../src/gateway/retry-hints.js';
 
 const now = Date.UTC(2026, 0, 1, 12, 0, 0);
@@ -21,6 +21,21 @@ test('upstreamRetryAt: retry-after-ms, retry-after, then the reset of the spent 
   t.is(upstreamRetryAt({ 'x-ratelimit-reset-requests': '1s', 'x-ratelimit-reset-tokens': '20ms' }, now), now + 1000, 'none marked spent: the later reset');
   t.is(upstreamRetryAt({ 'content-type': 'application/json' }, now), undefined);
   t.is(upstreamRetryAt({ 'retry-after': 'soon' }, now), undefined);
+});
+
+test('upstreamRetryAt: Anthropic unified resets are epoch seconds, not a delay; a rejected window names the retry time', (t) => {
+  const resetS = Math.floor(now / 1000) + 3600;
+  const rejected = {
+    'anthropic-ratelimit-unified-status': 'rejected',
+    'anthropic-ratelimit-unified-5h-utilization': '1.0',
+    'anthropic-ratelimit-unified-5h-reset': String(resetS),
+    'anthropic-ratelimit-unified-7d-utilization': '0.2',
+    'anthropic-ratelimit-unified-7d-reset': String(resetS + 5 * 86_400),
+    'anthropic-ratelimit-unified-representative-claim': 'five_hour',
+  };
+  t.is(upstreamRetryAt(rejected, now), resetS * 1000);
+  // Allowed: the unified windows say nothing about when to retry (and never 55 years from now).
+  t.is(upstreamRetryAt({ 'anthropic-ratelimit-unified-status': 'allowed', 'anthropic-ratelimit-unified-5h-reset': String(resetS) }, now), undefined);
 });
 
 test('parseResetDuration: Go-style durations only', (t) => {
@@ -44,7 +59,7 @@ test('exhaustedError: x-should-retry only when something could succeed, retry-af
   t.false(none.shouldRetry);
 });
 
-test('encodeHeaderValue: visible ASCII passes, everything else is percent-encoded UTF-8', (t) => {
+test('headerValue: visible ASCII passes, everything else is percent-encoded UTF-8', (t) => {
   t.is(encodeHeaderValue('anthropic:work'), 'anthropic:work');
   t.is(encodeHeaderValue('openai-codex:me@example.com'), 'openai-codex:me@example.com');
   t.is(encodeHeaderValue('anthropic:中文'), 'anthropic:%E4%B8%AD%E6%96%87');

@@ -79,7 +79,9 @@ test('gateway network failures: only a header or idle timeout is held against th
   t.like(classifyNetwork({ timeout: 'headers' }), { reason: 'timeout', failover: true, endpoint: false });
   t.like(classifyNetwork({ timeout: 'idle' }), { reason: 'timeout', failover: true, endpoint: false });
   t.like(classifyNetwork({ timeout: 'connect' }), { reason: 'timeout', failover: true, endpoint: true });
-  t.like(classifyNetwork({ code: 'ECONNREFUSED' }), { reason: 'network', failover: true, endpoint: true });
+  for (const code of ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT']) {
+    t.like(classifyNetwork({ code }), { reason: 'network', failover: true, endpoint: true }, code);
+  }
 });
 
 test('retry-after in seconds or as an HTTP date', (t) => {
