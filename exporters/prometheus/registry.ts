@@ -14,12 +14,16 @@ import { METRICS, REFUSED_REASONS, STORE_READ_ERROR_REASONS, STORE_READ_FAILURES
 
 export { STORE_READ_FAILURES } from './metrics.js';
 
-/** A Registry that renders the cached families itself (see `family.ts` for why). */
+/**
+ * A Registry that renders the cached families itself (see `family.ts` for why). Public
+ * prom-client API only: `metrics()` is overridden, and a prom-client metric is rendered
+ * through a one-metric Registry of its own (a metric may be registered in several).
+ */
 class AiproRegistry extends client.Registry {
-  async getMetricsAsString(metric: unknown): Promise<string> {
-    const m = metric as { renderText?: () => string };
-    if (typeof m.renderText === 'function') return m.renderText();
-    return (client.Registry.prototype as unknown as { getMetricsAsString(x: unknown): Promise<string> }).getMetricsAsString.call(this, metric);
+  override async metrics(): Promise<string> {
+    let text = '';
+    for await (const chunk of this.stream()) text += chunk;
+    return text;
   }
 
   /** Exactly the text of `metrics()`, in pieces (for streaming a large scrape). */
@@ -31,10 +35,17 @@ class AiproRegistry extends client.Registry {
       if (!first) yield '\n\n';
       first = false;
       if (typeof m.chunks === 'function') yield* m.chunks();
-      else yield await this.getMetricsAsString(metric);
+      else yield await metricText(metric as unknown as Metric);
     }
     yield '\n';
   }
+}
+
+/** One prom-client metric as exposition text, without the registry's closing newline. */
+async function metricText(metric: Metric): Promise<string> {
+  const one = new client.Registry();
+  one.registerMetric(metric);
+  return (await one.metrics()).replace(/\n$/, '');
 }
 
 /** The pieces of `registry.metrics()` when the registry can stream them (ours can), else the whole text. */
@@ -114,9 +125,29 @@ function stateSet(registry: Registry, d: MetricDef, states: readonly string[]): 
 }
 
 /**
- * Build a fresh registry with every aipro metric. The gateway and the monitor call this
- * once per process and serve `registry.metrics()` on `/metrics`.
+ * What every aipro process serves, whatever else it registers: `aipro_build_info` and,
+ * unless turned off, Node's process metrics. Each process then adds only its own families
+ * (the monitor's in `createMetrics`, the gateway's in gateway-metrics.ts).
  */
+export function createProcessRegistry(opts: CreateMetricsOptions = {}): { registry: Registry; buildInfo: Gauge<string> } {
+  const registry = new AiproRegistry() as unknown as Registry;
+  return { registry, buildInfo: addProcessMetrics(registry, opts) };
+}
+
+/** Register the process metrics on `registry` (after the process's own families, so they come last). */
+function addProcessMetrics(registry: Registry, opts: CreateMetricsOptions): Gauge<string> {
+  const buildInfo = gauge(registry, METRICS.buildInfo);
+  buildInfo.set({ version: opts.buildInfo?.version ?? VERSION, node: opts.buildInfo?.node ?? process.version }, 1);
+  if (opts.defaultMetrics !== false) {
+    client.collectDefaultMetrics({ register: registry });
+    // Gauges named like counters fail `promtool check metrics`; their per-type twins
+    // (nodejs_active_handles{type}, …) carry the same numbers.
+    for (const name of LINT_FAILING_DEFAULTS) registry.removeSingleMetric(name);
+  }
+  return buildInfo;
+}
+
+/** Build the monitor's registry: the process metrics plus every monitor family, once per process. */
 export function createMetrics(opts: CreateMetricsOptions = {}): AiproMetrics {
   const registry = new AiproRegistry() as unknown as Registry;
   const m: AiproMetrics = {
@@ -146,20 +177,14 @@ export function createMetrics(opts: CreateMetricsOptions = {}): AiproMetrics {
     storeReadErrors: counter(registry, METRICS.storeReadErrors),
     storeLastReadSuccess: gauge(registry, METRICS.storeLastReadSuccess),
     heartbeatTotal: counter(registry, METRICS.heartbeatTotal),
-    buildInfo: gauge(registry, METRICS.buildInfo),
+    // Last, as always: the build info, then Node's process metrics.
+    buildInfo: addProcessMetrics(registry, opts),
     unreadableStores: new Map(),
     known: new Map(),
     sigs: new Map(),
   };
   // Until alerting reads monitor/state.json and finds it damaged, there is nothing to report.
   m.alertStateOk.set(1);
-  m.buildInfo.set({ version: opts.buildInfo?.version ?? VERSION, node: opts.buildInfo?.node ?? process.version }, 1);
-  if (opts.defaultMetrics !== false) {
-    client.collectDefaultMetrics({ register: registry });
-    // Gauges named like counters fail `promtool check metrics`; their per-type twins
-    // (nodejs_active_handles{type}, …) carry the same numbers.
-    for (const name of LINT_FAILING_DEFAULTS) registry.removeSingleMetric(name);
-  }
   return m;
 }
 
