@@ -18,7 +18,7 @@ export interface MetricDef {
 
 const def = (name: string, type: MetricType, labelNames: readonly string[], help: string): MetricDef => ({ name, type, help, labelNames });
 
-/** The metrics of DESIGN.md's table, plus the monitor error counter the issue asks for. */
+/** Every metric aipro exports, each declared once here (README "Metrics" documents them), including the monitor error counter. */
 export const METRICS = {
   profileInfo: def('aipro_auth_profile_info', 'gauge', [...PROFILE_LABELS, 'type', 'source'], 'Auth profile known to aipro (always 1); its credential type and source as labels.'),
   profileExpiry: def(
