@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import test from 'ava';
 import { runAlerts } from '../../src/alerts/run.js';
 import { readAlertState } from '../../src/alerts/state.js';
-import { freePort, selfSignedCert, startSmtp } from '../helpers/smtp.js';
+import { freePort } from '../helpers/net.js';
+import { selfSignedCert, startSmtp } from '../helpers/smtp.js';
 import { tempHome } from '../helpers/tmp.js';
 import { D, H, T0, captureLog, defaultConfig, tokenObs } from './obs.js';
 

@@ -12,7 +12,7 @@ import { loadMonitorSetup } from '../../src/daemon/setup.js';
 import { validateSchedules } from '../../src/daemon/scheduler.js';
 import { runCli } from '../helpers/cli.js';
 import { tempHome, type TempHome } from '../helpers/tmp.js';
-import { defaultConfig } from '../alerts/obs.js';
+import { defaultConfig } from '../helpers/config.js';
 
 function home(t: { teardown(fn: () => void): void }): TempHome {
   const h = tempHome();

@@ -6,7 +6,7 @@ import { checkStore } from '../../monitors/store.js';
 import type { CredentialObservation } from '../../monitors/types.js';
 import { agentReport } from '../../src/store/report.js';
 import { tempHome } from '../helpers/tmp.js';
-import { defaultConfig, mainStore, NOW, opsStore, writeKnownStores } from '../exporters/known-store.js';
+import { homeConfig, mainStore, NOW, opsStore, writeKnownStores } from '../exporters/known-store.js';
 
 const silent = { info() {}, warn() {}, error() {} };
 
@@ -14,7 +14,7 @@ test('expiry observations are the rows of `models status` (agentReport), one for
   const home = tempHome();
   t.teardown(() => home.cleanup());
   const env = writeKnownStores(home);
-  const config = defaultConfig(env);
+  const config = homeConfig(env);
   const agents = [
     { id: 'main', storePath: home.storePath('main'), isDefault: true },
     { id: 'ops', storePath: home.storePath('ops'), isDefault: false },
@@ -35,7 +35,7 @@ test('agentViews builds the same credentials as agentReport for default and othe
   const home = tempHome();
   t.teardown(() => home.cleanup());
   const env = writeKnownStores(home);
-  const config = defaultConfig(env);
+  const config = homeConfig(env);
   for (const agent of [{ id: 'main', storePath: home.storePath('main'), isDefault: true }, { id: 'ops', storePath: home.storePath('ops'), isDefault: false }]) {
     const v = agentViews(agent, config, env);
     if (!v.ok) return t.fail(v.detail);
@@ -48,7 +48,7 @@ test('a changed store is seen on the next run (the view cache follows the file)'
   const home = tempHome();
   t.teardown(() => home.cleanup());
   const env = writeKnownStores(home);
-  const config = defaultConfig(env);
+  const config = homeConfig(env);
   const agents = [{ id: 'ops', storePath: home.storePath('ops'), isDefault: false }];
   const ctx = { config, env, agents, now: () => NOW, log: silent };
   const first = (await expiry.run(ctx)).filter((o): o is CredentialObservation => o.kind === 'credential');
@@ -71,7 +71,7 @@ test('credentialObservation ignores a stored probe of an older secret', (t) => {
   (s.usageStats['openai:bad'].lastProbe as Record<string, unknown>).secretHash = 'aaaaaaaaaaaa';
   home.writeStore(s, 'main');
   const env = { ...home.env };
-  const config = defaultConfig(env);
+  const config = homeConfig(env);
   const v = agentViews({ id: 'main', storePath: home.storePath('main'), isDefault: true }, config, env);
   if (!v.ok) return t.fail();
   const view = v.views.find((x) => x.id === 'openai:bad');
