@@ -8,7 +8,8 @@
  */
 import { alertmanagerSettings } from '../../config/channels.js';
 import { VERSION } from '../../version.js';
-import { amAlert, type AmAlert } from '../payloads.js';
+import { amAlertsFor, type AmAlert } from '../payloads.js';
+import { criticalMsOf } from '../rules.js';
 import type { Channel, DeliveryResult, Notification, SendContext } from '../types.js';
 import { post, resolveOrRetry, safeUrl } from './http.js';
 import type { BuildContext } from '../types.js';
@@ -32,6 +33,9 @@ export function firingEndsAt(now: number, cycleIntervalMs: number): number {
 export function buildAlertmanager(name: string, raw: Record<string, unknown>, ctx: BuildContext): Channel {
   const prefix = `alerts.channels.${name}`;
   const { url, timeoutMs, headers: extra, generatorURL } = alertmanagerSettings(name, raw, { host: ctx.host, listen: ctx.config.monitor.listen });
+  // The same `profile` label as the metrics, so the rule alerts and the inhibit rule pair them.
+  const profileLabel = ctx.config.monitor.labels?.profile ?? 'id';
+  const criticalMs = criticalMsOf(ctx.config);
 
   async function push(alerts: AmAlert[], key: string | undefined, sctx: SendContext): Promise<DeliveryResult> {
     const u = resolveOrRetry(url, `${prefix}.url`, ctx.env);
@@ -50,12 +54,8 @@ export function buildAlertmanager(name: string, raw: Record<string, unknown>, ct
   const firingEnd = (sctx: SendContext) => firingEndsAt(sctx.now, sctx.cycleIntervalMs);
 
   function alertsFor(n: Notification, sctx: SendContext): AmAlert[] {
-    if (n.kind === 'resolved') return [amAlert(n, { now: sctx.now, endsAt: sctx.now, generatorURL })];
-    const out = [amAlert(n, { now: sctx.now, endsAt: firingEnd(sctx), generatorURL })];
-    // The condition changed inside the episode (e.g. expiring -> expired): end the old alert now.
-    if (n.previousCondition && n.kind !== 'test') out.push(amAlert({ ...n, kind: 'resolved' }, { now: sctx.now, endsAt: sctx.now, generatorURL, condition: n.previousCondition }));
-    if (n.kind === 'test') out[0] = amAlert(n, { now: sctx.now, endsAt: sctx.now + 5 * 60_000, generatorURL });
-    return out;
+    if (n.kind === 'test') return amAlertsFor(n, { now: sctx.now, endsAt: sctx.now + 5 * 60_000, generatorURL, profileLabel, criticalMs });
+    return amAlertsFor(n, { now: sctx.now, endsAt: n.kind === 'resolved' ? sctx.now : firingEnd(sctx), generatorURL, profileLabel, criticalMs });
   }
 
   return {
@@ -63,6 +63,6 @@ export function buildAlertmanager(name: string, raw: Record<string, unknown>, ct
     type: 'alertmanager',
     timeoutMs,
     send: (n, sctx) => push(alertsFor(n, sctx), n.key, sctx),
-    refresh: (firing, sctx) => push(firing.map((n) => amAlert(n, { now: sctx.now, endsAt: firingEnd(sctx), generatorURL })), undefined, sctx),
+    refresh: (firing, sctx) => push(firing.flatMap((n) => amAlertsFor(n, { now: sctx.now, endsAt: firingEnd(sctx), generatorURL, profileLabel, criticalMs })), undefined, sctx),
   };
 }
