@@ -2,13 +2,14 @@
  * `aipro models status`: every credential of every agent, judged by the one status
  * function. No network unless `--probe`. `--check` exits 0 ok / 1 broken / 2 expiring.
  */
+import { reportSettings } from '../config/models.js';
 import type { Command } from 'commander';
 import { nextProfile } from '../store/order.js';
 import { agentReport, type AgentReport, type StatusRow } from '../store/report.js';
 import { storeErrorMessage } from '../store/read.js';
 import { checkExitCode, severity } from '../store/status.js';
 import { formatRelative, isoUtc } from '../util/duration.js';
-import { listAgents, loadContext, resolveAgent, type Context } from './context.js';
+import { listAgents, loadContext, resolveAgent, type Context } from '../context.js';
 import { EXIT, usageError } from './errors.js';
 import { checkAgentFilter, checkProfileFilter, checkProviderFilter } from './models-status-filters.js';
 import { colorizer, renderTable, terminalWidth, wrapLine, type Fit } from './table.js';
@@ -83,7 +84,7 @@ export function statusReports(ctx: Context, opts: Pick<StatusOptions, 'agent' | 
   if (opts.agent) resolveAgent(ctx, opts.agent); // a malformed id is its own usage error
   checkAgentFilter(opts.agent, all);
   const agents = opts.agent ? all.filter((a) => a.id === opts.agent) : all;
-  const reports = agents.map((a) => agentReport(a, ctx.config, ctx.env, { now, warnMs, hashSecrets: false, ...(opts.provider ? { provider: opts.provider } : {}) }));
+  const reports = agents.map((a) => agentReport(a, reportSettings(ctx.config), ctx.env, { now, warnMs, hashSecrets: false, ...(opts.provider ? { provider: opts.provider } : {}) }));
   checkProviderFilter(opts.provider, reports);
   checkProfileFilter(opts.profile, reports);
   return reports;

@@ -5,8 +5,9 @@
  */
 import { z } from 'zod';
 
-export const CREDENTIAL_TYPES = ['api_key', 'token', 'oauth'] as const;
-export type CredentialType = (typeof CREDENTIAL_TYPES)[number];
+import { CREDENTIAL_TYPES, type CredentialType } from '../providers/catalog.js';
+
+export { CREDENTIAL_TYPES, type CredentialType };
 
 /** A pointer to a secret held elsewhere: an env var, or a file (e.g. systemd LoadCredential=). */
 export const SecretRefSchema = z
