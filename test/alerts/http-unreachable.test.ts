@@ -7,8 +7,9 @@ test('a port fetch refuses to use (e.g. 1) is named, not reported as a bare Type
   const r = await post('http://127.0.0.1:1/hook', '{}', {}, AbortSignal.timeout(10_000), 'webhook http://127.0.0.1:1/…');
   t.false(r.ok);
   t.true(!r.ok && r.retry);
-  t.false(r.detail.includes('TypeError'), r.detail);
-  t.regex(r.detail, /bad port/);
+  const detail = r.detail ?? '';
+  t.false(detail.includes('TypeError'), detail);
+  t.regex(detail, /bad port/);
 });
 
 test('a closed port reports the socket error code', async (t) => {
@@ -18,5 +19,5 @@ test('a closed port reports the socket error code', async (t) => {
   await new Promise<void>((resolve) => srv.close(() => resolve()));
   const r = await post(`http://127.0.0.1:${port}/hook`, '{}', {}, AbortSignal.timeout(10_000), 'webhook');
   t.false(r.ok);
-  t.regex(r.detail, /ECONNREFUSED/);
+  t.regex(r.detail ?? '', /ECONNREFUSED/);
 });
