@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 
 /** What the first attempt of a request meets (weights: `ok` is listed more than once). */
-export const SCENARIOS = ['ok', 'ok', 'ok', 'rate_limit', 'overloaded', 'server_error', 'hang', 'reset', 'cut_headers', 'truncate'] as const;
+export const SCENARIOS = ['ok', 'ok', 'ok', 'rate_limit', 'overloaded', 'server_error', 'hang', 'reset', 'cut_headers', 'truncate', 'truncate'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 /** The text a successful answer for `marker` carries (JSON content or SSE delta). */
