@@ -11,6 +11,7 @@
  */
 import { profileProvider, type Profile, type Store, type UsageStats } from './schema.js';
 import { sha256Prefix } from './secrets.js';
+import { compareText } from '../util/collate.js';
 
 export interface OrderInput {
   provider: string;
@@ -77,7 +78,7 @@ export function resolveOrder(input: OrderInput): string[] {
       (a, b) =>
         (TYPE_RANK[typeOf(a)] ?? 3) - (TYPE_RANK[typeOf(b)] ?? 3) ||
         (stats[a]?.lastUsed ?? 0) - (stats[b]?.lastUsed ?? 0) ||
-        a.localeCompare(b),
+        compareText(a, b),
     );
   }
 
