@@ -7,7 +7,7 @@ import { listAgents, type Context } from '../cli/context.js';
 import { buildDoctorContext, type DoctorContext, type Finding } from './context.js';
 import { daemonEnvChecks, envFileChecks, envKeyChecks } from './env.js';
 import { applyRepair, type Consent, type RepairOutcome } from './repairs.js';
-import { configChecks, configRunChecks, stateChecks } from './state.js';
+import { alertStateChecks, configChecks, configRunChecks, stateChecks } from './state.js';
 import { lockChecks, storeChecks, type DoctorAgent } from './stores.js';
 import type { DoctorCheck } from './types.js';
 
@@ -43,6 +43,7 @@ export async function collectChecks(ctx: DoctorContext): Promise<Finding[]> {
     ...stateChecks(ctx),
     ...configChecks(ctx),
     ...(await configRunChecks(ctx)),
+    ...alertStateChecks(ctx),
     ...(problem ? [problem] : []),
     ...envFileChecks(ctx),
     ...envKeyChecks(ctx),
