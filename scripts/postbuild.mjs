@@ -15,8 +15,6 @@ const external = [
   'nodemailer',
   'node-cron',
   '@inquirer/prompts',
-  'proper-lockfile',
-  'write-file-atomic',
   'oidc-provider',
 ];
 

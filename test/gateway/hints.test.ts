@@ -2,7 +2,7 @@
 import test from 'ava';
 import { exhaustedError, retryAfterSeconds } from '../../src/gateway/exhausted.js';
 import { classifyNetwork } from '../../src/gateway/classify.js';
-import { encodeHeaderValue } from '../../src/gateway/own-headers.js';
+import { headerValue as encodeHeaderValue } from '../../src/util/header-value.js';
 import { parseResetDuration, upstreamRetryAt } from '../../src/gateway/retry-hints.js';
 
 const now = Date.UTC(2026, 0, 1, 12, 0, 0);
@@ -22,6 +22,21 @@ test('upstreamRetryAt: retry-after-ms, retry-after, then the reset of the spent 
   t.is(upstreamRetryAt({ 'x-ratelimit-reset-requests': '1s', 'x-ratelimit-reset-tokens': '20ms' }, now), now + 1000, 'none marked spent: the later reset');
   t.is(upstreamRetryAt({ 'content-type': 'application/json' }, now), undefined);
   t.is(upstreamRetryAt({ 'retry-after': 'soon' }, now), undefined);
+});
+
+test('upstreamRetryAt: Anthropic unified resets are epoch seconds, not a delay; a rejected window names the retry time', (t) => {
+  const resetS = Math.floor(now / 1000) + 3600;
+  const rejected = {
+    'anthropic-ratelimit-unified-status': 'rejected',
+    'anthropic-ratelimit-unified-5h-utilization': '1.0',
+    'anthropic-ratelimit-unified-5h-reset': String(resetS),
+    'anthropic-ratelimit-unified-7d-utilization': '0.2',
+    'anthropic-ratelimit-unified-7d-reset': String(resetS + 5 * 86_400),
+    'anthropic-ratelimit-unified-representative-claim': 'five_hour',
+  };
+  t.is(upstreamRetryAt(rejected, now), resetS * 1000);
+  // Allowed: the unified windows say nothing about when to retry (and never 55 years from now).
+  t.is(upstreamRetryAt({ 'anthropic-ratelimit-unified-status': 'allowed', 'anthropic-ratelimit-unified-5h-reset': String(resetS) }, now), undefined);
 });
 
 test('parseResetDuration: Go-style durations only', (t) => {
@@ -53,7 +68,7 @@ test('classifyNetwork: only a header timeout is held against the credential', (t
   }
 });
 
-test('encodeHeaderValue: visible ASCII passes, everything else is percent-encoded UTF-8', (t) => {
+test('headerValue: visible ASCII passes, everything else is percent-encoded UTF-8', (t) => {
   t.is(encodeHeaderValue('anthropic:work'), 'anthropic:work');
   t.is(encodeHeaderValue('openai-codex:me@example.com'), 'openai-codex:me@example.com');
   t.is(encodeHeaderValue('anthropic:中文'), 'anthropic:%E4%B8%AD%E6%96%87');
