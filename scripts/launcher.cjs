@@ -4,10 +4,10 @@
 // ~470 KB bundle and the functions the last run compiled lazily.
 // Node >= 22.1 caches through module.enableCompileCache(); Node 20 through vm.Script cachedData.
 // The cache lives in <state dir>/cache/, only when the state dir already exists (the first
-// run must not create ~/.aipro with the wrong mode), keyed by the bundle's build hash, size
-// and mtime, the Node version, arch and flags; V8 rejects data from another V8 or flag set,
-// and a rejected or unreadable cache just compiles the source. Writes are atomic (temp +
-// rename); an unwritable directory is ignored.
+// run must not create ~/.aipro with the wrong mode) and the cache is private to this user,
+// keyed by the bundle's build hash, size and mtime, the Node version, arch and flags; V8
+// rejects data from another V8 or flag set, and a rejected or unreadable cache just compiles
+// the source. Writes are atomic (temp + rename); an unwritable directory is ignored.
 // postbuild.mjs fills in the two placeholders below.
 'use strict';
 const VERSION = '__AIPRO_VERSION__';
@@ -34,7 +34,22 @@ function cacheDir() {
   } catch {
     return null;
   }
-  return path.join(state, 'cache');
+  const dir = path.join(state, 'cache');
+  try {
+    if (!isPrivate(fs.statSync(dir))) return null;
+  } catch {
+    // Not there yet: created 0700 on the first write.
+  }
+  return dir;
+}
+
+/**
+ * Code from the cache runs as aipro: only a directory or file that this user owns and nobody
+ * else can write is used (a cache another account could plant would be code injection).
+ */
+function isPrivate(st) {
+  const uid = typeof process.getuid === 'function' ? process.getuid() : st.uid;
+  return st.uid === uid && (st.mode & 0o022) === 0;
 }
 
 /** FNV-1a: a short, dependency-free digest of the flags (node:crypto costs a few ms to load). */
@@ -54,7 +69,12 @@ function runCached(dir) {
   const file = path.join(dir, name);
   let cachedData;
   try {
-    cachedData = fs.readFileSync(file);
+    const fd = fs.openSync(file, 'r');
+    try {
+      if (isPrivate(fs.fstatSync(fd))) cachedData = fs.readFileSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
   } catch {}
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
     filename: bundle,

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
 import { tempHome, type TempHome } from '../helpers/tmp.js';
@@ -61,6 +61,16 @@ test('no state dir: runs without a cache and does not create ~/.aipro for it', a
   const r = await runCli(['models', 'status', '--check'], { env: h.env });
   t.is(r.code, 1); // no credential for the default provider
   t.false(existsSync(h.stateDir));
+});
+
+test('a cache folder others can write is not used', async (t) => {
+  const h = withStore();
+  t.teardown(() => h.cleanup());
+  mkdirSync(join(h.stateDir, 'cache'));
+  chmodSync(join(h.stateDir, 'cache'), 0o777);
+  const r = await runCli(['models', 'status', '--check'], { env: h.env });
+  t.is(r.code, 0);
+  t.deepEqual(cacheFiles(h), []);
 });
 
 test('an unwritable cache location and AIPRO_NO_CODE_CACHE=1 only mean no cache', async (t) => {
