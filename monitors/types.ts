@@ -30,6 +30,10 @@ export interface CredentialObservation {
    * end of the credential (the metrics leave it out; the rules would otherwise page hourly).
    */
   refreshable?: boolean;
+  /** OAuth: when the refresh token ends (epoch ms), when the provider stated it. */
+  refreshExpiresAt?: number;
+  /** OAuth that refreshes itself: when the next refresh is due (access expiry − `auth.refreshSkewMs`). */
+  nextRefreshAt?: number;
   /** Last live probe, when one ran. */
   probe?: { ok: boolean; reason: ProbeReason | string; httpStatus?: number; latencyMs?: number; at: number; clockSkewMs?: number };
   /** Latest quota observation (probe or gateway answer), windows labelled. */

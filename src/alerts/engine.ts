@@ -232,7 +232,7 @@ export function notificationOf(ep: Episode, kind: FiringKind | 'resolved', thres
     kind,
     condition: ep.condition,
     ...(threshold ? { threshold } : {}),
-    severity: kind === 'resolved' ? 'info' : severityOf(kind),
+    severity: kind === 'resolved' ? 'info' : severityOf(kind, ep.last.expiresAt !== undefined ? ep.last.expiresAt - now : undefined, policy.criticalMs),
     agent: ep.agent,
     provider: ep.provider,
     profile: ep.profile,

@@ -92,6 +92,8 @@ export interface AlertMetricsSink {
 export interface AlertPolicy {
   /** Ladder in ms, any order (the engine sorts it). */
   thresholdsMs: { label: string; ms: number }[];
+  /** Less than this left: the critical expiry alert (`alerts.criticalWithin`). */
+  criticalMs: number;
   repeatMs: number;
   probeFailingCycles: number;
   host: string;

@@ -100,6 +100,7 @@ export async function runLogin(ctx: Context, opts: { provider?: string; browser?
     access: t.access,
     ...(t.refresh ? { refresh: t.refresh } : {}),
     ...(t.expires ? { expires: t.expires } : {}),
+    ...(t.refreshExpires ? { refreshExpires: t.refreshExpires } : {}),
     ...(t.email ? { email: t.email } : {}),
     ...(t.accountId ? { accountId: t.accountId } : {}),
   };

@@ -12,6 +12,7 @@ import { listAgents, loadContext, resolveAgent, type Context } from './context.j
 import { EXIT, usageError } from './errors.js';
 import { checkAgentFilter, checkProfileFilter, checkProviderFilter } from './models-status-filters.js';
 import { colorizer, renderTable, terminalWidth, wrapLine, type Fit } from './table.js';
+import { profileLabel, type ProfileLabelMode } from '../util/profile-label.js';
 import { clockSkewJson, clockSkewWarnings, quotaCell, quotaJson } from './quota-text.js';
 import { dict, own } from '../util/own.js';
 
@@ -97,7 +98,7 @@ export function statusOutput(reports: AgentReport[], opts: Pick<StatusOptions, '
   const storeError = shown.some((r) => r.storeError);
   const verdict = storeError ? EXIT.FAIL : checkExitCode(shown.flatMap((r) => r.rows).map((r) => r.status));
   const out = opts.json
-    ? `${JSON.stringify(toJson(shown, now, warnMs, verdict), null, 2)}\n`
+    ? `${JSON.stringify(toJson(shown, now, warnMs, verdict, ctx.config.monitor.labels.profile), null, 2)}\n`
     : opts.plain
       ? plainLines(shown)
       : renderText(shown, now, ctx, Boolean(opts.check), terminalWidth(process.stdout, ctx.env, opts.wide));
@@ -186,6 +187,7 @@ function renderText(reports: AgentReport[], now: number, ctx: Context, check: bo
       if (r.disabledUntil) extra.push(`disabled (${r.disabledReason ?? 'failures'}) until ${isoUtc(r.disabledUntil)}`);
       if (r.lastProbe) extra.push(probeText(r.lastProbe, now));
       if (r.hint) extra.push(`fix: ${r.hint}`);
+      if (ctx.config.monitor.labels.profile === 'hash' && r.type !== 'none') extra.push(`metrics label ${profileLabel(r.id, 'hash')}`);
       if (extra.length) out.push(`  ${r.type === 'none' ? r.provider : r.id}: ${extra.join('; ')}`);
     }
     for (const [p, ids] of Object.entries(rep.order)) out.push(`  order ${p}: ${ids.join(', ')}`);
@@ -223,7 +225,7 @@ function nextProfiles(rep: AgentReport, ctx: Context, now: number): Record<strin
 }
 
 /** The documented `--json` document (see README "models status --json"). */
-export function toJson(reports: AgentReport[], now: number, warnMs: number, exitCode: number) {
+export function toJson(reports: AgentReport[], now: number, warnMs: number, exitCode: number, labelMode: ProfileLabelMode = 'id') {
   return {
     version: STATUS_JSON_VERSION,
     generatedAt: isoUtc(now),
@@ -243,6 +245,8 @@ export function toJson(reports: AgentReport[], now: number, warnMs: number, exit
         expiresAtMs: row.expiresAt ?? null,
         remainingMs: row.remainingMs ?? null,
         quota: quotaJson(row.quota, now),
+        // With monitor.labels.profile "hash", the `profile` label metrics and alerts carry for this id.
+        ...(labelMode === 'hash' ? { metricsLabel: profileLabel(row.id, 'hash') } : {}),
       })),
     })),
   };

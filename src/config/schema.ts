@@ -60,6 +60,20 @@ export const schema = {
       path: { doc: 'node_exporter textfile collector file (empty: off).', format: String, default: '', env: 'AIPRO_TEXTFILE_PATH' },
     },
     statePath: { doc: 'Alert state + outbox file (empty: <state dir>/monitor/state.json).', format: String, default: '' },
+    metrics: {
+      statusMode: {
+        doc: 'aipro_auth_profile_status: "stateset" (8 series per profile, 1 for the current status) or "label" (1 series per profile: the current status), for large fleets.',
+        format: ['stateset', 'label'],
+        default: 'stateset',
+      },
+    },
+    labels: {
+      profile: {
+        doc: 'The `profile` label of metrics and alerts: "id" (the profile id) or "hash" (a stable 12-hex-digit hash, when ids are e-mail addresses; `aipro models status` shows the mapping).',
+        format: ['id', 'hash'],
+        default: 'id',
+      },
+    },
     heartbeat: {
       // URLs of ping services carry their token in the path: secret-valued, printed redacted.
       url: { doc: 'Dead-man\'s switch: pinged after every successful expiry cycle / --once run (empty: off).', format: fmt(assertHeartbeatUrl), default: null as SecretValue | null, sensitive: true },
@@ -73,6 +87,11 @@ export const schema = {
     repeat: { doc: 'Repeat interval for still-firing alerts.', format: fmt(assertDuration), default: '24h' },
     probeFailingCycles: { doc: 'Failed probe cycles in a row before probe_failing fires.', format: 'nat', default: 3 },
     hostname: { doc: 'Host name shown in alerts (empty: the system host name).', format: String, default: '' },
+    criticalWithin: {
+      doc: 'An expiring credential with less than this left is AiproCredentialExpiringCritical (critical), else AiproCredentialExpiringSoon (warning); also the default of `aipro rules print --critical`.',
+      format: fmt(assertDuration),
+      default: '24h',
+    },
     channels: { doc: 'Notification channels by name.', format: fmt(assertChannels), default: {} as Record<string, ChannelConfig> },
   },
   gateway: {
@@ -122,8 +141,10 @@ export interface AiproConfig {
     probe: { timeoutMs: number; concurrency: number };
     textfile: { path: string };
     statePath: string;
+    metrics: { statusMode: 'stateset' | 'label' };
+    labels: { profile: 'id' | 'hash' };
     heartbeat: { url: SecretValue | null; failUrl: SecretValue | null; method: 'GET' | 'POST'; timeoutMs: number };
   };
-  alerts: { thresholds: string[]; repeat: string; probeFailingCycles: number; hostname: string; channels: Record<string, ChannelConfig> };
+  alerts: { thresholds: string[]; repeat: string; probeFailingCycles: number; hostname: string; criticalWithin: string; channels: Record<string, ChannelConfig> };
   gateway: { port: number; bind: string; auth: { token: SecretValue | null }; bodyLimit: string; timeouts: { connectMs: number; headersMs: number; idleMs: number } };
 }

@@ -9,6 +9,7 @@ import type { AiproConfig } from '../config/schema.js';
 import type { Env } from '../store/paths.js';
 import { createGateway, type Gateway } from './app.js';
 import type { GatewayLogger } from './runtime.js';
+import { alertHost } from '../alerts/host.js';
 
 /** Where and how to listen. */
 export interface StartOptions {
@@ -34,7 +35,7 @@ export type StartResult = { ok: true; running: RunningGateway } | { ok: false; c
 
 /** Build the gateway on the process registry and listen. */
 export async function startGateway(opts: StartOptions): Promise<StartResult> {
-  const metrics = createMetrics();
+  const metrics = createMetrics({ buildInfo: { host: alertHost(opts.config) } });
   const gateway = createGateway({ config: opts.config, env: opts.env, token: opts.token, log: opts.log, registry: metrics.registry });
   const server = createServer(gateway.handler);
   server.listen(opts.port, opts.host);

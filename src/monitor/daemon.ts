@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { MONITORS, monitorList } from '../../monitors/index.js';
 import type { Monitor, Observation } from '../../monitors/types.js';
 import { monitorApp } from '../../exporters/prometheus/app.js';
-import { createMetrics, type AiproMetrics } from '../../exporters/prometheus/registry.js';
+import { createMetrics, type AiproMetrics, initAlertCounters } from '../../exporters/prometheus/registry.js';
 import { listAgents, type Context } from '../cli/context.js';
 import { CliError, EXIT } from '../cli/errors.js';
 import { cronIntervalMs, scheduleFor, Scheduler } from '../scheduler.js';
@@ -18,6 +18,7 @@ import { MonitorRunner } from './cycle.js';
 import { heartbeatLane } from './heartbeat.js';
 import { createLogger, type LogFormat } from './logger.js';
 import { writeMetricsTextfile } from './textfile.js';
+import { alertHost } from '../alerts/host.js';
 
 export interface DaemonOptions {
   logFormat: LogFormat;
@@ -77,7 +78,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     throw new CliError(setup.message, setup.key === '--listen' ? EXIT.USAGE : EXIT.FAIL);
   }
   let ctx: Context = setup.ctx;
-  const metrics = createMetrics();
+  const metrics = createMetrics({ statusMode: ctx.config.monitor.metrics.statusMode, profileLabel: ctx.config.monitor.labels.profile, buildInfo: { host: alertHost(ctx.config) } });
+  initAlertCounters(metrics, Object.keys(ctx.config.alerts.channels));
   const runAlerts = opts.runAlerts !== undefined ? opts.runAlerts : await loadRunAlerts(log);
   const expiry = monitors.find((m) => m.name === 'expiry');
   let interval = expiry ? cronIntervalMs(scheduleFor(ctx.config, expiry)) : 60_000;
@@ -102,7 +104,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   });
   runner.initCounters(monitors.map((m) => m.name));
 
-  const server = createServer(monitorApp({ registry: metrics.registry, notReady: () => (firstCycle ? unreadableReason(metrics) : 'the first expiry cycle is still running') }));
+  const server = createServer(monitorApp({ source: metrics, notReady: () => (firstCycle ? unreadableReason(metrics) : 'the first expiry cycle is still running') }));
   let addr: AddressInfo;
   try {
     addr = await listen(server, setup.listen.host, setup.listen.port);

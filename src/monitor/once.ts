@@ -6,7 +6,7 @@
 import { MONITORS, monitorList } from '../../monitors/index.js';
 import type { CredentialObservation, Monitor, MonitorLogger, Observation } from '../../monitors/types.js';
 import { readFileSync } from 'node:fs';
-import { createMetrics, STORE_READ_FAILURES, type AiproMetrics } from '../../exporters/prometheus/registry.js';
+import { createMetrics, STORE_READ_FAILURES, type AiproMetrics, initAlertCounters } from '../../exporters/prometheus/registry.js';
 import { seedFromText } from '../../exporters/prometheus/seed.js';
 import type { TextfileResult } from '../../exporters/textfile/writer.js';
 import { listAgents } from '../cli/context.js';
@@ -18,6 +18,7 @@ import { MonitorRunner, type RunOutcome } from './cycle.js';
 import { heartbeatOnce } from './heartbeat.js';
 import { createLogger, type LogFormat } from './logger.js';
 import { writeMetricsTextfile } from './textfile.js';
+import { alertHost } from '../alerts/host.js';
 
 export interface OnceOptions {
   logFormat: LogFormat;
@@ -82,7 +83,8 @@ export async function runOnce(opts: OnceOptions): Promise<OnceResult> {
     throw new CliError(setup.message, EXIT.FAIL);
   }
   const { ctx } = setup;
-  const metrics = createMetrics({ defaultMetrics: false });
+  const metrics = createMetrics({ defaultMetrics: false, statusMode: ctx.config.monitor.metrics.statusMode, profileLabel: ctx.config.monitor.labels.profile, buildInfo: { host: alertHost(ctx.config) } });
+  initAlertCounters(metrics, Object.keys(ctx.config.alerts.channels));
   if (ctx.config.monitor.textfile.path) seedFromTextfile(metrics, ctx.config.monitor.textfile.path, log);
   const runner = new MonitorRunner({
     metrics,

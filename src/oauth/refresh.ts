@@ -127,6 +127,7 @@ async function recordRefresh(storePath: string, id: string, rec: RefreshRecord, 
       p.access = tokens.access;
       if (tokens.refresh) p.refresh = tokens.refresh;
       p.expires = tokens.expires;
+      if (tokens.refreshExpires) p.refreshExpires = tokens.refreshExpires;
       if (tokens.email) p.email = tokens.email;
       if (tokens.accountId) p.accountId = tokens.accountId;
     }

@@ -32,6 +32,7 @@ export function profileView(agent: string, id: string, profile: Profile, store: 
     shapeProblem: shapeProblem(profile.provider, profile.type, secret),
     ...(profile.expires !== undefined ? { expires: profile.expires } : {}),
     hasRefreshToken: profile.type === 'oauth' && typeof profile.refresh === 'string' && profile.refresh.length > 0,
+    ...(typeof profile.refreshExpires === 'number' && Number.isFinite(profile.refreshExpires) && profile.refreshExpires > 0 ? { refreshExpires: profile.refreshExpires } : {}),
     ...(stats ? { stats } : {}),
     ...(hash ? { secretHash: hash } : {}),
     ...(profile.email ? { email: profile.email } : {}),

@@ -25,6 +25,8 @@ export const ProfileSchema = z
     access: z.string().optional(),
     refresh: z.string().optional(),
     expires: z.number().optional(),
+    /** OAuth: when the refresh token ends (epoch ms), when the provider states it (`refresh_token_expires_in`). */
+    refreshExpires: z.number().optional(),
     email: z.string().optional(),
     accountId: z.string().optional(),
     baseUrl: z.string().optional(),

@@ -78,6 +78,7 @@ const Profile = object({
   access: opt(str),
   refresh: opt(str),
   expires: opt(num),
+  refreshExpires: opt(num),
   email: opt(str),
   accountId: opt(str),
   baseUrl: opt(str),

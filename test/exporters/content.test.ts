@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createGatewayMetrics } from '../../exporters/prometheus/gateway-metrics.js';
 import { METRICS } from '../../exporters/prometheus/metrics.js';
+import { CATALOGUE } from '../../src/alerts/catalogue.js';
 
 const read = (p: string) => readFileSync(fileURLToPath(new URL(p, import.meta.url)), 'utf8');
 const KNOWN = new Set<string>([...Object.values(METRICS).map((m) => m.name), 'up']);
@@ -63,4 +64,28 @@ test('README.md documents every metric and every runbook anchor', async (t) => {
     const base = name.replace(/_(bucket|sum|count)$/, '');
     t.true(KNOWN.has(name) || gateway.has(base) || name.startsWith('aipro_auth_profile_probe_'), name);
   }
+});
+
+test('README.md documents every catalogue alert, its runbook anchor, `aipro rules print` and the inhibit rule', (t) => {
+  const doc = read('../../README.md');
+  for (const def of CATALOGUE) {
+    t.true(doc.includes(`\`${def.name}\``), def.name);
+    t.true(doc.includes(`<a id="${def.runbook}"></a>`), def.runbook);
+  }
+  for (const flag of ['--warn', '--critical', '--job', '--selector', '--format']) t.true(doc.includes(`| \`${flag}\` |`), flag);
+  t.true(doc.includes('aipro rules print'));
+  t.true(doc.includes('exporters/prometheus/alertmanager-inhibit.yml'));
+});
+
+test('dashboard.json picks one source: a job variable every aipro query filters on, and __inputs for import', (t) => {
+  const d = JSON.parse(read('../../exporters/prometheus/dashboard.json'));
+  t.deepEqual(d.__inputs.map((i: { name: string; type: string; pluginId: string }) => [i.name, i.type, i.pluginId]), [['DS_PROMETHEUS', 'datasource', 'prometheus']]);
+  const vars = d.templating.list as { name: string; query?: { query: string }; multi?: boolean; includeAll?: boolean }[];
+  const job = vars.find((v) => v.name === 'job');
+  t.truthy(job);
+  t.false(job?.includeAll, 'one source at a time: no "All"');
+  t.regex(job?.query?.query ?? '', /label_values\(aipro_build_info, job\)/);
+  const exprs: string[] = d.panels.flatMap((p: { targets?: { expr: string }[] }) => (p.targets ?? []).map((x) => x.expr));
+  for (const e of exprs) for (const sel of e.matchAll(/\b(?:aipro_[a-z_]+|up)\{([^}]*)\}/g)) t.regex(sel[1] as string, /job=~"\$job"/, e);
+  for (const e of exprs) t.notRegex(e, /\baipro_[a-z_]+(?![a-z_{])/, `every aipro metric has a selector: ${e}`);
 });

@@ -18,7 +18,7 @@ const agents = (home: TempHome) => [
   { id: 'ops', storePath: home.storePath('ops'), isDefault: false },
 ];
 const observe = (home: TempHome, env: Record<string, string>, now: number): Observation[] => expiryObservations({ agents: agents(home), config: defaultConfig(env), env }, now);
-const fresh = () => createMetrics({ defaultMetrics: false, buildInfo: { version: '0.1.0', node: 'v20.0.0' } });
+const fresh = () => createMetrics({ defaultMetrics: false, buildInfo: { version: '0.1.0', node: 'v20.0.0', host: 'gw1' } });
 const line = (text: string, prefix: string) => text.split('\n').find((l) => l.startsWith(prefix));
 
 test('an unparseable store: store_ok 0, a parse error counted, the last good series and their read time kept', async (t) => {

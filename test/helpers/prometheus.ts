@@ -68,8 +68,11 @@ export interface RunningPrometheus {
   stop(): Promise<void>;
 }
 
-/** Start Prometheus scraping `target` (host:port) every second as job "aipro", with `ruleFiles` loaded. */
-export async function startPrometheus(bin: string, target: string, ruleFiles: string[] = []): Promise<RunningPrometheus> {
+/**
+ * Start Prometheus scraping `target` (host:port) every second as job "aipro", with `ruleFiles`
+ * loaded, sending its alerts to `opts.alertmanager` (host:port) when given.
+ */
+export async function startPrometheus(bin: string, target: string, ruleFiles: string[] = [], opts: { alertmanager?: string } = {}): Promise<RunningPrometheus> {
   const dir = mkdtempSync(join(tmpdir(), 'aipro-prom-'));
   const port = await freePort();
   const config = [
@@ -77,6 +80,7 @@ export async function startPrometheus(bin: string, target: string, ruleFiles: st
     '  scrape_interval: 1s',
     '  evaluation_interval: 1s',
     ruleFiles.length ? `rule_files:\n${ruleFiles.map((f) => `  - ${JSON.stringify(f)}`).join('\n')}` : '',
+    opts.alertmanager ? `alerting:\n  alertmanagers:\n    - static_configs:\n        - targets: [${JSON.stringify(opts.alertmanager)}]` : '',
     'scrape_configs:',
     '  - job_name: aipro',
     '    static_configs:',

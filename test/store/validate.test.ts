@@ -33,7 +33,7 @@ const good: Record<string, fc.Arbitrary<unknown>> = {
   key: fc.oneof(fc.string({ maxLength: 4 }), fc.record({ source: fc.constantFrom('env', 'file'), id: fc.string({ maxLength: 3 }) })),
   version: fc.constantFrom(1, 2),
 };
-for (const k of ['at', 'httpStatus', 'latencyMs', 'clockSkewMs', 'utilization', 'resetsAt', 'expires', 'lastUsed', 'cooldownUntil', 'errorCount', 'disabledUntil']) good[k] = fc.oneof(fc.integer(), fc.double());
+for (const k of ['at', 'httpStatus', 'latencyMs', 'clockSkewMs', 'utilization', 'resetsAt', 'expires', 'refreshExpires', 'lastUsed', 'cooldownUntil', 'errorCount', 'disabledUntil']) good[k] = fc.oneof(fc.integer(), fc.double());
 for (const k of ['profiles', 'order', 'lastGood', 'usageStats']) good[k] = fc.dictionary(fc.constantFrom('a', 'b', '__proto__'), value, { maxKeys: 2 }).map((o) => JSON.parse(JSON.stringify(o)) as unknown);
 const nearly = (name: Name) =>
   fc

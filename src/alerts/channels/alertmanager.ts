@@ -8,7 +8,8 @@
  */
 import type { SecretValue } from '../../config/schema.js';
 import { VERSION } from '../../version.js';
-import { amAlert, type AmAlert } from '../payloads.js';
+import { amAlertsFor, type AmAlert } from '../payloads.js';
+import { criticalMsOf } from '../rules.js';
 import type { Channel, DeliveryResult, Notification, SendContext } from '../types.js';
 import { Checker, monitorBaseUrl, safeUrl } from './check.js';
 import { post } from './http.js';
@@ -40,6 +41,9 @@ export function buildAlertmanager(name: string, raw: Record<string, unknown>, ct
   const extra = c.secretMap('headers');
   const generatorURL = c.string('generatorURL', { def: `${monitorBaseUrl(ctx.config.monitor.listen, ctx.host)}/metrics` }) as string;
   c.done();
+  // The same `profile` label as the metrics, so the rule alerts and the inhibit rule pair them.
+  const profileLabel = ctx.config.monitor.labels?.profile ?? 'id';
+  const criticalMs = criticalMsOf(ctx.config);
 
   async function push(alerts: AmAlert[], key: string | undefined, sctx: SendContext): Promise<DeliveryResult> {
     const u = resolveOrRetry(url as SecretValue, `${prefix}.url`, ctx.env);
@@ -58,12 +62,8 @@ export function buildAlertmanager(name: string, raw: Record<string, unknown>, ct
   const firingEnd = (sctx: SendContext) => firingEndsAt(sctx.now, sctx.cycleIntervalMs);
 
   function alertsFor(n: Notification, sctx: SendContext): AmAlert[] {
-    if (n.kind === 'resolved') return [amAlert(n, { now: sctx.now, endsAt: sctx.now, generatorURL })];
-    const out = [amAlert(n, { now: sctx.now, endsAt: firingEnd(sctx), generatorURL })];
-    // The condition changed inside the episode (e.g. expiring -> expired): end the old alert now.
-    if (n.previousCondition && n.kind !== 'test') out.push(amAlert({ ...n, kind: 'resolved' }, { now: sctx.now, endsAt: sctx.now, generatorURL, condition: n.previousCondition }));
-    if (n.kind === 'test') out[0] = amAlert(n, { now: sctx.now, endsAt: sctx.now + 5 * 60_000, generatorURL });
-    return out;
+    if (n.kind === 'test') return amAlertsFor(n, { now: sctx.now, endsAt: sctx.now + 5 * 60_000, generatorURL, profileLabel, criticalMs });
+    return amAlertsFor(n, { now: sctx.now, endsAt: n.kind === 'resolved' ? sctx.now : firingEnd(sctx), generatorURL, profileLabel, criticalMs });
   }
 
   return {
@@ -71,6 +71,6 @@ export function buildAlertmanager(name: string, raw: Record<string, unknown>, ct
     type: 'alertmanager',
     timeoutMs,
     send: (n, sctx) => push(alertsFor(n, sctx), n.key, sctx),
-    refresh: (firing, sctx) => push(firing.map((n) => amAlert(n, { now: sctx.now, endsAt: firingEnd(sctx), generatorURL })), undefined, sctx),
+    refresh: (firing, sctx) => push(firing.flatMap((n) => amAlertsFor(n, { now: sctx.now, endsAt: firingEnd(sctx), generatorURL, profileLabel, criticalMs })), undefined, sctx),
   };
 }
