@@ -3,16 +3,16 @@
 // and warm (median of the next runs), in wall and CPU time; then the real daemon
 // (`aipro monitor`) on the same state: its /metrics scrape time and its RSS after a few cycles
 // (target < 100 MB). Prints figures; never passes or fails on them.
-// Usage: node bench/monitor-10k.mjs [warmRuns]   (after `npm run build`)
+// Usage: node --import tsx bench/monitor-10k.mjs [warmRuns]   (after `npm run build`: the daemon is the bundle)
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { emit, processCpuMs } from './lib/result.mjs';
-import { importSrc } from './lib/src.mjs';
 
 const dist = fileURLToPath(new URL('../dist/', import.meta.url));
+const root = new URL('../', import.meta.url);
 const warmRuns = Number(process.argv[2] ?? 7);
 const AGENTS = 100;
 const PER_AGENT = 100;
@@ -40,11 +40,11 @@ for (let a = 0; a < AGENTS; a++) {
 writeFileSync(join(home, '.aipro', 'aipro.json'), JSON.stringify({ monitor: { schedules: { validity: '0 0 1 1 *', refresh: '0 0 1 1 *' } } }));
 const env = { PATH: process.env.PATH, HOME: home, NO_COLOR: '1' };
 
-const { loadContext, listAgents } = await importSrc('src/cli/context.ts');
-const { expiry } = await importSrc('monitors/expiry.ts');
-const { createMetrics, renderMetrics, updateFromObservations } = await importSrc('exporters/prometheus/registry.ts');
+const { loadContext, listAgents } = await import(new URL('src/context.ts', root).href);
+const { expiry } = await import(new URL('monitors/expiry.ts', root).href);
+const { createMetrics, renderMetrics, updateFromObservations } = await import(new URL('exporters/prometheus/registry.ts', root).href);
 
-const ctx = loadContext(env, home);
+const ctx = loadContext({ env, cwd: home });
 const metrics = createMetrics();
 const silent = { info() {}, warn() {}, error() {} };
 async function cycle() {

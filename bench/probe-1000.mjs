@@ -2,14 +2,12 @@
 // Benchmark: probe 1,000 profiles against a local server that answers in 50 ms.
 // Ideal time = 1000 × 50 ms / concurrency; the target is elapsed ≤ 1.15 × ideal at concurrency
 // 50 and 100, with the CPU time per probe (this process, user + system) reported.
-// Usage: npm run build && node bench/probe-1000.mjs [--concurrency N[,N…]] [--profiles 1000] [--delay 50]
-// Compiles the same sources `models status --probe` and the monitor run (bench/lib/src.mjs).
+// Usage: node --import tsx bench/probe-1000.mjs [--concurrency N[,N…]] [--profiles 1000] [--delay 50]
+// Runs the sources through tsx (the same code `models status --probe` and the monitor run).
 import { spawn } from 'node:child_process';
+import { validateConfig } from '../src/config/load.ts';
+import { probeCredentials } from '../src/providers/probe.ts';
 import { emit } from './lib/result.mjs';
-import { importSrc } from './lib/src.mjs';
-
-const { validateConfig } = await importSrc('src/config/load.ts');
-const { probeCredentials } = await importSrc('src/providers/probe.ts');
 
 function arg(name, fallback) {
   const i = process.argv.indexOf(`--${name}`);

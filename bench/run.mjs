@@ -21,7 +21,8 @@ const rows = [];
 let failed = 0;
 for (const file of chosen) {
   console.log(`\n## ${file}`);
-  const child = spawn(process.execPath, [`${dir}${file}`], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // tsx: benchmarks that run code in-process import the sources (the build ships only the bundle).
+  const child = spawn(process.execPath, ['--import', 'tsx', `${dir}${file}`], { stdio: ['ignore', 'pipe', 'inherit'] });
   let buf = '';
   child.stdout.setEncoding('utf8').on('data', (d) => {
     buf += d;

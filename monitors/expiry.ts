@@ -10,7 +10,7 @@ import type { Env } from '../src/store/paths.js';
 import { readStore, type StoreReadError } from '../src/store/read.js';
 import { rowFor, type StatusRow } from '../src/store/report.js';
 import type { CredentialView } from '../src/store/status.js';
-import type { CredentialObservation, Monitor, MonitorContext, Observation } from './types.js';
+import type { CredentialObservation, MonitorImpl, MonitorContext, Observation } from './types.js';
 import { fileSignature } from '../src/util/fs.js';
 
 type Agent = MonitorContext['agents'][number];
@@ -120,9 +120,8 @@ export function expiryObservations(ctx: Pick<MonitorContext, 'agents' | 'config'
   return out;
 }
 
-export const expiry: Monitor = {
+export const expiry: MonitorImpl = {
   name: 'expiry',
-  defaultSchedule: '* * * * *',
   async run(ctx) {
     return expiryObservations(ctx, ctx.now());
   },

@@ -18,7 +18,7 @@ export interface MetricDef {
 
 const def = (name: string, type: MetricType, labelNames: readonly string[], help: string): MetricDef => ({ name, type, help, labelNames });
 
-/** The metrics of DESIGN.md's table, plus the monitor error counter the issue asks for. */
+/** Every metric aipro exports, each declared once here (README "Metrics" documents them), including the monitor error counter. */
 export const METRICS = {
   profileInfo: def('aipro_auth_profile_info', 'gauge', [...PROFILE_LABELS, 'type', 'source'], 'Auth profile known to aipro (always 1); its credential type and source as labels.'),
   profileExpiry: def(
@@ -104,12 +104,8 @@ export type MetricKey = keyof typeof METRICS;
 export const HEARTBEAT_RESULTS = ['ok', 'fail_sent', 'error'] as const;
 export type HeartbeatResult = (typeof HEARTBEAT_RESULTS)[number];
 
-/**
- * Bounded reasons of `aipro_monitor_errors_total`. `store_unreadable`: the run finished but
- * could not read an auth store, so it judged nothing there and does not count as a success.
- */
-export const MONITOR_ERROR_REASONS = ['exception', 'timeout', 'overlap', 'store_unreadable'] as const;
-export type MonitorErrorReason = (typeof MONITOR_ERROR_REASONS)[number];
+/** Bounded reasons of `aipro_monitor_errors_total`: the runner's failure reasons. */
+export { MONITOR_ERROR_REASONS, type MonitorErrorReason } from '../../monitors/runner.js';
 
 /** Results of `aipro_oauth_refresh_total` (the refresh monitor's vocabulary). */
 export const REFRESH_RESULTS = ['ok', 'failed', 'error', 'skipped'] as const;
@@ -121,11 +117,7 @@ export const NOTIFICATION_RESULTS = ['delivered', 'retry', 'permanent', 'dropped
 export const STORE_READ_ERROR_REASONS = ['parse', 'schema', 'version', 'permission', 'too_large', 'io'] as const;
 export type StoreReadErrorReason = (typeof STORE_READ_ERROR_REASONS)[number];
 
-/**
- * Store observation reasons that mean the credentials could not be read at all (the reader's
- * reasons; `version`, `permission` and `io` are accepted too so a finer reader needs no change here).
- */
-export const STORE_READ_FAILURES: ReadonlySet<string> = new Set(['unreadable', 'parse', 'schema', 'encoding', 'too_large', 'version', 'permission', 'io']);
+export { STORE_READ_FAILURES } from '../../src/observation.js';
 
 /**
  * The bounded metric reason of a failed store read. Pure. The reader reports `unreadable` for

@@ -6,7 +6,7 @@
 import { hostname } from 'node:os';
 import client from 'prom-client';
 import type { Counter, Gauge, Registry } from 'prom-client';
-import type { Observation } from '../../monitors/types.js';
+import type { Observation } from '../../src/observation.js';
 import { STATUSES } from '../../src/store/status.js';
 import { VERSION } from '../../src/version.js';
 import { KeyedGauge, StateSetGauge, type StatusMode } from './family.js';
@@ -112,9 +112,29 @@ function stateSet(families: AiproMetrics['families'], d: MetricDef, states: read
 }
 
 /**
- * Build a fresh registry with every aipro metric. The gateway and the monitor call this
- * once per process and serve `registry.metrics()` on `/metrics`.
+ * What every aipro process serves, whatever else it registers: `aipro_build_info` and,
+ * unless turned off, Node's process metrics. Each process adds only its own families: the
+ * monitor's in `createMetrics`, the gateway's in gateway-metrics.ts.
  */
+export function createProcessRegistry(opts: CreateMetricsOptions = {}): { registry: Registry; buildInfo: Gauge<string> } {
+  const registry = new client.Registry();
+  return { registry, buildInfo: addProcessMetrics(registry, opts) };
+}
+
+/** Register the process metrics on `registry` (after the process's own families, so they come last). */
+function addProcessMetrics(registry: Registry, opts: CreateMetricsOptions): Gauge<string> {
+  const buildInfo = gauge(registry, METRICS.buildInfo);
+  buildInfo.set({ version: opts.buildInfo?.version ?? VERSION, node: opts.buildInfo?.node ?? process.version, host: opts.buildInfo?.host ?? hostname() }, 1);
+  if (opts.defaultMetrics !== false) {
+    client.collectDefaultMetrics({ register: registry });
+    // Gauges named like counters fail `promtool check metrics`; their per-type twins
+    // (nodejs_active_handles{type}, …) carry the same numbers.
+    for (const name of LINT_FAILING_DEFAULTS) registry.removeSingleMetric(name);
+  }
+  return buildInfo;
+}
+
+/** Build the monitor's metrics: its families plus the process metrics, once per process. */
 export function createMetrics(opts: CreateMetricsOptions = {}): AiproMetrics {
   const registry = new client.Registry();
   const families: AiproMetrics['families'] = [];
@@ -150,7 +170,8 @@ export function createMetrics(opts: CreateMetricsOptions = {}): AiproMetrics {
     storeReadErrors: counter(registry, METRICS.storeReadErrors),
     storeLastReadSuccess: gauge(registry, METRICS.storeLastReadSuccess),
     heartbeatTotal: counter(registry, METRICS.heartbeatTotal),
-    buildInfo: gauge(registry, METRICS.buildInfo),
+    // Last, as always: the build info, then Node's process metrics.
+    buildInfo: addProcessMetrics(registry, opts),
     unreadableStores: new Map(),
     known: new Map(),
     sigs: new Map(),
@@ -159,13 +180,6 @@ export function createMetrics(opts: CreateMetricsOptions = {}): AiproMetrics {
   };
   // Until alerting reads monitor/state.json and finds it damaged, there is nothing to report.
   m.alertStateOk.set(1);
-  m.buildInfo.set({ version: opts.buildInfo?.version ?? VERSION, node: opts.buildInfo?.node ?? process.version, host: opts.buildInfo?.host ?? hostname() }, 1);
-  if (opts.defaultMetrics !== false) {
-    client.collectDefaultMetrics({ register: registry });
-    // Gauges named like counters fail `promtool check metrics`; their per-type twins
-    // (nodejs_active_handles{type}, …) carry the same numbers.
-    for (const name of LINT_FAILING_DEFAULTS) registry.removeSingleMetric(name);
-  }
   return m;
 }
 

@@ -22,7 +22,6 @@ export const QUOTA_ALERTS: readonly AlertDef[] = [
     summary: 'aipro credential {profile} (agent {agent}) has used {percent} of its {window} quota',
     description:
       'The {window} quota window of {profile} (agent {agent}, {provider}) on {host} is {percent} used. Requests will be refused when it is spent; the gateway then skips the credential until the window resets. Check the headroom of every credential with `aipro models status` (QUOTA column), and add or order another credential (`aipro models auth order set --provider {provider} …`) before it runs out.',
-    runbook: 'quota-high',
   },
   {
     name: 'AiproQuotaExhausted',
@@ -34,7 +33,6 @@ export const QUOTA_ALERTS: readonly AlertDef[] = [
     summary: 'aipro credential {profile} (agent {agent}) is unusable until {until}: {window} quota spent',
     description:
       'The provider refuses {profile} (agent {agent}, {provider}) on {host}: its {window} quota window is spent (or the provider answered rate-limit status rejected) until {until}, the reset time the provider named. The gateway skips it until then. Run `aipro models status` to see which credentials still have headroom; add one with `aipro models auth add-key --provider {provider}` if none does.',
-    runbook: 'quota-exhausted',
   },
   {
     name: 'AiproClockSkew',
@@ -46,6 +44,5 @@ export const QUOTA_ALERTS: readonly AlertDef[] = [
     summary: "The clock of {host} is {left} off from {provider}'s",
     description:
       "The Date header of {provider}'s last probe answer differs from the clock of {host} by more than a minute (`aipro_clock_skew_seconds` is provider minus local). Expiry times and alerts are judged by the local clock, so they are early or late by that much. Sync the host clock (`timedatectl status`, chrony or systemd-timesyncd) and check with `aipro doctor`.",
-    runbook: 'clock-skew',
   },
 ];

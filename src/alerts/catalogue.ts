@@ -14,8 +14,8 @@
 import type { FiringKind } from './types.js';
 import { QUOTA_ALERTS } from './catalogue-quota.js';
 
-/** Where the runbooks live: one anchor per alert. */
-export const RUNBOOK_BASE = 'https://github.com/aipro/aipro/blob/main/README.md';
+/** Where the runbooks live: one anchor per alert, its name in lower case. */
+export const RUNBOOK_BASE = 'https://github.com/aipro/aipro/blob/main/docs/runbooks.md';
 
 /** `origin` label: who raised the alert (the Alertmanager inhibit rule matches on it). */
 export const ORIGIN = { push: 'push', rule: 'rule' } as const;
@@ -56,8 +56,6 @@ export interface AlertDef {
   labels?: Record<string, string>;
   summary: string;
   description: string;
-  /** Anchor in RUNBOOK_BASE. */
-  runbook: string;
   fix?: FixKey;
 }
 
@@ -76,7 +74,6 @@ export const CATALOGUE: readonly AlertDef[] = [
     join: 'profile',
     summary: 'aipro credential {profile} (agent {agent}) expires in {left}',
     description: 'The {type} credential {profile} of agent {agent} on {host} expires in {left}. Fix: {fix}',
-    runbook: 'token-expiring-or-expired',
     fix: 'renew',
   },
   {
@@ -89,7 +86,6 @@ export const CATALOGUE: readonly AlertDef[] = [
     join: 'profile',
     summary: 'aipro credential {profile} (agent {agent}) expires in {left}',
     description: 'The {type} credential {profile} of agent {agent} on {host} expires in less than {critical} ({left}). Fix: {fix}',
-    runbook: 'token-expiring-or-expired',
     fix: 'renew',
   },
   {
@@ -102,7 +98,6 @@ export const CATALOGUE: readonly AlertDef[] = [
     join: 'profile',
     summary: 'aipro credential {profile} (agent {agent}) has expired',
     description: 'The {type} credential {profile} of agent {agent} on {host} has expired; requests using it fail. Fix: {fix}',
-    runbook: 'token-expiring-or-expired',
     fix: 'renew-expired',
   },
   {
@@ -116,7 +111,6 @@ export const CATALOGUE: readonly AlertDef[] = [
     summary: 'aipro credential {profile} (agent {agent}) is rejected by {provider}',
     description:
       'The last live probe of the {type} credential {profile} of agent {agent} on {host} got an authentication failure (401/403). Check it with `aipro models status --probe --agent {agent} --provider {provider}`, then replace it: {fix}',
-    runbook: 'credential-rejected',
     fix: 'replace-rejected',
   },
   {
@@ -130,7 +124,6 @@ export const CATALOGUE: readonly AlertDef[] = [
     summary: 'aipro cannot refresh OAuth credential {profile} (agent {agent})',
     description:
       'The provider refused the refresh token of {profile} (agent {agent}) on {host} (invalid_grant, reused or revoked); the access token will not be renewed. Fix: {fix}',
-    runbook: 'refresh-failed',
     fix: 'login',
   },
   {
@@ -143,7 +136,6 @@ export const CATALOGUE: readonly AlertDef[] = [
     join: 'profile',
     summary: 'aipro agent {agent} has no credential for {provider}',
     description: 'Agent {agent} on {host} uses {provider} (config or order) but holds no credential for it ({profile}); requests for it fail. Fix: {fix}',
-    runbook: 'credential-missing',
     fix: 'add-missing',
   },
   {
@@ -157,7 +149,6 @@ export const CATALOGUE: readonly AlertDef[] = [
     summary: 'aipro credential {profile} (agent {agent}) is invalid',
     description:
       'The {type} credential {profile} of agent {agent} on {host} cannot be used as stored (malformed profile, impossible expiry or an unreadable secret reference). See why with `aipro models status --agent {agent}`, then replace it: {fix}',
-    runbook: 'credential-invalid',
     fix: 'replace-invalid',
   },
   {
@@ -171,7 +162,6 @@ export const CATALOGUE: readonly AlertDef[] = [
     summary: 'aipro credential {profile} (agent {agent}) has no known expiry',
     description:
       'The {type} credential {profile} of agent {agent} on {host} was stored without an expiry, so no expiry alert can ever warn before it stops working. Store it again with its lifetime: {fix}',
-    runbook: 'expiry-unknown',
     fix: 'store-expiry',
   },
   {
@@ -185,7 +175,6 @@ export const CATALOGUE: readonly AlertDef[] = [
     summary: 'aipro live probes of {profile} (agent {agent}) get no answer from {provider}',
     description:
       'The live probes of {profile} (agent {agent}) on {host} time out or fail to connect, so its validity is unknown. Check the network and the base URL with `aipro models status --probe --agent {agent} --provider {provider}` and `aipro config get models.providers.{provider}.baseUrl`.',
-    runbook: 'probes-failing',
   },
   {
     name: 'AiproCredentialStoreUnreadable',
@@ -200,7 +189,6 @@ export const CATALOGUE: readonly AlertDef[] = [
     summary: 'aipro cannot read the auth store of agent {agent} on {host}',
     description:
       'The auth store of agent {agent} on {host} cannot be read (not JSON, unsupported version, unreadable file; `aipro_auth_store_read_errors_total` has the reason). Its credentials are unknown: their series show the last good read, and no credential alert of that agent can start or resolve. Fix: {fix}',
-    runbook: 'store-unreadable',
     fix: 'doctor',
   },
   {
@@ -214,7 +202,6 @@ export const CATALOGUE: readonly AlertDef[] = [
     summary: 'aipro monitor {monitor} on {host} has not succeeded recently',
     description:
       'The {monitor} monitor of aipro on {host} has not finished a run successfully for too long (1h; 3h for validity), or never has, so credential metrics are stale. Look at the monitor\'s log (`journalctl --user -u aipro-monitor` or `journalctl -u aipro-auth-check`) and run `aipro monitor --once` to see the error.',
-    runbook: 'monitor-stale',
   },
   {
     name: 'AiproMonitorAbsent',
@@ -226,7 +213,6 @@ export const CATALOGUE: readonly AlertDef[] = [
     summary: 'aipro monitor is down or not scraped{{ with $labels.instance }} ({{ . }}){{ end }}',
     description:
       'Prometheus gets no aipro metrics{{ with $labels.instance }} from {{ . }}{{ end }}: the daemon is not running, not reachable, or the textfile is not collected. Credentials are unwatched. Check `systemctl --user status aipro-monitor` (or `aipro systemd install`), `curl -s http://127.0.0.1:18790/healthz` and the scrape config (job name "{job}").',
-    runbook: 'monitor-absent',
   },
   ...QUOTA_ALERTS,
 ];
@@ -239,9 +225,9 @@ export function humanSeconds(s: number): string {
   return `${s}s`;
 }
 
-/** The runbook URL of an alert. */
-export function runbookUrl(def: Pick<AlertDef, 'runbook'>): string {
-  return `${RUNBOOK_BASE}#${def.runbook}`;
+/** The runbook URL of an alert: its own anchor, so a link can never land on another alert's entry. */
+export function runbookUrl(def: Pick<AlertDef, 'name'>): string {
+  return `${RUNBOOK_BASE}#${def.name.toLowerCase()}`;
 }
 
 /** The entry named `name`. */

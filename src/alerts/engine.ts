@@ -8,7 +8,7 @@
  * fresh one with a fresh ladder.
  */
 import { createHash } from 'node:crypto';
-import type { CredentialObservation, Observation } from '../../monitors/types.js';
+import type { CredentialObservation, Observation } from '../observation.js';
 import { STORE_PROFILE, SUBJECT_SEP, conditionOf, isBlindStore, probeCounts, severityOf, storeSubject } from './rules.js';
 import type { AlertPolicy, AlertState, Episode, FiringKind, Notification, Track } from './types.js';
 

@@ -1,6 +1,6 @@
 /**
  * Wire payloads: aipro JSON v1, Alertmanager alerts (API v2 push and webhook v4), Slack,
- * Discord and ntfy. Pure; documented field by field in README.md "Alerts".
+ * Discord and ntfy. Pure; documented field by field in docs/alerts.md.
  */
 import { createHash } from 'node:crypto';
 import { isoUtc } from '../util/duration.js';

@@ -3,7 +3,7 @@
  * which probe failures count, how severe a kind is, and the policy from config.
  */
 import type { AiproConfig } from '../config/schema.js';
-import type { CredentialObservation, Observation, StoreObservation } from '../../monitors/types.js';
+import type { CredentialObservation, Observation, StoreObservation } from '../observation.js';
 import { parseDuration } from '../util/duration.js';
 import type { AlertKind, AlertPolicy, FiringKind, Severity } from './types.js';
 import { DEFAULT_CRITICAL_S, pushedDef } from './catalogue.js';

@@ -4,7 +4,8 @@
  * monitor: every failure is logged and what was not delivered stays in the outbox.
  */
 import type { AiproConfig } from '../config/schema.js';
-import type { MonitorLogger, Observation } from '../../monitors/types.js';
+import type { Logger as MonitorLogger } from '../log.js';
+import type { Observation } from '../observation.js';
 import { buildChannels } from './channels/index.js';
 import { deliverOutbox, refreshFiring, safe } from './deliver.js';
 import { evaluate, notificationOf } from './engine.js';

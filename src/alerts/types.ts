@@ -2,6 +2,7 @@
  * Alert vocabulary shared by the engine, the state file, the channels and the CLI.
  * Nothing here does I/O.
  */
+import type { AiproConfig } from '../config/schema.js';
 import type { Status } from '../store/status.js';
 
 /** Kinds of notification. `resolved` ends an episode; `test` is `aipro alerts test`. */
@@ -166,4 +167,11 @@ export interface AlertState {
 /** A fresh, empty state. */
 export function emptyState(): AlertState {
   return { version: 1, episodes: {}, probes: {}, silences: {}, outbox: [] };
+}
+
+/** What a channel builder may use; secrets are resolved at send time, never here. */
+export interface BuildContext {
+  config: AiproConfig;
+  env: Record<string, string>;
+  host: string;
 }

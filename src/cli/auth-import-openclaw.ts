@@ -11,7 +11,7 @@ import { LockTimeoutError, withLock } from '../store/lock.js';
 import { AGENT_ID_RE, homeDir } from '../store/paths.js';
 import { parseStoreBytes, readStore } from '../store/read.js';
 import { writeFileDurable } from '../store/write.js';
-import { loadContext, resolveAgent } from './context.js';
+import { loadContext, resolveAgent } from '../context.js';
 import { CliError, EXIT } from './errors.js';
 
 export type ImportResult = 'imported' | 'identical' | 'replaced' | 'conflict' | 'invalid' | 'target_unreadable' | 'error';

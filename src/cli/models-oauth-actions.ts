@@ -13,7 +13,7 @@ import { externalChanged, importPath, mergeImport, originOf, readExternal, type 
 import { login, type LoginIo } from '../oauth/login.js';
 import { clearRefreshFailure } from '../oauth/resync.js';
 import { oauthProviderIds, resolveOAuthSpec } from '../oauth/spec.js';
-import { resolveAgent, type Context } from './context.js';
+import { resolveAgent, type Context } from '../context.js';
 import { CliError, EXIT, usageError } from './errors.js';
 
 /** Lines from stdin, one at a time (a pasted redirect URL or code#state). */

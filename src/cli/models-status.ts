@@ -2,13 +2,14 @@
  * `aipro models status`: every credential of every agent, judged by the one status
  * function. No network unless `--probe`. `--check` exits 0 ok / 1 broken / 2 expiring.
  */
+import { reportSettings } from '../config/models.js';
 import type { Command } from 'commander';
 import { nextProfile } from '../store/order.js';
 import { agentReport, type AgentReport, type StatusRow } from '../store/report.js';
 import { storeErrorMessage } from '../store/read.js';
 import { checkExitCode, severity } from '../store/status.js';
 import { formatRelative, isoUtc } from '../util/duration.js';
-import { listAgents, loadContext, resolveAgent, type Context } from './context.js';
+import { listAgents, loadContext, resolveAgent, type Context } from '../context.js';
 import { EXIT, usageError } from './errors.js';
 import { checkAgentFilter, checkProfileFilter, checkProviderFilter } from './models-status-filters.js';
 import { colorizer, renderTable, terminalWidth, wrapLine, type Fit } from './table.js';
@@ -38,7 +39,7 @@ export function register(program: Command): void {
   models
     .command('status')
     .description('show every credential: provider, profile, type, source, status, expiry, fingerprint')
-    .option('--json', 'machine-readable output (schema in the README)')
+    .option('--json', 'machine-readable output (schema in docs/cli.md)')
     .option('--plain', 'one tab-separated line per credential, no header')
     .option('--check', 'exit 0 ok, 1 expired/missing/invalid/rejected/refresh_failed or unreadable store, 2 expiring')
     .option('--probe', 'check each credential live against its provider')
@@ -83,7 +84,7 @@ export function statusReports(ctx: Context, opts: Pick<StatusOptions, 'agent' | 
   if (opts.agent) resolveAgent(ctx, opts.agent); // a malformed id is its own usage error
   checkAgentFilter(opts.agent, all);
   const agents = opts.agent ? all.filter((a) => a.id === opts.agent) : all;
-  const reports = agents.map((a) => agentReport(a, ctx.config, ctx.env, { now, warnMs, hashSecrets: false, ...(opts.provider ? { provider: opts.provider } : {}) }));
+  const reports = agents.map((a) => agentReport(a, reportSettings(ctx.config), ctx.env, { now, warnMs, hashSecrets: false, ...(opts.provider ? { provider: opts.provider } : {}) }));
   checkProviderFilter(opts.provider, reports);
   checkProfileFilter(opts.profile, reports);
   return reports;
@@ -224,7 +225,7 @@ function nextProfiles(rep: AgentReport, ctx: Context, now: number): Record<strin
   return out;
 }
 
-/** The documented `--json` document (see README "models status --json"). */
+/** The documented `--json` document (docs/cli.md "--json schema"). */
 export function toJson(reports: AgentReport[], now: number, warnMs: number, exitCode: number, labelMode: ProfileLabelMode = 'id') {
   return {
     version: STATUS_JSON_VERSION,

@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { parseDuration } from '../util/duration.js';
-import { loadContext } from './context.js';
+import { loadContext } from '../context.js';
 import { usageError } from './errors.js';
 
 interface PrintFlags {

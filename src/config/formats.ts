@@ -85,25 +85,3 @@ export function assertObjectMap(val: unknown): void {
     if (!v || typeof v !== 'object' || Array.isArray(v)) throw new Error(`${k}: must be an object`);
   }
 }
-
-const CHANNEL_TYPES = ['email', 'webhook', 'alertmanager'];
-
-/** Channel shapes are checked again, in full, by each channel when it is built. */
-export function assertChannels(val: unknown): void {
-  assertObjectMap(val);
-  for (const [name, ch] of Object.entries(val as Record<string, Record<string, unknown>>)) {
-    if (!CHANNEL_TYPES.includes(String(ch.type))) throw new Error(`${name}.type: must be one of ${CHANNEL_TYPES.join(', ')}`);
-    if (ch.type === 'email' && !(Array.isArray(ch.to) && ch.to.length > 0)) throw new Error(`${name}.to: list at least one recipient`);
-    if (ch.type !== 'email' && typeof ch.url !== 'string') throw new Error(`${name}.url: required`);
-    for (const key of ['secret', 'pass']) {
-      const holder = key === 'pass' ? (ch.smtp as Record<string, unknown> | undefined) : ch;
-      if (holder && key in holder) {
-        try {
-          assertSecretRef(holder[key]);
-        } catch (e) {
-          throw new Error(`${name}.${key === 'pass' ? 'smtp.pass' : key}: ${(e as Error).message}`);
-        }
-      }
-    }
-  }
-}

@@ -2,8 +2,8 @@
  * THE configuration schema: every setting aipro has is declared here, once, with its
  * format, default, env override and whether it is secret. `aipro.json` mirrors it.
  */
+import { assertChannels } from './channels.js';
 import {
-  assertChannels,
   assertCron,
   assertDuration,
   assertDurationList,
@@ -18,6 +18,21 @@ import {
 } from './formats.js';
 
 const fmt = (assert: (v: unknown) => void) => assert;
+
+/**
+ * Every monitor by name, in run order for `--once` (local checks first, expiry last so it sees
+ * fresh probe and refresh results), with the cron schedule it runs on unless
+ * `monitor.schedules.<name>` is set. Declared once: the schema, the monitor registry and the
+ * scheduler all read it.
+ */
+export const MONITOR_DEFAULT_SCHEDULES = {
+  store: '*/5 * * * *',
+  refresh: '*/5 * * * *',
+  validity: '*/30 * * * *',
+  expiry: '* * * * *',
+} as const;
+export type MonitorName = keyof typeof MONITOR_DEFAULT_SCHEDULES;
+export const MONITOR_NAMES = Object.keys(MONITOR_DEFAULT_SCHEDULES) as MonitorName[];
 
 export const schema = {
   // convict cannot declare a child named `default` (it reads it as a leaf's default value), so
@@ -47,10 +62,10 @@ export const schema = {
   monitor: {
     listen: { doc: 'Address of /metrics, /healthz, /readyz.', format: fmt(assertListen), default: '127.0.0.1:18790', env: 'AIPRO_MONITOR_LISTEN' },
     schedules: {
-      expiry: { doc: 'Cron schedule of the expiry monitor.', format: fmt(assertCron), default: '* * * * *' },
-      validity: { doc: 'Cron schedule of the validity (live probe) monitor.', format: fmt(assertCron), default: '*/30 * * * *' },
-      store: { doc: 'Cron schedule of the store monitor.', format: fmt(assertCron), default: '*/5 * * * *' },
-      refresh: { doc: 'Cron schedule of the OAuth refresh monitor.', format: fmt(assertCron), default: '*/5 * * * *' },
+      expiry: { doc: 'Cron schedule of the expiry monitor.', format: fmt(assertCron), default: MONITOR_DEFAULT_SCHEDULES.expiry },
+      validity: { doc: 'Cron schedule of the validity (live probe) monitor.', format: fmt(assertCron), default: MONITOR_DEFAULT_SCHEDULES.validity },
+      store: { doc: 'Cron schedule of the store monitor.', format: fmt(assertCron), default: MONITOR_DEFAULT_SCHEDULES.store },
+      refresh: { doc: 'Cron schedule of the OAuth refresh monitor.', format: fmt(assertCron), default: MONITOR_DEFAULT_SCHEDULES.refresh },
     },
     probe: {
       timeoutMs: { doc: 'Live probe timeout.', format: 'nat', default: 8000 },
@@ -79,7 +94,7 @@ export const schema = {
       url: { doc: 'Dead-man\'s switch: pinged after every successful expiry cycle / --once run (empty: off).', format: fmt(assertHeartbeatUrl), default: null as SecretValue | null, sensitive: true },
       failUrl: { doc: 'Pinged (POST, the reason as body) after a run that could not judge the credentials (empty: none).', format: fmt(assertHeartbeatUrl), default: null as SecretValue | null, sensitive: true },
       method: { doc: 'HTTP method of the success ping.', format: ['GET', 'POST'], default: 'GET' },
-      timeoutMs: { doc: 'Bound of one ping, its one retry included.', format: fmt(assertHeartbeatTimeout), default: 10000 },
+      timeoutMs: { doc: 'Bound of one ping, its one retry included (100 to 300000 ms).', format: fmt(assertHeartbeatTimeout), default: 10000 },
     },
   },
   alerts: {
@@ -137,7 +152,7 @@ export interface AiproConfig {
   models: { default: string; aliases: Record<string, string>; fallbacks: string[]; providers: Record<string, ProviderSettings> };
   monitor: {
     listen: string;
-    schedules: { expiry: string; validity: string; store: string; refresh: string };
+    schedules: Record<MonitorName, string>;
     probe: { timeoutMs: number; concurrency: number };
     textfile: { path: string };
     statePath: string;

@@ -5,8 +5,9 @@
  */
 import type { z } from 'zod';
 
-export const CREDENTIAL_TYPES = ['api_key', 'token', 'oauth'] as const;
-export type CredentialType = (typeof CREDENTIAL_TYPES)[number];
+import { CREDENTIAL_TYPES, type CredentialType } from '../providers/catalog.js';
+
+export { CREDENTIAL_TYPES, type CredentialType };
 
 /** Types inferred from the zod schemas (type-only: zod itself is not loaded by this module). */
 type Schemas = typeof import('./schema-zod.js');

@@ -55,7 +55,7 @@ if (!bin && !required) {
     t.is(a.status.state, 'active');
     t.deepEqual(a.labels, { alertname: 'AiproCredentialExpired', severity: 'critical', origin: 'push', host: 'gw1', agent: 'main', provider: 'anthropic', profile: 'anthropic:work' });
     t.is(a.annotations.summary, 'aipro credential anthropic:work (agent main) has expired');
-    t.is(a.annotations.runbook_url, 'https://github.com/aipro/aipro/blob/main/README.md#token-expiring-or-expired');
+    t.is(a.annotations.runbook_url, 'https://github.com/aipro/aipro/blob/main/docs/runbooks.md#aiprocredentialexpired');
     t.regex(a.annotations.description ?? '', /on gw1 has expired; requests using it fail\. Fix: `claude setup-token && aipro models auth setup-token --provider anthropic`$/);
     t.is(a.annotations.fix, 'claude setup-token && aipro models auth setup-token --provider anthropic');
     const endsIn = Date.parse(a.endsAt) - t1;

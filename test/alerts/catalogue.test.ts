@@ -56,7 +56,7 @@ test('12 hours left: the pushed alert is AiproCredentialExpiringCritical, severi
   ]);
   for (const a of alerts) {
     t.like(a.labels, { origin: 'push', host: 'gw1', agent: 'main', provider: 'anthropic', profile: 'anthropic:work' });
-    t.is(a.annotations.runbook_url, 'https://github.com/aipro/aipro/blob/main/README.md#token-expiring-or-expired');
+    t.is(a.annotations.runbook_url, `https://github.com/aipro/aipro/blob/main/docs/runbooks.md#${a.labels.alertname?.toLowerCase()}`);
   }
   t.is(alerts[0]?.annotations.summary, 'aipro credential anthropic:work (agent main) expires in 12 hours');
   t.regex(alerts[0]?.annotations.description ?? '', /expires in less than 1d \(12 hours\)\. Fix: `.+`$/);

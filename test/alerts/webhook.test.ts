@@ -16,7 +16,7 @@ import { D, H, T0, captureLog, defaultConfig, tokenObs } from './obs.js';
 const HOOK_SECRET = 'whsec-CANARY-0b9e2f4d1c';
 const URL_TOKEN = 'T0KEN-CANARY-in-url-55aa';
 
-/** The documented verification recipe (README.md "Verifying the signature"). */
+/** The documented verification recipe (docs/alerts.md "Verifying the signature"). */
 function verify(req: ReceivedRequest, secret: string): boolean {
   const ts = String(req.headers['x-aipro-timestamp']);
   const got = String(req.headers['x-aipro-signature']);
@@ -83,7 +83,7 @@ test('every webhook format, field by field', async (t) => {
     alertname: 'AiproCredentialExpiringSoon',
     summary: '[aipro] anthropic:work expires in 3 days on gw1',
     description: 'The token credential anthropic:work of agent main on gw1 expires in 3 days. Fix: `claude setup-token && aipro models auth setup-token --provider anthropic`',
-    runbookUrl: 'https://github.com/aipro/aipro/blob/main/README.md#token-expiring-or-expired',
+    runbookUrl: 'https://github.com/aipro/aipro/blob/main/docs/runbooks.md#aiprocredentialexpiringsoon',
     detail: 'expires soon',
     fix: 'claude setup-token && aipro models auth setup-token --provider anthropic',
     probe: null,
@@ -113,7 +113,7 @@ test('every webhook format, field by field', async (t) => {
     alert.annotations.description,
     'The token credential anthropic:work of agent main on gw1 expires in 3 days. Fix: `claude setup-token && aipro models auth setup-token --provider anthropic`',
   );
-  t.is(alert.annotations.runbook_url, 'https://github.com/aipro/aipro/blob/main/README.md#token-expiring-or-expired');
+  t.is(alert.annotations.runbook_url, 'https://github.com/aipro/aipro/blob/main/docs/runbooks.md#aiprocredentialexpiringsoon');
   t.is(alert.annotations.detail, 'expires soon');
   t.is(alert.annotations.fix, 'claude setup-token && aipro models auth setup-token --provider anthropic');
   t.is(alert.annotations.expires_at, '2026-01-13T11:59:00Z');

@@ -116,5 +116,5 @@ test('one expiring credential, alerted by rule and push: exactly one notificatio
   t.is(alerts.length, 1);
   const a = alerts[0]!;
   t.like(a.labels, { alertname: 'AiproCredentialExpiringCritical', origin: 'rule', host: 'gw1', profile: 'anthropic:work' });
-  t.is(a.annotations.runbook_url, 'https://github.com/aipro/aipro/blob/main/README.md#token-expiring-or-expired');
+  t.is(a.annotations.runbook_url, 'https://github.com/aipro/aipro/blob/main/docs/runbooks.md#aiprocredentialexpiringcritical');
 });

@@ -8,7 +8,7 @@ import { exposition } from '../../exporters/prometheus/exposition.js';
 import { createMetrics, renderMetrics, updateFromObservations, type AiproMetrics } from '../../exporters/prometheus/registry.js';
 import { STATUSES } from '../../src/store/status.js';
 import { tempHome, type TempHome } from '../helpers/tmp.js';
-import { defaultConfig, findCanary, mainStore, NOW, writeKnownStores } from './known-store.js';
+import { homeConfig, findCanary, mainStore, NOW, writeKnownStores } from './known-store.js';
 
 const GOLDEN = fileURLToPath(new URL('../fixtures/prom/known-store.prom', import.meta.url));
 
@@ -24,7 +24,7 @@ function fresh(): AiproMetrics {
 }
 
 function observe(home: TempHome, env: Record<string, string>, now = NOW): Observation[] {
-  return expiryObservations({ agents: agentsOf(home), config: defaultConfig(env), env }, now);
+  return expiryObservations({ agents: agentsOf(home), config: homeConfig(env), env }, now);
 }
 
 /** Sample lines of `name` as label-string -> value. */

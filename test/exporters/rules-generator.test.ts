@@ -32,7 +32,7 @@ test('every catalogue entry becomes exactly one rule with its name, severity, or
     t.truthy(block, def.name);
     t.regex(block, new RegExp(`\\n\\s+severity: ${def.severity}\\n`), def.name);
     t.regex(block, /\n\s+origin: rule\n/, def.name);
-    t.true(block.includes(`runbook_url: https://github.com/aipro/aipro/blob/main/README.md#${def.runbook}`), def.name);
+    t.true(block.includes(`runbook_url: https://github.com/aipro/aipro/blob/main/docs/runbooks.md#${def.name.toLowerCase()}`), def.name);
   }
   t.is(text.match(/- alert: /g)?.length, CATALOGUE.length);
 });
@@ -78,7 +78,7 @@ function expect(name: 'AiproCredentialExpiringSoon' | 'AiproCredentialExpiringCr
     '            exp_annotations:',
     `              summary: "aipro credential ${profile} (agent main) expires in ${left}"`,
     `              description: "The token credential ${profile} of agent main on gw1 ${desc} Fix: \`aipro models auth paste-token --provider openai --profile-id ${profile} --agent main\`"`,
-    '              runbook_url: "https://github.com/aipro/aipro/blob/main/README.md#token-expiring-or-expired"',
+    `              runbook_url: "https://github.com/aipro/aipro/blob/main/docs/runbooks.md#${name.toLowerCase()}"`,
   ].join('\n');
 }
 

@@ -6,15 +6,13 @@
  * resolved push (`endsAt` = now) when the episode really ends. A dead monitor is told by the
  * `AiproMonitorAbsent` rule, never by alerts going away.
  */
-import type { SecretValue } from '../../config/schema.js';
+import { alertmanagerSettings } from '../../config/channels.js';
 import { VERSION } from '../../version.js';
 import { amAlertsFor, type AmAlert } from '../payloads.js';
 import { criticalMsOf } from '../rules.js';
 import type { Channel, DeliveryResult, Notification, SendContext } from '../types.js';
-import { Checker, monitorBaseUrl, safeUrl } from './check.js';
-import { post } from './http.js';
-import type { BuildContext } from './index.js';
-import { resolveOrRetry } from './webhook.js';
+import { post, resolveOrRetry, safeUrl } from './http.js';
+import type { BuildContext } from '../types.js';
 
 /**
  * How long a pushed firing alert stays firing in Alertmanager without a re-send: 7 days. That
@@ -34,19 +32,13 @@ export function firingEndsAt(now: number, cycleIntervalMs: number): number {
 
 export function buildAlertmanager(name: string, raw: Record<string, unknown>, ctx: BuildContext): Channel {
   const prefix = `alerts.channels.${name}`;
-  const c = new Checker(prefix, raw);
-  c.only(['type', 'url', 'timeoutMs', 'headers', 'generatorURL']);
-  const url = c.url('url');
-  const timeoutMs = c.int('timeoutMs', 10_000, 100, 300_000);
-  const extra = c.secretMap('headers');
-  const generatorURL = c.string('generatorURL', { def: `${monitorBaseUrl(ctx.config.monitor.listen, ctx.host)}/metrics` }) as string;
-  c.done();
+  const { url, timeoutMs, headers: extra, generatorURL } = alertmanagerSettings(name, raw, { host: ctx.host, listen: ctx.config.monitor.listen });
   // The same `profile` label as the metrics, so the rule alerts and the inhibit rule pair them.
   const profileLabel = ctx.config.monitor.labels?.profile ?? 'id';
   const criticalMs = criticalMsOf(ctx.config);
 
   async function push(alerts: AmAlert[], key: string | undefined, sctx: SendContext): Promise<DeliveryResult> {
-    const u = resolveOrRetry(url as SecretValue, `${prefix}.url`, ctx.env);
+    const u = resolveOrRetry(url, `${prefix}.url`, ctx.env);
     if (!u.ok) return u.result;
     const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': `aipro/${VERSION}` };
     if (key) headers['idempotency-key'] = key;
