@@ -105,6 +105,7 @@ function writeCache(dir, file, name, data) {
 const dir = cacheDir();
 if (dir && typeof Module.enableCompileCache === 'function') {
   try {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     Module.enableCompileCache(path.join(dir, 'node-compile-cache'));
   } catch {}
   require(bundle);
