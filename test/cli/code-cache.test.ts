@@ -7,7 +7,8 @@ import { VERSION } from '../../src/version.js';
 
 // Node >= 22.1 caches through module.enableCompileCache() (its own folder); Node 20 through the
 // launcher's vm.Script cachedData file.
-const nodeCompileCache = typeof (await import('node:module')).default.enableCompileCache === 'function';
+const nodeModule = (await import('node:module')).default as { enableCompileCache?: unknown };
+const nodeCompileCache = typeof nodeModule.enableCompileCache === 'function';
 
 function withStore(): TempHome {
   const h = tempHome();
