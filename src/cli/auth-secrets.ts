@@ -12,7 +12,8 @@ import { LockTimeoutError } from '../store/lock.js';
 import { profileIdProblem, putSecretProfile } from '../store/mutations.js';
 import { readStore, storeErrorMessage } from '../store/read.js';
 import { fingerprint } from '../store/secrets.js';
-import { StoreUnreadableError, updateStore } from '../store/write.js';
+import { StoreUnreadableError } from '../store/write.js';
+import { updateAgentStore } from './store-backend.js';
 import { formatRelative, isoUtc, parseDuration } from '../util/duration.js';
 import { declareProfile } from './config-file.js';
 import { loadContext, resolveAgent, type Context } from './context.js';
@@ -68,7 +69,7 @@ export async function saveSecret(ctx: Context, type: SecretType, opts: SecretCmd
   const expires = ttl === undefined ? undefined : now + ttl;
   let replaced: boolean;
   try {
-    const res = await updateStore(agent.storePath, (s) => putSecretProfile(s, { id, provider, type, secret, ...(expires !== undefined ? { expires } : {}) }));
+    const res = await updateAgentStore(ctx, agent, (s) => putSecretProfile(s, { id, provider, type, secret, ...(expires !== undefined ? { expires } : {}) }));
     replaced = res.ok && res.replaced;
   } catch (err) {
     if (err instanceof StoreUnreadableError || err instanceof LockTimeoutError) throw new CliError(err.message);

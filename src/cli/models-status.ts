@@ -8,7 +8,8 @@ import { agentReport, type AgentReport, type StatusRow } from '../store/report.j
 import { storeErrorMessage } from '../store/read.js';
 import { checkExitCode, severity } from '../store/status.js';
 import { formatRelative, isoUtc } from '../util/duration.js';
-import { listAgents, loadContext, resolveAgent, type Context } from './context.js';
+import { loadContext, type Context } from './context.js';
+import { readAgentStores } from './store-backend.js';
 import { EXIT, usageError } from './errors.js';
 import { colorizer, renderTable } from './table.js';
 
@@ -60,10 +61,10 @@ export async function modelsStatus(opts: StatusOptions): Promise<number> {
   if (opts.json && opts.plain) throw usageError('--json and --plain cannot be combined');
   const ctx = loadContext();
   const warnMs = parseWarnMs(ctx, opts.warnHours);
-  const agents = opts.agent ? [resolveAgent(ctx, opts.agent)] : listAgents(ctx);
+  const { agents, reads } = await readAgentStores(ctx, opts.agent);
   const now = ctx.now();
-  let reports: AgentReport[] = agents.map((a) =>
-    agentReport(a, ctx.config, ctx.env, { now, warnMs, hashSecrets: false, ...(opts.provider ? { provider: opts.provider } : {}) }),
+  let reports: AgentReport[] = agents.map((a, i) =>
+    agentReport(a, ctx.config, ctx.env, { now, warnMs, hashSecrets: false, ...(opts.provider ? { provider: opts.provider } : {}) }, reads[i]),
   );
   if (opts.probe) {
     const { probeReports } = await import('./models-probe.js');

@@ -8,7 +8,7 @@ import type { AiproConfig } from '../config/schema.js';
 import { getProvider } from '../providers/index.js';
 import { collectCredentials, noCredentialsHint } from './credentials.js';
 import type { Env } from './paths.js';
-import { readStore, type StoreReadError } from './read.js';
+import { readStore, type StoreRead, type StoreReadError } from './read.js';
 import type { ProbeRecord, Store } from './schema.js';
 import { fingerprint } from './secrets.js';
 import { FAILING, status, type CredentialView, type Status } from './status.js';
@@ -95,14 +95,14 @@ function hintFor(row: StatusRow, view: CredentialView): string | undefined {
   return p ? p.fixCommand(view.type) : `aipro models auth paste-token --provider ${row.provider}`;
 }
 
-/** Build the report of one agent from its store file. */
+/** Build the report of one agent from its store (read from its file unless `read` is given by a backend). */
 export function agentReport(
   agent: { id: string; storePath: string; isDefault?: boolean },
   config: AiproConfig,
   env: Env,
   opts: ReportOptions,
+  read: StoreRead = readStore(agent.storePath),
 ): AgentReport {
-  const read = readStore(agent.storePath);
   if (!read.ok) {
     return { agent: agent.id, storePath: agent.storePath, storeExists: true, storeError: read, rows: [], order: {}, lastGood: {} };
   }
