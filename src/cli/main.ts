@@ -32,6 +32,7 @@ const GROUPS: Record<string, { summary: string; load: () => Promise<Register[]> 
   alerts: { summary: 'test channels, show alert state, silence a profile', load: async () => [(await import('./alerts.js')).register] },
   systemd: { summary: 'install, print or remove the systemd units', load: async () => [(await import('./systemd.js')).register] },
   gateway: { summary: 'run the credential-aware model gateway', load: async () => [(await import('./gateway.js')).register] },
+  store: { summary: 'fleet store in PostgreSQL: migrate, copy in/out, rekey', load: async () => [(await import('./store.js')).register] },
 };
 
 /**

@@ -11,8 +11,6 @@ export type { AgentRef, StoreBackend, StoreChange } from './types.js';
 
 /** Open the configured backend. Throws a message naming the key and the fix when it cannot start. */
 export async function openStoreBackend(config: AiproConfig, env: Env): Promise<StoreBackend> {
-  if (config.store.backend === 'postgres') {
-    throw new Error('store.backend "postgres" is not available in this build; set it back with `aipro config set store.backend file`');
-  }
+  if (config.store.backend === 'postgres') return (await import('./postgres.js')).openPostgresBackend(config, env);
   return fileBackend(env, config.agents.default);
 }
