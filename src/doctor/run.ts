@@ -5,6 +5,7 @@
  */
 import { listAgents, type Context } from '../cli/context.js';
 import { buildDoctorContext, type DoctorContext, type Finding } from './context.js';
+import { fleetChecks } from './fleet.js';
 import { daemonEnvChecks, envFileChecks, envKeyChecks } from './env.js';
 import { applyRepair, type Consent, type RepairOutcome } from './repairs.js';
 import { configChecks, stateChecks } from './state.js';
@@ -49,6 +50,7 @@ export async function collectChecks(ctx: DoctorContext): Promise<Finding[]> {
     ...lockChecks(ctx, agents),
     ...(def ? daemonEnvChecks(ctx, def.storePath) : []),
     ...(await systemdChecks(ctx.env)),
+    ...(await fleetChecks(ctx)),
   ];
 }
 
