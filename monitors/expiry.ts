@@ -90,7 +90,11 @@ export function credentialObservation(row: StatusRow, view: CredentialView): Cre
   return o;
 }
 
-/** Observations of every agent at `now`. A store that cannot be read yields a `store` observation instead. */
+/**
+ * Observations of every agent at `now`: its credentials and one `store` observation saying
+ * whether its store could be read (an unreadable store yields that observation only, so its
+ * profiles are never mistaken for deleted ones).
+ */
 export function expiryObservations(ctx: Pick<MonitorContext, 'agents' | 'config' | 'env'>, now: number): Observation[] {
   const warnMs = ctx.config.auth.warnHours * 3_600_000;
   const out: Observation[] = [];
@@ -102,6 +106,7 @@ export function expiryObservations(ctx: Pick<MonitorContext, 'agents' | 'config'
       out.push({ kind: 'store', agent: agent.id, path: agent.storePath, ok: false, reason: res.reason, detail: res.detail });
       continue;
     }
+    out.push({ kind: 'store', agent: agent.id, path: agent.storePath, ok: true, reason: 'ok' });
     for (const view of res.views) out.push(credentialObservation(rowFor(view, now, warnMs), view));
   }
   for (const path of cache.keys()) if (!seen.has(path)) cache.delete(path);

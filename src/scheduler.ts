@@ -6,6 +6,7 @@
  */
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Monitor, MonitorLogger } from '../monitors/types.js';
+import { cronProblem } from './config/runnable.js';
 import type { AiproConfig } from './config/schema.js';
 
 /** Every monitor name the config may schedule (registered or not yet built). */
@@ -30,12 +31,8 @@ export function validateSchedules(config: AiproConfig, monitors: readonly Monito
     }
   }
   for (const m of monitors) {
-    const expr = scheduleFor(config, m);
-    const v = cron.validateDetailed(expr);
-    if (!v.valid) {
-      const why = v.errors.map((e) => e.message).join('; ') || 'not a cron expression';
-      return { ok: false, key: `monitor.schedules.${m.name}`, detail: `"${expr}" is not a valid cron expression (${why})` };
-    }
+    const why = cronProblem(scheduleFor(config, m));
+    if (why) return { ok: false, key: `monitor.schedules.${m.name}`, detail: why };
   }
   return { ok: true };
 }

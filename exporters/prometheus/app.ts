@@ -1,6 +1,6 @@
 /**
  * The HTTP side of the exporter: `/metrics`, `/healthz` (liveness) and `/readyz` (200 once
- * the first expiry cycle is done). Plain Node request listeners, so the monitor needs no
+ * the first expiry cycle is done and every auth store reads). Plain Node request listeners, so the monitor needs no
  * framework and the gateway can mount `metricsHandler` in express as is.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -85,7 +85,7 @@ export function monitorApp(opts: MonitorAppOptions): Handler {
         return;
       }
       case '/':
-        send(res, 200, 'aipro monitor\n  /metrics  Prometheus metrics\n  /healthz  liveness\n  /readyz   readiness (200 after the first expiry cycle)\n', undefined, head);
+        send(res, 200, 'aipro monitor\n  /metrics  Prometheus metrics\n  /healthz  liveness\n  /readyz   readiness (200 after the first expiry cycle, 503 while an auth store cannot be read)\n', undefined, head);
         return;
       default:
         send(res, 404, 'not found (try /metrics, /healthz or /readyz)\n', undefined, head);

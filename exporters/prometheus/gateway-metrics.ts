@@ -6,7 +6,7 @@
 import { Counter, Histogram, Registry } from 'prom-client';
 
 /** How a gateway request ended. */
-export const GATEWAY_OUTCOMES = ['ok', 'upstream_error', 'exhausted', 'command', 'bad_request', 'unauthorized', 'client_closed'] as const;
+export const GATEWAY_OUTCOMES = ['ok', 'upstream_error', 'exhausted', 'command', 'bad_request', 'unauthorized', 'client_closed', 'upstream_truncated'] as const;
 /** One of GATEWAY_OUTCOMES. */
 export type GatewayOutcome = (typeof GATEWAY_OUTCOMES)[number];
 
@@ -17,6 +17,8 @@ export interface GatewayMetrics {
   request(provider: string, model: string, outcome: GatewayOutcome, seconds: number): void;
   /** One profile that failed and was passed over (`reason`: probe vocabulary). */
   failover(provider: string, reason: string): void;
+  /** An upstream endpoint that gave no HTTP answer (`reason`: network | timeout); no credential is blamed. */
+  endpointError(provider: string, reason: string): void;
 }
 
 /** Register the gateway metrics on `registry` (a new one when not given). */
@@ -42,6 +44,12 @@ export function createGatewayMetrics(registry: Registry = new Registry(), knownM
     labelNames: ['provider', 'reason'] as const,
     registers: [registry],
   });
+  const endpointErrors = new Counter({
+    name: 'aipro_gateway_upstream_endpoint_errors_total',
+    help: 'Upstream requests that got no HTTP answer (refused, DNS, TLS, connect timeout), by provider and reason; no credential is cooled down for these.',
+    labelNames: ['provider', 'reason'] as const,
+    registers: [registry],
+  });
   // Label children cached per series: hashing label objects on every request is measurable.
   const children = new Map<string, { inc(): void; observe(v: number): void }>();
   return {
@@ -61,6 +69,9 @@ export function createGatewayMetrics(registry: Registry = new Registry(), knownM
     },
     failover(provider, reason) {
       failovers.inc({ provider, reason });
+    },
+    endpointError(provider, reason) {
+      endpointErrors.inc({ provider, reason });
     },
   };
 }

@@ -33,6 +33,12 @@ export const METRICS = {
     [...PROFILE_LABELS, 'status'],
     'Credential status as a state set: 1 for the current status, 0 for every other status (ok, expiring, expired, static, invalid, refresh_failed, rejected, missing).',
   ),
+  profileExpiryKnown: def(
+    'aipro_auth_profile_expiry_known',
+    'gauge',
+    PROFILE_LABELS,
+    'Whether aipro knows when the credential ends (1) or not (0: a token or OAuth without a refresh token that has no expiry, so it can never alert before it stops working). API keys and OAuth that refreshes itself are 1: they have no countdown to miss.',
+  ),
   probeSuccess: def('aipro_auth_profile_probe_success', 'gauge', PROFILE_LABELS, 'Whether the last live probe got an answer from the provider (1), or none (0: timeout, network, overloaded, unknown).'),
   probeValid: def('aipro_auth_profile_probe_valid', 'gauge', PROFILE_LABELS, 'Whether the provider accepted the credential in the last live probe (1) or refused it (0: auth, billing). Absent when the probe got no answer.'),
   probeDuration: def('aipro_auth_profile_probe_duration_seconds', 'gauge', PROFILE_LABELS, 'Duration of the last live probe in seconds.'),
@@ -44,15 +50,53 @@ export const METRICS = {
   monitorLastRun: def('aipro_monitor_last_run_timestamp_seconds', 'gauge', ['monitor'], 'When the monitor last started a run, in Unix seconds.'),
   monitorLastSuccess: def('aipro_monitor_last_success_timestamp_seconds', 'gauge', ['monitor'], 'When the monitor last finished a run without error, in Unix seconds. Absent until its first success.'),
   monitorRunDuration: def('aipro_monitor_run_duration_seconds', 'gauge', ['monitor'], 'Duration of the last run of the monitor in seconds.'),
-  monitorErrors: def('aipro_monitor_errors_total', 'counter', ['monitor', 'reason'], 'Monitor runs that failed or were skipped, by bounded reason (exception, timeout, overlap).'),
+  monitorErrors: def('aipro_monitor_errors_total', 'counter', ['monitor', 'reason'], 'Monitor runs that failed or were skipped, by bounded reason (exception, timeout, overlap, store_unreadable).'),
+  storeOk: def('aipro_auth_store_ok', 'gauge', ['agent'], 'Whether the last read of the agent\'s auth store succeeded (1) or failed (0: its credentials are unknown; the profile series keep their last good values).'),
+  storeReadErrors: def('aipro_auth_store_read_errors_total', 'counter', ['agent', 'reason'], 'Failed reads of the agent\'s auth store, by bounded reason (parse, schema, version, permission, too_large, io).'),
+  storeLastReadSuccess: def('aipro_auth_store_last_read_success_timestamp_seconds', 'gauge', ['agent'], 'When the agent\'s auth store was last read successfully, in Unix seconds: the age of the profile series of that agent.'),
   buildInfo: def('aipro_build_info', 'gauge', ['version', 'node'], 'aipro build information (always 1).'),
 } as const satisfies Record<string, MetricDef>;
 
 export type MetricKey = keyof typeof METRICS;
 
-/** Bounded reasons of `aipro_monitor_errors_total`. */
-export const MONITOR_ERROR_REASONS = ['exception', 'timeout', 'overlap'] as const;
+/**
+ * Bounded reasons of `aipro_monitor_errors_total`. `store_unreadable`: the run finished but
+ * could not read an auth store, so it judged nothing there and does not count as a success.
+ */
+export const MONITOR_ERROR_REASONS = ['exception', 'timeout', 'overlap', 'store_unreadable'] as const;
 export type MonitorErrorReason = (typeof MONITOR_ERROR_REASONS)[number];
+
+/** Bounded reasons of `aipro_auth_store_read_errors_total`. */
+export const STORE_READ_ERROR_REASONS = ['parse', 'schema', 'version', 'permission', 'too_large', 'io'] as const;
+export type StoreReadErrorReason = (typeof STORE_READ_ERROR_REASONS)[number];
+
+/**
+ * Store observation reasons that mean the credentials could not be read at all (the reader's
+ * reasons; `version`, `permission` and `io` are accepted too so a finer reader needs no change here).
+ */
+export const STORE_READ_FAILURES: ReadonlySet<string> = new Set(['unreadable', 'parse', 'schema', 'encoding', 'too_large', 'version', 'permission', 'io']);
+
+/**
+ * The bounded metric reason of a failed store read. Pure. The reader reports `unreadable` for
+ * every fs error with the errno code first in its detail; a bad `version` is a `schema` error
+ * whose detail says so.
+ */
+export function storeReadErrorReason(reason: string, detail = ''): StoreReadErrorReason {
+  switch (reason) {
+    case 'parse':
+    case 'encoding':
+      return 'parse';
+    case 'too_large':
+    case 'version':
+    case 'permission':
+    case 'io':
+      return reason;
+    case 'schema':
+      return /\bversion\b/i.test(detail) ? 'version' : 'schema';
+    default:
+      return /^(EACCES|EPERM)\b/.test(detail) ? 'permission' : 'io';
+  }
+}
 
 /**
  * Probe reasons that mean the provider answered with a verdict on the credential

@@ -9,7 +9,9 @@ import type { CredentialObservation, Observation } from '../../monitors/types.js
 import { STATUSES } from '../../src/store/status.js';
 import { VERSION } from '../../src/version.js';
 import { KeyedGauge, StateSetGauge } from './family.js';
-import { METRICS, REFUSED_REASONS, VERDICT_REASONS, type MetricDef } from './metrics.js';
+import { METRICS, REFUSED_REASONS, STORE_READ_ERROR_REASONS, STORE_READ_FAILURES, VERDICT_REASONS, storeReadErrorReason, type MetricDef } from './metrics.js';
+
+export { STORE_READ_FAILURES } from './metrics.js';
 
 /** A Registry that renders the cached families itself (see `family.ts` for why). */
 class AiproRegistry extends client.Registry {
@@ -47,6 +49,7 @@ export interface AiproMetrics {
   registry: Registry;
   profileInfo: KeyedGauge;
   profileExpiry: KeyedGauge;
+  profileExpiryKnown: KeyedGauge;
   profileStatus: StateSetGauge;
   probeSuccess: KeyedGauge;
   probeValid: KeyedGauge;
@@ -60,7 +63,12 @@ export interface AiproMetrics {
   monitorLastSuccess: Gauge<L>;
   monitorRunDuration: Gauge<L>;
   monitorErrors: Counter<L>;
+  storeOk: Gauge<L>;
+  storeReadErrors: Counter<L>;
+  storeLastReadSuccess: Gauge<L>;
   buildInfo: Gauge<L>;
+  /** Agents whose auth store could not be read on the last look: `reason: path` (for /readyz). */
+  unreadableStores: Map<string, string>;
   /** Profile keys per agent from the last complete credential set (to delete removed ones). */
   known: Map<string, Set<string>>;
   /** What each profile's series were last set from: an unchanged profile costs one string compare. */
@@ -102,6 +110,7 @@ export function createMetrics(opts: CreateMetricsOptions = {}): AiproMetrics {
     registry,
     profileInfo: keyed(registry, METRICS.profileInfo),
     profileExpiry: keyed(registry, METRICS.profileExpiry),
+    profileExpiryKnown: keyed(registry, METRICS.profileExpiryKnown),
     profileStatus: stateSet(registry, METRICS.profileStatus, STATUSES),
     probeSuccess: keyed(registry, METRICS.probeSuccess),
     probeValid: keyed(registry, METRICS.probeValid),
@@ -115,7 +124,11 @@ export function createMetrics(opts: CreateMetricsOptions = {}): AiproMetrics {
     monitorLastSuccess: gauge(registry, METRICS.monitorLastSuccess),
     monitorRunDuration: gauge(registry, METRICS.monitorRunDuration),
     monitorErrors: counter(registry, METRICS.monitorErrors),
+    storeOk: gauge(registry, METRICS.storeOk),
+    storeReadErrors: counter(registry, METRICS.storeReadErrors),
+    storeLastReadSuccess: gauge(registry, METRICS.storeLastReadSuccess),
     buildInfo: gauge(registry, METRICS.buildInfo),
+    unreadableStores: new Map(),
     known: new Map(),
     sigs: new Map(),
   };
@@ -136,7 +149,7 @@ export function profileKey(agent: string, profile: string): string {
   return `${agent}\u0000${profile}`;
 }
 
-const PROFILE_FAMILIES = ['profileInfo', 'profileExpiry', 'profileStatus', 'probeSuccess', 'probeValid', 'probeDuration', 'cooldownUntil'] as const;
+const PROFILE_FAMILIES = ['profileInfo', 'profileExpiry', 'profileExpiryKnown', 'profileStatus', 'probeSuccess', 'probeValid', 'probeDuration', 'cooldownUntil'] as const;
 
 /** Delete every series of one credential. */
 export function removeProfile(m: AiproMetrics, key: string): void {
@@ -159,6 +172,18 @@ function setProbe(m: AiproMetrics, key: string, labels: Record<string, string>, 
   else m.probeDuration.remove(key);
 }
 
+/**
+ * Does aipro know when this credential stops working? 0 only for a token, or an OAuth
+ * credential without a refresh token, that has no expiry: nothing will ever count down to an
+ * alert. An API key has no expiry by design and OAuth that refreshes itself renews its own
+ * expiry, so both are 1; a missing provider (`none`) has nothing to know.
+ */
+export function expiryKnown(o: Pick<CredentialObservation, 'type' | 'expiresAt' | 'refreshable'>): boolean {
+  if (o.type !== 'token' && o.type !== 'oauth') return true;
+  if (o.type === 'oauth' && o.refreshable) return true;
+  return typeof o.expiresAt === 'number' && Number.isFinite(o.expiresAt) && o.expiresAt > 0;
+}
+
 function setCredential(m: AiproMetrics, o: CredentialObservation, now: number): string {
   const key = profileKey(o.agent, o.profile);
   const cooling = o.cooldownUntil && o.cooldownUntil > now ? o.cooldownUntil : '';
@@ -172,6 +197,7 @@ function setCredential(m: AiproMetrics, o: CredentialObservation, now: number): 
   // Never 0 and never a routine access-token expiry: only a real, known end of the credential.
   if (typeof o.expiresAt === 'number' && o.expiresAt > 0 && !o.refreshable) m.profileExpiry.set(key, labels, o.expiresAt / 1000);
   else m.profileExpiry.remove(key);
+  m.profileExpiryKnown.set(key, labels, expiryKnown(o) ? 1 : 0);
   if (o.cooldownUntil && o.cooldownUntil > now) m.cooldownUntil.set(key, labels, o.cooldownUntil / 1000);
   else m.cooldownUntil.remove(key);
   setProbe(m, key, labels, o.probe);
@@ -193,6 +219,7 @@ export function updateFromObservations(m: AiproMetrics, observations: readonly O
   const replace = opts.replaceCredentials ?? observations.some((o) => o.kind === 'credential');
   const seen = new Map<string, Set<string>>();
   const unreadable = new Set<string>();
+  const readable = new Set<string>();
   for (const o of observations) {
     switch (o.kind) {
       case 'credential': {
@@ -213,11 +240,28 @@ export function updateFromObservations(m: AiproMetrics, observations: readonly O
         m.refreshTotal.inc({ provider: o.provider, result: o.result });
         break;
       case 'store':
-        if (!o.ok && STORE_READ_FAILURES.has(o.reason)) unreadable.add(o.agent);
+        if (!o.ok && STORE_READ_FAILURES.has(o.reason)) {
+          unreadable.add(o.agent);
+          const reason = storeReadErrorReason(o.reason, o.detail);
+          m.storeReadErrors.inc({ agent: o.agent, reason });
+          // Bounded reason and path only: a parser's message may quote the file's content.
+          m.unreadableStores.set(o.agent, `${reason}: ${o.path}`);
+        } else readable.add(o.agent);
         break;
     }
   }
+  for (const agent of readable) {
+    if (unreadable.has(agent)) continue;
+    m.unreadableStores.delete(agent);
+    m.storeLastReadSuccess.set({ agent }, now / 1000);
+    m.storeOk.set({ agent }, 1);
+    // Every reason from 0, so `increase()` sees the first failure.
+    for (const reason of STORE_READ_ERROR_REASONS) m.storeReadErrors.inc({ agent, reason }, 0);
+  }
+  for (const agent of unreadable) m.storeOk.set({ agent }, 0);
   if (!replace) return;
+  // A complete batch names every agent: a store no longer looked at is no longer unreadable.
+  for (const agent of m.unreadableStores.keys()) if (!unreadable.has(agent)) m.unreadableStores.delete(agent);
   for (const [agent, keys] of m.known) {
     if (unreadable.has(agent)) {
       seen.set(agent, keys);
@@ -229,8 +273,6 @@ export function updateFromObservations(m: AiproMetrics, observations: readonly O
   m.known = seen;
 }
 
-/** Store observation reasons that mean the credentials could not be read at all. */
-export const STORE_READ_FAILURES: ReadonlySet<string> = new Set(['unreadable', 'parse', 'schema', 'encoding', 'too_large']);
 
 /**
  * The aipro metrics as text. `textfile` leaves out counters (they would restart at zero on

@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { CredentialObservation, Observation } from '../../monitors/types.js';
-import { SUBJECT_SEP, conditionOf, isBlindStore, probeCounts, severityOf } from './rules.js';
+import { STORE_PROFILE, SUBJECT_SEP, conditionOf, isBlindStore, probeCounts, severityOf, storeSubject } from './rules.js';
 import type { AlertPolicy, AlertState, Episode, FiringKind, Notification, Track } from './types.js';
 
 export interface EngineResult {
@@ -37,10 +37,13 @@ export function evaluate(observations: Observation[], prev: AlertState, now: num
     step(state, out, subject, 'probe', obs, probeCond, now, policy);
   }
 
+  stepStores(state, out, observations, blind, now, policy);
+
   // Episodes whose profile is gone: resolved, unless the agent's store could not be read, or
   // the batch holds no credential at all (the expiry monitor failed: absence proves nothing).
   if (creds.size === 0) return { state, notifications: out };
   for (const [key, ep] of Object.entries(state.episodes)) {
+    if (ep.track === 'store') continue;
     const subject = key.slice(0, key.lastIndexOf('#'));
     if (creds.has(subject) || blind.has(ep.agent)) continue;
     end(state, out, key, ep, ep.condition === 'missing' ? 'a credential was added' : 'the profile was removed', now, policy);
@@ -50,6 +53,28 @@ export function evaluate(observations: Observation[], prev: AlertState, now: num
     if (!creds.has(subject) && !blind.has(agent)) delete state.probes[subject];
   }
   return { state, notifications: out };
+}
+
+/**
+ * One `store` episode per agent: fires while its store cannot be read, resolves only when a
+ * later read of that store succeeds (no observation of it proves nothing).
+ */
+function stepStores(state: AlertState, out: Notification[], observations: Observation[], blind: Set<string>, now: number, policy: AlertPolicy): void {
+  const subject = (agent: string) => `${agent}${SUBJECT_SEP}${STORE_PROFILE}`;
+  for (const o of observations) {
+    if (o.kind !== 'store') continue;
+    if (blind.has(o.agent)) {
+      if (!isBlindStore(o)) continue;
+      const key = `${subject(o.agent)}#store`;
+      // The first blind observation of the agent in this batch speaks for it.
+      if (state.episodes[key]?.lastNotifiedAt === now) continue;
+      step(state, out, subject(o.agent), 'store', storeSubject(o), 'store_unreadable', now, policy);
+    } else {
+      const key = `${subject(o.agent)}#store`;
+      const ep = state.episodes[key];
+      if (ep) end(state, out, key, ep, `the auth store ${o.path} reads again`, now, policy);
+    }
+  }
 }
 
 /** Count consecutive failed probes; a probe is counted once (by its timestamp). */

@@ -45,6 +45,7 @@ const ALERTNAMES: Record<FiringKind, string> = {
   missing: 'AiproCredentialMissing',
   invalid: 'AiproCredentialInvalid',
   probe_failing: 'AiproCredentialProbeFailing',
+  store_unreadable: 'AiproCredentialStoreUnreadable',
 };
 
 /** One Alertmanager alert (API v2 `postableAlert`). Labels are stable through an episode. */

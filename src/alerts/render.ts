@@ -51,6 +51,8 @@ export function headline(n: Notification, now: number): string {
       return `${n.provider} has no credential`;
     case 'invalid':
       return `${who} is invalid`;
+    case 'store_unreadable':
+      return `auth store of agent ${n.agent} cannot be read`;
     case 'probe_failing':
       return `${who} live probes failing (${n.probeReason ?? 'unknown'})`;
     case 'resolved':

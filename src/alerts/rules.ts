@@ -40,9 +40,33 @@ export function probeCounts(reason: string): boolean {
   return reason !== 'auth' && reason !== 'auth_permanent';
 }
 
+/** Reader reasons that mean a store could not be read at all (the finer `version`, `permission`, `io` too). */
+const BLIND_REASONS: ReadonlySet<string> = new Set(['unreadable', 'parse', 'schema', 'encoding', 'too_large', 'version', 'permission', 'io']);
+
 /** A store we could not read says nothing about its profiles: keep their episodes as they are. */
 export function isBlindStore(o: Observation): o is StoreObservation {
-  return o.kind === 'store' && !o.ok && ['unreadable', 'parse', 'schema', 'encoding', 'too_large'].includes(o.reason);
+  return o.kind === 'store' && !o.ok && BLIND_REASONS.has(o.reason);
+}
+
+/** The pseudo profile id of an agent's store episode (Alertmanager label `profile`). */
+export const STORE_PROFILE = 'auth-store';
+
+/**
+ * The unreadable store as the subject of an episode. Reason and path only: a parser's message
+ * may quote the file, and the file holds secrets.
+ */
+export function storeSubject(o: StoreObservation): CredentialObservation {
+  return {
+    kind: 'credential',
+    agent: o.agent,
+    provider: 'aipro',
+    profile: STORE_PROFILE,
+    type: 'none',
+    source: 'profile',
+    status: 'invalid',
+    detail: `cannot read the auth store ${o.path} (${o.reason}); none of agent ${o.agent}'s credentials can be checked until it reads again`,
+    hint: 'aipro doctor',
+  };
 }
 
 /** Fixed per kind, so Alertmanager label sets stay stable through an episode. */

@@ -8,7 +8,7 @@ import type { AiproConfig } from '../config/schema.js';
 import type { MonitorLogger, Observation } from '../../monitors/types.js';
 import { buildChannels } from './channels/index.js';
 import { deliverOutbox, refreshFiring, safe } from './deliver.js';
-import { evaluate, isSilenced, notificationOf } from './engine.js';
+import { evaluate, notificationOf } from './engine.js';
 import { enqueue, pendingByChannel, prune } from './outbox.js';
 import { policyFrom } from './rules.js';
 import { alertStatePath, saveAlertState, updateAlertState } from './state.js';
@@ -55,8 +55,10 @@ export async function runAlerts(input: RunAlertsInput): Promise<{ sent: number; 
       await saveAlertState(path, state);
 
       const sent = await deliverOutbox({ state, channels: built.channels, now, cycleIntervalMs: input.cycleIntervalMs, log, ...(metrics ? { metrics } : {}) });
+      // Silenced ones too: a silence mutes aipro's messages; letting the pushed alert lapse
+      // would tell Alertmanager the credential is fixed.
       const firing: Notification[] = Object.values(state.episodes)
-        .filter((ep) => ep.notified && !isSilenced(state, ep.profile, now))
+        .filter((ep) => ep.notified)
         .map((ep) => notificationOf(ep, ep.condition, undefined, now, policy));
       await refreshFiring({ state, channels: built.channels, now, cycleIntervalMs: input.cycleIntervalMs, log, firing });
 

@@ -5,7 +5,7 @@
 import type { Status } from '../store/status.js';
 
 /** Kinds of notification. `resolved` ends an episode; `test` is `aipro alerts test`. */
-export const ALERT_KINDS = ['expiring', 'expired', 'rejected', 'refresh_failed', 'missing', 'invalid', 'probe_failing', 'resolved', 'test'] as const;
+export const ALERT_KINDS = ['expiring', 'expired', 'rejected', 'refresh_failed', 'missing', 'invalid', 'probe_failing', 'store_unreadable', 'resolved', 'test'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
 /** Kinds that describe a condition (an episode is "firing" one of these). */
@@ -15,9 +15,10 @@ export type Severity = 'info' | 'warning' | 'critical';
 
 /**
  * Episodes are tracked per subject and track: `status` (expiry ladder and failing statuses)
- * and `probe` (consecutive failed live probes) fire and resolve independently.
+ * and `probe` (consecutive failed live probes) fire and resolve independently; `store` is one
+ * per agent (its auth store cannot be read, so none of its credentials can be judged).
  */
-export type Track = 'status' | 'probe';
+export type Track = 'status' | 'probe' | 'store';
 
 /** One message to deliver. Immutable once created; the outbox stores it as is. */
 export interface Notification {

@@ -5,7 +5,6 @@
  * Heavy deps (lock, atomic write) load here, so only commands that write pay for them.
  */
 import { readRawConfig, validateConfig } from '../config/load.js';
-import type { AiproConfig } from '../config/schema.js';
 import { withLock } from '../store/lock.js';
 import { configPath, type Env } from '../store/paths.js';
 import { writeFileDurable } from '../store/write.js';
@@ -45,8 +44,10 @@ export async function updateConfigFile<R>(
     if (!checked.ok) {
       throw new CliError(`${doing}: the resulting config is invalid at ${checked.key}: ${checked.detail}. Nothing was written to ${path}.`);
     }
-    const channelProblem = (await channelErrors(checked.config, env))[0];
-    if (channelProblem) throw new CliError(`${doing}: the resulting config is invalid: ${channelProblem}. Nothing was written to ${path}.`);
+    // What the monitor, the gateway or a channel would refuse at start is refused here too.
+    const { runnableProblems } = await import('../config/runnable.js');
+    const problem = (await runnableProblems(checked.config, env))[0];
+    if (problem) throw new CliError(`${doing}: the resulting config is invalid at ${problem.key}: ${problem.detail}. Nothing was written to ${path}.`);
     await writeFileDurable(path, serializeConfig(raw), 0o600);
     return result;
   });
@@ -97,15 +98,4 @@ export function undeclareProfile(env: Env, id: string): Promise<boolean> {
     }
     return { raw: changed ? raw : null, result: changed };
   });
-}
-
-/**
- * The full per-channel check of alerting (every key of every `alerts.channels.<name>`), which the
- * schema's quick shape check does not do. Loaded only when a config is written or validated.
- */
-export async function channelErrors(config: AiproConfig, env: Env): Promise<string[]> {
-  if (Object.keys(config.alerts.channels).length === 0) return [];
-  const { buildChannels } = await import('../alerts/channels/index.js');
-  const built = buildChannels({ config, env: env as Record<string, string>, host: config.alerts.hostname || 'localhost' });
-  return built.errors.map((e) => e.message);
 }

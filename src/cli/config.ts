@@ -99,18 +99,21 @@ async function unset(key: string, opts: { json?: boolean }): Promise<number> {
 async function validate(opts: { json?: boolean }): Promise<number> {
   const env = baseEnv();
   const loaded = loadConfig(env);
-  const { channelErrors } = await import('./config-file.js');
-  const channels = loaded.ok ? await channelErrors(loaded.config, env) : [];
-  const ok = loaded.ok && channels.length === 0;
+  const { runnableProblems, runProblemText } = await import('../config/runnable.js');
+  const problems = loaded.ok ? await runnableProblems(loaded.config, env) : [];
+  const lines = problems.map(runProblemText);
+  const ok = loaded.ok && lines.length === 0;
   if (opts.json) {
     const doc = loaded.ok
-      ? { ok, path: loaded.path, exists: loaded.exists, ...(channels.length ? { errors: channels } : {}) }
+      ? { ok, path: loaded.path, exists: loaded.exists, ...(lines.length ? { errors: lines, problems } : {}) }
       : { ok: false, path: loaded.path, key: loaded.key, detail: loaded.detail };
     process.stdout.write(show(doc, true));
   } else if (!loaded.ok) {
     process.stderr.write(`error: ${configErrorMessage(loaded)}\n`);
-  } else if (channels.length) {
-    for (const c of channels) process.stderr.write(`error: ${loaded.path}: ${c}\n`);
+  } else if (lines.length) {
+    for (const c of lines) process.stderr.write(`error: ${loaded.path}: ${c}\n`);
+    const first = problems[0]?.key ?? 'KEY';
+    process.stderr.write(`The monitor, the gateway or an alert channel would refuse to start on this. Fix it with \`aipro config set ${first} VALUE\` (or \`aipro config unset ${first}\`), then \`aipro config validate\`.\n`);
   } else {
     process.stdout.write(`${loaded.path}: valid${loaded.exists ? '' : ' (file does not exist yet: defaults apply)'}\n`);
   }
@@ -145,7 +148,7 @@ export function register(program: Command): void {
     });
   config
     .command('set <key> <value>')
-    .description('set a key; the whole config is validated before it is written')
+    .description('set a key; the whole config is validated (schema, and what the daemons accept at start) before it is written')
     .option('--json', 'print the result as JSON')
     // A VALUE may start with '-' (a negative number, a token): take it as the value, not as a flag.
     .allowUnknownOption()
@@ -163,9 +166,12 @@ export function register(program: Command): void {
     });
   config
     .command('validate')
-    .description('check the config file against the schema (exit 0 valid, 1 invalid)')
-    .option('--json', 'print {ok, path, key, detail} as JSON')
-    .addHelpText('after', '\nExamples:\n  aipro config validate\n  aipro config validate --json')
+    .description('check the config against the schema and against what the monitor, the gateway and the alert channels accept at start (exit 0 valid, 1 invalid)')
+    .option('--json', 'print {ok, path, key, detail} (schema) or {ok, path, errors, problems: [{key, detail}]} as JSON')
+    .addHelpText(
+      'after',
+      '\nA schedule node-cron cannot run (e.g. "61 * * * *"), a channel its builder refuses, or a gateway bind\nbeyond loopback without gateway.auth.token is reported with its key, as `config set` refuses it.\n\nExamples:\n  aipro config validate\n  aipro config validate --json',
+    )
     .action(async (opts: { json?: boolean }) => {
       process.exitCode = await validate(opts);
     });

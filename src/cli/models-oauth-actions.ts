@@ -5,12 +5,13 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { homeDir } from '../store/paths.js';
-import { PROFILE_ID_RE, type Profile, type Store } from '../store/schema.js';
+import { PROFILE_ID_RE, type Profile } from '../store/schema.js';
 import { fingerprint } from '../store/secrets.js';
 import { updateStore } from '../store/write.js';
 import { isoUtc } from '../util/duration.js';
 import { externalChanged, importPath, mergeImport, originOf, readExternal, type ImportSource, type MergeDecision } from '../oauth/import.js';
 import { login, type LoginIo } from '../oauth/login.js';
+import { clearRefreshFailure } from '../oauth/resync.js';
 import { oauthProviderIds, resolveOAuthSpec } from '../oauth/spec.js';
 import { resolveAgent, type Context } from './context.js';
 import { CliError, EXIT, usageError } from './errors.js';
@@ -79,6 +80,7 @@ export async function runLogin(ctx: Context, opts: { provider?: string; browser?
     // A fresh login replaces the old tokens; a stale refresh failure no longer applies.
     store.profiles[id] = { ...(store.profiles[id] ?? {}), ...profile };
     delete (store.profiles[id] as Record<string, unknown>).importedFrom;
+    delete (store.profiles[id] as Record<string, unknown>).detachedFrom;
     clearRefreshFailure(store, id);
     return { store, result: undefined };
   });
@@ -92,22 +94,20 @@ export async function runLogin(ctx: Context, opts: { provider?: string; browser?
   return EXIT.OK;
 }
 
-/** New tokens: an old refusal of the previous refresh token no longer applies. */
-function clearRefreshFailure(store: Store, id: string): void {
-  if (store.usageStats?.[id]) delete store.usageStats[id].lastRefresh;
-}
-
 /** `models auth import claude-code|codex`. */
 export async function runImport(ctx: Context, source: ImportSource, opts: { from?: string; profileId?: string; agent?: string; json?: boolean }): Promise<number> {
   const agent = resolveAgent(ctx, opts.agent);
-  const path = importPath(source, homeDir(ctx.env), opts.from);
-  const read = readExternal(source, path, ctx.now());
+  const deps = { env: ctx.env };
+  const path = importPath(source, homeDir(ctx.env), opts.from, deps);
+  const read = readExternal(source, path, ctx.now(), deps);
   if (!read.ok) throw new CliError(`importing from ${source}: ${read.detail}`);
   const id = opts.profileId ?? read.cred.defaultProfileId;
   checkProfileId(id, read.cred.provider);
   const decision = await updateStore(agent.storePath, (store) => {
     const merged = mergeImport(store.profiles[id], read.cred);
     store.profiles[id] = merged.profile;
+    // Importing again re-attaches a detached profile to its source.
+    delete (store.profiles[id] as Record<string, unknown>).detachedFrom;
     if (merged.decision === 'created' || merged.decision === 'updated') clearRefreshFailure(store, id);
     return { store, result: merged.decision };
   });
@@ -150,11 +150,11 @@ export async function runSync(ctx: Context, opts: { agent?: string; json?: boole
     for (const [id, p] of Object.entries(store.profiles)) {
       const origin = originOf(p);
       if (!origin) continue;
-      if (!externalChanged(origin, origin.path)) {
+      if (!externalChanged(origin, origin.path, { env: ctx.env })) {
         out.push({ profileId: id, source: origin.source, path: origin.path, decision: 'file_unchanged' });
         continue;
       }
-      const read = readExternal(origin.source, origin.path, ctx.now());
+      const read = readExternal(origin.source, origin.path, ctx.now(), { env: ctx.env });
       if (!read.ok) {
         out.push({ profileId: id, source: origin.source, path: origin.path, decision: 'error', detail: read.detail });
         continue;
@@ -169,4 +169,30 @@ export async function runSync(ctx: Context, opts: { agent?: string; json?: boole
   });
   report(opts.json, lines);
   return lines.some((l) => l.decision === 'error') ? EXIT.FAIL : EXIT.OK;
+}
+
+/**
+ * `models auth detach ID`: aipro becomes the refresher of an imported profile. The CLI it
+ * came from keeps the old refresh token, which the provider refuses once aipro rotated it,
+ * so the CLI needs its own login afterwards.
+ */
+export async function runDetach(ctx: Context, id: string, opts: { agent?: string; json?: boolean }): Promise<number> {
+  const agent = resolveAgent(ctx, opts.agent);
+  const origin = await updateStore(agent.storePath, (store) => {
+    const p = Object.hasOwn(store.profiles, id) ? store.profiles[id] : undefined;
+    if (!p) throw new CliError(`profile ${id} is not in ${agent.storePath} (see \`aipro models auth list${opts.agent ? ` --agent ${agent.id}` : ''}\`)`);
+    const o = originOf(p);
+    if (!o) throw new CliError(`profile ${id} is not imported from Claude Code or Codex; aipro already refreshes it (nothing to detach)`);
+    const rest = { ...p } as Record<string, unknown>;
+    delete rest.importedFrom;
+    store.profiles[id] = { ...(rest as Profile), detachedFrom: { ...o, detachedAt: ctx.now() } };
+    return { store, result: o };
+  });
+  const cli = origin.source === 'claude-code' ? 'Claude Code' : 'Codex';
+  if (opts.json) process.stdout.write(`${JSON.stringify({ profileId: id, agent: agent.id, detachedFrom: origin.path, refresher: 'aipro' }, null, 2)}\n`);
+  else {
+    process.stdout.write(`${id}: detached from ${origin.path}; aipro refreshes it from now on\n`);
+    process.stdout.write(`note: once aipro refreshes it, ${cli} is logged out (its refresh token is rotated away); log in to ${cli} again, or re-attach: aipro models auth import ${origin.source} --profile-id ${id}\n`);
+  }
+  return EXIT.OK;
 }

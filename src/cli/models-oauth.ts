@@ -1,5 +1,5 @@
 /**
- * `aipro models auth login | import claude-code|codex | sync`: OAuth sign-in and the
+ * `aipro models auth login | import claude-code|codex | sync | detach`: OAuth sign-in and the
  * import of credentials other CLIs keep. The `auth` and `import` commands are shared
  * with models-auth.ts (find-or-create), and all work happens in lazily loaded modules.
  */
@@ -61,6 +61,21 @@ export function register(program: Command): void {
         process.exitCode = await runImport(loadContext(), source, opts);
       });
   }
+
+  auth
+    .command('detach')
+    .description('make aipro the refresher of a profile imported from Claude Code or Codex (it stops following the CLI)')
+    .argument('<id>', 'profile id, e.g. anthropic:claude-code')
+    .option('--agent <id>', 'agent whose store holds the profile (default: agents.default)')
+    .option('--json', 'print the result as JSON')
+    .addHelpText(
+      'after',
+      '\nImported profiles are not refreshed by aipro: it re-reads the CLI\'s file or Keychain item and takes\nthe CLI\'s newer tokens, because refresh tokens rotate and two refreshers log each other out.\nAfter detach, aipro refreshes the profile and the CLI needs its own login again.\n\nExamples:\n  aipro models auth detach anthropic:claude-code\n  aipro models auth detach openai-codex:codex --agent ops',
+    )
+    .action(async (id: string, opts: { agent?: string; json?: boolean }) => {
+      const { runDetach } = await import('./models-oauth-actions.js');
+      process.exitCode = await runDetach(loadContext(), id, opts);
+    });
 
   auth
     .command('sync')

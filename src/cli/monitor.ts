@@ -30,6 +30,10 @@ Signals: SIGTERM/SIGINT finish the running cycle and exit 0; SIGHUP reloads the 
 Exit codes (--once): 0 ok · 1 expired/missing/invalid/rejected/refresh_failed, or the check
 could not run (unreadable store, bad config) · 2 expiring · 64 usage error
 
+/readyz: 503 until the first expiry cycle is done, and while any auth store cannot be read
+(the body names the agent, reason and path). An unreadable store sets aipro_auth_store_ok 0,
+keeps the agent's last good series and fails the run (no _last_success_ update).
+
 Examples:
   aipro monitor                                  # daemon on 127.0.0.1:18790
   aipro monitor --log-format json --listen 0.0.0.0:18790

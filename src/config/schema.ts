@@ -74,6 +74,11 @@ export const schema = {
       token: { doc: 'Bearer token clients must send (required beyond loopback).', format: fmt(assertSecretRef), default: null as SecretValue | null, sensitive: true },
     },
     bodyLimit: { doc: 'Largest request body accepted.', format: String, default: '10mb' },
+    timeouts: {
+      connectMs: { doc: 'Upstream connect timeout (ms): an endpoint that cannot be reached in time is skipped.', format: 'nat', default: 10_000 },
+      headersMs: { doc: 'Upstream response-header timeout (ms) from sending the request; the next credential is tried.', format: 'nat', default: 60_000 },
+      idleMs: { doc: 'Longest silence (ms) inside an upstream response body before it is cut.', format: 'nat', default: 120_000 },
+    },
   },
   store: {
     backend: { doc: 'Where auth stores live: file (one per agent on this host) or postgres (shared by a fleet).', format: ['file', 'postgres'], default: 'file' as 'file' | 'postgres', env: 'AIPRO_STORE_BACKEND' },
@@ -90,7 +95,7 @@ export type SecretValue = string | { source: 'env' | 'file'; id: string };
 
 export interface ProviderSettings {
   baseUrl?: string;
-  oauth?: { clientId?: string; authorizeUrl?: string; tokenUrl?: string; redirectUri?: string; scopes?: string[] };
+  oauth?: { clientId?: string; authorizeUrl?: string; tokenUrl?: string; fallbackTokenUrl?: string; redirectUri?: string; scopes?: string[]; originator?: string };
   [k: string]: unknown;
 }
 
@@ -120,7 +125,7 @@ export interface AiproConfig {
     statePath: string;
   };
   alerts: { thresholds: string[]; repeat: string; probeFailingCycles: number; hostname: string; channels: Record<string, ChannelConfig> };
-  gateway: { port: number; bind: string; auth: { token: SecretValue | null }; bodyLimit: string };
+  gateway: { port: number; bind: string; auth: { token: SecretValue | null }; bodyLimit: string; timeouts: { connectMs: number; headersMs: number; idleMs: number } };
   store: {
     backend: 'file' | 'postgres';
     postgres: { url: SecretValue; schema: string; encryption: 'aes-256-gcm' | 'none'; staleAfter: string };

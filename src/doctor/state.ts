@@ -56,3 +56,19 @@ export function configChecks(ctx: DoctorContext): Finding[] {
   if (mode && mode.level !== 'ok') out.push(mode);
   return out;
 }
+
+/**
+ * What the monitor, the gateway or an alert channel would refuse at start (a crash loop under
+ * `Restart=always`), by key. Only for a config that passed the schema.
+ */
+export async function configRunChecks(ctx: DoctorContext): Promise<Finding[]> {
+  if (ctx.configError) return [];
+  const { runnableProblems } = await import('../config/runnable.js');
+  return (await runnableProblems(ctx.config, ctx.env)).map((p) => ({
+    id: 'config.runnable',
+    level: 'error' as const,
+    path: ctx.configPath,
+    summary: `${p.key}: ${p.detail} (aipro monitor, aipro gateway or the alert channels refuse to start on it)`,
+    fix: `aipro config set ${p.key} VALUE (or aipro config unset ${p.key}), then aipro config validate`,
+  }));
+}

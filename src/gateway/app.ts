@@ -15,6 +15,7 @@ import { configuredModels } from './candidates.js';
 import { apiHandler, sendApiError } from './handler.js';
 import { sendJson } from './http.js';
 import { modelsList } from './models-list.js';
+import { ensureRequestId } from './own-headers.js';
 import { agentResolver, silentLogger, type GatewayLogger, type Refresher, type Runtime } from './runtime.js';
 import { presentedToken, tokenMatches } from './security.js';
 import { UsageWriter } from './usage-writer.js';
@@ -98,8 +99,11 @@ export function createGateway(opts: GatewayOptions): Gateway {
     if (err.status && err.status >= 400 && err.status < 500) {
       return sendApiError(runtime, api, res, err.status, 'bad_request', `the request body is not valid JSON (${err.type ?? 'parse error'})`, performance.now());
     }
-    log.error('gateway.internal_error', { path: (req.url ?? '').split('?')[0], error: err.message });
-    if (res.headersSent) return res.destroy();
+    if (res.headersSent) {
+      log.error('gateway.internal_error', { path: (req.url ?? '').split('?')[0], error: err.message });
+      return res.destroy();
+    }
+    log.error('gateway.internal_error', { request_id: ensureRequestId(api, res), path: (req.url ?? '').split('?')[0], error: err.message });
     sendJson(res, 500, api.errorBody(500, 'internal', 'aipro gateway hit an internal error; see the gateway log (journalctl -u aipro-gateway)'));
   };
   if (token !== null) {
@@ -109,6 +113,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
     res.set('content-type', registry.contentType).send(await registry.metrics());
   });
   app.get('/v1/models', (req, res) => {
+    ensureRequestId(apiFor(req.url, req.headers), res);
     res.json(modelsList(config, req.get('anthropic-version') ? 'anthropic' : 'openai'));
   });
   const limit = parseByteSize(config.gateway.bodyLimit);

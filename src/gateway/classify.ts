@@ -41,9 +41,17 @@ export function classifyHttp(status: number, bodyText: string): Classified {
   return { reason: 'unknown', failover: false, refreshable: false };
 }
 
-/** A request that never got an HTTP answer (refused, reset, DNS…). */
-export function classifyNetwork(): Classified {
-  return { reason: 'network', failover: true, refreshable: false };
+/**
+ * A request that never got an HTTP answer. Only a response-header timeout is held against
+ * the credential (the host took the request and did not answer it). Refused, reset, DNS,
+ * TLS and connect timeouts are the endpoint's failure: every credential would meet the
+ * same wall, so none is cooled down (`endpoint`), and the endpoint is not tried again for
+ * this request.
+ */
+export function classifyNetwork(failure: { code?: string; timeout?: 'connect' | 'headers' | 'idle' }): Classified & { endpoint: boolean } {
+  if (failure.timeout === 'headers' || failure.timeout === 'idle') return { reason: 'timeout', failover: true, refreshable: false, endpoint: false };
+  if (failure.timeout === 'connect') return { reason: 'timeout', failover: true, refreshable: false, endpoint: true };
+  return { reason: 'network', failover: true, refreshable: false, endpoint: true };
 }
 
 /** A short, single-line excerpt of an upstream error body for messages and logs. */

@@ -14,6 +14,10 @@ export interface Attempt {
   detail?: string;
   hint?: string;
   coolingUntil?: number;
+  /** When the upstream said this credential may be used again (retry-after, reset headers). */
+  retryAt?: number;
+  /** The endpoint gave no HTTP answer (refused, DNS, TLS): not the credential's fault. */
+  endpoint?: boolean;
 }
 
 /** The final error: HTTP status, bounded kind, message and structured attempts. */
@@ -22,7 +26,24 @@ export interface Exhausted {
   kind: string;
   message: string;
   retryAfterS?: number;
+  /** False when no retry can succeed (every credential refused for good): `x-should-retry: false`. */
+  shouldRetry: boolean;
   extra: Record<string, unknown>;
+}
+
+/**
+ * Reasons no retry of the same request can cure: the credential was refused (auth,
+ * billing), is unusable, or nothing could serve the model at all.
+ */
+const FINAL = new Set(['auth', 'auth_permanent', 'billing', 'disabled', 'invalid', 'expired', 'no_credentials', 'unknown_provider', 'unsupported_api']);
+
+/**
+ * Seconds until the earliest credential that may succeed is usable again: the upstream's
+ * own word first, else its cooldown. Undefined when none is known.
+ */
+export function retryAfterSeconds(attempts: Attempt[], now: number): number | undefined {
+  const times = attempts.filter((a) => !FINAL.has(a.reason)).map((a) => a.retryAt ?? a.coolingUntil ?? 0).filter((t) => t > now);
+  return times.length ? Math.max(1, Math.ceil((Math.min(...times) - now) / 1000)) : undefined;
 }
 
 /** The command every "all failed" error points to. */
@@ -40,26 +61,32 @@ export function exhaustedError(agent: string, primary: string, attempts: Attempt
   const tried = attempts.filter((a) => a.profile && a.status !== undefined);
   const onlyRateLimits = tried.length > 0 && tried.every((a) => a.reason === 'rate_limit' || a.reason === 'overloaded');
   const nothingTried = attempts.length === 0;
+  const unreachable = !nothingTried && attempts.every((a) => a.endpoint);
   const status = nothingTried ? 503 : onlyRateLimits ? 429 : 502;
-  const kind = nothingTried ? 'no_credentials' : onlyRateLimits ? 'rate_limit' : 'upstream_failed';
-  const cooling = attempts.map((a) => a.coolingUntil ?? 0).filter((t) => t > now);
-  const retryAfterS = onlyRateLimits && cooling.length ? Math.max(1, Math.ceil((Math.min(...cooling) - now) / 1000)) : undefined;
+  const kind = nothingTried ? 'no_credentials' : onlyRateLimits ? 'rate_limit' : unreachable ? 'upstream_unreachable' : 'upstream_failed';
+  const shouldRetry = !all.every((a) => FINAL.has(a.reason));
+  const retryAfterS = shouldRetry ? retryAfterSeconds(attempts, now) : undefined;
   const lead = nothingTried
     ? `aipro gateway (agent ${agent}) has no usable credential for ${primary} or its fallbacks.`
-    : `aipro gateway (agent ${agent}) could not serve ${primary}: every credential failed.`;
+    : unreachable
+      ? `aipro gateway (agent ${agent}) could not reach the upstream for ${primary}: no HTTP answer (no credential was cooled down).`
+      : `aipro gateway (agent ${agent}) could not serve ${primary}: every credential failed.`;
   const next = nothingTried
     ? `Next: run \`aipro models status\` to see what is missing, then add a credential (e.g. \`aipro models auth add-key --provider ${primary.split('/')[0]}\`).`
-    : `Next: run \`${NEXT_COMMAND}\` to check each credential live${retryAfterS ? `, or retry in ${retryAfterS}s when the cooldown ends` : ''}.`;
+    : unreachable
+      ? `Next: check the network path and models.providers.${primary.split('/')[0]}.baseUrl from this host (DNS, proxy, firewall, TLS).`
+      : `Next: run \`${NEXT_COMMAND}\` to check each credential live${retryAfterS ? `, or retry in ${retryAfterS}s when a credential is usable again` : ''}.`;
   const message = `${lead} Tried: ${all.map(describe).join('; ') || 'nothing'}. ${next}`;
   return {
     status,
     kind,
     message,
     ...(retryAfterS ? { retryAfterS } : {}),
+    shouldRetry,
     extra: {
       agent,
       model: primary,
-      attempts: all.map((a) => ({ ...a, ...(a.coolingUntil ? { coolingUntil: isoUtc(a.coolingUntil) } : {}) })),
+      attempts: all.map((a) => ({ ...a, ...(a.coolingUntil ? { coolingUntil: isoUtc(a.coolingUntil) } : {}), ...(a.retryAt ? { retryAt: isoUtc(a.retryAt) } : {}) })),
       next: nothingTried ? 'aipro models status' : NEXT_COMMAND,
     },
   };

@@ -12,13 +12,17 @@ import { redact } from '../store/secrets.js';
 import type { AgentState, Credential } from './agent-state.js';
 import type { Body, ClientApi } from './apis/index.js';
 import type { Candidate } from './candidates.js';
-import { classifyHttp, errorExcerpt } from './classify.js';
+import { classifyHttp, classifyNetwork, errorExcerpt } from './classify.js';
 import { exhaustedError, type Attempt } from './exhausted.js';
+import { firstByte } from './first-byte.js';
 import { sendJson, sendText, type GatewayRequest, type GatewayResponse } from './http.js';
 import { buildPlan, type PlannedTry } from './plan.js';
+import { ensureRequestId, servedBy } from './own-headers.js';
 import { translationFor, type Translation } from './responses/index.js';
+import { upstreamRetryAt } from './retry-hints.js';
 import type { Runtime } from './runtime.js';
 import { Cancel, passHeaders, readBody, sendUpstream, upstreamHeaders } from './upstream.js';
+import { UpstreamTimeoutError } from './upstream-timeouts.js';
 
 /** One request, resolved: agent, store snapshot, body and candidate models. */
 export interface ForwardInput {
@@ -41,6 +45,9 @@ interface Shared {
   input: ForwardInput;
   secrets: string[];
   cancel: Cancel;
+  requestId: string;
+  /** Upstream URLs that gave no HTTP answer in this request: not tried again with another credential. */
+  deadUrls: Set<string>;
 }
 
 const seconds = (started: number) => (performance.now() - started) / 1000;
@@ -60,7 +67,7 @@ export async function forwardWithFailover(rt: Runtime, api: ClientApi, req: Gate
   res.on('close', () => {
     if (!res.writableFinished) cancel.abort();
   });
-  const shared: Shared = { rt, api, req, res, input, secrets: [], cancel };
+  const shared: Shared = { rt, api, req, res, input, secrets: [], cancel, requestId: ensureRequestId(api, res), deadUrls: new Set() };
   const attempts: Attempt[] = [];
   const primary = input.candidates[0] as Candidate;
   for (const t of plan.tries) {
@@ -75,8 +82,10 @@ export async function forwardWithFailover(rt: Runtime, api: ClientApi, req: Gate
   }
   const err = exhaustedError(input.agent.id, primary.ref, attempts, plan.skips, rt.now());
   const clean = (s: string) => redact(s, shared.secrets);
-  rt.log.warn('gateway.exhausted', { agent: input.agent.id, model: primary.ref, attempts: attempts.map((a) => `${a.profile ?? a.model}:${a.reason}`).join(',') });
+  rt.log.warn('gateway.exhausted', { request_id: shared.requestId, agent: input.agent.id, model: primary.ref, status: err.status, attempts: attempts.map((a) => `${a.profile ?? a.model}:${a.reason}`).join(','), ...(err.retryAfterS ? { retry_after_s: err.retryAfterS } : {}) });
   if (err.retryAfterS) res.setHeader('retry-after', String(err.retryAfterS));
+  // SDKs retry 502/503 by default; when every credential was refused for good that only repeats the refusals.
+  if (!err.shouldRetry) res.setHeader('x-should-retry', 'false');
   sendJson(res, err.status, JSON.parse(clean(JSON.stringify(api.errorBody(err.status, err.kind, err.message, err.extra)))));
   rt.metrics.request(primary.provider, primary.ref, 'exhausted', seconds(input.started));
 }
@@ -91,8 +100,16 @@ async function fail(s: Shared, t: PlannedTry, reason: ProbeReason, a: Omit<Attem
     rt.log.error('gateway.usage_write_failed', { agent: input.agent.id, profile: t.profileId, error: redact(String((err as Error).message), s.secrets) });
   }
   rt.metrics.failover(t.candidate.provider, reason);
-  rt.log.warn('gateway.failover', { agent: input.agent.id, model: t.candidate.ref, profile: t.profileId, reason, ...(a.status ? { status: a.status } : {}) });
+  rt.log.warn('gateway.failover', { request_id: s.requestId, agent: input.agent.id, model: t.candidate.ref, profile: t.profileId, reason, ...(a.status ? { status: a.status } : {}) });
   return { done: false, attempt: { model: t.candidate.ref, profile: t.profileId, reason, ...a, ...(coolingUntil ? { coolingUntil } : {}) } };
+}
+
+/** No usable HTTP answer, and not the credential's fault: counted and logged, no cooldown. */
+function endpointFailure(s: Shared, t: PlannedTry, reason: ProbeReason, detail: string): TryResult {
+  const c = t.candidate;
+  s.rt.metrics.endpointError(c.provider, reason);
+  s.rt.log.warn('gateway.endpoint_failed', { request_id: s.requestId, agent: s.input.agent.id, model: c.ref, profile: t.profileId, reason, detail });
+  return { done: false, attempt: { model: c.ref, profile: t.profileId, reason, detail, endpoint: true } };
 }
 
 async function tryProfile(s: Shared, t: PlannedTry): Promise<TryResult> {
@@ -123,19 +140,32 @@ async function tryProfile(s: Shared, t: PlannedTry): Promise<TryResult> {
   }
   const endpoint = c.endpoint as NonNullable<Candidate['endpoint']>;
   const url = `${(cred.baseUrl ?? endpoint.baseUrl).replace(/\/+$/, '')}${api.upstreamPath(endpoint.api)}`;
+  if (s.deadUrls.has(url)) return { done: false, attempt: { model: c.ref, profile: t.profileId, reason: 'network', detail: 'not tried: the endpoint gave no answer earlier in this request', endpoint: true } };
   const tr = translationFor(api.id, endpoint.api, input.body, c.model);
   const body = tr ? tr.body : JSON.stringify({ ...input.body, model: c.model });
+  // Built before the request is spent: a header value node would refuse must fail here, not after.
+  const own = servedBy(t.profileId, c.ref);
   for (let round = 0; round < 2; round++) {
     const extra = tr ? tr.headers(cred, secret) : { ok: true as const, headers: {} };
     if (!extra.ok) return skip('invalid', extra.detail);
-    const up = await sendUpstream(url, upstreamHeaders(s.req.headers, { ...authHeadersFor(api, c, cred, secret), ...extra.headers }), body, s.cancel);
+    const up = await sendUpstream(url, upstreamHeaders(s.req.headers, { ...authHeadersFor(api, c, cred, secret), ...extra.headers }), body, s.cancel, rt.config.gateway.timeouts);
     if (!up.ok) {
       if (s.cancel.aborted) return { done: false, attempt: { model: c.ref, profile: t.profileId, reason: 'client_closed' } };
-      return fail(s, t, 'network', { detail: up.detail });
+      const net = classifyNetwork(up);
+      if (!net.endpoint) return fail(s, t, net.reason, { detail: up.detail });
+      s.deadUrls.add(url);
+      return endpointFailure(s, t, net.reason, up.detail);
     }
     const status = up.res.statusCode ?? 502;
     if (status < 400) {
-      streamSuccess(s, t, up.res, status, tr);
+      const cut = await firstByte(up.res);
+      if (cut) {
+        if (s.cancel.aborted) return { done: false, attempt: { model: c.ref, profile: t.profileId, reason: 'client_closed' } };
+        up.res.destroy();
+        const detail = `HTTP ${status}, then ${cut.message}`;
+        return cut instanceof UpstreamTimeoutError ? fail(s, t, 'timeout', { status, detail }) : endpointFailure(s, t, 'network', detail);
+      }
+      streamSuccess(s, t, up.res, status, own, tr);
       return { done: true };
     }
     const text = redact(await readBody(up.res), s.secrets);
@@ -151,10 +181,11 @@ async function tryProfile(s: Shared, t: PlannedTry): Promise<TryResult> {
       }
       if (!r.ok) rt.log.warn('gateway.refresh_failed', { agent: input.agent.id, profile: t.profileId, reason: r.reason });
     }
-    if (cls.failover) return fail(s, t, cls.reason, { status, detail: errorExcerpt(text), ...(cls.hint ? { hint: cls.hint } : {}) });
+    const retryAt = upstreamRetryAt(up.res.headers, rt.now());
+    if (cls.failover) return fail(s, t, cls.reason, { status, detail: errorExcerpt(text), ...(cls.hint ? { hint: cls.hint } : {}), ...(retryAt ? { retryAt } : {}) });
     // The request itself was refused (bad model, bad body): the client sees the provider's answer.
     const headers = passHeaders(up.res, (v) => redact(v, s.secrets));
-    sendText(s.res, status, text, { ...headers, 'x-aipro-auth-profile': t.profileId, 'x-aipro-model': c.ref });
+    sendText(s.res, status, text, { ...headers, ...own });
     rt.metrics.request(c.provider, c.ref, 'upstream_error', seconds(input.started));
     return { done: true };
   }
@@ -162,15 +193,14 @@ async function tryProfile(s: Shared, t: PlannedTry): Promise<TryResult> {
 }
 
 /** Send the upstream's success response through as it arrives (SSE stays unbuffered). */
-function streamSuccess(s: Shared, t: PlannedTry, up: import('node:http').IncomingMessage, status: number, tr: Translation | null): void {
+function streamSuccess(s: Shared, t: PlannedTry, up: import('node:http').IncomingMessage, status: number, own: Record<string, string>, tr: Translation | null): void {
   const { rt, res, input } = s;
   const c = t.candidate;
   // Plain node header calls: express's res.set() does mime work per call on the hot path.
   res.statusCode = status;
   const headers = passHeaders(up, (v) => redact(v, s.secrets));
   for (const k in headers) res.setHeader(k, headers[k] as string);
-  res.setHeader('x-aipro-auth-profile', t.profileId);
-  res.setHeader('x-aipro-model', c.ref);
+  for (const k in own) res.setHeader(k, own[k] as string);
   if (tr) {
     // A translated answer: the relay sets its own framing (SSE or one JSON body).
   } else if (/event-stream/i.test(String(up.headers['content-type'] ?? ''))) {
@@ -184,13 +214,26 @@ function streamSuccess(s: Shared, t: PlannedTry, up: import('node:http').Incomin
   }
   rt.usage.success(input.agent.storePath, t.profileId, rt.now());
   let finished = false;
+  let clientGone = false;
+  let truncated = false;
   up.on('end', () => {
     finished = true;
   });
-  up.on('error', () => res.destroy());
+  // The upstream ended the body early (reset, idle timeout): its failure, not the client's.
+  const cut = (err?: Error) => {
+    if (finished || clientGone || truncated) return;
+    truncated = true;
+    rt.log.warn('gateway.upstream_truncated', { request_id: s.requestId, agent: input.agent.id, model: c.ref, profile: t.profileId, reason: err instanceof UpstreamTimeoutError ? 'timeout' : 'network', ...(err ? { detail: err.message } : {}) });
+    res.destroy();
+  };
+  up.on('error', cut);
+  up.on('close', () => cut());
   res.on('close', () => {
-    if (!finished) up.destroy();
-    rt.metrics.request(c.provider, c.ref, finished ? 'ok' : 'client_closed', seconds(input.started));
+    if (!finished) {
+      clientGone = !truncated;
+      up.destroy();
+    }
+    rt.metrics.request(c.provider, c.ref, finished ? 'ok' : truncated ? 'upstream_truncated' : 'client_closed', seconds(input.started));
   });
   if (tr) tr.relay(up, res, (v) => redact(v, s.secrets));
   else up.pipe(res);

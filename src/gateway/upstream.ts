@@ -5,6 +5,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import { armIdle, armRequest, DEFAULT_UPSTREAM_TIMEOUTS, UpstreamTimeoutError, type TimeoutPhase, type UpstreamTimeouts } from './upstream-timeouts.js';
 
 const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 256 });
@@ -51,10 +52,13 @@ function target(url: string) {
 /** Response headers arrived (body unread), or the request never got an answer. */
 export type UpstreamResult =
   | { ok: true; res: http.IncomingMessage }
-  | { ok: false; network: true; detail: string };
+  | { ok: false; network: true; detail: string; code?: string; timeout?: TimeoutPhase };
 
-/** Send `body` to `url`; resolves once response headers arrive (or the request failed). */
-export function sendUpstream(url: string, headers: Record<string, string>, body: string, cancel: Cancel): Promise<UpstreamResult> {
+/**
+ * Send `body` to `url`; resolves once response headers arrive (or the request failed or
+ * timed out). The body of a response is cut after `idleMs` of silence.
+ */
+export function sendUpstream(url: string, headers: Record<string, string>, body: string, cancel: Cancel, timeouts: UpstreamTimeouts = DEFAULT_UPSTREAM_TIMEOUTS): Promise<UpstreamResult> {
   return new Promise((resolve) => {
     const t = target(url);
     if (!t) {
@@ -62,9 +66,14 @@ export function sendUpstream(url: string, headers: Record<string, string>, body:
       return;
     }
     headers['content-length'] = String(Buffer.byteLength(body));
-    const req = (t.secure ? https : http).request({ ...t.options, method: 'POST', agent: t.secure ? httpsAgent : httpAgent, headers }, (res) => resolve({ ok: true, res }));
+    const req = (t.secure ? https : http).request({ ...t.options, method: 'POST', agent: t.secure ? httpsAgent : httpAgent, headers }, (res) => {
+      armIdle(res, timeouts.idleMs);
+      resolve({ ok: true, res });
+    });
+    armRequest(req, timeouts);
     req.on('error', (err: NodeJS.ErrnoException) => {
-      resolve({ ok: false, network: true, detail: `${t.host}: ${err.code ?? err.name}${err.code ? '' : `: ${err.message}`}` });
+      if (err instanceof UpstreamTimeoutError) return resolve({ ok: false, network: true, detail: `${t.host}: ${err.message}`, code: err.code, timeout: err.phase });
+      resolve({ ok: false, network: true, detail: `${t.host}: ${err.code ?? err.name}${err.code ? '' : `: ${err.message}`}`, ...(err.code ? { code: err.code } : {}) });
     });
     cancel.track(req);
     req.end(body);

@@ -4,13 +4,21 @@
  * the metrics. A monitor that throws is logged and counted; it never stops the others.
  */
 import type { Monitor, MonitorContext, MonitorLogger, Observation } from '../../monitors/types.js';
-import { MONITOR_ERROR_REASONS, type MonitorErrorReason } from '../../exporters/prometheus/metrics.js';
+import { MONITOR_ERROR_REASONS, STORE_READ_FAILURES, type MonitorErrorReason } from '../../exporters/prometheus/metrics.js';
 import { updateFromObservations, type AiproMetrics } from '../../exporters/prometheus/registry.js';
 
 export type Trigger = 'schedule' | 'startup' | 'once' | 'reload';
 
 export type RunOutcome =
-  | { status: 'ok'; monitor: string; observations: Observation[]; durationMs: number; at: number }
+  | {
+      status: 'ok';
+      monitor: string;
+      observations: Observation[];
+      durationMs: number;
+      at: number;
+      /** Agents whose auth store could not be read: the run judged nothing there and is no success. */
+      unreadable?: string[];
+    }
   | { status: 'failed'; monitor: string; reason: MonitorErrorReason; detail: string; durationMs: number; at: number }
   | { status: 'skipped'; monitor: string };
 
@@ -35,6 +43,13 @@ export function summarize(observations: readonly Observation[]): Record<string, 
     else add(o.ok ? 'store_ok' : `store_${o.reason}`);
   }
   return out;
+}
+
+/** Agents with an unreadable auth store in one run's observations. Pure. */
+export function unreadableAgents(observations: readonly Observation[]): string[] {
+  const out = new Set<string>();
+  for (const o of observations) if (o.kind === 'store' && !o.ok && STORE_READ_FAILURES.has(o.reason)) out.add(o.agent);
+  return [...out];
 }
 
 function classify(err: unknown): MonitorErrorReason {
@@ -109,15 +124,29 @@ export class MonitorRunner {
       return { status: 'failed', monitor: name, reason: 'exception', detail: String(err), durationMs, at };
     }
     metrics.monitorRunDuration.set({ monitor: name }, durationMs / 1000);
-    metrics.monitorLastSuccess.set({ monitor: name }, end / 1000);
-    log.info('monitor.done', { monitor: name, trigger, duration_ms: durationMs, observations: observations.length, ...summarize(observations) });
+    const unreadable = unreadableAgents(observations);
+    if (unreadable.length === 0) {
+      metrics.monitorLastSuccess.set({ monitor: name }, end / 1000);
+      log.info('monitor.done', { monitor: name, trigger, duration_ms: durationMs, observations: observations.length, ...summarize(observations) });
+    } else {
+      // Fail closed: a run that could not read a store must never look like a good one.
+      metrics.monitorErrors.inc({ monitor: name, reason: 'store_unreadable' });
+      log.error('monitor.store_unreadable', {
+        monitor: name,
+        trigger,
+        duration_ms: durationMs,
+        agents: unreadable.join(','),
+        msg: 'cannot read the auth store; its credentials are unknown. Run `aipro doctor`',
+        ...summarize(observations),
+      });
+    }
     try {
       // After the success gauges, so a textfile written here carries this run's timestamps.
       await this.opts.onResult?.(monitor, observations, at);
     } catch (err) {
       log.error('monitor.hook_failed', { monitor: name, error: (err as Error)?.message ?? String(err) });
     }
-    return { status: 'ok', monitor: name, observations, durationMs, at };
+    return { status: 'ok', monitor: name, observations, durationMs, at, ...(unreadable.length ? { unreadable } : {}) };
   }
 
   /** Resolve when no monitor is running (graceful shutdown waits for this). */

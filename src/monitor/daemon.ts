@@ -49,6 +49,13 @@ export interface Daemon {
 
 const NO_CREDENTIALS_MSG = 'no credentials found; add one with `aipro models auth add-key --provider anthropic` (or `aipro models auth setup-token --provider anthropic`, or run `aipro onboard`); the monitor keeps running and picks it up on the next cycle';
 
+/** Why /readyz is 503 after the first cycle: an auth store that cannot be read (null: ready). */
+export function unreadableReason(metrics: Pick<AiproMetrics, 'unreadableStores'>): string | null {
+  if (metrics.unreadableStores.size === 0) return null;
+  const what = [...metrics.unreadableStores].map(([agent, why]) => `agent ${agent} (${why})`).join('; ');
+  return `auth store unreadable: ${what}; run \`aipro doctor\``;
+}
+
 function listen(server: Server, host: string, port: number): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -92,7 +99,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   });
   runner.initCounters(monitors.map((m) => m.name));
 
-  const server = createServer(monitorApp({ registry: metrics.registry, notReady: () => (firstCycle ? null : 'the first expiry cycle is still running') }));
+  const server = createServer(monitorApp({ registry: metrics.registry, notReady: () => (firstCycle ? unreadableReason(metrics) : 'the first expiry cycle is still running') }));
   let addr: AddressInfo;
   try {
     addr = await listen(server, setup.listen.host, setup.listen.port);
@@ -113,7 +120,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const ready = (async () => {
     if (expiry) {
       const res = await runner.run(expiry, 'startup');
-      if (res.status === 'ok' && !res.observations.some((o) => o.kind === 'credential' && o.type !== 'none')) log.warn('credentials.none', { msg: NO_CREDENTIALS_MSG });
+      // An unreadable store is not "no credentials": the runner already logged it as an error.
+      if (res.status === 'ok' && !res.unreadable && !res.observations.some((o) => o.kind === 'credential' && o.type !== 'none')) log.warn('credentials.none', { msg: NO_CREDENTIALS_MSG });
     }
     firstCycle = true;
     log.info('monitor.ready', {});

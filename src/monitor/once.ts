@@ -4,8 +4,10 @@
  * with the `--check` code (0 ok, 1 broken or could not check, 2 expiring).
  */
 import { MONITORS, monitorList } from '../../monitors/index.js';
-import type { CredentialObservation, Monitor, Observation } from '../../monitors/types.js';
-import { createMetrics, STORE_READ_FAILURES } from '../../exporters/prometheus/registry.js';
+import type { CredentialObservation, Monitor, MonitorLogger, Observation } from '../../monitors/types.js';
+import { readFileSync } from 'node:fs';
+import { createMetrics, STORE_READ_FAILURES, type AiproMetrics } from '../../exporters/prometheus/registry.js';
+import { seedFromText } from '../../exporters/prometheus/seed.js';
 import type { TextfileResult } from '../../exporters/textfile/writer.js';
 import { listAgents } from '../cli/context.js';
 import { CliError, EXIT } from '../cli/errors.js';
@@ -40,6 +42,21 @@ export interface OnceResult {
   alertsBusy: boolean;
 }
 
+/**
+ * Start from the series of the last textfile, so a store that cannot be read this time keeps
+ * its agent's last good series instead of dropping them (the rules would resolve silently).
+ */
+function seedFromTextfile(metrics: AiproMetrics, path: string, log: MonitorLogger): void {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') log.warn('textfile.unreadable', { path, error: (err as NodeJS.ErrnoException).code ?? String(err), msg: 'starting without the previous series' });
+    return;
+  }
+  seedFromText(metrics, text);
+}
+
 /** Exit code for one `--once` run. Pure. */
 export function onceExitCode(outcomes: readonly RunOutcome[], textfile?: TextfileResult): number {
   const all = outcomes.flatMap((o) => (o.status === 'ok' ? o.observations : []));
@@ -63,6 +80,7 @@ export async function runOnce(opts: OnceOptions): Promise<OnceResult> {
   }
   const { ctx } = setup;
   const metrics = createMetrics({ defaultMetrics: false });
+  if (ctx.config.monitor.textfile.path) seedFromTextfile(metrics, ctx.config.monitor.textfile.path, log);
   const runner = new MonitorRunner({
     metrics,
     log,
@@ -109,7 +127,7 @@ export function onceText(r: OnceResult): string {
   for (const o of r.outcomes.flatMap((x) => (x.status === 'ok' ? x.observations : []))) {
     if (o.kind === 'store' && !o.ok) lines.push(`  store ${o.reason.padEnd(8)} ${o.agent} ${o.path}: ${o.detail ?? ''}`);
   }
-  lines.push(`monitors: ${r.outcomes.map((o) => (o.status === 'ok' ? `${o.monitor} ok (${o.durationMs} ms)` : o.status === 'failed' ? `${o.monitor} FAILED (${o.reason}: ${o.detail})` : `${o.monitor} skipped`)).join(', ')}`);
+  lines.push(`monitors: ${r.outcomes.map((o) => (o.status === 'ok' ? (o.unreadable ? `${o.monitor} FAILED (store unreadable: ${o.unreadable.join(', ')})` : `${o.monitor} ok (${o.durationMs} ms)`) : o.status === 'failed' ? `${o.monitor} FAILED (${o.reason}: ${o.detail})` : `${o.monitor} skipped`)).join(', ')}`);
   if (r.textfile) lines.push(r.textfile.ok ? `textfile: ${r.textfile.path} (${r.textfile.bytes} bytes)` : `textfile: FAILED: ${r.textfile.detail}`);
   if (r.alerts) lines.push(r.alerts.ok ? `alerts: ${r.alerts.sent} sent, ${r.alerts.pending} pending` : `alerts: ${r.alerts.detail}`);
   lines.push(`exit ${r.exitCode}: ${EXIT_TEXT[r.exitCode] ?? ''}`);
@@ -133,7 +151,10 @@ export function onceJson(r: OnceResult) {
       fix: c.hint ?? null,
     })),
     monitors: r.outcomes.map((o) =>
-      o.status === 'ok' ? { name: o.monitor, status: o.status, durationMs: o.durationMs, observations: o.observations.length } : o.status === 'failed' ? { name: o.monitor, status: o.status, reason: o.reason, detail: o.detail } : { name: o.monitor, status: o.status },
+      o.status === 'ok'
+        ? o.unreadable
+          ? { name: o.monitor, status: 'failed', reason: 'store_unreadable', agents: o.unreadable, durationMs: o.durationMs, observations: o.observations.length }
+          : { name: o.monitor, status: o.status, durationMs: o.durationMs, observations: o.observations.length } : o.status === 'failed' ? { name: o.monitor, status: o.status, reason: o.reason, detail: o.detail } : { name: o.monitor, status: o.status },
     ),
     textfile: r.textfile ?? null,
     alerts: r.alerts ?? null,

@@ -16,10 +16,11 @@ export function authorizeUrl(spec: OAuthSpec, p: { redirectUri: string; challeng
   u.searchParams.set('code_challenge', p.challenge);
   u.searchParams.set('code_challenge_method', 'S256');
   u.searchParams.set('state', p.state);
+  for (const [k, v] of Object.entries(spec.authorizeParams ?? {})) u.searchParams.set(k, v);
   return u.toString();
 }
 
-export type CallbackResult = { ok: true; code: string; state?: string } | { ok: false; reason: 'denied' | 'state_mismatch' | 'no_code'; detail: string };
+export type CallbackResult = { ok: true; code: string; state: string } | { ok: false; reason: 'denied' | 'state_mismatch' | 'no_code'; detail: string };
 
 /** Read `?code=&state=` (or `?error=`) from a redirect URL's query. */
 export function fromQuery(params: URLSearchParams, expectedState: string): CallbackResult {
@@ -30,9 +31,9 @@ export function fromQuery(params: URLSearchParams, expectedState: string): Callb
   }
   const code = params.get('code');
   if (!code) return { ok: false, reason: 'no_code', detail: 'the redirect carries no authorization code' };
-  const state = params.get('state') ?? undefined;
+  const state = params.get('state');
   if (state !== expectedState) return { ok: false, reason: 'state_mismatch', detail: 'the redirect belongs to another login attempt (state mismatch); start again' };
-  return { ok: true, code, state };
+  return { ok: true, code, state: expectedState };
 }
 
 /**
@@ -61,5 +62,6 @@ export function parsePasted(text: string, expectedState: string): CallbackResult
     if (state !== expectedState) return { ok: false, reason: 'state_mismatch', detail: 'the pasted code belongs to another login attempt (state mismatch); start again' };
     return { ok: true, code, state };
   }
-  return { ok: true, code: s };
+  // A bare code (the `#state` part was not copied): the state is ours, sent with the code.
+  return { ok: true, code: s, state: expectedState };
 }

@@ -4,21 +4,19 @@
  * (path, mtime, content hash) in the profile's extra fields; a sync never replaces a
  * token of ours that expires later than the external one.
  */
-import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Profile } from '../store/schema.js';
+import { IMPORT_SOURCES, locateSource, readSource, sourceChanged, type ImportSource, type SourceDeps } from './external-source.js';
 import { chatgptAccountId, identityFromJwt, jwtExpiryMs } from './jwt.js';
 
-export const IMPORT_SOURCES = ['claude-code', 'codex'] as const;
-export type ImportSource = (typeof IMPORT_SOURCES)[number];
+export { IMPORT_SOURCES, type ImportSource, type SourceDeps } from './external-source.js';
 
 /** Where an imported profile came from (stored as `profile.importedFrom`). */
 export interface ImportOrigin {
   source: ImportSource;
+  /** A file path, or `keychain:<item>` for a macOS Keychain item. */
   path: string;
   mtimeMs: number;
-  /** sha256 prefix of the file content: detects a change even when mtime lies. */
+  /** sha256 prefix of the content: detects a change even when mtime lies (or is absent). */
   sha256: string;
   at: number;
 }
@@ -26,6 +24,8 @@ export interface ImportOrigin {
 export interface ExternalCredential {
   provider: string;
   defaultProfileId: string;
+  /** `api_key` for a Codex API-key login (`auth_mode: apikey`). */
+  type: 'oauth' | 'api_key';
   access: string;
   refresh?: string;
   expires?: number;
@@ -36,45 +36,38 @@ export interface ExternalCredential {
 
 export type ReadResult = { ok: true; cred: ExternalCredential } | { ok: false; detail: string };
 
-const SPEC: Record<ImportSource, { provider: string; profile: string; dir: string; file: string }> = {
-  'claude-code': { provider: 'anthropic', profile: 'anthropic:claude-code', dir: '.claude', file: '.credentials.json' },
-  codex: { provider: 'openai-codex', profile: 'openai-codex:codex', dir: '.codex', file: 'auth.json' },
+const SPEC: Record<ImportSource, { provider: string; profile: string }> = {
+  'claude-code': { provider: 'anthropic', profile: 'anthropic:claude-code' },
+  codex: { provider: 'openai-codex', profile: 'openai-codex:codex' },
 };
 
-/** The file to read: `--from` (a file, or a directory holding the usual file name), else the default under home. */
-export function importPath(source: ImportSource, home: string, from?: string): string {
-  const s = SPEC[source];
-  if (!from) return join(home, s.dir, s.file);
-  try {
-    if (statSync(from).isDirectory()) return join(from, s.file);
-  } catch {
-    // Not there: report it when reading.
-  }
-  return from;
+/** The location to import from (see `locateSource`). */
+export function importPath(source: ImportSource, home: string, from?: string, deps: SourceDeps = { env: {} }): string {
+  return locateSource(source, home, deps, from);
 }
 
 function str(v: unknown): string | undefined {
   return typeof v === 'string' && v.trim().length > 0 ? v.trim() : undefined;
 }
 
-/** Read and parse an external credentials file. Messages never quote the file's content. */
-export function readExternal(source: ImportSource, path: string, now: number): ReadResult {
-  let text: string;
-  let mtimeMs: number;
-  try {
-    mtimeMs = statSync(path).mtimeMs;
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    return { ok: false, detail: code === 'ENOENT' ? `${path} does not exist (log in with the ${source} CLI first, or pass --from PATH)` : `cannot read ${path} (${code ?? 'error'})` };
-  }
+/** Codex writes `auth_mode` as `apikey` (older builds: `api_key`, `ApiKey`). */
+function isApiKeyMode(mode: unknown): boolean {
+  return typeof mode === 'string' && mode.replace(/[-_]/g, '').toLowerCase() === 'apikey';
+}
+
+/** Read and parse an external credentials source. Messages never quote its content. */
+export function readExternal(source: ImportSource, path: string, now: number, deps: SourceDeps = { env: {} }): ReadResult {
+  const raw = readSource(source, path, deps);
+  if (!raw.ok) return raw;
   let json: Record<string, unknown>;
   try {
-    json = JSON.parse(text) as Record<string, unknown>;
+    const parsed = JSON.parse(raw.text) as unknown;
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
+    json = parsed as Record<string, unknown>;
   } catch {
     return { ok: false, detail: `${path} is not valid JSON` };
   }
-  const origin: ImportOrigin = { source, path, mtimeMs, sha256: createHash('sha256').update(text).digest('hex').slice(0, 16), at: now };
+  const origin: ImportOrigin = { source, path, mtimeMs: raw.mtimeMs, sha256: raw.sha256, at: now };
   const spec = SPEC[source];
   if (source === 'claude-code') {
     const o = (json.claudeAiOauth ?? {}) as Record<string, unknown>;
@@ -82,21 +75,29 @@ export function readExternal(source: ImportSource, path: string, now: number): R
     if (!access) return { ok: false, detail: `${path} has no claudeAiOauth.accessToken (run \`claude\` and log in first)` };
     const expires = typeof o.expiresAt === 'number' && o.expiresAt > 0 ? o.expiresAt : undefined;
     const refresh = str(o.refreshToken);
-    return { ok: true, cred: { provider: spec.provider, defaultProfileId: spec.profile, access, ...(refresh ? { refresh } : {}), ...(expires ? { expires } : {}), origin } };
+    return { ok: true, cred: { provider: spec.provider, defaultProfileId: spec.profile, type: 'oauth', access, ...(refresh ? { refresh } : {}), ...(expires ? { expires } : {}), origin } };
   }
+  const apiKey = str(json.OPENAI_API_KEY);
   const t = (json.tokens ?? {}) as Record<string, unknown>;
+  // An API-key login is an OpenAI API key, not a ChatGPT subscription.
+  if (isApiKeyMode(json.auth_mode) || (apiKey && !str(t.access_token))) {
+    if (!apiKey) return { ok: false, detail: `${path} says auth_mode apikey but has no OPENAI_API_KEY (run \`codex login --with-api-key\` again)` };
+    return { ok: true, cred: { provider: 'openai', defaultProfileId: 'openai:codex', type: 'api_key', access: apiKey, origin } };
+  }
   const access = str(t.access_token);
   if (!access) return { ok: false, detail: `${path} has no tokens.access_token (run \`codex login\` first)` };
   const refresh = str(t.refresh_token);
   const idToken = str(t.id_token);
   const ident = identityFromJwt(idToken ?? access);
-  const accountId = str(t.account_id) ?? chatgptAccountId(idToken) ?? chatgptAccountId(access) ?? ident.accountId;
+  // The ChatGPT account id, never a subject claim: requests carry it as ChatGPT-Account-Id.
+  const accountId = str(t.account_id) ?? chatgptAccountId(idToken) ?? chatgptAccountId(access);
   const expires = jwtExpiryMs(access);
   return {
     ok: true,
     cred: {
       provider: spec.provider,
       defaultProfileId: spec.profile,
+      type: 'oauth',
       access,
       ...(refresh ? { refresh } : {}),
       ...(expires ? { expires } : {}),
@@ -115,6 +116,12 @@ export type MergeDecision = 'created' | 'updated' | 'unchanged' | 'kept_newer';
  */
 export function mergeImport(existing: Profile | undefined, cred: ExternalCredential): { profile: Profile; decision: MergeDecision } {
   const origin = { ...cred.origin };
+  if (cred.type === 'api_key') {
+    const profile: Profile = { ...(existing ?? {}), type: 'api_key', provider: cred.provider, key: cred.access, importedFrom: origin };
+    for (const k of ['access', 'refresh', 'expires'] as const) delete profile[k];
+    if (!existing) return { profile, decision: 'created' };
+    return { profile, decision: existing.key === cred.access ? 'unchanged' : 'updated' };
+  }
   const fresh: Profile = {
     ...(existing ?? {}),
     type: 'oauth',
@@ -134,15 +141,9 @@ export function mergeImport(existing: Profile | undefined, cred: ExternalCredent
   return { profile: fresh, decision: 'updated' };
 }
 
-/** True when the external file changed since the recorded import (mtime or content). */
-export function externalChanged(origin: ImportOrigin, path: string): boolean {
-  try {
-    const st = statSync(path);
-    if (st.mtimeMs !== origin.mtimeMs) return true;
-    return createHash('sha256').update(readFileSync(path, 'utf8')).digest('hex').slice(0, 16) !== origin.sha256;
-  } catch {
-    return false;
-  }
+/** True when the external source changed since the recorded import (mtime or content). */
+export function externalChanged(origin: ImportOrigin, path: string, deps: SourceDeps = { env: {} }): boolean {
+  return sourceChanged(origin.source, path, origin, deps);
 }
 
 /** The recorded origin of a profile, when it was imported. */

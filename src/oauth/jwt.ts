@@ -29,8 +29,9 @@ function str(v: unknown): string | undefined {
 
 /**
  * Email and account id from an id_token (or access token) as OpenAI and standard OIDC
- * providers put them: `email`, the `https://api.openai.com/auth` claim's
- * `chatgpt_account_id`, else `sub`.
+ * providers put them: `email`, and the `https://api.openai.com/auth` claim's
+ * `chatgpt_account_id`. Never `sub`: that is the user (`auth0|…`), not the ChatGPT
+ * account that requests name in `ChatGPT-Account-Id`.
  */
 export function identityFromJwt(token: string | undefined): { email?: string; accountId?: string } {
   const c = decodeJwt(token);
@@ -38,7 +39,7 @@ export function identityFromJwt(token: string | undefined): { email?: string; ac
   const profile = (c['https://api.openai.com/profile'] ?? {}) as Record<string, unknown>;
   const auth = (c['https://api.openai.com/auth'] ?? {}) as Record<string, unknown>;
   const email = str(c.email) ?? str(profile.email);
-  const accountId = str(auth.chatgpt_account_id) ?? str(c.account_id) ?? str(c.sub);
+  const accountId = str(auth.chatgpt_account_id);
   return { ...(email ? { email } : {}), ...(accountId ? { accountId } : {}) };
 }
 

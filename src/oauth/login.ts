@@ -140,8 +140,8 @@ export async function login(input: LoginInput): Promise<LoginResult> {
     client_id: spec.clientId,
     code_verifier: pkce.verifier,
   };
-  // Anthropic's token endpoint wants the state back alongside the code.
-  if (spec.tokenBody === 'json' && got.state) params.state = got.state;
+  // Anthropic's token endpoint wants the state back alongside the code (ours for a bare code).
+  if (spec.tokenBody === 'json') params.state = got.state;
   const res = await requestToken(spec, params, { now: input.now });
   if (!res.ok) return { ok: false, reason: res.reason, detail: `exchanging the authorization code: ${res.detail}` };
   return { ok: true, tokens: res.tokens };

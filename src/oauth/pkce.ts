@@ -18,7 +18,10 @@ export function s256(verifier: string): string {
   return createHash('sha256').update(verifier).digest('base64url');
 }
 
-/** An unguessable `state` that ties the redirect to this login. */
+/**
+ * An unguessable `state` that ties the redirect to this login: 32 random bytes, 43
+ * base64url characters, as Claude Code and Codex send (shorter ones are refused).
+ */
 export function createState(): string {
-  return randomBytes(24).toString('base64url');
+  return randomBytes(32).toString('base64url');
 }

@@ -10,8 +10,11 @@
  * 4. post to the token endpoint, write the rotated tokens with `updateStore`, release.
  *
  * Every attempt is recorded as `usageStats[id].lastRefresh`; a permanent refusal makes
- * the profile `refresh_failed` in status. Transient failures keep it usable until the
- * access token really expires.
+ * the profile `refresh_failed` in status and records the refused token's hash, so no
+ * process ever presents that token again (a second try could only be refused again, and
+ * to a provider with reuse detection it looks like theft). Only new tokens from a login
+ * or an import lift it. Transient failures keep the profile usable until the access token
+ * really expires. Imported profiles are re-read from their source instead (`resync.ts`).
  */
 import { dirname, join } from 'node:path';
 import type { AiproConfig } from '../config/schema.js';
@@ -20,6 +23,8 @@ import { readStore } from '../store/read.js';
 import type { Profile, RefreshRecord } from '../store/schema.js';
 import { sha256Prefix } from '../store/secrets.js';
 import { updateStore } from '../store/write.js';
+import { originOf } from './import.js';
+import { resyncImported } from './resync.js';
 import { resolveOAuthSpec } from './spec.js';
 import { requestToken, type TokenSet } from './token-endpoint.js';
 
@@ -36,10 +41,13 @@ export interface RefreshInput {
    * already refreshed and its token is returned without a new refresh.
    */
   seenAccess?: string;
+  /** Platform for reading an imported profile's source (Keychain on darwin); tests inject it. */
+  platform?: NodeJS.Platform;
 }
 
 export type RefreshResult =
-  | { ok: true; access: string; expires: number; refreshed: boolean }
+  /** `synced`: an imported profile took its CLI's tokens instead of refreshing. */
+  | { ok: true; access: string; expires: number; refreshed: boolean; synced?: boolean }
   | { ok: false; reason: string; permanent: boolean; detail: string };
 
 /** The per-profile refresh lock (its `.lock` directory sits next to the store). */
@@ -53,10 +61,12 @@ export function reauthHint(provider: string): string {
   return `re-authenticate: aipro models auth login --provider ${provider}`;
 }
 
-function readProfile(storePath: string, id: string): { profile?: Profile; error?: string } {
+function readProfile(storePath: string, id: string): { profile?: Profile; lastRefresh?: RefreshRecord; error?: string } {
   const read = readStore(storePath);
   if (!read.ok) return { error: `${read.path}: ${read.detail}` };
-  return Object.hasOwn(read.store.profiles, id) ? { profile: read.store.profiles[id] as Profile } : {};
+  if (!Object.hasOwn(read.store.profiles, id)) return {};
+  const stats = read.store.usageStats && Object.hasOwn(read.store.usageStats, id) ? read.store.usageStats[id] : undefined;
+  return { profile: read.store.profiles[id] as Profile, ...(stats?.lastRefresh ? { lastRefresh: stats.lastRefresh } : {}) };
 }
 
 /** Refresh one OAuth profile if needed (or forced). Expected failures come back as data. */
@@ -71,6 +81,7 @@ export async function refreshProfile(input: RefreshInput): Promise<RefreshResult
     if (cur.error) return { ok: false, reason: 'store', permanent: false, detail: `cannot read the auth store (${cur.error}); run \`aipro doctor\`` };
     const p = cur.profile;
     if (!p) return { ok: false, reason: 'not_found', permanent: false, detail: `profile ${profileId} is not in ${storePath} (see \`aipro models auth list\`)` };
+    if (p.type === 'oauth' && originOf(p)) return resyncImported(storePath, profileId, p, { env: input.env, ...(input.platform ? { platform: input.platform } : {}) }, input.now(), input.seenAccess);
     if (p.type !== 'oauth' || !p.refresh) {
       return { ok: false, reason: 'no_refresh_token', permanent: false, detail: `profile ${profileId} has no refresh token; ${reauthHint(p.provider)}` };
     }
@@ -81,12 +92,16 @@ export async function refreshProfile(input: RefreshInput): Promise<RefreshResult
       return { ok: true, access: p.access, expires: p.expires ?? 0, refreshed: false };
     }
 
+    const refused = cur.lastRefresh?.refusedRefreshHash;
+    if (refused && refused === sha256Prefix(p.refresh)) {
+      return { ok: false, reason: cur.lastRefresh?.reason ?? 'invalid_grant', permanent: true, detail: `refreshing ${profileId}: the provider already refused this refresh token; it is not sent again; ${reauthHint(p.provider)}` };
+    }
     const spec = resolveOAuthSpec(p.provider, config);
     if (!spec) return { ok: false, reason: 'no_oauth', permanent: false, detail: `provider ${p.provider} has no OAuth endpoints; ${reauthHint(p.provider)}` };
     const res = await requestToken(spec, { grant_type: 'refresh_token', refresh_token: p.refresh, client_id: spec.clientId }, { now: input.now });
     const at = input.now();
     if (!res.ok) {
-      const rec: RefreshRecord = { at, ok: false, reason: res.reason, permanent: res.permanent, detail: res.detail };
+      const rec: RefreshRecord = { at, ok: false, reason: res.reason, permanent: res.permanent, detail: res.detail, ...(res.permanent ? { refusedRefreshHash: sha256Prefix(p.refresh) } : {}) };
       await recordRefresh(storePath, profileId, rec, null);
       const hint = res.permanent ? reauthHint(p.provider) : 'will retry on the next refresh cycle; the current access token stays in use until it expires';
       return { ok: false, reason: res.reason, permanent: res.permanent, detail: `refreshing ${profileId}: ${res.detail}; ${hint}` };

@@ -1,7 +1,7 @@
 /**
  * The OAuth endpoints of a provider: the provider file's public defaults, overridden
- * key by key by config `models.providers.<id>.oauth.{tokenUrl,authorizeUrl,clientId,
- * redirectUri,scopes}` (how tests point login and refresh at a local OAuth server).
+ * key by key by config `models.providers.<id>.oauth.{tokenUrl,fallbackTokenUrl,authorizeUrl,
+ * clientId,redirectUri,scopes,originator}` (how tests point login and refresh at a local OAuth server).
  */
 import type { AiproConfig } from '../config/schema.js';
 import { getProvider } from '../providers/index.js';
@@ -12,8 +12,15 @@ export function resolveOAuthSpec(providerId: string, config: Pick<AiproConfig, '
   const base = getProvider(providerId)?.oauth;
   if (!base) return null;
   const o = config.models.providers[providerId]?.oauth ?? {};
+  // An overridden token endpoint keeps no built-in fallback (a test server must never fall
+  // back to the real host); `fallbackTokenUrl` sets one explicitly, "" turns it off.
+  const { fallbackTokenUrl: _builtIn, ...rest } = base;
+  const fallback = typeof o.fallbackTokenUrl === 'string' ? o.fallbackTokenUrl : typeof o.tokenUrl === 'string' ? '' : (_builtIn ?? '');
+  const params = { ...(base.authorizeParams ?? {}), ...(typeof o.originator === 'string' ? { originator: o.originator } : {}) };
   return {
-    ...base,
+    ...rest,
+    ...(fallback ? { fallbackTokenUrl: fallback } : {}),
+    ...(Object.keys(params).length ? { authorizeParams: params } : {}),
     ...(typeof o.clientId === 'string' ? { clientId: o.clientId } : {}),
     ...(typeof o.authorizeUrl === 'string' ? { authorizeUrl: o.authorizeUrl } : {}),
     ...(typeof o.tokenUrl === 'string' ? { tokenUrl: o.tokenUrl } : {}),

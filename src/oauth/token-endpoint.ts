@@ -7,6 +7,9 @@
 import { redact } from '../store/secrets.js';
 import type { OAuthSpec } from '../providers/types.js';
 import { identityFromJwt, jwtExpiryMs } from './jwt.js';
+import { classifyTokenError, errorCodes, permanentRefusal, type TokenFailureReason } from './token-errors.js';
+
+export { classifyTokenError, errorCodes, permanentRefusal, type TokenFailureReason } from './token-errors.js';
 
 export interface TokenSet {
   access: string;
@@ -18,50 +21,17 @@ export interface TokenSet {
   accountId?: string;
 }
 
-/** Bounded refusal / failure reasons of a token request. */
-export type TokenFailureReason =
-  | 'invalid_grant'
-  | 'token_reused'
-  | 'revoked'
-  | 'sign_in_again'
-  | 'invalid_client'
-  | 'rate_limit'
-  | 'server_error'
-  | 'timeout'
-  | 'network'
-  | 'bad_response'
-  | 'http_error';
-
 export type TokenResult =
   | { ok: true; tokens: TokenSet }
   | { ok: false; reason: TokenFailureReason; permanent: boolean; detail: string; httpStatus?: number };
 
 export const TOKEN_TIMEOUT_MS = 15_000;
 
-/** Classify a refused token request from its HTTP status and body. Pure. */
-export function classifyTokenError(status: number, body: string): { reason: TokenFailureReason; permanent: boolean } {
-  let code = '';
-  let text = body;
-  try {
-    const j = JSON.parse(body) as { error?: unknown; error_description?: unknown };
-    const err = j.error;
-    if (typeof err === 'string') code = err;
-    else if (err && typeof err === 'object') code = String((err as { code?: unknown; type?: unknown }).code ?? (err as { type?: unknown }).type ?? '');
-    text = `${code} ${typeof j.error_description === 'string' ? j.error_description : ''} ${body}`;
-  } catch {
-    // Not JSON: classify on the text alone.
-  }
-  const t = text.toLowerCase();
-  if (/sign_in_again|sign in again/.test(t)) return { reason: 'sign_in_again', permanent: true };
-  if (/reuse|already (been )?used|refresh_token_reused/.test(t)) return { reason: 'token_reused', permanent: true };
-  if (/revoked|invalidated/.test(t)) return { reason: 'revoked', permanent: true };
-  if (code === 'invalid_grant' || /invalid_grant/.test(t)) return { reason: 'invalid_grant', permanent: true };
-  if (code === 'invalid_client' || code === 'unauthorized_client') return { reason: 'invalid_client', permanent: true };
-  if (status === 429) return { reason: 'rate_limit', permanent: false };
-  if (status >= 500) return { reason: 'server_error', permanent: false };
-  if (status === 401 || status === 403) return { reason: 'invalid_grant', permanent: true };
-  return { reason: 'http_error', permanent: false };
-}
+/**
+ * Network errors raised before a single byte left for a server: the name did not resolve,
+ * or nobody accepted the connection. A reset or timeout may come after the server acted.
+ */
+const NEVER_SENT = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED']);
 
 function str(v: unknown): string | undefined {
   return typeof v === 'string' && v.length > 0 ? v : undefined;
@@ -108,18 +78,28 @@ export async function requestToken(spec: OAuthSpec, params: Record<string, strin
   }
   let res: Response;
   let text: string;
-  try {
-    res = await fetch(spec.tokenUrl, { method: 'POST', headers, body, signal: AbortSignal.timeout(opts.timeoutMs ?? TOKEN_TIMEOUT_MS) });
-    text = await res.text();
-  } catch (err) {
-    const e = err as Error & { cause?: { code?: string } };
-    const timeout = e.name === 'TimeoutError' || e.name === 'AbortError';
-    return {
-      ok: false,
-      reason: timeout ? 'timeout' : 'network',
-      permanent: false,
-      detail: timeout ? `no answer from ${spec.tokenUrl} in time` : `cannot reach ${spec.tokenUrl} (${e.cause?.code ?? e.message})`,
-    };
+  let url = spec.tokenUrl;
+  for (;;) {
+    try {
+      res = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(opts.timeoutMs ?? TOKEN_TIMEOUT_MS) });
+      text = await res.text();
+      break;
+    } catch (err) {
+      const e = err as Error & { cause?: { code?: string } };
+      const code = e.cause?.code;
+      // Only a request that provably reached no server may go to the fallback host.
+      if (code && NEVER_SENT.has(code) && spec.fallbackTokenUrl && url !== spec.fallbackTokenUrl) {
+        url = spec.fallbackTokenUrl;
+        continue;
+      }
+      const timeout = e.name === 'TimeoutError' || e.name === 'AbortError';
+      return {
+        ok: false,
+        reason: timeout ? 'timeout' : 'network',
+        permanent: false,
+        detail: timeout ? `no answer from ${url} in time` : `cannot reach ${url} (${code ?? e.message})`,
+      };
+    }
   }
   // Anything the server sent back may echo what we posted; scrub our secrets and theirs.
   if (!res.ok) {
@@ -133,6 +113,8 @@ export async function requestToken(spec: OAuthSpec, params: Record<string, strin
     return { ok: false, reason: 'bad_response', permanent: false, httpStatus: res.status, detail: 'token endpoint answered with a body that is not JSON' };
   }
   const tokens = parseTokenResponse(json, opts.now());
+  const refused = tokens ? undefined : permanentRefusal(text);
+  if (refused) return { ok: false, reason: refused, permanent: true, httpStatus: res.status, detail: `token endpoint answered HTTP ${res.status}: ${clean(errorSummary(text))}` };
   if (!tokens) return { ok: false, reason: 'bad_response', permanent: false, httpStatus: res.status, detail: 'token endpoint answer has no access_token' };
   return { ok: true, tokens };
 }
@@ -141,7 +123,9 @@ export async function requestToken(spec: OAuthSpec, params: Record<string, strin
 function errorSummary(text: string): string {
   try {
     const j = JSON.parse(text) as Record<string, unknown>;
-    const err = typeof j.error === 'string' ? j.error : JSON.stringify((j.error as { message?: unknown })?.message ?? j.error ?? '');
+    const code = errorCodes(text).join('/');
+    const message = (j.error as { message?: unknown } | undefined)?.message ?? j.message;
+    const err = [code, typeof message === 'string' ? message.slice(0, 160) : ''].filter(Boolean).join(' ');
     const desc = typeof j.error_description === 'string' ? `: ${j.error_description}` : '';
     return `${err}${desc}`;
   } catch {

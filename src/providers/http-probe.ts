@@ -3,6 +3,7 @@
  * read the request id and retry-after, and classify the answer. The provider only says
  * which request to send. Secrets never reach the result: the body is redacted first.
  */
+import type { QuotaWindow } from '../store/schema.js';
 import { redact } from '../store/secrets.js';
 import { classifyHttp, classifyNetworkError, parseRetryAfter } from './classify.js';
 import { header, send } from './http-client.js';
@@ -15,6 +16,8 @@ export interface ProbeCall {
   body?: unknown;
   /** Command that replaces this credential (for the `auth` hint). */
   fix?: string;
+  /** Read subscription usage windows from a successful JSON answer. */
+  quota?(json: unknown, now: number): QuotaWindow[];
 }
 
 const REQUEST_ID_HEADERS = ['request-id', 'x-request-id', 'x-goog-request-id', 'openai-request-id', 'cf-ray'];
@@ -67,11 +70,14 @@ export async function httpProbe(req: ProbeRequest, call: ProbeCall): Promise<Pro
   if (c.detail) out.detail = c.detail;
   if (c.ok) {
     // A 2xx that is not JSON is not the provider's API (a captive portal, a wrong baseUrl).
+    let json: unknown;
     try {
-      JSON.parse(clean);
+      json = JSON.parse(clean);
     } catch {
       return { ...out, ok: false, reason: 'format', detail: `HTTP ${res.status} with a body that is not JSON`, hint: 'the answer is not the provider API: check models.providers.<id>.baseUrl and any proxy' };
     }
+    const quota = call.quota?.(json, Date.now());
+    if (quota && quota.length > 0) out.quota = quota;
   }
   return out;
 }

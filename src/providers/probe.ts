@@ -55,6 +55,7 @@ export async function probeOne(v: CredentialView, opts: Pick<ProbeOptions, 'conf
       timeoutMs: opts.timeoutMs,
       ...(opts.signal ? { signal: opts.signal } : {}),
       ...(model ? { model } : {}),
+      ...(v.accountId ? { accountId: v.accountId } : {}),
     });
   } catch (err) {
     // A probe bug must not take the whole run down; report it as `unknown` without the message
@@ -95,6 +96,7 @@ export function probeRecord(result: ProbeResult, secretHash: string | undefined,
   if (result.hint) rec.hint = result.hint;
   if (result.detail) rec.detail = result.detail;
   if (secretHash) rec.secretHash = secretHash;
+  if (result.quota && result.quota.length > 0) rec.quota = result.quota;
   return rec;
 }
 

@@ -2,7 +2,7 @@
  * The Provider interface: everything aipro knows about one model provider.
  * One file per provider in this folder, registered in `index.ts`.
  */
-import type { CredentialType } from '../store/schema.js';
+import type { CredentialType, QuotaWindow } from '../store/schema.js';
 
 /** Bounded probe / failure reasons (used as metric label values and alert reasons). */
 export const PROBE_REASONS = [
@@ -32,6 +32,8 @@ export interface ProbeResult {
   /** Short, redacted description of what happened. */
   detail?: string;
   retryAfterMs?: number;
+  /** Subscription usage windows, when the probe endpoint reports them. */
+  quota?: QuotaWindow[];
 }
 
 export interface ProbeRequest {
@@ -40,6 +42,8 @@ export interface ProbeRequest {
   secret: string;
   timeoutMs: number;
   signal?: AbortSignal;
+  /** Provider account id of an OAuth credential (Codex: `ChatGPT-Account-Id`). */
+  accountId?: string;
   /** Model for probes that need a message (max_tokens 1); the provider's default otherwise. */
   model?: string;
 }
@@ -49,7 +53,15 @@ export interface OAuthSpec {
   clientId: string;
   authorizeUrl: string;
   tokenUrl: string;
+  /**
+   * Second token endpoint, tried only when `tokenUrl` was provably never reached (DNS
+   * failure, connection refused): a request that may have been processed is never resent,
+   * because a refresh token must not be presented twice.
+   */
+  fallbackTokenUrl?: string;
   redirectUri: string;
+  /** Extra authorize-URL parameters the provider's own clients send. */
+  authorizeParams?: Record<string, string>;
   scopes: string[];
   /** `json` (Anthropic) or `form` (standard RFC 6749 body). */
   tokenBody: 'json' | 'form';

@@ -34,6 +34,7 @@ export function profileView(agent: string, id: string, profile: Profile, store: 
     ...(stats ? { stats } : {}),
     ...(hash ? { secretHash: hash } : {}),
     ...(profile.email ? { email: profile.email } : {}),
+    ...(profile.accountId ? { accountId: profile.accountId } : {}),
   };
 }
 

@@ -34,6 +34,16 @@ export const ProfileSchema = z
   .passthrough();
 export type Profile = z.infer<typeof ProfileSchema>;
 
+/**
+ * One usage window of a subscription as its provider reports it: `window` is the
+ * provider's name for it (`five_hour`, `seven_day`, `primary`, `secondary`, …),
+ * `utilization` 0–100 (percent used), `resetsAt` epoch ms when known.
+ */
+export const QuotaWindowSchema = z
+  .object({ window: z.string(), utilization: z.number(), resetsAt: z.number().optional() })
+  .passthrough();
+export type QuotaWindow = z.infer<typeof QuotaWindowSchema>;
+
 /** Result of the last live probe of a profile (stored so status needs no network). */
 export const ProbeRecordSchema = z
   .object({
@@ -47,6 +57,8 @@ export const ProbeRecordSchema = z
     detail: z.string().optional(),
     /** sha256 prefix of the secret that was probed (a new secret makes an old result moot). */
     secretHash: z.string().optional(),
+    /** Subscription usage windows the probe endpoint reported (Anthropic, Codex). */
+    quota: z.array(QuotaWindowSchema).optional(),
   })
   .passthrough();
 export type ProbeRecord = z.infer<typeof ProbeRecordSchema>;
@@ -59,6 +71,8 @@ export const RefreshRecordSchema = z
     reason: z.string().optional(),
     permanent: z.boolean().optional(),
     detail: z.string().optional(),
+    /** sha256 prefix of a refresh token the provider refused: never presented again. */
+    refusedRefreshHash: z.string().optional(),
   })
   .passthrough();
 export type RefreshRecord = z.infer<typeof RefreshRecordSchema>;

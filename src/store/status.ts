@@ -31,6 +31,8 @@ export interface CredentialView {
   /** sha256 prefix of the current secret: a stored probe result only counts for this secret. */
   secretHash?: string;
   email?: string;
+  /** Provider account id (Codex sends it as `ChatGPT-Account-Id`). */
+  accountId?: string;
   /** Env var name, for env credentials. */
   envVar?: string;
 }

@@ -5,7 +5,9 @@
  */
 import { join } from 'node:path';
 import test from 'ava';
+import { AM_FIRING_TTL_MS, firingEndsAt } from '../../src/alerts/channels/alertmanager.js';
 import { runAlerts } from '../../src/alerts/run.js';
+import { updateAlertState } from '../../src/alerts/state.js';
 import { findAlertmanager, startAlertmanager } from '../helpers/alertmanager.js';
 import { tempHome } from '../helpers/tmp.js';
 import { D, captureLog, defaultConfig, tokenObs } from './obs.js';
@@ -13,13 +15,22 @@ import { D, captureLog, defaultConfig, tokenObs } from './obs.js';
 const bin = findAlertmanager();
 const required = process.env.AIPRO_REQUIRE_INTEGRATION === '1';
 
+test('a firing alert ends far beyond any schedule: 7 days, or 10 cycles of a slower one', (t) => {
+  const now = Date.UTC(2026, 0, 15);
+  t.is(firingEndsAt(now, 60_000), now + 7 * D);
+  t.is(firingEndsAt(now, 30 * 60_000), now + 7 * D);
+  t.is(AM_FIRING_TTL_MS, 7 * D);
+  // A yearly expiry schedule: still never lapses between two cycles.
+  t.is(firingEndsAt(now, 365 * D), now + 3650 * D);
+});
+
 if (!bin && !required) {
   test('alertmanager integration (skipped: prometheus-alertmanager is not installed; apt-get install prometheus-alertmanager)', (t) => {
     t.log('skipped: /usr/bin/prometheus-alertmanager not found');
     t.pass();
   });
 } else {
-  test('Alertmanager receives the push: firing (re-sent each cycle, endsAt ≈ now + 3 intervals), then resolved', async (t) => {
+  test('Alertmanager receives the push: firing with endsAt 7 days out (a dead monitor never resolves it), re-sent each cycle, silenced still firing, then resolved only by the explicit push', async (t) => {
     if (!bin) return t.fail('AIPRO_REQUIRE_INTEGRATION=1 but prometheus-alertmanager is not installed');
     const am = await startAlertmanager(bin);
     const home = tempHome();
@@ -46,7 +57,8 @@ if (!bin && !required) {
     t.is(a.annotations.summary, '[aipro] anthropic:work expired 1 minute ago on gw1');
     t.is(a.annotations.fix, 'claude setup-token && aipro models auth setup-token --provider anthropic');
     const endsIn = Date.parse(a.endsAt) - t1;
-    t.true(endsIn > 2.9 * interval && endsIn <= 3 * interval + 1000, `endsAt ≈ now + 3 intervals (${endsIn} ms)`);
+    // Not 3 cycles: if the monitor died now, the alert must stay firing (AiproMonitorAbsent tells of the death).
+    t.true(endsIn >= 7 * D - 1000 && endsIn <= 7 * D + 1000, `endsAt = now + 7 days (${endsIn} ms)`);
 
     // Next cycle: nothing new to notify, but the alert is re-sent so Alertmanager keeps it firing.
     const t2 = t1 + 5000;
@@ -54,6 +66,17 @@ if (!bin && !required) {
     const again = (await am.alerts('profile="anthropic:work"'))[0]!;
     t.true(Date.parse(again.endsAt) > Date.parse(a.endsAt), 'endsAt moved forward');
     t.is(again.status.state, 'active');
+
+    // Silenced in aipro: no more messages, but the alert is kept alive, never lapsing into a false resolve.
+    await updateAlertState(config.monitor.statePath, async (st) => {
+      st.silences['anthropic:work'] = { profile: 'anthropic:work', until: t2 + D, createdAt: t2 };
+      return { state: st, result: null };
+    });
+    const t2b = t2 + 5000;
+    t.deepEqual(await cycle(tokenObs(t1 - 60_000, t2b), t2b), { sent: 0, pending: 0 });
+    const silenced = (await am.alerts('profile="anthropic:work"'))[0]!;
+    t.is(silenced.status.state, 'active');
+    t.true(Date.parse(silenced.endsAt) >= t2b + 7 * D - 1000);
 
     // Renewed token (new secretHash): resolved, endsAt = now.
     const t3 = Date.now();

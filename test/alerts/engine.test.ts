@@ -58,8 +58,9 @@ test('a removed profile resolves its episode; an unreadable store keeps it', (t)
   const n1 = at(2 * D);
   const blind: Observation = { kind: 'store', agent: 'main', path: '/x', ok: false, reason: 'parse' };
   const kept = cycles([[n1, [tokenObs(EXP, n1)]], [n1 + H, [blind]]]);
-  t.deepEqual(kept.all.map((n) => n.kind), ['expiring']);
-  t.is(Object.keys(kept.state.episodes).length, 1);
+  // The unreadable store alerts on its own track (test/alerts/store-unreadable.test.ts).
+  t.deepEqual(kept.all.map((n) => n.kind), ['expiring', 'store_unreadable']);
+  t.deepEqual(Object.keys(kept.state.episodes).sort(), ['main/anthropic:work#status', 'main/auth-store#store']);
   const noData = cycles([[n1 + 2 * H, [{ kind: 'probe', agent: 'main', provider: 'openai', profile: 'openai:x', ok: true, reason: 'ok', latencyMs: 5 }]]], kept.state);
   t.deepEqual(noData.all, [], 'a batch without any credential (expiry monitor failed) resolves nothing');
   const other = tokenObs(EXP + 300 * D, n1, { profile: 'anthropic:other', secretHash: 'eeeeeeeeeeee' });

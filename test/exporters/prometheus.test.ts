@@ -18,7 +18,7 @@ test('promtool check rules accepts rules.yml', (t) => {
   if (!bin) return;
   const r = promtool(bin, ['check', 'rules', RULES]);
   t.is(r.code, 0, r.stdout + r.stderr);
-  t.regex(r.stdout, /SUCCESS: 8 rules found/);
+  t.regex(r.stdout, /SUCCESS: 12 rules found/);
 });
 
 test('promtool test rules: every alert fires and stays quiet where it should', (t) => {
@@ -74,7 +74,7 @@ test('a real Prometheus scrapes `aipro monitor`: series and values over its HTTP
   // The shipped rules load and evaluate against the live series: expired/rejected go pending.
   const groups = await p.api<{ groups: { rules: { name: string; health: string }[] }[] }>('rules');
   const rules = groups.groups.flatMap((g) => g.rules);
-  t.is(rules.length, 8);
+  t.is(rules.length, 12);
   for (const r of rules) t.not(r.health, 'err', r.name);
   const alerts = await eventually(async () => {
     const a = await p.api<{ alerts: { labels: Record<string, string>; state: string }[] }>('alerts');

@@ -257,7 +257,7 @@ test('GET /v1/models, /healthz and unknown routes', async (t) => {
   t.regex((await nf.json()).error.message, /POST \/v1\/chat\/completions/);
 });
 
-test('an unreachable upstream (per-profile baseUrl) is a network failure: next profile', async (t) => {
+test('an unreachable upstream (per-profile baseUrl) is the endpoint\'s failure: next profile, no cooldown', async (t) => {
   const { deadPort } = await import('../helpers/fake-providers.js');
   const dead = await deadPort();
   const up = await startUpstream(() => anthropicOk());
@@ -279,6 +279,6 @@ test('an unreachable upstream (per-profile baseUrl) is a network failure: next p
   const r = await post(`${gw.url}/v1/messages`, msg());
   t.is(r.status, 200);
   t.is(r.headers.get('x-aipro-auth-profile'), 'anthropic:b');
-  t.is(readStoreJson(gw.home.storePath()).usageStats['anthropic:a'].failureCounts.network, 1);
-  t.true(gw.logs.some((l) => l.includes('gateway.failover') && l.includes('network')));
+  t.is(readStoreJson(gw.home.storePath()).usageStats?.['anthropic:a']?.cooldownUntil, undefined, 'a refused connection says nothing about the key');
+  t.true(gw.logs.some((l) => l.includes('gateway.endpoint_failed') && l.includes('ECONNREFUSED')));
 });

@@ -24,6 +24,7 @@ export type Scenario =
   | 'bad_request'
   | 'unprocessable'
   | 'claude_code_only'
+  | 'scope_forbidden'
   | 'google_bad_key'
   | 'teapot'
   | 'slow'
@@ -65,6 +66,26 @@ function errorBody(kind: FakeKind, status: number, type: string, message: string
   return { error: { message, type, param: null, code: type } };
 }
 
+/** Anthropic `GET /api/oauth/usage` as a Max subscription answers it. */
+export const ANTHROPIC_USAGE = {
+  five_hour: { utilization: 42.5, resets_at: '2026-12-01T18:00:00.000000+00:00' },
+  seven_day: { utilization: 12, resets_at: '2026-12-05T09:00:00+00:00' },
+  seven_day_opus: null,
+  seven_day_sonnet: { utilization: 3, resets_at: null },
+  extra_usage: { is_enabled: false, monthly_limit: null, used_credits: null, utilization: null },
+};
+
+/** Codex `GET /wham/usage` (ChatGPT Plus): windows with `used_percent` and `reset_at` in epoch seconds. */
+export const CODEX_USAGE = {
+  plan_type: 'plus',
+  rate_limit: {
+    allowed: true,
+    limit_reached: false,
+    primary_window: { used_percent: 7, limit_window_seconds: 18_000, reset_after_seconds: 3600, reset_at: 1_796_000_000 },
+    secondary_window: { used_percent: 55, limit_window_seconds: 604_800, reset_after_seconds: 86_400, reset_at: 1_796_500_000 },
+  },
+};
+
 let seq = 0;
 
 /** Start a fake provider of `kind`. */
@@ -84,7 +105,8 @@ export async function startFakeProvider(kind: FakeKind, opts: FakeOptions): Prom
       case 'ok':
         if (req.path.endsWith('/messages')) return res.json({ id: 'msg_1', type: 'message', role: 'assistant', content: [{ type: 'text', text: 'p' }], stop_reason: 'max_tokens', usage: { input_tokens: 1, output_tokens: 1 } });
         if (req.path.endsWith('/key')) return res.json({ data: { label: 'sk-or-v1-…', usage: 0, limit: null } });
-        if (req.path.endsWith('/usage')) return res.json({ plan_type: 'plus', rate_limit: { primary_window: { used_percent: 1 } } });
+        if (req.path === '/api/oauth/usage') return res.json(ANTHROPIC_USAGE);
+        if (req.path.endsWith('/usage')) return res.json(CODEX_USAGE);
         return res.json({ data: [{ id: 'model-1', type: 'model' }], object: 'list', models: [{ name: 'models/gemini' }] });
       case 'unauthorized':
         // Like OpenAI, echo the key back in the message: the probe must redact it.
@@ -114,6 +136,9 @@ export async function startFakeProvider(kind: FakeKind, opts: FakeOptions): Prom
         return fail(400, 'invalid_request_error', 'max_tokens: field required');
       case 'unprocessable':
         return fail(422, 'invalid_request_error', 'Unprocessable Entity');
+      case 'scope_forbidden':
+        // What Anthropic's usage endpoint answers a token without `user:profile` (a setup-token).
+        return fail(403, 'permission_error', 'OAuth token does not meet scope requirement user:profile');
       case 'claude_code_only':
         return fail(400, 'invalid_request_error', CLAUDE_CODE_ONLY_MESSAGE);
       case 'google_bad_key':

@@ -29,6 +29,9 @@ export const TEST_CLIENT_ID = 'aipro-test-client';
 
 export async function startOAuthServer(opts: { accessTtlSeconds?: number } = {}): Promise<OAuthServer> {
   const server: Server = createServer();
+  // fetch keeps connections alive; with Node's 5 s default a busy machine lets the server close an
+  // idle one just as the next POST goes out on it ("fetch failed"). Tests close every socket anyway.
+  server.keepAliveTimeout = 120_000;
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as AddressInfo).port;
   const issuer = `http://127.0.0.1:${port}`;

@@ -5,6 +5,8 @@
  */
 import test from 'ava';
 import { createServer } from 'node:net';
+import { expiry as expiryMonitor } from '../../monitors/expiry.js';
+import { store as storeMonitor } from '../../monitors/store.js';
 import type { Monitor, Observation } from '../../monitors/types.js';
 import { CliError } from '../../src/cli/errors.js';
 import { startDaemon, type Daemon } from '../../src/monitor/daemon.js';
@@ -18,9 +20,10 @@ interface Harness {
   url: (p: string) => string;
 }
 
-async function start(t: import('ava').ExecutionContext, monitors: Partial<Record<string, Monitor>>, config: unknown = {}): Promise<Harness> {
+async function start(t: import('ava').ExecutionContext, monitors: Partial<Record<string, Monitor>>, config: unknown = {}, prepare?: (home: TempHome) => void): Promise<Harness> {
   const home = tempHome();
   home.writeConfig(config);
+  prepare?.(home);
   const raw: string[] = [];
   const daemon = await startDaemon({
     logFormat: 'json',
@@ -149,4 +152,27 @@ test('a listen address in use refuses to start, naming the flag', async (t) => {
   );
   t.true(err instanceof CliError);
   t.regex(err?.message ?? '', /--listen: cannot listen on 127\.0\.0\.1:\d+ \(EADDRINUSE\)/);
+});
+
+test('an unreadable store: /readyz 503 with the reason, no run counts as a success, no "no credentials" hint', async (t) => {
+  const never = { schedules: { expiry: '0 0 1 1 *', store: '0 0 1 1 *' } };
+  const h = await start(t, { expiry: expiryMonitor, store: storeMonitor }, { monitor: never }, (home) => home.writeStore('{"version": 1, "profiles": {', 'main'));
+  await h.daemon.ready;
+  await eventually(async () => h.lines().filter((l) => l.event === 'monitor.store_unreadable').length >= 2, 15_000, 'expiry and store runs to report the store');
+  const ready = await fetch(h.url('/readyz'));
+  t.is(ready.status, 503);
+  t.regex(await ready.text(), /not ready: auth store unreadable: agent main \(parse: .*auth-profiles\.json\); run `aipro doctor`/);
+  const text = await (await fetch(h.url('/metrics'))).text();
+  t.regex(text, /aipro_auth_store_ok\{agent="main"\} 0/);
+  t.regex(text, /aipro_auth_store_read_errors_total\{agent="main",reason="parse"\} [1-9]/);
+  t.notRegex(text, /aipro_monitor_last_success_timestamp_seconds\{monitor="(expiry|store)"\}/);
+  t.regex(text, /aipro_monitor_errors_total\{monitor="expiry",reason="store_unreadable"\} 1/);
+  t.false(h.lines().some((l) => l.event === 'credentials.none'));
+  t.is(h.lines().find((l) => l.event === 'monitor.store_unreadable')?.level, 'error');
+
+  // Repaired: the next cycle reads it, and /readyz turns 200 again.
+  h.home.writeStore({ version: 1, profiles: {} }, 'main');
+  t.true(h.daemon.reload());
+  await eventually(async () => (await fetch(h.url('/readyz'))).status === 200, 15_000, '/readyz 200 after the repair');
+  t.regex(await (await fetch(h.url('/metrics'))).text(), /aipro_auth_store_ok\{agent="main"\} 1/);
 });

@@ -18,7 +18,7 @@ test('expiry observations are the rows of `models status` (agentReport), one for
     { id: 'main', storePath: home.storePath('main'), isDefault: true },
     { id: 'ops', storePath: home.storePath('ops'), isDefault: false },
   ];
-  const obs = expiryObservations({ agents, config, env }, NOW) as CredentialObservation[];
+  const obs = expiryObservations({ agents, config, env }, NOW).filter((o): o is CredentialObservation => o.kind === 'credential');
   const rows = agents.flatMap((a) => agentReport(a, config, env, { now: NOW, warnMs: config.auth.warnHours * 3_600_000 }).rows);
   t.deepEqual(
     obs.map((o) => [o.agent, o.profile, o.provider, o.type, o.source, o.status, o.detail, o.expiresAt, o.hint]),
@@ -50,16 +50,16 @@ test('a changed store is seen on the next run (the view cache follows the file)'
   const config = defaultConfig(env);
   const agents = [{ id: 'ops', storePath: home.storePath('ops'), isDefault: false }];
   const ctx = { config, env, agents, now: () => NOW, log: silent };
-  const first = (await expiry.run(ctx)) as CredentialObservation[];
+  const first = (await expiry.run(ctx)).filter((o): o is CredentialObservation => o.kind === 'credential');
   t.is(first.find((o) => o.profile === 'openai:ci')?.status, 'ok');
   const store = opsStore();
   store.profiles['openai:ci'].expires = NOW - 1000;
   home.writeStore(store, 'ops');
   // Same size and mtime would be a cache hit; the rename of a real write changes the inode.
-  const second = (await expiry.run(ctx)) as CredentialObservation[];
+  const second = (await expiry.run(ctx)).filter((o): o is CredentialObservation => o.kind === 'credential');
   t.is(second.find((o) => o.profile === 'openai:ci')?.status, 'expired');
   // Time passing alone re-judges cached credentials.
-  const later = (await expiry.run({ ...ctx, now: () => NOW + 11 * 86_400_000 })) as CredentialObservation[];
+  const later = (await expiry.run({ ...ctx, now: () => NOW + 11 * 86_400_000 })).filter((o): o is CredentialObservation => o.kind === 'credential');
   t.is(later.find((o) => o.profile === 'openai:ci')?.status, 'expired');
 });
 

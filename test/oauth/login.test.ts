@@ -61,6 +61,9 @@ test('login end to end through the loopback redirect (CLI), profile stored with 
   const url = await cli.url;
   const u = new URL(url);
   t.is(u.searchParams.get('code_challenge_method'), 'S256');
+  // The Codex parameters ride along, and a standard OAuth server accepts them.
+  t.is(u.searchParams.get('codex_cli_simplified_flow'), 'true');
+  t.regex(u.searchParams.get('state') ?? '', /^[A-Za-z0-9_-]{43}$/);
   t.regex(u.searchParams.get('redirect_uri') ?? '', /^http:\/\/127\.0\.0\.1:\d+\/auth\/callback$/);
   const final = await server.authorize(url);
   const code = new URL(final).searchParams.get('code') as string;

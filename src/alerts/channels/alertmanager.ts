@@ -1,7 +1,10 @@
 /**
  * `alertmanager` channel: push alerts to Alertmanager's `POST /api/v2/alerts`.
- * Alertmanager forgets an alert at its `endsAt`, so every firing alert is re-sent each cycle
- * with `endsAt` = now + 3 monitor intervals; `resolved` sends `endsAt` = now.
+ * Alertmanager resolves an alert by itself at its `endsAt`. A short `endsAt` would turn a dead
+ * monitor into an all-clear for every broken credential, so firing alerts carry an `endsAt`
+ * far beyond any schedule (re-sent each cycle to keep it there) and end only by an explicit
+ * resolved push (`endsAt` = now) when the episode really ends. A dead monitor is told by the
+ * `AiproMonitorAbsent` rule, never by alerts going away.
  */
 import type { SecretValue } from '../../config/schema.js';
 import { VERSION } from '../../version.js';
@@ -12,8 +15,21 @@ import { post } from './http.js';
 import type { BuildContext } from './index.js';
 import { resolveOrRetry } from './webhook.js';
 
-/** How many monitor intervals an unrefreshed firing alert stays alive in Alertmanager. */
-export const AM_INTERVALS = 3;
+/**
+ * How long a pushed firing alert stays firing in Alertmanager without a re-send: 7 days. That
+ * is far beyond every shipped schedule (expiry 1 min, validity and the `--once` timer 30 min)
+ * and a long weekend of a dead monitor; it only bounds an alert whose episode aipro itself
+ * forgot (a deleted state file).
+ */
+export const AM_FIRING_TTL_MS = 7 * 86_400_000;
+
+/** A slower configured cycle stretches it: an alert outlives this many missed cycles. */
+export const AM_MIN_CYCLES = 10;
+
+/** The `endsAt` of a firing alert pushed at `now`. Pure. */
+export function firingEndsAt(now: number, cycleIntervalMs: number): number {
+  return now + Math.max(AM_FIRING_TTL_MS, AM_MIN_CYCLES * Math.max(cycleIntervalMs, 0));
+}
 
 export function buildAlertmanager(name: string, raw: Record<string, unknown>, ctx: BuildContext): Channel {
   const prefix = `alerts.channels.${name}`;
@@ -39,7 +55,7 @@ export function buildAlertmanager(name: string, raw: Record<string, unknown>, ct
     return post(endpoint, JSON.stringify(alerts), headers, sctx.signal, `alertmanager ${safeUrl(u.value)}`);
   }
 
-  const firingEnd = (sctx: SendContext) => sctx.now + AM_INTERVALS * Math.max(sctx.cycleIntervalMs, 1000);
+  const firingEnd = (sctx: SendContext) => firingEndsAt(sctx.now, sctx.cycleIntervalMs);
 
   function alertsFor(n: Notification, sctx: SendContext): AmAlert[] {
     if (n.kind === 'resolved') return [amAlert(n, { now: sctx.now, endsAt: sctx.now, generatorURL })];
