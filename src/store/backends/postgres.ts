@@ -11,7 +11,7 @@ import type { Env } from '../paths.js';
 import { parseStoreText, type StoreRead } from '../read.js';
 import { emptyStore } from '../schema.js';
 import { StoreUnreadableError } from '../write.js';
-import { createPool, describePgError, oldStoreKey, postgresUrl, storeKey, StoreUnavailableError } from './postgres/connect.js';
+import { checkout, createPool, describePgError, oldStoreKey, postgresUrl, storeKey, StoreUnavailableError } from './postgres/connect.js';
 import { schemaState } from './postgres/migrations.js';
 import { aadFor, seal, unseal, type StoreKey } from './postgres/seal.js';
 import { rowsToDocument, storeToRows, type StoreRows } from './postgres/rows.js';
@@ -93,7 +93,7 @@ export function postgresBackend(pool: pg.Pool, schema: string, key: StoreKey | n
 
   async function inTransaction<T>(begin: string, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
     await ensureReady();
-    const c = await pool.connect();
+    const c = await checkout(pool);
     try {
       await c.query(begin);
       const out = await fn(c);
@@ -103,7 +103,7 @@ export function postgresBackend(pool: pg.Pool, schema: string, key: StoreKey | n
       await c.query('ROLLBACK').catch(() => undefined);
       throw err;
     } finally {
-      c.release();
+      c.done();
     }
   }
 
@@ -148,7 +148,7 @@ export function postgresBackend(pool: pg.Pool, schema: string, key: StoreKey | n
     async withRefreshLock(agent, profileId, fn) {
       return inTransaction('BEGIN', async (c) => {
         await c.query(`SET LOCAL lock_timeout = '${REFRESH_LOCK_TIMEOUT}'`);
-        await c.query('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', [`aipro.refresh.${schema}`, `${agent.id}\0${profileId}`]);
+        await c.query('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', [`aipro.refresh.${schema}`, `${agent.id}/${profileId}`]);
         return fn();
       });
     },

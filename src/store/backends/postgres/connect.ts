@@ -69,3 +69,22 @@ export function describePgError(err: unknown): string {
   const e = err as { code?: string; message?: string };
   return `${e.code ? `${e.code}: ` : ''}${e.message ?? String(err)}`;
 }
+
+/**
+ * Check a client out of the pool. A checked-out client whose server goes away (restart,
+ * `pg_terminate_backend`, network cut) emits 'error'; without a listener that would crash
+ * the process instead of failing the one query in flight.
+ */
+export async function checkout(pool: pg.Pool): Promise<pg.PoolClient & { done(): void }> {
+  const c = await pool.connect();
+  let broken: Error | undefined;
+  const onError = (err: Error) => (broken = err);
+  c.on('error', onError);
+  return Object.assign(c, {
+    done() {
+      c.removeListener('error', onError);
+      // A broken connection goes back destroyed, not into the pool.
+      c.release(broken ?? false);
+    },
+  });
+}

@@ -4,6 +4,7 @@
  * `{s}` is the configured schema (validated as a plain identifier by the config).
  */
 import type pg from 'pg';
+import { checkout } from './connect.js';
 
 export interface Migration {
   version: number;
@@ -93,7 +94,7 @@ export async function schemaState(client: pg.Pool | pg.PoolClient, schema: strin
 
 /** Apply every pending migration in one transaction; returns the versions applied (none when current). */
 export async function migrate(pool: pg.Pool, schema: string): Promise<{ applied: Migration[]; state: SchemaState }> {
-  const client = await pool.connect();
+  const client = await checkout(pool);
   try {
     await client.query('BEGIN');
     await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATE_LOCK]);
@@ -112,6 +113,6 @@ export async function migrate(pool: pg.Pool, schema: string): Promise<{ applied:
     await client.query('ROLLBACK').catch(() => undefined);
     throw err;
   } finally {
-    client.release();
+    client.done();
   }
 }

@@ -6,6 +6,7 @@
  * moves from `none` to sealed.
  */
 import type pg from 'pg';
+import { checkout } from './connect.js';
 import { aadFor, seal, sealedKeyId, unseal, type StoreKey } from './seal.js';
 
 export interface RekeyResult {
@@ -15,7 +16,7 @@ export interface RekeyResult {
 }
 
 export async function rekey(pool: pg.Pool, schema: string, newKey: StoreKey, oldKeys: (StoreKey | null)[]): Promise<RekeyResult> {
-  const c = await pool.connect();
+  const c = await checkout(pool);
   const out: RekeyResult = { resealed: 0, alreadyCurrent: 0, profiles: 0 };
   try {
     await c.query('BEGIN');
@@ -47,6 +48,6 @@ export async function rekey(pool: pg.Pool, schema: string, newKey: StoreKey, old
     await c.query('ROLLBACK').catch(() => undefined);
     throw err;
   } finally {
-    c.release();
+    c.done();
   }
 }
