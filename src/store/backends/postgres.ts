@@ -24,6 +24,8 @@ export interface PostgresBackend extends StoreBackend {
   readonly kind: 'postgres';
   readonly pool: pg.Pool;
   readonly schema: string;
+  /** Like `read`, but a database that cannot be reached throws (so a cache can tell it from bad data). */
+  fetch(agent: AgentRef): Promise<StoreRead>;
 }
 
 /** How long a refresh waits for another host's refresh of the same profile before giving up. */
@@ -107,17 +109,20 @@ export function postgresBackend(pool: pg.Pool, schema: string, key: StoreKey | n
     }
   }
 
+  const fetch = (agent: AgentRef) =>
+    inTransaction('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', async (c) => assemble(describe(agent), agent.id, await loadRows(c, schema, agent.id)));
+
   return {
     kind: 'postgres',
     pool,
     schema,
     describe,
+    fetch,
     async read(agent) {
-      const path = describe(agent);
       try {
-        return await inTransaction('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', async (c) => assemble(path, agent.id, await loadRows(c, schema, agent.id)));
+        return await fetch(agent);
       } catch (err) {
-        return { ok: false, path, reason: 'unreadable', detail: `PostgreSQL: ${describePgError(err)}` };
+        return { ok: false, path: describe(agent), reason: 'unreadable', detail: `PostgreSQL: ${describePgError(err)}` };
       }
     },
     async update(agent, change) {
