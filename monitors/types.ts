@@ -14,7 +14,7 @@ export interface CredentialObservation {
   provider: string;
   /** Profile id (`anthropic:work`, `anthropic:env`, `anthropic:none` for a missing provider). */
   profile: string;
-  type: 'api_key' | 'token' | 'oauth' | 'none';
+  type: 'api_key' | 'token' | 'oauth' | 'none' | 'unknown';
   source: CredentialSource;
   status: Status;
   detail: string;

@@ -54,10 +54,20 @@ export const METRICS = {
   storeOk: def('aipro_auth_store_ok', 'gauge', ['agent'], 'Whether the last read of the agent\'s auth store succeeded (1) or failed (0: its credentials are unknown; the profile series keep their last good values).'),
   storeReadErrors: def('aipro_auth_store_read_errors_total', 'counter', ['agent', 'reason'], 'Failed reads of the agent\'s auth store, by bounded reason (parse, schema, version, permission, too_large, io).'),
   storeLastReadSuccess: def('aipro_auth_store_last_read_success_timestamp_seconds', 'gauge', ['agent'], 'When the agent\'s auth store was last read successfully, in Unix seconds: the age of the profile series of that agent.'),
+  heartbeatTotal: def(
+    'aipro_heartbeat_total',
+    'counter',
+    ['result'],
+    'Dead-man\'s switch pings by result: ok (monitor.heartbeat.url answered 2xx), fail_sent (a failed run reported to monitor.heartbeat.failUrl), error (no 2xx within the timeout, one retry included).',
+  ),
   buildInfo: def('aipro_build_info', 'gauge', ['version', 'node'], 'aipro build information (always 1).'),
 } as const satisfies Record<string, MetricDef>;
 
 export type MetricKey = keyof typeof METRICS;
+
+/** Results of `aipro_heartbeat_total` (all three start at 0 when a heartbeat is configured). */
+export const HEARTBEAT_RESULTS = ['ok', 'fail_sent', 'error'] as const;
+export type HeartbeatResult = (typeof HEARTBEAT_RESULTS)[number];
 
 /**
  * Bounded reasons of `aipro_monitor_errors_total`. `store_unreadable`: the run finished but

@@ -66,6 +66,7 @@ export interface AiproMetrics {
   storeOk: Gauge<L>;
   storeReadErrors: Counter<L>;
   storeLastReadSuccess: Gauge<L>;
+  heartbeatTotal: Counter<L>;
   buildInfo: Gauge<L>;
   /** Agents whose auth store could not be read on the last look: `reason: path` (for /readyz). */
   unreadableStores: Map<string, string>;
@@ -127,6 +128,7 @@ export function createMetrics(opts: CreateMetricsOptions = {}): AiproMetrics {
     storeOk: gauge(registry, METRICS.storeOk),
     storeReadErrors: counter(registry, METRICS.storeReadErrors),
     storeLastReadSuccess: gauge(registry, METRICS.storeLastReadSuccess),
+    heartbeatTotal: counter(registry, METRICS.heartbeatTotal),
     buildInfo: gauge(registry, METRICS.buildInfo),
     unreadableStores: new Map(),
     known: new Map(),

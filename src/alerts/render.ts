@@ -2,20 +2,19 @@
  * Words for notifications: subjects, one-line summaries, the mail body (text + HTML) and the
  * fix command. Pure; `now` is the send time, so relative times are right even after retries.
  */
-import { getProvider } from '../providers/index.js';
+import { fixCommand } from '../store/fix.js';
 import { formatRelative, isoUtc } from '../util/duration.js';
 import type { FiringKind, Notification } from './types.js';
 
-/** The command that fixes the credential: the monitor's hint, else the provider's fix command. */
+/** The command that fixes the credential: the monitor's hint, else the targeted fix for this profile and agent. */
 export function fixFor(n: Notification): string | undefined {
   if (n.kind === 'test') return undefined;
   if (n.fix) return n.fix;
-  const p = getProvider(n.provider);
   const cond = n.kind === 'resolved' ? undefined : (n.condition ?? (n.kind as FiringKind));
-  if (cond === 'refresh_failed') return `aipro models auth login --provider ${n.provider}`;
-  const type = n.credentialType === 'api_key' || n.credentialType === 'token' || n.credentialType === 'oauth' ? n.credentialType : undefined;
-  if (p) return p.fixCommand(type ?? (p.types.includes('api_key') ? 'api_key' : (p.types[0] ?? 'api_key')));
-  return `aipro models auth paste-token --provider ${n.provider}`;
+  const known = n.credentialType === 'api_key' || n.credentialType === 'token' || n.credentialType === 'oauth' ? n.credentialType : undefined;
+  const type = cond === 'refresh_failed' ? 'oauth' : cond === 'missing' ? 'none' : (known ?? 'none');
+  const synthetic = n.profile === `${n.provider}:none`;
+  return fixCommand({ provider: n.provider, type, agent: n.agent, ...(synthetic ? {} : { profileId: n.profile }) });
 }
 
 /**

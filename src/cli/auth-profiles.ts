@@ -6,8 +6,9 @@ import { LockTimeoutError } from '../store/lock.js';
 import { clearOrder, removeProfile, setOrder } from '../store/mutations.js';
 import type { StoreChange } from '../store/backends/types.js';
 import { storeErrorMessage } from '../store/read.js';
-import type { Profile, Store } from '../store/schema.js';
+import { malformedProfiles, type Profile, type Store } from '../store/schema.js';
 import { fingerprint, profileSecret } from '../store/secrets.js';
+import { expiryProblem } from '../store/status.js';
 import { StoreUnreadableError } from '../store/write.js';
 import { formatRelative, isoUtc } from '../util/duration.js';
 import { undeclareProfile } from './config-file.js';
@@ -44,13 +45,15 @@ function secretLabel(profile: Profile, env: Context['env']): { fingerprint: stri
 export async function list(opts: { agent?: string; json?: boolean }): Promise<number> {
   const { ctx, agent, store, exists } = await open(opts, 'listing auth profiles');
   const now = ctx.now();
-  const profiles = Object.entries(store.profiles)
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([id, p]) => {
-      const s = secretLabel(p, ctx.env);
-      const expires = typeof p.expires === 'number' && Number.isFinite(p.expires) && p.expires > 0 ? p.expires : null;
-      return { id, provider: p.provider, type: p.type, fingerprint: s.fingerprint, secretRef: s.ref, secretProblem: s.problem, expiresAt: expires === null ? null : isoUtc(expires), expiresAtMs: expires, email: p.email ?? null };
-    });
+  const good = Object.entries(store.profiles).map(([id, p]) => {
+    const s = secretLabel(p, ctx.env);
+    // Only an expiry a Date can hold is printed as one (status judges the rest `invalid`).
+    const expires = expiryProblem(p.expires) === null ? (p.expires as number) : null;
+    return { id, provider: p.provider, type: p.type as string, fingerprint: s.fingerprint, secretRef: s.ref, secretProblem: s.problem, expiresAt: expires === null ? null : isoUtc(expires), expiresAtMs: expires, email: p.email ?? null };
+  });
+  // Malformed profiles are listed too, with why they cannot be used: hiding them would hide the problem.
+  const bad = malformedProfiles(store).map((m) => ({ id: m.id, provider: m.provider, type: m.type ?? 'unknown', fingerprint: null, secretRef: null, secretProblem: m.reason, expiresAt: null, expiresAtMs: null, email: null }));
+  const profiles = [...good, ...bad].sort((a, b) => a.id.localeCompare(b.id));
   if (opts.json) {
     const doc = { agent: agent.id, storePath: agent.storePath, storeExists: exists, profiles, order: store.order ?? {}, lastGood: store.lastGood ?? {} };
     process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);

@@ -29,6 +29,12 @@ export interface SecretCmdOptions {
 }
 
 type SecretType = 'api_key' | 'token';
+
+/**
+ * Token lifetimes a provider documents, recorded when the operator gives none: an Anthropic
+ * setup-token lasts one year (what `setup-token` records too).
+ */
+const DEFAULT_TOKEN_LIFETIME: Readonly<Record<string, string>> = { anthropic: '365d' };
 const PROVIDER_RE = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 
 /** Check the provider accepts this credential type; unknown providers are allowed (any provider). */
@@ -57,7 +63,8 @@ export async function saveSecret(ctx: Context, type: SecretType, opts: SecretCmd
   const id = opts.profileId ?? `${provider}:${type === 'token' ? 'manual' : 'default'}`;
   const idProblem = profileIdProblem(id, provider);
   if (idProblem) throw usageError(`--profile-id: ${idProblem}`);
-  const ttl = opts.expiresIn === undefined ? undefined : parseDuration(opts.expiresIn);
+  const lifetime = opts.expiresIn ?? (type === 'token' ? DEFAULT_TOKEN_LIFETIME[provider] : undefined);
+  const ttl = lifetime === undefined ? undefined : parseDuration(lifetime);
   if (ttl === null) throw usageError(`--expires-in "${opts.expiresIn}" is not a duration (use e.g. 365d, 12h, 90m)`);
   const agent = resolveAgent(ctx, opts.agent);
   const what = `${type === 'token' ? 'token' : 'API key'} for ${provider}`;
@@ -77,12 +84,20 @@ export async function saveSecret(ctx: Context, type: SecretType, opts: SecretCmd
   }
   // Config declarations describe the default agent's store (see store/report.ts).
   const declared = agent.isDefault ? await declareProfile(ctx.env, id, provider, type) : false;
+  if (type === 'token' && expires === undefined) {
+    // A token without an expiry is `static` forever: nothing will warn before it stops working.
+    process.stderr.write(
+      `warning: no expiry recorded for ${id}: status shows "expiry unknown" and no alert will warn before it stops working. Record its lifetime: aipro models auth paste-token --provider ${provider} --profile-id ${id} --agent ${agent.id} --expires-in 90d\n`,
+    );
+  } else if (type === 'token' && opts.expiresIn === undefined && lifetime !== undefined) {
+    process.stderr.write(`note: recorded the documented ${lifetime} lifetime of a ${provider} token; pass --expires-in to record another\n`);
+  }
   const fp = fingerprint(secret);
   if (opts.json) {
-    const doc = { ok: true, agent: agent.id, storePath: agent.storePath, profileId: id, provider, type, fingerprint: fp, replaced, configUpdated: declared, expiresAt: expires === undefined ? null : isoUtc(expires), expiresAtMs: expires ?? null };
+    const doc = { ok: true, agent: agent.id, storePath: agent.storePath, profileId: id, provider, type, fingerprint: fp, replaced, configUpdated: declared, expiresAt: expires === undefined ? null : isoUtc(expires), expiresAtMs: expires ?? null, expiryKnown: type === 'api_key' || expires !== undefined };
     process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
   } else {
-    const exp = expires === undefined ? 'no expiry recorded' : `expires ${isoUtc(expires)} (${formatRelative(expires, now)})`;
+    const exp = expires === undefined ? (type === 'token' ? 'expiry unknown' : 'no expiry') : `expires ${isoUtc(expires)} (${formatRelative(expires, now)})`;
     process.stdout.write(`${replaced ? 'Replaced' : 'Saved'} ${id} (${type}, ${fp}, ${exp}) in ${agent.storePath}\n`);
     process.stdout.write(`Next: aipro models status --provider ${provider}${agent.isDefault ? '' : ` --agent ${agent.id}`}\n`);
   }

@@ -31,6 +31,7 @@ const GROUPS: Record<string, { summary: string; load: () => Promise<Register[]> 
   monitor: { summary: 'run the monitor daemon (metrics + alerts), or --once for timers', load: async () => [(await import('./monitor.js')).register] },
   alerts: { summary: 'test channels, show alert state, silence a profile', load: async () => [(await import('./alerts.js')).register] },
   systemd: { summary: 'install, print or remove the systemd units', load: async () => [(await import('./systemd.js')).register] },
+  launchd: { summary: 'install, print or remove the launchd jobs (macOS)', load: async () => [(await import('./launchd.js')).register] },
   gateway: { summary: 'run the credential-aware model gateway', load: async () => [(await import('./gateway.js')).register] },
   store: { summary: 'fleet store in PostgreSQL: migrate, copy in/out, rekey', load: async () => [(await import('./store.js')).register] },
 };

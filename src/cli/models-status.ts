@@ -5,12 +5,13 @@
 import type { Command } from 'commander';
 import { nextProfile } from '../store/order.js';
 import { agentReport, type AgentReport, type StatusRow } from '../store/report.js';
-import { storeErrorMessage } from '../store/read.js';
+import { storeErrorMessage, type StoreRead } from '../store/read.js';
 import { checkExitCode, severity } from '../store/status.js';
 import { formatRelative, isoUtc } from '../util/duration.js';
-import { loadContext, type Context } from './context.js';
+import { listAgents, loadContext, resolveAgent, type Agent, type Context } from './context.js';
 import { readAgentStores } from './store-backend.js';
 import { EXIT, usageError } from './errors.js';
+import { checkAgentFilter, checkProfileFilter, checkProviderFilter } from './models-status-filters.js';
 import { colorizer, renderTable } from './table.js';
 
 export interface StatusOptions {
@@ -36,13 +37,13 @@ export function register(program: Command): void {
     .description('show every credential: provider, profile, type, source, status, expiry, fingerprint')
     .option('--json', 'machine-readable output (schema in the README)')
     .option('--plain', 'one tab-separated line per credential, no header')
-    .option('--check', 'exit 0 ok, 1 expired/missing/invalid/rejected/refresh_failed, 2 expiring')
+    .option('--check', 'exit 0 ok, 1 expired/missing/invalid/rejected/refresh_failed or unreadable store, 2 expiring')
     .option('--probe', 'check each credential live against its provider')
     .option('--timeout <ms>', 'probe timeout in ms (default: monitor.probe.timeoutMs)')
     .option('--concurrency <n>', 'probes in flight (default: monitor.probe.concurrency)')
-    .option('--agent <id>', 'only this agent (default: every agent)')
+    .option('--agent <id>', 'only this agent (default: every agent; exit 64 if it does not exist)')
     .option('--provider <p>', 'only this provider (and report it missing if it has no credential)')
-    .option('--profile <id>', 'only this profile')
+    .option('--profile <id>', 'only this profile (exit 64 if no profile matches)')
     .option('--warn-hours <n>', 'warn window in hours (default: auth.warnHours = 24)')
     .addHelpText('after', '\nExamples:\n  aipro models status\n  aipro models status --check --provider anthropic\n  aipro models status --probe --timeout 5000 --concurrency 8\n  aipro models status --json | jq \'.agents[].profiles[] | {id, status}\'')
     .action(async (opts: StatusOptions) => {
@@ -61,31 +62,68 @@ export async function modelsStatus(opts: StatusOptions): Promise<number> {
   if (opts.json && opts.plain) throw usageError('--json and --plain cannot be combined');
   const ctx = loadContext();
   const warnMs = parseWarnMs(ctx, opts.warnHours);
-  const { agents, reads } = await readAgentStores(ctx, opts.agent);
+  const stores = await readAgentStores(ctx);
   const now = ctx.now();
-  let reports: AgentReport[] = agents.map((a, i) =>
-    agentReport(a, ctx.config, ctx.env, { now, warnMs, hashSecrets: false, ...(opts.provider ? { provider: opts.provider } : {}) }, reads[i]),
-  );
+  let reports = statusReports(ctx, opts, now, warnMs, stores);
   if (opts.probe) {
     const { probeReports } = await import('./models-probe.js');
     reports = await probeReports(ctx, reports, opts, { warnMs });
   }
-  if (opts.profile) reports = reports.map((r) => ({ ...r, rows: r.rows.filter((row) => row.id === opts.profile) }));
-  const rows = reports.flatMap((r) => r.rows);
-  const code = reports.some((r) => r.storeError) ? EXIT.FAIL : checkExitCode(rows.map((r) => r.status));
+  const { out, code } = statusOutput(reports, opts, ctx, now, warnMs);
+  process.stdout.write(out);
+  return code;
+}
 
-  if (opts.json) process.stdout.write(`${JSON.stringify(toJson(reports, now, warnMs, code), null, 2)}\n`);
-  else if (opts.plain) process.stdout.write(rows.map((r) => plainLine(r)).join('\n') + (rows.length ? '\n' : ''));
-  else process.stdout.write(renderText(reports, now, ctx, Boolean(opts.check)));
-  return opts.check ? code : reports.some((r) => r.storeError) ? EXIT.FAIL : EXIT.OK;
+/** The reports of the agents asked for; filters that match nothing are usage errors. */
+export function statusReports(
+  ctx: Context,
+  opts: Pick<StatusOptions, 'agent' | 'provider' | 'profile'>,
+  now: number,
+  warnMs: number,
+  stores?: { agents: Agent[]; reads: StoreRead[] },
+): AgentReport[] {
+  // `stores`: what the configured backend read; without it each agent's file is read here.
+  const all = stores?.agents ?? listAgents(ctx);
+  if (opts.agent) resolveAgent(ctx, opts.agent); // a malformed id is its own usage error
+  checkAgentFilter(opts.agent, all);
+  const agents = opts.agent ? all.filter((a) => a.id === opts.agent) : all;
+  const reports = agents.map((a) =>
+    agentReport(a, ctx.config, ctx.env, { now, warnMs, hashSecrets: false, ...(opts.provider ? { provider: opts.provider } : {}) }, stores?.reads[all.indexOf(a)]),
+  );
+  checkProviderFilter(opts.provider, reports);
+  checkProfileFilter(opts.profile, reports);
+  return reports;
+}
+
+/**
+ * What the command prints and its exit code. Every mode judges the same rows the same
+ * way, so text, --plain and --json always agree on the code; an unreadable store fails.
+ */
+export function statusOutput(reports: AgentReport[], opts: Pick<StatusOptions, 'json' | 'plain' | 'check' | 'profile'>, ctx: Context, now: number, warnMs: number): { out: string; code: number } {
+  const shown = opts.profile ? reports.map((r) => ({ ...r, rows: r.rows.filter((row) => row.id === opts.profile) })) : reports;
+  const storeError = shown.some((r) => r.storeError);
+  const verdict = storeError ? EXIT.FAIL : checkExitCode(shown.flatMap((r) => r.rows).map((r) => r.status));
+  const out = opts.json
+    ? `${JSON.stringify(toJson(shown, now, warnMs, verdict), null, 2)}\n`
+    : opts.plain
+      ? plainLines(shown)
+      : renderText(shown, now, ctx, Boolean(opts.check));
+  return { out, code: opts.check ? verdict : storeError ? EXIT.FAIL : EXIT.OK };
 }
 
 function expiresText(r: StatusRow, now: number): string {
-  return r.expiresAt === undefined ? '-' : `${isoUtc(r.expiresAt)} (${formatRelative(r.expiresAt, now)})`;
+  if (r.expiresAt === undefined) return r.expiryKnown ? '-' : 'expiry unknown';
+  return `${isoUtc(r.expiresAt)} (${formatRelative(r.expiresAt, now)})`;
 }
 
 function plainLine(r: StatusRow): string {
-  return [r.agent, r.id, r.provider, r.type, r.source, r.status, r.expiresAt === undefined ? '-' : isoUtc(r.expiresAt), r.fingerprint ?? '-'].join('\t');
+  return [r.agent, r.id, r.provider, r.type, r.source, r.status, r.expiresAt === undefined ? (r.expiryKnown ? '-' : 'unknown') : isoUtc(r.expiresAt), r.fingerprint ?? '-'].join('\t');
+}
+
+/** One line per credential; an unreadable store is a line of its own (`(store)`, `invalid`), never nothing. */
+function plainLines(reports: AgentReport[]): string {
+  const lines = reports.flatMap((r) => (r.storeError ? [[r.agent, '(store)', '-', '-', 'store', 'invalid', '-', '-'].join('\t')] : r.rows.map(plainLine)));
+  return lines.map((l) => `${l}\n`).join('');
 }
 
 function renderText(reports: AgentReport[], now: number, ctx: Context, check: boolean): string {
@@ -118,7 +156,7 @@ function renderText(reports: AgentReport[], now: number, ctx: Context, check: bo
     ));
     for (const r of shown) {
       const extra: string[] = [];
-      if (r.status !== 'ok' && r.status !== 'static') extra.push(r.detail);
+      if ((r.status !== 'ok' && r.status !== 'static') || !r.expiryKnown) extra.push(r.detail);
       else if (r.type === 'oauth') extra.push(r.detail);
       if (r.cooldownUntil) extra.push(`cooling down ${formatRelative(r.cooldownUntil, now).replace('in ', 'for ')}`);
       if (r.disabledUntil) extra.push(`disabled (${r.disabledReason ?? 'failures'}) until ${isoUtc(r.disabledUntil)}`);

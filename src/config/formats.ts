@@ -10,6 +10,25 @@ export function assertSecretRef(val: unknown): void {
   throw new Error('must be a string or {"source": "env"|"file", "id": "…"}');
 }
 
+/** A heartbeat URL: empty/null (off), an http(s) URL literal, or a `{source, id}` reference to one. */
+export function assertHeartbeatUrl(val: unknown): void {
+  if (val === '' || val === null || val === undefined) return;
+  assertSecretRef(val);
+  if (typeof val !== 'string') return;
+  let u: URL;
+  try {
+    u = new URL(val);
+  } catch {
+    throw new Error('must be an http(s) URL (e.g. https://hc-ping.com/<uuid>) or {"source": "env"|"file", "id": "…"}');
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('must be an http(s) URL');
+}
+
+/** 100 ms to 5 min: a ping that may hang longer would hold up a timer run. */
+export function assertHeartbeatTimeout(val: unknown): void {
+  if (typeof val !== 'number' || !Number.isInteger(val) || val < 100 || val > 300_000) throw new Error('must be an integer from 100 to 300000 (milliseconds)');
+}
+
 /** A finite number ≥ 0 (convict's built-in Number format lets NaN through, e.g. from "abc"). */
 export function assertNonNegativeNumber(val: unknown): void {
   if (typeof val !== 'number' || !Number.isFinite(val) || val < 0) throw new Error('must be a number ≥ 0');

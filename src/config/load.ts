@@ -52,6 +52,11 @@ function schemaLeaves(node: Record<string, unknown>, prefix = ''): { path: strin
 }
 const LEAVES = schemaLeaves(schema as unknown as Record<string, unknown>);
 
+/** Leaves declared `sensitive: true` (e.g. monitor.heartbeat.url): redacted whatever their key name. */
+const SENSITIVE_PATHS: ReadonlySet<string> = new Set(
+  LEAVES.map((l) => l.path).filter((p) => (getPath(schema, p) as { sensitive?: boolean } | undefined)?.sensitive === true),
+);
+
 /**
  * convict's load() recurses into an object value whose schema format is not the literal
  * 'object', and crashes on a map of objects (`auth.profiles.<id>.provider`) or on an object
@@ -125,14 +130,14 @@ export function configErrorMessage(err: Extract<ConfigLoad, { ok: false }>): str
 }
 
 /** A deep copy with every secret-looking literal replaced; `{source,id}` refs are kept (they are not secrets). */
-export function redactConfig<T>(value: T, keyName = ''): T {
+export function redactConfig<T>(value: T, keyName = '', path = keyName): T {
   if (Array.isArray(value)) return value.map((v) => redactConfig(v)) as T;
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = redactConfig(v, k);
+    for (const [k, v] of Object.entries(value)) out[k] = redactConfig(v, k, path ? `${path}.${k}` : k);
     return out as T;
   }
-  if (typeof value === 'string' && SECRET_KEY_NAMES.has(keyName) && value.length > 0) return '[redacted]' as T;
+  if (typeof value === 'string' && (SECRET_KEY_NAMES.has(keyName) || SENSITIVE_PATHS.has(path)) && value.length > 0) return '[redacted]' as T;
   if (typeof value === 'string' && /^[a-z]+:\/\/[^/\s:@]+:[^/\s@]+@/i.test(value)) return value.replace(/\/\/[^/\s@]+@/, '//[redacted]@') as T;
   return value;
 }

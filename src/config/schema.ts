@@ -9,6 +9,8 @@ import {
   assertDurationList,
   assertListen,
   assertNonNegativeNumber,
+  assertHeartbeatTimeout,
+  assertHeartbeatUrl,
   assertObjectMap,
   assertOrderMap,
   assertSecretRef,
@@ -59,6 +61,13 @@ export const schema = {
       path: { doc: 'node_exporter textfile collector file (empty: off).', format: String, default: '', env: 'AIPRO_TEXTFILE_PATH' },
     },
     statePath: { doc: 'Alert state + outbox file (empty: <state dir>/monitor/state.json).', format: String, default: '' },
+    heartbeat: {
+      // URLs of ping services carry their token in the path: secret-valued, printed redacted.
+      url: { doc: 'Dead-man\'s switch: pinged after every successful expiry cycle / --once run (empty: off).', format: fmt(assertHeartbeatUrl), default: null as SecretValue | null, sensitive: true },
+      failUrl: { doc: 'Pinged (POST, the reason as body) after a run that could not judge the credentials (empty: none).', format: fmt(assertHeartbeatUrl), default: null as SecretValue | null, sensitive: true },
+      method: { doc: 'HTTP method of the success ping.', format: ['GET', 'POST'], default: 'GET' },
+      timeoutMs: { doc: 'Bound of one ping, its one retry included.', format: fmt(assertHeartbeatTimeout), default: 10000 },
+    },
   },
   alerts: {
     thresholds: { doc: 'Reminder ladder before expiry.', format: fmt(assertDurationList), default: ['14d', '7d', '3d', '1d', '6h', '1h'] },
@@ -123,6 +132,7 @@ export interface AiproConfig {
     probe: { timeoutMs: number; concurrency: number };
     textfile: { path: string };
     statePath: string;
+    heartbeat: { url: SecretValue | null; failUrl: SecretValue | null; method: 'GET' | 'POST'; timeoutMs: number };
   };
   alerts: { thresholds: string[]; repeat: string; probeFailingCycles: number; hostname: string; channels: Record<string, ChannelConfig> };
   gateway: { port: number; bind: string; auth: { token: SecretValue | null }; bodyLimit: string; timeouts: { connectMs: number; headersMs: number; idleMs: number } };

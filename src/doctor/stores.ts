@@ -11,7 +11,7 @@ import { monitorDir, stateDir } from '../store/paths.js';
 import { parseStoreBytes, readStore } from '../store/read.js';
 import { envViews } from '../store/credentials.js';
 import { agentReport } from '../store/report.js';
-import type { Store } from '../store/schema.js';
+import { malformedProfiles, type Store } from '../store/schema.js';
 import { fingerprint, profileSecret, sha256Prefix } from '../store/secrets.js';
 import { FAILING } from '../store/status.js';
 import type { DoctorContext, Finding } from './context.js';
@@ -133,14 +133,21 @@ export function storeChecks(ctx: DoctorContext, agent: DoctorAgent): Finding[] {
   if (!read.ok) return [...out, parseFinding(agent, read.detail)];
   const report = agentReport(agent, ctx.config, ctx.env, { now: ctx.now, warnMs: ctx.config.auth.warnHours * 3_600_000 });
   const good = report.rows.filter((r) => !FAILING.has(r.status) && r.status !== 'expiring');
-  out.push({ id: 'store.parse', level: 'ok', agent: agent.id, path, summary: `agent ${agent.id}: ${read.exists ? `${Object.keys(read.store.profiles).length} profiles in ${path}` : `no store yet (${path})`}; ${good.length} credential(s) fine` });
+  const malformed = new Set(malformedProfiles(read.store).map((m) => m.id));
+  const count = Object.keys(read.store.profiles).length + malformed.size;
+  out.push({ id: 'store.parse', level: 'ok', agent: agent.id, path, summary: `agent ${agent.id}: ${read.exists ? `${count} profiles in ${path}` : `no store yet (${path})`}; ${good.length} credential(s) fine` });
   for (const r of report.rows) {
+    if (r.status === 'static' && !r.expiryKnown) {
+      // Nothing will ever alert before such a token stops working.
+      out.push({ id: 'profile.expiry_unknown', level: 'warn', agent: agent.id, summary: `agent ${agent.id}: ${r.id} is a token with no recorded expiry: expiry unknown, no alert will warn before it stops working`, ...(r.fixCommand ? { fix: r.fixCommand } : {}) });
+      continue;
+    }
     if (!FAILING.has(r.status) && r.status !== 'expiring') continue;
     const who = r.type === 'none' ? r.provider : r.id;
     out.push({ id: `profile.${r.status}`, level: r.status === 'expiring' ? 'warn' : 'error', agent: agent.id, summary: `agent ${agent.id}: ${who} is ${r.status}: ${r.detail}`, ...(r.hint ? { fix: r.hint } : {}) });
   }
   for (const [provider, ids] of Object.entries(read.store.order ?? {})) {
-    const dangling = ids.filter((id) => !read.store.profiles[id]);
+    const dangling = ids.filter((id) => !Object.hasOwn(read.store.profiles, id) && !malformed.has(id));
     if (dangling.length) {
       out.push({ id: 'store.order', level: 'warn', agent: agent.id, summary: `agent ${agent.id}: order for ${provider} names missing profiles: ${dangling.join(', ')}`, fix: `aipro models auth order set --provider ${provider} <ids…>${agent.isDefault ? '' : ` --agent ${agent.id}`}` });
     }

@@ -7,6 +7,7 @@
  */
 import { getProvider } from '../providers/index.js';
 import type { ProbeReason } from '../providers/types.js';
+import { fixCommand } from '../store/fix.js';
 import type { Store } from '../store/schema.js';
 import { redact } from '../store/secrets.js';
 import type { AgentState, Credential } from './agent-state.js';
@@ -132,10 +133,10 @@ async function tryProfile(s: Shared, t: PlannedTry): Promise<TryResult> {
         refreshed = r.refreshed;
       } else if (cred.expires <= now) {
         rt.log.warn('gateway.refresh_failed', { agent: input.agent.id, profile: t.profileId, reason: r.reason });
-        return r.permanent ? fail(s, t, 'auth', { detail: `token refresh refused: ${redact(r.detail, s.secrets)}`, hint: `aipro models auth login --provider ${c.provider}` }) : skip('refresh_failed', redact(r.detail, s.secrets));
+        return r.permanent ? fail(s, t, 'auth', { detail: `token refresh refused: ${redact(r.detail, s.secrets)}`, hint: fixCommand({ provider: c.provider, type: 'oauth', profileId: t.profileId, agent: input.agent.id }) }) : skip('refresh_failed', redact(r.detail, s.secrets));
       }
     } else if (cred.expires <= now) {
-      return skip('expired', `expired at ${new Date(cred.expires).toISOString()}; ${getProvider(c.provider)?.fixCommand(cred.type) ?? 'replace it'}`);
+      return skip('expired', `expired at ${new Date(cred.expires).toISOString()}; ${fixCommand({ provider: c.provider, type: cred.type, profileId: t.profileId, agent: input.agent.id })}`);
     }
   }
   const endpoint = c.endpoint as NonNullable<Candidate['endpoint']>;

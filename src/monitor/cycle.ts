@@ -30,6 +30,8 @@ export interface RunnerOptions {
   now?: () => number;
   /** Called after each successful run, while it still counts as running (alerts hand-off, textfile). */
   onResult?: (monitor: Monitor, observations: Observation[], at: number) => void | Promise<void>;
+  /** Called with every outcome, failed and skipped ones included (the heartbeat reports them). Must not throw. */
+  onOutcome?: (outcome: RunOutcome) => void;
 }
 
 /** Counts by status/result for the one-line `monitor.done` log. Pure. */
@@ -88,12 +90,14 @@ export class MonitorRunner {
         running_for_ms: this.now() - busy.since,
         msg: 'previous run still in progress; skipping this tick',
       });
-      return Promise.resolve({ status: 'skipped', monitor: monitor.name });
+      const skipped: RunOutcome = { status: 'skipped', monitor: monitor.name };
+      this.opts.onOutcome?.(skipped);
+      return Promise.resolve(skipped);
     }
     const since = this.now();
     const done = this.execute(monitor, trigger, since).finally(() => this.running.delete(monitor.name));
     this.running.set(monitor.name, { since, done });
-    return done;
+    return done.then((o) => (this.opts.onOutcome?.(o), o));
   }
 
   private async execute(monitor: Monitor, trigger: Trigger, at: number): Promise<RunOutcome> {

@@ -15,6 +15,7 @@ import { cronIntervalMs, scheduleFor, Scheduler } from '../scheduler.js';
 import { AlertLane, loadRunAlerts, type RunAlerts } from './alerts.js';
 import { loadMonitorSetup } from './config.js';
 import { MonitorRunner } from './cycle.js';
+import { heartbeatLane } from './heartbeat.js';
 import { createLogger, type LogFormat } from './logger.js';
 import { writeMetricsTextfile } from './textfile.js';
 
@@ -83,6 +84,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const lane = new AlertLane({ log, metrics, run: runAlerts, cycleIntervalMs: () => interval });
   let firstCycle = false;
   let stopping = false;
+  const heartbeat = heartbeatLane(() => ctx.config.monitor.heartbeat, { env: () => ctx.env, log, counter: metrics.heartbeatTotal });
 
   const runner = new MonitorRunner({
     metrics,
@@ -96,6 +98,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       lane.submit({ config: ctx.config, env: ctx.env, credentials: observations, now: at });
       if (ctx.config.monitor.textfile.path) await writeMetricsTextfile(metrics, ctx.config.monitor.textfile.path, log);
     },
+    onOutcome: (outcome) => heartbeat.after(outcome),
   });
   runner.initCounters(monitors.map((m) => m.name));
 
@@ -144,6 +147,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       await ready;
       await runner.idle();
       await Promise.race([lane.idle(), new Promise((r) => setTimeout(r, 30_000).unref())]);
+      await heartbeat.idle(5_000);
       if (ctx.config.monitor.textfile.path) await writeMetricsTextfile(metrics, ctx.config.monitor.textfile.path, log);
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));

@@ -15,6 +15,7 @@ import { checkExitCode, severity } from '../store/status.js';
 import { alertSink, loadRunAlerts, runAlertsGuarded, type AlertRunResult, type RunAlerts } from './alerts.js';
 import { loadMonitorSetup } from './config.js';
 import { MonitorRunner, type RunOutcome } from './cycle.js';
+import { heartbeatOnce } from './heartbeat.js';
 import { createLogger, type LogFormat } from './logger.js';
 import { writeMetricsTextfile } from './textfile.js';
 
@@ -40,6 +41,8 @@ export interface OnceResult {
   alerts?: AlertRunResult;
   /** True when alerting was still busy at exit (the caller should exit hard). */
   alertsBusy: boolean;
+  /** The dead-man's switch ping (`aipro_heartbeat_total` result), when one was configured. */
+  heartbeat?: string | null;
 }
 
 /**
@@ -105,6 +108,7 @@ export async function runOnce(opts: OnceOptions): Promise<OnceResult> {
     result.alertsBusy = !result.alerts.ok && result.alerts.timedOut === true;
   }
   result.exitCode = onceExitCode(outcomes, result.textfile);
+  result.heartbeat = await heartbeatOnce(ctx.config.monitor.heartbeat, outcomes, { env: ctx.env, log, counter: metrics.heartbeatTotal });
   out(opts.json ? `${JSON.stringify(onceJson(result), null, 2)}\n` : onceText(result));
   return result;
 }
@@ -130,6 +134,7 @@ export function onceText(r: OnceResult): string {
   lines.push(`monitors: ${r.outcomes.map((o) => (o.status === 'ok' ? (o.unreadable ? `${o.monitor} FAILED (store unreadable: ${o.unreadable.join(', ')})` : `${o.monitor} ok (${o.durationMs} ms)`) : o.status === 'failed' ? `${o.monitor} FAILED (${o.reason}: ${o.detail})` : `${o.monitor} skipped`)).join(', ')}`);
   if (r.textfile) lines.push(r.textfile.ok ? `textfile: ${r.textfile.path} (${r.textfile.bytes} bytes)` : `textfile: FAILED: ${r.textfile.detail}`);
   if (r.alerts) lines.push(r.alerts.ok ? `alerts: ${r.alerts.sent} sent, ${r.alerts.pending} pending` : `alerts: ${r.alerts.detail}`);
+  if (r.heartbeat) lines.push(`heartbeat: ${r.heartbeat}`);
   lines.push(`exit ${r.exitCode}: ${EXIT_TEXT[r.exitCode] ?? ''}`);
   return `${lines.join('\n')}\n`;
 }
@@ -158,5 +163,6 @@ export function onceJson(r: OnceResult) {
     ),
     textfile: r.textfile ?? null,
     alerts: r.alerts ?? null,
+    heartbeat: r.heartbeat ?? null,
   };
 }

@@ -28,7 +28,8 @@ export const anthropic: Provider = {
     return null;
   },
   fixCommand(type) {
-    if (type === 'token') return 'claude setup-token && aipro models auth setup-token --provider anthropic';
+    // setup-token runs `claude setup-token` itself; chaining it here would run it twice.
+    if (type === 'token') return 'aipro models auth setup-token --provider anthropic';
     if (type === 'oauth') return 'aipro models auth login --provider anthropic';
     return 'aipro models auth add-key --provider anthropic';
   },

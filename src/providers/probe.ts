@@ -45,7 +45,7 @@ export function isProbeable(v: CredentialView): boolean {
 export async function probeOne(v: CredentialView, opts: Pick<ProbeOptions, 'config' | 'timeoutMs' | 'signal'>): Promise<ProbeResult | null> {
   const p = getProvider(v.provider);
   const baseUrl = providerBaseUrl(v.provider, opts.config);
-  if (!p?.probe || !baseUrl || v.type === 'none' || !v.secret.ok) return null;
+  if (!p?.probe || !baseUrl || v.type === 'none' || v.type === 'unknown' || !v.secret.ok) return null;
   const model = probeModel(v.provider, opts.config);
   try {
     return await p.probe({

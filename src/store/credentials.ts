@@ -4,7 +4,7 @@
  */
 import { getProvider, PROVIDERS } from '../providers/index.js';
 import type { Env } from './paths.js';
-import { profileProvider, type Profile, type Store } from './schema.js';
+import { CREDENTIAL_TYPES, badStatsReason, malformedProfiles, profileProvider, type CredentialType, type Profile, type Store } from './schema.js';
 import { profileSecret, sha256Prefix, type SecretResolution } from './secrets.js';
 import type { CredentialView } from './status.js';
 
@@ -35,7 +35,15 @@ export function profileView(agent: string, id: string, profile: Profile, store: 
     ...(hash ? { secretHash: hash } : {}),
     ...(profile.email ? { email: profile.email } : {}),
     ...(profile.accountId ? { accountId: profile.accountId } : {}),
+    // Unreadable stats may hide a refused refresh or a billing disable: not knowing is not ok.
+    ...(badStatsReason(store, id) ? { malformed: badStatsReason(store, id) } : {}),
   };
+}
+
+/** A profile that did not parse, as a view that status judges `invalid` with its reason. */
+export function malformedView(agent: string, m: ReturnType<typeof malformedProfiles>[number]): CredentialView {
+  const known = (CREDENTIAL_TYPES as readonly string[]).includes(m.type ?? '') ? (m.type as CredentialType) : 'unknown';
+  return { agent, id: m.id, provider: m.provider, type: known, source: 'profile', secret: { ok: false, detail: m.reason }, shapeProblem: null, hasRefreshToken: false, malformed: m.reason };
 }
 
 /** Provider API keys found in the environment, one view per provider (first env var wins). */
@@ -83,15 +91,23 @@ export function collectCredentials(agent: string, store: Store, env: Env, opts: 
   const views: CredentialView[] = [];
   const hash = opts.hashSecrets !== false;
   for (const [id, profile] of Object.entries(store.profiles)) views.push(profileView(agent, id, profile, store, env, hash));
+  const malformed = malformedProfiles(store);
+  for (const m of malformed) views.push(malformedView(agent, m));
+  const stored = new Set([...Object.keys(store.profiles), ...malformed.map((m) => m.id)]);
   if (opts.includeEnv !== false) views.push(...envViews(agent, env, store, hash));
+  // Config declarations describe the default agent (the caller passes them for it only) and
+  // only say "this provider is in use": the store is the truth for which profiles exist, so a
+  // declared id that is gone while the provider still has a credential is not `missing`.
+  const covered = new Set(views.map((v) => v.provider));
   for (const [id, decl] of Object.entries(opts.configProfiles ?? {})) {
-    if (store.profiles[id]) continue;
-    views.push(missingView(agent, decl.provider ?? profileProvider(id), id, 'config'));
+    const provider = decl.provider ?? profileProvider(id);
+    if (stored.has(id) || covered.has(provider)) continue;
+    views.push(missingView(agent, provider, id, 'config'));
+    covered.add(provider);
   }
-  const covered = new Set(views.filter((v) => v.type !== 'none').map((v) => v.provider));
-  const declaredMissing = new Set(views.filter((v) => v.type === 'none').map((v) => v.provider));
   for (const provider of new Set(opts.providersInUse ?? [])) {
-    if (!covered.has(provider) && !declaredMissing.has(provider)) views.push(missingView(agent, provider, `${provider}:none`, 'config'));
+    if (!covered.has(provider)) views.push(missingView(agent, provider, `${provider}:none`, 'config'));
+    covered.add(provider);
   }
   const filtered = opts.provider ? views.filter((v) => v.provider === opts.provider) : views;
   return filtered.sort((a, b) => (a.provider === b.provider ? a.id.localeCompare(b.id) : a.provider.localeCompare(b.provider)));
@@ -101,13 +117,8 @@ function missingView(agent: string, provider: string, id: string, source: 'confi
   return { agent, id, provider, type: 'none', source, secret: { ok: false, detail: 'no credential' }, shapeProblem: null, hasRefreshToken: false };
 }
 
-/** The message operators see for a provider with no credential. */
-export function noCredentialsHint(provider: string): string {
-  const p = getProvider(provider);
-  if (provider === 'anthropic') {
-    return 'No credentials found for anthropic — run `claude setup-token` on this host, then `aipro models auth setup-token --provider anthropic`, or set ANTHROPIC_API_KEY';
-  }
-  const env = p?.envVars[0];
-  const cmd = p?.types.includes('oauth') && !p.types.includes('api_key') ? `aipro models auth login --provider ${provider}` : `aipro models auth add-key --provider ${provider}`;
-  return `No credentials found for ${provider} — run \`${cmd}\`${env ? `, or set ${env}` : ''}`;
+/** The message operators see for a provider with no credential; `command` stores one. */
+export function noCredentialsHint(provider: string, command: string): string {
+  const env = getProvider(provider)?.envVars[0];
+  return `No credentials found for ${provider} — run \`${command}\`${env ? `, or set ${env}` : ''}`;
 }

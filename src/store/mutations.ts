@@ -4,7 +4,7 @@
  * that is data: `{ ok: false, reason, detail }` for what the operator got wrong.
  * `updateStore(path, (s) => putSecretProfile(s, …))` is the whole write path.
  */
-import { PROFILE_ID_RE, profileProvider, type CredentialType, type Profile, type Store } from './schema.js';
+import { PROFILE_ID_RE, dropMalformed, malformedProfiles, profileProvider, type CredentialType, type Profile, type Store } from './schema.js';
 
 export type MutationResult<T = Record<string, never>> =
   | ({ ok: true } & T)
@@ -39,6 +39,8 @@ export function putSecretProfile(
   else next.token = p.secret;
   if (p.expires !== undefined) next.expires = p.expires;
   store.profiles[p.id] = next;
+  // A malformed profile under this id is replaced by the new one.
+  const wasMalformed = dropMalformed(store, p.id);
   const stats = store.usageStats?.[p.id];
   if (stats) {
     delete stats.lastProbe;
@@ -47,13 +49,16 @@ export function putSecretProfile(
     delete stats.cooldownUntil;
     stats.errorCount = 0;
   }
-  return { store, result: { ok: true, replaced: prev !== undefined } };
+  return { store, result: { ok: true, replaced: prev !== undefined || wasMalformed } };
 }
 
 /** Remove a profile and every reference to it (order, lastGood, usageStats). */
 export function removeProfile(store: Store, id: string): Mutation<MutationResult<{ provider: string }>> {
-  const prev = store.profiles[id];
-  if (!prev) return { store: null, result: { ok: false, reason: 'not_found', detail: `no profile "${id}" in this store` } };
+  const prev = Object.hasOwn(store.profiles, id) ? store.profiles[id] : undefined;
+  const malformed = malformedProfiles(store).find((m) => m.id === id);
+  if (!prev && !malformed) return { store: null, result: { ok: false, reason: 'not_found', detail: `no profile "${id}" in this store` } };
+  // A malformed profile can be removed too (it is the fix for a type this aipro cannot read).
+  if (malformed) dropMalformed(store, id);
   delete store.profiles[id];
   if (store.order) {
     for (const [p, ids] of Object.entries(store.order)) {
@@ -71,7 +76,7 @@ export function removeProfile(store: Store, id: string): Mutation<MutationResult
     delete store.usageStats[id];
     if (Object.keys(store.usageStats).length === 0) delete store.usageStats;
   }
-  return { store, result: { ok: true, provider: prev.provider } };
+  return { store, result: { ok: true, provider: prev?.provider ?? malformed?.provider ?? profileProvider(id) } };
 }
 
 /** Set the order of `provider`: every id must exist in the store and belong to the provider. */

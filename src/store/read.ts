@@ -4,7 +4,8 @@
  * ever writing over the file.
  */
 import { readFileSync } from 'node:fs';
-import { StoreSchema, emptyStore, type Store } from './schema.js';
+import { parseProfile } from './profile-parse.js';
+import { RAW_PROFILES, SECTION_ENTRY, StoreSchema, emptyStore, type Profile, type RawProfiles, type Section, type Store } from './schema.js';
 
 /** Stores are small; anything past this is not an auth store. */
 export const MAX_STORE_BYTES = 8 * 1024 * 1024;
@@ -12,7 +13,7 @@ export const MAX_STORE_BYTES = 8 * 1024 * 1024;
 export type StoreReadError = {
   ok: false;
   path: string;
-  reason: 'unreadable' | 'too_large' | 'encoding' | 'parse' | 'schema';
+  reason: 'unreadable' | 'too_large' | 'encoding' | 'parse' | 'schema' | 'version';
   detail: string;
 };
 export type StoreRead = { ok: true; path: string; exists: boolean; store: Store } | StoreReadError;
@@ -25,11 +26,14 @@ export function parseStoreText(text: string, path = '<input>'): StoreRead {
   } catch (err) {
     return { ok: false, path, reason: 'parse', detail: `not valid JSON (${(err as Error).message})` };
   }
-  if (json && typeof json === 'object' && !Array.isArray(json) && 'version' in json && (json as { version: unknown }).version !== 1) {
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+    return { ok: false, path, reason: 'schema', detail: '(top level): not a JSON object' };
+  }
+  if ('version' in json && (json as { version: unknown }).version !== 1) {
     return {
       ok: false,
       path,
-      reason: 'schema',
+      reason: 'version',
       detail: `unsupported store version ${JSON.stringify((json as { version: unknown }).version)} (this aipro reads version 1)`,
     };
   }
@@ -39,7 +43,72 @@ export function parseStoreText(text: string, path = '<input>'): StoreRead {
     const where = issue && issue.path.length > 0 ? issue.path.join('.') : '(top level)';
     return { ok: false, path, reason: 'schema', detail: `${where}: ${issue?.message ?? 'invalid'}` };
   }
-  return { ok: true, path, exists: true, store: parsed.data };
+  // Profiles from the JSON itself: a parser's copy could turn an id like "__proto__" into a prototype.
+  const profiles = (json as { profiles?: Record<string, unknown> }).profiles ?? {};
+  return { ok: true, path, exists: true, store: storeFromParsed(parsed.data, profiles) };
+}
+
+/** Parse each profile on its own; keep every profile as read for the next write. */
+function storeFromParsed(data: Record<string, unknown>, raw: Record<string, unknown>): Store {
+  const meta: RawProfiles = { raw: { ...raw }, parsed: {}, malformed: {}, badEntries: { order: {}, lastGood: {}, usageStats: {} } };
+  const good: [string, Profile][] = [];
+  for (const [id, value] of Object.entries(raw)) {
+    const p = parseProfile(value);
+    if (p.ok) {
+      good.push([id, p.profile]);
+      meta.parsed[id] = JSON.stringify(p.profile);
+    } else meta.malformed[id] = p.reason;
+  }
+  const sections: Partial<Record<Section, Record<string, unknown>>> = {};
+  for (const name of Object.keys(SECTION_ENTRY) as Section[]) {
+    const section = data[name] as Record<string, unknown> | undefined;
+    if (section === undefined) continue;
+    const kept: [string, unknown][] = [];
+    for (const [key, value] of Object.entries(section)) {
+      const entry = SECTION_ENTRY[name].safeParse(value);
+      if (entry.success) kept.push([key, entry.data]);
+      else {
+        const issue = entry.error.issues[0];
+        meta.badEntries[name][key] = { raw: value, reason: `${issue && issue.path.length ? `${issue.path.join('.')}: ` : ''}${issue?.message ?? 'invalid'}` };
+      }
+    }
+    sections[name] = Object.fromEntries(kept);
+  }
+  // fromEntries defines own properties, so an id like "__proto__" stays data.
+  const store = { version: 1, ...data, ...sections, profiles: Object.fromEntries(good) } as Store;
+  store[RAW_PROFILES] = meta;
+  return store;
+}
+
+/**
+ * The store as it goes to disk: profiles nobody changed are written back exactly as read
+ * (legacy spellings, key order, unknown types, malformed ones); changed and new ones as parsed.
+ */
+export function storeForDisk(store: Store): Record<string, unknown> {
+  const meta = store[RAW_PROFILES];
+  if (!meta) return store;
+  const out: [string, unknown][] = [];
+  for (const [id, raw] of Object.entries(meta.raw)) {
+    if (Object.hasOwn(store.profiles, id)) {
+      const p = store.profiles[id];
+      out.push([id, meta.parsed[id] !== undefined && meta.parsed[id] === JSON.stringify(p) ? raw : p]);
+    } else if (Object.hasOwn(meta.malformed, id)) out.push([id, raw]);
+  }
+  for (const [id, p] of Object.entries(store.profiles)) if (!Object.hasOwn(meta.raw, id)) out.push([id, p]);
+  const disk: Record<string, unknown> = { ...store, profiles: Object.fromEntries(out) };
+  for (const name of Object.keys(meta.badEntries) as Section[]) {
+    const bad = Object.entries(meta.badEntries[name]);
+    if (bad.length === 0) continue;
+    const current = (store[name] ?? {}) as Record<string, unknown>;
+    // A removed profile takes its unreadable entries with it; a new entry under the key replaces the old one.
+    const back = bad.filter(([key]) => !Object.hasOwn(current, key) && (name === 'usageStats' ? profileExists(store, meta, key) : true));
+    if (back.length) disk[name] = { ...current, ...Object.fromEntries(back.map(([key, e]) => [key, e.raw])) };
+  }
+  return disk;
+}
+
+function profileExists(store: Store, meta: RawProfiles, id: string): boolean {
+  return Object.hasOwn(store.profiles, id) || Object.hasOwn(meta.malformed, id);
 }
 
 /** Decode bytes as strict UTF-8 and parse. Pure. */

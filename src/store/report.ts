@@ -5,8 +5,8 @@
  */
 import { configuredProviders } from '../config/models.js';
 import type { AiproConfig } from '../config/schema.js';
-import { getProvider } from '../providers/index.js';
 import { collectCredentials, noCredentialsHint } from './credentials.js';
+import { fixCommand } from './fix.js';
 import type { Env } from './paths.js';
 import { readStore, type StoreRead, type StoreReadError } from './read.js';
 import type { ProbeRecord, Store } from './schema.js';
@@ -31,8 +31,12 @@ export interface StatusRow {
   disabledReason?: string;
   lastUsed?: number;
   lastProbe?: ProbeRecord;
-  /** The command that fixes a broken or expiring credential. */
+  /** What to do about a broken or expiring credential (prose around `fixCommand`). */
   hint?: string;
+  /** The exact command that replaces this credential (names its profile and agent). */
+  fixCommand?: string;
+  /** False when nothing records when this credential expires (a token without `expires`). */
+  expiryKnown: boolean;
 }
 
 export interface AgentReport {
@@ -54,6 +58,11 @@ export interface ReportOptions {
   hashSecrets?: boolean;
 }
 
+/** A number a Date can hold (stats timestamps are printed as dates). */
+function isTime(ms: number): boolean {
+  return Number.isFinite(ms) && Math.abs(ms) <= 8.64e15;
+}
+
 /** Judge one credential view into a row. Pure. */
 export function rowFor(view: CredentialView, now: number, warnMs: number): StatusRow {
   const s = status(view, now, warnMs);
@@ -66,33 +75,45 @@ export function rowFor(view: CredentialView, now: number, warnMs: number): Statu
     source: view.source,
     status: s.status,
     detail: s.detail,
+    // A token (or OAuth that cannot refresh) without a usable `expires` can never warn before it stops working.
+    // Same rule as the exporter's aipro_auth_profile_expiry_known.
+    expiryKnown: !(view.type === 'token' || (view.type === 'oauth' && !view.hasRefreshToken)) || s.expiresAt !== undefined,
   };
   if (s.expiresAt !== undefined) row.expiresAt = s.expiresAt;
   if (s.remainingMs !== undefined) row.remainingMs = s.remainingMs;
   if (view.secret.ok) row.fingerprint = fingerprint(view.secret.value);
   if (view.envVar) row.envVar = view.envVar;
   if (view.email) row.email = view.email;
-  if (stats?.cooldownUntil && stats.cooldownUntil > now) row.cooldownUntil = stats.cooldownUntil;
-  if (stats?.disabledUntil && stats.disabledUntil > now) {
+  // Stats are written by other tools too: a timestamp outside the Date range is ignored, never printed.
+  if (stats?.cooldownUntil && isTime(stats.cooldownUntil) && stats.cooldownUntil > now) row.cooldownUntil = stats.cooldownUntil;
+  if (stats?.disabledUntil && isTime(stats.disabledUntil) && stats.disabledUntil > now) {
     row.disabledUntil = stats.disabledUntil;
     if (stats.disabledReason) row.disabledReason = stats.disabledReason;
   }
-  if (stats?.lastUsed) row.lastUsed = stats.lastUsed;
-  if (stats?.lastProbe) row.lastProbe = stats.lastProbe;
-  const hint = hintFor(row, view);
-  if (hint) row.hint = hint;
+  if (stats?.lastUsed && isTime(stats.lastUsed)) row.lastUsed = stats.lastUsed;
+  if (stats?.lastProbe && isTime(stats.lastProbe.at)) row.lastProbe = stats.lastProbe;
+  const fix = fixFor(row, view);
+  if (fix) {
+    row.hint = fix.hint;
+    if (fix.command) row.fixCommand = fix.command;
+  }
   return row;
 }
 
-function hintFor(row: StatusRow, view: CredentialView): string | undefined {
-  if (row.status === 'missing') return noCredentialsHint(row.provider);
-  if (!FAILING.has(row.status) && row.status !== 'expiring') return undefined;
-  if (row.status === 'rejected' && view.stats?.lastProbe?.hint) return view.stats.lastProbe.hint;
-  if (view.source === 'env') return `replace ${view.envVar} (in the environment or ~/.aipro/.env), then \`aipro models status\``;
-  const p = getProvider(row.provider);
-  if (row.status === 'refresh_failed') return `re-authenticate: aipro models auth login --provider ${row.provider}`;
-  if (view.type === 'none') return noCredentialsHint(row.provider);
-  return p ? p.fixCommand(view.type) : `aipro models auth paste-token --provider ${row.provider}`;
+function fixFor(row: StatusRow, view: CredentialView): { hint: string; command?: string } | undefined {
+  const needsFix = row.status === 'missing' || FAILING.has(row.status) || row.status === 'expiring' || (row.status === 'static' && !row.expiryKnown);
+  if (!needsFix) return undefined;
+  if (view.source === 'env') return { hint: `replace ${view.envVar} (in the environment or ~/.aipro/.env), then \`aipro models status\`` };
+  // A provider with nothing stored gets a synthetic `<provider>:none` id: no profile to name then.
+  const synthetic = view.type === 'none' && view.id === `${view.provider}:none`;
+  const command = fixCommand({ provider: row.provider, type: view.type, agent: row.agent, ...(synthetic ? {} : { profileId: row.id }) });
+  if (row.status === 'missing') return { hint: noCredentialsHint(row.provider, command), command };
+  if (row.status === 'static') return { hint: `no expiry recorded, so no alert can warn before it stops working; record one: ${command}`, command };
+  const probeHint = view.stats?.lastProbe?.hint;
+  // A probe's own advice (e.g. "use an API key instead") is kept; its generic fix is replaced by the targeted one.
+  if (row.status === 'rejected' && probeHint && !probeHint.includes('aipro models auth')) return { hint: `${probeHint}; or replace it: ${command}`, command };
+  if (row.status === 'refresh_failed') return { hint: `re-authenticate: ${command}`, command };
+  return { hint: command, command };
 }
 
 /** Build the report of one agent from its store (read from its file unless `read` is given by a backend). */

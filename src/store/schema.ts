@@ -91,20 +91,99 @@ export const UsageStatsSchema = z
   .passthrough();
 export type UsageStats = z.infer<typeof UsageStatsSchema>;
 
+/**
+ * The store around the profiles. `profiles` is only checked to be an object here: each
+ * profile is parsed on its own (see profile-parse.ts) so one malformed profile never hides the
+ * others; entries of `order`, `lastGood` and `usageStats` are checked one by one too. A store without `version` is an old OpenClaw store and reads as version 1.
+ */
 export const StoreSchema = z
   .object({
-    version: z.literal(1),
-    profiles: z.record(z.string(), ProfileSchema),
-    order: z.record(z.string(), z.array(z.string())).optional(),
-    lastGood: z.record(z.string(), z.string()).optional(),
-    usageStats: z.record(z.string(), UsageStatsSchema).optional(),
+    version: z.literal(1).optional(),
+    profiles: z.record(z.string(), z.unknown()).optional(),
+    order: z.record(z.string(), z.unknown()).optional(),
+    lastGood: z.record(z.string(), z.unknown()).optional(),
+    usageStats: z.record(z.string(), z.unknown()).optional(),
   })
   .passthrough();
-export type Store = z.infer<typeof StoreSchema>;
+
+/** The schema of one entry of each keyed section (checked entry by entry). */
+export const SECTION_ENTRY = {
+  order: z.array(z.string()),
+  lastGood: z.string(),
+  usageStats: UsageStatsSchema,
+} as const;
+export type Section = keyof typeof SECTION_ENTRY;
+
+/**
+ * Profiles exactly as read from disk, kept beside the parsed store so a write can give back
+ * untouched profiles (legacy fields, unknown types, malformed ones) as they were.
+ * Symbol-keyed: never serialised, never seen by code that iterates the store.
+ */
+export const RAW_PROFILES = Symbol('aipro.rawProfiles');
+
+export interface RawProfiles {
+  /** Every profile as read, in file order. */
+  raw: Record<string, unknown>;
+  /** JSON of each well-formed profile as parsed: equal JSON at write time = unchanged. */
+  parsed: Record<string, string>;
+  /** Profiles that did not parse, with the reason (judged `invalid`, written back as read). */
+  malformed: Record<string, string>;
+  /**
+   * Entries of `order` / `lastGood` / `usageStats` that did not parse: left out of the parsed
+   * store, written back as read unless a writer puts a new entry under the same key.
+   */
+  badEntries: Record<Section, Record<string, { raw: unknown; reason: string }>>;
+}
+
+/** An auth store. `profiles` holds only well-formed profiles (legacy fields already read). */
+export type Store = {
+  version: 1;
+  profiles: Record<string, Profile>;
+  order?: Record<string, string[]>;
+  lastGood?: Record<string, string>;
+  usageStats?: Record<string, UsageStats>;
+  [RAW_PROFILES]?: RawProfiles;
+  [key: string]: unknown;
+};
 
 /** A store with nothing in it: what a missing file reads as. */
 export function emptyStore(): Store {
   return { version: 1, profiles: {} };
+}
+
+/** Deep copy of a store that keeps what was read from disk (structuredClone drops symbol keys). */
+export function cloneStore(store: Store): Store {
+  const copy = structuredClone(store);
+  const raw = store[RAW_PROFILES];
+  if (raw) copy[RAW_PROFILES] = structuredClone(raw);
+  return copy;
+}
+
+/** Malformed profiles still in the store: id, reason and the provider they claim (if any). */
+export function malformedProfiles(store: Store): { id: string; reason: string; provider: string; type?: string; raw: unknown }[] {
+  const meta = store[RAW_PROFILES];
+  if (!meta) return [];
+  return Object.entries(meta.malformed).map(([id, reason]) => {
+    const raw = meta.raw[id];
+    const obj = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
+    const provider = typeof obj.provider === 'string' && obj.provider.length > 0 ? obj.provider : profileProvider(id);
+    return { id, reason, provider, ...(typeof obj.type === 'string' ? { type: obj.type } : {}), raw };
+  });
+}
+
+/** Why the usage stats of `id` could not be read (a profile whose stats are unreadable is `invalid`). */
+export function badStatsReason(store: Store, id: string): string | undefined {
+  const bad = store[RAW_PROFILES]?.badEntries.usageStats;
+  return bad && Object.hasOwn(bad, id) ? `usageStats: ${bad[id]?.reason ?? 'invalid'}` : undefined;
+}
+
+/** Forget a malformed profile (it was removed or replaced): it is not written back. */
+export function dropMalformed(store: Store, id: string): boolean {
+  const meta = store[RAW_PROFILES];
+  if (!meta || !Object.hasOwn(meta.malformed, id)) return false;
+  delete meta.malformed[id];
+  delete meta.raw[id];
+  return true;
 }
 
 /** Profile ids are `<provider>:<name>`. */

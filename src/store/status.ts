@@ -20,7 +20,8 @@ export interface CredentialView {
   /** `<provider>:<name>`, or `<provider>:env` for an env var credential. */
   id: string;
   provider: string;
-  type: CredentialType | 'none';
+  /** `unknown` for a malformed profile whose type is not one aipro knows. */
+  type: CredentialType | 'none' | 'unknown';
   source: CredentialSource;
   secret: SecretResolution;
   /** Problem with the secret's shape for its provider (null when fine). */
@@ -31,6 +32,8 @@ export interface CredentialView {
   /** sha256 prefix of the current secret: a stored probe result only counts for this secret. */
   secretHash?: string;
   email?: string;
+  /** Why a stored profile did not parse (it is `invalid`, whatever else it holds). */
+  malformed?: string;
   /** Provider account id (Codex sends it as `ChatGPT-Account-Id`). */
   accountId?: string;
   /** Env var name, for env credentials. */
@@ -47,14 +50,27 @@ export interface StatusResult {
 
 const DAY = 86_400_000;
 
+/** The last instant a JS Date can hold (ECMA-262 time value range). */
+const MAX_DATE_MS = 8.64e15;
+/** Epoch ms below this (March 1973) are almost surely epoch seconds written by mistake. */
+const SECONDS_CUTOFF_MS = 1e11;
+
+/** Why an `expires` value cannot be an expiry, or null when it is a usable epoch-ms timestamp. */
+export function expiryProblem(e: unknown): string | null {
+  if (typeof e !== 'number' || !Number.isInteger(e) || e <= 0 || e > MAX_DATE_MS) return 'expiry out of range';
+  if (e < SECONDS_CUTOFF_MS) return 'expiry looks like seconds, not milliseconds';
+  return null;
+}
+
 function validExpiry(e: unknown): e is number {
-  return typeof e === 'number' && Number.isFinite(e) && e > 0;
+  return expiryProblem(e) === null;
 }
 
 /** The status of one credential at `now` with a warn window of `warnMs`. Pure. */
 export function status(view: CredentialView, now: number, warnMs: number = DAY): StatusResult {
   const base = { source: view.source };
   if (view.type === 'none') return { ...base, status: 'missing', detail: 'no credential stored' };
+  if (view.malformed !== undefined || view.type === 'unknown') return { ...base, status: 'invalid', detail: view.malformed ?? 'unsupported credential type' };
   if (!view.secret.ok) return { ...base, status: 'invalid', detail: view.secret.detail };
   if (view.shapeProblem) return { ...base, status: 'invalid', detail: view.shapeProblem };
 
@@ -67,7 +83,7 @@ export function status(view: CredentialView, now: number, warnMs: number = DAY):
 
   const hasExpiry = view.expires !== undefined;
   if (hasExpiry && !validExpiry(view.expires)) {
-    return { ...base, status: 'invalid', detail: `expiry ${String(view.expires)} is not a valid timestamp` };
+    return { ...base, status: 'invalid', detail: `${expiryProblem(view.expires)} (expires: ${String(view.expires)})` };
   }
   const withTime = (s: Omit<StatusResult, 'expiresAt' | 'remainingMs'>): StatusResult =>
     validExpiry(view.expires) ? { ...s, expiresAt: view.expires, remainingMs: view.expires - now } : s;
@@ -90,7 +106,7 @@ export function status(view: CredentialView, now: number, warnMs: number = DAY):
   if (!validExpiry(view.expires)) {
     if (view.type === 'oauth') return { ...base, status: 'invalid', detail: 'OAuth credential has no expiry and no refresh token' };
     if (rejected) return rejected;
-    return { ...base, status: 'static', detail: view.type === 'api_key' ? 'API key (no expiry)' : 'token without expiry' };
+    return { ...base, status: 'static', detail: view.type === 'api_key' ? 'API key (no expiry)' : 'token without expiry: expiry unknown, no alert will warn before it stops working' };
   }
   const left = view.expires - now;
   if (left <= 0) return withTime({ ...base, status: 'expired', detail: `expired ${formatDuration(left)} ago` });

@@ -8,8 +8,8 @@ import { dirname } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { fsyncDir } from '../util/fs.js';
 import { withLock } from './lock.js';
-import { readStore, storeErrorMessage, type StoreReadError } from './read.js';
-import type { Store } from './schema.js';
+import { readStore, storeErrorMessage, storeForDisk, type StoreReadError } from './read.js';
+import { cloneStore, type Store } from './schema.js';
 
 export class StoreUnreadableError extends Error {
   constructor(readonly failure: StoreReadError) {
@@ -19,7 +19,7 @@ export class StoreUnreadableError extends Error {
 
 /** Serialise a store the way every writer does (stable, human-diffable). */
 export function serializeStore(store: Store): string {
-  return `${JSON.stringify(store, null, 2)}\n`;
+  return `${JSON.stringify(storeForDisk(store), null, 2)}\n`;
 }
 
 /** Atomically replace `path` with `data` (temp file in the same dir, fsync, rename, fsync dir). */
@@ -42,7 +42,7 @@ export async function updateStore<R>(
   return withLock(path, async () => {
     const read = readStore(path);
     if (!read.ok) throw new StoreUnreadableError(read);
-    const { store, result } = change(structuredClone(read.store), read.exists);
+    const { store, result } = change(cloneStore(read.store), read.exists);
     if (store === null) return result;
     if (read.exists) {
       // Keep the last good copy; it parsed a moment ago, under the same lock.

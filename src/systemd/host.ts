@@ -1,10 +1,12 @@
 /**
  * Facts about this host that install and doctor need: is systemd the running init, is
- * linger on, who is a user (from /etc/passwd, no native module), and a bounded `systemctl`.
+ * linger on, who is a user (from /etc/passwd, no native module); running `systemctl` is
+ * src/util/command.ts (shared with the launchd installer).
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+
+export { runCommand, shellLine, type CommandResult } from '../util/command.js';
 
 /** systemd's own test (sd_booted): the directory exists only when it runs as PID 1. */
 export function systemdRunning(root = '/run/systemd/system'): boolean {
@@ -36,24 +38,4 @@ export function lookupUser(name: string, passwdPath = '/etc/passwd'): PasswdEntr
     if (f[0] === name && f.length >= 6) return { name, uid: Number(f[2]), gid: Number(f[3]), home: f[5] ?? '' };
   }
   return null;
-}
-
-export interface CommandResult {
-  ok: boolean;
-  code: number | null;
-  /** stdout + stderr, trimmed (systemctl puts its reasons on stderr). */
-  output: string;
-}
-
-/** Run `argv` (e.g. `['systemctl', '--user', 'daemon-reload']`), bounded by `timeoutMs`. */
-export function runCommand(argv: string[], env: Readonly<Record<string, string | undefined>> = process.env, timeoutMs = 30_000): CommandResult {
-  const [cmd, ...args] = argv;
-  const res = spawnSync(cmd as string, args, { encoding: 'utf8', timeout: timeoutMs, env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-  if (res.error) return { ok: false, code: null, output: `${cmd}: ${(res.error as NodeJS.ErrnoException).code ?? res.error.message}` };
-  return { ok: res.status === 0, code: res.status, output: `${res.stdout ?? ''}${res.stderr ?? ''}`.trim() };
-}
-
-/** Quote argv for display as a shell command line. */
-export function shellLine(argv: string[]): string {
-  return argv.map((a) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", "'\\''")}'`)).join(' ');
 }

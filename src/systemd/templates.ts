@@ -1,29 +1,12 @@
 /**
- * Finding things on disk for rendering: the package's `systemd/` templates and the absolute
- * path of the aipro being run. Both work from the source tree (tsx), the bundle
- * (`dist/cli/main.js`) and an npm install, because they walk up to aipro's package.json.
+ * The package's `systemd/` unit templates. The absolute path of the aipro being run (for
+ * ExecStart=) is in src/util/entry.ts, shared with the launchd installer.
  */
-import { existsSync, readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from '../util/entry.js';
 
-/** The directory holding aipro's package.json, found by walking up from this module. */
-export function packageRoot(from: string = fileURLToPath(import.meta.url)): string {
-  let dir = dirname(from);
-  for (;;) {
-    const manifest = join(dir, 'package.json');
-    if (existsSync(manifest)) {
-      try {
-        if ((JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'aipro') return dir;
-      } catch {
-        // Not ours (or unreadable): keep walking.
-      }
-    }
-    const up = dirname(dir);
-    if (up === dir) throw new Error(`cannot find aipro's package.json above ${from}; reinstall aipro`);
-    dir = up;
-  }
-}
+export { aiproEntry, packageRoot } from '../util/entry.js';
 
 /** `<package>/systemd`: the unit templates. */
 export function templateDir(): string {
@@ -38,20 +21,4 @@ export function readTemplates(dir: string = templateDir()): Record<string, strin
     if (statSync(path).isFile()) out[name] = readFileSync(path, 'utf8');
   }
   return out;
-}
-
-/**
- * The aipro CLI a unit should run: the script this process was started as when that is
- * aipro's JS entry (symlinks of an npm bin resolved), else the package's bundled CLI.
- */
-export function aiproEntry(argv1: string | undefined = process.argv[1]): string {
-  if (argv1) {
-    try {
-      const real = realpathSync(argv1);
-      if (/\.(c|m)?js$/.test(real) && (basename(real).startsWith('main.') || basename(argv1) === 'aipro')) return real;
-    } catch {
-      // argv[1] gone or not a file: fall back to the bundle.
-    }
-  }
-  return join(packageRoot(), 'dist', 'cli', 'main.js');
 }

@@ -18,9 +18,11 @@ test('paste-token reads stdin, strips whitespace and line breaks, stores 0600 an
   const pasted = `  ${TOKEN.slice(0, 40)}\n${TOKEN.slice(40, 70)}\r\n ${TOKEN.slice(70)}  \n`;
   const r = await runCli(['models', 'auth', 'paste-token', '--provider', 'anthropic'], { env: h.env, input: pasted });
   t.is(r.code, 0, r.stderr);
-  t.regex(r.stdout, /Saved anthropic:manual \(token, sk-ant-oat01-…TTTT, no expiry recorded\)/);
+  t.regex(r.stdout, /Saved anthropic:manual \(token, sk-ant-oat01-…TTTT, expires \d{4}-/);
+  t.regex(r.stderr, /recorded the documented 365d lifetime/);
   const s = readJson(h.storePath());
-  t.deepEqual(s.profiles['anthropic:manual'], { type: 'token', provider: 'anthropic', token: TOKEN });
+  t.like(s.profiles['anthropic:manual'], { type: 'token', provider: 'anthropic', token: TOKEN });
+  t.true(Math.abs((s.profiles['anthropic:manual']?.expires ?? 0) - (Date.now() + 365 * 86_400_000)) < 3_600_000, 'one-year lifetime');
   t.is(statSync(h.storePath()).mode & 0o777, 0o600);
   t.deepEqual(config(h).auth?.profiles, { 'anthropic:manual': { provider: 'anthropic', mode: 'token' } });
   t.is(statSync(`${h.stateDir}/aipro.json`).mode & 0o777, 0o600);

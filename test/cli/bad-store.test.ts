@@ -14,7 +14,6 @@ import { FIXTURES, KEY, TOKEN } from './support.js';
 const CASES: [string, RegExp][] = [
   ['malformed.json', /not valid JSON/],
   ['wrong-version.json', /unsupported store version 2/],
-  ['wrong-types.json', /profiles\.anthropic:default\.provider/],
   ['binary.bin', /not UTF-8/],
   ['latin1.json', /not UTF-8/],
   ['huge', /at most 8388608/],

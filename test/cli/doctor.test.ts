@@ -87,7 +87,7 @@ test('expired and expiring profiles, duplicates, env shadowing, dangling order e
   t.true(ids.includes('env.shadow'));
   t.true(ids.includes('store.order'));
   const expired = doc.checks.find((c) => c.id === 'profile.expired');
-  t.regex(expired?.fix ?? '', /claude setup-token/);
+  t.regex(expired?.fix ?? '', /^aipro models auth setup-token --provider anthropic --profile-id \S+ --agent main$/);
   t.false(JSON.stringify(doc).includes(envKey) || JSON.stringify(doc).includes(TOKEN) || JSON.stringify(doc).includes(KEY));
 });
 

@@ -16,7 +16,7 @@ test('no credential: the missing-provider message, exit 0 without --check, 1 wit
   const h = home(t);
   const r = await runCli(['models', 'status'], { env: h.env });
   t.is(r.code, 0);
-  t.true(r.stdout.includes('No credentials found for anthropic — run `claude setup-token` on this host, then `aipro models auth setup-token --provider anthropic`, or set ANTHROPIC_API_KEY'));
+  t.true(r.stdout.includes('No credentials found for anthropic — run `aipro models auth setup-token --provider anthropic --agent main`, or set ANTHROPIC_API_KEY'));
   const c = await runCli(['models', 'status', '--check'], { env: h.env });
   t.is(c.code, 1);
   t.regex(c.stdout, /missing/);

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 
 export interface ReceivedRequest {
+  method: string;
   path: string;
   headers: Record<string, string | string[] | undefined>;
   raw: string;
@@ -23,6 +24,8 @@ export interface WebhookReceiver {
   accepted(): ReceivedRequest[];
   /** Delay every answer by this many ms (to test timeouts). */
   delayMs: number;
+  /** Never answer (a hung receiver); close() drops the held connections. */
+  hang: boolean;
   close(): Promise<void>;
 }
 
@@ -34,19 +37,21 @@ export async function startWebhookReceiver(script: number[] = []): Promise<Webho
     requests: [],
     script: [...script],
     delayMs: 0,
+    hang: false,
     accepted: () => rx.requests.filter((r) => r.status >= 200 && r.status < 300),
     close: async () => undefined,
   };
   app.all('/{*path}', (req, res) => {
     const raw = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
     const status = rx.script.length > 0 ? (rx.script.shift() as number) : 200;
-    const entry: ReceivedRequest = { path: req.path, headers: req.headers, raw, status };
+    const entry: ReceivedRequest = { method: req.method, path: req.path, headers: req.headers, raw, status };
     try {
       entry.json = JSON.parse(raw);
     } catch {
       // not JSON (ntfy): raw only
     }
     rx.requests.push(entry);
+    if (rx.hang) return;
     setTimeout(() => res.status(status).send(status < 300 ? 'ok' : 'nope'), rx.delayMs);
   });
   const server: Server = await new Promise((resolve) => {

@@ -88,7 +88,7 @@ test('a revoked grant ends as refresh_failed with the re-authenticate hint', asy
   const rep = agentReport({ id: 'main', storePath }, config, {}, { now: Date.now(), warnMs: 86_400_000 });
   const row = rep.rows.find((x) => x.id === ID);
   t.is(row?.status, 'refresh_failed');
-  t.is(row?.hint, 're-authenticate: aipro models auth login --provider openai-codex');
+  t.is(row?.hint, 're-authenticate: aipro models auth login --provider openai-codex --profile-id openai-codex:me@example.com --agent main');
   t.false(JSON.stringify(r).includes(tokens.refresh as string));
   t.truthy(h);
 });

@@ -12,11 +12,8 @@ const fixture = (name: string) => readFileSync(new URL(name, FIX));
 const BAD: [string, string, RegExp][] = [
   ['malformed.json', 'parse', /not valid JSON/],
   ['empty.json', 'parse', /not valid JSON/],
-  ['wrong-version.json', 'schema', /unsupported store version 2/],
-  ['wrong-types.json', 'schema', /profiles\.anthropic:default\.provider/],
-  ['wrong-type-enum.json', 'schema', /profiles\.anthropic:default\.type/],
+  ['wrong-version.json', 'version', /unsupported store version 2/],
   ['array.json', 'schema', /top level/],
-  ['no-profiles.json', 'schema', /profiles/],
   ['binary.bin', 'encoding', /not UTF-8/],
   ['latin1.json', 'encoding', /not UTF-8/],
 ];
@@ -112,8 +109,8 @@ test('property: valid stores round-trip through serializeStore with unknown fiel
       const text = serializeStore(s as never);
       const r = parseStoreText(text);
       if (!r.ok) throw new Error(`valid store refused: ${r.detail}`);
-      // Same document (zod puts known keys first, so compare as objects) …
-      t.deepEqual(r.store, JSON.parse(text));
+      // Same document after a write, profile by profile (legacy spellings and unknown fields included) …
+      t.deepEqual(JSON.parse(serializeStore(r.store)), JSON.parse(text));
       // … and once written by aipro, the bytes are stable across read/write cycles.
       const once = serializeStore(r.store);
       const again = parseStoreText(once);

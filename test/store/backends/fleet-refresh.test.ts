@@ -82,7 +82,8 @@ test('a host killed while holding the refresh lock releases it with its session'
   let finish!: () => void;
   const stuck = new Promise<void>((r) => (finish = r));
   const holder = a.withRefreshLock(agent, ID, async () => {
-    const r = await pool.query(`SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted`);
+    // pg_locks spans every database of the cluster; other tests lock in theirs.
+    const r = await pool.query(`SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`);
     holderPid = r.rows[0].pid;
     entered();
     await stuck; // "hangs" until its session is killed
