@@ -6,6 +6,7 @@
 import type { Monitor } from '../../monitors/types.js';
 import { CliError } from '../cli/errors.js';
 import { loadContext, type Context } from '../cli/context.js';
+import { fileStoreOnly } from '../store/backends/index.js';
 import { configErrorMessage, loadConfig } from '../config/load.js';
 import { parseListen } from '../config/formats.js';
 import { fileLayers, mergeEnv, processLayer } from '../env/load.js';
@@ -27,6 +28,8 @@ export function loadMonitorSetup(monitors: readonly Monitor[], listenFlag?: stri
     const message = err instanceof CliError ? err.message : String(err);
     return { ok: false, key: '(config)', detail: message, message };
   }
+  const fleet = fileStoreOnly(ctx.config, 'aipro monitor');
+  if (fleet) return { ok: false, key: 'store.backend', detail: fleet, message: fleet };
   const sched = validateSchedules(ctx.config, monitors);
   if (!sched.ok) {
     return {
