@@ -116,3 +116,23 @@ test('rekey through the CLI: the old key in AIPRO_STORE_OLD_KEY, then only the n
   t.is((await runCli(['models', 'status', '--check'], { env: { ...h.env, AIPRO_STORE_KEY: next }, timeoutMs: 60_000 })).code, 0);
   t.is((await runCli(['models', 'status', '--check'], { env: h.env, timeoutMs: 60_000 })).code, 1);
 });
+
+test('a wrong password: migrate exits 1 naming the setting, never the password', async (t) => {
+  const url = await pgs.need(t);
+  if (!url) return;
+  const bad = url.replace(/:([^:@/]+)@/, ':WRONGPASSWORD123@');
+  const h = host(bad);
+  t.teardown(() => h.cleanup());
+  const r = await runCli(['store', 'migrate'], { env: h.env, timeoutMs: 60_000 });
+  t.is(r.code, 1);
+  t.regex(r.stderr, /password authentication failed.*store\.postgres\.url/);
+  t.false(r.stderr.includes('WRONGPASSWORD123') || r.stdout.includes('WRONGPASSWORD123'));
+  // Kept in the config file instead, the URL is printed redacted.
+  h.writeConfig({ store: { backend: 'postgres', postgres: { url: bad } } });
+  const env = { ...h.env };
+  delete env.AIPRO_STORE_POSTGRES_URL;
+  const shown = await runCli(['config', 'get', 'store.postgres.url'], { env, timeoutMs: 60_000 });
+  t.is(shown.code, 0, shown.stderr);
+  t.regex(shown.stdout, /\[redacted\]/);
+  t.false(shown.stdout.includes('WRONGPASSWORD123'));
+});

@@ -1,5 +1,8 @@
 /** Sealing secret fields: AES-256-GCM bound to agent/profile/field; keys parsed strictly; no key refused. */
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import test from 'ava';
 import { validateConfig } from '../../../src/config/load.js';
 import { storeKey } from '../../../src/store/backends/postgres/connect.js';
@@ -46,4 +49,16 @@ test('postgres refuses to start without a key unless encryption is none', (t) =>
   t.is(storeKey(none.config, {}), null);
   const k = randomBytes(32).toString('base64');
   t.is(storeKey(c.config, { AIPRO_STORE_KEY: k })?.id, parseStoreKey(k, 'k').id);
+});
+
+test('the key may come from the systemd credential aipro-store-key; AIPRO_STORE_KEY wins', (t) => {
+  const c = validateConfig({ store: { backend: 'postgres' } }, 'x', {});
+  if (!c.ok) return t.fail(c.detail);
+  const dir = mkdtempSync(join(tmpdir(), 'aipro-cred-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const fromFile = randomBytes(32).toString('base64');
+  writeFileSync(join(dir, 'aipro-store-key'), `${fromFile}\n`);
+  t.is(storeKey(c.config, { CREDENTIALS_DIRECTORY: dir })?.id, parseStoreKey(fromFile, 'k').id);
+  const fromEnv = randomBytes(32).toString('base64');
+  t.is(storeKey(c.config, { CREDENTIALS_DIRECTORY: dir, AIPRO_STORE_KEY: fromEnv })?.id, parseStoreKey(fromEnv, 'k').id);
 });
