@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { loadContext } from './context.js';
-import { CliError, EXIT, usageError } from './errors.js';
+import { usageError } from './errors.js';
 
 export function register(program: Command): void {
   const alerts = program
@@ -59,8 +59,4 @@ Examples:
       const { alertsSilence } = await import('../alerts/commands.js');
       process.exitCode = await alertsSilence(loadContext(), profileId, opts);
     });
-
-  alerts.action(() => {
-    throw new CliError('choose a subcommand: aipro alerts test | status | silence ID --for 2d (see aipro alerts --help)', EXIT.USAGE);
-  });
 }

@@ -15,7 +15,7 @@ import { undeclareProfile } from './config-file.js';
 import { loadContext, resolveAgent, type Agent, type Context } from './context.js';
 import { CliError, EXIT } from './errors.js';
 import { updateAgentStore, withBackend } from './store-backend.js';
-import { renderTable } from './table.js';
+import { renderTable, terminalWidth, wrapLine, type Fit } from './table.js';
 
 /** Run a store update, turning the expected failures (bad store, busy lock) into CliErrors. */
 async function mutate<R>(ctx: Context, agent: Agent, change: StoreChange<R>): Promise<R> {
@@ -42,9 +42,10 @@ function secretLabel(profile: Profile, env: Context['env']): { fingerprint: stri
   return res.ok ? { fingerprint: fingerprint(res.value), ref, problem: null } : { fingerprint: null, ref, problem: res.detail };
 }
 
-export async function list(opts: { agent?: string; json?: boolean }): Promise<number> {
+export async function list(opts: { agent?: string; json?: boolean; wide?: boolean }): Promise<number> {
   const { ctx, agent, store, exists } = await open(opts, 'listing auth profiles');
   const now = ctx.now();
+  const width = terminalWidth(process.stdout, ctx.env, opts.wide);
   const good = Object.entries(store.profiles).map(([id, p]) => {
     const s = secretLabel(p, ctx.env);
     // Only an expiry a Date can hold is printed as one (status judges the rest `invalid`).
@@ -70,11 +71,18 @@ export async function list(opts: { agent?: string; json?: boolean }): Promise<nu
       p.secretRef ? `ref ${p.secretRef}` : 'inline',
       p.expiresAtMs === null ? '-' : `${p.expiresAt} (${formatRelative(p.expiresAtMs, now)})`,
     ]);
-    out.push(renderTable(['PROFILE', 'PROVIDER', 'TYPE', 'FINGERPRINT', 'SECRET', 'EXPIRES'], rows, '  '));
+    // On a terminal, narrower in this order: EXPIRES relative only, SECRET, PROVIDER (the id
+    // starts with it), TYPE, then FINGERPRINT go; pipes get every column.
+    const fit: Fit | undefined = width === undefined ? undefined : {
+      width,
+      steps: [{ abbreviate: 5, cells: profiles.map((p) => (p.expiresAtMs === null ? '-' : formatRelative(p.expiresAtMs, now))) }, { drop: 4 }, { drop: 1 }, { drop: 2 }, { drop: 3 }],
+    };
+    out.push(renderTable(['PROFILE', 'PROVIDER', 'TYPE', 'FINGERPRINT', 'SECRET', 'EXPIRES'], rows, '  ', undefined, fit));
   }
   for (const [p, ids] of Object.entries(store.order ?? {})) out.push(`  order ${p}: ${ids.join(', ')}`);
   for (const [p, id] of Object.entries(store.lastGood ?? {})) out.push(`  lastGood ${p}: ${id}`);
-  process.stdout.write(`${out.join('\n')}\n`);
+  const lines = width === undefined ? out : out.flatMap((l) => l.split('\n')).flatMap((l) => wrapLine(l, width));
+  process.stdout.write(`${lines.join('\n')}\n`);
   return EXIT.OK;
 }
 

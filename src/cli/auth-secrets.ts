@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { basicSecretProblem } from '../providers/common.js';
+import { SETUP_TOKEN_PREFIX } from '../providers/anthropic.js';
 import { getProvider } from '../providers/index.js';
 import { LockTimeoutError } from '../store/lock.js';
 import { profileIdProblem, putSecretProfile } from '../store/mutations.js';
@@ -46,8 +47,26 @@ export function checkProvider(provider: string, type: SecretType): void {
   throw usageError(`${p.label} does not accept ${type === 'token' ? 'tokens' : 'API keys'}; use \`${alt}\``);
 }
 
+/**
+ * An Anthropic secret of the other kind (a setup-token given to add-key, an API key given to
+ * paste-token): what it is and the command that stores it, or null. Only the public prefix
+ * is ever named.
+ */
+export function wrongKind(provider: string, type: SecretType, secret: string): { problem: string; command: string } | null {
+  if (provider !== 'anthropic') return null;
+  if (type === 'api_key' && secret.startsWith(SETUP_TOKEN_PREFIX)) {
+    return { problem: `this is an Anthropic setup-token (${SETUP_TOKEN_PREFIX}…), not an API key (those start with sk-ant-api)`, command: 'aipro models auth paste-token --provider anthropic' };
+  }
+  if (type === 'token' && secret.startsWith('sk-ant-api')) {
+    return { problem: `this is an Anthropic API key (sk-ant-api…), not a setup-token (those start with ${SETUP_TOKEN_PREFIX})`, command: 'aipro models auth add-key --provider anthropic' };
+  }
+  return null;
+}
+
 /** Shape problems of a secret for a provider (null when it looks right). Never echoes it. */
 export function secretProblem(provider: string, type: SecretType, secret: string): string | null {
+  const wrong = wrongKind(provider, type, secret);
+  if (wrong) return `${wrong.problem}; store it with \`${wrong.command}\``;
   const p = getProvider(provider);
   return p ? p.validateSecret(type, secret) : basicSecretProblem(secret);
 }
@@ -68,6 +87,11 @@ export async function saveSecret(ctx: Context, type: SecretType, opts: SecretCmd
   if (ttl === null) throw usageError(`--expires-in "${opts.expiresIn}" is not a duration (use e.g. 365d, 12h, 90m)`);
   const agent = resolveAgent(ctx, opts.agent);
   const what = `${type === 'token' ? 'token' : 'API key'} for ${provider}`;
+  const wrong = wrongKind(provider, type, secret);
+  if (wrong) {
+    const flags = `${opts.profileId ? ` --profile-id ${opts.profileId}` : ''}${opts.agent ? ` --agent ${opts.agent}` : ''}`;
+    throw new CliError(`saving the ${what}: ${wrong.problem}. Nothing was stored. Store it with \`${wrong.command}${flags}\`.`);
+  }
   const problem = secretProblem(provider, type, secret);
   if (problem) {
     throw new CliError(`saving the ${what}: ${problem}. Nothing was stored. Copy the whole value and run \`${retryCommand(type, provider)}\` again.`);

@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { configErrorMessage, getPath, loadConfig, redactConfig, setPath, unsetPath } from '../config/load.js';
 import { fileLayers, mergeEnv, processLayer } from '../env/load.js';
 import { configPath } from '../store/paths.js';
+import { configKeysHelp } from './config-keys.js';
 import { CliError, EXIT, usageError } from './errors.js';
 
 /** The env config validation sees: process env and the two dotenv files (as loadContext). */
@@ -121,23 +122,28 @@ async function validate(opts: { json?: boolean }): Promise<number> {
 }
 
 const HELP = `
-Keys are dotted paths into aipro.json (see docs: "Config keys"). VALUE is parsed as JSON
-when it is valid JSON, else taken as a string. Secret values are always shown redacted;
-prefer a reference like '{"source":"env","id":"SMTP_PASS"}' over a literal.
+Keys are dotted paths into aipro.json (all listed below). VALUE is parsed as
+JSON when it is valid JSON, else taken as a string. Secret values are always
+shown redacted; prefer a reference like '{"source":"env","id":"SMTP_PASS"}'
+to a literal.
 
 Examples:
-  aipro config get                         # the whole effective config (secrets redacted)
+  aipro config get                  # the whole effective config, redacted
   aipro config get auth.warnHours
   aipro config set auth.warnHours 48
   aipro config set models.default anthropic/claude-sonnet-4-5
   aipro config set alerts.thresholds '["7d","1d","1h"]'
-  aipro config set gateway.auth.token '{"source":"env","id":"AIPRO_GATEWAY_TOKEN"}'
+  aipro config set gateway.auth.token \\
+    '{"source":"env","id":"AIPRO_GATEWAY_TOKEN"}'
   aipro config unset auth.warnHours
   aipro config validate && echo ok
   aipro config path`;
 
 export function register(program: Command): void {
-  const config = program.command('config').description('read and change ~/.aipro/aipro.json').addHelpText('after', HELP);
+  const config = program
+    .command('config')
+    .description('read and change ~/.aipro/aipro.json')
+    .addHelpText('after', () => `${HELP}\n${configKeysHelp(Math.min(100, process.stdout.columns || 80))}`);
   config
     .command('get [key]')
     .description('print a key (or the whole effective config), secrets redacted')

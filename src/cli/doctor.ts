@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import type { Finding } from '../doctor/context.js';
 import type { DoctorReport } from '../doctor/run.js';
-import { EXIT } from './errors.js';
+import { EXIT, INTERRUPTED_LINE, isPromptExit } from './errors.js';
 import { colorizer } from './table.js';
 
 interface DoctorOptions {
@@ -54,7 +54,13 @@ async function consentFor(opts: DoctorOptions): Promise<(q: string) => Promise<b
   if (opts.yes) return async () => true;
   if (!process.stdin.isTTY || opts.json) return async () => false;
   const { confirm } = await import('@inquirer/prompts');
-  return (message) => confirm({ message, default: false });
+  // The repairs treat a failed consent as "not repaired"; Ctrl-C must stop the command instead.
+  return (message) =>
+    confirm({ message, default: false }).catch((err: unknown) => {
+      if (!isPromptExit(err)) throw err;
+      process.stderr.write(INTERRUPTED_LINE);
+      process.exit(EXIT.INTERRUPTED);
+    });
 }
 
 export function register(program: Command): void {

@@ -5,7 +5,7 @@
  */
 import module from 'node:module';
 import { Command, CommanderError } from 'commander';
-import { CliError, EXIT } from './errors.js';
+import { CliError, EXIT, INTERRUPTED_LINE, isPromptExit } from './errors.js';
 import { VERSION } from '../version.js';
 
 // Node ≥ 22 can cache compiled code on disk: the libraries a command loads after this point
@@ -34,6 +34,7 @@ const GROUPS: Record<string, { summary: string; load: () => Promise<Register[]> 
   launchd: { summary: 'install, print or remove the launchd jobs (macOS)', load: async () => [(await import('./launchd.js')).register] },
   gateway: { summary: 'run the credential-aware model gateway', load: async () => [(await import('./gateway.js')).register] },
   store: { summary: 'fleet store in PostgreSQL: migrate, copy in/out, rekey', load: async () => [(await import('./store.js')).register] },
+  completion: { summary: 'print a bash, zsh or fish completion script', load: async () => [(await import('./completion.js')).register] },
 };
 
 /**
@@ -65,11 +66,28 @@ Examples:
   aipro models status --check    # for scripts: exit 0 ok, 1 broken, 2 expiring
   aipro doctor                   # diagnose state, config, env and stores`,
     );
-  const wanted = argv[0] && Object.hasOwn(GROUPS, argv[0]) ? [argv[0]] : Object.keys(GROUPS);
+  // Completion scripts describe every command, so `completion` loads every group too.
+  const wanted = argv[0] && argv[0] !== 'completion' && Object.hasOwn(GROUPS, argv[0]) ? [argv[0]] : Object.keys(GROUPS);
   const loaded = await Promise.all(wanted.map((name) => (GROUPS[name] as (typeof GROUPS)[string]).load()));
   for (const registers of loaded) for (const register of registers) register(program);
+  helpForBareGroups(program);
   return program;
 }
+
+/**
+ * A group run without a subcommand (`aipro`, `aipro alerts`, `aipro models auth`) prints its
+ * help on stdout and exits 0, the same for every group. A stray word is still an unknown
+ * command (exit 64, with commander's "did you mean").
+ */
+export function helpForBareGroups(cmd: Command): void {
+  for (const sub of cmd.commands) helpForBareGroups(sub);
+  if (cmd.commands.length === 0) return;
+  cmd.allowExcessArguments(true).action(function (this: Command) {
+    if (this.args.length > 0) (this as unknown as { unknownCommand(): never }).unknownCommand();
+    this.outputHelp();
+  });
+}
+
 
 /** Run the CLI; returns the exit code instead of exiting, so tests can call it in-process. */
 export async function run(argv: string[]): Promise<number> {
@@ -83,6 +101,10 @@ export async function run(argv: string[]): Promise<number> {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.OK;
       return err.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
     }
+    if (isPromptExit(err)) {
+      process.stderr.write(INTERRUPTED_LINE);
+      return EXIT.INTERRUPTED;
+    }
     if (err instanceof CliError) {
       process.stderr.write(`error: ${err.message}\n`);
       return err.exitCode;
@@ -92,8 +114,22 @@ export async function run(argv: string[]): Promise<number> {
   }
 }
 
+/**
+ * A reader that goes away (`aipro … | head -1`) is normal: later output is dropped and the
+ * command finishes with its own exit code, instead of dying on an unhandled EPIPE. stderr may
+ * be piped too (`2>&1 | head`).
+ */
+export function quietOnClosedPipe(): void {
+  const onError = (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED') throw err;
+  };
+  process.stdout.on('error', onError);
+  process.stderr.on('error', onError);
+}
+
 const isMain = process.argv[1] !== undefined && /(?:^|[\\/])(main\.(?:js|ts)|aipro)$/.test(process.argv[1]);
 if (isMain) {
+  quietOnClosedPipe();
   run(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

@@ -64,8 +64,9 @@ export function register(program: Command): void {
     .description('list the profiles of an agent: id, provider, type, fingerprint, expiry (never secrets)')
     .option('--agent <id>', 'agent (default: agents.default)')
     .option('--json', 'machine-readable output')
+    .option('--wide', 'on a terminal, show every column (pipes always get them)')
     .addHelpText('after', '\nExamples:\n  aipro models auth list\n  aipro models auth list --agent work --json')
-    .action((opts: { agent?: string; json?: boolean }) => setExit(import('./auth-profiles.js').then((m) => m.list(opts))));
+    .action((opts: { agent?: string; json?: boolean; wide?: boolean }) => setExit(import('./auth-profiles.js').then((m) => m.list(opts))));
 
   auth
     .command('remove <profileId>')

@@ -33,6 +33,18 @@ function stdinLines(): { readLine(): Promise<string | null>; close(): void } {
   };
 }
 
+/**
+ * A pasted line that is only the code, without the state that proves it belongs to this login:
+ * what to paste instead (never echoing the code), or null when the line is usable.
+ */
+export function pasteProblem(line: string, flow: 'loopback' | 'paste'): string | null {
+  const s = line.replace(/\s+/g, '');
+  if (s === '' || /^https?:\/\//i.test(s) || s.includes('#')) return null;
+  return flow === 'paste'
+    ? 'That is only the code, without its #state part. Paste everything the page shows (code#state, one line), then Enter:'
+    : 'That is only the code, without its state. Paste the whole URL the browser ended on (…/auth/callback?code=…&state=…), then Enter:';
+}
+
 /** Best effort: only for a person at a terminal with a desktop. */
 function openBrowser(url: string): void {
   if (!process.stdout.isTTY) return;
@@ -56,7 +68,22 @@ export async function runLogin(ctx: Context, opts: { provider?: string; browser?
   if (opts.profileId) checkProfileId(opts.profileId, provider);
   const agent = resolveAgent(ctx, opts.agent);
   const input = stdinLines();
-  const io: LoginIo = { say: (l) => process.stderr.write(`${l}\n`), readLine: input.readLine, openBrowser };
+  // The printed authorization URL tells whether this flow sends a state; when it does, a
+  // bare code (its `#state` part lost) is refused here with what to paste instead.
+  let expectsState = false;
+  const say = (l: string) => {
+    if (/^\s*https?:\/\/\S*[?&]state=/.test(l)) expectsState = true;
+    process.stderr.write(`${l}\n`);
+  };
+  const readLine = async (): Promise<string | null> => {
+    for (;;) {
+      const line = await input.readLine();
+      const problem = line === null || !expectsState ? null : pasteProblem(line, spec.flow);
+      if (!problem) return line;
+      say(problem);
+    }
+  };
+  const io: LoginIo = { say, readLine, openBrowser };
   let res;
   try {
     res = await login({ spec, noBrowser: opts.browser === false, io, now: ctx.now });

@@ -12,7 +12,7 @@ import { listAgents, loadContext, resolveAgent, type Agent, type Context } from 
 import { fileContext, readAgentStores } from './store-backend.js';
 import { EXIT, usageError } from './errors.js';
 import { checkAgentFilter, checkProfileFilter, checkProviderFilter } from './models-status-filters.js';
-import { colorizer, renderTable } from './table.js';
+import { colorizer, renderTable, terminalWidth, wrapLine, type Fit } from './table.js';
 
 export interface StatusOptions {
   json?: boolean;
@@ -25,6 +25,7 @@ export interface StatusOptions {
   provider?: string;
   profile?: string;
   warnHours?: string;
+  wide?: boolean;
 }
 
 /** Version of the `--json` document; bumped only on incompatible changes. */
@@ -45,6 +46,7 @@ export function register(program: Command): void {
     .option('--provider <p>', 'only this provider (and report it missing if it has no credential)')
     .option('--profile <id>', 'only this profile (exit 64 if no profile matches)')
     .option('--warn-hours <n>', 'warn window in hours (default: auth.warnHours = 24)')
+    .option('--wide', 'on a terminal, show every column and unwrapped lines (pipes always get them)')
     .addHelpText('after', '\nExamples:\n  aipro models status\n  aipro models status --check --provider anthropic\n  aipro models status --probe --timeout 5000 --concurrency 8\n  aipro models status --json | jq \'.agents[].profiles[] | {id, status}\'')
     .action(async (opts: StatusOptions) => {
       process.exitCode = await modelsStatus(opts);
@@ -100,7 +102,7 @@ export function statusReports(
  * What the command prints and its exit code. Every mode judges the same rows the same
  * way, so text, --plain and --json always agree on the code; an unreadable store fails.
  */
-export function statusOutput(reports: AgentReport[], opts: Pick<StatusOptions, 'json' | 'plain' | 'check' | 'profile'>, ctx: Context, now: number, warnMs: number): { out: string; code: number } {
+export function statusOutput(reports: AgentReport[], opts: Pick<StatusOptions, 'json' | 'plain' | 'check' | 'profile' | 'wide'>, ctx: Context, now: number, warnMs: number): { out: string; code: number } {
   const shown = opts.profile ? reports.map((r) => ({ ...r, rows: r.rows.filter((row) => row.id === opts.profile) })) : reports;
   const storeError = shown.some((r) => r.storeError);
   const verdict = storeError ? EXIT.FAIL : checkExitCode(shown.flatMap((r) => r.rows).map((r) => r.status));
@@ -108,7 +110,7 @@ export function statusOutput(reports: AgentReport[], opts: Pick<StatusOptions, '
     ? `${JSON.stringify(toJson(shown, now, warnMs, verdict), null, 2)}\n`
     : opts.plain
       ? plainLines(shown)
-      : renderText(shown, now, ctx, Boolean(opts.check));
+      : renderText(shown, now, ctx, Boolean(opts.check), terminalWidth(process.stdout, ctx.env, opts.wide));
   return { out, code: opts.check ? verdict : storeError ? EXIT.FAIL : EXIT.OK };
 }
 
@@ -127,7 +129,29 @@ function plainLines(reports: AgentReport[]): string {
   return lines.map((l) => `${l}\n`).join('');
 }
 
-function renderText(reports: AgentReport[], now: number, ctx: Context, check: boolean): string {
+/**
+ * How the table gets narrower on a terminal, in this order: EXPIRES shows only the relative
+ * time, FINGERPRINT goes, SOURCE shows "env" without the variable, TYPE goes, SOURCE goes,
+ * PROVIDER goes (a missing provider's row names it under PROFILE); then the widest cells are
+ * cut with "…".
+ */
+function statusFit(width: number, shown: StatusRow[], now: number): Fit {
+  return {
+    width,
+    steps: [
+      { abbreviate: 5, cells: shown.map((r) => (r.expiresAt === undefined ? (r.expiryKnown ? '-' : 'unknown') : formatRelative(r.expiresAt, now))) },
+      { drop: 6 },
+      { abbreviate: 3, cells: shown.map((r) => r.source) },
+      { drop: 2 },
+      { drop: 3 },
+      // Profile ids start with their provider; a missing provider's row names it instead of "-".
+      { abbreviate: 1, cells: shown.map((r) => (r.type === 'none' ? r.provider : r.id)) },
+      { drop: 0 },
+    ],
+  };
+}
+
+function renderText(reports: AgentReport[], now: number, ctx: Context, check: boolean, width?: number): string {
   const c = colorizer(process.stdout, ctx.env);
   const paint = (s: string) => (severity(s as StatusRow['status']) === 2 ? c.red(s) : s === 'expiring' ? c.yellow(s) : c.green(s));
   const out: string[] = [];
@@ -154,7 +178,7 @@ function renderText(reports: AgentReport[], now: number, ctx: Context, check: bo
     const STATUS_COL = 4;
     out.push(renderTable(['PROVIDER', 'PROFILE', 'TYPE', 'SOURCE', 'STATUS', 'EXPIRES', 'FINGERPRINT'], rows, '  ', (row, col, padded) =>
       col === STATUS_COL ? padded.replace((shown[row] as StatusRow).status, paint) : padded,
-    ));
+    width === undefined ? undefined : statusFit(width, shown, now)));
     for (const r of shown) {
       const extra: string[] = [];
       if ((r.status !== 'ok' && r.status !== 'static') || !r.expiryKnown) extra.push(r.detail);
@@ -170,7 +194,8 @@ function renderText(reports: AgentReport[], now: number, ctx: Context, check: bo
     for (const [p, id] of Object.entries(rep.lastGood)) out.push(`  lastGood ${p}: ${id}`);
     out.push('');
   }
-  return `${out.join('\n').trimEnd()}\n`;
+  const lines = width === undefined ? out : out.flatMap((l) => l.split('\n')).flatMap((l) => wrapLine(l, width));
+  return `${lines.join('\n').trimEnd()}\n`;
 }
 
 /** `last probe auth HTTP 401 312ms req_abc 5m ago`: what the last live check said. */

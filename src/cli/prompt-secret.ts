@@ -3,7 +3,7 @@
  * all of stdin otherwise. Never a flag (shell history, `ps`). Pasted line breaks and
  * spaces are stripped: terminals wrap long tokens and copy them with newlines.
  */
-import { CliError } from './errors.js';
+import { CliError, isPromptExit } from './errors.js';
 
 /** Largest secret read from stdin; a real key is < 1 KiB, anything past this is a mistake. */
 const MAX_SECRET_BYTES = 64 * 1024;
@@ -45,6 +45,7 @@ export async function readSecret(what: string): Promise<string> {
   if (isInteractive()) {
     const { password } = await import('@inquirer/prompts');
     const value = await password({ message: `Paste the ${what} (input hidden):`, mask: false }, { output: promptOutput() }).catch((err: Error) => {
+      if (isPromptExit(err)) throw err;
       throw new CliError(`reading the ${what}: prompt cancelled (${err.name})`);
     });
     return normalizeSecret(value);

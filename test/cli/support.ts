@@ -35,13 +35,21 @@ export function skipIfNoPty(t: { log(msg: string): void; fail(msg: string): void
   return true;
 }
 
+/** The text as a terminal shows it: colour and cursor escapes and carriage returns removed. */
+export function plainText(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, '');
+}
+
 /**
- * Run the CLI on a pseudo-terminal (`script`). Each step waits for its prompt to appear in
+ * Run the CLI on a pseudo-terminal (`script`), `cols` wide when given. Each step waits for its prompt to appear in
  * the output written since the previous answer, then types the answer.
  */
-export function underPty(args: string[], env: Record<string, string>, steps: [RegExp, string][]): Promise<{ code: number | null; out: string }> {
+export function underPty(args: string[], env: Record<string, string>, steps: [RegExp, string][], opts: { cols?: number } = {}): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve, reject) => {
-    const cmd = [process.execPath, CLI, ...args].map((a) => `'${a}'`).join(' ');
+    // `script` gives the terminal no size of its own when it runs without one: set it (stty) first.
+    const size = opts.cols ? `stty cols ${opts.cols} rows 500 && ` : '';
+    const cmd = size + [process.execPath, CLI, ...args].map((a) => `'${a}'`).join(' ');
     const child = spawn('script', ['-qec', cmd, '/dev/null'], { env: { ...env, TERM: 'xterm' }, stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
     let since = 0;
