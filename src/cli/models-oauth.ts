@@ -4,6 +4,7 @@
  * with models-auth.ts (find-or-create), and all work happens in lazily loaded modules.
  */
 import type { Command } from 'commander';
+import { loadContext } from './context.js';
 import { fileContext } from './store-backend.js';
 
 interface LoginOpts {
@@ -42,7 +43,7 @@ export function register(program: Command): void {
     )
     .action(async (opts: LoginOpts) => {
       const { runLogin } = await import('./models-oauth-actions.js');
-      process.exitCode = await runLogin(fileContext('aipro models auth login'), opts);
+      process.exitCode = await runLogin(loadContext(), opts);
     });
 
   const imp = sub(auth, 'import', 'import credentials from other tools (claude-code, codex, openclaw)');

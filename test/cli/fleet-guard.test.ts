@@ -12,7 +12,6 @@ const FILE_ONLY: [string, string[]][] = [
   ['aipro gateway', ['gateway', '--port', '0']],
   ['aipro monitor', ['monitor', '--once']],
   ['aipro models status --probe', ['models', 'status', '--probe']],
-  ['aipro models auth login', ['models', 'auth', 'login', '--provider', 'openai-codex', '--no-browser']],
   ['aipro models auth sync', ['models', 'auth', 'sync']],
   ['aipro models auth import openclaw', ['models', 'auth', 'import', 'openclaw']],
 ];
