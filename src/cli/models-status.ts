@@ -9,7 +9,7 @@ import { storeErrorMessage, type StoreRead } from '../store/read.js';
 import { checkExitCode, severity } from '../store/status.js';
 import { formatRelative, isoUtc } from '../util/duration.js';
 import { listAgents, loadContext, resolveAgent, type Agent, type Context } from './context.js';
-import { fileContext, readAgentStores } from './store-backend.js';
+import { readAgentStores } from './store-backend.js';
 import { EXIT, usageError } from './errors.js';
 import { checkAgentFilter, checkProfileFilter, checkProviderFilter } from './models-status-filters.js';
 import { colorizer, renderTable, terminalWidth, wrapLine, type Fit } from './table.js';
@@ -64,7 +64,6 @@ export async function modelsStatus(opts: StatusOptions): Promise<number> {
   if (opts.json && opts.plain) throw usageError('--json and --plain cannot be combined');
   const ctx = loadContext();
   const warnMs = parseWarnMs(ctx, opts.warnHours);
-  if (opts.probe) fileContext('aipro models status --probe', ctx);
   const stores = await readAgentStores(ctx);
   const now = ctx.now();
   let reports = statusReports(ctx, opts, now, warnMs, stores);

@@ -16,9 +16,9 @@
  * or an import lift it. Transient failures keep the profile usable until the access token
  * really expires. Imported profiles are re-read from their source instead (`resync.ts`).
  */
-import { dirname, join } from 'node:path';
 import type { AiproConfig } from '../config/schema.js';
 import { withLock } from '../store/lock.js';
+import { refreshLockPath } from '../store/backends/file.js';
 import type { StoreBackend, StoreChange } from '../store/backends/types.js';
 import { readStore, type StoreRead } from '../store/read.js';
 import type { Profile, RefreshRecord } from '../store/schema.js';
@@ -56,11 +56,8 @@ export type RefreshResult =
   | { ok: true; access: string; expires: number; refreshed: boolean; synced?: boolean }
   | { ok: false; reason: string; permanent: boolean; detail: string };
 
-/** The per-profile refresh lock (its `.lock` directory sits next to the store). */
-export function refreshLockPath(storePath: string, profileId: string): string {
-  const safe = profileId.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 80);
-  return join(dirname(storePath), `.refresh-${safe}-${sha256Prefix(profileId).slice(0, 8)}`);
-}
+/** The per-profile refresh lock of a file store: one definition, shared with the file backend. */
+export { refreshLockPath } from '../store/backends/file.js';
 
 /** The hint every permanent refusal carries. */
 export function reauthHint(provider: string): string {
