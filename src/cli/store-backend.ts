@@ -17,6 +17,10 @@ export async function withBackend<T>(ctx: Context, fn: (backend: StoreBackend) =
   }
   try {
     return await fn(backend);
+  } catch (err) {
+    // The fleet store went away mid-command (the class lives with the pg driver, not loaded for files).
+    if ((err as Error)?.name === 'StoreUnavailableError') throw new CliError((err as Error).message);
+    throw err;
   } finally {
     await backend.close();
   }

@@ -54,7 +54,13 @@ export async function probeAgents(input: ProbeAgentsInput): Promise<ProbeAgentsO
     for (const [id, p] of Object.entries(read.store.profiles)) {
       if (!wanted(id, p.provider) || !needsRefresh(p, input.now(), input.config.auth.refreshSkewMs)) continue;
       const store = input.store ? { store: { backend: input.store, agentId: agent.id } } : {};
-      const result = await refreshProfile({ storePath: agent.storePath, profileId: id, config: input.config, env: input.env, now: input.now, ...store });
+      // A fleet store that cannot be reached fails this refresh as data, like any store failure.
+      const result = await refreshProfile({ storePath: agent.storePath, profileId: id, config: input.config, env: input.env, now: input.now, ...store }).catch(
+        (err: Error): RefreshResult => {
+          if (err.name !== 'StoreUnavailableError') throw err;
+          return { ok: false, reason: 'store', permanent: false, detail: err.message };
+        },
+      );
       out.refreshes.push({ agent: agent.id, profile: id, provider: p.provider, result });
     }
     const again = input.store ? await input.store.read(agent) : readStore(agent.storePath);

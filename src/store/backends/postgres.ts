@@ -127,13 +127,22 @@ export function postgresBackend(pool: pg.Pool, schema: string, key: StoreKey | n
     },
     async update(agent, change) {
       const path = describe(agent);
+      // An error thrown by the change itself (a caller's own refusal) passes through as is.
+      let fromChange = false;
       try {
         return await inTransaction('BEGIN', async (c) => {
           await c.query('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', [`aipro.store.${schema}`, agent.id]);
           const loaded = await loadRows(c, schema, agent.id);
           const read = assemble(path, agent.id, loaded);
           if (!read.ok) throw new StoreUnreadableError(read);
-          const { store, result } = change(structuredClone(read.store), read.exists);
+          let out: ReturnType<typeof change>;
+          try {
+            out = change(structuredClone(read.store), read.exists);
+          } catch (err) {
+            fromChange = true;
+            throw err;
+          }
+          const { store, result } = out;
           if (store === null) return result;
           const sealFn = (profileId: string, field: string, plain: string) => seal(plain, key, aadFor(agent.id, profileId, field));
           await writeRows(c, schema, agent.id, loaded.exists ? loaded.rows : null, storeToRows(store), sealFn);
@@ -141,7 +150,7 @@ export function postgresBackend(pool: pg.Pool, schema: string, key: StoreKey | n
           return result;
         });
       } catch (err) {
-        if (err instanceof StoreUnreadableError || err instanceof StoreUnavailableError) throw err;
+        if (fromChange || err instanceof StoreUnreadableError || err instanceof StoreUnavailableError) throw err;
         throw new StoreUnavailableError(`updating ${path}: PostgreSQL: ${describePgError(err)}; nothing was written`);
       }
     },
@@ -151,11 +160,18 @@ export function postgresBackend(pool: pg.Pool, schema: string, key: StoreKey | n
       return r.rows.map((x) => x.agent as string);
     },
     async withRefreshLock(agent, profileId, fn) {
-      return inTransaction('BEGIN', async (c) => {
-        await c.query(`SET LOCAL lock_timeout = '${REFRESH_LOCK_TIMEOUT}'`);
-        await c.query('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', [`aipro.refresh.${schema}`, `${agent.id}/${profileId}`]);
-        return fn();
-      });
+      let inFn = false;
+      try {
+        return await inTransaction('BEGIN', async (c) => {
+          await c.query(`SET LOCAL lock_timeout = '${REFRESH_LOCK_TIMEOUT}'`);
+          await c.query('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', [`aipro.refresh.${schema}`, `${agent.id}/${profileId}`]);
+          inFn = true;
+          return await fn();
+        });
+      } catch (err) {
+        if (inFn || err instanceof StoreUnavailableError) throw err;
+        throw new StoreUnavailableError(`taking the fleet refresh lock of ${profileId} (${describe(agent)}): PostgreSQL: ${describePgError(err)}; nothing was refreshed`);
+      }
     },
     close: () => pool.end(),
   };

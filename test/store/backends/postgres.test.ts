@@ -3,12 +3,13 @@ import { randomBytes } from 'node:crypto';
 import test from 'ava';
 import pg from 'pg';
 import { postgresBackend, type PostgresBackend } from '../../../src/store/backends/postgres.js';
-import { createPool } from '../../../src/store/backends/postgres/connect.js';
+import { createPool, StoreUnavailableError } from '../../../src/store/backends/postgres/connect.js';
 import { LATEST_VERSION, migrate, schemaState } from '../../../src/store/backends/postgres/migrations.js';
 import { rekey } from '../../../src/store/backends/postgres/rekey.js';
 import { parseStoreKey, type StoreKey } from '../../../src/store/backends/postgres/seal.js';
 import type { Store } from '../../../src/store/schema.js';
 import { serializeStore } from '../../../src/store/write.js';
+import { deadPort } from '../../helpers/fake-providers.js';
 import { usePostgres } from '../../helpers/postgres.js';
 
 const pgs = usePostgres();
@@ -184,4 +185,32 @@ test('rekey re-seals every secret in one transaction; a wrong old key changes no
     t.true(read.ok && serializeStore(read.store) === serializeStore(sampleStore()), id);
   }
   t.like(await s.b.read(agent()), { ok: false, reason: 'unreadable' });
+});
+
+test('an error thrown by the change passes through unchanged and nothing is written', async (t) => {
+  const s = await setup(t);
+  if (!s) return;
+  await s.b.update(agent(), () => ({ store: sampleStore(), result: 0 }));
+  class Refusal extends Error {}
+  await t.throwsAsync(
+    s.b.update(agent(), (st) => {
+      st.profiles = {};
+      throw new Refusal('profile x is not here');
+    }),
+    { instanceOf: Refusal, message: 'profile x is not here' },
+  );
+  const read = await s.b.read(agent());
+  t.true(read.ok && serializeStore(read.store) === serializeStore(sampleStore()));
+});
+
+test('PostgreSQL unreachable: read is an unreadable store, update and the refresh lock throw StoreUnavailableError', async (t) => {
+  const url = `postgres://aipro:pw@127.0.0.1:${await deadPort()}/aipro`;
+  const b = postgresBackend(createPool(url), 'aipro', newKey());
+  t.teardown(() => b.close());
+  const read = await b.read(agent());
+  t.like(read, { ok: false, reason: 'unreadable' });
+  t.regex(read.ok ? '' : read.detail, /PostgreSQL: .*ECONNREFUSED/);
+  t.false((read.ok ? '' : read.detail).includes(':pw@'));
+  await t.throwsAsync(b.update(agent(), (st) => ({ store: st, result: 0 })), { instanceOf: StoreUnavailableError, message: /nothing was written/ });
+  await t.throwsAsync(b.withRefreshLock(agent(), 'anthropic:x', async () => 1), { instanceOf: StoreUnavailableError, message: /nothing was refreshed/ });
 });
