@@ -14,8 +14,6 @@ const external = [
   'nodemailer',
   'node-cron',
   '@inquirer/prompts',
-  'proper-lockfile',
-  'write-file-atomic',
   'oidc-provider',
   // node-postgres: only the postgres store backend loads it; its optional pg-native stays unresolved.
   'pg',

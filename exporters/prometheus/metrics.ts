@@ -47,6 +47,7 @@ export const METRICS = {
   refreshTotal: def('aipro_oauth_refresh_total', 'counter', ['provider', 'result'], 'OAuth refresh attempts by provider and result (ok, failed, error, skipped).'),
   alertNotifications: def('aipro_alert_notifications_total', 'counter', ['channel', 'result'], 'Alert notification delivery attempts by channel and result (delivered, retry, permanent, dropped).'),
   alertOutboxPending: def('aipro_alert_outbox_pending', 'gauge', ['channel'], 'Notifications waiting in the outbox for (re)delivery, by channel.'),
+  alertStateOk: def('aipro_alert_state_ok', 'gauge', [], 'Whether the alert state file (monitor/state.json) parses (1); 0 while alerts run from a fresh state beside the damaged file.'),
   monitorLastRun: def('aipro_monitor_last_run_timestamp_seconds', 'gauge', ['monitor'], 'When the monitor last started a run, in Unix seconds.'),
   monitorLastSuccess: def('aipro_monitor_last_success_timestamp_seconds', 'gauge', ['monitor'], 'When the monitor last finished a run without error, in Unix seconds. Absent until its first success.'),
   monitorRunDuration: def('aipro_monitor_run_duration_seconds', 'gauge', ['monitor'], 'Duration of the last run of the monitor in seconds.'),

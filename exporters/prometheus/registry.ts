@@ -59,6 +59,7 @@ export interface AiproMetrics {
   refreshTotal: Counter<L>;
   alertNotifications: Counter<L>;
   alertOutboxPending: Gauge<L>;
+  alertStateOk: Gauge<L>;
   monitorLastRun: Gauge<L>;
   monitorLastSuccess: Gauge<L>;
   monitorRunDuration: Gauge<L>;
@@ -121,6 +122,7 @@ export function createMetrics(opts: CreateMetricsOptions = {}): AiproMetrics {
     refreshTotal: counter(registry, METRICS.refreshTotal),
     alertNotifications: counter(registry, METRICS.alertNotifications),
     alertOutboxPending: gauge(registry, METRICS.alertOutboxPending),
+    alertStateOk: gauge(registry, METRICS.alertStateOk),
     monitorLastRun: gauge(registry, METRICS.monitorLastRun),
     monitorLastSuccess: gauge(registry, METRICS.monitorLastSuccess),
     monitorRunDuration: gauge(registry, METRICS.monitorRunDuration),
@@ -134,6 +136,8 @@ export function createMetrics(opts: CreateMetricsOptions = {}): AiproMetrics {
     known: new Map(),
     sigs: new Map(),
   };
+  // Until alerting reads monitor/state.json and finds it damaged, there is nothing to report.
+  m.alertStateOk.set(1);
   m.buildInfo.set({ version: opts.buildInfo?.version ?? VERSION, node: opts.buildInfo?.node ?? process.version }, 1);
   if (opts.defaultMetrics !== false) {
     client.collectDefaultMetrics({ register: registry });

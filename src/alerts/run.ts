@@ -11,7 +11,7 @@ import { deliverOutbox, refreshFiring, safe } from './deliver.js';
 import { evaluate, notificationOf } from './engine.js';
 import { enqueue, pendingByChannel, prune } from './outbox.js';
 import { policyFrom } from './rules.js';
-import { alertStatePath, saveAlertState, updateAlertState } from './state.js';
+import { alertStatePath, damagedStateFix, saveAlertState, updateAlertState, usableStatePath } from './state.js';
 import type { AlertMetricsSink, Notification } from './types.js';
 
 export interface RunAlertsInput {
@@ -39,7 +39,10 @@ export async function runAlerts(input: RunAlertsInput): Promise<{ sent: number; 
     const built = buildChannels({ config, env, host });
     for (const e of built.errors) log.error('alert_channel_invalid', { channel: e.channel, error: e.message, hint: 'fix it with `aipro config set`, then `aipro config validate`' });
     const configured = Object.keys(config.alerts.channels);
-    const path = alertStatePath(config, env);
+    const wanted = alertStatePath(config, env);
+    const { path, damaged } = usableStatePath(wanted);
+    safe(() => metrics?.stateOk?.(damaged ? 0 : 1));
+    if (damaged) log.error('alert_state_damaged', { path: wanted, error: damaged, hint: damagedStateFix(wanted) });
 
     return await updateAlertState(path, async (prev) => {
       const { state, notifications } = evaluate(input.observations, prev, now, policy);

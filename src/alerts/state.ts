@@ -49,6 +49,21 @@ export function readAlertState(path: string): StateRead {
 export class AlertStateError extends Error {}
 
 /**
+ * Where alerting keeps its state this cycle. A damaged file is never overwritten (its episodes
+ * and outbox may be recovered by hand): new alerts go on from a fresh state beside it,
+ * `<path>.fresh`, and `damaged` says what is wrong so it is logged, exported and shown by doctor.
+ */
+export function usableStatePath(path: string): { path: string; damaged: string | null } {
+  const read = readAlertState(path);
+  return read.ok ? { path, damaged: null } : { path: `${path}.fresh`, damaged: read.detail };
+}
+
+/** The operator's fix for a damaged state file (doctor and the log say the same). */
+export function damagedStateFix(path: string): string {
+  return `alerts continue from ${path}.fresh; to keep them there: mv ${path} ${path}.corrupt && mv ${path}.fresh ${path}`;
+}
+
+/**
  * Change the state under its lock. `change` gets a fresh copy read under the lock; it returns
  * the new state (or null: nothing to write) and a value for the caller.
  */

@@ -84,6 +84,8 @@ export interface Channel {
 export interface AlertMetricsSink {
   notification(channel: string, result: string): void;
   outboxPending(channel: string, count: number): void;
+  /** `aipro_alert_state_ok`: 1 when monitor/state.json parses, 0 while alerts run from a fresh state beside it. */
+  stateOk?(ok: 0 | 1): void;
 }
 
 /** Engine policy, parsed from `alerts.*`. */

@@ -16,6 +16,7 @@ import { loadContext, resolveAgent, type Agent, type Context } from './context.j
 import { CliError, EXIT } from './errors.js';
 import { updateAgentStore, withBackend } from './store-backend.js';
 import { renderTable, terminalWidth, wrapLine, type Fit } from './table.js';
+import { own } from '../util/own.js';
 
 /** Run a store update, turning the expected failures (bad store, busy lock) into CliErrors. */
 async function mutate<R>(ctx: Context, agent: Agent, change: StoreChange<R>): Promise<R> {
@@ -88,12 +89,14 @@ export async function list(opts: { agent?: string; json?: boolean; wide?: boolea
 
 export async function remove(id: string, opts: { agent?: string; json?: boolean }): Promise<number> {
   const { ctx, agent } = await open(opts, `removing ${id}`);
-  const res = await mutate(ctx, agent, (s) => removeProfile(s, id));
   const declared = agent.isDefault && Object.hasOwn(ctx.config.auth.profiles, id);
+  // Declaration first, store second: a crash between them leaves an undeclared profile that
+  // still works, never a declaration of a profile that is gone (which status reports missing).
+  const configUpdated = agent.isDefault ? await undeclareProfile(ctx.env, id) : false;
+  const res = await mutate(ctx, agent, (s) => removeProfile(s, id));
   if (!res.ok && !declared) {
     throw new CliError(`removing ${id}: ${res.detail} (${agent.storePath}). Run \`aipro models auth list${agent.isDefault ? '' : ` --agent ${agent.id}`}\` to see the profile ids.`);
   }
-  const configUpdated = agent.isDefault ? await undeclareProfile(ctx.env, id) : false;
   if (opts.json) process.stdout.write(`${JSON.stringify({ ok: true, agent: agent.id, profileId: id, removedFromStore: res.ok, configUpdated }, null, 2)}\n`);
   else if (res.ok) process.stdout.write(`Removed ${id} from ${agent.storePath}${configUpdated ? ' and from config auth.profiles' : ''}\n`);
   else process.stdout.write(`${id} was not in ${agent.storePath}; removed its declaration from config auth.profiles\n`);
@@ -109,7 +112,7 @@ export interface OrderOptions {
 export async function orderGet(opts: OrderOptions): Promise<number> {
   const { ctx, agent, store } = await open(opts, 'reading the auth order');
   const stored = store.order?.[opts.provider] ?? null;
-  const configOrder = ctx.config.auth.order[opts.provider] ?? null;
+  const configOrder = own(ctx.config.auth.order, opts.provider) ?? null;
   if (opts.json) {
     process.stdout.write(`${JSON.stringify({ agent: agent.id, provider: opts.provider, order: stored, configOrder }, null, 2)}\n`);
   } else if (stored) {

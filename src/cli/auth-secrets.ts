@@ -2,6 +2,9 @@
  * `models auth paste-token | setup-token | add-key`: take ONE secret from a hidden prompt
  * or stdin, check its shape for the provider, store it under the store lock, and declare
  * it in config `auth.profiles`. A rejected secret leaves the store untouched.
+ * The store alone makes a profile whole: the config declaration is optional metadata written
+ * after the store, so a crash between the two leaves a working, undeclared profile, and a
+ * config that cannot be written is a warning, never a lost credential.
  */
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
@@ -20,6 +23,7 @@ import { declareProfile } from './config-file.js';
 import { loadContext, resolveAgent, type Context } from './context.js';
 import { CliError, EXIT, usageError } from './errors.js';
 import { isInteractive, readSecret } from './prompt-secret.js';
+import { own } from '../util/own.js';
 
 export interface SecretCmdOptions {
   provider: string;
@@ -82,7 +86,7 @@ export async function saveSecret(ctx: Context, type: SecretType, opts: SecretCmd
   const id = opts.profileId ?? `${provider}:${type === 'token' ? 'manual' : 'default'}`;
   const idProblem = profileIdProblem(id, provider);
   if (idProblem) throw usageError(`--profile-id: ${idProblem}`);
-  const lifetime = opts.expiresIn ?? (type === 'token' ? DEFAULT_TOKEN_LIFETIME[provider] : undefined);
+  const lifetime = opts.expiresIn ?? (type === 'token' ? own(DEFAULT_TOKEN_LIFETIME, provider) : undefined);
   const ttl = lifetime === undefined ? undefined : parseDuration(lifetime);
   if (ttl === null) throw usageError(`--expires-in "${opts.expiresIn}" is not a duration (use e.g. 365d, 12h, 90m)`);
   const agent = resolveAgent(ctx, opts.agent);
@@ -107,7 +111,15 @@ export async function saveSecret(ctx: Context, type: SecretType, opts: SecretCmd
     throw err;
   }
   // Config declarations describe the default agent's store (see store/report.ts).
-  const declared = agent.isDefault ? await declareProfile(ctx.env, id, provider, type) : false;
+  let declared = false;
+  let declareProblem: string | null = null;
+  if (agent.isDefault) {
+    try {
+      declared = await declareProfile(ctx.env, id, provider, type);
+    } catch (err) {
+      declareProblem = (err as Error).message;
+    }
+  }
   if (type === 'token' && expires === undefined) {
     // A token without an expiry is `static` forever: nothing will warn before it stops working.
     process.stderr.write(
@@ -118,13 +130,14 @@ export async function saveSecret(ctx: Context, type: SecretType, opts: SecretCmd
   }
   const fp = fingerprint(secret);
   if (opts.json) {
-    const doc = { ok: true, agent: agent.id, storePath: agent.storePath, profileId: id, provider, type, fingerprint: fp, replaced, configUpdated: declared, expiresAt: expires === undefined ? null : isoUtc(expires), expiresAtMs: expires ?? null, expiryKnown: type === 'api_key' || expires !== undefined };
+    const doc = { ok: true, agent: agent.id, storePath: agent.storePath, profileId: id, provider, type, fingerprint: fp, replaced, configUpdated: declared, ...(declareProblem ? { configWarning: declareProblem } : {}), expiresAt: expires === undefined ? null : isoUtc(expires), expiresAtMs: expires ?? null, expiryKnown: type === 'api_key' || expires !== undefined };
     process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
   } else {
     const exp = expires === undefined ? (type === 'token' ? 'expiry unknown' : 'no expiry') : `expires ${isoUtc(expires)} (${formatRelative(expires, now)})`;
     process.stdout.write(`${replaced ? 'Replaced' : 'Saved'} ${id} (${type}, ${fp}, ${exp}) in ${agent.storePath}\n`);
     process.stdout.write(`Next: aipro models status --provider ${provider}${agent.isDefault ? '' : ` --agent ${agent.id}`}\n`);
   }
+  if (declareProblem) process.stderr.write(`warning: the credential is saved and works; its optional declaration in config auth.profiles was not recorded: ${declareProblem}\n`);
   return EXIT.OK;
 }
 

@@ -4,7 +4,7 @@
  * secrets are always printed redacted.
  */
 import type { Command } from 'commander';
-import { configErrorMessage, getPath, loadConfig, redactConfig, setPath, unsetPath } from '../config/load.js';
+import { configErrorMessage, getPath, loadConfig, redactConfig, setPath, splitConfigKey, unsetPath } from '../config/load.js';
 import { fileLayers, mergeEnv, processLayer } from '../env/load.js';
 import { configPath } from '../store/paths.js';
 import { configKeysHelp } from './config-keys.js';
@@ -64,7 +64,7 @@ async function get(key: string | undefined, opts: { json?: boolean }): Promise<n
     process.stdout.write(show(shown, true));
     return EXIT.OK;
   }
-  const value = getPath(shown, checkKey(key));
+  const value = getPath(shown, splitConfigKey(checkKey(key), shown));
   if (value === undefined) throw new CliError(`reading config key ${key}: it is not set and has no default (\`aipro config get\` lists every key with its value)`);
   process.stdout.write(show(value, Boolean(opts.json)));
   return EXIT.OK;
@@ -75,9 +75,13 @@ async function set(key: string, text: string, opts: { json?: boolean }): Promise
   const env = baseEnv();
   const value = parseValue(text);
   const { updateConfigFile } = await import('./config-file.js');
-  const path = await updateConfigFile(env, `setting ${key}`, (raw) => ({ raw: setPath(raw, key, value), result: configPath(env) }));
+  let parts: string[] = [];
+  const path = await updateConfigFile(env, `setting ${key}`, (raw) => {
+    parts = splitConfigKey(key, raw, value);
+    return { raw: setPath(raw, parts, value), result: configPath(env) };
+  });
   const after = loadConfig(env);
-  const shown = after.ok ? getPath(redactForDisplay(after.config), key) : '[redacted]';
+  const shown = after.ok ? getPath(redactForDisplay(after.config), parts) : '[redacted]';
   if (opts.json) process.stdout.write(show({ ok: true, path, key, value: shown }, true));
   else process.stdout.write(`Set ${key} = ${JSON.stringify(shown)} in ${path}\n`);
   return EXIT.OK;
@@ -88,7 +92,7 @@ async function unset(key: string, opts: { json?: boolean }): Promise<number> {
   const env = baseEnv();
   const { updateConfigFile } = await import('./config-file.js');
   const removed = await updateConfigFile(env, `unsetting ${key}`, (raw) => {
-    const r = unsetPath(raw, key);
+    const r = unsetPath(raw, splitConfigKey(key, raw));
     return { raw: r.removed ? r.next : null, result: r.removed };
   });
   const path = configPath(env);

@@ -7,6 +7,7 @@ import module from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { CliError, EXIT, INTERRUPTED_LINE, isPromptExit } from './errors.js';
 import { VERSION } from '../version.js';
+import { OperatorError } from '../util/operator-error.js';
 
 // Node ≥ 22 can cache compiled code on disk: the libraries a command loads after this point
 // (express, prom-client, nodemailer…) then skip most of their compile time on the next start.
@@ -105,7 +106,7 @@ export async function run(argv: string[]): Promise<number> {
       process.stderr.write(INTERRUPTED_LINE);
       return EXIT.INTERRUPTED;
     }
-    if (err instanceof CliError) {
+    if (err instanceof CliError || err instanceof OperatorError) {
       process.stderr.write(`error: ${err.message}\n`);
       return err.exitCode;
     }

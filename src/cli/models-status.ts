@@ -13,6 +13,7 @@ import { readAgentStores } from './store-backend.js';
 import { EXIT, usageError } from './errors.js';
 import { checkAgentFilter, checkProfileFilter, checkProviderFilter } from './models-status-filters.js';
 import { colorizer, renderTable, terminalWidth, wrapLine, type Fit } from './table.js';
+import { dict, own } from '../util/own.js';
 
 export interface StatusOptions {
   json?: boolean;
@@ -211,11 +212,11 @@ function probeText(p: NonNullable<StatusRow['lastProbe']>, now: number): string 
 
 /** The profile the gateway would try next, per provider with stored credentials (order rules). */
 function nextProfiles(rep: AgentReport, ctx: Context, now: number): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out = dict<string>();
   if (!rep.store) return out;
   for (const provider of new Set(rep.rows.filter((r) => r.type !== 'none').map((r) => r.provider))) {
     const env = rep.rows.find((r) => r.provider === provider && r.source === 'env');
-    const id = nextProfile({ provider, store: rep.store, configOrder: ctx.config.auth.order[provider] ?? [], now, ...(env ? { envProfileId: env.id } : {}) });
+    const id = nextProfile({ provider, store: rep.store, configOrder: own(ctx.config.auth.order, provider) ?? [], now, ...(env ? { envProfileId: env.id } : {}) });
     if (id) out[provider] = id;
   }
   return out;

@@ -9,6 +9,7 @@ import { AGENT_ID_RE } from '../store/paths.js';
 import { defaultFrom, type AlertPlan, type OnboardPlan } from './onboard-apply.js';
 import { findOnPath, secretProblem } from './auth-secrets.js';
 import { normalizeSecret } from './prompt-secret.js';
+import { own } from '../util/own.js';
 
 const EMAIL_RE = /^[^\s@]+@[^\s@]+$/;
 const ENV_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -36,7 +37,7 @@ export async function runWizard(currentAgent: string, env: Record<string, string
   const provider = await select({ message: 'Which model provider?', choices: [...choices, { name: 'Skip (no credential now)', value: '' }] });
   const plan: OnboardPlan = { store: 'profile', force: false };
   if (provider) {
-    const p = PROVIDERS[provider];
+    const p = own(PROVIDERS, provider);
     const types = p?.types ?? [];
     let authChoice: 'api-key' | 'token' = types.includes('api_key') ? 'api-key' : 'token';
     if (types.includes('api_key') && types.includes('token')) {

@@ -81,19 +81,49 @@ function splitObjectValues(raw: Record<string, unknown>): { rest: Record<string,
   return { rest, whole };
 }
 
+/**
+ * convict walks keys by splitting on `.` and looks them up with `in`, so a map key that holds
+ * an id (`openai:me@example.com`, `constructor`, `__proto__`) breaks it. Map keys go through
+ * convict encoded (`.` and `%` escaped, prototype names prefixed) and come back decoded.
+ */
+const MAP_LEAVES = LEAVES.filter((l) => l.objectDefault).map((l) => l.path);
+const PROTO_NAMES = new Set(Object.getOwnPropertyNames(Object.prototype));
+export function encodeMapKey(k: string): string {
+  const e = k.replaceAll('%', '%25').replaceAll('.', '%2E');
+  return PROTO_NAMES.has(k) ? `%P${e}` : e;
+}
+export function decodeMapKey(k: string): string {
+  return (k.startsWith('%P') ? k.slice(2) : k).replaceAll('%2E', '.').replaceAll('%25', '%');
+}
+function mapMapKeys(obj: Record<string, unknown>, code: (k: string) => string): Record<string, unknown> {
+  for (const path of MAP_LEAVES) {
+    const parts = path.split('.');
+    const last = parts.pop() as string;
+    const parent = parts.length === 0 ? obj : getPath(obj, parts.join('.'));
+    if (!isPlainObject(parent) || !Object.hasOwn(parent, last) || !isPlainObject(parent[last])) continue;
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(parent[last] as Record<string, unknown>)) {
+      Object.defineProperty(out, code(k), { value: v, enumerable: true, writable: true, configurable: true });
+    }
+    parent[last] = out;
+  }
+  return obj;
+}
+
 /** Validate a raw config object (already parsed JSON). Pure but for convict's env overrides. */
 export function validateConfig(raw: Record<string, unknown>, path: string, env: Env): ConfigLoad {
   // convict reads overrides from process.env; give it the resolved env for this run.
   const cfg = convict(schema as never, { env: env as NodeJS.ProcessEnv });
   try {
-    const { rest, whole } = splitObjectValues(renameDefault(raw, 'default', '__default'));
+    const { rest, whole } = splitObjectValues(mapMapKeys(renameDefault(structuredClone(raw), 'default', '__default'), encodeMapKey));
     cfg.load(rest);
     for (const [key, value] of whole) cfg.set(key, value);
     cfg.validate({ allowed: 'strict' });
   } catch (err) {
-    return { ok: false, path, ...cleanConvictMessage((err as Error).message.replaceAll('__default', 'default')) };
+    const message = (err as Error).message.replaceAll('__default', 'default').replace(/%P|%2E|%25/g, (m) => (m === '%P' ? '' : m === '%2E' ? '.' : '%'));
+    return { ok: false, path, ...cleanConvictMessage(message) };
   }
-  const config = renameDefault(cfg.getProperties() as Record<string, unknown>, '__default', 'default') as unknown as AiproConfig;
+  const config = mapMapKeys(renameDefault(cfg.getProperties() as Record<string, unknown>, '__default', 'default'), decodeMapKey) as unknown as AiproConfig;
   return { ok: true, path, exists: true, config, raw };
 }
 
@@ -129,23 +159,71 @@ export function configErrorMessage(err: Extract<ConfigLoad, { ok: false }>): str
   return `Error loading config ${err.path}: ${err.key}: ${err.detail}. Fix it with \`aipro config set ${err.key === '(file)' || err.key === '(config)' ? 'KEY VALUE' : `${err.key} VALUE`}\` (or \`aipro config unset ${err.key}\`), then \`aipro config validate\`.`;
 }
 
-/** A deep copy with every secret-looking literal replaced; `{source,id}` refs are kept (they are not secrets). */
-export function redactConfig<T>(value: T, keyName = '', path = keyName): T {
-  if (Array.isArray(value)) return value.map((v) => redactConfig(v)) as T;
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = redactConfig(v, k, path ? `${path}.${k}` : k);
-    return out as T;
-  }
-  if (typeof value === 'string' && (SECRET_KEY_NAMES.has(keyName) || SENSITIVE_PATHS.has(path)) && value.length > 0) return '[redacted]' as T;
-  if (typeof value === 'string' && /^[a-z]+:\/\/[^/\s:@]+:[^/\s@]+@/i.test(value)) return value.replace(/\/\/[^/\s@]+@/, '//[redacted]@') as T;
-  return value;
+/** Header names whose values are credentials (Authorization, X-Api-Key, Cookie, signatures…). */
+const SECRET_HEADER = /(auth|token|key|secret|cookie|pass|signature|session)/i;
+
+/**
+ * A URL shown without its credentials: userinfo and every query value become `[redacted]`
+ * (webhook URLs carry tokens in `?token=…`). Not a URL: returned unchanged.
+ */
+export function redactUrl(text: string): string {
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) return text;
+  const withoutUser = text.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#@\s]*@/i, '$1[redacted]@');
+  return withoutUser.replace(/([?&][^=&#]*=)[^&#]*/g, '$1[redacted]');
 }
 
-/** `a.b.c` lookup on a plain object. */
-export function getPath(obj: unknown, key: string): unknown {
+/**
+ * A deep copy with every secret literal replaced: secret-named keys, every value of a secret
+ * header (`headers.Authorization`), URL userinfo and query values. `{source,id}` refs are kept
+ * (they name where the secret is, not the secret).
+ */
+export function redactConfig<T>(value: T, keyName = '', path = keyName, parentName = ''): T {
+  if (Array.isArray(value)) return value.map((v) => redactConfig(v, '', path, keyName)) as T;
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+    for (const [k, v] of Object.entries(value)) out[k] = redactConfig(v, k, path ? `${path}.${k}` : k, keyName);
+    return { ...out } as T;
+  }
+  if (typeof value !== 'string' || value.length === 0) return value;
+  if (SECRET_KEY_NAMES.has(keyName) || SENSITIVE_PATHS.has(path)) return '[redacted]' as T;
+  if (/^headers$/i.test(parentName) && SECRET_HEADER.test(keyName)) return '[redacted]' as T;
+  return redactUrl(value) as T;
+}
+
+/** Maps whose values are objects (`<map>.<id>.<field>`); in the other maps the whole rest is the id. */
+const OBJECT_VALUE_MAPS = new Set(['auth.profiles', 'models.providers', 'alerts.channels']);
+
+/**
+ * Split a dotted config key into its path, keeping a map key that holds an id whole:
+ * `auth.profiles.openai:me@example.com.provider` → auth / profiles / openai:me@example.com / provider.
+ * An id that already exists in the map (`within`) wins; otherwise the whole rest is the id in
+ * maps of plain values (auth.order, env.vars, models.aliases) and when `value` is an object.
+ */
+export function splitConfigKey(key: string, within: unknown, value?: unknown): string[] {
+  for (const leaf of MAP_LEAVES) {
+    if (!key.startsWith(`${leaf}.`)) continue;
+    const head = leaf.split('.');
+    const rest = key.slice(leaf.length + 1);
+    const map = getPath(within, head);
+    const ids = isPlainObject(map) ? Object.keys(map) : [];
+    if (ids.includes(rest)) return [...head, rest];
+    const id = ids.filter((k) => rest.startsWith(`${k}.`)).sort((a, b) => b.length - a.length)[0];
+    if (id !== undefined) return [...head, id, ...rest.slice(id.length + 1).split('.')];
+    if (!OBJECT_VALUE_MAPS.has(leaf) || isPlainObject(value)) return [...head, rest];
+    return [...head, ...rest.split('.')];
+  }
+  return key.split('.');
+}
+
+// A declaration (hoisted): getPath runs while this module initialises (SENSITIVE_PATHS).
+function partsOf(key: string | string[]): string[] {
+  return Array.isArray(key) ? key : key.split('.');
+}
+
+/** `a.b.c` (or an already split path) lookup on a plain object. */
+export function getPath(obj: unknown, key: string | string[]): unknown {
   let cur: unknown = obj;
-  for (const part of key.split('.')) {
+  for (const part of partsOf(key)) {
     if (!cur || typeof cur !== 'object' || !Object.hasOwn(cur, part)) return undefined;
     cur = (cur as Record<string, unknown>)[part];
   }
@@ -153,9 +231,9 @@ export function getPath(obj: unknown, key: string): unknown {
 }
 
 /** Set `a.b.c` on a copy; creates intermediate objects. */
-export function setPath(obj: Record<string, unknown>, key: string, value: unknown): Record<string, unknown> {
+export function setPath(obj: Record<string, unknown>, key: string | string[], value: unknown): Record<string, unknown> {
   const root = structuredClone(obj);
-  const parts = key.split('.');
+  const parts = partsOf(key);
   let cur: Record<string, unknown> = root;
   for (const part of parts.slice(0, -1)) {
     const next = cur[part];
@@ -167,9 +245,9 @@ export function setPath(obj: Record<string, unknown>, key: string, value: unknow
 }
 
 /** Remove `a.b.c` on a copy (and now-empty parents). */
-export function unsetPath(obj: Record<string, unknown>, key: string): { next: Record<string, unknown>; removed: boolean } {
+export function unsetPath(obj: Record<string, unknown>, key: string | string[]): { next: Record<string, unknown>; removed: boolean } {
   const root = structuredClone(obj);
-  const parts = key.split('.');
+  const parts = partsOf(key);
   const chain: Record<string, unknown>[] = [root];
   for (const part of parts.slice(0, -1)) {
     const next = chain[chain.length - 1]?.[part];

@@ -11,6 +11,7 @@ import { readStore } from '../store/read.js';
 import { sha256Prefix } from '../store/secrets.js';
 import type { DoctorContext, Finding } from './context.js';
 import { modeFinding } from './state.js';
+import { own } from '../util/own.js';
 
 /** How each env layer is named in messages. */
 export const LAYER_LABEL: Record<EnvSource, string> = {
@@ -81,7 +82,7 @@ export function daemonEnvChecks(ctx: DoctorContext, defaultStorePath: string): F
   const stored = new Set(read.ok ? Object.values(read.store.profiles).map((pr) => pr.provider) : []);
   const inUse = new Set([...configuredProviders(ctx.config), ...(read.ok ? Object.keys(read.store.order ?? {}) : [])]);
   for (const provider of inUse) {
-    const p = PROVIDERS[provider];
+    const p = own(PROVIDERS, provider);
     if (!p || stored.has(provider)) continue;
     for (const name of p.envVars) {
       if ((ctx.env[name] ?? '').trim() === '') continue;

@@ -3,8 +3,8 @@
  * and, with consent, put back the last good copy of a store that does not parse (the
  * broken file is kept beside it). It never edits, adds or removes a credential.
  */
-import { chmodSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
-import { LOCK_STALE_MS, withLock } from '../store/lock.js';
+import { chmodSync, readFileSync, renameSync } from 'node:fs';
+import { lockHolderDead, readLockOwner, takeOverDeadLock, withLock } from '../store/lock.js';
 import { parseStoreBytes, readStore } from '../store/read.js';
 import { writeFileDurable } from '../store/write.js';
 import { octal, type Repair } from './context.js';
@@ -41,10 +41,10 @@ export async function applyRepair(repair: Repair, consent: Consent, now: number)
         chmodSync(repair.path, repair.mode);
         return { repair, done: true, detail: `chmod ${octal(repair.mode).slice(1)} ${repair.path}` };
       case 'unlock': {
-        // Re-check: a live writer refreshes the lock's mtime, so it is never removed here.
-        const age = now - statSync(repair.path).mtimeMs;
-        if (age <= LOCK_STALE_MS) return { repair, done: false, detail: `${repair.path} is in use again; left alone` };
-        rmSync(repair.path, { recursive: true, force: true });
+        // Re-check under the takeover guard: a lock whose holder runs is never removed here.
+        if (!lockHolderDead(repair.path, now) || !takeOverDeadLock(repair.path, readLockOwner(repair.path)?.nonce ?? null)) {
+          return { repair, done: false, detail: `${repair.path} is in use again; left alone` };
+        }
         return { repair, done: true, detail: `removed stale lock ${repair.path}` };
       }
       case 'restore':

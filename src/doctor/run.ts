@@ -8,7 +8,7 @@ import { buildDoctorContext, type DoctorContext, type Finding } from './context.
 import { fleetChecks } from './fleet.js';
 import { daemonEnvChecks, envFileChecks, envKeyChecks } from './env.js';
 import { applyRepair, type Consent, type RepairOutcome } from './repairs.js';
-import { configChecks, configRunChecks, stateChecks } from './state.js';
+import { alertStateChecks, configChecks, configRunChecks, stateChecks } from './state.js';
 import { lockChecks, storeChecks, type DoctorAgent } from './stores.js';
 import type { DoctorCheck } from './types.js';
 
@@ -44,6 +44,7 @@ export async function collectChecks(ctx: DoctorContext): Promise<Finding[]> {
     ...stateChecks(ctx),
     ...configChecks(ctx),
     ...(await configRunChecks(ctx)),
+    ...alertStateChecks(ctx),
     ...(problem ? [problem] : []),
     ...envFileChecks(ctx),
     ...envKeyChecks(ctx),

@@ -1,5 +1,6 @@
 /** Doctor checks for the state dir and the config file: exist, modes, parse, validate. */
 import { statSync } from 'node:fs';
+import { alertStatePath, damagedStateFix, readAlertState } from '../alerts/state.js';
 import { configErrorMessage } from '../config/load.js';
 import { stateDir } from '../store/paths.js';
 import { modeOf, octal, type DoctorContext, type Finding } from './context.js';
@@ -71,4 +72,12 @@ export async function configRunChecks(ctx: DoctorContext): Promise<Finding[]> {
     summary: `${p.key}: ${p.detail} (aipro monitor, aipro gateway or the alert channels refuse to start on it)`,
     fix: `aipro config set ${p.key} VALUE (or aipro config unset ${p.key}), then aipro config validate`,
   }));
+}
+
+/** The alert state file: a damaged one hides alert history and the outbox; alerts go on from `.fresh`. */
+export function alertStateChecks(ctx: DoctorContext): Finding[] {
+  const path = alertStatePath(ctx.config, ctx.env);
+  const read = readAlertState(path);
+  if (read.ok) return read.exists ? [{ id: 'alerts.state', level: 'ok', path, summary: `alert state ${path} parses` }] : [];
+  return [{ id: 'alerts.state', level: 'error', path, summary: `${read.detail}; aipro_alert_state_ok is 0`, fix: damagedStateFix(path) }];
 }

@@ -6,7 +6,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { LOCK_STALE_MS } from '../store/lock.js';
+import { lockHolderDead, readLockOwner } from '../store/lock.js';
 import { monitorDir, stateDir } from '../store/paths.js';
 import { parseStoreBytes, readStore } from '../store/read.js';
 import { envViews } from '../store/credentials.js';
@@ -33,7 +33,7 @@ export function bakParses(path: string): boolean {
   }
 }
 
-/** Lock dirs (`*.lock`) under the state dir, the monitor dir and every agent dir older than the stale limit. */
+/** Lock dirs (`*.lock`) under the state dir, the monitor dir and every agent dir whose holder is dead. */
 export function staleLocks(dirs: string[], now: number): { path: string; ageMs: number }[] {
   const out: { path: string; ageMs: number }[] = [];
   for (const dir of new Set(dirs)) {
@@ -47,7 +47,7 @@ export function staleLocks(dirs: string[], now: number): { path: string; ageMs: 
       const path = join(dir, name);
       try {
         const ageMs = now - statSync(path).mtimeMs;
-        if (ageMs > LOCK_STALE_MS) out.push({ path, ageMs });
+        if (lockHolderDead(path, now)) out.push({ path, ageMs });
       } catch {
         // vanished: released meanwhile
       }
@@ -62,11 +62,16 @@ export function lockChecks(ctx: DoctorContext, agents: DoctorAgent[]): Finding[]
     id: 'lock.stale',
     level: 'warn' as const,
     path,
-    summary: `stale lock ${path} (${Math.round(ageMs / 1000)} s old): a process died while writing; writers wait for it`,
+    summary: `stale lock ${path} (${Math.round(ageMs / 1000)} s old, ${holderWords(path)}): a process died while writing; the next writer takes it over`,
     fix: `remove it: aipro doctor --fix (or rm -r ${path})`,
     fixable: true,
     repair: { kind: 'unlock' as const, path },
   }));
+}
+
+function holderWords(path: string): string {
+  const o = readLockOwner(path);
+  return o ? `held by pid ${o.pid} (${o.cmd}) on ${o.host}, no longer running` : 'no holder recorded';
 }
 
 function parseFinding(agent: DoctorAgent, detail: string): Finding {

@@ -7,20 +7,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
+import { headerValue } from '../util/header-value.js';
 import type { ClientApi } from './apis/index.js';
-
-/**
- * Percent-encode (UTF-8) every byte outside visible ASCII, and `%` itself, so the value is
- * a valid header and `decodeURIComponent` restores it. Plain ASCII ids pass unchanged.
- */
-export function encodeHeaderValue(value: string): string {
-  // Buffer encodes a lone surrogate as U+FFFD (encodeURIComponent would throw).
-  return value.replace(/[^\x21-\x24\x26-\x7e]/gu, (ch) => [...Buffer.from(ch, 'utf8')].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''));
-}
 
 /** The gateway's own headers naming the profile and model that served a response. */
 export function servedBy(profileId: string, modelRef: string): Record<string, string> {
-  return { 'x-aipro-auth-profile': encodeHeaderValue(profileId), 'x-aipro-model': encodeHeaderValue(modelRef) };
+  return { 'x-aipro-auth-profile': headerValue(profileId), 'x-aipro-model': headerValue(modelRef) };
 }
 
 /** The request-id header a client of `api` reads. */

@@ -17,6 +17,7 @@ export function alertSink(m: AiproMetrics): AlertMetricsSink {
   return {
     notification: (channel, result) => m.alertNotifications.inc({ channel, result }),
     outboxPending: (channel, count) => m.alertOutboxPending.set({ channel }, count),
+    stateOk: (ok) => m.alertStateOk.set(ok),
   };
 }
 

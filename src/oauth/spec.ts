@@ -6,12 +6,13 @@
 import type { AiproConfig } from '../config/schema.js';
 import { getProvider } from '../providers/index.js';
 import type { OAuthSpec } from '../providers/types.js';
+import { own } from '../util/own.js';
 
 /** The effective OAuth spec of `providerId`, or null when the provider has no OAuth. */
 export function resolveOAuthSpec(providerId: string, config: Pick<AiproConfig, 'models'>): OAuthSpec | null {
   const base = getProvider(providerId)?.oauth;
   if (!base) return null;
-  const o = config.models.providers[providerId]?.oauth ?? {};
+  const o = own(config.models.providers, providerId)?.oauth ?? {};
   // An overridden token endpoint keeps no built-in fallback (a test server must never fall
   // back to the real host); `fallbackTokenUrl` sets one explicitly, "" turns it off.
   const { fallbackTokenUrl: _builtIn, ...rest } = base;

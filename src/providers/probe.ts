@@ -11,6 +11,7 @@ import type { AgentRef, StoreBackend, StoreChange } from '../store/backends/type
 import { updateStore } from '../store/write.js';
 import { getProvider } from './index.js';
 import type { ProbeResult } from './types.js';
+import { own } from '../util/own.js';
 
 export interface ProbeOptions {
   config: AiproConfig;
@@ -27,7 +28,7 @@ export function probeKey(agent: string, profileId: string): string {
 
 /** Base URL of a provider: config `models.providers.<id>.baseUrl`, else the provider default. */
 export function providerBaseUrl(providerId: string, config: AiproConfig): string | undefined {
-  const fromConfig = config.models.providers[providerId]?.baseUrl;
+  const fromConfig = own(config.models.providers, providerId)?.baseUrl;
   return typeof fromConfig === 'string' && fromConfig ? fromConfig : getProvider(providerId)?.defaultBaseUrl;
 }
 

@@ -1,37 +1,231 @@
 /**
- * Cross-process locks (proper-lockfile): a `<path>.lock` directory, stale after 30 s,
- * bounded retries with jitter. Used for the auth store, the config file, alert state
- * and per-profile OAuth refresh.
+ * Cross-process locks for every file aipro rewrites (auth store, config, alert state,
+ * sessions, .env, per-profile OAuth refresh): a `<path>.lock` directory holding `owner.json`
+ * (pid, host, process start time, command, nonce). The lock appears whole by renaming a
+ * prepared directory into place, so there is never an ownerless lock to guess about.
+ *
+ * A holder that is dead (its pid is gone on this host, or the pid now belongs to a process
+ * started at another time) is taken over at once. A holder on another host refreshes the
+ * lock's mtime; one not refreshed for LOCK_STALE_MS is dead. A live holder is waited for:
+ * the wait is bounded per holder (AIPRO_LOCK_WAIT_MS, 30 s by default), so writers that take
+ * turns keep waiting while the lock changes hands, and a hung holder is named in the error.
  */
-import { mkdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { dirname } from 'node:path';
-import lockfile from 'proper-lockfile';
+import { causeCode, DurableWriteError } from '../util/durable.js';
+import { OperatorError } from '../util/operator-error.js';
 
+/** A lock of another host not refreshed for this long is dead (holders refresh every third of it). */
 export const LOCK_STALE_MS = 30_000;
+/** Default longest wait for one live holder. */
+export const LOCK_WAIT_MS = 30_000;
 
-export class LockTimeoutError extends Error {
-  constructor(readonly path: string, cause: unknown) {
-    super(`could not lock ${path} (another aipro process holds it: ${(cause as Error)?.message ?? cause}); try again, or run \`aipro doctor --fix\` to clear a stale lock`);
+export interface LockOwner {
+  pid: number;
+  host: string;
+  /** Start time of the holder process (/proc/<pid>/stat field 22), null where unknown. */
+  started: string | null;
+  /** The command words only (`aipro models auth add-key`), never arguments that may be secrets. */
+  cmd: string;
+  nonce: string;
+}
+
+export class LockTimeoutError extends OperatorError {
+  constructor(readonly path: string, readonly owner: LockOwner | null, readonly waitedMs: number) {
+    const who = owner ? `pid ${owner.pid} (${owner.cmd}) on ${owner.host}` : 'another aipro process';
+    super(
+      `could not lock ${path}: ${who} has held it for ${Math.round(waitedMs / 1000)} s, longer than the wait limit. ` +
+        (owner ? `If that process is hung, stop it (\`kill ${owner.pid}\`) and run the command again` : 'Run the command again') +
+        '; raise AIPRO_LOCK_WAIT_MS to wait longer.',
+    );
   }
 }
 
-/** Run `fn` while holding the lock for `path` (the file need not exist yet). */
-export async function withLock<T>(path: string, fn: () => Promise<T> | T, opts: { retries?: number } = {}): Promise<T> {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  let release: () => Promise<void>;
+/** The start time of `pid` as the kernel records it, or null where /proc is not readable. */
+function processStart(pid: number): string | null {
   try {
-    release = await lockfile.lock(path, {
-      realpath: false,
-      lockfilePath: `${path}.lock`,
-      stale: LOCK_STALE_MS,
-      retries: { retries: opts.retries ?? 400, factor: 1.15, minTimeout: 5, maxTimeout: 120, randomize: true },
-    });
-  } catch (err) {
-    throw new LockTimeoutError(path, err);
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
+  } catch {
+    return null;
   }
+}
+
+let selfOwner: Omit<LockOwner, 'nonce'> | null = null;
+function self(): Omit<LockOwner, 'nonce'> {
+  if (selfOwner) return selfOwner;
+  const words: string[] = [];
+  for (const a of process.argv.slice(2)) {
+    if (!/^[a-z][a-z-]*$/.test(a) || words.length === 3) break;
+    words.push(a);
+  }
+  selfOwner = { pid: process.pid, host: hostname(), started: processStart(process.pid), cmd: ['aipro', ...words].join(' ') };
+  return selfOwner;
+}
+
+export function readLockOwner(lockDir: string): LockOwner | null {
+  try {
+    const o = JSON.parse(readFileSync(`${lockDir}/owner.json`, 'utf8')) as LockOwner;
+    return typeof o.pid === 'number' && typeof o.host === 'string' ? o : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Is the holder of `lockDir` gone? Absent lock → false (nothing to take over). */
+export function lockHolderDead(lockDir: string, now = Date.now()): boolean {
+  let mtime: number;
+  try {
+    mtime = statSync(lockDir).mtimeMs;
+  } catch {
+    return false;
+  }
+  const owner = readLockOwner(lockDir);
+  // Ownerless: left by an older aipro (proper-lockfile), which refreshed the mtime while alive.
+  if (!owner || owner.host !== hostname()) return now - mtime > LOCK_STALE_MS;
+  try {
+    process.kill(owner.pid, 0);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ESRCH') return true;
+  }
+  // The pid is in use: dead anyway when it now names a process started at another time.
+  const started = owner.started === null ? null : processStart(owner.pid);
+  return started !== null && started !== owner.started;
+}
+
+const tmpName = (lockDir: string, what: string) => `${lockDir}.${process.pid}.${randomBytes(4).toString('hex')}.${what}`;
+
+/** Move a lock dir out of the way atomically, then delete it (never an empty lock dir at the path). */
+function discard(lockDir: string): void {
+  const aside = tmpName(lockDir, 'gone');
+  try {
+    renameSync(lockDir, aside);
+  } catch {
+    return;
+  }
+  rmSync(aside, { recursive: true, force: true });
+}
+
+/**
+ * Remove the lock of a dead holder. Takeovers are serialised by a short-lived `.takeover`
+ * directory so that two waiters who both saw the same dead holder never remove a lock the
+ * first one has just taken; the takeover re-checks the holder under it.
+ */
+export function takeOverDeadLock(lockDir: string, expectNonce: string | null): boolean {
+  const guard = `${lockDir}.takeover`;
+  try {
+    mkdirSync(guard);
+  } catch {
+    // Another waiter is taking over (microseconds); a guard left by a killed process expires.
+    try {
+      if (Date.now() - statSync(guard).mtimeMs > 10_000) rmSync(guard, { recursive: true, force: true });
+    } catch {
+      // gone meanwhile
+    }
+    return false;
+  }
+  try {
+    const owner = readLockOwner(lockDir);
+    if ((owner?.nonce ?? null) !== expectNonce || !lockHolderDead(lockDir)) return false;
+    discard(lockDir);
+    return true;
+  } finally {
+    rmSync(guard, { recursive: true, force: true });
+  }
+}
+
+/** One attempt: put a complete lock dir in place. Returns our owner, or null when held. */
+function tryAcquire(path: string, lockDir: string): LockOwner | null {
+  const owner: LockOwner = { ...self(), nonce: randomBytes(8).toString('hex') };
+  const prep = tmpName(lockDir, 'new');
+  try {
+    mkdirSync(prep, { mode: 0o700 });
+    writeFileSync(`${prep}/owner.json`, JSON.stringify(owner), { mode: 0o600 });
+    renameSync(prep, lockDir);
+    return owner;
+  } catch (err) {
+    rmSync(prep, { recursive: true, force: true });
+    const code = causeCode(err);
+    if (code === 'ENOTEMPTY' || code === 'EEXIST') return null;
+    throw new DurableWriteError(path, code);
+  }
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** The per-holder wait limit: AIPRO_LOCK_WAIT_MS when it is a positive number, else 30 s. */
+export function lockWaitMs(env: NodeJS.ProcessEnv = process.env): number {
+  const n = Number(env.AIPRO_LOCK_WAIT_MS);
+  return Number.isFinite(n) && n > 0 ? n : LOCK_WAIT_MS;
+}
+
+async function acquire(path: string, lockDir: string, waitMs: number): Promise<LockOwner> {
+  let seen: string | null | undefined;
+  let since = Date.now();
+  let delay = 2;
+  for (;;) {
+    // Preparing a lock dir costs four metadata writes: only try when the lock looks free.
+    if (!existsSync(lockDir)) {
+      const mine = tryAcquire(path, lockDir);
+      if (mine) return mine;
+    }
+    const holder = readLockOwner(lockDir);
+    const nonce = holder?.nonce ?? null;
+    if (lockHolderDead(lockDir)) {
+      if (takeOverDeadLock(lockDir, nonce)) continue;
+    }
+    // The wait is per holder: progress (a new holder) restarts it.
+    if (nonce !== seen) {
+      seen = nonce;
+      since = Date.now();
+      delay = 2;
+    } else if (Date.now() - since > waitMs) {
+      throw new LockTimeoutError(path, holder, Date.now() - since);
+    }
+    await sleep(delay + Math.random() * delay);
+    delay = Math.min(delay * 1.5, 25);
+  }
+}
+
+/** Waiters for the same path inside one process queue here, so only one of them polls the file. */
+const local = new Map<string, Promise<unknown>>();
+
+/** Run `fn` while holding the lock for `path` (the file need not exist yet). */
+export async function withLock<T>(path: string, fn: () => Promise<T> | T, opts: { waitMs?: number } = {}): Promise<T> {
+  const prev = local.get(path) ?? Promise.resolve();
+  const run = prev.catch(() => undefined).then(() => holding(path, fn, opts.waitMs ?? lockWaitMs()));
+  const tail = run.catch(() => undefined);
+  local.set(path, tail);
+  void tail.then(() => {
+    if (local.get(path) === tail) local.delete(path);
+  });
+  return run;
+}
+
+async function holding<T>(path: string, fn: () => Promise<T> | T, waitMs: number): Promise<T> {
+  const lockDir = `${path}.lock`;
+  try {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  } catch (err) {
+    throw new DurableWriteError(path, causeCode(err));
+  }
+  const owner = await acquire(path, lockDir, waitMs);
+  // Holders on other hosts can only be judged by age: keep ours fresh.
+  const refresh = setInterval(() => {
+    try {
+      const t = new Date();
+      utimesSync(lockDir, t, t);
+    } catch {
+      // taken over or removed; the write itself still checks what it writes
+    }
+  }, LOCK_STALE_MS / 3);
+  refresh.unref();
   try {
     return await fn();
   } finally {
-    await release().catch(() => undefined);
+    clearInterval(refresh);
+    if (readLockOwner(lockDir)?.nonce === owner.nonce) discard(lockDir);
   }
 }

@@ -11,6 +11,7 @@
  */
 import { profileProvider, type Profile, type Store, type UsageStats } from './schema.js';
 import { sha256Prefix } from './secrets.js';
+import { own } from '../util/own.js';
 
 export interface OrderInput {
   provider: string;
@@ -62,7 +63,7 @@ export function resolveOrder(input: OrderInput): string[] {
   };
   const dedupe = (ids: string[]) => [...new Set(ids)].filter(exists);
 
-  const stored = dedupe(store.order?.[provider] ?? []);
+  const stored = dedupe(own(store.order, provider) ?? []);
   const configured = dedupe(input.configOrder ?? []);
   let base: string[];
   if (stored.length > 0) base = stored;

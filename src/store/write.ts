@@ -3,10 +3,8 @@
  * keep the previous good copy as `.bak`, write atomically with mode 0600, fsync the
  * directory, release. A store that does not parse is never overwritten.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
-import { dirname } from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
-import { fsyncDir } from '../util/fs.js';
+import { readFileSync } from 'node:fs';
+import { writeFileDurableSync, type DurableFs } from '../util/durable.js';
 import { withLock } from './lock.js';
 import { readStore, storeErrorMessage, storeForDisk, type StoreReadError } from './read.js';
 import { cloneStore, type Store } from './schema.js';
@@ -22,12 +20,13 @@ export function serializeStore(store: Store): string {
   return `${JSON.stringify(storeForDisk(store), null, 2)}\n`;
 }
 
-/** Atomically replace `path` with `data` (temp file in the same dir, fsync, rename, fsync dir). */
-export async function writeFileDurable(path: string, data: string, mode = 0o600): Promise<void> {
-  const dir = dirname(path);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  await writeFileAtomic(path, data, { mode, fsync: true });
-  fsyncDir(dir);
+/**
+ * Atomically replace `path` with `data` through the one durable writer (every byte checked,
+ * fsync, rename, fsync dir; on failure the old file is untouched and a DurableWriteError names
+ * the file and the cause). `f` is the fs layer, a parameter for fault-injection tests.
+ */
+export async function writeFileDurable(path: string, data: string, mode = 0o600, f?: DurableFs): Promise<void> {
+  writeFileDurableSync(path, data, mode, f);
 }
 
 /**
@@ -38,6 +37,7 @@ export async function writeFileDurable(path: string, data: string, mode = 0o600)
 export async function updateStore<R>(
   path: string,
   change: (store: Store, exists: boolean) => { store: Store | null; result: R },
+  f?: DurableFs,
 ): Promise<R> {
   return withLock(path, async () => {
     const read = readStore(path);
@@ -46,9 +46,9 @@ export async function updateStore<R>(
     if (store === null) return result;
     if (read.exists) {
       // Keep the last good copy; it parsed a moment ago, under the same lock.
-      await writeFileDurable(`${path}.bak`, readFileSync(path, 'utf8'));
+      await writeFileDurable(`${path}.bak`, readFileSync(path, 'utf8'), 0o600, f);
     }
-    await writeFileDurable(path, serializeStore(store));
+    await writeFileDurable(path, serializeStore(store), 0o600, f);
     return result;
   });
 }

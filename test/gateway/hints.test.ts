@@ -2,7 +2,7 @@
 import test from 'ava';
 import { exhaustedError, retryAfterSeconds } from '../../src/gateway/exhausted.js';
 import { classifyNetwork } from '../../src/gateway/classify.js';
-import { encodeHeaderValue } from '../../src/gateway/own-headers.js';
+import { headerValue as encodeHeaderValue } from '../../src/util/header-value.js';
 import { parseResetDuration, upstreamRetryAt } from '../../src/gateway/retry-hints.js';
 
 const now = Date.UTC(2026, 0, 1, 12, 0, 0);
@@ -53,7 +53,7 @@ test('classifyNetwork: only a header timeout is held against the credential', (t
   }
 });
 
-test('encodeHeaderValue: visible ASCII passes, everything else is percent-encoded UTF-8', (t) => {
+test('headerValue: visible ASCII passes, everything else is percent-encoded UTF-8', (t) => {
   t.is(encodeHeaderValue('anthropic:work'), 'anthropic:work');
   t.is(encodeHeaderValue('openai-codex:me@example.com'), 'openai-codex:me@example.com');
   t.is(encodeHeaderValue('anthropic:中文'), 'anthropic:%E4%B8%AD%E6%96%87');

@@ -24,6 +24,8 @@ function runWorker(store: string, worker: number, env: Record<string, string>): 
 }
 
 test('10 processes × 50 concurrent paste-token/order set lose no update', async (t) => {
+  // 2000 fsynced, serialised writes: on a loaded 2-core machine this takes minutes, not seconds.
+  t.timeout(300_000);
   const home = tempHome();
   t.teardown(() => home.cleanup());
   const store = home.storePath();
