@@ -86,7 +86,9 @@ export function credentialObservation(row: StatusRow, view: CredentialView): Cre
     o.probe = { ok: p.ok, reason: p.reason, at: p.at };
     if (p.httpStatus !== undefined) o.probe.httpStatus = p.httpStatus;
     if (p.latencyMs !== undefined) o.probe.latencyMs = p.latencyMs;
+    if (p.clockSkewMs !== undefined) o.probe.clockSkewMs = p.clockSkewMs;
   }
+  if (row.quota) o.quota = row.quota;
   return o;
 }
 

@@ -5,6 +5,7 @@
  */
 import type { AiproConfig } from '../src/config/schema.js';
 import type { ProbeReason } from '../src/providers/types.js';
+import type { QuotaRecord } from '../src/store/schema.js';
 import type { CredentialSource, Status } from '../src/store/status.js';
 
 /** One credential as the monitor saw it (the same status function as `models status`). */
@@ -30,7 +31,9 @@ export interface CredentialObservation {
    */
   refreshable?: boolean;
   /** Last live probe, when one ran. */
-  probe?: { ok: boolean; reason: ProbeReason | string; httpStatus?: number; latencyMs?: number; at: number };
+  probe?: { ok: boolean; reason: ProbeReason | string; httpStatus?: number; latencyMs?: number; at: number; clockSkewMs?: number };
+  /** Latest quota observation (probe or gateway answer), windows labelled. */
+  quota?: QuotaRecord;
 }
 
 /** A store file problem (unreadable, bad mode, stale lock, parse error). */

@@ -43,6 +43,16 @@ export const METRICS = {
   probeValid: def('aipro_auth_profile_probe_valid', 'gauge', PROFILE_LABELS, 'Whether the provider accepted the credential in the last live probe (1) or refused it (0: auth, billing). Absent when the probe got no answer.'),
   probeDuration: def('aipro_auth_profile_probe_duration_seconds', 'gauge', PROFILE_LABELS, 'Duration of the last live probe in seconds.'),
   cooldownUntil: def('aipro_auth_profile_cooldown_until_timestamp_seconds', 'gauge', PROFILE_LABELS, 'End of the current failure cooldown of the profile, in Unix seconds. Absent when it is not cooling down.'),
+  // Quota headroom and clock skew: set by quota-metrics.ts from the stored probe and gateway observations.
+  quotaUtilization: def(
+    'aipro_quota_utilization_ratio',
+    'gauge',
+    [...PROFILE_LABELS, 'window'],
+    'Share of the quota window used (0-1) at the last observation (probe or gateway answer). window: 5h, 7d, 7d_opus, 7d_sonnet, requests, tokens, input_tokens, output_tokens, or a Codex window by its length. A window the provider refuses requests for is 1. Absent once the window has reset.',
+  ),
+  quotaReset: def('aipro_quota_reset_timestamp_seconds', 'gauge', [...PROFILE_LABELS, 'window'], 'When the quota window resets, in Unix seconds, as the provider said. Absent when unknown or passed.'),
+  quotaObserved: def('aipro_quota_observed_timestamp_seconds', 'gauge', PROFILE_LABELS, 'When the quota of the profile was last observed (a probe or a gateway answer), in Unix seconds.'),
+  clockSkew: def('aipro_clock_skew_seconds', 'gauge', ['provider'], 'Provider clock minus this host\'s clock in seconds, from the Date header of the latest probe of the provider (good to about a second).'),
   probeErrors: def('aipro_auth_probe_errors_total', 'counter', ['provider', 'reason'], 'Live probes that failed, by provider and bounded reason.'),
   refreshTotal: def('aipro_oauth_refresh_total', 'counter', ['provider', 'result'], 'OAuth refresh attempts by provider and result (ok, failed, error, skipped).'),
   alertNotifications: def('aipro_alert_notifications_total', 'counter', ['channel', 'result'], 'Alert notification delivery attempts by channel and result (delivered, retry, permanent, dropped).'),

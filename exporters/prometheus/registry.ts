@@ -9,6 +9,7 @@ import type { CredentialObservation, Observation } from '../../monitors/types.js
 import { STATUSES } from '../../src/store/status.js';
 import { VERSION } from '../../src/version.js';
 import { KeyedGauge, StateSetGauge } from './family.js';
+import { latestSkews, setQuota, WindowGauge } from './quota-metrics.js';
 import { METRICS, REFUSED_REASONS, STORE_READ_ERROR_REASONS, STORE_READ_FAILURES, VERDICT_REASONS, storeReadErrorReason, type MetricDef } from './metrics.js';
 
 export { STORE_READ_FAILURES } from './metrics.js';
@@ -55,6 +56,10 @@ export interface AiproMetrics {
   probeValid: KeyedGauge;
   probeDuration: KeyedGauge;
   cooldownUntil: KeyedGauge;
+  quotaUtilization: WindowGauge;
+  quotaReset: WindowGauge;
+  quotaObserved: KeyedGauge;
+  clockSkew: Gauge<L>;
   probeErrors: Counter<L>;
   refreshTotal: Counter<L>;
   alertNotifications: Counter<L>;
@@ -96,6 +101,12 @@ function keyed(registry: Registry, d: MetricDef): KeyedGauge {
   return g;
 }
 
+function windowed(registry: Registry, d: MetricDef): WindowGauge {
+  const g = new WindowGauge(d.name, d.help, d.labelNames);
+  registry.registerMetric(g as unknown as Metric);
+  return g;
+}
+
 function stateSet(registry: Registry, d: MetricDef, states: readonly string[]): StateSetGauge {
   const g = new StateSetGauge(d.name, d.help, d.labelNames, states);
   registry.registerMetric(g as unknown as Metric);
@@ -118,6 +129,10 @@ export function createMetrics(opts: CreateMetricsOptions = {}): AiproMetrics {
     probeValid: keyed(registry, METRICS.probeValid),
     probeDuration: keyed(registry, METRICS.probeDuration),
     cooldownUntil: keyed(registry, METRICS.cooldownUntil),
+    quotaUtilization: windowed(registry, METRICS.quotaUtilization),
+    quotaReset: windowed(registry, METRICS.quotaReset),
+    quotaObserved: keyed(registry, METRICS.quotaObserved),
+    clockSkew: gauge(registry, METRICS.clockSkew),
     probeErrors: counter(registry, METRICS.probeErrors),
     refreshTotal: counter(registry, METRICS.refreshTotal),
     alertNotifications: counter(registry, METRICS.alertNotifications),
@@ -155,7 +170,7 @@ export function profileKey(agent: string, profile: string): string {
   return `${agent}\u0000${profile}`;
 }
 
-const PROFILE_FAMILIES = ['profileInfo', 'profileExpiry', 'profileExpiryKnown', 'profileStatus', 'probeSuccess', 'probeValid', 'probeDuration', 'cooldownUntil'] as const;
+const PROFILE_FAMILIES = ['profileInfo', 'profileExpiry', 'profileExpiryKnown', 'profileStatus', 'probeSuccess', 'probeValid', 'probeDuration', 'cooldownUntil', 'quotaUtilization', 'quotaReset', 'quotaObserved'] as const;
 
 /** Delete every series of one credential. */
 export function removeProfile(m: AiproMetrics, key: string): void {
@@ -226,10 +241,13 @@ export function updateFromObservations(m: AiproMetrics, observations: readonly O
   const seen = new Map<string, Set<string>>();
   const unreadable = new Set<string>();
   const readable = new Set<string>();
+  const skewProbes: { provider: string; at: number; clockSkewMs: number }[] = [];
   for (const o of observations) {
     switch (o.kind) {
       case 'credential': {
         const key = setCredential(m, o, now);
+        setQuota(m, key, { agent: o.agent, provider: o.provider, profile: o.profile }, o.quota, now);
+        if (o.probe?.clockSkewMs !== undefined) skewProbes.push({ provider: o.provider, at: o.probe.at, clockSkewMs: o.probe.clockSkewMs });
         let keys = seen.get(o.agent);
         if (!keys) seen.set(o.agent, (keys = new Set()));
         keys.add(key);
@@ -265,6 +283,10 @@ export function updateFromObservations(m: AiproMetrics, observations: readonly O
     for (const reason of STORE_READ_ERROR_REASONS) m.storeReadErrors.inc({ agent, reason }, 0);
   }
   for (const agent of unreadable) m.storeOk.set({ agent }, 0);
+  const skews = latestSkews(skewProbes);
+  // A complete batch that read every store names every provider with a probe: others are gone.
+  if (replace && unreadable.size === 0) m.clockSkew.reset();
+  for (const [provider, s] of skews) m.clockSkew.set({ provider }, s.seconds);
   if (!replace) return;
   // A complete batch names every agent: a store no longer looked at is no longer unreadable.
   for (const agent of m.unreadableStores.keys()) if (!unreadable.has(agent)) m.unreadableStores.delete(agent);

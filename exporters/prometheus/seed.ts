@@ -9,7 +9,7 @@
 import { METRICS, PROFILE_LABELS } from './metrics.js';
 import { profileKey, type AiproMetrics } from './registry.js';
 
-type KeyedFamily = 'profileInfo' | 'profileExpiry' | 'profileExpiryKnown' | 'probeSuccess' | 'probeValid' | 'probeDuration' | 'cooldownUntil';
+type KeyedFamily = 'profileInfo' | 'profileExpiry' | 'profileExpiryKnown' | 'probeSuccess' | 'probeValid' | 'probeDuration' | 'cooldownUntil' | 'quotaObserved';
 
 const KEYED: Record<string, KeyedFamily> = {
   [METRICS.profileInfo.name]: 'profileInfo',
@@ -19,6 +19,13 @@ const KEYED: Record<string, KeyedFamily> = {
   [METRICS.probeValid.name]: 'probeValid',
   [METRICS.probeDuration.name]: 'probeDuration',
   [METRICS.cooldownUntil.name]: 'cooldownUntil',
+  [METRICS.quotaObserved.name]: 'quotaObserved',
+};
+
+/** Families with one series per quota window (collected per profile, then set at once). */
+const WINDOWED: Record<string, 'quotaUtilization' | 'quotaReset'> = {
+  [METRICS.quotaUtilization.name]: 'quotaUtilization',
+  [METRICS.quotaReset.name]: 'quotaReset',
 };
 
 const SAMPLE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)\{(.*)\} (\S+)$/;
@@ -42,6 +49,8 @@ export function parseLabels(text: string): Record<string, string> {
  */
 export function seedFromText(m: AiproMetrics, text: string): number {
   const seeded = new Set<string>();
+  type Windows = { family: 'quotaUtilization' | 'quotaReset'; key: string; base: Record<string, string>; list: { window: string; value: number }[] };
+  const windows = new Map<string, Windows>();
   for (const line of text.split('\n')) {
     const s = SAMPLE.exec(line);
     if (!s) continue;
@@ -54,12 +63,19 @@ export function seedFromText(m: AiproMetrics, text: string): number {
       continue;
     }
     const family = KEYED[name];
+    const windowed = WINDOWED[name];
     const isStatus = name === METRICS.profileStatus.name;
-    if (!family && !isStatus) continue;
+    if (!family && !isStatus && !windowed) continue;
     if (!PROFILE_LABELS.every((l) => typeof labels[l] === 'string' && labels[l] !== '')) continue;
     const key = profileKey(labels.agent as string, labels.profile as string);
     const base = { agent: labels.agent as string, provider: labels.provider as string, profile: labels.profile as string };
-    if (isStatus) {
+    if (windowed) {
+      if (!labels.window) continue;
+      const id = `${windowed}\u0000${key}`;
+      const entry: Windows = windows.get(id) ?? { family: windowed, key, base, list: [] };
+      entry.list.push({ window: labels.window, value });
+      windows.set(id, entry);
+    } else if (isStatus) {
       if (value === 1 && labels.status) m.profileStatus.setState(key, base, labels.status);
       else continue;
     } else if (family === 'profileInfo') {
@@ -72,5 +88,6 @@ export function seedFromText(m: AiproMetrics, text: string): number {
     if (!keys) m.known.set(base.agent, (keys = new Set()));
     keys.add(key);
   }
+  for (const w of windows.values()) m[w.family].setWindows(w.key, w.base, w.list);
   return seeded.size;
 }

@@ -13,6 +13,7 @@ import { readAgentStores } from './store-backend.js';
 import { EXIT, usageError } from './errors.js';
 import { checkAgentFilter, checkProfileFilter, checkProviderFilter } from './models-status-filters.js';
 import { colorizer, renderTable, terminalWidth, wrapLine, type Fit } from './table.js';
+import { clockSkewJson, clockSkewWarnings, quotaCell, quotaJson } from './quota-text.js';
 import { dict, own } from '../util/own.js';
 
 export interface StatusOptions {
@@ -135,12 +136,14 @@ function plainLines(reports: AgentReport[]): string {
  * PROVIDER goes (a missing provider's row names it under PROFILE); then the widest cells are
  * cut with "…".
  */
-function statusFit(width: number, shown: StatusRow[], now: number): Fit {
+function statusFit(width: number, shown: StatusRow[], now: number, quota = false): Fit {
   return {
     width,
     steps: [
       { abbreviate: 5, cells: shown.map((r) => (r.expiresAt === undefined ? (r.expiryKnown ? '-' : 'unknown') : formatRelative(r.expiresAt, now))) },
       { drop: 6 },
+      // QUOTA (column 7) keeps its worst window and percentage, without the reset time.
+      ...(quota ? [{ abbreviate: 7, cells: shown.map((r) => quotaCell(r.quota, now).replace(/ \(resets [^)]*\)$/, '')) }] : []),
       { abbreviate: 3, cells: shown.map((r) => r.source) },
       { drop: 2 },
       { drop: 3 },
@@ -176,9 +179,16 @@ function renderText(reports: AgentReport[], now: number, ctx: Context, check: bo
       r.fingerprint ?? '-',
     ]);
     const STATUS_COL = 4;
-    out.push(renderTable(['PROVIDER', 'PROFILE', 'TYPE', 'SOURCE', 'STATUS', 'EXPIRES', 'FINGERPRINT'], rows, '  ', (row, col, padded) =>
+    const header = ['PROVIDER', 'PROFILE', 'TYPE', 'SOURCE', 'STATUS', 'EXPIRES', 'FINGERPRINT'];
+    // Quota headroom (worst current window) only when some credential has an observation.
+    const quota = shown.some((r) => quotaCell(r.quota, now) !== '-');
+    if (quota) {
+      header.push('QUOTA');
+      shown.forEach((r, i) => rows[i]?.push(quotaCell(r.quota, now)));
+    }
+    out.push(renderTable(header, rows, '  ', (row, col, padded) =>
       col === STATUS_COL ? padded.replace((shown[row] as StatusRow).status, paint) : padded,
-    width === undefined ? undefined : statusFit(width, shown, now)));
+    width === undefined ? undefined : statusFit(width, shown, now, quota)));
     for (const r of shown) {
       const extra: string[] = [];
       if ((r.status !== 'ok' && r.status !== 'static') || !r.expiryKnown) extra.push(r.detail);
@@ -194,6 +204,7 @@ function renderText(reports: AgentReport[], now: number, ctx: Context, check: bo
     for (const [p, id] of Object.entries(rep.lastGood)) out.push(`  lastGood ${p}: ${id}`);
     out.push('');
   }
+  for (const w of clockSkewWarnings(reports.flatMap((r) => r.rows), now)) out.push(c.yellow(`⚠ ${w}`));
   const lines = width === undefined ? out : out.flatMap((l) => l.split('\n')).flatMap((l) => wrapLine(l, width));
   return `${lines.join('\n').trimEnd()}\n`;
 }
@@ -229,6 +240,7 @@ export function toJson(reports: AgentReport[], now: number, warnMs: number, exit
     generatedAt: isoUtc(now),
     warnHours: warnMs / 3_600_000,
     exitCode,
+    clockSkew: clockSkewJson(reports.flatMap((r) => r.rows)),
     agents: reports.map((r) => ({
       agent: r.agent,
       storePath: r.storePath,
@@ -241,6 +253,7 @@ export function toJson(reports: AgentReport[], now: number, warnMs: number, exit
         expiresAt: row.expiresAt === undefined ? null : isoUtc(row.expiresAt),
         expiresAtMs: row.expiresAt ?? null,
         remainingMs: row.remainingMs ?? null,
+        quota: quotaJson(row.quota, now),
       })),
     })),
   };

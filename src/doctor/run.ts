@@ -4,6 +4,7 @@
  * the state after the repairs.
  */
 import { listAgents, type Context } from '../cli/context.js';
+import { clockChecks } from './clock.js';
 import { buildDoctorContext, type DoctorContext, type Finding } from './context.js';
 import { fleetChecks } from './fleet.js';
 import { daemonEnvChecks, envFileChecks, envKeyChecks } from './env.js';
@@ -50,6 +51,7 @@ export async function collectChecks(ctx: DoctorContext): Promise<Finding[]> {
     ...envKeyChecks(ctx),
     ...agents.flatMap((a) => storeChecks(ctx, a)),
     ...lockChecks(ctx, agents),
+    ...clockChecks(ctx.now, agents),
     ...(def ? daemonEnvChecks(ctx, def.storePath) : []),
     ...(await systemdChecks(ctx.env)),
     ...(await fleetChecks(ctx)),

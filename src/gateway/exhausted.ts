@@ -57,18 +57,23 @@ function describe(a: Attempt): string {
 
 /** Build the "nothing left" error from the attempts and skips of one request. Pure. */
 export function exhaustedError(agent: string, primary: string, attempts: Attempt[], skips: Skip[], now: number): Exhausted {
-  const all: Attempt[] = [...attempts, ...skips.map((s) => ({ model: s.model, reason: s.reason, detail: s.detail, ...(s.profile ? { profile: s.profile } : {}) }))];
+  const all: Attempt[] = [...attempts, ...skips.map((s) => ({ model: s.model, reason: s.reason, detail: s.detail, ...(s.profile ? { profile: s.profile } : {}), ...(s.until ? { retryAt: s.until } : {}) }))];
   const tried = attempts.filter((a) => a.profile && a.status !== undefined);
-  const onlyRateLimits = tried.length > 0 && tried.every((a) => a.reason === 'rate_limit' || a.reason === 'overloaded');
-  const nothingTried = attempts.length === 0;
-  const unreachable = !nothingTried && attempts.every((a) => a.endpoint);
+  const spent = all.filter((a) => a.reason === 'quota_exhausted');
+  // Every credential is rate limited or has its quota spent: a 429 that says when the first one is back.
+  const quotaOnly = attempts.length === 0 && spent.length > 0 && skips.every((s) => s.reason === 'quota_exhausted' || s.reason === 'disabled');
+  const onlyRateLimits = quotaOnly || (tried.length > 0 && tried.every((a) => a.reason === 'rate_limit' || a.reason === 'overloaded'));
+  const nothingTried = attempts.length === 0 && !quotaOnly;
+  const unreachable = attempts.length > 0 && attempts.every((a) => a.endpoint);
   const status = nothingTried ? 503 : onlyRateLimits ? 429 : 502;
   const kind = nothingTried ? 'no_credentials' : onlyRateLimits ? 'rate_limit' : unreachable ? 'upstream_unreachable' : 'upstream_failed';
   const shouldRetry = !all.every((a) => FINAL.has(a.reason));
-  const retryAfterS = shouldRetry ? retryAfterSeconds(attempts, now) : undefined;
+  const retryAfterS = shouldRetry ? retryAfterSeconds([...attempts, ...spent], now) : undefined;
   const lead = nothingTried
     ? `aipro gateway (agent ${agent}) has no usable credential for ${primary} or its fallbacks.`
-    : unreachable
+    : quotaOnly
+      ? `aipro gateway (agent ${agent}) could not serve ${primary}: the quota of every credential is spent until its provider's reset.`
+      : unreachable
       ? `aipro gateway (agent ${agent}) could not reach the upstream for ${primary}: no HTTP answer (no credential was cooled down).`
       : `aipro gateway (agent ${agent}) could not serve ${primary}: every credential failed.`;
   const next = nothingTried

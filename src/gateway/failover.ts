@@ -6,9 +6,10 @@
  * Upstream error text is redacted of every secret sent before anyone sees it.
  */
 import { getProvider } from '../providers/index.js';
+import { parseRateLimitHeaders } from '../providers/rate-limit-headers.js';
 import type { ProbeReason } from '../providers/types.js';
 import { fixCommand } from '../store/fix.js';
-import type { Store } from '../store/schema.js';
+import type { QuotaRecord, Store } from '../store/schema.js';
 import { redact } from '../store/secrets.js';
 import type { AgentState, Credential } from './agent-state.js';
 import type { Body, ClientApi } from './apis/index.js';
@@ -91,11 +92,17 @@ export async function forwardWithFailover(rt: Runtime, api: ClientApi, req: Gate
   rt.metrics.request(primary.provider, primary.ref, 'exhausted', seconds(input.started));
 }
 
-async function fail(s: Shared, t: PlannedTry, reason: ProbeReason, a: Omit<Attempt, 'model' | 'profile' | 'reason'>): Promise<TryResult> {
+/** The quota an upstream answer's rate-limit headers show, as stored; undefined when they show none. */
+function quotaOf(headers: import('node:http').IncomingHttpHeaders, now: number): QuotaRecord | undefined {
+  const limits = parseRateLimitHeaders(headers, now);
+  return limits ? { at: now, windows: limits.windows, ...(limits.status ? { status: limits.status } : {}) } : undefined;
+}
+
+async function fail(s: Shared, t: PlannedTry, reason: ProbeReason, a: Omit<Attempt, 'model' | 'profile' | 'reason'>, quota?: QuotaRecord): Promise<TryResult> {
   const { rt, input } = s;
   let coolingUntil: number | undefined;
   try {
-    const stats = await rt.usage.failure(input.agent.storePath, t.profileId, reason, rt.now());
+    const stats = await rt.usage.failure(input.agent.storePath, t.profileId, reason, rt.now(), quota);
     coolingUntil = Math.max(stats.cooldownUntil ?? 0, stats.disabledUntil ?? 0) || undefined;
   } catch (err) {
     rt.log.error('gateway.usage_write_failed', { agent: input.agent.id, profile: t.profileId, error: redact(String((err as Error).message), s.secrets) });
@@ -158,14 +165,17 @@ async function tryProfile(s: Shared, t: PlannedTry): Promise<TryResult> {
       return endpointFailure(s, t, net.reason, up.detail);
     }
     const status = up.res.statusCode ?? 502;
+    const quota = quotaOf(up.res.headers, rt.now());
     if (status < 400) {
       const cut = await firstByte(up.res);
       if (cut) {
         if (s.cancel.aborted) return { done: false, attempt: { model: c.ref, profile: t.profileId, reason: 'client_closed' } };
         up.res.destroy();
         const detail = `HTTP ${status}, then ${cut.message}`;
-        return cut instanceof UpstreamTimeoutError ? fail(s, t, 'timeout', { status, detail }) : endpointFailure(s, t, 'network', detail);
+        return cut instanceof UpstreamTimeoutError ? fail(s, t, 'timeout', { status, detail }, quota) : endpointFailure(s, t, 'network', detail);
       }
+      // Batched with the success: a spent window (remaining 0) is skipped from the next request on.
+      if (quota) rt.usage.quota(input.agent.storePath, t.profileId, quota);
       streamSuccess(s, t, up.res, status, own, tr);
       return { done: true };
     }
@@ -183,7 +193,8 @@ async function tryProfile(s: Shared, t: PlannedTry): Promise<TryResult> {
       if (!r.ok) rt.log.warn('gateway.refresh_failed', { agent: input.agent.id, profile: t.profileId, reason: r.reason });
     }
     const retryAt = upstreamRetryAt(up.res.headers, rt.now());
-    if (cls.failover) return fail(s, t, cls.reason, { status, detail: errorExcerpt(text), ...(cls.hint ? { hint: cls.hint } : {}), ...(retryAt ? { retryAt } : {}) });
+    if (cls.failover) return fail(s, t, cls.reason, { status, detail: errorExcerpt(text), ...(cls.hint ? { hint: cls.hint } : {}), ...(retryAt ? { retryAt } : {}) }, quota);
+    if (quota) rt.usage.quota(input.agent.storePath, t.profileId, quota);
     // The request itself was refused (bad model, bad body): the client sees the provider's answer.
     const headers = passHeaders(up.res, (v) => redact(v, s.secrets));
     sendText(s.res, status, text, { ...headers, ...own });

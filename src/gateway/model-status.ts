@@ -5,6 +5,7 @@
  */
 import { collectCredentials } from '../store/credentials.js';
 import { unavailableUntil } from '../store/order.js';
+import { quotaBlock } from '../store/quota.js';
 import { status } from '../store/status.js';
 import { formatDuration, isoUtc } from '../util/duration.js';
 import type { ClientApi } from './apis/index.js';
@@ -28,6 +29,14 @@ export function describeStatus(rt: Runtime, api: ClientApi, input: CommandInput)
   const stats = store.usageStats ?? {};
   const views = new Map(collectCredentials(agent.id, store, agent.env).map((v) => [v.id, v]));
   const cooling = (id: string) => unavailableUntil(stats[id], now);
+  const spent = (id: string) => quotaBlock(stats[id], now);
+  /** Why a profile is unavailable: billing disable, a spent quota window, or a failure cooldown. */
+  const whyCooling = (id: string) => {
+    const q = spent(id);
+    if ((stats[id]?.disabledUntil ?? 0) > now) return `disabled: ${stats[id]?.disabledReason ?? 'billing'}`;
+    if (q && q.until >= cooling(id)) return `quota ${q.window} spent, the provider's reset`;
+    return `last failure: ${String(stats[id]?.lastFailureReason ?? 'error')}`;
+  };
 
   const lines = [`/model status — agent ${agent.id}, session ${input.sessionId}`];
   const broken = agent.sessions.problem();
@@ -37,7 +46,7 @@ export function describeStatus(rt: Runtime, api: ClientApi, input: CommandInput)
     lines.push(`Pinned auth profile: ${pin}`);
     const until = cooling(pin);
     if (until > 0) {
-      const why = stats[pin]?.disabledUntil && (stats[pin]?.disabledUntil ?? 0) > now ? `disabled: ${stats[pin]?.disabledReason ?? 'billing'}` : `last failure: ${String(stats[pin]?.lastFailureReason ?? 'error')}`;
+      const why = whyCooling(pin);
       lines.push(`⚠ WARNING: pinned profile ${pin} is cooling down until ${isoUtc(until)} (${formatDuration(until - now)} left, ${why}); it is still used first because you pinned it. \`/model ${session?.label ?? candidates[0]?.ref}\` (without @) unpins it.`);
     }
   }
@@ -60,14 +69,16 @@ export function describeStatus(rt: Runtime, api: ClientApi, input: CommandInput)
       const v = views.get(id);
       const bits = [v?.type ?? 'unknown', ...(id === pin ? ['pinned'] : []), v ? status(v, now, warnMs).status : 'missing'];
       const until = cooling(id);
-      if (until > 0) bits.push(`${(stats[id]?.disabledUntil ?? 0) > now ? 'disabled' : 'cooldown'} ${formatDuration(until - now)}`);
+      const q = spent(id);
+      if (q && q.until >= until) bits.push(`quota ${q.window} spent until ${isoUtc(q.until)}`);
+      else if (until > 0) bits.push(`${(stats[id]?.disabledUntil ?? 0) > now ? 'disabled' : 'cooldown'} ${formatDuration(until - now)}`);
       return `${id} [${bits.join(', ')}]`;
     });
     lines.push(`   profiles: ${desc.join(', ')}`);
   });
   const cooldowns = Object.keys(stats)
     .filter((id) => cooling(id) > 0)
-    .map((id) => `${id} until ${isoUtc(cooling(id))} (${String(stats[id]?.disabledReason ?? stats[id]?.lastFailureReason ?? 'error')})`);
+    .map((id) => `${id} until ${isoUtc(cooling(id))} (${whyCooling(id)})`);
   lines.push('', `Cooldowns: ${cooldowns.length ? cooldowns.join('; ') : 'none'}`);
   return lines.join('\n');
 }

@@ -3,11 +3,12 @@
  * of `resolveOrder` (pin > stored order > config order > all; cooldown last). Profiles
  * that are available come first across all candidates; profiles cooling down are tried
  * only after every available one failed (rate limits lift); billing-disabled profiles
- * (unless pinned) and unknown providers are skipped and reported. Unusable secrets are
+ * and quota-spent profiles (unless pinned) and unknown providers are skipped and reported. Unusable secrets are
  * found when a try runs (failover.ts). Pure: used per request and by `/model status`.
  */
 import type { AiproConfig } from '../config/schema.js';
 import { resolveOrder, unavailableUntil } from '../store/order.js';
+import { quotaBlock } from '../store/quota.js';
 import { profileProvider, type Store } from '../store/schema.js';
 import type { AgentState } from './agent-state.js';
 import type { ClientApi } from './apis/index.js';
@@ -26,8 +27,10 @@ export interface PlannedTry {
 export interface Skip {
   model: string;
   profile?: string;
-  reason: 'unsupported_api' | 'unknown_provider' | 'no_credentials' | 'disabled' | 'invalid' | 'expired';
+  reason: 'unsupported_api' | 'unknown_provider' | 'no_credentials' | 'disabled' | 'invalid' | 'expired' | 'quota_exhausted';
   detail: string;
+  /** When the profile is usable again, as its provider said (a spent quota window's reset). */
+  until?: number;
 }
 
 /** The try-list of one request plus what was skipped and the order per candidate. */
@@ -87,6 +90,12 @@ export function buildPlan(input: PlanInput): Plan {
       const disabled = (s?.disabledUntil ?? 0) > now;
       if (disabled && !pinned) {
         skips.push({ model: c.ref, profile: id, reason: 'disabled', detail: `disabled (${s?.disabledReason ?? 'billing'}) until ${new Date(s?.disabledUntil ?? 0).toISOString()}` });
+        continue;
+      }
+      // A spent quota window is refused until the provider's own reset: trying it only spends a request.
+      const spent = quotaBlock(s, now);
+      if (spent && !pinned) {
+        skips.push({ model: c.ref, profile: id, reason: 'quota_exhausted', detail: `quota window ${spent.window} spent until ${new Date(spent.until).toISOString()} (the provider's reset)`, until: spent.until });
         continue;
       }
       const until = unavailableUntil(s, now);

@@ -7,21 +7,12 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { parseRetryAfter } from '../providers/classify.js';
+import { parseGoDuration, parseRateLimitHeaders } from '../providers/rate-limit-headers.js';
 
 const one = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
 
-/** A Go-style duration (`1s`, `6m0s`, `20ms`, `1h2m3.5s`) in ms, or undefined. */
-export function parseResetDuration(value: string): number | undefined {
-  const re = /(\d+(?:\.\d+)?)(ms|h|m|s)/g;
-  let total = 0;
-  let consumed = 0;
-  for (let m = re.exec(value); m; m = re.exec(value)) {
-    const n = Number(m[1]);
-    total += n * (m[2] === 'h' ? 3_600_000 : m[2] === 'm' ? 60_000 : m[2] === 's' ? 1000 : 1);
-    consumed += m[0].length;
-  }
-  return consumed > 0 && consumed === value.trim().length ? Math.round(total) : undefined;
-}
+/** A Go-style duration (`1s`, `6m0s`, `20ms`) in ms: the one parser lives with the other rate-limit headers. */
+export const parseResetDuration = parseGoDuration;
 
 /** One reset header value (RFC 3339 time, Go duration or plain seconds) as an epoch ms. */
 function resetAt(value: string, now: number): number | undefined {
@@ -32,7 +23,8 @@ function resetAt(value: string, now: number): number | undefined {
   return Number.isFinite(at) ? at : undefined;
 }
 
-const RESET_RE = /^(?:anthropic-ratelimit-(.+)-reset|x-ratelimit-reset-(.+))$/;
+/** Per-limit reset headers. Anthropic's `unified-*` resets are epoch seconds: read by the quota parser instead. */
+const RESET_RE = /^(?:anthropic-ratelimit-(?!unified-)(.+)-reset|x-ratelimit-reset-(.+))$/;
 
 /** The moment the upstream says this credential may be used again, or undefined. */
 export function upstreamRetryAt(headers: IncomingHttpHeaders, now: number): number | undefined {
@@ -54,6 +46,9 @@ export function upstreamRetryAt(headers: IncomingHttpHeaders, now: number): numb
     const remaining = m[1] ? headers[`anthropic-ratelimit-${kind}-remaining`] : headers[`x-ratelimit-remaining-${kind}`];
     if (one(remaining) === '0') spent.push(at);
   }
+  // A subscription the provider rejects is back when its spent window resets.
+  const limits = parseRateLimitHeaders(headers, now);
+  if (limits?.status === 'rejected') for (const w of limits.windows) if (w.utilization >= 100 && w.resetsAt !== undefined) spent.push(w.resetsAt);
   const pick = spent.length ? spent : all;
   return pick.length ? Math.max(...pick) : undefined;
 }

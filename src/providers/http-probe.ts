@@ -7,6 +7,8 @@ import type { QuotaWindow } from '../store/schema.js';
 import { redact } from '../store/secrets.js';
 import { classifyHttp, classifyNetworkError, parseRetryAfter } from './classify.js';
 import { header, send } from './http-client.js';
+import { clockSkewMs, parseRateLimitHeaders } from './rate-limit-headers.js';
+import { windowLabel } from '../store/quota.js';
 import type { ProbeRequest, ProbeResult } from './types.js';
 
 export interface ProbeCall {
@@ -59,6 +61,7 @@ export async function httpProbe(req: ProbeRequest, call: ProbeCall): Promise<Pro
     return { ok: false, reason: c.reason, latencyMs: latency(), ...(c.hint ? { hint: c.hint } : {}), ...(c.detail ? { detail: c.detail } : {}) };
   }
   const latencyMs = latency();
+  const receivedAt = Date.now();
   const clean = redact(res.text, [req.secret]);
   const retryAfterMs = parseRetryAfter(header(res.headers, 'retry-after'), Date.now());
   const c = classifyHttp(res.status, clean, { ...(call.fix ? { fix: call.fix } : {}), ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) });
@@ -68,6 +71,12 @@ export async function httpProbe(req: ProbeRequest, call: ProbeCall): Promise<Pro
   if (retryAfterMs !== undefined) out.retryAfterMs = retryAfterMs;
   if (c.hint) out.hint = c.hint;
   if (c.detail) out.detail = c.detail;
+  const skew = clockSkewMs(res.headers, receivedAt);
+  if (skew !== undefined) out.clockSkewMs = skew;
+  // Rate-limit headers come with refusals too (a 429 names its reset): read them on every answer.
+  const limits = parseRateLimitHeaders(res.headers, receivedAt);
+  if (limits?.status) out.quotaStatus = limits.status;
+  if (limits?.windows.length) out.quota = limits.windows;
   if (c.ok) {
     // A 2xx that is not JSON is not the provider's API (a captive portal, a wrong baseUrl).
     let json: unknown;
@@ -76,8 +85,18 @@ export async function httpProbe(req: ProbeRequest, call: ProbeCall): Promise<Pro
     } catch {
       return { ...out, ok: false, reason: 'format', detail: `HTTP ${res.status} with a body that is not JSON`, hint: 'the answer is not the provider API: check models.providers.<id>.baseUrl and any proxy' };
     }
-    const quota = call.quota?.(json, Date.now());
-    if (quota && quota.length > 0) out.quota = quota;
+    const quota = call.quota?.(json, receivedAt);
+    if (quota && quota.length > 0) out.quota = mergeWindows(out.quota ?? [], quota);
   }
   return out;
+}
+
+/** Header windows and usage-endpoint windows as one list by label; the endpoint's (finer) numbers win. */
+function mergeWindows(fromHeaders: QuotaWindow[], fromBody: QuotaWindow[]): QuotaWindow[] {
+  const byLabel = new Map<string, QuotaWindow>();
+  for (const w of [...fromHeaders, ...fromBody]) {
+    const label = windowLabel(w.window);
+    if (label) byLabel.set(label, { ...w, window: label });
+  }
+  return [...byLabel.values()].sort((a, b) => a.window.localeCompare(b.window));
 }

@@ -99,6 +99,8 @@ export function probeRecord(result: ProbeResult, secretHash: string | undefined,
   if (result.detail) rec.detail = result.detail;
   if (secretHash) rec.secretHash = secretHash;
   if (result.quota && result.quota.length > 0) rec.quota = result.quota;
+  if (result.quotaStatus) rec.quotaStatus = result.quotaStatus;
+  if (result.clockSkewMs !== undefined) rec.clockSkewMs = result.clockSkewMs;
   return rec;
 }
 

@@ -1,8 +1,10 @@
 /**
  * Subscription usage as the providers' usage endpoints report it, reduced to one shape
- * (`QuotaWindow`: window name, utilization 0–100, reset time) for the stored probe record
- * and the quota metrics. Pure; unknown or malformed windows are skipped, never guessed.
+ * (`QuotaWindow`: window label, utilization 0–100, reset time) for the stored probe record
+ * and the quota metrics. Window names become labels (`five_hour` → `5h`, a Codex window by
+ * its length; see `windowLabel`). Pure; unknown or malformed windows are skipped, never guessed.
  */
+import { windowLabel } from '../store/quota.js';
 import type { QuotaWindow } from '../store/schema.js';
 
 function num(v: unknown): number | undefined {
@@ -30,16 +32,17 @@ export function anthropicQuota(json: unknown): QuotaWindow[] {
   for (const [name, raw] of Object.entries(root)) {
     const w = obj(raw);
     const utilization = pct(w?.utilization);
-    if (!w || utilization === undefined || !/^[a-z0-9_]{1,40}$/.test(name)) continue;
+    const label = /^[a-z0-9_]{1,40}$/.test(name) ? windowLabel(name) : undefined;
+    if (!w || utilization === undefined || !label) continue;
     const at = typeof w.resets_at === 'string' ? Date.parse(w.resets_at) : NaN;
-    out.push({ window: name, utilization, ...(Number.isFinite(at) ? { resetsAt: at } : {}) });
+    out.push({ window: label, utilization, ...(Number.isFinite(at) ? { resetsAt: at } : {}) });
   }
   return out.sort((a, b) => a.window.localeCompare(b.window));
 }
 
 /**
- * Codex `GET /wham/usage`: `{ rate_limit: { primary_window: { used_percent, reset_at
- * (epoch s) | reset_after_seconds }, secondary_window } }`.
+ * Codex `GET /wham/usage`: `{ rate_limit: { primary_window: { used_percent, limit_window_seconds,
+ * reset_at (epoch s) | reset_after_seconds }, secondary_window } }`.
  */
 export function codexQuota(json: unknown, now: number): QuotaWindow[] {
   const rl = obj(obj(json)?.rate_limit);
@@ -52,7 +55,9 @@ export function codexQuota(json: unknown, now: number): QuotaWindow[] {
     const resetAt = num(w.reset_at);
     const after = num(w.reset_after_seconds);
     const resetsAt = resetAt !== undefined && resetAt > 0 ? resetAt * 1000 : after !== undefined && after >= 0 ? now + after * 1000 : undefined;
-    out.push({ window: name, utilization, ...(resetsAt !== undefined ? { resetsAt } : {}) });
+    const seconds = num(w.limit_window_seconds);
+    const minutes = seconds !== undefined && seconds > 0 && seconds % 60 === 0 ? seconds / 60 : undefined;
+    out.push({ window: windowLabel(name, minutes) ?? name, utilization, ...(resetsAt !== undefined ? { resetsAt } : {}) });
   }
   return out;
 }

@@ -32,8 +32,12 @@ export interface ProbeResult {
   /** Short, redacted description of what happened. */
   detail?: string;
   retryAfterMs?: number;
-  /** Subscription usage windows, when the probe endpoint reports them. */
+  /** Quota windows from the answer's rate-limit headers and the usage endpoint's body. */
   quota?: QuotaWindow[];
+  /** Anthropic's unified rate-limit status of the answer, when sent. */
+  quotaStatus?: 'allowed' | 'allowed_warning' | 'rejected';
+  /** Provider `Date` minus the local clock, in ms. */
+  clockSkewMs?: number;
 }
 
 export interface ProbeRequest {

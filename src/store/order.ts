@@ -9,6 +9,7 @@
  * used first, so load spreads and a subscription credential is preferred over a paid key.
  * Credentials the provider refused (last probe `auth`, refresh refused for good) come last.
  */
+import { quotaBlockedUntil } from './quota.js';
 import { profileProvider, type Profile, type Store, type UsageStats } from './schema.js';
 import { sha256Prefix } from './secrets.js';
 import { own } from '../util/own.js';
@@ -27,9 +28,12 @@ export interface OrderInput {
 
 const TYPE_RANK: Record<string, number> = { oauth: 0, token: 1, api_key: 2 };
 
-/** Epoch ms until which a profile is unavailable (cooldown or disabled), 0 when available. */
+/**
+ * Epoch ms until which a profile is unavailable (cooldown, disabled, or a quota window spent
+ * until the provider's own reset time), 0 when available.
+ */
 export function unavailableUntil(stats: UsageStats | undefined, now: number): number {
-  const until = Math.max(stats?.cooldownUntil ?? 0, stats?.disabledUntil ?? 0);
+  const until = Math.max(stats?.cooldownUntil ?? 0, stats?.disabledUntil ?? 0, quotaBlockedUntil(stats, now));
   return until > now ? until : 0;
 }
 

@@ -9,7 +9,8 @@ import { collectCredentials, noCredentialsHint } from './credentials.js';
 import { fixCommand } from './fix.js';
 import type { Env } from './paths.js';
 import { readStore, type StoreRead, type StoreReadError } from './read.js';
-import type { ProbeRecord, Store } from './schema.js';
+import { latestQuota } from './quota.js';
+import type { ProbeRecord, QuotaRecord, Store } from './schema.js';
 import { fingerprint } from './secrets.js';
 import { FAILING, status, type CredentialView, type Status } from './status.js';
 
@@ -31,6 +32,8 @@ export interface StatusRow {
   disabledReason?: string;
   lastUsed?: number;
   lastProbe?: ProbeRecord;
+  /** Latest quota observation (probe or gateway answer), windows labelled, utilization 0–100. */
+  quota?: QuotaRecord;
   /** What to do about a broken or expiring credential (prose around `fixCommand`). */
   hint?: string;
   /** The exact command that replaces this credential (names its profile and agent). */
@@ -92,6 +95,8 @@ export function rowFor(view: CredentialView, now: number, warnMs: number): Statu
   }
   if (stats?.lastUsed && isTime(stats.lastUsed)) row.lastUsed = stats.lastUsed;
   if (stats?.lastProbe && isTime(stats.lastProbe.at)) row.lastProbe = stats.lastProbe;
+  const quota = latestQuota(stats);
+  if (quota && isTime(quota.at)) row.quota = quota;
   const fix = fixFor(row, view);
   if (fix) {
     row.hint = fix.hint;

@@ -35,8 +35,9 @@ export const ProfileSchema = z
 export type Profile = z.infer<typeof ProfileSchema>;
 
 /**
- * One usage window of a subscription as its provider reports it: `window` is the
- * provider's name for it (`five_hour`, `seven_day`, `primary`, `secondary`, …),
+ * One usage window of a credential: `window` is its label (`5h`, `7d`, `7d_opus`,
+ * `requests`, `tokens`, …; records written before labels were normalised hold the
+ * provider's names, `five_hour`, `primary`, …, which `windowLabel` maps on read),
  * `utilization` 0–100 (percent used), `resetsAt` epoch ms when known.
  */
 export const QuotaWindowSchema = z
@@ -59,6 +60,10 @@ export const ProbeRecordSchema = z
     secretHash: z.string().optional(),
     /** Subscription usage windows the probe endpoint reported (Anthropic, Codex). */
     quota: z.array(QuotaWindowSchema).optional(),
+    /** Anthropic `anthropic-ratelimit-unified-status` of the probe answer (allowed, allowed_warning, rejected). */
+    quotaStatus: z.string().optional(),
+    /** Provider `Date` header minus the local clock when the answer arrived, in ms (±1 s: Date has whole seconds). */
+    clockSkewMs: z.number().optional(),
   })
   .passthrough();
 export type ProbeRecord = z.infer<typeof ProbeRecordSchema>;
@@ -77,6 +82,15 @@ export const RefreshRecordSchema = z
   .passthrough();
 export type RefreshRecord = z.infer<typeof RefreshRecordSchema>;
 
+/**
+ * Quota the gateway last saw in a provider's rate-limit headers for this profile (windows
+ * named and scaled like `QuotaWindow`; `status` is Anthropic's unified status when sent).
+ */
+export const QuotaRecordSchema = z
+  .object({ at: z.number(), windows: z.array(QuotaWindowSchema), status: z.string().optional() })
+  .passthrough();
+export type QuotaRecord = z.infer<typeof QuotaRecordSchema>;
+
 export const UsageStatsSchema = z
   .object({
     lastUsed: z.number().optional(),
@@ -87,6 +101,7 @@ export const UsageStatsSchema = z
     disabledReason: z.string().optional(),
     lastProbe: ProbeRecordSchema.optional(),
     lastRefresh: RefreshRecordSchema.optional(),
+    quota: QuotaRecordSchema.optional(),
   })
   .passthrough();
 export type UsageStats = z.infer<typeof UsageStatsSchema>;

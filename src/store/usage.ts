@@ -8,7 +8,7 @@
  * 5 h × 2^(n−1), capped at 24 h, where n counts billing failures since the last success.
  */
 import type { ProbeReason } from '../providers/types.js';
-import type { UsageStats } from './schema.js';
+import type { QuotaRecord, UsageStats } from './schema.js';
 import { updateStore } from './write.js';
 
 export const COOLDOWN_SCHEDULE_MS = [30_000, 60_000, 300_000] as const;
@@ -64,16 +64,24 @@ export function recordSuccess(stats: UsageStats | undefined, now: number): Usage
   return next;
 }
 
+/** Stats with a newer quota observation (an older one than stored is ignored: writes may land out of order). Pure. */
+export function withQuota(stats: UsageStats | undefined, quota: QuotaRecord): UsageStats {
+  if (stats?.quota && stats.quota.at > quota.at) return { ...stats };
+  return { ...(stats ?? {}), quota };
+}
+
 export type ProfileOutcome = { ok: true } | { ok: false; reason: ProbeReason };
 
 /**
- * Record one request outcome in the store (lock, re-read, atomic write). On success the
- * profile also becomes `lastGood` for its provider. Returns the new stats.
+ * Record one request outcome in the store (lock, re-read, atomic write), with the quota the
+ * answer's headers showed when given (same write). On success the profile also becomes
+ * `lastGood` for its provider. Returns the new stats.
  */
-export async function markProfileOutcome(storePath: string, profileId: string, outcome: ProfileOutcome, now: number): Promise<UsageStats> {
+export async function markProfileOutcome(storePath: string, profileId: string, outcome: ProfileOutcome, now: number, quota?: QuotaRecord): Promise<UsageStats> {
   return updateStore(storePath, (store) => {
     const usage = { ...(store.usageStats ?? {}) };
-    const stats = outcome.ok ? recordSuccess(usage[profileId], now) : recordFailure(usage[profileId], outcome.reason, now);
+    const base = quota ? withQuota(usage[profileId], quota) : usage[profileId];
+    const stats = outcome.ok ? recordSuccess(base, now) : recordFailure(base, outcome.reason, now);
     usage[profileId] = stats;
     store.usageStats = usage;
     if (outcome.ok) {

@@ -11,7 +11,7 @@ import { METRICS } from '../../exporters/prometheus/metrics.js';
 
 const read = (p: string) => readFileSync(fileURLToPath(new URL(p, import.meta.url)), 'utf8');
 const KNOWN = new Set<string>([...Object.values(METRICS).map((m) => m.name), 'up']);
-const ANCHORS = ['token-expiring-or-expired', 'credential-rejected', 'credential-missing', 'credential-invalid', 'expiry-unknown', 'store-unreadable', 'refresh-failed', 'probes-failing', 'monitor-stale', 'monitor-absent'];
+const ANCHORS = ['token-expiring-or-expired', 'credential-rejected', 'credential-missing', 'credential-invalid', 'expiry-unknown', 'store-unreadable', 'refresh-failed', 'probes-failing', 'monitor-stale', 'monitor-absent', 'quota-high', 'quota-exhausted', 'clock-skew'];
 
 function metricNames(text: string): string[] {
   return [...new Set([...text.matchAll(/\b(aipro_[a-z_]+)\b/g)].map((m) => m[1] as string))];
@@ -21,7 +21,7 @@ test('rules.yml references only exported metrics; each alert has for, severity, 
   const rules = read('../../exporters/prometheus/rules.yml');
   for (const name of metricNames(rules)) t.true(KNOWN.has(name), name);
   const alerts = rules.split(/\n\s+- alert: /).slice(1);
-  t.is(alerts.length, 12);
+  t.is(alerts.length, 15);
   for (const a of alerts) {
     const name = a.split('\n')[0];
     t.regex(a, /\n\s+for: \d+[smh]\n/, `${name}: for`);

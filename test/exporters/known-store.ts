@@ -37,8 +37,33 @@ export function mainStore(now = NOW) {
       'openai:bad': { type: 'api_key', provider: 'openai', key: CANARIES.openaiBad },
     },
     usageStats: {
-      'anthropic:default': { lastProbe: { at: now - 60_000, ok: true, reason: 'ok', httpStatus: 200, latencyMs: 230 } },
-      'openai-codex:me@example.com': { lastProbe: { at: now - 60_000, ok: false, reason: 'timeout', latencyMs: 8000 } },
+      // Quota from the probe's rate-limit headers; the provider's clock 5 minutes ahead.
+      'anthropic:default': {
+        lastProbe: {
+          at: now - 60_000,
+          ok: true,
+          reason: 'ok',
+          httpStatus: 200,
+          latencyMs: 230,
+          clockSkewMs: 300_000,
+          quota: [
+            { window: 'requests', utilization: 82, resetsAt: now + 30 * 60_000 },
+            { window: 'tokens', utilization: 10 },
+          ],
+        },
+      },
+      // Quota the gateway saw: a spent 5h window (legacy provider name), a 7d window, and one whose reset passed (left out).
+      'openai-codex:me@example.com': {
+        lastProbe: { at: now - 60_000, ok: false, reason: 'timeout', latencyMs: 8000 },
+        quota: {
+          at: now - 30_000,
+          windows: [
+            { window: 'primary', minutes: 300, utilization: 100, resetsAt: now + 2 * H },
+            { window: '7d', utilization: 40.5, resetsAt: now + 3 * D },
+            { window: 'secondary', utilization: 99, resetsAt: now - 1000 },
+          ],
+        },
+      },
       'openai:bad': { cooldownUntil: now + 5 * 60_000, lastProbe: { at: now - 60_000, ok: false, reason: 'auth', httpStatus: 401, latencyMs: 120 } },
     },
   };

@@ -18,7 +18,7 @@ test('promtool check rules accepts rules.yml', (t) => {
   if (!bin) return;
   const r = promtool(bin, ['check', 'rules', RULES]);
   t.is(r.code, 0, r.stdout + r.stderr);
-  t.regex(r.stdout, /SUCCESS: 12 rules found/);
+  t.regex(r.stdout, /SUCCESS: 15 rules found/);
 });
 
 test('promtool test rules: every alert fires and stays quiet where it should', (t) => {
@@ -70,11 +70,15 @@ test('a real Prometheus scrapes `aipro monitor`: series and values over its HTTP
   t.true((await p.query('aipro_monitor_last_success_timestamp_seconds{monitor="expiry"}')).length === 1);
   t.true((await p.query('process_resident_memory_bytes{job="aipro"}')).length === 1);
   t.is((await p.query('aipro_auth_profile_expiry_timestamp_seconds == 0')).length, 0);
+  // Quota and clock skew from the stored probe and gateway observations.
+  t.is((await p.query('aipro_quota_utilization_ratio{profile="openai-codex:me@example.com",window="5h"}'))[0]?.value[1], '1');
+  t.is((await p.query('aipro_quota_utilization_ratio{profile="anthropic:default",window="requests"}'))[0]?.value[1], '0.82');
+  t.is((await p.query('aipro_clock_skew_seconds{provider="anthropic"}'))[0]?.value[1], '300');
 
   // The shipped rules load and evaluate against the live series: expired/rejected go pending.
   const groups = await p.api<{ groups: { rules: { name: string; health: string }[] }[] }>('rules');
   const rules = groups.groups.flatMap((g) => g.rules);
-  t.is(rules.length, 12);
+  t.is(rules.length, 15);
   for (const r of rules) t.not(r.health, 'err', r.name);
   const alerts = await eventually(async () => {
     const a = await p.api<{ alerts: { labels: Record<string, string>; state: string }[] }>('alerts');
@@ -84,6 +88,11 @@ test('a real Prometheus scrapes `aipro monitor`: series and values over its HTTP
   t.is(expiredAlert?.labels.profile, 'anthropic:old');
   t.is(expiredAlert?.labels.type, 'token');
   t.true(alerts.some((a) => a.labels.alertname === 'AiproCredentialExpiringCritical' && a.labels.profile === 'anthropic:soon'));
+  await eventually(async () => {
+    const a = await p.api<{ alerts: { labels: Record<string, string> }[] }>('alerts');
+    const names = a.alerts.map((x) => `${x.labels.alertname}:${x.labels.profile ?? x.labels.provider}`);
+    return names.includes('AiproQuotaExhausted:openai-codex:me@example.com') && names.includes('AiproQuotaHigh:anthropic:default') && names.includes('AiproClockSkew:anthropic');
+  }, 30_000, 'quota and clock-skew alerts pending');
   // Absent may go pending on an evaluation before the first scrape; with the target up it clears.
   await eventually(async () => {
     const a = await p.api<{ alerts: { labels: Record<string, string> }[] }>('alerts');

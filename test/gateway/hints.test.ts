@@ -24,6 +24,21 @@ test('upstreamRetryAt: retry-after-ms, retry-after, then the reset of the spent 
   t.is(upstreamRetryAt({ 'retry-after': 'soon' }, now), undefined);
 });
 
+test('upstreamRetryAt: Anthropic unified resets are epoch seconds, not a delay; a rejected window names the retry time', (t) => {
+  const resetS = Math.floor(now / 1000) + 3600;
+  const rejected = {
+    'anthropic-ratelimit-unified-status': 'rejected',
+    'anthropic-ratelimit-unified-5h-utilization': '1.0',
+    'anthropic-ratelimit-unified-5h-reset': String(resetS),
+    'anthropic-ratelimit-unified-7d-utilization': '0.2',
+    'anthropic-ratelimit-unified-7d-reset': String(resetS + 5 * 86_400),
+    'anthropic-ratelimit-unified-representative-claim': 'five_hour',
+  };
+  t.is(upstreamRetryAt(rejected, now), resetS * 1000);
+  // Allowed: the unified windows say nothing about when to retry (and never 55 years from now).
+  t.is(upstreamRetryAt({ 'anthropic-ratelimit-unified-status': 'allowed', 'anthropic-ratelimit-unified-5h-reset': String(resetS) }, now), undefined);
+});
+
 test('parseResetDuration: Go-style durations only', (t) => {
   t.is(parseResetDuration('1h2m3.5s'), 3_723_500);
   t.is(parseResetDuration('20ms'), 20);

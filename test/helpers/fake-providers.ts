@@ -50,6 +50,10 @@ export interface FakeOptions {
   slowMs?: number;
   /** Delay before every answer (for benchmarks). */
   delayMs?: number;
+  /** Extra headers on every answer (rate-limit headers as the provider sends them). */
+  headers?: Record<string, string>;
+  /** The `Date` header this far from the real clock (a provider whose clock, or ours, is off). */
+  dateOffsetMs?: number;
 }
 
 function secretOf(kind: FakeKind, h: Record<string, string | string[] | undefined>): string | undefined {
@@ -100,6 +104,8 @@ export async function startFakeProvider(kind: FakeKind, opts: FakeOptions): Prom
     const scenario: Scenario = (secret && opts.scenarios[secret]) || 'unauthorized';
     const rid = `req_${kind.replace(/\W/g, '')}_${++seq}`;
     res.setHeader(kind === 'anthropic' ? 'request-id' : 'x-request-id', rid);
+    for (const [k, v] of Object.entries(opts.headers ?? {})) res.setHeader(k, v);
+    if (opts.dateOffsetMs !== undefined) res.setHeader('date', new Date(Date.now() + opts.dateOffsetMs).toUTCString());
     const fail = (status: number, type: string, message: string) => res.status(status).json(errorBody(kind, status, type, message));
     switch (scenario) {
       case 'ok':

@@ -106,9 +106,9 @@ test('anthropic OAuth: GET /api/oauth/usage proves the credential and reads the 
   const ok = results.get(probeKey('main', 'anthropic:ok'));
   t.like(ok, { ok: true, reason: 'ok', httpStatus: 200 });
   t.deepEqual(ok?.quota, [
-    { window: 'five_hour', utilization: 42.5, resetsAt: Date.parse('2026-12-01T18:00:00Z') },
-    { window: 'seven_day', utilization: 12, resetsAt: Date.parse('2026-12-05T09:00:00Z') },
-    { window: 'seven_day_sonnet', utilization: 3 },
+    { window: '5h', utilization: 42.5, resetsAt: Date.parse('2026-12-01T18:00:00Z') },
+    { window: '7d', utilization: 12, resetsAt: Date.parse('2026-12-05T09:00:00Z') },
+    { window: '7d_sonnet', utilization: 3 },
   ]);
   t.like(results.get(probeKey('main', 'anthropic:dead')), { ok: false, reason: 'auth', httpStatus: 401 });
   const scope = results.get(probeKey('main', 'anthropic:scope'));
@@ -125,7 +125,7 @@ test('anthropic OAuth: GET /api/oauth/usage proves the credential and reads the 
   }
 });
 
-test('openai-codex: /wham/usage carries ChatGPT-Account-Id and records the primary/secondary windows', async (t) => {
+test('openai-codex: /wham/usage carries ChatGPT-Account-Id and records the primary/secondary windows by their length', async (t) => {
   const fake = await startFakeProvider('openai-codex', { scenarios: { 'codex-at': 'ok' } });
   t.teardown(() => fake.close());
   const v = { ...view('openai-codex:me', 'openai-codex', 'oauth', 'codex-at'), accountId: 'acct-123' };
@@ -135,8 +135,8 @@ test('openai-codex: /wham/usage carries ChatGPT-Account-Id and records the prima
     concurrency: 1,
   });
   t.deepEqual(results.get(probeKey('main', 'openai-codex:me'))?.quota, [
-    { window: 'primary', utilization: 7, resetsAt: 1_796_000_000_000 },
-    { window: 'secondary', utilization: 55, resetsAt: 1_796_500_000_000 },
+    { window: '5h', utilization: 7, resetsAt: 1_796_000_000_000 },
+    { window: '7d', utilization: 55, resetsAt: 1_796_500_000_000 },
   ]);
   t.is(fake.requests[0]?.headers['chatgpt-account-id'], 'acct-123');
   t.is(fake.requests[1]?.headers['chatgpt-account-id'], undefined);
