@@ -56,6 +56,11 @@ test('without a key the postgres backend refuses to start, naming AIPRO_STORE_KE
   t.is(r.code, 1);
   t.regex(r.stderr, /AIPRO_STORE_KEY is not set.*encryption none/);
   t.false(r.stderr.includes(url.split('@')[0]!.split(':')[2]!), 'the URL password never appears');
+  // Adding a credential stops before the secret is read, so a paste is never wasted.
+  const add = await runCli(['models', 'auth', 'paste-token', '--provider', 'anthropic'], { env: h.env, input: `${TOKEN}\n`, timeoutMs: 60_000 });
+  t.is(add.code, 1);
+  t.regex(add.stderr, /AIPRO_STORE_KEY is not set/);
+  t.false(add.stderr.includes(TOKEN));
 });
 
 test('copy file → postgres → file is byte-equal, idempotent, and keeps a newer token in the target', async (t) => {
