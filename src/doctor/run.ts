@@ -49,7 +49,8 @@ export async function collectChecks(ctx: DoctorContext): Promise<Finding[]> {
     ...(problem ? [problem] : []),
     ...envFileChecks(ctx),
     ...envKeyChecks(ctx),
-    ...agents.flatMap((a) => storeChecks(ctx, a)),
+    // On the fleet backend the stores are checked in PostgreSQL (fleetChecks), not in local files.
+    ...(ctx.config.store.backend === 'file' ? agents.flatMap((a) => storeChecks(ctx, a)) : []),
     ...lockChecks(ctx, agents),
     ...clockChecks(ctx.now, agents),
     ...(def ? daemonEnvChecks(ctx, def.storePath) : []),

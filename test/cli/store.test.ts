@@ -44,6 +44,14 @@ test('migrate is idempotent; doctor reports a schema that is behind, then curren
   t.is(second.code, 0, second.stderr);
   t.regex(second.stdout, /is current \(version 1\); nothing to do/);
   t.like((await doctorJson(h)).checks.find((c) => c.id === 'fleet.schema'), { level: 'ok' });
+  // Credentials are judged in the database, not in this host's (absent) files.
+  const paste = await runCli(['models', 'auth', 'paste-token', '--provider', 'anthropic', '--expires-in', '2h'], { env: h.env, input: `${TOKEN}\n`, timeoutMs: 60_000 });
+  t.is(paste.code, 0, paste.stderr);
+  const checks = (await doctorJson(h)).checks as { id: string; level: string; summary: string }[];
+  t.like(checks.find((c) => c.id === 'fleet.store'), { level: 'ok' });
+  t.regex(checks.find((c) => c.id === 'profile.expiring')?.summary ?? '', /anthropic:manual is expiring/);
+  t.false(checks.some((c) => c.id === 'store.parse'), 'no file store checks on the fleet backend');
+  t.false(JSON.stringify(checks).includes(TOKEN));
 });
 
 test('without a key the postgres backend refuses to start, naming AIPRO_STORE_KEY and encryption none', async (t) => {
