@@ -92,6 +92,10 @@ export async function refreshProfile(input: RefreshInput): Promise<RefreshResult
     if (cur.error) return { ok: false, reason: 'store', permanent: false, detail: `cannot read the auth store (${cur.error}); run \`aipro doctor\`` };
     const p = cur.profile;
     if (!p) return { ok: false, reason: 'not_found', permanent: false, detail: `profile ${profileId} is not in ${storePath} (see \`aipro models auth list\`)` };
+    // An imported profile follows a CLI's files on one host; a shared store cannot re-sync it from there.
+    if (p.type === 'oauth' && originOf(p) && input.store && input.store.backend.kind !== 'file') {
+      return { ok: false, reason: 'imported', permanent: false, detail: `profile ${profileId} was imported from a local CLI and is not refreshed in the fleet store; ${reauthHint(p.provider)} to give the fleet its own login` };
+    }
     if (p.type === 'oauth' && originOf(p)) return resyncImported(storePath, profileId, p, { env: input.env, ...(input.platform ? { platform: input.platform } : {}) }, input.now(), input.seenAccess);
     if (p.type !== 'oauth' || !p.refresh) {
       return { ok: false, reason: 'no_refresh_token', permanent: false, detail: `profile ${profileId} has no refresh token; ${reauthHint(p.provider)}` };

@@ -4,7 +4,7 @@
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -13,10 +13,11 @@ import { postgresBackend } from '../../../src/store/backends/postgres.js';
 import { createPool } from '../../../src/store/backends/postgres/connect.js';
 import { migrate } from '../../../src/store/backends/postgres/migrations.js';
 import { parseStoreKey } from '../../../src/store/backends/postgres/seal.js';
+import { refreshProfile } from '../../../src/oauth/refresh.js';
 import { startOAuthServer } from '../../helpers/oauth-server.js';
 import { usePostgres } from '../../helpers/postgres.js';
 import { tempHome } from '../../helpers/tmp.js';
-import { loginTokens, oauthConfigRaw } from '../../oauth/helpers.js';
+import { loginTokens, oauthConfigRaw, toConfig } from '../../oauth/helpers.js';
 
 const run = promisify(execFile);
 const WORKER = fileURLToPath(new URL('../fixtures/fleet-refresh-worker.mjs', import.meta.url));
@@ -99,4 +100,26 @@ test('a host killed while holding the refresh lock releases it with its session'
   finish();
   // The killed session's transaction is gone: its commit fails instead of pretending it held the lock.
   await t.throwsAsync(holder);
+});
+
+test('a profile imported from a local CLI is neither refreshed nor re-synced from the fleet store', async (t) => {
+  const url = await pgs.need(t);
+  if (!url) return;
+  const server = await startOAuthServer();
+  const h = tempHome();
+  const pool = createPool(url);
+  await migrate(pool, 'aipro');
+  const b = postgresBackend(createPool(url), 'aipro', null);
+  t.teardown(async () => {
+    await Promise.all([b.close(), pool.end(), server.close()]);
+    h.cleanup();
+  });
+  await b.update({ id: 'main', storePath: '' }, (s) => {
+    s.profiles[ID] = { type: 'oauth', provider: 'openai-codex', access: 'a1', refresh: 'r1', expires: Date.now() - 1000, importedFrom: { source: 'codex', path: '/nonexistent/auth.json' } } as never;
+    return { store: s, result: undefined };
+  });
+  const r = await refreshProfile({ storePath: h.storePath(), profileId: ID, config: toConfig(oauthConfigRaw(server)), env: {}, now: Date.now, store: { backend: b, agentId: 'main' } });
+  t.like(r, { ok: false, reason: 'imported' });
+  t.deepEqual(server.presentedRefreshTokens, []);
+  t.false(existsSync(h.storePath()), 'nothing was written to a local file');
 });
