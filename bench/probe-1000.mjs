@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 // Benchmark: probe 1,000 profiles against a local server that answers in 50 ms.
 // Ideal time = 1000 × 50 ms / concurrency; the target is elapsed ≤ 1.3 × ideal.
-// Usage: npm run build && node bench/probe-1000.mjs [--concurrency N[,N…]] [--profiles 1000] [--delay 50]
-// Uses the compiled code in dist/ (the same code `models status --probe` and the monitor run).
+// Usage: node --import tsx bench/probe-1000.mjs [--concurrency N[,N…]] [--profiles 1000] [--delay 50]
+// Runs the sources through tsx (the same code `models status --probe` and the monitor run).
 import { spawn } from 'node:child_process';
-import { validateConfig } from '../dist/src/config/load.js';
-import { probeCredentials } from '../dist/src/providers/probe.js';
+import { validateConfig } from '../src/config/load.ts';
+import { probeCredentials } from '../src/providers/probe.ts';
 
 function arg(name, fallback) {
   const i = process.argv.indexOf(`--${name}`);

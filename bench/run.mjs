@@ -11,7 +11,8 @@ const chosen = wanted.length ? all.filter((f) => wanted.some((w) => f.startsWith
 let failed = 0;
 for (const file of chosen) {
   console.log(`\n## ${file}`);
-  const r = spawnSync(process.execPath, [`${dir}${file}`], { stdio: 'inherit' });
+  // tsx: benchmarks that run code in-process import the sources (the build ships only the bundle).
+  const r = spawnSync(process.execPath, ['--import', 'tsx', `${dir}${file}`], { stdio: 'inherit' });
   if (r.status !== 0) failed++;
 }
 process.exitCode = failed ? 1 : 0;

@@ -10,7 +10,7 @@ import type { Env } from '../src/store/paths.js';
 import { readStore, type StoreReadError } from '../src/store/read.js';
 import { rowFor, type StatusRow } from '../src/store/report.js';
 import type { CredentialView } from '../src/store/status.js';
-import type { CredentialObservation, Monitor, MonitorContext, Observation } from './types.js';
+import type { CredentialObservation, MonitorImpl, MonitorContext, Observation } from './types.js';
 import { fileSignature } from '../src/util/fs.js';
 
 type Agent = MonitorContext['agents'][number];
@@ -80,6 +80,7 @@ export function credentialObservation(row: StatusRow, view: CredentialView): Cre
   if (view.secretHash) o.secretHash = view.secretHash;
   if (row.cooldownUntil) o.cooldownUntil = row.cooldownUntil;
   if (view.hasRefreshToken) o.refreshable = true;
+  if (view.refreshExpires !== undefined) o.refreshExpiresAt = view.refreshExpires;
   const p = row.lastProbe;
   // A stored probe of an older secret says nothing about the current one.
   if (p && (!p.secretHash || !view.secretHash || p.secretHash === view.secretHash)) {
@@ -109,15 +110,18 @@ export function expiryObservations(ctx: Pick<MonitorContext, 'agents' | 'config'
       continue;
     }
     out.push({ kind: 'store', agent: agent.id, path: agent.storePath, ok: true, reason: 'ok' });
-    for (const view of res.views) out.push(credentialObservation(rowFor(view, now, warnMs), view));
+    for (const view of res.views) {
+      const o = credentialObservation(rowFor(view, now, warnMs), view);
+      if (o.refreshable && typeof o.expiresAt === 'number') o.nextRefreshAt = o.expiresAt - ctx.config.auth.refreshSkewMs;
+      out.push(o);
+    }
   }
   for (const path of cache.keys()) if (!seen.has(path)) cache.delete(path);
   return out;
 }
 
-export const expiry: Monitor = {
+export const expiry: MonitorImpl = {
   name: 'expiry',
-  defaultSchedule: '* * * * *',
   async run(ctx) {
     return expiryObservations(ctx, ctx.now());
   },

@@ -1,26 +1,30 @@
 /**
- * Every monitor aipro runs, by name: one file each, one line here. The scheduler reads
- * its schedule from `monitor.schedules.<name>` (default: the monitor's own).
+ * Every monitor aipro runs, by name: one file each, one line here. Names, run order and
+ * default schedules come from `MONITOR_DEFAULT_SCHEDULES` (the config schema's declaration);
+ * the scheduler reads `monitor.schedules.<name>` and falls back to the default.
  */
+import { MONITOR_DEFAULT_SCHEDULES, MONITOR_NAMES, type MonitorName } from '../src/config/schema.js';
 import { expiry } from './expiry.js';
 import { refresh } from './refresh.js';
 import { store } from './store.js';
-import type { Monitor } from './types.js';
+import type { Monitor, MonitorImpl } from './types.js';
 import { validity } from './validity.js';
 
-export type MonitorName = Monitor['name'];
+export type { MonitorName };
 
-export const MONITORS: Partial<Record<MonitorName, Monitor>> = {
-  expiry,
-  validity,
-  store,
-  refresh,
-};
+const IMPLS: Record<MonitorName, MonitorImpl> = { store, refresh, validity, expiry };
 
-/** Registered monitors in run order for `--once`: local checks first, expiry last so it sees fresh probe and refresh results. */
+export const MONITORS: Partial<Record<MonitorName, Monitor>> = Object.fromEntries(
+  MONITOR_NAMES.map((name) => [name, { ...IMPLS[name], defaultSchedule: MONITOR_DEFAULT_SCHEDULES[name] }]),
+);
+
+/** Registered monitors in run order (the declaration order of the schedules). */
 export function monitorList(registry: Partial<Record<string, Monitor>> = MONITORS): Monitor[] {
-  const rank: Record<string, number> = { store: 0, refresh: 1, validity: 2, expiry: 3 };
+  const rank = (name: string) => {
+    const i = (MONITOR_NAMES as string[]).indexOf(name);
+    return i < 0 ? MONITOR_NAMES.length : i;
+  };
   return Object.values(registry)
     .filter((m): m is Monitor => m !== undefined)
-    .sort((a, b) => (rank[a.name] ?? 9) - (rank[b.name] ?? 9));
+    .sort((a, b) => rank(a.name) - rank(b.name));
 }

@@ -8,11 +8,10 @@
 import { originOf } from '../src/oauth/import.js';
 import { needsRefresh, refreshProfile } from '../src/oauth/refresh.js';
 import { readStore } from '../src/store/read.js';
-import type { Monitor, Observation } from './types.js';
+import type { MonitorImpl, Observation } from './types.js';
 
-export const refresh: Monitor = {
+export const refresh: MonitorImpl = {
   name: 'refresh',
-  defaultSchedule: '*/5 * * * *',
   async run(ctx) {
     const obs: Observation[] = [];
     for (const agent of ctx.agents) {

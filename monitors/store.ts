@@ -5,7 +5,7 @@
 import { statSync } from 'node:fs';
 import { LOCK_STALE_MS } from '../src/store/lock.js';
 import { readStore } from '../src/store/read.js';
-import type { Monitor, StoreObservation } from './types.js';
+import type { MonitorImpl, StoreObservation } from './types.js';
 
 /** Problems of one store file at `now` (one `ok` observation when there are none). */
 export function checkStore(agent: string, path: string, now: number): StoreObservation[] {
@@ -49,9 +49,8 @@ export function checkStore(agent: string, path: string, now: number): StoreObser
   return out.length > 0 ? out : [{ kind: 'store', agent, path, ok: true, reason: 'ok' }];
 }
 
-export const store: Monitor = {
+export const store: MonitorImpl = {
   name: 'store',
-  defaultSchedule: '*/5 * * * *',
   async run(ctx) {
     const now = ctx.now();
     return ctx.agents.flatMap((a) => checkStore(a.id, a.storePath, now));

@@ -4,13 +4,12 @@
  * token is not mistaken for a rejected one. Results are stored as `lastProbe`, which the
  * expiry monitor's status (`rejected`) and `models status` read back.
  */
-import { probeAgents } from '../src/providers/probe-agents.js';
+import { probeAgents } from './probe-agents.js';
 import { probeKey } from '../src/providers/probe.js';
-import type { Monitor, Observation } from './types.js';
+import type { MonitorImpl, Observation } from './types.js';
 
-export const validity: Monitor = {
+export const validity: MonitorImpl = {
   name: 'validity',
-  defaultSchedule: '*/30 * * * *',
   async run(ctx) {
     const out = await probeAgents({
       agents: ctx.agents,

@@ -4,8 +4,9 @@
  * framework and the gateway can mount `metricsHandler` in express as is.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Registry } from 'prom-client';
-import { metricsChunks } from './registry.js';
+import { once } from 'node:events';
+import { constants as zlibConstants, createGzip } from 'node:zlib';
+import { acceptsGzip, contentTypeOf, exposition, negotiateFormat, type MetricsSource } from './exposition.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -32,38 +33,65 @@ async function pipeChunks(res: ServerResponse, chunks: AsyncIterable<string>): P
 }
 
 /**
- * Serve `registry` in the Prometheus text format. Our registry is streamed in pieces
- * (chunked encoding); any other prom-client registry is sent as one string.
+ * Serve `source` as the client asks: OpenMetrics when its Accept header prefers it (as
+ * Prometheus does), else the text format; gzipped when it accepts gzip. The body is streamed
+ * in pieces (chunked encoding), through zlib when gzipped.
  */
-export function metricsHandler(registry: Registry): Handler {
+export function metricsHandler(source: MetricsSource): Handler {
   return (req, res) => {
+    const format = negotiateFormat(req.headers.accept);
+    const gzip = acceptsGzip(headerOf(req.headers['accept-encoding']));
+    const headers: Record<string, string> = { 'content-type': contentTypeOf(format), 'cache-control': 'no-store', vary: 'Accept, Accept-Encoding' };
+    if (gzip) headers['content-encoding'] = 'gzip';
     if (req.method === 'HEAD') {
-      res.writeHead(200, { 'content-type': registry.contentType, 'cache-control': 'no-store' });
+      res.writeHead(200, headers);
       res.end();
       return;
     }
-    const chunks = metricsChunks(registry);
+    const chunks = exposition(source, format);
     // Render the first piece before committing to 200, so a broken registry still gets a 500.
     chunks.next().then(
       (first) => {
-        res.writeHead(200, { 'content-type': registry.contentType, 'cache-control': 'no-store' });
-        if (!first.done) res.write(first.value);
-        pipeChunks(res, { [Symbol.asyncIterator]: () => chunks }).catch((err: unknown) => res.destroy(err as Error));
+        res.writeHead(200, headers);
+        const rest = { [Symbol.asyncIterator]: () => chunks };
+        if (!gzip) {
+          if (!first.done) res.write(first.value);
+          pipeChunks(res, rest).catch((err: unknown) => res.destroy(err as Error));
+          return;
+        }
+        // Fastest level: at 10,000 profiles it takes ~0.1 s per scrape for 0.51 MB, the default
+        // level ~0.2 s for 0.46 MB (measured); a scrape every 15-60 s should not cost more.
+        const z = createGzip({ level: zlibConstants.Z_BEST_SPEED });
+        z.on('error', (err) => res.destroy(err));
+        z.pipe(res);
+        (async () => {
+          if (!first.done) z.write(first.value);
+          for await (const piece of rest) {
+            if (res.destroyed) break;
+            if (!z.write(piece)) await once(z, 'drain');
+          }
+          z.end();
+        })().catch((err: unknown) => res.destroy(err as Error));
       },
       (err: unknown) => send(res, 500, `error rendering metrics: ${(err as Error)?.message ?? String(err)}\n`),
     );
   };
 }
 
+function headerOf(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v.join(',') : v;
+}
+
 export interface MonitorAppOptions {
-  registry: Registry;
+  /** What `/metrics` serves (the monitor's `AiproMetrics`). */
+  source: MetricsSource;
   /** Null when ready; otherwise why not (shown in the 503 body). */
   notReady: () => string | null;
 }
 
 /** The monitor daemon's whole HTTP surface. */
 export function monitorApp(opts: MonitorAppOptions): Handler {
-  const metrics = metricsHandler(opts.registry);
+  const metrics = metricsHandler(opts.source);
   return (req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method !== 'GET' && req.method !== 'HEAD') {

@@ -5,7 +5,7 @@
  * series, and prom-client re-hashes labels on every `set` and re-formats every line on
  * every scrape (≈0.5 s each, measured). These families keep one pre-rendered text block
  * per profile, rebuild it only when its value changes, and render a scrape by joining
- * cached strings. They register into the same prom-client Registry (see `registry.ts`).
+ * cached strings. They are rendered next to the prom-client Registry (see `exposition.ts`).
  */
 
 /** Escape a label value per the text exposition format. */
@@ -129,6 +129,12 @@ export class KeyedGauge extends CachedFamily {
 }
 
 /**
+ * How the status family is exposed: `stateset`, one series per state (1 for the current, 0 for
+ * the others), or `label`, only the current state's series (1): 1 series per key instead of 8.
+ */
+export type StatusMode = 'stateset' | 'label';
+
+/**
  * A state set: per key, one series per state, 1 for the current state and 0 for the others.
  * `stateLabel` is the label holding the state (the last of `labelNames`).
  */
@@ -138,6 +144,7 @@ export class StateSetGauge extends CachedFamily {
     help: string,
     labelNames: readonly string[],
     readonly states: readonly string[],
+    readonly mode: StatusMode = 'stateset',
   ) {
     super(name, help, labelNames);
     this.tails = states.map((s) => `${labelNames[labelNames.length - 1]}="${escapeLabelValue(s)}"} `);
@@ -159,6 +166,7 @@ export class StateSetGauge extends CachedFamily {
   }
 
   protected override lines(e: Entry): string {
+    if (this.mode === 'label') return `${e.text}${this.tails[this.states.indexOf(e.value as string)] ?? `${this.labelNames[this.labelNames.length - 1]}="${escapeLabelValue(String(e.value))}"} `}1`;
     let out = '';
     for (let i = 0; i < this.states.length; i++) out += `${i ? '\n' : ''}${e.text}${this.tails[i]}${this.states[i] === e.value ? 1 : 0}`;
     return out;
@@ -173,7 +181,8 @@ export class StateSetGauge extends CachedFamily {
     const stateLabel = this.labelNames[this.labelNames.length - 1] as string;
     const values = this.keys().flatMap((k) => {
       const e = this.entries.get(k) as Entry;
-      return this.states.map((s) => ({ labels: { ...e.labels, [stateLabel]: s }, value: s === e.value ? 1 : 0 }));
+      const states = this.mode === 'label' ? [e.value as string] : this.states;
+      return states.map((s) => ({ labels: { ...e.labels, [stateLabel]: s }, value: s === e.value ? 1 : 0 }));
     });
     return { name: this.name, help: this.help, type: 'gauge', values, aggregator: 'sum' };
   }

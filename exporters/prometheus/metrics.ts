@@ -18,7 +18,7 @@ export interface MetricDef {
 
 const def = (name: string, type: MetricType, labelNames: readonly string[], help: string): MetricDef => ({ name, type, help, labelNames });
 
-/** The metrics of DESIGN.md's table, plus the monitor error counter the issue asks for. */
+/** Every metric aipro exports, each declared once here (README "Metrics" documents them), including the monitor error counter. */
 export const METRICS = {
   profileInfo: def('aipro_auth_profile_info', 'gauge', [...PROFILE_LABELS, 'type', 'source'], 'Auth profile known to aipro (always 1); its credential type and source as labels.'),
   profileExpiry: def(
@@ -41,6 +41,30 @@ export const METRICS = {
   ),
   probeSuccess: def('aipro_auth_profile_probe_success', 'gauge', PROFILE_LABELS, 'Whether the last live probe got an answer from the provider (1), or none (0: timeout, network, overloaded, unknown).'),
   probeValid: def('aipro_auth_profile_probe_valid', 'gauge', PROFILE_LABELS, 'Whether the provider accepted the credential in the last live probe (1) or refused it (0: auth, billing). Absent when the probe got no answer.'),
+  lastProbe: def(
+    'aipro_auth_profile_last_probe_timestamp_seconds',
+    'gauge',
+    PROFILE_LABELS,
+    'When the last live probe of the credential ran, in Unix seconds: the age of the probe gauges. Absent until the first probe.',
+  ),
+  probeHttpStatus: def(
+    'aipro_auth_profile_probe_http_status',
+    'gauge',
+    PROFILE_LABELS,
+    'HTTP status of the last live probe (200, 401, 429, …); 0 when it got no HTTP answer (timeout, network). Absent until the first probe.',
+  ),
+  refreshExpiry: def(
+    'aipro_auth_profile_refresh_expiry_timestamp_seconds',
+    'gauge',
+    PROFILE_LABELS,
+    'OAuth: when the refresh token ends, in Unix seconds, when the provider stated it (refresh_token_expires_in). Absent otherwise.',
+  ),
+  nextRefresh: def(
+    'aipro_oauth_next_refresh_timestamp_seconds',
+    'gauge',
+    PROFILE_LABELS,
+    'OAuth that refreshes itself: when the next refresh is due (access token expiry minus auth.refreshSkewMs), in Unix seconds. In the past for long: refreshes stopped happening.',
+  ),
   probeDuration: def('aipro_auth_profile_probe_duration_seconds', 'gauge', PROFILE_LABELS, 'Duration of the last live probe in seconds.'),
   cooldownUntil: def('aipro_auth_profile_cooldown_until_timestamp_seconds', 'gauge', PROFILE_LABELS, 'End of the current failure cooldown of the profile, in Unix seconds. Absent when it is not cooling down.'),
   // Quota headroom and clock skew: set by quota-metrics.ts from the stored probe and gateway observations.
@@ -71,7 +95,7 @@ export const METRICS = {
     ['result'],
     'Dead-man\'s switch pings by result: ok (monitor.heartbeat.url answered 2xx), fail_sent (a failed run reported to monitor.heartbeat.failUrl), error (no 2xx within the timeout, one retry included).',
   ),
-  buildInfo: def('aipro_build_info', 'gauge', ['version', 'node'], 'aipro build information (always 1).'),
+  buildInfo: def('aipro_build_info', 'gauge', ['version', 'node', 'host'], 'aipro build information (always 1); `host` is the host name alerts carry (alerts.hostname, else the system host name), joined into the alert rules.'),
 } as const satisfies Record<string, MetricDef>;
 
 export type MetricKey = keyof typeof METRICS;
@@ -80,22 +104,20 @@ export type MetricKey = keyof typeof METRICS;
 export const HEARTBEAT_RESULTS = ['ok', 'fail_sent', 'error'] as const;
 export type HeartbeatResult = (typeof HEARTBEAT_RESULTS)[number];
 
-/**
- * Bounded reasons of `aipro_monitor_errors_total`. `store_unreadable`: the run finished but
- * could not read an auth store, so it judged nothing there and does not count as a success.
- */
-export const MONITOR_ERROR_REASONS = ['exception', 'timeout', 'overlap', 'store_unreadable'] as const;
-export type MonitorErrorReason = (typeof MONITOR_ERROR_REASONS)[number];
+/** Bounded reasons of `aipro_monitor_errors_total`: the runner's failure reasons. */
+export { MONITOR_ERROR_REASONS, type MonitorErrorReason } from '../../monitors/runner.js';
+
+/** Results of `aipro_oauth_refresh_total` (the refresh monitor's vocabulary). */
+export const REFRESH_RESULTS = ['ok', 'failed', 'error', 'skipped'] as const;
+
+/** Results of `aipro_alert_notifications_total`. */
+export const NOTIFICATION_RESULTS = ['delivered', 'retry', 'permanent', 'dropped'] as const;
 
 /** Bounded reasons of `aipro_auth_store_read_errors_total`. */
 export const STORE_READ_ERROR_REASONS = ['parse', 'schema', 'version', 'permission', 'too_large', 'io'] as const;
 export type StoreReadErrorReason = (typeof STORE_READ_ERROR_REASONS)[number];
 
-/**
- * Store observation reasons that mean the credentials could not be read at all (the reader's
- * reasons; `version`, `permission` and `io` are accepted too so a finer reader needs no change here).
- */
-export const STORE_READ_FAILURES: ReadonlySet<string> = new Set(['unreadable', 'parse', 'schema', 'encoding', 'too_large', 'version', 'permission', 'io']);
+export { STORE_READ_FAILURES } from '../../src/observation.js';
 
 /**
  * The bounded metric reason of a failed store read. Pure. The reader reports `unreadable` for

@@ -3,51 +3,32 @@
  * the metrics of `metrics.ts` and turns monitor observations into series. Pure but for
  * the registry it mutates; the caller passes `now`.
  */
+import { hostname } from 'node:os';
 import client from 'prom-client';
-import type { Counter, Gauge, Metric, Registry } from 'prom-client';
-import type { CredentialObservation, Observation } from '../../monitors/types.js';
+import type { Counter, Gauge, Registry } from 'prom-client';
+import type { Observation } from '../../src/observation.js';
 import { STATUSES } from '../../src/store/status.js';
 import { VERSION } from '../../src/version.js';
-import { KeyedGauge, StateSetGauge } from './family.js';
+import { KeyedGauge, StateSetGauge, type StatusMode } from './family.js';
+import { renderExposition, type ExpositionFormat } from './exposition.js';
 import { latestSkews, setQuota, WindowGauge } from './quota-metrics.js';
-import { METRICS, REFUSED_REASONS, STORE_READ_ERROR_REASONS, STORE_READ_FAILURES, VERDICT_REASONS, storeReadErrorReason, type MetricDef } from './metrics.js';
+import { initProviderCounters } from './counters.js';
+import { profileKey, setCredential, setProbe } from './profile-series.js';
+import { profileLabel, type ProfileLabelMode } from '../../src/util/profile-label.js';
+import { METRICS, STORE_READ_ERROR_REASONS, STORE_READ_FAILURES, storeReadErrorReason, type MetricDef } from './metrics.js';
 
 export { STORE_READ_FAILURES } from './metrics.js';
-
-/** A Registry that renders the cached families itself (see `family.ts` for why). */
-class AiproRegistry extends client.Registry {
-  async getMetricsAsString(metric: unknown): Promise<string> {
-    const m = metric as { renderText?: () => string };
-    if (typeof m.renderText === 'function') return m.renderText();
-    return (client.Registry.prototype as unknown as { getMetricsAsString(x: unknown): Promise<string> }).getMetricsAsString.call(this, metric);
-  }
-
-  /** Exactly the text of `metrics()`, in pieces (for streaming a large scrape). */
-  async *stream(filter: (m: { name: string; type: string }) => boolean = () => true): AsyncGenerator<string> {
-    let first = true;
-    for (const metric of this.getMetricsAsArray()) {
-      const m = metric as unknown as { name: string; type: string; chunks?: () => Iterable<string> };
-      if (!filter(m)) continue;
-      if (!first) yield '\n\n';
-      first = false;
-      if (typeof m.chunks === 'function') yield* m.chunks();
-      else yield await this.getMetricsAsString(metric);
-    }
-    yield '\n';
-  }
-}
-
-/** The pieces of `registry.metrics()` when the registry can stream them (ours can), else the whole text. */
-export async function* metricsChunks(registry: Registry, filter?: (m: { name: string; type: string }) => boolean): AsyncGenerator<string> {
-  const r = registry as unknown as { stream?: AiproRegistry['stream'] };
-  if (typeof r.stream === 'function') yield* r.stream.call(registry, filter);
-  else yield await registry.metrics();
-}
+export { initAlertCounters } from './counters.js';
+export { expiryKnown, profileKey } from './profile-series.js';
+export type { StatusMode } from './family.js';
 
 type L = string;
 
 export interface AiproMetrics {
+  /** prom-client metrics: counters, small gauges, process metrics (and the gateway's). */
   registry: Registry;
+  /** The cached per-profile families, rendered before the registry (see `exposition.ts`). */
+  families: (KeyedGauge | StateSetGauge)[];
   profileInfo: KeyedGauge;
   profileExpiry: KeyedGauge;
   profileExpiryKnown: KeyedGauge;
@@ -55,6 +36,10 @@ export interface AiproMetrics {
   probeSuccess: KeyedGauge;
   probeValid: KeyedGauge;
   probeDuration: KeyedGauge;
+  lastProbe: KeyedGauge;
+  probeHttpStatus: KeyedGauge;
+  refreshExpiry: KeyedGauge;
+  nextRefresh: KeyedGauge;
   cooldownUntil: KeyedGauge;
   quotaUtilization: WindowGauge;
   quotaReset: WindowGauge;
@@ -80,13 +65,25 @@ export interface AiproMetrics {
   known: Map<string, Set<string>>;
   /** What each profile's series were last set from: an unchanged profile costs one string compare. */
   sigs: Map<string, string>;
+  /** Providers whose counters are initialised: `plain` (probe errors) or `oauth` (refreshes too). */
+  countersFor: Map<string, 'plain' | 'oauth'>;
+  /** How the `profile` label is written. */
+  profileLabel: ProfileLabelMode;
 }
 
 export interface CreateMetricsOptions {
   /** Node process metrics (`process_*`, `nodejs_*`); default true. Off for golden files. */
   defaultMetrics?: boolean;
-  /** Labels of `aipro_build_info`; default the real version and `process.version`. */
-  buildInfo?: { version?: string; node?: string };
+  /**
+   * `stateset` (default): `aipro_auth_profile_status` has one series per status and credential
+   * (8 per profile). `label`: only the current one (1 per profile), for large fleets. Rules and
+   * dashboards that match `== 1` work with both.
+   */
+  statusMode?: StatusMode;
+  /** The `profile` label: the id (default) or its stable short hash (`monitor.labels.profile`). */
+  profileLabel?: ProfileLabelMode;
+  /** Labels of `aipro_build_info`; default the real version, `process.version` and the system host name. */
+  buildInfo?: { version?: string; node?: string; host?: string };
 }
 
 function gauge(registry: Registry, d: MetricDef): Gauge<L> {
@@ -95,43 +92,70 @@ function gauge(registry: Registry, d: MetricDef): Gauge<L> {
 function counter(registry: Registry, d: MetricDef): Counter<L> {
   return new client.Counter({ name: d.name, help: d.help, labelNames: [...d.labelNames], registers: [registry] });
 }
-function keyed(registry: Registry, d: MetricDef): KeyedGauge {
+function keyed(families: AiproMetrics['families'], d: MetricDef): KeyedGauge {
   const g = new KeyedGauge(d.name, d.help, d.labelNames);
-  registry.registerMetric(g as unknown as Metric);
+  families.push(g);
   return g;
 }
 
-function windowed(registry: Registry, d: MetricDef): WindowGauge {
+function windowed(families: AiproMetrics['families'], d: MetricDef): WindowGauge {
   const g = new WindowGauge(d.name, d.help, d.labelNames);
-  registry.registerMetric(g as unknown as Metric);
+  families.push(g);
   return g;
 }
 
-function stateSet(registry: Registry, d: MetricDef, states: readonly string[]): StateSetGauge {
-  const g = new StateSetGauge(d.name, d.help, d.labelNames, states);
-  registry.registerMetric(g as unknown as Metric);
+function stateSet(families: AiproMetrics['families'], d: MetricDef, states: readonly string[], mode: StatusMode): StateSetGauge {
+  const help = mode === 'label' ? `${d.help.replace(/ as a state set:.*$/, '')}: one series per credential, 1, its status label the current status (monitor.metrics.statusMode label).` : d.help;
+  const g = new StateSetGauge(d.name, help, d.labelNames, states, mode);
+  families.push(g);
   return g;
 }
 
 /**
- * Build a fresh registry with every aipro metric. The gateway and the monitor call this
- * once per process and serve `registry.metrics()` on `/metrics`.
+ * What every aipro process serves, whatever else it registers: `aipro_build_info` and,
+ * unless turned off, Node's process metrics. Each process adds only its own families: the
+ * monitor's in `createMetrics`, the gateway's in gateway-metrics.ts.
  */
+export function createProcessRegistry(opts: CreateMetricsOptions = {}): { registry: Registry; buildInfo: Gauge<string> } {
+  const registry = new client.Registry();
+  return { registry, buildInfo: addProcessMetrics(registry, opts) };
+}
+
+/** Register the process metrics on `registry` (after the process's own families, so they come last). */
+function addProcessMetrics(registry: Registry, opts: CreateMetricsOptions): Gauge<string> {
+  const buildInfo = gauge(registry, METRICS.buildInfo);
+  buildInfo.set({ version: opts.buildInfo?.version ?? VERSION, node: opts.buildInfo?.node ?? process.version, host: opts.buildInfo?.host ?? hostname() }, 1);
+  if (opts.defaultMetrics !== false) {
+    client.collectDefaultMetrics({ register: registry });
+    // Gauges named like counters fail `promtool check metrics`; their per-type twins
+    // (nodejs_active_handles{type}, …) carry the same numbers.
+    for (const name of LINT_FAILING_DEFAULTS) registry.removeSingleMetric(name);
+  }
+  return buildInfo;
+}
+
+/** Build the monitor's metrics: its families plus the process metrics, once per process. */
 export function createMetrics(opts: CreateMetricsOptions = {}): AiproMetrics {
-  const registry = new AiproRegistry() as unknown as Registry;
+  const registry = new client.Registry();
+  const families: AiproMetrics['families'] = [];
   const m: AiproMetrics = {
     registry,
-    profileInfo: keyed(registry, METRICS.profileInfo),
-    profileExpiry: keyed(registry, METRICS.profileExpiry),
-    profileExpiryKnown: keyed(registry, METRICS.profileExpiryKnown),
-    profileStatus: stateSet(registry, METRICS.profileStatus, STATUSES),
-    probeSuccess: keyed(registry, METRICS.probeSuccess),
-    probeValid: keyed(registry, METRICS.probeValid),
-    probeDuration: keyed(registry, METRICS.probeDuration),
-    cooldownUntil: keyed(registry, METRICS.cooldownUntil),
-    quotaUtilization: windowed(registry, METRICS.quotaUtilization),
-    quotaReset: windowed(registry, METRICS.quotaReset),
-    quotaObserved: keyed(registry, METRICS.quotaObserved),
+    families,
+    profileInfo: keyed(families, METRICS.profileInfo),
+    profileExpiry: keyed(families, METRICS.profileExpiry),
+    profileExpiryKnown: keyed(families, METRICS.profileExpiryKnown),
+    profileStatus: stateSet(families, METRICS.profileStatus, STATUSES, opts.statusMode ?? 'stateset'),
+    probeSuccess: keyed(families, METRICS.probeSuccess),
+    probeValid: keyed(families, METRICS.probeValid),
+    probeDuration: keyed(families, METRICS.probeDuration),
+    lastProbe: keyed(families, METRICS.lastProbe),
+    probeHttpStatus: keyed(families, METRICS.probeHttpStatus),
+    refreshExpiry: keyed(families, METRICS.refreshExpiry),
+    nextRefresh: keyed(families, METRICS.nextRefresh),
+    cooldownUntil: keyed(families, METRICS.cooldownUntil),
+    quotaUtilization: windowed(families, METRICS.quotaUtilization),
+    quotaReset: windowed(families, METRICS.quotaReset),
+    quotaObserved: keyed(families, METRICS.quotaObserved),
     clockSkew: gauge(registry, METRICS.clockSkew),
     probeErrors: counter(registry, METRICS.probeErrors),
     refreshTotal: counter(registry, METRICS.refreshTotal),
@@ -146,83 +170,44 @@ export function createMetrics(opts: CreateMetricsOptions = {}): AiproMetrics {
     storeReadErrors: counter(registry, METRICS.storeReadErrors),
     storeLastReadSuccess: gauge(registry, METRICS.storeLastReadSuccess),
     heartbeatTotal: counter(registry, METRICS.heartbeatTotal),
-    buildInfo: gauge(registry, METRICS.buildInfo),
+    // Last, as always: the build info, then Node's process metrics.
+    buildInfo: addProcessMetrics(registry, opts),
     unreadableStores: new Map(),
     known: new Map(),
     sigs: new Map(),
+    countersFor: new Map(),
+    profileLabel: opts.profileLabel ?? 'id',
   };
   // Until alerting reads monitor/state.json and finds it damaged, there is nothing to report.
   m.alertStateOk.set(1);
-  m.buildInfo.set({ version: opts.buildInfo?.version ?? VERSION, node: opts.buildInfo?.node ?? process.version }, 1);
-  if (opts.defaultMetrics !== false) {
-    client.collectDefaultMetrics({ register: registry });
-    // Gauges named like counters fail `promtool check metrics`; their per-type twins
-    // (nodejs_active_handles{type}, …) carry the same numbers.
-    for (const name of LINT_FAILING_DEFAULTS) registry.removeSingleMetric(name);
-  }
   return m;
 }
 
 const LINT_FAILING_DEFAULTS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
 
-/** Key of one credential's series: agent + profile id (unique within an agent). */
-export function profileKey(agent: string, profile: string): string {
-  return `${agent}\u0000${profile}`;
-}
 
-const PROFILE_FAMILIES = ['profileInfo', 'profileExpiry', 'profileExpiryKnown', 'profileStatus', 'probeSuccess', 'probeValid', 'probeDuration', 'cooldownUntil', 'quotaUtilization', 'quotaReset', 'quotaObserved'] as const;
+const PROFILE_FAMILIES = [
+  'profileInfo',
+  'profileExpiry',
+  'profileExpiryKnown',
+  'profileStatus',
+  'probeSuccess',
+  'probeValid',
+  'probeDuration',
+  'lastProbe',
+  'probeHttpStatus',
+  'refreshExpiry',
+  'nextRefresh',
+  'cooldownUntil',
+  'quotaUtilization',
+  'quotaReset',
+  'quotaObserved',
+] as const;
 
 /** Delete every series of one credential. */
 export function removeProfile(m: AiproMetrics, key: string): void {
   for (const f of PROFILE_FAMILIES) m[f].remove(key);
   m.sigs.delete(key);
-}
-
-function setProbe(m: AiproMetrics, key: string, labels: Record<string, string>, p: { ok: boolean; reason: string; latencyMs?: number } | undefined): void {
-  if (!p) {
-    m.probeSuccess.remove(key);
-    m.probeValid.remove(key);
-    m.probeDuration.remove(key);
-    return;
-  }
-  const verdict = p.ok || VERDICT_REASONS.has(p.reason);
-  m.probeSuccess.set(key, labels, verdict ? 1 : 0);
-  if (verdict) m.probeValid.set(key, labels, p.ok || !REFUSED_REASONS.has(p.reason) ? 1 : 0);
-  else m.probeValid.remove(key);
-  if (typeof p.latencyMs === 'number' && Number.isFinite(p.latencyMs)) m.probeDuration.set(key, labels, p.latencyMs / 1000);
-  else m.probeDuration.remove(key);
-}
-
-/**
- * Does aipro know when this credential stops working? 0 only for a token, or an OAuth
- * credential without a refresh token, that has no expiry: nothing will ever count down to an
- * alert. An API key has no expiry by design and OAuth that refreshes itself renews its own
- * expiry, so both are 1; a missing provider (`none`) has nothing to know.
- */
-export function expiryKnown(o: Pick<CredentialObservation, 'type' | 'expiresAt' | 'refreshable'>): boolean {
-  if (o.type !== 'token' && o.type !== 'oauth') return true;
-  if (o.type === 'oauth' && o.refreshable) return true;
-  return typeof o.expiresAt === 'number' && Number.isFinite(o.expiresAt) && o.expiresAt > 0;
-}
-
-function setCredential(m: AiproMetrics, o: CredentialObservation, now: number): string {
-  const key = profileKey(o.agent, o.profile);
-  const cooling = o.cooldownUntil && o.cooldownUntil > now ? o.cooldownUntil : '';
-  const p = o.probe;
-  const sig = `${o.provider}\u0001${o.type}\u0001${o.source}\u0001${o.status}\u0001${o.refreshable ? 1 : 0}\u0001${o.expiresAt ?? ''}\u0001${cooling}\u0001${p ? `${p.ok}|${p.reason}|${p.latencyMs ?? ''}` : ''}`;
-  if (m.sigs.get(key) === sig) return key;
-  m.sigs.set(key, sig);
-  const labels = { agent: o.agent, provider: o.provider, profile: o.profile };
-  m.profileInfo.set(key, { ...labels, type: o.type, source: o.source }, 1);
-  m.profileStatus.setState(key, labels, o.status);
-  // Never 0 and never a routine access-token expiry: only a real, known end of the credential.
-  if (typeof o.expiresAt === 'number' && o.expiresAt > 0 && !o.refreshable) m.profileExpiry.set(key, labels, o.expiresAt / 1000);
-  else m.profileExpiry.remove(key);
-  m.profileExpiryKnown.set(key, labels, expiryKnown(o) ? 1 : 0);
-  if (o.cooldownUntil && o.cooldownUntil > now) m.cooldownUntil.set(key, labels, o.cooldownUntil / 1000);
-  else m.cooldownUntil.remove(key);
-  setProbe(m, key, labels, o.probe);
-  return key;
 }
 
 export interface UpdateOptions {
@@ -246,7 +231,8 @@ export function updateFromObservations(m: AiproMetrics, observations: readonly O
     switch (o.kind) {
       case 'credential': {
         const key = setCredential(m, o, now);
-        setQuota(m, key, { agent: o.agent, provider: o.provider, profile: o.profile }, o.quota, now);
+        initProviderCounters(m, o.provider, o.type === 'oauth');
+        setQuota(m, key, { agent: o.agent, provider: o.provider, profile: profileLabel(o.profile, m.profileLabel) }, o.quota, now);
         if (o.probe?.clockSkewMs !== undefined) skewProbes.push({ provider: o.provider, at: o.probe.at, clockSkewMs: o.probe.clockSkewMs });
         let keys = seen.get(o.agent);
         if (!keys) seen.set(o.agent, (keys = new Set()));
@@ -256,7 +242,7 @@ export function updateFromObservations(m: AiproMetrics, observations: readonly O
       case 'probe': {
         const key = profileKey(o.agent, o.profile);
         m.sigs.delete(key);
-        setProbe(m, key, { agent: o.agent, provider: o.provider, profile: o.profile }, o);
+        setProbe(m, key, { agent: o.agent, provider: o.provider, profile: profileLabel(o.profile, m.profileLabel) }, { ...o, at: now });
         if (!o.ok) m.probeErrors.inc({ provider: o.provider, reason: o.reason });
         break;
       }
@@ -303,14 +289,11 @@ export function updateFromObservations(m: AiproMetrics, observations: readonly O
 
 
 /**
- * The aipro metrics as text. `textfile` leaves out counters (they would restart at zero on
- * every `--once` run) and the Node process metrics (node_exporter has its own).
+ * The aipro metrics as text (or OpenMetrics). `textfile` leaves out counters (they would
+ * restart at zero on every `--once` run) and the Node process metrics (node_exporter has its own).
  */
-export async function renderMetrics(m: AiproMetrics, opts: { textfile?: boolean } = {}): Promise<string> {
-  if (!opts.textfile) return m.registry.metrics();
-  let out = '';
-  for await (const piece of metricsChunks(m.registry, textfileMetric)) out += piece;
-  return out;
+export async function renderMetrics(m: AiproMetrics, opts: { textfile?: boolean; format?: ExpositionFormat } = {}): Promise<string> {
+  return renderExposition(m, opts.format ?? 'text', opts.textfile ? textfileMetric : undefined);
 }
 
 /** Metrics that go into the textfile: aipro's own, no counters. */

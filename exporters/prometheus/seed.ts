@@ -9,7 +9,19 @@
 import { METRICS, PROFILE_LABELS } from './metrics.js';
 import { profileKey, type AiproMetrics } from './registry.js';
 
-type KeyedFamily = 'profileInfo' | 'profileExpiry' | 'profileExpiryKnown' | 'probeSuccess' | 'probeValid' | 'probeDuration' | 'cooldownUntil' | 'quotaObserved';
+type KeyedFamily =
+  | 'profileInfo'
+  | 'profileExpiry'
+  | 'profileExpiryKnown'
+  | 'probeSuccess'
+  | 'probeValid'
+  | 'probeDuration'
+  | 'lastProbe'
+  | 'probeHttpStatus'
+  | 'refreshExpiry'
+  | 'nextRefresh'
+  | 'cooldownUntil'
+  | 'quotaObserved';
 
 const KEYED: Record<string, KeyedFamily> = {
   [METRICS.profileInfo.name]: 'profileInfo',
@@ -18,6 +30,10 @@ const KEYED: Record<string, KeyedFamily> = {
   [METRICS.probeSuccess.name]: 'probeSuccess',
   [METRICS.probeValid.name]: 'probeValid',
   [METRICS.probeDuration.name]: 'probeDuration',
+  [METRICS.lastProbe.name]: 'lastProbe',
+  [METRICS.probeHttpStatus.name]: 'probeHttpStatus',
+  [METRICS.refreshExpiry.name]: 'refreshExpiry',
+  [METRICS.nextRefresh.name]: 'nextRefresh',
   [METRICS.cooldownUntil.name]: 'cooldownUntil',
   [METRICS.quotaObserved.name]: 'quotaObserved',
 };

@@ -2,7 +2,7 @@
  * Delivery: every channel works through its due outbox items concurrently with the others,
  * each send bounded by the channel timeout, so one broken channel never blocks another.
  */
-import type { MonitorLogger } from '../../monitors/types.js';
+import type { Logger as MonitorLogger } from '../log.js';
 import { dueFor, settle } from './outbox.js';
 import type { AlertMetricsSink, AlertState, Channel, DeliveryResult, Notification, SendContext } from './types.js';
 

@@ -8,7 +8,7 @@
  * fresh one with a fresh ladder.
  */
 import { createHash } from 'node:crypto';
-import type { CredentialObservation, Observation } from '../../monitors/types.js';
+import type { CredentialObservation, Observation } from '../observation.js';
 import { STORE_PROFILE, SUBJECT_SEP, conditionOf, isBlindStore, probeCounts, severityOf, storeSubject } from './rules.js';
 import type { AlertPolicy, AlertState, Episode, FiringKind, Notification, Track } from './types.js';
 
@@ -232,7 +232,7 @@ export function notificationOf(ep: Episode, kind: FiringKind | 'resolved', thres
     kind,
     condition: ep.condition,
     ...(threshold ? { threshold } : {}),
-    severity: kind === 'resolved' ? 'info' : severityOf(kind),
+    severity: kind === 'resolved' ? 'info' : severityOf(kind, ep.last.expiresAt !== undefined ? ep.last.expiresAt - now : undefined, policy.criticalMs),
     agent: ep.agent,
     provider: ep.provider,
     profile: ep.profile,

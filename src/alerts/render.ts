@@ -5,6 +5,7 @@
 import { fixCommand } from '../store/fix.js';
 import { formatRelative, isoUtc } from '../util/duration.js';
 import type { FiringKind, Notification } from './types.js';
+import { pushedDef, runbookUrl } from './catalogue.js';
 
 /** The command that fixes the credential: the monitor's hint, else the targeted fix for this profile and agent. */
 export function fixFor(n: Notification): string | undefined {
@@ -80,6 +81,8 @@ export function facts(n: Notification, now: number): [string, string][] {
   rows.push(['Detail', n.detail]);
   const fix = n.kind === 'resolved' ? undefined : fixFor(n);
   if (fix) rows.push(['Fix', fix]);
+  const cond = n.kind === 'resolved' ? (n.condition ?? 'expiring') : n.kind;
+  rows.push(['Runbook', runbookUrl(pushedDef(cond, n.expiresAt !== undefined ? n.expiresAt - now : undefined))]);
   rows.push(['Since', isoUtc(n.startedAt)]);
   return rows;
 }

@@ -3,9 +3,10 @@
  * which probe failures count, how severe a kind is, and the policy from config.
  */
 import type { AiproConfig } from '../config/schema.js';
-import type { CredentialObservation, Observation, StoreObservation } from '../../monitors/types.js';
+import type { CredentialObservation, Observation, StoreObservation } from '../observation.js';
 import { parseDuration } from '../util/duration.js';
 import type { AlertKind, AlertPolicy, FiringKind, Severity } from './types.js';
+import { DEFAULT_CRITICAL_S, pushedDef } from './catalogue.js';
 
 /** Subject key = `agent/profile` (agent ids never contain `/`). */
 export const SUBJECT_SEP = '/';
@@ -69,11 +70,19 @@ export function storeSubject(o: StoreObservation): CredentialObservation {
   };
 }
 
-/** Fixed per kind, so Alertmanager label sets stay stable through an episode. */
-export function severityOf(kind: AlertKind): Severity {
-  if (kind === 'expiring' || kind === 'probe_failing') return 'warning';
+/**
+ * The catalogue's severity of a notification. Fixed per alert name, so Alertmanager label sets
+ * stay stable: `expiring` is the warning entry until less than the critical band is left, then
+ * the critical one (a different alert name, as in the Prometheus rules).
+ */
+export function severityOf(kind: AlertKind, remainingMs?: number, criticalMs?: number): Severity {
   if (kind === 'resolved' || kind === 'test') return 'info';
-  return 'critical';
+  return pushedDef(kind, remainingMs, criticalMs).severity;
+}
+
+/** `alerts.criticalWithin` in ms (default 1 day). */
+export function criticalMsOf(config: Pick<AiproConfig, 'alerts'>): number {
+  return parseDuration(config.alerts.criticalWithin ?? '') ?? DEFAULT_CRITICAL_S * 1000;
 }
 
 /** The engine policy from `alerts.*` (config validation already checked the durations). */
@@ -85,6 +94,7 @@ export function policyFrom(config: AiproConfig, host: string): AlertPolicy {
   return {
     thresholdsMs,
     repeatMs: parseDuration(config.alerts.repeat) ?? 86_400_000,
+    criticalMs: criticalMsOf(config),
     probeFailingCycles: config.alerts.probeFailingCycles,
     host,
   };

@@ -3,13 +3,14 @@
  * anything is sent) → channels, concurrently → outbox saved again. It never throws into the
  * monitor: every failure is logged and what was not delivered stays in the outbox.
  */
-import { hostname } from 'node:os';
 import type { AiproConfig } from '../config/schema.js';
-import type { MonitorLogger, Observation } from '../../monitors/types.js';
+import type { Logger as MonitorLogger } from '../log.js';
+import type { Observation } from '../observation.js';
 import { buildChannels } from './channels/index.js';
 import { deliverOutbox, refreshFiring, safe } from './deliver.js';
 import { evaluate, notificationOf } from './engine.js';
 import { enqueue, pendingByChannel, prune } from './outbox.js';
+import { alertHost } from './host.js';
 import { policyFrom } from './rules.js';
 import { alertStatePath, damagedStateFix, saveAlertState, updateAlertState, usableStatePath } from './state.js';
 import type { AlertMetricsSink, Notification } from './types.js';
@@ -25,10 +26,7 @@ export interface RunAlertsInput {
   cycleIntervalMs: number;
 }
 
-/** The host name alerts show: `alerts.hostname`, else the system's. */
-export function alertHost(config: AiproConfig): string {
-  return config.alerts.hostname || hostname();
-}
+export { alertHost } from './host.js';
 
 /** Run one alert cycle. Never throws: channel and state failures are logged and retried. */
 export async function runAlerts(input: RunAlertsInput): Promise<{ sent: number; pending: number }> {

@@ -2,6 +2,7 @@
  * Alert vocabulary shared by the engine, the state file, the channels and the CLI.
  * Nothing here does I/O.
  */
+import type { AiproConfig } from '../config/schema.js';
 import type { Status } from '../store/status.js';
 
 /** Kinds of notification. `resolved` ends an episode; `test` is `aipro alerts test`. */
@@ -92,6 +93,8 @@ export interface AlertMetricsSink {
 export interface AlertPolicy {
   /** Ladder in ms, any order (the engine sorts it). */
   thresholdsMs: { label: string; ms: number }[];
+  /** Less than this left: the critical expiry alert (`alerts.criticalWithin`). */
+  criticalMs: number;
   repeatMs: number;
   probeFailingCycles: number;
   host: string;
@@ -164,4 +167,11 @@ export interface AlertState {
 /** A fresh, empty state. */
 export function emptyState(): AlertState {
   return { version: 1, episodes: {}, probes: {}, silences: {}, outbox: [] };
+}
+
+/** What a channel builder may use; secrets are resolved at send time, never here. */
+export interface BuildContext {
+  config: AiproConfig;
+  env: Record<string, string>;
+  host: string;
 }

@@ -3,7 +3,7 @@
  * mute one profile for a while. The alert modules load only when a subcommand runs.
  */
 import type { Command } from 'commander';
-import { loadContext } from './context.js';
+import { loadContext } from '../context.js';
 import { usageError } from './errors.js';
 
 export function register(program: Command): void {
@@ -29,7 +29,7 @@ Examples:
     .option('--json', 'machine-readable result')
     .addHelpText('after', '\nExit codes: 0 every channel delivered · 1 a channel failed or none is configured · 64 usage\n\nExamples:\n  aipro alerts test\n  aipro alerts test --channel ops-mail\n  aipro alerts test --json')
     .action(async (opts: { channel?: string; json?: boolean }) => {
-      const { alertsTest } = await import('../alerts/commands.js');
+      const { alertsTest } = await import('./alerts-commands.js');
       process.exitCode = await alertsTest(loadContext(), opts);
     });
 
@@ -39,7 +39,7 @@ Examples:
     .option('--json', 'machine-readable output')
     .addHelpText('after', '\nExamples:\n  aipro alerts status\n  aipro alerts status --json | jq \'.outbox\'')
     .action(async (opts: { json?: boolean }) => {
-      const { alertsStatus } = await import('../alerts/commands.js');
+      const { alertsStatus } = await import('./alerts-commands.js');
       process.exitCode = await alertsStatus(loadContext(), opts);
     });
 
@@ -56,7 +56,7 @@ Examples:
     .action(async (profileId: string, opts: { for?: string; remove?: boolean }) => {
       if (Boolean(opts.for) === Boolean(opts.remove)) throw usageError('give exactly one of --for <duration> or --remove (e.g. aipro alerts silence anthropic:work --for 2d)');
       if (!/^\S+$/.test(profileId)) throw usageError(`invalid profile id "${profileId}" (e.g. anthropic:work)`);
-      const { alertsSilence } = await import('../alerts/commands.js');
+      const { alertsSilence } = await import('./alerts-commands.js');
       process.exitCode = await alertsSilence(loadContext(), profileId, opts);
     });
 }

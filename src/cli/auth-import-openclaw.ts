@@ -11,7 +11,7 @@ import { LockTimeoutError, withLock } from '../store/lock.js';
 import { AGENT_ID_RE, homeDir } from '../store/paths.js';
 import { parseStoreBytes, readStore } from '../store/read.js';
 import { writeFileDurable } from '../store/write.js';
-import { resolveAgent } from './context.js';
+import { resolveAgent } from '../context.js';
 import { fileContext } from './store-backend.js';
 import { CliError, EXIT } from './errors.js';
 

@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { PROVIDERS } from '../providers/index.js';
 import { readStore } from '../store/read.js';
 import { bashScript, fishScript, zshScript, VALUE_KINDS, type CompletionNode } from './completion-scripts.js';
-import { listAgents, loadContext } from './context.js';
+import { listAgents, loadContext } from '../context.js';
 import { usageError } from './errors.js';
 
 const isHidden = (c: Command) => Boolean((c as unknown as { _hidden?: boolean })._hidden);

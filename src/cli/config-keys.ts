@@ -10,6 +10,10 @@ export interface ConfigKey {
   doc: string;
   default: unknown;
   env?: string;
+  /** Secret-valued: a literal or an env/file reference, always printed redacted. */
+  sensitive?: boolean;
+  /** The only values the key accepts, when the schema lists them. */
+  choices?: string[];
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => Boolean(v) && typeof v === 'object' && !Array.isArray(v);
@@ -21,7 +25,14 @@ export function configKeys(node: Record<string, unknown> = schema as unknown as 
     if (!isObject(v)) continue;
     const key = `${prefix}${name === '__default' ? 'default' : name}`;
     if (Object.hasOwn(v, 'default')) {
-      out.push({ key, doc: String(v.doc ?? ''), default: v.default, ...(typeof v.env === 'string' ? { env: v.env } : {}) });
+      out.push({
+        key,
+        doc: String(v.doc ?? ''),
+        default: v.default,
+        ...(typeof v.env === 'string' ? { env: v.env } : {}),
+        ...(v.sensitive === true ? { sensitive: true } : {}),
+        ...(Array.isArray(v.format) ? { choices: v.format.map(String) } : {}),
+      });
     } else out.push(...configKeys(v, `${key}.`));
   }
   return out;

@@ -74,7 +74,7 @@ async function set(key: string, text: string, opts: { json?: boolean }): Promise
   checkKey(key);
   const env = baseEnv();
   const value = parseValue(text);
-  const { updateConfigFile } = await import('./config-file.js');
+  const { updateConfigFile } = await import('../config/file.js');
   let parts: string[] = [];
   const path = await updateConfigFile(env, `setting ${key}`, (raw) => {
     parts = splitConfigKey(key, raw, value);
@@ -90,7 +90,7 @@ async function set(key: string, text: string, opts: { json?: boolean }): Promise
 async function unset(key: string, opts: { json?: boolean }): Promise<number> {
   checkKey(key);
   const env = baseEnv();
-  const { updateConfigFile } = await import('./config-file.js');
+  const { updateConfigFile } = await import('../config/file.js');
   const removed = await updateConfigFile(env, `unsetting ${key}`, (raw) => {
     const r = unsetPath(raw, splitConfigKey(key, raw));
     return { raw: r.removed ? r.next : null, result: r.removed };

@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { fileStoreOnly } from '../store/backends/index.js';
-import { loadContext } from './context.js';
+import { loadContext } from '../context.js';
 import { CliError, EXIT, usageError } from './errors.js';
 
 /** Flags of `aipro gateway`. */
@@ -26,7 +26,7 @@ export function register(program: Command): void {
       'after',
       `
 Clients choose the session with X-Aipro-Session (or the request's user field) and the agent
-with X-Aipro-Agent. "/model" chat commands are answered by the gateway (see the README).
+with X-Aipro-Agent. "/model" chat commands are answered by the gateway (docs/gateway.md).
 
 Exit codes: 0 stopped cleanly (SIGTERM/SIGINT) · 1 could not start (no token beyond loopback, port in use, bad config) · 64 usage
 
@@ -67,7 +67,7 @@ export async function runGateway(opts: GatewayCliOptions): Promise<number> {
   }
   const { startGateway } = await import('../gateway/server.js');
   // The monitor's logger: one line format (logfmt-style text or JSON) for every aipro daemon.
-  const { createLogger } = await import('../monitor/logger.js');
+  const { createLogger } = await import('../log.js');
   const log = createLogger({ format: opts.logFormat === 'json' ? 'json' : 'text' });
   const started = await startGateway({ config: ctx.config, env: ctx.env, host, port, token: check.token, log });
   if (!started.ok) {

@@ -38,7 +38,7 @@ export function register(program: Command): void {
   const launchd = program
     .command('launchd')
     .description('install, print or remove the launchd jobs on macOS (monitor daemon, 30-minute check, gateway)')
-    .addHelpText('after', '\nExamples:\n  aipro launchd install                   # the monitor daemon as a LaunchAgent\n  aipro launchd install --units check\n  aipro launchd print --system --units monitor,gateway\n  aipro launchd uninstall\n\nDocs: README section "launchd (macOS)"');
+    .addHelpText('after', '\nExamples:\n  aipro launchd install                   # the monitor daemon as a LaunchAgent\n  aipro launchd install --units check\n  aipro launchd print --system --units monitor,gateway\n  aipro launchd uninstall\n\nDocs: docs/systemd.md#launchd-macos');
   common(launchd.command('install'), true)
     .description(`render the plists for this host, write them and launchctl bootstrap them (${FLAVOUR_HELP})`)
     .option('--dry-run', 'show what would be written and run; change nothing')

@@ -15,7 +15,7 @@ import { externalChanged, importPath, mergeImport, originOf, readExternal, type 
 import { login, type LoginIo } from '../oauth/login.js';
 import { clearRefreshFailure } from '../oauth/resync.js';
 import { oauthProviderIds, resolveOAuthSpec } from '../oauth/spec.js';
-import { resolveAgent, type Context } from './context.js';
+import { resolveAgent, type Context } from '../context.js';
 import { CliError, EXIT, usageError } from './errors.js';
 
 /** Lines from stdin, one at a time (a pasted redirect URL or code#state). */
@@ -105,6 +105,7 @@ export async function runLogin(ctx: Context, opts: { provider?: string; browser?
     access: t.access,
     ...(t.refresh ? { refresh: t.refresh } : {}),
     ...(t.expires ? { expires: t.expires } : {}),
+    ...(t.refreshExpires ? { refreshExpires: t.refreshExpires } : {}),
     ...(t.email ? { email: t.email } : {}),
     ...(t.accountId ? { accountId: t.accountId } : {}),
   };

@@ -4,7 +4,7 @@
  * with models-auth.ts (find-or-create), and all work happens in lazily loaded modules.
  */
 import type { Command } from 'commander';
-import { loadContext } from './context.js';
+import { loadContext } from '../context.js';
 import { fileContext } from './store-backend.js';
 
 interface LoginOpts {

@@ -3,9 +3,10 @@
  * the results (so plain `models status` and the monitor show them later), and hand
  * back fresh reports judged with those results (a refused credential is `rejected`).
  */
-import { probeAgents } from '../providers/probe-agents.js';
+import { reportSettings } from '../config/models.js';
+import { probeAgents } from '../../monitors/probe-agents.js';
 import { agentReport, type AgentReport } from '../store/report.js';
-import { resolveAgent, type Context } from './context.js';
+import { resolveAgent, type Context } from '../context.js';
 import { withBackend } from './store-backend.js';
 import { usageError } from './errors.js';
 import type { StatusOptions } from './models-status.js';
@@ -63,7 +64,7 @@ export async function probeReports(ctx: Context, reports: AgentReport[], opts: S
         if (r.storeError) return r;
         const agent = resolveAgent(ctx, r.agent);
         const read = await store.read(agent);
-        return agentReport(store.kind === 'file' ? agent : { ...agent, storePath: store.describe(agent) }, ctx.config, ctx.env, { now, warnMs: o.warnMs, ...(opts.provider ? { provider: opts.provider } : {}) }, read);
+        return agentReport(store.kind === 'file' ? agent : { ...agent, storePath: store.describe(agent) }, reportSettings(ctx.config), ctx.env, { now, warnMs: o.warnMs, ...(opts.provider ? { provider: opts.provider } : {}) }, read);
       }),
     );
   });

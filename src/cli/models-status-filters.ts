@@ -4,7 +4,7 @@
  */
 import { getProvider } from '../providers/index.js';
 import type { AgentReport } from '../store/report.js';
-import type { Agent } from './context.js';
+import type { Agent } from '../context.js';
 import { usageError } from './errors.js';
 
 function existing(names: Iterable<string>): string {

@@ -2,17 +2,19 @@
  * `aipro models status`: every credential of every agent, judged by the one status
  * function. No network unless `--probe`. `--check` exits 0 ok / 1 broken / 2 expiring.
  */
+import { reportSettings } from '../config/models.js';
 import type { Command } from 'commander';
 import { nextProfile } from '../store/order.js';
 import { agentReport, type AgentReport, type StatusRow } from '../store/report.js';
 import { storeErrorMessage, type StoreRead } from '../store/read.js';
 import { checkExitCode, severity } from '../store/status.js';
 import { formatRelative, isoUtc } from '../util/duration.js';
-import { listAgents, loadContext, resolveAgent, type Agent, type Context } from './context.js';
+import { listAgents, loadContext, resolveAgent, type Agent, type Context } from '../context.js';
 import { readAgentStores } from './store-backend.js';
 import { EXIT, usageError } from './errors.js';
 import { checkAgentFilter, checkProfileFilter, checkProviderFilter } from './models-status-filters.js';
 import { colorizer, renderTable, terminalWidth, wrapLine, type Fit } from './table.js';
+import { profileLabel, type ProfileLabelMode } from '../util/profile-label.js';
 import { clockSkewJson, clockSkewWarnings, quotaCell, quotaJson } from './quota-text.js';
 import { dict, own } from '../util/own.js';
 
@@ -38,7 +40,7 @@ export function register(program: Command): void {
   models
     .command('status')
     .description('show every credential: provider, profile, type, source, status, expiry, fingerprint')
-    .option('--json', 'machine-readable output (schema in the README)')
+    .option('--json', 'machine-readable output (schema in docs/cli.md)')
     .option('--plain', 'one tab-separated line per credential, no header')
     .option('--check', 'exit 0 ok, 1 expired/missing/invalid/rejected/refresh_failed or unreadable store, 2 expiring')
     .option('--probe', 'check each credential live against its provider')
@@ -92,7 +94,7 @@ export function statusReports(
   checkAgentFilter(opts.agent, all);
   const agents = opts.agent ? all.filter((a) => a.id === opts.agent) : all;
   const reports = agents.map((a) =>
-    agentReport(a, ctx.config, ctx.env, { now, warnMs, hashSecrets: false, ...(opts.provider ? { provider: opts.provider } : {}) }, stores?.reads[all.indexOf(a)]),
+    agentReport(a, reportSettings(ctx.config), ctx.env, { now, warnMs, hashSecrets: false, ...(opts.provider ? { provider: opts.provider } : {}) }, stores?.reads[all.indexOf(a)]),
   );
   checkProviderFilter(opts.provider, reports);
   checkProfileFilter(opts.profile, reports);
@@ -108,7 +110,7 @@ export function statusOutput(reports: AgentReport[], opts: Pick<StatusOptions, '
   const storeError = shown.some((r) => r.storeError);
   const verdict = storeError ? EXIT.FAIL : checkExitCode(shown.flatMap((r) => r.rows).map((r) => r.status));
   const out = opts.json
-    ? `${JSON.stringify(toJson(shown, now, warnMs, verdict), null, 2)}\n`
+    ? `${JSON.stringify(toJson(shown, now, warnMs, verdict, ctx.config.monitor.labels.profile), null, 2)}\n`
     : opts.plain
       ? plainLines(shown)
       : renderText(shown, now, ctx, Boolean(opts.check), terminalWidth(process.stdout, ctx.env, opts.wide));
@@ -197,6 +199,7 @@ function renderText(reports: AgentReport[], now: number, ctx: Context, check: bo
       if (r.disabledUntil) extra.push(`disabled (${r.disabledReason ?? 'failures'}) until ${isoUtc(r.disabledUntil)}`);
       if (r.lastProbe) extra.push(probeText(r.lastProbe, now));
       if (r.hint) extra.push(`fix: ${r.hint}`);
+      if (ctx.config.monitor.labels.profile === 'hash' && r.type !== 'none') extra.push(`metrics label ${profileLabel(r.id, 'hash')}`);
       if (extra.length) out.push(`  ${r.type === 'none' ? r.provider : r.id}: ${extra.join('; ')}`);
     }
     for (const [p, ids] of Object.entries(rep.order)) out.push(`  order ${p}: ${ids.join(', ')}`);
@@ -233,8 +236,8 @@ function nextProfiles(rep: AgentReport, ctx: Context, now: number): Record<strin
   return out;
 }
 
-/** The documented `--json` document (see README "models status --json"). */
-export function toJson(reports: AgentReport[], now: number, warnMs: number, exitCode: number) {
+/** The documented `--json` document (docs/cli.md "--json schema"). */
+export function toJson(reports: AgentReport[], now: number, warnMs: number, exitCode: number, labelMode: ProfileLabelMode = 'id') {
   return {
     version: STATUS_JSON_VERSION,
     generatedAt: isoUtc(now),
@@ -254,6 +257,8 @@ export function toJson(reports: AgentReport[], now: number, warnMs: number, exit
         expiresAtMs: row.expiresAt ?? null,
         remainingMs: row.remainingMs ?? null,
         quota: quotaJson(row.quota, now),
+        // With monitor.labels.profile "hash", the `profile` label metrics and alerts carry for this id.
+        ...(labelMode === 'hash' ? { metricsLabel: profileLabel(row.id, 'hash') } : {}),
       })),
     })),
   };

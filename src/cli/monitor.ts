@@ -46,14 +46,14 @@ Examples:
       if (format !== 'text' && format !== 'json') throw usageError(`--log-format must be text or json, got "${format}"`);
       if (flags.json && !flags.once) throw usageError('--json only applies to --once (the daemon logs JSON with --log-format json)');
       if (flags.once) {
-        const { runOnce } = await import('../monitor/once.js');
+        const { runOnce } = await import('../daemon/once.js');
         const res = await runOnce({ logFormat: format, json: Boolean(flags.json) });
         process.exitCode = res.exitCode;
         // Alert delivery still hanging after its timeout must not keep a timer job alive.
         if (res.alertsBusy) process.exit(res.exitCode);
         return;
       }
-      const { startDaemon } = await import('../monitor/daemon.js');
+      const { startDaemon } = await import('../daemon/daemon.js');
       const daemon = await startDaemon({ logFormat: format, ...(flags.listen !== undefined ? { listen: flags.listen } : {}) });
       const code = await daemon.done;
       process.exitCode = code;

@@ -8,9 +8,9 @@ import { getProvider } from '../providers/index.js';
 import { daemonEnvPath } from '../store/paths.js';
 import { fingerprint } from '../store/secrets.js';
 import { saveSecret, secretProblem } from './auth-secrets.js';
-import { section, updateConfigFile } from './config-file.js';
-import { loadContext } from './context.js';
-import { writeDaemonEnv } from './daemon-env.js';
+import { section, updateConfigFile } from '../config/file.js';
+import { loadContext } from '../context.js';
+import { writeDaemonEnv } from '../env/file.js';
 import { CliError, EXIT } from './errors.js';
 
 export interface AlertPlan {

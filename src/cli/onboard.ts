@@ -68,7 +68,7 @@ async function onboard(o: OnboardOptions): Promise<number> {
   if (!process.stdin.isTTY) {
     throw new CliError('onboarding: the wizard needs a terminal. For scripts use `aipro onboard --non-interactive --provider anthropic --secret-stdin < key.txt` (see `aipro onboard --help`).');
   }
-  const { loadContext } = await import('./context.js');
+  const { loadContext } = await import('../context.js');
   const ctx = loadContext();
   const { runWizard } = await import('./onboard-wizard.js');
   const plan = await runWizard(ctx.config.agents.default, ctx.env);

@@ -4,7 +4,7 @@
  */
 import { fileStoreOnly, openStoreBackend, type StoreBackend, type StoreChange } from '../store/backends/index.js';
 import type { StoreRead } from '../store/read.js';
-import { loadContext, resolveAgent, type Agent, type Context } from './context.js';
+import { loadContext, resolveAgent, type Agent, type Context } from '../context.js';
 import { CliError } from './errors.js';
 
 /** Run `fn` with the configured backend open; it is closed afterwards whatever happens. */

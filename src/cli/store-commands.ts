@@ -10,7 +10,7 @@ import { rekey } from '../store/backends/postgres/rekey.js';
 import type { StoreBackend } from '../store/backends/types.js';
 import { mergeForCopy } from '../store/copy.js';
 import { storeErrorMessage } from '../store/read.js';
-import { resolveAgent, type Context } from './context.js';
+import { resolveAgent, type Context } from '../context.js';
 import { CliError, EXIT } from './errors.js';
 
 function pool(ctx: Context) {

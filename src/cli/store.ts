@@ -3,7 +3,7 @@
  * code (and the pg driver) load only when one of these runs.
  */
 import type { Command } from 'commander';
-import { loadContext } from './context.js';
+import { loadContext } from '../context.js';
 import { CliError, EXIT, usageError } from './errors.js';
 
 const BACKENDS = ['file', 'postgres'];

@@ -43,7 +43,7 @@ export function register(program: Command): void {
   const systemd = program
     .command('systemd')
     .description('install, print or remove the systemd units (monitor daemon, 30-minute check timer, gateway)')
-    .addHelpText('after', '\nExamples:\n  aipro systemd install --user             # the monitor daemon as a user unit\n  aipro systemd install --user --units check\n  aipro systemd print --system --units check\n  aipro systemd uninstall --user\n\nDocs: README section "systemd units"; status of installed units: aipro doctor');
+    .addHelpText('after', '\nExamples:\n  aipro systemd install --user             # the monitor daemon as a user unit\n  aipro systemd install --user --units check\n  aipro systemd print --system --units check\n  aipro systemd uninstall --user\n\nDocs: docs/systemd.md; status of installed units: aipro doctor');
   common(systemd.command('install'), true)
     .description(`render the units for this host, write them, daemon-reload and enable --now (${FLAVOUR_HELP})`)
     .option('--dry-run', 'show what would be written and run; change nothing')

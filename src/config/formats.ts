@@ -86,28 +86,6 @@ export function assertObjectMap(val: unknown): void {
   }
 }
 
-const CHANNEL_TYPES = ['email', 'webhook', 'alertmanager'];
-
-/** Channel shapes are checked again, in full, by each channel when it is built. */
-export function assertChannels(val: unknown): void {
-  assertObjectMap(val);
-  for (const [name, ch] of Object.entries(val as Record<string, Record<string, unknown>>)) {
-    if (!CHANNEL_TYPES.includes(String(ch.type))) throw new Error(`${name}.type: must be one of ${CHANNEL_TYPES.join(', ')}`);
-    if (ch.type === 'email' && !(Array.isArray(ch.to) && ch.to.length > 0)) throw new Error(`${name}.to: list at least one recipient`);
-    if (ch.type !== 'email' && typeof ch.url !== 'string') throw new Error(`${name}.url: required`);
-    for (const key of ['secret', 'pass']) {
-      const holder = key === 'pass' ? (ch.smtp as Record<string, unknown> | undefined) : ch;
-      if (holder && key in holder) {
-        try {
-          assertSecretRef(holder[key]);
-        } catch (e) {
-          throw new Error(`${name}.${key === 'pass' ? 'smtp.pass' : key}: ${(e as Error).message}`);
-        }
-      }
-    }
-  }
-}
-
 /** A plain lower-case SQL identifier (it is put into statements, so nothing that needs quoting). */
 export function assertSqlIdentifier(val: unknown): void {
   if (typeof val !== 'string' || !/^[a-z_][a-z0-9_]{0,62}$/.test(val)) throw new Error('must be a lower-case SQL identifier (letters, digits, _), e.g. aipro');

@@ -1,4 +1,5 @@
 /** Model references: `provider/model`, or an alias from `models.aliases`. */
+import type { ReportSettings } from '../store/report.js';
 import type { AiproConfig } from './schema.js';
 
 export interface ModelRef {
@@ -27,4 +28,9 @@ export function configuredProviders(config: Pick<AiproConfig, 'models' | 'auth'>
   }
   for (const p of Object.keys(config.auth.order)) out.add(p);
   return [...out];
+}
+
+/** What the credential report reads from the config. */
+export function reportSettings(config: Pick<AiproConfig, 'models' | 'auth'>): ReportSettings {
+  return { providersInUse: configuredProviders(config), profiles: config.auth.profiles };
 }

@@ -5,11 +5,14 @@
  * the monitor refuses to start on the same verdicts — one path, so a config that validates
  * never crash-loops a service under `Restart=always`.
  *
- * Not on the `models status` path: node-cron and the channel and gateway modules load only
- * when a config is written, validated, doctored or run.
+ * Not on the `models status` path: node-cron loads only when a config is written, validated,
+ * doctored or run. The channel and gateway rules live in the config layer (config/channels.ts,
+ * config/gateway.ts), one copy each, shared with the channels and the gateway.
  */
 import cron from 'node-cron';
 import type { Env } from '../store/paths.js';
+import { channelProblems } from './channels.js';
+import { gatewayProblems } from './gateway.js';
 import type { AiproConfig } from './schema.js';
 
 /** One reason the config would not run: the dotted key and why. */
@@ -37,37 +40,14 @@ export function scheduleProblems(config: Pick<AiproConfig, 'monitor'>): RunProbl
   return out;
 }
 
-/** The alert channels' own builders: every problem names `alerts.channels.<name>…`. */
-async function channelProblems(config: AiproConfig, env: Env): Promise<RunProblem[]> {
-  if (Object.keys(config.alerts.channels).length === 0) return [];
-  // The channel code is the one copy of each channel's rules; loaded only here, never on a hot path.
-  const { buildChannels } = await import('../alerts/channels/index.js');
-  const built = buildChannels({ config, env: env as Record<string, string>, host: config.alerts.hostname || 'localhost' });
-  return built.errors.flatMap((e) => e.message.split(/; (?=alerts\.channels\.)/).map((m) => ({ key: keyOf(m, `alerts.channels.${e.channel}`), detail: detailOf(m) })));
-}
-
-/** What `aipro gateway` refuses at start with the configured bind (flags may still override it). */
-async function gatewayProblems(config: AiproConfig): Promise<RunProblem[]> {
-  const out: RunProblem[] = [];
-  const { bindHost, isLoopback, TOKEN_SET_COMMAND } = await import('../gateway/security.js');
-  const token = config.gateway.auth.token;
-  const host = bindHost(config.gateway.bind);
-  if ((token === null || token === undefined || token === '') && !isLoopback(host)) {
-    out.push({
-      key: 'gateway.bind',
-      detail: `"${config.gateway.bind}" listens beyond loopback, which needs gateway.auth.token; set it first with \`${TOKEN_SET_COMMAND}\`, or use loopback`,
-    });
-  }
-  const { parseByteSize } = await import('../gateway/body.js');
-  if (parseByteSize(config.gateway.bodyLimit) === null) {
-    out.push({ key: 'gateway.bodyLimit', detail: `"${config.gateway.bodyLimit}" is not a size (e.g. 10mb, 512kb)` });
-  }
-  return out;
+/** The channel settings checks: every problem names `alerts.channels.<name>…`. */
+function channelRunProblems(config: AiproConfig): RunProblem[] {
+  return channelProblems(config).flatMap((e) => e.message.split(/; (?=alerts\.channels\.)/).map((m) => ({ key: keyOf(m, `alerts.channels.${e.channel}`), detail: detailOf(m) })));
 }
 
 /** Everything the daemons would refuse at start, in key order of the config sections. */
-export async function runnableProblems(config: AiproConfig, env: Env): Promise<RunProblem[]> {
-  return [...scheduleProblems(config), ...(await channelProblems(config, env)), ...(await gatewayProblems(config))];
+export async function runnableProblems(config: AiproConfig, _env?: Env): Promise<RunProblem[]> {
+  return [...scheduleProblems(config), ...channelRunProblems(config), ...gatewayProblems(config)];
 }
 
 /** `alerts.channels.x.url: …` → the key part, when the message starts with one. */

@@ -2,8 +2,8 @@
  * THE configuration schema: every setting aipro has is declared here, once, with its
  * format, default, env override and whether it is secret. `aipro.json` mirrors it.
  */
+import { assertChannels } from './channels.js';
 import {
-  assertChannels,
   assertCron,
   assertDuration,
   assertDurationList,
@@ -19,6 +19,21 @@ import {
 } from './formats.js';
 
 const fmt = (assert: (v: unknown) => void) => assert;
+
+/**
+ * Every monitor by name, in run order for `--once` (local checks first, expiry last so it sees
+ * fresh probe and refresh results), with the cron schedule it runs on unless
+ * `monitor.schedules.<name>` is set. Declared once: the schema, the monitor registry and the
+ * scheduler all read it.
+ */
+export const MONITOR_DEFAULT_SCHEDULES = {
+  store: '*/5 * * * *',
+  refresh: '*/5 * * * *',
+  validity: '*/30 * * * *',
+  expiry: '* * * * *',
+} as const;
+export type MonitorName = keyof typeof MONITOR_DEFAULT_SCHEDULES;
+export const MONITOR_NAMES = Object.keys(MONITOR_DEFAULT_SCHEDULES) as MonitorName[];
 
 export const schema = {
   // convict cannot declare a child named `default` (it reads it as a leaf's default value), so
@@ -48,10 +63,10 @@ export const schema = {
   monitor: {
     listen: { doc: 'Address of /metrics, /healthz, /readyz.', format: fmt(assertListen), default: '127.0.0.1:18790', env: 'AIPRO_MONITOR_LISTEN' },
     schedules: {
-      expiry: { doc: 'Cron schedule of the expiry monitor.', format: fmt(assertCron), default: '* * * * *' },
-      validity: { doc: 'Cron schedule of the validity (live probe) monitor.', format: fmt(assertCron), default: '*/30 * * * *' },
-      store: { doc: 'Cron schedule of the store monitor.', format: fmt(assertCron), default: '*/5 * * * *' },
-      refresh: { doc: 'Cron schedule of the OAuth refresh monitor.', format: fmt(assertCron), default: '*/5 * * * *' },
+      expiry: { doc: 'Cron schedule of the expiry monitor.', format: fmt(assertCron), default: MONITOR_DEFAULT_SCHEDULES.expiry },
+      validity: { doc: 'Cron schedule of the validity (live probe) monitor.', format: fmt(assertCron), default: MONITOR_DEFAULT_SCHEDULES.validity },
+      store: { doc: 'Cron schedule of the store monitor.', format: fmt(assertCron), default: MONITOR_DEFAULT_SCHEDULES.store },
+      refresh: { doc: 'Cron schedule of the OAuth refresh monitor.', format: fmt(assertCron), default: MONITOR_DEFAULT_SCHEDULES.refresh },
     },
     probe: {
       timeoutMs: { doc: 'Live probe timeout.', format: 'nat', default: 8000 },
@@ -61,12 +76,26 @@ export const schema = {
       path: { doc: 'node_exporter textfile collector file (empty: off).', format: String, default: '', env: 'AIPRO_TEXTFILE_PATH' },
     },
     statePath: { doc: 'Alert state + outbox file (empty: <state dir>/monitor/state.json).', format: String, default: '' },
+    metrics: {
+      statusMode: {
+        doc: 'aipro_auth_profile_status: "stateset" (8 series per profile, 1 for the current status) or "label" (1 series per profile: the current status), for large fleets.',
+        format: ['stateset', 'label'],
+        default: 'stateset',
+      },
+    },
+    labels: {
+      profile: {
+        doc: 'The `profile` label of metrics and alerts: "id" (the profile id) or "hash" (a stable 12-hex-digit hash, when ids are e-mail addresses; `aipro models status` shows the mapping).',
+        format: ['id', 'hash'],
+        default: 'id',
+      },
+    },
     heartbeat: {
       // URLs of ping services carry their token in the path: secret-valued, printed redacted.
       url: { doc: 'Dead-man\'s switch: pinged after every successful expiry cycle / --once run (empty: off).', format: fmt(assertHeartbeatUrl), default: null as SecretValue | null, sensitive: true },
       failUrl: { doc: 'Pinged (POST, the reason as body) after a run that could not judge the credentials (empty: none).', format: fmt(assertHeartbeatUrl), default: null as SecretValue | null, sensitive: true },
       method: { doc: 'HTTP method of the success ping.', format: ['GET', 'POST'], default: 'GET' },
-      timeoutMs: { doc: 'Bound of one ping, its one retry included.', format: fmt(assertHeartbeatTimeout), default: 10000 },
+      timeoutMs: { doc: 'Bound of one ping, its one retry included (100 to 300000 ms).', format: fmt(assertHeartbeatTimeout), default: 10000 },
     },
   },
   alerts: {
@@ -74,6 +103,11 @@ export const schema = {
     repeat: { doc: 'Repeat interval for still-firing alerts.', format: fmt(assertDuration), default: '24h' },
     probeFailingCycles: { doc: 'Failed probe cycles in a row before probe_failing fires.', format: 'nat', default: 3 },
     hostname: { doc: 'Host name shown in alerts (empty: the system host name).', format: String, default: '' },
+    criticalWithin: {
+      doc: 'An expiring credential with less than this left is AiproCredentialExpiringCritical (critical), else AiproCredentialExpiringSoon (warning); also the default of `aipro rules print --critical`.',
+      format: fmt(assertDuration),
+      default: '24h',
+    },
     channels: { doc: 'Notification channels by name.', format: fmt(assertChannels), default: {} as Record<string, ChannelConfig> },
   },
   gateway: {
@@ -128,13 +162,15 @@ export interface AiproConfig {
   models: { default: string; aliases: Record<string, string>; fallbacks: string[]; providers: Record<string, ProviderSettings> };
   monitor: {
     listen: string;
-    schedules: { expiry: string; validity: string; store: string; refresh: string };
+    schedules: Record<MonitorName, string>;
     probe: { timeoutMs: number; concurrency: number };
     textfile: { path: string };
     statePath: string;
+    metrics: { statusMode: 'stateset' | 'label' };
+    labels: { profile: 'id' | 'hash' };
     heartbeat: { url: SecretValue | null; failUrl: SecretValue | null; method: 'GET' | 'POST'; timeoutMs: number };
   };
-  alerts: { thresholds: string[]; repeat: string; probeFailingCycles: number; hostname: string; channels: Record<string, ChannelConfig> };
+  alerts: { thresholds: string[]; repeat: string; probeFailingCycles: number; hostname: string; criticalWithin: string; channels: Record<string, ChannelConfig> };
   gateway: { port: number; bind: string; auth: { token: SecretValue | null }; bodyLimit: string; timeouts: { connectMs: number; headersMs: number; idleMs: number } };
   store: {
     backend: 'file' | 'postgres';

@@ -5,6 +5,7 @@
  */
 import type pg from 'pg';
 import type { StoreKey } from '../store/backends/postgres/seal.js';
+import { reportSettings } from '../config/models.js';
 import { agentReport } from '../store/report.js';
 import { FAILING } from '../store/status.js';
 import type { DoctorContext, Finding } from './context.js';
@@ -24,7 +25,7 @@ async function storeFindings(ctx: DoctorContext, pool: pg.Pool, schema: string, 
       out.push({ id: 'fleet.store', level: 'error', agent: id, summary: `agent ${id}: ${read.path}: ${read.detail}`, fix: 'fix the cause named above (key, schema, database), then aipro doctor' });
       continue;
     }
-    const report = agentReport(agent, ctx.config, ctx.env, { now: ctx.now, warnMs: ctx.config.auth.warnHours * 3_600_000 }, read);
+    const report = agentReport(agent, reportSettings(ctx.config), ctx.env, { now: ctx.now, warnMs: ctx.config.auth.warnHours * 3_600_000 }, read);
     const fine = report.rows.filter((r) => !FAILING.has(r.status) && r.status !== 'expiring').length;
     out.push({ id: 'fleet.store', level: 'ok', agent: id, summary: `agent ${id}: ${Object.keys(read.store.profiles).length} profiles in ${read.path}; ${fine} credential(s) fine` });
     out.push(...profileFindings(agent, report.rows));

@@ -3,7 +3,7 @@
  * systemd), optionally repair the fixable ones, and check again so the report shows
  * the state after the repairs.
  */
-import { listAgents, type Context } from '../cli/context.js';
+import { listAgents, type Context } from '../context.js';
 import { clockChecks } from './clock.js';
 import { buildDoctorContext, type DoctorContext, type Finding } from './context.js';
 import { fleetChecks } from './fleet.js';
@@ -31,7 +31,7 @@ function agentsOf(ctx: DoctorContext): { agents: DoctorAgent[]; problem?: Findin
 /** Checks contributed by the systemd area (units installed, linger, env file wiring). */
 async function systemdChecks(env: Record<string, string>): Promise<DoctorCheck[]> {
   try {
-    const { systemdDoctorChecks } = await import('../systemd/doctor.js');
+    const { systemdDoctorChecks } = await import('./systemd.js');
     return await systemdDoctorChecks(env);
   } catch (err) {
     return [{ id: 'systemd.checks', level: 'warn', summary: `systemd checks could not run: ${(err as Error).message}` }];

@@ -4,6 +4,7 @@
  * env key next to a different stored key of the same provider, order entries that point
  * at nothing.
  */
+import { reportSettings } from '../config/models.js';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { lockHolderDead, readLockOwner } from '../store/lock.js';
@@ -152,7 +153,7 @@ export function storeChecks(ctx: DoctorContext, agent: DoctorAgent): Finding[] {
   }
   const read = readStore(path);
   if (!read.ok) return [...out, parseFinding(agent, read.detail)];
-  const report = agentReport(agent, ctx.config, ctx.env, { now: ctx.now, warnMs: ctx.config.auth.warnHours * 3_600_000 });
+  const report = agentReport(agent, reportSettings(ctx.config), ctx.env, { now: ctx.now, warnMs: ctx.config.auth.warnHours * 3_600_000 });
   const good = report.rows.filter((r) => !FAILING.has(r.status) && r.status !== 'expiring');
   const malformed = new Set(malformedProfiles(read.store).map((m) => m.id));
   const count = Object.keys(read.store.profiles).length + malformed.size;

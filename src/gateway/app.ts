@@ -21,6 +21,7 @@ import { presentedToken, tokenMatches } from './security.js';
 import { UsageWriter } from './usage-writer.js';
 import { defaultRefresher } from './refresh.js';
 import { jsonBody, parseByteSize } from './body.js';
+import { metricsHandler } from '../../exporters/prometheus/app.js';
 
 /** What a gateway is built from (no globals: tests build many). */
 export interface GatewayOptions {
@@ -109,9 +110,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
   if (token !== null) {
     app.use((req, res, next) => (authorized(req) ? next() : deny(req, res)));
   }
-  app.get('/metrics', async (_req, res) => {
-    res.set('content-type', registry.contentType).send(await registry.metrics());
-  });
+  app.get('/metrics', metricsHandler({ registry }));
   app.get('/v1/models', (req, res) => {
     ensureRequestId(apiFor(req.url, req.headers), res);
     res.json(modelsList(config, req.get('anthropic-version') ? 'anthropic' : 'openai'));

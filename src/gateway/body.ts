@@ -6,15 +6,7 @@
 import type { ServerResponse } from 'node:http';
 import type { GatewayRequest } from './http.js';
 
-const UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
-
-/** `10mb`, `512kb`, `1048576` -> bytes; null when not a size. */
-export function parseByteSize(text: string): number | null {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?\s*$/i.exec(text);
-  if (!m) return null;
-  const n = Math.floor(Number(m[1]) * (UNITS[(m[2] ?? 'b').toLowerCase()] ?? 1));
-  return n > 0 && Number.isSafeInteger(n) ? n : null;
-}
+export { parseByteSize } from '../config/gateway.js';
 
 /** An error shaped like body-parser's, so one error handler serves both. */
 function bodyError(status: number, type: string, message: string): Error & { status: number; type: string } {

@@ -4,6 +4,7 @@
  * carries the provider's wire API and base URL (config `models.providers.<id>.baseUrl`
  * first, so tests and operators can point a provider anywhere). Pure.
  */
+import { trimSlash } from '../http/client.js';
 import { resolveModelRef, type ModelRef } from '../config/models.js';
 import type { AiproConfig } from '../config/schema.js';
 import { getProvider } from '../providers/index.js';
@@ -63,7 +64,7 @@ export function providerEndpoint(provider: string, config: Pick<AiproConfig, 'mo
   const baseUrl = (typeof settings?.baseUrl === 'string' && settings.baseUrl) || p?.defaultBaseUrl;
   if (!baseUrl) return null;
   const api = p?.api ?? (settings?.api === 'anthropic' || settings?.api === 'google' ? settings.api : 'openai');
-  return { api, baseUrl: baseUrl.replace(/\/+$/, '') };
+  return { api, baseUrl: trimSlash(baseUrl) };
 }
 
 /** The primary model of a request and where the choice came from. */

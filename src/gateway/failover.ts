@@ -5,6 +5,7 @@
  * and the next one is tried. The first success is streamed to the client unbuffered.
  * Upstream error text is redacted of every secret sent before anyone sees it.
  */
+import { trimSlash } from '../http/client.js';
 import { getProvider } from '../providers/index.js';
 import { parseRateLimitHeaders } from '../providers/rate-limit-headers.js';
 import type { ProbeReason } from '../providers/types.js';
@@ -14,7 +15,7 @@ import { redact } from '../store/secrets.js';
 import type { AgentState, Credential } from './agent-state.js';
 import type { Body, ClientApi } from './apis/index.js';
 import type { Candidate } from './candidates.js';
-import { classifyHttp, classifyNetwork, errorExcerpt } from './classify.js';
+import { classifyHttp, classifyNetwork, errorExcerpt } from '../http/classify.js';
 import { exhaustedError, type Attempt } from './exhausted.js';
 import { firstByte } from './first-byte.js';
 import { sendJson, sendText, type GatewayRequest, type GatewayResponse } from './http.js';
@@ -147,7 +148,7 @@ async function tryProfile(s: Shared, t: PlannedTry): Promise<TryResult> {
     }
   }
   const endpoint = c.endpoint as NonNullable<Candidate['endpoint']>;
-  const url = `${(cred.baseUrl ?? endpoint.baseUrl).replace(/\/+$/, '')}${api.upstreamPath(endpoint.api)}`;
+  const url = `${trimSlash(cred.baseUrl ?? endpoint.baseUrl)}${api.upstreamPath(endpoint.api)}`;
   if (s.deadUrls.has(url)) return { done: false, attempt: { model: c.ref, profile: t.profileId, reason: 'network', detail: 'not tried: the endpoint gave no answer earlier in this request', endpoint: true } };
   const tr = translationFor(api.id, endpoint.api, input.body, c.model);
   const body = tr ? tr.body : JSON.stringify({ ...input.body, model: c.model });

@@ -6,7 +6,7 @@
  * (30 s, 1 m, 5 m) is only a guess for when it says nothing. Pure.
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import { parseRetryAfter } from '../providers/classify.js';
+import { parseRetryAfter } from '../http/classify.js';
 import { parseGoDuration, parseRateLimitHeaders } from '../providers/rate-limit-headers.js';
 
 const one = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);

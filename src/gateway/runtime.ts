@@ -7,7 +7,7 @@ import type { AiproConfig } from '../config/schema.js';
 import { AGENT_ID_RE, storePath, type Env } from '../store/paths.js';
 import { AgentState } from './agent-state.js';
 import type { UsageWriter } from './usage-writer.js';
-import type { MonitorLogger } from '../../monitors/types.js';
+import type { Logger as MonitorLogger } from '../log.js';
 
 /** Result of an OAuth refresh attempt (the shape of `refreshProfile` in src/oauth/refresh.ts). */
 export type RefreshOutcome =

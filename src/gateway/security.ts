@@ -3,27 +3,12 @@
  * token (`gateway.auth.token`), compared in constant time. Pure but for secret lookup.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { isIP } from 'node:net';
+import { isLoopback, TOKEN_SET_COMMAND } from '../config/gateway.js';
 import type { AiproConfig } from '../config/schema.js';
 import type { Env } from '../store/paths.js';
 import { resolveSecret } from '../store/secrets.js';
 
-/** The exact command that configures a token (quoted in errors and docs). */
-export const TOKEN_SET_COMMAND = `aipro config set gateway.auth.token '{"source":"env","id":"AIPRO_GATEWAY_TOKEN"}'`;
-
-/** `loopback` -> 127.0.0.1, `lan` -> 0.0.0.0, anything else is an address. */
-export function bindHost(bind: string): string {
-  if (bind === 'loopback' || bind === '') return '127.0.0.1';
-  if (bind === 'lan') return '0.0.0.0';
-  return bind.replace(/^\[(.*)\]$/, '$1');
-}
-
-/** True for 127.0.0.0/8, ::1 and localhost. */
-export function isLoopback(host: string): boolean {
-  if (host === 'localhost' || host === '::1') return true;
-  if (isIP(host) === 4) return host.startsWith('127.');
-  return /^::ffff:127\./i.test(host);
-}
+export { bindHost, isLoopback, TOKEN_SET_COMMAND } from '../config/gateway.js';
 
 /** Whether the gateway may start, and the client token it then requires. */
 export type TokenCheck = { ok: true; token: string | null } | { ok: false; message: string };

@@ -4,11 +4,12 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createMetrics } from '../../exporters/prometheus/registry.js';
+import { createProcessRegistry } from '../../exporters/prometheus/registry.js';
 import type { AiproConfig } from '../config/schema.js';
 import type { Env } from '../store/paths.js';
 import { createGateway, type Gateway } from './app.js';
 import type { GatewayLogger } from './runtime.js';
+import { alertHost } from '../alerts/host.js';
 
 /** Where and how to listen. */
 export interface StartOptions {
@@ -32,10 +33,10 @@ export interface RunningGateway {
 /** Listening, or why not (EADDRINUSE, EADDRNOTAVAIL, …) as data. */
 export type StartResult = { ok: true; running: RunningGateway } | { ok: false; code: string; detail: string };
 
-/** Build the gateway on the process registry and listen. */
+/** Build the gateway on its own process registry (no monitor families) and listen. */
 export async function startGateway(opts: StartOptions): Promise<StartResult> {
-  const metrics = createMetrics();
-  const gateway = createGateway({ config: opts.config, env: opts.env, token: opts.token, log: opts.log, registry: metrics.registry });
+  const { registry } = createProcessRegistry({ buildInfo: { host: alertHost(opts.config) } });
+  const gateway = createGateway({ config: opts.config, env: opts.env, token: opts.token, log: opts.log, registry });
   const server = createServer(gateway.handler);
   server.listen(opts.port, opts.host);
   const started = await new Promise<{ ok: true } | { ok: false; code: string; detail: string }>((resolve) => {

@@ -1,14 +1,12 @@
 /**
- * One HTTP request to a provider. Keep-alive agents (per protocol) so the gateway adds
+ * One HTTP request to a provider. The shared keep-alive agents (src/http) so the gateway adds
  * little latency; the response is returned unread so a success can be streamed to the
  * client chunk by chunk, while an error body is read (bounded) to decide on failover.
  */
-import http from 'node:http';
-import https from 'node:https';
+import type http from 'node:http';
+import { httpClients } from '../http/client.js';
 import { armIdle, armRequest, DEFAULT_UPSTREAM_TIMEOUTS, UpstreamTimeoutError, type TimeoutPhase, type UpstreamTimeouts } from './upstream-timeouts.js';
 
-const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 256 });
-const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 256 });
 
 /** Error bodies past this are cut: they are only classified and shown redacted. */
 export const MAX_ERROR_BODY = 64 * 1024;
@@ -66,6 +64,7 @@ export function sendUpstream(url: string, headers: Record<string, string>, body:
       return;
     }
     headers['content-length'] = String(Buffer.byteLength(body));
+    const { http, https, httpAgent, httpsAgent } = httpClients();
     const req = (t.secure ? https : http).request({ ...t.options, method: 'POST', agent: t.secure ? httpsAgent : httpAgent, headers }, (res) => {
       armIdle(res, timeouts.idleMs);
       resolve({ ok: true, res });

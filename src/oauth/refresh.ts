@@ -142,6 +142,7 @@ async function recordRefresh(io: ReturnType<typeof storeIo>, id: string, rec: Re
       p.access = tokens.access;
       if (tokens.refresh) p.refresh = tokens.refresh;
       p.expires = tokens.expires;
+      if (tokens.refreshExpires) p.refreshExpires = tokens.refreshExpires;
       if (tokens.email) p.email = tokens.email;
       if (tokens.accountId) p.accountId = tokens.accountId;
     }

@@ -16,6 +16,8 @@ export interface TokenSet {
   refresh?: string;
   /** Epoch ms; from `expires_in`, else the access token's JWT `exp`. */
   expires?: number;
+  /** Epoch ms when the refresh token ends, when the provider says (`refresh_token_expires_in`). */
+  refreshExpires?: number;
   idToken?: string;
   email?: string;
   accountId?: string;
@@ -45,6 +47,8 @@ export function parseTokenResponse(json: unknown, now: number): TokenSet | null 
   if (!access) return null;
   const expiresIn = typeof j.expires_in === 'number' ? j.expires_in : Number(j.expires_in);
   const expires = Number.isFinite(expiresIn) && expiresIn > 0 ? now + expiresIn * 1000 : jwtExpiryMs(access);
+  const refreshIn = typeof j.refresh_token_expires_in === 'number' ? j.refresh_token_expires_in : Number(j.refresh_token_expires_in);
+  const refreshExpires = Number.isFinite(refreshIn) && refreshIn > 0 ? now + refreshIn * 1000 : undefined;
   const idToken = str(j.id_token);
   const ident = identityFromJwt(idToken ?? access);
   // Anthropic answers with `account: { uuid, email_address }` instead of an id_token.
@@ -55,6 +59,7 @@ export function parseTokenResponse(json: unknown, now: number): TokenSet | null 
     access,
     ...(str(j.refresh_token) ? { refresh: str(j.refresh_token) as string } : {}),
     ...(expires ? { expires } : {}),
+    ...(refreshExpires ? { refreshExpires } : {}),
     ...(idToken ? { idToken } : {}),
     ...(email ? { email } : {}),
     ...(accountId ? { accountId } : {}),

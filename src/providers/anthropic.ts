@@ -1,38 +1,15 @@
 /** Anthropic: API keys (`x-api-key`), setup-tokens and subscription OAuth (Bearer + beta header). */
-import type { CredentialType } from '../store/schema.js';
-import { basicSecretProblem } from './common.js';
+import { CATALOG } from './catalog.js';
 import type { Provider } from './types.js';
 import { httpProbe, joinUrl } from './http-probe.js';
 import { anthropicQuota } from './quota.js';
 
-export const SETUP_TOKEN_PREFIX = 'sk-ant-oat01-';
-export const SETUP_TOKEN_MIN_LENGTH = 80;
+export { SETUP_TOKEN_MIN_LENGTH, SETUP_TOKEN_PREFIX } from './catalog.js';
 export const OAUTH_BETA = 'oauth-2025-04-20';
 export const API_VERSION = '2023-06-01';
 
 export const anthropic: Provider = {
-  id: 'anthropic',
-  label: 'Anthropic',
-  envVars: ['ANTHROPIC_API_KEY'],
-  defaultBaseUrl: 'https://api.anthropic.com',
-  api: 'anthropic',
-  types: ['api_key', 'token', 'oauth'],
-  validateSecret(type: CredentialType, secret: string) {
-    const basic = basicSecretProblem(secret);
-    if (basic) return basic;
-    if (type === 'api_key' && !secret.startsWith('sk-ant-')) return 'an Anthropic API key starts with sk-ant-';
-    if (type === 'token') {
-      if (!secret.startsWith(SETUP_TOKEN_PREFIX)) return `an Anthropic setup-token starts with ${SETUP_TOKEN_PREFIX} (run \`claude setup-token\` to create one)`;
-      if (secret.length < SETUP_TOKEN_MIN_LENGTH) return `an Anthropic setup-token is at least ${SETUP_TOKEN_MIN_LENGTH} characters; this one is ${secret.length} (was it cut off when pasting?)`;
-    }
-    return null;
-  },
-  fixCommand(type) {
-    // setup-token runs `claude setup-token` itself; chaining it here would run it twice.
-    if (type === 'token') return 'aipro models auth setup-token --provider anthropic';
-    if (type === 'oauth') return 'aipro models auth login --provider anthropic';
-    return 'aipro models auth add-key --provider anthropic';
-  },
+  ...CATALOG.anthropic,
   authHeaders(type, secret): Record<string, string> {
     if (type === 'api_key') return { 'x-api-key': secret, 'anthropic-version': API_VERSION };
     return { authorization: `Bearer ${secret}`, 'anthropic-beta': OAUTH_BETA, 'anthropic-version': API_VERSION };

@@ -5,8 +5,9 @@
  */
 import type { QuotaWindow } from '../store/schema.js';
 import { redact } from '../store/secrets.js';
-import { classifyHttp, classifyNetworkError, parseRetryAfter } from './classify.js';
-import { header, send } from './http-client.js';
+import { classifyNetworkError, classifyProbe, parseRetryAfter } from '../http/classify.js';
+import { header, send } from '../http/client.js';
+export { joinUrl } from '../http/client.js';
 import { clockSkewMs, parseRateLimitHeaders } from './rate-limit-headers.js';
 import { windowLabel } from '../store/quota.js';
 import type { ProbeRequest, ProbeResult } from './types.js';
@@ -25,11 +26,6 @@ export interface ProbeCall {
 const REQUEST_ID_HEADERS = ['request-id', 'x-request-id', 'x-goog-request-id', 'openai-request-id', 'cf-ray'];
 /** Enough of a body to classify it; a probe never needs more. */
 const MAX_BODY = 64 * 1024;
-
-/** Join a base URL and a path without doubling or dropping slashes. */
-export function joinUrl(base: string, path: string): string {
-  return `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
-}
 
 function requestIdOf(h: Parameters<typeof header>[0]): string | undefined {
   for (const name of REQUEST_ID_HEADERS) {
@@ -64,7 +60,7 @@ export async function httpProbe(req: ProbeRequest, call: ProbeCall): Promise<Pro
   const receivedAt = Date.now();
   const clean = redact(res.text, [req.secret]);
   const retryAfterMs = parseRetryAfter(header(res.headers, 'retry-after'), Date.now());
-  const c = classifyHttp(res.status, clean, { ...(call.fix ? { fix: call.fix } : {}), ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) });
+  const c = classifyProbe(res.status, clean, { ...(call.fix ? { fix: call.fix } : {}), ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) });
   const out: ProbeResult = { ok: c.ok, reason: c.reason, httpStatus: res.status, latencyMs };
   const requestId = requestIdOf(res.headers);
   if (requestId) out.requestId = requestId;

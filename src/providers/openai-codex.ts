@@ -1,18 +1,12 @@
 /** OpenAI Codex: ChatGPT-subscription OAuth with rotating refresh tokens. */
-import { basicSecretProblem, bearer, defaultFixCommand } from './common.js';
+import { CATALOG } from './catalog.js';
+import { bearer } from './common.js';
 import type { Provider } from './types.js';
 import { httpProbe, joinUrl } from './http-probe.js';
 import { codexQuota } from './quota.js';
 
 export const openaiCodex: Provider = {
-  id: 'openai-codex',
-  label: 'OpenAI Codex (ChatGPT)',
-  envVars: [],
-  defaultBaseUrl: 'https://chatgpt.com/backend-api',
-  api: 'codex-responses',
-  types: ['oauth'],
-  validateSecret: (_type, secret) => basicSecretProblem(secret),
-  fixCommand: (type) => defaultFixCommand('openai-codex', type),
+  ...CATALOG['openai-codex'],
   authHeaders: (_type, secret) => bearer(secret),
   /**
    * `GET /wham/usage` (what the Codex CLI checks): authenticated, free, and it reports the

@@ -2,23 +2,11 @@
  * The Provider interface: everything aipro knows about one model provider.
  * One file per provider in this folder, registered in `index.ts`.
  */
-import type { CredentialType, QuotaWindow } from '../store/schema.js';
+import type { CredentialType, ProviderFacts } from './catalog.js';
+import type { QuotaWindow } from '../store/schema.js';
 
-/** Bounded probe / failure reasons (used as metric label values and alert reasons). */
-export const PROBE_REASONS = [
-  'ok',
-  'auth',
-  'auth_permanent',
-  'billing',
-  'rate_limit',
-  'overloaded',
-  'timeout',
-  'network',
-  'format',
-  'model_not_found',
-  'unknown',
-] as const;
-export type ProbeReason = (typeof PROBE_REASONS)[number];
+export { PROBE_REASONS, type ProbeReason } from '../store/reasons.js';
+import type { ProbeReason } from '../store/reasons.js';
 
 /** Outcome of one live check of a credential. Expected failures are data, never exceptions. */
 export interface ProbeResult {
@@ -73,23 +61,8 @@ export interface OAuthSpec {
   flow: 'loopback' | 'paste';
 }
 
-export interface Provider {
-  id: string;
-  label: string;
-  /** Env vars that hold an API key for this provider, first wins. */
-  envVars: readonly string[];
-  defaultBaseUrl: string;
-  /**
-   * Wire protocol of the model API. `codex-responses`: the ChatGPT Codex backend's
-   * Responses API (`…/codex/responses`, always streamed, needs `ChatGPT-Account-Id`).
-   */
-  api: 'anthropic' | 'openai' | 'google' | 'codex-responses';
-  /** Credential types this provider accepts. */
-  types: readonly CredentialType[];
-  /** Problem with a secret's shape, or null when it looks right. Never echoes the secret. */
-  validateSecret(type: CredentialType, secret: string): string | null;
-  /** The command that replaces a broken credential of this type. */
-  fixCommand(type: CredentialType): string;
+/** A provider: its catalog facts plus how to authenticate and probe it. */
+export interface Provider extends ProviderFacts {
   /** HTTP headers that authenticate a request with this credential. */
   authHeaders(type: CredentialType, secret: string): Record<string, string>;
   /** A cheap authenticated request that tells whether the credential works. */

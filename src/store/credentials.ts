@@ -2,7 +2,7 @@
  * Turning an agent's store plus the environment into the list of credentials that
  * status, metrics and alerts judge. Env-var credentials appear as `<provider>:env`.
  */
-import { getProvider, PROVIDERS } from '../providers/index.js';
+import { CATALOG, providerFacts } from '../providers/catalog.js';
 import type { Env } from './paths.js';
 import { CREDENTIAL_TYPES, badStatsReason, malformedProfiles, profileProvider, type CredentialType, type Profile, type Store } from './schema.js';
 import { profileSecret, sha256Prefix, type SecretResolution } from './secrets.js';
@@ -10,7 +10,7 @@ import type { CredentialView } from './status.js';
 
 function shapeProblem(provider: string, type: Profile['type'], secret: SecretResolution): string | null {
   if (!secret.ok) return null;
-  const p = getProvider(provider);
+  const p = providerFacts(provider);
   if (p) return p.validateSecret(type, secret.value);
   return secret.value.length === 0 ? 'the secret is empty' : null;
 }
@@ -31,6 +31,7 @@ export function profileView(agent: string, id: string, profile: Profile, store: 
     shapeProblem: shapeProblem(profile.provider, profile.type, secret),
     ...(profile.expires !== undefined ? { expires: profile.expires } : {}),
     hasRefreshToken: profile.type === 'oauth' && typeof profile.refresh === 'string' && profile.refresh.length > 0,
+    ...(typeof profile.refreshExpires === 'number' && Number.isFinite(profile.refreshExpires) && profile.refreshExpires > 0 ? { refreshExpires: profile.refreshExpires } : {}),
     ...(stats ? { stats } : {}),
     ...(hash ? { secretHash: hash } : {}),
     ...(profile.email ? { email: profile.email } : {}),
@@ -49,7 +50,7 @@ export function malformedView(agent: string, m: ReturnType<typeof malformedProfi
 /** Provider API keys found in the environment, one view per provider (first env var wins). */
 export function envViews(agent: string, env: Env, store?: Store, hashSecrets = true): CredentialView[] {
   const out: CredentialView[] = [];
-  for (const p of Object.values(PROVIDERS)) {
+  for (const p of Object.values(CATALOG)) {
     const name = p.envVars.find((v) => (env[v] ?? '').trim() !== '');
     if (!name) continue;
     const value = (env[name] as string).trim();
@@ -119,6 +120,6 @@ function missingView(agent: string, provider: string, id: string, source: 'confi
 
 /** The message operators see for a provider with no credential; `command` stores one. */
 export function noCredentialsHint(provider: string, command: string): string {
-  const env = getProvider(provider)?.envVars[0];
+  const env = providerFacts(provider)?.envVars[0];
   return `No credentials found for ${provider} — run \`${command}\`${env ? `, or set ${env}` : ''}`;
 }

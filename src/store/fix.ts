@@ -3,7 +3,7 @@
  * running it replaces THAT credential (not a new `<provider>:manual` beside it), and it
  * runs `claude setup-token` at most once: `aipro models auth setup-token` runs it itself.
  */
-import { getProvider } from '../providers/index.js';
+import { providerFacts } from '../providers/catalog.js';
 import type { CredentialType } from './schema.js';
 
 export interface FixTarget {
@@ -26,7 +26,7 @@ function targetFlags(t: FixTarget): string {
 
 /** The `aipro models auth …` command that stores a fresh credential of this type. */
 function storeCommand(provider: string, type: CredentialType): string {
-  const p = getProvider(provider);
+  const p = providerFacts(provider);
   if (type === 'oauth') return `aipro models auth login --provider ${q(provider)}`;
   if (type === 'token') {
     return provider === 'anthropic' ? 'aipro models auth setup-token --provider anthropic' : `aipro models auth paste-token --provider ${q(provider)}`;
@@ -42,7 +42,7 @@ export function fixCommand(t: FixTarget): string {
   }
   if (t.type === 'none') {
     // Nothing stored: the provider's usual way to add a credential, under the declared id if any.
-    const p = getProvider(t.provider);
+    const p = providerFacts(t.provider);
     const type: CredentialType = t.provider === 'anthropic' ? 'token' : p?.types.includes('api_key') || !p ? 'api_key' : (p.types[0] ?? 'api_key');
     return `${storeCommand(t.provider, type)}${targetFlags(t)}`;
   }

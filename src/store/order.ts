@@ -2,7 +2,7 @@
  * Which auth profile to try first: ONE pure function used by the gateway (per request),
  * by `models status` ("next profile") and by `/model status`.
  *
- * Rules (DESIGN.md "Gateway"): session pin > stored order (`store.order[provider]`) >
+ * Rules: session pin > stored order (`store.order[provider]`) >
  * config order (`auth.order[provider]`) > every profile of the provider (+ the env
  * credential). Profiles in cooldown or disabled go last (soonest available first).
  * Without an explicit order, profiles sort oauth < token < api_key, then least recently

@@ -3,8 +3,6 @@
  * fingerprint (never the secret), order, lastGood and the fix for what is broken.
  * Shared by `models status`, `doctor`, and the monitor's expiry observations.
  */
-import { configuredProviders } from '../config/models.js';
-import type { AiproConfig } from '../config/schema.js';
 import { collectCredentials, noCredentialsHint } from './credentials.js';
 import { fixCommand } from './fix.js';
 import type { Env } from './paths.js';
@@ -121,10 +119,20 @@ function fixFor(row: StatusRow, view: CredentialView): { hint: string; command?:
   return { hint: command, command };
 }
 
+/**
+ * What the report needs from the config (see `reportSettings` in config/models.ts): the
+ * providers it depends on and the profiles it declares. Passed in, so the store never reads
+ * the config.
+ */
+export interface ReportSettings {
+  providersInUse: readonly string[];
+  profiles: Record<string, { provider?: string; mode?: string }>;
+}
+
 /** Build the report of one agent from its store (read from its file unless `read` is given by a backend). */
 export function agentReport(
   agent: { id: string; storePath: string; isDefault?: boolean },
-  config: AiproConfig,
+  settings: ReportSettings,
   env: Env,
   opts: ReportOptions,
   read: StoreRead = readStore(agent.storePath),
@@ -133,12 +141,12 @@ export function agentReport(
     return { agent: agent.id, storePath: agent.storePath, storeExists: true, storeError: read, rows: [], order: {}, lastGood: {} };
   }
   const store = read.store;
-  const inUse = new Set([...configuredProviders(config), ...Object.keys(store.order ?? {})]);
+  const inUse = new Set([...settings.providersInUse, ...Object.keys(store.order ?? {})]);
   if (opts.provider) inUse.add(opts.provider);
   const views = collectCredentials(agent.id, store, env, {
     providersInUse: inUse,
     // Config declarations describe the default agent's store (paste-token records them there).
-    ...(agent.isDefault !== false ? { configProfiles: config.auth.profiles } : {}),
+    ...(agent.isDefault !== false ? { configProfiles: settings.profiles } : {}),
     ...(opts.provider ? { provider: opts.provider } : {}),
     ...(opts.hashSecrets === false ? { hashSecrets: false } : {}),
   });

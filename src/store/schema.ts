@@ -5,8 +5,9 @@
  */
 import { z } from 'zod';
 
-export const CREDENTIAL_TYPES = ['api_key', 'token', 'oauth'] as const;
-export type CredentialType = (typeof CREDENTIAL_TYPES)[number];
+import { CREDENTIAL_TYPES, type CredentialType } from '../providers/catalog.js';
+
+export { CREDENTIAL_TYPES, type CredentialType };
 
 /** A pointer to a secret held elsewhere: an env var, or a file (e.g. systemd LoadCredential=). */
 export const SecretRefSchema = z
@@ -27,6 +28,8 @@ export const ProfileSchema = z
     access: z.string().optional(),
     refresh: z.string().optional(),
     expires: z.number().optional(),
+    /** OAuth: when the refresh token ends (epoch ms), when the provider states it (`refresh_token_expires_in`). */
+    refreshExpires: z.number().optional(),
     email: z.string().optional(),
     accountId: z.string().optional(),
     baseUrl: z.string().optional(),

@@ -27,6 +27,8 @@ export interface CredentialView {
   /** Problem with the secret's shape for its provider (null when fine). */
   shapeProblem: string | null;
   expires?: number;
+  /** OAuth: the refresh token's end (epoch ms), when the provider stated it. */
+  refreshExpires?: number;
   hasRefreshToken: boolean;
   stats?: UsageStats;
   /** sha256 prefix of the current secret: a stored probe result only counts for this secret. */

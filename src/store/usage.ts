@@ -3,23 +3,17 @@
  * counts per reason. The core is pure (`recordFailure`, `recordSuccess` take `now`);
  * `markProfileOutcome` applies one outcome to the store under its lock.
  *
- * Schedule (DESIGN.md "Providers"): consecutive errors cool a profile down for
+ * Schedule: consecutive errors cool a profile down for
  * 30 s, then 1 m, then 5 m (and 5 m from there on). Billing failures disable it for
  * 5 h × 2^(n−1), capped at 24 h, where n counts billing failures since the last success.
  */
-import type { ProbeReason } from '../providers/types.js';
+import { coolsDown, type ProbeReason } from './reasons.js';
 import type { QuotaRecord, UsageStats } from './schema.js';
 import { updateStore } from './write.js';
 
 export const COOLDOWN_SCHEDULE_MS = [30_000, 60_000, 300_000] as const;
 export const BILLING_BASE_MS = 5 * 3_600_000;
 export const BILLING_CAP_MS = 24 * 3_600_000;
-
-/**
- * Reasons that say nothing about the credential (the request was wrong): counted, but no
- * cooldown — cooling a good key down because a client asked for a bad model helps nobody.
- */
-const NO_COOLDOWN: ReadonlySet<string> = new Set(['format', 'model_not_found', 'ok']);
 
 /** Cooldown after the n-th consecutive error (n ≥ 1). */
 export function cooldownMs(errorCount: number): number {
@@ -40,7 +34,8 @@ export function recordFailure(stats: UsageStats | undefined, reason: ProbeReason
   next.failureCounts = counts;
   next.lastFailureAt = now;
   next.lastFailureReason = reason;
-  if (NO_COOLDOWN.has(reason)) return next;
+  // Reasons that say nothing about the credential are counted but cool nothing down.
+  if (!coolsDown(reason)) return next;
 
   const errorCount = (stats?.errorCount ?? 0) + 1;
   next.errorCount = errorCount;

@@ -53,8 +53,10 @@ if (!bin && !required) {
     t.is(firing.length, 1, am.log());
     const a = firing[0]!;
     t.is(a.status.state, 'active');
-    t.deepEqual(a.labels, { alertname: 'AiproCredentialExpired', severity: 'critical', agent: 'main', provider: 'anthropic', profile: 'anthropic:work', instance: 'gw1' });
-    t.is(a.annotations.summary, '[aipro] anthropic:work expired 1 minute ago on gw1');
+    t.deepEqual(a.labels, { alertname: 'AiproCredentialExpired', severity: 'critical', origin: 'push', host: 'gw1', agent: 'main', provider: 'anthropic', profile: 'anthropic:work' });
+    t.is(a.annotations.summary, 'aipro credential anthropic:work (agent main) has expired');
+    t.is(a.annotations.runbook_url, 'https://github.com/aipro/aipro/blob/main/docs/runbooks.md#aiprocredentialexpired');
+    t.regex(a.annotations.description ?? '', /on gw1 has expired; requests using it fail\. Fix: `claude setup-token && aipro models auth setup-token --provider anthropic`$/);
     t.is(a.annotations.fix, 'claude setup-token && aipro models auth setup-token --provider anthropic');
     const endsIn = Date.parse(a.endsAt) - t1;
     // Not 3 cycles: if the monitor died now, the alert must stay firing (AiproMonitorAbsent tells of the death).

@@ -1,5 +1,6 @@
 import test from 'ava';
-import { monitorBaseUrl, safeUrl } from '../../src/alerts/channels/check.js';
+import { monitorBaseUrl } from '../../src/config/channels.js';
+import { safeUrl } from '../../src/alerts/channels/http.js';
 import { buildChannels } from '../../src/alerts/channels/index.js';
 import { classifyStatus } from '../../src/alerts/channels/http.js';
 import { defaultConfig } from './obs.js';

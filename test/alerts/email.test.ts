@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import test from 'ava';
 import { runAlerts } from '../../src/alerts/run.js';
 import { readAlertState } from '../../src/alerts/state.js';
-import { freePort, selfSignedCert, startSmtp } from '../helpers/smtp.js';
+import { freePort } from '../helpers/net.js';
+import { selfSignedCert, startSmtp } from '../helpers/smtp.js';
 import { tempHome } from '../helpers/tmp.js';
 import { D, H, T0, captureLog, defaultConfig, tokenObs } from './obs.js';
 
@@ -119,7 +120,7 @@ test('implicit TLS (secure: true); a self-signed cert without smtp.ca is refused
     cert.cleanup();
     home.cleanup();
   });
-  const base = { type: 'email', to: ['ops@example.com'], smtp: { host: '127.0.0.1', port: smtp.port, secure: true } };
+  const base = { type: 'email' as const, to: ['ops@example.com'], smtp: { host: '127.0.0.1', port: smtp.port, secure: true } };
   const statePath = join(home.stateDir, 'monitor', 'state.json');
   const log = captureLog();
   const untrusted = defaultConfig({ monitor: { statePath }, alerts: { hostname: 'gw1', channels: { m: base } } });

@@ -1,7 +1,6 @@
 /** Observation builders and a default policy for alert tests. */
+import { defaultConfig } from '../helpers/config.js';
 import type { CredentialObservation, MonitorLogger, Observation } from '../../monitors/types.js';
-import type { AiproConfig } from '../../src/config/schema.js';
-import { loadConfig } from '../../src/config/load.js';
 import { policyFrom } from '../../src/alerts/rules.js';
 import type { AlertPolicy } from '../../src/alerts/types.js';
 
@@ -28,19 +27,12 @@ export function tokenObs(expiresAt: number, now: number, over: Partial<Credentia
   };
 }
 
+export { defaultConfig };
+
 export function policy(over: Partial<AlertPolicy> = {}): AlertPolicy {
   return { ...policyFrom(defaultConfig(), 'gw1'), ...over };
 }
 
-/** The default config (validated by the real loader) with overrides merged in. */
-export function defaultConfig(over: { alerts?: Partial<AiproConfig['alerts']>; monitor?: Partial<AiproConfig['monitor']> } = {}): AiproConfig {
-  const r = loadConfig({ AIPRO_CONFIG_PATH: '/nonexistent/aipro.json', HOME: '/nonexistent' });
-  if (!r.ok) throw new Error('default config does not load');
-  const c = structuredClone(r.config);
-  Object.assign(c.alerts, over.alerts ?? {});
-  Object.assign(c.monitor, over.monitor ?? {});
-  return c;
-}
 
 export interface CapturedLog extends MonitorLogger {
   lines: string[];

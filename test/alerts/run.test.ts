@@ -6,7 +6,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'ava';
 import { runAlerts } from '../../src/alerts/run.js';
-import { freePort } from '../helpers/smtp.js';
+import { freePort } from '../helpers/net.js';
 import { tempHome } from '../helpers/tmp.js';
 import { startWebhookReceiver } from '../helpers/webhook-receiver.js';
 import { D, T0, captureLog, defaultConfig, tokenObs } from './obs.js';

@@ -16,7 +16,7 @@ import { D, H, T0, captureLog, defaultConfig, tokenObs } from './obs.js';
 const HOOK_SECRET = 'whsec-CANARY-0b9e2f4d1c';
 const URL_TOKEN = 'T0KEN-CANARY-in-url-55aa';
 
-/** The documented verification recipe (README.md "Verifying the signature"). */
+/** The documented verification recipe (docs/alerts.md "Verifying the signature"). */
 function verify(req: ReceivedRequest, secret: string): boolean {
   const ts = String(req.headers['x-aipro-timestamp']);
   const got = String(req.headers['x-aipro-signature']);
@@ -80,7 +80,10 @@ test('every webhook format, field by field', async (t) => {
     credentialStatus: 'ok',
     expiresAt: '2026-01-13T11:59:00Z',
     expiresInSeconds: 3 * 86400 - 60,
+    alertname: 'AiproCredentialExpiringSoon',
     summary: '[aipro] anthropic:work expires in 3 days on gw1',
+    description: 'The token credential anthropic:work of agent main on gw1 expires in 3 days. Fix: `claude setup-token && aipro models auth setup-token --provider anthropic`',
+    runbookUrl: 'https://github.com/aipro/aipro/blob/main/docs/runbooks.md#aiprocredentialexpiringsoon',
     detail: 'expires soon',
     fix: 'claude setup-token && aipro models auth setup-token --provider anthropic',
     probe: null,
@@ -96,16 +99,22 @@ test('every webhook format, field by field', async (t) => {
   t.is(am.receiver, 'am');
   t.is(am.truncatedAlerts, 0);
   t.is(am.externalURL, 'http://127.0.0.1:18790/');
-  t.deepEqual(am.groupLabels, { alertname: 'AiproCredentialExpiring', profile: 'anthropic:work' });
-  t.is(am.groupKey, '{}:{alertname="AiproCredentialExpiring", profile="anthropic:work"}');
-  const labels = { alertname: 'AiproCredentialExpiring', severity: 'warning', agent: 'main', provider: 'anthropic', profile: 'anthropic:work', instance: 'gw1' };
+  t.deepEqual(am.groupLabels, { alertname: 'AiproCredentialExpiringSoon', profile: 'anthropic:work' });
+  t.is(am.groupKey, '{}:{alertname="AiproCredentialExpiringSoon", profile="anthropic:work"}');
+  // The labels of the rule alert for the same credential (catalogue name, host), plus origin="push".
+  const labels = { alertname: 'AiproCredentialExpiringSoon', severity: 'warning', origin: 'push', host: 'gw1', agent: 'main', provider: 'anthropic', profile: 'anthropic:work' };
   t.deepEqual(am.commonLabels, labels);
   t.is(am.alerts.length, 1);
   const alert = am.alerts[0];
   t.is(alert.status, 'firing');
   t.deepEqual(alert.labels, labels);
-  t.is(alert.annotations.summary, '[aipro] anthropic:work expires in 3 days on gw1');
-  t.is(alert.annotations.description, 'expires soon');
+  t.is(alert.annotations.summary, 'aipro credential anthropic:work (agent main) expires in 3 days');
+  t.is(
+    alert.annotations.description,
+    'The token credential anthropic:work of agent main on gw1 expires in 3 days. Fix: `claude setup-token && aipro models auth setup-token --provider anthropic`',
+  );
+  t.is(alert.annotations.runbook_url, 'https://github.com/aipro/aipro/blob/main/docs/runbooks.md#aiprocredentialexpiringsoon');
+  t.is(alert.annotations.detail, 'expires soon');
   t.is(alert.annotations.fix, 'claude setup-token && aipro models auth setup-token --provider anthropic');
   t.is(alert.annotations.expires_at, '2026-01-13T11:59:00Z');
   t.is(alert.startsAt, '2026-01-10T12:00:00Z');

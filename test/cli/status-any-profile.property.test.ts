@@ -7,7 +7,7 @@
  */
 import test from 'ava';
 import fc from 'fast-check';
-import { loadContext } from '../../src/cli/context.js';
+import { loadContext } from '../../src/context.js';
 import { statusOutput, statusReports } from '../../src/cli/models-status.js';
 import { tempHome } from '../helpers/tmp.js';
 import { KEY, TOKEN } from './support.js';
@@ -40,7 +40,7 @@ test('property: no output mode throws, all modes agree, a broken profile never e
   t.log(`fast-check seed ${SEED} (FC_SEED=${SEED} to replay)`);
   const h = tempHome();
   t.teardown(() => h.cleanup());
-  const ctx = { ...loadContext(h.env, h.home), now: () => NOW };
+  const ctx = { ...loadContext({ env: h.env, cwd: h.home }), now: () => NOW };
   const warnMs = 86_400_000;
   fc.assert(
     fc.property(store, (s) => {

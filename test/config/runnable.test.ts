@@ -8,11 +8,11 @@ import { join } from 'node:path';
 import test from 'ava';
 import { MONITORS, monitorList } from '../../monitors/index.js';
 import { runnableProblems, scheduleProblems } from '../../src/config/runnable.js';
-import { loadMonitorSetup } from '../../src/monitor/config.js';
-import { validateSchedules } from '../../src/scheduler.js';
+import { loadMonitorSetup } from '../../src/daemon/setup.js';
+import { validateSchedules } from '../../src/daemon/scheduler.js';
 import { runCli } from '../helpers/cli.js';
 import { tempHome, type TempHome } from '../helpers/tmp.js';
-import { defaultConfig } from '../alerts/obs.js';
+import { defaultConfig } from '../helpers/config.js';
 
 function home(t: { teardown(fn: () => void): void }): TempHome {
   const h = tempHome();

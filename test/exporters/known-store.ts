@@ -80,8 +80,8 @@ export function writeKnownStores(home: TempHome, now = NOW): Record<string, stri
   return { ...home.env, OPENAI_API_KEY: CANARIES.env };
 }
 
-/** The config a fresh HOME gets (defaults). */
-export function defaultConfig(env: Record<string, string>): AiproConfig {
+/** The config of the HOME in `env` as the loader reads it (the defaults on a fresh HOME). */
+export function homeConfig(env: Record<string, string>): AiproConfig {
   const c = loadConfig(env);
   if (!c.ok) throw new Error(`config: ${c.key}: ${c.detail}`);
   return c.config;

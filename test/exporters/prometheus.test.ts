@@ -7,7 +7,7 @@ import test from 'ava';
 import { fileURLToPath } from 'node:url';
 import { eventually, needBinary, promtool, startPrometheus } from '../helpers/prometheus.js';
 import { tempHome } from '../helpers/tmp.js';
-import { spawnMonitor } from '../monitor/spawn.js';
+import { spawnMonitor } from '../daemon/spawn.js';
 import { writeKnownStores } from './known-store.js';
 
 const RULES = fileURLToPath(new URL('../../exporters/prometheus/rules.yml', import.meta.url));

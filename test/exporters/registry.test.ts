@@ -4,10 +4,11 @@ import { fileURLToPath } from 'node:url';
 import { expiryObservations } from '../../monitors/expiry.js';
 import type { Observation } from '../../monitors/types.js';
 import { METRICS } from '../../exporters/prometheus/metrics.js';
-import { createMetrics, metricsChunks, renderMetrics, updateFromObservations, type AiproMetrics } from '../../exporters/prometheus/registry.js';
+import { exposition } from '../../exporters/prometheus/exposition.js';
+import { createMetrics, renderMetrics, updateFromObservations, type AiproMetrics } from '../../exporters/prometheus/registry.js';
 import { STATUSES } from '../../src/store/status.js';
 import { tempHome, type TempHome } from '../helpers/tmp.js';
-import { defaultConfig, findCanary, mainStore, NOW, writeKnownStores } from './known-store.js';
+import { homeConfig, findCanary, mainStore, NOW, writeKnownStores } from './known-store.js';
 
 const GOLDEN = fileURLToPath(new URL('../fixtures/prom/known-store.prom', import.meta.url));
 
@@ -19,11 +20,11 @@ function agentsOf(home: TempHome) {
 }
 
 function fresh(): AiproMetrics {
-  return createMetrics({ defaultMetrics: false, buildInfo: { version: '0.1.0', node: 'v20.0.0' } });
+  return createMetrics({ defaultMetrics: false, buildInfo: { version: '0.1.0', node: 'v20.0.0', host: 'gw1' } });
 }
 
 function observe(home: TempHome, env: Record<string, string>, now = NOW): Observation[] {
-  return expiryObservations({ agents: agentsOf(home), config: defaultConfig(env), env }, now);
+  return expiryObservations({ agents: agentsOf(home), config: homeConfig(env), env }, now);
 }
 
 /** Sample lines of `name` as label-string -> value. */
@@ -166,15 +167,15 @@ test('streamed /metrics text is byte-identical to registry.metrics(); build info
   const m = createMetrics();
   updateFromObservations(m, observe(home, env), NOW);
   let streamed = '';
-  for await (const piece of metricsChunks(m.registry)) streamed += piece;
-  const whole = await m.registry.metrics();
+  for await (const piece of exposition(m)) streamed += piece;
+  const whole = await renderMetrics(m);
   t.is(streamed.replace(/^(process|nodejs)_.*$/gm, ''), whole.replace(/^(process|nodejs)_.*$/gm, ''));
-  t.regex(whole, /^aipro_build_info\{version="[^"]+",node="v\d+\.\d+\.\d+"\} 1$/m);
+  t.regex(whole, /^aipro_build_info\{version="[^"]+",node="v\d+\.\d+\.\d+",host="[^"]+"\} 1$/m);
   t.regex(whole, /^process_resident_memory_bytes /m);
   t.regex(whole, /^nodejs_eventloop_lag_seconds /m);
-  // JSON view (prom-client API) works for our cached families too.
-  const json = await m.registry.getMetricsAsJSON();
-  t.true(json.some((x) => x.name === METRICS.profileStatus.name && x.values.length > 0));
+  // JSON view (prom-client's MetricObject shape) works for our cached families too.
+  const json = await m.profileStatus.get();
+  t.true(json.name === METRICS.profileStatus.name && json.values.length > 0);
 });
 
 test('every metric of the table is registered with its type, labels and help', async (t) => {

@@ -11,14 +11,14 @@ import type { Observation } from '../../monitors/types.js';
 import { STORE_READ_ERROR_REASONS, storeReadErrorReason } from '../../exporters/prometheus/metrics.js';
 import { createMetrics, renderMetrics, updateFromObservations } from '../../exporters/prometheus/registry.js';
 import { tempHome, type TempHome } from '../helpers/tmp.js';
-import { defaultConfig, findCanary, NOW, writeKnownStores } from './known-store.js';
+import { homeConfig, findCanary, NOW, writeKnownStores } from './known-store.js';
 
 const agents = (home: TempHome) => [
   { id: 'main', storePath: home.storePath('main'), isDefault: true },
   { id: 'ops', storePath: home.storePath('ops'), isDefault: false },
 ];
-const observe = (home: TempHome, env: Record<string, string>, now: number): Observation[] => expiryObservations({ agents: agents(home), config: defaultConfig(env), env }, now);
-const fresh = () => createMetrics({ defaultMetrics: false, buildInfo: { version: '0.1.0', node: 'v20.0.0' } });
+const observe = (home: TempHome, env: Record<string, string>, now: number): Observation[] => expiryObservations({ agents: agents(home), config: homeConfig(env), env }, now);
+const fresh = () => createMetrics({ defaultMetrics: false, buildInfo: { version: '0.1.0', node: 'v20.0.0', host: 'gw1' } });
 const line = (text: string, prefix: string) => text.split('\n').find((l) => l.startsWith(prefix));
 
 test('an unparseable store: store_ok 0, a parse error counted, the last good series and their read time kept', async (t) => {
@@ -88,7 +88,7 @@ test('store read error reasons are bounded', (t) => {
     ['version', 'whatever', 'version'],
     ['something-new', 'EIO: i/o error', 'io'],
   ];
-  for (const [reason, detail, want] of cases) t.is(storeReadErrorReason(reason, detail), want, `${reason} ${detail}`);
+  for (const [reason, detail, want] of cases) t.is<string, string>(storeReadErrorReason(reason, detail), want, `${reason} ${detail}`);
   for (const [reason, detail] of cases) t.true((STORE_READ_ERROR_REASONS as readonly string[]).includes(storeReadErrorReason(reason, detail)));
 });
 

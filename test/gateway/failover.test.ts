@@ -95,6 +95,34 @@ test('the Claude-Code-only refusal moves on to the API-key profile', async (t) =
   t.is(store.usageStats['anthropic:manual'].failureCounts.auth_permanent, 1);
 });
 
+test('Google\'s 400 "API key not valid" is a refused credential: the gateway fails over to the next key', async (t) => {
+  const bad = 'AIzaSyBAD-google-key-0000000000000000000';
+  const good = 'AIzaSyGOOD-google-key-000000000000000000';
+  const googleBadKey = { status: 400, json: { error: { code: 400, message: 'API key not valid. Please pass a valid API key.', status: 'INVALID_ARGUMENT' } } };
+  const up = await startUpstream((secret) => (secret === bad ? googleBadKey : openaiOk()));
+  const gw = await startTestGateway({
+    config: { models: { providers: { google: { baseUrl: up.url } } } },
+    store: {
+      version: 1,
+      profiles: { 'google:old': { type: 'api_key', provider: 'google', key: bad }, 'google:new': { type: 'api_key', provider: 'google', key: good } },
+      order: { google: ['google:old', 'google:new'] },
+    },
+  });
+  t.teardown(async () => {
+    await gw.cleanup();
+    await up.close();
+  });
+  const r = await post(`${gw.url}/v1/chat/completions`, chat('google/gemini-2.5-flash'));
+  t.is(r.status, 200, r.text);
+  t.is(r.headers.get('x-aipro-auth-profile'), 'google:new');
+  t.deepEqual(up.seen.map((s) => s.secret), [bad, good]);
+  t.is(up.seen[0]?.path, '/v1beta/openai/chat/completions');
+  const store = readStoreJson(gw.home.storePath());
+  t.is(store.usageStats['google:old'].failureCounts.auth, 1, 'counted as a refused credential, not a bad request');
+  t.true(store.usageStats['google:old'].cooldownUntil > 0);
+  t.false((r.text + gw.logs.join('\n')).includes(bad), 'the key never appears in the answer or the logs');
+});
+
 test('every profile failing returns a clear error naming each profile, why, and the next command', async (t) => {
   const up = await startUpstream((secret) =>
     secret === CANARY.antWork ? anthropicError(429, 'rate_limit_error', 'slow down') : anthropicError(401, 'authentication_error', `invalid x-api-key ${secret}`),
@@ -245,16 +273,16 @@ test('a billing-disabled profile is skipped and named in the error', async (t) =
 test('GET /v1/models, /healthz and unknown routes', async (t) => {
   const gw = await startTestGateway({ config: { models: { aliases: { sonnet: 'anthropic/claude-sonnet-4-5', gpt: 'openai/gpt-4o' } } } });
   t.teardown(() => gw.cleanup());
-  const o = await (await fetch(`${gw.url}/v1/models`)).json();
+  const o = (await (await fetch(`${gw.url}/v1/models`)).json()) as { object: string; data: { id: string }[] };
   t.is(o.object, 'list');
   t.deepEqual(o.data.map((m: { id: string }) => m.id), ['anthropic/claude-sonnet-4-5', 'openai/gpt-4o', 'gpt', 'sonnet']);
-  const a = await (await fetch(`${gw.url}/v1/models`, { headers: { 'anthropic-version': '2023-06-01' } })).json();
-  t.is(a.data[0].type, 'model');
+  const a = (await (await fetch(`${gw.url}/v1/models`, { headers: { 'anthropic-version': '2023-06-01' } })).json()) as { data: { type: string }[]; has_more: boolean };
+  t.is(a.data[0]?.type, 'model');
   t.false(a.has_more);
   t.deepEqual(await (await fetch(`${gw.url}/healthz`)).json(), { status: 'ok', version: (await import('../../src/version.js')).VERSION });
   const nf = await fetch(`${gw.url}/v1/embeddings`, { method: 'POST' });
   t.is(nf.status, 404);
-  t.regex((await nf.json()).error.message, /POST \/v1\/chat\/completions/);
+  t.regex(((await nf.json()) as { error: { message: string } }).error.message, /POST \/v1\/chat\/completions/);
 });
 
 test('an unreachable upstream (per-profile baseUrl) is the endpoint\'s failure: next profile, no cooldown', async (t) => {

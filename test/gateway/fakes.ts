@@ -5,7 +5,7 @@
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
 import express from 'express';
-import { validateConfig } from '../../src/config/load.js';
+import { configFrom } from '../helpers/config.js';
 import type { AiproConfig } from '../../src/config/schema.js';
 import { createGateway, type Gateway } from '../../src/gateway/app.js';
 import type { GatewayLogger } from '../../src/gateway/runtime.js';
@@ -145,11 +145,7 @@ export interface TestGateway {
 }
 
 /** Build a full config from a partial one (defaults filled in by the real schema). */
-export function makeConfig(raw: Record<string, unknown>, env: Record<string, string>): AiproConfig {
-  const r = validateConfig(raw, '<test>', env);
-  if (!r.ok) throw new Error(`bad test config: ${r.key}: ${r.detail}`);
-  return r.config;
-}
+export const makeConfig = configFrom;
 
 /** A gateway on port 0 over a fresh temp home with `store` as the main agent's store. */
 export async function startTestGateway(opts: { config: Record<string, unknown>; store?: unknown; env?: Record<string, string>; token?: string; home?: TempHome }): Promise<TestGateway> {

@@ -1,7 +1,6 @@
 /** Pure parts of the gateway's fault handling: retry hints, the exhausted verdict, header encoding. */
 import test from 'ava';
 import { exhaustedError, retryAfterSeconds } from '../../src/gateway/exhausted.js';
-import { classifyNetwork } from '../../src/gateway/classify.js';
 import { headerValue as encodeHeaderValue } from '../../src/util/header-value.js';
 import { parseResetDuration, upstreamRetryAt } from '../../src/gateway/retry-hints.js';
 
@@ -58,14 +57,6 @@ test('exhaustedError: x-should-retry only when something could succeed, retry-af
   const none = exhaustedError('main', 'anthropic/m', [], [{ model: 'anthropic/m', reason: 'no_credentials', detail: 'no credential for anthropic' }], now);
   t.is(none.status, 503);
   t.false(none.shouldRetry);
-});
-
-test('classifyNetwork: only a header timeout is held against the credential', (t) => {
-  t.deepEqual(classifyNetwork({ timeout: 'headers' }), { reason: 'timeout', failover: true, refreshable: false, endpoint: false });
-  t.is(classifyNetwork({ timeout: 'connect' }).endpoint, true);
-  for (const code of ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT']) {
-    t.like(classifyNetwork({ code }), { reason: 'network', endpoint: true }, code);
-  }
 });
 
 test('headerValue: visible ASCII passes, everything else is percent-encoded UTF-8', (t) => {

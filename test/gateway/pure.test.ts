@@ -1,11 +1,9 @@
-/** The pure parts of the gateway: command parsing, failure classification, bind rules, plans. */
+/** The pure parts of the gateway: command parsing, bind rules, plans. */
 import test from 'ava';
-import { classifyHttp } from '../../src/gateway/classify.js';
 import { parseModelCommand } from '../../src/gateway/commands.js';
 import { bindHost, checkBind, isLoopback, presentedToken, tokenMatches } from '../../src/gateway/security.js';
 import { pruneSessions } from '../../src/gateway/sessions.js';
 import { candidatesFor, primaryModel, resolveRequested } from '../../src/gateway/candidates.js';
-import { CLAUDE_CODE_ONLY_MESSAGE } from '../helpers/fake-providers.js';
 import { makeConfig } from './fakes.js';
 
 test('parseModelCommand: every form', (t) => {
@@ -25,20 +23,6 @@ test('parseModelCommand: every form', (t) => {
   t.is(parseModelCommand('/model a b', aliases)?.kind, 'usage');
   t.is(parseModelCommand('/model @x:y', aliases)?.kind, 'usage');
   t.is(parseModelCommand('/model sonnet@', aliases)?.kind, 'usage');
-});
-
-test('classifyHttp: the provider failure vocabulary', (t) => {
-  t.like(classifyHttp(429, 'rate limited'), { reason: 'rate_limit', failover: true });
-  t.like(classifyHttp(429, '{"error":{"code":"insufficient_quota"}}'), { reason: 'billing', failover: true });
-  t.like(classifyHttp(401, 'invalid x-api-key'), { reason: 'auth', failover: true, refreshable: true });
-  t.like(classifyHttp(403, 'forbidden'), { reason: 'auth', failover: true, refreshable: false });
-  for (const status of [400, 401, 403]) t.like(classifyHttp(status, CLAUDE_CODE_ONLY_MESSAGE), { reason: 'auth_permanent', failover: true, refreshable: false });
-  t.like(classifyHttp(400, 'Your credit balance is too low'), { reason: 'billing', failover: true });
-  t.like(classifyHttp(402, ''), { reason: 'billing', failover: true });
-  t.like(classifyHttp(529, ''), { reason: 'overloaded', failover: true });
-  t.like(classifyHttp(503, ''), { reason: 'timeout', failover: true });
-  t.like(classifyHttp(404, ''), { reason: 'model_not_found', failover: false });
-  t.like(classifyHttp(400, 'max_tokens required'), { reason: 'format', failover: false });
 });
 
 test('bind rules: loopback needs no token, anything else does', (t) => {

@@ -78,7 +78,9 @@ test('the CLI serves with a token on lan, rejects a wrong token, stops cleanly o
   t.is(up.seen[0]?.secret, CANARY.antEnv);
   const metrics = await (await fetch(`${url}/metrics`, { headers: { 'x-api-key': GATEWAY_TOKEN } })).text();
   t.regex(metrics, /aipro_gateway_requests_total\{provider="anthropic",model="anthropic\/claude-sonnet-4-5",outcome="ok"\} 1/);
-  t.regex(metrics, /aipro_build_info/, 'the monitor registry is served too');
+  t.regex(metrics, /aipro_build_info/, 'the process metrics are served too');
+  // Each process registers only its own families: a gateway has no monitor series to offer.
+  t.notRegex(metrics, /^# HELP aipro_(auth_|monitor_|alert_|oauth_|quota_|clock_)/m, 'no monitor family on the gateway');
   child.kill('SIGTERM');
   t.is(await exited, 0);
   t.deepEqual(leaks(stdout + stderr + metrics + wrong.text + ok.text, [GATEWAY_TOKEN]), []);

@@ -51,7 +51,7 @@ for (const api of ['anthropic', 'openai'] as const) {
     t.is(r.status, 200);
     t.regex(String(r.headers['content-type']), /text\/event-stream/);
     t.is(r.headers['x-aipro-auth-profile'], api === 'anthropic' ? 'anthropic:default' : 'openai:default');
-    t.is(r.first, events[0], 'exactly the first event, unbuffered');
+    t.is(r.first, events[0] as string, 'exactly the first event, unbuffered');
     t.false(up.finished, 'the upstream is still holding the stream open');
     release();
     const all = await r.rest;

@@ -18,7 +18,7 @@ test('connectMs: a host that never completes the handshake fails with a connect 
     createConnection: () => {
       const s = new net.Socket();
       // Never connected and never will be: writes wait for a 'connect' that does not come.
-      s.connecting = true;
+      (s as { connecting: boolean }).connecting = true;
       return s;
     },
   });

@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './smtp.js';
+import { freePort } from './net.js';
 
 const CANDIDATES = ['/usr/bin/prometheus-alertmanager', '/usr/local/bin/alertmanager', '/usr/bin/alertmanager'];
 
@@ -19,14 +19,15 @@ export interface RunningAlertmanager {
   url: string;
   close(): Promise<void>;
   /** GET /api/v2/alerts (active, silenced, inhibited, unprocessed) — resolved ones drop out. */
-  alerts(filter?: string): Promise<Array<{ labels: Record<string, string>; annotations: Record<string, string>; startsAt: string; endsAt: string; status: { state: string } }>>;
+  alerts(filter?: string): Promise<Array<{ labels: Record<string, string>; annotations: Record<string, string>; startsAt: string; endsAt: string; status: { state: string; inhibitedBy?: string[] } }>>;
   log(): string;
 }
 
-export async function startAlertmanager(bin: string): Promise<RunningAlertmanager> {
+/** Start Alertmanager with `config` (YAML; default: one receiver that sends nowhere). */
+export async function startAlertmanager(bin: string, config = 'route:\n  receiver: "null"\n  group_wait: 1s\nreceivers:\n  - name: "null"\n'): Promise<RunningAlertmanager> {
   const dir = mkdtempSync(join(tmpdir(), 'aipro-am-'));
   const cfg = join(dir, 'alertmanager.yml');
-  writeFileSync(cfg, 'route:\n  receiver: "null"\n  group_wait: 1s\nreceivers:\n  - name: "null"\n');
+  writeFileSync(cfg, config);
   const port = await freePort();
   const clusterPort = await freePort();
   let out = '';

@@ -53,14 +53,14 @@ export async function startOAuthServer(opts: { accessTtlSeconds?: number } = {})
     conformIdTokenClaims: false,
     claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
     scopes: ['openid', 'offline_access', 'email', 'profile'],
-    findAccount: async (_ctx, sub) => ({ accountId: sub, claims: async () => ({ sub, email: `${sub}@example.com`, email_verified: true, name: sub }) }),
+    findAccount: async (_ctx: unknown, sub: string) => ({ accountId: sub, claims: async () => ({ sub, email: `${sub}@example.com`, email_verified: true, name: sub }) }),
     ttl: { AccessToken: opts.accessTtlSeconds ?? 3600, IdToken: 3600, RefreshToken: 86_400, Grant: 86_400, Session: 86_400, Interaction: 600, AuthorizationCode: 600 },
     cookies: { keys: ['aipro-test-cookie-key'] },
     features: { devInteractions: { enabled: true }, revocation: { enabled: true } },
   });
   const presentedRefreshTokens: string[] = [];
   const tokenResponses: string[] = [];
-  provider.use(async (ctx, next) => {
+  provider.use(async (ctx: { method: string; path: string; status: number; body: unknown }, next: () => Promise<void>) => {
     await next();
     if (ctx.method === 'POST' && ctx.path === '/token') {
       const params = (ctx as unknown as { oidc?: { params?: Record<string, unknown> } }).oidc?.params ?? {};

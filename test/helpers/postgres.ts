@@ -12,7 +12,7 @@ import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { ExecutionContext } from 'ava';
 import pg from 'pg';
-import { freePort } from './prometheus.js';
+import { freePort } from './net.js';
 
 /** `/usr/lib/postgresql/<newest>/bin` when it holds initdb and pg_ctl, else null. */
 export function findPgBin(root = '/usr/lib/postgresql'): string | null {

@@ -8,19 +8,8 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ExecutionContext } from 'ava';
-import { createServer, type AddressInfo } from 'node:net';
 
-/** A TCP port that was free a moment ago (for programs that cannot listen on port 0 and report it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from './net.js';
 
 /** Absolute path of `name` on PATH (or /usr/bin), or null. */
 export function findBinary(name: string): string | null {
@@ -68,8 +57,11 @@ export interface RunningPrometheus {
   stop(): Promise<void>;
 }
 
-/** Start Prometheus scraping `target` (host:port) every second as job "aipro", with `ruleFiles` loaded. */
-export async function startPrometheus(bin: string, target: string, ruleFiles: string[] = []): Promise<RunningPrometheus> {
+/**
+ * Start Prometheus scraping `target` (host:port) every second as job "aipro", with `ruleFiles`
+ * loaded, sending its alerts to `opts.alertmanager` (host:port) when given.
+ */
+export async function startPrometheus(bin: string, target: string, ruleFiles: string[] = [], opts: { alertmanager?: string } = {}): Promise<RunningPrometheus> {
   const dir = mkdtempSync(join(tmpdir(), 'aipro-prom-'));
   const port = await freePort();
   const config = [
@@ -77,6 +69,7 @@ export async function startPrometheus(bin: string, target: string, ruleFiles: st
     '  scrape_interval: 1s',
     '  evaluation_interval: 1s',
     ruleFiles.length ? `rule_files:\n${ruleFiles.map((f) => `  - ${JSON.stringify(f)}`).join('\n')}` : '',
+    opts.alertmanager ? `alerting:\n  alertmanagers:\n    - static_configs:\n        - targets: [${JSON.stringify(opts.alertmanager)}]` : '',
     'scrape_configs:',
     '  - job_name: aipro',
     '    static_configs:',

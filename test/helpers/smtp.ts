@@ -112,15 +112,3 @@ export async function startSmtp(opts: { tls?: SelfSigned; implicitTls?: boolean;
   await start();
   return sink;
 }
-
-/** A port nothing listens on (bound then released). */
-export async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}

@@ -161,6 +161,6 @@ test('the authorization URL carries PKCE S256 and the state; Anthropic gets a JS
   pasted(`the-code#${state}`);
   const res = await pending;
   t.like(body, { grant_type: 'authorization_code', code: 'the-code', state, client_id: spec.clientId, redirect_uri: spec.redirectUri });
-  t.is(s256(body.code_verifier as string), new URL(await url).searchParams.get('code_challenge'));
+  t.is<string | null, string | null>(s256(body.code_verifier as string), new URL(await url).searchParams.get('code_challenge'));
   t.like(res, { ok: true, tokens: { email: 'me@example.com', accountId: 'acc-1', refresh: 'sk-ant-ort01-refresh' } });
 });

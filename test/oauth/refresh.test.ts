@@ -1,4 +1,5 @@
 import test from 'ava';
+import { reportSettings } from '../../src/config/models.js';
 import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,12 +9,12 @@ import { refreshProfile } from '../../src/oauth/refresh.js';
 import { agentReport } from '../../src/store/report.js';
 import { readStore } from '../../src/store/read.js';
 import { deadPort } from '../helpers/fake-providers.js';
-import { startOAuthServer, type OAuthServer } from '../helpers/oauth-server.js';
-import { tempHome, type TempHome } from '../helpers/tmp.js';
+import { startOAuthServer } from '../helpers/oauth-server.js';
+import { tempHome } from '../helpers/tmp.js';
 import { loginTokens, oauthConfigRaw, toConfig } from './helpers.js';
 
 const run = promisify(execFile);
-const WORKER = fileURLToPath(new URL('./fixtures/refresh-worker.mjs', import.meta.url));
+const WORKER = fileURLToPath(new URL('./fixtures/refresh-worker.ts', import.meta.url));
 const ID = 'openai-codex:me@example.com';
 
 async function setup(t: { teardown(fn: () => void | Promise<void>): void }, expiresIn = 3_600_000) {
@@ -65,7 +66,7 @@ test('20 concurrent processes forcing a refresh: nothing lost, no refresh token 
   const { server, storePath, raw, h } = await setup(t);
   const configPath = join(h.home, 'worker-config.json');
   writeFileSync(configPath, JSON.stringify(raw));
-  const outs = await Promise.all(Array.from({ length: 20 }, () => run(process.execPath, [WORKER, storePath, configPath, ID], { timeout: 90_000 })));
+  const outs = await Promise.all(Array.from({ length: 20 }, () => run(process.execPath, ['--import', 'tsx', WORKER, storePath, configPath, ID], { timeout: 90_000 })));
   const results = outs.map((o) => JSON.parse(o.stdout.trim()) as { ok: boolean; refreshed?: boolean });
   t.true(results.every((r) => r.ok), JSON.stringify(results));
   t.true(results.some((r) => r.refreshed));
@@ -85,7 +86,7 @@ test('a revoked grant ends as refresh_failed with the re-authenticate hint', asy
   t.like(r, { ok: false, reason: 'invalid_grant', permanent: true });
   if (!r.ok) t.regex(r.detail, /re-authenticate: aipro models auth login --provider openai-codex/);
   t.like(profileOf(storePath).stats?.lastRefresh, { ok: false, permanent: true, reason: 'invalid_grant' });
-  const rep = agentReport({ id: 'main', storePath }, config, {}, { now: Date.now(), warnMs: 86_400_000 });
+  const rep = agentReport({ id: 'main', storePath }, reportSettings(config), {}, { now: Date.now(), warnMs: 86_400_000 });
   const row = rep.rows.find((x) => x.id === ID);
   t.is(row?.status, 'refresh_failed');
   t.is(row?.hint, 're-authenticate: aipro models auth login --provider openai-codex --profile-id openai-codex:me@example.com --agent main');
@@ -116,6 +117,6 @@ test('transient failures (network) are not permanent and keep the profile usable
   const config = toConfig(raw);
   const r = await refreshProfile({ storePath, profileId: ID, config, env: {}, now: Date.now, force: true });
   t.like(r, { ok: false, reason: 'network', permanent: false });
-  const rep = agentReport({ id: 'main', storePath }, config, {}, { now: Date.now(), warnMs: 86_400_000 });
+  const rep = agentReport({ id: 'main', storePath }, reportSettings(config), {}, { now: Date.now(), warnMs: 86_400_000 });
   t.is(rep.rows.find((x) => x.id === ID)?.status, 'ok');
 });

@@ -3,6 +3,7 @@
  * puts them and at any HTTP status, never retried, and the refused refresh token is never
  * presented again by any process until new tokens replace it.
  */
+import { reportSettings } from '../../src/config/models.js';
 import test from 'ava';
 import express from 'express';
 import { execFile } from 'node:child_process';
@@ -23,7 +24,7 @@ import { tempHome } from '../helpers/tmp.js';
 import { loginTokens, oauthConfigRaw, toConfig } from './helpers.js';
 
 const run = promisify(execFile);
-const WORKER = fileURLToPath(new URL('./fixtures/refresh-worker.mjs', import.meta.url));
+const WORKER = fileURLToPath(new URL('./fixtures/refresh-worker.ts', import.meta.url));
 const CODES = ['refresh_token_expired', 'refresh_token_reused', 'refresh_token_invalidated', 'invalid_grant'];
 const SHAPES: ((c: string) => unknown)[] = [
   (c) => ({ error: c, error_description: 'refused' }),
@@ -78,7 +79,7 @@ test('refresh_token_expired on a 400 (and a 200 carrying only an error) is refre
     const storePath = h.writeStore({ version: 1, profiles: { [ID]: { type: 'oauth', provider: 'openai-codex', access: 'at', refresh: `rt-canary-${i}`, expires: Date.now() - 1000 } } }, `a${i}`);
     const r = await refreshProfile({ storePath, profileId: ID, config, env: {}, now: Date.now });
     t.like(r, { ok: false, permanent: true });
-    const rep = agentReport({ id: `a${i}`, storePath }, config, {}, { now: Date.now(), warnMs: 86_400_000 });
+    const rep = agentReport({ id: `a${i}`, storePath }, reportSettings(config), {}, { now: Date.now(), warnMs: 86_400_000 });
     t.is(rep.rows.find((x) => x.id === ID)?.status, 'refresh_failed');
     // The monitor, a forced refresh, and another process: none sends the token again.
     const log = () => undefined;
@@ -87,7 +88,7 @@ test('refresh_token_expired on a 400 (and a 200 carrying only an error) is refre
     t.like(await refreshProfile({ storePath, profileId: ID, config, env: {}, now: Date.now, force: true }), { ok: false, permanent: true });
     const configPath = join(h.home, `cfg-${i}.json`);
     writeFileSync(configPath, JSON.stringify(raw));
-    const out = await run(process.execPath, [WORKER, storePath, configPath, ID], { timeout: 60_000 });
+    const out = await run(process.execPath, ['--import', 'tsx', WORKER, storePath, configPath, ID], { timeout: 60_000 });
     t.like(JSON.parse(out.stdout), { ok: false, permanent: true });
     t.deepEqual(ep.seen.filter((s) => s === `rt-canary-${i}`), [`rt-canary-${i}`]);
   }

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { validateConfig } from '../../src/config/load.js';
 import type { AiproConfig } from '../../src/config/schema.js';
-import { CLAUDE_CODE_ONLY_HINT } from '../../src/providers/classify.js';
+import { CLAUDE_CODE_ONLY_HINT } from '../../src/http/classify.js';
 import { getProvider } from '../../src/providers/index.js';
 import { probeCredentials, probeKey } from '../../src/providers/probe.js';
 import type { CredentialView } from '../../src/store/status.js';
@@ -32,7 +32,7 @@ const ANTHROPIC_SCENARIOS: [Scenario, string, number | undefined][] = [
   ['not_found', 'model_not_found', 404],
   ['bad_request', 'format', 400],
   ['unprocessable', 'format', 422],
-  ['claude_code_only', 'auth', 400],
+  ['claude_code_only', 'auth_permanent', 400],
   ['teapot', 'unknown', 418],
   ['invalid_json', 'format', 200],
   ['slow', 'timeout', undefined],
@@ -53,7 +53,7 @@ test('anthropic: every scenario is classified; request id, retry-after, hint; se
   for (const [s, reason, status] of ANTHROPIC_SCENARIOS) {
     const r = results.get(probeKey('main', `anthropic:${s}`));
     t.truthy(r, s);
-    t.is(r?.reason, reason, s);
+    t.is<string | undefined, string>(r?.reason, reason, s);
     t.is(r?.httpStatus, status, s);
     t.is(r?.ok, s === 'ok', s);
     t.true((r?.latencyMs ?? -1) >= 0);
@@ -80,7 +80,7 @@ test('anthropic setup-tokens: Bearer + beta header on a 1-token message; Claude-
     { config: config({ anthropic: { baseUrl: fake.url } }), timeoutMs: 2000, concurrency: 2 },
   );
   const r = results.get(probeKey('main', 'anthropic:manual'));
-  t.is(r?.reason, 'auth');
+  t.is(r?.reason, 'auth_permanent', 'never usable for direct API calls: one reason for probe and gateway');
   t.is(r?.hint, CLAUDE_CODE_ONLY_HINT);
   t.true(results.get(probeKey('main', 'anthropic:good'))?.ok);
   t.is(fake.requests.length, 2);

@@ -29,13 +29,13 @@ test('models status --probe: per-profile reason, HTTP status, request id, hint; 
   t.is(probed.code, 1, probed.stderr);
   t.regex(probed.stdout, /anthropic:manual\s+token\s+profile\s+rejected/);
   t.regex(probed.stdout, /Claude Code subscription credential; use an Anthropic API key \(ANTHROPIC_API_KEY\)/);
-  t.regex(probed.stdout, /last probe auth HTTP 400 \d+ms request req_anthropic_\d+ just now/);
+  t.regex(probed.stdout, /last probe auth_permanent HTTP 400 \d+ms request req_anthropic_\d+ just now/);
   t.is(probed.stderr, '', 'no progress line when stderr is not a TTY');
 
   const read = readStore(storePath);
   if (!read.ok) return t.fail(read.detail);
   t.like(read.store.usageStats?.['anthropic:work']?.lastProbe, { ok: true, reason: 'ok', httpStatus: 200 });
-  t.like(read.store.usageStats?.['anthropic:manual']?.lastProbe, { ok: false, reason: 'auth', httpStatus: 400 });
+  t.like(read.store.usageStats?.['anthropic:manual']?.lastProbe, { ok: false, reason: 'auth_permanent', httpStatus: 400 });
   t.truthy(read.store.usageStats?.['anthropic:manual']?.lastProbe?.secretHash);
 
   const all = await runCli(['models', 'status'], { env: h.env });

@@ -22,7 +22,7 @@ for (const [name, reason, detail] of BAD) {
   test(`bad store ${name} → ${reason}`, (t) => {
     const r = parseStoreBytes(fixture(name), name);
     if (r.ok) return t.fail('parsed');
-    t.is(r.reason, reason);
+    t.is<string, string>(r.reason, reason);
     t.regex(r.detail, detail);
     t.is(r.path, name);
   });

@@ -1,4 +1,4 @@
-/** The pure status function: one table row per rule of DESIGN.md "Credential status". */
+/** The pure status function: one table row per status rule (missing, invalid, expired, rejected, …). */
 import test from 'ava';
 import { checkExitCode, status, STATUSES, type CredentialView, type Status } from '../../src/store/status.js';
 

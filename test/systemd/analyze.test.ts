@@ -20,7 +20,7 @@ const REQUIRED = process.env.AIPRO_REQUIRE_INTEGRATION === '1';
 const maybe = ANALYZE ? test : REQUIRED ? test : test.skip;
 if (!ANALYZE) console.log(`systemd-analyze not found: skipping unit verification${REQUIRED ? ' — but AIPRO_REQUIRE_INTEGRATION=1, so failing' : ''}`);
 
-/** Exposure limits from the issue: monitor and check ≤ 2.5 ("OK"), gateway ≤ 3.5. */
+/** Exposure limits: the monitor and the check at most 2.5 ("OK" in systemd-analyze), the gateway at most 3.5. */
 const LIMITS: Record<string, number> = { 'aipro-monitor.service': 2.5, 'aipro-auth-check.service': 2.5, 'aipro-gateway.service': 3.5 };
 
 function analyze(args: string[], env: Record<string, string> = {}) {

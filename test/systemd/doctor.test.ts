@@ -6,8 +6,8 @@ import test from 'ava';
 import { chmodSync, copyFileSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DoctorCheck } from '../../src/doctor/types.js';
-import { systemdDoctorChecks } from '../../src/systemd/doctor.js';
-import { judgeRuntime, nextFire, parseShow, parseTimespan } from '../../src/systemd/runtime.js';
+import { systemdDoctorChecks } from '../../src/doctor/systemd.js';
+import { judgeRuntime, nextFire, parseShow, parseTimespan } from '../../src/doctor/systemd-runtime.js';
 import { runCli } from '../helpers/cli.js';
 import { tempHome } from '../helpers/tmp.js';
 

@@ -14,7 +14,7 @@ import { runCli } from '../helpers/cli.js';
 import { startFakeProvider, type FakeProvider } from '../helpers/fake-providers.js';
 import { tempHome, type TempHome } from '../helpers/tmp.js';
 import { environmentFileRef, expandSpecifiers, parseEnvironmentFile, parseEnvironmentSetting, parseUnit, settingValues, splitExecStart } from '../../src/systemd/parse.js';
-import { parseTimespan } from '../../src/systemd/runtime.js';
+import { parseTimespan } from '../../src/doctor/systemd-runtime.js';
 
 const REQUIRED = process.env.AIPRO_REQUIRE_INTEGRATION === '1';
 const KEY = `sk-ant-api03-${'k'.repeat(40)}CANARYkey9`;

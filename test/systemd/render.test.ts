@@ -81,7 +81,7 @@ test('user units: %h paths, no User=, default.target, no system-only settings', 
   t.regex(text, /systemctl --user edit aipro-monitor\.service/);
 });
 
-test('oneshot check + timer carry the settings the issue names', (t) => {
+test('oneshot check + timer carry the hardening and scheduling settings', (t) => {
   const svc = parseUnit(render('aipro-auth-check.service'));
   t.deepEqual(settingValues(svc, 'Service', 'Type'), ['oneshot']);
   t.deepEqual(settingValues(svc, 'Service', 'ExecStart'), ['/usr/bin/node /opt/aipro/dist/cli/main.js monitor --once']);

@@ -6,14 +6,13 @@
  * resolved push (`endsAt` = now) when the episode really ends. A dead monitor is told by the
  * `AiproMonitorAbsent` rule, never by alerts going away.
  */
-import type { SecretValue } from '../../config/schema.js';
+import { alertmanagerSettings } from '../../config/channels.js';
 import { VERSION } from '../../version.js';
-import { amAlert, type AmAlert } from '../payloads.js';
+import { amAlertsFor, type AmAlert } from '../payloads.js';
+import { criticalMsOf } from '../rules.js';
 import type { Channel, DeliveryResult, Notification, SendContext } from '../types.js';
-import { Checker, monitorBaseUrl, safeUrl } from './check.js';
-import { post } from './http.js';
-import type { BuildContext } from './index.js';
-import { resolveOrRetry } from './webhook.js';
+import { post, resolveOrRetry, safeUrl } from './http.js';
+import type { BuildContext } from '../types.js';
 
 /**
  * How long a pushed firing alert stays firing in Alertmanager without a re-send: 7 days. That
@@ -33,16 +32,13 @@ export function firingEndsAt(now: number, cycleIntervalMs: number): number {
 
 export function buildAlertmanager(name: string, raw: Record<string, unknown>, ctx: BuildContext): Channel {
   const prefix = `alerts.channels.${name}`;
-  const c = new Checker(prefix, raw);
-  c.only(['type', 'url', 'timeoutMs', 'headers', 'generatorURL']);
-  const url = c.url('url');
-  const timeoutMs = c.int('timeoutMs', 10_000, 100, 300_000);
-  const extra = c.secretMap('headers');
-  const generatorURL = c.string('generatorURL', { def: `${monitorBaseUrl(ctx.config.monitor.listen, ctx.host)}/metrics` }) as string;
-  c.done();
+  const { url, timeoutMs, headers: extra, generatorURL } = alertmanagerSettings(name, raw, { host: ctx.host, listen: ctx.config.monitor.listen });
+  // The same `profile` label as the metrics, so the rule alerts and the inhibit rule pair them.
+  const profileLabel = ctx.config.monitor.labels?.profile ?? 'id';
+  const criticalMs = criticalMsOf(ctx.config);
 
   async function push(alerts: AmAlert[], key: string | undefined, sctx: SendContext): Promise<DeliveryResult> {
-    const u = resolveOrRetry(url as SecretValue, `${prefix}.url`, ctx.env);
+    const u = resolveOrRetry(url, `${prefix}.url`, ctx.env);
     if (!u.ok) return u.result;
     const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': `aipro/${VERSION}` };
     if (key) headers['idempotency-key'] = key;
@@ -58,12 +54,8 @@ export function buildAlertmanager(name: string, raw: Record<string, unknown>, ct
   const firingEnd = (sctx: SendContext) => firingEndsAt(sctx.now, sctx.cycleIntervalMs);
 
   function alertsFor(n: Notification, sctx: SendContext): AmAlert[] {
-    if (n.kind === 'resolved') return [amAlert(n, { now: sctx.now, endsAt: sctx.now, generatorURL })];
-    const out = [amAlert(n, { now: sctx.now, endsAt: firingEnd(sctx), generatorURL })];
-    // The condition changed inside the episode (e.g. expiring -> expired): end the old alert now.
-    if (n.previousCondition && n.kind !== 'test') out.push(amAlert({ ...n, kind: 'resolved' }, { now: sctx.now, endsAt: sctx.now, generatorURL, condition: n.previousCondition }));
-    if (n.kind === 'test') out[0] = amAlert(n, { now: sctx.now, endsAt: sctx.now + 5 * 60_000, generatorURL });
-    return out;
+    if (n.kind === 'test') return amAlertsFor(n, { now: sctx.now, endsAt: sctx.now + 5 * 60_000, generatorURL, profileLabel, criticalMs });
+    return amAlertsFor(n, { now: sctx.now, endsAt: n.kind === 'resolved' ? sctx.now : firingEnd(sctx), generatorURL, profileLabel, criticalMs });
   }
 
   return {
@@ -71,6 +63,6 @@ export function buildAlertmanager(name: string, raw: Record<string, unknown>, ct
     type: 'alertmanager',
     timeoutMs,
     send: (n, sctx) => push(alertsFor(n, sctx), n.key, sctx),
-    refresh: (firing, sctx) => push(firing.map((n) => amAlert(n, { now: sctx.now, endsAt: firingEnd(sctx), generatorURL })), undefined, sctx),
+    refresh: (firing, sctx) => push(firing.flatMap((n) => amAlertsFor(n, { now: sctx.now, endsAt: firingEnd(sctx), generatorURL, profileLabel, criticalMs })), undefined, sctx),
   };
 }

@@ -4,13 +4,12 @@
  * Message-ID, so a resent mail is recognisably the same mail.
  */
 import { readFileSync } from 'node:fs';
-import type { SecretValue } from '../../config/schema.js';
+import { emailSettings } from '../../config/channels.js';
 import { redact } from '../../store/secrets.js';
 import { htmlBody, subjectLine, textBody } from '../render.js';
 import type { Channel, DeliveryResult, Notification, SendContext } from '../types.js';
-import { Checker } from './check.js';
-import type { BuildContext } from './index.js';
-import { resolveOrRetry } from './webhook.js';
+import { resolveOrRetry } from './http.js';
+import type { BuildContext } from '../types.js';
 
 /** `<episode.kind.threshold@aipro.host>`: stable across retries. */
 export function messageId(n: Notification): string {
@@ -28,30 +27,16 @@ function classify(err: unknown, where: string, secrets: string[]): DeliveryResul
 
 export function buildEmail(name: string, raw: Record<string, unknown>, ctx: BuildContext): Channel {
   const prefix = `alerts.channels.${name}`;
-  const c = new Checker(prefix, raw);
-  c.only(['type', 'to', 'from', 'smtp', 'timeoutMs']);
-  c.only(['host', 'port', 'secure', 'starttls', 'user', 'pass', 'ca', 'rejectUnauthorized'], 'smtp');
-  const to = c.stringList('to');
-  for (const [i, addr] of (to ?? []).entries()) if (!/^[^\s@]+@[^\s@]+$/.test(addr)) c.errors.push(`${prefix}.to[${i}]: "${addr}" is not a mail address`);
-  const from = c.string('from', { def: `aipro@${ctx.host}` }) as string;
-  if (raw.smtp === undefined || typeof raw.smtp !== 'object') c.errors.push(`${prefix}.smtp: required ({"host": "smtp.example.com", "port": 587})`);
-  const host = c.string('smtp.host', { required: true });
-  const secure = c.bool('smtp.secure', false);
-  const port = c.int('smtp.port', secure ? 465 : 587, 1, 65535);
-  const starttls = c.oneOf('smtp.starttls', ['auto', 'required', 'off'] as const, 'auto');
-  const user = c.string('smtp.user');
-  const pass = c.secret('smtp.pass');
-  if (user && pass === undefined) c.errors.push(`${prefix}.smtp.pass: required when smtp.user is set`);
-  const ca = c.string('smtp.ca');
-  const rejectUnauthorized = c.bool('smtp.rejectUnauthorized', true);
-  const timeoutMs = c.int('timeoutMs', 15_000, 100, 300_000);
-  c.done();
+  const { to, from, host, port, secure, starttls, user, pass, ca, rejectUnauthorized, timeoutMs } = emailSettings(name, raw, {
+    host: ctx.host,
+    listen: ctx.config.monitor.listen,
+  });
   const where = `${host}:${port}`;
 
   async function send(n: Notification, sctx: SendContext): Promise<DeliveryResult> {
     let password: string | undefined;
     if (pass !== undefined) {
-      const r = resolveOrRetry(pass as SecretValue, `${prefix}.smtp.pass`, ctx.env);
+      const r = resolveOrRetry(pass, `${prefix}.smtp.pass`, ctx.env);
       if (!r.ok) return r.result;
       password = r.value;
     }

@@ -1,5 +1,27 @@
-/** One HTTP POST with a timeout, classified as delivered / retry / permanent. */
+/**
+ * What the channel plug-ins share (they never import each other): one HTTP POST with a
+ * timeout classified as delivered / retry / permanent, send-time secret resolution, and
+ * printable URLs.
+ */
+import type { SecretValue } from '../../config/schema.js';
+import { resolveSecret } from '../../store/secrets.js';
 import type { DeliveryResult } from '../types.js';
+
+/** Resolve a secret value or return the failure as a retryable delivery result. */
+export function resolveOrRetry(v: SecretValue, key: string, env: Record<string, string>): { ok: true; value: string } | { ok: false; result: DeliveryResult } {
+  const r = resolveSecret(v, env);
+  return r.ok ? { ok: true, value: r.value } : { ok: false, result: { ok: false, retry: true, detail: `${key}: ${r.detail}` } };
+}
+
+/** A URL safe to print: scheme and host only (paths and queries often embed tokens). */
+export function safeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname === '/' ? '/' : '/…'}`;
+  } catch {
+    return '(invalid URL)';
+  }
+}
 
 /** 2xx delivered; 408, 425, 429 and 5xx retry; other 4xx permanent; network errors retry. */
 export function classifyStatus(status: number): DeliveryResult {

@@ -1,21 +1,16 @@
 /** The channel registry: one literal map, one line per channel file. */
-import type { AiproConfig } from '../../config/schema.js';
-import type { Channel } from '../types.js';
+import type { BuildContext, Channel } from '../types.js';
 import { buildAlertmanager } from './alertmanager.js';
-import { ChannelConfigError } from './check.js';
+import { ChannelConfigError, isChannelType, type ChannelType } from '../../config/channels.js';
 import { buildEmail } from './email.js';
 import { buildWebhook } from './webhook.js';
 
-/** What a channel builder may use; secrets are resolved at send time, never here. */
-export interface BuildContext {
-  config: AiproConfig;
-  env: Record<string, string>;
-  host: string;
-}
+export type { BuildContext } from '../types.js';
 
 type Builder = (name: string, raw: Record<string, unknown>, ctx: BuildContext) => Channel;
 
-export const CHANNELS: Readonly<Record<string, Builder>> = {
+/** Keyed by the same channel types the config layer checks. */
+export const CHANNELS: Readonly<Record<ChannelType, Builder>> = {
   email: buildEmail,
   webhook: buildWebhook,
   alertmanager: buildAlertmanager,
@@ -26,7 +21,7 @@ export function buildChannels(ctx: BuildContext): { channels: Channel[]; errors:
   const channels: Channel[] = [];
   const errors: { channel: string; message: string }[] = [];
   for (const [name, raw] of Object.entries(ctx.config.alerts.channels)) {
-    const build = Object.hasOwn(CHANNELS, String(raw.type)) ? CHANNELS[String(raw.type)] : undefined;
+    const build = isChannelType(raw.type) ? CHANNELS[raw.type] : undefined;
     if (!build) {
       errors.push({ channel: name, message: `alerts.channels.${name}.type: must be one of ${Object.keys(CHANNELS).join(', ')}` });
       continue;

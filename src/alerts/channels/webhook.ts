@@ -5,42 +5,24 @@
  * `X-Aipro-Timestamp: <unix seconds>`. Every request carries `Idempotency-Key`.
  */
 import { createHmac } from 'node:crypto';
-import type { SecretValue } from '../../config/schema.js';
-import { resolveSecret } from '../../store/secrets.js';
+import { monitorBaseUrl, webhookSettings } from '../../config/channels.js';
 import { VERSION } from '../../version.js';
 import { aiproV1, alertmanagerWebhookV4, discord, ntfy, slack } from '../payloads.js';
 import type { Channel, DeliveryResult, Notification, SendContext } from '../types.js';
-import { Checker, monitorBaseUrl, safeUrl } from './check.js';
-import { post } from './http.js';
-import type { BuildContext } from './index.js';
-
-export const WEBHOOK_FORMATS = ['aipro', 'alertmanager', 'slack', 'discord', 'ntfy'] as const;
-export type WebhookFormat = (typeof WEBHOOK_FORMATS)[number];
+import { post, resolveOrRetry, safeUrl } from './http.js';
+import type { BuildContext } from '../types.js';
 
 /** The signature header value for `body` sent at `timestamp` (unix seconds). */
 export function signBody(secret: string, timestamp: string, body: string): string {
   return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
 }
 
-/** Resolve a secret value or return the failure as a retryable delivery result. */
-export function resolveOrRetry(v: SecretValue, key: string, env: Record<string, string>): { ok: true; value: string } | { ok: false; result: DeliveryResult } {
-  const r = resolveSecret(v, env);
-  return r.ok ? { ok: true, value: r.value } : { ok: false, result: { ok: false, retry: true, detail: `${key}: ${r.detail}` } };
-}
-
 export function buildWebhook(name: string, raw: Record<string, unknown>, ctx: BuildContext): Channel {
   const prefix = `alerts.channels.${name}`;
-  const c = new Checker(prefix, raw);
-  c.only(['type', 'url', 'format', 'secret', 'timeoutMs', 'headers']);
-  const url = c.url('url');
-  const format = c.oneOf('format', WEBHOOK_FORMATS, 'aipro');
-  const secret = c.secret('secret');
-  const timeoutMs = c.int('timeoutMs', 10_000, 100, 300_000);
-  const extra = c.secretMap('headers');
-  c.done();
+  const { url, format, secret, timeoutMs, headers: extra } = webhookSettings(name, raw);
 
   async function send(n: Notification, sctx: SendContext): Promise<DeliveryResult> {
-    const u = resolveOrRetry(url as SecretValue, `${prefix}.url`, ctx.env);
+    const u = resolveOrRetry(url, `${prefix}.url`, ctx.env);
     if (!u.ok) return u.result;
     const headers: Record<string, string> = { 'user-agent': `aipro/${VERSION}`, 'idempotency-key': n.key, 'x-aipro-event': n.kind };
     for (const [k, v] of Object.entries(extra)) {

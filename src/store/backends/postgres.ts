@@ -6,7 +6,7 @@
  * sealed (postgres/seal.ts); the result is parsed exactly as a file would be.
  */
 import type pg from 'pg';
-import type { AiproConfig } from '../../config/schema.js';
+import type { BackendConfig } from './types.js';
 import type { Env } from '../paths.js';
 import { parseStoreText, type StoreRead } from '../read.js';
 import { emptyStore } from '../schema.js';
@@ -31,7 +31,7 @@ export interface PostgresBackend extends StoreBackend {
 /** How long a refresh waits for another host's refresh of the same profile before giving up. */
 export const REFRESH_LOCK_TIMEOUT = '90s';
 
-export async function openPostgresBackend(config: AiproConfig, env: Env): Promise<PostgresBackend> {
+export async function openPostgresBackend(config: BackendConfig, env: Env): Promise<PostgresBackend> {
   const key = storeKey(config, env);
   // During a key rotation hosts carry the previous key too, so they read what is not re-sealed yet.
   const old = oldStoreKey(env);

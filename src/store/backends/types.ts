@@ -41,3 +41,15 @@ export interface StoreBackend {
   /** Release connections (a no-op for files). */
   close(): Promise<void>;
 }
+
+/**
+ * The settings the backends read (a structural slice of the config, declared here so the
+ * store never imports the config module).
+ */
+export interface BackendConfig {
+  agents: { default: string };
+  store: {
+    backend: BackendKind;
+    postgres: { url: string | { source: 'env' | 'file'; id: string }; schema: string; encryption: 'aes-256-gcm' | 'none'; staleAfter: string };
+  };
+}

@@ -3,7 +3,7 @@
  * within a second (LISTEN/NOTIFY), fresh reads never touch the database, and with PostgreSQL
  * stopped the last read is served for staleAfter while nothing is written; it recovers alone.
  */
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { postgresBackend } from '../../../src/store/backends/postgres.js';
 import { cachedBackend, type CachedBackend } from '../../../src/store/backends/postgres/cache.js';
 import { createPool, StoreUnavailableError } from '../../../src/store/backends/postgres/connect.js';
@@ -18,7 +18,7 @@ test.after.always(() => pgs.stop());
 const agent = { id: 'main', storePath: '' };
 const ID = 'anthropic:work';
 
-async function fleet(t: Parameters<Parameters<typeof test>[1]>[0], clock: { now: number } | null = null): Promise<{ a: CachedBackend; b: CachedBackend } | null> {
+async function fleet(t: ExecutionContext, clock: { now: number } | null = null): Promise<{ a: CachedBackend; b: CachedBackend } | null> {
   const url = await pgs.need(t);
   if (!url) return null;
   const pool = createPool(url);

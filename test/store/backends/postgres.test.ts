@@ -1,6 +1,6 @@
 /** The postgres backend against a real throwaway PostgreSQL: migrations, round trips, sealing, rekey, locking. */
 import { randomBytes } from 'node:crypto';
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import pg from 'pg';
 import { postgresBackend, type PostgresBackend } from '../../../src/store/backends/postgres.js';
 import { createPool, StoreUnavailableError } from '../../../src/store/backends/postgres/connect.js';
@@ -38,7 +38,7 @@ function sampleStore(): Store {
   } as Store;
 }
 
-async function setup(t: Parameters<Parameters<typeof test>[1]>[0], key: StoreKey | null = newKey()): Promise<{ url: string; b: PostgresBackend; pool: pg.Pool } | null> {
+async function setup(t: ExecutionContext, key: StoreKey | null = newKey()): Promise<{ url: string; b: PostgresBackend; pool: pg.Pool } | null> {
   const url = await pgs.need(t);
   if (!url) return null;
   const pool = createPool(url);

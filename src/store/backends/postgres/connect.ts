@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
-import type { AiproConfig } from '../../../config/schema.js';
+import type { BackendConfig } from '../types.js';
 import type { Env } from '../../paths.js';
 import { resolveSecret } from '../../secrets.js';
 import { parseStoreKey, type StoreKey } from './seal.js';
@@ -21,7 +21,7 @@ export const KEY_CREDENTIAL = 'aipro-store-key';
 /** The previous key during `aipro store rekey`. */
 export const OLD_KEY_ENV = 'AIPRO_STORE_OLD_KEY';
 
-export function postgresUrl(config: AiproConfig, env: Env): string {
+export function postgresUrl(config: BackendConfig, env: Env): string {
   const res = resolveSecret(config.store.postgres.url || undefined, env);
   if (!res.ok) {
     throw new StoreUnavailableError(
@@ -35,7 +35,7 @@ export function postgresUrl(config: AiproConfig, env: Env): string {
  * The sealing key from `AIPRO_STORE_KEY`, else the systemd credential file. Null only with
  * `encryption: none`; without a key and without that explicit choice the backend refuses.
  */
-export function storeKey(config: AiproConfig, env: Env): StoreKey | null {
+export function storeKey(config: BackendConfig, env: Env): StoreKey | null {
   const fromEnv = env.AIPRO_STORE_KEY;
   if (fromEnv !== undefined && fromEnv.trim() !== '') return parseStoreKey(fromEnv, 'AIPRO_STORE_KEY');
   if (env.CREDENTIALS_DIRECTORY) {

@@ -1,0 +1,73 @@
+/**
+ * One credential's per-profile series (info, status, expiry, probe, cooldown, OAuth refresh
+ * timing) from its observation. Pure but for the metrics it mutates; the caller passes `now`.
+ */
+import type { CredentialObservation } from '../../monitors/types.js';
+import { profileLabel } from '../../src/util/profile-label.js';
+import { REFUSED_REASONS, VERDICT_REASONS } from './metrics.js';
+import type { AiproMetrics } from './registry.js';
+
+/** Key of one credential's series: agent + profile id (unique within an agent). */
+export function profileKey(agent: string, profile: string): string {
+  return `${agent}\u0000${profile}`;
+}
+
+export interface ProbeFacts {
+  ok: boolean;
+  reason: string;
+  latencyMs?: number;
+  httpStatus?: number;
+  /** When it ran (epoch ms). */
+  at: number;
+}
+
+export function setProbe(m: AiproMetrics, key: string, labels: Record<string, string>, p: ProbeFacts | undefined): void {
+  if (!p) {
+    for (const f of ['probeSuccess', 'probeValid', 'probeDuration', 'lastProbe', 'probeHttpStatus'] as const) m[f].remove(key);
+    return;
+  }
+  m.lastProbe.set(key, labels, p.at / 1000);
+  m.probeHttpStatus.set(key, labels, typeof p.httpStatus === 'number' && Number.isFinite(p.httpStatus) ? p.httpStatus : 0);
+  const verdict = p.ok || VERDICT_REASONS.has(p.reason);
+  m.probeSuccess.set(key, labels, verdict ? 1 : 0);
+  if (verdict) m.probeValid.set(key, labels, p.ok || !REFUSED_REASONS.has(p.reason) ? 1 : 0);
+  else m.probeValid.remove(key);
+  if (typeof p.latencyMs === 'number' && Number.isFinite(p.latencyMs)) m.probeDuration.set(key, labels, p.latencyMs / 1000);
+  else m.probeDuration.remove(key);
+}
+
+/**
+ * Does aipro know when this credential stops working? 0 only for a token, or an OAuth
+ * credential without a refresh token, that has no expiry: nothing will ever count down to an
+ * alert. An API key has no expiry by design and OAuth that refreshes itself renews its own
+ * expiry, so both are 1; a missing provider (`none`) has nothing to know.
+ */
+export function expiryKnown(o: Pick<CredentialObservation, 'type' | 'expiresAt' | 'refreshable'>): boolean {
+  if (o.type !== 'token' && o.type !== 'oauth') return true;
+  if (o.type === 'oauth' && o.refreshable) return true;
+  return typeof o.expiresAt === 'number' && Number.isFinite(o.expiresAt) && o.expiresAt > 0;
+}
+
+export function setCredential(m: AiproMetrics, o: CredentialObservation, now: number): string {
+  const key = profileKey(o.agent, o.profile);
+  const cooling = o.cooldownUntil && o.cooldownUntil > now ? o.cooldownUntil : '';
+  const p = o.probe;
+  const sig = `${o.provider}\u0001${o.type}\u0001${o.source}\u0001${o.status}\u0001${o.refreshable ? 1 : 0}\u0001${o.expiresAt ?? ''}\u0001${cooling}\u0001${o.refreshExpiresAt ?? ''}\u0001${o.nextRefreshAt ?? ''}\u0001${p ? `${p.ok}|${p.reason}|${p.latencyMs ?? ''}|${p.httpStatus ?? ''}|${p.at}` : ''}`;
+  if (m.sigs.get(key) === sig) return key;
+  m.sigs.set(key, sig);
+  const labels = { agent: o.agent, provider: o.provider, profile: profileLabel(o.profile, m.profileLabel) };
+  m.profileInfo.set(key, { ...labels, type: o.type, source: o.source }, 1);
+  m.profileStatus.setState(key, labels, o.status);
+  // Never 0 and never a routine access-token expiry: only a real, known end of the credential.
+  if (typeof o.expiresAt === 'number' && o.expiresAt > 0 && !o.refreshable) m.profileExpiry.set(key, labels, o.expiresAt / 1000);
+  else m.profileExpiry.remove(key);
+  m.profileExpiryKnown.set(key, labels, expiryKnown(o) ? 1 : 0);
+  if (o.cooldownUntil && o.cooldownUntil > now) m.cooldownUntil.set(key, labels, o.cooldownUntil / 1000);
+  else m.cooldownUntil.remove(key);
+  if (o.type === 'oauth' && typeof o.refreshExpiresAt === 'number') m.refreshExpiry.set(key, labels, o.refreshExpiresAt / 1000);
+  else m.refreshExpiry.remove(key);
+  if (o.refreshable && typeof o.nextRefreshAt === 'number') m.nextRefresh.set(key, labels, o.nextRefreshAt / 1000);
+  else m.nextRefresh.remove(key);
+  setProbe(m, key, labels, o.probe);
+  return key;
+}
