@@ -2,10 +2,9 @@
  * Picking the store backend from config (`store.backend`). The PostgreSQL backend and
  * its driver load only when configured, so single hosts never pay for them.
  */
-import type { BackendConfig } from './types.js';
 import type { Env } from '../paths.js';
 import { fileBackend } from './file.js';
-import type { StoreBackend } from './types.js';
+import type { BackendConfig, StoreBackend } from './types.js';
 
 export type { AgentRef, StoreBackend, StoreChange } from './types.js';
 

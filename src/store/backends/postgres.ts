@@ -6,7 +6,6 @@
  * sealed (postgres/seal.ts); the result is parsed exactly as a file would be.
  */
 import type pg from 'pg';
-import type { BackendConfig } from './types.js';
 import type { Env } from '../paths.js';
 import { parseStoreText, type StoreRead } from '../read.js';
 import { emptyStore } from '../schema.js';
@@ -16,7 +15,7 @@ import { schemaState } from './postgres/migrations.js';
 import { aadFor, seal, unseal, type StoreKey } from './postgres/seal.js';
 import { rowsToDocument, storeToRows, type StoreRows } from './postgres/rows.js';
 import { writeRows } from './postgres/write-rows.js';
-import type { AgentRef, StoreBackend } from './types.js';
+import type { AgentRef, BackendConfig, StoreBackend } from './types.js';
 
 export { StoreUnavailableError } from './postgres/connect.js';
 
