@@ -16,6 +16,7 @@ import { loadContext, resolveAgent, type Agent, type Context } from '../context.
 import { CliError, EXIT } from './errors.js';
 import { updateAgentStore, withBackend } from './store-backend.js';
 import { renderTable, terminalWidth, wrapLine, type Fit } from './table.js';
+import { compareText } from '../util/collate.js';
 import { own } from '../util/own.js';
 
 /** Run a store update, turning the expected failures (bad store, busy lock) into CliErrors. */
@@ -55,7 +56,7 @@ export async function list(opts: { agent?: string; json?: boolean; wide?: boolea
   });
   // Malformed profiles are listed too, with why they cannot be used: hiding them would hide the problem.
   const bad = malformedProfiles(store).map((m) => ({ id: m.id, provider: m.provider, type: m.type ?? 'unknown', fingerprint: null, secretRef: null, secretProblem: m.reason, expiresAt: null, expiresAtMs: null, email: null }));
-  const profiles = [...good, ...bad].sort((a, b) => a.id.localeCompare(b.id));
+  const profiles = [...good, ...bad].sort((a, b) => compareText(a.id, b.id));
   if (opts.json) {
     const doc = { agent: agent.id, storePath: agent.storePath, storeExists: exists, profiles, order: store.order ?? {}, lastGood: store.lastGood ?? {} };
     process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
