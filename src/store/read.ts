@@ -141,5 +141,7 @@ export function readStore(path: string): StoreRead {
 
 /** One message for every command that meets a bad store: what, why, and the next command. */
 export function storeErrorMessage(err: StoreReadError, doing = 'reading the auth store'): string {
+  // A fleet store (path `postgres:<schema>/<agent>`) has no file and no .bak to restore.
+  if (err.path.startsWith('postgres:')) return `Error ${doing}: ${err.path}: ${err.detail}. Nothing was written. Run \`aipro doctor\` to check the fleet store.`;
   return `Error ${doing}: ${err.path}: ${err.detail}. The file was left untouched. Run \`aipro doctor\` to inspect it (\`aipro doctor --fix\` can restore ${err.path}.bak).`;
 }
