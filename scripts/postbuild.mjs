@@ -16,6 +16,8 @@ const external = [
   'node-cron',
   '@inquirer/prompts',
   'oidc-provider',
+  // node-postgres: only the postgres store backend loads it; its optional pg-native stays unresolved.
+  'pg',
 ];
 
 // commander requires node:child_process at load time (for executable subcommands, which aipro

@@ -37,6 +37,7 @@ const GROUPS: Record<string, { summary: string; load: (argv: string[]) => Promis
   launchd: { summary: 'install, print or remove the launchd jobs (macOS)', load: async () => [(await import('./launchd.js')).register] },
   gateway: { summary: 'run the credential-aware model gateway', load: async () => [(await import('./gateway.js')).register] },
   rules: { summary: 'print the Prometheus alert rules (plain or PrometheusRule), with your thresholds', load: async () => [(await import('./rules.js')).register] },
+  store: { summary: 'fleet store in PostgreSQL: migrate, copy in/out, rekey', load: async () => [(await import('./store.js')).register] },
   completion: { summary: 'print a bash, zsh or fish completion script', load: async () => [(await import('./completion.js')).register] },
 };
 

@@ -155,6 +155,8 @@ export function bakParses(path: string): boolean {
  * the operator to `doctor --fix`, which then cannot do it.
  */
 export function storeErrorMessage(err: StoreReadError, doing = 'reading the auth store'): string {
+  // A fleet store (path `postgres:<schema>/<agent>`) has no file and no .bak to restore.
+  if (err.path.startsWith('postgres:')) return `Error ${doing}: ${err.path}: ${err.detail}. Nothing was written. Run \`aipro doctor\` to check the fleet store.`;
   const next = bakParses(err.path)
     ? `\`aipro doctor --fix\` can restore ${err.path}.bak`
     : 'there is no usable .bak to restore: move the file away and add the credentials again with `aipro models auth add-key` or `paste-token`';
