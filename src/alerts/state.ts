@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { AiproConfig } from '../config/schema.js';
 import { withLock } from '../store/lock.js';
+import { jsonParseProblem } from '../util/json-error.js';
 import { monitorStatePath } from '../store/paths.js';
 import { writeFileDurable } from '../store/write.js';
 import { emptyState, type AlertState } from './types.js';
@@ -42,7 +43,7 @@ export function readAlertState(path: string): StateRead {
       },
     };
   } catch (err) {
-    return { ok: false, detail: `alert state ${path} does not parse (${(err as Error).message}); move it aside to start over (episodes and the outbox are lost)` };
+    return { ok: false, detail: `alert state ${path} does not parse (${jsonParseProblem(err)}); move it aside to start over (episodes and the outbox are lost)` };
   }
 }
 

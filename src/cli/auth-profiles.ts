@@ -62,6 +62,12 @@ export async function list(opts: { agent?: string; json?: boolean; wide?: boolea
     process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
     return EXIT.OK;
   }
+  // As in `models status`: '-' is "nothing to count down"; a token (or OAuth without a refresh
+  // token) stored without an expiry is 'unknown', since no alert can warn before it stops.
+  const noExpiry = (id: string): string => {
+    const p = Object.hasOwn(store.profiles, id) ? store.profiles[id] : undefined;
+    return p && p.expires === undefined && (p.type === 'token' || (p.type === 'oauth' && !p.refresh)) ? 'unknown' : '-';
+  };
   const out = [`Agent ${agent.id}  (${agent.storePath}${exists ? '' : ', no store yet'})`];
   if (profiles.length === 0) out.push('  no profiles (add one: aipro models auth add-key --provider anthropic)');
   else {
@@ -71,13 +77,13 @@ export async function list(opts: { agent?: string; json?: boolean; wide?: boolea
       p.type,
       p.fingerprint ?? `(${p.secretProblem})`,
       p.secretRef ? `ref ${p.secretRef}` : 'inline',
-      p.expiresAtMs === null ? '-' : `${p.expiresAt} (${formatRelative(p.expiresAtMs, now)})`,
+      p.expiresAtMs === null ? noExpiry(p.id) : `${p.expiresAt} (${formatRelative(p.expiresAtMs, now)})`,
     ]);
     // On a terminal, narrower in this order: EXPIRES relative only, SECRET, PROVIDER (the id
     // starts with it), TYPE, then FINGERPRINT go; pipes get every column.
     const fit: Fit | undefined = width === undefined ? undefined : {
       width,
-      steps: [{ abbreviate: 5, cells: profiles.map((p) => (p.expiresAtMs === null ? '-' : formatRelative(p.expiresAtMs, now))) }, { drop: 4 }, { drop: 1 }, { drop: 2 }, { drop: 3 }],
+      steps: [{ abbreviate: 5, cells: profiles.map((p) => (p.expiresAtMs === null ? noExpiry(p.id) : formatRelative(p.expiresAtMs, now))) }, { drop: 4 }, { drop: 1 }, { drop: 2 }, { drop: 3 }],
     };
     out.push(renderTable(['PROFILE', 'PROVIDER', 'TYPE', 'FINGERPRINT', 'SECRET', 'EXPIRES'], rows, '  ', undefined, fit));
   }
@@ -120,7 +126,9 @@ export async function orderGet(opts: OrderOptions): Promise<number> {
     process.stdout.write(`${stored.join('\n')}\n`);
   } else {
     const fallback = configOrder ? `config auth.order.${opts.provider} applies: ${configOrder.join(', ')}` : 'every profile of the provider is tried (oauth, then token, then api_key; least recently used first)';
-    process.stdout.write(`No stored order for ${opts.provider} in agent ${agent.id}; ${fallback}\n`);
+    const line = `No stored order for ${opts.provider} in agent ${agent.id}; ${fallback}`;
+    const width = terminalWidth(process.stdout, ctx.env);
+    process.stdout.write(`${(width === undefined ? [line] : wrapLine(line, width, '  ')).join('\n')}\n`);
   }
   return EXIT.OK;
 }

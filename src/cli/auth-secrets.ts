@@ -126,7 +126,7 @@ export async function saveSecret(ctx: Context, type: SecretType, opts: SecretCmd
       `warning: no expiry recorded for ${id}: status shows "expiry unknown" and no alert will warn before it stops working. Record its lifetime: aipro models auth paste-token --provider ${provider} --profile-id ${id} --agent ${agent.id} --expires-in 90d\n`,
     );
   } else if (type === 'token' && opts.expiresIn === undefined && lifetime !== undefined) {
-    process.stderr.write(`note: recorded the documented ${lifetime} lifetime of a ${provider} token; pass --expires-in to record another\n`);
+    process.stderr.write(`note: recorded the documented ${lifetime} lifetime for this ${provider} token; pass --expires-in to record another\n`);
   }
   const fp = fingerprint(secret);
   if (opts.json) {

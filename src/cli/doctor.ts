@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import type { Finding } from '../doctor/context.js';
 import type { DoctorReport } from '../doctor/run.js';
 import { EXIT, INTERRUPTED_LINE, isPromptExit } from './errors.js';
-import { colorizer } from './table.js';
+import { colorizer, terminalWidth, wrapLine } from './table.js';
 
 interface DoctorOptions {
   fix?: boolean;
@@ -41,13 +41,17 @@ function renderText(r: DoctorReport, fix: boolean): string {
     out.push('', 'Repairs:');
     for (const x of r.repairs) out.push(`  ${x.done ? 'done' : 'skipped'}: ${x.detail}`);
   }
-  const fixable = r.checks.filter((f) => f.level !== 'ok' && f.fixable).length;
+  const fixable = r.checks.filter((f) => f.level !== 'ok' && f.fixable);
+  // The consent note only when a restore is among the repairs: chmods need no consent.
+  const restores = fixable.some((f) => f.repair?.kind === 'restore');
   out.push(
     '',
     `${r.errors} error(s), ${r.warnings} warning(s).` +
-      (fixable && !fix ? ` \`aipro doctor --fix\` can repair ${fixable} of them (restoring a store needs --yes or a terminal).` : ''),
+      (fixable.length && !fix ? ` \`aipro doctor --fix\` can repair ${fixable.length} of them${restores ? ' (restoring a store needs --yes or a terminal)' : ''}.` : ''),
   );
-  return `${out.join('\n')}\n`;
+  // On a terminal each finding wraps under its text, as `models status` hints do.
+  const width = terminalWidth(process.stdout, process.env);
+  return `${(width === undefined ? out : out.flatMap((l) => wrapLine(l, width, '      '))).join('\n')}\n`;
 }
 
 async function consentFor(opts: DoctorOptions): Promise<(q: string) => Promise<boolean>> {

@@ -8,6 +8,7 @@ import { Command, CommanderError } from 'commander';
 import { CliError, EXIT, INTERRUPTED_LINE, isPromptExit } from './errors.js';
 import { VERSION } from '../version.js';
 import { OperatorError } from '../util/operator-error.js';
+import { terminalWidth, wrapLine } from './table.js';
 
 // Node ≥ 22 can cache compiled code on disk: the libraries a command loads after this point
 // (express, prom-client, nodemailer…) then skip most of their compile time on the next start.
@@ -57,7 +58,10 @@ export async function buildProgram(argv: string[]): Promise<Command> {
     .description('Keeps the model-provider credentials of an AI gateway host healthy.')
     .version(VERSION, '-V, --version')
     .showSuggestionAfterError(true)
-    .configureOutput({ outputError: (text, write) => write(hideSecretLookingWords(text)) })
+    .configureOutput({
+      outputError: (text, write) => write(hideSecretLookingWords(text)),
+      writeOut: (text) => process.stdout.write(fitHelp(text, terminalWidth(process.stdout, process.env))),
+    })
     .exitOverride()
     .addHelpText(
       'after',
@@ -78,6 +82,33 @@ Examples:
 }
 
 /**
+ * Help on a terminal: commander fits its own columns, but the prose added after them is
+ * wrapped here. Unindented lines are prose and wrap to the width; indented lines are example
+ * commands and stay whole, so they still paste as one command. Pipes get the text as is.
+ */
+export function fitHelp(text: string, width: number | undefined): string {
+  if (width === undefined) return text;
+  const out: string[] = [];
+  let para: string[] = [];
+  // A paragraph (consecutive prose lines) that does not fit is re-flowed as a whole, so it
+  // does not turn ragged; one that fits keeps its own line breaks.
+  const flush = () => {
+    if (para.some((l) => l.length > width)) out.push(...wrapLine(para.join(' '), width, ''));
+    else out.push(...para);
+    para = [];
+  };
+  for (const line of text.split('\n')) {
+    if (/^\S/.test(line)) para.push(line);
+    else {
+      flush();
+      out.push(line);
+    }
+  }
+  flush();
+  return out.join('\n');
+}
+
+/**
  * A group run without a subcommand (`aipro`, `aipro alerts`, `aipro models auth`) prints its
  * help on stdout and exits 0, the same for every group. A stray word is still an unknown
  * command (exit 64, with commander's "did you mean").
@@ -92,9 +123,25 @@ export function helpForBareGroups(cmd: Command): void {
 }
 
 
+/**
+ * The help command for the deepest command named in `argv` (`aipro models auth order get
+ * --help`), so a usage error names the next thing to type. Words after the last command name
+ * (flags, values, a mistyped subcommand) are not echoed: one of them may be a secret.
+ */
+export function usageHelpCommand(program: Command, argv: string[]): string {
+  const path = ['aipro'];
+  let cmd: Command | undefined = program;
+  for (const word of argv) {
+    cmd = cmd.commands.find((c) => c.name() === word || c.aliases().includes(word));
+    if (!cmd) break;
+    path.push(cmd.name());
+  }
+  return `${path.join(' ')} --help`;
+}
+
 /** Run the CLI; returns the exit code instead of exiting, so tests can call it in-process. */
 export async function run(argv: string[]): Promise<number> {
-  let program: Command;
+  let program: Command | undefined;
   try {
     program = await buildProgram(argv);
     await program.parseAsync(argv, { from: 'user' });
@@ -102,14 +149,19 @@ export async function run(argv: string[]): Promise<number> {
   } catch (err) {
     if (err instanceof CommanderError) {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.OK;
-      return err.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
+      if (err.exitCode === 0) return EXIT.OK;
+      process.stderr.write(`Run \`${program ? usageHelpCommand(program, argv) : 'aipro --help'}\` for usage.\n`);
+      return EXIT.USAGE;
     }
     if (isPromptExit(err)) {
       process.stderr.write(INTERRUPTED_LINE);
       return EXIT.INTERRUPTED;
     }
     if (err instanceof CliError || err instanceof OperatorError) {
-      process.stderr.write(`error: ${err.message}\n`);
+      // On a terminal the message wraps like every other line aipro prints there.
+      const width = terminalWidth(process.stderr, process.env);
+      const lines = `error: ${err.message}`.split('\n');
+      process.stderr.write(`${(width === undefined ? lines : lines.flatMap((l) => wrapLine(l, width, '  '))).join('\n')}\n`);
       return err.exitCode;
     }
     process.stderr.write(`error: unexpected failure: ${(err as Error)?.stack ?? String(err)}\nPlease report this with the command you ran.\n`);

@@ -202,9 +202,11 @@ function renderText(reports: AgentReport[], now: number, ctx: Context, check: bo
       if (ctx.config.monitor.labels.profile === 'hash' && r.type !== 'none') extra.push(`metrics label ${profileLabel(r.id, 'hash')}`);
       if (extra.length) out.push(`  ${r.type === 'none' ? r.provider : r.id}: ${extra.join('; ')}`);
     }
-    for (const [p, ids] of Object.entries(rep.order)) out.push(`  order ${p}: ${ids.join(', ')}`);
+    // Only providers in the report: `--provider openai` must not list anthropic's order.
+    const reported = new Set(rep.rows.map((r) => r.provider));
+    for (const [p, ids] of Object.entries(rep.order)) if (reported.has(p)) out.push(`  order ${p}: ${ids.join(', ')}`);
     for (const [p, id] of Object.entries(nextProfiles(rep, ctx, now))) out.push(`  next ${p}: ${id}`);
-    for (const [p, id] of Object.entries(rep.lastGood)) out.push(`  lastGood ${p}: ${id}`);
+    for (const [p, id] of Object.entries(rep.lastGood)) if (reported.has(p)) out.push(`  lastGood ${p}: ${id}`);
     out.push('');
   }
   for (const w of clockSkewWarnings(reports.flatMap((r) => r.rows), now)) out.push(c.yellow(`⚠ ${w}`));

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import convict from 'convict';
 import { configPath, type Env } from '../store/paths.js';
+import { jsonParseProblem } from '../util/json-error.js';
 import { schema, SECRET_KEY_NAMES, type AiproConfig } from './schema.js';
 
 export type ConfigLoad =
@@ -142,7 +143,7 @@ export function readRawConfig(path: string): { ok: true; exists: boolean; raw: R
     if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return { ok: false, detail: 'the top level must be a JSON object' };
     return { ok: true, exists: true, raw: raw as Record<string, unknown> };
   } catch (err) {
-    return { ok: false, detail: `not valid JSON (${(err as Error).message})` };
+    return { ok: false, detail: `not valid JSON (${jsonParseProblem(err)})` };
   }
 }
 
@@ -156,7 +157,12 @@ export function loadConfig(env: Env = process.env, path = configPath(env)): Conf
 
 /** The message every command prints for a bad config. */
 export function configErrorMessage(err: Extract<ConfigLoad, { ok: false }>): string {
-  return `Error loading config ${err.path}: ${err.key}: ${err.detail}. Fix it with \`aipro config set ${err.key === '(file)' || err.key === '(config)' ? 'KEY VALUE' : `${err.key} VALUE`}\` (or \`aipro config unset ${err.key}\`), then \`aipro config validate\`.`;
+  // A file that does not parse (or is not an object) has no key to set: `config set` refuses
+  // to write over it, so the fix is by hand.
+  if (err.key === '(file)' || err.key === '(config)') {
+    return `Error loading config ${err.path}: ${err.detail}. The file was left untouched; fix it in an editor or move it aside (defaults then apply), then \`aipro config validate\`.`;
+  }
+  return `Error loading config ${err.path}: ${err.key}: ${err.detail}. Fix it with \`aipro config set ${err.key} VALUE\` (or \`aipro config unset ${err.key}\`), then \`aipro config validate\`.`;
 }
 
 /** Header names whose values are credentials (Authorization, X-Api-Key, Cookie, signatures…). */

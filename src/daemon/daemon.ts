@@ -113,7 +113,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     const e = err as NodeJS.ErrnoException;
     const key = opts.listen !== undefined ? '--listen' : 'monitor.listen';
     log.error('monitor.refused', { key, detail: `cannot listen on ${setup.listen.text} (${e.code ?? e.message})` });
-    throw new CliError(`${key}: cannot listen on ${setup.listen.text} (${e.code ?? e.message}); is another aipro monitor running? Pick another address with \`aipro config set monitor.listen 127.0.0.1:PORT\` or --listen.`);
+    throw new CliError(`${key}: cannot listen on ${setup.listen.text} (${e.code ?? e.message}); ${e.code === 'EADDRINUSE' ? 'is another aipro monitor running?' : e.code === 'EADDRNOTAVAIL' ? 'that address is not on this host.' : e.code === 'EACCES' ? 'ports below 1024 need privileges.' : ''} Pick another address with \`aipro config set monitor.listen 127.0.0.1:PORT\` or --listen.`);
   }
   const address = { host: addr.address, port: addr.port };
   log.info('monitor.listening', { address: `${address.host.includes(':') ? `[${address.host}]` : address.host}:${address.port}`, paths: '/metrics /healthz /readyz', config: ctx.configPath, monitors: monitors.map((m) => m.name).join(',') });

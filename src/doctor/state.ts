@@ -47,7 +47,7 @@ export function configChecks(ctx: DoctorContext): Finding[] {
   const out: Finding[] = [];
   const path = ctx.configPath;
   if (ctx.configError) {
-    out.push({ id: 'config.valid', level: 'error', path, summary: configErrorMessage(ctx.configError), fix: `aipro config validate; then aipro config set/unset ${ctx.configError.key}` });
+    out.push({ id: 'config.valid', level: 'error', path, summary: configErrorMessage(ctx.configError), fix: ctx.configError.key === '(file)' || ctx.configError.key === '(config)' ? `edit ${path} by hand or move it aside, then aipro config validate` : `aipro config validate; then aipro config set/unset ${ctx.configError.key}` });
   } else if (!ctx.configExists) {
     out.push({ id: 'config.valid', level: 'ok', path, summary: `no config file at ${path}: defaults apply` });
   } else {

@@ -5,11 +5,11 @@
  * at nothing.
  */
 import { reportSettings } from '../config/models.js';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { lockHolderDead, readLockOwner } from '../store/lock.js';
 import { monitorDir, stateDir } from '../store/paths.js';
-import { parseStoreBytes, readStore } from '../store/read.js';
+import { bakParses, readStore } from '../store/read.js';
 import { envViews } from '../store/credentials.js';
 import { agentReport, type AgentReport } from '../store/report.js';
 import { malformedProfiles, type Store } from '../store/schema.js';
@@ -25,14 +25,6 @@ export interface DoctorAgent {
   storePath: string;
 }
 
-/** Does `<path>.bak` exist and parse? */
-export function bakParses(path: string): boolean {
-  try {
-    return parseStoreBytes(readFileSync(`${path}.bak`), `${path}.bak`).ok;
-  } catch {
-    return false;
-  }
-}
 
 /** Lock dirs (`*.lock`) under the state dir, the monitor dir and every agent dir whose holder is dead. */
 export function staleLocks(dirs: string[], now: number): { path: string; ageMs: number }[] {
@@ -132,7 +124,7 @@ export function profileFindings(agent: { id: string }, rows: AgentReport['rows']
   for (const r of rows) {
     if (r.status === 'static' && !r.expiryKnown) {
       // Nothing will ever alert before such a token stops working.
-      out.push({ id: 'profile.expiry_unknown', level: 'warn', agent: agent.id, summary: `agent ${agent.id}: ${r.id} is a token with no recorded expiry: expiry unknown, no alert will warn before it stops working`, ...(r.fixCommand ? { fix: r.fixCommand } : {}) });
+      out.push({ id: 'profile.expiry_unknown', level: 'warn', agent: agent.id, summary: `agent ${agent.id}: ${r.id} is a token with no recorded expiry: expiry unknown, no alert will warn before it stops working`, ...(r.hint ? { fix: r.hint } : r.fixCommand ? { fix: r.fixCommand } : {}) });
       continue;
     }
     if (!FAILING.has(r.status) && r.status !== 'expiring') continue;

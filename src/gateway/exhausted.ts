@@ -76,7 +76,11 @@ export function exhaustedError(agent: string, primary: string, attempts: Attempt
       : unreachable
       ? `aipro gateway (agent ${agent}) could not reach the upstream for ${primary}: no HTTP answer (no credential was cooled down).`
       : `aipro gateway (agent ${agent}) could not serve ${primary}: every credential failed.`;
-  const next = nothingTried
+  // A model whose provider aipro does not know needs config, not a credential.
+  const unknownProvider = skips.find((s) => s.reason === 'unknown_provider');
+  const next = nothingTried && unknownProvider && skips.every((s) => s.reason === 'unknown_provider')
+    ? `Next: point aipro at that provider (\`aipro config set models.providers.${unknownProvider.model.split('/')[0]}.baseUrl URL\`, any OpenAI-compatible server), or name a model of a configured provider (\`aipro config get models\`).`
+    : nothingTried
     ? `Next: run \`aipro models status\` to see what is missing, then add a credential (e.g. \`aipro models auth add-key --provider ${primary.split('/')[0]}\`).`
     : unreachable
       ? `Next: check the network path and models.providers.${primary.split('/')[0]}.baseUrl from this host (DNS, proxy, firewall, TLS).`

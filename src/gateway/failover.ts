@@ -85,7 +85,7 @@ export async function forwardWithFailover(rt: Runtime, api: ClientApi, req: Gate
   }
   const err = exhaustedError(input.agent.id, primary.ref, attempts, plan.skips, rt.now());
   const clean = (s: string) => redact(s, shared.secrets);
-  rt.log.warn('gateway.exhausted', { request_id: shared.requestId, agent: input.agent.id, model: primary.ref, status: err.status, attempts: attempts.map((a) => `${a.profile ?? a.model}:${a.reason}`).join(','), ...(err.retryAfterS ? { retry_after_s: err.retryAfterS } : {}) });
+  rt.log.warn('gateway.exhausted', { request_id: shared.requestId, agent: input.agent.id, model: primary.ref, status: err.status, attempts: attempts.map((a) => `${a.profile ?? a.model}:${a.reason}`).join(','), ...(plan.skips.length ? { skipped: plan.skips.map((s) => `${s.profile ?? s.model}:${s.reason}`).join(',') } : {}), ...(err.retryAfterS ? { retry_after_s: err.retryAfterS } : {}) });
   if (err.retryAfterS) res.setHeader('retry-after', String(err.retryAfterS));
   // SDKs retry 502/503 by default; when every credential was refused for good that only repeats the refusals.
   if (!err.shouldRetry) res.setHeader('x-should-retry', 'false');

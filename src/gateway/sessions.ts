@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { withLock } from '../store/lock.js';
 import { writeFileDurable } from '../store/write.js';
 import { fileSignature } from '../util/fs.js';
+import { jsonParseProblem } from '../util/json-error.js';
 
 /** One chat session's `/model` choice. */
 export interface SessionState {
@@ -51,7 +52,7 @@ function parseSessions(text: string): Read {
     }
     return { ok: true, file: json as SessionsFile };
   } catch (err) {
-    return { ok: false, detail: `not valid JSON (${(err as Error).message})` };
+    return { ok: false, detail: `not valid JSON (${jsonParseProblem(err)})` };
   }
 }
 

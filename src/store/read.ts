@@ -4,6 +4,7 @@
  * ever writing over the file.
  */
 import { readFileSync } from 'node:fs';
+import { jsonParseProblem } from '../util/json-error.js';
 import { parseProfile } from './profile-parse.js';
 import { RAW_PROFILES, SECTIONS, emptyStore, type Profile, type RawProfiles, type Section, type Store } from './schema.js';
 import { parseEntry, parseStoreShape } from './validate.js';
@@ -25,7 +26,7 @@ export function parseStoreText(text: string, path = '<input>'): StoreRead {
   try {
     json = JSON.parse(text);
   } catch (err) {
-    return { ok: false, path, reason: 'parse', detail: `not valid JSON (${(err as Error).message})` };
+    return { ok: false, path, reason: 'parse', detail: `not valid JSON (${jsonParseProblem(err)})` };
   }
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {
     return { ok: false, path, reason: 'schema', detail: '(top level): not a JSON object' };
@@ -139,9 +140,25 @@ export function readStore(path: string): StoreRead {
   return parseStoreBytes(bytes, path);
 }
 
-/** One message for every command that meets a bad store: what, why, and the next command. */
+/** Does `<path>.bak` exist and parse? Only then can a restore be offered. */
+export function bakParses(path: string): boolean {
+  try {
+    return parseStoreBytes(readFileSync(`${path}.bak`), `${path}.bak`).ok;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * One message for every command that meets a bad store: what, why, and the next command.
+ * The restore is offered only when a good `.bak` exists: naming one that is not there sends
+ * the operator to `doctor --fix`, which then cannot do it.
+ */
 export function storeErrorMessage(err: StoreReadError, doing = 'reading the auth store'): string {
   // A fleet store (path `postgres:<schema>/<agent>`) has no file and no .bak to restore.
   if (err.path.startsWith('postgres:')) return `Error ${doing}: ${err.path}: ${err.detail}. Nothing was written. Run \`aipro doctor\` to check the fleet store.`;
-  return `Error ${doing}: ${err.path}: ${err.detail}. The file was left untouched. Run \`aipro doctor\` to inspect it (\`aipro doctor --fix\` can restore ${err.path}.bak).`;
+  const next = bakParses(err.path)
+    ? `\`aipro doctor --fix\` can restore ${err.path}.bak`
+    : 'there is no usable .bak to restore: move the file away and add the credentials again with `aipro models auth add-key` or `paste-token`';
+  return `Error ${doing}: ${err.path}: ${err.detail}. The file was left untouched. Run \`aipro doctor\` to inspect it (${next}).`;
 }

@@ -111,7 +111,12 @@ function fixFor(row: StatusRow, view: CredentialView): { hint: string; command?:
   const synthetic = view.type === 'none' && view.id === `${view.provider}:none`;
   const command = fixCommand({ provider: row.provider, type: view.type, agent: row.agent, ...(synthetic ? {} : { profileId: row.id }) });
   if (row.status === 'missing') return { hint: noCredentialsHint(row.provider, command), command };
-  if (row.status === 'static') return { hint: `no expiry recorded, so no alert can warn before it stops working; record one: ${command}`, command };
+  // The detail already says why an unknown expiry matters; the hint is only the command, with
+  // the flag that records a lifetime (re-pasting without it would store no expiry again).
+  if (row.status === 'static') {
+    const lifetime = command.includes(' paste-token ') ? ' --expires-in 90d (use its real lifetime)' : '';
+    return { hint: `record its lifetime: ${command}${lifetime}`, command };
+  }
   const probeHint = view.stats?.lastProbe?.hint;
   // A probe's own advice (e.g. "use an API key instead") is kept; its generic fix is replaced by the targeted one.
   if (row.status === 'rejected' && probeHint && !probeHint.includes('aipro models auth')) return { hint: `${probeHint}; or replace it: ${command}`, command };

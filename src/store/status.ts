@@ -68,6 +68,13 @@ function validExpiry(e: unknown): e is number {
   return expiryProblem(e) === null;
 }
 
+/** "rejected by the provider (HTTP 401): <provider's words>", the status named once: probe details start with it. */
+function rejectedDetail(httpStatus: number | undefined, detail: string | undefined): string {
+  const code = httpStatus ? `HTTP ${httpStatus}` : '';
+  const words = code && detail?.startsWith(code) ? detail.slice(code.length).replace(/^:\s*/, '') : detail;
+  return `rejected by the provider${code ? ` (${code})` : ''}${words ? `: ${words}` : ''}`;
+}
+
 /** The status of one credential at `now` with a warn window of `warnMs`. Pure. */
 export function status(view: CredentialView, now: number, warnMs: number = DAY): StatusResult {
   const base = { source: view.source };
@@ -80,7 +87,7 @@ export function status(view: CredentialView, now: number, warnMs: number = DAY):
   const probeCounts = probe && (!probe.secretHash || !view.secretHash || probe.secretHash === view.secretHash);
   const rejected =
     probeCounts && !probe.ok && (probe.reason === 'auth' || probe.reason === 'auth_permanent')
-      ? { ...base, status: 'rejected' as const, detail: `rejected by the provider${probe.httpStatus ? ` (HTTP ${probe.httpStatus})` : ''}${probe.detail ? `: ${probe.detail}` : ''}` }
+      ? { ...base, status: 'rejected' as const, detail: rejectedDetail(probe.httpStatus, probe.detail) }
       : null;
 
   const hasExpiry = view.expires !== undefined;

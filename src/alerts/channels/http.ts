@@ -39,8 +39,13 @@ export async function post(url: string, body: string, headers: Record<string, st
     const r = classifyStatus(res.status);
     return r.ok ? r : { ...r, detail: `${what} answered ${r.detail}` };
   } catch (err) {
-    const e = err as Error & { cause?: { code?: string } };
-    const code = e.name === 'AbortError' || e.name === 'TimeoutError' ? 'timed out' : (e.cause?.code ?? e.name ?? 'network error');
+    const e = err as Error & { cause?: { code?: string; message?: string } };
+    // fetch refuses some ports itself ("bad port") with a cause that has no code; its short
+    // message is the only useful word then. A message that may quote the URL (a secret for
+    // many webhooks) is never used.
+    const said = e.cause?.message;
+    const words = said && said.length <= 60 && !said.includes('/') ? said : undefined;
+    const code = e.name === 'AbortError' || e.name === 'TimeoutError' ? 'timed out' : (e.cause?.code ?? words ?? 'network error');
     return { ok: false, retry: true, detail: `${what} unreachable (${code})` };
   }
 }
