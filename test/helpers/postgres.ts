@@ -7,7 +7,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { ExecutionContext } from 'ava';
@@ -48,10 +48,26 @@ function runAs(asPostgres: boolean, cmd: string, args: string[]): void {
   if (r.status !== 0) throw new Error(`${cmd} ${args[0] ?? ''} failed (${r.status ?? r.signal}): ${r.stderr || r.stdout}`);
 }
 
+/**
+ * Where the cluster dir goes. As root the server runs as `postgres`, which must be able to
+ * enter the temp dir: a private TMPDIR (mode 0700, as CI and `mktemp -d` make it) is not
+ * enterable, so the cluster then goes under /tmp instead.
+ */
+function clusterBase(asPostgres: boolean): string {
+  const base = tmpdir();
+  if (!asPostgres) return base;
+  try {
+    if ((statSync(base).mode & 0o001) !== 0) return base;
+  } catch {
+    // fall through to /tmp
+  }
+  return '/tmp';
+}
+
 /** initdb + start. The cluster is removed at process exit even if a test forgets to. */
 export async function startCluster(bin: string): Promise<PgCluster> {
   const asPostgres = userInfo().uid === 0;
-  const dir = mkdtempSync(join(tmpdir(), 'aipro-pg-'));
+  const dir = mkdtempSync(join(clusterBase(asPostgres), 'aipro-pg-'));
   const data = join(dir, 'data');
   const password = randomBytes(12).toString('hex');
   writeFileSync(join(dir, 'pw'), `${password}\n`, { mode: 0o600 });

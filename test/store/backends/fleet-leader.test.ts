@@ -9,12 +9,12 @@ import { usePostgres } from '../../helpers/postgres.js';
 
 const pgs = usePostgres();
 test.after.always(() => pgs.stop());
-const WORKER = fileURLToPath(new URL('../fixtures/fleet-leader-worker.mjs', import.meta.url));
+const WORKER = fileURLToPath(new URL('../fixtures/fleet-leader-worker.ts', import.meta.url));
 
 test('exactly one of three hosts leads; a SIGKILLed leader is replaced within one cycle', async (t) => {
   const url = await pgs.need(t);
   if (!url) return;
-  const child = spawn(process.execPath, [WORKER, url, 'host-1'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', WORKER, url, 'host-1'], { stdio: ['ignore', 'pipe', 'inherit'] });
   t.teardown(() => void child.kill('SIGKILL'));
   let out = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));

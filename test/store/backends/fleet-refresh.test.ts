@@ -20,7 +20,7 @@ import { tempHome } from '../../helpers/tmp.js';
 import { loginTokens, oauthConfigRaw, toConfig } from '../../oauth/helpers.js';
 
 const run = promisify(execFile);
-const WORKER = fileURLToPath(new URL('../fixtures/fleet-refresh-worker.mjs', import.meta.url));
+const WORKER = fileURLToPath(new URL('../fixtures/fleet-refresh-worker.ts', import.meta.url));
 const ID = 'openai-codex:me@example.com';
 const pgs = usePostgres();
 test.after.always(() => pgs.stop());
@@ -53,7 +53,7 @@ test('3 hosts x 5 processes refreshing an expiring token: exactly 1 refresh, 0 r
     return home;
   });
   const env = { ...process.env, AIPRO_STORE_POSTGRES_URL: url, AIPRO_STORE_KEY: keyText };
-  const outs = await Promise.all(hosts.flatMap((home) => Array.from({ length: 5 }, () => run(process.execPath, [WORKER, home, configPath, ID], { env, timeout: 120_000 }))));
+  const outs = await Promise.all(hosts.flatMap((home) => Array.from({ length: 5 }, () => run(process.execPath, ['--import', 'tsx', WORKER, home, configPath, ID], { env, timeout: 120_000 }))));
   const results = outs.map((o) => JSON.parse(o.stdout.trim()) as { ok: boolean; refreshed?: boolean; accessHash?: string });
   t.true(results.every((r) => r.ok), JSON.stringify(results));
   t.is(results.filter((r) => r.refreshed).length, 1, JSON.stringify(results));
