@@ -6,7 +6,7 @@
  */
 import type { Command } from 'commander';
 import { CliError, EXIT, usageError } from './errors.js';
-import { FLAVOUR_HELP, flavourOf, writeUninstall } from './installer-flags.js';
+import { FLAVOUR_HELP, flavourOf, writeInstall, writeUninstall } from './installer-flags.js';
 
 interface Flags {
   user?: boolean;
@@ -118,12 +118,7 @@ async function runInstall(flags: Flags): Promise<number> {
     process.env,
   );
   const failed = report.launchctl === 'conflict' || report.ran.some((x) => !x.ok);
-  if (flags.json) process.stdout.write(`${JSON.stringify({ ...report, ok: !failed, node: r.input.node, aipro: r.input.aipro, stateDir: r.input.stateDir, user: r.input.user }, null, 2)}\n`);
-  else {
-    const { out, err } = formatInstall(report, r.input);
-    process.stdout.write(out);
-    process.stderr.write(err);
-  }
+  writeInstall(report, r.input, failed, flags.json, formatInstall);
   return failed ? EXIT.FAIL : EXIT.OK;
 }
 

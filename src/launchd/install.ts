@@ -8,11 +8,12 @@ import { join } from 'node:path';
 import type { Env } from '../store/paths.js';
 import { writeFileDurable } from '../store/write.js';
 import { runCommand, shellLine, type CommandResult } from '../util/command.js';
+import type { InstallFileAction } from '../util/install-report.js';
 import { splitManaged } from '../util/managed-files.js';
 import { MANAGED_MARKER, defaultPlistDir, launchdDomain, type Flavour } from './jobs.js';
 import type { RenderedPlist } from './render.js';
 
-export type FileAction = 'create' | 'update' | 'unchanged' | 'conflict';
+export type FileAction = InstallFileAction;
 
 export interface FilePlan {
   label: string;

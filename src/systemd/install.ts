@@ -7,12 +7,13 @@ import { existsSync, lstatSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Env } from '../store/paths.js';
 import { writeFileDurable } from '../store/write.js';
+import type { InstallFileAction } from '../util/install-report.js';
 import { splitManaged } from '../util/managed-files.js';
 import { lingerEnabled, runCommand, shellLine, systemdRunning, type CommandResult } from './host.js';
 import type { RenderedUnit } from './input.js';
 import { MANAGED_MARKER, UNIT_SETS, defaultUnitDir, systemctlArgs, wantedByTarget, type Flavour, type UnitSetName } from './units.js';
 
-export type FileAction = 'create' | 'update' | 'unchanged' | 'conflict';
+export type FileAction = InstallFileAction;
 
 export interface FilePlan {
   unit: string;
