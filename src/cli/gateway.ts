@@ -72,9 +72,9 @@ export async function runGateway(opts: GatewayCliOptions): Promise<number> {
     throw new CliError(`aipro gateway could not listen on ${host}:${port}: ${why}`);
   }
   const { running } = started;
-  log.info('gateway.listening', { url: running.url, agent: ctx.config.agents.default, model: ctx.config.models.default, auth: check.token ? 'bearer token required' : 'none (loopback)' });
-  process.stdout.write(`aipro gateway listening on ${running.url}\n`);
-  await new Promise<void>((resolve) => {
+  // Handlers first: a supervisor may stop the gateway the moment it reads the listening line,
+  // and a SIGTERM before them would kill it without writing its pending bookkeeping.
+  const stopped = new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       log.info('gateway.stopping', { signal });
       void running.stop().then(resolve, resolve);
@@ -82,5 +82,8 @@ export async function runGateway(opts: GatewayCliOptions): Promise<number> {
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
   });
+  log.info('gateway.listening', { url: running.url, agent: ctx.config.agents.default, model: ctx.config.models.default, auth: check.token ? 'bearer token required' : 'none (loopback)' });
+  process.stdout.write(`aipro gateway listening on ${running.url}\n`);
+  await stopped;
   return EXIT.OK;
 }

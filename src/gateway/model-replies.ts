@@ -12,6 +12,7 @@ import { MODEL_USAGE, type ModelCommand } from './commands.js';
 import { menuEntries, menuLine, providerAuthState } from './menu.js';
 import type { Runtime } from './runtime.js';
 import type { SessionState } from './sessions.js';
+import { OperatorError } from '../util/operator-error.js';
 import { describeStatus } from './model-status.js';
 
 /** What a `/model` command runs against. */
@@ -33,7 +34,7 @@ export async function answerModelCommand(rt: Runtime, api: ClientApi, cmd: Model
     case 'usage':
       return `${cmd.detail}.\n${MODEL_USAGE}`;
     case 'reset': {
-      const r = await input.agent.sessions.update(input.sessionId, () => null);
+      const r = await saveSession(input, () => null);
       if (!r.ok) return `Could not clear the session choice: ${r.detail}.`;
       return 'Session model and pinned profile cleared: requests use the model they name (or models.default) with the normal credential order.';
     }
@@ -45,6 +46,19 @@ export async function answerModelCommand(rt: Runtime, api: ClientApi, cmd: Model
     }
     case 'set':
       return setModel(rt, api, input, cmd.ref, cmd.ref, cmd.profile);
+  }
+}
+
+/**
+ * Change the session under its lock. A write the host refused (full disk, read-only, a lock
+ * held too long) is told in the reply with its cause and fix, not turned into a 500.
+ */
+async function saveSession(input: CommandInput, change: () => SessionState | null): Promise<{ ok: true } | { ok: false; detail: string }> {
+  try {
+    return await input.agent.sessions.update(input.sessionId, change);
+  } catch (err) {
+    if (err instanceof OperatorError) return { ok: false, detail: err.message.replace(/\.$/, '') };
+    throw err;
   }
 }
 
@@ -84,7 +98,7 @@ async function setModel(rt: Runtime, api: ClientApi, input: CommandInput, ref: s
       ? `Unknown auth profile "${profile}" for ${m.provider}${other}. Valid profiles: ${valid.join(', ')}.\nExample: \`/model ${label}@${valid[0]}\``
       : `Unknown auth profile "${profile}": ${m.provider} has no credentials on this agent. Add one with \`aipro models auth add-key --provider ${m.provider}\`.`;
   }
-  const r = await input.agent.sessions.update(input.sessionId, () => ({
+  const r = await saveSession(input, () => ({
     model: full,
     ...(profile ? { profile } : {}),
     ...(label !== full ? { label } : {}),
