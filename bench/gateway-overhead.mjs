@@ -12,6 +12,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { emit, processCpuMs } from './lib/result.mjs';
 
 const sequential = Number(process.argv[2] ?? 2000);
 const seconds = Number(process.argv[3] ?? 5);
@@ -83,14 +84,7 @@ console.log(`added   ${fmt(med(through, 'p50') - med(direct, 'p50'))} ${fmt(med(
 
 // CPU seconds the gateway process used (Linux /proc), to show its cost per request apart
 // from the load generator and upstream that share this machine.
-function cpuSeconds(pid) {
-  try {
-    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(f[11]) + Number(f[12])) / 100; // utime + stime, in USER_HZ (100)
-  } catch {
-    return NaN;
-  }
-}
+const cpuSeconds = (pid) => processCpuMs(pid) / 1000;
 async function throughput(base, pid) {
   let done = 0;
   let failed = 0;
@@ -109,7 +103,8 @@ async function throughput(base, pid) {
     }),
   );
   const cpuUs = ((cpuSeconds(pid) - cpu0) / done) * 1e6;
-  return `${(done / seconds).toFixed(0)} req/s (${concurrency} connections, ${seconds}s, ${failed} failed), ${Number.isFinite(cpuUs) ? `${cpuUs.toFixed(0)} µs CPU per request in the proxy process` : 'CPU n/a'}`;
+  const rps = done / seconds;
+  return { rps, cpuUs, text: `${rps.toFixed(0)} req/s (${concurrency} connections, ${seconds}s, ${failed} failed), ${Number.isFinite(cpuUs) ? `${cpuUs.toFixed(0)} µs CPU per request in the proxy process` : 'CPU n/a'}` };
 }
 // A bare keep-alive pass-through proxy (no routing, no credentials): what this machine allows.
 const bare = spawn(process.execPath, ['-e', `
@@ -126,8 +121,18 @@ const s = http.createServer((req, res) => {
 s.listen(0, '127.0.0.1', () => console.log('listening on http://127.0.0.1:' + s.address().port));
 `, upUrl], { stdio: ['ignore', 'pipe', 'inherit'] });
 const bareUrl = await new Promise((resolve) => bare.stdout.setEncoding('utf8').on('data', (d) => { const m = /listening on (\S+)/.exec(d); if (m) resolve(m[1]); }));
-console.log(`throughput, bare node proxy:   ${await throughput(bareUrl, bare.pid)}`);
-console.log(`throughput, aipro gateway:     ${await throughput(gwUrl, child.pid)}`);
+const tBare = await throughput(bareUrl, bare.pid);
+const tGw = await throughput(gwUrl, child.pid);
+console.log(`throughput, bare node proxy:   ${tBare.text}`);
+console.log(`throughput, aipro gateway:     ${tGw.text}`);
+const tput = `gateway throughput, ${concurrency} connections`;
+emit({ target: tput, basis: 'wall', value: tGw.rps, unit: 'req/s', baseline: tBare.rps, baselineLabel: 'bare proxy', ratio: true, limit: 0.9, op: '>=' });
+// CPU-bound, throughput is the inverse of CPU per request: bare proxy's CPU / the gateway's.
+emit({ target: tput, basis: 'cpu', value: 1e6 / tGw.cpuUs, unit: 'req/CPU-s', baseline: 1e6 / tBare.cpuUs, baselineLabel: 'bare proxy', ratio: true, limit: 0.9, op: '>=' });
+emit({ target: 'gateway p99 added latency', basis: 'wall', value: med(through, 'p99') - med(direct, 'p99'), unit: 'ms', limit: 1, op: '<' });
+// A lower bound of the added latency that load cannot inflate: the CPU the gateway spends per
+// request beyond what the bare proxy spends.
+emit({ target: 'gateway CPU added per request', basis: 'cpu', value: (tGw.cpuUs - tBare.cpuUs) / 1000, unit: 'ms', baseline: tBare.cpuUs / 1000, baselineLabel: 'bare proxy', limit: 1, op: '<' });
 bare.kill('SIGTERM');
 
 child.kill('SIGTERM');

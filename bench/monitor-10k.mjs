@@ -1,13 +1,15 @@
 // 10,000 auth profiles over 100 agents: the time of one expiry cycle plus one /metrics render
-// (target < 250 ms), in-process, cold (first cycle) and warm (median of the next runs); then the
-// real daemon (`aipro monitor`) on the same state: its /metrics scrape time and its RSS after a
-// few cycles (target < 150 MB). Prints figures; never passes or fails on them.
+// (targets: first cycle + first render < 250 ms, steady < 100 ms), in-process, cold (first cycle)
+// and warm (median of the next runs), in wall and CPU time; then the real daemon
+// (`aipro monitor`) on the same state: its /metrics scrape time and its RSS after a few cycles
+// (target < 100 MB). Prints figures; never passes or fails on them.
 // Usage: node --import tsx bench/monitor-10k.mjs [warmRuns]   (after `npm run build`: the daemon is the bundle)
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { emit, processCpuMs } from './lib/result.mjs';
 
 const dist = fileURLToPath(new URL('../dist/', import.meta.url));
 const root = new URL('../', import.meta.url);
@@ -46,15 +48,20 @@ const ctx = loadContext({ env, cwd: home });
 const metrics = createMetrics();
 const silent = { info() {}, warn() {}, error() {} };
 async function cycle() {
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   const agents = listAgents(ctx);
   const obs = await expiry.run({ config: ctx.config, env: ctx.env, now: Date.now, agents, log: silent });
   const t1 = performance.now();
+  const c1 = process.cpuUsage(c0);
   updateFromObservations(metrics, obs, Date.now(), { replaceCredentials: true });
   const t2 = performance.now();
+  const c2 = process.cpuUsage(c0);
   const text = await renderMetrics(metrics);
   const t3 = performance.now();
-  return { total: t3 - t0, expiry: t1 - t0, update: t2 - t1, render: t3 - t2, observations: obs.length, bytes: text.length };
+  const c = process.cpuUsage(c0);
+  const ms = (u) => (u.user + u.system) / 1000;
+  return { cpu: ms(c), cpuSplit: [ms(c1), ms(c2) - ms(c1), ms(c) - ms(c2)], total: t3 - t0, total: t3 - t0, expiry: t1 - t0, update: t2 - t1, render: t3 - t2, observations: obs.length, bytes: text.length };
 }
 const fmt = (n) => `${n.toFixed(1)} ms`;
 const cold = await cycle();
@@ -62,9 +69,16 @@ const warm = [];
 for (let i = 0; i < warmRuns; i++) warm.push(await cycle());
 warm.sort((a, b) => a.total - b.total);
 const med = warm[Math.floor(warm.length / 2)];
+const cpuMed = warm.map((w) => w.cpu).sort((a, b) => a - b)[Math.floor(warm.length / 2)];
 console.log(`profiles: ${cold.observations} observations over ${AGENTS} agents; /metrics ${(cold.bytes / 1e6).toFixed(1)} MB`);
-console.log(`in-process cold cycle: ${fmt(cold.total)} (expiry ${fmt(cold.expiry)}, metrics update ${fmt(cold.update)}, render ${fmt(cold.render)})`);
-console.log(`in-process warm cycle (median of ${warmRuns}): ${fmt(med.total)} (expiry ${fmt(med.expiry)}, metrics update ${fmt(med.update)}, render ${fmt(med.render)})  target < 250 ms`);
+const split = (r) => `CPU: expiry ${fmt(r.cpuSplit[0])}, metrics update ${fmt(r.cpuSplit[1])}, render ${fmt(r.cpuSplit[2])}`;
+console.log(`in-process cold cycle: ${fmt(cold.total)}, CPU ${fmt(cold.cpu)}, ${split(cold)}; wall (expiry ${fmt(cold.expiry)}, metrics update ${fmt(cold.update)}, render ${fmt(cold.render)})`);
+console.log(`in-process warm cycle (median of ${warmRuns}): ${fmt(med.total)}, CPU ${fmt(cpuMed)}, ${split(med)}; wall (expiry ${fmt(med.expiry)}, metrics update ${fmt(med.update)}, render ${fmt(med.render)})`);
+const t10k = '10k profiles: first cycle + /metrics';
+emit({ target: t10k, basis: 'wall', value: cold.total, unit: 'ms', limit: 250, op: '<' });
+emit({ target: t10k, basis: 'cpu', value: cold.cpu, unit: 'ms', limit: 250, op: '<' });
+emit({ target: '10k profiles: steady cycle + /metrics', basis: 'wall', value: med.total, unit: 'ms', limit: 100, op: '<' });
+emit({ target: '10k profiles: steady cycle + /metrics', basis: 'cpu', value: cpuMed, unit: 'ms', limit: 100, op: '<' });
 
 // The daemon itself.
 const child = spawn(process.execPath, [join(dist, 'cli', 'main.js'), 'monitor', '--listen', '127.0.0.1:0', '--log-format', 'json'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -88,6 +102,7 @@ await new Promise((resolve, reject) => {
   });
   child.on('exit', (code) => reject(new Error(`daemon exited ${code}: ${lines.join('\n')}`)));
 });
+const daemonStartCpu = processCpuMs(child.pid);
 const expiryDone = lines.map((l) => JSON.parse(l)).find((e) => e.event === 'monitor.done' && e.monitor === 'expiry');
 // fetch asks for gzip by default; `identity` measures the plain text scrape, then one run as Prometheus asks.
 async function scrape(headers) {
@@ -105,7 +120,10 @@ const gz = await scrape({ 'accept-encoding': 'gzip', accept: 'application/openme
 const rss = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 const hwm = () => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 console.log(`daemon first expiry cycle: ${expiryDone?.duration_ms} ms; /metrics scrape (median of 5): ${fmt(scrapes[2])} plain, ${fmt(gz[2])} OpenMetrics + gzip (fetch unzips)`);
-console.log(`daemon RSS after first cycle + 10 scrapes: ${rss().toFixed(0)} MB (peak ${hwm().toFixed(0)} MB)  target < 150 MB`);
+const daemonRss = rss();
+console.log(`daemon start to first cycle done: CPU ${fmt(daemonStartCpu)}; RSS after first cycle + 10 scrapes: ${daemonRss.toFixed(0)} MB (peak ${hwm().toFixed(0)} MB)`);
+emit({ target: '10k profiles: daemon RSS', basis: 'mem', value: daemonRss, unit: 'MB', limit: 100, op: '<' });
+emit({ target: '10k profiles: daemon peak RSS', basis: 'info', value: hwm(), unit: 'MB', limit: null, op: '<' });
 const last = await (await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { 'accept-encoding': 'identity' } })).text();
 const pick = (name) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(last)?.[1] ?? NaN) / 1e6;
 console.log(`daemon V8 heap used ${pick('nodejs_heap_size_used_bytes').toFixed(0)} MB of ${pick('nodejs_heap_size_total_bytes').toFixed(0)} MB; external ${pick('nodejs_external_memory_bytes').toFixed(0)} MB`);

@@ -1,11 +1,14 @@
-// Cold start of `aipro models status --check` on a 50-profile store, next to bare `node -e 0`.
-// Runs are interleaved so machine noise hits both alike. Prints median/p90 wall time and peak RSS.
+// Cold start of `aipro models status --check` (50-profile store) and `aipro --version`, next to
+// bare `node -e 0`, all with an empty environment. Runs are interleaved so machine noise hits
+// all alike. Reports wall time (median) and CPU time (user + system of the child, mean) of each,
+// their ratio to bare node, and peak RSS.
 // Usage: node bench/status-cold-start.mjs [runs]   (after `npm run build`)
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { childrenCpuMs, emit, mean, median } from './lib/result.mjs';
 
 const runs = Number(process.argv[2] ?? 30);
 const cli = process.env.BENCH_CLI ?? fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
@@ -25,12 +28,14 @@ for (let i = 0; i < 50; i++) {
 writeFileSync(join(store, 'auth-profiles.json'), JSON.stringify({ version: 1, profiles, order: { anthropic: ['anthropic:tok1', 'anthropic:key0'] } }, null, 2));
 const env = { PATH: process.env.PATH, HOME: home, NO_COLOR: '1' };
 
-function wall(args) {
+/** One run: wall ms and CPU ms (user + system) of the child. */
+function once(args) {
+  const c0 = childrenCpuMs();
   const t0 = process.hrtime.bigint();
   const r = spawnSync(process.execPath, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const wall = Number(process.hrtime.bigint() - t0) / 1e6;
   if (r.status !== 0 && r.status !== 2 && r.status !== 1) throw new Error(`exit ${r.status}: ${r.stderr}`);
-  return ms;
+  return { wall, cpu: childrenCpuMs() - c0 };
 }
 // Peak RSS of the child, reported by the child itself at exit (separate runs, not timed).
 const rssHook = "data:text/javascript,process.on('exit',()=>process.stderr.write('RSS='+process.resourceUsage().maxRSS+'\\n'))";
@@ -38,24 +43,26 @@ function rss(args) {
   const r = spawnSync(process.execPath, ['--import', rssHook, ...args], { env, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
   return Number(/RSS=(\d+)/.exec(r.stderr)?.[1] ?? NaN) / 1024;
 }
-const stats = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return { median: s[Math.floor(s.length / 2)], p90: s[Math.floor(s.length * 0.9)], min: s[0] };
-};
 
-const cliArgs = [cli, 'models', 'status', '--check'];
-wall(cliArgs); // warm the page cache once
-const bare = [], aipro = [];
-for (let i = 0; i < runs; i++) {
-  bare.push(wall(['-e', '0']));
-  aipro.push(wall(cliArgs));
-}
-const b = stats(bare), a = stats(aipro);
-const rssA = Math.max(...[0, 1, 2].map(() => rss(cliArgs)));
-const rssB = Math.max(...[0, 1, 2].map(() => rss(['-e', '0'])));
-const f = (n) => n.toFixed(1);
-console.log(`status --check cold start, 50-profile store, ${runs} runs, node ${process.version}`);
-console.log(`  node -e 0                 median ${f(b.median)} ms  p90 ${f(b.p90)} ms  min ${f(b.min)} ms  peak RSS ${f(rssB)} MB`);
-console.log(`  aipro models status --check median ${f(a.median)} ms  p90 ${f(a.p90)} ms  min ${f(a.min)} ms  peak RSS ${f(rssA)} MB`);
-console.log(`  overhead over bare node   median ${f(a.median - b.median)} ms`);
+const cases = { bare: ['-e', '0'], status: [cli, 'models', 'status', '--check'], version: [cli, '--version'] };
+for (const args of Object.values(cases)) once(args); // warm the page cache (and a code cache, if any)
+const got = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
+for (let i = 0; i < runs; i++) for (const [k, args] of Object.entries(cases)) got[k].push(once(args));
+const wall = (k) => median(got[k].map((r) => r.wall));
+const cpu = (k) => mean(got[k].map((r) => r.cpu));
+const peak = (args) => Math.max(...[0, 1, 2].map(() => rss(args)));
+const rssB = peak(cases.bare);
+const rssS = peak(cases.status);
+const f = (n) => n.toFixed(1).padStart(6);
+console.log(`cold start, 50-profile store, ${runs} interleaved runs, node ${process.version}, empty environment`);
+console.log(`                                 wall median   CPU mean (user+sys)`);
+for (const [k, label] of [['bare', 'node -e 0'], ['version', 'aipro --version'], ['status', 'aipro models status --check']]) console.log(`  ${label.padEnd(30)} ${f(wall(k))} ms   ${f(cpu(k))} ms   (×${(wall(k) / wall('bare')).toFixed(2)} wall, ×${(cpu(k) / cpu('bare')).toFixed(2)} CPU)`);
+console.log(`  peak RSS: node -e 0 ${rssB.toFixed(1)} MB, status --check ${rssS.toFixed(1)} MB`);
+
+const base = { baselineLabel: 'node -e 0', ratio: true, op: '<=' };
+emit({ target: 'status --check cold, 50 profiles', basis: 'wall', value: wall('status'), unit: 'ms', baseline: wall('bare'), limit: 2, ...base });
+emit({ target: 'status --check cold, 50 profiles', basis: 'cpu', value: cpu('status'), unit: 'ms', baseline: cpu('bare'), limit: 2, ...base });
+emit({ target: '--version cold', basis: 'wall', value: wall('version'), unit: 'ms', baseline: wall('bare'), limit: 1.5, ...base });
+emit({ target: '--version cold', basis: 'cpu', value: cpu('version'), unit: 'ms', baseline: cpu('bare'), limit: 1.5, ...base });
+emit({ target: 'status --check peak RSS', basis: 'info', value: rssS, unit: 'MB', baseline: rssB, baselineLabel: 'node -e 0', limit: null, op: '<=' });
 rmSync(home, { recursive: true, force: true });

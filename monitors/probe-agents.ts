@@ -7,6 +7,7 @@
 import type { AiproConfig } from '../src/config/schema.js';
 import { needsRefresh, refreshProfile, type RefreshResult } from '../src/oauth/refresh.js';
 import { collectCredentials } from '../src/store/credentials.js';
+import type { StoreBackend } from '../src/store/backends/types.js';
 import { readStore } from '../src/store/read.js';
 import type { CredentialView } from '../src/store/status.js';
 import { persistProbes, probeCredentials, probeKey } from '../src/providers/probe.js';
@@ -25,6 +26,8 @@ export interface ProbeAgentsInput {
   signal?: AbortSignal;
   /** Store results as `lastProbe` (default true). */
   persist?: boolean;
+  /** The store backend (default: each agent's file); on postgres refreshes are fleet-wide. */
+  store?: StoreBackend;
 }
 
 export interface ProbeAgentsOutput {
@@ -43,17 +46,24 @@ export async function probeAgents(input: ProbeAgentsInput): Promise<ProbeAgentsO
   const wanted = (id: string, provider: string) => (!input.provider || provider === input.provider) && (!input.profile || id === input.profile);
 
   for (const agent of input.agents) {
-    const read = readStore(agent.storePath);
+    const read = input.store ? await input.store.read(agent) : readStore(agent.storePath);
     if (!read.ok) {
       out.errors.push(`${read.path}: ${read.detail}`);
       continue;
     }
     for (const [id, p] of Object.entries(read.store.profiles)) {
       if (!wanted(id, p.provider) || !needsRefresh(p, input.now(), input.config.auth.refreshSkewMs)) continue;
-      const result = await refreshProfile({ storePath: agent.storePath, profileId: id, config: input.config, env: input.env, now: input.now });
+      const store = input.store ? { store: { backend: input.store, agentId: agent.id } } : {};
+      // A fleet store that cannot be reached fails this refresh as data, like any store failure.
+      const result = await refreshProfile({ storePath: agent.storePath, profileId: id, config: input.config, env: input.env, now: input.now, ...store }).catch(
+        (err: Error): RefreshResult => {
+          if (err.name !== 'StoreUnavailableError') throw err;
+          return { ok: false, reason: 'store', permanent: false, detail: err.message };
+        },
+      );
       out.refreshes.push({ agent: agent.id, profile: id, provider: p.provider, result });
     }
-    const again = readStore(agent.storePath);
+    const again = input.store ? await input.store.read(agent) : readStore(agent.storePath);
     if (!again.ok) continue;
     const views = collectCredentials(agent.id, again.store, input.env, input.provider ? { provider: input.provider } : {});
     out.views.push(...views.filter((v) => wanted(v.id, v.provider)));
@@ -89,7 +99,8 @@ export async function probeAgents(input: ProbeAgentsInput): Promise<ProbeAgentsO
   if (input.persist !== false) {
     for (const [storePath, entries] of perStore) {
       try {
-        await persistProbes(storePath, entries, at);
+        const agent = input.agents.find((a) => a.storePath === storePath);
+        await persistProbes(storePath, entries, at, input.store && agent ? { backend: input.store, agent } : undefined);
       } catch (err) {
         out.errors.push(`${storePath}: could not store probe results (${(err as Error).message})`);
       }

@@ -6,7 +6,8 @@
 // only when that command does. Heavy runtime libraries stay external (plain require() calls
 // inside those initialisers): only the commands that need them load them.
 import { build } from 'esbuild';
-import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 
 const external = [
   'express',
@@ -15,6 +16,8 @@ const external = [
   'node-cron',
   '@inquirer/prompts',
   'oidc-provider',
+  // node-postgres: only the postgres store backend loads it; its optional pg-native stays unresolved.
+  'pg',
 ];
 
 // commander requires node:child_process at load time (for executable subcommands, which aipro
@@ -39,7 +42,7 @@ mkdirSync('dist/cli', { recursive: true });
 writeFileSync('dist/cli/package.json', '{ "type": "commonjs" }\n');
 await build({
   entryPoints: ['src/cli/main.ts'],
-  outfile: 'dist/cli/main.js',
+  outfile: 'dist/cli/aipro.js',
   bundle: true,
   format: 'cjs',
   platform: 'node',
@@ -49,7 +52,23 @@ await build({
   plugins: [lazyChildProcess],
   inject: ['scripts/import-meta-shim.cjs'],
   define: { 'import.meta.url': 'importMetaUrl' },
+  // Dynamic import() of the external libraries becomes require(): the launcher runs the bundle
+  // as a vm.Script (for its code cache), where import() would need an experimental loader
+  // flag; every external ships CommonJS, and require() also skips spinning up the ESM loader.
+  supported: { 'dynamic-import': false },
   minify: true,
   logLevel: 'warning',
 });
+// The executable is a small launcher (scripts/launcher.cjs): `--version` without the bundle,
+// everything else through a V8 code cache of it. The bundle needs no hashbang of its own.
+const bundle = readFileSync('dist/cli/aipro.js', 'utf8').replace(/^#![^\n]*\n/, '');
+if (/(?<![\w$.])import\(/.test(bundle)) throw new Error('dist/cli/aipro.js still calls import(): the launcher cannot run it from its code cache');
+writeFileSync('dist/cli/aipro.js', bundle);
+const version = /VERSION = '([^']+)'/.exec(readFileSync('src/version.ts', 'utf8'))?.[1];
+if (!version) throw new Error('src/version.ts: VERSION not found');
+const hash = createHash('sha256').update(bundle).digest('hex').slice(0, 16);
+writeFileSync(
+  'dist/cli/main.js',
+  readFileSync('scripts/launcher.cjs', 'utf8').replace('__AIPRO_VERSION__', version).replace('__AIPRO_BUNDLE_HASH__', hash),
+);
 chmodSync('dist/cli/main.js', 0o755);

@@ -9,12 +9,13 @@
  * - `result` (the daemon, at start and on SIGHUP): the problem comes back as data so the
  *   daemon can refuse it and keep the old config.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { configErrorMessage, loadConfig, validateConfig, type ConfigLoad } from './config/load.js';
 import type { AiproConfig } from './config/schema.js';
 import { fileLayers, loginShellLayer, mergeEnv, processLayer, type EnvLayer, type EnvSource } from './env/load.js';
 import { AiproError, usageError } from './errors.js';
-import { AGENT_ID_RE, agentsRoot, storePath, type Env } from './store/paths.js';
+import { fileAgentIds } from './store/backends/file.js';
+import { AGENT_ID_RE, storePath, type Env } from './store/paths.js';
 
 export type ConfigError = Extract<ConfigLoad, { ok: false }>;
 
@@ -98,11 +99,5 @@ export function resolveAgent(ctx: Context, flag?: string): Agent {
 
 /** Every agent with a directory under `~/.aipro/agents`, plus the default agent. */
 export function listAgents(ctx: Context): Agent[] {
-  const ids = new Set<string>([ctx.config.agents.default]);
-  try {
-    for (const e of readdirSync(agentsRoot(ctx.env), { withFileTypes: true })) if (e.isDirectory() && AGENT_ID_RE.test(e.name)) ids.add(e.name);
-  } catch {
-    // No agents directory yet: only the default agent.
-  }
-  return [...ids].sort().map((id) => resolveAgent(ctx, id));
+  return fileAgentIds(ctx.env, ctx.config.agents.default).map((id) => resolveAgent(ctx, id));
 }

@@ -11,7 +11,8 @@ import { LockTimeoutError, withLock } from '../store/lock.js';
 import { AGENT_ID_RE, homeDir } from '../store/paths.js';
 import { parseStoreBytes, readStore } from '../store/read.js';
 import { writeFileDurable } from '../store/write.js';
-import { loadContext, resolveAgent } from '../context.js';
+import { resolveAgent } from '../context.js';
+import { fileContext } from './store-backend.js';
 import { CliError, EXIT } from './errors.js';
 
 export type ImportResult = 'imported' | 'identical' | 'replaced' | 'conflict' | 'invalid' | 'target_unreadable' | 'error';
@@ -65,7 +66,7 @@ async function importOne(id: string, source: string, target: string, force: bool
 }
 
 export async function importOpenclaw(opts: { from?: string; force?: boolean; json?: boolean }): Promise<number> {
-  const ctx = loadContext();
+  const ctx = fileContext('aipro models auth import openclaw');
   const raw = opts.from ?? '~/.openclaw';
   const from = resolve(raw === '~' || raw.startsWith('~/') ? join(homeDir(ctx.env), raw.slice(1)) : raw);
   const ids = sourceAgents(from);

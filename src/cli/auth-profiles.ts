@@ -4,32 +4,35 @@
  */
 import { LockTimeoutError } from '../store/lock.js';
 import { clearOrder, removeProfile, setOrder } from '../store/mutations.js';
-import { readStore, storeErrorMessage } from '../store/read.js';
+import type { StoreChange } from '../store/backends/types.js';
+import { storeErrorMessage } from '../store/read.js';
 import { malformedProfiles, type Profile, type Store } from '../store/schema.js';
 import { fingerprint, profileSecret } from '../store/secrets.js';
 import { expiryProblem } from '../store/status.js';
-import { StoreUnreadableError, updateStore } from '../store/write.js';
+import { StoreUnreadableError } from '../store/write.js';
 import { formatRelative, isoUtc } from '../util/duration.js';
 import { undeclareProfile } from '../config/file.js';
 import { loadContext, resolveAgent, type Agent, type Context } from '../context.js';
 import { CliError, EXIT } from './errors.js';
+import { updateAgentStore, withBackend } from './store-backend.js';
 import { renderTable, terminalWidth, wrapLine, type Fit } from './table.js';
+import { compareText } from '../util/collate.js';
 import { own } from '../util/own.js';
 
 /** Run a store update, turning the expected failures (bad store, busy lock) into CliErrors. */
-async function mutate<R>(path: string, change: Parameters<typeof updateStore<R>>[1]): Promise<R> {
+async function mutate<R>(ctx: Context, agent: Agent, change: StoreChange<R>): Promise<R> {
   try {
-    return await updateStore(path, change);
+    return await updateAgentStore(ctx, agent, change);
   } catch (err) {
     if (err instanceof StoreUnreadableError || err instanceof LockTimeoutError) throw new CliError(err.message);
     throw err;
   }
 }
 
-function open(opts: { agent?: string }, doing: string): { ctx: Context; agent: Agent; store: Store; exists: boolean } {
+async function open(opts: { agent?: string }, doing: string): Promise<{ ctx: Context; agent: Agent; store: Store; exists: boolean }> {
   const ctx = loadContext();
   const agent = resolveAgent(ctx, opts.agent);
-  const read = readStore(agent.storePath);
+  const read = await withBackend(ctx, (backend) => backend.read(agent));
   if (!read.ok) throw new CliError(storeErrorMessage(read, doing));
   return { ctx, agent, store: read.store, exists: read.exists };
 }
@@ -42,7 +45,7 @@ function secretLabel(profile: Profile, env: Context['env']): { fingerprint: stri
 }
 
 export async function list(opts: { agent?: string; json?: boolean; wide?: boolean }): Promise<number> {
-  const { ctx, agent, store, exists } = open(opts, 'listing auth profiles');
+  const { ctx, agent, store, exists } = await open(opts, 'listing auth profiles');
   const now = ctx.now();
   const width = terminalWidth(process.stdout, ctx.env, opts.wide);
   const good = Object.entries(store.profiles).map(([id, p]) => {
@@ -53,7 +56,7 @@ export async function list(opts: { agent?: string; json?: boolean; wide?: boolea
   });
   // Malformed profiles are listed too, with why they cannot be used: hiding them would hide the problem.
   const bad = malformedProfiles(store).map((m) => ({ id: m.id, provider: m.provider, type: m.type ?? 'unknown', fingerprint: null, secretRef: null, secretProblem: m.reason, expiresAt: null, expiresAtMs: null, email: null }));
-  const profiles = [...good, ...bad].sort((a, b) => a.id.localeCompare(b.id));
+  const profiles = [...good, ...bad].sort((a, b) => compareText(a.id, b.id));
   if (opts.json) {
     const doc = { agent: agent.id, storePath: agent.storePath, storeExists: exists, profiles, order: store.order ?? {}, lastGood: store.lastGood ?? {} };
     process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
@@ -86,12 +89,12 @@ export async function list(opts: { agent?: string; json?: boolean; wide?: boolea
 }
 
 export async function remove(id: string, opts: { agent?: string; json?: boolean }): Promise<number> {
-  const { ctx, agent } = open(opts, `removing ${id}`);
+  const { ctx, agent } = await open(opts, `removing ${id}`);
   const declared = agent.isDefault && Object.hasOwn(ctx.config.auth.profiles, id);
   // Declaration first, store second: a crash between them leaves an undeclared profile that
   // still works, never a declaration of a profile that is gone (which status reports missing).
   const configUpdated = agent.isDefault ? await undeclareProfile(ctx.env, id) : false;
-  const res = await mutate(agent.storePath, (s) => removeProfile(s, id));
+  const res = await mutate(ctx, agent, (s) => removeProfile(s, id));
   if (!res.ok && !declared) {
     throw new CliError(`removing ${id}: ${res.detail} (${agent.storePath}). Run \`aipro models auth list${agent.isDefault ? '' : ` --agent ${agent.id}`}\` to see the profile ids.`);
   }
@@ -108,7 +111,7 @@ export interface OrderOptions {
 }
 
 export async function orderGet(opts: OrderOptions): Promise<number> {
-  const { ctx, agent, store } = open(opts, 'reading the auth order');
+  const { ctx, agent, store } = await open(opts, 'reading the auth order');
   const stored = store.order?.[opts.provider] ?? null;
   const configOrder = own(ctx.config.auth.order, opts.provider) ?? null;
   if (opts.json) {
@@ -123,8 +126,8 @@ export async function orderGet(opts: OrderOptions): Promise<number> {
 }
 
 export async function orderSet(ids: string[], opts: OrderOptions): Promise<number> {
-  const { agent } = open(opts, `setting the ${opts.provider} order`);
-  const res = await mutate(agent.storePath, (s) => setOrder(s, opts.provider, ids));
+  const { ctx, agent } = await open(opts, `setting the ${opts.provider} order`);
+  const res = await mutate(ctx, agent, (s) => setOrder(s, opts.provider, ids));
   if (!res.ok) {
     throw new CliError(`setting the ${opts.provider} order: ${res.detail}; nothing changed. Run \`aipro models auth list${agent.isDefault ? '' : ` --agent ${agent.id}`}\` to see the profile ids.`);
   }
@@ -134,8 +137,8 @@ export async function orderSet(ids: string[], opts: OrderOptions): Promise<numbe
 }
 
 export async function orderClear(opts: OrderOptions): Promise<number> {
-  const { agent } = open(opts, `clearing the ${opts.provider} order`);
-  const res = await mutate(agent.storePath, (s) => clearOrder(s, opts.provider));
+  const { ctx, agent } = await open(opts, `clearing the ${opts.provider} order`);
+  const res = await mutate(ctx, agent, (s) => clearOrder(s, opts.provider));
   const cleared = res.ok && res.cleared;
   if (opts.json) process.stdout.write(`${JSON.stringify({ ok: true, agent: agent.id, provider: opts.provider, cleared }, null, 2)}\n`);
   else process.stdout.write(cleared ? `Cleared the stored ${opts.provider} order of agent ${agent.id}\n` : `No stored ${opts.provider} order in agent ${agent.id}; nothing changed\n`);

@@ -14,9 +14,10 @@ import { SETUP_TOKEN_PREFIX } from '../providers/anthropic.js';
 import { getProvider } from '../providers/index.js';
 import { LockTimeoutError } from '../store/lock.js';
 import { profileIdProblem, putSecretProfile } from '../store/mutations.js';
-import { readStore, storeErrorMessage } from '../store/read.js';
+import { storeErrorMessage } from '../store/read.js';
 import { fingerprint } from '../store/secrets.js';
-import { StoreUnreadableError, updateStore } from '../store/write.js';
+import { StoreUnreadableError } from '../store/write.js';
+import { updateAgentStore, withBackend } from './store-backend.js';
 import { formatRelative, isoUtc, parseDuration } from '../util/duration.js';
 import { declareProfile } from '../config/file.js';
 import { loadContext, resolveAgent, type Context } from '../context.js';
@@ -103,7 +104,7 @@ export async function saveSecret(ctx: Context, type: SecretType, opts: SecretCmd
   const expires = ttl === undefined ? undefined : now + ttl;
   let replaced: boolean;
   try {
-    const res = await updateStore(agent.storePath, (s) => putSecretProfile(s, { id, provider, type, secret, ...(expires !== undefined ? { expires } : {}) }));
+    const res = await updateAgentStore(ctx, agent, (s) => putSecretProfile(s, { id, provider, type, secret, ...(expires !== undefined ? { expires } : {}) }));
     replaced = res.ok && res.replaced;
   } catch (err) {
     if (err instanceof StoreUnreadableError || err instanceof LockTimeoutError) throw new CliError(err.message);
@@ -141,7 +142,7 @@ export async function saveSecret(ctx: Context, type: SecretType, opts: SecretCmd
 }
 
 /** Validate flags before asking for a secret, so a typo never costs a paste. */
-function preflight(type: SecretType, opts: SecretCmdOptions): Context {
+async function preflight(type: SecretType, opts: SecretCmdOptions): Promise<Context> {
   checkProvider(opts.provider, type);
   const id = opts.profileId ?? `${opts.provider}:${type === 'token' ? 'manual' : 'default'}`;
   const idProblem = profileIdProblem(id, opts.provider);
@@ -151,7 +152,8 @@ function preflight(type: SecretType, opts: SecretCmdOptions): Context {
   }
   const ctx = loadContext();
   const agent = resolveAgent(ctx, opts.agent);
-  const read = readStore(agent.storePath);
+  // The configured backend: a fleet store without its key or schema stops here, before the paste.
+  const read = await withBackend(ctx, (backend) => backend.read(agent));
   if (!read.ok) throw new CliError(storeErrorMessage(read, `adding ${id}`));
   return ctx;
 }
@@ -163,14 +165,14 @@ function label(provider: string, type: SecretType): string {
 
 /** `paste-token`: any provider, token type, default id `<provider>:manual`. */
 export async function pasteToken(opts: SecretCmdOptions): Promise<number> {
-  const ctx = preflight('token', opts);
+  const ctx = await preflight('token', opts);
   return saveSecret(ctx, 'token', opts, await readSecret(label(opts.provider, 'token')));
 }
 
 /** `add-key`: API key, default id `<provider>:default`. */
 export async function addKey(opts: SecretCmdOptions): Promise<number> {
   if (opts.expiresIn !== undefined) throw usageError('--expires-in is for tokens; API keys do not expire by themselves');
-  const ctx = preflight('api_key', opts);
+  const ctx = await preflight('api_key', opts);
   return saveSecret(ctx, 'api_key', opts, await readSecret(label(opts.provider, 'api_key')));
 }
 
@@ -198,7 +200,7 @@ export async function setupToken(opts: SecretCmdOptions): Promise<number> {
   if (!isInteractive()) {
     throw new CliError(`setup-token needs an interactive terminal (\`claude setup-token\` logs in through a browser). Without a TTY, create the token with \`claude setup-token\` on any machine and pipe it to \`${paste}\`.`);
   }
-  const ctx = preflight('token', opts);
+  const ctx = await preflight('token', opts);
   const claude = findOnPath('claude', ctx.env.PATH);
   if (!claude) {
     throw new CliError(`setup-token runs the Claude Code CLI, but \`claude\` is not on PATH. Install Claude Code (npm i -g @anthropic-ai/claude-code) or run \`claude setup-token\` on another machine, then \`${paste}\`.`);

@@ -3,6 +3,7 @@
  * gateway modules load only inside the action (startup speed of every other command).
  */
 import type { Command } from 'commander';
+import { fileStoreOnly } from '../store/backends/index.js';
 import { loadContext } from '../context.js';
 import { CliError, EXIT, usageError } from './errors.js';
 
@@ -53,6 +54,8 @@ function parsePort(flag: string | undefined, fallback: number): number {
 export async function runGateway(opts: GatewayCliOptions): Promise<number> {
   if (opts.logFormat !== undefined && opts.logFormat !== 'text' && opts.logFormat !== 'json') throw usageError(`--log-format must be text or json, got "${opts.logFormat}"`);
   const ctx = loadContext();
+  const fleet = fileStoreOnly(ctx.config, 'aipro gateway');
+  if (fleet) throw new CliError(fleet);
   const port = parsePort(opts.port, ctx.config.gateway.port);
   const { bindHost, checkBind } = await import('../gateway/security.js');
   const host = bindHost(opts.bind ?? ctx.config.gateway.bind);

@@ -8,6 +8,8 @@ import { homeDir } from '../store/paths.js';
 import { PROFILE_ID_RE, type Profile } from '../store/schema.js';
 import { fingerprint } from '../store/secrets.js';
 import { updateStore } from '../store/write.js';
+import { storeErrorMessage } from '../store/read.js';
+import { withBackend } from './store-backend.js';
 import { isoUtc } from '../util/duration.js';
 import { externalChanged, importPath, mergeImport, originOf, readExternal, type ImportSource, type MergeDecision } from '../oauth/import.js';
 import { login, type LoginIo } from '../oauth/login.js';
@@ -67,6 +69,9 @@ export async function runLogin(ctx: Context, opts: { provider?: string; browser?
   if (!spec) throw usageError(`provider "${provider}" has no OAuth login; use one of: ${oauthProviderIds().join(', ')} (API keys: aipro models auth add-key --provider ${provider || 'P'})`);
   if (opts.profileId) checkProfileId(opts.profileId, provider);
   const agent = resolveAgent(ctx, opts.agent);
+  // A store that cannot take the result (unreadable, fleet store without its key) stops before the login, not after.
+  const pre = await withBackend(ctx, (backend) => backend.read(agent));
+  if (!pre.ok) throw new CliError(storeErrorMessage(pre, `logging in to ${provider}`));
   const input = stdinLines();
   // The printed authorization URL tells whether this flow sends a state; when it does, a
   // bare code (its `#state` part lost) is refused here with what to paste instead.
@@ -104,18 +109,22 @@ export async function runLogin(ctx: Context, opts: { provider?: string; browser?
     ...(t.email ? { email: t.email } : {}),
     ...(t.accountId ? { accountId: t.accountId } : {}),
   };
-  await updateStore(agent.storePath, (store) => {
-    // A fresh login replaces the old tokens; a stale refresh failure no longer applies.
-    store.profiles[id] = { ...(store.profiles[id] ?? {}), ...profile };
-    delete (store.profiles[id] as Record<string, unknown>).importedFrom;
-    delete (store.profiles[id] as Record<string, unknown>).detachedFrom;
-    clearRefreshFailure(store, id);
-    return { store, result: undefined };
+  // Through the configured backend: on a fleet the login lands in the shared store.
+  const where = await withBackend(ctx, async (backend) => {
+    await backend.update(agent, (store) => {
+      // A fresh login replaces the old tokens; a stale refresh failure no longer applies.
+      store.profiles[id] = { ...(store.profiles[id] ?? {}), ...profile };
+      delete (store.profiles[id] as Record<string, unknown>).importedFrom;
+      delete (store.profiles[id] as Record<string, unknown>).detachedFrom;
+      clearRefreshFailure(store, id);
+      return { store, result: undefined };
+    });
+    return backend.describe(agent);
   });
   const summary = { profileId: id, provider, agent: agent.id, email: t.email ?? null, accountId: t.accountId ?? null, expiresAt: t.expires ? isoUtc(t.expires) : null, refreshToken: Boolean(t.refresh), fingerprint: fingerprint(t.access) };
   if (opts.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
   else {
-    process.stdout.write(`Logged in to ${provider}${t.email ? ` as ${t.email}` : ''}; stored ${id} (${summary.fingerprint}) in ${agent.storePath}\n`);
+    process.stdout.write(`Logged in to ${provider}${t.email ? ` as ${t.email}` : ''}; stored ${id} (${summary.fingerprint}) in ${where}\n`);
     if (!t.refresh) process.stdout.write('note: the provider issued no refresh token; log in again when it expires\n');
     process.stdout.write('Check it: aipro models status --probe --provider ' + provider + '\n');
   }

@@ -5,6 +5,7 @@
  */
 import type { Command } from 'commander';
 import { loadContext } from '../context.js';
+import { fileContext } from './store-backend.js';
 
 interface LoginOpts {
   provider?: string;
@@ -58,7 +59,7 @@ export function register(program: Command): void {
       .addHelpText('after', `\nExamples:\n  aipro models auth import ${source}\n  aipro models auth import ${source} --from /home/alice/${file.slice(2)}`)
       .action(async (opts: ImportOpts) => {
         const { runImport } = await import('./models-oauth-actions.js');
-        process.exitCode = await runImport(loadContext(), source, opts);
+        process.exitCode = await runImport(fileContext(`aipro models auth import ${source}`), source, opts);
       });
   }
 
@@ -74,7 +75,7 @@ export function register(program: Command): void {
     )
     .action(async (id: string, opts: { agent?: string; json?: boolean }) => {
       const { runDetach } = await import('./models-oauth-actions.js');
-      process.exitCode = await runDetach(loadContext(), id, opts);
+      process.exitCode = await runDetach(fileContext('aipro models auth detach'), id, opts);
     });
 
   auth
@@ -85,6 +86,6 @@ export function register(program: Command): void {
     .addHelpText('after', '\nExamples:\n  aipro models auth sync\n  aipro models auth sync --json')
     .action(async (opts: { agent?: string; json?: boolean }) => {
       const { runSync } = await import('./models-oauth-actions.js');
-      process.exitCode = await runSync(loadContext(), opts);
+      process.exitCode = await runSync(fileContext('aipro models auth sync'), opts);
     });
 }

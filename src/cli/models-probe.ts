@@ -7,6 +7,7 @@ import { reportSettings } from '../config/models.js';
 import { probeAgents } from '../../monitors/probe-agents.js';
 import { agentReport, type AgentReport } from '../store/report.js';
 import { resolveAgent, type Context } from '../context.js';
+import { withBackend } from './store-backend.js';
 import { usageError } from './errors.js';
 import type { StatusOptions } from './models-status.js';
 
@@ -39,26 +40,32 @@ export async function probeReports(ctx: Context, reports: AgentReport[], opts: S
   const concurrency = positiveInt('--concurrency', opts.concurrency, ctx.config.monitor.probe.concurrency, 256);
   const agents = reports.filter((r) => !r.storeError).map((r) => resolveAgent(ctx, r.agent));
   const progress = progressLine(process.stderr);
-  const out = await probeAgents({
-    agents,
-    config: ctx.config,
-    env: ctx.env,
-    now: ctx.now,
-    timeoutMs,
-    concurrency,
-    ...(opts.provider ? { provider: opts.provider } : {}),
-    ...(opts.profile ? { profile: opts.profile } : {}),
-    onProgress: (d, t) => progress.update(d, t),
-  });
-  progress.clear();
-  for (const e of out.errors) process.stderr.write(`warning: ${e}\n`);
-  for (const r of out.refreshes) {
-    if (!r.result.ok) process.stderr.write(`warning: ${r.result.detail}\n`);
-  }
-  const now = ctx.now();
-  return reports.map((r) => {
-    if (r.storeError) return r;
-    const agent = resolveAgent(ctx, r.agent);
-    return agentReport(agent, reportSettings(ctx.config), ctx.env, { now, warnMs: o.warnMs, ...(opts.provider ? { provider: opts.provider } : {}) });
+  return withBackend(ctx, async (store) => {
+    const out = await probeAgents({
+      store,
+      agents,
+      config: ctx.config,
+      env: ctx.env,
+      now: ctx.now,
+      timeoutMs,
+      concurrency,
+      ...(opts.provider ? { provider: opts.provider } : {}),
+      ...(opts.profile ? { profile: opts.profile } : {}),
+      onProgress: (d, t) => progress.update(d, t),
+    });
+    progress.clear();
+    for (const e of out.errors) process.stderr.write(`warning: ${e}\n`);
+    for (const r of out.refreshes) {
+      if (!r.result.ok) process.stderr.write(`warning: ${r.result.detail}\n`);
+    }
+    const now = ctx.now();
+    return Promise.all(
+      reports.map(async (r) => {
+        if (r.storeError) return r;
+        const agent = resolveAgent(ctx, r.agent);
+        const read = await store.read(agent);
+        return agentReport(store.kind === 'file' ? agent : { ...agent, storePath: store.describe(agent) }, reportSettings(ctx.config), ctx.env, { now, warnMs: o.warnMs, ...(opts.provider ? { provider: opts.provider } : {}) }, read);
+      }),
+    );
   });
 }

@@ -6,10 +6,11 @@ import { reportSettings } from '../config/models.js';
 import type { Command } from 'commander';
 import { nextProfile } from '../store/order.js';
 import { agentReport, type AgentReport, type StatusRow } from '../store/report.js';
-import { storeErrorMessage } from '../store/read.js';
+import { storeErrorMessage, type StoreRead } from '../store/read.js';
 import { checkExitCode, severity } from '../store/status.js';
 import { formatRelative, isoUtc } from '../util/duration.js';
-import { listAgents, loadContext, resolveAgent, type Context } from '../context.js';
+import { listAgents, loadContext, resolveAgent, type Agent, type Context } from '../context.js';
+import { readAgentStores } from './store-backend.js';
 import { EXIT, usageError } from './errors.js';
 import { checkAgentFilter, checkProfileFilter, checkProviderFilter } from './models-status-filters.js';
 import { colorizer, renderTable, terminalWidth, wrapLine, type Fit } from './table.js';
@@ -67,8 +68,9 @@ export async function modelsStatus(opts: StatusOptions): Promise<number> {
   if (opts.json && opts.plain) throw usageError('--json and --plain cannot be combined');
   const ctx = loadContext();
   const warnMs = parseWarnMs(ctx, opts.warnHours);
+  const stores = await readAgentStores(ctx);
   const now = ctx.now();
-  let reports = statusReports(ctx, opts, now, warnMs);
+  let reports = statusReports(ctx, opts, now, warnMs, stores);
   if (opts.probe) {
     const { probeReports } = await import('./models-probe.js');
     reports = await probeReports(ctx, reports, opts, { warnMs });
@@ -79,12 +81,21 @@ export async function modelsStatus(opts: StatusOptions): Promise<number> {
 }
 
 /** The reports of the agents asked for; filters that match nothing are usage errors. */
-export function statusReports(ctx: Context, opts: Pick<StatusOptions, 'agent' | 'provider' | 'profile'>, now: number, warnMs: number): AgentReport[] {
-  const all = listAgents(ctx);
+export function statusReports(
+  ctx: Context,
+  opts: Pick<StatusOptions, 'agent' | 'provider' | 'profile'>,
+  now: number,
+  warnMs: number,
+  stores?: { agents: Agent[]; reads: StoreRead[] },
+): AgentReport[] {
+  // `stores`: what the configured backend read; without it each agent's file is read here.
+  const all = stores?.agents ?? listAgents(ctx);
   if (opts.agent) resolveAgent(ctx, opts.agent); // a malformed id is its own usage error
   checkAgentFilter(opts.agent, all);
   const agents = opts.agent ? all.filter((a) => a.id === opts.agent) : all;
-  const reports = agents.map((a) => agentReport(a, reportSettings(ctx.config), ctx.env, { now, warnMs, hashSecrets: false, ...(opts.provider ? { provider: opts.provider } : {}) }));
+  const reports = agents.map((a) =>
+    agentReport(a, reportSettings(ctx.config), ctx.env, { now, warnMs, hashSecrets: false, ...(opts.provider ? { provider: opts.provider } : {}) }, stores?.reads[all.indexOf(a)]),
+  );
   checkProviderFilter(opts.provider, reports);
   checkProfileFilter(opts.profile, reports);
   return reports;

@@ -85,3 +85,8 @@ export function assertObjectMap(val: unknown): void {
     if (!v || typeof v !== 'object' || Array.isArray(v)) throw new Error(`${k}: must be an object`);
   }
 }
+
+/** A plain lower-case SQL identifier (it is put into statements, so nothing that needs quoting). */
+export function assertSqlIdentifier(val: unknown): void {
+  if (typeof val !== 'string' || !/^[a-z_][a-z0-9_]{0,62}$/.test(val)) throw new Error('must be a lower-case SQL identifier (letters, digits, _), e.g. aipro');
+}

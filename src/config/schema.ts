@@ -14,6 +14,7 @@ import {
   assertObjectMap,
   assertOrderMap,
   assertSecretRef,
+  assertSqlIdentifier,
   assertStringMap,
 } from './formats.js';
 
@@ -122,6 +123,15 @@ export const schema = {
       idleMs: { doc: 'Longest silence (ms) inside an upstream response body before it is cut.', format: 'nat', default: 120_000 },
     },
   },
+  store: {
+    backend: { doc: 'Where auth stores live: file (one per agent on this host) or postgres (shared by a fleet).', format: ['file', 'postgres'], default: 'file' as 'file' | 'postgres', env: 'AIPRO_STORE_BACKEND' },
+    postgres: {
+      url: { doc: 'PostgreSQL connection URL of the fleet store.', format: fmt(assertSecretRef), default: '' as SecretValue, sensitive: true, env: 'AIPRO_STORE_POSTGRES_URL' },
+      schema: { doc: 'PostgreSQL schema holding the store tables.', format: fmt(assertSqlIdentifier), default: 'aipro' },
+      encryption: { doc: 'How secret fields are sealed at rest (none only when the database itself is trusted).', format: ['aes-256-gcm', 'none'], default: 'aes-256-gcm' as 'aes-256-gcm' | 'none' },
+      staleAfter: { doc: 'How long cached credentials are served while PostgreSQL is unreachable.', format: fmt(assertDuration), default: '15m' },
+    },
+  },
 };
 
 export type SecretValue = string | { source: 'env' | 'file'; id: string };
@@ -162,4 +172,8 @@ export interface AiproConfig {
   };
   alerts: { thresholds: string[]; repeat: string; probeFailingCycles: number; hostname: string; criticalWithin: string; channels: Record<string, ChannelConfig> };
   gateway: { port: number; bind: string; auth: { token: SecretValue | null }; bodyLimit: string; timeouts: { connectMs: number; headersMs: number; idleMs: number } };
+  store: {
+    backend: 'file' | 'postgres';
+    postgres: { url: SecretValue; schema: string; encryption: 'aes-256-gcm' | 'none'; staleAfter: string };
+  };
 }

@@ -6,6 +6,7 @@
 import { listAgents, type Context } from '../context.js';
 import { clockChecks } from './clock.js';
 import { buildDoctorContext, type DoctorContext, type Finding } from './context.js';
+import { fleetChecks } from './fleet.js';
 import { daemonEnvChecks, envFileChecks, envKeyChecks } from './env.js';
 import { applyRepair, type Consent, type RepairOutcome } from './repairs.js';
 import { alertStateChecks, configChecks, configRunChecks, stateChecks } from './state.js';
@@ -48,11 +49,13 @@ export async function collectChecks(ctx: DoctorContext): Promise<Finding[]> {
     ...(problem ? [problem] : []),
     ...envFileChecks(ctx),
     ...envKeyChecks(ctx),
-    ...agents.flatMap((a) => storeChecks(ctx, a)),
+    // On the fleet backend the stores are checked in PostgreSQL (fleetChecks), not in local files.
+    ...(ctx.config.store.backend === 'file' ? agents.flatMap((a) => storeChecks(ctx, a)) : []),
     ...lockChecks(ctx, agents),
     ...clockChecks(ctx.now, agents),
     ...(def ? daemonEnvChecks(ctx, def.storePath) : []),
     ...(await systemdChecks(ctx.env)),
+    ...(await fleetChecks(ctx)),
   ];
 }
 

@@ -11,7 +11,7 @@ import { lockHolderDead, readLockOwner } from '../store/lock.js';
 import { monitorDir, stateDir } from '../store/paths.js';
 import { parseStoreBytes, readStore } from '../store/read.js';
 import { envViews } from '../store/credentials.js';
-import { agentReport } from '../store/report.js';
+import { agentReport, type AgentReport } from '../store/report.js';
 import { malformedProfiles, type Store } from '../store/schema.js';
 import { fingerprint, profileSecret, sha256Prefix } from '../store/secrets.js';
 import { FAILING } from '../store/status.js';
@@ -126,6 +126,22 @@ function duplicateChecks(ctx: DoctorContext, agent: DoctorAgent, store: Store): 
   return out;
 }
 
+/** One finding per credential that needs attention (shared by the file and the fleet store checks). */
+export function profileFindings(agent: { id: string }, rows: AgentReport['rows']): Finding[] {
+  const out: Finding[] = [];
+  for (const r of rows) {
+    if (r.status === 'static' && !r.expiryKnown) {
+      // Nothing will ever alert before such a token stops working.
+      out.push({ id: 'profile.expiry_unknown', level: 'warn', agent: agent.id, summary: `agent ${agent.id}: ${r.id} is a token with no recorded expiry: expiry unknown, no alert will warn before it stops working`, ...(r.fixCommand ? { fix: r.fixCommand } : {}) });
+      continue;
+    }
+    if (!FAILING.has(r.status) && r.status !== 'expiring') continue;
+    const who = r.type === 'none' ? r.provider : r.id;
+    out.push({ id: `profile.${r.status}`, level: r.status === 'expiring' ? 'warn' : 'error', agent: agent.id, summary: `agent ${agent.id}: ${who} is ${r.status}: ${r.detail}`, ...(r.hint ? { fix: r.hint } : {}) });
+  }
+  return out;
+}
+
 export function storeChecks(ctx: DoctorContext, agent: DoctorAgent): Finding[] {
   const out: Finding[] = [];
   const path = agent.storePath;
@@ -142,16 +158,7 @@ export function storeChecks(ctx: DoctorContext, agent: DoctorAgent): Finding[] {
   const malformed = new Set(malformedProfiles(read.store).map((m) => m.id));
   const count = Object.keys(read.store.profiles).length + malformed.size;
   out.push({ id: 'store.parse', level: 'ok', agent: agent.id, path, summary: `agent ${agent.id}: ${read.exists ? `${count} profiles in ${path}` : `no store yet (${path})`}; ${good.length} credential(s) fine` });
-  for (const r of report.rows) {
-    if (r.status === 'static' && !r.expiryKnown) {
-      // Nothing will ever alert before such a token stops working.
-      out.push({ id: 'profile.expiry_unknown', level: 'warn', agent: agent.id, summary: `agent ${agent.id}: ${r.id} is a token with no recorded expiry: expiry unknown, no alert will warn before it stops working`, ...(r.fixCommand ? { fix: r.fixCommand } : {}) });
-      continue;
-    }
-    if (!FAILING.has(r.status) && r.status !== 'expiring') continue;
-    const who = r.type === 'none' ? r.provider : r.id;
-    out.push({ id: `profile.${r.status}`, level: r.status === 'expiring' ? 'warn' : 'error', agent: agent.id, summary: `agent ${agent.id}: ${who} is ${r.status}: ${r.detail}`, ...(r.hint ? { fix: r.hint } : {}) });
-  }
+  out.push(...profileFindings(agent, report.rows));
   for (const [provider, ids] of Object.entries(read.store.order ?? {})) {
     const dangling = ids.filter((id) => !Object.hasOwn(read.store.profiles, id) && !malformed.has(id));
     if (dangling.length) {

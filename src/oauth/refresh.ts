@@ -16,10 +16,11 @@
  * or an import lift it. Transient failures keep the profile usable until the access token
  * really expires. Imported profiles are re-read from their source instead (`resync.ts`).
  */
-import { dirname, join } from 'node:path';
 import type { AiproConfig } from '../config/schema.js';
 import { withLock } from '../store/lock.js';
-import { readStore } from '../store/read.js';
+import { refreshLockPath } from '../store/backends/file.js';
+import type { StoreBackend, StoreChange } from '../store/backends/types.js';
+import { readStore, type StoreRead } from '../store/read.js';
 import type { Profile, RefreshRecord } from '../store/schema.js';
 import { sha256Prefix } from '../store/secrets.js';
 import { updateStore } from '../store/write.js';
@@ -43,6 +44,11 @@ export interface RefreshInput {
   seenAccess?: string;
   /** Platform for reading an imported profile's source (Keychain on darwin); tests inject it. */
   platform?: NodeJS.Platform;
+  /**
+   * The store backend holding the profile (default: the file at `storePath`). With the
+   * postgres backend the lock below is fleet-wide: one refresh per token family across hosts.
+   */
+  store?: { backend: StoreBackend; agentId: string };
 }
 
 export type RefreshResult =
@@ -50,19 +56,23 @@ export type RefreshResult =
   | { ok: true; access: string; expires: number; refreshed: boolean; synced?: boolean }
   | { ok: false; reason: string; permanent: boolean; detail: string };
 
-/** The per-profile refresh lock (its `.lock` directory sits next to the store). */
-export function refreshLockPath(storePath: string, profileId: string): string {
-  const safe = profileId.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 80);
-  return join(dirname(storePath), `.refresh-${safe}-${sha256Prefix(profileId).slice(0, 8)}`);
-}
+/** The per-profile refresh lock of a file store: one definition, shared with the file backend. */
+export { refreshLockPath } from '../store/backends/file.js';
 
 /** The hint every permanent refusal carries. */
 export function reauthHint(provider: string): string {
   return `re-authenticate: aipro models auth login --provider ${provider}`;
 }
 
-function readProfile(storePath: string, id: string): { profile?: Profile; lastRefresh?: RefreshRecord; error?: string } {
-  const read = readStore(storePath);
+/** Where the refresh reads, locks and writes: the file next to `storePath`, or the given backend. */
+function storeIo(input: RefreshInput): { read(): Promise<StoreRead>; lock<T>(fn: () => Promise<T>): Promise<T>; update(change: StoreChange<undefined>): Promise<undefined> } {
+  const { storePath, profileId, store } = input;
+  if (!store) return { read: async () => readStore(storePath), lock: (fn) => withLock(refreshLockPath(storePath, profileId), fn), update: (change) => updateStore(storePath, change) };
+  const agent = { id: store.agentId, storePath };
+  return { read: () => store.backend.read(agent), lock: (fn) => store.backend.withRefreshLock(agent, profileId, fn), update: (change) => store.backend.update(agent, change) };
+}
+
+function readProfile(read: StoreRead, id: string): { profile?: Profile; lastRefresh?: RefreshRecord; error?: string } {
   if (!read.ok) return { error: `${read.path}: ${read.detail}` };
   if (!Object.hasOwn(read.store.profiles, id)) return {};
   const stats = read.store.usageStats && Object.hasOwn(read.store.usageStats, id) ? read.store.usageStats[id] : undefined;
@@ -72,15 +82,20 @@ function readProfile(storePath: string, id: string): { profile?: Profile; lastRe
 /** Refresh one OAuth profile if needed (or forced). Expected failures come back as data. */
 export async function refreshProfile(input: RefreshInput): Promise<RefreshResult> {
   const { storePath, profileId, config } = input;
-  const before = readProfile(storePath, profileId);
+  const io = storeIo(input);
+  const before = readProfile(await io.read(), profileId);
   if (before.error) return { ok: false, reason: 'store', permanent: false, detail: `cannot read the auth store (${before.error}); run \`aipro doctor\`` };
   const seenRefresh = before.profile?.refresh;
 
-  return withLock(refreshLockPath(storePath, profileId), async () => {
-    const cur = readProfile(storePath, profileId);
+  return io.lock(async () => {
+    const cur = readProfile(await io.read(), profileId);
     if (cur.error) return { ok: false, reason: 'store', permanent: false, detail: `cannot read the auth store (${cur.error}); run \`aipro doctor\`` };
     const p = cur.profile;
     if (!p) return { ok: false, reason: 'not_found', permanent: false, detail: `profile ${profileId} is not in ${storePath} (see \`aipro models auth list\`)` };
+    // An imported profile follows a CLI's files on one host; a shared store cannot re-sync it from there.
+    if (p.type === 'oauth' && originOf(p) && input.store && input.store.backend.kind !== 'file') {
+      return { ok: false, reason: 'imported', permanent: false, detail: `profile ${profileId} was imported from a local CLI and is not refreshed in the fleet store; ${reauthHint(p.provider)} to give the fleet its own login` };
+    }
     if (p.type === 'oauth' && originOf(p)) return resyncImported(storePath, profileId, p, { env: input.env, ...(input.platform ? { platform: input.platform } : {}) }, input.now(), input.seenAccess);
     if (p.type !== 'oauth' || !p.refresh) {
       return { ok: false, reason: 'no_refresh_token', permanent: false, detail: `profile ${profileId} has no refresh token; ${reauthHint(p.provider)}` };
@@ -102,14 +117,14 @@ export async function refreshProfile(input: RefreshInput): Promise<RefreshResult
     const at = input.now();
     if (!res.ok) {
       const rec: RefreshRecord = { at, ok: false, reason: res.reason, permanent: res.permanent, detail: res.detail, ...(res.permanent ? { refusedRefreshHash: sha256Prefix(p.refresh) } : {}) };
-      await recordRefresh(storePath, profileId, rec, null);
+      await recordRefresh(io, profileId, rec, null);
       const hint = res.permanent ? reauthHint(p.provider) : 'will retry on the next refresh cycle; the current access token stays in use until it expires';
       return { ok: false, reason: res.reason, permanent: res.permanent, detail: `refreshing ${profileId}: ${res.detail}; ${hint}` };
     }
     const tokens = res.tokens;
     const expires = tokens.expires ?? at + 3_600_000;
     try {
-      await recordRefresh(storePath, profileId, { at, ok: true }, { ...tokens, expires });
+      await recordRefresh(io, profileId, { at, ok: true }, { ...tokens, expires });
     } catch (err) {
       // The server already rotated the refresh token; say loudly that the store missed it.
       return { ok: false, reason: 'store', permanent: false, detail: `refreshed ${profileId} but could not save the new tokens (${(err as Error).message}); ${reauthHint(p.provider)}` };
@@ -119,8 +134,8 @@ export async function refreshProfile(input: RefreshInput): Promise<RefreshResult
 }
 
 /** Write the refresh record (and the new tokens on success) under the store lock. */
-async function recordRefresh(storePath: string, id: string, rec: RefreshRecord, tokens: (TokenSet & { expires: number }) | null): Promise<void> {
-  await updateStore(storePath, (store) => {
+async function recordRefresh(io: ReturnType<typeof storeIo>, id: string, rec: RefreshRecord, tokens: (TokenSet & { expires: number }) | null): Promise<void> {
+  await io.update((store) => {
     const p = store.profiles[id];
     if (!p) return { store: null, result: undefined };
     if (tokens) {

@@ -7,6 +7,7 @@ import { resolveModelRef } from '../config/models.js';
 import type { AiproConfig } from '../config/schema.js';
 import type { ProbeRecord } from '../store/schema.js';
 import type { CredentialView } from '../store/status.js';
+import type { AgentRef, StoreBackend, StoreChange } from '../store/backends/types.js';
 import { updateStore } from '../store/write.js';
 import { getProvider } from './index.js';
 import type { ProbeResult } from './types.js';
@@ -113,12 +114,15 @@ export async function persistProbes(
   storePath: string,
   entries: { profileId: string; result: ProbeResult; secretHash: string | undefined }[],
   now: number,
+  /** Write through this backend instead of the file at `storePath`. */
+  via?: { backend: StoreBackend; agent: AgentRef },
 ): Promise<void> {
   if (entries.length === 0) return;
-  await updateStore(storePath, (store) => {
+  const change: StoreChange<undefined> = (store) => {
     const usage = { ...(store.usageStats ?? {}) };
     for (const e of entries) usage[e.profileId] = { ...(usage[e.profileId] ?? {}), lastProbe: probeRecord(e.result, e.secretHash, now) };
     store.usageStats = usage;
     return { store, result: undefined };
-  });
+  };
+  await (via ? via.backend.update(via.agent, change) : updateStore(storePath, change));
 }

@@ -7,6 +7,7 @@ import type { Env } from './paths.js';
 import { CREDENTIAL_TYPES, badStatsReason, malformedProfiles, profileProvider, type CredentialType, type Profile, type Store } from './schema.js';
 import { profileSecret, sha256Prefix, type SecretResolution } from './secrets.js';
 import type { CredentialView } from './status.js';
+import { compareText } from '../util/collate.js';
 
 function shapeProblem(provider: string, type: Profile['type'], secret: SecretResolution): string | null {
   if (!secret.ok) return null;
@@ -111,7 +112,7 @@ export function collectCredentials(agent: string, store: Store, env: Env, opts: 
     covered.add(provider);
   }
   const filtered = opts.provider ? views.filter((v) => v.provider === opts.provider) : views;
-  return filtered.sort((a, b) => (a.provider === b.provider ? a.id.localeCompare(b.id) : a.provider.localeCompare(b.provider)));
+  return filtered.sort((a, b) => (a.provider === b.provider ? compareText(a.id, b.id) : compareText(a.provider, b.provider)));
 }
 
 function missingView(agent: string, provider: string, id: string, source: 'config'): CredentialView {

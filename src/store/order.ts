@@ -12,6 +12,7 @@
 import { quotaBlockedUntil } from './quota.js';
 import { profileProvider, type Profile, type Store, type UsageStats } from './schema.js';
 import { sha256Prefix } from './secrets.js';
+import { compareText } from '../util/collate.js';
 import { own } from '../util/own.js';
 
 export interface OrderInput {
@@ -82,7 +83,7 @@ export function resolveOrder(input: OrderInput): string[] {
       (a, b) =>
         (TYPE_RANK[typeOf(a)] ?? 3) - (TYPE_RANK[typeOf(b)] ?? 3) ||
         (stats[a]?.lastUsed ?? 0) - (stats[b]?.lastUsed ?? 0) ||
-        a.localeCompare(b),
+        compareText(a, b),
     );
   }
 

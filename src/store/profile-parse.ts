@@ -3,7 +3,8 @@
  * data (a reason shown as `invalid`), never an error that hides the rest of the store.
  * Legacy OpenClaw spellings (`type: "apiKey"`, `apiKey` instead of `key`) read as an API key.
  */
-import { CREDENTIAL_TYPES, ProfileSchema, type CredentialType, type Profile } from './schema.js';
+import { CREDENTIAL_TYPES, type CredentialType, type Profile } from './schema.js';
+import { parseProfileShape } from './validate.js';
 
 export type ProfileParse = { ok: true; profile: Profile } | { ok: false; reason: string };
 
@@ -38,7 +39,7 @@ export function parseProfile(raw: unknown): ProfileParse {
   if (obj.expires !== undefined && typeof obj.expires !== 'number') {
     return { ok: false, reason: `expires is ${kind(obj.expires)}, not epoch milliseconds` };
   }
-  const parsed = ProfileSchema.safeParse(obj);
+  const parsed = parseProfileShape(obj);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue && issue.path.length > 0 ? issue.path.join('.') : 'profile';

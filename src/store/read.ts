@@ -5,7 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseProfile } from './profile-parse.js';
-import { RAW_PROFILES, SECTION_ENTRY, StoreSchema, emptyStore, type Profile, type RawProfiles, type Section, type Store } from './schema.js';
+import { RAW_PROFILES, SECTIONS, emptyStore, type Profile, type RawProfiles, type Section, type Store } from './schema.js';
+import { parseEntry, parseStoreShape } from './validate.js';
 
 /** Stores are small; anything past this is not an auth store. */
 export const MAX_STORE_BYTES = 8 * 1024 * 1024;
@@ -37,7 +38,7 @@ export function parseStoreText(text: string, path = '<input>'): StoreRead {
       detail: `unsupported store version ${JSON.stringify((json as { version: unknown }).version)} (this aipro reads version 1)`,
     };
   }
-  const parsed = StoreSchema.safeParse(json);
+  const parsed = parseStoreShape(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue && issue.path.length > 0 ? issue.path.join('.') : '(top level)';
@@ -60,12 +61,12 @@ function storeFromParsed(data: Record<string, unknown>, raw: Record<string, unkn
     } else meta.malformed[id] = p.reason;
   }
   const sections: Partial<Record<Section, Record<string, unknown>>> = {};
-  for (const name of Object.keys(SECTION_ENTRY) as Section[]) {
+  for (const name of SECTIONS) {
     const section = data[name] as Record<string, unknown> | undefined;
     if (section === undefined) continue;
     const kept: [string, unknown][] = [];
     for (const [key, value] of Object.entries(section)) {
-      const entry = SECTION_ENTRY[name].safeParse(value);
+      const entry = parseEntry(name, value);
       if (entry.success) kept.push([key, entry.data]);
       else {
         const issue = entry.error.issues[0];
@@ -140,5 +141,7 @@ export function readStore(path: string): StoreRead {
 
 /** One message for every command that meets a bad store: what, why, and the next command. */
 export function storeErrorMessage(err: StoreReadError, doing = 'reading the auth store'): string {
+  // A fleet store (path `postgres:<schema>/<agent>`) has no file and no .bak to restore.
+  if (err.path.startsWith('postgres:')) return `Error ${doing}: ${err.path}: ${err.detail}. Nothing was written. Run \`aipro doctor\` to check the fleet store.`;
   return `Error ${doing}: ${err.path}: ${err.detail}. The file was left untouched. Run \`aipro doctor\` to inspect it (\`aipro doctor --fix\` can restore ${err.path}.bak).`;
 }

@@ -6,7 +6,7 @@
 import { collectCredentials, noCredentialsHint } from './credentials.js';
 import { fixCommand } from './fix.js';
 import type { Env } from './paths.js';
-import { readStore, type StoreReadError } from './read.js';
+import { readStore, type StoreRead, type StoreReadError } from './read.js';
 import { latestQuota } from './quota.js';
 import type { ProbeRecord, QuotaRecord, Store } from './schema.js';
 import { fingerprint } from './secrets.js';
@@ -129,14 +129,14 @@ export interface ReportSettings {
   profiles: Record<string, { provider?: string; mode?: string }>;
 }
 
-/** Build the report of one agent from its store file. */
+/** Build the report of one agent from its store (read from its file unless `read` is given by a backend). */
 export function agentReport(
   agent: { id: string; storePath: string; isDefault?: boolean },
   settings: ReportSettings,
   env: Env,
   opts: ReportOptions,
+  read: StoreRead = readStore(agent.storePath),
 ): AgentReport {
-  const read = readStore(agent.storePath);
   if (!read.ok) {
     return { agent: agent.id, storePath: agent.storePath, storeExists: true, storeError: read, rows: [], order: {}, lastGood: {} };
   }

@@ -15,9 +15,9 @@ test('README.md gives the two commands exactly, and package.json makes them true
   t.regex(readme, /^npm ci && npm test {2,}# type-checks, builds, .*then runs every test/m);
   const pkg = JSON.parse(readDoc('package.json')) as { scripts: Record<string, string> };
   t.is(pkg.scripts.start, 'node dist/cli/main.js monitor');
-  // `npm test` builds the bundle the CLI tests spawn, then runs every test (ava with no file filter).
-  t.regex(pkg.scripts.test ?? '', /(npm run build|scripts\/postbuild\.mjs)/);
-  t.regex(pkg.scripts.test ?? '', /&& ava$/);
+  // `npm test` type-checks, bundles (so the CLI tests run what ships), checks the import
+  // directions, then runs every test.
+  t.regex(pkg.scripts.test ?? '', /^npm run typecheck && node scripts\/postbuild\.mjs && npm run depcheck && ava$/);
   t.regex(pkg.scripts.prepare ?? '', /npm run build/, 'npm ci builds dist/ so npm start has something to run');
 });
 
