@@ -6,6 +6,7 @@
  */
 import type { Command } from 'commander';
 import { CliError, EXIT, usageError } from './errors.js';
+import { FLAVOUR_HELP, flavourOf, writeInstall, writeUninstall } from './installer-flags.js';
 
 interface Flags {
   user?: boolean;
@@ -18,8 +19,6 @@ interface Flags {
   node?: string;
   aipro?: string;
 }
-
-const FLAVOUR_HELP = 'default: --system when run as root, else --user';
 
 function common(cmd: Command, withRender: boolean): Command {
   cmd
@@ -73,13 +72,6 @@ Examples:
     });
 }
 
-function flavourOf(flags: Flags): 'user' | 'system' {
-  if (flags.user && flags.system) throw usageError('--user and --system cannot be combined');
-  if (flags.user) return 'user';
-  if (flags.system) return 'system';
-  return typeof process.getuid === 'function' && process.getuid() === 0 ? 'system' : 'user';
-}
-
 async function jobNames(text: string | undefined, all = false) {
   const { parseJobNames, JOB_NAMES } = await import('../launchd/jobs.js');
   const parsed = parseJobNames(text ?? (all ? JOB_NAMES.join(',') : undefined));
@@ -126,12 +118,7 @@ async function runInstall(flags: Flags): Promise<number> {
     process.env,
   );
   const failed = report.launchctl === 'conflict' || report.ran.some((x) => !x.ok);
-  if (flags.json) process.stdout.write(`${JSON.stringify({ ...report, ok: !failed, node: r.input.node, aipro: r.input.aipro, stateDir: r.input.stateDir, user: r.input.user }, null, 2)}\n`);
-  else {
-    const { out, err } = formatInstall(report, r.input);
-    process.stdout.write(out);
-    process.stderr.write(err);
-  }
+  writeInstall(report, r.input, failed, flags.json, formatInstall);
   return failed ? EXIT.FAIL : EXIT.OK;
 }
 
@@ -142,7 +129,6 @@ async function runUninstall(flags: Flags): Promise<number> {
   const jobs = await jobNames(flags.units, true);
   const report = uninstall({ flavour: flavourOf(flags), jobs, dryRun: Boolean(flags.dryRun), ...(flags.dir ? { dir: resolve(flags.dir) } : {}) }, process.env);
   const failed = report.ran.some((x) => !x.ok);
-  if (flags.json) process.stdout.write(`${JSON.stringify({ ...report, ok: !failed }, null, 2)}\n`);
-  else process.stdout.write(formatUninstall(report));
+  writeUninstall(report, failed, flags.json, formatUninstall);
   return failed ? EXIT.FAIL : EXIT.OK;
 }

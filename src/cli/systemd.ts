@@ -5,6 +5,7 @@
  */
 import type { Command } from 'commander';
 import { CliError, EXIT, usageError } from './errors.js';
+import { FLAVOUR_HELP, flavourOf, writeInstall, writeUninstall } from './installer-flags.js';
 
 interface Flags {
   user?: boolean;
@@ -19,8 +20,6 @@ interface Flags {
   node?: string;
   aipro?: string;
 }
-
-const FLAVOUR_HELP = 'default: --system when run as root, else --user';
 
 function common(cmd: Command, withRender: boolean): Command {
   cmd
@@ -79,13 +78,6 @@ Examples:
     });
 }
 
-function flavourOf(flags: Flags): 'user' | 'system' {
-  if (flags.user && flags.system) throw usageError('--user and --system cannot be combined');
-  if (flags.user) return 'user';
-  if (flags.system) return 'system';
-  return typeof process.getuid === 'function' && process.getuid() === 0 ? 'system' : 'user';
-}
-
 async function unitSets(text: string | undefined, all = false) {
   const { parseUnitSets, UNIT_SET_NAMES } = await import('../systemd/units.js');
   const parsed = parseUnitSets(text ?? (all ? UNIT_SET_NAMES.join(',') : undefined));
@@ -140,12 +132,7 @@ async function runInstall(flags: Flags): Promise<number> {
     process.env,
   );
   const failed = report.systemctl === 'conflict' || report.ran.some((x) => !x.ok);
-  if (flags.json) process.stdout.write(`${JSON.stringify({ ...report, ok: !failed, node: r.input.node, aipro: r.input.aipro, stateDir: r.input.stateDir, user: r.input.user }, null, 2)}\n`);
-  else {
-    const { out, err } = formatInstall(report, r.input);
-    process.stdout.write(out);
-    process.stderr.write(err);
-  }
+  writeInstall(report, r.input, failed, flags.json, formatInstall);
   return failed ? EXIT.FAIL : EXIT.OK;
 }
 
@@ -155,7 +142,6 @@ async function runUninstall(flags: Flags): Promise<number> {
   const sets = await unitSets(flags.units, true);
   const report = await uninstall({ flavour: flavourOf(flags), sets, dryRun: Boolean(flags.dryRun), ...(flags.unitDir ? { unitDir: flags.unitDir } : {}) }, process.env);
   const failed = report.ran.some((x) => !x.ok);
-  if (flags.json) process.stdout.write(`${JSON.stringify({ ...report, ok: !failed }, null, 2)}\n`);
-  else process.stdout.write(formatUninstall(report));
+  writeUninstall(report, failed, flags.json, formatUninstall);
   return failed ? EXIT.FAIL : EXIT.OK;
 }

@@ -8,10 +8,12 @@ import { join } from 'node:path';
 import type { Env } from '../store/paths.js';
 import { writeFileDurable } from '../store/write.js';
 import { runCommand, shellLine, type CommandResult } from '../util/command.js';
+import type { InstallFileAction } from '../util/install-report.js';
+import { splitManaged } from '../util/managed-files.js';
 import { MANAGED_MARKER, defaultPlistDir, launchdDomain, type Flavour } from './jobs.js';
 import type { RenderedPlist } from './render.js';
 
-export type FileAction = 'create' | 'update' | 'unchanged' | 'conflict';
+export type FileAction = InstallFileAction;
 
 export interface FilePlan {
   label: string;
@@ -158,19 +160,5 @@ export async function install(req: InstallRequest, env: Env, host: HostDeps = RE
 
 /** Plists of `labels` that exist in `dir`, split into ours and someone else's. */
 export function existingPlists(dir: string, labels: string[]): { ours: string[]; foreign: string[] } {
-  const ours: string[] = [];
-  const foreign: string[] = [];
-  for (const label of labels) {
-    const path = join(dir, `${label}.plist`);
-    if (!existsSync(path)) continue;
-    let text = '';
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch {
-      foreign.push(label);
-      continue;
-    }
-    (text.includes(MANAGED_MARKER) ? ours : foreign).push(label);
-  }
-  return { ours, foreign };
+  return splitManaged(labels.map((label) => [label, join(dir, `${label}.plist`)] as const), MANAGED_MARKER);
 }

@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import { homeDir, type Env } from '../store/paths.js';
+import { parseUnitsFlag } from '../util/units-flag.js';
 
 /** `--user`: a LaunchAgent of your login session; `--system`: a LaunchDaemon run as `UserName`. */
 export type Flavour = 'user' | 'system';
@@ -41,13 +42,8 @@ export const MANAGED_MARKER = 'Managed by aipro:';
 
 /** Parse `--units gateway,monitor,check`; unknown names are reported, not guessed. */
 export function parseJobNames(text: string | undefined): { ok: true; jobs: JobName[] } | { ok: false; detail: string } {
-  if (text === undefined) return { ok: true, jobs: [...DEFAULT_JOBS] };
-  const names = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
-  const unknown = names.filter((n) => !Object.hasOwn(JOBS, n));
-  if (names.length === 0 || unknown.length > 0) {
-    return { ok: false, detail: `--units takes a comma-separated list of ${JOB_NAMES.join(', ')}${unknown.length ? ` (unknown: ${unknown.join(', ')})` : ''}` };
-  }
-  return { ok: true, jobs: JOB_NAMES.filter((n) => names.includes(n)) };
+  const r = parseUnitsFlag(text, JOB_NAMES, DEFAULT_JOBS);
+  return r.ok ? { ok: true, jobs: r.names } : r;
 }
 
 export function plistName(job: JobName): string {

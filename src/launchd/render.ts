@@ -3,26 +3,14 @@
  * string is XML-escaped here, and a path launchd could not use is refused with the reason.
  */
 import { isAbsolute, join } from 'node:path';
-import { JOBS, MANAGED_MARKER, type Flavour, type JobName } from './jobs.js';
+import type { ServiceInput } from '../util/service-input.js';
+import { JOBS, MANAGED_MARKER, type JobName } from './jobs.js';
 
-/** Everything a rendered plist depends on; collected by input.ts from this host. */
-export interface RenderInput {
-  flavour: Flavour;
-  /** Absolute path of the node binary (`process.execPath`). */
-  node: string;
-  /** Absolute path of aipro's CLI entry (`dist/cli/main.js`). */
-  aipro: string;
-  /** Absolute state dir (`~/.aipro` or AIPRO_STATE_DIR); the job's logs go to `<state>/logs/`. */
-  stateDir: string;
-  /** Home of the user the job runs as (set as HOME for LaunchDaemons). */
-  home: string;
-  /** `UserName` of LaunchDaemons. */
-  user: string;
-  /** Set only when overridden at install time; passed on in EnvironmentVariables. */
-  configPath?: string;
-  agentDir?: string;
-  version: string;
-}
+/**
+ * Everything a rendered plist depends on; collected by input.ts from this host. The job's logs
+ * go to `<stateDir>/logs/`; `home` is set as HOME for LaunchDaemons.
+ */
+export type RenderInput = ServiceInput;
 
 export type PlistValue = string | number | boolean | PlistValue[] | { [key: string]: PlistValue };
 

@@ -7,11 +7,13 @@ import { existsSync, lstatSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Env } from '../store/paths.js';
 import { writeFileDurable } from '../store/write.js';
+import type { InstallFileAction } from '../util/install-report.js';
+import { splitManaged } from '../util/managed-files.js';
 import { lingerEnabled, runCommand, shellLine, systemdRunning, type CommandResult } from './host.js';
 import type { RenderedUnit } from './input.js';
 import { MANAGED_MARKER, UNIT_SETS, defaultUnitDir, systemctlArgs, wantedByTarget, type Flavour, type UnitSetName } from './units.js';
 
-export type FileAction = 'create' | 'update' | 'unchanged' | 'conflict';
+export type FileAction = InstallFileAction;
 
 export interface FilePlan {
   unit: string;
@@ -142,19 +144,5 @@ export async function install(req: InstallRequest, env: Env, host: HostDeps = RE
 
 /** Files that exist in `dir` for `sets`, split into ours and someone else's. */
 export function existingFiles(dir: string, sets: UnitSetName[]): { ours: string[]; foreign: string[] } {
-  const ours: string[] = [];
-  const foreign: string[] = [];
-  for (const name of sets.flatMap((s) => [...UNIT_SETS[s].files])) {
-    const path = join(dir, name);
-    if (!existsSync(path)) continue;
-    let text = '';
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch {
-      foreign.push(name);
-      continue;
-    }
-    (text.includes(MANAGED_MARKER) ? ours : foreign).push(name);
-  }
-  return { ours, foreign };
+  return splitManaged(sets.flatMap((s) => UNIT_SETS[s].files.map((name) => [name, join(dir, name)] as const)), MANAGED_MARKER);
 }

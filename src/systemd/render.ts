@@ -5,29 +5,14 @@
  * that pull in `_header.inc` / `_service.inc`. Every value is escaped for systemd here.
  */
 import { isAbsolute, join } from 'node:path';
-import type { Flavour } from './units.js';
+import type { ServiceInput } from '../util/service-input.js';
 
-/** Everything a rendered unit depends on; collected by install.ts from this host. */
-export interface RenderInput {
-  flavour: Flavour;
-  /** Absolute path of the node binary (`process.execPath`). */
-  node: string;
-  /** Absolute path of aipro's CLI entry (`dist/cli/main.js`). */
-  aipro: string;
-  /** Absolute state dir (`~/.aipro` or AIPRO_STATE_DIR). */
-  stateDir: string;
-  /** Home of the service user: `%h` in user units. */
-  home: string;
-  /** `User=` of system units. */
-  user: string;
-  /** Set only when overridden at install time; passed on as Environment=. */
-  configPath?: string;
-  agentDir?: string;
+/** Everything a rendered unit depends on; collected by install.ts from this host. `home` is `%h` in user units. */
+export interface RenderInput extends ServiceInput {
   /** More writable directories (the textfile's, a moved alert state file's); `-` prefixed: may be missing. */
   extraWritable?: string[];
   /** `LoadCredential=ID[:PATH]` lines for every service. */
   credentials: { id: string; path?: string }[];
-  version: string;
 }
 
 export type RenderResult = { ok: true; text: string } | { ok: false; reason: 'bad_path' | 'bad_credential'; detail: string };

@@ -1,32 +1,19 @@
 /** Human-readable output of install and uninstall (pure: report in, text out). */
-import type { FileAction, InstallReport } from './install.js';
+import { conflictError, fileLines, indent, warningLines } from '../util/install-report.js';
+import type { InstallReport } from './install.js';
 import type { RenderInput } from './render.js';
 import type { UninstallReport } from './uninstall.js';
-
-const VERB: Record<FileAction, [done: string, dry: string]> = {
-  create: ['created', 'would create'],
-  update: ['updated', 'would update'],
-  unchanged: ['unchanged', 'unchanged'],
-  conflict: ['NOT ours', 'NOT ours'],
-};
-
-function indent(lines: string[]): string {
-  return lines.map((l) => `  ${l}\n`).join('');
-}
 
 /** stdout (what happened, what to run) and stderr (warnings, failures). */
 export function formatInstall(r: InstallReport, input: RenderInput): { out: string; err: string } {
   let out = `${r.flavour === 'user' ? 'User' : 'System'} units in ${r.unitDir}\n  node ${input.node}\n  aipro ${input.aipro}\n  state dir ${input.stateDir}${r.flavour === 'system' ? `, User=${input.user}` : ''}\n`;
-  const width = Math.max(...Object.values(VERB).map((v) => v[r.dryRun ? 1 : 0].length));
-  out += indent(r.files.map((f) => `${VERB[f.action][r.dryRun ? 1 : 0].padEnd(width)}  ${f.path}`));
-  let err = r.warnings.map((w) => `warning: ${w}\n`).join('');
+  out += fileLines(r.files, r.dryRun);
+  let err = warningLines(r.warnings);
   const todo = indent(r.commands);
   switch (r.systemctl) {
-    case 'conflict': {
-      const foreign = r.files.filter((f) => f.action === 'conflict').map((f) => f.path);
-      err += `error: ${foreign.join(', ')} ${foreign.length > 1 ? 'exist' : 'exists'} and ${foreign.length > 1 ? 'were' : 'was'} not written by aipro; nothing was changed. Move ${foreign.length > 1 ? 'them' : 'it'} away, or re-run with --force to overwrite.\n`;
+    case 'conflict':
+      err += conflictError(r.files);
       break;
-    }
     case 'dry_run':
       out += `Dry run: nothing was written or run.${r.commands.length ? ` An install would then run:\n${todo}` : ' The units are up to date and enabled.\n'}`;
       break;

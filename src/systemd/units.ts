@@ -4,6 +4,7 @@
  */
 import { join } from 'node:path';
 import { homeDir, type Env } from '../store/paths.js';
+import { parseUnitsFlag } from '../util/units-flag.js';
 
 /** `--user` units run in the user's own manager; `--system` units in PID 1 with `User=`. */
 export type Flavour = 'user' | 'system';
@@ -43,13 +44,8 @@ export const MANAGED_MARKER = '# Managed by aipro:';
 
 /** Parse `--units gateway,monitor,check`; unknown names are reported, not guessed. */
 export function parseUnitSets(text: string | undefined): { ok: true; sets: UnitSetName[] } | { ok: false; detail: string } {
-  if (text === undefined) return { ok: true, sets: [...DEFAULT_UNIT_SETS] };
-  const names = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
-  const unknown = names.filter((n) => !Object.hasOwn(UNIT_SETS, n));
-  if (names.length === 0 || unknown.length > 0) {
-    return { ok: false, detail: `--units takes a comma-separated list of ${UNIT_SET_NAMES.join(', ')}${unknown.length ? ` (unknown: ${unknown.join(', ')})` : ''}` };
-  }
-  return { ok: true, sets: UNIT_SET_NAMES.filter((n) => names.includes(n)) };
+  const r = parseUnitsFlag(text, UNIT_SET_NAMES, DEFAULT_UNIT_SETS);
+  return r.ok ? { ok: true, sets: r.names } : r;
 }
 
 /** Where `systemctl [--user]` looks for administrator-installed units. */
