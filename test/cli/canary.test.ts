@@ -125,6 +125,7 @@ test('no canary secret leaks from any command, text or --json, success or failur
     t.false(/unexpected failure/.test(r.stderr), `${args.join(' ')}: ${r.stderr}`);
   }
   // Sanity: the scanner finds a 12-character slice, and the commands did real work.
-  t.deepEqual(leaks(`xx${C.token.slice(30, 42)}yy`), ['token (slice at 30)']);
+  // Delimiters outside the base64url alphabet, so a neighbouring slice can never match by chance.
+  t.deepEqual(leaks(`<<${C.token.slice(30, 42)}>>`), ['token (slice at 30)']);
   t.true(outputs.some(({ r }) => r.stdout.includes('sk-ant-oat01-…')), 'fingerprints are shown instead');
 });
