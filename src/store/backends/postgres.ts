@@ -10,7 +10,7 @@ import type { Env } from '../paths.js';
 import { parseStoreText, type StoreRead } from '../read.js';
 import { emptyStore } from '../schema.js';
 import { StoreUnreadableError } from '../write.js';
-import { checkout, createPool, describePgError, oldStoreKey, postgresUrl, storeKey, StoreUnavailableError } from './postgres/connect.js';
+import { createPool, describePgError, inTransaction as inPoolTransaction, oldStoreKey, postgresUrl, storeKey, StoreUnavailableError } from './postgres/connect.js';
 import { schemaState } from './postgres/migrations.js';
 import { aadFor, seal, unseal, type StoreKey } from './postgres/seal.js';
 import { rowsToDocument, storeToRows, type StoreRows } from './postgres/rows.js';
@@ -94,19 +94,9 @@ export function postgresBackend(pool: pg.Pool, schema: string, key: StoreKey | n
 
   async function inTransaction<T>(begin: string, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
     await ensureReady();
-    const c = await checkout(pool);
-    try {
-      await c.query(begin);
-      const out = await fn(c);
-      await c.query('COMMIT');
-      return out;
-    } catch (err) {
-      await c.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      c.done();
-    }
+    return inPoolTransaction(pool, begin, fn);
   }
+
 
   const fetch = (agent: AgentRef) =>
     inTransaction('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', async (c) => assemble(describe(agent), agent.id, await loadRows(c, schema, agent.id)));

@@ -88,3 +88,23 @@ export async function checkout(pool: pg.Pool): Promise<pg.PoolClient & { done():
     },
   });
 }
+
+/**
+ * Run `fn` inside one transaction on a pooled connection: `begin` (e.g. `BEGIN ISOLATION LEVEL
+ * SERIALIZABLE`), then COMMIT; any error rolls back and is rethrown as is. The connection goes
+ * back to the pool (destroyed when it broke) either way.
+ */
+export async function inTransaction<T>(pool: pg.Pool, begin: string, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+  const c = await checkout(pool);
+  try {
+    await c.query(begin);
+    const out = await fn(c);
+    await c.query('COMMIT');
+    return out;
+  } catch (err) {
+    await c.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    c.done();
+  }
+}

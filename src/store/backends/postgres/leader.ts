@@ -38,11 +38,7 @@ export function fleetLeader(opts: { url: string; schema: string; host: string; r
     const c = client;
     client = null;
     set(false);
-    if (c) {
-      c.removeAllListeners();
-      c.on('error', () => undefined);
-      void c.end().catch(() => undefined);
-    }
+    if (c) void endQuietly(c);
   };
 
   async function attempt(): Promise<boolean> {
@@ -82,11 +78,7 @@ export function fleetLeader(opts: { url: string; schema: string; host: string; r
       const c = client;
       client = null;
       set(false);
-      if (c) {
-        c.removeAllListeners();
-        c.on('error', () => undefined);
-        await c.end().catch(() => undefined);
-      }
+      if (c) await endQuietly(c);
     },
   };
 }
@@ -100,4 +92,11 @@ export async function currentLeader(pool: pg.Pool, schema: string): Promise<stri
   );
   const name = r.rows[0]?.application_name as string | undefined;
   return name ? name.slice('aipro-leader:'.length) : null;
+}
+
+/** Close a session connection whose errors no longer matter (the lock goes with the session). */
+async function endQuietly(c: pg.Client): Promise<void> {
+  c.removeAllListeners();
+  c.on('error', () => undefined);
+  await c.end().catch(() => undefined);
 }

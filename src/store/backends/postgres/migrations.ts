@@ -4,7 +4,7 @@
  * `{s}` is the configured schema (validated as a plain identifier by the config).
  */
 import type pg from 'pg';
-import { checkout } from './connect.js';
+import { inTransaction } from './connect.js';
 
 export interface Migration {
   version: number;
@@ -94,9 +94,7 @@ export async function schemaState(client: pg.Pool | pg.PoolClient, schema: strin
 
 /** Apply every pending migration in one transaction; returns the versions applied (none when current). */
 export async function migrate(pool: pg.Pool, schema: string): Promise<{ applied: Migration[]; state: SchemaState }> {
-  const client = await checkout(pool);
-  try {
-    await client.query('BEGIN');
+  return inTransaction(pool, 'BEGIN', async (client) => {
     await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATE_LOCK]);
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     await client.query(`CREATE TABLE IF NOT EXISTS ${schema}.schema_migrations (version int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
@@ -107,12 +105,6 @@ export async function migrate(pool: pg.Pool, schema: string): Promise<{ applied:
       await client.query(m.sql.replaceAll('{s}', schema));
       await client.query(`INSERT INTO ${schema}.schema_migrations (version, name) VALUES ($1, $2)`, [m.version, m.name]);
     }
-    await client.query('COMMIT');
     return { applied: pending, state: { current: Math.max(current, LATEST_VERSION), latest: LATEST_VERSION } };
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.done();
-  }
+  });
 }

@@ -6,7 +6,7 @@
  * moves from `none` to sealed.
  */
 import type pg from 'pg';
-import { checkout } from './connect.js';
+import { inTransaction } from './connect.js';
 import { aadFor, seal, sealedKeyId, unseal, type StoreKey } from './seal.js';
 
 export interface RekeyResult {
@@ -16,10 +16,8 @@ export interface RekeyResult {
 }
 
 export async function rekey(pool: pg.Pool, schema: string, newKey: StoreKey, oldKeys: (StoreKey | null)[]): Promise<RekeyResult> {
-  const c = await checkout(pool);
   const out: RekeyResult = { resealed: 0, alreadyCurrent: 0, profiles: 0 };
-  try {
-    await c.query('BEGIN');
+  return inTransaction(pool, 'BEGIN', async (c) => {
     // Writers wait until the rotation commits; readers carry on with the old envelopes.
     await c.query(`LOCK TABLE ${schema}.profiles IN EXCLUSIVE MODE`);
     const rows = await c.query(`SELECT agent, profile_id, secrets FROM ${schema}.profiles ORDER BY agent, profile_id`);
@@ -42,12 +40,6 @@ export async function rekey(pool: pg.Pool, schema: string, newKey: StoreKey, old
       out.profiles++;
       if (changed) await c.query(`UPDATE ${schema}.profiles SET secrets = $3, updated_at = now() WHERE agent = $1 AND profile_id = $2`, [r.agent, r.profile_id, JSON.stringify(next)]);
     }
-    await c.query('COMMIT');
     return out;
-  } catch (err) {
-    await c.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    c.done();
-  }
+  });
 }
