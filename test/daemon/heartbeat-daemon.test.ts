@@ -22,7 +22,15 @@ async function setup(t: import('ava').ExecutionContext, heartbeat: Record<string
     await rx.close();
     home.cleanup();
   });
-  home.writeConfig({ monitor: { heartbeat: { url: `${rx.url}/ping/${TOKEN}`, failUrl: `${rx.url}/ping/${TOKEN}/fail`, ...heartbeat } } });
+  // The config's expiry schedule wins over the monitor's own default (and defaults to every
+  // minute): pin it to once a year, so only the test's reloads start cycles, never a minute
+  // boundary crossed mid-test.
+  home.writeConfig({
+    monitor: {
+      schedules: { expiry: '0 0 1 1 *' },
+      heartbeat: { url: `${rx.url}/ping/${TOKEN}`, failUrl: `${rx.url}/ping/${TOKEN}/fail`, ...heartbeat },
+    },
+  });
   return { rx, home };
 }
 
