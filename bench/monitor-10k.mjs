@@ -26,23 +26,56 @@ for (let a = 0; a < AGENTS; a++) {
   for (let i = 0; i < PER_AGENT; i++) {
     const pad = `${a}-${i}`.padStart(8, '0');
     const kind = i % 4;
-    if (kind === 0) profiles[`anthropic:key${i}`] = { type: 'api_key', provider: 'anthropic', key: `sk-ant-api03-${'k'.repeat(80)}${pad}` };
-    else if (kind === 1) profiles[`anthropic:tok${i}`] = { type: 'token', provider: 'anthropic', token: `sk-ant-oat01-${'t'.repeat(80)}${pad}`, expires: now + (i - 10) * 3_600_000 * 5 };
-    else if (kind === 2) profiles[`openai-codex:u${i}@example.com`] = { type: 'oauth', provider: 'openai-codex', access: `acc-${'a'.repeat(40)}${pad}`, refresh: `ref-${'r'.repeat(40)}${pad}`, expires: now + 3_600_000 };
+    if (kind === 0)
+      profiles[`anthropic:key${i}`] = {
+        type: 'api_key',
+        provider: 'anthropic',
+        key: `sk-ant-api03-${'k'.repeat(80)}${pad}`,
+      };
+    else if (kind === 1)
+      profiles[`anthropic:tok${i}`] = {
+        type: 'token',
+        provider: 'anthropic',
+        token: `sk-ant-oat01-${'t'.repeat(80)}${pad}`,
+        expires: now + (i - 10) * 3_600_000 * 5,
+      };
+    else if (kind === 2)
+      profiles[`openai-codex:u${i}@example.com`] = {
+        type: 'oauth',
+        provider: 'openai-codex',
+        access: `acc-${'a'.repeat(40)}${pad}`,
+        refresh: `ref-${'r'.repeat(40)}${pad}`,
+        expires: now + 3_600_000,
+      };
     else profiles[`openai:key${i}`] = { type: 'api_key', provider: 'openai', key: `sk-proj-${'o'.repeat(60)}${pad}` };
-    if (i % 10 === 0) usageStats[Object.keys(profiles).at(-1)] = { lastProbe: { at: now - 60_000, ok: i % 20 === 0, reason: i % 20 === 0 ? 'ok' : 'rate_limit', latencyMs: 120 + i } };
+    if (i % 10 === 0)
+      usageStats[Object.keys(profiles).at(-1)] = {
+        lastProbe: {
+          at: now - 60_000,
+          ok: i % 20 === 0,
+          reason: i % 20 === 0 ? 'ok' : 'rate_limit',
+          latencyMs: 120 + i,
+        },
+      };
   }
   const dir = join(home, '.aipro', 'agents', agent, 'agent');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  writeFileSync(join(dir, 'auth-profiles.json'), JSON.stringify({ version: 1, profiles, usageStats }, null, 2), { mode: 0o600 });
+  writeFileSync(join(dir, 'auth-profiles.json'), JSON.stringify({ version: 1, profiles, usageStats }, null, 2), {
+    mode: 0o600,
+  });
 }
 // Keep the daemon off the network: no validity probes during the run.
-writeFileSync(join(home, '.aipro', 'aipro.json'), JSON.stringify({ monitor: { schedules: { validity: '0 0 1 1 *', refresh: '0 0 1 1 *' } } }));
+writeFileSync(
+  join(home, '.aipro', 'aipro.json'),
+  JSON.stringify({ monitor: { schedules: { validity: '0 0 1 1 *', refresh: '0 0 1 1 *' } } }),
+);
 const env = { PATH: process.env.PATH, HOME: home, NO_COLOR: '1' };
 
 const { loadContext, listAgents } = await import(new URL('src/context.ts', root).href);
 const { expiry } = await import(new URL('monitors/expiry.ts', root).href);
-const { createMetrics, renderMetrics, updateFromObservations } = await import(new URL('exporters/prometheus/registry.ts', root).href);
+const { createMetrics, renderMetrics, updateFromObservations } = await import(
+  new URL('exporters/prometheus/registry.ts', root).href
+);
 
 const ctx = loadContext({ env, cwd: home });
 const metrics = createMetrics();
@@ -61,7 +94,17 @@ async function cycle() {
   const t3 = performance.now();
   const c = process.cpuUsage(c0);
   const ms = (u) => (u.user + u.system) / 1000;
-  return { cpu: ms(c), cpuSplit: [ms(c1), ms(c2) - ms(c1), ms(c) - ms(c2)], total: t3 - t0, total: t3 - t0, expiry: t1 - t0, update: t2 - t1, render: t3 - t2, observations: obs.length, bytes: text.length };
+  return {
+    cpu: ms(c),
+    cpuSplit: [ms(c1), ms(c2) - ms(c1), ms(c) - ms(c2)],
+    total: t3 - t0,
+    total: t3 - t0,
+    expiry: t1 - t0,
+    update: t2 - t1,
+    render: t3 - t2,
+    observations: obs.length,
+    bytes: text.length,
+  };
 }
 const fmt = (n) => `${n.toFixed(1)} ms`;
 const cold = await cycle();
@@ -70,18 +113,36 @@ for (let i = 0; i < warmRuns; i++) warm.push(await cycle());
 warm.sort((a, b) => a.total - b.total);
 const med = warm[Math.floor(warm.length / 2)];
 const cpuMed = warm.map((w) => w.cpu).sort((a, b) => a - b)[Math.floor(warm.length / 2)];
-console.log(`profiles: ${cold.observations} observations over ${AGENTS} agents; /metrics ${(cold.bytes / 1e6).toFixed(1)} MB`);
-const split = (r) => `CPU: expiry ${fmt(r.cpuSplit[0])}, metrics update ${fmt(r.cpuSplit[1])}, render ${fmt(r.cpuSplit[2])}`;
-console.log(`in-process cold cycle: ${fmt(cold.total)}, CPU ${fmt(cold.cpu)}, ${split(cold)}; wall (expiry ${fmt(cold.expiry)}, metrics update ${fmt(cold.update)}, render ${fmt(cold.render)})`);
-console.log(`in-process warm cycle (median of ${warmRuns}): ${fmt(med.total)}, CPU ${fmt(cpuMed)}, ${split(med)}; wall (expiry ${fmt(med.expiry)}, metrics update ${fmt(med.update)}, render ${fmt(med.render)})`);
+console.log(
+  `profiles: ${cold.observations} observations over ${AGENTS} agents; /metrics ${(cold.bytes / 1e6).toFixed(1)} MB`,
+);
+const split = (r) =>
+  `CPU: expiry ${fmt(r.cpuSplit[0])}, metrics update ${fmt(r.cpuSplit[1])}, render ${fmt(r.cpuSplit[2])}`;
+console.log(
+  `in-process cold cycle: ${fmt(cold.total)}, CPU ${fmt(cold.cpu)}, ${split(cold)}; wall (expiry ${fmt(cold.expiry)}, metrics update ${fmt(cold.update)}, render ${fmt(cold.render)})`,
+);
+console.log(
+  `in-process warm cycle (median of ${warmRuns}): ${fmt(med.total)}, CPU ${fmt(cpuMed)}, ${split(med)}; wall (expiry ${fmt(med.expiry)}, metrics update ${fmt(med.update)}, render ${fmt(med.render)})`,
+);
 const t10k = '10k profiles: first cycle + /metrics';
 emit({ target: t10k, basis: 'wall', value: cold.total, unit: 'ms', limit: 250, op: '<' });
 emit({ target: t10k, basis: 'cpu', value: cold.cpu, unit: 'ms', limit: 250, op: '<' });
-emit({ target: '10k profiles: steady cycle + /metrics', basis: 'wall', value: med.total, unit: 'ms', limit: 100, op: '<' });
+emit({
+  target: '10k profiles: steady cycle + /metrics',
+  basis: 'wall',
+  value: med.total,
+  unit: 'ms',
+  limit: 100,
+  op: '<',
+});
 emit({ target: '10k profiles: steady cycle + /metrics', basis: 'cpu', value: cpuMed, unit: 'ms', limit: 100, op: '<' });
 
 // The daemon itself.
-const child = spawn(process.execPath, [join(dist, 'cli', 'main.js'), 'monitor', '--listen', '127.0.0.1:0', '--log-format', 'json'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+const child = spawn(
+  process.execPath,
+  [join(dist, 'cli', 'main.js'), 'monitor', '--listen', '127.0.0.1:0', '--log-format', 'json'],
+  { env, stdio: ['ignore', 'ignore', 'pipe'] },
+);
 let port;
 let cycles = 0;
 const lines = [];
@@ -116,17 +177,28 @@ async function scrape(headers) {
   return times.sort((a, b) => a - b);
 }
 const scrapes = await scrape({ 'accept-encoding': 'identity' });
-const gz = await scrape({ 'accept-encoding': 'gzip', accept: 'application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5' });
+const gz = await scrape({
+  'accept-encoding': 'gzip',
+  accept: 'application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5',
+});
 const rss = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 const hwm = () => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
-console.log(`daemon first expiry cycle: ${expiryDone?.duration_ms} ms; /metrics scrape (median of 5): ${fmt(scrapes[2])} plain, ${fmt(gz[2])} OpenMetrics + gzip (fetch unzips)`);
+console.log(
+  `daemon first expiry cycle: ${expiryDone?.duration_ms} ms; /metrics scrape (median of 5): ${fmt(scrapes[2])} plain, ${fmt(gz[2])} OpenMetrics + gzip (fetch unzips)`,
+);
 const daemonRss = rss();
-console.log(`daemon start to first cycle done: CPU ${fmt(daemonStartCpu)}; RSS after first cycle + 10 scrapes: ${daemonRss.toFixed(0)} MB (peak ${hwm().toFixed(0)} MB)`);
+console.log(
+  `daemon start to first cycle done: CPU ${fmt(daemonStartCpu)}; RSS after first cycle + 10 scrapes: ${daemonRss.toFixed(0)} MB (peak ${hwm().toFixed(0)} MB)`,
+);
 emit({ target: '10k profiles: daemon RSS', basis: 'mem', value: daemonRss, unit: 'MB', limit: 100, op: '<' });
 emit({ target: '10k profiles: daemon peak RSS', basis: 'info', value: hwm(), unit: 'MB', limit: null, op: '<' });
-const last = await (await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { 'accept-encoding': 'identity' } })).text();
+const last = await (
+  await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { 'accept-encoding': 'identity' } })
+).text();
 const pick = (name) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(last)?.[1] ?? NaN) / 1e6;
-console.log(`daemon V8 heap used ${pick('nodejs_heap_size_used_bytes').toFixed(0)} MB of ${pick('nodejs_heap_size_total_bytes').toFixed(0)} MB; external ${pick('nodejs_external_memory_bytes').toFixed(0)} MB`);
+console.log(
+  `daemon V8 heap used ${pick('nodejs_heap_size_used_bytes').toFixed(0)} MB of ${pick('nodejs_heap_size_total_bytes').toFixed(0)} MB; external ${pick('nodejs_external_memory_bytes').toFixed(0)} MB`,
+);
 child.kill('SIGTERM');
 const code = await new Promise((r) => child.on('exit', (c) => r(c)));
 console.log(`daemon stopped with exit ${code} after ${cycles} expiry cycle(s)`);

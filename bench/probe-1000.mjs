@@ -58,16 +58,47 @@ for (const concurrency of levels) {
   const cpuMsPerProbe = Number(((cpu.user + cpu.system) / 1000 / profiles).toFixed(3));
   const ok = [...results.values()].filter((r) => r.ok).length;
   const ideal = (profiles * delayMs) / concurrency;
-  rows.push({ profiles, delayMs, concurrency, ok, elapsedMs: Math.round(elapsed), idealMs: Math.round(ideal), ratio: Number((elapsed / ideal).toFixed(3)), cpuMsPerProbe, pass: elapsed / ideal <= 1.15 && ok === profiles });
+  rows.push({
+    profiles,
+    delayMs,
+    concurrency,
+    ok,
+    elapsedMs: Math.round(elapsed),
+    idealMs: Math.round(ideal),
+    ratio: Number((elapsed / ideal).toFixed(3)),
+    cpuMsPerProbe,
+    pass: elapsed / ideal <= 1.15 && ok === profiles,
+  });
 }
 child.kill();
 
 console.log('concurrency  elapsed_ms  ideal_ms  ratio  cpu_ms/probe  ok/total  target<=1.15');
-for (const r of rows) console.log(`${String(r.concurrency).padStart(11)}  ${String(r.elapsedMs).padStart(10)}  ${String(r.idealMs).padStart(8)}  ${r.ratio.toFixed(3).padStart(5)}  ${r.cpuMsPerProbe.toFixed(3).padStart(12)}  ${r.ok}/${r.profiles}  ${r.pass ? 'PASS' : 'FAIL'}`);
-console.log(JSON.stringify({ bench: 'probe-1000', node: process.version, cpus: (await import('node:os')).cpus().length, loadavg: (await import('node:os')).loadavg().map((x) => Number(x.toFixed(2))), rows }));
+for (const r of rows)
+  console.log(
+    `${String(r.concurrency).padStart(11)}  ${String(r.elapsedMs).padStart(10)}  ${String(r.idealMs).padStart(8)}  ${r.ratio.toFixed(3).padStart(5)}  ${r.cpuMsPerProbe.toFixed(3).padStart(12)}  ${r.ok}/${r.profiles}  ${r.pass ? 'PASS' : 'FAIL'}`,
+  );
+console.log(
+  JSON.stringify({
+    bench: 'probe-1000',
+    node: process.version,
+    cpus: (await import('node:os')).cpus().length,
+    loadavg: (await import('node:os')).loadavg().map((x) => Number(x.toFixed(2))),
+    rows,
+  }),
+);
 for (const r of rows) {
   if (r.concurrency !== 50 && r.concurrency !== 100) continue;
   const t = `1,000 probes at 50 ms, concurrency ${r.concurrency}`;
-  emit({ target: t, basis: 'wall', value: r.ok === r.profiles ? r.elapsedMs : Infinity, unit: 'ms', baseline: r.idealMs, baselineLabel: 'ideal', ratio: true, limit: 1.15, op: '<=' });
+  emit({
+    target: t,
+    basis: 'wall',
+    value: r.ok === r.profiles ? r.elapsedMs : Infinity,
+    unit: 'ms',
+    baseline: r.idealMs,
+    baselineLabel: 'ideal',
+    ratio: true,
+    limit: 1.15,
+    op: '<=',
+  });
   emit({ target: `${t}: CPU per probe`, basis: 'info', value: r.cpuMsPerProbe, unit: 'ms', limit: null, op: '<=' });
 }

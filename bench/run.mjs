@@ -11,7 +11,9 @@ import { fileURLToPath } from 'node:url';
 import { MARK } from './lib/result.mjs';
 
 const dir = fileURLToPath(new URL('.', import.meta.url));
-const all = readdirSync(dir).filter((f) => f.endsWith('.mjs') && f !== 'run.mjs').sort();
+const all = readdirSync(dir)
+  .filter((f) => f.endsWith('.mjs') && f !== 'run.mjs')
+  .sort();
 const args = process.argv.slice(2);
 const cpuOnly = args.includes('--cpu');
 const wanted = args.filter((a) => !a.startsWith('--'));
@@ -30,7 +32,8 @@ for (const file of chosen) {
     while ((i = buf.indexOf('\n')) >= 0) {
       const line = buf.slice(0, i);
       buf = buf.slice(i + 1);
-      if (line.startsWith(MARK)) rows.push({ bench: file.replace(/\.mjs$/, ''), ...JSON.parse(line.slice(MARK.length)) });
+      if (line.startsWith(MARK))
+        rows.push({ bench: file.replace(/\.mjs$/, ''), ...JSON.parse(line.slice(MARK.length)) });
       else console.log(line);
     }
   });
@@ -41,7 +44,10 @@ for (const file of chosen) {
   }
 }
 
-const num = (n, unit) => (n === undefined || !Number.isFinite(n) ? '—' : `${n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(n >= 1 ? 2 : 3)}${unit ? ` ${unit}` : ''}`);
+const num = (n, unit) =>
+  n === undefined || !Number.isFinite(n)
+    ? '—'
+    : `${n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(n >= 1 ? 2 : 3)}${unit ? ` ${unit}` : ''}`;
 const table = rows.map((r) => {
   const judged = cpuOnly ? r.basis === 'cpu' || r.basis === 'mem' : r.basis !== 'info';
   return [
@@ -57,9 +63,14 @@ const table = rows.map((r) => {
 const head = ['target', 'measure', 'aipro', 'baseline (same run)', 'ratio', 'limit', 'verdict'];
 const widths = head.map((h, i) => Math.max(h.length, ...table.map((t) => t[i].length)));
 const line = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
-console.log(`\n# Targets — node ${process.version}, ${cpus().length} cores, load average ${load0.toFixed(1)} → ${loadavg()[0].toFixed(1)}, ${new Date().toISOString().slice(0, 10)}${cpuOnly ? ', judged by CPU time' : ''}`);
+console.log(
+  `\n# Targets — node ${process.version}, ${cpus().length} cores, load average ${load0.toFixed(1)} → ${loadavg()[0].toFixed(1)}, ${new Date().toISOString().slice(0, 10)}${cpuOnly ? ', judged by CPU time' : ''}`,
+);
 console.log(line(head));
 console.log(line(widths.map((w) => '-'.repeat(w))));
 for (const t of table) console.log(line(t));
-if (load0 > cpus().length) console.log(`\nThe machine is loaded (load average ${load0.toFixed(1)} on ${cpus().length} cores): wall-clock rows are not meaningful; read the CPU rows (or run with --cpu).`);
+if (load0 > cpus().length)
+  console.log(
+    `\nThe machine is loaded (load average ${load0.toFixed(1)} on ${cpus().length} cores): wall-clock rows are not meaningful; read the CPU rows (or run with --cpu).`,
+  );
 process.exitCode = failed ? 1 : 0;

@@ -21,11 +21,32 @@ const profiles = {};
 for (let i = 0; i < 50; i++) {
   const kind = i % 3;
   const pad = String(i).padStart(4, '0');
-  if (kind === 0) profiles[`anthropic:key${i}`] = { type: 'api_key', provider: 'anthropic', key: `sk-ant-api03-${'k'.repeat(80)}${pad}` };
-  else if (kind === 1) profiles[`anthropic:tok${i}`] = { type: 'token', provider: 'anthropic', token: `sk-ant-oat01-${'t'.repeat(80)}${pad}`, expires: now + (i + 2) * 86_400_000 };
-  else profiles[`openai-codex:u${i}@example.com`] = { type: 'oauth', provider: 'openai-codex', access: `acc-${'a'.repeat(40)}${pad}`, refresh: `ref-${'r'.repeat(40)}${pad}`, expires: now + 3_600_000 };
+  if (kind === 0)
+    profiles[`anthropic:key${i}`] = {
+      type: 'api_key',
+      provider: 'anthropic',
+      key: `sk-ant-api03-${'k'.repeat(80)}${pad}`,
+    };
+  else if (kind === 1)
+    profiles[`anthropic:tok${i}`] = {
+      type: 'token',
+      provider: 'anthropic',
+      token: `sk-ant-oat01-${'t'.repeat(80)}${pad}`,
+      expires: now + (i + 2) * 86_400_000,
+    };
+  else
+    profiles[`openai-codex:u${i}@example.com`] = {
+      type: 'oauth',
+      provider: 'openai-codex',
+      access: `acc-${'a'.repeat(40)}${pad}`,
+      refresh: `ref-${'r'.repeat(40)}${pad}`,
+      expires: now + 3_600_000,
+    };
 }
-writeFileSync(join(store, 'auth-profiles.json'), JSON.stringify({ version: 1, profiles, order: { anthropic: ['anthropic:tok1', 'anthropic:key0'] } }, null, 2));
+writeFileSync(
+  join(store, 'auth-profiles.json'),
+  JSON.stringify({ version: 1, profiles, order: { anthropic: ['anthropic:tok1', 'anthropic:key0'] } }, null, 2),
+);
 const env = { PATH: process.env.PATH, HOME: home, NO_COLOR: '1' };
 
 /** One run: wall ms and CPU ms (user + system) of the child. */
@@ -38,9 +59,14 @@ function once(args) {
   return { wall, cpu: childrenCpuMs() - c0 };
 }
 // Peak RSS of the child, reported by the child itself at exit (separate runs, not timed).
-const rssHook = "data:text/javascript,process.on('exit',()=>process.stderr.write('RSS='+process.resourceUsage().maxRSS+'\\n'))";
+const rssHook =
+  "data:text/javascript,process.on('exit',()=>process.stderr.write('RSS='+process.resourceUsage().maxRSS+'\\n'))";
 function rss(args) {
-  const r = spawnSync(process.execPath, ['--import', rssHook, ...args], { env, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
+  const r = spawnSync(process.execPath, ['--import', rssHook, ...args], {
+    env,
+    encoding: 'utf8',
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   return Number(/RSS=(\d+)/.exec(r.stderr)?.[1] ?? NaN) / 1024;
 }
 
@@ -56,13 +82,61 @@ const rssS = peak(cases.status);
 const f = (n) => n.toFixed(1).padStart(6);
 console.log(`cold start, 50-profile store, ${runs} interleaved runs, node ${process.version}, empty environment`);
 console.log(`                                 wall median   CPU mean (user+sys)`);
-for (const [k, label] of [['bare', 'node -e 0'], ['version', 'aipro --version'], ['status', 'aipro models status --check']]) console.log(`  ${label.padEnd(30)} ${f(wall(k))} ms   ${f(cpu(k))} ms   (×${(wall(k) / wall('bare')).toFixed(2)} wall, ×${(cpu(k) / cpu('bare')).toFixed(2)} CPU)`);
+for (const [k, label] of [
+  ['bare', 'node -e 0'],
+  ['version', 'aipro --version'],
+  ['status', 'aipro models status --check'],
+])
+  console.log(
+    `  ${label.padEnd(30)} ${f(wall(k))} ms   ${f(cpu(k))} ms   (×${(wall(k) / wall('bare')).toFixed(2)} wall, ×${(cpu(k) / cpu('bare')).toFixed(2)} CPU)`,
+  );
 console.log(`  peak RSS: node -e 0 ${rssB.toFixed(1)} MB, status --check ${rssS.toFixed(1)} MB`);
 
 const base = { baselineLabel: 'node -e 0', ratio: true, op: '<=' };
-emit({ target: 'status --check cold, 50 profiles', basis: 'wall', value: wall('status'), unit: 'ms', baseline: wall('bare'), limit: 2, ...base });
-emit({ target: 'status --check cold, 50 profiles', basis: 'cpu', value: cpu('status'), unit: 'ms', baseline: cpu('bare'), limit: 2, ...base });
-emit({ target: '--version cold', basis: 'wall', value: wall('version'), unit: 'ms', baseline: wall('bare'), limit: 1.5, ...base });
-emit({ target: '--version cold', basis: 'cpu', value: cpu('version'), unit: 'ms', baseline: cpu('bare'), limit: 1.5, ...base });
-emit({ target: 'status --check peak RSS', basis: 'info', value: rssS, unit: 'MB', baseline: rssB, baselineLabel: 'node -e 0', limit: null, op: '<=' });
+emit({
+  target: 'status --check cold, 50 profiles',
+  basis: 'wall',
+  value: wall('status'),
+  unit: 'ms',
+  baseline: wall('bare'),
+  limit: 2,
+  ...base,
+});
+emit({
+  target: 'status --check cold, 50 profiles',
+  basis: 'cpu',
+  value: cpu('status'),
+  unit: 'ms',
+  baseline: cpu('bare'),
+  limit: 2,
+  ...base,
+});
+emit({
+  target: '--version cold',
+  basis: 'wall',
+  value: wall('version'),
+  unit: 'ms',
+  baseline: wall('bare'),
+  limit: 1.5,
+  ...base,
+});
+emit({
+  target: '--version cold',
+  basis: 'cpu',
+  value: cpu('version'),
+  unit: 'ms',
+  baseline: cpu('bare'),
+  limit: 1.5,
+  ...base,
+});
+emit({
+  target: 'status --check peak RSS',
+  basis: 'info',
+  value: rssS,
+  unit: 'MB',
+  baseline: rssB,
+  baselineLabel: 'node -e 0',
+  limit: null,
+  op: '<=',
+});
 rmSync(home, { recursive: true, force: true });

@@ -20,7 +20,11 @@ type Agent = MonitorContext['agents'][number];
  * them for `models status` — a test holds the two equal. Kept separate so the views can be
  * cached: parsing and hashing 10,000 profiles every minute costs more than judging them.
  */
-export function agentViews(agent: Agent, config: AiproConfig, env: Env): { ok: true; views: CredentialView[] } | StoreReadError {
+export function agentViews(
+  agent: Agent,
+  config: AiproConfig,
+  env: Env,
+): { ok: true; views: CredentialView[] } | StoreReadError {
   const read = readStore(agent.storePath);
   if (!read.ok) return read;
   const store = read.store;
@@ -49,16 +53,33 @@ interface Cached {
  */
 const cache = new Map<string, Cached>();
 
-
-function cachedViews(agent: Agent, config: AiproConfig, env: Env): { ok: true; views: CredentialView[] } | StoreReadError {
+function cachedViews(
+  agent: Agent,
+  config: AiproConfig,
+  env: Env,
+): { ok: true; views: CredentialView[] } | StoreReadError {
   const sig = fileSignature(agent.storePath);
   const hit = cache.get(agent.storePath);
-  if (hit && hit.sig === sig && hit.config === config && hit.env === env && hit.agent === agent.id && hit.isDefault === (agent.isDefault !== false)) {
+  if (
+    hit &&
+    hit.sig === sig &&
+    hit.config === config &&
+    hit.env === env &&
+    hit.agent === agent.id &&
+    hit.isDefault === (agent.isDefault !== false)
+  ) {
     return { ok: true, views: hit.views };
   }
   const res = agentViews(agent, config, env);
   if (res.ok && !res.views.some((v) => v.secret.ref?.source === 'file')) {
-    cache.set(agent.storePath, { sig, config, env, agent: agent.id, isDefault: agent.isDefault !== false, views: res.views });
+    cache.set(agent.storePath, {
+      sig,
+      config,
+      env,
+      agent: agent.id,
+      isDefault: agent.isDefault !== false,
+      views: res.views,
+    });
   } else cache.delete(agent.storePath);
   return res;
 }
@@ -106,13 +127,21 @@ export function expiryObservations(ctx: Pick<MonitorContext, 'agents' | 'config'
     seen.add(agent.storePath);
     const res = cachedViews(agent, ctx.config, ctx.env);
     if (!res.ok) {
-      out.push({ kind: 'store', agent: agent.id, path: agent.storePath, ok: false, reason: res.reason, detail: res.detail });
+      out.push({
+        kind: 'store',
+        agent: agent.id,
+        path: agent.storePath,
+        ok: false,
+        reason: res.reason,
+        detail: res.detail,
+      });
       continue;
     }
     out.push({ kind: 'store', agent: agent.id, path: agent.storePath, ok: true, reason: 'ok' });
     for (const view of res.views) {
       const o = credentialObservation(rowFor(view, now, warnMs), view);
-      if (o.refreshable && typeof o.expiresAt === 'number') o.nextRefreshAt = o.expiresAt - ctx.config.auth.refreshSkewMs;
+      if (o.refreshable && typeof o.expiresAt === 'number')
+        o.nextRefreshAt = o.expiresAt - ctx.config.auth.refreshSkewMs;
       out.push(o);
     }
   }

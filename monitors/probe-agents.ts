@@ -43,7 +43,8 @@ export interface ProbeAgentsOutput {
 /** Refresh due OAuth profiles, probe everything, persist. */
 export async function probeAgents(input: ProbeAgentsInput): Promise<ProbeAgentsOutput> {
   const out: ProbeAgentsOutput = { results: new Map(), views: [], refreshes: [], errors: [] };
-  const wanted = (id: string, provider: string) => (!input.provider || provider === input.provider) && (!input.profile || id === input.profile);
+  const wanted = (id: string, provider: string) =>
+    (!input.provider || provider === input.provider) && (!input.profile || id === input.profile);
 
   for (const agent of input.agents) {
     const read = input.store ? await input.store.read(agent) : readStore(agent.storePath);
@@ -55,17 +56,27 @@ export async function probeAgents(input: ProbeAgentsInput): Promise<ProbeAgentsO
       if (!wanted(id, p.provider) || !needsRefresh(p, input.now(), input.config.auth.refreshSkewMs)) continue;
       const store = input.store ? { store: { backend: input.store, agentId: agent.id } } : {};
       // A fleet store that cannot be reached fails this refresh as data, like any store failure.
-      const result = await refreshProfile({ storePath: agent.storePath, profileId: id, config: input.config, env: input.env, now: input.now, ...store }).catch(
-        (err: Error): RefreshResult => {
-          if (err.name !== 'StoreUnavailableError') throw err;
-          return { ok: false, reason: 'store', permanent: false, detail: err.message };
-        },
-      );
+      const result = await refreshProfile({
+        storePath: agent.storePath,
+        profileId: id,
+        config: input.config,
+        env: input.env,
+        now: input.now,
+        ...store,
+      }).catch((err: Error): RefreshResult => {
+        if (err.name !== 'StoreUnavailableError') throw err;
+        return { ok: false, reason: 'store', permanent: false, detail: err.message };
+      });
       out.refreshes.push({ agent: agent.id, profile: id, provider: p.provider, result });
     }
     const again = input.store ? await input.store.read(agent) : readStore(agent.storePath);
     if (!again.ok) continue;
-    const views = collectCredentials(agent.id, again.store, input.env, input.provider ? { provider: input.provider } : {});
+    const views = collectCredentials(
+      agent.id,
+      again.store,
+      input.env,
+      input.provider ? { provider: input.provider } : {},
+    );
     out.views.push(...views.filter((v) => wanted(v.id, v.provider)));
   }
 

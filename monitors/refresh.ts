@@ -24,11 +24,31 @@ export const refresh: MonitorImpl = {
         // imported profile may still pick up the CLI's newer login from its source.
         const last = read.store.usageStats?.[id]?.lastRefresh;
         if (last && !last.ok && last.permanent && !originOf(p)) continue;
-        const r = await refreshProfile({ storePath: agent.storePath, profileId: id, config: ctx.config, env: ctx.env, now: ctx.now });
+        const r = await refreshProfile({
+          storePath: agent.storePath,
+          profileId: id,
+          config: ctx.config,
+          env: ctx.env,
+          now: ctx.now,
+        });
         const result = r.ok ? (r.refreshed ? 'ok' : 'skipped') : r.permanent ? 'failed' : 'error';
-        obs.push({ kind: 'refresh', agent: agent.id, provider: p.provider, profile: id, result, ...(r.ok ? {} : { detail: r.detail }) });
-        if (!r.ok) ctx.log[r.permanent ? 'error' : 'warn']('oauth_refresh_failed', { agent: agent.id, profile: id, reason: r.reason, permanent: r.permanent });
-        else if (r.refreshed) ctx.log.info(r.synced ? 'oauth_resynced' : 'oauth_refreshed', { agent: agent.id, profile: id });
+        obs.push({
+          kind: 'refresh',
+          agent: agent.id,
+          provider: p.provider,
+          profile: id,
+          result,
+          ...(r.ok ? {} : { detail: r.detail }),
+        });
+        if (!r.ok)
+          ctx.log[r.permanent ? 'error' : 'warn']('oauth_refresh_failed', {
+            agent: agent.id,
+            profile: id,
+            reason: r.reason,
+            permanent: r.permanent,
+          });
+        else if (r.refreshed)
+          ctx.log.info(r.synced ? 'oauth_resynced' : 'oauth_refreshed', { agent: agent.id, profile: id });
       }
     }
     return obs;

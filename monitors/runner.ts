@@ -135,14 +135,25 @@ export class MonitorRunner {
     } catch (err) {
       // A bug in the recorder (the metrics mapping) is reported like a failed run, never thrown.
       recorder.error(name, 'exception');
-      log.error('monitor.failed', { monitor: name, reason: 'exception', duration_ms: durationMs, error: (err as Error)?.message ?? String(err) });
+      log.error('monitor.failed', {
+        monitor: name,
+        reason: 'exception',
+        duration_ms: durationMs,
+        error: (err as Error)?.message ?? String(err),
+      });
       return { status: 'failed', monitor: name, reason: 'exception', detail: String(err), durationMs, at };
     }
     recorder.durationMs(name, durationMs);
     const unreadable = unreadableAgents(observations);
     if (unreadable.length === 0) {
       recorder.succeeded(name, end);
-      log.info('monitor.done', { monitor: name, trigger, duration_ms: durationMs, observations: observations.length, ...summarize(observations) });
+      log.info('monitor.done', {
+        monitor: name,
+        trigger,
+        duration_ms: durationMs,
+        observations: observations.length,
+        ...summarize(observations),
+      });
     } else {
       // Fail closed: a run that could not read a store must never look like a good one.
       recorder.error(name, 'store_unreadable');

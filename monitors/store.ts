@@ -12,7 +12,14 @@ export function checkStore(agent: string, path: string, now: number): StoreObser
   const out: StoreObservation[] = [];
   const read = readStore(path);
   if (!read.ok) {
-    out.push({ kind: 'store', agent, path, ok: false, reason: read.reason, detail: `${read.detail}; run \`aipro doctor\`` });
+    out.push({
+      kind: 'store',
+      agent,
+      path,
+      ok: false,
+      reason: read.reason,
+      detail: `${read.detail}; run \`aipro doctor\``,
+    });
   } else if (read.exists) {
     try {
       const mode = statSync(path).mode & 0o777;

@@ -7,7 +7,13 @@ import type { AiproConfig, MonitorName } from '../src/config/schema.js';
 import type { Logger } from '../src/log.js';
 import type { Observation } from '../src/observation.js';
 
-export type { CredentialObservation, Observation, ProbeObservation, RefreshObservation, StoreObservation } from '../src/observation.js';
+export type {
+  CredentialObservation,
+  Observation,
+  ProbeObservation,
+  RefreshObservation,
+  StoreObservation,
+} from '../src/observation.js';
 /** The one logger's interface, under the name monitor code has always used. */
 export type MonitorLogger = Logger;
 

@@ -34,8 +34,24 @@ export const validity: MonitorImpl = {
     for (const v of out.views) {
       const r = out.results.get(probeKey(v.agent, v.id));
       if (!r) continue;
-      obs.push({ kind: 'probe', agent: v.agent, provider: v.provider, profile: v.id, ok: r.ok, reason: r.reason, latencyMs: r.latencyMs, ...(r.httpStatus !== undefined ? { httpStatus: r.httpStatus } : {}) });
-      if (!r.ok) ctx.log.warn('probe_failed', { agent: v.agent, profile: v.id, reason: r.reason, httpStatus: r.httpStatus, requestId: r.requestId });
+      obs.push({
+        kind: 'probe',
+        agent: v.agent,
+        provider: v.provider,
+        profile: v.id,
+        ok: r.ok,
+        reason: r.reason,
+        latencyMs: r.latencyMs,
+        ...(r.httpStatus !== undefined ? { httpStatus: r.httpStatus } : {}),
+      });
+      if (!r.ok)
+        ctx.log.warn('probe_failed', {
+          agent: v.agent,
+          profile: v.id,
+          reason: r.reason,
+          httpStatus: r.httpStatus,
+          requestId: r.requestId,
+        });
     }
     for (const e of out.errors) ctx.log.error('validity_store_error', { detail: e });
     return obs;

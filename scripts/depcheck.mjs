@@ -7,11 +7,15 @@ import { join } from 'node:path';
 
 const root = process.cwd();
 const bin = join(root, 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruise.mjs');
-const run = spawnSync(process.execPath, [bin, 'src', 'monitors', 'exporters', '--config', '.dependency-cruiser.cjs', '--output-type', 'json'], {
-  cwd: root,
-  encoding: 'utf8',
-  maxBuffer: 256 * 1024 * 1024,
-});
+const run = spawnSync(
+  process.execPath,
+  [bin, 'src', 'monitors', 'exporters', '--config', '.dependency-cruiser.cjs', '--output-type', 'json'],
+  {
+    cwd: root,
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  },
+);
 if (run.error || !run.stdout.trim().startsWith('{')) {
   process.stderr.write(`depcheck: dependency-cruiser did not run: ${run.error?.message ?? run.stderr}\n`);
   process.exit(2);
@@ -81,7 +85,9 @@ function visit(v) {
 for (const v of edges.keys()) if (!idx.has(v)) visit(v);
 for (const c of components) {
   const inside = new Set(c);
-  const imports = c.flatMap((a) => [...(edges.get(a) ?? [])].filter(([b]) => inside.has(b)).map(([, example]) => `    ${example}`));
+  const imports = c.flatMap((a) =>
+    [...(edges.get(a) ?? [])].filter(([b]) => inside.has(b)).map(([, example]) => `    ${example}`),
+  );
   problems.push(`folder-cycle: ${c.sort().join(' ↔ ')}\n${imports.join('\n')}`);
 }
 
@@ -89,4 +95,6 @@ if (problems.length > 0) {
   process.stderr.write(`dependency check failed (${problems.length}):\n${problems.map((p) => `  ${p}`).join('\n')}\n`);
   process.exit(1);
 }
-process.stdout.write(`dependency check: ${result.summary.totalCruised} modules, no forbidden import, no folder cycle\n`);
+process.stdout.write(
+  `dependency check: ${result.summary.totalCruised} modules, no forbidden import, no folder cycle\n`,
+);

@@ -23,7 +23,8 @@ export function renderConfigKeys(keys) {
   const rows = keys.map((k) => {
     let meaning = k.doc;
     if (k.choices) meaning += ` One of ${k.choices.map((c) => `\`${c}\``).join(', ')}.`;
-    if (k.sensitive) meaning += ' Secret: a literal or a `{"source":"env"|"file","id":…}` reference, always printed `[redacted]`.';
+    if (k.sensitive)
+      meaning += ' Secret: a literal or a `{"source":"env"|"file","id":…}` reference, always printed `[redacted]`.';
     return `| \`${k.key}\` | ${code(JSON.stringify(k.default))} | ${k.env ? `\`${k.env}\`` : ''} | ${cell(meaning)} |`;
   });
   return [

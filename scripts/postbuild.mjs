@@ -27,7 +27,9 @@ const lazyChildProcess = {
   name: 'lazy-child-process',
   setup(b) {
     b.onResolve({ filter: /^node:child_process$/ }, (args) =>
-      /node_modules[\\/]commander[\\/]/.test(args.importer) ? { path: 'lazy-child-process', namespace: 'aipro-lazy' } : undefined,
+      /node_modules[\\/]commander[\\/]/.test(args.importer)
+        ? { path: 'lazy-child-process', namespace: 'aipro-lazy' }
+        : undefined,
     );
     b.onLoad({ filter: /.*/, namespace: 'aipro-lazy' }, () => ({
       contents: "let m; module.exports = new Proxy({}, { get: (_t, k) => (m ??= require('node:child_process'))[k] });",
@@ -62,13 +64,16 @@ await build({
 // The executable is a small launcher (scripts/launcher.cjs): `--version` without the bundle,
 // everything else through a V8 code cache of it. The bundle needs no hashbang of its own.
 const bundle = readFileSync('dist/cli/aipro.js', 'utf8').replace(/^#![^\n]*\n/, '');
-if (/(?<![\w$.])import\(/.test(bundle)) throw new Error('dist/cli/aipro.js still calls import(): the launcher cannot run it from its code cache');
+if (/(?<![\w$.])import\(/.test(bundle))
+  throw new Error('dist/cli/aipro.js still calls import(): the launcher cannot run it from its code cache');
 writeFileSync('dist/cli/aipro.js', bundle);
 const version = /VERSION = '([^']+)'/.exec(readFileSync('src/version.ts', 'utf8'))?.[1];
 if (!version) throw new Error('src/version.ts: VERSION not found');
 const hash = createHash('sha256').update(bundle).digest('hex').slice(0, 16);
 writeFileSync(
   'dist/cli/main.js',
-  readFileSync('scripts/launcher.cjs', 'utf8').replace('__AIPRO_VERSION__', version).replace('__AIPRO_BUNDLE_HASH__', hash),
+  readFileSync('scripts/launcher.cjs', 'utf8')
+    .replace('__AIPRO_VERSION__', version)
+    .replace('__AIPRO_BUNDLE_HASH__', hash),
 );
 chmodSync('dist/cli/main.js', 0o755);

@@ -52,7 +52,10 @@ function preConfigEnv(processEnv: Env, cwd: string): { base: EnvLayer[]; env: Re
 }
 
 /** Add the config's `env.vars` and, when enabled, the login-shell import; merge in precedence order. */
-function withConfigEnv(pre: { base: EnvLayer[]; env: Record<string, string> }, config: AiproConfig): Pick<Context, 'env' | 'envOrigin' | 'envLayers'> {
+function withConfigEnv(
+  pre: { base: EnvLayer[]; env: Record<string, string> },
+  config: AiproConfig,
+): Pick<Context, 'env' | 'envOrigin' | 'envLayers'> {
   const layers: EnvLayer[] = [...pre.base, { source: 'config', vars: config.env.vars }];
   if (config.env.shellEnv.enabled) layers.push(loginShellLayer(pre.env, config.env.shellEnv.timeoutMs));
   const merged = mergeEnv(layers);
@@ -69,19 +72,35 @@ function defaultConfig(path: string, env: Env): AiproConfig {
 
 export function loadContext(opts?: LoadOptions & { mode?: 'throw' | 'defaults' }): Context;
 export function loadContext(opts: LoadOptions & { mode: 'result' }): ContextResult;
-export function loadContext(opts: LoadOptions & { mode?: 'throw' | 'defaults' | 'result' } = {}): Context | ContextResult {
+export function loadContext(
+  opts: LoadOptions & { mode?: 'throw' | 'defaults' | 'result' } = {},
+): Context | ContextResult {
   const mode = opts.mode ?? 'throw';
   const pre = preConfigEnv(opts.env ?? process.env, opts.cwd ?? process.cwd());
   const now = opts.now ?? (() => Date.now());
   const loaded = loadConfig(pre.env);
   if (loaded.ok) {
-    const ctx: Context = { ...withConfigEnv(pre, loaded.config), config: loaded.config, configPath: loaded.path, configExists: loaded.exists, now };
+    const ctx: Context = {
+      ...withConfigEnv(pre, loaded.config),
+      config: loaded.config,
+      configPath: loaded.path,
+      configExists: loaded.exists,
+      now,
+    };
     return mode === 'result' ? { ok: true, ctx } : ctx;
   }
   if (mode === 'throw') throw new AiproError(configErrorMessage(loaded));
-  if (mode === 'result') return { ok: false, key: loaded.key, detail: loaded.detail, message: configErrorMessage(loaded) };
+  if (mode === 'result')
+    return { ok: false, key: loaded.key, detail: loaded.detail, message: configErrorMessage(loaded) };
   const config = defaultConfig(loaded.path, pre.env);
-  return { ...withConfigEnv(pre, config), config, configPath: loaded.path, configExists: existsSync(loaded.path), configError: loaded, now };
+  return {
+    ...withConfigEnv(pre, config),
+    config,
+    configPath: loaded.path,
+    configExists: existsSync(loaded.path),
+    configError: loaded,
+    now,
+  };
 }
 
 /** Copy variables the env files and config added into process.env (never overwriting). */
@@ -92,7 +111,8 @@ export function exportEnv(ctx: Context): void {
 /** The agent a command works on: `--agent ID` or `agents.default`. */
 export function resolveAgent(ctx: Context, flag?: string): Agent {
   const id = flag ?? ctx.config.agents.default;
-  if (!AGENT_ID_RE.test(id)) throw usageError(`invalid agent id "${id}": use letters, digits, ".", "_" or "-" (e.g. --agent main)`);
+  if (!AGENT_ID_RE.test(id))
+    throw usageError(`invalid agent id "${id}": use letters, digits, ".", "_" or "-" (e.g. --agent main)`);
   const isDefault = id === ctx.config.agents.default;
   return { id, isDefault, storePath: storePath(id, ctx.env, isDefault) };
 }

@@ -17,7 +17,10 @@ export const EXIT = {
 
 /** An expected failure: printed as `error: <message>` and exits with `exitCode`. */
 export class AiproError extends Error {
-  constructor(message: string, readonly exitCode: number = EXIT.FAIL) {
+  constructor(
+    message: string,
+    readonly exitCode: number = EXIT.FAIL,
+  ) {
     super(message);
   }
 }

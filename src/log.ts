@@ -30,7 +30,13 @@ function textValue(v: unknown): string {
 }
 
 /** One log line (without the newline). Pure. */
-export function formatLine(format: LogFormat, time: number, level: Level, event: string, fields: Record<string, unknown> = {}): string {
+export function formatLine(
+  format: LogFormat,
+  time: number,
+  level: Level,
+  event: string,
+  fields: Record<string, unknown> = {},
+): string {
   const ts = new Date(time).toISOString();
   if (format === 'json') return JSON.stringify({ time: ts, level, event, ...fields });
   const rest = Object.entries(fields)

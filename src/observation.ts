@@ -35,7 +35,14 @@ export interface CredentialObservation {
   /** OAuth that refreshes itself: when the next refresh is due (access expiry − `auth.refreshSkewMs`). */
   nextRefreshAt?: number;
   /** Last live probe, when one ran. */
-  probe?: { ok: boolean; reason: ProbeReason | string; httpStatus?: number; latencyMs?: number; at: number; clockSkewMs?: number };
+  probe?: {
+    ok: boolean;
+    reason: ProbeReason | string;
+    httpStatus?: number;
+    latencyMs?: number;
+    at: number;
+    clockSkewMs?: number;
+  };
   /** Latest quota observation (probe or gateway answer), windows labelled. */
   quota?: QuotaRecord;
 }
@@ -44,7 +51,16 @@ export interface CredentialObservation {
  * Store observation reasons that mean the credentials could not be read at all (the reader's
  * reasons; `version`, `permission` and `io` are accepted too so a finer reader needs no change here).
  */
-export const STORE_READ_FAILURES: ReadonlySet<string> = new Set(['unreadable', 'parse', 'schema', 'encoding', 'too_large', 'version', 'permission', 'io']);
+export const STORE_READ_FAILURES: ReadonlySet<string> = new Set([
+  'unreadable',
+  'parse',
+  'schema',
+  'encoding',
+  'too_large',
+  'version',
+  'permission',
+  'io',
+]);
 
 /** A store file problem (unreadable, bad mode, stale lock, parse error). */
 export interface StoreObservation {

@@ -18,7 +18,10 @@ test('a good config: every mode gives the same context', (t) => {
     t.true(ctx.configExists);
     t.is(ctx.configError, undefined);
   }
-  t.deepEqual(listAgents(thrown).map((a) => a.id), ['ops']);
+  t.deepEqual(
+    listAgents(thrown).map((a) => a.id),
+    ['ops'],
+  );
 });
 
 test('a bad config: throw names the key (exit 1), defaults carries on and keeps the problem, result returns it', (t) => {
@@ -33,7 +36,11 @@ test('a bad config: throw names the key (exit 1), defaults carries on and keeps 
   t.is(doctor.configError?.key, 'auth.warnHours');
   const fresh = tempHome();
   t.teardown(() => fresh.cleanup());
-  t.is(doctor.config.auth.warnHours, loadContext({ env: fresh.env, cwd: fresh.home }).config.auth.warnHours, 'the defaults');
+  t.is(
+    doctor.config.auth.warnHours,
+    loadContext({ env: fresh.env, cwd: fresh.home }).config.auth.warnHours,
+    'the defaults',
+  );
   t.true(doctor.configExists);
 
   const daemon = loadContext({ env: home.env, cwd: home.home, mode: 'result' });

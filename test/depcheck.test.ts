@@ -12,7 +12,16 @@ const ROOT = resolve(import.meta.dirname, '..');
 
 function scratchCopy(): string {
   const dir = mkdtempSync(join(tmpdir(), 'aipro-depcheck-'));
-  for (const p of ['src', 'monitors', 'exporters', 'scripts', 'tsconfig.json', '.dependency-cruiser.cjs', 'package.json']) cpSync(join(ROOT, p), join(dir, p), { recursive: true });
+  for (const p of [
+    'src',
+    'monitors',
+    'exporters',
+    'scripts',
+    'tsconfig.json',
+    '.dependency-cruiser.cjs',
+    'package.json',
+  ])
+    cpSync(join(ROOT, p), join(dir, p), { recursive: true });
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
   return dir;
 }
@@ -23,11 +32,36 @@ function depcheck(dir: string): { code: number | null; out: string } {
 }
 
 const PLANTS: { rule: string; file: string; line: string; names: RegExp }[] = [
-  { rule: 'no-import-of-cli', file: 'src/store/paths.ts', line: "export { usageError as planted } from '../cli/errors.js';", names: /no-import-of-cli: src\/store\/paths\.ts → src\/cli\/errors\.ts/ },
-  { rule: 'monitors-return-outcomes', file: 'monitors/store.ts', line: "export type { AiproMetrics as Planted } from '../exporters/prometheus/registry.js';", names: /monitors-return-outcomes: monitors\/store\.ts → exporters\/prometheus\/registry\.ts/ },
-  { rule: 'core-knows-no-provider-probing', file: 'src/store/credentials.ts', line: "export { PROVIDERS as planted } from '../providers/index.js';", names: /core-knows-no-provider-probing: src\/store\/credentials\.ts → src\/providers\/index\.ts/ },
-  { rule: 'channels-are-independent', file: 'src/alerts/channels/email.ts', line: "export { signBody as planted } from './webhook.js';", names: /channels-are-independent: src\/alerts\/channels\/email\.ts → src\/alerts\/channels\/webhook\.ts/ },
-  { rule: 'folder-cycle', file: 'src/oauth/pkce.ts', line: "export { probeAgents as planted } from '../../monitors/probe-agents.js';", names: /folder-cycle: [^\n]*monitors[^\n]*src\/oauth[\s\S]*src\/oauth\/pkce\.ts → monitors\/probe-agents\.ts/ },
+  {
+    rule: 'no-import-of-cli',
+    file: 'src/store/paths.ts',
+    line: "export { usageError as planted } from '../cli/errors.js';",
+    names: /no-import-of-cli: src\/store\/paths\.ts → src\/cli\/errors\.ts/,
+  },
+  {
+    rule: 'monitors-return-outcomes',
+    file: 'monitors/store.ts',
+    line: "export type { AiproMetrics as Planted } from '../exporters/prometheus/registry.js';",
+    names: /monitors-return-outcomes: monitors\/store\.ts → exporters\/prometheus\/registry\.ts/,
+  },
+  {
+    rule: 'core-knows-no-provider-probing',
+    file: 'src/store/credentials.ts',
+    line: "export { PROVIDERS as planted } from '../providers/index.js';",
+    names: /core-knows-no-provider-probing: src\/store\/credentials\.ts → src\/providers\/index\.ts/,
+  },
+  {
+    rule: 'channels-are-independent',
+    file: 'src/alerts/channels/email.ts',
+    line: "export { signBody as planted } from './webhook.js';",
+    names: /channels-are-independent: src\/alerts\/channels\/email\.ts → src\/alerts\/channels\/webhook\.ts/,
+  },
+  {
+    rule: 'folder-cycle',
+    file: 'src/oauth/pkce.ts',
+    line: "export { probeAgents as planted } from '../../monitors/probe-agents.js';",
+    names: /folder-cycle: [^\n]*monitors[^\n]*src\/oauth[\s\S]*src\/oauth\/pkce\.ts → monitors\/probe-agents\.ts/,
+  },
 ];
 
 // One scratch copy with every plant: one cruise (they take seconds each) must name them all.

@@ -13,7 +13,14 @@ export const MARK = 'BENCH_ROW ';
 export function emit(row) {
   const ratio = row.baseline !== undefined && row.baseline > 0 ? row.value / row.baseline : undefined;
   const judged = row.ratio ? ratio : row.value;
-  const pass = row.limit === null || judged === undefined ? null : row.op === '>=' ? judged >= row.limit : row.op === '<' ? judged < row.limit : judged <= row.limit;
+  const pass =
+    row.limit === null || judged === undefined
+      ? null
+      : row.op === '>='
+        ? judged >= row.limit
+        : row.op === '<'
+          ? judged < row.limit
+          : judged <= row.limit;
   process.stdout.write(`${MARK}${JSON.stringify({ ...row, ratioValue: ratio, pass })}\n`);
 }
 

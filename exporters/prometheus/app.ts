@@ -10,8 +10,18 @@ import { acceptsGzip, contentTypeOf, exposition, negotiateFormat, type MetricsSo
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
-function send(res: ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8', head = false): void {
-  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
+function send(
+  res: ServerResponse,
+  status: number,
+  body: string,
+  type = 'text/plain; charset=utf-8',
+  head = false,
+): void {
+  res.writeHead(status, {
+    'content-type': type,
+    'content-length': Buffer.byteLength(body),
+    'cache-control': 'no-store',
+  });
   res.end(head ? undefined : body);
 }
 
@@ -19,15 +29,16 @@ function send(res: ServerResponse, status: number, body: string, type = 'text/pl
 async function pipeChunks(res: ServerResponse, chunks: AsyncIterable<string>): Promise<void> {
   for await (const chunk of chunks) {
     if (res.destroyed) return;
-    if (!res.write(chunk)) await new Promise<void>((resolve) => {
-      const done = () => {
-        res.off('drain', done);
-        res.off('close', done);
-        resolve();
-      };
-      res.on('drain', done);
-      res.on('close', done);
-    });
+    if (!res.write(chunk))
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          res.off('drain', done);
+          res.off('close', done);
+          resolve();
+        };
+        res.on('drain', done);
+        res.on('close', done);
+      });
   }
   res.end();
 }
@@ -41,7 +52,11 @@ export function metricsHandler(source: MetricsSource): Handler {
   return (req, res) => {
     const format = negotiateFormat(req.headers.accept);
     const gzip = acceptsGzip(headerOf(req.headers['accept-encoding']));
-    const headers: Record<string, string> = { 'content-type': contentTypeOf(format), 'cache-control': 'no-store', vary: 'Accept, Accept-Encoding' };
+    const headers: Record<string, string> = {
+      'content-type': contentTypeOf(format),
+      'cache-control': 'no-store',
+      vary: 'Accept, Accept-Encoding',
+    };
     if (gzip) headers['content-encoding'] = 'gzip';
     if (req.method === 'HEAD') {
       res.writeHead(200, headers);
@@ -113,7 +128,13 @@ export function monitorApp(opts: MonitorAppOptions): Handler {
         return;
       }
       case '/':
-        send(res, 200, 'aipro monitor\n  /metrics  Prometheus metrics\n  /healthz  liveness\n  /readyz   readiness (200 after the first expiry cycle, 503 while an auth store cannot be read)\n', undefined, head);
+        send(
+          res,
+          200,
+          'aipro monitor\n  /metrics  Prometheus metrics\n  /healthz  liveness\n  /readyz   readiness (200 after the first expiry cycle, 503 while an auth store cannot be read)\n',
+          undefined,
+          head,
+        );
         return;
       default:
         send(res, 404, 'not found (try /metrics, /healthz or /readyz)\n', undefined, head);

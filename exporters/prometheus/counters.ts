@@ -21,5 +21,6 @@ export function initProviderCounters(m: AiproMetrics, provider: string, oauth: b
 
 /** `aipro_alert_notifications_total` at 0 for every result of every configured channel. */
 export function initAlertCounters(m: AiproMetrics, channels: readonly string[]): void {
-  for (const channel of channels) for (const result of NOTIFICATION_RESULTS) m.alertNotifications.inc({ channel, result }, 0);
+  for (const channel of channels)
+    for (const result of NOTIFICATION_RESULTS) m.alertNotifications.inc({ channel, result }, 0);
 }

@@ -38,7 +38,11 @@ function typeOf(metric: unknown): string {
  * The exposition in pieces. Text: metric blocks separated by a blank line, ending in a newline
  * (exactly what prom-client prints). OpenMetrics: blocks separated by a newline, ending `# EOF`.
  */
-export async function* exposition(source: MetricsSource, format: ExpositionFormat = 'text', filter: MetricFilter = () => true): AsyncGenerator<string> {
+export async function* exposition(
+  source: MetricsSource,
+  format: ExpositionFormat = 'text',
+  filter: MetricFilter = () => true,
+): AsyncGenerator<string> {
   const sep = format === 'openmetrics' ? '\n' : '\n\n';
   let first = true;
   for (const family of source.families ?? []) {
@@ -85,8 +89,10 @@ export function textToOpenMetrics(text: string): string {
     for (const l of lines) {
       if (l.startsWith(`# HELP ${name} `)) out.push(`# HELP ${family} ${l.slice(`# HELP ${name} `.length)}`);
       else if (l === `# TYPE ${name} counter`) out.push(`# TYPE ${family} counter`);
-      else if (!l.startsWith('#') && (l.startsWith(`${family}{`) || l.startsWith(`${family} `))) out.push(`${family}_total${l.slice(family.length)}`);
-      else if (!l.startsWith('#') && (l.startsWith(`${name}{`) || l.startsWith(`${name} `))) out.push(`${family}_total${l.slice(name.length)}`);
+      else if (!l.startsWith('#') && (l.startsWith(`${family}{`) || l.startsWith(`${family} `)))
+        out.push(`${family}_total${l.slice(family.length)}`);
+      else if (!l.startsWith('#') && (l.startsWith(`${name}{`) || l.startsWith(`${name} `)))
+        out.push(`${family}_total${l.slice(name.length)}`);
       else out.push(l);
     }
   }
@@ -94,7 +100,11 @@ export function textToOpenMetrics(text: string): string {
 }
 
 /** The whole exposition as one string. */
-export async function renderExposition(source: MetricsSource, format: ExpositionFormat = 'text', filter?: MetricFilter): Promise<string> {
+export async function renderExposition(
+  source: MetricsSource,
+  format: ExpositionFormat = 'text',
+  filter?: MetricFilter,
+): Promise<string> {
   let out = '';
   for await (const piece of exposition(source, format, filter)) out += piece;
   return out;
@@ -121,7 +131,10 @@ function ranges(header: string | undefined): Ranged[] {
 export function negotiateFormat(accept: string | undefined): ExpositionFormat {
   const rs = ranges(accept);
   const om = Math.max(0, ...rs.filter((r) => r.type === 'application/openmetrics-text').map((r) => r.q));
-  const text = Math.max(0, ...rs.filter((r) => r.type === 'text/plain' || r.type === '*/*' || r.type === 'text/*').map((r) => r.q));
+  const text = Math.max(
+    0,
+    ...rs.filter((r) => r.type === 'text/plain' || r.type === '*/*' || r.type === 'text/*').map((r) => r.q),
+  );
   return om > 0 && om >= text ? 'openmetrics' : 'text';
 }
 

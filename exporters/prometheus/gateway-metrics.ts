@@ -6,7 +6,16 @@
 import { Counter, Histogram, Registry } from 'prom-client';
 
 /** How a gateway request ended. */
-export const GATEWAY_OUTCOMES = ['ok', 'upstream_error', 'exhausted', 'command', 'bad_request', 'unauthorized', 'client_closed', 'upstream_truncated'] as const;
+export const GATEWAY_OUTCOMES = [
+  'ok',
+  'upstream_error',
+  'exhausted',
+  'command',
+  'bad_request',
+  'unauthorized',
+  'client_closed',
+  'upstream_truncated',
+] as const;
 /** One of GATEWAY_OUTCOMES. */
 export type GatewayOutcome = (typeof GATEWAY_OUTCOMES)[number];
 
@@ -22,7 +31,10 @@ export interface GatewayMetrics {
 }
 
 /** Register the gateway metrics on `registry` (a new one when not given). */
-export function createGatewayMetrics(registry: Registry = new Registry(), knownModels: readonly string[] = []): GatewayMetrics {
+export function createGatewayMetrics(
+  registry: Registry = new Registry(),
+  knownModels: readonly string[] = [],
+): GatewayMetrics {
   const known = new Set(knownModels);
   const label = (model: string) => (known.has(model) || model === 'none' ? model : 'other');
   const requests = new Counter({

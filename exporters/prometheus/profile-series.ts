@@ -21,18 +21,29 @@ export interface ProbeFacts {
   at: number;
 }
 
-export function setProbe(m: AiproMetrics, key: string, labels: Record<string, string>, p: ProbeFacts | undefined): void {
+export function setProbe(
+  m: AiproMetrics,
+  key: string,
+  labels: Record<string, string>,
+  p: ProbeFacts | undefined,
+): void {
   if (!p) {
-    for (const f of ['probeSuccess', 'probeValid', 'probeDuration', 'lastProbe', 'probeHttpStatus'] as const) m[f].remove(key);
+    for (const f of ['probeSuccess', 'probeValid', 'probeDuration', 'lastProbe', 'probeHttpStatus'] as const)
+      m[f].remove(key);
     return;
   }
   m.lastProbe.set(key, labels, p.at / 1000);
-  m.probeHttpStatus.set(key, labels, typeof p.httpStatus === 'number' && Number.isFinite(p.httpStatus) ? p.httpStatus : 0);
+  m.probeHttpStatus.set(
+    key,
+    labels,
+    typeof p.httpStatus === 'number' && Number.isFinite(p.httpStatus) ? p.httpStatus : 0,
+  );
   const verdict = p.ok || VERDICT_REASONS.has(p.reason);
   m.probeSuccess.set(key, labels, verdict ? 1 : 0);
   if (verdict) m.probeValid.set(key, labels, p.ok || !REFUSED_REASONS.has(p.reason) ? 1 : 0);
   else m.probeValid.remove(key);
-  if (typeof p.latencyMs === 'number' && Number.isFinite(p.latencyMs)) m.probeDuration.set(key, labels, p.latencyMs / 1000);
+  if (typeof p.latencyMs === 'number' && Number.isFinite(p.latencyMs))
+    m.probeDuration.set(key, labels, p.latencyMs / 1000);
   else m.probeDuration.remove(key);
 }
 
@@ -59,12 +70,14 @@ export function setCredential(m: AiproMetrics, o: CredentialObservation, now: nu
   m.profileInfo.set(key, { ...labels, type: o.type, source: o.source }, 1);
   m.profileStatus.setState(key, labels, o.status);
   // Never 0 and never a routine access-token expiry: only a real, known end of the credential.
-  if (typeof o.expiresAt === 'number' && o.expiresAt > 0 && !o.refreshable) m.profileExpiry.set(key, labels, o.expiresAt / 1000);
+  if (typeof o.expiresAt === 'number' && o.expiresAt > 0 && !o.refreshable)
+    m.profileExpiry.set(key, labels, o.expiresAt / 1000);
   else m.profileExpiry.remove(key);
   m.profileExpiryKnown.set(key, labels, expiryKnown(o) ? 1 : 0);
   if (o.cooldownUntil && o.cooldownUntil > now) m.cooldownUntil.set(key, labels, o.cooldownUntil / 1000);
   else m.cooldownUntil.remove(key);
-  if (o.type === 'oauth' && typeof o.refreshExpiresAt === 'number') m.refreshExpiry.set(key, labels, o.refreshExpiresAt / 1000);
+  if (o.type === 'oauth' && typeof o.refreshExpiresAt === 'number')
+    m.refreshExpiry.set(key, labels, o.refreshExpiresAt / 1000);
   else m.refreshExpiry.remove(key);
   if (o.refreshable && typeof o.nextRefreshAt === 'number') m.nextRefresh.set(key, labels, o.nextRefreshAt / 1000);
   else m.nextRefresh.remove(key);

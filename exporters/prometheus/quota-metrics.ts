@@ -25,7 +25,11 @@ export class WindowGauge extends KeyedGauge {
     const sig = list.map((x) => `${x.window}=${x.value}`).join('|');
     const base = ['agent', 'provider', 'profile'].map((n) => `${n}="${escapeLabelValue(labels[n] ?? '')}"`).join(',');
     this.samples.set(key, { labels: { ...labels }, list });
-    this.put(key, labels, sig, () => list.map((x) => `${this.name}{${base},window="${escapeLabelValue(x.window)}"} ${formatValue(x.value)}`).join('\n'));
+    this.put(key, labels, sig, () =>
+      list
+        .map((x) => `${this.name}{${base},window="${escapeLabelValue(x.window)}"} ${formatValue(x.value)}`)
+        .join('\n'),
+    );
   }
 
   override remove(key: string): void {
@@ -55,7 +59,13 @@ export interface QuotaFamilies {
 }
 
 /** Set (or clear) the quota series of one profile from its latest observation. */
-export function setQuota(m: QuotaFamilies, key: string, labels: Record<string, string>, rec: QuotaRecord | undefined, now: number): void {
+export function setQuota(
+  m: QuotaFamilies,
+  key: string,
+  labels: Record<string, string>,
+  rec: QuotaRecord | undefined,
+  now: number,
+): void {
   const windows = rec ? currentWindows({ ...rec, windows: labelledWindows(rec.windows) }, now) : [];
   if (!rec || windows.length === 0) {
     m.quotaUtilization.remove(key);
@@ -64,16 +74,26 @@ export function setQuota(m: QuotaFamilies, key: string, labels: Record<string, s
     else m.quotaObserved.remove(key);
     return;
   }
-  m.quotaUtilization.setWindows(key, labels, windows.map((w) => ({ window: w.window, value: Math.round(w.utilization * 100) / 10_000 })));
+  m.quotaUtilization.setWindows(
+    key,
+    labels,
+    windows.map((w) => ({ window: w.window, value: Math.round(w.utilization * 100) / 10_000 })),
+  );
   m.quotaReset.setWindows(
     key,
     labels,
-    windows.filter((w) => w.resetsAt !== undefined).map((w) => ({ window: w.window, value: Math.floor((w.resetsAt as number) / 1000) })),
+    windows
+      .filter((w) => w.resetsAt !== undefined)
+      .map((w) => ({ window: w.window, value: Math.floor((w.resetsAt as number) / 1000) })),
   );
   m.quotaObserved.set(key, labels, rec.at / 1000);
 }
 
 /** The latest clock skew per provider among a batch of probes, in seconds (the one rule: `latestClockSkews`). */
-export function latestSkews(probes: Iterable<{ provider: string; at: number; clockSkewMs?: number }>): Map<string, { at: number; seconds: number }> {
-  return new Map([...latestClockSkews(probes)].map(([provider, s]) => [provider, { at: s.at, seconds: Math.round(s.ms) / 1000 }]));
+export function latestSkews(
+  probes: Iterable<{ provider: string; at: number; clockSkewMs?: number }>,
+): Map<string, { at: number; seconds: number }> {
+  return new Map(
+    [...latestClockSkews(probes)].map(([provider, s]) => [provider, { at: s.at, seconds: Math.round(s.ms) / 1000 }]),
+  );
 }

@@ -15,7 +15,13 @@ import { latestSkews, setQuota, WindowGauge } from './quota-metrics.js';
 import { initProviderCounters } from './counters.js';
 import { profileKey, setCredential, setProbe } from './profile-series.js';
 import { profileLabel, type ProfileLabelMode } from '../../src/util/profile-label.js';
-import { METRICS, STORE_READ_ERROR_REASONS, STORE_READ_FAILURES, storeReadErrorReason, type MetricDef } from './metrics.js';
+import {
+  METRICS,
+  STORE_READ_ERROR_REASONS,
+  STORE_READ_FAILURES,
+  storeReadErrorReason,
+  type MetricDef,
+} from './metrics.js';
 
 export { STORE_READ_FAILURES } from './metrics.js';
 export { initAlertCounters } from './counters.js';
@@ -104,8 +110,16 @@ function windowed(families: AiproMetrics['families'], d: MetricDef): WindowGauge
   return g;
 }
 
-function stateSet(families: AiproMetrics['families'], d: MetricDef, states: readonly string[], mode: StatusMode): StateSetGauge {
-  const help = mode === 'label' ? `${d.help.replace(/ as a state set:.*$/, '')}: one series per credential, 1, its status label the current status (monitor.metrics.statusMode label).` : d.help;
+function stateSet(
+  families: AiproMetrics['families'],
+  d: MetricDef,
+  states: readonly string[],
+  mode: StatusMode,
+): StateSetGauge {
+  const help =
+    mode === 'label'
+      ? `${d.help.replace(/ as a state set:.*$/, '')}: one series per credential, 1, its status label the current status (monitor.metrics.statusMode label).`
+      : d.help;
   const g = new StateSetGauge(d.name, help, d.labelNames, states, mode);
   families.push(g);
   return g;
@@ -116,7 +130,10 @@ function stateSet(families: AiproMetrics['families'], d: MetricDef, states: read
  * unless turned off, Node's process metrics. Each process adds only its own families: the
  * monitor's in `createMetrics`, the gateway's in gateway-metrics.ts.
  */
-export function createProcessRegistry(opts: CreateMetricsOptions = {}): { registry: Registry; buildInfo: Gauge<string> } {
+export function createProcessRegistry(opts: CreateMetricsOptions = {}): {
+  registry: Registry;
+  buildInfo: Gauge<string>;
+} {
   const registry = new client.Registry();
   return { registry, buildInfo: addProcessMetrics(registry, opts) };
 }
@@ -124,7 +141,14 @@ export function createProcessRegistry(opts: CreateMetricsOptions = {}): { regist
 /** Register the process metrics on `registry` (after the process's own families, so they come last). */
 function addProcessMetrics(registry: Registry, opts: CreateMetricsOptions): Gauge<string> {
   const buildInfo = gauge(registry, METRICS.buildInfo);
-  buildInfo.set({ version: opts.buildInfo?.version ?? VERSION, node: opts.buildInfo?.node ?? process.version, host: opts.buildInfo?.host ?? hostname() }, 1);
+  buildInfo.set(
+    {
+      version: opts.buildInfo?.version ?? VERSION,
+      node: opts.buildInfo?.node ?? process.version,
+      host: opts.buildInfo?.host ?? hostname(),
+    },
+    1,
+  );
   if (opts.defaultMetrics !== false) {
     client.collectDefaultMetrics({ register: registry });
     // Gauges named like counters fail `promtool check metrics`; their per-type twins
@@ -183,8 +207,11 @@ export function createMetrics(opts: CreateMetricsOptions = {}): AiproMetrics {
   return m;
 }
 
-const LINT_FAILING_DEFAULTS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
-
+const LINT_FAILING_DEFAULTS = [
+  'nodejs_active_handles_total',
+  'nodejs_active_requests_total',
+  'nodejs_active_resources_total',
+];
 
 const PROFILE_FAMILIES = [
   'profileInfo',
@@ -221,7 +248,12 @@ export interface UpdateOptions {
 }
 
 /** Apply one monitor run's observations to the metrics. */
-export function updateFromObservations(m: AiproMetrics, observations: readonly Observation[], now: number, opts: UpdateOptions = {}): void {
+export function updateFromObservations(
+  m: AiproMetrics,
+  observations: readonly Observation[],
+  now: number,
+  opts: UpdateOptions = {},
+): void {
   const replace = opts.replaceCredentials ?? observations.some((o) => o.kind === 'credential');
   const seen = new Map<string, Set<string>>();
   const unreadable = new Set<string>();
@@ -232,8 +264,15 @@ export function updateFromObservations(m: AiproMetrics, observations: readonly O
       case 'credential': {
         const key = setCredential(m, o, now);
         initProviderCounters(m, o.provider, o.type === 'oauth');
-        setQuota(m, key, { agent: o.agent, provider: o.provider, profile: profileLabel(o.profile, m.profileLabel) }, o.quota, now);
-        if (o.probe?.clockSkewMs !== undefined) skewProbes.push({ provider: o.provider, at: o.probe.at, clockSkewMs: o.probe.clockSkewMs });
+        setQuota(
+          m,
+          key,
+          { agent: o.agent, provider: o.provider, profile: profileLabel(o.profile, m.profileLabel) },
+          o.quota,
+          now,
+        );
+        if (o.probe?.clockSkewMs !== undefined)
+          skewProbes.push({ provider: o.provider, at: o.probe.at, clockSkewMs: o.probe.clockSkewMs });
         let keys = seen.get(o.agent);
         if (!keys) seen.set(o.agent, (keys = new Set()));
         keys.add(key);
@@ -242,7 +281,12 @@ export function updateFromObservations(m: AiproMetrics, observations: readonly O
       case 'probe': {
         const key = profileKey(o.agent, o.profile);
         m.sigs.delete(key);
-        setProbe(m, key, { agent: o.agent, provider: o.provider, profile: profileLabel(o.profile, m.profileLabel) }, { ...o, at: now });
+        setProbe(
+          m,
+          key,
+          { agent: o.agent, provider: o.provider, profile: profileLabel(o.profile, m.profileLabel) },
+          { ...o, at: now },
+        );
         if (!o.ok) m.probeErrors.inc({ provider: o.provider, reason: o.reason });
         break;
       }
@@ -287,12 +331,14 @@ export function updateFromObservations(m: AiproMetrics, observations: readonly O
   m.known = seen;
 }
 
-
 /**
  * The aipro metrics as text (or OpenMetrics). `textfile` leaves out counters (they would
  * restart at zero on every `--once` run) and the Node process metrics (node_exporter has its own).
  */
-export async function renderMetrics(m: AiproMetrics, opts: { textfile?: boolean; format?: ExpositionFormat } = {}): Promise<string> {
+export async function renderMetrics(
+  m: AiproMetrics,
+  opts: { textfile?: boolean; format?: ExpositionFormat } = {},
+): Promise<string> {
   return renderExposition(m, opts.format ?? 'text', opts.textfile ? textfileMetric : undefined);
 }
 

@@ -7,7 +7,17 @@
  * the same scrape (job + instance), so a rule alert and the monitor's pushed alert for the same
  * credential have the same `alertname`, `host`, `agent` and `profile` (the inhibit rule pairs them).
  */
-import { CATALOGUE, DEFAULT_CRITICAL_S, DEFAULT_WARN_S, ORIGIN, fillTemplate, humanSeconds, runbookUrl, type AlertDef, type RuleContext } from '../../src/alerts/catalogue.js';
+import {
+  CATALOGUE,
+  DEFAULT_CRITICAL_S,
+  DEFAULT_WARN_S,
+  ORIGIN,
+  fillTemplate,
+  humanSeconds,
+  runbookUrl,
+  type AlertDef,
+  type RuleContext,
+} from '../../src/alerts/catalogue.js';
 import { GO_FIX } from '../../src/alerts/fixes.js';
 
 export interface RulesOptions {
@@ -99,7 +109,11 @@ function folded(key: string, text: string, indent: string, width = 100): string[
   return [`${indent}${key}: >-`, ...lines.map((l) => `${indent}  ${l}`)];
 }
 
-function ruleYaml(def: AlertDef, o: Required<Pick<RulesOptions, 'warnS' | 'criticalS' | 'job' | 'selector'>>, indent: string): string {
+function ruleYaml(
+  def: AlertDef,
+  o: Required<Pick<RulesOptions, 'warnS' | 'criticalS' | 'job' | 'selector'>>,
+  indent: string,
+): string {
   const sel = o.selector.trim();
   const c: RuleContext = {
     m: (name, matchers) => {
@@ -116,7 +130,9 @@ function ruleYaml(def: AlertDef, o: Required<Pick<RulesOptions, 'warnS' | 'criti
   const lines = [
     `${i}- alert: ${def.name}`,
     `${i}  expr: |`,
-    ...expression(def, c).split('\n').map((l) => `${i}    ${l}`),
+    ...expression(def, c)
+      .split('\n')
+      .map((l) => `${i}    ${l}`),
     `${i}  for: ${def.for}`,
     `${i}  labels:`,
     ...Object.entries(labels).map(([k, v]) => `${i}    ${k}: ${v}`),
@@ -139,7 +155,7 @@ function header(o: Required<Pick<RulesOptions, 'warnS' | 'criticalS' | 'job' | '
     '# themselves export no expiry timestamp, so they never page for their access tokens.',
     '# Credential alerts carry `type` and `source` (joined from aipro_auth_profile_info) so the',
     '# description can name the exact fix command, and every alert but AiproMonitorAbsent carries',
-    '# `host` (joined from aipro_build_info), the same label the monitor\'s pushed alerts carry.',
+    "# `host` (joined from aipro_build_info), the same label the monitor's pushed alerts carry.",
   ].join('\n');
 }
 
@@ -160,10 +176,19 @@ export function checkRulesOptions(o: RulesOptions): string[] {
   const warnS = o.warnS ?? DEFAULT_WARN_S;
   const criticalS = o.criticalS ?? DEFAULT_CRITICAL_S;
   if (!(criticalS > 0)) errs.push('--critical must be longer than 0');
-  if (!(warnS > criticalS)) errs.push(`--warn (${humanSeconds(warnS)}) must be longer than --critical (${humanSeconds(criticalS)})`);
-  if (o.job !== undefined && !/^[A-Za-z0-9_.:-]+$/.test(o.job)) errs.push(`--job "${o.job}" must be a plain job name (letters, digits, _ . : -)`);
-  if (o.selector && !/^\s*[a-zA-Z_][a-zA-Z0-9_]*\s*(=|!=|=~|!~)\s*"(?:[^"\\]|\\.)*"\s*(,\s*[a-zA-Z_][a-zA-Z0-9_]*\s*(=|!=|=~|!~)\s*"(?:[^"\\]|\\.)*"\s*)*$/.test(o.selector))
-    errs.push(`--selector '${o.selector}' must be label matchers such as 'job="aipro"' or 'job="node", instance=~"gw.*"'`);
+  if (!(warnS > criticalS))
+    errs.push(`--warn (${humanSeconds(warnS)}) must be longer than --critical (${humanSeconds(criticalS)})`);
+  if (o.job !== undefined && !/^[A-Za-z0-9_.:-]+$/.test(o.job))
+    errs.push(`--job "${o.job}" must be a plain job name (letters, digits, _ . : -)`);
+  if (
+    o.selector &&
+    !/^\s*[a-zA-Z_][a-zA-Z0-9_]*\s*(=|!=|=~|!~)\s*"(?:[^"\\]|\\.)*"\s*(,\s*[a-zA-Z_][a-zA-Z0-9_]*\s*(=|!=|=~|!~)\s*"(?:[^"\\]|\\.)*"\s*)*$/.test(
+      o.selector,
+    )
+  )
+    errs.push(
+      `--selector '${o.selector}' must be label matchers such as 'job="aipro"' or 'job="node", instance=~"gw.*"'`,
+    );
   return errs;
 }
 
@@ -185,6 +210,11 @@ export function renderRules(opts: RulesOptions = {}): string {
   }
   const body = `${base}groups:\n${groups.join('\n\n')}\n`;
   if (!k8s) return `${header(o, argvOf(o))}\n${body}`;
-  const meta = [`  name: ${opts.name ?? 'aipro'}`, ...(opts.namespace ? [`  namespace: ${opts.namespace}`] : []), '  labels:', '    app.kubernetes.io/name: aipro'];
+  const meta = [
+    `  name: ${opts.name ?? 'aipro'}`,
+    ...(opts.namespace ? [`  namespace: ${opts.namespace}`] : []),
+    '  labels:',
+    '    app.kubernetes.io/name: aipro',
+  ];
   return `${header(o, argvOf(o))}\napiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nmetadata:\n${meta.join('\n')}\nspec:\n${body}`;
 }

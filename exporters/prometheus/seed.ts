@@ -65,7 +65,12 @@ export function parseLabels(text: string): Record<string, string> {
  */
 export function seedFromText(m: AiproMetrics, text: string): number {
   const seeded = new Set<string>();
-  type Windows = { family: 'quotaUtilization' | 'quotaReset'; key: string; base: Record<string, string>; list: { window: string; value: number }[] };
+  type Windows = {
+    family: 'quotaUtilization' | 'quotaReset';
+    key: string;
+    base: Record<string, string>;
+    list: { window: string; value: number }[];
+  };
   const windows = new Map<string, Windows>();
   for (const line of text.split('\n')) {
     const s = SAMPLE.exec(line);
@@ -84,7 +89,11 @@ export function seedFromText(m: AiproMetrics, text: string): number {
     if (!family && !isStatus && !windowed) continue;
     if (!PROFILE_LABELS.every((l) => typeof labels[l] === 'string' && labels[l] !== '')) continue;
     const key = profileKey(labels.agent as string, labels.profile as string);
-    const base = { agent: labels.agent as string, provider: labels.provider as string, profile: labels.profile as string };
+    const base = {
+      agent: labels.agent as string,
+      provider: labels.provider as string,
+      profile: labels.profile as string,
+    };
     if (windowed) {
       if (!labels.window) continue;
       const id = `${windowed}\u0000${key}`;

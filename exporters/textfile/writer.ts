@@ -16,7 +16,10 @@ export type TextfileResult = { ok: true; path: string; bytes: number } | { ok: f
  * Write `content` (text, or pieces of it) to `path` atomically, mode 0644: node_exporter
  * runs as another user, and nothing in the metrics is secret.
  */
-export async function writeTextfile(path: string, content: string | Iterable<string> | AsyncIterable<string>): Promise<TextfileResult> {
+export async function writeTextfile(
+  path: string,
+  content: string | Iterable<string> | AsyncIterable<string>,
+): Promise<TextfileResult> {
   const dir = dirname(path);
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   let bytes = 0;
@@ -51,6 +54,10 @@ export async function writeTextfile(path: string, content: string | Iterable<str
       // The directory itself is the problem; there is no temp file to remove.
     }
     const e = err as NodeJS.ErrnoException;
-    return { ok: false, path, detail: `cannot write the textfile ${path} (${e.code ?? e.message}); check that ${dir} exists and is writable, or change monitor.textfile.path` };
+    return {
+      ok: false,
+      path,
+      detail: `cannot write the textfile ${path} (${e.code ?? e.message}); check that ${dir} exists and is writable, or change monitor.textfile.path`,
+    };
   }
 }

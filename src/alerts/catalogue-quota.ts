@@ -28,7 +28,8 @@ export const QUOTA_ALERTS: readonly AlertDef[] = [
     severity: 'critical',
     group: 'aipro-quota',
     for: '1m',
-    expr: (c) => `  ${c.m('aipro_quota_reset_timestamp_seconds')} > time()\nand on (job, instance, agent, provider, profile, window)\n  ${c.m('aipro_quota_utilization_ratio')} >= 1`,
+    expr: (c) =>
+      `  ${c.m('aipro_quota_reset_timestamp_seconds')} > time()\nand on (job, instance, agent, provider, profile, window)\n  ${c.m('aipro_quota_utilization_ratio')} >= 1`,
     join: 'host',
     summary: 'aipro credential {profile} (agent {agent}) is unusable until {until}: {window} quota spent',
     description:

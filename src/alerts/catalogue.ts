@@ -25,7 +25,15 @@ export const DEFAULT_WARN_S = 7 * 86_400;
 export const DEFAULT_CRITICAL_S = 86_400;
 
 /** Which fix command an alert names (rendered per credential type and source). */
-export type FixKey = 'renew' | 'renew-expired' | 'replace-rejected' | 'login' | 'add-missing' | 'replace-invalid' | 'store-expiry' | 'doctor';
+export type FixKey =
+  | 'renew'
+  | 'renew-expired'
+  | 'replace-rejected'
+  | 'login'
+  | 'add-missing'
+  | 'replace-invalid'
+  | 'store-expiry'
+  | 'doctor';
 
 /** How the generated rule adds labels: a credential's `type`/`source` and the host, or the host only. */
 export type RuleJoin = 'profile' | 'host' | 'none';
@@ -85,7 +93,8 @@ export const CATALOGUE: readonly AlertDef[] = [
     expr: (c) => `    ${left(c)} < ${c.critical}\n  and\n    ${left(c)} > 0`,
     join: 'profile',
     summary: 'aipro credential {profile} (agent {agent}) expires in {left}',
-    description: 'The {type} credential {profile} of agent {agent} on {host} expires in less than {critical} ({left}). Fix: {fix}',
+    description:
+      'The {type} credential {profile} of agent {agent} on {host} expires in less than {critical} ({left}). Fix: {fix}',
     fix: 'renew',
   },
   {
@@ -97,7 +106,8 @@ export const CATALOGUE: readonly AlertDef[] = [
     expr: status('expired'),
     join: 'profile',
     summary: 'aipro credential {profile} (agent {agent}) has expired',
-    description: 'The {type} credential {profile} of agent {agent} on {host} has expired; requests using it fail. Fix: {fix}',
+    description:
+      'The {type} credential {profile} of agent {agent} on {host} has expired; requests using it fail. Fix: {fix}',
     fix: 'renew-expired',
   },
   {
@@ -135,7 +145,8 @@ export const CATALOGUE: readonly AlertDef[] = [
     expr: status('missing'),
     join: 'profile',
     summary: 'aipro agent {agent} has no credential for {provider}',
-    description: 'Agent {agent} on {host} uses {provider} (config or order) but holds no credential for it ({profile}); requests for it fail. Fix: {fix}',
+    description:
+      'Agent {agent} on {host} uses {provider} (config or order) but holds no credential for it ({profile}); requests for it fail. Fix: {fix}',
     fix: 'add-missing',
   },
   {
@@ -201,7 +212,7 @@ export const CATALOGUE: readonly AlertDef[] = [
     join: 'host',
     summary: 'aipro monitor {monitor} on {host} has not succeeded recently',
     description:
-      'The {monitor} monitor of aipro on {host} has not finished a run successfully for too long (1h; 3h for validity), or never has, so credential metrics are stale. Look at the monitor\'s log (`journalctl --user -u aipro-monitor` or `journalctl -u aipro-auth-check`) and run `aipro monitor --once` to see the error.',
+      "The {monitor} monitor of aipro on {host} has not finished a run successfully for too long (1h; 3h for validity), or never has, so credential metrics are stale. Look at the monitor's log (`journalctl --user -u aipro-monitor` or `journalctl -u aipro-auth-check`) and run `aipro monitor --once` to see the error.",
   },
   {
     name: 'AiproMonitorAbsent',
@@ -241,8 +252,17 @@ export function alertDef(name: string): AlertDef {
  * The entry of a pushed alert. `expiring` splits like the rules: critical once less than
  * `criticalMs` is left, else the warning entry.
  */
-export function pushedDef(kind: FiringKind, remainingMs: number | undefined, criticalMs = DEFAULT_CRITICAL_S * 1000): AlertDef {
-  if (kind === 'expiring') return alertDef(remainingMs !== undefined && remainingMs < criticalMs ? 'AiproCredentialExpiringCritical' : 'AiproCredentialExpiringSoon');
+export function pushedDef(
+  kind: FiringKind,
+  remainingMs: number | undefined,
+  criticalMs = DEFAULT_CRITICAL_S * 1000,
+): AlertDef {
+  if (kind === 'expiring')
+    return alertDef(
+      remainingMs !== undefined && remainingMs < criticalMs
+        ? 'AiproCredentialExpiringCritical'
+        : 'AiproCredentialExpiringSoon',
+    );
   const d = CATALOGUE.find((x) => x.kind === kind);
   if (!d) throw new Error(`no pushed alert for kind ${kind}`);
   return d;

@@ -7,7 +7,10 @@ import { dueFor, settle } from './outbox.js';
 import type { AlertMetricsSink, AlertState, Channel, DeliveryResult, Notification, SendContext } from './types.js';
 
 /** Run `fn` with an abort signal that fires at `timeoutMs`; a hang or a throw becomes a retry. */
-export async function withTimeout(timeoutMs: number, fn: (signal: AbortSignal) => Promise<DeliveryResult>): Promise<DeliveryResult> {
+export async function withTimeout(
+  timeoutMs: number,
+  fn: (signal: AbortSignal) => Promise<DeliveryResult>,
+): Promise<DeliveryResult> {
   const ac = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<DeliveryResult>((resolve) => {
@@ -18,7 +21,11 @@ export async function withTimeout(timeoutMs: number, fn: (signal: AbortSignal) =
   });
   try {
     return await Promise.race([
-      fn(ac.signal).catch((err: unknown) => ({ ok: false as const, retry: true, detail: `channel failed unexpectedly: ${(err as Error)?.message ?? String(err)}` })),
+      fn(ac.signal).catch((err: unknown) => ({
+        ok: false as const,
+        retry: true,
+        detail: `channel failed unexpectedly: ${(err as Error)?.message ?? String(err)}`,
+      })),
       timeout,
     ]);
   } finally {
@@ -46,14 +53,28 @@ export async function deliverOutbox(input: DeliverInput): Promise<number> {
         const result = await withTimeout(ch.timeoutMs, (signal) => ch.send(item.notification, ctx(signal)));
         const outcome = settle(state, item, result, now);
         safe(() => metrics?.notification(ch.name, outcome));
-        const fields = { channel: ch.name, key: item.notification.key, kind: item.notification.kind, profile: item.notification.profile, attempts: item.attempts };
+        const fields = {
+          channel: ch.name,
+          key: item.notification.key,
+          kind: item.notification.kind,
+          profile: item.notification.profile,
+          attempts: item.attempts,
+        };
         if (outcome === 'delivered') {
           sent += 1;
           log.info('alert_delivered', fields);
         } else if (outcome === 'permanent') {
-          log.error('alert_failed', { ...fields, error: result.ok ? '' : result.detail, hint: `check alerts.channels.${ch.name}, then \`aipro alerts test --channel ${ch.name}\`` });
+          log.error('alert_failed', {
+            ...fields,
+            error: result.ok ? '' : result.detail,
+            hint: `check alerts.channels.${ch.name}, then \`aipro alerts test --channel ${ch.name}\``,
+          });
         } else {
-          log.warn('alert_retry', { ...fields, error: result.ok ? '' : result.detail, nextAttemptAt: new Date(item.nextAttemptAt).toISOString() });
+          log.warn('alert_retry', {
+            ...fields,
+            error: result.ok ? '' : result.detail,
+            nextAttemptAt: new Date(item.nextAttemptAt).toISOString(),
+          });
           // The channel is down: leave its other items for the next cycle instead of timing out on each.
           break;
         }
@@ -69,8 +90,15 @@ export async function refreshFiring(input: DeliverInput & { firing: Notification
   await Promise.all(
     input.channels.map(async (ch) => {
       if (!ch.refresh || input.firing.length === 0) return;
-      const result = await withTimeout(ch.timeoutMs, (signal) => (ch.refresh as NonNullable<Channel['refresh']>)(input.firing, { now: input.now, signal, cycleIntervalMs: input.cycleIntervalMs }));
-      if (!result.ok) input.log.warn('alert_refresh_failed', { channel: ch.name, alerts: input.firing.length, error: result.detail });
+      const result = await withTimeout(ch.timeoutMs, (signal) =>
+        (ch.refresh as NonNullable<Channel['refresh']>)(input.firing, {
+          now: input.now,
+          signal,
+          cycleIntervalMs: input.cycleIntervalMs,
+        }),
+      );
+      if (!result.ok)
+        input.log.warn('alert_refresh_failed', { channel: ch.name, alerts: input.firing.length, error: result.detail });
     }),
   );
 }

@@ -9,7 +9,15 @@
  */
 import { createHash } from 'node:crypto';
 import type { CredentialObservation, Observation } from '../observation.js';
-import { STORE_PROFILE, SUBJECT_SEP, conditionOf, isBlindStore, probeCounts, severityOf, storeSubject } from './rules.js';
+import {
+  STORE_PROFILE,
+  SUBJECT_SEP,
+  conditionOf,
+  isBlindStore,
+  probeCounts,
+  severityOf,
+  storeSubject,
+} from './rules.js';
 import type { AlertPolicy, AlertState, Episode, FiringKind, Notification, Track } from './types.js';
 
 export interface EngineResult {
@@ -18,7 +26,12 @@ export interface EngineResult {
 }
 
 /** Run the engine for one cycle. `prev` is not modified. */
-export function evaluate(observations: Observation[], prev: AlertState, now: number, policy: AlertPolicy): EngineResult {
+export function evaluate(
+  observations: Observation[],
+  prev: AlertState,
+  now: number,
+  policy: AlertPolicy,
+): EngineResult {
   const state: AlertState = structuredClone(prev);
   const out: Notification[] = [];
   for (const [id, s] of Object.entries(state.silences)) if (s.until <= now) delete state.silences[id];
@@ -32,7 +45,9 @@ export function evaluate(observations: Observation[], prev: AlertState, now: num
     const probe = state.probes[subject];
     const statusCond = conditionOf(obs, now, policy);
     const probeCond: FiringKind | null =
-      probe && probe.streak >= Math.max(1, policy.probeFailingCycles) && obs.status !== 'rejected' ? 'probe_failing' : null;
+      probe && probe.streak >= Math.max(1, policy.probeFailingCycles) && obs.status !== 'rejected'
+        ? 'probe_failing'
+        : null;
     step(state, out, subject, 'status', obs, statusCond, now, policy);
     step(state, out, subject, 'probe', obs, probeCond, now, policy);
   }
@@ -46,7 +61,15 @@ export function evaluate(observations: Observation[], prev: AlertState, now: num
     if (ep.track === 'store') continue;
     const subject = key.slice(0, key.lastIndexOf('#'));
     if (creds.has(subject) || blind.has(ep.agent)) continue;
-    end(state, out, key, ep, ep.condition === 'missing' ? 'a credential was added' : 'the profile was removed', now, policy);
+    end(
+      state,
+      out,
+      key,
+      ep,
+      ep.condition === 'missing' ? 'a credential was added' : 'the profile was removed',
+      now,
+      policy,
+    );
   }
   for (const subject of Object.keys(state.probes)) {
     const agent = subject.slice(0, subject.indexOf(SUBJECT_SEP));
@@ -59,7 +82,14 @@ export function evaluate(observations: Observation[], prev: AlertState, now: num
  * One `store` episode per agent: fires while its store cannot be read, resolves only when a
  * later read of that store succeeds (no observation of it proves nothing).
  */
-function stepStores(state: AlertState, out: Notification[], observations: Observation[], blind: Set<string>, now: number, policy: AlertPolicy): void {
+function stepStores(
+  state: AlertState,
+  out: Notification[],
+  observations: Observation[],
+  blind: Set<string>,
+  now: number,
+  policy: AlertPolicy,
+): void {
   const subject = (agent: string) => `${agent}${SUBJECT_SEP}${STORE_PROFILE}`;
   for (const o of observations) {
     if (o.kind !== 'store') continue;
@@ -78,7 +108,12 @@ function stepStores(state: AlertState, out: Notification[], observations: Observ
 }
 
 /** Count consecutive failed probes; a probe is counted once (by its timestamp). */
-function updateProbes(state: AlertState, observations: Observation[], creds: Map<string, CredentialObservation>, now: number): void {
+function updateProbes(
+  state: AlertState,
+  observations: Observation[],
+  creds: Map<string, CredentialObservation>,
+  now: number,
+): void {
   const seen = new Set<string>();
   for (const [subject, o] of creds) {
     const t = state.probes[subject];
@@ -95,11 +130,23 @@ function updateProbes(state: AlertState, observations: Observation[], creds: Map
   }
 }
 
-function record(state: AlertState, subject: string, ok: boolean, reason: string, at: number, secretHash?: string): void {
+function record(
+  state: AlertState,
+  subject: string,
+  ok: boolean,
+  reason: string,
+  at: number,
+  secretHash?: string,
+): void {
   const t = state.probes[subject] ?? { streak: 0, lastAt: -Infinity };
   if (at <= t.lastAt) return;
   const failed = !ok && probeCounts(reason);
-  state.probes[subject] = { streak: failed ? t.streak + 1 : 0, lastAt: at, reason, ...(secretHash ? { secretHash } : {}) };
+  state.probes[subject] = {
+    streak: failed ? t.streak + 1 : 0,
+    lastAt: at,
+    reason,
+    ...(secretHash ? { secretHash } : {}),
+  };
 }
 
 /** Advance one track of one subject. */
@@ -221,18 +268,31 @@ export function isSilenced(state: AlertState, profile: string, now: number): boo
 }
 
 function episodeId(key: string, now: number, secretHash: string | undefined, generation: number): string {
-  return createHash('sha256').update(`${key}|${now}|${secretHash ?? ''}|${generation}`).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(`${key}|${now}|${secretHash ?? ''}|${generation}`)
+    .digest('hex')
+    .slice(0, 16);
 }
 
 /** The notification for `kind` in `ep`; the idempotency key is episode + kind + threshold. */
-export function notificationOf(ep: Episode, kind: FiringKind | 'resolved', threshold: string | undefined, now: number, policy: AlertPolicy, previous?: FiringKind): Notification {
+export function notificationOf(
+  ep: Episode,
+  kind: FiringKind | 'resolved',
+  threshold: string | undefined,
+  now: number,
+  policy: AlertPolicy,
+  previous?: FiringKind,
+): Notification {
   return {
     key: [ep.id, kind, threshold].filter(Boolean).join(':'),
     episode: ep.id,
     kind,
     condition: ep.condition,
     ...(threshold ? { threshold } : {}),
-    severity: kind === 'resolved' ? 'info' : severityOf(kind, ep.last.expiresAt !== undefined ? ep.last.expiresAt - now : undefined, policy.criticalMs),
+    severity:
+      kind === 'resolved'
+        ? 'info'
+        : severityOf(kind, ep.last.expiresAt !== undefined ? ep.last.expiresAt - now : undefined, policy.criticalMs),
     agent: ep.agent,
     provider: ep.provider,
     profile: ep.profile,
@@ -241,7 +301,9 @@ export function notificationOf(ep: Episode, kind: FiringKind | 'resolved', thres
     ...(ep.last.expiresAt !== undefined ? { expiresAt: ep.last.expiresAt } : {}),
     detail: ep.last.detail,
     ...(ep.last.fix ? { fix: ep.last.fix } : {}),
-    ...(ep.track === 'probe' && ep.last.probeReason ? { probeReason: ep.last.probeReason, failedProbes: ep.last.failedProbes ?? 0 } : {}),
+    ...(ep.track === 'probe' && ep.last.probeReason
+      ? { probeReason: ep.last.probeReason, failedProbes: ep.last.failedProbes ?? 0 }
+      : {}),
     host: policy.host,
     startedAt: ep.startedAt,
     createdAt: now,
@@ -254,7 +316,9 @@ export function nextReminder(ep: Episode, policy: AlertPolicy): { at: number; wh
   if (ep.condition === 'expiring') {
     const next = policy.thresholdsMs.filter((t) => !ep.passed.includes(t.label)).sort((a, b) => b.ms - a.ms)[0];
     if (ep.last.expiresAt === undefined) return null;
-    return next ? { at: ep.last.expiresAt - next.ms, what: `${next.label} reminder` } : { at: ep.last.expiresAt, what: 'expiry' };
+    return next
+      ? { at: ep.last.expiresAt - next.ms, what: `${next.label} reminder` }
+      : { at: ep.last.expiresAt, what: 'expiry' };
   }
   return ep.lastNotifiedAt > 0 ? { at: ep.lastNotifiedAt + policy.repeatMs, what: 'repeat' } : null;
 }

@@ -10,7 +10,8 @@ const login = `\`aipro models auth login --provider {{ $labels.provider }} ${ids
 const addKey = `\`aipro models auth add-key --provider {{ $labels.provider }} ${ids}\``;
 const paste = `\`aipro models auth paste-token --provider {{ $labels.provider }} ${ids}\``;
 const setup = `\`claude setup-token\` then \`aipro models auth setup-token --provider anthropic ${ids}\``;
-const envKey = 'replace the {{ $labels.provider }} API key in the environment or ~/.aipro/.env, then run `aipro models status`';
+const envKey =
+  'replace the {{ $labels.provider }} API key in the environment or ~/.aipro/.env, then run `aipro models status`';
 
 /** Go template text per fix. */
 export const GO_FIX: Record<FixKey, string> = {

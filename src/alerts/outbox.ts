@@ -28,11 +28,18 @@ export function enqueue(state: AlertState, notifications: Notification[], channe
 
 /** Items of `channel` due at `now`, oldest first (per-channel order is preserved). */
 export function dueFor(state: AlertState, channel: string, now: number): OutboxItem[] {
-  return state.outbox.filter((i) => i.channel === channel && i.nextAttemptAt <= now).sort((a, b) => a.enqueuedAt - b.enqueuedAt);
+  return state.outbox
+    .filter((i) => i.channel === channel && i.nextAttemptAt <= now)
+    .sort((a, b) => a.enqueuedAt - b.enqueuedAt);
 }
 
 /** Apply one delivery result: remove on success or permanent failure, else schedule a retry. */
-export function settle(state: AlertState, item: OutboxItem, result: DeliveryResult, now: number): 'delivered' | 'retry' | 'permanent' {
+export function settle(
+  state: AlertState,
+  item: OutboxItem,
+  result: DeliveryResult,
+  now: number,
+): 'delivered' | 'retry' | 'permanent' {
   if (result.ok || !result.retry) {
     state.outbox = state.outbox.filter((i) => i !== item);
     return result.ok ? 'delivered' : 'permanent';

@@ -4,7 +4,16 @@
  */
 import { createHash } from 'node:crypto';
 import { isoUtc } from '../util/duration.js';
-import { DEFAULT_CRITICAL_S, ORIGIN, alertDef, fillTemplate, humanSeconds, pushedDef, runbookUrl, type AlertDef } from './catalogue.js';
+import {
+  DEFAULT_CRITICAL_S,
+  ORIGIN,
+  alertDef,
+  fillTemplate,
+  humanSeconds,
+  pushedDef,
+  runbookUrl,
+  type AlertDef,
+} from './catalogue.js';
 import { profileLabel, type ProfileLabelMode } from '../util/profile-label.js';
 import { facts, fixFor, headline, roughly, subjectLine, textBody } from './render.js';
 import type { FiringKind, Notification } from './types.js';
@@ -65,7 +74,8 @@ export interface AmOptions {
 
 /** The catalogue entry `n` is raised under (`expiring` by the time left at `now`). */
 export function alertDefOf(n: Notification, now: number, condition?: FiringKind, criticalMs?: number): AlertDef {
-  const cond: FiringKind = condition ?? (n.kind === 'resolved' || n.kind === 'test' ? (n.condition ?? 'expiring') : n.kind);
+  const cond: FiringKind =
+    condition ?? (n.kind === 'resolved' || n.kind === 'test' ? (n.condition ?? 'expiring') : n.kind);
   return pushedDef(cond, n.expiresAt !== undefined ? n.expiresAt - now : undefined, criticalMs);
 }
 
@@ -83,7 +93,12 @@ function amLabels(n: Notification, def: AlertDef | null, mode: ProfileLabelMode)
 }
 
 /** The catalogue's summary and description of `def` filled in for `n`. */
-export function catalogueText(n: Notification, def: AlertDef, now: number, criticalMs = DEFAULT_CRITICAL_S * 1000): { summary: string; description: string } {
+export function catalogueText(
+  n: Notification,
+  def: AlertDef,
+  now: number,
+  criticalMs = DEFAULT_CRITICAL_S * 1000,
+): { summary: string; description: string } {
   const fix = fixFor(n);
   const values: Record<string, string> = {
     profile: n.profile,
@@ -113,7 +128,13 @@ export function amAlert(n: Notification, opts: AmOptions & { condition?: FiringK
   const fix = fixFor(n);
   if (fix && n.kind !== 'resolved') annotations.fix = fix;
   if (n.expiresAt !== undefined) annotations.expires_at = isoUtc(n.expiresAt);
-  return { labels, annotations, startsAt: isoUtc(n.startedAt), endsAt: isoUtc(opts.endsAt), generatorURL: opts.generatorURL };
+  return {
+    labels,
+    annotations,
+    startsAt: isoUtc(n.startedAt),
+    endsAt: isoUtc(opts.endsAt),
+    generatorURL: opts.generatorURL,
+  };
 }
 
 const EXPIRING_NAMES = ['AiproCredentialExpiringSoon', 'AiproCredentialExpiringCritical'];
@@ -144,12 +165,20 @@ export function amAlertsFor(n: Notification, opts: AmOptions): AmAlert[] {
 
 /** Alertmanager's label-set fingerprint stand-in (stable hex over the sorted labels). */
 export function labelFingerprint(labels: Record<string, string>): string {
-  const text = Object.keys(labels).sort().map((k) => `${k}=${labels[k]}`).join('\xff');
+  const text = Object.keys(labels)
+    .sort()
+    .map((k) => `${k}=${labels[k]}`)
+    .join('\xff');
   return createHash('sha256').update(text).digest('hex').slice(0, 16);
 }
 
 /** The Alertmanager webhook v4 payload (what Alertmanager itself posts to webhook receivers). */
-export function alertmanagerWebhookV4(n: Notification, now: number, receiver: string, externalURL: string): Record<string, unknown> {
+export function alertmanagerWebhookV4(
+  n: Notification,
+  now: number,
+  receiver: string,
+  externalURL: string,
+): Record<string, unknown> {
   const resolved = n.kind === 'resolved';
   const a = amAlert(n, { now, endsAt: now, generatorURL: externalURL });
   const alert = {
@@ -186,7 +215,11 @@ export function slack(n: Notification, now: number): Record<string, unknown> {
       {
         color: SLACK_COLOR[n.severity],
         fallback: subjectLine(n, now),
-        fields: facts(n, now).map(([title, value]) => ({ title, value: title === 'Fix' ? `\`${value}\`` : value, short: value.length < 40 })),
+        fields: facts(n, now).map(([title, value]) => ({
+          title,
+          value: title === 'Fix' ? `\`${value}\`` : value,
+          short: value.length < 40,
+        })),
         footer: `aipro · ${n.key}`,
       },
     ],
@@ -201,7 +234,11 @@ export function discord(n: Notification, now: number): Record<string, unknown> {
       {
         title: headline(n, now),
         color: Number.parseInt(SLACK_COLOR[n.severity].slice(1), 16),
-        fields: facts(n, now).map(([name, value]) => ({ name, value: name === 'Fix' ? `\`${value}\`` : value, inline: value.length < 40 })),
+        fields: facts(n, now).map(([name, value]) => ({
+          name,
+          value: name === 'Fix' ? `\`${value}\`` : value,
+          inline: value.length < 40,
+        })),
         footer: { text: `aipro · ${n.key}` },
         timestamp: new Date(now).toISOString(),
       },
@@ -212,6 +249,13 @@ export function discord(n: Notification, now: number): Record<string, unknown> {
 /** ntfy: the body is the text message; title, priority and tags go in headers. */
 export function ntfy(n: Notification, now: number): { body: string; headers: Record<string, string> } {
   const priority = n.kind === 'resolved' || n.kind === 'test' ? '3' : n.severity === 'critical' ? '5' : '4';
-  const tags = n.kind === 'resolved' ? 'white_check_mark' : n.kind === 'test' ? 'test_tube' : n.severity === 'critical' ? 'rotating_light' : 'warning';
+  const tags =
+    n.kind === 'resolved'
+      ? 'white_check_mark'
+      : n.kind === 'test'
+        ? 'test_tube'
+        : n.severity === 'critical'
+          ? 'rotating_light'
+          : 'warning';
   return { body: textBody(n, now), headers: { Title: subjectLine(n, now), Priority: priority, Tags: `${tags},aipro` } };
 }

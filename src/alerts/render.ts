@@ -12,7 +12,10 @@ export function fixFor(n: Notification): string | undefined {
   if (n.kind === 'test') return undefined;
   if (n.fix) return n.fix;
   const cond = n.kind === 'resolved' ? undefined : (n.condition ?? (n.kind as FiringKind));
-  const known = n.credentialType === 'api_key' || n.credentialType === 'token' || n.credentialType === 'oauth' ? n.credentialType : undefined;
+  const known =
+    n.credentialType === 'api_key' || n.credentialType === 'token' || n.credentialType === 'oauth'
+      ? n.credentialType
+      : undefined;
   const type = cond === 'refresh_failed' ? 'oauth' : cond === 'missing' ? 'none' : (known ?? 'none');
   const synthetic = n.profile === `${n.provider}:none`;
   return fixCommand({ provider: n.provider, type, agent: n.agent, ...(synthetic ? {} : { profileId: n.profile }) });
@@ -70,11 +73,18 @@ export function subjectLine(n: Notification, now: number): string {
 export function facts(n: Notification, now: number): [string, string][] {
   const rows: [string, string][] = [];
   if (n.kind === 'test') {
-    rows.push(['Host', n.host], ['Sent', isoUtc(now)], ['What', 'This is a test sent by `aipro alerts test`. No credential is affected.']);
+    rows.push(
+      ['Host', n.host],
+      ['Sent', isoUtc(now)],
+      ['What', 'This is a test sent by `aipro alerts test`. No credential is affected.'],
+    );
     return rows;
   }
   rows.push(['Profile', n.profile], ['Agent', n.agent], ['Provider', n.provider], ['Host', n.host]);
-  rows.push(['Status', n.credentialStatus], ['Alert', n.kind === 'resolved' ? `resolved (${n.condition ?? 'alert'})` : n.kind]);
+  rows.push(
+    ['Status', n.credentialStatus],
+    ['Alert', n.kind === 'resolved' ? `resolved (${n.condition ?? 'alert'})` : n.kind],
+  );
   if (n.expiresAt !== undefined) rows.push(['Expires', `${isoUtc(n.expiresAt)} (${formatRelative(n.expiresAt, now)})`]);
   if (n.threshold && !n.threshold.startsWith('repeat-')) rows.push(['Reminder', `${n.threshold} before expiry`]);
   if (n.probeReason) rows.push(['Probe', `${n.failedProbes ?? 0} failed in a row (${n.probeReason})`]);
@@ -103,10 +113,14 @@ const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 /** The HTML mail body (inline styles only: mail clients drop style sheets). */
 export function htmlBody(n: Notification, now: number): string {
   const rows = facts(n, now)
-    .map(([k, v]) => `<tr><th style="text-align:left;padding:2px 12px 2px 0;color:#555">${esc(k)}</th><td style="padding:2px 0">${k === 'Fix' ? `<code>${esc(v)}</code>` : esc(v)}</td></tr>`)
+    .map(
+      ([k, v]) =>
+        `<tr><th style="text-align:left;padding:2px 12px 2px 0;color:#555">${esc(k)}</th><td style="padding:2px 0">${k === 'Fix' ? `<code>${esc(v)}</code>` : esc(v)}</td></tr>`,
+    )
     .join('');
   const fix = n.kind === 'resolved' || n.kind === 'test' ? undefined : fixFor(n);
-  const color = n.kind === 'resolved' || n.kind === 'test' ? '#2e7d32' : n.severity === 'critical' ? '#c62828' : '#ef6c00';
+  const color =
+    n.kind === 'resolved' || n.kind === 'test' ? '#2e7d32' : n.severity === 'critical' ? '#c62828' : '#ef6c00';
   return [
     '<!doctype html><html><body style="font-family:sans-serif">',
     `<h2 style="color:${color}">${esc(headline(n, now))}</h2>`,

@@ -42,7 +42,16 @@ export function probeCounts(reason: string): boolean {
 }
 
 /** Reader reasons that mean a store could not be read at all (the finer `version`, `permission`, `io` too). */
-const BLIND_REASONS: ReadonlySet<string> = new Set(['unreadable', 'parse', 'schema', 'encoding', 'too_large', 'version', 'permission', 'io']);
+const BLIND_REASONS: ReadonlySet<string> = new Set([
+  'unreadable',
+  'parse',
+  'schema',
+  'encoding',
+  'too_large',
+  'version',
+  'permission',
+  'io',
+]);
 
 /** A store we could not read says nothing about its profiles: keep their episodes as they are. */
 export function isBlindStore(o: Observation): o is StoreObservation {

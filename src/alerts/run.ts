@@ -35,7 +35,12 @@ export async function runAlerts(input: RunAlertsInput): Promise<{ sent: number; 
     const host = alertHost(config);
     const policy = policyFrom(config, host);
     const built = buildChannels({ config, env, host });
-    for (const e of built.errors) log.error('alert_channel_invalid', { channel: e.channel, error: e.message, hint: 'fix it with `aipro config set`, then `aipro config validate`' });
+    for (const e of built.errors)
+      log.error('alert_channel_invalid', {
+        channel: e.channel,
+        error: e.message,
+        hint: 'fix it with `aipro config set`, then `aipro config validate`',
+      });
     const configured = Object.keys(config.alerts.channels);
     const wanted = alertStatePath(config, env);
     const { path, damaged } = usableStatePath(wanted);
@@ -44,30 +49,61 @@ export async function runAlerts(input: RunAlertsInput): Promise<{ sent: number; 
 
     return await updateAlertState(path, async (prev) => {
       const { state, notifications } = evaluate(input.observations, prev, now, policy);
-      for (const n of notifications) log.info('alert', { kind: n.kind, agent: n.agent, profile: n.profile, threshold: n.threshold, key: n.key });
-      if (notifications.length > 0 && configured.length === 0) log.warn('alert_no_channels', { notifications: notifications.length, hint: 'add one under alerts.channels (see `aipro alerts --help`)' });
+      for (const n of notifications)
+        log.info('alert', { kind: n.kind, agent: n.agent, profile: n.profile, threshold: n.threshold, key: n.key });
+      if (notifications.length > 0 && configured.length === 0)
+        log.warn('alert_no_channels', {
+          notifications: notifications.length,
+          hint: 'add one under alerts.channels (see `aipro alerts --help`)',
+        });
       enqueue(state, notifications, configured, now);
       for (const d of prune(state, new Set(configured), now)) {
         safe(() => metrics?.notification(d.channel, 'dropped'));
-        const why = configured.includes(d.channel) ? `undelivered for ${Math.round((now - d.enqueuedAt) / 3_600_000)}h` : 'channel no longer configured';
-        log.error('alert_dropped', { channel: d.channel, key: d.notification.key, attempts: d.attempts, reason: why, error: d.lastError ?? '' });
+        const why = configured.includes(d.channel)
+          ? `undelivered for ${Math.round((now - d.enqueuedAt) / 3_600_000)}h`
+          : 'channel no longer configured';
+        log.error('alert_dropped', {
+          channel: d.channel,
+          key: d.notification.key,
+          attempts: d.attempts,
+          reason: why,
+          error: d.lastError ?? '',
+        });
       }
       // Durable before sending: a crash mid-delivery resends (same idempotency key), never loses.
       await saveAlertState(path, state);
 
-      const sent = await deliverOutbox({ state, channels: built.channels, now, cycleIntervalMs: input.cycleIntervalMs, log, ...(metrics ? { metrics } : {}) });
+      const sent = await deliverOutbox({
+        state,
+        channels: built.channels,
+        now,
+        cycleIntervalMs: input.cycleIntervalMs,
+        log,
+        ...(metrics ? { metrics } : {}),
+      });
       // Silenced ones too: a silence mutes aipro's messages; letting the pushed alert lapse
       // would tell Alertmanager the credential is fixed.
       const firing: Notification[] = Object.values(state.episodes)
         .filter((ep) => ep.notified)
         .map((ep) => notificationOf(ep, ep.condition, undefined, now, policy));
-      await refreshFiring({ state, channels: built.channels, now, cycleIntervalMs: input.cycleIntervalMs, log, firing });
+      await refreshFiring({
+        state,
+        channels: built.channels,
+        now,
+        cycleIntervalMs: input.cycleIntervalMs,
+        log,
+        firing,
+      });
 
-      for (const [channel, count] of pendingByChannel(state, configured)) safe(() => metrics?.outboxPending(channel, count));
+      for (const [channel, count] of pendingByChannel(state, configured))
+        safe(() => metrics?.outboxPending(channel, count));
       return { state, result: { sent, pending: state.outbox.length } };
     });
   } catch (err) {
-    log.error('alerts_failed', { error: (err as Error)?.message ?? String(err), hint: 'run `aipro alerts status` and `aipro doctor`' });
+    log.error('alerts_failed', {
+      error: (err as Error)?.message ?? String(err),
+      hint: 'run `aipro alerts status` and `aipro doctor`',
+    });
     return { sent: 0, pending: 0 };
   }
 }

@@ -29,7 +29,8 @@ export function readAlertState(path: string): StateRead {
   }
   try {
     const parsed = JSON.parse(raw) as Partial<AlertState>;
-    if (!parsed || typeof parsed !== 'object' || parsed.version !== 1) throw new Error('not an aipro alert state (version 1)');
+    if (!parsed || typeof parsed !== 'object' || parsed.version !== 1)
+      throw new Error('not an aipro alert state (version 1)');
     return {
       ok: true,
       exists: true,
@@ -39,11 +40,16 @@ export function readAlertState(path: string): StateRead {
         probes: parsed.probes ?? {},
         silences: parsed.silences ?? {},
         outbox: Array.isArray(parsed.outbox) ? parsed.outbox : [],
-        ...(typeof parsed.generation === 'number' && Number.isSafeInteger(parsed.generation) ? { generation: parsed.generation } : {}),
+        ...(typeof parsed.generation === 'number' && Number.isSafeInteger(parsed.generation)
+          ? { generation: parsed.generation }
+          : {}),
       },
     };
   } catch (err) {
-    return { ok: false, detail: `alert state ${path} does not parse (${jsonParseProblem(err)}); move it aside to start over (episodes and the outbox are lost)` };
+    return {
+      ok: false,
+      detail: `alert state ${path} does not parse (${jsonParseProblem(err)}); move it aside to start over (episodes and the outbox are lost)`,
+    };
   }
 }
 
@@ -68,7 +74,12 @@ export function damagedStateFix(path: string): string {
  * Change the state under its lock. `change` gets a fresh copy read under the lock; it returns
  * the new state (or null: nothing to write) and a value for the caller.
  */
-export async function updateAlertState<R>(path: string, change: (state: AlertState) => Promise<{ state: AlertState | null; result: R }> | { state: AlertState | null; result: R }): Promise<R> {
+export async function updateAlertState<R>(
+  path: string,
+  change: (
+    state: AlertState,
+  ) => Promise<{ state: AlertState | null; result: R }> | { state: AlertState | null; result: R },
+): Promise<R> {
   return withLock(path, async () => {
     const read = readAlertState(path);
     if (!read.ok) throw new AlertStateError(read.detail);

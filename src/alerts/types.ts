@@ -6,7 +6,18 @@ import type { AiproConfig } from '../config/schema.js';
 import type { Status } from '../store/status.js';
 
 /** Kinds of notification. `resolved` ends an episode; `test` is `aipro alerts test`. */
-export const ALERT_KINDS = ['expiring', 'expired', 'rejected', 'refresh_failed', 'missing', 'invalid', 'probe_failing', 'store_unreadable', 'resolved', 'test'] as const;
+export const ALERT_KINDS = [
+  'expiring',
+  'expired',
+  'rejected',
+  'refresh_failed',
+  'missing',
+  'invalid',
+  'probe_failing',
+  'store_unreadable',
+  'resolved',
+  'test',
+] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
 /** Kinds that describe a condition (an episode is "firing" one of these). */
@@ -55,9 +66,7 @@ export interface Notification {
 }
 
 /** What one delivery attempt came to. Expected failures are data. */
-export type DeliveryResult =
-  | { ok: true; detail?: string }
-  | { ok: false; retry: boolean; detail: string };
+export type DeliveryResult = { ok: true; detail?: string } | { ok: false; retry: boolean; detail: string };
 
 /** Per-send context: the clock and an abort signal bound to the channel timeout. */
 export interface SendContext {
@@ -121,7 +130,14 @@ export interface Episode {
   repeats: number;
   /** Something was emitted (a `resolved` is only sent for episodes somebody heard about). */
   notified: boolean;
-  last: { status: Status | 'unknown'; detail: string; expiresAt?: number; fix?: string; probeReason?: string; failedProbes?: number };
+  last: {
+    status: Status | 'unknown';
+    detail: string;
+    expiresAt?: number;
+    fix?: string;
+    probeReason?: string;
+    failedProbes?: number;
+  };
 }
 
 /** Consecutive failed live probes of one subject. */

@@ -22,7 +22,8 @@ const NO_CHANNELS =
 export async function alertsTest(ctx: Context, opts: { channel?: string; json?: boolean }): Promise<number> {
   const names = Object.keys(ctx.config.alerts.channels);
   if (names.length === 0) throw new CliError(NO_CHANNELS);
-  if (opts.channel && !names.includes(opts.channel)) throw usageError(`no channel named "${opts.channel}" (configured: ${names.join(', ')})`);
+  if (opts.channel && !names.includes(opts.channel))
+    throw usageError(`no channel named "${opts.channel}" (configured: ${names.join(', ')})`);
   const host = alertHost(ctx.config);
   const built = buildChannels({ config: ctx.config, env: ctx.env, host });
   const now = ctx.now();
@@ -53,10 +54,14 @@ export async function alertsTest(ctx: Context, opts: { channel?: string; json?: 
     }),
   );
   const failed = results.filter((r) => !r.ok).length;
-  if (opts.json) process.stdout.write(`${JSON.stringify({ ok: failed === 0, key: n.key, channels: results }, null, 2)}\n`);
+  if (opts.json)
+    process.stdout.write(`${JSON.stringify({ ok: failed === 0, key: n.key, channels: results }, null, 2)}\n`);
   else {
     for (const r of results) process.stdout.write(`${r.ok ? 'ok    ' : 'FAILED'}  ${r.channel}  ${r.detail}\n`);
-    if (failed > 0) process.stderr.write(`${failed} channel(s) failed; fix the config or the receiver, then run \`aipro alerts test --channel NAME\` again\n`);
+    if (failed > 0)
+      process.stderr.write(
+        `${failed} channel(s) failed; fix the config or the receiver, then run \`aipro alerts test --channel NAME\` again\n`,
+      );
   }
   return failed > 0 ? EXIT.FAIL : EXIT.OK;
 }
@@ -103,20 +108,47 @@ export async function alertsStatus(ctx: Context, opts: { json?: boolean }): Prom
     lastError: i.lastError ?? null,
   }));
   if (opts.json) {
-    process.stdout.write(`${JSON.stringify({ version: 1, statePath: path, host: policy.host, channels: Object.keys(ctx.config.alerts.channels), episodes, silences, outbox }, null, 2)}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ version: 1, statePath: path, host: policy.host, channels: Object.keys(ctx.config.alerts.channels), episodes, silences, outbox }, null, 2)}\n`,
+    );
     return EXIT.OK;
   }
-  const out: string[] = [`Alert state: ${path}${read.exists ? '' : ' (not created yet)'}`, `Channels: ${Object.keys(ctx.config.alerts.channels).join(', ') || '(none)'}`, ''];
+  const out: string[] = [
+    `Alert state: ${path}${read.exists ? '' : ' (not created yet)'}`,
+    `Channels: ${Object.keys(ctx.config.alerts.channels).join(', ') || '(none)'}`,
+    '',
+  ];
   out.push(`Firing episodes: ${episodes.length}`);
   if (episodes.length > 0) {
-    const rows = episodes.map((e) => [e.agent, e.profile, e.condition, formatRelative(Date.parse(e.since), now), e.nextReminder ? `${e.nextReminder.what} ${formatRelative(Date.parse(e.nextReminder.at), now)}` : '-', e.silencedUntil ? `until ${e.silencedUntil}` : '-']);
+    const rows = episodes.map((e) => [
+      e.agent,
+      e.profile,
+      e.condition,
+      formatRelative(Date.parse(e.since), now),
+      e.nextReminder ? `${e.nextReminder.what} ${formatRelative(Date.parse(e.nextReminder.at), now)}` : '-',
+      e.silencedUntil ? `until ${e.silencedUntil}` : '-',
+    ]);
     out.push(renderTable(['AGENT', 'PROFILE', 'ALERT', 'SINCE', 'NEXT REMINDER', 'SILENCED'], rows, '  '));
   }
   out.push('', `Silences: ${silences.length}`);
-  if (silences.length > 0) out.push(renderTable(['PROFILE', 'UNTIL'], silences.map((s) => [s.profile, `${s.until} (${formatRelative(Date.parse(s.until), now)})`]), '  '));
+  if (silences.length > 0)
+    out.push(
+      renderTable(
+        ['PROFILE', 'UNTIL'],
+        silences.map((s) => [s.profile, `${s.until} (${formatRelative(Date.parse(s.until), now)})`]),
+        '  ',
+      ),
+    );
   out.push('', `Outbox: ${outbox.length} pending`);
   if (outbox.length > 0) {
-    const rows = outbox.map((o) => [o.channel, o.kind, o.profile, String(o.attempts), formatRelative(Date.parse(o.nextAttemptAt), now), o.lastError ?? '-']);
+    const rows = outbox.map((o) => [
+      o.channel,
+      o.kind,
+      o.profile,
+      String(o.attempts),
+      formatRelative(Date.parse(o.nextAttemptAt), now),
+      o.lastError ?? '-',
+    ]);
     out.push(renderTable(['CHANNEL', 'KIND', 'PROFILE', 'ATTEMPTS', 'NEXT TRY', 'LAST ERROR'], rows, '  '));
   }
   process.stdout.write(`${out.join('\n')}\n`);
@@ -124,7 +156,11 @@ export async function alertsStatus(ctx: Context, opts: { json?: boolean }): Prom
 }
 
 /** `aipro alerts silence ID --for 2d | --remove`. */
-export async function alertsSilence(ctx: Context, profile: string, opts: { for?: string; remove?: boolean }): Promise<number> {
+export async function alertsSilence(
+  ctx: Context,
+  profile: string,
+  opts: { for?: string; remove?: boolean },
+): Promise<number> {
   const now = ctx.now();
   const ms = opts.for ? parseDuration(opts.for) : null;
   if (opts.for && ms === null) throw usageError(`--for "${opts.for}" is not a duration (use e.g. 30m, 12h, 2d, 1w)`);
@@ -137,7 +173,10 @@ export async function alertsSilence(ctx: Context, profile: string, opts: { for?:
     }
     const until = now + (ms as number);
     state.silences[profile] = { profile, until, createdAt: now };
-    return { state, result: `${profile} silenced until ${isoUtc(until)} (${formatRelative(until, now)}); undo with \`aipro alerts silence ${profile} --remove\`` };
+    return {
+      state,
+      result: `${profile} silenced until ${isoUtc(until)} (${formatRelative(until, now)}); undo with \`aipro alerts silence ${profile} --remove\``,
+    };
   });
   process.stdout.write(`${message}\n`);
   return EXIT.OK;

@@ -27,7 +27,10 @@ Examples:
     .description('send a clearly marked test notification through each channel and report per channel')
     .option('--channel <name>', 'only this channel')
     .option('--json', 'machine-readable result')
-    .addHelpText('after', '\nExit codes: 0 every channel delivered · 1 a channel failed or none is configured · 64 usage\n\nExamples:\n  aipro alerts test\n  aipro alerts test --channel ops-mail\n  aipro alerts test --json')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 every channel delivered · 1 a channel failed or none is configured · 64 usage\n\nExamples:\n  aipro alerts test\n  aipro alerts test --channel ops-mail\n  aipro alerts test --json',
+    )
     .action(async (opts: { channel?: string; json?: boolean }) => {
       const { alertsTest } = await import('./alerts-commands.js');
       process.exitCode = await alertsTest(loadContext(), opts);
@@ -37,7 +40,7 @@ Examples:
     .command('status')
     .description('show firing episodes, their next reminder, silences and the outbox')
     .option('--json', 'machine-readable output')
-    .addHelpText('after', '\nExamples:\n  aipro alerts status\n  aipro alerts status --json | jq \'.outbox\'')
+    .addHelpText('after', "\nExamples:\n  aipro alerts status\n  aipro alerts status --json | jq '.outbox'")
     .action(async (opts: { json?: boolean }) => {
       const { alertsStatus } = await import('./alerts-commands.js');
       process.exitCode = await alertsStatus(loadContext(), opts);
@@ -54,7 +57,10 @@ Examples:
       '\nA silence stops firing notifications (reminders, repeats) for the profile; the ladder still advances,\nand a `resolved` is still sent when the problem ends.\n\nExamples:\n  aipro alerts silence anthropic:work --for 2d\n  aipro alerts silence anthropic:work --remove',
     )
     .action(async (profileId: string, opts: { for?: string; remove?: boolean }) => {
-      if (Boolean(opts.for) === Boolean(opts.remove)) throw usageError('give exactly one of --for <duration> or --remove (e.g. aipro alerts silence anthropic:work --for 2d)');
+      if (Boolean(opts.for) === Boolean(opts.remove))
+        throw usageError(
+          'give exactly one of --for <duration> or --remove (e.g. aipro alerts silence anthropic:work --for 2d)',
+        );
       if (!/^\S+$/.test(profileId)) throw usageError(`invalid profile id "${profileId}" (e.g. anthropic:work)`);
       const { alertsSilence } = await import('./alerts-commands.js');
       process.exitCode = await alertsSilence(loadContext(), profileId, opts);

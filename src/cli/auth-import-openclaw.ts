@@ -15,7 +15,14 @@ import { resolveAgent } from '../context.js';
 import { fileContext } from './store-backend.js';
 import { CliError, EXIT } from './errors.js';
 
-export type ImportResult = 'imported' | 'identical' | 'replaced' | 'conflict' | 'invalid' | 'target_unreadable' | 'error';
+export type ImportResult =
+  | 'imported'
+  | 'identical'
+  | 'replaced'
+  | 'conflict'
+  | 'invalid'
+  | 'target_unreadable'
+  | 'error';
 
 export interface AgentImport {
   agent: string;
@@ -50,15 +57,33 @@ async function importOne(id: string, source: string, target: string, force: bool
   return withLock(target, async () => {
     const existing = readStore(target);
     if (!existing.ok) {
-      return { ...base, result: 'target_unreadable' as const, profiles, detail: `not imported: the aipro store there does not parse (${existing.detail}); run \`aipro doctor\`, or move it away and import again` };
+      return {
+        ...base,
+        result: 'target_unreadable' as const,
+        profiles,
+        detail: `not imported: the aipro store there does not parse (${existing.detail}); run \`aipro doctor\`, or move it away and import again`,
+      };
     }
     if (existing.exists) {
       const current = readFileSync(target, 'utf8');
-      if (current === text) return { ...base, result: 'identical' as const, profiles, detail: 'already imported (identical)' };
-      if (!force) return { ...base, result: 'conflict' as const, profiles, detail: 'not imported: an aipro store with different content exists; re-run with --force to replace it (the old one is kept as .bak)' };
+      if (current === text)
+        return { ...base, result: 'identical' as const, profiles, detail: 'already imported (identical)' };
+      if (!force)
+        return {
+          ...base,
+          result: 'conflict' as const,
+          profiles,
+          detail:
+            'not imported: an aipro store with different content exists; re-run with --force to replace it (the old one is kept as .bak)',
+        };
       await writeFileDurable(`${target}.bak`, current);
       await writeFileDurable(target, text);
-      return { ...base, result: 'replaced' as const, profiles, detail: `replaced (previous store kept at ${target}.bak)` };
+      return {
+        ...base,
+        result: 'replaced' as const,
+        profiles,
+        detail: `replaced (previous store kept at ${target}.bak)`,
+      };
     }
     await writeFileDurable(target, text);
     return { ...base, result: 'imported' as const, profiles, detail: 'imported' };
@@ -71,7 +96,9 @@ export async function importOpenclaw(opts: { from?: string; force?: boolean; jso
   const from = resolve(raw === '~' || raw.startsWith('~/') ? join(homeDir(ctx.env), raw.slice(1)) : raw);
   const ids = sourceAgents(from);
   if (ids.length === 0) {
-    throw new CliError(`importing from OpenClaw: no stores found at ${from}/agents/*/agent/auth-profiles.json. Point --from at the OpenClaw state dir (default ~/.openclaw).`);
+    throw new CliError(
+      `importing from OpenClaw: no stores found at ${from}/agents/*/agent/auth-profiles.json. Point --from at the OpenClaw state dir (default ~/.openclaw).`,
+    );
   }
   const results: AgentImport[] = [];
   for (const id of ids) {
@@ -81,14 +108,24 @@ export async function importOpenclaw(opts: { from?: string; force?: boolean; jso
       results.push(await importOne(id, source, target, Boolean(opts.force)));
     } catch (err) {
       if (!(err instanceof LockTimeoutError) && !(err as NodeJS.ErrnoException).code) throw err;
-      results.push({ agent: id, source, target, result: 'error', profiles: 0, detail: `not imported: ${(err as Error).message}` });
+      results.push({
+        agent: id,
+        source,
+        target,
+        result: 'error',
+        profiles: 0,
+        detail: `not imported: ${(err as Error).message}`,
+      });
     }
   }
   const failed = results.some((r) => !['imported', 'identical', 'replaced'].includes(r.result));
   if (opts.json) process.stdout.write(`${JSON.stringify({ ok: !failed, from, agents: results }, null, 2)}\n`);
   else {
-    for (const r of results) process.stdout.write(`agent ${r.agent}: ${r.detail} (${r.profiles} profiles) ${r.source} -> ${r.target}\n`);
-    process.stdout.write(failed ? 'Some agents were not imported (see above); nothing else was changed.\n' : 'Next: aipro models status\n');
+    for (const r of results)
+      process.stdout.write(`agent ${r.agent}: ${r.detail} (${r.profiles} profiles) ${r.source} -> ${r.target}\n`);
+    process.stdout.write(
+      failed ? 'Some agents were not imported (see above); nothing else was changed.\n' : 'Next: aipro models status\n',
+    );
   }
   return failed ? EXIT.FAIL : EXIT.OK;
 }

@@ -29,7 +29,10 @@ async function mutate<R>(ctx: Context, agent: Agent, change: StoreChange<R>): Pr
   }
 }
 
-async function open(opts: { agent?: string }, doing: string): Promise<{ ctx: Context; agent: Agent; store: Store; exists: boolean }> {
+async function open(
+  opts: { agent?: string },
+  doing: string,
+): Promise<{ ctx: Context; agent: Agent; store: Store; exists: boolean }> {
   const ctx = loadContext();
   const agent = resolveAgent(ctx, opts.agent);
   const read = await withBackend(ctx, (backend) => backend.read(agent));
@@ -38,10 +41,15 @@ async function open(opts: { agent?: string }, doing: string): Promise<{ ctx: Con
 }
 
 /** What `list` shows about one profile's secret: a fingerprint or where the reference points. */
-function secretLabel(profile: Profile, env: Context['env']): { fingerprint: string | null; ref: string | null; problem: string | null } {
+function secretLabel(
+  profile: Profile,
+  env: Context['env'],
+): { fingerprint: string | null; ref: string | null; problem: string | null } {
   const res = profileSecret(profile, env);
   const ref = res.ref ? `${res.ref.source}:${res.ref.id}` : null;
-  return res.ok ? { fingerprint: fingerprint(res.value), ref, problem: null } : { fingerprint: null, ref, problem: res.detail };
+  return res.ok
+    ? { fingerprint: fingerprint(res.value), ref, problem: null }
+    : { fingerprint: null, ref, problem: res.detail };
 }
 
 export async function list(opts: { agent?: string; json?: boolean; wide?: boolean }): Promise<number> {
@@ -52,13 +60,40 @@ export async function list(opts: { agent?: string; json?: boolean; wide?: boolea
     const s = secretLabel(p, ctx.env);
     // Only an expiry a Date can hold is printed as one (status judges the rest `invalid`).
     const expires = expiryProblem(p.expires) === null ? (p.expires as number) : null;
-    return { id, provider: p.provider, type: p.type as string, fingerprint: s.fingerprint, secretRef: s.ref, secretProblem: s.problem, expiresAt: expires === null ? null : isoUtc(expires), expiresAtMs: expires, email: p.email ?? null };
+    return {
+      id,
+      provider: p.provider,
+      type: p.type as string,
+      fingerprint: s.fingerprint,
+      secretRef: s.ref,
+      secretProblem: s.problem,
+      expiresAt: expires === null ? null : isoUtc(expires),
+      expiresAtMs: expires,
+      email: p.email ?? null,
+    };
   });
   // Malformed profiles are listed too, with why they cannot be used: hiding them would hide the problem.
-  const bad = malformedProfiles(store).map((m) => ({ id: m.id, provider: m.provider, type: m.type ?? 'unknown', fingerprint: null, secretRef: null, secretProblem: m.reason, expiresAt: null, expiresAtMs: null, email: null }));
+  const bad = malformedProfiles(store).map((m) => ({
+    id: m.id,
+    provider: m.provider,
+    type: m.type ?? 'unknown',
+    fingerprint: null,
+    secretRef: null,
+    secretProblem: m.reason,
+    expiresAt: null,
+    expiresAtMs: null,
+    email: null,
+  }));
   const profiles = [...good, ...bad].sort((a, b) => compareText(a.id, b.id));
   if (opts.json) {
-    const doc = { agent: agent.id, storePath: agent.storePath, storeExists: exists, profiles, order: store.order ?? {}, lastGood: store.lastGood ?? {} };
+    const doc = {
+      agent: agent.id,
+      storePath: agent.storePath,
+      storeExists: exists,
+      profiles,
+      order: store.order ?? {},
+      lastGood: store.lastGood ?? {},
+    };
     process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
     return EXIT.OK;
   }
@@ -81,11 +116,27 @@ export async function list(opts: { agent?: string; json?: boolean; wide?: boolea
     ]);
     // On a terminal, narrower in this order: EXPIRES relative only, SECRET, PROVIDER (the id
     // starts with it), TYPE, then FINGERPRINT go; pipes get every column.
-    const fit: Fit | undefined = width === undefined ? undefined : {
-      width,
-      steps: [{ abbreviate: 5, cells: profiles.map((p) => (p.expiresAtMs === null ? noExpiry(p.id) : formatRelative(p.expiresAtMs, now))) }, { drop: 4 }, { drop: 1 }, { drop: 2 }, { drop: 3 }],
-    };
-    out.push(renderTable(['PROFILE', 'PROVIDER', 'TYPE', 'FINGERPRINT', 'SECRET', 'EXPIRES'], rows, '  ', undefined, fit));
+    const fit: Fit | undefined =
+      width === undefined
+        ? undefined
+        : {
+            width,
+            steps: [
+              {
+                abbreviate: 5,
+                cells: profiles.map((p) =>
+                  p.expiresAtMs === null ? noExpiry(p.id) : formatRelative(p.expiresAtMs, now),
+                ),
+              },
+              { drop: 4 },
+              { drop: 1 },
+              { drop: 2 },
+              { drop: 3 },
+            ],
+          };
+    out.push(
+      renderTable(['PROFILE', 'PROVIDER', 'TYPE', 'FINGERPRINT', 'SECRET', 'EXPIRES'], rows, '  ', undefined, fit),
+    );
   }
   for (const [p, ids] of Object.entries(store.order ?? {})) out.push(`  order ${p}: ${ids.join(', ')}`);
   for (const [p, id] of Object.entries(store.lastGood ?? {})) out.push(`  lastGood ${p}: ${id}`);
@@ -102,10 +153,18 @@ export async function remove(id: string, opts: { agent?: string; json?: boolean 
   const configUpdated = agent.isDefault ? await undeclareProfile(ctx.env, id) : false;
   const res = await mutate(ctx, agent, (s) => removeProfile(s, id));
   if (!res.ok && !declared) {
-    throw new CliError(`removing ${id}: ${res.detail} (${agent.storePath}). Run \`aipro models auth list${agent.isDefault ? '' : ` --agent ${agent.id}`}\` to see the profile ids.`);
+    throw new CliError(
+      `removing ${id}: ${res.detail} (${agent.storePath}). Run \`aipro models auth list${agent.isDefault ? '' : ` --agent ${agent.id}`}\` to see the profile ids.`,
+    );
   }
-  if (opts.json) process.stdout.write(`${JSON.stringify({ ok: true, agent: agent.id, profileId: id, removedFromStore: res.ok, configUpdated }, null, 2)}\n`);
-  else if (res.ok) process.stdout.write(`Removed ${id} from ${agent.storePath}${configUpdated ? ' and from config auth.profiles' : ''}\n`);
+  if (opts.json)
+    process.stdout.write(
+      `${JSON.stringify({ ok: true, agent: agent.id, profileId: id, removedFromStore: res.ok, configUpdated }, null, 2)}\n`,
+    );
+  else if (res.ok)
+    process.stdout.write(
+      `Removed ${id} from ${agent.storePath}${configUpdated ? ' and from config auth.profiles' : ''}\n`,
+    );
   else process.stdout.write(`${id} was not in ${agent.storePath}; removed its declaration from config auth.profiles\n`);
   return EXIT.OK;
 }
@@ -121,11 +180,15 @@ export async function orderGet(opts: OrderOptions): Promise<number> {
   const stored = store.order?.[opts.provider] ?? null;
   const configOrder = own(ctx.config.auth.order, opts.provider) ?? null;
   if (opts.json) {
-    process.stdout.write(`${JSON.stringify({ agent: agent.id, provider: opts.provider, order: stored, configOrder }, null, 2)}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ agent: agent.id, provider: opts.provider, order: stored, configOrder }, null, 2)}\n`,
+    );
   } else if (stored) {
     process.stdout.write(`${stored.join('\n')}\n`);
   } else {
-    const fallback = configOrder ? `config auth.order.${opts.provider} applies: ${configOrder.join(', ')}` : 'every profile of the provider is tried (oauth, then token, then api_key; least recently used first)';
+    const fallback = configOrder
+      ? `config auth.order.${opts.provider} applies: ${configOrder.join(', ')}`
+      : 'every profile of the provider is tried (oauth, then token, then api_key; least recently used first)';
     const line = `No stored order for ${opts.provider} in agent ${agent.id}; ${fallback}`;
     const width = terminalWidth(process.stdout, ctx.env);
     process.stdout.write(`${(width === undefined ? [line] : wrapLine(line, width, '  ')).join('\n')}\n`);
@@ -137,9 +200,14 @@ export async function orderSet(ids: string[], opts: OrderOptions): Promise<numbe
   const { ctx, agent } = await open(opts, `setting the ${opts.provider} order`);
   const res = await mutate(ctx, agent, (s) => setOrder(s, opts.provider, ids));
   if (!res.ok) {
-    throw new CliError(`setting the ${opts.provider} order: ${res.detail}; nothing changed. Run \`aipro models auth list${agent.isDefault ? '' : ` --agent ${agent.id}`}\` to see the profile ids.`);
+    throw new CliError(
+      `setting the ${opts.provider} order: ${res.detail}; nothing changed. Run \`aipro models auth list${agent.isDefault ? '' : ` --agent ${agent.id}`}\` to see the profile ids.`,
+    );
   }
-  if (opts.json) process.stdout.write(`${JSON.stringify({ ok: true, agent: agent.id, provider: opts.provider, order: res.order }, null, 2)}\n`);
+  if (opts.json)
+    process.stdout.write(
+      `${JSON.stringify({ ok: true, agent: agent.id, provider: opts.provider, order: res.order }, null, 2)}\n`,
+    );
   else process.stdout.write(`Order for ${opts.provider} (agent ${agent.id}): ${res.order.join(', ')}\n`);
   return EXIT.OK;
 }
@@ -148,7 +216,15 @@ export async function orderClear(opts: OrderOptions): Promise<number> {
   const { ctx, agent } = await open(opts, `clearing the ${opts.provider} order`);
   const res = await mutate(ctx, agent, (s) => clearOrder(s, opts.provider));
   const cleared = res.ok && res.cleared;
-  if (opts.json) process.stdout.write(`${JSON.stringify({ ok: true, agent: agent.id, provider: opts.provider, cleared }, null, 2)}\n`);
-  else process.stdout.write(cleared ? `Cleared the stored ${opts.provider} order of agent ${agent.id}\n` : `No stored ${opts.provider} order in agent ${agent.id}; nothing changed\n`);
+  if (opts.json)
+    process.stdout.write(
+      `${JSON.stringify({ ok: true, agent: agent.id, provider: opts.provider, cleared }, null, 2)}\n`,
+    );
+  else
+    process.stdout.write(
+      cleared
+        ? `Cleared the stored ${opts.provider} order of agent ${agent.id}\n`
+        : `No stored ${opts.provider} order in agent ${agent.id}; nothing changed\n`,
+    );
   return EXIT.OK;
 }

@@ -44,10 +44,15 @@ const PROVIDER_RE = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 
 /** Check the provider accepts this credential type; unknown providers are allowed (any provider). */
 export function checkProvider(provider: string, type: SecretType): void {
-  if (!PROVIDER_RE.test(provider)) throw usageError(`--provider "${provider}" is not a provider id (lowercase letters, digits, "-", e.g. anthropic)`);
+  if (!PROVIDER_RE.test(provider))
+    throw usageError(`--provider "${provider}" is not a provider id (lowercase letters, digits, "-", e.g. anthropic)`);
   const p = getProvider(provider);
   if (!p || p.types.includes(type)) return;
-  const alt = p.types.includes('api_key') ? `aipro models auth add-key --provider ${provider}` : p.types.includes('token') ? `aipro models auth paste-token --provider ${provider}` : `aipro models auth login --provider ${provider}`;
+  const alt = p.types.includes('api_key')
+    ? `aipro models auth add-key --provider ${provider}`
+    : p.types.includes('token')
+      ? `aipro models auth paste-token --provider ${provider}`
+      : `aipro models auth login --provider ${provider}`;
   throw usageError(`${p.label} does not accept ${type === 'token' ? 'tokens' : 'API keys'}; use \`${alt}\``);
 }
 
@@ -56,13 +61,23 @@ export function checkProvider(provider: string, type: SecretType): void {
  * paste-token): what it is and the command that stores it, or null. Only the public prefix
  * is ever named.
  */
-export function wrongKind(provider: string, type: SecretType, secret: string): { problem: string; command: string } | null {
+export function wrongKind(
+  provider: string,
+  type: SecretType,
+  secret: string,
+): { problem: string; command: string } | null {
   if (provider !== 'anthropic') return null;
   if (type === 'api_key' && secret.startsWith(SETUP_TOKEN_PREFIX)) {
-    return { problem: `this is an Anthropic setup-token (${SETUP_TOKEN_PREFIX}…), not an API key (those start with sk-ant-api)`, command: 'aipro models auth paste-token --provider anthropic' };
+    return {
+      problem: `this is an Anthropic setup-token (${SETUP_TOKEN_PREFIX}…), not an API key (those start with sk-ant-api)`,
+      command: 'aipro models auth paste-token --provider anthropic',
+    };
   }
   if (type === 'token' && secret.startsWith('sk-ant-api')) {
-    return { problem: `this is an Anthropic API key (sk-ant-api…), not a setup-token (those start with ${SETUP_TOKEN_PREFIX})`, command: 'aipro models auth add-key --provider anthropic' };
+    return {
+      problem: `this is an Anthropic API key (sk-ant-api…), not a setup-token (those start with ${SETUP_TOKEN_PREFIX})`,
+      command: 'aipro models auth add-key --provider anthropic',
+    };
   }
   return null;
 }
@@ -77,11 +92,18 @@ export function secretProblem(provider: string, type: SecretType, secret: string
 
 /** Where `paste-token`/`add-key` send errors to retry. */
 function retryCommand(type: SecretType, provider: string): string {
-  return type === 'token' ? `aipro models auth paste-token --provider ${provider}` : `aipro models auth add-key --provider ${provider}`;
+  return type === 'token'
+    ? `aipro models auth paste-token --provider ${provider}`
+    : `aipro models auth add-key --provider ${provider}`;
 }
 
 /** Store one secret as a profile (the common tail of all three commands). Returns the exit code. */
-export async function saveSecret(ctx: Context, type: SecretType, opts: SecretCmdOptions, secret: string): Promise<number> {
+export async function saveSecret(
+  ctx: Context,
+  type: SecretType,
+  opts: SecretCmdOptions,
+  secret: string,
+): Promise<number> {
   const provider = opts.provider;
   const id = opts.profileId ?? `${provider}:${type === 'token' ? 'manual' : 'default'}`;
   const idProblem = profileIdProblem(id, provider);
@@ -94,17 +116,23 @@ export async function saveSecret(ctx: Context, type: SecretType, opts: SecretCmd
   const wrong = wrongKind(provider, type, secret);
   if (wrong) {
     const flags = `${opts.profileId ? ` --profile-id ${opts.profileId}` : ''}${opts.agent ? ` --agent ${opts.agent}` : ''}`;
-    throw new CliError(`saving the ${what}: ${wrong.problem}. Nothing was stored. Store it with \`${wrong.command}${flags}\`.`);
+    throw new CliError(
+      `saving the ${what}: ${wrong.problem}. Nothing was stored. Store it with \`${wrong.command}${flags}\`.`,
+    );
   }
   const problem = secretProblem(provider, type, secret);
   if (problem) {
-    throw new CliError(`saving the ${what}: ${problem}. Nothing was stored. Copy the whole value and run \`${retryCommand(type, provider)}\` again.`);
+    throw new CliError(
+      `saving the ${what}: ${problem}. Nothing was stored. Copy the whole value and run \`${retryCommand(type, provider)}\` again.`,
+    );
   }
   const now = ctx.now();
   const expires = ttl === undefined ? undefined : now + ttl;
   let replaced: boolean;
   try {
-    const res = await updateAgentStore(ctx, agent, (s) => putSecretProfile(s, { id, provider, type, secret, ...(expires !== undefined ? { expires } : {}) }));
+    const res = await updateAgentStore(ctx, agent, (s) =>
+      putSecretProfile(s, { id, provider, type, secret, ...(expires !== undefined ? { expires } : {}) }),
+    );
     replaced = res.ok && res.replaced;
   } catch (err) {
     if (err instanceof StoreUnreadableError || err instanceof LockTimeoutError) throw new CliError(err.message);
@@ -126,18 +154,44 @@ export async function saveSecret(ctx: Context, type: SecretType, opts: SecretCmd
       `warning: no expiry recorded for ${id}: status shows "expiry unknown" and no alert will warn before it stops working. Record its lifetime: aipro models auth paste-token --provider ${provider} --profile-id ${id} --agent ${agent.id} --expires-in 90d\n`,
     );
   } else if (type === 'token' && opts.expiresIn === undefined && lifetime !== undefined) {
-    process.stderr.write(`note: recorded the documented ${lifetime} lifetime for this ${provider} token; pass --expires-in to record another\n`);
+    process.stderr.write(
+      `note: recorded the documented ${lifetime} lifetime for this ${provider} token; pass --expires-in to record another\n`,
+    );
   }
   const fp = fingerprint(secret);
   if (opts.json) {
-    const doc = { ok: true, agent: agent.id, storePath: agent.storePath, profileId: id, provider, type, fingerprint: fp, replaced, configUpdated: declared, ...(declareProblem ? { configWarning: declareProblem } : {}), expiresAt: expires === undefined ? null : isoUtc(expires), expiresAtMs: expires ?? null, expiryKnown: type === 'api_key' || expires !== undefined };
+    const doc = {
+      ok: true,
+      agent: agent.id,
+      storePath: agent.storePath,
+      profileId: id,
+      provider,
+      type,
+      fingerprint: fp,
+      replaced,
+      configUpdated: declared,
+      ...(declareProblem ? { configWarning: declareProblem } : {}),
+      expiresAt: expires === undefined ? null : isoUtc(expires),
+      expiresAtMs: expires ?? null,
+      expiryKnown: type === 'api_key' || expires !== undefined,
+    };
     process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
   } else {
-    const exp = expires === undefined ? (type === 'token' ? 'expiry unknown' : 'no expiry') : `expires ${isoUtc(expires)} (${formatRelative(expires, now)})`;
+    const exp =
+      expires === undefined
+        ? type === 'token'
+          ? 'expiry unknown'
+          : 'no expiry'
+        : `expires ${isoUtc(expires)} (${formatRelative(expires, now)})`;
     process.stdout.write(`${replaced ? 'Replaced' : 'Saved'} ${id} (${type}, ${fp}, ${exp}) in ${agent.storePath}\n`);
-    process.stdout.write(`Next: aipro models status --provider ${provider}${agent.isDefault ? '' : ` --agent ${agent.id}`}\n`);
+    process.stdout.write(
+      `Next: aipro models status --provider ${provider}${agent.isDefault ? '' : ` --agent ${agent.id}`}\n`,
+    );
   }
-  if (declareProblem) process.stderr.write(`warning: the credential is saved and works; its optional declaration in config auth.profiles was not recorded: ${declareProblem}\n`);
+  if (declareProblem)
+    process.stderr.write(
+      `warning: the credential is saved and works; its optional declaration in config auth.profiles was not recorded: ${declareProblem}\n`,
+    );
   return EXIT.OK;
 }
 
@@ -171,7 +225,8 @@ export async function pasteToken(opts: SecretCmdOptions): Promise<number> {
 
 /** `add-key`: API key, default id `<provider>:default`. */
 export async function addKey(opts: SecretCmdOptions): Promise<number> {
-  if (opts.expiresIn !== undefined) throw usageError('--expires-in is for tokens; API keys do not expire by themselves');
+  if (opts.expiresIn !== undefined)
+    throw usageError('--expires-in is for tokens; API keys do not expire by themselves');
   const ctx = await preflight('api_key', opts);
   return saveSecret(ctx, 'api_key', opts, await readSecret(label(opts.provider, 'api_key')));
 }
@@ -194,21 +249,29 @@ export function findOnPath(name: string, pathVar: string | undefined): string | 
 /** `setup-token`: run `claude setup-token` on this host, then take the token it printed. */
 export async function setupToken(opts: SecretCmdOptions): Promise<number> {
   if (opts.provider !== 'anthropic') {
-    throw usageError(`setup-token is only for --provider anthropic; for ${opts.provider} use \`aipro models auth paste-token --provider ${opts.provider}\``);
+    throw usageError(
+      `setup-token is only for --provider anthropic; for ${opts.provider} use \`aipro models auth paste-token --provider ${opts.provider}\``,
+    );
   }
   const paste = 'aipro models auth paste-token --provider anthropic';
   if (!isInteractive()) {
-    throw new CliError(`setup-token needs an interactive terminal (\`claude setup-token\` logs in through a browser). Without a TTY, create the token with \`claude setup-token\` on any machine and pipe it to \`${paste}\`.`);
+    throw new CliError(
+      `setup-token needs an interactive terminal (\`claude setup-token\` logs in through a browser). Without a TTY, create the token with \`claude setup-token\` on any machine and pipe it to \`${paste}\`.`,
+    );
   }
   const ctx = await preflight('token', opts);
   const claude = findOnPath('claude', ctx.env.PATH);
   if (!claude) {
-    throw new CliError(`setup-token runs the Claude Code CLI, but \`claude\` is not on PATH. Install Claude Code (npm i -g @anthropic-ai/claude-code) or run \`claude setup-token\` on another machine, then \`${paste}\`.`);
+    throw new CliError(
+      `setup-token runs the Claude Code CLI, but \`claude\` is not on PATH. Install Claude Code (npm i -g @anthropic-ai/claude-code) or run \`claude setup-token\` on another machine, then \`${paste}\`.`,
+    );
   }
   process.stderr.write(`Running ${claude} setup-token …\n`);
   const res = spawnSync(claude, ['setup-token'], { stdio: 'inherit', env: process.env });
   if (res.error || res.status !== 0) {
-    throw new CliError(`\`claude setup-token\` failed (${res.error ? res.error.message : `exit ${res.status ?? res.signal}`}); nothing was stored. Retry it, or create the token elsewhere and run \`${paste}\`.`);
+    throw new CliError(
+      `\`claude setup-token\` failed (${res.error ? res.error.message : `exit ${res.status ?? res.signal}`}); nothing was stored. Retry it, or create the token elsewhere and run \`${paste}\`.`,
+    );
   }
   return saveSecret(ctx, 'token', opts, await readSecret('Anthropic setup-token printed above'));
 }

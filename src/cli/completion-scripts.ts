@@ -104,7 +104,9 @@ if [[ $zsh_eval_context[-1] == loadautofunc ]]; then _aipro "$@"; else compdef _
 }
 
 function fishSwitch(fn: string, nodes: CompletionNode[], pick: (n: CompletionNode) => string[]): string {
-  const arms = nodes.map((n) => `    case ${q(n.path)}\n        ${pick(n).length ? `printf '%s\\n' ${pick(n).map(q).join(' ')}` : 'true'}`);
+  const arms = nodes.map(
+    (n) => `    case ${q(n.path)}\n        ${pick(n).length ? `printf '%s\\n' ${pick(n).map(q).join(' ')}` : 'true'}`,
+  );
   return `function ${fn}\n    switch "$argv[1]"\n${arms.join('\n')}\n    end\nend`;
 }
 

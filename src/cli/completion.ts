@@ -24,7 +24,9 @@ export function completionNodes(root: Command): CompletionNode[] {
       path,
       subcommands: visible.map((c) => c.name()),
       options: [...flags, '--help'],
-      valueOptions: options.filter((o) => o.required || o.optional).flatMap((o) => [o.long, o.short].filter((f): f is string => Boolean(f))),
+      valueOptions: options
+        .filter((o) => o.required || o.optional)
+        .flatMap((o) => [o.long, o.short].filter((f): f is string => Boolean(f))),
       args,
     });
     for (const c of visible) walk(c, path ? `${path} ${c.name()}` : c.name());
@@ -68,7 +70,10 @@ Install (then open a new shell):
 Completes commands, flags, and profile and agent ids read from the stores (never secrets).`;
 
 export function register(program: Command): void {
-  const completion = program.command('completion').description('print a shell completion script (bash, zsh or fish)').addHelpText('after', INSTALL);
+  const completion = program
+    .command('completion')
+    .description('print a shell completion script (bash, zsh or fish)')
+    .addHelpText('after', INSTALL);
   const scripts = { bash: bashScript, zsh: zshScript, fish: fishScript };
   for (const [shell, make] of Object.entries(scripts)) {
     completion

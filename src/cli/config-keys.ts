@@ -19,7 +19,10 @@ export interface ConfigKey {
 const isObject = (v: unknown): v is Record<string, unknown> => Boolean(v) && typeof v === 'object' && !Array.isArray(v);
 
 /** Every leaf of the schema as a dotted key (`__default` is the `default` key, see load.ts). */
-export function configKeys(node: Record<string, unknown> = schema as unknown as Record<string, unknown>, prefix = ''): ConfigKey[] {
+export function configKeys(
+  node: Record<string, unknown> = schema as unknown as Record<string, unknown>,
+  prefix = '',
+): ConfigKey[] {
   const out: ConfigKey[] = [];
   for (const [name, v] of Object.entries(node)) {
     if (!isObject(v)) continue;

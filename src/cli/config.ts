@@ -4,7 +4,15 @@
  * secrets are always printed redacted.
  */
 import type { Command } from 'commander';
-import { configErrorMessage, getPath, loadConfig, redactConfig, setPath, splitConfigKey, unsetPath } from '../config/load.js';
+import {
+  configErrorMessage,
+  getPath,
+  loadConfig,
+  redactConfig,
+  setPath,
+  splitConfigKey,
+  unsetPath,
+} from '../config/load.js';
 import { fileLayers, mergeEnv, processLayer } from '../env/load.js';
 import { configPath } from '../store/paths.js';
 import { configKeysHelp } from './config-keys.js';
@@ -24,7 +32,8 @@ export function redactForDisplay(config: unknown): unknown {
   const vars = (out?.env as Record<string, unknown> | undefined)?.vars;
   if (vars && typeof vars === 'object') {
     for (const [k, v] of Object.entries(vars)) {
-      if (typeof v === 'string' && v !== '' && (SECRET_VAR.test(k) || SECRET_VALUE.test(v))) (vars as Record<string, unknown>)[k] = '[redacted]';
+      if (typeof v === 'string' && v !== '' && (SECRET_VAR.test(k) || SECRET_VALUE.test(v)))
+        (vars as Record<string, unknown>)[k] = '[redacted]';
     }
   }
   return out;
@@ -36,7 +45,9 @@ const FORBIDDEN = new Set(['__proto__', 'prototype', 'constructor']);
 /** A dotted key the CLI accepts (no empty parts, no prototype tricks). */
 export function checkKey(key: string): string {
   if (!KEY_RE.test(key) || key.split('.').some((p) => FORBIDDEN.has(p))) {
-    throw usageError(`"${key}" is not a config key: use dotted names like alerts.repeat or models.providers.anthropic.baseUrl`);
+    throw usageError(
+      `"${key}" is not a config key: use dotted names like alerts.repeat or models.providers.anthropic.baseUrl`,
+    );
   }
   return key;
 }
@@ -65,7 +76,10 @@ async function get(key: string | undefined, opts: { json?: boolean }): Promise<n
     return EXIT.OK;
   }
   const value = getPath(shown, splitConfigKey(checkKey(key), shown));
-  if (value === undefined) throw new CliError(`reading config key ${key}: it is not set and has no default (\`aipro config get\` lists every key with its value)`);
+  if (value === undefined)
+    throw new CliError(
+      `reading config key ${key}: it is not set and has no default (\`aipro config get\` lists every key with its value)`,
+    );
   process.stdout.write(show(value, Boolean(opts.json)));
   return EXIT.OK;
 }
@@ -97,7 +111,12 @@ async function unset(key: string, opts: { json?: boolean }): Promise<number> {
   });
   const path = configPath(env);
   if (opts.json) process.stdout.write(show({ ok: true, path, key, removed }, true));
-  else process.stdout.write(removed ? `Unset ${key} in ${path} (the default applies again)\n` : `${key} was not set in ${path}; nothing changed\n`);
+  else
+    process.stdout.write(
+      removed
+        ? `Unset ${key} in ${path} (the default applies again)\n`
+        : `${key} was not set in ${path}; nothing changed\n`,
+    );
   return EXIT.OK;
 }
 
@@ -118,7 +137,9 @@ async function validate(opts: { json?: boolean }): Promise<number> {
   } else if (lines.length) {
     for (const c of lines) process.stderr.write(`error: ${loaded.path}: ${c}\n`);
     const first = problems[0]?.key ?? 'KEY';
-    process.stderr.write(`The monitor, the gateway or an alert channel would refuse to start on this. Fix it with \`aipro config set ${first} VALUE\` (or \`aipro config unset ${first}\`), then \`aipro config validate\`.\n`);
+    process.stderr.write(
+      `The monitor, the gateway or an alert channel would refuse to start on this. Fix it with \`aipro config set ${first} VALUE\` (or \`aipro config unset ${first}\`), then \`aipro config validate\`.\n`,
+    );
   } else {
     process.stdout.write(`${loaded.path}: valid${loaded.exists ? '' : ' (file does not exist yet: defaults apply)'}\n`);
   }
@@ -152,17 +173,25 @@ export function register(program: Command): void {
     .command('get [key]')
     .description('print a key (or the whole effective config), secrets redacted')
     .option('--json', 'always print JSON (strings quoted)')
-    .addHelpText('after', '\nExamples:\n  aipro config get\n  aipro config get agents.default\n  aipro config get alerts.channels --json')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  aipro config get\n  aipro config get agents.default\n  aipro config get alerts.channels --json',
+    )
     .action(async (key: string | undefined, opts: { json?: boolean }) => {
       process.exitCode = await get(key, opts);
     });
   config
     .command('set <key> <value>')
-    .description('set a key; the whole config is validated (schema, and what the daemons accept at start) before it is written')
+    .description(
+      'set a key; the whole config is validated (schema, and what the daemons accept at start) before it is written',
+    )
     .option('--json', 'print the result as JSON')
     // A VALUE may start with '-' (a negative number, a token): take it as the value, not as a flag.
     .allowUnknownOption()
-    .addHelpText('after', '\nExamples:\n  aipro config set auth.warnHours 48\n  aipro config set agents.default work\n  aipro config set env.shellEnv.enabled true')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  aipro config set auth.warnHours 48\n  aipro config set agents.default work\n  aipro config set env.shellEnv.enabled true',
+    )
     .action(async (key: string, value: string, opts: { json?: boolean }) => {
       process.exitCode = await set(key, value, opts);
     });
@@ -170,13 +199,18 @@ export function register(program: Command): void {
     .command('unset <key>')
     .description('remove a key from the file (its default applies again)')
     .option('--json', 'print the result as JSON')
-    .addHelpText('after', '\nExamples:\n  aipro config unset auth.warnHours\n  aipro config unset alerts.channels.ops-mail')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  aipro config unset auth.warnHours\n  aipro config unset alerts.channels.ops-mail',
+    )
     .action(async (key: string, opts: { json?: boolean }) => {
       process.exitCode = await unset(key, opts);
     });
   config
     .command('validate')
-    .description('check the config against the schema and against what the monitor, the gateway and the alert channels accept at start (exit 0 valid, 1 invalid)')
+    .description(
+      'check the config against the schema and against what the monitor, the gateway and the alert channels accept at start (exit 0 valid, 1 invalid)',
+    )
     .option('--json', 'print {ok, path, key, detail} (schema) or {ok, path, errors, problems: [{key, detail}]} as JSON')
     .addHelpText(
       'after',

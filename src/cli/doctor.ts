@@ -31,7 +31,8 @@ function toJson(r: DoctorReport) {
 
 function renderText(r: DoctorReport, fix: boolean): string {
   const c = colorizer(process.stdout, process.env);
-  const tag = (f: Finding) => (f.level === 'error' ? c.red('error') : f.level === 'warn' ? c.yellow('warn ') : c.green('ok   '));
+  const tag = (f: Finding) =>
+    f.level === 'error' ? c.red('error') : f.level === 'warn' ? c.yellow('warn ') : c.green('ok   ');
   const out: string[] = [];
   for (const f of r.checks) {
     out.push(`${tag(f)} ${f.summary}`);
@@ -47,7 +48,9 @@ function renderText(r: DoctorReport, fix: boolean): string {
   out.push(
     '',
     `${r.errors} error(s), ${r.warnings} warning(s).` +
-      (fixable.length && !fix ? ` \`aipro doctor --fix\` can repair ${fixable.length} of them${restores ? ' (restoring a store needs --yes or a terminal)' : ''}.` : ''),
+      (fixable.length && !fix
+        ? ` \`aipro doctor --fix\` can repair ${fixable.length} of them${restores ? ' (restoring a store needs --yes or a terminal)' : ''}.`
+        : ''),
   );
   // On a terminal each finding wraps under its text, as `models status` hints do.
   const width = terminalWidth(process.stdout, process.env);
@@ -87,7 +90,9 @@ Examples:
     .action(async (opts: DoctorOptions) => {
       const { runDoctor } = await import('../doctor/run.js');
       const report = await runDoctor({ fix: Boolean(opts.fix), consent: await consentFor(opts) });
-      process.stdout.write(opts.json ? `${JSON.stringify(toJson(report), null, 2)}\n` : renderText(report, Boolean(opts.fix)));
+      process.stdout.write(
+        opts.json ? `${JSON.stringify(toJson(report), null, 2)}\n` : renderText(report, Boolean(opts.fix)),
+      );
       process.exitCode = report.errors === 0 ? EXIT.OK : EXIT.FAIL;
     });
 }

@@ -18,9 +18,14 @@ export interface GatewayCliOptions {
 export function register(program: Command): void {
   program
     .command('gateway')
-    .description('run the model gateway: POST /v1/messages, POST /v1/chat/completions, GET /v1/models, /healthz, /metrics')
+    .description(
+      'run the model gateway: POST /v1/messages, POST /v1/chat/completions, GET /v1/models, /healthz, /metrics',
+    )
     .option('--port <n>', 'port to listen on (default: gateway.port = 18789; 0 picks a free one)')
-    .option('--bind <where>', 'loopback, lan (all interfaces) or an address (default: gateway.bind = loopback); beyond loopback gateway.auth.token is required')
+    .option(
+      '--bind <where>',
+      'loopback, lan (all interfaces) or an address (default: gateway.bind = loopback); beyond loopback gateway.auth.token is required',
+    )
     .option('--log-format <format>', 'text or json log lines on stderr', 'text')
     .addHelpText(
       'after',
@@ -52,7 +57,8 @@ function parsePort(flag: string | undefined, fallback: number): number {
 
 /** Run until SIGTERM/SIGINT; returns the exit code. */
 export async function runGateway(opts: GatewayCliOptions): Promise<number> {
-  if (opts.logFormat !== undefined && opts.logFormat !== 'text' && opts.logFormat !== 'json') throw usageError(`--log-format must be text or json, got "${opts.logFormat}"`);
+  if (opts.logFormat !== undefined && opts.logFormat !== 'text' && opts.logFormat !== 'json')
+    throw usageError(`--log-format must be text or json, got "${opts.logFormat}"`);
   const ctx = loadContext();
   const fleet = fileStoreOnly(ctx.config, 'aipro gateway');
   if (fleet) throw new CliError(fleet);
@@ -63,7 +69,9 @@ export async function runGateway(opts: GatewayCliOptions): Promise<number> {
   if (!check.ok) throw new CliError(check.message);
   const { parseByteSize } = await import('../gateway/body.js');
   if (parseByteSize(ctx.config.gateway.bodyLimit) === null) {
-    throw new CliError(`gateway.bodyLimit "${ctx.config.gateway.bodyLimit}" is not a size (e.g. 10mb, 512kb); fix it with \`aipro config set gateway.bodyLimit 10mb\``);
+    throw new CliError(
+      `gateway.bodyLimit "${ctx.config.gateway.bodyLimit}" is not a size (e.g. 10mb, 512kb); fix it with \`aipro config set gateway.bodyLimit 10mb\``,
+    );
   }
   const { startGateway } = await import('../gateway/server.js');
   // The monitor's logger: one line format (logfmt-style text or JSON) for every aipro daemon.
@@ -71,7 +79,12 @@ export async function runGateway(opts: GatewayCliOptions): Promise<number> {
   const log = createLogger({ format: opts.logFormat === 'json' ? 'json' : 'text' });
   const started = await startGateway({ config: ctx.config, env: ctx.env, host, port, token: check.token, log });
   if (!started.ok) {
-    const why = started.code === 'EADDRINUSE' ? `port ${port} is in use (pick another with --port, or stop what holds it)` : started.code === 'EADDRNOTAVAIL' ? `${host} is not an address of this host (use --bind loopback, lan or a local address)` : started.detail;
+    const why =
+      started.code === 'EADDRINUSE'
+        ? `port ${port} is in use (pick another with --port, or stop what holds it)`
+        : started.code === 'EADDRNOTAVAIL'
+          ? `${host} is not an address of this host (use --bind loopback, lan or a local address)`
+          : started.detail;
     throw new CliError(`aipro gateway could not listen on ${host}:${port}: ${why}`);
   }
   const { running } = started;
@@ -85,7 +98,12 @@ export async function runGateway(opts: GatewayCliOptions): Promise<number> {
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
   });
-  log.info('gateway.listening', { url: running.url, agent: ctx.config.agents.default, model: ctx.config.models.default, auth: check.token ? 'bearer token required' : 'none (loopback)' });
+  log.info('gateway.listening', {
+    url: running.url,
+    agent: ctx.config.agents.default,
+    model: ctx.config.models.default,
+    auth: check.token ? 'bearer token required' : 'none (loopback)',
+  });
   process.stdout.write(`aipro gateway listening on ${running.url}\n`);
   await stopped;
   return EXIT.OK;

@@ -17,13 +17,21 @@ export function flavourOf(flags: { user?: boolean; system?: boolean }): ServiceF
 }
 
 /** An uninstall report on stdout: JSON with `ok`, or the formatted text. */
-export function writeUninstall<R extends object>(report: R, failed: boolean, json: boolean | undefined, format: (r: R) => string): void {
+export function writeUninstall<R extends object>(
+  report: R,
+  failed: boolean,
+  json: boolean | undefined,
+  format: (r: R) => string,
+): void {
   if (json) process.stdout.write(`${JSON.stringify({ ...report, ok: !failed }, null, 2)}\n`);
   else process.stdout.write(format(report));
 }
 
 /** An install report: JSON with `ok` and the rendered paths, or text on stdout and warnings/errors on stderr. */
-export function writeInstall<R extends object, I extends { node: string; aipro: string; stateDir?: string; user?: string }>(
+export function writeInstall<
+  R extends object,
+  I extends { node: string; aipro: string; stateDir?: string; user?: string },
+>(
   report: R,
   input: I,
   failed: boolean,
@@ -31,7 +39,9 @@ export function writeInstall<R extends object, I extends { node: string; aipro: 
   format: (r: R, input: I) => { out: string; err: string },
 ): void {
   if (json) {
-    process.stdout.write(`${JSON.stringify({ ...report, ok: !failed, node: input.node, aipro: input.aipro, stateDir: input.stateDir, user: input.user }, null, 2)}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ ...report, ok: !failed, node: input.node, aipro: input.aipro, stateDir: input.stateDir, user: input.user }, null, 2)}\n`,
+    );
     return;
   }
   const { out, err } = format(report, input);

@@ -24,11 +24,16 @@ function common(cmd: Command, withRender: boolean): Command {
   cmd
     .option('--user', 'LaunchAgents (~/Library/LaunchAgents, your login session)')
     .option('--system', 'LaunchDaemons (/Library/LaunchDaemons, run at boot as UserName)')
-    .option('--units <list>', 'comma-separated: monitor, check (every 30 min), gateway (default: monitor; uninstall: all)')
+    .option(
+      '--units <list>',
+      'comma-separated: monitor, check (every 30 min), gateway (default: monitor; uninstall: all)',
+    )
     .option('--dir <dir>', 'use this directory instead; launchctl is not called')
     .option('--json', 'machine-readable output');
   if (withRender) {
-    cmd.option('--node <path>', 'node binary for ProgramArguments (default: this node)').option('--aipro <path>', 'aipro entry for ProgramArguments (default: this aipro)');
+    cmd
+      .option('--node <path>', 'node binary for ProgramArguments (default: this node)')
+      .option('--aipro <path>', 'aipro entry for ProgramArguments (default: this aipro)');
   }
   return cmd;
 }
@@ -37,7 +42,10 @@ export function register(program: Command): void {
   const launchd = program
     .command('launchd')
     .description('install, print or remove the launchd jobs on macOS (monitor daemon, 30-minute check, gateway)')
-    .addHelpText('after', '\nExamples:\n  aipro launchd install                   # the monitor daemon as a LaunchAgent\n  aipro launchd install --units check\n  aipro launchd print --system --units monitor,gateway\n  aipro launchd uninstall\n\nDocs: docs/systemd.md#launchd-macos');
+    .addHelpText(
+      'after',
+      '\nExamples:\n  aipro launchd install                   # the monitor daemon as a LaunchAgent\n  aipro launchd install --units check\n  aipro launchd print --system --units monitor,gateway\n  aipro launchd uninstall\n\nDocs: docs/systemd.md#launchd-macos',
+    );
   common(launchd.command('install'), true)
     .description(`render the plists for this host, write them and launchctl bootstrap them (${FLAVOUR_HELP})`)
     .option('--dry-run', 'show what would be written and run; change nothing')
@@ -59,14 +67,22 @@ Examples:
     });
   common(launchd.command('print'), true)
     .description(`print the rendered plists without writing anything (${FLAVOUR_HELP})`)
-    .addHelpText('after', "\nExamples:\n  aipro launchd print\n  aipro launchd print --system --units check\n  aipro launchd print --json | jq -r '.plists[].path'")
+    .addHelpText(
+      'after',
+      "\nExamples:\n  aipro launchd print\n  aipro launchd print --system --units check\n  aipro launchd print --json | jq -r '.plists[].path'",
+    )
     .action(async (flags: Flags) => {
       process.exitCode = await runPrint(flags);
     });
   common(launchd.command('uninstall'), false)
-    .description(`launchctl bootout and remove aipro's plists; files not written by aipro are left alone (${FLAVOUR_HELP})`)
+    .description(
+      `launchctl bootout and remove aipro's plists; files not written by aipro are left alone (${FLAVOUR_HELP})`,
+    )
     .option('--dry-run', 'show what would be removed and run; change nothing')
-    .addHelpText('after', '\nExamples:\n  aipro launchd uninstall\n  aipro launchd uninstall --units gateway\n  sudo aipro launchd uninstall --system --dry-run')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  aipro launchd uninstall\n  aipro launchd uninstall --units gateway\n  sudo aipro launchd uninstall --system --dry-run',
+    )
     .action(async (flags: Flags) => {
       process.exitCode = await runUninstall(flags);
     });
@@ -84,13 +100,21 @@ async function render(flags: Flags) {
   const { renderInputFor, renderJobs } = await import('../launchd/input.js');
   const flavour = flavourOf(flags);
   const jobs = await jobNames(flags.units);
-  for (const [flag, path] of [['--node', flags.node], ['--aipro', flags.aipro]] as const) {
-    if (path !== undefined && !path.startsWith('/')) throw usageError(`${flag} must be an absolute path (launchd runs it from /)`);
+  for (const [flag, path] of [
+    ['--node', flags.node],
+    ['--aipro', flags.aipro],
+  ] as const) {
+    if (path !== undefined && !path.startsWith('/'))
+      throw usageError(`${flag} must be an absolute path (launchd runs it from /)`);
   }
-  const input = renderInputFor({ flavour, ...(flags.node ? { node: flags.node } : {}), ...(flags.aipro ? { aipro: flags.aipro } : {}) }, process.env);
+  const input = renderInputFor(
+    { flavour, ...(flags.node ? { node: flags.node } : {}), ...(flags.aipro ? { aipro: flags.aipro } : {}) },
+    process.env,
+  );
   if (!input.ok) throw usageError(input.detail);
   const rendered = renderJobs(input.input, jobs);
-  if (!rendered.ok) throw new CliError(`${rendered.detail}. Nothing was written; fix the path and run aipro launchd install again.`);
+  if (!rendered.ok)
+    throw new CliError(`${rendered.detail}. Nothing was written; fix the path and run aipro launchd install again.`);
   return { flavour, jobs, input: input.input, warnings: input.warnings, plists: rendered.plists };
 }
 
@@ -100,7 +124,9 @@ async function runPrint(flags: Flags): Promise<number> {
   const r = await render(flags);
   const dir = flags.dir ? resolve(flags.dir) : defaultPlistDir(r.flavour, process.env);
   if (flags.json) {
-    process.stdout.write(`${JSON.stringify({ flavour: r.flavour, dir, warnings: r.warnings, plists: r.plists.map((p) => ({ job: p.job, label: p.label, path: join(dir, p.name), text: p.text })) }, null, 2)}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ flavour: r.flavour, dir, warnings: r.warnings, plists: r.plists.map((p) => ({ job: p.job, label: p.label, path: join(dir, p.name), text: p.text })) }, null, 2)}\n`,
+    );
     return EXIT.OK;
   }
   for (const w of r.warnings) process.stderr.write(`warning: ${w}\n`);
@@ -114,7 +140,15 @@ async function runInstall(flags: Flags): Promise<number> {
   const { resolve } = await import('node:path');
   const r = await render(flags);
   const report = await install(
-    { flavour: r.flavour, plists: r.plists, stateDir: r.input.stateDir, warnings: r.warnings, dryRun: Boolean(flags.dryRun), force: Boolean(flags.force), ...(flags.dir ? { dir: resolve(flags.dir) } : {}) },
+    {
+      flavour: r.flavour,
+      plists: r.plists,
+      stateDir: r.input.stateDir,
+      warnings: r.warnings,
+      dryRun: Boolean(flags.dryRun),
+      force: Boolean(flags.force),
+      ...(flags.dir ? { dir: resolve(flags.dir) } : {}),
+    },
     process.env,
   );
   const failed = report.launchctl === 'conflict' || report.ran.some((x) => !x.ok);
@@ -127,7 +161,15 @@ async function runUninstall(flags: Flags): Promise<number> {
   const { formatUninstall } = await import('../launchd/report.js');
   const { resolve } = await import('node:path');
   const jobs = await jobNames(flags.units, true);
-  const report = uninstall({ flavour: flavourOf(flags), jobs, dryRun: Boolean(flags.dryRun), ...(flags.dir ? { dir: resolve(flags.dir) } : {}) }, process.env);
+  const report = uninstall(
+    {
+      flavour: flavourOf(flags),
+      jobs,
+      dryRun: Boolean(flags.dryRun),
+      ...(flags.dir ? { dir: resolve(flags.dir) } : {}),
+    },
+    process.env,
+  );
   const failed = report.ran.some((x) => !x.ok);
   writeUninstall(report, failed, flags.json, formatUninstall);
   return failed ? EXIT.FAIL : EXIT.OK;

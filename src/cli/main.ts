@@ -20,25 +20,63 @@ type Register = (program: Command) => void;
 /** Command groups: name -> what it is for, and how to load the files that register it. */
 const GROUPS: Record<string, { summary: string; load: (argv: string[]) => Promise<Register[]> }> = {
   models: {
-    summary: 'credential status and auth profiles (status, auth paste-token|setup-token|add-key|login|list|remove|import|order)',
+    summary:
+      'credential status and auth profiles (status, auth paste-token|setup-token|add-key|login|list|remove|import|order)',
     // `models status` is the hot command (scripts, timers): it loads neither the auth commands
     // nor the OAuth code behind them (~3 ms of its start).
     load: async (argv) =>
       argv[1] === 'status'
         ? [(await import('./models-status.js')).register]
-        : [(await import('./models-status.js')).register, (await import('./models-auth.js')).register, (await import('./models-oauth.js')).register],
+        : [
+            (await import('./models-status.js')).register,
+            (await import('./models-auth.js')).register,
+            (await import('./models-oauth.js')).register,
+          ],
   },
-  config: { summary: 'read and change ~/.aipro/aipro.json', load: async () => [(await import('./config.js')).register] },
-  doctor: { summary: 'check state, config, env, stores and units; --fix repairs safe things', load: async () => [(await import('./doctor.js')).register] },
-  onboard: { summary: 'first-time setup wizard (or --non-interactive)', load: async () => [(await import('./onboard.js')).register] },
-  monitor: { summary: 'run the monitor daemon (metrics + alerts), or --once for timers', load: async () => [(await import('./monitor.js')).register] },
-  alerts: { summary: 'test channels, show alert state, silence a profile', load: async () => [(await import('./alerts.js')).register] },
-  systemd: { summary: 'install, print or remove the systemd units', load: async () => [(await import('./systemd.js')).register] },
-  launchd: { summary: 'install, print or remove the launchd jobs (macOS)', load: async () => [(await import('./launchd.js')).register] },
-  gateway: { summary: 'run the credential-aware model gateway', load: async () => [(await import('./gateway.js')).register] },
-  rules: { summary: 'print the Prometheus alert rules (plain or PrometheusRule), with your thresholds', load: async () => [(await import('./rules.js')).register] },
-  store: { summary: 'fleet store in PostgreSQL: migrate, copy in/out, rekey', load: async () => [(await import('./store.js')).register] },
-  completion: { summary: 'print a bash, zsh or fish completion script', load: async () => [(await import('./completion.js')).register] },
+  config: {
+    summary: 'read and change ~/.aipro/aipro.json',
+    load: async () => [(await import('./config.js')).register],
+  },
+  doctor: {
+    summary: 'check state, config, env, stores and units; --fix repairs safe things',
+    load: async () => [(await import('./doctor.js')).register],
+  },
+  onboard: {
+    summary: 'first-time setup wizard (or --non-interactive)',
+    load: async () => [(await import('./onboard.js')).register],
+  },
+  monitor: {
+    summary: 'run the monitor daemon (metrics + alerts), or --once for timers',
+    load: async () => [(await import('./monitor.js')).register],
+  },
+  alerts: {
+    summary: 'test channels, show alert state, silence a profile',
+    load: async () => [(await import('./alerts.js')).register],
+  },
+  systemd: {
+    summary: 'install, print or remove the systemd units',
+    load: async () => [(await import('./systemd.js')).register],
+  },
+  launchd: {
+    summary: 'install, print or remove the launchd jobs (macOS)',
+    load: async () => [(await import('./launchd.js')).register],
+  },
+  gateway: {
+    summary: 'run the credential-aware model gateway',
+    load: async () => [(await import('./gateway.js')).register],
+  },
+  rules: {
+    summary: 'print the Prometheus alert rules (plain or PrometheusRule), with your thresholds',
+    load: async () => [(await import('./rules.js')).register],
+  },
+  store: {
+    summary: 'fleet store in PostgreSQL: migrate, copy in/out, rekey',
+    load: async () => [(await import('./store.js')).register],
+  },
+  completion: {
+    summary: 'print a bash, zsh or fish completion script',
+    load: async () => [(await import('./completion.js')).register],
+  },
 };
 
 /**
@@ -48,7 +86,9 @@ const GROUPS: Record<string, { summary: string; load: (argv: string[]) => Promis
  */
 export function hideSecretLookingWords(text: string): string {
   return text.replace(/(unknown (?:option|command) )'([^']*)'/g, (m, what: string, word: string) =>
-    /^-{0,2}[A-Za-z][A-Za-z0-9-]{0,30}$/.test(word) ? m : `${what}(${word.length} characters, not shown: it does not look like a flag and may be a secret)`,
+    /^-{0,2}[A-Za-z][A-Za-z0-9-]{0,30}$/.test(word)
+      ? m
+      : `${what}(${word.length} characters, not shown: it does not look like a flag and may be a secret)`,
   );
 }
 
@@ -74,7 +114,8 @@ Examples:
   aipro doctor                   # diagnose state, config, env and stores`,
     );
   // Completion scripts describe every command, so `completion` loads every group too.
-  const wanted = argv[0] && argv[0] !== 'completion' && Object.hasOwn(GROUPS, argv[0]) ? [argv[0]] : Object.keys(GROUPS);
+  const wanted =
+    argv[0] && argv[0] !== 'completion' && Object.hasOwn(GROUPS, argv[0]) ? [argv[0]] : Object.keys(GROUPS);
   const loaded = await Promise.all(wanted.map((name) => (GROUPS[name] as (typeof GROUPS)[string]).load(argv)));
   for (const registers of loaded) for (const register of registers) register(program);
   helpForBareGroups(program);
@@ -122,7 +163,6 @@ export function helpForBareGroups(cmd: Command): void {
   });
 }
 
-
 /**
  * The help command for the deepest command named in `argv` (`aipro models auth order get
  * --help`), so a usage error names the next thing to type. Words after the last command name
@@ -148,7 +188,8 @@ export async function run(argv: string[]): Promise<number> {
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.OK;
   } catch (err) {
     if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.OK;
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help')
+        return EXIT.OK;
       if (err.exitCode === 0) return EXIT.OK;
       process.stderr.write(`Run \`${program ? usageHelpCommand(program, argv) : 'aipro --help'}\` for usage.\n`);
       return EXIT.USAGE;
@@ -161,10 +202,14 @@ export async function run(argv: string[]): Promise<number> {
       // On a terminal the message wraps like every other line aipro prints there.
       const width = terminalWidth(process.stderr, process.env);
       const lines = `error: ${err.message}`.split('\n');
-      process.stderr.write(`${(width === undefined ? lines : lines.flatMap((l) => wrapLine(l, width, '  '))).join('\n')}\n`);
+      process.stderr.write(
+        `${(width === undefined ? lines : lines.flatMap((l) => wrapLine(l, width, '  '))).join('\n')}\n`,
+      );
       return err.exitCode;
     }
-    process.stderr.write(`error: unexpected failure: ${(err as Error)?.stack ?? String(err)}\nPlease report this with the command you ran.\n`);
+    process.stderr.write(
+      `error: unexpected failure: ${(err as Error)?.stack ?? String(err)}\nPlease report this with the command you ran.\n`,
+    );
     return EXIT.FAIL;
   }
 }

@@ -35,7 +35,10 @@ export function register(program: Command): void {
     .option('--expires-in <duration>', 'record when the token expires, e.g. 365d, 12h')
     .option('--agent <id>', 'agent whose store to write (default: agents.default)')
     .option('--json', 'print the result as JSON')
-    .addHelpText('after', `${SECRET_NOTE}\n\nExamples:\n  aipro models auth paste-token --provider anthropic\n  pbpaste | aipro models auth paste-token --provider anthropic --expires-in 365d\n  aipro models auth paste-token --provider openrouter --profile-id openrouter:work < token.txt`)
+    .addHelpText(
+      'after',
+      `${SECRET_NOTE}\n\nExamples:\n  aipro models auth paste-token --provider anthropic\n  pbpaste | aipro models auth paste-token --provider anthropic --expires-in 365d\n  aipro models auth paste-token --provider openrouter --profile-id openrouter:work < token.txt`,
+    )
     .action((opts: SecretCmdOptions) => setExit(import('./auth-secrets.js').then((m) => m.pasteToken(opts))));
 
   auth
@@ -46,7 +49,10 @@ export function register(program: Command): void {
     .option('--expires-in <duration>', 'token lifetime to record (setup-tokens last a year)', '365d')
     .option('--agent <id>', 'agent whose store to write (default: agents.default)')
     .option('--json', 'print the result as JSON')
-    .addHelpText('after', '\nWithout a terminal or without `claude` on PATH, use paste-token instead.\n\nExamples:\n  aipro models auth setup-token --provider anthropic\n  claude setup-token   # on another machine, then:\n  aipro models auth paste-token --provider anthropic')
+    .addHelpText(
+      'after',
+      '\nWithout a terminal or without `claude` on PATH, use paste-token instead.\n\nExamples:\n  aipro models auth setup-token --provider anthropic\n  claude setup-token   # on another machine, then:\n  aipro models auth paste-token --provider anthropic',
+    )
     .action((opts: SecretCmdOptions) => setExit(import('./auth-secrets.js').then((m) => m.setupToken(opts))));
 
   auth
@@ -56,7 +62,10 @@ export function register(program: Command): void {
     .option('--profile-id <id>', 'profile id (default <provider>:default)')
     .option('--agent <id>', 'agent whose store to write (default: agents.default)')
     .option('--json', 'print the result as JSON')
-    .addHelpText('after', `${SECRET_NOTE}\n\nExamples:\n  aipro models auth add-key --provider anthropic\n  printf '%s' "$KEY" | aipro models auth add-key --provider openai --profile-id openai:work`)
+    .addHelpText(
+      'after',
+      `${SECRET_NOTE}\n\nExamples:\n  aipro models auth add-key --provider anthropic\n  printf '%s' "$KEY" | aipro models auth add-key --provider openai --profile-id openai:work`,
+    )
     .action((opts: SecretCmdOptions) => setExit(import('./auth-secrets.js').then((m) => m.addKey(opts))));
 
   auth
@@ -66,20 +75,30 @@ export function register(program: Command): void {
     .option('--json', 'machine-readable output')
     .option('--wide', 'on a terminal, show every column (pipes always get them)')
     .addHelpText('after', '\nExamples:\n  aipro models auth list\n  aipro models auth list --agent work --json')
-    .action((opts: { agent?: string; json?: boolean; wide?: boolean }) => setExit(import('./auth-profiles.js').then((m) => m.list(opts))));
+    .action((opts: { agent?: string; json?: boolean; wide?: boolean }) =>
+      setExit(import('./auth-profiles.js').then((m) => m.list(opts))),
+    );
 
   auth
     .command('remove <profileId>')
     .description('delete a profile and every reference to it (order, lastGood, usage, config)')
     .option('--agent <id>', 'agent (default: agents.default)')
     .option('--json', 'print the result as JSON')
-    .addHelpText('after', '\nExamples:\n  aipro models auth remove anthropic:manual\n  aipro models auth remove openai:work --agent work')
-    .action((id: string, opts: { agent?: string; json?: boolean }) => setExit(import('./auth-profiles.js').then((m) => m.remove(id, opts))));
+    .addHelpText(
+      'after',
+      '\nExamples:\n  aipro models auth remove anthropic:manual\n  aipro models auth remove openai:work --agent work',
+    )
+    .action((id: string, opts: { agent?: string; json?: boolean }) =>
+      setExit(import('./auth-profiles.js').then((m) => m.remove(id, opts))),
+    );
 
   const order = auth
     .command('order')
     .description("which profile of a provider is tried first (stored in the agent's auth-profiles.json)")
-    .addHelpText('after', '\nExamples:\n  aipro models auth order get --provider anthropic\n  aipro models auth order set --provider anthropic anthropic:work anthropic:default\n  aipro models auth order clear --provider anthropic');
+    .addHelpText(
+      'after',
+      '\nExamples:\n  aipro models auth order get --provider anthropic\n  aipro models auth order set --provider anthropic anthropic:work anthropic:default\n  aipro models auth order clear --provider anthropic',
+    );
   const orderCmd = (name: string, description: string) =>
     order
       .command(name)
@@ -88,12 +107,20 @@ export function register(program: Command): void {
       .option('--agent <id>', 'agent (default: agents.default)')
       .option('--json', 'machine-readable output');
   orderCmd('get', 'print the stored order of a provider')
-    .addHelpText('after', '\nExamples:\n  aipro models auth order get --provider anthropic\n  aipro models auth order get --provider anthropic --agent work --json')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  aipro models auth order get --provider anthropic\n  aipro models auth order get --provider anthropic --agent work --json',
+    )
     .action((opts: OrderOptions) => setExit(import('./auth-profiles.js').then((m) => m.orderGet(opts))));
   orderCmd('set', 'set the order; every id must exist in the store and belong to the provider')
     .argument('<ids...>', 'profile ids, first tried first')
-    .addHelpText('after', '\nExamples:\n  aipro models auth order set --provider anthropic anthropic:work anthropic:default')
-    .action((ids: string[], opts: OrderOptions) => setExit(import('./auth-profiles.js').then((m) => m.orderSet(ids, opts))));
+    .addHelpText(
+      'after',
+      '\nExamples:\n  aipro models auth order set --provider anthropic anthropic:work anthropic:default',
+    )
+    .action((ids: string[], opts: OrderOptions) =>
+      setExit(import('./auth-profiles.js').then((m) => m.orderSet(ids, opts))),
+    );
   orderCmd('clear', 'remove the stored order (config order or all profiles apply again)')
     .addHelpText('after', '\nExamples:\n  aipro models auth order clear --provider anthropic')
     .action((opts: OrderOptions) => setExit(import('./auth-profiles.js').then((m) => m.orderClear(opts))));
@@ -105,7 +132,10 @@ export function register(program: Command): void {
     .option('--from <dir>', 'OpenClaw state dir', '~/.openclaw')
     .option('--force', 'replace an existing aipro store that differs (kept as .bak)')
     .option('--json', 'machine-readable report')
-    .addHelpText('after', '\nExamples:\n  aipro models auth import openclaw\n  aipro models auth import openclaw --from /srv/openclaw --json')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  aipro models auth import openclaw\n  aipro models auth import openclaw --from /srv/openclaw --json',
+    )
     .action((opts: { from?: string; force?: boolean; json?: boolean }) =>
       setExit(import('./auth-import-openclaw.js').then((m) => m.importOpenclaw(opts))),
     );

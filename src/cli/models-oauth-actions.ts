@@ -11,7 +11,15 @@ import { updateStore } from '../store/write.js';
 import { storeErrorMessage } from '../store/read.js';
 import { withBackend } from './store-backend.js';
 import { isoUtc } from '../util/duration.js';
-import { externalChanged, importPath, mergeImport, originOf, readExternal, type ImportSource, type MergeDecision } from '../oauth/import.js';
+import {
+  externalChanged,
+  importPath,
+  mergeImport,
+  originOf,
+  readExternal,
+  type ImportSource,
+  type MergeDecision,
+} from '../oauth/import.js';
 import { login, type LoginIo } from '../oauth/login.js';
 import { clearRefreshFailure } from '../oauth/resync.js';
 import { oauthProviderIds, resolveOAuthSpec } from '../oauth/spec.js';
@@ -30,7 +38,12 @@ function stdinLines(): { readLine(): Promise<string | null>; close(): void } {
     for (const w of waiting.splice(0)) w(null);
   });
   return {
-    readLine: () => (queue.length ? Promise.resolve(queue.shift() as string) : ended ? Promise.resolve(null) : new Promise((r) => waiting.push(r))),
+    readLine: () =>
+      queue.length
+        ? Promise.resolve(queue.shift() as string)
+        : ended
+          ? Promise.resolve(null)
+          : new Promise((r) => waiting.push(r)),
     close: () => rl.close(),
   };
 }
@@ -52,21 +65,30 @@ function openBrowser(url: string): void {
   if (!process.stdout.isTTY) return;
   const cmd = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
   try {
-    spawn(cmd, [url], { stdio: 'ignore', detached: true }).on('error', () => undefined).unref();
+    spawn(cmd, [url], { stdio: 'ignore', detached: true })
+      .on('error', () => undefined)
+      .unref();
   } catch {
     // No browser here: the URL is printed anyway.
   }
 }
 
 function checkProfileId(id: string, provider: string): void {
-  if (!PROFILE_ID_RE.test(id) || !id.startsWith(`${provider}:`)) throw usageError(`profile id "${id}" must look like ${provider}:<name> (e.g. ${provider}:work)`);
+  if (!PROFILE_ID_RE.test(id) || !id.startsWith(`${provider}:`))
+    throw usageError(`profile id "${id}" must look like ${provider}:<name> (e.g. ${provider}:work)`);
 }
 
 /** `models auth login`. */
-export async function runLogin(ctx: Context, opts: { provider?: string; browser?: boolean; profileId?: string; agent?: string; json?: boolean }): Promise<number> {
+export async function runLogin(
+  ctx: Context,
+  opts: { provider?: string; browser?: boolean; profileId?: string; agent?: string; json?: boolean },
+): Promise<number> {
   const provider = opts.provider ?? '';
   const spec = resolveOAuthSpec(provider, ctx.config);
-  if (!spec) throw usageError(`provider "${provider}" has no OAuth login; use one of: ${oauthProviderIds().join(', ')} (API keys: aipro models auth add-key --provider ${provider || 'P'})`);
+  if (!spec)
+    throw usageError(
+      `provider "${provider}" has no OAuth login; use one of: ${oauthProviderIds().join(', ')} (API keys: aipro models auth add-key --provider ${provider || 'P'})`,
+    );
   if (opts.profileId) checkProfileId(opts.profileId, provider);
   const agent = resolveAgent(ctx, opts.agent);
   // A store that cannot take the result (unreadable, fleet store without its key) stops before the login, not after.
@@ -95,7 +117,10 @@ export async function runLogin(ctx: Context, opts: { provider?: string; browser?
   } finally {
     input.close();
   }
-  if (!res.ok) throw new CliError(`logging in to ${provider} failed: ${res.detail}. Try again: aipro models auth login --provider ${provider}${opts.browser === false ? ' --no-browser' : ''}`);
+  if (!res.ok)
+    throw new CliError(
+      `logging in to ${provider} failed: ${res.detail}. Try again: aipro models auth login --provider ${provider}${opts.browser === false ? ' --no-browser' : ''}`,
+    );
   const t = res.tokens;
   const id = opts.profileId ?? `${provider}:${t.email ?? 'default'}`;
   checkProfileId(id, provider);
@@ -121,10 +146,21 @@ export async function runLogin(ctx: Context, opts: { provider?: string; browser?
     });
     return backend.describe(agent);
   });
-  const summary = { profileId: id, provider, agent: agent.id, email: t.email ?? null, accountId: t.accountId ?? null, expiresAt: t.expires ? isoUtc(t.expires) : null, refreshToken: Boolean(t.refresh), fingerprint: fingerprint(t.access) };
+  const summary = {
+    profileId: id,
+    provider,
+    agent: agent.id,
+    email: t.email ?? null,
+    accountId: t.accountId ?? null,
+    expiresAt: t.expires ? isoUtc(t.expires) : null,
+    refreshToken: Boolean(t.refresh),
+    fingerprint: fingerprint(t.access),
+  };
   if (opts.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
   else {
-    process.stdout.write(`Logged in to ${provider}${t.email ? ` as ${t.email}` : ''}; stored ${id} (${summary.fingerprint}) in ${where}\n`);
+    process.stdout.write(
+      `Logged in to ${provider}${t.email ? ` as ${t.email}` : ''}; stored ${id} (${summary.fingerprint}) in ${where}\n`,
+    );
     if (!t.refresh) process.stdout.write('note: the provider issued no refresh token; log in again when it expires\n');
     process.stdout.write('Check it: aipro models status --probe --provider ' + provider + '\n');
   }
@@ -132,7 +168,11 @@ export async function runLogin(ctx: Context, opts: { provider?: string; browser?
 }
 
 /** `models auth import claude-code|codex`. */
-export async function runImport(ctx: Context, source: ImportSource, opts: { from?: string; profileId?: string; agent?: string; json?: boolean }): Promise<number> {
+export async function runImport(
+  ctx: Context,
+  source: ImportSource,
+  opts: { from?: string; profileId?: string; agent?: string; json?: boolean },
+): Promise<number> {
   const agent = resolveAgent(ctx, opts.agent);
   const deps = { env: ctx.env };
   const path = importPath(source, homeDir(ctx.env), opts.from, deps);
@@ -163,7 +203,13 @@ interface SyncLine {
 
 function report(json: boolean | undefined, lines: SyncLine[]): void {
   if (json) {
-    process.stdout.write(`${JSON.stringify(lines.map((l) => ({ ...l, expiresAt: l.expiresAt ? isoUtc(l.expiresAt) : null })), null, 2)}\n`);
+    process.stdout.write(
+      `${JSON.stringify(
+        lines.map((l) => ({ ...l, expiresAt: l.expiresAt ? isoUtc(l.expiresAt) : null })),
+        null,
+        2,
+      )}\n`,
+    );
     return;
   }
   const words: Record<SyncLine['decision'], string> = {
@@ -174,8 +220,12 @@ function report(json: boolean | undefined, lines: SyncLine[]): void {
     file_unchanged: 'unchanged since the last import of',
     error: 'could not re-import',
   };
-  if (lines.length === 0) process.stdout.write('no imported profiles (import one: aipro models auth import claude-code|codex)\n');
-  for (const l of lines) process.stdout.write(`${l.profileId}: ${words[l.decision]} ${l.path}${l.expiresAt ? ` (expires ${isoUtc(l.expiresAt)})` : ''}${l.detail ? `: ${l.detail}` : ''}\n`);
+  if (lines.length === 0)
+    process.stdout.write('no imported profiles (import one: aipro models auth import claude-code|codex)\n');
+  for (const l of lines)
+    process.stdout.write(
+      `${l.profileId}: ${words[l.decision]} ${l.path}${l.expiresAt ? ` (expires ${isoUtc(l.expiresAt)})` : ''}${l.detail ? `: ${l.detail}` : ''}\n`,
+    );
 }
 
 /** `models auth sync`: re-import only what changed. */
@@ -200,7 +250,13 @@ export async function runSync(ctx: Context, opts: { agent?: string; json?: boole
       store.profiles[id] = merged.profile;
       if (merged.decision === 'updated') clearRefreshFailure(store, id);
       changed = true;
-      out.push({ profileId: id, source: origin.source, path: origin.path, decision: merged.decision, expiresAt: read.cred.expires });
+      out.push({
+        profileId: id,
+        source: origin.source,
+        path: origin.path,
+        decision: merged.decision,
+        expiresAt: read.cred.expires,
+      });
     }
     return { store: changed ? store : null, result: out };
   });
@@ -217,19 +273,30 @@ export async function runDetach(ctx: Context, id: string, opts: { agent?: string
   const agent = resolveAgent(ctx, opts.agent);
   const origin = await updateStore(agent.storePath, (store) => {
     const p = Object.hasOwn(store.profiles, id) ? store.profiles[id] : undefined;
-    if (!p) throw new CliError(`profile ${id} is not in ${agent.storePath} (see \`aipro models auth list${opts.agent ? ` --agent ${agent.id}` : ''}\`)`);
+    if (!p)
+      throw new CliError(
+        `profile ${id} is not in ${agent.storePath} (see \`aipro models auth list${opts.agent ? ` --agent ${agent.id}` : ''}\`)`,
+      );
     const o = originOf(p);
-    if (!o) throw new CliError(`profile ${id} is not imported from Claude Code or Codex; aipro already refreshes it (nothing to detach)`);
+    if (!o)
+      throw new CliError(
+        `profile ${id} is not imported from Claude Code or Codex; aipro already refreshes it (nothing to detach)`,
+      );
     const rest = { ...p } as Record<string, unknown>;
     delete rest.importedFrom;
     store.profiles[id] = { ...(rest as Profile), detachedFrom: { ...o, detachedAt: ctx.now() } };
     return { store, result: o };
   });
   const cli = origin.source === 'claude-code' ? 'Claude Code' : 'Codex';
-  if (opts.json) process.stdout.write(`${JSON.stringify({ profileId: id, agent: agent.id, detachedFrom: origin.path, refresher: 'aipro' }, null, 2)}\n`);
+  if (opts.json)
+    process.stdout.write(
+      `${JSON.stringify({ profileId: id, agent: agent.id, detachedFrom: origin.path, refresher: 'aipro' }, null, 2)}\n`,
+    );
   else {
     process.stdout.write(`${id}: detached from ${origin.path}; aipro refreshes it from now on\n`);
-    process.stdout.write(`note: once aipro refreshes it, ${cli} is logged out (its refresh token is rotated away); log in to ${cli} again, or re-attach: aipro models auth import ${origin.source} --profile-id ${id}\n`);
+    process.stdout.write(
+      `note: once aipro refreshes it, ${cli} is logged out (its refresh token is rotated away); log in to ${cli} again, or re-attach: aipro models auth import ${origin.source} --profile-id ${id}\n`,
+    );
   }
   return EXIT.OK;
 }

@@ -26,14 +26,19 @@ function sub(parent: Command, name: string, description: string): Command {
 }
 
 export function register(program: Command): void {
-  const models = program.commands.find((c) => c.name() === 'models') ?? program.command('models').description('credential status and auth profiles');
+  const models =
+    program.commands.find((c) => c.name() === 'models') ??
+    program.command('models').description('credential status and auth profiles');
   const auth = sub(models, 'auth', 'add, import, list and remove auth profiles');
 
   auth
     .command('login')
     .description('sign in with OAuth (PKCE) and store an oauth profile')
     .requiredOption('--provider <p>', 'anthropic or openai-codex')
-    .option('--no-browser', 'do not open a browser: print the URL and read the pasted redirect URL (or code#state) from stdin')
+    .option(
+      '--no-browser',
+      'do not open a browser: print the URL and read the pasted redirect URL (or code#state) from stdin',
+    )
     .option('--profile-id <id>', 'profile id (default <provider>:<email>, else <provider>:default)')
     .option('--agent <id>', 'agent whose store receives the profile (default: agents.default)')
     .option('--json', 'print the stored profile id, email and expiry as JSON')
@@ -51,12 +56,20 @@ export function register(program: Command): void {
     const file = source === 'claude-code' ? '~/.claude/.credentials.json' : '~/.codex/auth.json';
     imp
       .command(source)
-      .description(`import the OAuth credential of the ${source === 'claude-code' ? 'Claude Code' : 'Codex'} CLI (${file})`)
+      .description(
+        `import the OAuth credential of the ${source === 'claude-code' ? 'Claude Code' : 'Codex'} CLI (${file})`,
+      )
       .option('--from <path>', `the file, or the directory holding it (default ${file})`)
-      .option('--profile-id <id>', `profile id (default ${source === 'claude-code' ? 'anthropic:claude-code' : 'openai-codex:codex'})`)
+      .option(
+        '--profile-id <id>',
+        `profile id (default ${source === 'claude-code' ? 'anthropic:claude-code' : 'openai-codex:codex'})`,
+      )
       .option('--agent <id>', 'agent whose store receives the profile (default: agents.default)')
       .option('--json', 'print the result as JSON')
-      .addHelpText('after', `\nExamples:\n  aipro models auth import ${source}\n  aipro models auth import ${source} --from /home/alice/${file.slice(2)}`)
+      .addHelpText(
+        'after',
+        `\nExamples:\n  aipro models auth import ${source}\n  aipro models auth import ${source} --from /home/alice/${file.slice(2)}`,
+      )
       .action(async (opts: ImportOpts) => {
         const { runImport } = await import('./models-oauth-actions.js');
         process.exitCode = await runImport(fileContext(`aipro models auth import ${source}`), source, opts);
@@ -65,13 +78,15 @@ export function register(program: Command): void {
 
   auth
     .command('detach')
-    .description('make aipro the refresher of a profile imported from Claude Code or Codex (it stops following the CLI)')
+    .description(
+      'make aipro the refresher of a profile imported from Claude Code or Codex (it stops following the CLI)',
+    )
     .argument('<id>', 'profile id, e.g. anthropic:claude-code')
     .option('--agent <id>', 'agent whose store holds the profile (default: agents.default)')
     .option('--json', 'print the result as JSON')
     .addHelpText(
       'after',
-      '\nImported profiles are not refreshed by aipro: it re-reads the CLI\'s file or Keychain item and takes\nthe CLI\'s newer tokens, because refresh tokens rotate and two refreshers log each other out.\nAfter detach, aipro refreshes the profile and the CLI needs its own login again.\n\nExamples:\n  aipro models auth detach anthropic:claude-code\n  aipro models auth detach openai-codex:codex --agent ops',
+      "\nImported profiles are not refreshed by aipro: it re-reads the CLI's file or Keychain item and takes\nthe CLI's newer tokens, because refresh tokens rotate and two refreshers log each other out.\nAfter detach, aipro refreshes the profile and the CLI needs its own login again.\n\nExamples:\n  aipro models auth detach anthropic:claude-code\n  aipro models auth detach openai-codex:codex --agent ops",
     )
     .action(async (id: string, opts: { agent?: string; json?: boolean }) => {
       const { runDetach } = await import('./models-oauth-actions.js');
@@ -80,7 +95,9 @@ export function register(program: Command): void {
 
   auth
     .command('sync')
-    .description('re-import profiles whose external file (Claude Code, Codex) changed; never replaces a newer token of ours')
+    .description(
+      're-import profiles whose external file (Claude Code, Codex) changed; never replaces a newer token of ours',
+    )
     .option('--agent <id>', 'agent to sync (default: agents.default)')
     .option('--json', 'print one result per imported profile as JSON')
     .addHelpText('after', '\nExamples:\n  aipro models auth sync\n  aipro models auth sync --json')

@@ -14,7 +14,8 @@ import type { StatusOptions } from './models-status.js';
 function positiveInt(flag: string, value: string | undefined, fallback: number, max: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > max) throw usageError(`${flag} must be a whole number from 1 to ${max}, got "${value}"`);
+  if (!Number.isInteger(n) || n < 1 || n > max)
+    throw usageError(`${flag} must be a whole number from 1 to ${max}, got "${value}"`);
   return n;
 }
 
@@ -35,7 +36,12 @@ function progressLine(stream: NodeJS.WriteStream): { update(done: number, total:
 }
 
 /** Probe, persist, and rebuild the reports. Exported signature is used by models-status.ts. */
-export async function probeReports(ctx: Context, reports: AgentReport[], opts: StatusOptions, o: { warnMs: number }): Promise<AgentReport[]> {
+export async function probeReports(
+  ctx: Context,
+  reports: AgentReport[],
+  opts: StatusOptions,
+  o: { warnMs: number },
+): Promise<AgentReport[]> {
   const timeoutMs = positiveInt('--timeout', opts.timeout, ctx.config.monitor.probe.timeoutMs, 600_000);
   const concurrency = positiveInt('--concurrency', opts.concurrency, ctx.config.monitor.probe.concurrency, 256);
   const agents = reports.filter((r) => !r.storeError).map((r) => resolveAgent(ctx, r.agent));
@@ -64,7 +70,13 @@ export async function probeReports(ctx: Context, reports: AgentReport[], opts: S
         if (r.storeError) return r;
         const agent = resolveAgent(ctx, r.agent);
         const read = await store.read(agent);
-        return agentReport(store.kind === 'file' ? agent : { ...agent, storePath: store.describe(agent) }, reportSettings(ctx.config), ctx.env, { now, warnMs: o.warnMs, ...(opts.provider ? { provider: opts.provider } : {}) }, read);
+        return agentReport(
+          store.kind === 'file' ? agent : { ...agent, storePath: store.describe(agent) },
+          reportSettings(ctx.config),
+          ctx.env,
+          { now, warnMs: o.warnMs, ...(opts.provider ? { provider: opts.provider } : {}) },
+          read,
+        );
       }),
     );
   });

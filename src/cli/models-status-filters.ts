@@ -15,7 +15,9 @@ function existing(names: Iterable<string>): string {
 /** `--agent ID` must name an agent that has a directory, or the default agent. */
 export function checkAgentFilter(id: string | undefined, agents: Agent[]): void {
   if (id === undefined || agents.some((a) => a.id === id)) return;
-  throw usageError(`--agent ${id}: no such agent; agents: ${existing(agents.map((a) => a.id))} (create one with \`aipro models auth add-key --provider P --agent ${id}\`)`);
+  throw usageError(
+    `--agent ${id}: no such agent; agents: ${existing(agents.map((a) => a.id))} (create one with \`aipro models auth add-key --provider P --agent ${id}\`)`,
+  );
 }
 
 /**
@@ -26,7 +28,9 @@ export function checkProviderFilter(provider: string | undefined, reports: Agent
   if (provider === undefined || getProvider(provider)) return;
   if (reports.some((r) => r.rows.some((row) => row.provider === provider && row.type !== 'none'))) return;
   const held = reports.flatMap((r) => Object.values(r.store?.profiles ?? {}).map((p) => p.provider));
-  throw usageError(`--provider ${provider}: no credential and not a known provider; providers with credentials: ${existing(held)}`);
+  throw usageError(
+    `--provider ${provider}: no credential and not a known provider; providers with credentials: ${existing(held)}`,
+  );
 }
 
 /** `--profile ID` must match a profile of the agents shown. */
@@ -34,5 +38,7 @@ export function checkProfileFilter(profile: string | undefined, reports: AgentRe
   if (profile === undefined) return;
   if (reports.some((r) => r.storeError || r.rows.some((row) => row.id === profile))) return;
   const ids = reports.flatMap((r) => r.rows.filter((row) => row.type !== 'none').map((row) => row.id));
-  throw usageError(`--profile ${profile}: no such profile; profiles: ${existing(ids)} (list them with \`aipro models auth list\`)`);
+  throw usageError(
+    `--profile ${profile}: no such profile; profiles: ${existing(ids)} (list them with \`aipro models auth list\`)`,
+  );
 }

@@ -36,7 +36,9 @@ export interface StatusOptions {
 export const STATUS_JSON_VERSION = 1;
 
 export function register(program: Command): void {
-  const models = program.commands.find((c) => c.name() === 'models') ?? program.command('models').description('credential status and auth profiles');
+  const models =
+    program.commands.find((c) => c.name() === 'models') ??
+    program.command('models').description('credential status and auth profiles');
   models
     .command('status')
     .description('show every credential: provider, profile, type, source, status, expiry, fingerprint')
@@ -51,7 +53,10 @@ export function register(program: Command): void {
     .option('--profile <id>', 'only this profile (exit 64 if no profile matches)')
     .option('--warn-hours <n>', 'warn window in hours (default: auth.warnHours = 24)')
     .option('--wide', 'on a terminal, show every column and unwrapped lines (pipes always get them)')
-    .addHelpText('after', '\nExamples:\n  aipro models status\n  aipro models status --check --provider anthropic\n  aipro models status --probe --timeout 5000 --concurrency 8\n  aipro models status --json | jq \'.agents[].profiles[] | {id, status}\'')
+    .addHelpText(
+      'after',
+      "\nExamples:\n  aipro models status\n  aipro models status --check --provider anthropic\n  aipro models status --probe --timeout 5000 --concurrency 8\n  aipro models status --json | jq '.agents[].profiles[] | {id, status}'",
+    )
     .action(async (opts: StatusOptions) => {
       process.exitCode = await modelsStatus(opts);
     });
@@ -59,7 +64,8 @@ export function register(program: Command): void {
 
 function parseWarnMs(ctx: Context, flag?: string): number {
   const hours = flag === undefined ? ctx.config.auth.warnHours : Number(flag);
-  if (!Number.isFinite(hours) || hours < 0) throw usageError(`--warn-hours must be a number of hours ≥ 0, got "${flag}"`);
+  if (!Number.isFinite(hours) || hours < 0)
+    throw usageError(`--warn-hours must be a number of hours ≥ 0, got "${flag}"`);
   return hours * 3_600_000;
 }
 
@@ -94,7 +100,13 @@ export function statusReports(
   checkAgentFilter(opts.agent, all);
   const agents = opts.agent ? all.filter((a) => a.id === opts.agent) : all;
   const reports = agents.map((a) =>
-    agentReport(a, reportSettings(ctx.config), ctx.env, { now, warnMs, hashSecrets: false, ...(opts.provider ? { provider: opts.provider } : {}) }, stores?.reads[all.indexOf(a)]),
+    agentReport(
+      a,
+      reportSettings(ctx.config),
+      ctx.env,
+      { now, warnMs, hashSecrets: false, ...(opts.provider ? { provider: opts.provider } : {}) },
+      stores?.reads[all.indexOf(a)],
+    ),
   );
   checkProviderFilter(opts.provider, reports);
   checkProfileFilter(opts.profile, reports);
@@ -105,8 +117,16 @@ export function statusReports(
  * What the command prints and its exit code. Every mode judges the same rows the same
  * way, so text, --plain and --json always agree on the code; an unreadable store fails.
  */
-export function statusOutput(reports: AgentReport[], opts: Pick<StatusOptions, 'json' | 'plain' | 'check' | 'profile' | 'wide'>, ctx: Context, now: number, warnMs: number): { out: string; code: number } {
-  const shown = opts.profile ? reports.map((r) => ({ ...r, rows: r.rows.filter((row) => row.id === opts.profile) })) : reports;
+export function statusOutput(
+  reports: AgentReport[],
+  opts: Pick<StatusOptions, 'json' | 'plain' | 'check' | 'profile' | 'wide'>,
+  ctx: Context,
+  now: number,
+  warnMs: number,
+): { out: string; code: number } {
+  const shown = opts.profile
+    ? reports.map((r) => ({ ...r, rows: r.rows.filter((row) => row.id === opts.profile) }))
+    : reports;
   const storeError = shown.some((r) => r.storeError);
   const verdict = storeError ? EXIT.FAIL : checkExitCode(shown.flatMap((r) => r.rows).map((r) => r.status));
   const out = opts.json
@@ -123,12 +143,23 @@ function expiresText(r: StatusRow, now: number): string {
 }
 
 function plainLine(r: StatusRow): string {
-  return [r.agent, r.id, r.provider, r.type, r.source, r.status, r.expiresAt === undefined ? (r.expiryKnown ? '-' : 'unknown') : isoUtc(r.expiresAt), r.fingerprint ?? '-'].join('\t');
+  return [
+    r.agent,
+    r.id,
+    r.provider,
+    r.type,
+    r.source,
+    r.status,
+    r.expiresAt === undefined ? (r.expiryKnown ? '-' : 'unknown') : isoUtc(r.expiresAt),
+    r.fingerprint ?? '-',
+  ].join('\t');
 }
 
 /** One line per credential; an unreadable store is a line of its own (`(store)`, `invalid`), never nothing. */
 function plainLines(reports: AgentReport[]): string {
-  const lines = reports.flatMap((r) => (r.storeError ? [[r.agent, '(store)', '-', '-', 'store', 'invalid', '-', '-'].join('\t')] : r.rows.map(plainLine)));
+  const lines = reports.flatMap((r) =>
+    r.storeError ? [[r.agent, '(store)', '-', '-', 'store', 'invalid', '-', '-'].join('\t')] : r.rows.map(plainLine),
+  );
   return lines.map((l) => `${l}\n`).join('');
 }
 
@@ -142,10 +173,17 @@ function statusFit(width: number, shown: StatusRow[], now: number, quota = false
   return {
     width,
     steps: [
-      { abbreviate: 5, cells: shown.map((r) => (r.expiresAt === undefined ? (r.expiryKnown ? '-' : 'unknown') : formatRelative(r.expiresAt, now))) },
+      {
+        abbreviate: 5,
+        cells: shown.map((r) =>
+          r.expiresAt === undefined ? (r.expiryKnown ? '-' : 'unknown') : formatRelative(r.expiresAt, now),
+        ),
+      },
       { drop: 6 },
       // QUOTA (column 7) keeps its worst window and percentage, without the reset time.
-      ...(quota ? [{ abbreviate: 7, cells: shown.map((r) => quotaCell(r.quota, now).replace(/ \(resets [^)]*\)$/, '')) }] : []),
+      ...(quota
+        ? [{ abbreviate: 7, cells: shown.map((r) => quotaCell(r.quota, now).replace(/ \(resets [^)]*\)$/, '')) }]
+        : []),
       { abbreviate: 3, cells: shown.map((r) => r.source) },
       { drop: 2 },
       { drop: 3 },
@@ -158,7 +196,8 @@ function statusFit(width: number, shown: StatusRow[], now: number, quota = false
 
 function renderText(reports: AgentReport[], now: number, ctx: Context, check: boolean, width?: number): string {
   const c = colorizer(process.stdout, ctx.env);
-  const paint = (s: string) => (severity(s as StatusRow['status']) === 2 ? c.red(s) : s === 'expiring' ? c.yellow(s) : c.green(s));
+  const paint = (s: string) =>
+    severity(s as StatusRow['status']) === 2 ? c.red(s) : s === 'expiring' ? c.yellow(s) : c.green(s);
   const out: string[] = [];
   for (const rep of reports) {
     out.push(c.bold(`Agent ${rep.agent}`) + c.dim(`  (${rep.storePath}${rep.storeExists ? '' : ', no store yet'})`));
@@ -168,7 +207,12 @@ function renderText(reports: AgentReport[], now: number, ctx: Context, check: bo
     }
     const shown = check ? rep.rows.filter((r) => severity(r.status) > 0) : rep.rows;
     if (shown.length === 0) {
-      out.push(check ? '  all credentials ok' : '  no credentials (add one: aipro models auth add-key --provider anthropic, or aipro onboard)', '');
+      out.push(
+        check
+          ? '  all credentials ok'
+          : '  no credentials (add one: aipro models auth add-key --provider anthropic, or aipro onboard)',
+        '',
+      );
       continue;
     }
     const rows = shown.map((r) => [
@@ -188,9 +232,15 @@ function renderText(reports: AgentReport[], now: number, ctx: Context, check: bo
       header.push('QUOTA');
       shown.forEach((r, i) => rows[i]?.push(quotaCell(r.quota, now)));
     }
-    out.push(renderTable(header, rows, '  ', (row, col, padded) =>
-      col === STATUS_COL ? padded.replace((shown[row] as StatusRow).status, paint) : padded,
-    width === undefined ? undefined : statusFit(width, shown, now, quota)));
+    out.push(
+      renderTable(
+        header,
+        rows,
+        '  ',
+        (row, col, padded) => (col === STATUS_COL ? padded.replace((shown[row] as StatusRow).status, paint) : padded),
+        width === undefined ? undefined : statusFit(width, shown, now, quota),
+      ),
+    );
     for (const r of shown) {
       const extra: string[] = [];
       if ((r.status !== 'ok' && r.status !== 'static') || !r.expiryKnown) extra.push(r.detail);
@@ -199,7 +249,8 @@ function renderText(reports: AgentReport[], now: number, ctx: Context, check: bo
       if (r.disabledUntil) extra.push(`disabled (${r.disabledReason ?? 'failures'}) until ${isoUtc(r.disabledUntil)}`);
       if (r.lastProbe) extra.push(probeText(r.lastProbe, now));
       if (r.hint) extra.push(`fix: ${r.hint}`);
-      if (ctx.config.monitor.labels.profile === 'hash' && r.type !== 'none') extra.push(`metrics label ${profileLabel(r.id, 'hash')}`);
+      if (ctx.config.monitor.labels.profile === 'hash' && r.type !== 'none')
+        extra.push(`metrics label ${profileLabel(r.id, 'hash')}`);
       if (extra.length) out.push(`  ${r.type === 'none' ? r.provider : r.id}: ${extra.join('; ')}`);
     }
     // Only providers in the report: `--provider openai` must not list anthropic's order.
@@ -209,7 +260,11 @@ function renderText(reports: AgentReport[], now: number, ctx: Context, check: bo
     for (const [p, id] of Object.entries(rep.lastGood)) if (reported.has(p)) out.push(`  lastGood ${p}: ${id}`);
     out.push('');
   }
-  for (const w of clockSkewWarnings(reports.flatMap((r) => r.rows), now)) out.push(c.yellow(`⚠ ${w}`));
+  for (const w of clockSkewWarnings(
+    reports.flatMap((r) => r.rows),
+    now,
+  ))
+    out.push(c.yellow(`⚠ ${w}`));
   const lines = width === undefined ? out : out.flatMap((l) => l.split('\n')).flatMap((l) => wrapLine(l, width));
   return `${lines.join('\n').trimEnd()}\n`;
 }
@@ -232,14 +287,26 @@ function nextProfiles(rep: AgentReport, ctx: Context, now: number): Record<strin
   if (!rep.store) return out;
   for (const provider of new Set(rep.rows.filter((r) => r.type !== 'none').map((r) => r.provider))) {
     const env = rep.rows.find((r) => r.provider === provider && r.source === 'env');
-    const id = nextProfile({ provider, store: rep.store, configOrder: own(ctx.config.auth.order, provider) ?? [], now, ...(env ? { envProfileId: env.id } : {}) });
+    const id = nextProfile({
+      provider,
+      store: rep.store,
+      configOrder: own(ctx.config.auth.order, provider) ?? [],
+      now,
+      ...(env ? { envProfileId: env.id } : {}),
+    });
     if (id) out[provider] = id;
   }
   return out;
 }
 
 /** The documented `--json` document (docs/cli.md "--json schema"). */
-export function toJson(reports: AgentReport[], now: number, warnMs: number, exitCode: number, labelMode: ProfileLabelMode = 'id') {
+export function toJson(
+  reports: AgentReport[],
+  now: number,
+  warnMs: number,
+  exitCode: number,
+  labelMode: ProfileLabelMode = 'id',
+) {
   return {
     version: STATUS_JSON_VERSION,
     generatedAt: isoUtc(now),

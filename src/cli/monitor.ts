@@ -16,7 +16,9 @@ interface MonitorFlags {
 export function register(program: Command): void {
   program
     .command('monitor')
-    .description('run the monitor daemon: schedules the expiry/validity/store/refresh monitors, serves /metrics /healthz /readyz, sends alerts')
+    .description(
+      'run the monitor daemon: schedules the expiry/validity/store/refresh monitors, serves /metrics /healthz /readyz, sends alerts',
+    )
     .option('--once', 'run every monitor once, write the textfile, send alerts, exit 0 ok / 1 broken / 2 expiring')
     .option('--log-format <format>', 'log lines as text or json (on stderr)', 'text')
     .option('--listen <addr>', 'serve /metrics on host:port (default: monitor.listen = 127.0.0.1:18790)')
@@ -43,8 +45,10 @@ Examples:
     )
     .action(async (flags: MonitorFlags) => {
       const format = flags.logFormat ?? 'text';
-      if (format !== 'text' && format !== 'json') throw usageError(`--log-format must be text or json, got "${format}"`);
-      if (flags.json && !flags.once) throw usageError('--json only applies to --once (the daemon logs JSON with --log-format json)');
+      if (format !== 'text' && format !== 'json')
+        throw usageError(`--log-format must be text or json, got "${format}"`);
+      if (flags.json && !flags.once)
+        throw usageError('--json only applies to --once (the daemon logs JSON with --log-format json)');
       if (flags.once) {
         const { runOnce } = await import('../daemon/once.js');
         const res = await runOnce({ logFormat: format, json: Boolean(flags.json) });
@@ -54,7 +58,10 @@ Examples:
         return;
       }
       const { startDaemon } = await import('../daemon/daemon.js');
-      const daemon = await startDaemon({ logFormat: format, ...(flags.listen !== undefined ? { listen: flags.listen } : {}) });
+      const daemon = await startDaemon({
+        logFormat: format,
+        ...(flags.listen !== undefined ? { listen: flags.listen } : {}),
+      });
       const code = await daemon.done;
       process.exitCode = code;
       // Anything still holding the event loop (a hung alert channel) must not keep a stopped daemon alive.

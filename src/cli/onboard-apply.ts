@@ -59,7 +59,8 @@ async function applyConfig(plan: OnboardPlan, env: Record<string, string>, curre
     return { raw, result: null };
   });
   if (setAgent) done.push(`default agent: ${plan.agent}`);
-  if (plan.alert) done.push(`alert channel ops-mail: mail to ${plan.alert.to} via ${plan.alert.smtpHost}:${plan.alert.smtpPort}`);
+  if (plan.alert)
+    done.push(`alert channel ops-mail: mail to ${plan.alert.to} via ${plan.alert.smtpHost}:${plan.alert.smtpPort}`);
   return done;
 }
 
@@ -68,14 +69,31 @@ async function applyCredential(plan: OnboardPlan): Promise<string[]> {
   const type = plan.authChoice === 'token' ? 'token' : 'api_key';
   const ctx = loadContext();
   if (plan.store === 'profile') {
-    await saveSecret(ctx, type, { provider: plan.provider, ...(plan.profileId ? { profileId: plan.profileId } : {}), ...(plan.expiresIn ? { expiresIn: plan.expiresIn } : {}), ...(plan.agent ? { agent: plan.agent } : {}) }, plan.secret);
+    await saveSecret(
+      ctx,
+      type,
+      {
+        provider: plan.provider,
+        ...(plan.profileId ? { profileId: plan.profileId } : {}),
+        ...(plan.expiresIn ? { expiresIn: plan.expiresIn } : {}),
+        ...(plan.agent ? { agent: plan.agent } : {}),
+      },
+      plan.secret,
+    );
     return [];
   }
   const name = getProvider(plan.provider)?.envVars[0];
-  if (!name) throw new CliError(`onboarding: ${plan.provider} has no API key env var; store the credential in the auth store instead (--store profile)`);
+  if (!name)
+    throw new CliError(
+      `onboarding: ${plan.provider} has no API key env var; store the credential in the auth store instead (--store profile)`,
+    );
   const res = await writeDaemonEnv(ctx.env, name, plan.secret, plan.force);
-  if (!res.ok) throw new CliError(`onboarding: ${res.detail}; nothing was changed. Re-run with --force to replace it, or edit ${res.path} by hand.`);
-  const what = res.action === 'unchanged' ? 'already held' : res.action === 'replaced' ? 'now holds (replaced)' : 'now holds';
+  if (!res.ok)
+    throw new CliError(
+      `onboarding: ${res.detail}; nothing was changed. Re-run with --force to replace it, or edit ${res.path} by hand.`,
+    );
+  const what =
+    res.action === 'unchanged' ? 'already held' : res.action === 'replaced' ? 'now holds (replaced)' : 'now holds';
   return [`${res.path} ${what} ${name} (${fingerprint(plan.secret)}) for the systemd services`];
 }
 
@@ -84,7 +102,10 @@ export async function applyPlan(plan: OnboardPlan): Promise<number> {
   if (plan.provider && plan.secret !== undefined) {
     // Check the secret before anything is written, so a bad paste changes nothing.
     const problem = secretProblem(plan.provider, plan.authChoice === 'token' ? 'token' : 'api_key', plan.secret);
-    if (problem) throw new CliError(`onboarding: the ${plan.provider} credential was not saved: ${problem}. Nothing was written; run the command again with the whole value on stdin.`);
+    if (problem)
+      throw new CliError(
+        `onboarding: the ${plan.provider} credential was not saved: ${problem}. Nothing was written; run the command again with the whole value on stdin.`,
+      );
   }
   const before = loadContext();
   const lines = await applyConfig(plan, before.env, before.config.agents.default);
@@ -94,9 +115,17 @@ export async function applyPlan(plan: OnboardPlan): Promise<number> {
   const { modelsStatus } = await import('./models-status.js');
   // The summary is information here; onboarding itself succeeded.
   await modelsStatus(plan.agent ? { agent: plan.agent } : {});
-  const next = ['', 'Next steps:', '  aipro models status --check    # exit 0 ok, 1 broken, 2 expiring', '  aipro doctor                   # state, env, stores, units'];
+  const next = [
+    '',
+    'Next steps:',
+    '  aipro models status --check    # exit 0 ok, 1 broken, 2 expiring',
+    '  aipro doctor                   # state, env, stores, units',
+  ];
   if (plan.store === 'env') next.push(`  aipro systemd install --user    # services read ${daemonEnvPath(before.env)}`);
-  if (plan.alert?.smtpPassEnv) next.push(`  put ${plan.alert.smtpPassEnv}=… into ${daemonEnvPath(before.env)} (mode 600), then: aipro alerts test`);
+  if (plan.alert?.smtpPassEnv)
+    next.push(
+      `  put ${plan.alert.smtpPassEnv}=… into ${daemonEnvPath(before.env)} (mode 600), then: aipro alerts test`,
+    );
   else if (plan.alert) next.push('  aipro alerts test');
   process.stdout.write(`${next.join('\n')}\n`);
   return EXIT.OK;

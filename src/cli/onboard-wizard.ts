@@ -16,16 +16,38 @@ const ENV_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 async function askAlert(): Promise<AlertPlan | undefined> {
   const { confirm, input, number } = await import('@inquirer/prompts');
-  if (!(await confirm({ message: 'Send alert mail when a credential is about to expire or breaks?', default: false }))) return undefined;
-  const to = await input({ message: 'Send alerts to (email):', validate: (v) => EMAIL_RE.test(v.trim()) || 'enter an email address' });
-  const from = await input({ message: 'From address:', default: defaultFrom(), validate: (v) => EMAIL_RE.test(v.trim()) || 'enter an email address' });
+  if (!(await confirm({ message: 'Send alert mail when a credential is about to expire or breaks?', default: false })))
+    return undefined;
+  const to = await input({
+    message: 'Send alerts to (email):',
+    validate: (v) => EMAIL_RE.test(v.trim()) || 'enter an email address',
+  });
+  const from = await input({
+    message: 'From address:',
+    default: defaultFrom(),
+    validate: (v) => EMAIL_RE.test(v.trim()) || 'enter an email address',
+  });
   const smtpHost = await input({ message: 'SMTP server host:', validate: (v) => v.trim().length > 0 || 'required' });
   const smtpPort = (await number({ message: 'SMTP port:', default: 587, min: 1, max: 65535 })) ?? 587;
   const smtpUser = (await input({ message: 'SMTP user (empty: no login):' })).trim();
   const smtpPassEnv = smtpUser
-    ? (await input({ message: 'Env var that will hold the SMTP password (it is never stored in the config):', default: 'SMTP_PASS', validate: (v) => ENV_NAME_RE.test(v.trim()) || 'a variable name like SMTP_PASS' })).trim()
+    ? (
+        await input({
+          message: 'Env var that will hold the SMTP password (it is never stored in the config):',
+          default: 'SMTP_PASS',
+          validate: (v) => ENV_NAME_RE.test(v.trim()) || 'a variable name like SMTP_PASS',
+        })
+      ).trim()
     : undefined;
-  return { to: to.trim(), from: from.trim(), smtpHost: smtpHost.trim(), smtpPort, secure: smtpPort === 465, ...(smtpUser ? { smtpUser } : {}), ...(smtpPassEnv ? { smtpPassEnv } : {}) };
+  return {
+    to: to.trim(),
+    from: from.trim(),
+    smtpHost: smtpHost.trim(),
+    smtpPort,
+    secure: smtpPort === 465,
+    ...(smtpUser ? { smtpUser } : {}),
+    ...(smtpPassEnv ? { smtpPassEnv } : {}),
+  };
 }
 
 /** Run the questions; returns the plan to apply. */
@@ -34,7 +56,10 @@ export async function runWizard(currentAgent: string, env: Record<string, string
   const choices = Object.values(PROVIDERS)
     .filter((p) => p.types.includes('api_key') || p.types.includes('token'))
     .map((p) => ({ name: p.label, value: p.id }));
-  const provider = await select({ message: 'Which model provider?', choices: [...choices, { name: 'Skip (no credential now)', value: '' }] });
+  const provider = await select({
+    message: 'Which model provider?',
+    choices: [...choices, { name: 'Skip (no credential now)', value: '' }],
+  });
   const plan: OnboardPlan = { store: 'profile', force: false };
   if (provider) {
     const p = own(PROVIDERS, provider);
@@ -45,7 +70,10 @@ export async function runWizard(currentAgent: string, env: Record<string, string
         message: 'Credential type:',
         choices: [
           { name: 'API key (recommended)', value: 'api-key' as const },
-          { name: provider === 'anthropic' ? 'setup-token (Claude subscription, `claude setup-token`)' : 'token', value: 'token' as const },
+          {
+            name: provider === 'anthropic' ? 'setup-token (Claude subscription, `claude setup-token`)' : 'token',
+            value: 'token' as const,
+          },
         ],
       });
     }
@@ -53,7 +81,10 @@ export async function runWizard(currentAgent: string, env: Record<string, string
     if (provider === 'anthropic' && type === 'token') {
       const claude = findOnPath('claude', env.PATH);
       if (claude) spawnSync(claude, ['setup-token'], { stdio: 'inherit' });
-      else process.stdout.write('`claude` is not on PATH: run `claude setup-token` on a machine with Claude Code and paste the token here.\n');
+      else
+        process.stdout.write(
+          '`claude` is not on PATH: run `claude setup-token` on a machine with Claude Code and paste the token here.\n',
+        );
     }
     const raw = await password({
       message: `Paste the ${p?.label ?? provider} ${type === 'token' ? 'token' : 'API key'} (hidden):`,
@@ -71,7 +102,13 @@ export async function runWizard(currentAgent: string, env: Record<string, string
       });
     }
   }
-  const agent = (await input({ message: 'Default agent:', default: currentAgent, validate: (v) => AGENT_ID_RE.test(v.trim()) || 'letters, digits, ".", "_" or "-"' })).trim();
+  const agent = (
+    await input({
+      message: 'Default agent:',
+      default: currentAgent,
+      validate: (v) => AGENT_ID_RE.test(v.trim()) || 'letters, digits, ".", "_" or "-"',
+    })
+  ).trim();
   plan.agent = agent;
   const alert = await askAlert();
   if (alert) plan.alert = alert;

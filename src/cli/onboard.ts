@@ -32,24 +32,38 @@ async function planFromFlags(o: OnboardOptions): Promise<OnboardPlan> {
   const { defaultFrom } = await import('./onboard-apply.js');
   const { readAll, normalizeSecret } = await import('./prompt-secret.js');
   const plan: OnboardPlan = { store: o.store === 'env' ? 'env' : 'profile', force: Boolean(o.force) };
-  if (o.store !== undefined && o.store !== 'env' && o.store !== 'profile') throw usageError(`--store must be profile or env, got "${o.store}"`);
+  if (o.store !== undefined && o.store !== 'env' && o.store !== 'profile')
+    throw usageError(`--store must be profile or env, got "${o.store}"`);
   if (o.agent !== undefined) plan.agent = o.agent;
   if (o.provider) {
     const choice = o.authChoice ?? 'api-key';
-    if (choice !== 'api-key' && choice !== 'token') throw usageError(`--auth-choice must be api-key or token, got "${choice}"`);
+    if (choice !== 'api-key' && choice !== 'token')
+      throw usageError(`--auth-choice must be api-key or token, got "${choice}"`);
     checkProvider(o.provider, choice === 'token' ? 'token' : 'api_key');
-    if (choice === 'token' && plan.store === 'env') throw usageError('--store env holds API keys only; tokens go to the auth store (--store profile)');
-    if (!o.secretStdin) throw usageError('--non-interactive with --provider needs --secret-stdin (pipe the key or token on stdin; secrets are never flags)');
+    if (choice === 'token' && plan.store === 'env')
+      throw usageError('--store env holds API keys only; tokens go to the auth store (--store profile)');
+    if (!o.secretStdin)
+      throw usageError(
+        '--non-interactive with --provider needs --secret-stdin (pipe the key or token on stdin; secrets are never flags)',
+      );
     const secret = normalizeSecret(await readAll(process.stdin));
-    Object.assign(plan, { provider: o.provider, authChoice: choice, secret, ...(o.profileId ? { profileId: o.profileId } : {}), ...(o.expiresIn ? { expiresIn: o.expiresIn } : {}) });
+    Object.assign(plan, {
+      provider: o.provider,
+      authChoice: choice,
+      secret,
+      ...(o.profileId ? { profileId: o.profileId } : {}),
+      ...(o.expiresIn ? { expiresIn: o.expiresIn } : {}),
+    });
   } else if (o.secretStdin || o.authChoice) {
     throw usageError('--secret-stdin and --auth-choice need --provider');
   }
   if (o.alertEmail) {
     if (!o.smtpHost) throw usageError('--alert-email needs --smtp-host');
     const port = o.smtpPort === undefined ? 587 : Number(o.smtpPort);
-    if (!Number.isInteger(port) || port < 1 || port > 65535) throw usageError(`--smtp-port must be 1-65535, got "${o.smtpPort}"`);
-    if (o.smtpPassEnv && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(o.smtpPassEnv)) throw usageError(`--smtp-pass-env must be an env var name like SMTP_PASS`);
+    if (!Number.isInteger(port) || port < 1 || port > 65535)
+      throw usageError(`--smtp-port must be 1-65535, got "${o.smtpPort}"`);
+    if (o.smtpPassEnv && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(o.smtpPassEnv))
+      throw usageError(`--smtp-pass-env must be an env var name like SMTP_PASS`);
     plan.alert = {
       to: o.alertEmail,
       from: o.alertFrom ?? defaultFrom(),
@@ -66,7 +80,9 @@ async function onboard(o: OnboardOptions): Promise<number> {
   const { applyPlan } = await import('./onboard-apply.js');
   if (o.nonInteractive) return applyPlan(await planFromFlags(o));
   if (!process.stdin.isTTY) {
-    throw new CliError('onboarding: the wizard needs a terminal. For scripts use `aipro onboard --non-interactive --provider anthropic --secret-stdin < key.txt` (see `aipro onboard --help`).');
+    throw new CliError(
+      'onboarding: the wizard needs a terminal. For scripts use `aipro onboard --non-interactive --provider anthropic --secret-stdin < key.txt` (see `aipro onboard --help`).',
+    );
   }
   const { loadContext } = await import('../context.js');
   const ctx = loadContext();

@@ -20,7 +20,10 @@ export async function readAll(stream: NodeJS.ReadableStream, max = MAX_SECRET_BY
   for await (const chunk of stream) {
     const buf = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
     size += buf.byteLength;
-    if (size > max) throw new CliError(`reading the secret from stdin: input is larger than ${max} bytes; pipe only the key or token`);
+    if (size > max)
+      throw new CliError(
+        `reading the secret from stdin: input is larger than ${max} bytes; pipe only the key or token`,
+      );
     chunks.push(buf);
   }
   return Buffer.concat(chunks).toString('utf8');
@@ -44,7 +47,10 @@ export function promptOutput(): NodeJS.WritableStream {
 export async function readSecret(what: string): Promise<string> {
   if (isInteractive()) {
     const { password } = await import('@inquirer/prompts');
-    const value = await password({ message: `Paste the ${what} (input hidden):`, mask: false }, { output: promptOutput() }).catch((err: Error) => {
+    const value = await password(
+      { message: `Paste the ${what} (input hidden):`, mask: false },
+      { output: promptOutput() },
+    ).catch((err: Error) => {
       if (isPromptExit(err)) throw err;
       throw new CliError(`reading the ${what}: prompt cancelled (${err.name})`);
     });

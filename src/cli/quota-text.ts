@@ -51,7 +51,19 @@ export interface SkewInput {
 
 /** Providers whose clock (latest probe) differs from this host's by more than a minute. */
 export function clockSkewWarnings(rows: readonly SkewInput[], now: number): string[] {
-  const skews = latestClockSkews(rows.flatMap((r) => (r.lastProbe ? [{ provider: r.provider, at: r.lastProbe.at, ...(r.lastProbe.clockSkewMs !== undefined ? { clockSkewMs: r.lastProbe.clockSkewMs } : {}) }] : [])));
+  const skews = latestClockSkews(
+    rows.flatMap((r) =>
+      r.lastProbe
+        ? [
+            {
+              provider: r.provider,
+              at: r.lastProbe.at,
+              ...(r.lastProbe.clockSkewMs !== undefined ? { clockSkewMs: r.lastProbe.clockSkewMs } : {}),
+            },
+          ]
+        : [],
+    ),
+  );
   const out: string[] = [];
   for (const [provider, s] of [...skews].sort(([a], [b]) => a.localeCompare(b))) {
     if (Math.abs(s.ms) <= CLOCK_SKEW_WARN_MS) continue;
@@ -65,6 +77,12 @@ export function clockSkewWarnings(rows: readonly SkewInput[], now: number): stri
 
 /** `clockSkew` in `--json`: provider → latest skew in seconds and when it was read. */
 export function clockSkewJson(rows: readonly SkewInput[]): Record<string, { seconds: number; at: string }> {
-  const skews = latestClockSkews(rows.flatMap((r) => (r.lastProbe?.clockSkewMs !== undefined ? [{ provider: r.provider, at: r.lastProbe.at, clockSkewMs: r.lastProbe.clockSkewMs }] : [])));
+  const skews = latestClockSkews(
+    rows.flatMap((r) =>
+      r.lastProbe?.clockSkewMs !== undefined
+        ? [{ provider: r.provider, at: r.lastProbe.at, clockSkewMs: r.lastProbe.clockSkewMs }]
+        : [],
+    ),
+  );
   return Object.fromEntries([...skews].map(([p, s]) => [p, { seconds: Math.round(s.ms) / 1000, at: isoUtc(s.at) }]));
 }

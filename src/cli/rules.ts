@@ -19,20 +19,33 @@ interface PrintFlags {
 
 function seconds(flag: string, text: string): number {
   const ms = parseDuration(text);
-  if (ms === null || ms < 1000 || ms % 1000 !== 0) throw usageError(`${flag} "${text}" is not a duration in whole seconds (e.g. 7d, 24h, 90m)`);
+  if (ms === null || ms < 1000 || ms % 1000 !== 0)
+    throw usageError(`${flag} "${text}" is not a duration in whole seconds (e.g. 7d, 24h, 90m)`);
   return ms / 1000;
 }
 
 export function register(program: Command): void {
-  const rules = program.command('rules').description('print the Prometheus alert rules generated from the alert catalogue');
+  const rules = program
+    .command('rules')
+    .description('print the Prometheus alert rules generated from the alert catalogue');
   rules
     .command('print')
     .description('write the alert rules to stdout (the shipped exporters/prometheus/rules.yml is the default output)')
     .option('--warn <duration>', 'warning band starts this long before expiry', '7d')
-    .option('--critical <duration>', 'critical band starts this long before expiry (default alerts.criticalWithin, 24h)')
+    .option(
+      '--critical <duration>',
+      'critical band starts this long before expiry (default alerts.criticalWithin, 24h)',
+    )
     .option('--job <name>', 'scrape job of the monitor daemon (AiproMonitorAbsent)', 'aipro')
-    .option('--selector <matchers>', 'label matchers added to every aipro metric, to choose one source (e.g. \'job="aipro"\')')
-    .option('--format <format>', 'prometheus (a rule file) or prometheusrule (a Kubernetes PrometheusRule)', 'prometheus')
+    .option(
+      '--selector <matchers>',
+      'label matchers added to every aipro metric, to choose one source (e.g. \'job="aipro"\')',
+    )
+    .option(
+      '--format <format>',
+      'prometheus (a rule file) or prometheusrule (a Kubernetes PrometheusRule)',
+      'prometheus',
+    )
     .option('--name <name>', 'PrometheusRule metadata.name (default aipro)')
     .option('--namespace <ns>', 'PrometheusRule metadata.namespace')
     .addHelpText(
@@ -47,11 +60,15 @@ Examples:
   aipro rules print --format prometheusrule --namespace monitoring | kubectl apply -f -`,
     )
     .action(async (flags: PrintFlags) => {
-      if (flags.format !== 'prometheus' && flags.format !== 'prometheusrule') throw usageError(`--format "${flags.format}" must be prometheus or prometheusrule`);
+      if (flags.format !== 'prometheus' && flags.format !== 'prometheusrule')
+        throw usageError(`--format "${flags.format}" must be prometheus or prometheusrule`);
       const { checkRulesOptions, renderRules } = await import('../../exporters/prometheus/rules.js');
       const opts = {
         warnS: seconds('--warn', flags.warn),
-        criticalS: flags.critical !== undefined ? seconds('--critical', flags.critical) : seconds('alerts.criticalWithin', loadContext().config.alerts.criticalWithin),
+        criticalS:
+          flags.critical !== undefined
+            ? seconds('--critical', flags.critical)
+            : seconds('alerts.criticalWithin', loadContext().config.alerts.criticalWithin),
         job: flags.job,
         format: flags.format,
         ...(flags.selector !== undefined ? { selector: flags.selector } : {}),

@@ -27,11 +27,19 @@ export async function withBackend<T>(ctx: Context, fn: (backend: StoreBackend) =
 }
 
 /** The agents to show (`--agent`, or every agent the backend holds) and their stores. */
-export async function readAgentStores(ctx: Context, agentFlag?: string): Promise<{ agents: Agent[]; reads: StoreRead[] }> {
+export async function readAgentStores(
+  ctx: Context,
+  agentFlag?: string,
+): Promise<{ agents: Agent[]; reads: StoreRead[] }> {
   return withBackend(ctx, async (backend) => {
-    const ids = agentFlag !== undefined ? [agentFlag] : [...new Set([ctx.config.agents.default, ...(await backend.listAgents())])].sort();
+    const ids =
+      agentFlag !== undefined
+        ? [agentFlag]
+        : [...new Set([ctx.config.agents.default, ...(await backend.listAgents())])].sort();
     // Reports show where each store lives: its file, or `postgres:<schema>/<agent>`.
-    const agents = ids.map((id) => resolveAgent(ctx, id)).map((a) => (backend.kind === 'file' ? a : { ...a, storePath: backend.describe(a) }));
+    const agents = ids
+      .map((id) => resolveAgent(ctx, id))
+      .map((a) => (backend.kind === 'file' ? a : { ...a, storePath: backend.describe(a) }));
     return { agents, reads: await Promise.all(agents.map((a) => backend.read(a))) };
   });
 }

@@ -4,7 +4,14 @@
  */
 import { fileBackend } from '../store/backends/file.js';
 import { openPostgresBackend } from '../store/backends/postgres.js';
-import { createPool, describePgError, oldStoreKey, postgresUrl, storeKey, StoreUnavailableError } from '../store/backends/postgres/connect.js';
+import {
+  createPool,
+  describePgError,
+  oldStoreKey,
+  postgresUrl,
+  storeKey,
+  StoreUnavailableError,
+} from '../store/backends/postgres/connect.js';
 import { migrate } from '../store/backends/postgres/migrations.js';
 import { rekey } from '../store/backends/postgres/rekey.js';
 import type { StoreBackend } from '../store/backends/types.js';
@@ -26,12 +33,21 @@ export async function storeMigrate(ctx: Context, opts: { json?: boolean }): Prom
   const p = pool(ctx);
   try {
     const { applied, state } = await migrate(p, schema);
-    if (opts.json) process.stdout.write(`${JSON.stringify({ ok: true, schema, version: state.current, applied: applied.map((m) => ({ version: m.version, name: m.name })) }, null, 2)}\n`);
-    else if (applied.length === 0) process.stdout.write(`Schema "${schema}" is current (version ${state.current}); nothing to do.\n`);
-    else process.stdout.write(`${applied.map((m) => `Applied migration ${m.version}: ${m.name}`).join('\n')}\nSchema "${schema}" is now at version ${state.current}.\n`);
+    if (opts.json)
+      process.stdout.write(
+        `${JSON.stringify({ ok: true, schema, version: state.current, applied: applied.map((m) => ({ version: m.version, name: m.name })) }, null, 2)}\n`,
+      );
+    else if (applied.length === 0)
+      process.stdout.write(`Schema "${schema}" is current (version ${state.current}); nothing to do.\n`);
+    else
+      process.stdout.write(
+        `${applied.map((m) => `Applied migration ${m.version}: ${m.name}`).join('\n')}\nSchema "${schema}" is now at version ${state.current}.\n`,
+      );
     return EXIT.OK;
   } catch (err) {
-    throw new CliError(`migrating the store schema "${schema}": PostgreSQL: ${describePgError(err)}; nothing was changed (check store.postgres.url and that the role may create schemas)`);
+    throw new CliError(
+      `migrating the store schema "${schema}": PostgreSQL: ${describePgError(err)}; nothing was changed (check store.postgres.url and that the role may create schemas)`,
+    );
   } finally {
     await p.end();
   }
@@ -42,7 +58,13 @@ export async function storeRekey(ctx: Context, opts: { json?: boolean }): Promis
   let next;
   let old;
   try {
-    next = storeKey({ ...ctx.config, store: { ...ctx.config.store, postgres: { ...ctx.config.store.postgres, encryption: 'aes-256-gcm' } } }, ctx.env);
+    next = storeKey(
+      {
+        ...ctx.config,
+        store: { ...ctx.config.store, postgres: { ...ctx.config.store.postgres, encryption: 'aes-256-gcm' } },
+      },
+      ctx.env,
+    );
     old = oldStoreKey(ctx.env);
   } catch (err) {
     throw new CliError(`rekey: ${(err as Error).message}`);
@@ -52,10 +74,15 @@ export async function storeRekey(ctx: Context, opts: { json?: boolean }): Promis
   try {
     const r = await rekey(p, schema, next, [old]);
     if (opts.json) process.stdout.write(`${JSON.stringify({ ok: true, schema, keyId: next.id, ...r }, null, 2)}\n`);
-    else process.stdout.write(`Re-sealed ${r.resealed} secret(s) in ${r.profiles} profile(s) under key ${next.id} (${r.alreadyCurrent} already under it).\nNext: give every host AIPRO_STORE_KEY with the new key, then remove AIPRO_STORE_OLD_KEY.\n`);
+    else
+      process.stdout.write(
+        `Re-sealed ${r.resealed} secret(s) in ${r.profiles} profile(s) under key ${next.id} (${r.alreadyCurrent} already under it).\nNext: give every host AIPRO_STORE_KEY with the new key, then remove AIPRO_STORE_OLD_KEY.\n`,
+      );
     return EXIT.OK;
   } catch (err) {
-    throw new CliError(`rekey of schema "${schema}" failed: ${err instanceof Error && !('code' in err) ? err.message : `PostgreSQL: ${describePgError(err)}`}`);
+    throw new CliError(
+      `rekey of schema "${schema}" failed: ${err instanceof Error && !('code' in err) ? err.message : `PostgreSQL: ${describePgError(err)}`}`,
+    );
   } finally {
     await p.end();
   }
@@ -70,9 +97,18 @@ async function open(ctx: Context, kind: 'file' | 'postgres'): Promise<StoreBacke
   }
 }
 
-type CopyLine = { agent: string; result: 'copied' | 'unchanged' | 'no_store' | 'failed'; copied?: string[]; keptNewer?: string[]; detail?: string };
+type CopyLine = {
+  agent: string;
+  result: 'copied' | 'unchanged' | 'no_store' | 'failed';
+  copied?: string[];
+  keptNewer?: string[];
+  detail?: string;
+};
 
-export async function storeCopy(ctx: Context, opts: { from: 'file' | 'postgres'; to: 'file' | 'postgres'; agent?: string; json?: boolean }): Promise<number> {
+export async function storeCopy(
+  ctx: Context,
+  opts: { from: 'file' | 'postgres'; to: 'file' | 'postgres'; agent?: string; json?: boolean },
+): Promise<number> {
   const from = await open(ctx, opts.from);
   const to = await open(ctx, opts.to).catch(async (err) => {
     await from.close();
@@ -109,10 +145,18 @@ export async function storeCopy(ctx: Context, opts: { from: 'file' | 'postgres';
     await Promise.all([from.close(), to.close()]);
   }
   const failed = lines.some((l) => l.result === 'failed');
-  if (opts.json) process.stdout.write(`${JSON.stringify({ ok: !failed, from: opts.from, to: opts.to, agents: lines }, null, 2)}\n`);
+  if (opts.json)
+    process.stdout.write(`${JSON.stringify({ ok: !failed, from: opts.from, to: opts.to, agents: lines }, null, 2)}\n`);
   else {
     for (const l of lines) {
-      const what = l.result === 'copied' ? `copied ${l.copied?.length ?? 0} profile(s)` : l.result === 'unchanged' ? 'already up to date' : l.result === 'no_store' ? 'no store in the source' : `FAILED: ${l.detail}`;
+      const what =
+        l.result === 'copied'
+          ? `copied ${l.copied?.length ?? 0} profile(s)`
+          : l.result === 'unchanged'
+            ? 'already up to date'
+            : l.result === 'no_store'
+              ? 'no store in the source'
+              : `FAILED: ${l.detail}`;
       const kept = l.keptNewer?.length ? `; kept the newer ${opts.to} version of ${l.keptNewer.join(', ')}` : '';
       process.stdout.write(`${l.agent}: ${what}${kept}\n`);
     }

@@ -28,7 +28,10 @@ Examples:
     .command('migrate')
     .description('create or upgrade the store schema (idempotent)')
     .option('--json', 'machine-readable result')
-    .addHelpText('after', '\nExit codes: 0 schema current (also when nothing was to do) · 1 failed\n\nExamples:\n  aipro store migrate')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 schema current (also when nothing was to do) · 1 failed\n\nExamples:\n  aipro store migrate',
+    )
     .action(async (opts: { json?: boolean }) => {
       const { storeMigrate } = await import('./store-commands.js');
       process.exitCode = await storeMigrate(loadContext(), opts);
@@ -36,30 +39,48 @@ Examples:
 
   store
     .command('copy')
-    .description('copy auth stores between the file and postgres backends (never replaces newer tokens with older ones)')
+    .description(
+      'copy auth stores between the file and postgres backends (never replaces newer tokens with older ones)',
+    )
     .requiredOption('--from <backend>', 'file or postgres')
     .requiredOption('--to <backend>', 'file or postgres')
     .option('--agent <id>', 'only this agent (default: every agent in the source)')
     .option('--json', 'machine-readable result')
-    .addHelpText('after', '\nExit codes: 0 copied (or nothing to do) · 1 failed · 64 usage\n\nExamples:\n  aipro store copy --from file --to postgres\n  aipro store copy --from postgres --to file --agent main')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 copied (or nothing to do) · 1 failed · 64 usage\n\nExamples:\n  aipro store copy --from file --to postgres\n  aipro store copy --from postgres --to file --agent main',
+    )
     .action(async (opts: { from: string; to: string; agent?: string; json?: boolean }) => {
-      if (!BACKENDS.includes(opts.from) || !BACKENDS.includes(opts.to)) throw usageError('--from and --to take file or postgres (e.g. aipro store copy --from file --to postgres)');
-      if (opts.from === opts.to) throw usageError('--from and --to must differ (e.g. aipro store copy --from file --to postgres)');
+      if (!BACKENDS.includes(opts.from) || !BACKENDS.includes(opts.to))
+        throw usageError('--from and --to take file or postgres (e.g. aipro store copy --from file --to postgres)');
+      if (opts.from === opts.to)
+        throw usageError('--from and --to must differ (e.g. aipro store copy --from file --to postgres)');
       const { storeCopy } = await import('./store-commands.js');
-      process.exitCode = await storeCopy(loadContext(), opts as { from: 'file' | 'postgres'; to: 'file' | 'postgres'; agent?: string; json?: boolean });
+      process.exitCode = await storeCopy(
+        loadContext(),
+        opts as { from: 'file' | 'postgres'; to: 'file' | 'postgres'; agent?: string; json?: boolean },
+      );
     });
 
   store
     .command('rekey')
-    .description('re-seal every secret in the postgres store under AIPRO_STORE_KEY (old key in AIPRO_STORE_OLD_KEY), in one transaction')
+    .description(
+      're-seal every secret in the postgres store under AIPRO_STORE_KEY (old key in AIPRO_STORE_OLD_KEY), in one transaction',
+    )
     .option('--json', 'machine-readable result')
-    .addHelpText('after', '\nExit codes: 0 every secret sealed under the new key · 1 failed (nothing changed)\n\nExamples:\n  AIPRO_STORE_OLD_KEY="$(cat old.key)" AIPRO_STORE_KEY="$(cat new.key)" aipro store rekey')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 every secret sealed under the new key · 1 failed (nothing changed)\n\nExamples:\n  AIPRO_STORE_OLD_KEY="$(cat old.key)" AIPRO_STORE_KEY="$(cat new.key)" aipro store rekey',
+    )
     .action(async (opts: { json?: boolean }) => {
       const { storeRekey } = await import('./store-commands.js');
       process.exitCode = await storeRekey(loadContext(), opts);
     });
 
   store.action(() => {
-    throw new CliError('choose a subcommand: aipro store migrate | copy --from file --to postgres | rekey (see aipro store --help)', EXIT.USAGE);
+    throw new CliError(
+      'choose a subcommand: aipro store migrate | copy --from file --to postgres | rekey (see aipro store --help)',
+      EXIT.USAGE,
+    );
   });
 }

@@ -31,7 +31,11 @@ function common(cmd: Command, withRender: boolean): Command {
   if (withRender) {
     cmd
       .option('--service-user <name>', 'User= of system units (default: $SUDO_USER under sudo, else you)')
-      .option('--credential <id[:path]>', 'add LoadCredential=ID[:PATH] to every service (repeatable)', (v: string, acc: string[] = []) => [...acc, v])
+      .option(
+        '--credential <id[:path]>',
+        'add LoadCredential=ID[:PATH] to every service (repeatable)',
+        (v: string, acc: string[] = []) => [...acc, v],
+      )
       .option('--node <path>', 'node binary for ExecStart (default: this node)')
       .option('--aipro <path>', 'aipro entry for ExecStart (default: this aipro)');
   }
@@ -42,7 +46,10 @@ export function register(program: Command): void {
   const systemd = program
     .command('systemd')
     .description('install, print or remove the systemd units (monitor daemon, 30-minute check timer, gateway)')
-    .addHelpText('after', '\nExamples:\n  aipro systemd install --user             # the monitor daemon as a user unit\n  aipro systemd install --user --units check\n  aipro systemd print --system --units check\n  aipro systemd uninstall --user\n\nDocs: docs/systemd.md; status of installed units: aipro doctor');
+    .addHelpText(
+      'after',
+      '\nExamples:\n  aipro systemd install --user             # the monitor daemon as a user unit\n  aipro systemd install --user --units check\n  aipro systemd print --system --units check\n  aipro systemd uninstall --user\n\nDocs: docs/systemd.md; status of installed units: aipro doctor',
+    );
   common(systemd.command('install'), true)
     .description(`render the units for this host, write them, daemon-reload and enable --now (${FLAVOUR_HELP})`)
     .option('--dry-run', 'show what would be written and run; change nothing')
@@ -65,14 +72,20 @@ Examples:
     });
   common(systemd.command('print'), true)
     .description(`print the rendered units without writing anything (${FLAVOUR_HELP})`)
-    .addHelpText('after', '\nExamples:\n  aipro systemd print --user\n  aipro systemd print --system --units check --service-user aipro\n  aipro systemd print --json | jq -r \'.units[].name\'')
+    .addHelpText(
+      'after',
+      "\nExamples:\n  aipro systemd print --user\n  aipro systemd print --system --units check --service-user aipro\n  aipro systemd print --json | jq -r '.units[].name'",
+    )
     .action(async (flags: Flags) => {
       process.exitCode = await runPrint(flags);
     });
   common(systemd.command('uninstall'), false)
     .description(`stop, disable and remove aipro's units; files not written by aipro are left alone (${FLAVOUR_HELP})`)
     .option('--dry-run', 'show what would be removed and run; change nothing')
-    .addHelpText('after', '\nExamples:\n  aipro systemd uninstall --user\n  aipro systemd uninstall --user --units gateway\n  sudo aipro systemd uninstall --system --dry-run')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  aipro systemd uninstall --user\n  aipro systemd uninstall --user --units gateway\n  sudo aipro systemd uninstall --system --dry-run',
+    )
     .action(async (flags: Flags) => {
       process.exitCode = await runUninstall(flags);
     });
@@ -90,8 +103,14 @@ async function parseCredentials(values: string[] = []): Promise<{ id: string; pa
   return values.map((v) => {
     const i = v.indexOf(':');
     const cred = i < 0 ? { id: v } : { id: v.slice(0, i), path: v.slice(i + 1) };
-    if (!CREDENTIAL_ID_RE.test(cred.id)) throw usageError(`--credential ${JSON.stringify(v)}: the id must be 1-64 of A-Z a-z 0-9 _ . - (it becomes a file name in $CREDENTIALS_DIRECTORY)`);
-    if (cred.path !== undefined && !cred.path.startsWith('/')) throw usageError(`--credential ${JSON.stringify(v)}: the path must be absolute (or leave it out to use /etc/credstore/${cred.id})`);
+    if (!CREDENTIAL_ID_RE.test(cred.id))
+      throw usageError(
+        `--credential ${JSON.stringify(v)}: the id must be 1-64 of A-Z a-z 0-9 _ . - (it becomes a file name in $CREDENTIALS_DIRECTORY)`,
+      );
+    if (cred.path !== undefined && !cred.path.startsWith('/'))
+      throw usageError(
+        `--credential ${JSON.stringify(v)}: the path must be absolute (or leave it out to use /etc/credstore/${cred.id})`,
+      );
     return cred;
   });
 }
@@ -101,11 +120,18 @@ async function render(flags: Flags) {
   const { renderInputFor, renderSets } = await import('../systemd/input.js');
   const flavour = flavourOf(flags);
   const sets = await unitSets(flags.units);
-  const req = { flavour, credentials: await parseCredentials(flags.credential), ...(flags.serviceUser ? { serviceUser: flags.serviceUser } : {}), ...(flags.node ? { node: flags.node } : {}), ...(flags.aipro ? { aipro: flags.aipro } : {}) };
+  const req = {
+    flavour,
+    credentials: await parseCredentials(flags.credential),
+    ...(flags.serviceUser ? { serviceUser: flags.serviceUser } : {}),
+    ...(flags.node ? { node: flags.node } : {}),
+    ...(flags.aipro ? { aipro: flags.aipro } : {}),
+  };
   const input = renderInputFor(req, process.env);
   if (!input.ok) throw usageError(input.detail);
   const rendered = renderSets(input.input, sets);
-  if (!rendered.ok) throw new CliError(`${rendered.detail}. Nothing was written; fix the path and run aipro systemd install again.`);
+  if (!rendered.ok)
+    throw new CliError(`${rendered.detail}. Nothing was written; fix the path and run aipro systemd install again.`);
   return { flavour, sets, input: input.input, warnings: input.warnings, units: rendered.units };
 }
 
@@ -115,7 +141,9 @@ async function runPrint(flags: Flags): Promise<number> {
   const r = await render(flags);
   const dir = flags.unitDir ?? defaultUnitDir(r.flavour, process.env);
   if (flags.json) {
-    process.stdout.write(`${JSON.stringify({ flavour: r.flavour, unitDir: dir, warnings: r.warnings, units: r.units.map((u) => ({ name: u.name, path: join(dir, u.name), text: u.text })) }, null, 2)}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ flavour: r.flavour, unitDir: dir, warnings: r.warnings, units: r.units.map((u) => ({ name: u.name, path: join(dir, u.name), text: u.text })) }, null, 2)}\n`,
+    );
     return EXIT.OK;
   }
   for (const w of r.warnings) process.stderr.write(`warning: ${w}\n`);
@@ -128,7 +156,17 @@ async function runInstall(flags: Flags): Promise<number> {
   const { formatInstall } = await import('../systemd/report.js');
   const r = await render(flags);
   const report = await install(
-    { flavour: r.flavour, sets: r.sets, units: r.units, user: r.input.user, stateDir: r.input.stateDir, warnings: r.warnings, dryRun: Boolean(flags.dryRun), force: Boolean(flags.force), ...(flags.unitDir ? { unitDir: flags.unitDir } : {}) },
+    {
+      flavour: r.flavour,
+      sets: r.sets,
+      units: r.units,
+      user: r.input.user,
+      stateDir: r.input.stateDir,
+      warnings: r.warnings,
+      dryRun: Boolean(flags.dryRun),
+      force: Boolean(flags.force),
+      ...(flags.unitDir ? { unitDir: flags.unitDir } : {}),
+    },
     process.env,
   );
   const failed = report.systemctl === 'conflict' || report.ran.some((x) => !x.ok);
@@ -140,7 +178,15 @@ async function runUninstall(flags: Flags): Promise<number> {
   const { uninstall } = await import('../systemd/uninstall.js');
   const { formatUninstall } = await import('../systemd/report.js');
   const sets = await unitSets(flags.units, true);
-  const report = await uninstall({ flavour: flavourOf(flags), sets, dryRun: Boolean(flags.dryRun), ...(flags.unitDir ? { unitDir: flags.unitDir } : {}) }, process.env);
+  const report = await uninstall(
+    {
+      flavour: flavourOf(flags),
+      sets,
+      dryRun: Boolean(flags.dryRun),
+      ...(flags.unitDir ? { unitDir: flags.unitDir } : {}),
+    },
+    process.env,
+  );
   const failed = report.ran.some((x) => !x.ok);
   writeUninstall(report, failed, flags.json, formatUninstall);
   return failed ? EXIT.FAIL : EXIT.OK;

@@ -123,7 +123,11 @@ export function wrapLine(line: string, width: number, hangIndent = '    '): stri
  * The width to fit output to: the terminal's columns when stdout is a TTY (COLUMNS when the
  * terminal does not say), or undefined (no fitting) for pipes, files and `--wide`.
  */
-export function terminalWidth(stream: NodeJS.WriteStream, env: Record<string, string | undefined>, wide?: boolean): number | undefined {
+export function terminalWidth(
+  stream: NodeJS.WriteStream,
+  env: Record<string, string | undefined>,
+  wide?: boolean,
+): number | undefined {
   if (wide || !stream.isTTY) return undefined;
   const cols = stream.columns || Number(env.COLUMNS) || 80;
   return Math.max(40, cols);

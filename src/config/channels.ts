@@ -12,7 +12,10 @@ export class ChannelConfigError extends Error {}
 /** Reads typed fields from one channel's raw config, collecting the first error per key. */
 export class Checker {
   readonly errors: string[] = [];
-  constructor(readonly prefix: string, readonly raw: Record<string, unknown>) {}
+  constructor(
+    readonly prefix: string,
+    readonly raw: Record<string, unknown>,
+  ) {}
 
   private fail(key: string, msg: string): undefined {
     this.errors.push(`${this.prefix}.${key}: ${msg}`);
@@ -21,7 +24,8 @@ export class Checker {
 
   private at(key: string): unknown {
     let v: unknown = this.raw;
-    for (const part of key.split('.')) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[part] : undefined;
+    for (const part of key.split('.'))
+      v = v && typeof v === 'object' ? (v as Record<string, unknown>)[part] : undefined;
     return v;
   }
 
@@ -29,7 +33,8 @@ export class Checker {
   only(allowed: string[], under?: string): void {
     const obj = under ? this.at(under) : this.raw;
     if (!obj || typeof obj !== 'object') return;
-    for (const k of Object.keys(obj)) if (!allowed.includes(k)) this.fail(under ? `${under}.${k}` : k, `unknown key (known: ${allowed.join(', ')})`);
+    for (const k of Object.keys(obj))
+      if (!allowed.includes(k)) this.fail(under ? `${under}.${k}` : k, `unknown key (known: ${allowed.join(', ')})`);
   }
 
   string(key: string, opts: { required?: boolean; def?: string } = {}): string | undefined {
@@ -49,23 +54,32 @@ export class Checker {
   int(key: string, def: number, min: number, max: number): number {
     const v = this.at(key);
     if (v === undefined) return def;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) return this.fail(key, `must be an integer from ${min} to ${max}`) ?? def;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
+      return this.fail(key, `must be an integer from ${min} to ${max}`) ?? def;
     return v;
   }
 
   oneOf<T extends string>(key: string, values: readonly T[], def: T): T {
     const v = this.at(key);
     if (v === undefined) return def;
-    if (typeof v !== 'string' || !values.includes(v as T)) return this.fail(key, `must be one of ${values.join(', ')}`) ?? def;
+    if (typeof v !== 'string' || !values.includes(v as T))
+      return this.fail(key, `must be one of ${values.join(', ')}`) ?? def;
     return v as T;
   }
 
   secret(key: string, opts: { required?: boolean } = {}): SecretValue | undefined {
     const v = this.at(key);
-    if (v === undefined || v === null) return opts.required ? this.fail(key, 'required (a string or {"source": "env"|"file", "id": "…"})') : undefined;
+    if (v === undefined || v === null)
+      return opts.required ? this.fail(key, 'required (a string or {"source": "env"|"file", "id": "…"})') : undefined;
     if (typeof v === 'string' && v.length > 0) return v;
     const r = v as Record<string, unknown>;
-    if (r && typeof r === 'object' && (r.source === 'env' || r.source === 'file') && typeof r.id === 'string' && r.id.length > 0) {
+    if (
+      r &&
+      typeof r === 'object' &&
+      (r.source === 'env' || r.source === 'file') &&
+      typeof r.id === 'string' &&
+      r.id.length > 0
+    ) {
       return { source: r.source, id: r.id };
     }
     return this.fail(key, 'must be a string or {"source": "env"|"file", "id": "…"}');
@@ -82,7 +96,8 @@ export class Checker {
   secretMap(key: string): Record<string, SecretValue> {
     const v = this.at(key);
     if (v === undefined) return {};
-    if (!v || typeof v !== 'object' || Array.isArray(v)) return this.fail(key, 'must be an object of header -> value') ?? {};
+    if (!v || typeof v !== 'object' || Array.isArray(v))
+      return this.fail(key, 'must be an object of header -> value') ?? {};
     const out: Record<string, SecretValue> = {};
     for (const k of Object.keys(v)) {
       if (!/^[A-Za-z0-9-]+$/.test(k)) this.fail(`${key}.${k}`, 'is not a valid header name');
@@ -98,7 +113,8 @@ export class Checker {
     if (typeof v === 'string') {
       try {
         const u = new URL(v);
-        if (u.protocol !== 'http:' && u.protocol !== 'https:') return this.fail(key, 'must be an http:// or https:// URL');
+        if (u.protocol !== 'http:' && u.protocol !== 'https:')
+          return this.fail(key, 'must be an http:// or https:// URL');
       } catch {
         return this.fail(key, 'is not a URL (e.g. https://hooks.example.com/x)');
       }
@@ -168,9 +184,11 @@ export function emailSettings(name: string, raw: Record<string, unknown>, defaul
   c.only(['type', 'to', 'from', 'smtp', 'timeoutMs']);
   c.only(['host', 'port', 'secure', 'starttls', 'user', 'pass', 'ca', 'rejectUnauthorized'], 'smtp');
   const to = c.stringList('to');
-  for (const [i, addr] of (to ?? []).entries()) if (!/^[^\s@]+@[^\s@]+$/.test(addr)) c.errors.push(`${prefix}.to[${i}]: "${addr}" is not a mail address`);
+  for (const [i, addr] of (to ?? []).entries())
+    if (!/^[^\s@]+@[^\s@]+$/.test(addr)) c.errors.push(`${prefix}.to[${i}]: "${addr}" is not a mail address`);
   const from = c.string('from', { def: `aipro@${defaults.host}` }) as string;
-  if (raw.smtp === undefined || typeof raw.smtp !== 'object') c.errors.push(`${prefix}.smtp: required ({"host": "smtp.example.com", "port": 587})`);
+  if (raw.smtp === undefined || typeof raw.smtp !== 'object')
+    c.errors.push(`${prefix}.smtp: required ({"host": "smtp.example.com", "port": 587})`);
   const host = c.string('smtp.host', { required: true });
   const secure = c.bool('smtp.secure', false);
   const port = c.int('smtp.port', secure ? 465 : 587, 1, 65535);
@@ -182,7 +200,19 @@ export function emailSettings(name: string, raw: Record<string, unknown>, defaul
   const rejectUnauthorized = c.bool('smtp.rejectUnauthorized', true);
   const timeoutMs = c.int('timeoutMs', 15_000, 100, 300_000);
   c.done();
-  return { to: to as string[], from, host: host as string, port, secure, starttls, user, pass, ca, rejectUnauthorized, timeoutMs };
+  return {
+    to: to as string[],
+    from,
+    host: host as string,
+    port,
+    secure,
+    starttls,
+    user,
+    pass,
+    ca,
+    rejectUnauthorized,
+    timeoutMs,
+  };
 }
 
 export interface AlertmanagerSettings {
@@ -192,13 +222,19 @@ export interface AlertmanagerSettings {
   generatorURL: string;
 }
 
-export function alertmanagerSettings(name: string, raw: Record<string, unknown>, defaults: ChannelDefaults): AlertmanagerSettings {
+export function alertmanagerSettings(
+  name: string,
+  raw: Record<string, unknown>,
+  defaults: ChannelDefaults,
+): AlertmanagerSettings {
   const c = new Checker(`alerts.channels.${name}`, raw);
   c.only(['type', 'url', 'timeoutMs', 'headers', 'generatorURL']);
   const url = c.url('url');
   const timeoutMs = c.int('timeoutMs', 10_000, 100, 300_000);
   const headers = c.secretMap('headers');
-  const generatorURL = c.string('generatorURL', { def: `${monitorBaseUrl(defaults.listen, defaults.host)}/metrics` }) as string;
+  const generatorURL = c.string('generatorURL', {
+    def: `${monitorBaseUrl(defaults.listen, defaults.host)}/metrics`,
+  }) as string;
   c.done();
   return { url: url as SecretValue, timeoutMs, headers, generatorURL };
 }
@@ -217,7 +253,8 @@ export function isChannelType(type: unknown): type is ChannelType {
 
 /** Check one channel; null when it is fine, else the joined errors (each naming its key). */
 export function channelProblem(name: string, raw: Record<string, unknown>, defaults: ChannelDefaults): string | null {
-  if (!isChannelType(raw.type)) return `alerts.channels.${name}.type: must be one of ${Object.keys(CHANNEL_SETTINGS).join(', ')}`;
+  if (!isChannelType(raw.type))
+    return `alerts.channels.${name}.type: must be one of ${Object.keys(CHANNEL_SETTINGS).join(', ')}`;
   try {
     CHANNEL_SETTINGS[raw.type](name, raw, defaults);
     return null;
@@ -228,7 +265,9 @@ export function channelProblem(name: string, raw: Record<string, unknown>, defau
 }
 
 /** Every configured channel's problems, per channel, in config order. */
-export function channelProblems(config: Pick<AiproConfig, 'alerts' | 'monitor'>): { channel: string; message: string }[] {
+export function channelProblems(
+  config: Pick<AiproConfig, 'alerts' | 'monitor'>,
+): { channel: string; message: string }[] {
   const defaults = { host: config.alerts.hostname || 'localhost', listen: config.monitor.listen };
   const out: { channel: string; message: string }[] = [];
   for (const [name, raw] of Object.entries(config.alerts.channels)) {
@@ -246,8 +285,10 @@ export function channelProblems(config: Pick<AiproConfig, 'alerts' | 'monitor'>)
 export function assertChannels(val: unknown): void {
   assertObjectMap(val);
   for (const [name, ch] of Object.entries(val as Record<string, Record<string, unknown>>)) {
-    if (!isChannelType(ch.type)) throw new Error(`${name}.type: must be one of ${Object.keys(CHANNEL_SETTINGS).join(', ')}`);
-    if (ch.type === 'email' && !(Array.isArray(ch.to) && ch.to.length > 0)) throw new Error(`${name}.to: list at least one recipient`);
+    if (!isChannelType(ch.type))
+      throw new Error(`${name}.type: must be one of ${Object.keys(CHANNEL_SETTINGS).join(', ')}`);
+    if (ch.type === 'email' && !(Array.isArray(ch.to) && ch.to.length > 0))
+      throw new Error(`${name}.to: list at least one recipient`);
     if (ch.type !== 'email' && typeof ch.url !== 'string') throw new Error(`${name}.url: required`);
     for (const key of ['secret', 'pass']) {
       const holder = key === 'pass' ? (ch.smtp as Record<string, unknown> | undefined) : ch;

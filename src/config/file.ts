@@ -42,12 +42,17 @@ export async function updateConfigFile<R>(
     if (raw === null) return result;
     const checked = validateConfig(raw, path, env);
     if (!checked.ok) {
-      throw new CliError(`${doing}: the resulting config is invalid at ${checked.key}: ${checked.detail}. Nothing was written to ${path}.`);
+      throw new CliError(
+        `${doing}: the resulting config is invalid at ${checked.key}: ${checked.detail}. Nothing was written to ${path}.`,
+      );
     }
     // What the monitor, the gateway or a channel would refuse at start is refused here too.
     const { runnableProblems } = await import('../config/runnable.js');
     const problem = (await runnableProblems(checked.config, env))[0];
-    if (problem) throw new CliError(`${doing}: the resulting config is invalid at ${problem.key}: ${problem.detail}. Nothing was written to ${path}.`);
+    if (problem)
+      throw new CliError(
+        `${doing}: the resulting config is invalid at ${problem.key}: ${problem.detail}. Nothing was written to ${path}.`,
+      );
     await writeFileDurable(path, serializeConfig(raw), 0o600);
     return result;
   });

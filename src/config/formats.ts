@@ -26,7 +26,8 @@ export function assertHeartbeatUrl(val: unknown): void {
 
 /** 100 ms to 5 min: a ping that may hang longer would hold up a timer run. */
 export function assertHeartbeatTimeout(val: unknown): void {
-  if (typeof val !== 'number' || !Number.isInteger(val) || val < 100 || val > 300_000) throw new Error('must be an integer from 100 to 300000 (milliseconds)');
+  if (typeof val !== 'number' || !Number.isInteger(val) || val < 100 || val > 300_000)
+    throw new Error('must be an integer from 100 to 300000 (milliseconds)');
 }
 
 /** A finite number ≥ 0 (convict's built-in Number format lets NaN through, e.g. from "abc"). */
@@ -55,11 +56,13 @@ export function parseListen(val: string): { host: string; port: number } | null 
 }
 
 export function assertListen(val: unknown): void {
-  if (typeof val !== 'string' || !parseListen(val)) throw new Error(`"${String(val)}" is not a listen address (use host:port, e.g. 127.0.0.1:18790)`);
+  if (typeof val !== 'string' || !parseListen(val))
+    throw new Error(`"${String(val)}" is not a listen address (use host:port, e.g. 127.0.0.1:18790)`);
 }
 
 export function assertDuration(val: unknown): void {
-  if (typeof val !== 'string' || parseDuration(val) === null) throw new Error(`"${String(val)}" is not a duration (use e.g. 30m, 24h, 7d)`);
+  if (typeof val !== 'string' || parseDuration(val) === null)
+    throw new Error(`"${String(val)}" is not a duration (use e.g. 30m, 24h, 7d)`);
 }
 
 export function assertDurationList(val: unknown): void {
@@ -73,9 +76,11 @@ export function assertStringMap(val: unknown): void {
 }
 
 export function assertOrderMap(val: unknown): void {
-  if (!val || typeof val !== 'object' || Array.isArray(val)) throw new Error('must be an object of provider -> [profile ids]');
+  if (!val || typeof val !== 'object' || Array.isArray(val))
+    throw new Error('must be an object of provider -> [profile ids]');
   for (const [k, v] of Object.entries(val)) {
-    if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) throw new Error(`${k}: must be a list of profile ids`);
+    if (!Array.isArray(v) || !v.every((x) => typeof x === 'string'))
+      throw new Error(`${k}: must be a list of profile ids`);
   }
 }
 
@@ -88,5 +93,6 @@ export function assertObjectMap(val: unknown): void {
 
 /** A plain lower-case SQL identifier (it is put into statements, so nothing that needs quoting). */
 export function assertSqlIdentifier(val: unknown): void {
-  if (typeof val !== 'string' || !/^[a-z_][a-z0-9_]{0,62}$/.test(val)) throw new Error('must be a lower-case SQL identifier (letters, digits, _), e.g. aipro');
+  if (typeof val !== 'string' || !/^[a-z_][a-z0-9_]{0,62}$/.test(val))
+    throw new Error('must be a lower-case SQL identifier (letters, digits, _), e.g. aipro');
 }

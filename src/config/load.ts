@@ -18,7 +18,8 @@ function cleanConvictMessage(message: string): { key: string; detail: string } {
   const first = message.split('\n')[0] ?? message;
   const noValue = first.replace(/: value was .*$/, '');
   const m = /^(?:configuration param '([^']+)' not declared in the schema)$/.exec(noValue);
-  if (m) return { key: m[1] as string, detail: 'unknown key (not in the schema; see `aipro config --help` for the keys)' };
+  if (m)
+    return { key: m[1] as string, detail: 'unknown key (not in the schema; see `aipro config --help` for the keys)' };
   const i = noValue.indexOf(': ');
   return i > 0 ? { key: noValue.slice(0, i), detail: noValue.slice(i + 2) } : { key: '(config)', detail: noValue };
 }
@@ -38,7 +39,8 @@ function renameDefault(obj: Record<string, unknown>, from: string, to: string): 
   return out;
 }
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> => Boolean(v) && typeof v === 'object' && !Array.isArray(v);
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  Boolean(v) && typeof v === 'object' && !Array.isArray(v);
 
 /** Every schema leaf (dotted path), and whether its default is an object (a map like auth.profiles). */
 function schemaLeaves(node: Record<string, unknown>, prefix = ''): { path: string; objectDefault: boolean }[] {
@@ -55,7 +57,9 @@ const LEAVES = schemaLeaves(schema as unknown as Record<string, unknown>);
 
 /** Leaves declared `sensitive: true` (e.g. monitor.heartbeat.url): redacted whatever their key name. */
 const SENSITIVE_PATHS: ReadonlySet<string> = new Set(
-  LEAVES.map((l) => l.path).filter((p) => (getPath(schema, p) as { sensitive?: boolean } | undefined)?.sensitive === true),
+  LEAVES.map((l) => l.path).filter(
+    (p) => (getPath(schema, p) as { sensitive?: boolean } | undefined)?.sensitive === true,
+  ),
 );
 
 /**
@@ -65,7 +69,10 @@ const SENSITIVE_PATHS: ReadonlySet<string> = new Set(
  * before load() and put them back whole with set(); validation is unchanged. String maps
  * (models.aliases) still go through load(), which merges them over their defaults.
  */
-function splitObjectValues(raw: Record<string, unknown>): { rest: Record<string, unknown>; whole: [string, unknown][] } {
+function splitObjectValues(raw: Record<string, unknown>): {
+  rest: Record<string, unknown>;
+  whole: [string, unknown][];
+} {
   const rest = structuredClone(raw);
   const whole: [string, unknown][] = [];
   for (const { path, objectDefault } of LEAVES) {
@@ -116,20 +123,29 @@ export function validateConfig(raw: Record<string, unknown>, path: string, env: 
   // convict reads overrides from process.env; give it the resolved env for this run.
   const cfg = convict(schema as never, { env: env as NodeJS.ProcessEnv });
   try {
-    const { rest, whole } = splitObjectValues(mapMapKeys(renameDefault(structuredClone(raw), 'default', '__default'), encodeMapKey));
+    const { rest, whole } = splitObjectValues(
+      mapMapKeys(renameDefault(structuredClone(raw), 'default', '__default'), encodeMapKey),
+    );
     cfg.load(rest);
     for (const [key, value] of whole) cfg.set(key, value);
     cfg.validate({ allowed: 'strict' });
   } catch (err) {
-    const message = (err as Error).message.replaceAll('__default', 'default').replace(/%P|%2E|%25/g, (m) => (m === '%P' ? '' : m === '%2E' ? '.' : '%'));
+    const message = (err as Error).message
+      .replaceAll('__default', 'default')
+      .replace(/%P|%2E|%25/g, (m) => (m === '%P' ? '' : m === '%2E' ? '.' : '%'));
     return { ok: false, path, ...cleanConvictMessage(message) };
   }
-  const config = mapMapKeys(renameDefault(cfg.getProperties() as Record<string, unknown>, '__default', 'default'), decodeMapKey) as unknown as AiproConfig;
+  const config = mapMapKeys(
+    renameDefault(cfg.getProperties() as Record<string, unknown>, '__default', 'default'),
+    decodeMapKey,
+  ) as unknown as AiproConfig;
   return { ok: true, path, exists: true, config, raw };
 }
 
 /** Read the raw JSON of the config file; a missing file is `{}`. */
-export function readRawConfig(path: string): { ok: true; exists: boolean; raw: Record<string, unknown> } | { ok: false; detail: string } {
+export function readRawConfig(
+  path: string,
+): { ok: true; exists: boolean; raw: Record<string, unknown> } | { ok: false; detail: string } {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -140,7 +156,8 @@ export function readRawConfig(path: string): { ok: true; exists: boolean; raw: R
   }
   try {
     const raw = JSON.parse(text) as unknown;
-    if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return { ok: false, detail: 'the top level must be a JSON object' };
+    if (!raw || typeof raw !== 'object' || Array.isArray(raw))
+      return { ok: false, detail: 'the top level must be a JSON object' };
     return { ok: true, exists: true, raw: raw as Record<string, unknown> };
   } catch (err) {
     return { ok: false, detail: `not valid JSON (${jsonParseProblem(err)})` };
@@ -251,7 +268,10 @@ export function setPath(obj: Record<string, unknown>, key: string | string[], va
 }
 
 /** Remove `a.b.c` on a copy (and now-empty parents). */
-export function unsetPath(obj: Record<string, unknown>, key: string | string[]): { next: Record<string, unknown>; removed: boolean } {
+export function unsetPath(
+  obj: Record<string, unknown>,
+  key: string | string[],
+): { next: Record<string, unknown>; removed: boolean } {
   const root = structuredClone(obj);
   const parts = partsOf(key);
   const chain: Record<string, unknown>[] = [root];
@@ -265,7 +285,8 @@ export function unsetPath(obj: Record<string, unknown>, key: string | string[]):
   if (!Object.hasOwn(holder, last)) return { next: root, removed: false };
   delete holder[last];
   for (let i = chain.length - 1; i > 0; i--) {
-    if (Object.keys(chain[i] as object).length === 0) delete (chain[i - 1] as Record<string, unknown>)[parts[i - 1] as string];
+    if (Object.keys(chain[i] as object).length === 0)
+      delete (chain[i - 1] as Record<string, unknown>)[parts[i - 1] as string];
   }
   return { next: root, removed: true };
 }

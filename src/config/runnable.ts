@@ -42,7 +42,11 @@ export function scheduleProblems(config: Pick<AiproConfig, 'monitor'>): RunProbl
 
 /** The channel settings checks: every problem names `alerts.channels.<name>…`. */
 function channelRunProblems(config: AiproConfig): RunProblem[] {
-  return channelProblems(config).flatMap((e) => e.message.split(/; (?=alerts\.channels\.)/).map((m) => ({ key: keyOf(m, `alerts.channels.${e.channel}`), detail: detailOf(m) })));
+  return channelProblems(config).flatMap((e) =>
+    e.message
+      .split(/; (?=alerts\.channels\.)/)
+      .map((m) => ({ key: keyOf(m, `alerts.channels.${e.channel}`), detail: detailOf(m) })),
+  );
 }
 
 /** Everything the daemons would refuse at start, in key order of the config sections. */

@@ -28,25 +28,37 @@ export async function loadRunAlerts(log: MonitorLogger): Promise<RunAlerts | nul
     if (typeof mod.runAlerts === 'function') return mod.runAlerts;
     log.warn('alerts.unavailable', { msg: 'src/alerts/run.js has no runAlerts; alerts are off' });
   } catch (err) {
-    log.error('alerts.unavailable', { error: (err as Error)?.message ?? String(err), msg: 'alerts are off; metrics continue' });
+    log.error('alerts.unavailable', {
+      error: (err as Error)?.message ?? String(err),
+      msg: 'alerts are off; metrics continue',
+    });
   }
   return null;
 }
 
-export type AlertRunResult = { ok: true; sent: number; pending: number } | { ok: false; detail: string; timedOut?: boolean };
+export type AlertRunResult =
+  | { ok: true; sent: number; pending: number }
+  | { ok: false; detail: string; timedOut?: boolean };
 
 /**
  * Run alerting once, never throwing. `first` settles after at most `timeoutMs` (a timeout
  * is logged and reported as not ok); `settled` when the run itself has finished.
  */
-export function runAlertsGuarded(run: RunAlerts, input: Parameters<RunAlerts>[0], timeoutMs: number): { first: Promise<AlertRunResult>; settled: Promise<AlertRunResult> } {
+export function runAlertsGuarded(
+  run: RunAlerts,
+  input: Parameters<RunAlerts>[0],
+  timeoutMs: number,
+): { first: Promise<AlertRunResult>; settled: Promise<AlertRunResult> } {
   const settled = Promise.resolve()
     .then(() => run(input))
     .then(
       (r): AlertRunResult => ({ ok: true, sent: r.sent, pending: r.pending }),
       (err: unknown): AlertRunResult => {
         const detail = (err as Error)?.message ?? String(err);
-        input.log.error('alerts.failed', { error: detail, msg: 'alert delivery failed this cycle; metrics and monitors go on' });
+        input.log.error('alerts.failed', {
+          error: detail,
+          msg: 'alert delivery failed this cycle; metrics and monitors go on',
+        });
         return { ok: false, detail };
       },
     );
@@ -77,7 +89,13 @@ export class AlertLane {
   private current: Promise<void> | null = null;
 
   constructor(
-    private readonly deps: { log: MonitorLogger; metrics: AiproMetrics; run: RunAlerts | null; cycleIntervalMs: () => number; timeoutMs?: number },
+    private readonly deps: {
+      log: MonitorLogger;
+      metrics: AiproMetrics;
+      run: RunAlerts | null;
+      cycleIntervalMs: () => number;
+      timeoutMs?: number;
+    },
   ) {}
 
   /** Probe, refresh and store observations: delivered with the next alert run, once. */
@@ -101,12 +119,21 @@ export class AlertLane {
       this.extra = [];
       const guarded = runAlertsGuarded(
         run,
-        { config: p.config, env: p.env, observations, now: p.now, log: this.deps.log, metrics: alertSink(this.deps.metrics), cycleIntervalMs: this.deps.cycleIntervalMs() },
+        {
+          config: p.config,
+          env: p.env,
+          observations,
+          now: p.now,
+          log: this.deps.log,
+          metrics: alertSink(this.deps.metrics),
+          cycleIntervalMs: this.deps.cycleIntervalMs(),
+        },
         this.deps.timeoutMs ?? 120_000,
       );
       // One alert run at a time (they share the state file): a slow one is logged, then awaited.
       const res = await guarded.settled;
-      if (res.ok && (res.sent > 0 || res.pending > 0)) this.deps.log.info('alerts.done', { sent: res.sent, pending: res.pending });
+      if (res.ok && (res.sent > 0 || res.pending > 0))
+        this.deps.log.info('alerts.done', { sent: res.sent, pending: res.pending });
     }
   }
 

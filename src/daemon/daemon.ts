@@ -50,7 +50,8 @@ export interface Daemon {
   done: Promise<number>;
 }
 
-const NO_CREDENTIALS_MSG = 'no credentials found; add one with `aipro models auth add-key --provider anthropic` (or `aipro models auth setup-token --provider anthropic`, or run `aipro onboard`); the monitor keeps running and picks it up on the next cycle';
+const NO_CREDENTIALS_MSG =
+  'no credentials found; add one with `aipro models auth add-key --provider anthropic` (or `aipro models auth setup-token --provider anthropic`, or run `aipro onboard`); the monitor keeps running and picks it up on the next cycle';
 
 /** Why /readyz is 503 after the first cycle: an auth store that cannot be read (null: ready). */
 export function unreadableReason(metrics: Pick<AiproMetrics, 'unreadableStores'>): string | null {
@@ -79,7 +80,11 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     throw new CliError(setup.message, setup.key === '--listen' ? EXIT.USAGE : EXIT.FAIL);
   }
   let ctx: Context = setup.ctx;
-  const metrics = createMetrics({ statusMode: ctx.config.monitor.metrics.statusMode, profileLabel: ctx.config.monitor.labels.profile, buildInfo: { host: alertHost(ctx.config) } });
+  const metrics = createMetrics({
+    statusMode: ctx.config.monitor.metrics.statusMode,
+    profileLabel: ctx.config.monitor.labels.profile,
+    buildInfo: { host: alertHost(ctx.config) },
+  });
   initAlertCounters(metrics, Object.keys(ctx.config.alerts.channels));
   const runAlerts = opts.runAlerts !== undefined ? opts.runAlerts : await loadRunAlerts(log);
   const expiry = monitors.find((m) => m.name === 'expiry');
@@ -87,7 +92,11 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const lane = new AlertLane({ log, metrics, run: runAlerts, cycleIntervalMs: () => interval });
   let firstCycle = false;
   let stopping = false;
-  const heartbeat = heartbeatLane(() => ctx.config.monitor.heartbeat, { env: () => ctx.env, log, counter: metrics.heartbeatTotal });
+  const heartbeat = heartbeatLane(() => ctx.config.monitor.heartbeat, {
+    env: () => ctx.env,
+    log,
+    counter: metrics.heartbeatTotal,
+  });
 
   const runner = new MonitorRunner({
     recorder: metricsRecorder(metrics),
@@ -103,9 +112,17 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     },
     onOutcome: (outcome) => heartbeat.after(outcome),
   });
-  initRunCounters(metrics, monitors.map((m) => m.name));
+  initRunCounters(
+    metrics,
+    monitors.map((m) => m.name),
+  );
 
-  const server = createServer(monitorApp({ source: metrics, notReady: () => (firstCycle ? unreadableReason(metrics) : 'the first expiry cycle is still running') }));
+  const server = createServer(
+    monitorApp({
+      source: metrics,
+      notReady: () => (firstCycle ? unreadableReason(metrics) : 'the first expiry cycle is still running'),
+    }),
+  );
   let addr: AddressInfo;
   try {
     addr = await listen(server, setup.listen.host, setup.listen.port);
@@ -113,10 +130,17 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     const e = err as NodeJS.ErrnoException;
     const key = opts.listen !== undefined ? '--listen' : 'monitor.listen';
     log.error('monitor.refused', { key, detail: `cannot listen on ${setup.listen.text} (${e.code ?? e.message})` });
-    throw new CliError(`${key}: cannot listen on ${setup.listen.text} (${e.code ?? e.message}); ${e.code === 'EADDRINUSE' ? 'is another aipro monitor running?' : e.code === 'EADDRNOTAVAIL' ? 'that address is not on this host.' : e.code === 'EACCES' ? 'ports below 1024 need privileges.' : ''} Pick another address with \`aipro config set monitor.listen 127.0.0.1:PORT\` or --listen.`);
+    throw new CliError(
+      `${key}: cannot listen on ${setup.listen.text} (${e.code ?? e.message}); ${e.code === 'EADDRINUSE' ? 'is another aipro monitor running?' : e.code === 'EADDRNOTAVAIL' ? 'that address is not on this host.' : e.code === 'EACCES' ? 'ports below 1024 need privileges.' : ''} Pick another address with \`aipro config set monitor.listen 127.0.0.1:PORT\` or --listen.`,
+    );
   }
   const address = { host: addr.address, port: addr.port };
-  log.info('monitor.listening', { address: `${address.host.includes(':') ? `[${address.host}]` : address.host}:${address.port}`, paths: '/metrics /healthz /readyz', config: ctx.configPath, monitors: monitors.map((m) => m.name).join(',') });
+  log.info('monitor.listening', {
+    address: `${address.host.includes(':') ? `[${address.host}]` : address.host}:${address.port}`,
+    paths: '/metrics /healthz /readyz',
+    config: ctx.configPath,
+    monitors: monitors.map((m) => m.name).join(','),
+  });
 
   const scheduler = new Scheduler(monitors, (m) => void (stopping ? undefined : runner.run(m, 'schedule')), log);
   scheduler.apply(ctx.config);
@@ -127,7 +151,12 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     if (expiry) {
       const res = await runner.run(expiry, 'startup');
       // An unreadable store is not "no credentials": the runner already logged it as an error.
-      if (res.status === 'ok' && !res.unreadable && !res.observations.some((o) => o.kind === 'credential' && o.type !== 'none')) log.warn('credentials.none', { msg: NO_CREDENTIALS_MSG });
+      if (
+        res.status === 'ok' &&
+        !res.unreadable &&
+        !res.observations.some((o) => o.kind === 'credential' && o.type !== 'none')
+      )
+        log.warn('credentials.none', { msg: NO_CREDENTIALS_MSG });
     }
     firstCycle = true;
     log.info('monitor.ready', {});
@@ -138,7 +167,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const done = new Promise<number>((r) => (resolveDone = r));
   let stopPromise: Promise<number> | null = null;
 
-  const onUnhandled = (reason: unknown) => log.error('monitor.unhandled_rejection', { error: (reason as Error)?.message ?? String(reason) });
+  const onUnhandled = (reason: unknown) =>
+    log.error('monitor.unhandled_rejection', { error: (reason as Error)?.message ?? String(reason) });
   process.on('unhandledRejection', onUnhandled);
 
   const stop = (reason = 'stop'): Promise<number> => {
@@ -171,12 +201,19 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       return false;
     }
     if (opts.listen === undefined && next.listen.text !== setup.listen.text) {
-      log.warn('config.reload_partial', { key: 'monitor.listen', msg: 'a new listen address needs a restart of aipro monitor' });
+      log.warn('config.reload_partial', {
+        key: 'monitor.listen',
+        msg: 'a new listen address needs a restart of aipro monitor',
+      });
     }
     ctx = next.ctx;
     if (expiry) interval = cronIntervalMs(scheduleFor(ctx.config, expiry));
     scheduler.apply(ctx.config);
-    log.info('config.reloaded', { schedules: Object.entries(scheduler.schedules()).map(([k, v]) => `${k}=${v}`).join(' ') });
+    log.info('config.reloaded', {
+      schedules: Object.entries(scheduler.schedules())
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' '),
+    });
     if (expiry && !stopping) void runner.run(expiry, 'reload');
     return true;
   };

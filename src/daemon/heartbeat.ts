@@ -30,17 +30,24 @@ export function runVerdict(outcomes: readonly RunOutcome[]): RunVerdict {
   const expiry = outcomes.find((o) => o.monitor === 'expiry');
   if (!expiry) return { ok: false, reason: 'the expiry monitor did not run' };
   if (expiry.status === 'failed') return { ok: false, reason: `the expiry monitor failed (${expiry.reason})` };
-  if (expiry.status === 'skipped') return { ok: false, reason: 'the expiry monitor was skipped (previous run still in progress)' };
+  if (expiry.status === 'skipped')
+    return { ok: false, reason: 'the expiry monitor was skipped (previous run still in progress)' };
   const observations: Observation[] = outcomes.flatMap((o) => (o.status === 'ok' ? o.observations : []));
-  const bad = observations.filter((o) => o.kind === 'store' && !o.ok && STORE_READ_FAILURES.has(o.reason)).map((o) => (o.kind === 'store' ? `${o.agent} (${o.reason})` : ''));
-  if (bad.length > 0) return { ok: false, reason: `auth store unreadable: ${[...new Set(bad)].join(', ')}; run aipro doctor` };
+  const bad = observations
+    .filter((o) => o.kind === 'store' && !o.ok && STORE_READ_FAILURES.has(o.reason))
+    .map((o) => (o.kind === 'store' ? `${o.agent} (${o.reason})` : ''));
+  if (bad.length > 0)
+    return { ok: false, reason: `auth store unreadable: ${[...new Set(bad)].join(', ')}; run aipro doctor` };
   return { ok: true };
 }
 
 export interface HeartbeatDeps {
   /** Env that `{source, id}` references resolve against. */
   env: Record<string, string>;
-  log: { info(event: string, fields?: Record<string, unknown>): void; warn(event: string, fields?: Record<string, unknown>): void };
+  log: {
+    info(event: string, fields?: Record<string, unknown>): void;
+    warn(event: string, fields?: Record<string, unknown>): void;
+  };
   /** Counter of `aipro_heartbeat_total`. */
   counter?: { inc(labels: { result: string }, value?: number): void };
   fetch?: typeof fetch;
@@ -94,7 +101,11 @@ async function attempt(doFetch: typeof fetch, url: string, init: RequestInit): P
  * after a failed one. Resolves within `timeoutMs` with the counted result, or null when
  * nothing was configured for this outcome. Never rejects.
  */
-export async function sendHeartbeat(cfg: HeartbeatConfig, verdict: RunVerdict, deps: HeartbeatDeps): Promise<HeartbeatResult | null> {
+export async function sendHeartbeat(
+  cfg: HeartbeatConfig,
+  verdict: RunVerdict,
+  deps: HeartbeatDeps,
+): Promise<HeartbeatResult | null> {
   const target: SecretValue | null = verdict.ok ? cfg.url : cfg.failUrl;
   if (target === null || target === '') return null;
   const key = verdict.ok ? 'monitor.heartbeat.url' : 'monitor.heartbeat.failUrl';
@@ -110,13 +121,22 @@ export async function sendHeartbeat(cfg: HeartbeatConfig, verdict: RunVerdict, d
   const controller = new AbortController();
   const cancel = (deps.timer ?? realTimer)(cfg.timeoutMs, () => controller.abort());
   const headers: Record<string, string> = { 'user-agent': `aipro/${VERSION}` };
-  const init: RequestInit = { method: verdict.ok ? cfg.method : 'POST', headers, signal: controller.signal, redirect: 'follow' };
+  const init: RequestInit = {
+    method: verdict.ok ? cfg.method : 'POST',
+    headers,
+    signal: controller.signal,
+    redirect: 'follow',
+  };
   if (!verdict.ok) {
     headers['content-type'] = 'text/plain; charset=utf-8';
     init.body = `aipro ${VERSION}: ${verdict.reason}\n`;
   }
   // The race makes the bound hold even for a fetch that ignores its abort signal.
-  const timedOut = new Promise<Attempt>((resolve) => controller.signal.addEventListener('abort', () => resolve({ ok: false, retry: false, detail: 'timed out' }), { once: true }));
+  const timedOut = new Promise<Attempt>((resolve) =>
+    controller.signal.addEventListener('abort', () => resolve({ ok: false, retry: false, detail: 'timed out' }), {
+      once: true,
+    }),
+  );
   const tries = async (): Promise<Attempt> => {
     const first = await attempt(deps.fetch ?? fetch, url, init);
     return !first.ok && first.retry && !controller.signal.aborted ? attempt(deps.fetch ?? fetch, url, init) : first;
@@ -124,7 +144,9 @@ export async function sendHeartbeat(cfg: HeartbeatConfig, verdict: RunVerdict, d
   try {
     const r = await Promise.race([tries(), timedOut]);
     const where = safePingUrl(url);
-    return r.ok ? counted(verdict.ok ? 'ok' : 'fail_sent', { url: where }) : counted('error', { url: where, detail: r.detail, timeout_ms: cfg.timeoutMs });
+    return r.ok
+      ? counted(verdict.ok ? 'ok' : 'fail_sent', { url: where })
+      : counted('error', { url: where, detail: r.detail, timeout_ms: cfg.timeoutMs });
   } finally {
     cancel();
   }
@@ -135,7 +157,10 @@ export async function sendHeartbeat(cfg: HeartbeatConfig, verdict: RunVerdict, d
  * for it), with the in-flight pings kept so a graceful stop can let them finish (each is
  * bounded by its timeout).
  */
-export function heartbeatLane(config: () => HeartbeatConfig, deps: Omit<HeartbeatDeps, 'env'> & { env: () => Record<string, string> }) {
+export function heartbeatLane(
+  config: () => HeartbeatConfig,
+  deps: Omit<HeartbeatDeps, 'env'> & { env: () => Record<string, string> },
+) {
   const inflight = new Set<Promise<unknown>>();
   initHeartbeatCounter(config(), deps.counter);
   return {
@@ -144,7 +169,9 @@ export function heartbeatLane(config: () => HeartbeatConfig, deps: Omit<Heartbea
       if (outcome.monitor !== 'expiry' || outcome.status === 'skipped') return;
       const cfg = config();
       initHeartbeatCounter(cfg, deps.counter);
-      const p: Promise<unknown> = sendHeartbeat(cfg, runVerdict([outcome]), { ...deps, env: deps.env() }).finally(() => inflight.delete(p));
+      const p: Promise<unknown> = sendHeartbeat(cfg, runVerdict([outcome]), { ...deps, env: deps.env() }).finally(() =>
+        inflight.delete(p),
+      );
       inflight.add(p);
     },
     /** Wait for the pings in flight, at most `maxMs` (a stop must not hang on a receiver). */
@@ -158,7 +185,11 @@ export function heartbeatLane(config: () => HeartbeatConfig, deps: Omit<Heartbea
 }
 
 /** `--once`: ping for the whole run and wait for it (bounded), so the process may exit after. */
-export async function heartbeatOnce(cfg: HeartbeatConfig, outcomes: readonly RunOutcome[], deps: HeartbeatDeps): Promise<HeartbeatResult | null> {
+export async function heartbeatOnce(
+  cfg: HeartbeatConfig,
+  outcomes: readonly RunOutcome[],
+  deps: HeartbeatDeps,
+): Promise<HeartbeatResult | null> {
   initHeartbeatCounter(cfg, deps.counter);
   return sendHeartbeat(cfg, runVerdict(outcomes), deps);
 }

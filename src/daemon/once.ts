@@ -6,7 +6,12 @@
 import { MONITORS, monitorList } from '../../monitors/index.js';
 import type { CredentialObservation, Monitor, MonitorLogger, Observation } from '../../monitors/types.js';
 import { readFileSync } from 'node:fs';
-import { createMetrics, STORE_READ_FAILURES, type AiproMetrics, initAlertCounters } from '../../exporters/prometheus/registry.js';
+import {
+  createMetrics,
+  STORE_READ_FAILURES,
+  type AiproMetrics,
+  initAlertCounters,
+} from '../../exporters/prometheus/registry.js';
 import { seedFromText } from '../../exporters/prometheus/seed.js';
 import type { TextfileResult } from '../../exporters/textfile/writer.js';
 import { listAgents } from '../context.js';
@@ -56,7 +61,12 @@ function seedFromTextfile(metrics: AiproMetrics, path: string, log: MonitorLogge
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') log.warn('textfile.unreadable', { path, error: (err as NodeJS.ErrnoException).code ?? String(err), msg: 'starting without the previous series' });
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
+      log.warn('textfile.unreadable', {
+        path,
+        error: (err as NodeJS.ErrnoException).code ?? String(err),
+        msg: 'starting without the previous series',
+      });
     return;
   }
   seedFromText(metrics, text);
@@ -84,7 +94,12 @@ export async function runOnce(opts: OnceOptions): Promise<OnceResult> {
     throw new CliError(setup.message, EXIT.FAIL);
   }
   const { ctx } = setup;
-  const metrics = createMetrics({ defaultMetrics: false, statusMode: ctx.config.monitor.metrics.statusMode, profileLabel: ctx.config.monitor.labels.profile, buildInfo: { host: alertHost(ctx.config) } });
+  const metrics = createMetrics({
+    defaultMetrics: false,
+    statusMode: ctx.config.monitor.metrics.statusMode,
+    profileLabel: ctx.config.monitor.labels.profile,
+    buildInfo: { host: alertHost(ctx.config) },
+  });
   initAlertCounters(metrics, Object.keys(ctx.config.alerts.channels));
   if (ctx.config.monitor.textfile.path) seedFromTextfile(metrics, ctx.config.monitor.textfile.path, log);
   const runner = new MonitorRunner({
@@ -92,51 +107,88 @@ export async function runOnce(opts: OnceOptions): Promise<OnceResult> {
     log,
     context: (signal) => ({ config: ctx.config, env: ctx.env, now: ctx.now, agents: listAgents(ctx), log, signal }),
   });
-  initRunCounters(metrics, monitors.map((m) => m.name));
+  initRunCounters(
+    metrics,
+    monitors.map((m) => m.name),
+  );
   const outcomes: RunOutcome[] = [];
   for (const m of monitors) outcomes.push(await runner.run(m, 'once'));
 
   const result: OnceResult = { exitCode: EXIT.OK, outcomes, alertsBusy: false };
-  if (ctx.config.monitor.textfile.path) result.textfile = await writeMetricsTextfile(metrics, ctx.config.monitor.textfile.path, log);
+  if (ctx.config.monitor.textfile.path)
+    result.textfile = await writeMetricsTextfile(metrics, ctx.config.monitor.textfile.path, log);
 
   const run = opts.runAlerts !== undefined ? opts.runAlerts : await loadRunAlerts(log);
   if (run) {
     const observations: Observation[] = outcomes.flatMap((o) => (o.status === 'ok' ? o.observations : []));
     const guarded = runAlertsGuarded(
       run,
-      { config: ctx.config, env: ctx.env, observations, now: ctx.now(), log, metrics: alertSink(metrics), cycleIntervalMs: ONCE_INTERVAL_MS },
+      {
+        config: ctx.config,
+        env: ctx.env,
+        observations,
+        now: ctx.now(),
+        log,
+        metrics: alertSink(metrics),
+        cycleIntervalMs: ONCE_INTERVAL_MS,
+      },
       opts.alertTimeoutMs ?? 120_000,
     );
     result.alerts = await guarded.first;
     result.alertsBusy = !result.alerts.ok && result.alerts.timedOut === true;
   }
   result.exitCode = onceExitCode(outcomes, result.textfile);
-  result.heartbeat = await heartbeatOnce(ctx.config.monitor.heartbeat, outcomes, { env: ctx.env, log, counter: metrics.heartbeatTotal });
+  result.heartbeat = await heartbeatOnce(ctx.config.monitor.heartbeat, outcomes, {
+    env: ctx.env,
+    log,
+    counter: metrics.heartbeatTotal,
+  });
   out(opts.json ? `${JSON.stringify(onceJson(result), null, 2)}\n` : onceText(result));
   return result;
 }
 
 function credentials(r: OnceResult): CredentialObservation[] {
-  return r.outcomes.flatMap((o) => (o.status === 'ok' ? o.observations : [])).filter((o): o is CredentialObservation => o.kind === 'credential');
+  return r.outcomes
+    .flatMap((o) => (o.status === 'ok' ? o.observations : []))
+    .filter((o): o is CredentialObservation => o.kind === 'credential');
 }
 
-const EXIT_TEXT: Record<number, string> = { 0: 'ok', 1: 'failed (expired/missing/invalid/rejected/refresh_failed, or the check could not run)', 2: 'expiring' };
+const EXIT_TEXT: Record<number, string> = {
+  0: 'ok',
+  1: 'failed (expired/missing/invalid/rejected/refresh_failed, or the check could not run)',
+  2: 'expiring',
+};
 
 /** The short human summary. No secrets: ids, statuses, details and fix commands only. */
 export function onceText(r: OnceResult): string {
   const creds = credentials(r);
   const counts = new Map<string, number>();
   for (const c of creds) counts.set(c.status, (counts.get(c.status) ?? 0) + 1);
-  const lines = [`aipro monitor --once: ${creds.length} credential${creds.length === 1 ? '' : 's'}${counts.size ? ` (${[...counts].map(([s, n]) => `${n} ${s}`).join(', ')})` : ''}`];
+  const lines = [
+    `aipro monitor --once: ${creds.length} credential${creds.length === 1 ? '' : 's'}${counts.size ? ` (${[...counts].map(([s, n]) => `${n} ${s}`).join(', ')})` : ''}`,
+  ];
   for (const c of creds.filter((x) => severity(x.status) > 0).sort((a, b) => severity(b.status) - severity(a.status))) {
-    lines.push(`  ${c.status.padEnd(14)} ${c.agent} ${c.type === 'none' ? c.provider : c.profile}: ${c.detail}${c.hint ? ` — fix: ${c.hint}` : ''}`);
+    lines.push(
+      `  ${c.status.padEnd(14)} ${c.agent} ${c.type === 'none' ? c.provider : c.profile}: ${c.detail}${c.hint ? ` — fix: ${c.hint}` : ''}`,
+    );
   }
   for (const o of r.outcomes.flatMap((x) => (x.status === 'ok' ? x.observations : []))) {
-    if (o.kind === 'store' && !o.ok) lines.push(`  store ${o.reason.padEnd(8)} ${o.agent} ${o.path}: ${o.detail ?? ''}`);
+    if (o.kind === 'store' && !o.ok)
+      lines.push(`  store ${o.reason.padEnd(8)} ${o.agent} ${o.path}: ${o.detail ?? ''}`);
   }
-  lines.push(`monitors: ${r.outcomes.map((o) => (o.status === 'ok' ? (o.unreadable ? `${o.monitor} FAILED (store unreadable: ${o.unreadable.join(', ')})` : `${o.monitor} ok (${o.durationMs} ms)`) : o.status === 'failed' ? `${o.monitor} FAILED (${o.reason}: ${o.detail})` : `${o.monitor} skipped`)).join(', ')}`);
-  if (r.textfile) lines.push(r.textfile.ok ? `textfile: ${r.textfile.path} (${r.textfile.bytes} bytes)` : `textfile: FAILED: ${r.textfile.detail}`);
-  if (r.alerts) lines.push(r.alerts.ok ? `alerts: ${r.alerts.sent} sent, ${r.alerts.pending} pending` : `alerts: ${r.alerts.detail}`);
+  lines.push(
+    `monitors: ${r.outcomes.map((o) => (o.status === 'ok' ? (o.unreadable ? `${o.monitor} FAILED (store unreadable: ${o.unreadable.join(', ')})` : `${o.monitor} ok (${o.durationMs} ms)`) : o.status === 'failed' ? `${o.monitor} FAILED (${o.reason}: ${o.detail})` : `${o.monitor} skipped`)).join(', ')}`,
+  );
+  if (r.textfile)
+    lines.push(
+      r.textfile.ok
+        ? `textfile: ${r.textfile.path} (${r.textfile.bytes} bytes)`
+        : `textfile: FAILED: ${r.textfile.detail}`,
+    );
+  if (r.alerts)
+    lines.push(
+      r.alerts.ok ? `alerts: ${r.alerts.sent} sent, ${r.alerts.pending} pending` : `alerts: ${r.alerts.detail}`,
+    );
   if (r.heartbeat) lines.push(`heartbeat: ${r.heartbeat}`);
   lines.push(`exit ${r.exitCode}: ${EXIT_TEXT[r.exitCode] ?? ''}`);
   return `${lines.join('\n')}\n`;
@@ -161,8 +213,18 @@ export function onceJson(r: OnceResult) {
     monitors: r.outcomes.map((o) =>
       o.status === 'ok'
         ? o.unreadable
-          ? { name: o.monitor, status: 'failed', reason: 'store_unreadable', agents: o.unreadable, durationMs: o.durationMs, observations: o.observations.length }
-          : { name: o.monitor, status: o.status, durationMs: o.durationMs, observations: o.observations.length } : o.status === 'failed' ? { name: o.monitor, status: o.status, reason: o.reason, detail: o.detail } : { name: o.monitor, status: o.status },
+          ? {
+              name: o.monitor,
+              status: 'failed',
+              reason: 'store_unreadable',
+              agents: o.unreadable,
+              durationMs: o.durationMs,
+              observations: o.observations.length,
+            }
+          : { name: o.monitor, status: o.status, durationMs: o.durationMs, observations: o.observations.length }
+        : o.status === 'failed'
+          ? { name: o.monitor, status: o.status, reason: o.reason, detail: o.detail }
+          : { name: o.monitor, status: o.status },
     ),
     textfile: r.textfile ?? null,
     alerts: r.alerts ?? null,

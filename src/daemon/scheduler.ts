@@ -24,7 +24,11 @@ export type ScheduleCheck = { ok: true } | { ok: false; key: string; detail: str
 export function validateSchedules(config: AiproConfig, monitors: readonly Monitor[]): ScheduleCheck {
   for (const name of Object.keys(config.monitor.schedules ?? {})) {
     if (!(MONITOR_NAMES as string[]).includes(name)) {
-      return { ok: false, key: `monitor.schedules.${name}`, detail: `unknown monitor "${name}" (known: ${MONITOR_NAMES.join(', ')})` };
+      return {
+        ok: false,
+        key: `monitor.schedules.${name}`,
+        detail: `unknown monitor "${name}" (known: ${MONITOR_NAMES.join(', ')})`,
+      };
     }
   }
   for (const m of monitors) {

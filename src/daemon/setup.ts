@@ -14,7 +14,11 @@ export type MonitorSetup =
   | { ok: false; key: string; detail: string; message: string };
 
 /** Load config + env and check everything the daemon needs. Never throws for a bad config. */
-export function loadMonitorSetup(monitors: readonly Monitor[], listenFlag?: string, processEnv: NodeJS.ProcessEnv = process.env): MonitorSetup {
+export function loadMonitorSetup(
+  monitors: readonly Monitor[],
+  listenFlag?: string,
+  processEnv: NodeJS.ProcessEnv = process.env,
+): MonitorSetup {
   const loaded = loadContext({ env: processEnv, mode: 'result' });
   if (!loaded.ok) return loaded;
   const ctx = loaded.ctx;
@@ -33,7 +37,12 @@ export function loadMonitorSetup(monitors: readonly Monitor[], listenFlag?: stri
   const listen = parseListen(text);
   if (!listen) {
     const key = listenFlag !== undefined ? '--listen' : 'monitor.listen';
-    return { ok: false, key, detail: `"${text}" is not a listen address`, message: `${key}: "${text}" is not a listen address (use host:port, e.g. 127.0.0.1:18790)` };
+    return {
+      ok: false,
+      key,
+      detail: `"${text}" is not a listen address`,
+      message: `${key}: "${text}" is not a listen address (use host:port, e.g. 127.0.0.1:18790)`,
+    };
   }
   return { ok: true, ctx, listen: { ...listen, text } };
 }

@@ -5,7 +5,11 @@ import { textfileMetric, type AiproMetrics } from '../../exporters/prometheus/re
 import { writeTextfile, type TextfileResult } from '../../exporters/textfile/writer.js';
 
 /** Render the aipro metrics (no counters, no process metrics) and write them atomically to `path`. */
-export async function writeMetricsTextfile(metrics: AiproMetrics, path: string, log: MonitorLogger): Promise<TextfileResult> {
+export async function writeMetricsTextfile(
+  metrics: AiproMetrics,
+  path: string,
+  log: MonitorLogger,
+): Promise<TextfileResult> {
   const res = await writeTextfile(path, exposition(metrics, 'text', textfileMetric));
   if (!res.ok) log.error('textfile.failed', { path, detail: res.detail });
   return res;

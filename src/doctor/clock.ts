@@ -18,18 +18,29 @@ export function clockChecks(now: number, agents: DoctorAgent[]): Finding[] {
     for (const [id, stats] of Object.entries(read.store.usageStats ?? {})) {
       const p = stats.lastProbe;
       if (!p || p.clockSkewMs === undefined) continue;
-      probes.push({ provider: read.store.profiles[id]?.provider ?? id.split(':')[0] ?? id, at: p.at, clockSkewMs: p.clockSkewMs });
+      probes.push({
+        provider: read.store.profiles[id]?.provider ?? id.split(':')[0] ?? id,
+        at: p.at,
+        clockSkewMs: p.clockSkewMs,
+      });
     }
   }
-  return [...latestClockSkews(probes)].sort(([a], [b]) => a.localeCompare(b)).map(([provider, s]): Finding => {
-    const off = `${skewText(s.ms)} this host`;
-    const when = `Date header of the probe ${ago(s.at, now)}`;
-    if (Math.abs(s.ms) <= CLOCK_SKEW_WARN_MS) return { id: 'clock.skew', level: 'ok', summary: `${provider}'s clock is within a minute of this host's (${when})` };
-    return {
-      id: 'clock.skew',
-      level: 'warn',
-      summary: `${provider}'s clock is ${off} (${when}): expiry times and alerts are judged by the local clock and are off by as much`,
-      fix: 'sync the host clock: `timedatectl status` (enable NTP: `timedatectl set-ntp true`, or chrony), then `aipro models status --probe`',
-    };
-  });
+  return [...latestClockSkews(probes)]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([provider, s]): Finding => {
+      const off = `${skewText(s.ms)} this host`;
+      const when = `Date header of the probe ${ago(s.at, now)}`;
+      if (Math.abs(s.ms) <= CLOCK_SKEW_WARN_MS)
+        return {
+          id: 'clock.skew',
+          level: 'ok',
+          summary: `${provider}'s clock is within a minute of this host's (${when})`,
+        };
+      return {
+        id: 'clock.skew',
+        level: 'warn',
+        summary: `${provider}'s clock is ${off} (${when}): expiry times and alerts are judged by the local clock and are off by as much`,
+        fix: 'sync the host clock: `timedatectl status` (enable NTP: `timedatectl set-ntp true`, or chrony), then `aipro models status --probe`',
+      };
+    });
 }

@@ -24,7 +24,11 @@ export type Repair =
   | { kind: 'unlock'; path: string }
   | { kind: 'restore'; path: string };
 
-export function buildDoctorContext(processEnv: Env = process.env, cwd = process.cwd(), now = Date.now()): DoctorContext {
+export function buildDoctorContext(
+  processEnv: Env = process.env,
+  cwd = process.cwd(),
+  now = Date.now(),
+): DoctorContext {
   return { ...loadContext({ env: processEnv, cwd, mode: 'defaults' }), now };
 }
 

@@ -34,18 +34,40 @@ export function envFileChecks(ctx: DoctorContext): Finding[] {
   const path = daemonEnvPath(ctx.env);
   const layer = ctx.envLayers.find((l) => l.source === 'state-dotenv');
   if (layer?.problem) {
-    out.push({ id: 'env.file', level: 'error', path, summary: `${layer.problem}: the daemon cannot read its keys`, fix: `chmod 600 ${path} and make it owned by the service user` });
+    out.push({
+      id: 'env.file',
+      level: 'error',
+      path,
+      summary: `${layer.problem}: the daemon cannot read its keys`,
+      fix: `chmod 600 ${path} and make it owned by the service user`,
+    });
   } else if (layer && Object.keys(layer.vars).length > 0) {
-    out.push({ id: 'env.file', level: 'ok', path, summary: `${path} is readable (${Object.keys(layer.vars).length} variables)` });
+    out.push({
+      id: 'env.file',
+      level: 'ok',
+      path,
+      summary: `${path} is readable (${Object.keys(layer.vars).length} variables)`,
+    });
     const mode = modeFinding('env.file.mode', path, 0o600, 'daemon env file', 'error');
     if (mode && mode.level !== 'ok') out.push(mode);
   }
   const cwd = ctx.envLayers.find((l) => l.source === 'cwd-dotenv');
   if (cwd && Object.keys(cwd.vars).length > 0) {
-    out.push({ id: 'env.cwd', level: 'ok', path: cwd.path ?? './.env', summary: `${cwd.path} is loaded by commands run in this directory (not by the daemon)` });
+    out.push({
+      id: 'env.cwd',
+      level: 'ok',
+      path: cwd.path ?? './.env',
+      summary: `${cwd.path} is loaded by commands run in this directory (not by the daemon)`,
+    });
   }
   const shell = ctx.envLayers.find((l) => l.source === 'login-shell');
-  if (shell?.problem) out.push({ id: 'env.shell', level: 'warn', summary: `${shell.problem}: no variables were imported`, fix: 'raise env.shellEnv.timeoutMs or disable env.shellEnv.enabled' });
+  if (shell?.problem)
+    out.push({
+      id: 'env.shell',
+      level: 'warn',
+      summary: `${shell.problem}: no variables were imported`,
+      fix: 'raise env.shellEnv.timeoutMs or disable env.shellEnv.enabled',
+    });
   return out;
 }
 
@@ -58,7 +80,11 @@ export function envKeyChecks(ctx: DoctorContext): Finding[] {
       if (!origin || (ctx.env[name] ?? '').trim() === '') continue;
       out.push({ id: 'env.key', level: 'ok', summary: `${name} (${p.id}) comes from ${LAYER_LABEL[origin]}` });
       const daemon = layerWith(ctx.envLayers, name, (s) => DAEMON_LAYERS.has(s));
-      if (daemon && !DAEMON_LAYERS.has(origin) && sha256Prefix((daemon.vars[name] ?? '').trim()) !== sha256Prefix((ctx.env[name] ?? '').trim())) {
+      if (
+        daemon &&
+        !DAEMON_LAYERS.has(origin) &&
+        sha256Prefix((daemon.vars[name] ?? '').trim()) !== sha256Prefix((ctx.env[name] ?? '').trim())
+      ) {
         out.push({
           id: 'env.key.differs',
           level: 'warn',
@@ -87,7 +113,11 @@ export function daemonEnvChecks(ctx: DoctorContext, defaultStorePath: string): F
     for (const name of p.envVars) {
       if ((ctx.env[name] ?? '').trim() === '') continue;
       if (layerWith(ctx.envLayers, name, (s) => DAEMON_LAYERS.has(s))) {
-        out.push({ id: 'daemon.env', level: 'ok', summary: `${provider}: ${name} is in ${daemonEnvPath(ctx.env)} or the config, so the systemd services see it` });
+        out.push({
+          id: 'daemon.env',
+          level: 'ok',
+          summary: `${provider}: ${name} is in ${daemonEnvPath(ctx.env)} or the config, so the systemd services see it`,
+        });
       } else {
         out.push({
           id: 'daemon.env',

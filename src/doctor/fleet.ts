@@ -12,22 +12,48 @@ import type { DoctorContext, Finding } from './context.js';
 import { profileFindings } from './stores.js';
 
 /** Every agent in the database: readable, and its credentials judged like a file store's. */
-async function storeFindings(ctx: DoctorContext, pool: pg.Pool, schema: string, key: StoreKey | null): Promise<Finding[]> {
+async function storeFindings(
+  ctx: DoctorContext,
+  pool: pg.Pool,
+  schema: string,
+  key: StoreKey | null,
+): Promise<Finding[]> {
   const { postgresBackend } = await import('../store/backends/postgres.js');
   // Shares the caller's pool, which the caller ends: the backend is not closed here.
   const backend = postgresBackend(pool, schema, key);
   const out: Finding[] = [];
   const ids = [...new Set([ctx.config.agents.default, ...(await backend.listAgents())])].sort();
   for (const id of ids) {
-    const agent = { id, storePath: backend.describe({ id, storePath: '' }), isDefault: id === ctx.config.agents.default };
+    const agent = {
+      id,
+      storePath: backend.describe({ id, storePath: '' }),
+      isDefault: id === ctx.config.agents.default,
+    };
     const read = await backend.read(agent);
     if (!read.ok) {
-      out.push({ id: 'fleet.store', level: 'error', agent: id, summary: `agent ${id}: ${read.path}: ${read.detail}`, fix: 'fix the cause named above (key, schema, database), then aipro doctor' });
+      out.push({
+        id: 'fleet.store',
+        level: 'error',
+        agent: id,
+        summary: `agent ${id}: ${read.path}: ${read.detail}`,
+        fix: 'fix the cause named above (key, schema, database), then aipro doctor',
+      });
       continue;
     }
-    const report = agentReport(agent, reportSettings(ctx.config), ctx.env, { now: ctx.now, warnMs: ctx.config.auth.warnHours * 3_600_000 }, read);
+    const report = agentReport(
+      agent,
+      reportSettings(ctx.config),
+      ctx.env,
+      { now: ctx.now, warnMs: ctx.config.auth.warnHours * 3_600_000 },
+      read,
+    );
     const fine = report.rows.filter((r) => !FAILING.has(r.status) && r.status !== 'expiring').length;
-    out.push({ id: 'fleet.store', level: 'ok', agent: id, summary: `agent ${id}: ${Object.keys(read.store.profiles).length} profiles in ${read.path}; ${fine} credential(s) fine` });
+    out.push({
+      id: 'fleet.store',
+      level: 'ok',
+      agent: id,
+      summary: `agent ${id}: ${Object.keys(read.store.profiles).length} profiles in ${read.path}; ${fine} credential(s) fine`,
+    });
     out.push(...profileFindings(agent, report.rows));
   }
   return out;
@@ -42,27 +68,67 @@ export async function fleetChecks(ctx: DoctorContext): Promise<Finding[]> {
   let key: StoreKey | null | undefined;
   try {
     key = storeKey(ctx.config, ctx.env);
-    out.push({ id: 'fleet.key', level: key ? 'ok' : 'warn', summary: key ? `secrets sealed with key ${key.id} (AES-256-GCM)` : 'store.postgres.encryption is none: secrets are stored readable to the database admin' });
+    out.push({
+      id: 'fleet.key',
+      level: key ? 'ok' : 'warn',
+      summary: key
+        ? `secrets sealed with key ${key.id} (AES-256-GCM)`
+        : 'store.postgres.encryption is none: secrets are stored readable to the database admin',
+    });
   } catch (err) {
-    out.push({ id: 'fleet.key', level: 'error', summary: (err as Error).message, fix: 'set AIPRO_STORE_KEY in ~/.aipro/.env (openssl rand -base64 32; the same key on every host)' });
+    out.push({
+      id: 'fleet.key',
+      level: 'error',
+      summary: (err as Error).message,
+      fix: 'set AIPRO_STORE_KEY in ~/.aipro/.env (openssl rand -base64 32; the same key on every host)',
+    });
   }
   let url: string;
   try {
     url = postgresUrl(ctx.config, ctx.env);
   } catch (err) {
-    return [...out, { id: 'fleet.url', level: 'error', summary: (err as Error).message, fix: 'set AIPRO_STORE_POSTGRES_URL in ~/.aipro/.env' }];
+    return [
+      ...out,
+      {
+        id: 'fleet.url',
+        level: 'error',
+        summary: (err as Error).message,
+        fix: 'set AIPRO_STORE_POSTGRES_URL in ~/.aipro/.env',
+      },
+    ];
   }
   const pool = createPool(url);
   try {
     const { current, latest } = await schemaState(pool, schema);
-    if (current < latest) out.push({ id: 'fleet.schema', level: 'error', summary: `store schema "${schema}" is at version ${current}, this aipro needs ${latest}`, fix: 'aipro store migrate' });
-    else if (current > latest) out.push({ id: 'fleet.schema', level: 'error', summary: `store schema "${schema}" is at version ${current}, newer than this aipro (${latest})`, fix: 'upgrade aipro on this host' });
+    if (current < latest)
+      out.push({
+        id: 'fleet.schema',
+        level: 'error',
+        summary: `store schema "${schema}" is at version ${current}, this aipro needs ${latest}`,
+        fix: 'aipro store migrate',
+      });
+    else if (current > latest)
+      out.push({
+        id: 'fleet.schema',
+        level: 'error',
+        summary: `store schema "${schema}" is at version ${current}, newer than this aipro (${latest})`,
+        fix: 'upgrade aipro on this host',
+      });
     else {
-      out.push({ id: 'fleet.schema', level: 'ok', summary: `store schema "${schema}" is current (version ${current})` });
+      out.push({
+        id: 'fleet.schema',
+        level: 'ok',
+        summary: `store schema "${schema}" is current (version ${current})`,
+      });
       if (key !== undefined) out.push(...(await storeFindings(ctx, pool, schema, key)));
     }
   } catch (err) {
-    out.push({ id: 'fleet.reachable', level: 'error', summary: `PostgreSQL is not reachable: ${describePgError(err)}`, fix: 'check store.postgres.url and that PostgreSQL runs, then `aipro doctor` again' });
+    out.push({
+      id: 'fleet.reachable',
+      level: 'error',
+      summary: `PostgreSQL is not reachable: ${describePgError(err)}`,
+      fix: 'check store.postgres.url and that PostgreSQL runs, then `aipro doctor` again',
+    });
   } finally {
     await pool.end();
   }

@@ -24,7 +24,8 @@ async function restore(path: string, now: number): Promise<RepairOutcome> {
     if (readStore(path).ok) return { repair, done: false, detail: `${path} parses now; nothing restored` };
     const bak = readFileSync(`${path}.bak`);
     const parsed = parseStoreBytes(bak, `${path}.bak`);
-    if (!parsed.ok) return { repair, done: false, detail: `${path}.bak does not parse either (${parsed.detail}); nothing restored` };
+    if (!parsed.ok)
+      return { repair, done: false, detail: `${path}.bak does not parse either (${parsed.detail}); nothing restored` };
     const aside = `${path}.corrupt-${new Date(now).toISOString().replace(/[:.]/g, '-')}`;
     renameSync(path, aside);
     chmodSync(aside, 0o600);
@@ -42,14 +43,21 @@ export async function applyRepair(repair: Repair, consent: Consent, now: number)
         return { repair, done: true, detail: `chmod ${octal(repair.mode).slice(1)} ${repair.path}` };
       case 'unlock': {
         // Re-check under the takeover guard: a lock whose holder runs is never removed here.
-        if (!lockHolderDead(repair.path, now) || !takeOverDeadLock(repair.path, readLockOwner(repair.path)?.nonce ?? null)) {
+        if (
+          !lockHolderDead(repair.path, now) ||
+          !takeOverDeadLock(repair.path, readLockOwner(repair.path)?.nonce ?? null)
+        ) {
           return { repair, done: false, detail: `${repair.path} is in use again; left alone` };
         }
         return { repair, done: true, detail: `removed stale lock ${repair.path}` };
       }
       case 'restore':
         if (!(await consent(`Restore ${repair.path} from ${repair.path}.bak? The broken file is kept beside it.`))) {
-          return { repair, done: false, detail: `not restored: needs consent (answer yes on a terminal, or pass --yes)` };
+          return {
+            repair,
+            done: false,
+            detail: `not restored: needs consent (answer yes on a terminal, or pass --yes)`,
+          };
         }
         return await restore(repair.path, now);
     }

@@ -24,7 +24,15 @@ function agentsOf(ctx: DoctorContext): { agents: DoctorAgent[]; problem?: Findin
   try {
     return { agents: listAgents({ ...ctx, now: () => ctx.now } as Context) };
   } catch (err) {
-    return { agents: [], problem: { id: 'config.agent', level: 'error', summary: `agents.default: ${(err as Error).message}`, fix: 'aipro config set agents.default main' } };
+    return {
+      agents: [],
+      problem: {
+        id: 'config.agent',
+        level: 'error',
+        summary: `agents.default: ${(err as Error).message}`,
+        fix: 'aipro config set agents.default main',
+      },
+    };
   }
 }
 
@@ -34,7 +42,9 @@ async function systemdChecks(env: Record<string, string>): Promise<DoctorCheck[]
     const { systemdDoctorChecks } = await import('./systemd.js');
     return await systemdDoctorChecks(env);
   } catch (err) {
-    return [{ id: 'systemd.checks', level: 'warn', summary: `systemd checks could not run: ${(err as Error).message}` }];
+    return [
+      { id: 'systemd.checks', level: 'warn', summary: `systemd checks could not run: ${(err as Error).message}` },
+    ];
   }
 }
 
@@ -60,11 +70,19 @@ export async function collectChecks(ctx: DoctorContext): Promise<Finding[]> {
 }
 
 function count(checks: Finding[]): { errors: number; warnings: number } {
-  return { errors: checks.filter((c) => c.level === 'error').length, warnings: checks.filter((c) => c.level === 'warn').length };
+  return {
+    errors: checks.filter((c) => c.level === 'error').length,
+    warnings: checks.filter((c) => c.level === 'warn').length,
+  };
 }
 
 /** Run the doctor; with `fix`, repair what is safe and report the state afterwards. */
-export async function runDoctor(opts: { fix: boolean; consent: Consent; processEnv?: Record<string, string | undefined>; cwd?: string }): Promise<DoctorReport> {
+export async function runDoctor(opts: {
+  fix: boolean;
+  consent: Consent;
+  processEnv?: Record<string, string | undefined>;
+  cwd?: string;
+}): Promise<DoctorReport> {
   const build = () => buildDoctorContext(opts.processEnv ?? process.env, opts.cwd ?? process.cwd(), Date.now());
   const ctx = build();
   let checks = await collectChecks(ctx);

@@ -6,7 +6,14 @@ import { stateDir } from '../store/paths.js';
 import { modeOf, octal, type DoctorContext, type Finding } from './context.js';
 
 /** A file or dir that may hold secrets must not be readable by group or others. */
-export function modeFinding(id: string, path: string, want: number, what: string, level: 'warn' | 'error', agent?: string): Finding | null {
+export function modeFinding(
+  id: string,
+  path: string,
+  want: number,
+  what: string,
+  level: 'warn' | 'error',
+  agent?: string,
+): Finding | null {
   let mode: number;
   try {
     mode = modeOf(statSync(path).mode);
@@ -30,11 +37,23 @@ export function stateChecks(ctx: DoctorContext): Finding[] {
   const dir = stateDir(ctx.env);
   try {
     if (!statSync(dir).isDirectory()) {
-      out.push({ id: 'state.dir', level: 'error', path: dir, summary: `${dir} exists but is not a directory`, fix: `move it away, then run \`aipro onboard\`` });
+      out.push({
+        id: 'state.dir',
+        level: 'error',
+        path: dir,
+        summary: `${dir} exists but is not a directory`,
+        fix: `move it away, then run \`aipro onboard\``,
+      });
       return out;
     }
   } catch {
-    out.push({ id: 'state.dir', level: 'warn', path: dir, summary: `state dir ${dir} does not exist yet`, fix: 'run `aipro onboard` (or any `aipro models auth` command) to create it' });
+    out.push({
+      id: 'state.dir',
+      level: 'warn',
+      path: dir,
+      summary: `state dir ${dir} does not exist yet`,
+      fix: 'run `aipro onboard` (or any `aipro models auth` command) to create it',
+    });
     return out;
   }
   out.push({ id: 'state.dir', level: 'ok', path: dir, summary: `state dir ${dir} exists` });
@@ -47,7 +66,16 @@ export function configChecks(ctx: DoctorContext): Finding[] {
   const out: Finding[] = [];
   const path = ctx.configPath;
   if (ctx.configError) {
-    out.push({ id: 'config.valid', level: 'error', path, summary: configErrorMessage(ctx.configError), fix: ctx.configError.key === '(file)' || ctx.configError.key === '(config)' ? `edit ${path} by hand or move it aside, then aipro config validate` : `aipro config validate; then aipro config set/unset ${ctx.configError.key}` });
+    out.push({
+      id: 'config.valid',
+      level: 'error',
+      path,
+      summary: configErrorMessage(ctx.configError),
+      fix:
+        ctx.configError.key === '(file)' || ctx.configError.key === '(config)'
+          ? `edit ${path} by hand or move it aside, then aipro config validate`
+          : `aipro config validate; then aipro config set/unset ${ctx.configError.key}`,
+    });
   } else if (!ctx.configExists) {
     out.push({ id: 'config.valid', level: 'ok', path, summary: `no config file at ${path}: defaults apply` });
   } else {
@@ -78,6 +106,15 @@ export async function configRunChecks(ctx: DoctorContext): Promise<Finding[]> {
 export function alertStateChecks(ctx: DoctorContext): Finding[] {
   const path = alertStatePath(ctx.config, ctx.env);
   const read = readAlertState(path);
-  if (read.ok) return read.exists ? [{ id: 'alerts.state', level: 'ok', path, summary: `alert state ${path} parses` }] : [];
-  return [{ id: 'alerts.state', level: 'error', path, summary: `${read.detail}; aipro_alert_state_ok is 0`, fix: damagedStateFix(path) }];
+  if (read.ok)
+    return read.exists ? [{ id: 'alerts.state', level: 'ok', path, summary: `alert state ${path} parses` }] : [];
+  return [
+    {
+      id: 'alerts.state',
+      level: 'error',
+      path,
+      summary: `${read.detail}; aipro_alert_state_ok is 0`,
+      fix: damagedStateFix(path),
+    },
+  ];
 }

@@ -25,7 +25,6 @@ export interface DoctorAgent {
   storePath: string;
 }
 
-
 /** Lock dirs (`*.lock`) under the state dir, the monitor dir and every agent dir whose holder is dead. */
 export function staleLocks(dirs: string[], now: number): { path: string; ageMs: number }[] {
   const out: { path: string; ageMs: number }[] = [];
@@ -50,7 +49,12 @@ export function staleLocks(dirs: string[], now: number): { path: string; ageMs: 
 }
 
 export function lockChecks(ctx: DoctorContext, agents: DoctorAgent[]): Finding[] {
-  const dirs = [stateDir(ctx.env), dirname(ctx.configPath), monitorDir(ctx.env), ...agents.map((a) => dirname(a.storePath))];
+  const dirs = [
+    stateDir(ctx.env),
+    dirname(ctx.configPath),
+    monitorDir(ctx.env),
+    ...agents.map((a) => dirname(a.storePath)),
+  ];
   return staleLocks(dirs, ctx.now).map(({ path, ageMs }) => ({
     id: 'lock.stale',
     level: 'warn' as const,
@@ -98,7 +102,13 @@ function duplicateChecks(ctx: DoctorContext, agent: DoctorAgent, store: Store): 
   }
   for (const ids of byHash.values()) {
     if (ids.length > 1) {
-      out.push({ id: 'store.duplicate', level: 'warn', agent: agent.id, summary: `agent ${agent.id}: ${ids.join(' and ')} hold the same secret; failover between them gains nothing`, fix: `aipro models auth remove ${ids[ids.length - 1]}${agent.isDefault ? '' : ` --agent ${agent.id}`}` });
+      out.push({
+        id: 'store.duplicate',
+        level: 'warn',
+        agent: agent.id,
+        summary: `agent ${agent.id}: ${ids.join(' and ')} hold the same secret; failover between them gains nothing`,
+        fix: `aipro models auth remove ${ids[ids.length - 1]}${agent.isDefault ? '' : ` --agent ${agent.id}`}`,
+      });
     }
   }
   for (const row of envViews(agent.id, ctx.env)) {
@@ -110,8 +120,20 @@ function duplicateChecks(ctx: DoctorContext, agent: DoctorAgent, store: Store): 
     for (const s of sameProvider) {
       out.push(
         s.hash === hash
-          ? { id: 'env.duplicate', level: 'warn', agent: agent.id, summary: `agent ${agent.id}: ${row.envVar} (from ${origin}) is the same key as profile ${s.id}`, fix: `keep one of them (e.g. aipro models auth remove ${s.id})` }
-          : { id: 'env.shadow', level: 'warn', agent: agent.id, summary: `agent ${agent.id}: ${row.envVar} (from ${origin}, ${fingerprint(value)}) and profile ${s.id} are different ${row.provider} keys; requests may use either`, fix: `remove the one you no longer use (unset ${row.envVar}, or aipro models auth remove ${s.id})` },
+          ? {
+              id: 'env.duplicate',
+              level: 'warn',
+              agent: agent.id,
+              summary: `agent ${agent.id}: ${row.envVar} (from ${origin}) is the same key as profile ${s.id}`,
+              fix: `keep one of them (e.g. aipro models auth remove ${s.id})`,
+            }
+          : {
+              id: 'env.shadow',
+              level: 'warn',
+              agent: agent.id,
+              summary: `agent ${agent.id}: ${row.envVar} (from ${origin}, ${fingerprint(value)}) and profile ${s.id} are different ${row.provider} keys; requests may use either`,
+              fix: `remove the one you no longer use (unset ${row.envVar}, or aipro models auth remove ${s.id})`,
+            },
       );
     }
   }
@@ -124,12 +146,24 @@ export function profileFindings(agent: { id: string }, rows: AgentReport['rows']
   for (const r of rows) {
     if (r.status === 'static' && !r.expiryKnown) {
       // Nothing will ever alert before such a token stops working.
-      out.push({ id: 'profile.expiry_unknown', level: 'warn', agent: agent.id, summary: `agent ${agent.id}: ${r.id} is a token with no recorded expiry: expiry unknown, no alert will warn before it stops working`, ...(r.hint ? { fix: r.hint } : r.fixCommand ? { fix: r.fixCommand } : {}) });
+      out.push({
+        id: 'profile.expiry_unknown',
+        level: 'warn',
+        agent: agent.id,
+        summary: `agent ${agent.id}: ${r.id} is a token with no recorded expiry: expiry unknown, no alert will warn before it stops working`,
+        ...(r.hint ? { fix: r.hint } : r.fixCommand ? { fix: r.fixCommand } : {}),
+      });
       continue;
     }
     if (!FAILING.has(r.status) && r.status !== 'expiring') continue;
     const who = r.type === 'none' ? r.provider : r.id;
-    out.push({ id: `profile.${r.status}`, level: r.status === 'expiring' ? 'warn' : 'error', agent: agent.id, summary: `agent ${agent.id}: ${who} is ${r.status}: ${r.detail}`, ...(r.hint ? { fix: r.hint } : {}) });
+    out.push({
+      id: `profile.${r.status}`,
+      level: r.status === 'expiring' ? 'warn' : 'error',
+      agent: agent.id,
+      summary: `agent ${agent.id}: ${who} is ${r.status}: ${r.detail}`,
+      ...(r.hint ? { fix: r.hint } : {}),
+    });
   }
   return out;
 }
@@ -137,7 +171,9 @@ export function profileFindings(agent: { id: string }, rows: AgentReport['rows']
 export function storeChecks(ctx: DoctorContext, agent: DoctorAgent): Finding[] {
   const out: Finding[] = [];
   const path = agent.storePath;
-  const dirMode = existsSync(dirname(path)) ? modeFinding('store.dir.mode', dirname(path), 0o700, 'agent dir', 'warn', agent.id) : null;
+  const dirMode = existsSync(dirname(path))
+    ? modeFinding('store.dir.mode', dirname(path), 0o700, 'agent dir', 'warn', agent.id)
+    : null;
   if (dirMode && dirMode.level !== 'ok') out.push(dirMode);
   for (const p of [path, `${path}.bak`]) {
     const m = modeFinding('store.mode', p, 0o600, 'auth store', 'error', agent.id);
@@ -145,16 +181,31 @@ export function storeChecks(ctx: DoctorContext, agent: DoctorAgent): Finding[] {
   }
   const read = readStore(path);
   if (!read.ok) return [...out, parseFinding(agent, read.detail)];
-  const report = agentReport(agent, reportSettings(ctx.config), ctx.env, { now: ctx.now, warnMs: ctx.config.auth.warnHours * 3_600_000 });
+  const report = agentReport(agent, reportSettings(ctx.config), ctx.env, {
+    now: ctx.now,
+    warnMs: ctx.config.auth.warnHours * 3_600_000,
+  });
   const good = report.rows.filter((r) => !FAILING.has(r.status) && r.status !== 'expiring');
   const malformed = new Set(malformedProfiles(read.store).map((m) => m.id));
   const count = Object.keys(read.store.profiles).length + malformed.size;
-  out.push({ id: 'store.parse', level: 'ok', agent: agent.id, path, summary: `agent ${agent.id}: ${read.exists ? `${count} profiles in ${path}` : `no store yet (${path})`}; ${good.length} credential(s) fine` });
+  out.push({
+    id: 'store.parse',
+    level: 'ok',
+    agent: agent.id,
+    path,
+    summary: `agent ${agent.id}: ${read.exists ? `${count} profiles in ${path}` : `no store yet (${path})`}; ${good.length} credential(s) fine`,
+  });
   out.push(...profileFindings(agent, report.rows));
   for (const [provider, ids] of Object.entries(read.store.order ?? {})) {
     const dangling = ids.filter((id) => !Object.hasOwn(read.store.profiles, id) && !malformed.has(id));
     if (dangling.length) {
-      out.push({ id: 'store.order', level: 'warn', agent: agent.id, summary: `agent ${agent.id}: order for ${provider} names missing profiles: ${dangling.join(', ')}`, fix: `aipro models auth order set --provider ${provider} <ids…>${agent.isDefault ? '' : ` --agent ${agent.id}`}` });
+      out.push({
+        id: 'store.order',
+        level: 'warn',
+        agent: agent.id,
+        summary: `agent ${agent.id}: order for ${provider} names missing profiles: ${dangling.join(', ')}`,
+        fix: `aipro models auth order set --provider ${provider} <ids…>${agent.isDefault ? '' : ` --agent ${agent.id}`}`,
+      });
     }
   }
   return [...out, ...duplicateChecks(ctx, agent, read.store)];

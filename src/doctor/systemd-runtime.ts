@@ -37,7 +37,18 @@ export function parseShow(text: string): Record<string, string>[] {
     .filter((p) => Object.keys(p).length > 0);
 }
 
-const SPAN_UNITS: Record<string, number> = { us: 1e-3, ms: 1, s: 1e3, sec: 1e3, min: 60e3, h: 3600e3, d: 86400e3, w: 7 * 86400e3, M: 2629800e3, y: 31557600e3 };
+const SPAN_UNITS: Record<string, number> = {
+  us: 1e-3,
+  ms: 1,
+  s: 1e3,
+  sec: 1e3,
+  min: 60e3,
+  h: 3600e3,
+  d: 86400e3,
+  w: 7 * 86400e3,
+  M: 2629800e3,
+  y: 31557600e3,
+};
 
 /** A systemd timespan (`1d 2h 3min 4.5s`) in ms; null for `infinity`, empty or unparsable. */
 export function parseTimespan(text: string): number | null {
@@ -63,7 +74,12 @@ export function nextFire(props: Record<string, string>, now: number, uptimeMs: n
 }
 
 /** Checks from parsed `systemctl show` blocks (pure: `now` and uptime are passed in). */
-export function judgeRuntime(flavour: Flavour, blocks: Record<string, string>[], now: number, uptimeMs: number | null): DoctorCheck[] {
+export function judgeRuntime(
+  flavour: Flavour,
+  blocks: Record<string, string>[],
+  now: number,
+  uptimeMs: number | null,
+): DoctorCheck[] {
   const sc = systemctlArgs(flavour).join(' ');
   const journal = flavour === 'user' ? 'journalctl --user' : 'journalctl';
   const checks: DoctorCheck[] = [];
@@ -71,34 +87,79 @@ export function judgeRuntime(flavour: Flavour, blocks: Record<string, string>[],
     const unit = p.Id ?? '?';
     const id = `systemd.${flavour}.state.${unit}`;
     if (p.LoadState !== undefined && p.LoadState !== 'loaded') {
-      checks.push({ id, level: 'warn', summary: `systemd has not loaded ${unit} (LoadState=${p.LoadState})`, fix: `${sc} daemon-reload` });
+      checks.push({
+        id,
+        level: 'warn',
+        summary: `systemd has not loaded ${unit} (LoadState=${p.LoadState})`,
+        fix: `${sc} daemon-reload`,
+      });
       continue;
     }
     if (unit.endsWith('.timer')) {
       const last = empty(p.LastTriggerUSec) ? 'never' : p.LastTriggerUSec;
-      if (p.ActiveState === 'active') checks.push({ id, level: 'ok', summary: `${unit}: last fired ${last}, next ${nextFire(p, now, uptimeMs)}` });
-      else checks.push({ id, level: 'warn', summary: `${unit} is ${p.ActiveState ?? 'unknown'}: no checks run (last fired ${last})`, fix: `${sc} enable --now ${unit}` });
+      if (p.ActiveState === 'active')
+        checks.push({ id, level: 'ok', summary: `${unit}: last fired ${last}, next ${nextFire(p, now, uptimeMs)}` });
+      else
+        checks.push({
+          id,
+          level: 'warn',
+          summary: `${unit} is ${p.ActiveState ?? 'unknown'}: no checks run (last fired ${last})`,
+          fix: `${sc} enable --now ${unit}`,
+        });
     } else if (unit === 'aipro-auth-check.service') {
       const status = Number(p.ExecMainStatus ?? '0');
       if (empty(p.ExecMainExitTimestamp)) checks.push({ id, level: 'ok', summary: `${unit}: has not run yet` });
-      else if (p.Result === 'success' || status === 0 || status === 2) checks.push({ id, level: 'ok', summary: `${unit}: last run (${p.ExecMainExitTimestamp}) ${status === 2 ? 'found an expiring credential (exit 2)' : 'succeeded'}` });
-      else checks.push({ id, level: 'warn', summary: `${unit}: last run (${p.ExecMainExitTimestamp}) failed (${p.Result}, exit ${status}${status === 1 ? ': a credential is broken' : ''})`, fix: `aipro models status; ${journal} -u ${unit} -n 50` });
+      else if (p.Result === 'success' || status === 0 || status === 2)
+        checks.push({
+          id,
+          level: 'ok',
+          summary: `${unit}: last run (${p.ExecMainExitTimestamp}) ${status === 2 ? 'found an expiring credential (exit 2)' : 'succeeded'}`,
+        });
+      else
+        checks.push({
+          id,
+          level: 'warn',
+          summary: `${unit}: last run (${p.ExecMainExitTimestamp}) failed (${p.Result}, exit ${status}${status === 1 ? ': a credential is broken' : ''})`,
+          fix: `aipro models status; ${journal} -u ${unit} -n 50`,
+        });
     } else if (p.ActiveState === 'active') {
       const restarts = Number(p.NRestarts ?? '0');
-      checks.push({ id, level: restarts > 0 ? 'warn' : 'ok', summary: `${unit} is running${restarts > 0 ? ` (restarted ${restarts} times)` : ''}`, ...(restarts > 0 ? { fix: `${journal} -u ${unit} -n 50` } : {}) });
+      checks.push({
+        id,
+        level: restarts > 0 ? 'warn' : 'ok',
+        summary: `${unit} is running${restarts > 0 ? ` (restarted ${restarts} times)` : ''}`,
+        ...(restarts > 0 ? { fix: `${journal} -u ${unit} -n 50` } : {}),
+      });
     } else {
       const failed = p.ActiveState === 'failed';
-      checks.push({ id, level: failed ? 'error' : 'warn', summary: `${unit} is ${p.ActiveState ?? 'unknown'}${failed ? ` (${p.Result})` : ''}`, fix: failed ? `${journal} -u ${unit} -n 50, then ${sc} restart ${unit}` : `${sc} start ${unit}` });
+      checks.push({
+        id,
+        level: failed ? 'error' : 'warn',
+        summary: `${unit} is ${p.ActiveState ?? 'unknown'}${failed ? ` (${p.Result})` : ''}`,
+        fix: failed ? `${journal} -u ${unit} -n 50, then ${sc} restart ${unit}` : `${sc} start ${unit}`,
+      });
     }
   }
   return checks;
 }
 
 /** Ask systemd about `units` and judge the answer; a failing systemctl is itself a finding. */
-export function runtimeChecks(flavour: Flavour, units: string[], run: (argv: string[]) => CommandResult): DoctorCheck[] {
+export function runtimeChecks(
+  flavour: Flavour,
+  units: string[],
+  run: (argv: string[]) => CommandResult,
+): DoctorCheck[] {
   const argv = [...systemctlArgs(flavour), 'show', `--property=${SHOW_PROPERTIES.join(',')}`, ...units];
   const r = run(argv);
-  if (!r.ok) return [{ id: `systemd.${flavour}.systemctl`, level: 'warn', summary: `cannot ask systemd about the ${flavour} units: ${r.output || `exit ${r.code}`}`, fix: flavour === 'user' ? 'run doctor as the user, in a login session (or with linger on)' : 'systemctl status' }];
+  if (!r.ok)
+    return [
+      {
+        id: `systemd.${flavour}.systemctl`,
+        level: 'warn',
+        summary: `cannot ask systemd about the ${flavour} units: ${r.output || `exit ${r.code}`}`,
+        fix: flavour === 'user' ? 'run doctor as the user, in a login session (or with linger on)' : 'systemctl status',
+      },
+    ];
   return judgeRuntime(flavour, parseShow(r.output), Date.now(), uptimeMs());
 }
 

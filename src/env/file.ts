@@ -9,7 +9,9 @@ import { withLock } from '../store/lock.js';
 import { daemonEnvPath, type Env } from '../store/paths.js';
 import { writeFileDurable } from '../store/write.js';
 
-export type EnvWrite = { ok: true; action: 'appended' | 'unchanged' | 'replaced'; path: string } | { ok: false; reason: 'exists'; path: string; detail: string };
+export type EnvWrite =
+  | { ok: true; action: 'appended' | 'unchanged' | 'replaced'; path: string }
+  | { ok: false; reason: 'exists'; path: string; detail: string };
 
 /** A dotenv line that parses back to exactly `value` (quoted when it has special characters). */
 export function dotenvLine(name: string, value: string): string {
@@ -22,7 +24,12 @@ export function dotenvLine(name: string, value: string): string {
 const lineFor = (name: string) => new RegExp(`^\\s*(?:export\\s+)?${name.replace(/[^A-Za-z0-9_]/g, '')}\\s*=`);
 
 /** Pure: the new file text, or why not. */
-export function upsertDotenv(text: string, name: string, value: string, replace: boolean): { text: string | null; action: 'appended' | 'unchanged' | 'replaced' } | { conflict: true } {
+export function upsertDotenv(
+  text: string,
+  name: string,
+  value: string,
+  replace: boolean,
+): { text: string | null; action: 'appended' | 'unchanged' | 'replaced' } | { conflict: true } {
   const current = (parseEnv(text) as Record<string, string>)[name];
   if (current !== undefined && current.trim() === value) return { text: null, action: 'unchanged' };
   const line = dotenvLine(name, value);
@@ -54,7 +61,12 @@ export async function writeDaemonEnv(env: Env, name: string, value: string, repl
     }
     const next = upsertDotenv(text, name, value, replace);
     if ('conflict' in next) {
-      return { ok: false as const, reason: 'exists' as const, path, detail: `${path} already sets ${name} to a different value` };
+      return {
+        ok: false as const,
+        reason: 'exists' as const,
+        path,
+        detail: `${path} already sets ${name} to a different value`,
+      };
     }
     if (next.text !== null) await writeFileDurable(path, next.text, 0o600);
     return { ok: true as const, action: next.action, path };

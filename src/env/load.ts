@@ -26,7 +26,9 @@ export function readDotenv(path: string, source: EnvSource): EnvLayer {
     text = readFileSync(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    return code === 'ENOENT' ? { source, path, vars: {} } : { source, path, vars: {}, problem: `cannot read ${path} (${code})` };
+    return code === 'ENOENT'
+      ? { source, path, vars: {} }
+      : { source, path, vars: {}, problem: `cannot read ${path} (${code})` };
   }
   return { source, path, vars: parseEnv(text) as Record<string, string> };
 }
@@ -67,7 +69,10 @@ export function loginShellLayer(processEnv: Env, timeoutMs: number): EnvLayer {
     maxBuffer: 4 * 1024 * 1024,
   });
   if (res.error || res.status !== 0) {
-    const why = (res.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT' ? `timed out after ${timeoutMs} ms` : `exited ${res.status ?? res.signal}`;
+    const why =
+      (res.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT'
+        ? `timed out after ${timeoutMs} ms`
+        : `exited ${res.status ?? res.signal}`;
     return { source: 'login-shell', vars: {}, problem: `login-shell env import (${shell}) ${why}` };
   }
   const vars: Record<string, string> = {};

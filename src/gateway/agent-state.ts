@@ -27,14 +27,17 @@ export interface Credential {
   accountId?: string;
 }
 
-
 /** The runtime view of one agent. */
 export class AgentState {
   readonly sessions: SessionStore;
   private storeKey = '';
   private storeRead: StoreRead | null = null;
 
-  constructor(readonly id: string, readonly storePath: string, readonly env: Env) {
+  constructor(
+    readonly id: string,
+    readonly storePath: string,
+    readonly env: Env,
+  ) {
     this.sessions = new SessionStore(sessionsPath(storePath));
   }
 

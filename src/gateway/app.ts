@@ -55,7 +55,9 @@ export interface Gateway {
 /** Which API's error format a path gets (by URL; works on bare node requests too). */
 function apiFor(url: string | undefined, headers: IncomingHttpHeaders): ClientApi {
   const path = (url ?? '/').split('?')[0] as string;
-  return path.startsWith('/v1/chat') || (path === '/v1/models' && !headers['anthropic-version']) ? APIS.openai : APIS.anthropic;
+  return path.startsWith('/v1/chat') || (path === '/v1/models' && !headers['anthropic-version'])
+    ? APIS.openai
+    : APIS.anthropic;
 }
 
 /** Build the gateway (routes, token check, metrics, bookkeeping). Does not listen. */
@@ -90,22 +92,58 @@ export function createGateway(opts: GatewayOptions): Gateway {
   const authorized = (req: IncomingMessage) => token === null || tokenMatches(presentedToken(req.headers), token);
   const deny = (req: IncomingMessage, res: ServerResponse) => {
     res.setHeader('www-authenticate', 'Bearer realm="aipro-gateway"');
-    sendApiError(runtime, apiFor(req.url, req.headers), res, 401, 'unauthorized', 'missing or wrong gateway token: send `Authorization: Bearer <gateway.auth.token>` (or x-api-key)', performance.now());
+    sendApiError(
+      runtime,
+      apiFor(req.url, req.headers),
+      res,
+      401,
+      'unauthorized',
+      'missing or wrong gateway token: send `Authorization: Bearer <gateway.auth.token>` (or x-api-key)',
+      performance.now(),
+    );
   };
   const fail = (err: Error & { status?: number; type?: string }, req: IncomingMessage, res: ServerResponse) => {
     const api = apiFor(req.url, req.headers);
     if (err.type === 'entity.too.large') {
-      return sendApiError(runtime, api, res, 413, 'too_large', `request body is larger than gateway.bodyLimit (${config.gateway.bodyLimit}); raise it with \`aipro config set gateway.bodyLimit 20mb\``, performance.now());
+      return sendApiError(
+        runtime,
+        api,
+        res,
+        413,
+        'too_large',
+        `request body is larger than gateway.bodyLimit (${config.gateway.bodyLimit}); raise it with \`aipro config set gateway.bodyLimit 20mb\``,
+        performance.now(),
+      );
     }
     if (err.status && err.status >= 400 && err.status < 500) {
-      return sendApiError(runtime, api, res, err.status, 'bad_request', `the request body is not valid JSON (${err.type ?? 'parse error'})`, performance.now());
+      return sendApiError(
+        runtime,
+        api,
+        res,
+        err.status,
+        'bad_request',
+        `the request body is not valid JSON (${err.type ?? 'parse error'})`,
+        performance.now(),
+      );
     }
     if (res.headersSent) {
       log.error('gateway.internal_error', { path: (req.url ?? '').split('?')[0], error: err.message });
       return res.destroy();
     }
-    log.error('gateway.internal_error', { request_id: ensureRequestId(api, res), path: (req.url ?? '').split('?')[0], error: err.message });
-    sendJson(res, 500, api.errorBody(500, 'internal', 'aipro gateway hit an internal error; see the gateway log (journalctl -u aipro-gateway)'));
+    log.error('gateway.internal_error', {
+      request_id: ensureRequestId(api, res),
+      path: (req.url ?? '').split('?')[0],
+      error: err.message,
+    });
+    sendJson(
+      res,
+      500,
+      api.errorBody(
+        500,
+        'internal',
+        'aipro gateway hit an internal error; see the gateway log (journalctl -u aipro-gateway)',
+      ),
+    );
   };
   if (token !== null) {
     app.use((req, res, next) => (authorized(req) ? next() : deny(req, res)));
@@ -116,14 +154,27 @@ export function createGateway(opts: GatewayOptions): Gateway {
     res.json(modelsList(config, req.get('anthropic-version') ? 'anthropic' : 'openai'));
   });
   const limit = parseByteSize(config.gateway.bodyLimit);
-  if (limit === null) throw new Error(`gateway.bodyLimit "${config.gateway.bodyLimit}" is not a size; set it with \`aipro config set gateway.bodyLimit 10mb\``);
+  if (limit === null)
+    throw new Error(
+      `gateway.bodyLimit "${config.gateway.bodyLimit}" is not a size; set it with \`aipro config set gateway.bodyLimit 10mb\``,
+    );
   const json = jsonBody(limit);
   const routes = new Map(Object.values(APIS).map((api) => [api.route, apiHandler(runtime, api)]));
   for (const [route, h] of routes) app.post(route, json, h);
   app.use((req: Request, res: Response) => {
-    sendApiError(runtime, apiFor(req.url, req.headers), res, 404, 'not_found', `no route ${req.method} ${req.path}: the gateway serves POST /v1/messages, POST /v1/chat/completions, GET /v1/models, /healthz, /metrics`, performance.now());
+    sendApiError(
+      runtime,
+      apiFor(req.url, req.headers),
+      res,
+      404,
+      'not_found',
+      `no route ${req.method} ${req.path}: the gateway serves POST /v1/messages, POST /v1/chat/completions, GET /v1/models, /healthz, /metrics`,
+      performance.now(),
+    );
   });
-  app.use((err: Error & { status?: number; type?: string }, req: Request, res: Response, _next: NextFunction) => fail(err, req, res));
+  app.use((err: Error & { status?: number; type?: string }, req: Request, res: Response, _next: NextFunction) =>
+    fail(err, req, res),
+  );
 
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     const h = req.method === 'POST' ? routes.get(req.url ?? '') : undefined;

@@ -32,7 +32,8 @@ export function jsonBody(limit: number) {
     req.on('error', (err) => next(bodyError(400, 'request.aborted', err.message)));
     req.on('end', () => {
       if (tooLarge) return next(bodyError(413, 'entity.too.large', 'request entity too large'));
-      const text = chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8');
+      const text =
+        chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8');
       try {
         req.body = text.trim() === '' ? undefined : JSON.parse(text);
       } catch {

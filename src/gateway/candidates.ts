@@ -80,11 +80,19 @@ export function primaryModel(
   }
   if (typeof requested === 'string' && requested.trim() !== '' && requested !== 'default') {
     const m = resolveRequested(requested, config, api);
-    if (!m) return { ok: false, detail: `model "${requested}" names no provider: use an alias from models.aliases or provider/model (e.g. anthropic/claude-sonnet-4-5)` };
+    if (!m)
+      return {
+        ok: false,
+        detail: `model "${requested}" names no provider: use an alias from models.aliases or provider/model (e.g. anthropic/claude-sonnet-4-5)`,
+      };
     return { ok: true, ref: m, source: 'request' };
   }
   const d = resolveModelRef(config.models.default, config);
-  if (!d) return { ok: false, detail: `models.default "${config.models.default}" names no provider; fix it with \`aipro config set models.default anthropic/claude-sonnet-4-5\`` };
+  if (!d)
+    return {
+      ok: false,
+      detail: `models.default "${config.models.default}" names no provider; fix it with \`aipro config set models.default anthropic/claude-sonnet-4-5\``,
+    };
   return { ok: true, ref: d, source: 'default' };
 }
 

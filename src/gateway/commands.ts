@@ -37,7 +37,8 @@ export function parseModelCommand(text: string | null, aliases: Record<string, s
   const profile = at >= 0 ? arg.slice(at + 1) : undefined;
   if (ref === '') return { kind: 'usage', detail: 'name a model before "@", e.g. `/model sonnet@anthropic:work`' };
   if (profile === '') return { kind: 'usage', detail: 'name a profile after "@", e.g. `/model sonnet@anthropic:work`' };
-  if (/^\d+$/.test(ref) && !Object.hasOwn(aliases, ref)) return { kind: 'pick', index: Number(ref), ...(profile ? { profile } : {}) };
+  if (/^\d+$/.test(ref) && !Object.hasOwn(aliases, ref))
+    return { kind: 'pick', index: Number(ref), ...(profile ? { profile } : {}) };
   return { kind: 'set', ref, ...(profile ? { profile } : {}) };
 }
 

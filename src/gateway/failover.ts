@@ -63,14 +63,38 @@ function authHeadersFor(api: ClientApi, c: Candidate, cred: Credential, secret: 
 }
 
 /** Forward with failover; always ends the response. */
-export async function forwardWithFailover(rt: Runtime, api: ClientApi, req: GatewayRequest, res: GatewayResponse, input: ForwardInput): Promise<void> {
+export async function forwardWithFailover(
+  rt: Runtime,
+  api: ClientApi,
+  req: GatewayRequest,
+  res: GatewayResponse,
+  input: ForwardInput,
+): Promise<void> {
   const now = rt.now();
-  const plan = buildPlan({ api, candidates: input.candidates, store: input.store, agent: input.agent, config: rt.config, now, ...(input.pin ? { pin: input.pin } : {}) });
+  const plan = buildPlan({
+    api,
+    candidates: input.candidates,
+    store: input.store,
+    agent: input.agent,
+    config: rt.config,
+    now,
+    ...(input.pin ? { pin: input.pin } : {}),
+  });
   const cancel = new Cancel();
   res.on('close', () => {
     if (!res.writableFinished) cancel.abort();
   });
-  const shared: Shared = { rt, api, req, res, input, secrets: [], cancel, requestId: ensureRequestId(api, res), deadUrls: new Set() };
+  const shared: Shared = {
+    rt,
+    api,
+    req,
+    res,
+    input,
+    secrets: [],
+    cancel,
+    requestId: ensureRequestId(api, res),
+    deadUrls: new Set(),
+  };
   const attempts: Attempt[] = [];
   const primary = input.candidates[0] as Candidate;
   for (const t of plan.tries) {
@@ -85,11 +109,23 @@ export async function forwardWithFailover(rt: Runtime, api: ClientApi, req: Gate
   }
   const err = exhaustedError(input.agent.id, primary.ref, attempts, plan.skips, rt.now());
   const clean = (s: string) => redact(s, shared.secrets);
-  rt.log.warn('gateway.exhausted', { request_id: shared.requestId, agent: input.agent.id, model: primary.ref, status: err.status, attempts: attempts.map((a) => `${a.profile ?? a.model}:${a.reason}`).join(','), ...(plan.skips.length ? { skipped: plan.skips.map((s) => `${s.profile ?? s.model}:${s.reason}`).join(',') } : {}), ...(err.retryAfterS ? { retry_after_s: err.retryAfterS } : {}) });
+  rt.log.warn('gateway.exhausted', {
+    request_id: shared.requestId,
+    agent: input.agent.id,
+    model: primary.ref,
+    status: err.status,
+    attempts: attempts.map((a) => `${a.profile ?? a.model}:${a.reason}`).join(','),
+    ...(plan.skips.length ? { skipped: plan.skips.map((s) => `${s.profile ?? s.model}:${s.reason}`).join(',') } : {}),
+    ...(err.retryAfterS ? { retry_after_s: err.retryAfterS } : {}),
+  });
   if (err.retryAfterS) res.setHeader('retry-after', String(err.retryAfterS));
   // SDKs retry 502/503 by default; when every credential was refused for good that only repeats the refusals.
   if (!err.shouldRetry) res.setHeader('x-should-retry', 'false');
-  sendJson(res, err.status, JSON.parse(clean(JSON.stringify(api.errorBody(err.status, err.kind, err.message, err.extra)))));
+  sendJson(
+    res,
+    err.status,
+    JSON.parse(clean(JSON.stringify(api.errorBody(err.status, err.kind, err.message, err.extra)))),
+  );
   rt.metrics.request(primary.provider, primary.ref, 'exhausted', seconds(input.started));
 }
 
@@ -99,32 +135,62 @@ function quotaOf(headers: import('node:http').IncomingHttpHeaders, now: number):
   return limits ? { at: now, windows: limits.windows, ...(limits.status ? { status: limits.status } : {}) } : undefined;
 }
 
-async function fail(s: Shared, t: PlannedTry, reason: ProbeReason, a: Omit<Attempt, 'model' | 'profile' | 'reason'>, quota?: QuotaRecord): Promise<TryResult> {
+async function fail(
+  s: Shared,
+  t: PlannedTry,
+  reason: ProbeReason,
+  a: Omit<Attempt, 'model' | 'profile' | 'reason'>,
+  quota?: QuotaRecord,
+): Promise<TryResult> {
   const { rt, input } = s;
   let coolingUntil: number | undefined;
   try {
     const stats = await rt.usage.failure(input.agent.storePath, t.profileId, reason, rt.now(), quota);
     coolingUntil = Math.max(stats.cooldownUntil ?? 0, stats.disabledUntil ?? 0) || undefined;
   } catch (err) {
-    rt.log.error('gateway.usage_write_failed', { agent: input.agent.id, profile: t.profileId, error: redact(String((err as Error).message), s.secrets) });
+    rt.log.error('gateway.usage_write_failed', {
+      agent: input.agent.id,
+      profile: t.profileId,
+      error: redact(String((err as Error).message), s.secrets),
+    });
   }
   rt.metrics.failover(t.candidate.provider, reason);
-  rt.log.warn('gateway.failover', { request_id: s.requestId, agent: input.agent.id, model: t.candidate.ref, profile: t.profileId, reason, ...(a.status ? { status: a.status } : {}) });
-  return { done: false, attempt: { model: t.candidate.ref, profile: t.profileId, reason, ...a, ...(coolingUntil ? { coolingUntil } : {}) } };
+  rt.log.warn('gateway.failover', {
+    request_id: s.requestId,
+    agent: input.agent.id,
+    model: t.candidate.ref,
+    profile: t.profileId,
+    reason,
+    ...(a.status ? { status: a.status } : {}),
+  });
+  return {
+    done: false,
+    attempt: { model: t.candidate.ref, profile: t.profileId, reason, ...a, ...(coolingUntil ? { coolingUntil } : {}) },
+  };
 }
 
 /** No usable HTTP answer, and not the credential's fault: counted and logged, no cooldown. */
 function endpointFailure(s: Shared, t: PlannedTry, reason: ProbeReason, detail: string): TryResult {
   const c = t.candidate;
   s.rt.metrics.endpointError(c.provider, reason);
-  s.rt.log.warn('gateway.endpoint_failed', { request_id: s.requestId, agent: s.input.agent.id, model: c.ref, profile: t.profileId, reason, detail });
+  s.rt.log.warn('gateway.endpoint_failed', {
+    request_id: s.requestId,
+    agent: s.input.agent.id,
+    model: c.ref,
+    profile: t.profileId,
+    reason,
+    detail,
+  });
   return { done: false, attempt: { model: c.ref, profile: t.profileId, reason, detail, endpoint: true } };
 }
 
 async function tryProfile(s: Shared, t: PlannedTry): Promise<TryResult> {
   const { rt, api, input } = s;
   const c = t.candidate;
-  const skip = (reason: string, detail: string): TryResult => ({ done: false, attempt: { model: c.ref, profile: t.profileId, reason, detail } });
+  const skip = (reason: string, detail: string): TryResult => ({
+    done: false,
+    attempt: { model: c.ref, profile: t.profileId, reason, detail },
+  });
   const cred = input.agent.credential(input.store, t.profileId);
   if (!cred) return skip('invalid', 'profile not found in the store');
   if (!cred.secret.ok) return skip('invalid', cred.secret.detail);
@@ -141,15 +207,33 @@ async function tryProfile(s: Shared, t: PlannedTry): Promise<TryResult> {
         refreshed = r.refreshed;
       } else if (cred.expires <= now) {
         rt.log.warn('gateway.refresh_failed', { agent: input.agent.id, profile: t.profileId, reason: r.reason });
-        return r.permanent ? fail(s, t, 'auth', { detail: `token refresh refused: ${redact(r.detail, s.secrets)}`, hint: fixCommand({ provider: c.provider, type: 'oauth', profileId: t.profileId, agent: input.agent.id }) }) : skip('refresh_failed', redact(r.detail, s.secrets));
+        return r.permanent
+          ? fail(s, t, 'auth', {
+              detail: `token refresh refused: ${redact(r.detail, s.secrets)}`,
+              hint: fixCommand({ provider: c.provider, type: 'oauth', profileId: t.profileId, agent: input.agent.id }),
+            })
+          : skip('refresh_failed', redact(r.detail, s.secrets));
       }
     } else if (cred.expires <= now) {
-      return skip('expired', `expired at ${new Date(cred.expires).toISOString()}; ${fixCommand({ provider: c.provider, type: cred.type, profileId: t.profileId, agent: input.agent.id })}`);
+      return skip(
+        'expired',
+        `expired at ${new Date(cred.expires).toISOString()}; ${fixCommand({ provider: c.provider, type: cred.type, profileId: t.profileId, agent: input.agent.id })}`,
+      );
     }
   }
   const endpoint = c.endpoint as NonNullable<Candidate['endpoint']>;
   const url = `${trimSlash(cred.baseUrl ?? endpoint.baseUrl)}${api.upstreamPath(endpoint.api)}`;
-  if (s.deadUrls.has(url)) return { done: false, attempt: { model: c.ref, profile: t.profileId, reason: 'network', detail: 'not tried: the endpoint gave no answer earlier in this request', endpoint: true } };
+  if (s.deadUrls.has(url))
+    return {
+      done: false,
+      attempt: {
+        model: c.ref,
+        profile: t.profileId,
+        reason: 'network',
+        detail: 'not tried: the endpoint gave no answer earlier in this request',
+        endpoint: true,
+      },
+    };
   const tr = translationFor(api.id, endpoint.api, input.body, c.model);
   const body = tr ? tr.body : JSON.stringify({ ...input.body, model: c.model });
   // Built before the request is spent: a header value node would refuse must fail here, not after.
@@ -157,9 +241,16 @@ async function tryProfile(s: Shared, t: PlannedTry): Promise<TryResult> {
   for (let round = 0; round < 2; round++) {
     const extra = tr ? tr.headers(cred, secret) : { ok: true as const, headers: {} };
     if (!extra.ok) return skip('invalid', extra.detail);
-    const up = await sendUpstream(url, upstreamHeaders(s.req.headers, { ...authHeadersFor(api, c, cred, secret), ...extra.headers }), body, s.cancel, rt.config.gateway.timeouts);
+    const up = await sendUpstream(
+      url,
+      upstreamHeaders(s.req.headers, { ...authHeadersFor(api, c, cred, secret), ...extra.headers }),
+      body,
+      s.cancel,
+      rt.config.gateway.timeouts,
+    );
     if (!up.ok) {
-      if (s.cancel.aborted) return { done: false, attempt: { model: c.ref, profile: t.profileId, reason: 'client_closed' } };
+      if (s.cancel.aborted)
+        return { done: false, attempt: { model: c.ref, profile: t.profileId, reason: 'client_closed' } };
       const net = classifyNetwork(up);
       if (!net.endpoint) return fail(s, t, net.reason, { detail: up.detail });
       s.deadUrls.add(url);
@@ -170,10 +261,13 @@ async function tryProfile(s: Shared, t: PlannedTry): Promise<TryResult> {
     if (status < 400) {
       const cut = await firstByte(up.res);
       if (cut) {
-        if (s.cancel.aborted) return { done: false, attempt: { model: c.ref, profile: t.profileId, reason: 'client_closed' } };
+        if (s.cancel.aborted)
+          return { done: false, attempt: { model: c.ref, profile: t.profileId, reason: 'client_closed' } };
         up.res.destroy();
         const detail = `HTTP ${status}, then ${cut.message}`;
-        return cut instanceof UpstreamTimeoutError ? fail(s, t, 'timeout', { status, detail }, quota) : endpointFailure(s, t, 'network', detail);
+        return cut instanceof UpstreamTimeoutError
+          ? fail(s, t, 'timeout', { status, detail }, quota)
+          : endpointFailure(s, t, 'network', detail);
       }
       // Batched with the success: a spent window (remaining 0) is skipped from the next request on.
       if (quota) rt.usage.quota(input.agent.storePath, t.profileId, quota);
@@ -191,10 +285,23 @@ async function tryProfile(s: Shared, t: PlannedTry): Promise<TryResult> {
         rt.log.info('gateway.refreshed_after_401', { agent: input.agent.id, profile: t.profileId });
         continue;
       }
-      if (!r.ok) rt.log.warn('gateway.refresh_failed', { agent: input.agent.id, profile: t.profileId, reason: r.reason });
+      if (!r.ok)
+        rt.log.warn('gateway.refresh_failed', { agent: input.agent.id, profile: t.profileId, reason: r.reason });
     }
     const retryAt = upstreamRetryAt(up.res.headers, rt.now());
-    if (cls.failover) return fail(s, t, cls.reason, { status, detail: errorExcerpt(text), ...(cls.hint ? { hint: cls.hint } : {}), ...(retryAt ? { retryAt } : {}) }, quota);
+    if (cls.failover)
+      return fail(
+        s,
+        t,
+        cls.reason,
+        {
+          status,
+          detail: errorExcerpt(text),
+          ...(cls.hint ? { hint: cls.hint } : {}),
+          ...(retryAt ? { retryAt } : {}),
+        },
+        quota,
+      );
     if (quota) rt.usage.quota(input.agent.storePath, t.profileId, quota);
     // The request itself was refused (bad model, bad body): the client sees the provider's answer.
     const headers = passHeaders(up.res, (v) => redact(v, s.secrets));
@@ -206,7 +313,14 @@ async function tryProfile(s: Shared, t: PlannedTry): Promise<TryResult> {
 }
 
 /** Send the upstream's success response through as it arrives (SSE stays unbuffered). */
-function streamSuccess(s: Shared, t: PlannedTry, up: import('node:http').IncomingMessage, status: number, own: Record<string, string>, tr: Translation | null): void {
+function streamSuccess(
+  s: Shared,
+  t: PlannedTry,
+  up: import('node:http').IncomingMessage,
+  status: number,
+  own: Record<string, string>,
+  tr: Translation | null,
+): void {
   const { rt, res, input } = s;
   const c = t.candidate;
   // Plain node header calls: express's res.set() does mime work per call on the hot path.
@@ -236,7 +350,14 @@ function streamSuccess(s: Shared, t: PlannedTry, up: import('node:http').Incomin
   const cut = (err?: Error) => {
     if (finished || clientGone || truncated) return;
     truncated = true;
-    rt.log.warn('gateway.upstream_truncated', { request_id: s.requestId, agent: input.agent.id, model: c.ref, profile: t.profileId, reason: err instanceof UpstreamTimeoutError ? 'timeout' : 'network', ...(err ? { detail: err.message } : {}) });
+    rt.log.warn('gateway.upstream_truncated', {
+      request_id: s.requestId,
+      agent: input.agent.id,
+      model: c.ref,
+      profile: t.profileId,
+      reason: err instanceof UpstreamTimeoutError ? 'timeout' : 'network',
+      ...(err ? { detail: err.message } : {}),
+    });
     res.destroy();
   };
   up.on('error', cut);
@@ -246,7 +367,12 @@ function streamSuccess(s: Shared, t: PlannedTry, up: import('node:http').Incomin
       clientGone = !truncated;
       up.destroy();
     }
-    rt.metrics.request(c.provider, c.ref, finished ? 'ok' : truncated ? 'upstream_truncated' : 'client_closed', seconds(input.started));
+    rt.metrics.request(
+      c.provider,
+      c.ref,
+      finished ? 'ok' : truncated ? 'upstream_truncated' : 'client_closed',
+      seconds(input.started),
+    );
   });
   if (tr) tr.relay(up, res, (v) => redact(v, s.secrets));
   else up.pipe(res);

@@ -40,14 +40,28 @@ export function menuEntries(config: Pick<AiproConfig, 'models'>): MenuEntry[] {
 }
 
 /** `ok ×2, cooldown ×1`, or `missing` when the provider has no credential. */
-export function providerAuthState(agent: AgentState, store: Store, provider: string, now: number, warnMs: number): string {
+export function providerAuthState(
+  agent: AgentState,
+  store: Store,
+  provider: string,
+  now: number,
+  warnMs: number,
+): string {
   const views = collectCredentials(agent.id, store, agent.env, { provider }).filter((v) => v.type !== 'none');
   if (views.length === 0) return 'missing';
   const counts = new Map<string, number>();
   for (const v of views) {
     const s = status(v, now, warnMs).status;
     const until = unavailableUntil(store.usageStats?.[v.id], now);
-    const word = FAILING.has(s) ? s : until > 0 ? ((store.usageStats?.[v.id]?.disabledUntil ?? 0) > now ? 'disabled' : 'cooldown') : s === 'static' ? 'ok' : s;
+    const word = FAILING.has(s)
+      ? s
+      : until > 0
+        ? (store.usageStats?.[v.id]?.disabledUntil ?? 0) > now
+          ? 'disabled'
+          : 'cooldown'
+        : s === 'static'
+          ? 'ok'
+          : s;
     counts.set(word, (counts.get(word) ?? 0) + 1);
   }
   return [...counts.entries()].map(([w, n]) => `${w} ×${n}`).join(', ');
@@ -55,6 +69,11 @@ export function providerAuthState(agent: AgentState, store: Store, provider: str
 
 /** One picker line. */
 export function menuLine(i: number, e: MenuEntry, auth: string, current: boolean): string {
-  const bits = [...(e.aliases.length ? [`alias ${e.aliases.join(', ')}`] : []), ...e.roles, `provider ${e.provider}`, `auth: ${auth}`];
+  const bits = [
+    ...(e.aliases.length ? [`alias ${e.aliases.join(', ')}`] : []),
+    ...e.roles,
+    `provider ${e.provider}`,
+    `auth: ${auth}`,
+  ];
   return `${String(i + 1).padStart(2)}. ${e.ref} — ${bits.join(' · ')}${current ? '  ← current' : ''}`;
 }

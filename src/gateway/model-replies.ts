@@ -25,7 +25,12 @@ export interface CommandInput {
 }
 
 /** Execute one command; returns the reply text. */
-export async function answerModelCommand(rt: Runtime, api: ClientApi, cmd: ModelCommand, input: CommandInput): Promise<string> {
+export async function answerModelCommand(
+  rt: Runtime,
+  api: ClientApi,
+  cmd: ModelCommand,
+  input: CommandInput,
+): Promise<string> {
   switch (cmd.kind) {
     case 'list':
       return listText(rt, api, input);
@@ -53,7 +58,10 @@ export async function answerModelCommand(rt: Runtime, api: ClientApi, cmd: Model
  * Change the session under its lock. A write the host refused (full disk, read-only, a lock
  * held too long) is told in the reply with its cause and fix, not turned into a 500.
  */
-async function saveSession(input: CommandInput, change: () => SessionState | null): Promise<{ ok: true } | { ok: false; detail: string }> {
+async function saveSession(
+  input: CommandInput,
+  change: () => SessionState | null,
+): Promise<{ ok: true } | { ok: false; detail: string }> {
   try {
     return await input.agent.sessions.update(input.sessionId, change);
   } catch (err) {
@@ -72,8 +80,11 @@ function listText(rt: Runtime, api: ClientApi, input: CommandInput): string {
   const warnMs = rt.config.auth.warnHours * 3_600_000;
   const current = currentRef(rt, api, input);
   const entries = menuEntries(rt.config);
-  const lines = entries.map((e, i) => menuLine(i, e, providerAuthState(input.agent, input.store, e.provider, now, warnMs), e.ref === current));
-  if (current && !entries.some((e) => e.ref === current)) lines.push(`    current: ${current} (not in the configured models)`);
+  const lines = entries.map((e, i) =>
+    menuLine(i, e, providerAuthState(input.agent, input.store, e.provider, now, warnMs), e.ref === current),
+  );
+  if (current && !entries.some((e) => e.ref === current))
+    lines.push(`    current: ${current} (not in the configured models)`);
   const pin = input.session?.profile ? `\nPinned auth profile: ${input.session.profile}` : '';
   return [
     `Models (agent ${input.agent.id}, session ${input.sessionId}):`,
@@ -85,12 +96,21 @@ function listText(rt: Runtime, api: ClientApi, input: CommandInput): string {
     .join('\n');
 }
 
-async function setModel(rt: Runtime, api: ClientApi, input: CommandInput, ref: string, label: string, profile: string | undefined): Promise<string> {
+async function setModel(
+  rt: Runtime,
+  api: ClientApi,
+  input: CommandInput,
+  ref: string,
+  label: string,
+  profile: string | undefined,
+): Promise<string> {
   const m = resolveRequested(ref, rt.config, api.id);
-  if (!m) return `"${ref}" is not a model: use an alias (${Object.keys(rt.config.models.aliases).join(', ') || 'none configured'}) or provider/model.\n${MODEL_USAGE}`;
+  if (!m)
+    return `"${ref}" is not a model: use an alias (${Object.keys(rt.config.models.aliases).join(', ') || 'none configured'}) or provider/model.\n${MODEL_USAGE}`;
   const full = `${m.provider}/${m.model}`;
   const endpoint = providerEndpoint(m.provider, rt.config);
-  if (!endpoint) return `aipro does not know provider "${m.provider}" (add models.providers.${m.provider}.baseUrl to the config). Nothing changed.`;
+  if (!endpoint)
+    return `aipro does not know provider "${m.provider}" (add models.providers.${m.provider}.baseUrl to the config). Nothing changed.`;
   const valid = input.agent.profileIds(input.store, m.provider);
   if (profile !== undefined && !valid.includes(profile)) {
     const other = profileProvider(profile) !== m.provider ? ` (it is not a ${m.provider} profile)` : '';
@@ -110,13 +130,27 @@ async function setModel(rt: Runtime, api: ClientApi, input: CommandInput, ref: s
   if (profile) {
     lines.push(`Pinned auth profile: ${profile}.`);
     const until = unavailableUntil(input.store.usageStats?.[profile], now);
-    if (until > 0) lines.push(`⚠ ${profile} is cooling down until ${isoUtc(until)} (${formatDuration(until - now)} left); it is still used first because you pinned it.`);
+    if (until > 0)
+      lines.push(
+        `⚠ ${profile} is cooling down until ${isoUtc(until)} (${formatDuration(until - now)} left); it is still used first because you pinned it.`,
+      );
   } else {
     const envProfileId = input.agent.envProfileId(m.provider);
     const configOrder = rt.config.auth.order[m.provider];
-    const next = resolveOrder({ provider: m.provider, store: input.store, now, ...(configOrder ? { configOrder } : {}), ...(envProfileId ? { envProfileId } : {}) })[0];
-    lines.push(next ? `Next auth profile: ${next} (no pin; \`/model ${label}@<profileId>\` pins one).` : `⚠ ${m.provider} has no credentials on this agent: add one with \`aipro models auth add-key --provider ${m.provider}\`.`);
+    const next = resolveOrder({
+      provider: m.provider,
+      store: input.store,
+      now,
+      ...(configOrder ? { configOrder } : {}),
+      ...(envProfileId ? { envProfileId } : {}),
+    })[0];
+    lines.push(
+      next
+        ? `Next auth profile: ${next} (no pin; \`/model ${label}@<profileId>\` pins one).`
+        : `⚠ ${m.provider} has no credentials on this agent: add one with \`aipro models auth add-key --provider ${m.provider}\`.`,
+    );
   }
-  if (api.upstreamPath(endpoint.api) === null) lines.push(`⚠ ${m.provider} cannot be served on ${api.route}; requests here fall back to models.fallbacks.`);
+  if (api.upstreamPath(endpoint.api) === null)
+    lines.push(`⚠ ${m.provider} cannot be served on ${api.route}; requests here fall back to models.fallbacks.`);
   return lines.join('\n');
 }

@@ -14,7 +14,11 @@ import type { CommandInput } from './model-replies.js';
 import { buildPlan } from './plan.js';
 import type { Runtime } from './runtime.js';
 
-const SOURCE_TEXT = { session: 'chosen in this session with /model', request: 'named by the request', default: 'models.default' } as const;
+const SOURCE_TEXT = {
+  session: 'chosen in this session with /model',
+  request: 'named by the request',
+  default: 'models.default',
+} as const;
 
 /** The `/model status` text for one session. */
 export function describeStatus(rt: Runtime, api: ClientApi, input: CommandInput): string {
@@ -41,13 +45,17 @@ export function describeStatus(rt: Runtime, api: ClientApi, input: CommandInput)
   const lines = [`/model status — agent ${agent.id}, session ${input.sessionId}`];
   const broken = agent.sessions.problem();
   if (broken) lines.push(`⚠ session choices cannot be read (${broken}); fix or delete the file`);
-  lines.push(`Current model: ${candidates[0]?.ref} (${SOURCE_TEXT[primary.source]}${primary.source === 'session' && session?.label ? ` ${session.label}` : ''})`);
+  lines.push(
+    `Current model: ${candidates[0]?.ref} (${SOURCE_TEXT[primary.source]}${primary.source === 'session' && session?.label ? ` ${session.label}` : ''})`,
+  );
   if (pin) {
     lines.push(`Pinned auth profile: ${pin}`);
     const until = cooling(pin);
     if (until > 0) {
       const why = whyCooling(pin);
-      lines.push(`⚠ WARNING: pinned profile ${pin} is cooling down until ${isoUtc(until)} (${formatDuration(until - now)} left, ${why}); it is still used first because you pinned it. \`/model ${session?.label ?? candidates[0]?.ref}\` (without @) unpins it.`);
+      lines.push(
+        `⚠ WARNING: pinned profile ${pin} is cooling down until ${isoUtc(until)} (${formatDuration(until - now)} left, ${why}); it is still used first because you pinned it. \`/model ${session?.label ?? candidates[0]?.ref}\` (without @) unpins it.`,
+      );
     }
   }
   lines.push('', 'Candidates, in the order they are tried:');
@@ -56,7 +64,9 @@ export function describeStatus(rt: Runtime, api: ClientApi, input: CommandInput)
     const skip = plan.skips.find((s) => s.model === c.ref && !s.profile);
     if (c.endpoint) {
       const path = api.upstreamPath(c.endpoint.api);
-      lines.push(`   endpoint: ${path ? `${c.endpoint.baseUrl}${path}` : `${c.endpoint.baseUrl} (not reachable from ${api.route})`} (${c.endpoint.api} API)`);
+      lines.push(
+        `   endpoint: ${path ? `${c.endpoint.baseUrl}${path}` : `${c.endpoint.baseUrl} (not reachable from ${api.route})`} (${c.endpoint.api} API)`,
+      );
     }
     if (skip) {
       lines.push(`   skipped: ${skip.detail}`);
@@ -67,11 +77,16 @@ export function describeStatus(rt: Runtime, api: ClientApi, input: CommandInput)
     lines.push(`   next auth profile: ${next ? `${next.profileId}${next.pinned ? ' (pinned)' : ''}` : 'none usable'}`);
     const desc = order.map((id) => {
       const v = views.get(id);
-      const bits = [v?.type ?? 'unknown', ...(id === pin ? ['pinned'] : []), v ? status(v, now, warnMs).status : 'missing'];
+      const bits = [
+        v?.type ?? 'unknown',
+        ...(id === pin ? ['pinned'] : []),
+        v ? status(v, now, warnMs).status : 'missing',
+      ];
       const until = cooling(id);
       const q = spent(id);
       if (q && q.until >= until) bits.push(`quota ${q.window} spent until ${isoUtc(q.until)}`);
-      else if (until > 0) bits.push(`${(stats[id]?.disabledUntil ?? 0) > now ? 'disabled' : 'cooldown'} ${formatDuration(until - now)}`);
+      else if (until > 0)
+        bits.push(`${(stats[id]?.disabledUntil ?? 0) > now ? 'disabled' : 'cooldown'} ${formatDuration(until - now)}`);
       return `${id} [${bits.join(', ')}]`;
     });
     lines.push(`   profiles: ${desc.join(', ')}`);

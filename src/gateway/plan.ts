@@ -27,7 +27,14 @@ export interface PlannedTry {
 export interface Skip {
   model: string;
   profile?: string;
-  reason: 'unsupported_api' | 'unknown_provider' | 'no_credentials' | 'disabled' | 'invalid' | 'expired' | 'quota_exhausted';
+  reason:
+    | 'unsupported_api'
+    | 'unknown_provider'
+    | 'no_credentials'
+    | 'disabled'
+    | 'invalid'
+    | 'expired'
+    | 'quota_exhausted';
   detail: string;
   /** When the profile is usable again, as its provider said (a spent quota window's reset). */
   until?: number;
@@ -62,11 +69,19 @@ export function buildPlan(input: PlanInput): Plan {
   const stats = store.usageStats ?? {};
   for (const c of candidates) {
     if (!c.endpoint) {
-      skips.push({ model: c.ref, reason: 'unknown_provider', detail: `aipro does not know provider "${c.provider}"; add models.providers.${c.provider}.baseUrl` });
+      skips.push({
+        model: c.ref,
+        reason: 'unknown_provider',
+        detail: `aipro does not know provider "${c.provider}"; add models.providers.${c.provider}.baseUrl`,
+      });
       continue;
     }
     if (api.upstreamPath(c.endpoint.api) === null) {
-      skips.push({ model: c.ref, reason: 'unsupported_api', detail: `${c.provider} speaks the ${c.endpoint.api} API, not ${api.route}; send this model to the matching endpoint` });
+      skips.push({
+        model: c.ref,
+        reason: 'unsupported_api',
+        detail: `${c.provider} speaks the ${c.endpoint.api} API, not ${api.route}; send this model to the matching endpoint`,
+      });
       continue;
     }
     const pin = input.pin && profileProvider(input.pin) === c.provider ? input.pin : undefined;
@@ -89,13 +104,24 @@ export function buildPlan(input: PlanInput): Plan {
       const s = stats[id];
       const disabled = (s?.disabledUntil ?? 0) > now;
       if (disabled && !pinned) {
-        skips.push({ model: c.ref, profile: id, reason: 'disabled', detail: `disabled (${s?.disabledReason ?? 'billing'}) until ${new Date(s?.disabledUntil ?? 0).toISOString()}` });
+        skips.push({
+          model: c.ref,
+          profile: id,
+          reason: 'disabled',
+          detail: `disabled (${s?.disabledReason ?? 'billing'}) until ${new Date(s?.disabledUntil ?? 0).toISOString()}`,
+        });
         continue;
       }
       // A spent quota window is refused until the provider's own reset: trying it only spends a request.
       const spent = quotaBlock(s, now);
       if (spent && !pinned) {
-        skips.push({ model: c.ref, profile: id, reason: 'quota_exhausted', detail: `quota window ${spent.window} spent until ${new Date(spent.until).toISOString()} (the provider's reset)`, until: spent.until });
+        skips.push({
+          model: c.ref,
+          profile: id,
+          reason: 'quota_exhausted',
+          detail: `quota window ${spent.window} spent until ${new Date(spent.until).toISOString()} (the provider's reset)`,
+          until: spent.until,
+        });
         continue;
       }
       const until = unavailableUntil(s, now);

@@ -43,12 +43,15 @@ export function upstreamRetryAt(headers: IncomingHttpHeaders, now: number): numb
     if (at === undefined) continue;
     all.push(at);
     const kind = (m[1] ?? m[2]) as string;
-    const remaining = m[1] ? headers[`anthropic-ratelimit-${kind}-remaining`] : headers[`x-ratelimit-remaining-${kind}`];
+    const remaining = m[1]
+      ? headers[`anthropic-ratelimit-${kind}-remaining`]
+      : headers[`x-ratelimit-remaining-${kind}`];
     if (one(remaining) === '0') spent.push(at);
   }
   // A subscription the provider rejects is back when its spent window resets.
   const limits = parseRateLimitHeaders(headers, now);
-  if (limits?.status === 'rejected') for (const w of limits.windows) if (w.utilization >= 100 && w.resetsAt !== undefined) spent.push(w.resetsAt);
+  if (limits?.status === 'rejected')
+    for (const w of limits.windows) if (w.utilization >= 100 && w.resetsAt !== undefined) spent.push(w.resetsAt);
   const pick = spent.length ? spent : all;
   return pick.length ? Math.max(...pick) : undefined;
 }

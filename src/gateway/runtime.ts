@@ -15,7 +15,11 @@ export type RefreshOutcome =
   | { ok: false; reason: string; permanent: boolean; detail: string };
 
 /** `seenAccess`: the access token that just failed (a concurrent refresh elsewhere is then reused). */
-export type Refresher = (agent: AgentState, profileId: string, opts: { force: boolean; seenAccess?: string }) => Promise<RefreshOutcome>;
+export type Refresher = (
+  agent: AgentState,
+  profileId: string,
+  opts: { force: boolean; seenAccess?: string },
+) => Promise<RefreshOutcome>;
 
 /** Structured log lines (event + fields); never given a secret. The same interface as the monitor's. */
 export type GatewayLogger = MonitorLogger;

@@ -24,7 +24,11 @@ export function checkBind(config: Pick<AiproConfig, 'gateway'>, env: Env, host: 
     };
   }
   const r = resolveSecret(ref, env);
-  if (!r.ok) return { ok: false, message: `gateway.auth.token cannot be read: ${r.detail}. Set it (e.g. export AIPRO_GATEWAY_TOKEN) or change it with \`${TOKEN_SET_COMMAND}\`.` };
+  if (!r.ok)
+    return {
+      ok: false,
+      message: `gateway.auth.token cannot be read: ${r.detail}. Set it (e.g. export AIPRO_GATEWAY_TOKEN) or change it with \`${TOKEN_SET_COMMAND}\`.`,
+    };
   return { ok: true, token: r.value };
 }
 
@@ -36,7 +40,10 @@ export function tokenMatches(presented: string | undefined, expected: string): b
 }
 
 /** The token a client presented: `Authorization: Bearer …` or `x-api-key` (Anthropic SDKs). */
-export function presentedToken(headers: { authorization?: string | undefined; 'x-api-key'?: string | string[] | undefined }): string | undefined {
+export function presentedToken(headers: {
+  authorization?: string | undefined;
+  'x-api-key'?: string | string[] | undefined;
+}): string | undefined {
   const auth = headers.authorization;
   if (auth && /^bearer\s+/i.test(auth)) return auth.replace(/^bearer\s+/i, '').trim();
   const key = headers['x-api-key'];

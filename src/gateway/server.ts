@@ -41,7 +41,9 @@ export async function startGateway(opts: StartOptions): Promise<StartResult> {
   server.listen(opts.port, opts.host);
   const started = await new Promise<{ ok: true } | { ok: false; code: string; detail: string }>((resolve) => {
     server.once('listening', () => resolve({ ok: true }));
-    server.once('error', (err: NodeJS.ErrnoException) => resolve({ ok: false, code: err.code ?? 'error', detail: err.message }));
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      resolve({ ok: false, code: err.code ?? 'error', detail: err.message }),
+    );
   });
   if (!started.ok) return started;
   // Streams can be long; let the OS detect dead peers instead of a fixed request timeout.

@@ -47,7 +47,13 @@ type Read = { ok: true; file: SessionsFile } | { ok: false; detail: string };
 function parseSessions(text: string): Read {
   try {
     const json = JSON.parse(text) as Partial<SessionsFile>;
-    if (!json || typeof json !== 'object' || json.version !== 1 || !json.sessions || typeof json.sessions !== 'object') {
+    if (
+      !json ||
+      typeof json !== 'object' ||
+      json.version !== 1 ||
+      !json.sessions ||
+      typeof json.sessions !== 'object'
+    ) {
       return { ok: false, detail: 'not a version 1 sessions file' };
     }
     return { ok: true, file: json as SessionsFile };
@@ -68,9 +74,11 @@ function readSessions(path: string): Read {
   return parseSessions(text);
 }
 
-
 /** Keep the newest MAX_SESSIONS sessions. Pure. */
-export function pruneSessions(sessions: Record<string, SessionState>, max = MAX_SESSIONS): Record<string, SessionState> {
+export function pruneSessions(
+  sessions: Record<string, SessionState>,
+  max = MAX_SESSIONS,
+): Record<string, SessionState> {
   const entries = Object.entries(sessions);
   if (entries.length <= max) return sessions;
   return Object.fromEntries(entries.sort((a, b) => b[1].updatedAt - a[1].updatedAt).slice(0, max));
@@ -108,10 +116,14 @@ export class SessionStore {
    * Change one session under the file's lock. `change` gets the current state and
    * returns the new one (null removes the session). A broken file is never overwritten.
    */
-  async update(id: string, change: (cur: SessionState | undefined) => SessionState | null): Promise<{ ok: true; state: SessionState | null } | { ok: false; detail: string }> {
+  async update(
+    id: string,
+    change: (cur: SessionState | undefined) => SessionState | null,
+  ): Promise<{ ok: true; state: SessionState | null } | { ok: false; detail: string }> {
     return withLock(this.path, async () => {
       const r = readSessions(this.path);
-      if (!r.ok) return { ok: false as const, detail: `${this.path}: ${r.detail}; fix or delete the file, then try again` };
+      if (!r.ok)
+        return { ok: false as const, detail: `${this.path}: ${r.detail}; fix or delete the file, then try again` };
       const sessions = { ...r.file.sessions };
       const next = change(Object.hasOwn(sessions, id) ? sessions[id] : undefined);
       if (next === null) delete sessions[id];

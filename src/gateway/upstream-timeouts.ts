@@ -30,14 +30,19 @@ export class UpstreamTimeoutError extends Error {
     readonly phase: TimeoutPhase,
     readonly ms: number,
   ) {
-    super(`no ${phase === 'connect' ? 'connection' : phase === 'headers' ? 'response headers' : 'data'} within ${ms} ms (gateway.timeouts.${KEY[phase]})`);
+    super(
+      `no ${phase === 'connect' ? 'connection' : phase === 'headers' ? 'response headers' : 'data'} within ${ms} ms (gateway.timeouts.${KEY[phase]})`,
+    );
   }
 }
 
 /** Arm the connect and response-header deadlines of `req` (cleared once headers arrive). */
 export function armRequest(req: ClientRequest, t: UpstreamTimeouts): void {
   let connect: NodeJS.Timeout | undefined;
-  const headers = t.headersMs > 0 ? setTimeout(() => req.destroy(new UpstreamTimeoutError('headers', t.headersMs)), t.headersMs) : undefined;
+  const headers =
+    t.headersMs > 0
+      ? setTimeout(() => req.destroy(new UpstreamTimeoutError('headers', t.headersMs)), t.headersMs)
+      : undefined;
   const clear = () => {
     clearTimeout(connect);
     clearTimeout(headers);

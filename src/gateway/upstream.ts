@@ -5,8 +5,14 @@
  */
 import type http from 'node:http';
 import { httpClients } from '../http/client.js';
-import { armIdle, armRequest, DEFAULT_UPSTREAM_TIMEOUTS, UpstreamTimeoutError, type TimeoutPhase, type UpstreamTimeouts } from './upstream-timeouts.js';
-
+import {
+  armIdle,
+  armRequest,
+  DEFAULT_UPSTREAM_TIMEOUTS,
+  UpstreamTimeoutError,
+  type TimeoutPhase,
+  type UpstreamTimeouts,
+} from './upstream-timeouts.js';
 
 /** Error bodies past this are cut: they are only classified and shown redacted. */
 export const MAX_ERROR_BODY = 64 * 1024;
@@ -37,7 +43,16 @@ function target(url: string) {
     try {
       const u = new URL(url);
       const secure = u.protocol === 'https:';
-      t = { secure, host: u.host, options: { protocol: u.protocol, hostname: u.hostname.replace(/^\[(.*)\]$/, '$1'), port: u.port || (secure ? 443 : 80), path: `${u.pathname}${u.search}` } };
+      t = {
+        secure,
+        host: u.host,
+        options: {
+          protocol: u.protocol,
+          hostname: u.hostname.replace(/^\[(.*)\]$/, '$1'),
+          port: u.port || (secure ? 443 : 80),
+          path: `${u.pathname}${u.search}`,
+        },
+      };
     } catch {
       t = null;
     }
@@ -56,7 +71,13 @@ export type UpstreamResult =
  * Send `body` to `url`; resolves once response headers arrive (or the request failed or
  * timed out). The body of a response is cut after `idleMs` of silence.
  */
-export function sendUpstream(url: string, headers: Record<string, string>, body: string, cancel: Cancel, timeouts: UpstreamTimeouts = DEFAULT_UPSTREAM_TIMEOUTS): Promise<UpstreamResult> {
+export function sendUpstream(
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+  cancel: Cancel,
+  timeouts: UpstreamTimeouts = DEFAULT_UPSTREAM_TIMEOUTS,
+): Promise<UpstreamResult> {
   return new Promise((resolve) => {
     const t = target(url);
     if (!t) {
@@ -65,14 +86,29 @@ export function sendUpstream(url: string, headers: Record<string, string>, body:
     }
     headers['content-length'] = String(Buffer.byteLength(body));
     const { http, https, httpAgent, httpsAgent } = httpClients();
-    const req = (t.secure ? https : http).request({ ...t.options, method: 'POST', agent: t.secure ? httpsAgent : httpAgent, headers }, (res) => {
-      armIdle(res, timeouts.idleMs);
-      resolve({ ok: true, res });
-    });
+    const req = (t.secure ? https : http).request(
+      { ...t.options, method: 'POST', agent: t.secure ? httpsAgent : httpAgent, headers },
+      (res) => {
+        armIdle(res, timeouts.idleMs);
+        resolve({ ok: true, res });
+      },
+    );
     armRequest(req, timeouts);
     req.on('error', (err: NodeJS.ErrnoException) => {
-      if (err instanceof UpstreamTimeoutError) return resolve({ ok: false, network: true, detail: `${t.host}: ${err.message}`, code: err.code, timeout: err.phase });
-      resolve({ ok: false, network: true, detail: `${t.host}: ${err.code ?? err.name}${err.code ? '' : `: ${err.message}`}`, ...(err.code ? { code: err.code } : {}) });
+      if (err instanceof UpstreamTimeoutError)
+        return resolve({
+          ok: false,
+          network: true,
+          detail: `${t.host}: ${err.message}`,
+          code: err.code,
+          timeout: err.phase,
+        });
+      resolve({
+        ok: false,
+        network: true,
+        detail: `${t.host}: ${err.code ?? err.name}${err.code ? '' : `: ${err.message}`}`,
+        ...(err.code ? { code: err.code } : {}),
+      });
     });
     cancel.track(req);
     req.end(body);
@@ -95,7 +131,8 @@ export function readBody(res: http.IncomingMessage, max = MAX_ERROR_BODY): Promi
 }
 
 /** Response headers a client may see (rate limits, request ids, content type). */
-const PASS_HEADER_RE = /^(content-type|request-id|x-request-id|retry-after|cache-control|openai-processing-ms|openai-version|anthropic-ratelimit-.*|x-ratelimit-.*)$/;
+const PASS_HEADER_RE =
+  /^(content-type|request-id|x-request-id|retry-after|cache-control|openai-processing-ms|openai-version|anthropic-ratelimit-.*|x-ratelimit-.*)$/;
 
 /** The upstream headers worth passing to the client, each redacted by `clean`. */
 export function passHeaders(res: http.IncomingMessage, clean: (s: string) => string): Record<string, string> {
@@ -114,7 +151,10 @@ const FORWARD_HEADERS = ['accept', 'anthropic-version', 'anthropic-beta', 'opena
  * Headers for the upstream request: the client's protocol headers, then the
  * credential's auth headers (a client's own Authorization/x-api-key never passes).
  */
-export function upstreamHeaders(clientHeaders: http.IncomingHttpHeaders, auth: Record<string, string>): Record<string, string> {
+export function upstreamHeaders(
+  clientHeaders: http.IncomingHttpHeaders,
+  auth: Record<string, string>,
+): Record<string, string> {
   const out: Record<string, string> = { 'content-type': 'application/json', 'accept-encoding': 'identity' };
   for (const name of FORWARD_HEADERS) {
     const v = clientHeaders[name];

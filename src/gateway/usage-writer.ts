@@ -84,7 +84,13 @@ export class UsageWriter {
    * Record a failure now (cooldown/disable), with the quota its answer showed. A pending
    * success or quota of the profile is older: dropped.
    */
-  async failure(storePath: string, profileId: string, reason: ProbeReason, now: number, quota?: QuotaRecord): Promise<UsageStats> {
+  async failure(
+    storePath: string,
+    profileId: string,
+    reason: ProbeReason,
+    now: number,
+    quota?: QuotaRecord,
+  ): Promise<UsageStats> {
     this.pending.get(storePath)?.delete(profileId);
     for (const b of this.inflight) if (b.path === storePath) b.m.delete(profileId);
     const older = this.pendingQuota.get(storePath)?.get(profileId);
@@ -108,14 +114,23 @@ export class UsageWriter {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     const paths = new Set([...this.pending.keys(), ...this.pendingQuota.keys()]);
-    const batch = [...paths].map((path) => ({ path, m: this.pending.get(path) ?? new Map<string, number>(), q: this.pendingQuota.get(path) ?? new Map<string, QuotaRecord>() })).filter((b) => b.m.size + b.q.size > 0);
+    const batch = [...paths]
+      .map((path) => ({
+        path,
+        m: this.pending.get(path) ?? new Map<string, number>(),
+        q: this.pendingQuota.get(path) ?? new Map<string, QuotaRecord>(),
+      }))
+      .filter((b) => b.m.size + b.q.size > 0);
     this.pending.clear();
     this.pendingQuota.clear();
     this.inflight.push(...batch);
     const run = async () => {
       for (const b of batch) {
         try {
-          await updateStore(b.path, (store) => ({ store: applySuccesses(applyQuota(store, b.q), b.m), result: undefined }));
+          await updateStore(b.path, (store) => ({
+            store: applySuccesses(applyQuota(store, b.q), b.m),
+            result: undefined,
+          }));
         } catch (err) {
           this.opts.onError?.(err, b.path);
         } finally {

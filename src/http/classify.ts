@@ -18,7 +18,8 @@ export const CLAUDE_CODE_ONLY_HINT =
   'this is a Claude Code subscription credential; use an Anthropic API key (ANTHROPIC_API_KEY) for direct API use';
 /** Google answers a bad key with 400 INVALID_ARGUMENT; the credential is still the problem. */
 const INVALID_KEY_RE = /api key not valid|API_KEY_INVALID|invalid api key|invalid x-api-key/i;
-const BILLING_RE = /billing|credit balance|insufficient[_ ]quota|payment|out of credits|quota exceeded|exceeded your current quota|purchase credits/i;
+const BILLING_RE =
+  /billing|credit balance|insufficient[_ ]quota|payment|out of credits|quota exceeded|exceeded your current quota|purchase credits/i;
 
 export interface Classified {
   ok: boolean;
@@ -91,7 +92,8 @@ function reasonOf(status: number, text: string): ProbeReason {
   if (status === 529) return 'overloaded';
   if (status === 408 || (status >= 500 && status < 600)) return 'timeout';
   if (status === 404) return 'model_not_found';
-  if (status === 400 || status === 413 || status === 422) return BILLING_RE.test(text) ? 'billing' : INVALID_KEY_RE.test(text) ? 'auth' : 'format';
+  if (status === 400 || status === 413 || status === 422)
+    return BILLING_RE.test(text) ? 'billing' : INVALID_KEY_RE.test(text) ? 'auth' : 'format';
   return 'unknown';
 }
 
@@ -111,7 +113,11 @@ export function classifyHttp(status: number, body: string): Classified {
 }
 
 /** `classifyHttp` with the operator hint for every failure (the probe and `models status` show it). */
-export function classifyProbe(status: number, body: string, opts: { fix?: string; retryAfterMs?: number } = {}): Classified {
+export function classifyProbe(
+  status: number,
+  body: string,
+  opts: { fix?: string; retryAfterMs?: number } = {},
+): Classified {
   const c = classifyHttp(status, body);
   if (c.ok || c.hint) return c;
   const hint = hintFor(c.reason, opts.fix, opts.retryAfterMs);
@@ -122,14 +128,23 @@ export function classifyProbe(status: number, body: string, opts: { fix?: string
 export function classifyNetworkError(err: unknown, timedOut: boolean): Classified {
   const e = err as Error & { cause?: { code?: string; message?: string } };
   const code = e?.cause?.code ?? (e as NodeJS.ErrnoException)?.code;
-  if (timedOut || e?.name === 'TimeoutError' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'ETIMEDOUT') {
+  if (
+    timedOut ||
+    e?.name === 'TimeoutError' ||
+    code === 'UND_ERR_HEADERS_TIMEOUT' ||
+    code === 'UND_ERR_BODY_TIMEOUT' ||
+    code === 'ETIMEDOUT'
+  ) {
     return { ...judged('timeout'), hint: hintFor('timeout') as string, detail: 'no answer within the timeout' };
   }
   const what =
-    code === 'ECONNREFUSED' ? 'connection refused'
-    : code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' ? 'connection reset'
-    : code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? 'host not found'
-    : code ?? e?.cause?.message ?? e?.message ?? 'network error';
+    code === 'ECONNREFUSED'
+      ? 'connection refused'
+      : code === 'ECONNRESET' || code === 'UND_ERR_SOCKET'
+        ? 'connection reset'
+        : code === 'ENOTFOUND' || code === 'EAI_AGAIN'
+          ? 'host not found'
+          : (code ?? e?.cause?.message ?? e?.message ?? 'network error');
   return { ...judged('network'), hint: hintFor('network') as string, detail: what };
 }
 
@@ -140,7 +155,10 @@ export function classifyNetworkError(err: unknown, timedOut: boolean): Classifie
  * the same wall, so none is cooled down (`endpoint`), and the endpoint is not tried again for
  * this request.
  */
-export function classifyNetwork(failure: { code?: string; timeout?: 'connect' | 'headers' | 'idle' }): Classified & { endpoint: boolean } {
+export function classifyNetwork(failure: {
+  code?: string;
+  timeout?: 'connect' | 'headers' | 'idle';
+}): Classified & { endpoint: boolean } {
   if (failure.timeout === 'headers' || failure.timeout === 'idle') return { ...judged('timeout'), endpoint: false };
   if (failure.timeout === 'connect') return { ...judged('timeout'), endpoint: true };
   return { ...judged('network'), endpoint: true };

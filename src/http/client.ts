@@ -18,7 +18,9 @@ type Https = typeof import('node:https');
 /** Sockets per upstream host: bounds a burst of gateway requests; probes stay far below it. */
 const MAX_SOCKETS = 256;
 
-let clients: { http: Http; https: Https; httpAgent: InstanceType<Http['Agent']>; httpsAgent: InstanceType<Https['Agent']> } | undefined;
+let clients:
+  | { http: Http; https: Https; httpAgent: InstanceType<Http['Agent']>; httpsAgent: InstanceType<Https['Agent']> }
+  | undefined;
 function loadClients() {
   if (!clients) {
     const req = createRequire(import.meta.url);
@@ -35,7 +37,12 @@ function loadClients() {
 }
 
 /** node:http/https and the shared keep-alive agents (loaded on first use). */
-export function httpClients(): { http: Http; https: Https; httpAgent: InstanceType<Http['Agent']>; httpsAgent: InstanceType<Https['Agent']> } {
+export function httpClients(): {
+  http: Http;
+  https: Https;
+  httpAgent: InstanceType<Http['Agent']>;
+  httpsAgent: InstanceType<Https['Agent']>;
+} {
   return loadClients();
 }
 
@@ -57,22 +64,38 @@ export interface HttpAnswer {
 }
 
 /** One request; rejects on network errors and on `signal` abort (like fetch). Never follows redirects. */
-export function send(url: string, opts: { method: string; headers: Record<string, string>; body?: string; signal: AbortSignal; maxBody: number }): Promise<HttpAnswer> {
+export function send(
+  url: string,
+  opts: { method: string; headers: Record<string, string>; body?: string; signal: AbortSignal; maxBody: number },
+): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
     const u = new URL(url);
     const isHttps = u.protocol === 'https:';
     const { http, https, httpAgent, httpsAgent } = loadClients();
-    const headers = { ...opts.headers, ...(opts.body !== undefined ? { 'content-length': String(Buffer.byteLength(opts.body)) } : {}) };
-    const req = (isHttps ? https.request : http.request)(u, { method: opts.method, headers, agent: isHttps ? httpsAgent : httpAgent, signal: opts.signal }, (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (c: Buffer) => {
-        if (size < opts.maxBody) chunks.push(c);
-        size += c.length;
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8').slice(0, opts.maxBody) }));
-      res.on('error', reject);
-    });
+    const headers = {
+      ...opts.headers,
+      ...(opts.body !== undefined ? { 'content-length': String(Buffer.byteLength(opts.body)) } : {}),
+    };
+    const req = (isHttps ? https.request : http.request)(
+      u,
+      { method: opts.method, headers, agent: isHttps ? httpsAgent : httpAgent, signal: opts.signal },
+      (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          if (size < opts.maxBody) chunks.push(c);
+          size += c.length;
+        });
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            text: Buffer.concat(chunks).toString('utf8').slice(0, opts.maxBody),
+          }),
+        );
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(opts.body);
   });

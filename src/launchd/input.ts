@@ -64,13 +64,25 @@ export function renderInputFor(req: InputRequest, env: Env): InputResult {
     user = env.SUDO_USER;
     home = join((req.platform ?? process.platform) === 'darwin' ? '/Users' : '/home', user);
   }
-  if (req.flavour === 'system' && user === 'root') warnings.push('the LaunchDaemons run as root; run the install with sudo from your own account so they run as you (UserName)');
+  if (req.flavour === 'system' && user === 'root')
+    warnings.push(
+      'the LaunchDaemons run as root; run the install with sudo from your own account so they run as you (UserName)',
+    );
   const stateDir = env.AIPRO_STATE_DIR ? resolve(env.AIPRO_STATE_DIR) : join(home, '.aipro');
-  if (req.flavour === 'system' && !existsSync(stateDir)) warnings.push(`the state dir ${stateDir} does not exist yet; create it first (aipro onboard), or set AIPRO_STATE_DIR`);
+  if (req.flavour === 'system' && !existsSync(stateDir))
+    warnings.push(
+      `the state dir ${stateDir} does not exist yet; create it first (aipro onboard), or set AIPRO_STATE_DIR`,
+    );
   const node = req.node ?? stableNode(process.execPath);
   const aipro = req.aipro ?? aiproEntry();
-  for (const [label, path] of [['node', node], ['aipro', aipro]] as const) {
-    if (!existsSync(path)) warnings.push(`the ${label} path ${path} does not exist; the jobs would fail to start (launchctl print shows "last exit code = 78")`);
+  for (const [label, path] of [
+    ['node', node],
+    ['aipro', aipro],
+  ] as const) {
+    if (!existsSync(path))
+      warnings.push(
+        `the ${label} path ${path} does not exist; the jobs would fail to start (launchctl print shows "last exit code = 78")`,
+      );
   }
   const input: RenderInput = { flavour: req.flavour, node, aipro, stateDir, home, user, version: VERSION };
   if (env.AIPRO_CONFIG_PATH) input.configPath = resolve(env.AIPRO_CONFIG_PATH);
@@ -79,7 +91,10 @@ export function renderInputFor(req: InputRequest, env: Env): InputResult {
 }
 
 /** Render every job of `jobs` (in `JOBS` order), or the first reason it cannot be. */
-export function renderJobs(input: RenderInput, jobs: JobName[]): { ok: true; plists: RenderedPlist[] } | { ok: false; detail: string } {
+export function renderJobs(
+  input: RenderInput,
+  jobs: JobName[],
+): { ok: true; plists: RenderedPlist[] } | { ok: false; detail: string } {
   const plists: RenderedPlist[] = [];
   for (const job of jobs) {
     const r = renderPlist(job, input);

@@ -31,7 +31,11 @@ export interface HostDeps {
   run: (argv: string[]) => CommandResult;
 }
 
-export const REAL_HOST: HostDeps = { platform: process.platform, uid: process.getuid?.() ?? 0, run: (argv) => runCommand(argv) };
+export const REAL_HOST: HostDeps = {
+  platform: process.platform,
+  uid: process.getuid?.() ?? 0,
+  run: (argv) => runCommand(argv),
+};
 
 export interface Step {
   argv: string[];
@@ -75,20 +79,35 @@ export function planFiles(plists: RenderedPlist[], dir: string, force = false): 
     } catch {
       current = null;
     }
-    const action: FileAction = current === null ? 'create' : current === text ? 'unchanged' : current.includes(MANAGED_MARKER) || force ? 'update' : 'conflict';
+    const action: FileAction =
+      current === null
+        ? 'create'
+        : current === text
+          ? 'unchanged'
+          : current.includes(MANAGED_MARKER) || force
+            ? 'update'
+            : 'conflict';
     return { label, path, action };
   });
 }
 
 /** The launchctl steps that load `files`: a changed job is booted out first so the new plist takes effect. */
-export function launchctlSteps(flavour: Flavour, files: FilePlan[], uid: number, loaded: (label: string) => boolean): Step[] {
+export function launchctlSteps(
+  flavour: Flavour,
+  files: FilePlan[],
+  uid: number,
+  loaded: (label: string) => boolean,
+): Step[] {
   const domain = launchdDomain(flavour, uid);
   const steps: Step[] = [];
   for (const f of files) {
     if (f.action === 'conflict' || (f.action === 'unchanged' && loaded(f.label))) continue;
     if (f.action === 'update') steps.push({ argv: ['launchctl', 'bootout', `${domain}/${f.label}`], mayFail: true });
     // A job disabled by an earlier `launchctl disable` refuses to bootstrap.
-    steps.push({ argv: ['launchctl', 'enable', `${domain}/${f.label}`] }, { argv: ['launchctl', 'bootstrap', domain, f.path] });
+    steps.push(
+      { argv: ['launchctl', 'enable', `${domain}/${f.label}`] },
+      { argv: ['launchctl', 'bootstrap', domain, f.path] },
+    );
   }
   return steps;
 }
@@ -106,7 +125,9 @@ function makeLogDir(path: string, env: Env, warnings: string[]): void {
     try {
       chownSync(path, Number(env.SUDO_UID), Number(env.SUDO_GID));
     } catch (err) {
-      warnings.push(`could not hand ${path} to uid ${env.SUDO_UID} (${(err as NodeJS.ErrnoException).code}); the jobs cannot write their logs until you do: sudo chown ${env.SUDO_UID} ${path}`);
+      warnings.push(
+        `could not hand ${path} to uid ${env.SUDO_UID} (${(err as NodeJS.ErrnoException).code}); the jobs cannot write their logs until you do: sudo chown ${env.SUDO_UID} ${path}`,
+      );
     }
   }
 }
@@ -160,5 +181,8 @@ export async function install(req: InstallRequest, env: Env, host: HostDeps = RE
 
 /** Plists of `labels` that exist in `dir`, split into ours and someone else's. */
 export function existingPlists(dir: string, labels: string[]): { ours: string[]; foreign: string[] } {
-  return splitManaged(labels.map((label) => [label, join(dir, `${label}.plist`)] as const), MANAGED_MARKER);
+  return splitManaged(
+    labels.map((label) => [label, join(dir, `${label}.plist`)] as const),
+    MANAGED_MARKER,
+  );
 }

@@ -25,9 +25,28 @@ export interface Job {
 
 /** `--units` names → jobs. Adding a job = one line here. */
 export const JOBS = {
-  monitor: { label: 'dev.aipro.monitor', args: ['monitor'], mode: 'keepalive', exitTimeoutS: 40, summary: 'the monitor daemon (metrics on monitor.listen, alerts)' },
-  check: { label: 'dev.aipro.auth-check', args: ['monitor', '--once'], mode: 'interval', intervalS: 1800, exitTimeoutS: 20, summary: '`aipro monitor --once` every 30 minutes and at load' },
-  gateway: { label: 'dev.aipro.gateway', args: ['gateway'], mode: 'keepalive', exitTimeoutS: 20, summary: 'the model gateway' },
+  monitor: {
+    label: 'dev.aipro.monitor',
+    args: ['monitor'],
+    mode: 'keepalive',
+    exitTimeoutS: 40,
+    summary: 'the monitor daemon (metrics on monitor.listen, alerts)',
+  },
+  check: {
+    label: 'dev.aipro.auth-check',
+    args: ['monitor', '--once'],
+    mode: 'interval',
+    intervalS: 1800,
+    exitTimeoutS: 20,
+    summary: '`aipro monitor --once` every 30 minutes and at load',
+  },
+  gateway: {
+    label: 'dev.aipro.gateway',
+    args: ['gateway'],
+    mode: 'keepalive',
+    exitTimeoutS: 20,
+    summary: 'the model gateway',
+  },
 } as const satisfies Record<string, Job>;
 
 export type JobName = keyof typeof JOBS;

@@ -37,7 +37,10 @@ export function plistXml(value: PlistValue, depth = 0): string {
     if (!Number.isInteger(value)) throw new Error(`plist integer expected, got ${value}`);
     return `${pad}<integer>${value}</integer>`;
   }
-  if (Array.isArray(value)) return value.length === 0 ? `${pad}<array/>` : `${pad}<array>\n${value.map((v) => plistXml(v, depth + 1)).join('\n')}\n${pad}</array>`;
+  if (Array.isArray(value))
+    return value.length === 0
+      ? `${pad}<array/>`
+      : `${pad}<array>\n${value.map((v) => plistXml(v, depth + 1)).join('\n')}\n${pad}</array>`;
   const entries = Object.entries(value);
   if (entries.length === 0) return `${pad}<dict/>`;
   return `${pad}<dict>\n${entries.map(([k, v]) => `${pad}\t<key>${escapeXml(k)}</key>\n${plistXml(v, depth + 1)}`).join('\n')}\n${pad}</dict>`;
@@ -106,8 +109,12 @@ export function renderPlist(job: JobName, input: RenderInput): RenderResult {
     const bad = badPath(label, path);
     if (bad) return { ok: false, detail: bad };
   }
-  if (NOT_XML.test(input.user) || input.user === '') return { ok: false, detail: `the user name ${JSON.stringify(input.user)} cannot go in a plist` };
+  if (NOT_XML.test(input.user) || input.user === '')
+    return { ok: false, detail: `the user name ${JSON.stringify(input.user)} cannot go in a plist` };
   const spec = JOBS[job];
   const comment = `${MANAGED_MARKER} written by \`aipro launchd install\` (installed by aipro ${input.version}); \`aipro launchd uninstall\` removes it. Edits are overwritten on the next install.`;
-  return { ok: true, plist: { job, label: spec.label, name: `${spec.label}.plist`, text: plistDocument(jobDict(job, input), comment) } };
+  return {
+    ok: true,
+    plist: { job, label: spec.label, name: `${spec.label}.plist`, text: plistDocument(jobDict(job, input), comment) },
+  };
 }

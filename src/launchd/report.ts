@@ -33,9 +33,11 @@ export function formatInstall(r: InstallReport, input: RenderInput): { out: stri
     case 'ran':
       for (const x of r.ran) {
         if (x.ok) out += `  ran: ${x.command}\n`;
-        else err += `error: ${x.command} failed${x.output ? `: ${x.output}` : ''}\nThe plists are written. Fix the cause, then run:\n${todo}Check with: launchctl print ${r.flavour === 'user' ? 'gui/$(id -u)' : 'system'}/<label>\n`;
+        else
+          err += `error: ${x.command} failed${x.output ? `: ${x.output}` : ''}\nThe plists are written. Fix the cause, then run:\n${todo}Check with: launchctl print ${r.flavour === 'user' ? 'gui/$(id -u)' : 'system'}/<label>\n`;
       }
-      if (r.ran.every((x) => x.ok)) out += `Loaded. Check with: launchctl print ${r.flavour === 'user' ? 'gui/$(id -u)' : 'system'}/${r.files[0]?.label ?? 'dev.aipro.monitor'} · logs in ${r.logDir}/\n`;
+      if (r.ran.every((x) => x.ok))
+        out += `Loaded. Check with: launchctl print ${r.flavour === 'user' ? 'gui/$(id -u)' : 'system'}/${r.files[0]?.label ?? 'dev.aipro.monitor'} · logs in ${r.logDir}/\n`;
       break;
   }
   return { out, err };
@@ -44,10 +46,18 @@ export function formatInstall(r: InstallReport, input: RenderInput): { out: stri
 export function formatUninstall(r: UninstallReport): string {
   let out = `${kind(r.flavour)} in ${r.dir}\n`;
   const verb = r.dryRun ? 'would remove' : 'removed';
-  out += indent([...r.removed.map((p) => `${verb}  ${p}`), ...r.skipped.map((p) => `left alone (not written by aipro)  ${p}`)]);
+  out += indent([
+    ...r.removed.map((p) => `${verb}  ${p}`),
+    ...r.skipped.map((p) => `left alone (not written by aipro)  ${p}`),
+  ]);
   if (r.removed.length === 0) return `${out}No aipro plists to remove.\n`;
-  if (r.dryRun) return `${out}Dry run: nothing was removed.${r.commands.length ? ` launchctl commands:\n${indent(r.commands)}` : '\n'}`;
-  for (const x of r.ran) out += x.ok ? `  ran: ${x.command}\n` : `  failed (the plist was removed anyway): ${x.command}${x.output ? `: ${x.output}` : ''}\n`;
-  if (r.launchctl === 'not_macos' && r.commands.length) out += `This host is not macOS, so nothing was unloaded. On a Mac, run:\n${indent(r.commands)}`;
+  if (r.dryRun)
+    return `${out}Dry run: nothing was removed.${r.commands.length ? ` launchctl commands:\n${indent(r.commands)}` : '\n'}`;
+  for (const x of r.ran)
+    out += x.ok
+      ? `  ran: ${x.command}\n`
+      : `  failed (the plist was removed anyway): ${x.command}${x.output ? `: ${x.output}` : ''}\n`;
+  if (r.launchctl === 'not_macos' && r.commands.length)
+    out += `This host is not macOS, so nothing was unloaded. On a Mac, run:\n${indent(r.commands)}`;
   return out;
 }

@@ -32,11 +32,16 @@ export interface UninstallReport {
 /** Remove our plists from the flavour's directory (or `--dir`). */
 export function uninstall(req: UninstallRequest, env: Env, host: HostDeps = REAL_HOST): UninstallReport {
   const dir = req.dir ?? defaultPlistDir(req.flavour, env);
-  const { ours, foreign } = existingPlists(dir, req.jobs.map((j) => JOBS[j].label));
+  const { ours, foreign } = existingPlists(
+    dir,
+    req.jobs.map((j) => JOBS[j].label),
+  );
   const macos = host.platform === 'darwin' && req.dir === undefined;
   const domain = launchdDomain(req.flavour, host.uid);
   // Only loaded jobs are booted out (on other hosts: what would be, for the printed commands).
-  const steps = ours.filter((label) => !macos || isLoaded(host, req.flavour, label)).map((label) => ['launchctl', 'bootout', `${domain}/${label}`]);
+  const steps = ours
+    .filter((label) => !macos || isLoaded(host, req.flavour, label))
+    .map((label) => ['launchctl', 'bootout', `${domain}/${label}`]);
   const report: UninstallReport = {
     flavour: req.flavour,
     dir,
@@ -48,10 +53,11 @@ export function uninstall(req: UninstallRequest, env: Env, host: HostDeps = REAL
     ran: [],
   };
   if (req.dryRun) return report;
-  if (macos) for (const argv of steps) {
-    const r = host.run(argv);
-    report.ran.push({ command: shellLine(argv), ok: r.ok, output: r.output });
-  }
+  if (macos)
+    for (const argv of steps) {
+      const r = host.run(argv);
+      report.ran.push({ command: shellLine(argv), ok: r.ok, output: r.output });
+    }
   for (const path of report.removed) rmSync(path, { force: true });
   report.launchctl = req.dir !== undefined ? 'dir' : ours.length === 0 ? 'up_to_date' : !macos ? 'not_macos' : 'ran';
   return report;

@@ -20,19 +20,30 @@ export function authorizeUrl(spec: OAuthSpec, p: { redirectUri: string; challeng
   return u.toString();
 }
 
-export type CallbackResult = { ok: true; code: string; state: string } | { ok: false; reason: 'denied' | 'state_mismatch' | 'no_code'; detail: string };
+export type CallbackResult =
+  | { ok: true; code: string; state: string }
+  | { ok: false; reason: 'denied' | 'state_mismatch' | 'no_code'; detail: string };
 
 /** Read `?code=&state=` (or `?error=`) from a redirect URL's query. */
 export function fromQuery(params: URLSearchParams, expectedState: string): CallbackResult {
   const error = params.get('error');
   if (error) {
     const desc = params.get('error_description');
-    return { ok: false, reason: 'denied', detail: `the sign-in was refused (${error}${desc ? `: ${desc.slice(0, 200)}` : ''})` };
+    return {
+      ok: false,
+      reason: 'denied',
+      detail: `the sign-in was refused (${error}${desc ? `: ${desc.slice(0, 200)}` : ''})`,
+    };
   }
   const code = params.get('code');
   if (!code) return { ok: false, reason: 'no_code', detail: 'the redirect carries no authorization code' };
   const state = params.get('state');
-  if (state !== expectedState) return { ok: false, reason: 'state_mismatch', detail: 'the redirect belongs to another login attempt (state mismatch); start again' };
+  if (state !== expectedState)
+    return {
+      ok: false,
+      reason: 'state_mismatch',
+      detail: 'the redirect belongs to another login attempt (state mismatch); start again',
+    };
   return { ok: true, code, state: expectedState };
 }
 
@@ -59,7 +70,12 @@ export function parsePasted(text: string, expectedState: string): CallbackResult
     const code = s.slice(0, hash);
     const state = s.slice(hash + 1);
     if (!code) return { ok: false, reason: 'no_code', detail: 'the pasted text has no code before #' };
-    if (state !== expectedState) return { ok: false, reason: 'state_mismatch', detail: 'the pasted code belongs to another login attempt (state mismatch); start again' };
+    if (state !== expectedState)
+      return {
+        ok: false,
+        reason: 'state_mismatch',
+        detail: 'the pasted code belongs to another login attempt (state mismatch); start again',
+      };
     return { ok: true, code, state };
   }
   // A bare code (the `#state` part was not copied): the state is ours, sent with the code.

@@ -22,7 +22,12 @@ export interface SourceDeps {
 }
 
 const LAYOUT: Record<ImportSource, { envDir: string; dir: string; file: string; keychain: string }> = {
-  'claude-code': { envDir: 'CLAUDE_CONFIG_DIR', dir: '.claude', file: '.credentials.json', keychain: 'Claude Code-credentials' },
+  'claude-code': {
+    envDir: 'CLAUDE_CONFIG_DIR',
+    dir: '.claude',
+    file: '.credentials.json',
+    keychain: 'Claude Code-credentials',
+  },
   codex: { envDir: 'CODEX_HOME', dir: '.codex', file: 'auth.json', keychain: 'Codex Auth' },
 };
 
@@ -83,11 +88,15 @@ function readKeychain(item: string, deps: SourceDeps): RawRead {
     return { ok: true, text: text.trim(), mtimeMs: 0, sha256: hash(text.trim()) };
   } catch (err) {
     const e = err as NodeJS.ErrnoException & { status?: number };
-    if (e.code === 'ENOENT') return { ok: false, detail: `the macOS \`security\` tool is not available to read the Keychain item "${item}"` };
+    if (e.code === 'ENOENT')
+      return { ok: false, detail: `the macOS \`security\` tool is not available to read the Keychain item "${item}"` };
     // 44 is errSecItemNotFound; anything else is a locked or refused Keychain.
     return {
       ok: false,
-      detail: e.status === 44 ? `the Keychain has no item "${item}" (log in with the CLI first, or pass --from PATH)` : `cannot read the Keychain item "${item}" (security exited ${e.status ?? e.code ?? 'with an error'}; is the Keychain unlocked?)`,
+      detail:
+        e.status === 44
+          ? `the Keychain has no item "${item}" (log in with the CLI first, or pass --from PATH)`
+          : `cannot read the Keychain item "${item}" (security exited ${e.status ?? e.code ?? 'with an error'}; is the Keychain unlocked?)`,
     };
   }
 }
@@ -101,12 +110,23 @@ export function readSource(source: ImportSource, location: string, deps: SourceD
     return { ok: true, text, mtimeMs, sha256: hash(text) };
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    return { ok: false, detail: code === 'ENOENT' ? `${location} does not exist (log in with the ${source} CLI first, or pass --from PATH)` : `cannot read ${location} (${code ?? 'error'})` };
+    return {
+      ok: false,
+      detail:
+        code === 'ENOENT'
+          ? `${location} does not exist (log in with the ${source} CLI first, or pass --from PATH)`
+          : `cannot read ${location} (${code ?? 'error'})`,
+    };
   }
 }
 
 /** True when the source changed since it was read with hash `sha256` at `mtimeMs`. */
-export function sourceChanged(source: ImportSource, location: string, seen: { mtimeMs: number; sha256: string }, deps: SourceDeps): boolean {
+export function sourceChanged(
+  source: ImportSource,
+  location: string,
+  seen: { mtimeMs: number; sha256: string },
+  deps: SourceDeps,
+): boolean {
   if (!isKeychain(location)) {
     try {
       if (statSync(location).mtimeMs !== seen.mtimeMs) return true;

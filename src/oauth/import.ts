@@ -5,7 +5,14 @@
  * token of ours that expires later than the external one.
  */
 import type { Profile } from '../store/schema.js';
-import { IMPORT_SOURCES, locateSource, readSource, sourceChanged, type ImportSource, type SourceDeps } from './external-source.js';
+import {
+  IMPORT_SOURCES,
+  locateSource,
+  readSource,
+  sourceChanged,
+  type ImportSource,
+  type SourceDeps,
+} from './external-source.js';
 import { chatgptAccountId, identityFromJwt, jwtExpiryMs } from './jwt.js';
 
 export { IMPORT_SOURCES, type ImportSource, type SourceDeps } from './external-source.js';
@@ -56,7 +63,12 @@ function isApiKeyMode(mode: unknown): boolean {
 }
 
 /** Read and parse an external credentials source. Messages never quote its content. */
-export function readExternal(source: ImportSource, path: string, now: number, deps: SourceDeps = { env: {} }): ReadResult {
+export function readExternal(
+  source: ImportSource,
+  path: string,
+  now: number,
+  deps: SourceDeps = { env: {} },
+): ReadResult {
   const raw = readSource(source, path, deps);
   if (!raw.ok) return raw;
   let json: Record<string, unknown>;
@@ -72,17 +84,36 @@ export function readExternal(source: ImportSource, path: string, now: number, de
   if (source === 'claude-code') {
     const o = (json.claudeAiOauth ?? {}) as Record<string, unknown>;
     const access = str(o.accessToken);
-    if (!access) return { ok: false, detail: `${path} has no claudeAiOauth.accessToken (run \`claude\` and log in first)` };
+    if (!access)
+      return { ok: false, detail: `${path} has no claudeAiOauth.accessToken (run \`claude\` and log in first)` };
     const expires = typeof o.expiresAt === 'number' && o.expiresAt > 0 ? o.expiresAt : undefined;
     const refresh = str(o.refreshToken);
-    return { ok: true, cred: { provider: spec.provider, defaultProfileId: spec.profile, type: 'oauth', access, ...(refresh ? { refresh } : {}), ...(expires ? { expires } : {}), origin } };
+    return {
+      ok: true,
+      cred: {
+        provider: spec.provider,
+        defaultProfileId: spec.profile,
+        type: 'oauth',
+        access,
+        ...(refresh ? { refresh } : {}),
+        ...(expires ? { expires } : {}),
+        origin,
+      },
+    };
   }
   const apiKey = str(json.OPENAI_API_KEY);
   const t = (json.tokens ?? {}) as Record<string, unknown>;
   // An API-key login is an OpenAI API key, not a ChatGPT subscription.
   if (isApiKeyMode(json.auth_mode) || (apiKey && !str(t.access_token))) {
-    if (!apiKey) return { ok: false, detail: `${path} says auth_mode apikey but has no OPENAI_API_KEY (run \`codex login --with-api-key\` again)` };
-    return { ok: true, cred: { provider: 'openai', defaultProfileId: 'openai:codex', type: 'api_key', access: apiKey, origin } };
+    if (!apiKey)
+      return {
+        ok: false,
+        detail: `${path} says auth_mode apikey but has no OPENAI_API_KEY (run \`codex login --with-api-key\` again)`,
+      };
+    return {
+      ok: true,
+      cred: { provider: 'openai', defaultProfileId: 'openai:codex', type: 'api_key', access: apiKey, origin },
+    };
   }
   const access = str(t.access_token);
   if (!access) return { ok: false, detail: `${path} has no tokens.access_token (run \`codex login\` first)` };
@@ -114,10 +145,19 @@ export type MergeDecision = 'created' | 'updated' | 'unchanged' | 'kept_newer';
  * The profile after importing `cred` over `existing`. Pure. Ours wins when it expires
  * later (we refreshed since the external CLI wrote its file).
  */
-export function mergeImport(existing: Profile | undefined, cred: ExternalCredential): { profile: Profile; decision: MergeDecision } {
+export function mergeImport(
+  existing: Profile | undefined,
+  cred: ExternalCredential,
+): { profile: Profile; decision: MergeDecision } {
   const origin = { ...cred.origin };
   if (cred.type === 'api_key') {
-    const profile: Profile = { ...(existing ?? {}), type: 'api_key', provider: cred.provider, key: cred.access, importedFrom: origin };
+    const profile: Profile = {
+      ...(existing ?? {}),
+      type: 'api_key',
+      provider: cred.provider,
+      key: cred.access,
+      importedFrom: origin,
+    };
     for (const k of ['access', 'refresh', 'expires'] as const) delete profile[k];
     if (!existing) return { profile, decision: 'created' };
     return { profile, decision: existing.key === cred.access ? 'unchanged' : 'updated' };
@@ -134,10 +174,12 @@ export function mergeImport(existing: Profile | undefined, cred: ExternalCredent
     importedFrom: origin,
   };
   if (!existing) return { profile: fresh, decision: 'created' };
-  if (existing.access === cred.access && existing.refresh === cred.refresh) return { profile: { ...existing, importedFrom: origin }, decision: 'unchanged' };
+  if (existing.access === cred.access && existing.refresh === cred.refresh)
+    return { profile: { ...existing, importedFrom: origin }, decision: 'unchanged' };
   const ours = typeof existing.expires === 'number' ? existing.expires : 0;
   const theirs = cred.expires ?? 0;
-  if (existing.type === 'oauth' && ours > theirs) return { profile: { ...existing, importedFrom: origin }, decision: 'kept_newer' };
+  if (existing.type === 'oauth' && ours > theirs)
+    return { profile: { ...existing, importedFrom: origin }, decision: 'kept_newer' };
   return { profile: fresh, decision: 'updated' };
 }
 
@@ -149,5 +191,10 @@ export function externalChanged(origin: ImportOrigin, path: string, deps: Source
 /** The recorded origin of a profile, when it was imported. */
 export function originOf(profile: Profile): ImportOrigin | undefined {
   const o = profile.importedFrom as ImportOrigin | undefined;
-  return o && typeof o === 'object' && (IMPORT_SOURCES as readonly string[]).includes(o.source) && typeof o.path === 'string' ? o : undefined;
+  return o &&
+    typeof o === 'object' &&
+    (IMPORT_SOURCES as readonly string[]).includes(o.source) &&
+    typeof o.path === 'string'
+    ? o
+    : undefined;
 }

@@ -33,7 +33,8 @@ export interface LoginInput {
 
 export type LoginResult = { ok: true; tokens: TokenSet } | { ok: false; reason: string; detail: string };
 
-const DONE_PAGE = '<!doctype html><meta charset="utf-8"><title>aipro</title><p>Signed in. You can close this tab and return to the terminal.</p>';
+const DONE_PAGE =
+  '<!doctype html><meta charset="utf-8"><title>aipro</title><p>Signed in. You can close this tab and return to the terminal.</p>';
 const FAIL_PAGE = '<!doctype html><meta charset="utf-8"><title>aipro</title><p>Sign-in failed; see the terminal.</p>';
 
 interface Listener {
@@ -58,13 +59,17 @@ async function listen(redirect: URL, state: string): Promise<Listener | { error:
       res.writeHead(400, { 'content-type': 'text/html' }).end(FAIL_PAGE);
       return;
     }
-    res.writeHead(r.ok ? 200 : 400, { 'content-type': 'text/html', connection: 'close' }).end(r.ok ? DONE_PAGE : FAIL_PAGE);
+    res
+      .writeHead(r.ok ? 200 : 400, { 'content-type': 'text/html', connection: 'close' })
+      .end(r.ok ? DONE_PAGE : FAIL_PAGE);
     settle(r);
   });
   const host = redirect.hostname === 'localhost' ? '127.0.0.1' : redirect.hostname.replace(/^\[|\]$/g, '');
   const port = Number(redirect.port || 80);
   const err = await new Promise<string | null>((resolve) => {
-    server.once('error', (e: NodeJS.ErrnoException) => resolve(e.code === 'EADDRINUSE' ? `port ${port} is in use (another login running?)` : `${e.code ?? e.message}`));
+    server.once('error', (e: NodeJS.ErrnoException) =>
+      resolve(e.code === 'EADDRINUSE' ? `port ${port} is in use (another login running?)` : `${e.code ?? e.message}`),
+    );
     server.listen(port, host, () => resolve(null));
   });
   if (err) return { error: err };
@@ -101,7 +106,8 @@ export async function login(input: LoginInput): Promise<LoginResult> {
   let redirectUri = spec.redirectUri;
   if (spec.flow === 'loopback') {
     const l = await listen(new URL(spec.redirectUri), state);
-    if ('error' in l) io.say(`Cannot listen for the redirect on ${spec.redirectUri}: ${l.error}. Paste the redirect URL instead.`);
+    if ('error' in l)
+      io.say(`Cannot listen for the redirect on ${spec.redirectUri}: ${l.error}. Paste the redirect URL instead.`);
     else {
       listener = l;
       redirectUri = l.redirectUri;
@@ -113,16 +119,38 @@ export async function login(input: LoginInput): Promise<LoginResult> {
   io.say(`  ${url}`);
   io.say('');
   if (!input.noBrowser) io.openBrowser?.(url);
-  if (listener) io.say(input.noBrowser ? 'Waiting for the redirect… (on another machine? paste the URL the browser ended on, then Enter)' : 'Waiting for the browser to come back…');
-  else io.say(spec.flow === 'paste' ? 'Paste the code shown on the page (code#state), then Enter:' : 'Paste the URL the browser ended on, then Enter:');
+  if (listener)
+    io.say(
+      input.noBrowser
+        ? 'Waiting for the redirect… (on another machine? paste the URL the browser ended on, then Enter)'
+        : 'Waiting for the browser to come back…',
+    );
+  else
+    io.say(
+      spec.flow === 'paste'
+        ? 'Paste the code shown on the page (code#state), then Enter:'
+        : 'Paste the URL the browser ended on, then Enter:',
+    );
 
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<CallbackResult>((resolve) => {
-    timer = setTimeout(() => resolve({ ok: false, reason: 'no_code', detail: `no sign-in within ${Math.round((input.timeoutMs ?? 300_000) / 1000)} s` }), input.timeoutMs ?? 300_000);
+    timer = setTimeout(
+      () =>
+        resolve({
+          ok: false,
+          reason: 'no_code',
+          detail: `no sign-in within ${Math.round((input.timeoutMs ?? 300_000) / 1000)} s`,
+        }),
+      input.timeoutMs ?? 300_000,
+    );
   });
-  const fromPaste = pasted(io, state).then((r) =>
-    // End of input with a listener still up: keep waiting for the browser.
-    r ?? (listener ? new Promise<CallbackResult>(() => undefined) : { ok: false as const, reason: 'no_code' as const, detail: 'no code was pasted (end of input)' }),
+  const fromPaste = pasted(io, state).then(
+    (r) =>
+      // End of input with a listener still up: keep waiting for the browser.
+      r ??
+      (listener
+        ? new Promise<CallbackResult>(() => undefined)
+        : { ok: false as const, reason: 'no_code' as const, detail: 'no code was pasted (end of input)' }),
   );
   let got: CallbackResult;
   try {

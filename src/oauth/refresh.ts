@@ -65,18 +65,35 @@ export function reauthHint(provider: string): string {
 }
 
 /** Where the refresh reads, locks and writes: the file next to `storePath`, or the given backend. */
-function storeIo(input: RefreshInput): { read(): Promise<StoreRead>; lock<T>(fn: () => Promise<T>): Promise<T>; update(change: StoreChange<undefined>): Promise<undefined> } {
+function storeIo(input: RefreshInput): {
+  read(): Promise<StoreRead>;
+  lock<T>(fn: () => Promise<T>): Promise<T>;
+  update(change: StoreChange<undefined>): Promise<undefined>;
+} {
   const { storePath, profileId, store } = input;
-  if (!store) return { read: async () => readStore(storePath), lock: (fn) => withLock(refreshLockPath(storePath, profileId), fn), update: (change) => updateStore(storePath, change) };
+  if (!store)
+    return {
+      read: async () => readStore(storePath),
+      lock: (fn) => withLock(refreshLockPath(storePath, profileId), fn),
+      update: (change) => updateStore(storePath, change),
+    };
   const agent = { id: store.agentId, storePath };
-  return { read: () => store.backend.read(agent), lock: (fn) => store.backend.withRefreshLock(agent, profileId, fn), update: (change) => store.backend.update(agent, change) };
+  return {
+    read: () => store.backend.read(agent),
+    lock: (fn) => store.backend.withRefreshLock(agent, profileId, fn),
+    update: (change) => store.backend.update(agent, change),
+  };
 }
 
 function readProfile(read: StoreRead, id: string): { profile?: Profile; lastRefresh?: RefreshRecord; error?: string } {
   if (!read.ok) return { error: `${read.path}: ${read.detail}` };
   if (!Object.hasOwn(read.store.profiles, id)) return {};
-  const stats = read.store.usageStats && Object.hasOwn(read.store.usageStats, id) ? read.store.usageStats[id] : undefined;
-  return { profile: read.store.profiles[id] as Profile, ...(stats?.lastRefresh ? { lastRefresh: stats.lastRefresh } : {}) };
+  const stats =
+    read.store.usageStats && Object.hasOwn(read.store.usageStats, id) ? read.store.usageStats[id] : undefined;
+  return {
+    profile: read.store.profiles[id] as Profile,
+    ...(stats?.lastRefresh ? { lastRefresh: stats.lastRefresh } : {}),
+  };
 }
 
 /** Refresh one OAuth profile if needed (or forced). Expected failures come back as data. */
@@ -84,42 +101,108 @@ export async function refreshProfile(input: RefreshInput): Promise<RefreshResult
   const { storePath, profileId, config } = input;
   const io = storeIo(input);
   const before = readProfile(await io.read(), profileId);
-  if (before.error) return { ok: false, reason: 'store', permanent: false, detail: `cannot read the auth store (${before.error}); run \`aipro doctor\`` };
+  if (before.error)
+    return {
+      ok: false,
+      reason: 'store',
+      permanent: false,
+      detail: `cannot read the auth store (${before.error}); run \`aipro doctor\``,
+    };
   const seenRefresh = before.profile?.refresh;
 
   return io.lock(async () => {
     const cur = readProfile(await io.read(), profileId);
-    if (cur.error) return { ok: false, reason: 'store', permanent: false, detail: `cannot read the auth store (${cur.error}); run \`aipro doctor\`` };
+    if (cur.error)
+      return {
+        ok: false,
+        reason: 'store',
+        permanent: false,
+        detail: `cannot read the auth store (${cur.error}); run \`aipro doctor\``,
+      };
     const p = cur.profile;
-    if (!p) return { ok: false, reason: 'not_found', permanent: false, detail: `profile ${profileId} is not in ${storePath} (see \`aipro models auth list\`)` };
+    if (!p)
+      return {
+        ok: false,
+        reason: 'not_found',
+        permanent: false,
+        detail: `profile ${profileId} is not in ${storePath} (see \`aipro models auth list\`)`,
+      };
     // An imported profile follows a CLI's files on one host; a shared store cannot re-sync it from there.
     if (p.type === 'oauth' && originOf(p) && input.store && input.store.backend.kind !== 'file') {
-      return { ok: false, reason: 'imported', permanent: false, detail: `profile ${profileId} was imported from a local CLI and is not refreshed in the fleet store; ${reauthHint(p.provider)} to give the fleet its own login` };
+      return {
+        ok: false,
+        reason: 'imported',
+        permanent: false,
+        detail: `profile ${profileId} was imported from a local CLI and is not refreshed in the fleet store; ${reauthHint(p.provider)} to give the fleet its own login`,
+      };
     }
-    if (p.type === 'oauth' && originOf(p)) return resyncImported(storePath, profileId, p, { env: input.env, ...(input.platform ? { platform: input.platform } : {}) }, input.now(), input.seenAccess);
+    if (p.type === 'oauth' && originOf(p))
+      return resyncImported(
+        storePath,
+        profileId,
+        p,
+        { env: input.env, ...(input.platform ? { platform: input.platform } : {}) },
+        input.now(),
+        input.seenAccess,
+      );
     if (p.type !== 'oauth' || !p.refresh) {
-      return { ok: false, reason: 'no_refresh_token', permanent: false, detail: `profile ${profileId} has no refresh token; ${reauthHint(p.provider)}` };
+      return {
+        ok: false,
+        reason: 'no_refresh_token',
+        permanent: false,
+        detail: `profile ${profileId} has no refresh token; ${reauthHint(p.provider)}`,
+      };
     }
     const now = input.now();
     const fresh = typeof p.expires === 'number' && p.expires - now > config.auth.refreshSkewMs;
-    const otherRefreshed = p.refresh !== seenRefresh || (input.seenAccess !== undefined && p.access !== input.seenAccess);
+    const otherRefreshed =
+      p.refresh !== seenRefresh || (input.seenAccess !== undefined && p.access !== input.seenAccess);
     if (p.access && ((otherRefreshed && (p.expires ?? Infinity) > now) || (fresh && !input.force))) {
       return { ok: true, access: p.access, expires: p.expires ?? 0, refreshed: false };
     }
 
     const refused = cur.lastRefresh?.refusedRefreshHash;
     if (refused && refused === sha256Prefix(p.refresh)) {
-      return { ok: false, reason: cur.lastRefresh?.reason ?? 'invalid_grant', permanent: true, detail: `refreshing ${profileId}: the provider already refused this refresh token; it is not sent again; ${reauthHint(p.provider)}` };
+      return {
+        ok: false,
+        reason: cur.lastRefresh?.reason ?? 'invalid_grant',
+        permanent: true,
+        detail: `refreshing ${profileId}: the provider already refused this refresh token; it is not sent again; ${reauthHint(p.provider)}`,
+      };
     }
     const spec = resolveOAuthSpec(p.provider, config);
-    if (!spec) return { ok: false, reason: 'no_oauth', permanent: false, detail: `provider ${p.provider} has no OAuth endpoints; ${reauthHint(p.provider)}` };
-    const res = await requestToken(spec, { grant_type: 'refresh_token', refresh_token: p.refresh, client_id: spec.clientId }, { now: input.now });
+    if (!spec)
+      return {
+        ok: false,
+        reason: 'no_oauth',
+        permanent: false,
+        detail: `provider ${p.provider} has no OAuth endpoints; ${reauthHint(p.provider)}`,
+      };
+    const res = await requestToken(
+      spec,
+      { grant_type: 'refresh_token', refresh_token: p.refresh, client_id: spec.clientId },
+      { now: input.now },
+    );
     const at = input.now();
     if (!res.ok) {
-      const rec: RefreshRecord = { at, ok: false, reason: res.reason, permanent: res.permanent, detail: res.detail, ...(res.permanent ? { refusedRefreshHash: sha256Prefix(p.refresh) } : {}) };
+      const rec: RefreshRecord = {
+        at,
+        ok: false,
+        reason: res.reason,
+        permanent: res.permanent,
+        detail: res.detail,
+        ...(res.permanent ? { refusedRefreshHash: sha256Prefix(p.refresh) } : {}),
+      };
       await recordRefresh(io, profileId, rec, null);
-      const hint = res.permanent ? reauthHint(p.provider) : 'will retry on the next refresh cycle; the current access token stays in use until it expires';
-      return { ok: false, reason: res.reason, permanent: res.permanent, detail: `refreshing ${profileId}: ${res.detail}; ${hint}` };
+      const hint = res.permanent
+        ? reauthHint(p.provider)
+        : 'will retry on the next refresh cycle; the current access token stays in use until it expires';
+      return {
+        ok: false,
+        reason: res.reason,
+        permanent: res.permanent,
+        detail: `refreshing ${profileId}: ${res.detail}; ${hint}`,
+      };
     }
     const tokens = res.tokens;
     const expires = tokens.expires ?? at + 3_600_000;
@@ -127,14 +210,24 @@ export async function refreshProfile(input: RefreshInput): Promise<RefreshResult
       await recordRefresh(io, profileId, { at, ok: true }, { ...tokens, expires });
     } catch (err) {
       // The server already rotated the refresh token; say loudly that the store missed it.
-      return { ok: false, reason: 'store', permanent: false, detail: `refreshed ${profileId} but could not save the new tokens (${(err as Error).message}); ${reauthHint(p.provider)}` };
+      return {
+        ok: false,
+        reason: 'store',
+        permanent: false,
+        detail: `refreshed ${profileId} but could not save the new tokens (${(err as Error).message}); ${reauthHint(p.provider)}`,
+      };
     }
     return { ok: true, access: tokens.access, expires, refreshed: true };
   });
 }
 
 /** Write the refresh record (and the new tokens on success) under the store lock. */
-async function recordRefresh(io: ReturnType<typeof storeIo>, id: string, rec: RefreshRecord, tokens: (TokenSet & { expires: number }) | null): Promise<void> {
+async function recordRefresh(
+  io: ReturnType<typeof storeIo>,
+  id: string,
+  rec: RefreshRecord,
+  tokens: (TokenSet & { expires: number }) | null,
+): Promise<void> {
   await io.update((store) => {
     const p = store.profiles[id];
     if (!p) return { store: null, result: undefined };

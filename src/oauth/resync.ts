@@ -25,14 +25,28 @@ export function clearRefreshFailure(store: Store, id: string): void {
  * access token is still valid; fails (transiently) once it expired and the source has
  * nothing newer, naming both ways out.
  */
-export async function resyncImported(storePath: string, id: string, p: Profile, deps: SourceDeps, now: number, seenAccess?: string): Promise<ResyncResult> {
+export async function resyncImported(
+  storePath: string,
+  id: string,
+  p: Profile,
+  deps: SourceDeps,
+  now: number,
+  seenAccess?: string,
+): Promise<ResyncResult> {
   const origin = originOf(p) as ImportOrigin;
   const read = readExternal(origin.source, origin.path, now, deps);
   // A token the caller just saw refused is no use, whatever its expiry says.
-  const valid = (typeof p.expires !== 'number' || p.expires > now) && (seenAccess === undefined || seenAccess !== p.access);
+  const valid =
+    (typeof p.expires !== 'number' || p.expires > now) && (seenAccess === undefined || seenAccess !== p.access);
   if (!read.ok) {
-    if (valid && p.access) return { ok: true, access: p.access, expires: p.expires ?? 0, refreshed: false, synced: true };
-    return { ok: false, reason: 'source_unreadable', permanent: false, detail: `${id} is imported from ${origin.path}, which cannot be read (${read.detail})` };
+    if (valid && p.access)
+      return { ok: true, access: p.access, expires: p.expires ?? 0, refreshed: false, synced: true };
+    return {
+      ok: false,
+      reason: 'source_unreadable',
+      permanent: false,
+      detail: `${id} is imported from ${origin.path}, which cannot be read (${read.detail})`,
+    };
   }
   const merged = mergeImport(p, read.cred);
   if (merged.decision === 'updated' && merged.profile.access) {

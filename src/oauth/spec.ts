@@ -16,8 +16,16 @@ export function resolveOAuthSpec(providerId: string, config: Pick<AiproConfig, '
   // An overridden token endpoint keeps no built-in fallback (a test server must never fall
   // back to the real host); `fallbackTokenUrl` sets one explicitly, "" turns it off.
   const { fallbackTokenUrl: _builtIn, ...rest } = base;
-  const fallback = typeof o.fallbackTokenUrl === 'string' ? o.fallbackTokenUrl : typeof o.tokenUrl === 'string' ? '' : (_builtIn ?? '');
-  const params = { ...(base.authorizeParams ?? {}), ...(typeof o.originator === 'string' ? { originator: o.originator } : {}) };
+  const fallback =
+    typeof o.fallbackTokenUrl === 'string'
+      ? o.fallbackTokenUrl
+      : typeof o.tokenUrl === 'string'
+        ? ''
+        : (_builtIn ?? '');
+  const params = {
+    ...(base.authorizeParams ?? {}),
+    ...(typeof o.originator === 'string' ? { originator: o.originator } : {}),
+  };
   return {
     ...rest,
     ...(fallback ? { fallbackTokenUrl: fallback } : {}),

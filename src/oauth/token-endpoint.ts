@@ -47,7 +47,8 @@ export function parseTokenResponse(json: unknown, now: number): TokenSet | null 
   if (!access) return null;
   const expiresIn = typeof j.expires_in === 'number' ? j.expires_in : Number(j.expires_in);
   const expires = Number.isFinite(expiresIn) && expiresIn > 0 ? now + expiresIn * 1000 : jwtExpiryMs(access);
-  const refreshIn = typeof j.refresh_token_expires_in === 'number' ? j.refresh_token_expires_in : Number(j.refresh_token_expires_in);
+  const refreshIn =
+    typeof j.refresh_token_expires_in === 'number' ? j.refresh_token_expires_in : Number(j.refresh_token_expires_in);
   const refreshExpires = Number.isFinite(refreshIn) && refreshIn > 0 ? now + refreshIn * 1000 : undefined;
   const idToken = str(j.id_token);
   const ident = identityFromJwt(idToken ?? access);
@@ -67,7 +68,11 @@ export function parseTokenResponse(json: unknown, now: number): TokenSet | null 
 }
 
 /** POST `params` to the token endpoint (JSON or form body, per the provider). */
-export async function requestToken(spec: OAuthSpec, params: Record<string, string>, opts: { now: () => number; timeoutMs?: number }): Promise<TokenResult> {
+export async function requestToken(
+  spec: OAuthSpec,
+  params: Record<string, string>,
+  opts: { now: () => number; timeoutMs?: number },
+): Promise<TokenResult> {
   const secrets = Object.entries(params)
     .filter(([k]) => k !== 'grant_type' && k !== 'client_id' && k !== 'redirect_uri' && k !== 'scope')
     .map(([, v]) => v);
@@ -86,7 +91,12 @@ export async function requestToken(spec: OAuthSpec, params: Record<string, strin
   let url = spec.tokenUrl;
   for (;;) {
     try {
-      res = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(opts.timeoutMs ?? TOKEN_TIMEOUT_MS) });
+      res = await fetch(url, {
+        method: 'POST',
+        headers,
+        body,
+        signal: AbortSignal.timeout(opts.timeoutMs ?? TOKEN_TIMEOUT_MS),
+      });
       text = await res.text();
       break;
     } catch (err) {
@@ -109,18 +119,43 @@ export async function requestToken(spec: OAuthSpec, params: Record<string, strin
   // Anything the server sent back may echo what we posted; scrub our secrets and theirs.
   if (!res.ok) {
     const c = classifyTokenError(res.status, text);
-    return { ok: false, ...c, httpStatus: res.status, detail: `token endpoint answered HTTP ${res.status}: ${clean(errorSummary(text))}` };
+    return {
+      ok: false,
+      ...c,
+      httpStatus: res.status,
+      detail: `token endpoint answered HTTP ${res.status}: ${clean(errorSummary(text))}`,
+    };
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
-    return { ok: false, reason: 'bad_response', permanent: false, httpStatus: res.status, detail: 'token endpoint answered with a body that is not JSON' };
+    return {
+      ok: false,
+      reason: 'bad_response',
+      permanent: false,
+      httpStatus: res.status,
+      detail: 'token endpoint answered with a body that is not JSON',
+    };
   }
   const tokens = parseTokenResponse(json, opts.now());
   const refused = tokens ? undefined : permanentRefusal(text);
-  if (refused) return { ok: false, reason: refused, permanent: true, httpStatus: res.status, detail: `token endpoint answered HTTP ${res.status}: ${clean(errorSummary(text))}` };
-  if (!tokens) return { ok: false, reason: 'bad_response', permanent: false, httpStatus: res.status, detail: 'token endpoint answer has no access_token' };
+  if (refused)
+    return {
+      ok: false,
+      reason: refused,
+      permanent: true,
+      httpStatus: res.status,
+      detail: `token endpoint answered HTTP ${res.status}: ${clean(errorSummary(text))}`,
+    };
+  if (!tokens)
+    return {
+      ok: false,
+      reason: 'bad_response',
+      permanent: false,
+      httpStatus: res.status,
+      detail: 'token endpoint answer has no access_token',
+    };
   return { ok: true, tokens };
 }
 

@@ -77,10 +77,10 @@ export function classifyTokenError(status: number, body: string): { reason: Toke
   if (/revoked|invalidated/.test(t)) return { reason: 'revoked', permanent: true };
   if (/refresh_token_expired|refresh token (has )?expired/.test(t)) return { reason: 'token_expired', permanent: true };
   if (/invalid_grant/.test(t)) return { reason: 'invalid_grant', permanent: true };
-  if (codes.includes('invalid_client') || codes.includes('unauthorized_client')) return { reason: 'invalid_client', permanent: true };
+  if (codes.includes('invalid_client') || codes.includes('unauthorized_client'))
+    return { reason: 'invalid_client', permanent: true };
   if (status === 429) return { reason: 'rate_limit', permanent: false };
   if (status >= 500) return { reason: 'server_error', permanent: false };
   if (status === 401 || status === 403) return { reason: 'invalid_grant', permanent: true };
   return { reason: 'http_error', permanent: false };
 }
-

@@ -27,15 +27,31 @@ export const anthropic: Provider = {
   async probe(req) {
     const headers = anthropic.authHeaders(req.type, req.secret);
     const fix = anthropic.fixCommand(req.type);
-    if (req.type === 'api_key') return httpProbe(req, { method: 'GET', url: joinUrl(req.baseUrl, '/v1/models?limit=1'), headers, fix });
+    if (req.type === 'api_key')
+      return httpProbe(req, { method: 'GET', url: joinUrl(req.baseUrl, '/v1/models?limit=1'), headers, fix });
     if (req.type === 'oauth') {
-      const r = await httpProbe(req, { method: 'GET', url: joinUrl(req.baseUrl, '/api/oauth/usage'), headers, fix, quota: anthropicQuota });
+      const r = await httpProbe(req, {
+        method: 'GET',
+        url: joinUrl(req.baseUrl, '/api/oauth/usage'),
+        headers,
+        fix,
+        quota: anthropicQuota,
+      });
       if (r.httpStatus !== 403 || r.reason !== 'auth') return r;
       // The server knew the token and refused only the scope: it authenticates.
       const { hint: _hint, ...rest } = r;
-      return { ...rest, ok: true, reason: 'ok', detail: `${r.detail ?? 'HTTP 403'} (usage needs scope user:profile; the token itself was accepted)` };
+      return {
+        ...rest,
+        ok: true,
+        reason: 'ok',
+        detail: `${r.detail ?? 'HTTP 403'} (usage needs scope user:profile; the token itself was accepted)`,
+      };
     }
-    const body = { model: req.model ?? anthropic.probeModel, max_tokens: 1, messages: [{ role: 'user', content: 'ping' }] };
+    const body = {
+      model: req.model ?? anthropic.probeModel,
+      max_tokens: 1,
+      messages: [{ role: 'user', content: 'ping' }],
+    };
     return httpProbe(req, { method: 'POST', url: joinUrl(req.baseUrl, '/v1/messages'), headers, body, fix });
   },
   oauth: {

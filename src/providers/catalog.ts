@@ -52,7 +52,9 @@ export function defaultFixCommand(provider: string, type: CredentialType): strin
 
 /** A key that must start with `prefix` (after the basic shape check). */
 function prefixed(prefix: string, what: string, types: readonly CredentialType[]) {
-  return (type: CredentialType, secret: string): string | null => basicSecretProblem(secret) ?? (types.includes(type) && !secret.startsWith(prefix) ? `${what} starts with ${prefix}` : null);
+  return (type: CredentialType, secret: string): string | null =>
+    basicSecretProblem(secret) ??
+    (types.includes(type) && !secret.startsWith(prefix) ? `${what} starts with ${prefix}` : null);
 }
 
 const anthropic: ProviderFacts = {
@@ -67,8 +69,10 @@ const anthropic: ProviderFacts = {
     if (basic) return basic;
     if (type === 'api_key' && !secret.startsWith('sk-ant-')) return 'an Anthropic API key starts with sk-ant-';
     if (type === 'token') {
-      if (!secret.startsWith(SETUP_TOKEN_PREFIX)) return `an Anthropic setup-token starts with ${SETUP_TOKEN_PREFIX} (run \`claude setup-token\` to create one)`;
-      if (secret.length < SETUP_TOKEN_MIN_LENGTH) return `an Anthropic setup-token is at least ${SETUP_TOKEN_MIN_LENGTH} characters; this one is ${secret.length} (was it cut off when pasting?)`;
+      if (!secret.startsWith(SETUP_TOKEN_PREFIX))
+        return `an Anthropic setup-token starts with ${SETUP_TOKEN_PREFIX} (run \`claude setup-token\` to create one)`;
+      if (secret.length < SETUP_TOKEN_MIN_LENGTH)
+        return `an Anthropic setup-token is at least ${SETUP_TOKEN_MIN_LENGTH} characters; this one is ${secret.length} (was it cut off when pasting?)`;
     }
     return null;
   },

@@ -7,5 +7,11 @@ export const google: Provider = {
   ...CATALOG.google,
   authHeaders: (_type, secret) => ({ 'x-goog-api-key': secret }),
   /** `GET /v1beta/models`: authenticated, free. */
-  probe: (req) => httpProbe(req, { method: 'GET', url: joinUrl(req.baseUrl, '/v1beta/models?pageSize=1'), headers: google.authHeaders(req.type, req.secret), fix: google.fixCommand(req.type) }),
+  probe: (req) =>
+    httpProbe(req, {
+      method: 'GET',
+      url: joinUrl(req.baseUrl, '/v1beta/models?pageSize=1'),
+      headers: google.authHeaders(req.type, req.secret),
+      fix: google.fixCommand(req.type),
+    }),
 };

@@ -54,13 +54,22 @@ export async function httpProbe(req: ProbeRequest, call: ProbeCall): Promise<Pro
     });
   } catch (err) {
     const c = classifyNetworkError(err, timer.aborted);
-    return { ok: false, reason: c.reason, latencyMs: latency(), ...(c.hint ? { hint: c.hint } : {}), ...(c.detail ? { detail: c.detail } : {}) };
+    return {
+      ok: false,
+      reason: c.reason,
+      latencyMs: latency(),
+      ...(c.hint ? { hint: c.hint } : {}),
+      ...(c.detail ? { detail: c.detail } : {}),
+    };
   }
   const latencyMs = latency();
   const receivedAt = Date.now();
   const clean = redact(res.text, [req.secret]);
   const retryAfterMs = parseRetryAfter(header(res.headers, 'retry-after'), Date.now());
-  const c = classifyProbe(res.status, clean, { ...(call.fix ? { fix: call.fix } : {}), ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) });
+  const c = classifyProbe(res.status, clean, {
+    ...(call.fix ? { fix: call.fix } : {}),
+    ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+  });
   const out: ProbeResult = { ok: c.ok, reason: c.reason, httpStatus: res.status, latencyMs };
   const requestId = requestIdOf(res.headers);
   if (requestId) out.requestId = requestId;
@@ -79,7 +88,13 @@ export async function httpProbe(req: ProbeRequest, call: ProbeCall): Promise<Pro
     try {
       json = JSON.parse(clean);
     } catch {
-      return { ...out, ok: false, reason: 'format', detail: `HTTP ${res.status} with a body that is not JSON`, hint: 'the answer is not the provider API: check models.providers.<id>.baseUrl and any proxy' };
+      return {
+        ...out,
+        ok: false,
+        reason: 'format',
+        detail: `HTTP ${res.status} with a body that is not JSON`,
+        hint: 'the answer is not the provider API: check models.providers.<id>.baseUrl and any proxy',
+      };
     }
     const quota = call.quota?.(json, receivedAt);
     if (quota && quota.length > 0) out.quota = mergeWindows(out.quota ?? [], quota);

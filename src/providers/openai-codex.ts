@@ -17,7 +17,10 @@ export const openaiCodex: Provider = {
     httpProbe(req, {
       method: 'GET',
       url: joinUrl(req.baseUrl, '/wham/usage'),
-      headers: { ...openaiCodex.authHeaders(req.type, req.secret), ...(req.accountId && /^[\x21-\x7e]{1,200}$/.test(req.accountId) ? { 'ChatGPT-Account-Id': req.accountId } : {}) },
+      headers: {
+        ...openaiCodex.authHeaders(req.type, req.secret),
+        ...(req.accountId && /^[\x21-\x7e]{1,200}$/.test(req.accountId) ? { 'ChatGPT-Account-Id': req.accountId } : {}),
+      },
       fix: openaiCodex.fixCommand(req.type),
       quota: codexQuota,
     }),

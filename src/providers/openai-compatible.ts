@@ -8,5 +8,11 @@ export const openaiCompatible: Provider = {
   ...CATALOG['openai-compatible'],
   authHeaders: (_type, secret) => bearer(secret),
   /** `GET /models`: every OpenAI-compatible server has it. */
-  probe: (req) => httpProbe(req, { method: 'GET', url: joinUrl(req.baseUrl, '/models'), headers: openaiCompatible.authHeaders(req.type, req.secret), fix: openaiCompatible.fixCommand(req.type) }),
+  probe: (req) =>
+    httpProbe(req, {
+      method: 'GET',
+      url: joinUrl(req.baseUrl, '/models'),
+      headers: openaiCompatible.authHeaders(req.type, req.secret),
+      fix: openaiCompatible.fixCommand(req.type),
+    }),
 };

@@ -8,5 +8,11 @@ export const openai: Provider = {
   ...CATALOG.openai,
   authHeaders: (_type, secret) => bearer(secret),
   /** `GET /models`: authenticated, free. */
-  probe: (req) => httpProbe(req, { method: 'GET', url: joinUrl(req.baseUrl, '/models'), headers: openai.authHeaders(req.type, req.secret), fix: openai.fixCommand(req.type) }),
+  probe: (req) =>
+    httpProbe(req, {
+      method: 'GET',
+      url: joinUrl(req.baseUrl, '/models'),
+      headers: openai.authHeaders(req.type, req.secret),
+      fix: openai.fixCommand(req.type),
+    }),
 };

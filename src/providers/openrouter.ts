@@ -8,5 +8,11 @@ export const openrouter: Provider = {
   ...CATALOG.openrouter,
   authHeaders: (_type, secret) => bearer(secret),
   /** `GET /key`: authenticated key info (`/models` is public and proves nothing). */
-  probe: (req) => httpProbe(req, { method: 'GET', url: joinUrl(req.baseUrl, '/key'), headers: openrouter.authHeaders(req.type, req.secret), fix: openrouter.fixCommand(req.type) }),
+  probe: (req) =>
+    httpProbe(req, {
+      method: 'GET',
+      url: joinUrl(req.baseUrl, '/key'),
+      headers: openrouter.authHeaders(req.type, req.secret),
+      fix: openrouter.fixCommand(req.type),
+    }),
 };

@@ -44,7 +44,10 @@ export function isProbeable(v: CredentialView): boolean {
 }
 
 /** Probe one credential view. Never throws for expected failures. */
-export async function probeOne(v: CredentialView, opts: Pick<ProbeOptions, 'config' | 'timeoutMs' | 'signal'>): Promise<ProbeResult | null> {
+export async function probeOne(
+  v: CredentialView,
+  opts: Pick<ProbeOptions, 'config' | 'timeoutMs' | 'signal'>,
+): Promise<ProbeResult | null> {
   const p = getProvider(v.provider);
   const baseUrl = providerBaseUrl(v.provider, opts.config);
   if (!p?.probe || !baseUrl || v.type === 'none' || v.type === 'unknown' || !v.secret.ok) return null;
@@ -62,7 +65,12 @@ export async function probeOne(v: CredentialView, opts: Pick<ProbeOptions, 'conf
   } catch (err) {
     // A probe bug must not take the whole run down; report it as `unknown` without the message
     // (it could quote a request that carried the secret).
-    return { ok: false, reason: 'unknown', latencyMs: 0, detail: `probe failed unexpectedly (${(err as Error)?.name ?? 'error'})` };
+    return {
+      ok: false,
+      reason: 'unknown',
+      latencyMs: 0,
+      detail: `probe failed unexpectedly (${(err as Error)?.name ?? 'error'})`,
+    };
   }
 }
 
@@ -105,7 +113,13 @@ export function probeRecord(result: ProbeResult, secretHash: string | undefined,
 }
 
 /** Store one probe result as `usageStats[profileId].lastProbe`. */
-export async function persistProbe(storePath: string, profileId: string, result: ProbeResult, secretHash: string | undefined, now: number): Promise<void> {
+export async function persistProbe(
+  storePath: string,
+  profileId: string,
+  result: ProbeResult,
+  secretHash: string | undefined,
+  now: number,
+): Promise<void> {
   await persistProbes(storePath, [{ profileId, result, secretHash }], now);
 }
 
@@ -120,7 +134,8 @@ export async function persistProbes(
   if (entries.length === 0) return;
   const change: StoreChange<undefined> = (store) => {
     const usage = { ...(store.usageStats ?? {}) };
-    for (const e of entries) usage[e.profileId] = { ...(usage[e.profileId] ?? {}), lastProbe: probeRecord(e.result, e.secretHash, now) };
+    for (const e of entries)
+      usage[e.profileId] = { ...(usage[e.profileId] ?? {}), lastProbe: probeRecord(e.result, e.secretHash, now) };
     store.usageStats = usage;
     return { store, result: undefined };
   };

@@ -54,10 +54,19 @@ export function codexQuota(json: unknown, now: number): QuotaWindow[] {
     if (!w || utilization === undefined) continue;
     const resetAt = num(w.reset_at);
     const after = num(w.reset_after_seconds);
-    const resetsAt = resetAt !== undefined && resetAt > 0 ? resetAt * 1000 : after !== undefined && after >= 0 ? now + after * 1000 : undefined;
+    const resetsAt =
+      resetAt !== undefined && resetAt > 0
+        ? resetAt * 1000
+        : after !== undefined && after >= 0
+          ? now + after * 1000
+          : undefined;
     const seconds = num(w.limit_window_seconds);
     const minutes = seconds !== undefined && seconds > 0 && seconds % 60 === 0 ? seconds / 60 : undefined;
-    out.push({ window: windowLabel(name, minutes) ?? name, utilization, ...(resetsAt !== undefined ? { resetsAt } : {}) });
+    out.push({
+      window: windowLabel(name, minutes) ?? name,
+      utilization,
+      ...(resetsAt !== undefined ? { resetsAt } : {}),
+    });
   }
   return out;
 }

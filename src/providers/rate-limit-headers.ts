@@ -47,7 +47,9 @@ function num(h: HeaderBag, name: string): number | undefined {
 const clampPct = (n: number) => Math.min(100, Math.max(0, n));
 
 function sane(at: number | undefined, now: number): number | undefined {
-  return at !== undefined && Number.isFinite(at) && at > 0 && at - now <= MAX_RESET_AHEAD_MS ? Math.round(at) : undefined;
+  return at !== undefined && Number.isFinite(at) && at > 0 && at - now <= MAX_RESET_AHEAD_MS
+    ? Math.round(at)
+    : undefined;
 }
 
 /** A Go-style duration (`1s`, `6m0s`, `20ms`, `1h2m3.5s`) in ms, or undefined. */
@@ -63,7 +65,12 @@ export function parseGoDuration(value: string): number | undefined {
 }
 
 /** `limit` / `remaining` as a utilization window (both needed, limit > 0). */
-function fromLimit(label: string, limit: number | undefined, remaining: number | undefined, resetsAt: number | undefined): QuotaWindow | undefined {
+function fromLimit(
+  label: string,
+  limit: number | undefined,
+  remaining: number | undefined,
+  resetsAt: number | undefined,
+): QuotaWindow | undefined {
   if (limit === undefined || remaining === undefined || limit <= 0 || remaining < 0) return undefined;
   const w: QuotaWindow = { window: label, utilization: clampPct(((limit - Math.min(remaining, limit)) / limit) * 100) };
   if (resetsAt !== undefined) w.resetsAt = resetsAt;
@@ -84,7 +91,12 @@ function openaiWindows(h: HeaderBag, now: number, out: QuotaWindow[]): void {
   for (const kind of ['requests', 'tokens']) {
     const reset = get(h, `x-ratelimit-reset-${kind}`);
     const d = reset === undefined ? undefined : parseGoDuration(reset);
-    const w = fromLimit(kind, num(h, `x-ratelimit-limit-${kind}`), num(h, `x-ratelimit-remaining-${kind}`), d === undefined ? undefined : sane(now + d, now));
+    const w = fromLimit(
+      kind,
+      num(h, `x-ratelimit-limit-${kind}`),
+      num(h, `x-ratelimit-remaining-${kind}`),
+      d === undefined ? undefined : sane(now + d, now),
+    );
     if (w) out.push(w);
   }
 }
@@ -126,10 +138,18 @@ function codexWindows(h: HeaderBag, now: number, out: QuotaWindow[]): void {
     const used = num(h, `${p}-used-percent`);
     if (used === undefined) continue;
     const minutes = num(h, `${p}-window-minutes`);
-    const label = windowLabel(which, minutes !== undefined && Number.isInteger(minutes) ? minutes : undefined) as string;
+    const label = windowLabel(
+      which,
+      minutes !== undefined && Number.isInteger(minutes) ? minutes : undefined,
+    ) as string;
     const after = num(h, `${p}-reset-after-seconds`);
     const atS = num(h, `${p}-reset-at`);
-    const at = atS !== undefined ? sane(atS * 1000, now) : after !== undefined && after >= 0 ? sane(now + after * 1000, now) : undefined;
+    const at =
+      atS !== undefined
+        ? sane(atS * 1000, now)
+        : after !== undefined && after >= 0
+          ? sane(now + after * 1000, now)
+          : undefined;
     out.push({ window: label, utilization: clampPct(used), ...(at !== undefined ? { resetsAt: at } : {}) });
   }
 }
@@ -152,7 +172,10 @@ export function parseRateLimitHeaders(h: HeaderBag, now: number): RateLimitObser
   codexWindows(h, now, windows);
   const byLabel = new Map(windows.map((w) => [w.window, w]));
   if (byLabel.size === 0 && !status) return undefined;
-  return { windows: [...byLabel.values()].sort((a, b) => a.window.localeCompare(b.window)), ...(status ? { status } : {}) };
+  return {
+    windows: [...byLabel.values()].sort((a, b) => a.window.localeCompare(b.window)),
+    ...(status ? { status } : {}),
+  };
 }
 
 /**

@@ -45,9 +45,12 @@ export function mergeForCopy(src: Store, dst: Store, dstExists: boolean): CopyDe
     } else if (!isDeepStrictEqual(existing, p)) copied.push(id);
   }
   for (const [id, p] of Object.entries(dst.profiles)) if (!(id in out.profiles)) out.profiles[id] = structuredClone(p);
-  for (const [id, s] of Object.entries(dst.usageStats ?? {})) if (!(id in src.profiles)) out.usageStats = { ...(out.usageStats ?? {}), [id]: structuredClone(s) };
-  for (const [prov, ids] of Object.entries(dst.order ?? {})) if (!out.order?.[prov]) out.order = { ...(out.order ?? {}), [prov]: [...ids] };
-  for (const [prov, id] of Object.entries(dst.lastGood ?? {})) if (!out.lastGood?.[prov]) out.lastGood = { ...(out.lastGood ?? {}), [prov]: id };
+  for (const [id, s] of Object.entries(dst.usageStats ?? {}))
+    if (!(id in src.profiles)) out.usageStats = { ...(out.usageStats ?? {}), [id]: structuredClone(s) };
+  for (const [prov, ids] of Object.entries(dst.order ?? {}))
+    if (!out.order?.[prov]) out.order = { ...(out.order ?? {}), [prov]: [...ids] };
+  for (const [prov, id] of Object.entries(dst.lastGood ?? {}))
+    if (!out.lastGood?.[prov]) out.lastGood = { ...(out.lastGood ?? {}), [prov]: id };
   for (const [k, v] of Object.entries(dst)) if (!(k in out)) out[k] = structuredClone(v);
   return { store: isDeepStrictEqual(out, dst) ? null : out, keptNewer, copied };
 }

@@ -4,7 +4,15 @@
  */
 import { CATALOG, providerFacts } from '../providers/catalog.js';
 import type { Env } from './paths.js';
-import { CREDENTIAL_TYPES, badStatsReason, malformedProfiles, profileProvider, type CredentialType, type Profile, type Store } from './schema.js';
+import {
+  CREDENTIAL_TYPES,
+  badStatsReason,
+  malformedProfiles,
+  profileProvider,
+  type CredentialType,
+  type Profile,
+  type Store,
+} from './schema.js';
 import { profileSecret, sha256Prefix, type SecretResolution } from './secrets.js';
 import type { CredentialView } from './status.js';
 import { compareText } from '../util/collate.js';
@@ -17,7 +25,14 @@ function shapeProblem(provider: string, type: Profile['type'], secret: SecretRes
 }
 
 /** A stored profile as a status view. */
-export function profileView(agent: string, id: string, profile: Profile, store: Store, env: Env, hashSecrets = true): CredentialView {
+export function profileView(
+  agent: string,
+  id: string,
+  profile: Profile,
+  store: Store,
+  env: Env,
+  hashSecrets = true,
+): CredentialView {
   const secret = profileSecret(profile, env);
   const stats = store.usageStats?.[id];
   // The hash is needed to match a stored probe to this secret, and by the monitor to notice a replaced credential.
@@ -32,7 +47,11 @@ export function profileView(agent: string, id: string, profile: Profile, store: 
     shapeProblem: shapeProblem(profile.provider, profile.type, secret),
     ...(profile.expires !== undefined ? { expires: profile.expires } : {}),
     hasRefreshToken: profile.type === 'oauth' && typeof profile.refresh === 'string' && profile.refresh.length > 0,
-    ...(typeof profile.refreshExpires === 'number' && Number.isFinite(profile.refreshExpires) && profile.refreshExpires > 0 ? { refreshExpires: profile.refreshExpires } : {}),
+    ...(typeof profile.refreshExpires === 'number' &&
+    Number.isFinite(profile.refreshExpires) &&
+    profile.refreshExpires > 0
+      ? { refreshExpires: profile.refreshExpires }
+      : {}),
     ...(stats ? { stats } : {}),
     ...(hash ? { secretHash: hash } : {}),
     ...(profile.email ? { email: profile.email } : {}),
@@ -45,7 +64,17 @@ export function profileView(agent: string, id: string, profile: Profile, store: 
 /** A profile that did not parse, as a view that status judges `invalid` with its reason. */
 export function malformedView(agent: string, m: ReturnType<typeof malformedProfiles>[number]): CredentialView {
   const known = (CREDENTIAL_TYPES as readonly string[]).includes(m.type ?? '') ? (m.type as CredentialType) : 'unknown';
-  return { agent, id: m.id, provider: m.provider, type: known, source: 'profile', secret: { ok: false, detail: m.reason }, shapeProblem: null, hasRefreshToken: false, malformed: m.reason };
+  return {
+    agent,
+    id: m.id,
+    provider: m.provider,
+    type: known,
+    source: 'profile',
+    secret: { ok: false, detail: m.reason },
+    shapeProblem: null,
+    hasRefreshToken: false,
+    malformed: m.reason,
+  };
 }
 
 /** Provider API keys found in the environment, one view per provider (first env var wins). */
@@ -92,7 +121,8 @@ export interface CollectOptions {
 export function collectCredentials(agent: string, store: Store, env: Env, opts: CollectOptions = {}): CredentialView[] {
   const views: CredentialView[] = [];
   const hash = opts.hashSecrets !== false;
-  for (const [id, profile] of Object.entries(store.profiles)) views.push(profileView(agent, id, profile, store, env, hash));
+  for (const [id, profile] of Object.entries(store.profiles))
+    views.push(profileView(agent, id, profile, store, env, hash));
   const malformed = malformedProfiles(store);
   for (const m of malformed) views.push(malformedView(agent, m));
   const stored = new Set([...Object.keys(store.profiles), ...malformed.map((m) => m.id)]);
@@ -112,11 +142,22 @@ export function collectCredentials(agent: string, store: Store, env: Env, opts: 
     covered.add(provider);
   }
   const filtered = opts.provider ? views.filter((v) => v.provider === opts.provider) : views;
-  return filtered.sort((a, b) => (a.provider === b.provider ? compareText(a.id, b.id) : compareText(a.provider, b.provider)));
+  return filtered.sort((a, b) =>
+    a.provider === b.provider ? compareText(a.id, b.id) : compareText(a.provider, b.provider),
+  );
 }
 
 function missingView(agent: string, provider: string, id: string, source: 'config'): CredentialView {
-  return { agent, id, provider, type: 'none', source, secret: { ok: false, detail: 'no credential' }, shapeProblem: null, hasRefreshToken: false };
+  return {
+    agent,
+    id,
+    provider,
+    type: 'none',
+    source,
+    secret: { ok: false, detail: 'no credential' },
+    shapeProblem: null,
+    hasRefreshToken: false,
+  };
 }
 
 /** The message operators see for a provider with no credential; `command` stores one. */

@@ -29,7 +29,9 @@ function storeCommand(provider: string, type: CredentialType): string {
   const p = providerFacts(provider);
   if (type === 'oauth') return `aipro models auth login --provider ${q(provider)}`;
   if (type === 'token') {
-    return provider === 'anthropic' ? 'aipro models auth setup-token --provider anthropic' : `aipro models auth paste-token --provider ${q(provider)}`;
+    return provider === 'anthropic'
+      ? 'aipro models auth setup-token --provider anthropic'
+      : `aipro models auth paste-token --provider ${q(provider)}`;
   }
   if (p && !p.types.includes('api_key')) return storeCommand(provider, p.types.includes('token') ? 'token' : 'oauth');
   return `aipro models auth add-key --provider ${q(provider)}`;
@@ -43,7 +45,8 @@ export function fixCommand(t: FixTarget): string {
   if (t.type === 'none') {
     // Nothing stored: the provider's usual way to add a credential, under the declared id if any.
     const p = providerFacts(t.provider);
-    const type: CredentialType = t.provider === 'anthropic' ? 'token' : p?.types.includes('api_key') || !p ? 'api_key' : (p.types[0] ?? 'api_key');
+    const type: CredentialType =
+      t.provider === 'anthropic' ? 'token' : p?.types.includes('api_key') || !p ? 'api_key' : (p.types[0] ?? 'api_key');
     return `${storeCommand(t.provider, type)}${targetFlags(t)}`;
   }
   return `${storeCommand(t.provider, t.type)}${targetFlags(t)}`;

@@ -33,11 +33,17 @@ export interface LockOwner {
 }
 
 export class LockTimeoutError extends OperatorError {
-  constructor(readonly path: string, readonly owner: LockOwner | null, readonly waitedMs: number) {
+  constructor(
+    readonly path: string,
+    readonly owner: LockOwner | null,
+    readonly waitedMs: number,
+  ) {
     const who = owner ? `pid ${owner.pid} (${owner.cmd}) on ${owner.host}` : 'another aipro process';
     super(
       `could not lock ${path}: ${who} has held it for ${Math.round(waitedMs / 1000)} s, longer than the wait limit. ` +
-        (owner ? `If that process is hung, stop it (\`kill ${owner.pid}\`) and run the command again` : 'Run the command again') +
+        (owner
+          ? `If that process is hung, stop it (\`kill ${owner.pid}\`) and run the command again`
+          : 'Run the command again') +
         '; raise AIPRO_LOCK_WAIT_MS to wait longer.',
     );
   }
@@ -61,7 +67,12 @@ function self(): Omit<LockOwner, 'nonce'> {
     if (!/^[a-z][a-z-]*$/.test(a) || words.length === 3) break;
     words.push(a);
   }
-  selfOwner = { pid: process.pid, host: hostname(), started: processStart(process.pid), cmd: ['aipro', ...words].join(' ') };
+  selfOwner = {
+    pid: process.pid,
+    host: hostname(),
+    started: processStart(process.pid),
+    cmd: ['aipro', ...words].join(' '),
+  };
   return selfOwner;
 }
 
@@ -95,7 +106,8 @@ export function lockHolderDead(lockDir: string, now = Date.now()): boolean {
   return started !== null && started !== owner.started;
 }
 
-const tmpName = (lockDir: string, what: string) => `${lockDir}.${process.pid}.${randomBytes(4).toString('hex')}.${what}`;
+const tmpName = (lockDir: string, what: string) =>
+  `${lockDir}.${process.pid}.${randomBytes(4).toString('hex')}.${what}`;
 
 /** Move a lock dir out of the way atomically, then delete it (never an empty lock dir at the path). */
 function discard(lockDir: string): void {

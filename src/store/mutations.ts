@@ -4,7 +4,15 @@
  * that is data: `{ ok: false, reason, detail }` for what the operator got wrong.
  * `updateStore(path, (s) => putSecretProfile(s, …))` is the whole write path.
  */
-import { PROFILE_ID_RE, dropMalformed, malformedProfiles, profileProvider, type CredentialType, type Profile, type Store } from './schema.js';
+import {
+  PROFILE_ID_RE,
+  dropMalformed,
+  malformedProfiles,
+  profileProvider,
+  type CredentialType,
+  type Profile,
+  type Store,
+} from './schema.js';
 
 export type MutationResult<T = Record<string, never>> =
   | ({ ok: true } & T)
@@ -17,8 +25,10 @@ export interface Mutation<R> {
 
 /** Is `id` a well-formed profile id for `provider` (`<provider>:<name>`)? Null when fine. */
 export function profileIdProblem(id: string, provider: string): string | null {
-  if (!PROFILE_ID_RE.test(id)) return `profile id "${id}" is not <provider>:<name> (letters, digits, no spaces), e.g. ${provider}:work`;
-  if (profileProvider(id) !== provider) return `profile id "${id}" must start with "${provider}:" for provider ${provider}`;
+  if (!PROFILE_ID_RE.test(id))
+    return `profile id "${id}" is not <provider>:<name> (letters, digits, no spaces), e.g. ${provider}:work`;
+  if (profileProvider(id) !== provider)
+    return `profile id "${id}" must start with "${provider}:" for provider ${provider}`;
   return null;
 }
 
@@ -29,7 +39,13 @@ export function profileIdProblem(id: string, provider: string): string | null {
  */
 export function putSecretProfile(
   store: Store,
-  p: { id: string; provider: string; type: Extract<CredentialType, 'api_key' | 'token'>; secret: string; expires?: number },
+  p: {
+    id: string;
+    provider: string;
+    type: Extract<CredentialType, 'api_key' | 'token'>;
+    secret: string;
+    expires?: number;
+  },
 ): Mutation<MutationResult<{ replaced: boolean }>> {
   const prev = store.profiles[p.id];
   const base: Record<string, unknown> = prev && prev.type === p.type ? { ...prev } : {};
@@ -56,7 +72,8 @@ export function putSecretProfile(
 export function removeProfile(store: Store, id: string): Mutation<MutationResult<{ provider: string }>> {
   const prev = Object.hasOwn(store.profiles, id) ? store.profiles[id] : undefined;
   const malformed = malformedProfiles(store).find((m) => m.id === id);
-  if (!prev && !malformed) return { store: null, result: { ok: false, reason: 'not_found', detail: `no profile "${id}" in this store` } };
+  if (!prev && !malformed)
+    return { store: null, result: { ok: false, reason: 'not_found', detail: `no profile "${id}" in this store` } };
   // A malformed profile can be removed too (it is the fix for a type this aipro cannot read).
   if (malformed) dropMalformed(store, id);
   delete store.profiles[id];
@@ -81,15 +98,28 @@ export function removeProfile(store: Store, id: string): Mutation<MutationResult
 
 /** Set the order of `provider`: every id must exist in the store and belong to the provider. */
 export function setOrder(store: Store, provider: string, ids: string[]): Mutation<MutationResult<{ order: string[] }>> {
-  if (ids.length === 0) return { store: null, result: { ok: false, reason: 'empty', detail: 'give at least one profile id (or use `order clear`)' } };
+  if (ids.length === 0)
+    return {
+      store: null,
+      result: { ok: false, reason: 'empty', detail: 'give at least one profile id (or use `order clear`)' },
+    };
   const seen = new Set<string>();
   for (const id of ids) {
-    if (seen.has(id)) return { store: null, result: { ok: false, reason: 'duplicate', detail: `profile "${id}" is listed twice` } };
+    if (seen.has(id))
+      return { store: null, result: { ok: false, reason: 'duplicate', detail: `profile "${id}" is listed twice` } };
     seen.add(id);
     const profile = store.profiles[id];
-    if (!profile) return { store: null, result: { ok: false, reason: 'not_found', detail: `no profile "${id}" in this store` } };
+    if (!profile)
+      return { store: null, result: { ok: false, reason: 'not_found', detail: `no profile "${id}" in this store` } };
     if (profile.provider !== provider) {
-      return { store: null, result: { ok: false, reason: 'wrong_provider', detail: `profile "${id}" belongs to ${profile.provider}, not ${provider}` } };
+      return {
+        store: null,
+        result: {
+          ok: false,
+          reason: 'wrong_provider',
+          detail: `profile "${id}" belongs to ${profile.provider}, not ${provider}`,
+        },
+      };
     }
   }
   store.order = { ...(store.order ?? {}), [provider]: [...ids] };
@@ -98,7 +128,8 @@ export function setOrder(store: Store, provider: string, ids: string[]): Mutatio
 
 /** Drop the stored order of `provider` (the config order, then all profiles apply again). */
 export function clearOrder(store: Store, provider: string): Mutation<MutationResult<{ cleared: boolean }>> {
-  if (!store.order || !Object.hasOwn(store.order, provider)) return { store: null, result: { ok: true, cleared: false } };
+  if (!store.order || !Object.hasOwn(store.order, provider))
+    return { store: null, result: { ok: true, cleared: false } };
   delete store.order[provider];
   if (Object.keys(store.order).length === 0) delete store.order;
   return { store, result: { ok: true, cleared: true } };

@@ -78,7 +78,8 @@ export function resolveOrder(input: OrderInput): string[] {
       .filter(([, p]) => p.provider === provider)
       .map(([id]) => id);
     if (input.envProfileId && !all.includes(input.envProfileId)) all.push(input.envProfileId);
-    const typeOf = (id: string) => (id === input.envProfileId && !store.profiles[id] ? 'api_key' : store.profiles[id]?.type ?? 'api_key');
+    const typeOf = (id: string) =>
+      id === input.envProfileId && !store.profiles[id] ? 'api_key' : (store.profiles[id]?.type ?? 'api_key');
     base = all.sort(
       (a, b) =>
         (TYPE_RANK[typeOf(a)] ?? 3) - (TYPE_RANK[typeOf(b)] ?? 3) ||

@@ -19,13 +19,17 @@ const LEGACY_TYPES: Record<string, CredentialType> = { apiKey: 'api_key' };
 
 /** Parse one profile as read from disk. Pure; never throws. */
 export function parseProfile(raw: unknown): ProfileParse {
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return { ok: false, reason: `profile is ${kind(raw)}, not a JSON object` };
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+    return { ok: false, reason: `profile is ${kind(raw)}, not a JSON object` };
   const obj: Record<string, unknown> = { ...(raw as Record<string, unknown>) };
   if (obj.type === undefined) return { ok: false, reason: 'missing credential type' };
   const type = typeof obj.type === 'string' ? (LEGACY_TYPES[obj.type] ?? obj.type) : obj.type;
   if (typeof type !== 'string' || !(CREDENTIAL_TYPES as readonly string[]).includes(type)) {
     // Name a string type (short: it is printed everywhere); say only the kind of anything else.
-    const what = typeof obj.type === 'string' ? JSON.stringify(obj.type.length > 40 ? `${obj.type.slice(0, 40)}…` : obj.type) : `(${kind(obj.type)})`;
+    const what =
+      typeof obj.type === 'string'
+        ? JSON.stringify(obj.type.length > 40 ? `${obj.type.slice(0, 40)}…` : obj.type)
+        : `(${kind(obj.type)})`;
     return { ok: false, reason: `unsupported credential type ${what}` };
   }
   obj.type = type;

@@ -29,7 +29,12 @@ export function windowLabel(name: string, minutes?: number): string | undefined 
     const byLength = minutesLabel(minutes);
     if (byLength) return byLength;
   }
-  const n = name.trim().toLowerCase().replace(/-/g, '_').replace(/^five_hour/, '5h').replace(/^seven_day/, '7d');
+  const n = name
+    .trim()
+    .toLowerCase()
+    .replace(/-/g, '_')
+    .replace(/^five_hour/, '5h')
+    .replace(/^seven_day/, '7d');
   return LABEL_RE.test(n) ? n : undefined;
 }
 
@@ -49,7 +54,11 @@ export function labelledWindows(windows: readonly QuotaWindow[]): QuotaWindow[] 
     const label = windowLabel(String(w.window), minutes);
     if (!label || typeof w.utilization !== 'number' || !Number.isFinite(w.utilization)) continue;
     const u = Math.min(100, Math.max(0, w.utilization));
-    out.set(label, { window: label, utilization: u, ...(typeof w.resetsAt === 'number' && Number.isFinite(w.resetsAt) ? { resetsAt: w.resetsAt } : {}) });
+    out.set(label, {
+      window: label,
+      utilization: u,
+      ...(typeof w.resetsAt === 'number' && Number.isFinite(w.resetsAt) ? { resetsAt: w.resetsAt } : {}),
+    });
   }
   return [...out.values()].sort((a, b) => a.window.localeCompare(b.window));
 }
@@ -59,10 +68,22 @@ export function latestQuota(stats: UsageStats | undefined): QuotaRecord | undefi
   const fromGateway = stats?.quota;
   const p = stats?.lastProbe;
   const fromProbe: QuotaRecord | undefined =
-    p && (p.quota?.length || p.quotaStatus) ? { at: p.at, windows: p.quota ?? [], ...(p.quotaStatus ? { status: p.quotaStatus } : {}) } : undefined;
-  const pick = !fromGateway ? fromProbe : !fromProbe ? fromGateway : fromProbe.at > fromGateway.at ? fromProbe : fromGateway;
+    p && (p.quota?.length || p.quotaStatus)
+      ? { at: p.at, windows: p.quota ?? [], ...(p.quotaStatus ? { status: p.quotaStatus } : {}) }
+      : undefined;
+  const pick = !fromGateway
+    ? fromProbe
+    : !fromProbe
+      ? fromGateway
+      : fromProbe.at > fromGateway.at
+        ? fromProbe
+        : fromGateway;
   if (!pick || !Array.isArray(pick.windows)) return undefined;
-  return { at: pick.at, windows: labelledWindows(pick.windows), ...(typeof pick.status === 'string' ? { status: pick.status } : {}) };
+  return {
+    at: pick.at,
+    windows: labelledWindows(pick.windows),
+    ...(typeof pick.status === 'string' ? { status: pick.status } : {}),
+  };
 }
 
 /** Windows still current at `now`: a window whose reset passed has started over, its number is stale. */
@@ -74,7 +95,12 @@ export function currentWindows(rec: QuotaRecord | undefined, now: number): Quota
 export function worstWindow(rec: QuotaRecord | undefined, now: number): QuotaWindow | undefined {
   let worst: QuotaWindow | undefined;
   for (const w of currentWindows(rec, now)) {
-    if (!worst || w.utilization > worst.utilization || (w.utilization === worst.utilization && (w.resetsAt ?? 0) > (worst.resetsAt ?? 0))) worst = w;
+    if (
+      !worst ||
+      w.utilization > worst.utilization ||
+      (w.utilization === worst.utilization && (w.resetsAt ?? 0) > (worst.resetsAt ?? 0))
+    )
+      worst = w;
   }
   return worst;
 }
@@ -112,7 +138,9 @@ export function quotaBlockedUntil(stats: UsageStats | undefined, now: number): n
 export const CLOCK_SKEW_WARN_MS = 60_000;
 
 /** The latest clock skew per provider among probe results (`at` decides). Pure. */
-export function latestClockSkews(probes: Iterable<{ provider: string; at: number; clockSkewMs?: number }>): Map<string, { at: number; ms: number }> {
+export function latestClockSkews(
+  probes: Iterable<{ provider: string; at: number; clockSkewMs?: number }>,
+): Map<string, { at: number; ms: number }> {
   const out = new Map<string, { at: number; ms: number }>();
   for (const p of probes) {
     if (typeof p.clockSkewMs !== 'number' || !Number.isFinite(p.clockSkewMs)) continue;

@@ -6,7 +6,15 @@
 import { readFileSync } from 'node:fs';
 import { jsonParseProblem } from '../util/json-error.js';
 import { parseProfile } from './profile-parse.js';
-import { RAW_PROFILES, SECTIONS, emptyStore, type Profile, type RawProfiles, type Section, type Store } from './schema.js';
+import {
+  RAW_PROFILES,
+  SECTIONS,
+  emptyStore,
+  type Profile,
+  type RawProfiles,
+  type Section,
+  type Store,
+} from './schema.js';
 import { parseEntry, parseStoreShape } from './validate.js';
 
 /** Stores are small; anything past this is not an auth store. */
@@ -52,7 +60,12 @@ export function parseStoreText(text: string, path = '<input>'): StoreRead {
 
 /** Parse each profile on its own; keep every profile as read for the next write. */
 function storeFromParsed(data: Record<string, unknown>, raw: Record<string, unknown>): Store {
-  const meta: RawProfiles = { raw: { ...raw }, parsed: {}, malformed: {}, badEntries: { order: {}, lastGood: {}, usageStats: {} } };
+  const meta: RawProfiles = {
+    raw: { ...raw },
+    parsed: {},
+    malformed: {},
+    badEntries: { order: {}, lastGood: {}, usageStats: {} },
+  };
   const good: [string, Profile][] = [];
   for (const [id, value] of Object.entries(raw)) {
     const p = parseProfile(value);
@@ -71,7 +84,10 @@ function storeFromParsed(data: Record<string, unknown>, raw: Record<string, unkn
       if (entry.success) kept.push([key, entry.data]);
       else {
         const issue = entry.error.issues[0];
-        meta.badEntries[name][key] = { raw: value, reason: `${issue && issue.path.length ? `${issue.path.join('.')}: ` : ''}${issue?.message ?? 'invalid'}` };
+        meta.badEntries[name][key] = {
+          raw: value,
+          reason: `${issue && issue.path.length ? `${issue.path.join('.')}: ` : ''}${issue?.message ?? 'invalid'}`,
+        };
       }
     }
     sections[name] = Object.fromEntries(kept);
@@ -103,7 +119,9 @@ export function storeForDisk(store: Store): Record<string, unknown> {
     if (bad.length === 0) continue;
     const current = (store[name] ?? {}) as Record<string, unknown>;
     // A removed profile takes its unreadable entries with it; a new entry under the key replaces the old one.
-    const back = bad.filter(([key]) => !Object.hasOwn(current, key) && (name === 'usageStats' ? profileExists(store, meta, key) : true));
+    const back = bad.filter(
+      ([key]) => !Object.hasOwn(current, key) && (name === 'usageStats' ? profileExists(store, meta, key) : true),
+    );
     if (back.length) disk[name] = { ...current, ...Object.fromEntries(back.map(([key, e]) => [key, e.raw])) };
   }
   return disk;
@@ -116,7 +134,12 @@ function profileExists(store: Store, meta: RawProfiles, id: string): boolean {
 /** Decode bytes as strict UTF-8 and parse. Pure. */
 export function parseStoreBytes(bytes: Uint8Array, path = '<input>'): StoreRead {
   if (bytes.byteLength > MAX_STORE_BYTES) {
-    return { ok: false, path, reason: 'too_large', detail: `file is ${bytes.byteLength} bytes; an auth store is at most ${MAX_STORE_BYTES}` };
+    return {
+      ok: false,
+      path,
+      reason: 'too_large',
+      detail: `file is ${bytes.byteLength} bytes; an auth store is at most ${MAX_STORE_BYTES}`,
+    };
   }
   let text: string;
   try {
@@ -156,7 +179,8 @@ export function bakParses(path: string): boolean {
  */
 export function storeErrorMessage(err: StoreReadError, doing = 'reading the auth store'): string {
   // A fleet store (path `postgres:<schema>/<agent>`) has no file and no .bak to restore.
-  if (err.path.startsWith('postgres:')) return `Error ${doing}: ${err.path}: ${err.detail}. Nothing was written. Run \`aipro doctor\` to check the fleet store.`;
+  if (err.path.startsWith('postgres:'))
+    return `Error ${doing}: ${err.path}: ${err.detail}. Nothing was written. Run \`aipro doctor\` to check the fleet store.`;
   const next = bakParses(err.path)
     ? `\`aipro doctor --fix\` can restore ${err.path}.bak`
     : 'there is no usable .bak to restore: move the file away and add the credentials again with `aipro models auth add-key` or `paste-token`';

@@ -29,7 +29,9 @@ export type ProbeReason = (typeof PROBE_REASONS)[number];
  * - `refreshable`: an OAuth refresh might cure it (only a plain refusal; a 403 never is, see
  *   the classifier).
  */
-export const REASON_EFFECTS: Readonly<Record<ProbeReason, { failover: boolean; cooldown: boolean; refreshable: boolean }>> = {
+export const REASON_EFFECTS: Readonly<
+  Record<ProbeReason, { failover: boolean; cooldown: boolean; refreshable: boolean }>
+> = {
   ok: { failover: false, cooldown: false, refreshable: false },
   auth: { failover: true, cooldown: true, refreshable: true },
   auth_permanent: { failover: true, cooldown: true, refreshable: false },

@@ -78,7 +78,8 @@ export function rowFor(view: CredentialView, now: number, warnMs: number): Statu
     detail: s.detail,
     // A token (or OAuth that cannot refresh) without a usable `expires` can never warn before it stops working.
     // Same rule as the exporter's aipro_auth_profile_expiry_known.
-    expiryKnown: !(view.type === 'token' || (view.type === 'oauth' && !view.hasRefreshToken)) || s.expiresAt !== undefined,
+    expiryKnown:
+      !(view.type === 'token' || (view.type === 'oauth' && !view.hasRefreshToken)) || s.expiresAt !== undefined,
   };
   if (s.expiresAt !== undefined) row.expiresAt = s.expiresAt;
   if (s.remainingMs !== undefined) row.remainingMs = s.remainingMs;
@@ -86,7 +87,8 @@ export function rowFor(view: CredentialView, now: number, warnMs: number): Statu
   if (view.envVar) row.envVar = view.envVar;
   if (view.email) row.email = view.email;
   // Stats are written by other tools too: a timestamp outside the Date range is ignored, never printed.
-  if (stats?.cooldownUntil && isTime(stats.cooldownUntil) && stats.cooldownUntil > now) row.cooldownUntil = stats.cooldownUntil;
+  if (stats?.cooldownUntil && isTime(stats.cooldownUntil) && stats.cooldownUntil > now)
+    row.cooldownUntil = stats.cooldownUntil;
   if (stats?.disabledUntil && isTime(stats.disabledUntil) && stats.disabledUntil > now) {
     row.disabledUntil = stats.disabledUntil;
     if (stats.disabledReason) row.disabledReason = stats.disabledReason;
@@ -104,12 +106,22 @@ export function rowFor(view: CredentialView, now: number, warnMs: number): Statu
 }
 
 function fixFor(row: StatusRow, view: CredentialView): { hint: string; command?: string } | undefined {
-  const needsFix = row.status === 'missing' || FAILING.has(row.status) || row.status === 'expiring' || (row.status === 'static' && !row.expiryKnown);
+  const needsFix =
+    row.status === 'missing' ||
+    FAILING.has(row.status) ||
+    row.status === 'expiring' ||
+    (row.status === 'static' && !row.expiryKnown);
   if (!needsFix) return undefined;
-  if (view.source === 'env') return { hint: `replace ${view.envVar} (in the environment or ~/.aipro/.env), then \`aipro models status\`` };
+  if (view.source === 'env')
+    return { hint: `replace ${view.envVar} (in the environment or ~/.aipro/.env), then \`aipro models status\`` };
   // A provider with nothing stored gets a synthetic `<provider>:none` id: no profile to name then.
   const synthetic = view.type === 'none' && view.id === `${view.provider}:none`;
-  const command = fixCommand({ provider: row.provider, type: view.type, agent: row.agent, ...(synthetic ? {} : { profileId: row.id }) });
+  const command = fixCommand({
+    provider: row.provider,
+    type: view.type,
+    agent: row.agent,
+    ...(synthetic ? {} : { profileId: row.id }),
+  });
   if (row.status === 'missing') return { hint: noCredentialsHint(row.provider, command), command };
   // The detail already says why an unknown expiry matters; the hint is only the command, with
   // the flag that records a lifetime (re-pasting without it would store no expiry again).
@@ -119,7 +131,8 @@ function fixFor(row: StatusRow, view: CredentialView): { hint: string; command?:
   }
   const probeHint = view.stats?.lastProbe?.hint;
   // A probe's own advice (e.g. "use an API key instead") is kept; its generic fix is replaced by the targeted one.
-  if (row.status === 'rejected' && probeHint && !probeHint.includes('aipro models auth')) return { hint: `${probeHint}; or replace it: ${command}`, command };
+  if (row.status === 'rejected' && probeHint && !probeHint.includes('aipro models auth'))
+    return { hint: `${probeHint}; or replace it: ${command}`, command };
   if (row.status === 'refresh_failed') return { hint: `re-authenticate: ${command}`, command };
   return { hint: command, command };
 }
@@ -143,7 +156,15 @@ export function agentReport(
   read: StoreRead = readStore(agent.storePath),
 ): AgentReport {
   if (!read.ok) {
-    return { agent: agent.id, storePath: agent.storePath, storeExists: true, storeError: read, rows: [], order: {}, lastGood: {} };
+    return {
+      agent: agent.id,
+      storePath: agent.storePath,
+      storeExists: true,
+      storeError: read,
+      rows: [],
+      order: {},
+      lastGood: {},
+    };
   }
   const store = read.store;
   const inUse = new Set([...settings.providersInUse, ...Object.keys(store.order ?? {})]);

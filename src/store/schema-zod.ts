@@ -8,9 +8,7 @@ import { z } from 'zod';
 import { CREDENTIAL_TYPES } from './schema.js';
 
 /** A pointer to a secret held elsewhere: an env var, or a file (e.g. systemd LoadCredential=). */
-export const SecretRefSchema = z
-  .object({ source: z.enum(['env', 'file']), id: z.string().min(1) })
-  .passthrough();
+export const SecretRefSchema = z.object({ source: z.enum(['env', 'file']), id: z.string().min(1) }).passthrough();
 
 const secretField = z.union([z.string(), SecretRefSchema]);
 

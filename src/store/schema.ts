@@ -69,7 +69,9 @@ export function cloneStore(store: Store): Store {
 }
 
 /** Malformed profiles still in the store: id, reason and the provider they claim (if any). */
-export function malformedProfiles(store: Store): { id: string; reason: string; provider: string; type?: string; raw: unknown }[] {
+export function malformedProfiles(
+  store: Store,
+): { id: string; reason: string; provider: string; type?: string; raw: unknown }[] {
   const meta = store[RAW_PROFILES];
   if (!meta) return [];
   return Object.entries(meta.malformed).map(([id, reason]) => {

@@ -19,7 +19,9 @@ export type SecretResolution =
 export function resolveSecret(value: string | SecretRef | undefined, env: Env): SecretResolution {
   if (value === undefined) return { ok: false, detail: 'no secret stored' };
   if (typeof value === 'string') {
-    return value.trim().length > 0 ? { ok: true, value: value.trim() } : { ok: false, detail: 'the stored secret is empty' };
+    return value.trim().length > 0
+      ? { ok: true, value: value.trim() }
+      : { ok: false, detail: 'the stored secret is empty' };
   }
   const ref = value;
   if (ref.source === 'env') {
@@ -34,7 +36,11 @@ export function resolveSecret(value: string | SecretRef | undefined, env: Env): 
     if (v === '') return { ok: false, ref, detail: `secret file ${path} is empty` };
     return { ok: true, ref, value: v };
   } catch (err) {
-    return { ok: false, ref, detail: `cannot read secret file ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})` };
+    return {
+      ok: false,
+      ref,
+      detail: `cannot read secret file ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+    };
   }
 }
 

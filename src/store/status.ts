@@ -6,7 +6,16 @@ import { formatDuration } from '../util/duration.js';
 import type { CredentialType, UsageStats } from './schema.js';
 import type { SecretResolution } from './secrets.js';
 
-export const STATUSES = ['ok', 'expiring', 'expired', 'static', 'invalid', 'refresh_failed', 'rejected', 'missing'] as const;
+export const STATUSES = [
+  'ok',
+  'expiring',
+  'expired',
+  'static',
+  'invalid',
+  'refresh_failed',
+  'rejected',
+  'missing',
+] as const;
 export type Status = (typeof STATUSES)[number];
 
 /** Statuses that fail `--check` with exit 1. */
@@ -79,7 +88,8 @@ function rejectedDetail(httpStatus: number | undefined, detail: string | undefin
 export function status(view: CredentialView, now: number, warnMs: number = DAY): StatusResult {
   const base = { source: view.source };
   if (view.type === 'none') return { ...base, status: 'missing', detail: 'no credential stored' };
-  if (view.malformed !== undefined || view.type === 'unknown') return { ...base, status: 'invalid', detail: view.malformed ?? 'unsupported credential type' };
+  if (view.malformed !== undefined || view.type === 'unknown')
+    return { ...base, status: 'invalid', detail: view.malformed ?? 'unsupported credential type' };
   if (!view.secret.ok) return { ...base, status: 'invalid', detail: view.secret.detail };
   if (view.shapeProblem) return { ...base, status: 'invalid', detail: view.shapeProblem };
 
@@ -100,7 +110,11 @@ export function status(view: CredentialView, now: number, warnMs: number = DAY):
   if (view.type === 'oauth' && view.hasRefreshToken) {
     const refresh = view.stats?.lastRefresh;
     if (refresh && !refresh.ok && refresh.permanent) {
-      return withTime({ ...base, status: 'refresh_failed', detail: `refresh refused (${refresh.reason ?? 'invalid_grant'})` });
+      return withTime({
+        ...base,
+        status: 'refresh_failed',
+        detail: `refresh refused (${refresh.reason ?? 'invalid_grant'})`,
+      });
     }
     if (rejected) return withTime(rejected);
     if (!validExpiry(view.expires)) return { ...base, status: 'ok', detail: 'refreshes automatically' };
@@ -113,9 +127,17 @@ export function status(view: CredentialView, now: number, warnMs: number = DAY):
   }
 
   if (!validExpiry(view.expires)) {
-    if (view.type === 'oauth') return { ...base, status: 'invalid', detail: 'OAuth credential has no expiry and no refresh token' };
+    if (view.type === 'oauth')
+      return { ...base, status: 'invalid', detail: 'OAuth credential has no expiry and no refresh token' };
     if (rejected) return rejected;
-    return { ...base, status: 'static', detail: view.type === 'api_key' ? 'API key (no expiry)' : 'token without expiry: expiry unknown, no alert will warn before it stops working' };
+    return {
+      ...base,
+      status: 'static',
+      detail:
+        view.type === 'api_key'
+          ? 'API key (no expiry)'
+          : 'token without expiry: expiry unknown, no alert will warn before it stops working',
+    };
   }
   const left = view.expires - now;
   if (left <= 0) return withTime({ ...base, status: 'expired', detail: `expired ${formatDuration(left)} ago` });

@@ -72,7 +72,13 @@ export type ProfileOutcome = { ok: true } | { ok: false; reason: ProbeReason };
  * answer's headers showed when given (same write). On success the profile also becomes
  * `lastGood` for its provider. Returns the new stats.
  */
-export async function markProfileOutcome(storePath: string, profileId: string, outcome: ProfileOutcome, now: number, quota?: QuotaRecord): Promise<UsageStats> {
+export async function markProfileOutcome(
+  storePath: string,
+  profileId: string,
+  outcome: ProfileOutcome,
+  now: number,
+  quota?: QuotaRecord,
+): Promise<UsageStats> {
   return updateStore(storePath, (store) => {
     const usage = { ...(store.usageStats ?? {}) };
     const base = quota ? withQuota(usage[profileId], quota) : usage[profileId];

@@ -22,33 +22,45 @@ const nonEmpty: Check = (v) => (typeof v === 'string' && v.length >= 1 ? v : NO)
 const num: Check = (v) => (typeof v === 'number' && !Number.isNaN(v) ? v : NO);
 const bool: Check = (v) => (typeof v === 'boolean' ? v : NO);
 const unknown: Check = (v) => v;
-const oneOf = (values: readonly unknown[]): Check => (v) => (values.includes(v) ? v : NO);
-const opt = (c: Check): Check => (v) => (v === undefined ? undefined : c(v));
-const either = (a: Check, b: Check): Check => (v) => {
-  const r = a(v);
-  return r === NO ? b(v) : r;
-};
-const array = (item: Check): Check => (v) => {
-  if (!Array.isArray(v)) return NO;
-  const out: unknown[] = [];
-  for (const x of v) {
-    const r = item(x);
-    if (r === NO) return NO;
-    out.push(r);
-  }
-  return out;
-};
+const oneOf =
+  (values: readonly unknown[]): Check =>
+  (v) =>
+    values.includes(v) ? v : NO;
+const opt =
+  (c: Check): Check =>
+  (v) =>
+    v === undefined ? undefined : c(v);
+const either =
+  (a: Check, b: Check): Check =>
+  (v) => {
+    const r = a(v);
+    return r === NO ? b(v) : r;
+  };
+const array =
+  (item: Check): Check =>
+  (v) => {
+    if (!Array.isArray(v)) return NO;
+    const out: unknown[] = [];
+    for (const x of v) {
+      const r = item(x);
+      if (r === NO) return NO;
+      out.push(r);
+    }
+    return out;
+  };
 /** z.record(z.string(), value): a fresh object of every key but `__proto__`. */
-const record = (value: Check): Check => (v) => {
-  if (!isPlain(v)) return NO;
-  const out: Record<string, unknown> = {};
-  for (const k in v) {
-    const r = value(v[k]);
-    if (r === NO) return NO;
-    if (k !== '__proto__') out[k] = r;
-  }
-  return out;
-};
+const record =
+  (value: Check): Check =>
+  (v) => {
+    if (!isPlain(v)) return NO;
+    const out: Record<string, unknown> = {};
+    for (const k in v) {
+      const r = value(v[k]);
+      if (r === NO) return NO;
+      if (k !== '__proto__') out[k] = r;
+    }
+    return out;
+  };
 /** z.object(shape).passthrough(): shape keys first (those present or defined), then the rest. */
 const object = (shape: Record<string, Check>): Check & { keys: string[] } => {
   const keys = Object.keys(shape);
@@ -98,7 +110,14 @@ const ProbeRecord = object({
   quotaStatus: opt(str),
   clockSkewMs: opt(num),
 });
-const RefreshRecord = object({ at: num, ok: bool, reason: opt(str), permanent: opt(bool), detail: opt(str), refusedRefreshHash: opt(str) });
+const RefreshRecord = object({
+  at: num,
+  ok: bool,
+  reason: opt(str),
+  permanent: opt(bool),
+  detail: opt(str),
+  refusedRefreshHash: opt(str),
+});
 const QuotaRecord = object({ at: num, windows: array(QuotaWindow), status: opt(str) });
 const UsageStats = object({
   lastUsed: opt(num),
@@ -121,9 +140,20 @@ const Store = object({
 const ENTRY: Record<Section, Check> = { order: array(str), lastGood: str, usageStats: UsageStats };
 
 /** The field lists, for the test that keeps them equal to the zod shapes. */
-export const FAST_SHAPES = { SecretRefSchema: SecretRef, ProfileSchema: Profile, QuotaWindowSchema: QuotaWindow, ProbeRecordSchema: ProbeRecord, RefreshRecordSchema: RefreshRecord, QuotaRecordSchema: QuotaRecord, UsageStatsSchema: UsageStats, StoreSchema: Store };
+export const FAST_SHAPES = {
+  SecretRefSchema: SecretRef,
+  ProfileSchema: Profile,
+  QuotaWindowSchema: QuotaWindow,
+  ProbeRecordSchema: ProbeRecord,
+  RefreshRecordSchema: RefreshRecord,
+  QuotaRecordSchema: QuotaRecord,
+  UsageStatsSchema: UsageStats,
+  StoreSchema: Store,
+};
 
-export type Parsed<T> = { success: true; data: T } | { success: false; error: { issues: { path: (string | number)[]; message: string }[] } };
+export type Parsed<T> =
+  | { success: true; data: T }
+  | { success: false; error: { issues: { path: (string | number)[]; message: string }[] } };
 
 let zodModule: typeof import('./schema-zod.js') | undefined;
 /**
@@ -132,7 +162,8 @@ let zodModule: typeof import('./schema-zod.js') | undefined;
  * createRequire.
  */
 export function zodSchemas(): typeof import('./schema-zod.js') {
-  zodModule ??= typeof require === 'function' ? require('./schema-zod.js') : createRequire(import.meta.url)('./schema-zod.ts');
+  zodModule ??=
+    typeof require === 'function' ? require('./schema-zod.js') : createRequire(import.meta.url)('./schema-zod.ts');
   return zodModule as typeof import('./schema-zod.js');
 }
 
@@ -141,5 +172,7 @@ function parse<T>(fast: Check, v: unknown, slow: () => { safeParse(v: unknown): 
   return r === NO ? (slow().safeParse(v) as Parsed<T>) : { success: true, data: r as T };
 }
 export const parseProfileShape = (v: unknown): Parsed<Profile> => parse(Profile, v, () => zodSchemas().ProfileSchema);
-export const parseStoreShape = (v: unknown): Parsed<Record<string, unknown>> => parse(Store, v, () => zodSchemas().StoreSchema);
-export const parseEntry = (section: Section, v: unknown): Parsed<unknown> => parse(ENTRY[section], v, () => zodSchemas().SECTION_ENTRY[section]);
+export const parseStoreShape = (v: unknown): Parsed<Record<string, unknown>> =>
+  parse(Store, v, () => zodSchemas().StoreSchema);
+export const parseEntry = (section: Section, v: unknown): Parsed<unknown> =>
+  parse(ENTRY[section], v, () => zodSchemas().SECTION_ENTRY[section]);

@@ -38,22 +38,40 @@ export function renderInputFor(req: InputRequest, env: Env): InputResult {
     user = req.serviceUser ?? (me === 'root' && env.SUDO_USER ? env.SUDO_USER : me);
     const entry = lookupUser(user);
     if (entry) home = entry.home;
-    else warnings.push(`user ${user} is not in /etc/passwd; the units will fail to start until it exists (useradd --system --create-home --home-dir /var/lib/aipro ${user})`);
-    if (user === 'root') warnings.push('the system units run as root; a dedicated user is safer: useradd --system --create-home --home-dir /var/lib/aipro aipro, then --service-user aipro');
+    else
+      warnings.push(
+        `user ${user} is not in /etc/passwd; the units will fail to start until it exists (useradd --system --create-home --home-dir /var/lib/aipro ${user})`,
+      );
+    if (user === 'root')
+      warnings.push(
+        'the system units run as root; a dedicated user is safer: useradd --system --create-home --home-dir /var/lib/aipro aipro, then --service-user aipro',
+      );
   } else if (req.serviceUser !== undefined && req.serviceUser !== me) {
     return { ok: false, detail: `--service-user only applies to --system units; user units always run as you (${me})` };
   }
-  const dir = env.AIPRO_STATE_DIR ? resolve(env.AIPRO_STATE_DIR) : req.flavour === 'system' ? join(home, '.aipro') : stateDir(env);
+  const dir = env.AIPRO_STATE_DIR
+    ? resolve(env.AIPRO_STATE_DIR)
+    : req.flavour === 'system'
+      ? join(home, '.aipro')
+      : stateDir(env);
   // User units: install creates a missing state dir itself (see install.ts).
-  if (!existsSync(dir) && req.flavour === 'system') warnings.push(`the state dir ${dir} does not exist yet; create it first (aipro onboard) — it is the only writable path of the sandbox, so the units cannot start without it`);
+  if (!existsSync(dir) && req.flavour === 'system')
+    warnings.push(
+      `the state dir ${dir} does not exist yet; create it first (aipro onboard) — it is the only writable path of the sandbox, so the units cannot start without it`,
+    );
   else if (req.flavour === 'system') {
     const owner = lookupUser(user);
-    if (owner && statSync(dir).uid !== owner.uid) warnings.push(`the state dir ${dir} is not owned by ${user}: chown -R ${user} ${dir}`);
+    if (owner && statSync(dir).uid !== owner.uid)
+      warnings.push(`the state dir ${dir} is not owned by ${user}: chown -R ${user} ${dir}`);
   }
   const node = req.node ?? process.execPath;
   const aipro = req.aipro ?? aiproEntry();
-  for (const [label, path] of [['node', node], ['aipro', aipro]] as const) {
-    if (!existsSync(path)) warnings.push(`the ${label} path ${path} does not exist; units would fail with status 203/EXEC`);
+  for (const [label, path] of [
+    ['node', node],
+    ['aipro', aipro],
+  ] as const) {
+    if (!existsSync(path))
+      warnings.push(`the ${label} path ${path} does not exist; units would fail with status 203/EXEC`);
   }
   const input: RenderInput = {
     flavour: req.flavour,
@@ -68,7 +86,10 @@ export function renderInputFor(req: InputRequest, env: Env): InputResult {
   if (env.AIPRO_CONFIG_PATH) input.configPath = resolve(env.AIPRO_CONFIG_PATH);
   if (env.AIPRO_AGENT_DIR) input.agentDir = resolve(env.AIPRO_AGENT_DIR);
   const writable = configWritable(input.configPath ?? join(dir, 'aipro.json'), env);
-  if (!writable.ok) warnings.push(`${writable.detail}; units are rendered without its writable paths (monitor.textfile.path, monitor.statePath) — fix it (aipro doctor) and install again`);
+  if (!writable.ok)
+    warnings.push(
+      `${writable.detail}; units are rendered without its writable paths (monitor.textfile.path, monitor.statePath) — fix it (aipro doctor) and install again`,
+    );
   input.extraWritable = writable.ok ? writable.dirs : [];
   return { ok: true, input, warnings };
 }
@@ -82,7 +103,10 @@ export function configWritable(path: string, env: Env): { ok: true; dirs: string
   const loaded = loadConfig(env, path);
   if (!loaded.ok) return { ok: false, detail: `cannot read the config ${path} (${loaded.detail})` };
   const monitor = loaded.config.monitor;
-  return { ok: true, dirs: [monitor.textfile.path, monitor.statePath].filter((p) => p !== '').map((p) => dirname(resolve(p))) };
+  return {
+    ok: true,
+    dirs: [monitor.textfile.path, monitor.statePath].filter((p) => p !== '').map((p) => dirname(resolve(p))),
+  };
 }
 
 function safeUsername(env: Env): string {

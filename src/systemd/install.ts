@@ -11,7 +11,15 @@ import type { InstallFileAction } from '../util/install-report.js';
 import { splitManaged } from '../util/managed-files.js';
 import { lingerEnabled, runCommand, shellLine, systemdRunning, type CommandResult } from './host.js';
 import type { RenderedUnit } from './input.js';
-import { MANAGED_MARKER, UNIT_SETS, defaultUnitDir, systemctlArgs, wantedByTarget, type Flavour, type UnitSetName } from './units.js';
+import {
+  MANAGED_MARKER,
+  UNIT_SETS,
+  defaultUnitDir,
+  systemctlArgs,
+  wantedByTarget,
+  type Flavour,
+  type UnitSetName,
+} from './units.js';
 
 export type FileAction = InstallFileAction;
 
@@ -61,7 +69,11 @@ export interface HostDeps {
   run: (argv: string[]) => CommandResult;
 }
 
-export const REAL_HOST: HostDeps = { systemdRunning: () => systemdRunning(), lingerEnabled: (u) => lingerEnabled(u), run: (argv) => runCommand(argv) };
+export const REAL_HOST: HostDeps = {
+  systemdRunning: () => systemdRunning(),
+  lingerEnabled: (u) => lingerEnabled(u),
+  run: (argv) => runCommand(argv),
+};
 
 /** Compare each rendered unit with what is on disk; a file without our marker is a conflict. */
 export function planFiles(units: RenderedUnit[], dir: string, force = false): FilePlan[] {
@@ -73,7 +85,14 @@ export function planFiles(units: RenderedUnit[], dir: string, force = false): Fi
     } catch {
       current = null;
     }
-    const action: FileAction = current === null ? 'create' : current === text ? 'unchanged' : current.includes(MANAGED_MARKER) || force ? 'update' : 'conflict';
+    const action: FileAction =
+      current === null
+        ? 'create'
+        : current === text
+          ? 'unchanged'
+          : current.includes(MANAGED_MARKER) || force
+            ? 'update'
+            : 'conflict';
     return { unit: name, path, action };
   });
 }
@@ -93,7 +112,10 @@ export function systemctlCommands(flavour: Flavour, files: FilePlan[], enable: s
   const changed = files.filter((f) => f.action === 'create' || f.action === 'update');
   const notEnabled = enable.filter((u) => !isEnabledIn(dir, u, flavour));
   if (changed.length === 0 && notEnabled.length === 0) return [];
-  const cmds = [[...base, 'daemon-reload'], [...base, 'enable', '--now', ...enable]];
+  const cmds = [
+    [...base, 'daemon-reload'],
+    [...base, 'enable', '--now', ...enable],
+  ];
   // enable --now leaves a running service on its old definition: restart what was updated.
   const updated = files.filter((f) => f.action === 'update').map((f) => f.unit);
   if (updated.length > 0) cmds.push([...base, 'try-restart', ...updated]);
@@ -106,7 +128,18 @@ export async function install(req: InstallRequest, env: Env, host: HostDeps = RE
   const files = planFiles(req.units, dir, req.force);
   const enable = req.sets.map((s) => UNIT_SETS[s].enable);
   const warnings = [...(req.warnings ?? [])];
-  const report: InstallReport = { flavour: req.flavour, unitDir: dir, dryRun: Boolean(req.dryRun), files, enable, systemctl: 'dry_run', commands: [], ran: [], warnings, changed: false };
+  const report: InstallReport = {
+    flavour: req.flavour,
+    unitDir: dir,
+    dryRun: Boolean(req.dryRun),
+    files,
+    enable,
+    systemctl: 'dry_run',
+    commands: [],
+    ran: [],
+    warnings,
+    changed: false,
+  };
   report.changed = files.some((f) => f.action === 'create' || f.action === 'update');
   const commands = systemctlCommands(req.flavour, files, enable, dir);
   report.commands = commands.map(shellLine);
@@ -116,12 +149,16 @@ export async function install(req: InstallRequest, env: Env, host: HostDeps = RE
   }
   // Only where systemd runs: elsewhere (containers) there is no manager for linger to keep alive.
   if (req.flavour === 'user' && !req.unitDir && host.systemdRunning() && !host.lingerEnabled(req.user)) {
-    warnings.push(`linger is off for ${req.user}: user units start only with a login session and stop when it ends. On a headless host run: sudo loginctl enable-linger ${req.user}`);
+    warnings.push(
+      `linger is off for ${req.user}: user units start only with a login session and stop when it ends. On a headless host run: sudo loginctl enable-linger ${req.user}`,
+    );
   }
   if (req.dryRun) return report;
   if (req.flavour === 'user' && !req.unitDir && req.stateDir && !existsSync(req.stateDir)) {
     mkdirSync(req.stateDir, { recursive: true, mode: 0o700 });
-    warnings.push(`created the state dir ${req.stateDir} (the sandbox's only writable path); add credentials with aipro onboard`);
+    warnings.push(
+      `created the state dir ${req.stateDir} (the sandbox's only writable path); add credentials with aipro onboard`,
+    );
   }
   for (const f of files) {
     if (f.action !== 'create' && f.action !== 'update') continue;
@@ -144,5 +181,8 @@ export async function install(req: InstallRequest, env: Env, host: HostDeps = RE
 
 /** Files that exist in `dir` for `sets`, split into ours and someone else's. */
 export function existingFiles(dir: string, sets: UnitSetName[]): { ours: string[]; foreign: string[] } {
-  return splitManaged(sets.flatMap((s) => UNIT_SETS[s].files.map((name) => [name, join(dir, name)] as const)), MANAGED_MARKER);
+  return splitManaged(
+    sets.flatMap((s) => UNIT_SETS[s].files.map((name) => [name, join(dir, name)] as const)),
+    MANAGED_MARKER,
+  );
 }

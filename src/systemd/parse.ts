@@ -51,12 +51,22 @@ export interface SpecifierContext {
 
 /** Resolve the `%` specifiers aipro's units use; unknown ones are left for the caller to see. */
 export function expandSpecifiers(value: string, ctx: SpecifierContext): string {
-  const map: Record<string, string | undefined> = { '%': '%', h: ctx.home, u: ctx.user, n: ctx.unit, N: ctx.unit.replace(/\.[^.]+$/, ''), t: ctx.runtimeDir };
+  const map: Record<string, string | undefined> = {
+    '%': '%',
+    h: ctx.home,
+    u: ctx.user,
+    n: ctx.unit,
+    N: ctx.unit.replace(/\.[^.]+$/, ''),
+    t: ctx.runtimeDir,
+  };
   return value.replace(/%(.)/g, (whole, c: string) => map[c] ?? whole);
 }
 
 /** ExecStart= split into argv: leading `@-:+!` flags, quotes, `\` escapes, `$$` and `${VAR}`. */
-export function splitExecStart(value: string, env: Readonly<Record<string, string>>): { argv: string[]; ignoreFailure: boolean } {
+export function splitExecStart(
+  value: string,
+  env: Readonly<Record<string, string>>,
+): { argv: string[]; ignoreFailure: boolean } {
   let rest = value.trimStart();
   let ignoreFailure = false;
   while (/^[@\-:+!]/.test(rest)) {

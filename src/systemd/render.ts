@@ -15,7 +15,9 @@ export interface RenderInput extends ServiceInput {
   credentials: { id: string; path?: string }[];
 }
 
-export type RenderResult = { ok: true; text: string } | { ok: false; reason: 'bad_path' | 'bad_credential'; detail: string };
+export type RenderResult =
+  | { ok: true; text: string }
+  | { ok: false; reason: 'bad_path' | 'bad_credential'; detail: string };
 
 /** Template file names that are fragments, not units. */
 export const INCLUDES: Record<string, string> = { HEADER: '_header.inc', SERVICE_COMMON: '_service.inc' };
@@ -39,7 +41,9 @@ export function execWord(arg: string): string {
 function plainPath(label: string, path: string): string | { detail: string } {
   if (!isAbsolute(path)) return { detail: `${label} ${JSON.stringify(path)} is not an absolute path` };
   if (/[\s\x00-\x1f\x7f]/.test(path)) {
-    return { detail: `${label} ${JSON.stringify(path)} contains whitespace, which unit files cannot hold here; use a path without spaces (e.g. AIPRO_STATE_DIR=/var/lib/aipro)` };
+    return {
+      detail: `${label} ${JSON.stringify(path)} contains whitespace, which unit files cannot hold here; use a path without spaces (e.g. AIPRO_STATE_DIR=/var/lib/aipro)`,
+    };
   }
   return escapeSpecifiers(path);
 }
@@ -61,7 +65,9 @@ export function underHome(path: string): boolean {
 }
 
 /** The placeholder values for one flavour, or why this host's paths cannot go in a unit. */
-export function placeholderValues(input: RenderInput): { ok: true; values: Record<string, string> } | Extract<RenderResult, { ok: false }> {
+export function placeholderValues(
+  input: RenderInput,
+): { ok: true; values: Record<string, string> } | Extract<RenderResult, { ok: false }> {
   const paths: Record<string, string> = {};
   const checks: [string, string, string | undefined][] = [
     ['STATE_DIR', 'the state dir', input.stateDir],
@@ -75,12 +81,25 @@ export function placeholderValues(input: RenderInput): { ok: true; values: Recor
     if (typeof p !== 'string') return { ok: false, reason: 'bad_path', detail: p.detail };
     paths[key] = p;
   }
-  for (const [label, path] of [['node', input.node], ['aipro', input.aipro]] as const) {
-    if (!isAbsolute(path) || /[\n\r\x00]/.test(path)) return { ok: false, reason: 'bad_path', detail: `the ${label} path ${JSON.stringify(path)} must be absolute and on one line` };
+  for (const [label, path] of [
+    ['node', input.node],
+    ['aipro', input.aipro],
+  ] as const) {
+    if (!isAbsolute(path) || /[\n\r\x00]/.test(path))
+      return {
+        ok: false,
+        reason: 'bad_path',
+        detail: `the ${label} path ${JSON.stringify(path)} must be absolute and on one line`,
+      };
   }
   const credentialLines: string[] = [];
   for (const c of input.credentials) {
-    if (!CREDENTIAL_ID_RE.test(c.id)) return { ok: false, reason: 'bad_credential', detail: `credential id ${JSON.stringify(c.id)} must be 1-64 of A-Z a-z 0-9 _ . - (it becomes a file name in $CREDENTIALS_DIRECTORY)` };
+    if (!CREDENTIAL_ID_RE.test(c.id))
+      return {
+        ok: false,
+        reason: 'bad_credential',
+        detail: `credential id ${JSON.stringify(c.id)} must be 1-64 of A-Z a-z 0-9 _ . - (it becomes a file name in $CREDENTIALS_DIRECTORY)`,
+      };
     if (c.path === undefined) {
       credentialLines.push(`LoadCredential=${c.id}`);
       continue;
@@ -97,7 +116,10 @@ export function placeholderValues(input: RenderInput): { ok: true; values: Recor
   if (input.agentDir && !inside(input.agentDir)) writable.push(homeForm(input.agentDir, input));
   for (const extra of input.extraWritable ?? []) if (!inside(extra)) writable.push(`-${homeForm(extra, input)}`);
   const homeVisible =
-    input.flavour === 'user' || [input.stateDir, input.node, input.aipro, input.configPath, input.agentDir, ...(input.extraWritable ?? [])].some((p) => p !== undefined && underHome(p));
+    input.flavour === 'user' ||
+    [input.stateDir, input.node, input.aipro, input.configPath, input.agentDir, ...(input.extraWritable ?? [])].some(
+      (p) => p !== undefined && underHome(p),
+    );
   return {
     ok: true,
     values: {
@@ -118,7 +140,11 @@ export function placeholderValues(input: RenderInput): { ok: true; values: Recor
 }
 
 /** Render template `name` (e.g. `aipro-monitor.service`) from `templates` (file name → text). */
-export function renderUnit(name: string, templates: Readonly<Record<string, string>>, input: RenderInput): RenderResult {
+export function renderUnit(
+  name: string,
+  templates: Readonly<Record<string, string>>,
+  input: RenderInput,
+): RenderResult {
   const values = placeholderValues(input);
   if (!values.ok) return values;
   const vars: Record<string, string> = { ...values.values, UNIT: name };
@@ -147,6 +173,10 @@ export function renderUnit(name: string, templates: Readonly<Record<string, stri
       }),
     );
   }
-  const text = out.join('\n').replace(/\n{3,}/g, '\n\n').replace(/^\n+/, '').replace(/\n*$/, '\n');
+  const text = out
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .replace(/^\n+/, '')
+    .replace(/\n*$/, '\n');
   return { ok: true, text };
 }

@@ -20,7 +20,11 @@ export interface UnitSet {
 
 /** `--units` names → unit files. Adding a unit = one template + one line here. */
 export const UNIT_SETS = {
-  monitor: { files: ['aipro-monitor.service'], enable: 'aipro-monitor.service', summary: 'the monitor daemon (metrics on monitor.listen, alerts)' },
+  monitor: {
+    files: ['aipro-monitor.service'],
+    enable: 'aipro-monitor.service',
+    summary: 'the monitor daemon (metrics on monitor.listen, alerts)',
+  },
   check: {
     files: ['aipro-auth-check.service', 'aipro-auth-check.timer'],
     enable: 'aipro-auth-check.timer',
@@ -43,7 +47,9 @@ export const ALL_UNIT_FILES: string[] = UNIT_SET_NAMES.flatMap((n) => [...UNIT_S
 export const MANAGED_MARKER = '# Managed by aipro:';
 
 /** Parse `--units gateway,monitor,check`; unknown names are reported, not guessed. */
-export function parseUnitSets(text: string | undefined): { ok: true; sets: UnitSetName[] } | { ok: false; detail: string } {
+export function parseUnitSets(
+  text: string | undefined,
+): { ok: true; sets: UnitSetName[] } | { ok: false; detail: string } {
   const r = parseUnitsFlag(text, UNIT_SET_NAMES, DEFAULT_UNIT_SETS);
   return r.ok ? { ok: true, sets: r.names } : r;
 }
@@ -51,7 +57,8 @@ export function parseUnitSets(text: string | undefined): { ok: true; sets: UnitS
 /** Where `systemctl [--user]` looks for administrator-installed units. */
 export function defaultUnitDir(flavour: Flavour, env: Env): string {
   if (flavour === 'system') return '/etc/systemd/system';
-  const config = env.XDG_CONFIG_HOME && env.XDG_CONFIG_HOME.startsWith('/') ? env.XDG_CONFIG_HOME : join(homeDir(env), '.config');
+  const config =
+    env.XDG_CONFIG_HOME && env.XDG_CONFIG_HOME.startsWith('/') ? env.XDG_CONFIG_HOME : join(homeDir(env), '.config');
   return join(config, 'systemd', 'user');
 }
 

@@ -6,7 +6,7 @@
  * for those characters (each has a distinct primary weight, so comparing them one by one is what
  * the collator does); anything else (capitals, non-ASCII) still goes through localeCompare.
  */
-const ICU_ORDER = " _-,;:!?.'\"()[]{}@*/\\&#%`^+<=>|~$0123456789abcdefghijklmnopqrstuvwxyz";
+const ICU_ORDER = ' _-,;:!?.\'"()[]{}@*/\\&#%`^+<=>|~$0123456789abcdefghijklmnopqrstuvwxyz';
 
 const RANK = new Uint8Array(128); // 0: not in the table
 for (let i = 0; i < ICU_ORDER.length; i++) RANK[ICU_ORDER.charCodeAt(i)] = i + 1;
@@ -22,7 +22,9 @@ export function compareText(a: string, b: string): number {
     if (ra === 0 || rb === 0) return a.localeCompare(b);
     if (ra !== rb) return ra - rb;
   }
-  for (let i = n; i < a.length; i++) if (a.charCodeAt(i) >= 128 || RANK[a.charCodeAt(i)] === 0) return a.localeCompare(b);
-  for (let i = n; i < b.length; i++) if (b.charCodeAt(i) >= 128 || RANK[b.charCodeAt(i)] === 0) return a.localeCompare(b);
+  for (let i = n; i < a.length; i++)
+    if (a.charCodeAt(i) >= 128 || RANK[a.charCodeAt(i)] === 0) return a.localeCompare(b);
+  for (let i = n; i < b.length; i++)
+    if (b.charCodeAt(i) >= 128 || RANK[b.charCodeAt(i)] === 0) return a.localeCompare(b);
   return a.length - b.length;
 }

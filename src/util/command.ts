@@ -12,10 +12,24 @@ export interface CommandResult {
 }
 
 /** Run `argv` (e.g. `['systemctl', '--user', 'daemon-reload']`), bounded by `timeoutMs`. */
-export function runCommand(argv: string[], env: Readonly<Record<string, string | undefined>> = process.env, timeoutMs = 30_000): CommandResult {
+export function runCommand(
+  argv: string[],
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  timeoutMs = 30_000,
+): CommandResult {
   const [cmd, ...args] = argv;
-  const res = spawnSync(cmd as string, args, { encoding: 'utf8', timeout: timeoutMs, env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-  if (res.error) return { ok: false, code: null, output: `${cmd}: ${(res.error as NodeJS.ErrnoException).code ?? res.error.message}` };
+  const res = spawnSync(cmd as string, args, {
+    encoding: 'utf8',
+    timeout: timeoutMs,
+    env: env as NodeJS.ProcessEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  if (res.error)
+    return {
+      ok: false,
+      code: null,
+      output: `${cmd}: ${(res.error as NodeJS.ErrnoException).code ?? res.error.message}`,
+    };
   return { ok: res.status === 0, code: res.status, output: `${res.stdout ?? ''}${res.stderr ?? ''}`.trim() };
 }
 

@@ -55,8 +55,13 @@ function fixFor(code: string, dir: string): string {
 
 /** A write that did not happen. The old file is byte-identical; `code` is the errno (or SHORT). */
 export class DurableWriteError extends OperatorError {
-  constructor(readonly path: string, readonly code: string) {
-    super(`cannot write ${path}: ${CAUSES[code] ?? code}; the previous file is unchanged. Fix: ${fixFor(code, dirname(path))}`);
+  constructor(
+    readonly path: string,
+    readonly code: string,
+  ) {
+    super(
+      `cannot write ${path}: ${CAUSES[code] ?? code}; the previous file is unchanged. Fix: ${fixFor(code, dirname(path))}`,
+    );
   }
 }
 

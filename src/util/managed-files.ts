@@ -6,7 +6,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 
 /** Split the `[name, path]` entries whose file exists into ours and someone else's (by name). */
-export function splitManaged(entries: Iterable<readonly [name: string, path: string]>, marker: string): { ours: string[]; foreign: string[] } {
+export function splitManaged(
+  entries: Iterable<readonly [name: string, path: string]>,
+  marker: string,
+): { ours: string[]; foreign: string[] } {
   const ours: string[] = [];
   const foreign: string[] = [];
   for (const [name, path] of entries) {

@@ -40,11 +40,15 @@ if (!bin && !required) {
     });
     const config = defaultConfig({
       monitor: { statePath: join(home.stateDir, 'monitor', 'state.json') },
-      alerts: { hostname: 'gw1', channels: { am: { type: 'alertmanager', url: am.url, generatorURL: 'http://gw1:18790/metrics' } } },
+      alerts: {
+        hostname: 'gw1',
+        channels: { am: { type: 'alertmanager', url: am.url, generatorURL: 'http://gw1:18790/metrics' } },
+      },
     });
     const log = captureLog();
     const interval = 60_000;
-    const cycle = (obs: ReturnType<typeof tokenObs>, now = Date.now()) => runAlerts({ config, env: home.env, observations: [obs], now, log, cycleIntervalMs: interval });
+    const cycle = (obs: ReturnType<typeof tokenObs>, now = Date.now()) =>
+      runAlerts({ config, env: home.env, observations: [obs], now, log, cycleIntervalMs: interval });
 
     // Expired token: one notification, pushed.
     const t1 = Date.now();
@@ -53,10 +57,21 @@ if (!bin && !required) {
     t.is(firing.length, 1, am.log());
     const a = firing[0]!;
     t.is(a.status.state, 'active');
-    t.deepEqual(a.labels, { alertname: 'AiproCredentialExpired', severity: 'critical', origin: 'push', host: 'gw1', agent: 'main', provider: 'anthropic', profile: 'anthropic:work' });
+    t.deepEqual(a.labels, {
+      alertname: 'AiproCredentialExpired',
+      severity: 'critical',
+      origin: 'push',
+      host: 'gw1',
+      agent: 'main',
+      provider: 'anthropic',
+      profile: 'anthropic:work',
+    });
     t.is(a.annotations.summary, 'aipro credential anthropic:work (agent main) has expired');
     t.is(a.annotations.runbook_url, 'https://github.com/aipro/aipro/blob/main/docs/runbooks.md#aiprocredentialexpired');
-    t.regex(a.annotations.description ?? '', /on gw1 has expired; requests using it fail\. Fix: `claude setup-token && aipro models auth setup-token --provider anthropic`$/);
+    t.regex(
+      a.annotations.description ?? '',
+      /on gw1 has expired; requests using it fail\. Fix: `claude setup-token && aipro models auth setup-token --provider anthropic`$/,
+    );
     t.is(a.annotations.fix, 'claude setup-token && aipro models auth setup-token --provider anthropic');
     const endsIn = Date.parse(a.endsAt) - t1;
     // Not 3 cycles: if the monitor died now, the alert must stay firing (AiproMonitorAbsent tells of the death).

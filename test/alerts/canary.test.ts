@@ -29,16 +29,37 @@ test('no secret in any mail, payload, log, state or status output', async (t) =>
     home.cleanup();
   });
   const now = Date.now();
-  const storePath = home.writeStore({ version: 1, profiles: { 'anthropic:work': { type: 'token', provider: 'anthropic', token: TOKEN, expires: now + 2 * D } } });
+  const storePath = home.writeStore({
+    version: 1,
+    profiles: { 'anthropic:work': { type: 'token', provider: 'anthropic', token: TOKEN, expires: now + 2 * D } },
+  });
   const channels: Record<string, Record<string, unknown>> = {
-    mail: { type: 'email', to: ['ops@example.com'], smtp: { host: '127.0.0.1', port: smtp.port, starttls: 'off', user: 'aipro', pass: { source: 'env', id: 'SMTP_PASS' } } },
+    mail: {
+      type: 'email',
+      to: ['ops@example.com'],
+      smtp: {
+        host: '127.0.0.1',
+        port: smtp.port,
+        starttls: 'off',
+        user: 'aipro',
+        pass: { source: 'env', id: 'SMTP_PASS' },
+      },
+    },
   };
   for (const format of ['aipro', 'alertmanager', 'slack', 'discord', 'ntfy']) {
-    channels[format] = { type: 'webhook', format, url: `${rx.url}/${format}/${URL_TOKEN}?key=${URL_TOKEN}`, secret: { source: 'env', id: 'HOOK_SECRET' } };
+    channels[format] = {
+      type: 'webhook',
+      format,
+      url: `${rx.url}/${format}/${URL_TOKEN}?key=${URL_TOKEN}`,
+      secret: { source: 'env', id: 'HOOK_SECRET' },
+    };
   }
   home.writeConfig({ alerts: { hostname: 'gw1', channels } });
   const env = { ...home.env, SMTP_PASS: PASS, HOOK_SECRET };
-  const config = defaultConfig({ alerts: { hostname: 'gw1', channels: channels as never }, monitor: { statePath: join(home.stateDir, 'monitor', 'state.json') } });
+  const config = defaultConfig({
+    alerts: { hostname: 'gw1', channels: channels as never },
+    monitor: { statePath: join(home.stateDir, 'monitor', 'state.json') },
+  });
   const observations = expiryObservations({ config, env, agents: [{ id: 'main', storePath, isDefault: true }] }, now);
   const cred = observations.find((o) => o.kind === 'credential' && o.profile === 'anthropic:work');
   t.truthy(cred, 'the expiry monitor saw the profile');
@@ -66,6 +87,7 @@ test('no secret in any mail, payload, log, state or status output', async (t) =>
   ];
   t.true(smtp.mails.length >= 2 && rx.requests.length >= 6);
   for (const o of outputs) {
-    for (const secret of [TOKEN, TOKEN.slice(13, 40), PASS, HOOK_SECRET, URL_TOKEN]) t.false(o.includes(secret), `leak of ${secret.slice(0, 10)}… in ${o.slice(0, 80)}`);
+    for (const secret of [TOKEN, TOKEN.slice(13, 40), PASS, HOOK_SECRET, URL_TOKEN])
+      t.false(o.includes(secret), `leak of ${secret.slice(0, 10)}… in ${o.slice(0, 80)}`);
   }
 });

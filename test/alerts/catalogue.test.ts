@@ -50,13 +50,19 @@ test('12 hours left: the pushed alert is AiproCredentialExpiringCritical, severi
   const n = notificationOf(episode('expiring', T0 + 12 * H), 'expiring', '1d', T0, policy());
   t.is(n.severity, 'critical');
   const alerts = amAlertsFor(n, { now: T0, endsAt: T0 + 7 * D, generatorURL: 'http://gw1/metrics' });
-  t.deepEqual(alerts.map((a) => [a.labels.alertname, a.labels.severity, a.endsAt]), [
-    ['AiproCredentialExpiringCritical', 'critical', '2026-01-17T12:00:00Z'],
-    ['AiproCredentialExpiringSoon', 'warning', '2026-01-10T12:00:00Z'],
-  ]);
+  t.deepEqual(
+    alerts.map((a) => [a.labels.alertname, a.labels.severity, a.endsAt]),
+    [
+      ['AiproCredentialExpiringCritical', 'critical', '2026-01-17T12:00:00Z'],
+      ['AiproCredentialExpiringSoon', 'warning', '2026-01-10T12:00:00Z'],
+    ],
+  );
   for (const a of alerts) {
     t.like(a.labels, { origin: 'push', host: 'gw1', agent: 'main', provider: 'anthropic', profile: 'anthropic:work' });
-    t.is(a.annotations.runbook_url, `https://github.com/aipro/aipro/blob/main/docs/runbooks.md#${a.labels.alertname?.toLowerCase()}`);
+    t.is(
+      a.annotations.runbook_url,
+      `https://github.com/aipro/aipro/blob/main/docs/runbooks.md#${a.labels.alertname?.toLowerCase()}`,
+    );
   }
   t.is(alerts[0]?.annotations.summary, 'aipro credential anthropic:work (agent main) expires in 12 hours');
   t.regex(alerts[0]?.annotations.description ?? '', /expires in less than 1d \(12 hours\)\. Fix: `.+`$/);
@@ -65,10 +71,16 @@ test('12 hours left: the pushed alert is AiproCredentialExpiringCritical, severi
 test('3 days left: warning, one alert; resolving an expiring episode ends both band names', (t) => {
   const n = notificationOf(episode('expiring', T0 + 3 * D), 'expiring', '3d', T0, policy());
   t.is(n.severity, 'warning');
-  t.deepEqual(amAlertsFor(n, { now: T0, endsAt: T0 + D, generatorURL: '' }).map((a) => a.labels.alertname), ['AiproCredentialExpiringSoon']);
+  t.deepEqual(
+    amAlertsFor(n, { now: T0, endsAt: T0 + D, generatorURL: '' }).map((a) => a.labels.alertname),
+    ['AiproCredentialExpiringSoon'],
+  );
   const r = notificationOf(episode('expiring', T0 + 3 * D), 'resolved', undefined, T0, policy());
   const ended = amAlertsFor(r, { now: T0, endsAt: T0, generatorURL: '' });
-  t.deepEqual(ended.map((a) => a.labels.alertname).sort(), ['AiproCredentialExpiringCritical', 'AiproCredentialExpiringSoon']);
+  t.deepEqual(ended.map((a) => a.labels.alertname).sort(), [
+    'AiproCredentialExpiringCritical',
+    'AiproCredentialExpiringSoon',
+  ]);
   t.true(ended.every((a) => a.endsAt === '2026-01-10T12:00:00Z'));
 });
 
@@ -76,7 +88,13 @@ test('expiring -> expired in one episode: the expired alert fires and both expir
   const n = notificationOf({ ...episode('expired', T0 - H) }, 'expired', undefined, T0, policy(), 'expiring');
   const alerts = amAlertsFor(n, { now: T0, endsAt: T0 + 7 * D, generatorURL: '' });
   t.is(alerts[0]?.labels.alertname, 'AiproCredentialExpired');
-  t.deepEqual(alerts.slice(1).map((a) => a.labels.alertname).sort(), ['AiproCredentialExpiringCritical', 'AiproCredentialExpiringSoon']);
+  t.deepEqual(
+    alerts
+      .slice(1)
+      .map((a) => a.labels.alertname)
+      .sort(),
+    ['AiproCredentialExpiringCritical', 'AiproCredentialExpiringSoon'],
+  );
 });
 
 test('alerts.criticalWithin moves the pushed band like `rules print --critical`: 30 hours left is critical under 48h', (t) => {

@@ -28,16 +28,34 @@ test('webhook and alertmanager configs are checked in full; errors name alerts.c
   const config = defaultConfig({
     alerts: {
       channels: {
-        w: { type: 'webhook', url: 'ftp://x', format: 'teams', secret: 42, timeoutMs: -1, headers: { 'Bad Header': 'x' }, colour: 'red' },
+        w: {
+          type: 'webhook',
+          url: 'ftp://x',
+          format: 'teams',
+          secret: 42,
+          timeoutMs: -1,
+          headers: { 'Bad Header': 'x' },
+          colour: 'red',
+        },
         a: { type: 'alertmanager', url: 'not a url', generatorURL: '' },
         ok: { type: 'webhook', url: { source: 'env', id: 'HOOK_URL' } },
       },
     },
   });
   const { channels, errors } = buildChannels({ config, env: {}, host: 'gw1' });
-  t.deepEqual(channels.map((c) => c.name), ['ok']);
+  t.deepEqual(
+    channels.map((c) => c.name),
+    ['ok'],
+  );
   const w = errors.find((e) => e.channel === 'w')?.message ?? '';
-  for (const k of ['url: must be an http', 'format: must be one of', 'secret: must be a string', 'timeoutMs: must be an integer', 'headers.Bad Header: is not a valid header name', 'colour: unknown key']) {
+  for (const k of [
+    'url: must be an http',
+    'format: must be one of',
+    'secret: must be a string',
+    'timeoutMs: must be an integer',
+    'headers.Bad Header: is not a valid header name',
+    'colour: unknown key',
+  ]) {
     t.true(w.includes(`alerts.channels.w.${k}`), `${k} in ${w}`);
   }
   const a = errors.find((e) => e.channel === 'a')?.message ?? '';
@@ -46,8 +64,27 @@ test('webhook and alertmanager configs are checked in full; errors name alerts.c
 });
 
 test('a secret ref that does not resolve is a retry naming the key, never a crash', async (t) => {
-  const config = defaultConfig({ alerts: { channels: { ok: { type: 'webhook', url: { source: 'env', id: 'HOOK_URL' } } } } });
+  const config = defaultConfig({
+    alerts: { channels: { ok: { type: 'webhook', url: { source: 'env', id: 'HOOK_URL' } } } },
+  });
   const [ch] = buildChannels({ config, env: {}, host: 'gw1' }).channels;
-  const r = await ch!.send({ key: 'k', episode: 'e', kind: 'test', severity: 'info', agent: 'main', provider: 'aipro', profile: 'aipro:test', credentialType: 'none', credentialStatus: 'unknown', detail: '', host: 'gw1', startedAt: 0, createdAt: 0 }, { now: 0, signal: new AbortController().signal, cycleIntervalMs: 60_000 });
+  const r = await ch!.send(
+    {
+      key: 'k',
+      episode: 'e',
+      kind: 'test',
+      severity: 'info',
+      agent: 'main',
+      provider: 'aipro',
+      profile: 'aipro:test',
+      credentialType: 'none',
+      credentialStatus: 'unknown',
+      detail: '',
+      host: 'gw1',
+      startedAt: 0,
+      createdAt: 0,
+    },
+    { now: 0, signal: new AbortController().signal, cycleIntervalMs: 60_000 },
+  );
   t.deepEqual(r, { ok: false, retry: true, detail: 'alerts.channels.ok.url: env var HOOK_URL is not set' });
 });

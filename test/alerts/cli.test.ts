@@ -28,7 +28,17 @@ async function world(t: import('ava').ExecutionContext, script: number[] = []) {
   });
   const channels = {
     hook: { type: 'webhook', url: `${rx.url}/hook/${URL_TOKEN}`, secret: { source: 'env', id: 'HOOK_SECRET' } },
-    mail: { type: 'email', to: ['ops@example.com'], smtp: { host: '127.0.0.1', port: smtp.port, starttls: 'off', user: 'aipro', pass: { source: 'env', id: 'SMTP_PASS' } } },
+    mail: {
+      type: 'email',
+      to: ['ops@example.com'],
+      smtp: {
+        host: '127.0.0.1',
+        port: smtp.port,
+        starttls: 'off',
+        user: 'aipro',
+        pass: { source: 'env', id: 'SMTP_PASS' },
+      },
+    },
   };
   home.writeConfig({ alerts: { hostname: 'gw1', channels } });
   const env = { ...home.env, SMTP_PASS: PASS, HOOK_SECRET };
@@ -45,7 +55,13 @@ test('alerts test: a clearly marked test through each channel, reported per chan
   t.is(r.code, 0, r.stderr);
   const out = JSON.parse(r.stdout) as { ok: boolean; channels: { channel: string; ok: boolean }[] };
   t.true(out.ok);
-  t.deepEqual(out.channels.map((c) => [c.channel, c.ok]), [['hook', true], ['mail', true]]);
+  t.deepEqual(
+    out.channels.map((c) => [c.channel, c.ok]),
+    [
+      ['hook', true],
+      ['mail', true],
+    ],
+  );
   t.is(smtp.mails.length, 1);
   t.is(smtp.mails[0]?.parsed.subject, '[aipro] TEST notification (no action needed) on gw1');
   const body = rx.accepted()[0]?.json as Record<string, unknown>;
@@ -74,7 +90,13 @@ test('alerts status shows episodes, next reminder, silences and the outbox; sile
   const { home, env } = await world(t, [503]);
   const statePath = join(home.stateDir, 'monitor', 'state.json');
   const now = Date.now();
-  const config = defaultConfig({ monitor: { statePath }, alerts: { hostname: 'gw1', channels: JSON.parse(readFileSync(join(home.stateDir, 'aipro.json'), 'utf8')).alerts.channels } });
+  const config = defaultConfig({
+    monitor: { statePath },
+    alerts: {
+      hostname: 'gw1',
+      channels: JSON.parse(readFileSync(join(home.stateDir, 'aipro.json'), 'utf8')).alerts.channels,
+    },
+  });
   const log = captureLog();
   await runAlerts({ config, env, observations: [tokenObs(now + 2 * D, now)], now, log, cycleIntervalMs: 60_000 });
 
@@ -88,15 +110,34 @@ test('alerts status shows episodes, next reminder, silences and the outbox; sile
   t.is(js.code, 0, js.stderr);
   const s = JSON.parse(js.stdout);
   t.is(s.episodes.length, 1);
-  t.like(s.episodes[0], { profile: 'anthropic:work', condition: 'expiring', thresholdsPassed: ['14d', '7d', '3d'], nextReminder: { what: '1d reminder' } });
+  t.like(s.episodes[0], {
+    profile: 'anthropic:work',
+    condition: 'expiring',
+    thresholdsPassed: ['14d', '7d', '3d'],
+    nextReminder: { what: '1d reminder' },
+  });
   t.truthy(s.episodes[0].silencedUntil);
-  t.deepEqual(s.silences.map((x: { profile: string }) => x.profile), ['anthropic:work']);
-  t.deepEqual(s.outbox.map((o: { channel: string; attempts: number }) => [o.channel, o.attempts]), [['hook', 1]]);
+  t.deepEqual(
+    s.silences.map((x: { profile: string }) => x.profile),
+    ['anthropic:work'],
+  );
+  t.deepEqual(
+    s.outbox.map((o: { channel: string; attempts: number }) => [o.channel, o.attempts]),
+    [['hook', 1]],
+  );
   t.regex(s.outbox[0].lastError, /answered HTTP 503/);
 
   const text = await runCli(['alerts', 'status'], { env, timeoutMs: 90_000 });
   t.is(text.code, 0);
-  for (const want of ['Firing episodes: 1', 'anthropic:work', '1d reminder in', 'Silences: 1', 'Outbox: 1 pending', 'HTTP 503']) t.true(text.stdout.includes(want), want);
+  for (const want of [
+    'Firing episodes: 1',
+    'anthropic:work',
+    '1d reminder in',
+    'Silences: 1',
+    'Outbox: 1 pending',
+    'HTTP 503',
+  ])
+    t.true(text.stdout.includes(want), want);
 
   const rm = await runCli(['alerts', 'silence', 'anthropic:work', '--remove'], { env, timeoutMs: 90_000 });
   t.is(rm.code, 0);

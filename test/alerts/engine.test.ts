@@ -38,8 +38,14 @@ test('ladder: one reminder per threshold, then expired, then resolved when renew
 
 test('several thresholds crossed at once: only the most urgent is sent, the rest are passed', (t) => {
   const now = at(2 * H);
-  const { all, state } = cycles([[now, [tokenObs(EXP, now)]], [at(50 * 60_000), [tokenObs(EXP, at(50 * 60_000))]]]);
-  t.deepEqual(all.map((n) => n.threshold), ['6h', '1h']);
+  const { all, state } = cycles([
+    [now, [tokenObs(EXP, now)]],
+    [at(50 * 60_000), [tokenObs(EXP, at(50 * 60_000))]],
+  ]);
+  t.deepEqual(
+    all.map((n) => n.threshold),
+    ['6h', '1h'],
+  );
   t.deepEqual(Object.values(state.episodes)[0]?.passed.sort(), ['14d', '1d', '1h', '3d', '6h', '7d'].sort());
 });
 
@@ -50,22 +56,52 @@ test('a new token (new secretHash) still inside the ladder starts a fresh episod
     [n1, [tokenObs(EXP, n1)]],
     [n2, [tokenObs(n2 + 5 * D, n2, { secretHash: 'cccccccccccc' })]],
   ]);
-  t.deepEqual(all.map((n) => `${n.kind}:${n.threshold ?? ''}`), ['expiring:3d', 'resolved:', 'expiring:7d']);
+  t.deepEqual(
+    all.map((n) => `${n.kind}:${n.threshold ?? ''}`),
+    ['expiring:3d', 'resolved:', 'expiring:7d'],
+  );
   t.not(all[0]?.episode, all[2]?.episode);
 });
 
 test('a removed profile resolves its episode; an unreadable store keeps it', (t) => {
   const n1 = at(2 * D);
   const blind: Observation = { kind: 'store', agent: 'main', path: '/x', ok: false, reason: 'parse' };
-  const kept = cycles([[n1, [tokenObs(EXP, n1)]], [n1 + H, [blind]]]);
+  const kept = cycles([
+    [n1, [tokenObs(EXP, n1)]],
+    [n1 + H, [blind]],
+  ]);
   // The unreadable store alerts on its own track (test/alerts/store-unreadable.test.ts).
-  t.deepEqual(kept.all.map((n) => n.kind), ['expiring', 'store_unreadable']);
+  t.deepEqual(
+    kept.all.map((n) => n.kind),
+    ['expiring', 'store_unreadable'],
+  );
   t.deepEqual(Object.keys(kept.state.episodes).sort(), ['main/anthropic:work#status', 'main/auth-store#store']);
-  const noData = cycles([[n1 + 2 * H, [{ kind: 'probe', agent: 'main', provider: 'openai', profile: 'openai:x', ok: true, reason: 'ok', latencyMs: 5 }]]], kept.state);
+  const noData = cycles(
+    [
+      [
+        n1 + 2 * H,
+        [
+          {
+            kind: 'probe',
+            agent: 'main',
+            provider: 'openai',
+            profile: 'openai:x',
+            ok: true,
+            reason: 'ok',
+            latencyMs: 5,
+          },
+        ],
+      ],
+    ],
+    kept.state,
+  );
   t.deepEqual(noData.all, [], 'a batch without any credential (expiry monitor failed) resolves nothing');
   const other = tokenObs(EXP + 300 * D, n1, { profile: 'anthropic:other', secretHash: 'eeeeeeeeeeee' });
   const gone = cycles([[n1 + 2 * H, [other]]], kept.state);
-  t.deepEqual(gone.all.map((n) => n.kind), ['resolved']);
+  t.deepEqual(
+    gone.all.map((n) => n.kind),
+    ['resolved'],
+  );
   t.is(gone.all[0]?.detail, 'the profile was removed');
 });
 
@@ -73,13 +109,23 @@ test('still-firing failures repeat every alerts.repeat; expiring follows its lad
   const n1 = EXP + H;
   const obs = (now: number) => [tokenObs(EXP, now)];
   const { all } = cycles([n1, n1 + 23 * H, n1 + 24 * H, n1 + 30 * H, n1 + 48 * H].map((n) => [n, obs(n)]));
-  t.deepEqual(all.map((n) => n.threshold ?? n.kind), ['expired', 'repeat-1', 'repeat-2']);
+  t.deepEqual(
+    all.map((n) => n.threshold ?? n.kind),
+    ['expired', 'repeat-1', 'repeat-2'],
+  );
 });
 
 test('probe_failing after N consecutive failed probes (each probe counted once), resolved when a probe succeeds', (t) => {
   const far = T0 + 400 * D;
-  const o = (now: number, ok: boolean, at: number) =>
-    [tokenObs(far, now, { type: 'api_key', expiresAt: undefined, status: 'static', detail: 'API key', probe: { ok, reason: ok ? 'ok' : 'timeout', at } })];
+  const o = (now: number, ok: boolean, at: number) => [
+    tokenObs(far, now, {
+      type: 'api_key',
+      expiresAt: undefined,
+      status: 'static',
+      detail: 'API key',
+      probe: { ok, reason: ok ? 'ok' : 'timeout', at },
+    }),
+  ];
   const { all } = cycles([
     [T0, o(T0, false, T0)],
     [T0 + 60_000, o(T0 + 60_000, false, T0)], // same probe seen again: not counted
@@ -87,28 +133,64 @@ test('probe_failing after N consecutive failed probes (each probe counted once),
     [T0 + 60 * 60_000, o(T0 + 60 * 60_000, false, T0 + 60 * 60_000)],
     [T0 + 90 * 60_000, o(T0 + 90 * 60_000, true, T0 + 90 * 60_000)],
   ]);
-  t.deepEqual(all.map((n) => n.kind), ['probe_failing', 'resolved']);
+  t.deepEqual(
+    all.map((n) => n.kind),
+    ['probe_failing', 'resolved'],
+  );
   t.is(all[0]?.probeReason, 'timeout');
   t.is(all[0]?.failedProbes, 3);
 });
 
 test('auth failures are "rejected" (status track), not probe_failing', (t) => {
-  const o = tokenObs(EXP, T0, { status: 'rejected', detail: 'rejected by the provider (HTTP 401)', probe: { ok: false, reason: 'auth', at: T0 } });
+  const o = tokenObs(EXP, T0, {
+    status: 'rejected',
+    detail: 'rejected by the provider (HTTP 401)',
+    probe: { ok: false, reason: 'auth', at: T0 },
+  });
   const { all } = cycles([[T0, [o]]]);
-  t.deepEqual(all.map((n) => n.kind), ['rejected']);
+  t.deepEqual(
+    all.map((n) => n.kind),
+    ['rejected'],
+  );
   t.is(all[0]?.severity, 'critical');
 });
 
 test('missing, invalid and refresh_failed fire as themselves', (t) => {
-  const mk = (profile: string, status: 'missing' | 'invalid' | 'refresh_failed') => tokenObs(EXP, T0, { profile, status, expiresAt: undefined });
-  const { all } = cycles([[T0, [mk('anthropic:none', 'missing'), mk('openai:default', 'invalid'), mk('openai-codex:me', 'refresh_failed')]]]);
+  const mk = (profile: string, status: 'missing' | 'invalid' | 'refresh_failed') =>
+    tokenObs(EXP, T0, { profile, status, expiresAt: undefined });
+  const { all } = cycles([
+    [T0, [mk('anthropic:none', 'missing'), mk('openai:default', 'invalid'), mk('openai-codex:me', 'refresh_failed')]],
+  ]);
   t.deepEqual(all.map((n) => n.kind).sort(), ['invalid', 'missing', 'refresh_failed']);
-  const added = cycles([[T0 + H, [tokenObs(EXP, T0 + H, { profile: 'anthropic:default', type: 'api_key', status: 'static', expiresAt: undefined })]]], cycles([[T0, [mk('anthropic:none', 'missing')]]]).state);
-  t.deepEqual(added.all.map((n) => [n.kind, n.profile, n.detail]), [['resolved', 'anthropic:none', 'a credential was added']]);
+  const added = cycles(
+    [
+      [
+        T0 + H,
+        [
+          tokenObs(EXP, T0 + H, {
+            profile: 'anthropic:default',
+            type: 'api_key',
+            status: 'static',
+            expiresAt: undefined,
+          }),
+        ],
+      ],
+    ],
+    cycles([[T0, [mk('anthropic:none', 'missing')]]]).state,
+  );
+  t.deepEqual(
+    added.all.map((n) => [n.kind, n.profile, n.detail]),
+    [['resolved', 'anthropic:none', 'a credential was added']],
+  );
 });
 
 test('an OAuth access token that refreshes itself never climbs the ladder', (t) => {
-  const o = tokenObs(T0 + 30 * 60_000, T0, { type: 'oauth', status: 'ok', detail: 'access token expires in 30m, refreshes automatically', refreshable: true });
+  const o = tokenObs(T0 + 30 * 60_000, T0, {
+    type: 'oauth',
+    status: 'ok',
+    detail: 'access token expires in 30m, refreshes automatically',
+    refreshable: true,
+  });
   t.deepEqual(cycles([[T0, [o]]]).all, []);
 });
 
@@ -121,18 +203,30 @@ test('silence: no firing notifications while silenced, ladder still advances, re
       [n1, [tokenObs(EXP, n1)]], // 14d crossed, silenced
       [at(5 * D), [tokenObs(EXP, at(5 * D))]], // 7d crossed, silenced
       [at(1.5 * D), [tokenObs(EXP, at(1.5 * D))]], // silence over, 3d crossed -> sent
-      [at(1.5 * D) + H, [tokenObs(EXP, at(1.5 * D) + H, { secretHash: 'dddddddddddd', expiresAt: EXP + 300 * D, status: 'ok' })]],
+      [
+        at(1.5 * D) + H,
+        [tokenObs(EXP, at(1.5 * D) + H, { secretHash: 'dddddddddddd', expiresAt: EXP + 300 * D, status: 'ok' })],
+      ],
     ],
     start,
   );
-  t.deepEqual(all.map((n) => `${n.kind}:${n.threshold ?? ''}`), ['expiring:3d', 'resolved:']);
+  t.deepEqual(
+    all.map((n) => `${n.kind}:${n.threshold ?? ''}`),
+    ['expiring:3d', 'resolved:'],
+  );
 });
 
 test('a failure announced during a silence is told once when the silence ends', (t) => {
   const start = emptyState();
   start.silences['anthropic:work'] = { profile: 'anthropic:work', until: EXP + 2 * H, createdAt: T0 };
-  const { all } = cycles([EXP + H, EXP + 90 * 60_000, EXP + 3 * H, EXP + 4 * H].map((n) => [n, [tokenObs(EXP, n)]]), start);
-  t.deepEqual(all.map((n) => `${n.kind}:${n.threshold ?? ''}`), ['expired:repeat-1']);
+  const { all } = cycles(
+    [EXP + H, EXP + 90 * 60_000, EXP + 3 * H, EXP + 4 * H].map((n) => [n, [tokenObs(EXP, n)]]),
+    start,
+  );
+  t.deepEqual(
+    all.map((n) => `${n.kind}:${n.threshold ?? ''}`),
+    ['expired:repeat-1'],
+  );
   t.is(all[0]?.createdAt, EXP + 3 * H);
 });
 

@@ -4,7 +4,13 @@ import { createServer } from 'node:net';
 import { post } from '../../src/alerts/channels/http.js';
 
 test('a port fetch refuses to use (e.g. 1) is named, not reported as a bare TypeError', async (t) => {
-  const r = await post('http://127.0.0.1:1/hook', '{}', {}, AbortSignal.timeout(10_000), 'webhook http://127.0.0.1:1/…');
+  const r = await post(
+    'http://127.0.0.1:1/hook',
+    '{}',
+    {},
+    AbortSignal.timeout(10_000),
+    'webhook http://127.0.0.1:1/…',
+  );
   t.false(r.ok);
   t.true(!r.ok && r.retry);
   const detail = r.detail ?? '';

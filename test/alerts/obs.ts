@@ -9,7 +9,11 @@ export const D = 24 * H;
 export const T0 = Date.UTC(2026, 0, 10, 12, 0, 0);
 
 /** A token credential expiring at `expiresAt`, status judged like the status function would. */
-export function tokenObs(expiresAt: number, now: number, over: Partial<CredentialObservation> = {}): CredentialObservation {
+export function tokenObs(
+  expiresAt: number,
+  now: number,
+  over: Partial<CredentialObservation> = {},
+): CredentialObservation {
   const left = expiresAt - now;
   return {
     kind: 'credential',
@@ -33,7 +37,6 @@ export function policy(over: Partial<AlertPolicy> = {}): AlertPolicy {
   return { ...policyFrom(defaultConfig(), 'gw1'), ...over };
 }
 
-
 export interface CapturedLog extends MonitorLogger {
   lines: string[];
 }
@@ -41,7 +44,8 @@ export interface CapturedLog extends MonitorLogger {
 /** A logger that keeps every line as JSON (canary tests scan it). */
 export function captureLog(): CapturedLog {
   const lines: string[] = [];
-  const put = (level: string) => (event: string, fields?: Record<string, unknown>) => void lines.push(JSON.stringify({ level, event, ...fields }));
+  const put = (level: string) => (event: string, fields?: Record<string, unknown>) =>
+    void lines.push(JSON.stringify({ level, event, ...fields }));
   return { lines, info: put('info'), warn: put('warn'), error: put('error') };
 }
 

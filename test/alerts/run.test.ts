@@ -37,14 +37,31 @@ test('a slow, a dead and a misconfigured channel never block the good one; metri
   });
   const results: string[] = [];
   const pending: Record<string, number> = {};
-  const metrics = { notification: (c: string, r: string) => void results.push(`${c}:${r}`), outboxPending: (c: string, n: number) => void (pending[c] = n) };
+  const metrics = {
+    notification: (c: string, r: string) => void results.push(`${c}:${r}`),
+    outboxPending: (c: string, n: number) => void (pending[c] = n),
+  };
   const log = captureLog();
-  const r = await runAlerts({ config, env: home.env, observations: [tokenObs(T0 + 2 * D, T0)], now: T0, log, metrics, cycleIntervalMs: 60_000 });
+  const r = await runAlerts({
+    config,
+    env: home.env,
+    observations: [tokenObs(T0 + 2 * D, T0)],
+    now: T0,
+    log,
+    metrics,
+    cycleIntervalMs: 60_000,
+  });
   t.deepEqual(r, { sent: 1, pending: 4 });
   t.is(good.accepted().length, 1);
   t.deepEqual(results.sort(), ['dead:retry', 'good:delivered', 'mail:retry', 'slow:retry']);
   t.deepEqual(pending, { good: 0, slow: 1, dead: 1, bad: 1, mail: 1 });
-  t.true(log.lines.some((l) => l.includes('"alert_channel_invalid"') && l.includes('alerts.channels.bad.format: must be one of aipro, alertmanager, slack, discord, ntfy')));
+  t.true(
+    log.lines.some(
+      (l) =>
+        l.includes('"alert_channel_invalid"') &&
+        l.includes('alerts.channels.bad.format: must be one of aipro, alertmanager, slack, discord, ntfy'),
+    ),
+  );
   t.true(log.lines.some((l) => l.includes('"alert_retry"') && l.includes('timed out after 300 ms')));
 });
 
@@ -56,7 +73,14 @@ test('never throws into the monitor: a damaged state file is logged with the pat
   writeFileSync(statePath, '{not json');
   const log = captureLog();
   const config = defaultConfig({ monitor: { statePath } });
-  const r = await runAlerts({ config, env: home.env, observations: [tokenObs(T0 + 2 * D, T0)], now: T0, log, cycleIntervalMs: 60_000 });
+  const r = await runAlerts({
+    config,
+    env: home.env,
+    observations: [tokenObs(T0 + 2 * D, T0)],
+    now: T0,
+    log,
+    cycleIntervalMs: 60_000,
+  });
   t.deepEqual(r, { sent: 0, pending: 0 });
   const line = log.lines.find((l) => l.includes('"alert_state_damaged"')) ?? '';
   t.true(line.includes(statePath) && line.includes('does not parse') && line.includes('.fresh'), line);
@@ -70,11 +94,22 @@ test('a metrics sink that throws does not break delivery', async (t) => {
     await rx.close();
     home.cleanup();
   });
-  const config = defaultConfig({ monitor: { statePath: join(home.stateDir, 's.json') }, alerts: { channels: { h: { type: 'webhook', url: rx.url } } } });
+  const config = defaultConfig({
+    monitor: { statePath: join(home.stateDir, 's.json') },
+    alerts: { channels: { h: { type: 'webhook', url: rx.url } } },
+  });
   const boom = () => {
     throw new Error('sink broken');
   };
-  const r = await runAlerts({ config, env: home.env, observations: [tokenObs(T0 + 2 * D, T0)], now: T0, log: captureLog(), metrics: { notification: boom, outboxPending: boom }, cycleIntervalMs: 60_000 });
+  const r = await runAlerts({
+    config,
+    env: home.env,
+    observations: [tokenObs(T0 + 2 * D, T0)],
+    now: T0,
+    log: captureLog(),
+    metrics: { notification: boom, outboxPending: boom },
+    cycleIntervalMs: 60_000,
+  });
   t.deepEqual(r, { sent: 1, pending: 0 });
 });
 
@@ -83,6 +118,16 @@ test('no channels: the engine still tracks episodes and says where to add one', 
   t.teardown(() => home.cleanup());
   const log = captureLog();
   const config = defaultConfig({ monitor: { statePath: join(home.stateDir, 's.json') } });
-  t.deepEqual(await runAlerts({ config, env: home.env, observations: [tokenObs(T0 + 2 * D, T0)], now: T0, log, cycleIntervalMs: 60_000 }), { sent: 0, pending: 0 });
+  t.deepEqual(
+    await runAlerts({
+      config,
+      env: home.env,
+      observations: [tokenObs(T0 + 2 * D, T0)],
+      now: T0,
+      log,
+      cycleIntervalMs: 60_000,
+    }),
+    { sent: 0, pending: 0 },
+  );
   t.true(log.lines.some((l) => l.includes('"alert_no_channels"')));
 });

@@ -12,7 +12,14 @@ import type { StoreObservation } from '../../monitors/types.js';
 import { D, H, T0, policy, tokenObs, type Observation } from './obs.js';
 
 const PATH = '/home/ops/.aipro/agents/main/agent/auth-profiles.json';
-const broken: StoreObservation = { kind: 'store', agent: 'main', path: PATH, ok: false, reason: 'parse', detail: 'not valid JSON (Unexpected token \'s\', "sk-ant-api03-SECRET" is not valid JSON)' };
+const broken: StoreObservation = {
+  kind: 'store',
+  agent: 'main',
+  path: PATH,
+  ok: false,
+  reason: 'parse',
+  detail: 'not valid JSON (Unexpected token \'s\', "sk-ant-api03-SECRET" is not valid JSON)',
+};
 const fine: StoreObservation = { kind: 'store', agent: 'main', path: PATH, ok: true, reason: 'ok' };
 
 function run(steps: [number, Observation[]][], start: AlertState = emptyState()) {
@@ -39,7 +46,10 @@ test('fires once per agent, repeats after the repeat interval, resolves when the
     [T0 + 2 * D, [tokenObs(T0 + 3 * D, T0 + 2 * D), fine]],
   ]);
   const store = all.filter((n) => n.profile === 'auth-store');
-  t.deepEqual(store.map((n) => `${n.kind}${n.threshold ? `:${n.threshold}` : ''}`), ['store_unreadable', 'store_unreadable:repeat-1', 'resolved']);
+  t.deepEqual(
+    store.map((n) => `${n.kind}${n.threshold ? `:${n.threshold}` : ''}`),
+    ['store_unreadable', 'store_unreadable:repeat-1', 'resolved'],
+  );
   t.is(store[0]?.severity, 'critical');
   t.is(store[0]?.agent, 'main');
   t.is(store[0]?.fix, 'aipro doctor');
@@ -48,7 +58,10 @@ test('fires once per agent, repeats after the repeat interval, resolves when the
   // The credential episode was neither resolved nor duplicated while the store was blind.
   t.false(all.some((n) => n.profile === 'anthropic:work' && n.kind === 'resolved'));
   const work = all.filter((n) => n.profile === 'anthropic:work');
-  t.deepEqual(work.map((n) => `${n.kind}:${n.threshold}`), ['expiring:3d', 'expiring:1d']);
+  t.deepEqual(
+    work.map((n) => `${n.kind}:${n.threshold}`),
+    ['expiring:3d', 'expiring:1d'],
+  );
   t.is(new Set(work.map((n) => n.episode)).size, 1);
   t.deepEqual(Object.keys(state.episodes), ['main/anthropic:work#status']);
   for (const n of all) t.false(JSON.stringify(n).includes('SECRET'));

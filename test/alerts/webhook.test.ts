@@ -24,7 +24,11 @@ function verify(req: ReceivedRequest, secret: string): boolean {
   return got.length === want.length && timingSafeEqual(Buffer.from(got), Buffer.from(want));
 }
 
-async function setup(t: import('ava').ExecutionContext, channels: Record<string, Record<string, unknown>>, script: number[] = []) {
+async function setup(
+  t: import('ava').ExecutionContext,
+  channels: Record<string, Record<string, unknown>>,
+  script: number[] = [],
+) {
   const rx = await startWebhookReceiver(script);
   const home = tempHome();
   t.teardown(async () => {
@@ -32,8 +36,13 @@ async function setup(t: import('ava').ExecutionContext, channels: Record<string,
     home.cleanup();
   });
   const statePath = join(home.stateDir, 'monitor', 'state.json');
-  const resolved = Object.fromEntries(Object.entries(channels).map(([k, v]) => [k, { ...v, url: String(v.url).replace('RX', rx.url) }]));
-  const config = defaultConfig({ monitor: { statePath, listen: '127.0.0.1:18790' }, alerts: { hostname: 'gw1', channels: resolved as never } });
+  const resolved = Object.fromEntries(
+    Object.entries(channels).map(([k, v]) => [k, { ...v, url: String(v.url).replace('RX', rx.url) }]),
+  );
+  const config = defaultConfig({
+    monitor: { statePath, listen: '127.0.0.1:18790' },
+    alerts: { hostname: 'gw1', channels: resolved as never },
+  });
   return { rx, home, statePath, config };
 }
 
@@ -47,7 +56,14 @@ test('every webhook format, field by field', async (t) => {
   });
   const now = T0;
   const exp = now + 3 * D - 60_000;
-  const r = await runAlerts({ config, env: { ...home.env, HOOK_SECRET }, observations: [tokenObs(exp, now)], now, log: captureLog(), cycleIntervalMs: 60_000 });
+  const r = await runAlerts({
+    config,
+    env: { ...home.env, HOOK_SECRET },
+    observations: [tokenObs(exp, now)],
+    now,
+    log: captureLog(),
+    cycleIntervalMs: 60_000,
+  });
   t.deepEqual(r, { sent: 5, pending: 0 });
   const by = (p: string) => rx.requests.find((q) => q.path === p) as ReceivedRequest;
   const key = String(by('/aipro').headers['idempotency-key']);
@@ -82,7 +98,8 @@ test('every webhook format, field by field', async (t) => {
     expiresInSeconds: 3 * 86400 - 60,
     alertname: 'AiproCredentialExpiringSoon',
     summary: '[aipro] anthropic:work expires in 3 days on gw1',
-    description: 'The token credential anthropic:work of agent main on gw1 expires in 3 days. Fix: `claude setup-token && aipro models auth setup-token --provider anthropic`',
+    description:
+      'The token credential anthropic:work of agent main on gw1 expires in 3 days. Fix: `claude setup-token && aipro models auth setup-token --provider anthropic`',
     runbookUrl: 'https://github.com/aipro/aipro/blob/main/docs/runbooks.md#aiprocredentialexpiringsoon',
     detail: 'expires soon',
     fix: 'claude setup-token && aipro models auth setup-token --provider anthropic',
@@ -102,7 +119,15 @@ test('every webhook format, field by field', async (t) => {
   t.deepEqual(am.groupLabels, { alertname: 'AiproCredentialExpiringSoon', profile: 'anthropic:work' });
   t.is(am.groupKey, '{}:{alertname="AiproCredentialExpiringSoon", profile="anthropic:work"}');
   // The labels of the rule alert for the same credential (catalogue name, host), plus origin="push".
-  const labels = { alertname: 'AiproCredentialExpiringSoon', severity: 'warning', origin: 'push', host: 'gw1', agent: 'main', provider: 'anthropic', profile: 'anthropic:work' };
+  const labels = {
+    alertname: 'AiproCredentialExpiringSoon',
+    severity: 'warning',
+    origin: 'push',
+    host: 'gw1',
+    agent: 'main',
+    provider: 'anthropic',
+    profile: 'anthropic:work',
+  };
   t.deepEqual(am.commonLabels, labels);
   t.is(am.alerts.length, 1);
   const alert = am.alerts[0];
@@ -113,7 +138,10 @@ test('every webhook format, field by field', async (t) => {
     alert.annotations.description,
     'The token credential anthropic:work of agent main on gw1 expires in 3 days. Fix: `claude setup-token && aipro models auth setup-token --provider anthropic`',
   );
-  t.is(alert.annotations.runbook_url, 'https://github.com/aipro/aipro/blob/main/docs/runbooks.md#aiprocredentialexpiringsoon');
+  t.is(
+    alert.annotations.runbook_url,
+    'https://github.com/aipro/aipro/blob/main/docs/runbooks.md#aiprocredentialexpiringsoon',
+  );
   t.is(alert.annotations.detail, 'expires soon');
   t.is(alert.annotations.fix, 'claude setup-token && aipro models auth setup-token --provider anthropic');
   t.is(alert.annotations.expires_at, '2026-01-13T11:59:00Z');
@@ -126,7 +154,9 @@ test('every webhook format, field by field', async (t) => {
   const s = by('/slack').json as Record<string, any>;
   t.is(s.text, '[aipro] anthropic:work expires in 3 days on gw1');
   t.is(s.attachments[0].color, '#ef6c00');
-  const sf = Object.fromEntries(s.attachments[0].fields.map((f: { title: string; value: string }) => [f.title, f.value]));
+  const sf = Object.fromEntries(
+    s.attachments[0].fields.map((f: { title: string; value: string }) => [f.title, f.value]),
+  );
   t.is(sf.Profile, 'anthropic:work');
   t.is(sf.Agent, 'main');
   t.is(sf.Host, 'gw1');
@@ -156,16 +186,35 @@ test('every webhook format, field by field', async (t) => {
 test('webhook answering 500 then 200: exactly one accepted delivery carrying the same idempotency key', async (t) => {
   const { rx, home, config, statePath } = await setup(t, { hook: { type: 'webhook', url: 'RX/h' } }, [500]);
   const metrics: string[] = [];
-  const sink = { notification: (c: string, r: string) => void metrics.push(`${c}:${r}`), outboxPending: () => undefined };
+  const sink = {
+    notification: (c: string, r: string) => void metrics.push(`${c}:${r}`),
+    outboxPending: () => undefined,
+  };
   const exp = T0 + 2 * D;
-  const cycle = (now: number) => runAlerts({ config, env: home.env, observations: [tokenObs(exp, now)], now, log: captureLog(), metrics: sink, cycleIntervalMs: 60_000 });
+  const cycle = (now: number) =>
+    runAlerts({
+      config,
+      env: home.env,
+      observations: [tokenObs(exp, now)],
+      now,
+      log: captureLog(),
+      metrics: sink,
+      cycleIntervalMs: 60_000,
+    });
   t.deepEqual(await cycle(T0), { sent: 0, pending: 1 });
   const st = readAlertState(statePath);
-  t.true(st.ok && st.state.outbox[0]?.attempts === 1 && st.state.outbox[0]?.lastError === `webhook ${rx.url}/… answered HTTP 500`);
+  t.true(
+    st.ok &&
+      st.state.outbox[0]?.attempts === 1 &&
+      st.state.outbox[0]?.lastError === `webhook ${rx.url}/… answered HTTP 500`,
+  );
   t.deepEqual(await cycle(T0 + 10_000), { sent: 0, pending: 1 }, 'backoff: not retried before its time');
   t.deepEqual(await cycle(T0 + 60_000), { sent: 1, pending: 0 });
   t.deepEqual(await cycle(T0 + 120_000), { sent: 0, pending: 0 });
-  t.deepEqual(rx.requests.map((r) => r.status), [500, 200]);
+  t.deepEqual(
+    rx.requests.map((r) => r.status),
+    [500, 200],
+  );
   t.is(rx.accepted().length, 1);
   t.is(rx.requests[0]?.headers['idempotency-key'], rx.requests[1]?.headers['idempotency-key']);
   t.is(rx.requests[0]?.raw.length, rx.requests[1]?.raw.length);
@@ -176,8 +225,20 @@ test('429 retries, other 4xx are permanent (dropped from the outbox, counted, lo
   const { rx, home, config } = await setup(t, { hook: { type: 'webhook', url: 'RX/h' } }, [429, 404]);
   const metrics: string[] = [];
   const log = captureLog();
-  const sink = { notification: (c: string, r: string) => void metrics.push(`${c}:${r}`), outboxPending: () => undefined };
-  const cycle = (now: number) => runAlerts({ config, env: home.env, observations: [tokenObs(T0 + 2 * D, now)], now, log, metrics: sink, cycleIntervalMs: 60_000 });
+  const sink = {
+    notification: (c: string, r: string) => void metrics.push(`${c}:${r}`),
+    outboxPending: () => undefined,
+  };
+  const cycle = (now: number) =>
+    runAlerts({
+      config,
+      env: home.env,
+      observations: [tokenObs(T0 + 2 * D, now)],
+      now,
+      log,
+      metrics: sink,
+      cycleIntervalMs: 60_000,
+    });
   t.deepEqual(await cycle(T0), { sent: 0, pending: 1 });
   t.deepEqual(await cycle(T0 + H), { sent: 0, pending: 0 });
   t.deepEqual(metrics, ['hook:retry', 'hook:permanent']);
@@ -186,13 +247,22 @@ test('429 retries, other 4xx are permanent (dropped from the outbox, counted, lo
 });
 
 test('canary: no webhook secret or URL-embedded token in payloads, logs, state or errors', async (t) => {
-  const { rx, home, config, statePath } = await setup(t, { hook: { type: 'webhook', url: `RX/hook/${URL_TOKEN}?token=${URL_TOKEN}`, secret: HOOK_SECRET, format: 'slack' } }, [503]);
+  const { rx, home, config, statePath } = await setup(
+    t,
+    { hook: { type: 'webhook', url: `RX/hook/${URL_TOKEN}?token=${URL_TOKEN}`, secret: HOOK_SECRET, format: 'slack' } },
+    [503],
+  );
   const log = captureLog();
-  const cycle = (now: number) => runAlerts({ config, env: home.env, observations: [tokenObs(T0 + 2 * D, now)], now, log, cycleIntervalMs: 60_000 });
+  const cycle = (now: number) =>
+    runAlerts({ config, env: home.env, observations: [tokenObs(T0 + 2 * D, now)], now, log, cycleIntervalMs: 60_000 });
   await cycle(T0);
   await cycle(T0 + H);
   t.is(rx.accepted().length, 1);
-  const outputs = [...rx.requests.flatMap((r) => [r.raw, JSON.stringify(r.headers)]), ...log.lines, readFileSync(statePath, 'utf8')];
+  const outputs = [
+    ...rx.requests.flatMap((r) => [r.raw, JSON.stringify(r.headers)]),
+    ...log.lines,
+    readFileSync(statePath, 'utf8'),
+  ];
   for (const o of outputs) {
     t.false(o.includes(HOOK_SECRET), 'webhook secret');
   }

@@ -3,7 +3,18 @@ import test from 'ava';
 import { runCli } from '../helpers/cli.js';
 import { tempHome } from '../helpers/tmp.js';
 
-const GROUPS = [[], ['models'], ['models', 'auth'], ['models', 'auth', 'order'], ['models', 'auth', 'import'], ['alerts'], ['config'], ['systemd'], ['launchd'], ['completion']];
+const GROUPS = [
+  [],
+  ['models'],
+  ['models', 'auth'],
+  ['models', 'auth', 'order'],
+  ['models', 'auth', 'import'],
+  ['alerts'],
+  ['config'],
+  ['systemd'],
+  ['launchd'],
+  ['completion'],
+];
 
 for (const args of GROUPS) {
   test(`bare \`aipro ${args.join(' ')}\` prints its help and exits 0`, async (t) => {

@@ -54,10 +54,22 @@ test('no canary secret leaks from any command, text or --json, success or failur
     version: 1,
     profiles: {
       'anthropic:key': { type: 'api_key', provider: 'anthropic', key: `sk-ant-api03-${C.key}` },
-      'anthropic:tok': { type: 'token', provider: 'anthropic', token: `sk-ant-oat01-${C.token}`, expires: now + 3_600_000 },
+      'anthropic:tok': {
+        type: 'token',
+        provider: 'anthropic',
+        token: `sk-ant-oat01-${C.token}`,
+        expires: now + 3_600_000,
+      },
       'anthropic:dup': { type: 'api_key', provider: 'anthropic', key: `sk-ant-api03-${C.key}` },
       'anthropic:ref': { type: 'api_key', provider: 'anthropic', keyRef: { source: 'env', id: 'REF_KEY' } },
-      'openai-codex:me@example.com': { type: 'oauth', provider: 'openai-codex', access: `eyJ${C.access}`, refresh: C.refresh, expires: now - 1000, email: 'me@example.com' },
+      'openai-codex:me@example.com': {
+        type: 'oauth',
+        provider: 'openai-codex',
+        access: `eyJ${C.access}`,
+        refresh: C.refresh,
+        expires: now - 1000,
+        email: 'me@example.com',
+      },
       'openai-codex:old': { type: 'oauth', provider: 'openai-codex', access: `eyJ${C.access}x`, expires: now - 1000 },
     },
     order: { anthropic: ['anthropic:tok', 'anthropic:key'] },
@@ -71,7 +83,13 @@ test('no canary secret leaks from any command, text or --json, success or failur
   writeFileSync(join(h.stateDir, '.env'), `OPENAI_API_KEY=sk-proj-${C.dotenvKey}\n`, { mode: 0o644 });
   const oc = join(h.home, '.openclaw', 'agents', 'imp', 'agent');
   mkdirSync(oc, { recursive: true });
-  writeFileSync(join(oc, 'auth-profiles.json'), JSON.stringify({ version: 1, profiles: { 'anthropic:x': { type: 'api_key', provider: 'anthropic', key: `sk-ant-api03-${C.importKey}` } } }));
+  writeFileSync(
+    join(oc, 'auth-profiles.json'),
+    JSON.stringify({
+      version: 1,
+      profiles: { 'anthropic:x': { type: 'api_key', provider: 'anthropic', key: `sk-ant-api03-${C.importKey}` } },
+    }),
+  );
   const env = { ...h.env, ANTHROPIC_API_KEY: `sk-ant-api03-${C.envKey}`, REF_KEY: `sk-ant-api03-${C.refKey}` };
 
   const runs: [string[], string?][] = [];
@@ -88,8 +106,14 @@ test('no canary secret leaks from any command, text or --json, success or failur
   both(['models', 'auth', 'order', 'set', '--provider', 'anthropic', 'anthropic:key', 'anthropic:tok']);
   both(['models', 'auth', 'order', 'set', '--provider', 'anthropic', 'anthropic:nope']);
   both(['models', 'auth', 'order', 'clear', '--provider', 'anthropic']);
-  runs.push([['models', 'auth', 'paste-token', '--provider', 'anthropic', '--profile-id', 'anthropic:new'], ` sk-ant-oat01-${C.pastedToken.slice(0, 40)}\n${C.pastedToken.slice(40)}\n`]);
-  runs.push([['models', 'auth', 'paste-token', '--provider', 'anthropic', '--profile-id', 'anthropic:new2', '--json'], `sk-ant-oat01-${C.pastedToken}`]);
+  runs.push([
+    ['models', 'auth', 'paste-token', '--provider', 'anthropic', '--profile-id', 'anthropic:new'],
+    ` sk-ant-oat01-${C.pastedToken.slice(0, 40)}\n${C.pastedToken.slice(40)}\n`,
+  ]);
+  runs.push([
+    ['models', 'auth', 'paste-token', '--provider', 'anthropic', '--profile-id', 'anthropic:new2', '--json'],
+    `sk-ant-oat01-${C.pastedToken}`,
+  ]);
   both(['models', 'auth', 'paste-token', '--provider', 'anthropic'], `sk-ant-oat01-${C.badPaste}`);
   both(['models', 'auth', 'paste-token', '--provider', 'anthropic'], `wrong-${C.badPaste}${C.badPaste}`);
   both(['models', 'auth', 'add-key', '--provider', 'openai', '--profile-id', 'openai:k'], `sk-proj-${C.pastedKey}`);
@@ -109,8 +133,14 @@ test('no canary secret leaks from any command, text or --json, success or failur
   runs.push([['config', 'path']]);
   both(['doctor']);
   both(['doctor', '--fix']);
-  runs.push([['onboard', '--non-interactive', '--provider', 'anthropic', '--store', 'env', '--secret-stdin'], `sk-ant-api03-${C.onboardKey}`]);
-  runs.push([['onboard', '--non-interactive', '--provider', 'anthropic', '--secret-stdin', '--profile-id', 'anthropic:ob'], `sk-ant-api03-${C.onboardKey}`]);
+  runs.push([
+    ['onboard', '--non-interactive', '--provider', 'anthropic', '--store', 'env', '--secret-stdin'],
+    `sk-ant-api03-${C.onboardKey}`,
+  ]);
+  runs.push([
+    ['onboard', '--non-interactive', '--provider', 'anthropic', '--secret-stdin', '--profile-id', 'anthropic:ob'],
+    `sk-ant-api03-${C.onboardKey}`,
+  ]);
   runs.push([['onboard', '--non-interactive', '--provider', 'anthropic', '--secret-stdin'], `nope-${C.badPaste}`]);
 
   const outputs: { args: string[]; r: CliResult }[] = [];
@@ -127,5 +157,8 @@ test('no canary secret leaks from any command, text or --json, success or failur
   // Sanity: the scanner finds a 12-character slice, and the commands did real work.
   // Delimiters outside the base64url alphabet, so a neighbouring slice can never match by chance.
   t.deepEqual(leaks(`<<${C.token.slice(30, 42)}>>`), ['token (slice at 30)']);
-  t.true(outputs.some(({ r }) => r.stdout.includes('sk-ant-oat01-…')), 'fingerprints are shown instead');
+  t.true(
+    outputs.some(({ r }) => r.stdout.includes('sk-ant-oat01-…')),
+    'fingerprints are shown instead',
+  );
 });

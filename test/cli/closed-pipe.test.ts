@@ -48,7 +48,11 @@ for (const args of CASES) {
 test('a command into a closed pipe still exits with its own code (--check: 1 for an expired token)', async (t) => {
   const h = tempHome();
   t.teardown(() => h.cleanup());
-  h.writeStore(storeWith({ 'anthropic:manual': { type: 'token', provider: 'anthropic', token: TOKEN, expires: Date.now() - DAY } }));
+  h.writeStore(
+    storeWith({
+      'anthropic:manual': { type: 'token', provider: 'anthropic', token: TOKEN, expires: Date.now() - DAY },
+    }),
+  );
   const r = await intoClosedPipe(['models', 'status', '--check'], h.env);
   t.is(r.code, 1, r.stderr);
   t.false(/EPIPE|Unhandled|\n\s+at /.test(r.stderr), r.stderr);

@@ -12,10 +12,14 @@ const nodeCompileCache = typeof nodeModule.enableCompileCache === 'function';
 
 function withStore(): TempHome {
   const h = tempHome();
-  h.writeStore({ version: 1, profiles: { 'anthropic:k': { type: 'api_key', provider: 'anthropic', key: `sk-ant-api03-${'k'.repeat(80)}` } } });
+  h.writeStore({
+    version: 1,
+    profiles: { 'anthropic:k': { type: 'api_key', provider: 'anthropic', key: `sk-ant-api03-${'k'.repeat(80)}` } },
+  });
   return h;
 }
-const cacheFiles = (h: TempHome) => (existsSync(join(h.stateDir, 'cache')) ? readdirSync(join(h.stateDir, 'cache')) : []);
+const cacheFiles = (h: TempHome) =>
+  existsSync(join(h.stateDir, 'cache')) ? readdirSync(join(h.stateDir, 'cache')) : [];
 const v8File = (h: TempHome) => cacheFiles(h).find((f) => f.startsWith('aipro-') && f.endsWith('.v8'));
 
 test('--version and -V print the version alone, like commander did', async (t) => {

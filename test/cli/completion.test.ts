@@ -16,8 +16,16 @@ const hasShell = (sh: string) => spawnSync(sh, ['-c', 'exit 0'], { stdio: 'ignor
 function setup(t: { teardown(fn: () => void): void }): { h: TempHome; env: Record<string, string> } {
   const h = tempHome();
   t.teardown(() => h.cleanup());
-  h.writeStore(storeWith({ 'anthropic:work': { type: 'api_key', provider: 'anthropic', key: KEY }, 'anthropic:manual': { type: 'token', provider: 'anthropic', token: TOKEN } }));
-  h.writeStore(storeWith({ 'openai:ci': { type: 'api_key', provider: 'openai', key: `sk-proj-${'o'.repeat(40)}` } }), 'ci');
+  h.writeStore(
+    storeWith({
+      'anthropic:work': { type: 'api_key', provider: 'anthropic', key: KEY },
+      'anthropic:manual': { type: 'token', provider: 'anthropic', token: TOKEN },
+    }),
+  );
+  h.writeStore(
+    storeWith({ 'openai:ci': { type: 'api_key', provider: 'openai', key: `sk-proj-${'o'.repeat(40)}` } }),
+    'ci',
+  );
   const bin = join(h.home, 'bin');
   mkdirSync(bin);
   writeFileSync(join(bin, 'aipro'), `#!/bin/sh\nexec "${process.execPath}" "${CLI}" "$@"\n`);
@@ -27,7 +35,17 @@ function setup(t: { teardown(fn: () => void): void }): { h: TempHome; env: Recor
 
 /** What bash offers for the command line `line` (cursor at its end). */
 function bashComplete(script: string, line: string, env: Record<string, string>): string[] {
-  const r = spawnSync('bash', ['--norc', '-c', `${script}\nCOMP_LINE="$1"; COMP_POINT=\${#1}; _aipro; printf '%s\\n' "\${COMPREPLY[@]}"`, 'bash', line], { env, encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(
+    'bash',
+    [
+      '--norc',
+      '-c',
+      `${script}\nCOMP_LINE="$1"; COMP_POINT=\${#1}; _aipro; printf '%s\\n' "\${COMPREPLY[@]}"`,
+      'bash',
+      line,
+    ],
+    { env, encoding: 'utf8', timeout: 60_000 },
+  );
   if (r.status !== 0) throw new Error(r.stderr);
   return r.stdout.split('\n').filter(Boolean).sort();
 }
@@ -48,8 +66,16 @@ test('bash: commands, subcommands, flags, profile and agent ids', async (t) => {
   t.deepEqual(bashComplete(script, 'aipro models auth or', env), ['order']);
   t.deepEqual(bashComplete(script, 'aipro models status --wi', env), ['--wide']);
   t.deepEqual(bashComplete(script, 'aipro models status --agent ', env), ['ci', 'main']);
-  t.deepEqual(bashComplete(script, 'aipro models auth remove ', env), ['anthropic:manual', 'anthropic:work', 'openai:ci']);
-  t.deepEqual(bashComplete(script, 'aipro alerts silence --for 2d anthropic:w', env), ['work'], 'only the part after ":" (bash splits words there)');
+  t.deepEqual(bashComplete(script, 'aipro models auth remove ', env), [
+    'anthropic:manual',
+    'anthropic:work',
+    'openai:ci',
+  ]);
+  t.deepEqual(
+    bashComplete(script, 'aipro alerts silence --for 2d anthropic:w', env),
+    ['work'],
+    'only the part after ":" (bash splits words there)',
+  );
   t.deepEqual(bashComplete(script, 'aipro models auth order set --provider anthropic anthropic:m', env), ['manual']);
   t.true(bashComplete(script, 'aipro models auth add-key --provider ', env).includes('anthropic'));
 });
@@ -77,9 +103,17 @@ function zshComplete(script: string, words: string[], env: Record<string, string
 
 /** What fish offers for the command line `line` (`complete -C` runs the completions headless). */
 function fishComplete(script: string, line: string, env: Record<string, string>): string[] {
-  const r = spawnSync('fish', ['--no-config', '-c', `${script}\ncomplete -C "$argv[1]"`, line], { env, encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync('fish', ['--no-config', '-c', `${script}\ncomplete -C "$argv[1]"`, line], {
+    env,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   if (r.status !== 0) throw new Error(r.stderr);
-  return r.stdout.split('\n').filter(Boolean).map((l) => l.split('\t')[0] as string).sort();
+  return r.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => l.split('\t')[0] as string)
+    .sort();
 }
 
 test('zsh: subcommands, flags, profile and agent ids (skipped without zsh)', async (t) => {
@@ -92,7 +126,11 @@ test('zsh: subcommands, flags, profile and agent ids (skipped without zsh)', asy
   const script = (await runCli(['completion', 'zsh'], { env })).stdout;
   t.is(spawnSync('zsh', ['-n'], { input: script }).status, 0);
   t.deepEqual(zshComplete(script, ['aipro', 'models', 'au'], env), ['auth', 'status']);
-  t.deepEqual(zshComplete(script, ['aipro', 'models', 'auth', 'remove', ''], env), ['anthropic:manual', 'anthropic:work', 'openai:ci']);
+  t.deepEqual(zshComplete(script, ['aipro', 'models', 'auth', 'remove', ''], env), [
+    'anthropic:manual',
+    'anthropic:work',
+    'openai:ci',
+  ]);
   t.deepEqual(zshComplete(script, ['aipro', 'models', 'status', '--agent', ''], env), ['ci', 'main']);
   t.true(zshComplete(script, ['aipro', 'models', 'status', '--w'], env).includes('--wide'));
 });
@@ -106,7 +144,11 @@ test('fish: subcommands, flags, profile and agent ids (skipped without fish)', a
   const { env } = setup(t);
   const script = (await runCli(['completion', 'fish'], { env })).stdout;
   t.deepEqual(fishComplete(script, 'aipro models au', env), ['auth']);
-  t.deepEqual(fishComplete(script, 'aipro models auth remove ', env), ['anthropic:manual', 'anthropic:work', 'openai:ci']);
+  t.deepEqual(fishComplete(script, 'aipro models auth remove ', env), [
+    'anthropic:manual',
+    'anthropic:work',
+    'openai:ci',
+  ]);
   t.deepEqual(fishComplete(script, 'aipro models status --agent ', env), ['ci', 'main']);
   t.deepEqual(fishComplete(script, 'aipro models status --wi', env), ['--wide']);
 });

@@ -12,7 +12,10 @@ test('config --help lists every schema key with its default and env override, wi
   const keys = configKeys();
   t.true(keys.length >= 25, `schema keys found: ${keys.length}`);
   for (const k of keys) t.regex(r.stdout, new RegExp(`^  ${k.key.replace(/\./g, '\\.')}  `, 'm'), k.key);
-  t.regex(r.stdout, /^ {2}agents\.default {2,}Agent used when --agent is not given\. \(default\s+"main"; env\s+AIPRO_AGENT\)$/m);
+  t.regex(
+    r.stdout,
+    /^ {2}agents\.default {2,}Agent used when --agent is not given\. \(default\s+"main"; env\s+AIPRO_AGENT\)$/m,
+  );
   t.false(r.stdout.includes('__default'));
   for (const line of r.stdout.split('\n')) t.true(line.length <= 80, line);
 });

@@ -7,7 +7,14 @@ import test from 'ava';
 import { tempHome } from '../helpers/tmp.js';
 import { plainText, skipIfNoPty, underPty } from './support.js';
 
-function assertOneLineAbort(t: { is(a: unknown, b: unknown, m?: string): void; regex(s: string, r: RegExp, m?: string): void; false(v: boolean, m?: string): void }, r: { code: number | null; out: string }) {
+function assertOneLineAbort(
+  t: {
+    is(a: unknown, b: unknown, m?: string): void;
+    regex(s: string, r: RegExp, m?: string): void;
+    false(v: boolean, m?: string): void;
+  },
+  r: { code: number | null; out: string },
+) {
   t.is(r.code, 130, r.out);
   const out = plainText(r.out);
   t.regex(out, /^aborted \(Ctrl-C\); nothing more was changed$/m);
@@ -27,7 +34,9 @@ test('Ctrl-C at the hidden secret prompt of add-key exits 130 with one line', as
   if (skipIfNoPty(t)) return;
   const h = tempHome();
   t.teardown(() => h.cleanup());
-  const r = await underPty(['models', 'auth', 'add-key', '--provider', 'anthropic'], h.env, [[/Paste the Anthropic API key/, '\u0003']]);
+  const r = await underPty(['models', 'auth', 'add-key', '--provider', 'anthropic'], h.env, [
+    [/Paste the Anthropic API key/, '\u0003'],
+  ]);
   assertOneLineAbort(t, r);
   t.false(existsSync(h.storePath()), 'nothing stored');
 });

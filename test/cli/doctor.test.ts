@@ -1,5 +1,14 @@
 /** `aipro doctor [--fix] [--json]`: findings, exit codes, and only safe repairs. */
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import test from 'ava';
 import { runCli } from '../helpers/cli.js';
@@ -58,7 +67,10 @@ test('a bad config is reported and the doctor still checks the rest (exit 1)', a
   const cfg = doc.checks.find((c) => c.id === 'config.valid');
   t.is(cfg?.level, 'error');
   t.regex(cfg?.summary ?? '', /monitor\.listen/);
-  t.true(doc.checks.some((c) => c.id === 'store.parse' && c.level === 'ok'), 'stores are still checked');
+  t.true(
+    doc.checks.some((c) => c.id === 'store.parse' && c.level === 'ok'),
+    'stores are still checked',
+  );
   h.writeConfig('{ nope');
   const unparseable = await doctor(h);
   t.is(unparseable.code, 1);
@@ -68,15 +80,22 @@ test('a bad config is reported and the doctor still checks the rest (exit 1)', a
 test('expired and expiring profiles, duplicates, env shadowing, dangling order entries', async (t) => {
   const h = home(t);
   const now = Date.now();
-  h.writeStore(storeWith(
-    {
-      'anthropic:old': { type: 'token', provider: 'anthropic', token: TOKEN, expires: now - DAY },
-      'anthropic:soon': { type: 'token', provider: 'anthropic', token: TOKEN.replace('T', 'U'), expires: now + 3_600_000 },
-      'anthropic:a': { type: 'api_key', provider: 'anthropic', key: KEY },
-      'anthropic:b': { type: 'api_key', provider: 'anthropic', key: KEY },
-    },
-    { order: { anthropic: ['anthropic:a', 'anthropic:gone'] } },
-  ));
+  h.writeStore(
+    storeWith(
+      {
+        'anthropic:old': { type: 'token', provider: 'anthropic', token: TOKEN, expires: now - DAY },
+        'anthropic:soon': {
+          type: 'token',
+          provider: 'anthropic',
+          token: TOKEN.replace('T', 'U'),
+          expires: now + 3_600_000,
+        },
+        'anthropic:a': { type: 'api_key', provider: 'anthropic', key: KEY },
+        'anthropic:b': { type: 'api_key', provider: 'anthropic', key: KEY },
+      },
+      { order: { anthropic: ['anthropic:a', 'anthropic:gone'] } },
+    ),
+  );
   const envKey = `sk-ant-api03-${'E'.repeat(40)}`;
   const { code, doc } = await doctor(h, [], { ...h.env, ANTHROPIC_API_KEY: envKey });
   t.is(code, 1);
@@ -88,7 +107,9 @@ test('expired and expiring profiles, duplicates, env shadowing, dangling order e
   t.true(ids.includes('store.order'));
   const expired = doc.checks.find((c) => c.id === 'profile.expired');
   t.regex(expired?.fix ?? '', /^aipro models auth setup-token --provider anthropic --profile-id \S+ --agent main$/);
-  t.false(JSON.stringify(doc).includes(envKey) || JSON.stringify(doc).includes(TOKEN) || JSON.stringify(doc).includes(KEY));
+  t.false(
+    JSON.stringify(doc).includes(envKey) || JSON.stringify(doc).includes(TOKEN) || JSON.stringify(doc).includes(KEY),
+  );
 });
 
 test('daemon env: a key only in the interactive shell is flagged; in ~/.aipro/.env it is fine', async (t) => {
@@ -125,7 +146,10 @@ test('--fix repairs modes and stale locks, never a credential', async (t) => {
 
   const found = await doctor(h);
   t.is(found.code, 1);
-  const fixable = problems(found.doc).filter((c) => c.fixable).map((c) => c.id).sort();
+  const fixable = problems(found.doc)
+    .filter((c) => c.fixable)
+    .map((c) => c.id)
+    .sort();
   t.deepEqual(fixable, ['env.file.mode', 'lock.stale', 'state.dir.mode', 'store.dir.mode', 'store.mode']);
 
   const fixed = await doctor(h, ['--fix']);
@@ -152,7 +176,10 @@ test('--fix restores a broken store from .bak only with consent and keeps the br
 
   const noConsent = await doctor(h, ['--fix']);
   t.is(noConsent.code, 1);
-  t.like(noConsent.doc.repairs.find((r) => r.kind === 'restore'), { done: false });
+  t.like(
+    noConsent.doc.repairs.find((r) => r.kind === 'restore'),
+    { done: false },
+  );
   t.is(readFileSync(path, 'utf8'), '{ "version": 1, "profiles": { broken');
 
   const yes = await doctor(h, ['--fix', '--yes']);
@@ -169,7 +196,10 @@ test('a broken store without a usable .bak is not fixable', async (t) => {
   writeFileSync(`${path}.bak`, 'also garbage', { mode: 0o600 });
   const { code, doc } = await doctor(h, ['--fix', '--yes']);
   t.is(code, 1);
-  t.like(doc.checks.find((c) => c.id === 'store.parse'), { level: 'error', fixable: false });
+  t.like(
+    doc.checks.find((c) => c.id === 'store.parse'),
+    { level: 'error', fixable: false },
+  );
   t.is(readFileSync(path, 'utf8'), 'garbage');
 });
 

@@ -43,24 +43,49 @@ test('paste-token without --expires-in warns; status shows expiry unknown; docto
   t.false(r.stderr.includes(secret));
   const status = await runCli(['models', 'status'], { env: h.env });
   t.regex(status.stdout, /openrouter:manual .*static +expiry unknown/);
-  const json = JSON.parse((await runCli(['models', 'status', '--json'], { env: h.env })).stdout) as { agents: { profiles: { id: string; expiryKnown: boolean }[] }[] };
+  const json = JSON.parse((await runCli(['models', 'status', '--json'], { env: h.env })).stdout) as {
+    agents: { profiles: { id: string; expiryKnown: boolean }[] }[];
+  };
   t.is(json.agents[0]?.profiles.find((p) => p.id === 'openrouter:manual')?.expiryKnown, false);
-  const doc = JSON.parse((await runCli(['doctor', '--json'], { env: h.env })).stdout) as { checks: { id: string; summary: string; fix?: string }[] };
+  const doc = JSON.parse((await runCli(['doctor', '--json'], { env: h.env })).stdout) as {
+    checks: { id: string; summary: string; fix?: string }[];
+  };
   const finding = doc.checks.find((c) => c.id === 'profile.expiry_unknown');
   t.truthy(finding, 'doctor reports the token with unknown expiry');
   t.regex(finding?.summary ?? '', /openrouter:manual/);
   t.regex(finding?.fix ?? '', /--profile-id openrouter:manual --agent main/);
   // With --expires-in, nothing to warn about.
-  const timed = await runCli(['models', 'auth', 'paste-token', '--provider', 'openrouter', '--profile-id', 'openrouter:t', '--expires-in', '30d'], { env: h.env, input: secret });
+  const timed = await runCli(
+    [
+      'models',
+      'auth',
+      'paste-token',
+      '--provider',
+      'openrouter',
+      '--profile-id',
+      'openrouter:t',
+      '--expires-in',
+      '30d',
+    ],
+    { env: h.env, input: secret },
+  );
   t.false(timed.stderr.includes('warning'));
 });
 
 test('config auth.profiles describe the default agent only: never a false missing for another agent', async (t) => {
   const h = home(t);
   // Declared when `main` was the default; then onboarding made `gw` the default with an API key.
-  h.writeConfig({ agents: { default: 'gw' }, auth: { profiles: { 'anthropic:manual': { provider: 'anthropic', mode: 'token' } } } });
+  h.writeConfig({
+    agents: { default: 'gw' },
+    auth: { profiles: { 'anthropic:manual': { provider: 'anthropic', mode: 'token' } } },
+  });
   h.writeStore(storeWith({ 'anthropic:default': { type: 'api_key', provider: 'anthropic', key: KEY } }), 'gw');
-  h.writeStore(storeWith({ 'anthropic:work': { type: 'token', provider: 'anthropic', token: TOKEN, expires: Date.now() + 60 * DAY } }), 'ops');
+  h.writeStore(
+    storeWith({
+      'anthropic:work': { type: 'token', provider: 'anthropic', token: TOKEN, expires: Date.now() + 60 * DAY },
+    }),
+    'ops',
+  );
   const r = await runCli(['models', 'status', '--check'], { env: h.env });
   t.false(/missing/.test(r.stdout), r.stdout);
   t.is(r.code, 0, r.stdout);
@@ -69,7 +94,10 @@ test('config auth.profiles describe the default agent only: never a false missin
   const gone = await runCli(['models', 'status', '--check', '--agent', 'gw', '--json'], { env: h.env });
   t.is(gone.code, 1);
   const doc = readJsonText(gone.stdout);
-  t.deepEqual(doc.agents[0]?.profiles.map((p) => [p.id, p.status]), [['anthropic:manual', 'missing']]);
+  t.deepEqual(
+    doc.agents[0]?.profiles.map((p) => [p.id, p.status]),
+    [['anthropic:manual', 'missing']],
+  );
 });
 
 function readJsonText(text: string) {
@@ -89,11 +117,16 @@ test('auth list shows malformed profiles with their reason and never throws on a
   t.regex(text.stdout, /anthropic:passkey .*unsupported credential type "passkey"/);
   const json = await runCli(['models', 'auth', 'list', '--json'], { env: h.env });
   t.is(json.code, 0, json.stderr);
-  const doc = JSON.parse(json.stdout) as { profiles: { id: string; expiresAt: string | null; secretProblem: string | null }[] };
-  t.deepEqual(doc.profiles.map((p) => [p.id, p.expiresAt, p.secretProblem]), [
-    ['anthropic:manual', null, null],
-    ['anthropic:passkey', null, 'unsupported credential type "passkey"'],
-  ]);
+  const doc = JSON.parse(json.stdout) as {
+    profiles: { id: string; expiresAt: string | null; secretProblem: string | null }[];
+  };
+  t.deepEqual(
+    doc.profiles.map((p) => [p.id, p.expiresAt, p.secretProblem]),
+    [
+      ['anthropic:manual', null, null],
+      ['anthropic:passkey', null, 'unsupported credential type "passkey"'],
+    ],
+  );
 });
 
 test('a store of another version fails every check: models status and monitor --once exit 1', async (t) => {
@@ -101,7 +134,11 @@ test('a store of another version fails every check: models status and monitor --
   h.writeStore({ version: 2, profiles: { 'anthropic:default': { type: 'api_key', provider: 'anthropic', key: KEY } } });
   const status = await runCli(['models', 'status', '--check', '--json'], { env: h.env });
   t.is(status.code, 1);
-  t.is((JSON.parse(status.stdout) as { agents: { storeError: { reason: string } | null }[] }).agents[0]?.storeError?.reason, 'version');
+  t.is(
+    (JSON.parse(status.stdout) as { agents: { storeError: { reason: string } | null }[] }).agents[0]?.storeError
+      ?.reason,
+    'version',
+  );
   const once = await runCli(['monitor', '--once'], { env: h.env, timeoutMs: 90_000 });
   t.is(once.code, 1, once.stdout + once.stderr);
   t.regex(once.stdout + once.stderr, /unsupported store version 2/);

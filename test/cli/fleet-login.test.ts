@@ -34,7 +34,21 @@ test('a --no-browser login is stored in PostgreSQL (sealed), visible to another 
     x.writeConfig({ ...oauthConfigRaw(server), store: { backend: 'postgres' } });
     Object.assign(x.env, { AIPRO_STORE_POSTGRES_URL: url, AIPRO_STORE_KEY: key });
   }
-  const child = spawn(process.execPath, [CLI, 'models', 'auth', 'login', '--provider', 'openai-codex', '--no-browser', '--profile-id', 'openai-codex:fleet'], { env: h.env, cwd: h.home });
+  const child = spawn(
+    process.execPath,
+    [
+      CLI,
+      'models',
+      'auth',
+      'login',
+      '--provider',
+      'openai-codex',
+      '--no-browser',
+      '--profile-id',
+      'openai-codex:fleet',
+    ],
+    { env: h.env, cwd: h.home },
+  );
   let stdout = '';
   let stderr = '';
   const authUrl = new Promise<string>((resolve) =>
@@ -64,5 +78,10 @@ test('a --no-browser login is stored in PostgreSQL (sealed), visible to another 
   const rows = (await pool.query(`SELECT t::text AS row FROM aipro.profiles t`)).rows.map((r) => r.row).join('\n');
   t.false(rows.includes(p?.refresh as string) || rows.includes(p?.access as string), 'tokens are sealed');
   const status = await runCli(['models', 'status', '--json'], { env: other.env, timeoutMs: 60_000 });
-  t.true(JSON.parse(status.stdout).agents[0].profiles.some((r: { id: string; status: string }) => r.id === 'openai-codex:fleet' && r.status === 'ok'), status.stdout);
+  t.true(
+    JSON.parse(status.stdout).agents[0].profiles.some(
+      (r: { id: string; status: string }) => r.id === 'openai-codex:fleet' && r.status === 'ok',
+    ),
+    status.stdout,
+  );
 });

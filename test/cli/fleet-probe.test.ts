@@ -36,13 +36,21 @@ test('a key rejected by a probe on host 1 shows as rejected on host 2 without pr
     h.writeConfig({ models: { providers: { anthropic: { baseUrl: fake.url } } }, store: { backend: 'postgres' } });
     Object.assign(h.env, { AIPRO_STORE_POSTGRES_URL: url, AIPRO_STORE_KEY: key });
   }
-  for (const [id, secret] of [['anthropic:good', GOOD], ['anthropic:bad', BAD]] as const) {
-    const r = await runCli(['models', 'auth', 'add-key', '--provider', 'anthropic', '--profile-id', id], { env: h1.env, input: `${secret}\n`, timeoutMs: 60_000 });
+  for (const [id, secret] of [
+    ['anthropic:good', GOOD],
+    ['anthropic:bad', BAD],
+  ] as const) {
+    const r = await runCli(['models', 'auth', 'add-key', '--provider', 'anthropic', '--profile-id', id], {
+      env: h1.env,
+      input: `${secret}\n`,
+      timeoutMs: 60_000,
+    });
     t.is(r.code, 0, r.stderr);
   }
   const probe = await runCli(['models', 'status', '--probe', '--json'], { env: h1.env, timeoutMs: 90_000 });
   t.is(probe.code, 0, probe.stderr);
-  const status = (out: string, id: string) => (JSON.parse(out).agents[0].profiles as { id: string; status: string }[]).find((p) => p.id === id)?.status;
+  const status = (out: string, id: string) =>
+    (JSON.parse(out).agents[0].profiles as { id: string; status: string }[]).find((p) => p.id === id)?.status;
   t.is(status(probe.stdout, 'anthropic:bad'), 'rejected');
   t.is(status(probe.stdout, 'anthropic:good'), 'static');
   const seen = await runCli(['models', 'status', '--json', '--check'], { env: h2.env, timeoutMs: 60_000 });

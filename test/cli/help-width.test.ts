@@ -9,7 +9,17 @@ import { runCli } from '../helpers/cli.js';
 import { tempHome } from '../helpers/tmp.js';
 import { plainText, skipIfNoPty, underPty } from './support.js';
 
-const PAGES = [['gateway'], ['monitor'], ['systemd', 'install'], ['alerts', 'silence'], ['config', 'validate'], ['models', 'auth', 'detach'], ['completion'], ['doctor'], []];
+const PAGES = [
+  ['gateway'],
+  ['monitor'],
+  ['systemd', 'install'],
+  ['alerts', 'silence'],
+  ['config', 'validate'],
+  ['models', 'auth', 'detach'],
+  ['completion'],
+  ['doctor'],
+  [],
+];
 
 for (const page of PAGES) {
   test(`aipro ${page.join(' ')} --help: no prose line wider than 80 on a terminal`, async (t) => {
@@ -18,7 +28,9 @@ for (const page of PAGES) {
     t.teardown(() => h.cleanup());
     const r = await underPty([...page, '--help'], h.env, [], { cols: 80 });
     t.is(r.code, 0, r.out);
-    const wide = plainText(r.out).split('\n').filter((l) => l.length > 80 && /^\S/.test(l));
+    const wide = plainText(r.out)
+      .split('\n')
+      .filter((l) => l.length > 80 && /^\S/.test(l));
     t.deepEqual(wide, []);
     t.regex(r.out, /Usage: aipro/);
   });
@@ -54,7 +66,10 @@ test('an error on a terminal wraps to 80 columns', async (t) => {
   t.is(r.code, 1, r.out);
   const lines = plainText(r.out).split('\n');
   t.regex(r.out, /error: Error listing auth profiles/);
-  t.deepEqual(lines.filter((l) => l.length > 80), []);
+  t.deepEqual(
+    lines.filter((l) => l.length > 80),
+    [],
+  );
 });
 
 test('doctor on an 80-column terminal: every finding wraps under its text', async (t) => {
@@ -63,12 +78,21 @@ test('doctor on an 80-column terminal: every finding wraps under its text', asyn
   t.teardown(() => h.cleanup());
   // A token without expiry and two profiles with the same secret: long summaries and fixes.
   const token = { type: 'token', provider: 'openrouter', token: 'sk-or-v1-abcdefghijklmnop1234' };
-  h.writeStore({ version: 1, profiles: { 'openrouter:team-production-gateway-eu-west': token, 'openrouter:team-production-gateway-us-east': token } });
+  h.writeStore({
+    version: 1,
+    profiles: {
+      'openrouter:team-production-gateway-eu-west': token,
+      'openrouter:team-production-gateway-us-east': token,
+    },
+  });
   const r = await underPty(['doctor'], h.env, [], { cols: 80 });
   t.is(r.code, 1, r.out); // anthropic, the default model's provider, is missing
   const lines = plainText(r.out).split('\n');
   t.regex(plainText(r.out).replace(/\s+/g, ' '), /no recorded expiry/);
-  t.deepEqual(lines.filter((l) => l.length > 80), []);
+  t.deepEqual(
+    lines.filter((l) => l.length > 80),
+    [],
+  );
 });
 
 test('doctor: the consent note appears only when a store restore is among the repairs', async (t) => {

@@ -35,7 +35,10 @@ test('imports every agent unchanged; models status reads the imported store', as
   // A second import finds identical stores.
   const again = await runCli(['models', 'auth', 'import', 'openclaw', '--json'], { env: h.env });
   t.is(again.code, 0);
-  t.deepEqual(JSON.parse(again.stdout).agents.map((a: { result: string }) => a.result), ['identical', 'identical']);
+  t.deepEqual(
+    JSON.parse(again.stdout).agents.map((a: { result: string }) => a.result),
+    ['identical', 'identical'],
+  );
   t.false(again.stdout.includes('FIXTUREFIXTURE'), 'no secret in the report');
 });
 
@@ -62,8 +65,14 @@ test('invalid source stores are reported and skipped; valid ones still import', 
   const r = await runCli(['models', 'auth', 'import', 'openclaw', '--from', dir, '--json'], { env: h.env });
   t.is(r.code, 1);
   const doc = JSON.parse(r.stdout);
-  t.like(doc.agents.find((a: { agent: string }) => a.agent === 'broken'), { result: 'invalid' });
-  t.like(doc.agents.find((a: { agent: string }) => a.agent === 'main'), { result: 'imported' });
+  t.like(
+    doc.agents.find((a: { agent: string }) => a.agent === 'broken'),
+    { result: 'invalid' },
+  );
+  t.like(
+    doc.agents.find((a: { agent: string }) => a.agent === 'main'),
+    { result: 'imported' },
+  );
   t.false(existsSync(h.storePath('broken')));
 });
 

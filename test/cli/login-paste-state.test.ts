@@ -27,7 +27,7 @@ function startCli(args: string[], env: Record<string, string>): Running {
   child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
   child.stderr.setEncoding('utf8').on('data', (d: string) => {
     stderr += d;
-    for (const w of waiters.splice(0)) (w[0].test(stderr) ? w[1]() : waiters.push(w));
+    for (const w of waiters.splice(0)) w[0].test(stderr) ? w[1]() : waiters.push(w);
   });
   const said = (re: RegExp) => new Promise<void>((r) => (re.test(stderr) ? r() : waiters.push([re, r])));
   const url = said(/^\s+http\S+$/m).then(() => (/^\s+(http\S+)$/m.exec(stderr) as RegExpExecArray)[1] as string);
@@ -58,7 +58,20 @@ test('loopback flow: a bare code is refused, then the whole redirect URL logs in
     h.cleanup();
   });
   h.writeConfig(oauthConfigRaw(server));
-  const cli = startCli(['models', 'auth', 'login', '--provider', 'openai-codex', '--no-browser', '--profile-id', 'openai-codex:work', '--json'], h.env);
+  const cli = startCli(
+    [
+      'models',
+      'auth',
+      'login',
+      '--provider',
+      'openai-codex',
+      '--no-browser',
+      '--profile-id',
+      'openai-codex:work',
+      '--json',
+    ],
+    h.env,
+  );
   const final = await server.authorize(await cli.url, { account: 'ops' });
   const code = new URL(final).searchParams.get('code') as string;
   cli.write(`${code}\n`);

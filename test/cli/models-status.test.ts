@@ -16,7 +16,11 @@ test('no credential: the missing-provider message, exit 0 without --check, 1 wit
   const h = home(t);
   const r = await runCli(['models', 'status'], { env: h.env });
   t.is(r.code, 0);
-  t.true(r.stdout.includes('No credentials found for anthropic — run `aipro models auth setup-token --provider anthropic --agent main`, or set ANTHROPIC_API_KEY'));
+  t.true(
+    r.stdout.includes(
+      'No credentials found for anthropic — run `aipro models auth setup-token --provider anthropic --agent main`, or set ANTHROPIC_API_KEY',
+    ),
+  );
   const c = await runCli(['models', 'status', '--check'], { env: h.env });
   t.is(c.code, 1);
   t.regex(c.stdout, /missing/);
@@ -25,20 +29,26 @@ test('no credential: the missing-provider message, exit 0 without --check, 1 wit
 test('--check: 0 when ok, 2 when expiring, 1 when expired; --warn-hours moves the window', async (t) => {
   const h = home(t);
   const now = Date.now();
-  h.writeStore(storeWith({ 'anthropic:manual': { type: 'token', provider: 'anthropic', token: TOKEN, expires: now + 30 * DAY } }));
+  h.writeStore(
+    storeWith({ 'anthropic:manual': { type: 'token', provider: 'anthropic', token: TOKEN, expires: now + 30 * DAY } }),
+  );
   t.is((await runCli(['models', 'status', '--check'], { env: h.env })).code, 0);
 
-  h.writeStore(storeWith({ 'anthropic:manual': { type: 'token', provider: 'anthropic', token: TOKEN, expires: now + 5 * H } }));
+  h.writeStore(
+    storeWith({ 'anthropic:manual': { type: 'token', provider: 'anthropic', token: TOKEN, expires: now + 5 * H } }),
+  );
   const exp = await runCli(['models', 'status', '--check'], { env: h.env });
   t.is(exp.code, 2);
   t.regex(exp.stdout, /anthropic:manual.*expiring/);
   t.is((await runCli(['models', 'status', '--check', '--warn-hours', '1'], { env: h.env })).code, 0);
   t.is((await runCli(['models', 'status', '--check', '--warn-hours', '6'], { env: h.env })).code, 2);
 
-  h.writeStore(storeWith({
-    'anthropic:manual': { type: 'token', provider: 'anthropic', token: TOKEN, expires: now - H },
-    'anthropic:default': { type: 'api_key', provider: 'anthropic', key: KEY },
-  }));
+  h.writeStore(
+    storeWith({
+      'anthropic:manual': { type: 'token', provider: 'anthropic', token: TOKEN, expires: now - H },
+      'anthropic:default': { type: 'api_key', provider: 'anthropic', key: KEY },
+    }),
+  );
   const bad = await runCli(['models', 'status', '--check'], { env: h.env });
   t.is(bad.code, 1);
   t.regex(bad.stdout, /anthropic:manual.*expired/);
@@ -48,10 +58,15 @@ test('--check: 0 when ok, 2 when expiring, 1 when expired; --warn-hours moves th
 test('--json follows the documented schema', async (t) => {
   const h = home(t);
   const exp = Date.now() + 10 * DAY;
-  h.writeStore(storeWith(
-    { 'anthropic:manual': { type: 'token', provider: 'anthropic', token: TOKEN, expires: exp }, 'anthropic:default': { type: 'api_key', provider: 'anthropic', key: KEY } },
-    { order: { anthropic: ['anthropic:manual', 'anthropic:default'] }, lastGood: { anthropic: 'anthropic:manual' } },
-  ));
+  h.writeStore(
+    storeWith(
+      {
+        'anthropic:manual': { type: 'token', provider: 'anthropic', token: TOKEN, expires: exp },
+        'anthropic:default': { type: 'api_key', provider: 'anthropic', key: KEY },
+      },
+      { order: { anthropic: ['anthropic:manual', 'anthropic:default'] }, lastGood: { anthropic: 'anthropic:manual' } },
+    ),
+  );
   const r = await runCli(['models', 'status', '--json'], { env: h.env });
   t.is(r.code, 0);
   const doc = JSON.parse(r.stdout);
@@ -61,9 +76,22 @@ test('--json follows the documented schema', async (t) => {
   t.is(doc.exitCode, 0);
   t.is(doc.agents.length, 1);
   const a = doc.agents[0];
-  t.like(a, { agent: 'main', storeExists: true, storeError: null, order: { anthropic: ['anthropic:manual', 'anthropic:default'] }, lastGood: { anthropic: 'anthropic:manual' } });
+  t.like(a, {
+    agent: 'main',
+    storeExists: true,
+    storeError: null,
+    order: { anthropic: ['anthropic:manual', 'anthropic:default'] },
+    lastGood: { anthropic: 'anthropic:manual' },
+  });
   const tok = a.profiles.find((p: { id: string }) => p.id === 'anthropic:manual');
-  t.like(tok, { provider: 'anthropic', type: 'token', source: 'profile', status: 'ok', expiresAtMs: exp, fingerprint: `sk-ant-oat01-…TTTT` });
+  t.like(tok, {
+    provider: 'anthropic',
+    type: 'token',
+    source: 'profile',
+    status: 'ok',
+    expiresAtMs: exp,
+    fingerprint: `sk-ant-oat01-…TTTT`,
+  });
   t.regex(tok.expiresAt, /Z$/);
   t.true(tok.remainingMs > 9 * DAY);
   const key = a.profiles.find((p: { id: string }) => p.id === 'anthropic:default');
@@ -76,7 +104,13 @@ test('--plain prints one tab-separated line per credential', async (t) => {
   h.writeStore(storeWith({ 'anthropic:default': { type: 'api_key', provider: 'anthropic', key: KEY } }));
   const r = await runCli(['models', 'status', '--plain'], { env: h.env });
   t.is(r.code, 0);
-  t.deepEqual(r.stdout.trim().split('\n').map((l) => l.split('\t')), [['main', 'anthropic:default', 'anthropic', 'api_key', 'profile', 'static', '-', 'sk-ant-api03-…KKKK']]);
+  t.deepEqual(
+    r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => l.split('\t')),
+    [['main', 'anthropic:default', 'anthropic', 'api_key', 'profile', 'static', '-', 'sk-ant-api03-…KKKK']],
+  );
 });
 
 test('env keys show as source env; --provider reports a provider without credential as missing', async (t) => {
@@ -94,11 +128,20 @@ test('env keys show as source env; --provider reports a provider without credent
 test('--agent selects one agent; without it every agent is shown', async (t) => {
   const h = home(t);
   h.writeStore(storeWith({ 'anthropic:default': { type: 'api_key', provider: 'anthropic', key: KEY } }));
-  h.writeStore(storeWith({ 'openai:default': { type: 'api_key', provider: 'openai', key: 'sk-proj-' + 'o'.repeat(40) } }), 'work');
+  h.writeStore(
+    storeWith({ 'openai:default': { type: 'api_key', provider: 'openai', key: 'sk-proj-' + 'o'.repeat(40) } }),
+    'work',
+  );
   const all = JSON.parse((await runCli(['models', 'status', '--json'], { env: h.env })).stdout);
-  t.deepEqual(all.agents.map((a: { agent: string }) => a.agent), ['main', 'work']);
+  t.deepEqual(
+    all.agents.map((a: { agent: string }) => a.agent),
+    ['main', 'work'],
+  );
   const work = JSON.parse((await runCli(['models', 'status', '--json', '--agent', 'work'], { env: h.env })).stdout);
-  t.deepEqual(work.agents.map((a: { agent: string }) => a.agent), ['work']);
+  t.deepEqual(
+    work.agents.map((a: { agent: string }) => a.agent),
+    ['work'],
+  );
   t.true(work.agents[0].profiles.some((p: { id: string }) => p.id === 'openai:default'));
 });
 
@@ -118,7 +161,10 @@ test('an unreadable store fails the check closed (exit 1) and names the fix', as
   t.regex(r.stdout, /store unreadable/);
   t.regex(r.stdout, /aipro doctor/);
   t.is((await runCli(['models', 'status'], { env: h.env })).code, 1);
-  t.is(JSON.parse((await runCli(['models', 'status', '--json'], { env: h.env })).stdout).agents[0].storeError.reason, 'parse');
+  t.is(
+    JSON.parse((await runCli(['models', 'status', '--json'], { env: h.env })).stdout).agents[0].storeError.reason,
+    'parse',
+  );
 });
 
 test('--help has examples', async (t) => {

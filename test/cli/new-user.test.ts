@@ -21,7 +21,11 @@ test('an unparsable store with no .bak points to re-adding the credentials, not 
   t.regex(out, /aipro models auth add-key/);
 
   // With a good previous copy the restore is the next step, and it is named.
-  writeFileSync(`${path}.bak`, JSON.stringify(storeWith({ 'anthropic:default': { type: 'api_key', provider: 'anthropic', key: KEY } })), { mode: 0o600 });
+  writeFileSync(
+    `${path}.bak`,
+    JSON.stringify(storeWith({ 'anthropic:default': { type: 'api_key', provider: 'anthropic', key: KEY } })),
+    { mode: 0o600 },
+  );
   const withBak = await runCli(['models', 'status'], { env: h.env });
   t.is(withBak.code, 1);
   t.regex(withBak.stdout + withBak.stderr, /aipro doctor --fix` can restore .*auth-profiles\.json\.bak/);
@@ -30,18 +34,28 @@ test('an unparsable store with no .bak points to re-adding the credentials, not 
 test('a token without expiry: status says "expiry unknown" once and the fix records a lifetime', async (t) => {
   const h = tempHome();
   t.teardown(() => h.cleanup());
-  h.writeStore(storeWith({ 'openrouter:manual': { type: 'token', provider: 'openrouter', token: 'sk-or-v1-abcdefghijklmnop1234' } }));
+  h.writeStore(
+    storeWith({
+      'openrouter:manual': { type: 'token', provider: 'openrouter', token: 'sk-or-v1-abcdefghijklmnop1234' },
+    }),
+  );
   const r = await runCli(['models', 'status'], { env: h.env });
   t.is(r.code, 0, r.stderr);
   const line = r.stdout.split('\n').find((l) => l.startsWith('  openrouter:manual:')) ?? '';
   t.is((line.match(/no alert (?:will|can) warn/g) ?? []).length, 1, line);
-  t.regex(line, /fix: .*aipro models auth paste-token --provider openrouter --profile-id openrouter:manual --agent main --expires-in /);
+  t.regex(
+    line,
+    /fix: .*aipro models auth paste-token --provider openrouter --profile-id openrouter:manual --agent main --expires-in /,
+  );
 });
 
 test('paste-token names the provider with the right article', async (t) => {
   const h = tempHome();
   t.teardown(() => h.cleanup());
-  const r = await runCli(['models', 'auth', 'paste-token', '--provider', 'anthropic'], { env: h.env, input: `sk-ant-oat01-${'T'.repeat(90)}\n` });
+  const r = await runCli(['models', 'auth', 'paste-token', '--provider', 'anthropic'], {
+    env: h.env,
+    input: `sk-ant-oat01-${'T'.repeat(90)}\n`,
+  });
   t.is(r.code, 0, r.stderr);
   t.false(/\ba anthropic\b/.test(r.stderr), r.stderr);
 });
@@ -53,7 +67,10 @@ test('`models auth order get` without a stored order fits 80 columns on a termin
   const r = await underPty(['models', 'auth', 'order', 'get', '--provider', 'anthropic'], h.env, [], { cols: 80 });
   t.is(r.code, 0, r.out);
   const lines = plainText(r.out).split('\n');
-  t.deepEqual(lines.filter((l) => l.length > 80), []);
+  t.deepEqual(
+    lines.filter((l) => l.length > 80),
+    [],
+  );
   t.regex(plainText(r.out), /No stored order for anthropic/);
 });
 
@@ -69,10 +86,12 @@ test('a usage error names --help', async (t) => {
 test('`models auth list` shows a token without expiry as unknown, like `models status`', async (t) => {
   const h = tempHome();
   t.teardown(() => h.cleanup());
-  h.writeStore(storeWith({
-    'openrouter:manual': { type: 'token', provider: 'openrouter', token: 'sk-or-v1-abcdefghijklmnop1234' },
-    'anthropic:default': { type: 'api_key', provider: 'anthropic', key: KEY },
-  }));
+  h.writeStore(
+    storeWith({
+      'openrouter:manual': { type: 'token', provider: 'openrouter', token: 'sk-or-v1-abcdefghijklmnop1234' },
+      'anthropic:default': { type: 'api_key', provider: 'anthropic', key: KEY },
+    }),
+  );
   const r = await runCli(['models', 'auth', 'list'], { env: h.env });
   t.is(r.code, 0, r.stderr);
   const row = (id: string) => (r.stdout.split('\n').find((l) => l.trim().startsWith(id)) ?? '').trim().split(/\s+/);
@@ -83,17 +102,29 @@ test('`models auth list` shows a token without expiry as unknown, like `models s
 test('doctor: the fix for a token without expiry records a lifetime', async (t) => {
   const h = tempHome();
   t.teardown(() => h.cleanup());
-  h.writeStore(storeWith({ 'openrouter:manual': { type: 'token', provider: 'openrouter', token: 'sk-or-v1-abcdefghijklmnop1234' } }));
+  h.writeStore(
+    storeWith({
+      'openrouter:manual': { type: 'token', provider: 'openrouter', token: 'sk-or-v1-abcdefghijklmnop1234' },
+    }),
+  );
   const r = await runCli(['doctor', '--json'], { env: h.env });
   const doc = JSON.parse(r.stdout) as { checks: { id: string; fix?: string }[] };
   const check = doc.checks.find((c) => c.id === 'profile.expiry_unknown');
-  t.regex(check?.fix ?? '', /aipro models auth paste-token --provider openrouter --profile-id openrouter:manual --agent main --expires-in /);
+  t.regex(
+    check?.fix ?? '',
+    /aipro models auth paste-token --provider openrouter --profile-id openrouter:manual --agent main --expires-in /,
+  );
 });
 
 test('`models status --provider P` shows only P, also in the order and lastGood lines', async (t) => {
   const h = tempHome();
   t.teardown(() => h.cleanup());
-  h.writeStore(storeWith({ 'anthropic:default': { type: 'api_key', provider: 'anthropic', key: KEY } }, { order: { anthropic: ['anthropic:default'] }, lastGood: { anthropic: 'anthropic:default' } }));
+  h.writeStore(
+    storeWith(
+      { 'anthropic:default': { type: 'api_key', provider: 'anthropic', key: KEY } },
+      { order: { anthropic: ['anthropic:default'] }, lastGood: { anthropic: 'anthropic:default' } },
+    ),
+  );
   const r = await runCli(['models', 'status', '--provider', 'openai'], { env: h.env });
   t.is(r.code, 0, r.stderr);
   t.notRegex(r.stdout, /anthropic/);

@@ -17,7 +17,11 @@ test('API key into the auth store; ends with the status summary and next steps',
   const h = home(t);
   const r = await runCli([...NI, '--provider', 'anthropic', '--secret-stdin'], { env: h.env, input: `${KEY}\n` });
   t.is(r.code, 0, r.stderr);
-  t.deepEqual(readJson(h.storePath()).profiles['anthropic:default'], { type: 'api_key', provider: 'anthropic', key: KEY });
+  t.deepEqual(readJson(h.storePath()).profiles['anthropic:default'], {
+    type: 'api_key',
+    provider: 'anthropic',
+    key: KEY,
+  });
   t.regex(r.stdout, /Current status:/);
   t.regex(r.stdout, /anthropic:default\s+api_key\s+profile\s+static/);
   t.regex(r.stdout, /Next steps:\n {2}aipro models status --check/);
@@ -26,7 +30,21 @@ test('API key into the auth store; ends with the status summary and next steps',
 
 test('setup-token into a new default agent', async (t) => {
   const h = home(t);
-  const r = await runCli([...NI, '--provider', 'anthropic', '--auth-choice', 'token', '--secret-stdin', '--agent', 'gw', '--expires-in', '365d'], { env: h.env, input: TOKEN });
+  const r = await runCli(
+    [
+      ...NI,
+      '--provider',
+      'anthropic',
+      '--auth-choice',
+      'token',
+      '--secret-stdin',
+      '--agent',
+      'gw',
+      '--expires-in',
+      '365d',
+    ],
+    { env: h.env, input: TOKEN },
+  );
   t.is(r.code, 0, r.stderr);
   const s = readJson(h.storePath('gw'));
   t.like(s.profiles['anthropic:manual'], { type: 'token', token: TOKEN });
@@ -65,14 +83,35 @@ test('--store env appends to ~/.aipro/.env (0600), never duplicates, conflicts n
 
 test('alert email writes alerts.channels.ops-mail with an env reference for the password', async (t) => {
   const h = home(t);
-  const r = await runCli([...NI, '--alert-email', 'ops@example.com', '--alert-from', 'aipro@gw1', '--smtp-host', 'smtp.example.com', '--smtp-user', 'aipro', '--smtp-pass-env', 'MAIL_PASS'], { env: h.env });
+  const r = await runCli(
+    [
+      ...NI,
+      '--alert-email',
+      'ops@example.com',
+      '--alert-from',
+      'aipro@gw1',
+      '--smtp-host',
+      'smtp.example.com',
+      '--smtp-user',
+      'aipro',
+      '--smtp-pass-env',
+      'MAIL_PASS',
+    ],
+    { env: h.env },
+  );
   t.is(r.code, 0, r.stderr);
   const cfg = readJson<Record<string, any>>(join(h.stateDir, 'aipro.json'));
   t.deepEqual(cfg.alerts.channels['ops-mail'], {
     type: 'email',
     to: ['ops@example.com'],
     from: 'aipro@gw1',
-    smtp: { host: 'smtp.example.com', port: 587, secure: false, user: 'aipro', pass: { source: 'env', id: 'MAIL_PASS' } },
+    smtp: {
+      host: 'smtp.example.com',
+      port: 587,
+      secure: false,
+      user: 'aipro',
+      pass: { source: 'env', id: 'MAIL_PASS' },
+    },
   });
   t.regex(r.stdout, /put MAIL_PASS=… into .*\.env/);
   t.is((await runCli(['config', 'validate'], { env: h.env })).code, 0);
@@ -90,7 +129,21 @@ test('usage errors (64) and a bad secret (1) change nothing', async (t) => {
     [...NI, '--provider', 'google', '--auth-choice', 'token', '--secret-stdin'],
   ];
   for (const args of usage) t.is((await runCli(args, { env: h.env, input: KEY })).code, 64, args.join(' '));
-  const bad = await runCli([...NI, '--provider', 'anthropic', '--secret-stdin', '--agent', 'other', '--alert-email', 'a@b.c', '--smtp-host', 'h'], { env: h.env, input: 'oops' });
+  const bad = await runCli(
+    [
+      ...NI,
+      '--provider',
+      'anthropic',
+      '--secret-stdin',
+      '--agent',
+      'other',
+      '--alert-email',
+      'a@b.c',
+      '--smtp-host',
+      'h',
+    ],
+    { env: h.env, input: 'oops' },
+  );
   t.is(bad.code, 1);
   t.regex(bad.stderr, /not saved: an Anthropic API key starts with sk-ant-/);
   t.false(existsSync(join(h.stateDir, 'aipro.json')), 'config untouched when the secret is bad');

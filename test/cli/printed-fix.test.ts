@@ -21,7 +21,13 @@ function commandIn(hint: string): string {
   return m[0].trim();
 }
 
-interface Row { id: string; agent: string; status: string; hint?: string; fixCommand?: string }
+interface Row {
+  id: string;
+  agent: string;
+  status: string;
+  hint?: string;
+  fixCommand?: string;
+}
 
 test('each printed fix, executed as printed, makes its profile ok', async (t) => {
   if (skipIfNoPty(t)) return;
@@ -44,11 +50,21 @@ test('each printed fix, executed as printed, makes its profile ok', async (t) =>
   chmodSync(join(bin, 'claude'), 0o755);
   const env = { ...h.env, PATH: `${bin}:${h.env.PATH ?? '/usr/bin:/bin'}` };
 
-  const json = JSON.parse((await runCli(['models', 'status', '--json'], { env })).stdout) as { agents: { agent: string; profiles: Row[] }[] };
+  const json = JSON.parse((await runCli(['models', 'status', '--json'], { env })).stdout) as {
+    agents: { agent: string; profiles: Row[] }[];
+  };
   const broken = json.agents.flatMap((a) => a.profiles).filter((p) => p.status !== 'ok' && p.status !== 'static');
-  t.deepEqual(broken.map((p) => `${p.agent}/${p.id}`).sort(), ['gw/anthropic:bad', 'gw/anthropic:old', 'gw/anthropic:work', 'gw/openai:default', 'main/anthropic:none']);
+  t.deepEqual(broken.map((p) => `${p.agent}/${p.id}`).sort(), [
+    'gw/anthropic:bad',
+    'gw/anthropic:old',
+    'gw/anthropic:work',
+    'gw/openai:default',
+    'main/anthropic:none',
+  ]);
   const text = (await runCli(['models', 'status'], { env })).stdout;
-  const doctor = JSON.parse((await runCli(['doctor', '--json'], { env })).stdout) as { checks: { agent?: string; summary: string; fix?: string }[] };
+  const doctor = JSON.parse((await runCli(['doctor', '--json'], { env })).stdout) as {
+    checks: { agent?: string; summary: string; fix?: string }[];
+  };
 
   for (const row of broken) {
     const cmd = row.fixCommand ?? '';
@@ -57,10 +73,29 @@ test('each printed fix, executed as printed, makes its profile ok', async (t) =>
     if (row.id !== 'anthropic:none') t.true(cmd.includes(`--profile-id ${row.id} `), `${row.id}: names the profile`);
     t.false(cmd.includes('claude setup-token'), `${row.id}: never runs claude setup-token beside aipro's setup-token`);
     t.true(text.includes(cmd), `${row.id}: the table prints the same fix`);
-    const finding = doctor.checks.find((c) => c.agent === row.agent && c.summary.includes(row.id === 'anthropic:none' ? 'anthropic is missing' : `${row.id} is`));
+    const finding = doctor.checks.find(
+      (c) =>
+        c.agent === row.agent &&
+        c.summary.includes(row.id === 'anthropic:none' ? 'anthropic is missing' : `${row.id} is`),
+    );
     t.is(commandIn(finding?.fix ?? ''), cmd, `${row.id}: doctor prints the same fix`);
     if (row.id === 'anthropic:work') {
-      const n = { kind: 'expiring', agent: row.agent, provider: 'anthropic', profile: row.id, credentialType: 'token', credentialStatus: 'expiring', detail: 'expires in 2h', expiresAt: now + 7_200_000, severity: 'critical', host: 'h', startedAt: now, createdAt: now, key: 'k', episode: 'e' } as Notification;
+      const n = {
+        kind: 'expiring',
+        agent: row.agent,
+        provider: 'anthropic',
+        profile: row.id,
+        credentialType: 'token',
+        credentialStatus: 'expiring',
+        detail: 'expires in 2h',
+        expiresAt: now + 7_200_000,
+        severity: 'critical',
+        host: 'h',
+        startedAt: now,
+        createdAt: now,
+        key: 'k',
+        episode: 'e',
+      } as Notification;
       t.is(fixFor(n), cmd, 'an alert without the monitor hint builds the same fix');
       t.true(textBody({ ...n, fix: row.hint ?? '' }, now).includes(cmd), 'the mail prints it');
     }
@@ -77,7 +112,9 @@ test('each printed fix, executed as printed, makes its profile ok', async (t) =>
       const r = await runCli(args, { env, input: OPENAI_KEY });
       t.is(r.code, 0, r.stderr);
     }
-    const after = JSON.parse((await runCli(['models', 'status', '--json', '--agent', row.agent], { env })).stdout) as { agents: { profiles: Row[] }[] };
+    const after = JSON.parse((await runCli(['models', 'status', '--json', '--agent', row.agent], { env })).stdout) as {
+      agents: { profiles: Row[] }[];
+    };
     const id = row.id === 'anthropic:none' ? 'anthropic:manual' : row.id;
     const now2 = after.agents[0]?.profiles.find((p) => p.id === id);
     t.is(now2?.status, row.id.startsWith('openai') ? 'static' : 'ok', `${row.agent}/${id} after its fix`);

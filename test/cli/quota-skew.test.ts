@@ -38,14 +38,22 @@ test('models status --probe: QUOTA column (worst window, reset in UTC), clock sk
   t.regex(probed.stdout, /FINGERPRINT\s+QUOTA\n/);
   t.regex(probed.stdout, new RegExp(`anthropic:work .* 5h 82% \\(resets ${hhmm}\\)\\n`));
   // 5 minutes, give or take the answer's latency on a loaded machine.
-  t.regex(probed.stdout, /⚠ clock skew: anthropic's clock is (5m|5m \ds|4m 5\ds) ahead of this host \(Date header of the probe just now\); expiry times are judged by the local clock/);
+  t.regex(
+    probed.stdout,
+    /⚠ clock skew: anthropic's clock is (5m|5m \ds|4m 5\ds) ahead of this host \(Date header of the probe just now\); expiry times are judged by the local clock/,
+  );
 
   const json = JSON.parse((await runCli(['models', 'status', '--json'], { env: h.env })).stdout);
   const q = json.agents[0].profiles[0].quota;
   t.is(q.status, 'allowed_warning');
   t.is(q.worst, '5h');
   t.deepEqual(q.windows, [
-    { window: '5h', utilization: 0.82, resetsAt: new Date(resetS * 1000).toISOString().replace('.000Z', 'Z'), resetsAtMs: resetS * 1000 },
+    {
+      window: '5h',
+      utilization: 0.82,
+      resetsAt: new Date(resetS * 1000).toISOString().replace('.000Z', 'Z'),
+      resetsAtMs: resetS * 1000,
+    },
     { window: '7d', utilization: 0.31, resetsAt: null, resetsAtMs: null },
   ]);
   t.true(Math.abs(json.clockSkew.anthropic.seconds - 300) <= 5, JSON.stringify(json.clockSkew));
@@ -83,13 +91,24 @@ test('on an 80-column terminal the QUOTA column stays (worst window and percenta
   for (let i = 0; i < 6; i++) {
     const id = `anthropic:team-${i}-production-gateway-eu-west`;
     profiles[id] = { type: 'api_key', provider: 'anthropic', key: `${KEY}${i}` };
-    usageStats[id] = { quota: { at: now - 60_000, windows: [{ window: '5h', utilization: 80 + i, resetsAt: now + 3_600_000 }, { window: '7d', utilization: 10 }] } };
+    usageStats[id] = {
+      quota: {
+        at: now - 60_000,
+        windows: [
+          { window: '5h', utilization: 80 + i, resetsAt: now + 3_600_000 },
+          { window: '7d', utilization: 10 },
+        ],
+      },
+    };
   }
   h.writeStore({ version: 1, profiles, usageStats });
   const r = await underPty(['models', 'status'], h.env, [], { cols: 80 });
   t.is(r.code, 0, r.out);
   const lines = plainText(r.out).split('\n');
-  t.deepEqual(lines.filter((l) => l.length > 80), []);
+  t.deepEqual(
+    lines.filter((l) => l.length > 80),
+    [],
+  );
   t.regex(r.out, /QUOTA/);
   for (let i = 0; i < 6; i++) t.regex(plainText(r.out), new RegExp(`5h ${80 + i}%`));
 });

@@ -13,7 +13,25 @@ test('aipro rules print writes the shipped rules.yml; flags change thresholds, j
   const def = await runCli(['rules', 'print'], { env: home.env, timeoutMs: 60_000 });
   t.is(def.code, 0, def.stderr);
   t.is(def.stdout, readFileSync(RULES, 'utf8'));
-  const custom = await runCli(['rules', 'print', '--warn', '3d', '--critical', '12h', '--job', 'gw', '--selector', 'job="gw"', '--format', 'prometheusrule', '--namespace', 'mon'], { env: home.env, timeoutMs: 60_000 });
+  const custom = await runCli(
+    [
+      'rules',
+      'print',
+      '--warn',
+      '3d',
+      '--critical',
+      '12h',
+      '--job',
+      'gw',
+      '--selector',
+      'job="gw"',
+      '--format',
+      'prometheusrule',
+      '--namespace',
+      'mon',
+    ],
+    { env: home.env, timeoutMs: 60_000 },
+  );
   t.is(custom.code, 0, custom.stderr);
   t.regex(custom.stdout, /\nkind: PrometheusRule\n/);
   t.regex(custom.stdout, /namespace: mon\n/);

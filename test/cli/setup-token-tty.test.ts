@@ -19,7 +19,9 @@ test('setup-token runs `claude setup-token`, then stores the token typed at the 
   writeFileSync(join(bin, 'claude'), `#!/bin/sh\necho "stand-in claude ran: $*" > "${join(h.home, 'claude-ran')}"\n`);
   chmodSync(join(bin, 'claude'), 0o755);
   const env = { ...h.env, PATH: `${bin}:${h.env.PATH ?? '/usr/bin:/bin'}` };
-  const r = await underPty(['models', 'auth', 'setup-token', '--provider', 'anthropic'], env, [[/Paste the Anthropic setup-token/, `${TOKEN}\r`]]);
+  const r = await underPty(['models', 'auth', 'setup-token', '--provider', 'anthropic'], env, [
+    [/Paste the Anthropic setup-token/, `${TOKEN}\r`],
+  ]);
   t.is(r.code, 0, r.out);
   t.true(existsSync(join(h.home, 'claude-ran')), 'claude setup-token was run');
   t.like(readJson(h.storePath()).profiles['anthropic:manual'], { type: 'token', token: TOKEN });
@@ -33,7 +35,11 @@ test('setup-token on a terminal without `claude` on PATH points to paste-token',
   t.teardown(() => h.cleanup());
   const empty = join(h.home, 'empty-bin');
   mkdirSync(empty);
-  const r = await underPty(['models', 'auth', 'setup-token', '--provider', 'anthropic'], { ...h.env, PATH: `${empty}:/usr/bin:/bin` }, []);
+  const r = await underPty(
+    ['models', 'auth', 'setup-token', '--provider', 'anthropic'],
+    { ...h.env, PATH: `${empty}:/usr/bin:/bin` },
+    [],
+  );
   if (spawnSync('sh', ['-c', 'PATH=/usr/bin:/bin command -v claude'], { stdio: 'ignore' }).status === 0) {
     t.log('a real `claude` is on /usr/bin or /bin; skipping the not-found case');
     return t.pass();

@@ -14,9 +14,18 @@ function twentyProfiles(now: number): Record<string, unknown> {
   for (let i = 0; i < 20; i++) {
     const id = `anthropic:team-${i}-production-gateway-eu-west`;
     if (i % 4 === 0) profiles[id] = { type: 'api_key', provider: 'anthropic', key: KEY };
-    else if (i % 4 === 1) profiles[id] = { type: 'token', provider: 'anthropic', token: TOKEN, expires: now + (i + 1) * DAY };
+    else if (i % 4 === 1)
+      profiles[id] = { type: 'token', provider: 'anthropic', token: TOKEN, expires: now + (i + 1) * DAY };
     else if (i % 4 === 2) profiles[id] = { type: 'token', provider: 'anthropic', token: TOKEN, expires: now - i * DAY };
-    else profiles[`openai-codex:operator-${i}@example.com`] = { type: 'oauth', provider: 'openai-codex', access: `acc-${'a'.repeat(40)}`, refresh: `ref-${'r'.repeat(40)}`, expires: now + 3_600_000, email: `operator-${i}@example.com` };
+    else
+      profiles[`openai-codex:operator-${i}@example.com`] = {
+        type: 'oauth',
+        provider: 'openai-codex',
+        access: `acc-${'a'.repeat(40)}`,
+        refresh: `ref-${'r'.repeat(40)}`,
+        expires: now + 3_600_000,
+        email: `operator-${i}@example.com`,
+      };
   }
   return profiles;
 }
@@ -25,7 +34,15 @@ test('at 80 columns on a terminal no line of `models status` is wider than 80', 
   if (skipIfNoPty(t)) return;
   const h = tempHome();
   t.teardown(() => h.cleanup());
-  h.writeStore(storeWith(twentyProfiles(Date.now()), { order: { anthropic: Array.from({ length: 20 }, (_, i) => `anthropic:team-${i}-production-gateway-eu-west`).filter((_, i) => i % 4 !== 3) } }));
+  h.writeStore(
+    storeWith(twentyProfiles(Date.now()), {
+      order: {
+        anthropic: Array.from({ length: 20 }, (_, i) => `anthropic:team-${i}-production-gateway-eu-west`).filter(
+          (_, i) => i % 4 !== 3,
+        ),
+      },
+    }),
+  );
   const env = { ...h.env, ANTHROPIC_API_KEY: KEY };
   const r = await underPty(['models', 'status'], env, [], { cols: 80 });
   t.is(r.code, 0, r.out);
@@ -39,7 +56,12 @@ test('at 80 columns on a terminal no line of `models status` is wider than 80', 
 
   const w = await underPty(['models', 'status', '--wide'], env, [], { cols: 80 });
   t.is(w.code, 0, w.out);
-  t.true(plainText(w.out).split('\n').some((l) => l.length > 80), '--wide shows every column');
+  t.true(
+    plainText(w.out)
+      .split('\n')
+      .some((l) => l.length > 80),
+    '--wide shows every column',
+  );
   t.regex(w.out, /FINGERPRINT/);
 });
 
@@ -67,7 +89,11 @@ test('renderTable: steps run in order until the table fits; paint keeps the orig
   const cut = renderTable(header, rows, '', undefined, { width: 20, steps: [] });
   for (const l of cut.split('\n')) t.true(l.length <= 20, l);
   t.regex(cut, /…/);
-  t.is(renderTable(header, rows), 'A   BBBB                  C   D\na1  bbbbbbbbbbbbbbbbbbbb  c1  d-long-long-long', 'no fit: unchanged');
+  t.is(
+    renderTable(header, rows),
+    'A   BBBB                  C   D\na1  bbbbbbbbbbbbbbbbbbbb  c1  d-long-long-long',
+    'no fit: unchanged',
+  );
 });
 
 test('wrapLine: breaks at spaces with a hanging indent, and inside words longer than a line', (t) => {
@@ -79,7 +105,11 @@ test('wrapLine: breaks at spaces with a hanging indent, and inside words longer 
 });
 
 test('wrapLine keeps column padding on the first line', (t) => {
-  t.deepEqual(wrapLine('  key       a doc that is long', 20, '            '), ['  key       a doc', '            that is', '            long']);
+  t.deepEqual(wrapLine('  key       a doc that is long', 20, '            '), [
+    '  key       a doc',
+    '            that is',
+    '            long',
+  ]);
 });
 
 test('`models auth list` fits 80 columns on a terminal too; --wide and pipes keep every column', async (t) => {
@@ -89,7 +119,9 @@ test('`models auth list` fits 80 columns on a terminal too; --wide and pipes kee
   h.writeStore(storeWith(twentyProfiles(Date.now())));
   const r = await underPty(['models', 'auth', 'list'], h.env, [], { cols: 80 });
   t.is(r.code, 0, r.out);
-  const wide = plainText(r.out).split('\n').filter((l) => l.length > 80);
+  const wide = plainText(r.out)
+    .split('\n')
+    .filter((l) => l.length > 80);
   t.deepEqual(wide, []);
   t.regex(r.out, /FINGERPRINT/);
   const w = await underPty(['models', 'auth', 'list', '--wide'], h.env, [], { cols: 80 });

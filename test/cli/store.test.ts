@@ -28,7 +28,10 @@ function host(url: string, extra: Record<string, string> = {}): TempHome {
   return h;
 }
 
-const doctorJson = async (h: TempHome) => JSON.parse((await runCli(['doctor', '--json'], { env: h.env, timeoutMs: 60_000 })).stdout) as { checks: { id: string; level: string; fix?: string }[] };
+const doctorJson = async (h: TempHome) =>
+  JSON.parse((await runCli(['doctor', '--json'], { env: h.env, timeoutMs: 60_000 })).stdout) as {
+    checks: { id: string; level: string; fix?: string }[];
+  };
 
 test('migrate is idempotent; doctor reports a schema that is behind, then current', async (t) => {
   const url = await pgs.need(t);
@@ -43,14 +46,27 @@ test('migrate is idempotent; doctor reports a schema that is behind, then curren
   const second = await runCli(['store', 'migrate'], { env: h.env, timeoutMs: 60_000 });
   t.is(second.code, 0, second.stderr);
   t.regex(second.stdout, /is current \(version 1\); nothing to do/);
-  t.like((await doctorJson(h)).checks.find((c) => c.id === 'fleet.schema'), { level: 'ok' });
+  t.like(
+    (await doctorJson(h)).checks.find((c) => c.id === 'fleet.schema'),
+    { level: 'ok' },
+  );
   // Credentials are judged in the database, not in this host's (absent) files.
-  const paste = await runCli(['models', 'auth', 'paste-token', '--provider', 'anthropic', '--expires-in', '2h'], { env: h.env, input: `${TOKEN}\n`, timeoutMs: 60_000 });
+  const paste = await runCli(['models', 'auth', 'paste-token', '--provider', 'anthropic', '--expires-in', '2h'], {
+    env: h.env,
+    input: `${TOKEN}\n`,
+    timeoutMs: 60_000,
+  });
   t.is(paste.code, 0, paste.stderr);
   const checks = (await doctorJson(h)).checks as { id: string; level: string; summary: string }[];
-  t.like(checks.find((c) => c.id === 'fleet.store'), { level: 'ok' });
+  t.like(
+    checks.find((c) => c.id === 'fleet.store'),
+    { level: 'ok' },
+  );
   t.regex(checks.find((c) => c.id === 'profile.expiring')?.summary ?? '', /anthropic:manual is expiring/);
-  t.false(checks.some((c) => c.id === 'store.parse'), 'no file store checks on the fleet backend');
+  t.false(
+    checks.some((c) => c.id === 'store.parse'),
+    'no file store checks on the fleet backend',
+  );
   t.false(JSON.stringify(checks).includes(TOKEN));
 });
 
@@ -65,7 +81,11 @@ test('without a key the postgres backend refuses to start, naming AIPRO_STORE_KE
   t.regex(r.stderr, /AIPRO_STORE_KEY is not set.*encryption none/);
   t.false(r.stderr.includes(url.split('@')[0]!.split(':')[2]!), 'the URL password never appears');
   // Adding a credential stops before the secret is read, so a paste is never wasted.
-  const add = await runCli(['models', 'auth', 'paste-token', '--provider', 'anthropic'], { env: h.env, input: `${TOKEN}\n`, timeoutMs: 60_000 });
+  const add = await runCli(['models', 'auth', 'paste-token', '--provider', 'anthropic'], {
+    env: h.env,
+    input: `${TOKEN}\n`,
+    timeoutMs: 60_000,
+  });
   t.is(add.code, 1);
   t.regex(add.stderr, /AIPRO_STORE_KEY is not set/);
   t.false(add.stderr.includes(TOKEN));
@@ -81,30 +101,52 @@ test('copy file → postgres → file is byte-equal, idempotent, and keeps a new
   // A store as aipro writes it (paste-token through the file backend).
   const fileEnv = { ...a.env, AIPRO_STORE_BACKEND: 'file' };
   a.writeStore(STORE);
-  t.is((await runCli(['models', 'auth', 'order', 'set', '--provider', 'anthropic', 'anthropic:manual'], { env: fileEnv })).code, 0);
+  t.is(
+    (await runCli(['models', 'auth', 'order', 'set', '--provider', 'anthropic', 'anthropic:manual'], { env: fileEnv }))
+      .code,
+    0,
+  );
   const original = readFileSync(a.storePath(), 'utf8');
 
   const up = await runCli(['store', 'copy', '--from', 'file', '--to', 'postgres'], { env: a.env, timeoutMs: 60_000 });
   t.is(up.code, 0, up.stderr);
   t.regex(up.stdout, /main: copied 2 profile/);
-  const again = await runCli(['store', 'copy', '--from', 'file', '--to', 'postgres'], { env: a.env, timeoutMs: 60_000 });
+  const again = await runCli(['store', 'copy', '--from', 'file', '--to', 'postgres'], {
+    env: a.env,
+    timeoutMs: 60_000,
+  });
   t.regex(again.stdout, /main: already up to date/);
 
   // The core reads the postgres store as it reads a file.
   const status = await runCli(['models', 'status', '--json'], { env: b.env, timeoutMs: 60_000 });
   t.is(status.code, 0, status.stderr);
-  t.deepEqual(JSON.parse(status.stdout).agents[0].profiles.map((r: { id: string }) => r.id).sort(), ['anthropic:manual', 'openai:default']);
+  t.deepEqual(
+    JSON.parse(status.stdout)
+      .agents[0].profiles.map((r: { id: string }) => r.id)
+      .sort(),
+    ['anthropic:manual', 'openai:default'],
+  );
   t.false(status.stdout.includes(TOKEN));
 
-  const down = await runCli(['store', 'copy', '--from', 'postgres', '--to', 'file', '--agent', 'main'], { env: b.env, timeoutMs: 60_000 });
+  const down = await runCli(['store', 'copy', '--from', 'postgres', '--to', 'file', '--agent', 'main'], {
+    env: b.env,
+    timeoutMs: 60_000,
+  });
   t.is(down.code, 0, down.stderr);
   t.is(readFileSync(b.storePath(), 'utf8'), original);
 
   // Another host refreshed: postgres now holds a newer token; copying the old file up keeps it.
   const newer = `sk-ant-oat01-${'N'.repeat(80)}`;
-  const paste = await runCli(['models', 'auth', 'paste-token', '--provider', 'anthropic', '--expires-in', '36500d'], { env: b.env, input: `${newer}\n`, timeoutMs: 60_000 });
+  const paste = await runCli(['models', 'auth', 'paste-token', '--provider', 'anthropic', '--expires-in', '36500d'], {
+    env: b.env,
+    input: `${newer}\n`,
+    timeoutMs: 60_000,
+  });
   t.is(paste.code, 0, paste.stderr);
-  const stale = await runCli(['store', 'copy', '--from', 'file', '--to', 'postgres'], { env: a.env, timeoutMs: 60_000 });
+  const stale = await runCli(['store', 'copy', '--from', 'file', '--to', 'postgres'], {
+    env: a.env,
+    timeoutMs: 60_000,
+  });
   t.is(stale.code, 0, stale.stderr);
   t.regex(stale.stdout, /kept the newer postgres version of anthropic:manual/);
   const back = await runCli(['store', 'copy', '--from', 'postgres', '--to', 'file'], { env: b.env, timeoutMs: 60_000 });
@@ -118,15 +160,31 @@ test('rekey through the CLI: the old key in AIPRO_STORE_OLD_KEY, then only the n
   const h = host(url);
   t.teardown(() => h.cleanup());
   t.is((await runCli(['store', 'migrate'], { env: h.env, timeoutMs: 60_000 })).code, 0);
-  t.is((await runCli(['models', 'auth', 'paste-token', '--provider', 'anthropic'], { env: h.env, input: `${TOKEN}\n`, timeoutMs: 60_000 })).code, 0);
+  t.is(
+    (
+      await runCli(['models', 'auth', 'paste-token', '--provider', 'anthropic'], {
+        env: h.env,
+        input: `${TOKEN}\n`,
+        timeoutMs: 60_000,
+      })
+    ).code,
+    0,
+  );
   const next = randomBytes(32).toString('base64');
   const noOld = await runCli(['store', 'rekey'], { env: { ...h.env, AIPRO_STORE_KEY: next }, timeoutMs: 60_000 });
   t.is(noOld.code, 1);
   t.regex(noOld.stderr, /AIPRO_STORE_OLD_KEY.*Nothing was changed/);
-  const ok = await runCli(['store', 'rekey'], { env: { ...h.env, AIPRO_STORE_KEY: next, AIPRO_STORE_OLD_KEY: KEY }, timeoutMs: 60_000 });
+  const ok = await runCli(['store', 'rekey'], {
+    env: { ...h.env, AIPRO_STORE_KEY: next, AIPRO_STORE_OLD_KEY: KEY },
+    timeoutMs: 60_000,
+  });
   t.is(ok.code, 0, ok.stderr);
   t.regex(ok.stdout, /Re-sealed 1 secret/);
-  t.is((await runCli(['models', 'status', '--check'], { env: { ...h.env, AIPRO_STORE_KEY: next }, timeoutMs: 60_000 })).code, 0);
+  t.is(
+    (await runCli(['models', 'status', '--check'], { env: { ...h.env, AIPRO_STORE_KEY: next }, timeoutMs: 60_000 }))
+      .code,
+    0,
+  );
   t.is((await runCli(['models', 'status', '--check'], { env: h.env, timeoutMs: 60_000 })).code, 1);
 });
 

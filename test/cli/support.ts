@@ -18,7 +18,10 @@ export function readJson<T = Store>(path: string): T {
 }
 
 /** A store with one profile per interesting status (expiry relative to now). */
-export function storeWith(profiles: Record<string, unknown>, extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function storeWith(
+  profiles: Record<string, unknown>,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   return { version: 1, profiles, ...extra };
 }
 
@@ -45,12 +48,20 @@ export function plainText(s: string): string {
  * Run the CLI on a pseudo-terminal (`script`), `cols` wide when given. Each step waits for its prompt to appear in
  * the output written since the previous answer, then types the answer.
  */
-export function underPty(args: string[], env: Record<string, string>, steps: [RegExp, string][], opts: { cols?: number } = {}): Promise<{ code: number | null; out: string }> {
+export function underPty(
+  args: string[],
+  env: Record<string, string>,
+  steps: [RegExp, string][],
+  opts: { cols?: number } = {},
+): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve, reject) => {
     // `script` gives the terminal no size of its own when it runs without one: set it (stty) first.
     const size = opts.cols ? `stty cols ${opts.cols} rows 500 && ` : '';
     const cmd = size + [process.execPath, CLI, ...args].map((a) => `'${a}'`).join(' ');
-    const child = spawn('script', ['-qec', cmd, '/dev/null'], { env: { ...env, TERM: 'xterm' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('script', ['-qec', cmd, '/dev/null'], {
+      env: { ...env, TERM: 'xterm' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let out = '';
     let since = 0;
     let step = 0;

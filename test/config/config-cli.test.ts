@@ -22,7 +22,14 @@ test('get prints the whole effective config (defaults) and single keys', async (
   t.is(doc.auth.warnHours, 24);
   t.is((await runCli(['config', 'get', 'agents.default'], { env: h.env })).stdout, 'main\n');
   t.is((await runCli(['config', 'get', 'agents.default', '--json'], { env: h.env })).stdout, '"main"\n');
-  t.deepEqual(JSON.parse((await runCli(['config', 'get', 'alerts.thresholds'], { env: h.env })).stdout), ['14d', '7d', '3d', '1d', '6h', '1h']);
+  t.deepEqual(JSON.parse((await runCli(['config', 'get', 'alerts.thresholds'], { env: h.env })).stdout), [
+    '14d',
+    '7d',
+    '3d',
+    '1d',
+    '6h',
+    '1h',
+  ]);
   const env = await runCli(['config', 'get', 'auth.warnHours'], { env: { ...h.env, AIPRO_WARN_HOURS: '6' } });
   t.is(env.stdout.trim(), '6', 'env overrides show in the effective config');
   const missing = await runCli(['config', 'get', 'nope.nothing'], { env: h.env });
@@ -35,7 +42,10 @@ test('set parses JSON when it can, else a string; writes 0600 and validates', as
   t.is((await runCli(['config', 'set', 'auth.warnHours', '48'], { env: h.env })).code, 0);
   t.is((await runCli(['config', 'set', 'agents.default', 'work'], { env: h.env })).code, 0);
   t.is((await runCli(['config', 'set', 'alerts.thresholds', '["7d","1h"]'], { env: h.env })).code, 0);
-  t.is((await runCli(['config', 'set', 'models.providers.anthropic.baseUrl', 'http://127.0.0.1:9'], { env: h.env })).code, 0);
+  t.is(
+    (await runCli(['config', 'set', 'models.providers.anthropic.baseUrl', 'http://127.0.0.1:9'], { env: h.env })).code,
+    0,
+  );
   const ch = { type: 'email', to: ['ops@example.com'], smtp: { host: 'h', pass: { source: 'env', id: 'SMTP_PASS' } } };
   t.is((await runCli(['config', 'set', 'alerts.channels.ops-mail', JSON.stringify(ch)], { env: h.env })).code, 0);
   t.deepEqual(raw(h), {
@@ -137,9 +147,26 @@ test('secrets are printed redacted by get and set', async (t) => {
   const secret = 'hunter2-very-secret-value-123';
   const set = await runCli(['config', 'set', 'gateway.auth.token', secret], { env: h.env });
   t.is(set.code, 0);
-  await runCli(['config', 'set', 'env.vars', JSON.stringify({ OPENAI_API_KEY: secret, HTTPS_PROXY: 'http://proxy:3128' })], { env: h.env });
-  await runCli(['config', 'set', 'alerts.channels.m', JSON.stringify({ type: 'email', to: ['a@b.c'], smtp: { host: 'h', pass: secret } })], { env: h.env });
-  for (const args of [['get'], ['get', 'gateway.auth.token'], ['get', 'gateway'], ['get', 'env.vars'], ['get', 'alerts', '--json']]) {
+  await runCli(
+    ['config', 'set', 'env.vars', JSON.stringify({ OPENAI_API_KEY: secret, HTTPS_PROXY: 'http://proxy:3128' })],
+    { env: h.env },
+  );
+  await runCli(
+    [
+      'config',
+      'set',
+      'alerts.channels.m',
+      JSON.stringify({ type: 'email', to: ['a@b.c'], smtp: { host: 'h', pass: secret } }),
+    ],
+    { env: h.env },
+  );
+  for (const args of [
+    ['get'],
+    ['get', 'gateway.auth.token'],
+    ['get', 'gateway'],
+    ['get', 'env.vars'],
+    ['get', 'alerts', '--json'],
+  ]) {
     const r = await runCli(['config', ...args], { env: h.env });
     t.is(r.code, 0);
     t.false(r.stdout.includes(secret), args.join(' '));
@@ -160,7 +187,10 @@ test('config --help lists examples', async (t) => {
 
 test('alert channels get the full per-channel check on set and validate', async (t) => {
   const h = home(t);
-  const bad = await runCli(['config', 'set', 'alerts.channels', '{"m":{"type":"email","to":["a@b.c"],"smtp":{"host":"x","port":"notaport"}}}'], { env: h.env });
+  const bad = await runCli(
+    ['config', 'set', 'alerts.channels', '{"m":{"type":"email","to":["a@b.c"],"smtp":{"host":"x","port":"notaport"}}}'],
+    { env: h.env },
+  );
   t.is(bad.code, 1);
   t.regex(bad.stderr, /alerts\.channels\.m\.smtp\.port/);
   t.false(existsSync(file(h)), 'nothing written');

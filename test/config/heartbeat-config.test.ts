@@ -16,7 +16,14 @@ test('defaults: off, GET, 10 s', (t) => {
 });
 
 test('accepts http(s) URLs and {source, id} references; refuses the rest naming the key', (t) => {
-  t.true(v({ url: `https://hc-ping.com/${TOKEN}`, failUrl: `https://hc-ping.com/${TOKEN}/fail`, method: 'POST', timeoutMs: 500 }).ok);
+  t.true(
+    v({
+      url: `https://hc-ping.com/${TOKEN}`,
+      failUrl: `https://hc-ping.com/${TOKEN}/fail`,
+      method: 'POST',
+      timeoutMs: 500,
+    }).ok,
+  );
   t.true(v({ url: { source: 'env', id: 'AIPRO_HEARTBEAT_URL' } }).ok);
   for (const [bad, key] of [
     [{ url: 'hc-ping.com/x' }, 'monitor.heartbeat.url'],

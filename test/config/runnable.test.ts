@@ -48,7 +48,9 @@ test('config validate and doctor report a config the monitor would refuse (exit 
   t.is(doc.problems[0].key, 'monitor.schedules.validity');
 
   const d = await runCli(['doctor', '--json'], { env: h.env });
-  const checks = (JSON.parse(d.stdout).checks as { id: string; level: string; summary: string }[]).filter((c) => c.id === 'config.runnable');
+  const checks = (JSON.parse(d.stdout).checks as { id: string; level: string; summary: string }[]).filter(
+    (c) => c.id === 'config.runnable',
+  );
   t.is(checks.length, 1);
   t.is(checks[0]?.level, 'error');
   t.regex(checks[0]?.summary ?? '', /^monitor\.schedules\.validity: /);
@@ -67,18 +69,46 @@ test('config set refuses a gateway bind beyond loopback without a token, and a b
   const size = await runCli(['config', 'set', 'gateway.bodyLimit', 'lots'], { env: h.env });
   t.is(size.code, 1);
   t.regex(size.stderr, /gateway\.bodyLimit: "lots" is not a size/);
-  t.is((await runCli(['config', 'set', 'gateway.auth.token', '{"source":"env","id":"AIPRO_GATEWAY_TOKEN"}'], { env: h.env })).code, 0);
+  t.is(
+    (
+      await runCli(['config', 'set', 'gateway.auth.token', '{"source":"env","id":"AIPRO_GATEWAY_TOKEN"}'], {
+        env: h.env,
+      })
+    ).code,
+    0,
+  );
   t.is((await runCli(['config', 'set', 'gateway.bind', 'lan'], { env: h.env })).code, 0);
 });
 
 test('channel problems come back per key', async (t) => {
-  const c = defaultConfig({ alerts: { channels: { am: { type: 'alertmanager', url: 'http://127.0.0.1:9093', timeoutMs: 5, bogus: 1 } as never } } });
+  const c = defaultConfig({
+    alerts: {
+      channels: { am: { type: 'alertmanager', url: 'http://127.0.0.1:9093', timeoutMs: 5, bogus: 1 } as never },
+    },
+  });
   const problems = await runnableProblems(c, {});
   t.deepEqual(problems.map((p) => p.key).sort(), ['alerts.channels.am.bogus', 'alerts.channels.am.timeoutMs']);
 });
 
 test('the config check and the monitor agree on every schedule (one rule)', (t) => {
-  const exprs = ['* * * * *', '*/5 * * * *', '61 * * * *', '0 24 * * *', '0 0 32 * *', '0 0 * 13 *', '0 0 * * 8', '0 0 * * 7', '*/0 * * * *', '0 0 1 1 *', '* * * * * *', '60 * * * * *', 'a b c d e', '0 9 * * MON-FRI', '0 9 * JAN,FEB *', '5-3 * * * *'];
+  const exprs = [
+    '* * * * *',
+    '*/5 * * * *',
+    '61 * * * *',
+    '0 24 * * *',
+    '0 0 32 * *',
+    '0 0 * 13 *',
+    '0 0 * * 8',
+    '0 0 * * 7',
+    '*/0 * * * *',
+    '0 0 1 1 *',
+    '* * * * * *',
+    '60 * * * * *',
+    'a b c d e',
+    '0 9 * * MON-FRI',
+    '0 9 * JAN,FEB *',
+    '5-3 * * * *',
+  ];
   const monitors = monitorList(MONITORS);
   for (const expr of exprs) {
     const c = defaultConfig();

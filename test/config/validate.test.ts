@@ -3,13 +3,22 @@ import test from 'ava';
 import { validateConfig } from '../../src/config/load.js';
 
 test('auth.profiles with ids containing ":" validates', (t) => {
-  const r = validateConfig({ auth: { profiles: { 'anthropic:manual': { provider: 'anthropic', mode: 'token' } } } }, 'x', {});
+  const r = validateConfig(
+    { auth: { profiles: { 'anthropic:manual': { provider: 'anthropic', mode: 'token' } } } },
+    'x',
+    {},
+  );
   if (!r.ok) return t.fail(`${r.key}: ${r.detail}`);
   t.deepEqual(r.config.auth.profiles, { 'anthropic:manual': { provider: 'anthropic', mode: 'token' } });
 });
 
 test('alerts.channels with nested smtp and a pass reference validates', (t) => {
-  const ch = { type: 'email', to: ['ops@example.com'], from: 'a@b', smtp: { host: 'h', port: 587, pass: { source: 'env', id: 'SMTP_PASS' } } };
+  const ch = {
+    type: 'email',
+    to: ['ops@example.com'],
+    from: 'a@b',
+    smtp: { host: 'h', port: 587, pass: { source: 'env', id: 'SMTP_PASS' } },
+  };
   const r = validateConfig({ alerts: { channels: { 'ops-mail': ch } } }, 'x', {});
   if (!r.ok) return t.fail(`${r.key}: ${r.detail}`);
   t.deepEqual(r.config.alerts.channels['ops-mail'], ch as never);

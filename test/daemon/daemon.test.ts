@@ -36,7 +36,11 @@ test('`npm start` on a fresh HOME: listens on 127.0.0.1:18790, serves metrics, s
   const home = tempHome();
   t.teardown(() => home.cleanup());
   // What `npm start` runs (package.json "start"), with no flags.
-  const child = spawn(process.execPath, NPM_START_ARGS, { env: home.env, cwd: home.home, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, NPM_START_ARGS, {
+    env: home.env,
+    cwd: home.home,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   t.teardown(() => void (child.exitCode === null && child.kill('SIGKILL')));
   let err = '';
   child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
@@ -47,7 +51,10 @@ test('`npm start` on a fresh HOME: listens on 127.0.0.1:18790, serves metrics, s
   t.is((await fetch('http://127.0.0.1:18790/healthz')).status, 200);
   t.is((await fetch('http://127.0.0.1:18790/readyz')).status, 200);
   const metrics = await (await fetch('http://127.0.0.1:18790/metrics')).text();
-  t.regex(metrics, /aipro_auth_profile_status\{agent="main",provider="anthropic",profile="anthropic:none",status="missing"\} 1/);
+  t.regex(
+    metrics,
+    /aipro_auth_profile_status\{agent="main",provider="anthropic",profile="anthropic:none",status="missing"\} 1/,
+  );
   child.kill('SIGTERM');
   t.is(await exited, 0);
   t.regex(err, /monitor\.stopped reason=SIGTERM/);
@@ -80,7 +87,10 @@ test('SIGTERM during a running cycle (a slow live probe) waits for it, then exit
     models: { providers: { anthropic: { baseUrl: fake.url } } },
     monitor: { schedules: { validity: '* * * * * *' } },
   });
-  home.writeStore({ version: 1, profiles: { 'anthropic:default': { type: 'api_key', provider: 'anthropic', key: CANARIES.apiKey } } });
+  home.writeStore({
+    version: 1,
+    profiles: { 'anthropic:default': { type: 'api_key', provider: 'anthropic', key: CANARIES.apiKey } },
+  });
   const m = spawnMonitor(home.env);
   t.teardown(() => m.kill());
   await m.waitFor((e) => e.event === 'monitor.ready');

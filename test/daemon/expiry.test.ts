@@ -19,8 +19,12 @@ test('expiry observations are the rows of `models status` (agentReport), one for
     { id: 'main', storePath: home.storePath('main'), isDefault: true },
     { id: 'ops', storePath: home.storePath('ops'), isDefault: false },
   ];
-  const obs = expiryObservations({ agents, config, env }, NOW).filter((o): o is CredentialObservation => o.kind === 'credential');
-  const rows = agents.flatMap((a) => agentReport(a, reportSettings(config), env, { now: NOW, warnMs: config.auth.warnHours * 3_600_000 }).rows);
+  const obs = expiryObservations({ agents, config, env }, NOW).filter(
+    (o): o is CredentialObservation => o.kind === 'credential',
+  );
+  const rows = agents.flatMap(
+    (a) => agentReport(a, reportSettings(config), env, { now: NOW, warnMs: config.auth.warnHours * 3_600_000 }).rows,
+  );
   t.deepEqual(
     obs.map((o) => [o.agent, o.profile, o.provider, o.type, o.source, o.status, o.detail, o.expiresAt, o.hint]),
     rows.map((r) => [r.agent, r.id, r.provider, r.type, r.source, r.status, r.detail, r.expiresAt, r.hint]),
@@ -36,11 +40,17 @@ test('agentViews builds the same credentials as agentReport for default and othe
   t.teardown(() => home.cleanup());
   const env = writeKnownStores(home);
   const config = homeConfig(env);
-  for (const agent of [{ id: 'main', storePath: home.storePath('main'), isDefault: true }, { id: 'ops', storePath: home.storePath('ops'), isDefault: false }]) {
+  for (const agent of [
+    { id: 'main', storePath: home.storePath('main'), isDefault: true },
+    { id: 'ops', storePath: home.storePath('ops'), isDefault: false },
+  ]) {
     const v = agentViews(agent, config, env);
     if (!v.ok) return t.fail(v.detail);
     const rep = agentReport(agent, reportSettings(config), env, { now: NOW, warnMs: 86_400_000 });
-    t.deepEqual(v.views.map((x) => x.id), rep.rows.map((r) => r.id));
+    t.deepEqual(
+      v.views.map((x) => x.id),
+      rep.rows.map((r) => r.id),
+    );
   }
 });
 
@@ -60,7 +70,9 @@ test('a changed store is seen on the next run (the view cache follows the file)'
   const second = (await expiry.run(ctx)).filter((o): o is CredentialObservation => o.kind === 'credential');
   t.is(second.find((o) => o.profile === 'openai:ci')?.status, 'expired');
   // Time passing alone re-judges cached credentials.
-  const later = (await expiry.run({ ...ctx, now: () => NOW + 11 * 86_400_000 })).filter((o): o is CredentialObservation => o.kind === 'credential');
+  const later = (await expiry.run({ ...ctx, now: () => NOW + 11 * 86_400_000 })).filter(
+    (o): o is CredentialObservation => o.kind === 'credential',
+  );
   t.is(later.find((o) => o.profile === 'openai:ci')?.status, 'expired');
 });
 
@@ -76,7 +88,10 @@ test('credentialObservation ignores a stored probe of an older secret', (t) => {
   if (!v.ok) return t.fail();
   const view = v.views.find((x) => x.id === 'openai:bad');
   if (!view) return t.fail();
-  const rep = agentReport({ id: 'main', storePath: home.storePath('main') }, reportSettings(config), env, { now: NOW, warnMs: 86_400_000 });
+  const rep = agentReport({ id: 'main', storePath: home.storePath('main') }, reportSettings(config), env, {
+    now: NOW,
+    warnMs: 86_400_000,
+  });
   const row = rep.rows.find((r) => r.id === 'openai:bad');
   if (!row) return t.fail();
   const o = credentialObservation(row, view);
@@ -88,17 +103,34 @@ test('store monitor: ok, parse error, loose mode and stale lock are reported by 
   const home = tempHome();
   t.teardown(() => home.cleanup());
   const p = home.writeStore(mainStore(), 'main');
-  t.deepEqual(checkStore('main', p, Date.now()).map((o) => o.reason), ['ok']);
+  t.deepEqual(
+    checkStore('main', p, Date.now()).map((o) => o.reason),
+    ['ok'],
+  );
   chmodSync(p, 0o644);
   const mode = checkStore('main', p, Date.now());
-  t.deepEqual(mode.map((o) => o.reason), ['mode']);
+  t.deepEqual(
+    mode.map((o) => o.reason),
+    ['mode'],
+  );
   t.regex(mode[0]?.detail ?? '', /chmod 600/);
   chmodSync(p, 0o600);
   mkdirSync(`${p}.lock`);
   const old = new Date(Date.now() - 120_000);
   utimesSync(`${p}.lock`, old, old);
-  t.deepEqual(checkStore('main', p, Date.now()).map((o) => o.reason), ['stale_lock']);
+  t.deepEqual(
+    checkStore('main', p, Date.now()).map((o) => o.reason),
+    ['stale_lock'],
+  );
   home.writeStore('not json', 'main');
-  t.deepEqual(checkStore('main', p, Date.now()).map((o) => o.reason).sort(), ['parse', 'stale_lock']);
-  t.deepEqual(checkStore('none', home.storePath('none'), Date.now()).map((o) => o.reason), ['ok']);
+  t.deepEqual(
+    checkStore('main', p, Date.now())
+      .map((o) => o.reason)
+      .sort(),
+    ['parse', 'stale_lock'],
+  );
+  t.deepEqual(
+    checkStore('none', home.storePath('none'), Date.now()).map((o) => o.reason),
+    ['ok'],
+  );
 });

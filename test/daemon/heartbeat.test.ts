@@ -6,7 +6,13 @@
 import test from 'ava';
 import { createMetrics } from '../../exporters/prometheus/registry.js';
 import type { RunOutcome } from '../../monitors/runner.js';
-import { heartbeatOnce, runVerdict, safePingUrl, sendHeartbeat, type HeartbeatConfig } from '../../src/daemon/heartbeat.js';
+import {
+  heartbeatOnce,
+  runVerdict,
+  safePingUrl,
+  sendHeartbeat,
+  type HeartbeatConfig,
+} from '../../src/daemon/heartbeat.js';
 import { eventually } from '../helpers/prometheus.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js';
 
@@ -21,25 +27,71 @@ async function receiver(t: import('ava').ExecutionContext, script: number[] = []
 function harness(cfg: Partial<HeartbeatConfig>) {
   const lines: string[] = [];
   const metrics = createMetrics({ defaultMetrics: false });
-  const log = { info: (e: string, f?: Record<string, unknown>) => lines.push(JSON.stringify({ e, ...f })), warn: (e: string, f?: Record<string, unknown>) => lines.push(JSON.stringify({ e, ...f })) };
+  const log = {
+    info: (e: string, f?: Record<string, unknown>) => lines.push(JSON.stringify({ e, ...f })),
+    warn: (e: string, f?: Record<string, unknown>) => lines.push(JSON.stringify({ e, ...f })),
+  };
   const config: HeartbeatConfig = { url: null, failUrl: null, method: 'GET', timeoutMs: 10_000, ...cfg };
-  const count = async (result: string) => Number(new RegExp(`aipro_heartbeat_total\\{result="${result}"\\} (\\d+)`).exec(await metrics.registry.metrics())?.[1] ?? NaN);
-  return { lines, metrics, config, count, deps: { env: { HB_URL: '' } as Record<string, string>, log, counter: metrics.heartbeatTotal } };
+  const count = async (result: string) =>
+    Number(
+      new RegExp(`aipro_heartbeat_total\\{result="${result}"\\} (\\d+)`).exec(await metrics.registry.metrics())?.[1] ??
+        NaN,
+    );
+  return {
+    lines,
+    metrics,
+    config,
+    count,
+    deps: { env: { HB_URL: '' } as Record<string, string>, log, counter: metrics.heartbeatTotal },
+  };
 }
 
 const ok: RunOutcome[] = [{ status: 'ok', monitor: 'expiry', observations: [], durationMs: 1, at: 0 }];
-const expiryFailed: RunOutcome[] = [{ status: 'failed', monitor: 'expiry', reason: 'timeout', detail: 'x', durationMs: 1, at: 0 }];
+const expiryFailed: RunOutcome[] = [
+  { status: 'failed', monitor: 'expiry', reason: 'timeout', detail: 'x', durationMs: 1, at: 0 },
+];
 
 test('runVerdict: a run fails only when the credentials could not be judged', (t) => {
   t.deepEqual(runVerdict(ok), { ok: true });
-  const expired: RunOutcome = { status: 'ok', monitor: 'expiry', durationMs: 1, at: 0, observations: [{ kind: 'credential', agent: 'main', provider: 'anthropic', profile: 'anthropic:x', type: 'token', source: 'profile', status: 'expired', detail: 'expired' }] };
+  const expired: RunOutcome = {
+    status: 'ok',
+    monitor: 'expiry',
+    durationMs: 1,
+    at: 0,
+    observations: [
+      {
+        kind: 'credential',
+        agent: 'main',
+        provider: 'anthropic',
+        profile: 'anthropic:x',
+        type: 'token',
+        source: 'profile',
+        status: 'expired',
+        detail: 'expired',
+      },
+    ],
+  };
   t.deepEqual(runVerdict([expired]), { ok: true }, 'an expired credential is a verdict, not a dead monitor');
   t.deepEqual(runVerdict(expiryFailed), { ok: false, reason: 'the expiry monitor failed (timeout)' });
   t.false(runVerdict([{ status: 'skipped', monitor: 'expiry' }]).ok);
   t.false(runVerdict([{ status: 'ok', monitor: 'store', observations: [], durationMs: 1, at: 0 }]).ok);
-  const unreadable: RunOutcome = { status: 'ok', monitor: 'expiry', durationMs: 1, at: 0, observations: [{ kind: 'store', agent: 'main', path: '/secret/path', ok: false, reason: 'parse', detail: 'Unexpected token' }] };
+  const unreadable: RunOutcome = {
+    status: 'ok',
+    monitor: 'expiry',
+    durationMs: 1,
+    at: 0,
+    observations: [
+      { kind: 'store', agent: 'main', path: '/secret/path', ok: false, reason: 'parse', detail: 'Unexpected token' },
+    ],
+  };
   t.deepEqual(runVerdict([unreadable]), { ok: false, reason: 'auth store unreadable: main (parse); run aipro doctor' });
-  const modeOnly: RunOutcome = { status: 'ok', monitor: 'expiry', durationMs: 1, at: 0, observations: [{ kind: 'store', agent: 'main', path: '/p', ok: false, reason: 'mode' }] };
+  const modeOnly: RunOutcome = {
+    status: 'ok',
+    monitor: 'expiry',
+    durationMs: 1,
+    at: 0,
+    observations: [{ kind: 'store', agent: 'main', path: '/p', ok: false, reason: 'mode' }],
+  };
   t.true(runVerdict([modeOnly]).ok, 'a loose file mode still lets the monitor judge');
 });
 
@@ -100,7 +152,11 @@ test('a hung receiver: the deadline ends the ping (injected timer, no wall-clock
   const h = harness({ url: `${rx.url}/ping/${TOKEN}`, timeoutMs: 10_000 });
   let fire: (() => void) | undefined;
   let armedFor = 0;
-  const pending = sendHeartbeat(h.config, { ok: true }, { ...h.deps, timer: (ms, fn) => ((armedFor = ms), (fire = fn), () => undefined) });
+  const pending = sendHeartbeat(
+    h.config,
+    { ok: true },
+    { ...h.deps, timer: (ms, fn) => ((armedFor = ms), (fire = fn), () => undefined) },
+  );
   await eventually(async () => rx.requests.length === 1, 10_000, 'the request to arrive');
   t.is(armedFor, 10_000);
   let settled = false;

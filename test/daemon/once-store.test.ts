@@ -19,12 +19,20 @@ test('--once with an unparseable store: exit 1, store_ok 0, last good series kep
   t.teardown(() => home.cleanup());
   const dead = `http://127.0.0.1:${await deadPort()}`;
   const path = join(home.home, 'textfile', 'aipro.prom');
-  home.writeConfig({ models: { providers: { anthropic: { baseUrl: dead }, openai: { baseUrl: dead } } }, monitor: { textfile: { path } } });
+  home.writeConfig({
+    models: { providers: { anthropic: { baseUrl: dead }, openai: { baseUrl: dead } } },
+    monitor: { textfile: { path } },
+  });
   home.writeStore({
     version: 1,
     profiles: {
       'anthropic:default': { type: 'api_key', provider: 'anthropic', key: CANARIES.apiKey },
-      'anthropic:manual': { type: 'token', provider: 'anthropic', token: CANARIES.manual, expires: Date.now() + 30 * D },
+      'anthropic:manual': {
+        type: 'token',
+        provider: 'anthropic',
+        token: CANARIES.manual,
+        expires: Date.now() + 30 * D,
+      },
     },
   });
   const good = await runCli(['monitor', '--once'], { env: home.env });
@@ -41,10 +49,23 @@ test('--once with an unparseable store: exit 1, store_ok 0, last good series kep
   t.notRegex(r.stderr, /no credentials found/);
   const text = readFileSync(path, 'utf8');
   t.regex(text, /^aipro_auth_store_ok\{agent="main"\} 0$/m);
-  t.regex(text, /^aipro_auth_profile_status\{agent="main",provider="anthropic",profile="anthropic:manual",status="ok"\} 1$/m);
-  t.regex(text, /^aipro_auth_profile_info\{agent="main",provider="anthropic",profile="anthropic:default",type="api_key",source="profile"\} 1$/m);
-  t.regex(text, /^aipro_auth_profile_expiry_timestamp_seconds\{agent="main",provider="anthropic",profile="anthropic:manual"\} \d+/m);
-  t.is(/^aipro_auth_store_last_read_success_timestamp_seconds\{agent="main"\} (\S+)$/m.exec(text)?.[1], readAt, 'dated by the last good read');
+  t.regex(
+    text,
+    /^aipro_auth_profile_status\{agent="main",provider="anthropic",profile="anthropic:manual",status="ok"\} 1$/m,
+  );
+  t.regex(
+    text,
+    /^aipro_auth_profile_info\{agent="main",provider="anthropic",profile="anthropic:default",type="api_key",source="profile"\} 1$/m,
+  );
+  t.regex(
+    text,
+    /^aipro_auth_profile_expiry_timestamp_seconds\{agent="main",provider="anthropic",profile="anthropic:manual"\} \d+/m,
+  );
+  t.is(
+    /^aipro_auth_store_last_read_success_timestamp_seconds\{agent="main"\} (\S+)$/m.exec(text)?.[1],
+    readAt,
+    'dated by the last good read',
+  );
   t.notRegex(text, /aipro_monitor_last_success_timestamp_seconds\{monitor="(expiry|store)"\}/);
   t.is(findCanary(text + r.stdout + r.stderr), null);
   const bin = findBinary('promtool');
@@ -54,7 +75,10 @@ test('--once with an unparseable store: exit 1, store_ok 0, last good series kep
   }
 
   // Repaired with one profile removed: the removed one's series go, the store is ok again.
-  home.writeStore({ version: 1, profiles: { 'anthropic:default': { type: 'api_key', provider: 'anthropic', key: CANARIES.apiKey } } });
+  home.writeStore({
+    version: 1,
+    profiles: { 'anthropic:default': { type: 'api_key', provider: 'anthropic', key: CANARIES.apiKey } },
+  });
   const fixed = await runCli(['monitor', '--once'], { env: home.env });
   t.is(fixed.code, 0, fixed.stdout + fixed.stderr);
   const after = readFileSync(path, 'utf8');

@@ -15,12 +15,18 @@ import { CANARIES, findCanary, mainStore, NOW } from '../exporters/known-store.j
 const H = 3_600_000;
 const D = 24 * H;
 
-async function homeWith(t: import('ava').ExecutionContext, profiles: Record<string, unknown>, extraConfig: Record<string, unknown> = {}): Promise<TempHome> {
+async function homeWith(
+  t: import('ava').ExecutionContext,
+  profiles: Record<string, unknown>,
+  extraConfig: Record<string, unknown> = {},
+): Promise<TempHome> {
   const home = tempHome();
   t.teardown(() => home.cleanup());
   const dead = `http://127.0.0.1:${await deadPort()}`;
   home.writeConfig({
-    models: { providers: { anthropic: { baseUrl: dead }, openai: { baseUrl: dead }, 'openai-codex': { baseUrl: dead } } },
+    models: {
+      providers: { anthropic: { baseUrl: dead }, openai: { baseUrl: dead }, 'openai-codex': { baseUrl: dead } },
+    },
     ...extraConfig,
   });
   home.writeStore({ version: 1, profiles });
@@ -57,7 +63,10 @@ test('--once exits 1 when a credential has expired (expired beats expiring)', as
   t.is(r.code, 1, r.stdout + r.stderr);
   const doc = JSON.parse(r.stdout);
   t.is(doc.exitCode, 1);
-  t.deepEqual(doc.credentials.map((c: { profile: string; status: string }) => [c.profile, c.status]).sort(), [['anthropic:manual', 'expiring'], ['anthropic:old', 'expired']]);
+  t.deepEqual(doc.credentials.map((c: { profile: string; status: string }) => [c.profile, c.status]).sort(), [
+    ['anthropic:manual', 'expiring'],
+    ['anthropic:old', 'expired'],
+  ]);
   t.true(doc.monitors.some((m: { name: string; status: string }) => m.name === 'expiry' && m.status === 'ok'));
   t.is(findCanary(r.stdout + r.stderr), null);
 });
@@ -77,7 +86,12 @@ test('--once writes the textfile atomically: aipro gauges only, no timestamps, m
   const dead = `http://127.0.0.1:${await deadPort()}`;
   const dir = join(home.home, 'textfile');
   const path = join(dir, 'aipro.prom');
-  home.writeConfig({ models: { providers: { anthropic: { baseUrl: dead }, openai: { baseUrl: dead }, 'openai-codex': { baseUrl: dead } } }, monitor: { textfile: { path } } });
+  home.writeConfig({
+    models: {
+      providers: { anthropic: { baseUrl: dead }, openai: { baseUrl: dead }, 'openai-codex': { baseUrl: dead } },
+    },
+    monitor: { textfile: { path } },
+  });
   home.writeStore(mainStore(Date.now()));
   const r = await runCli(['monitor', '--once'], { env: home.env });
   t.is(r.code, 1, r.stdout + r.stderr); // the known store has an expired token
@@ -85,11 +99,15 @@ test('--once writes the textfile atomically: aipro gauges only, no timestamps, m
   const text = readFileSync(path, 'utf8');
   t.is(statSync(path).mode & 0o777, 0o644);
   t.deepEqual(readdirSync(dir), ['aipro.prom']);
-  t.regex(text, /^aipro_auth_profile_status\{agent="main",provider="anthropic",profile="anthropic:old",status="expired"\} 1$/m);
+  t.regex(
+    text,
+    /^aipro_auth_profile_status\{agent="main",provider="anthropic",profile="anthropic:old",status="expired"\} 1$/m,
+  );
   t.regex(text, /^aipro_monitor_last_success_timestamp_seconds\{monitor="expiry"\} \d+(\.\d+)?$/m);
   t.notRegex(text, /_total/);
   t.notRegex(text, /^process_/m);
-  for (const line of text.split('\n')) if (line && !line.startsWith('#')) t.is(line.split(' ').length, 2, `a sample with a timestamp: ${line}`);
+  for (const line of text.split('\n'))
+    if (line && !line.startsWith('#')) t.is(line.split(' ').length, 2, `a sample with a timestamp: ${line}`);
   t.is(findCanary(text + r.stdout + r.stderr), null);
   const bin = findBinary('promtool');
   if (bin) {

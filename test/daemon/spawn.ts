@@ -24,9 +24,18 @@ export interface SpawnedMonitor {
 }
 
 /** Start `aipro monitor --log-format json --listen 127.0.0.1:0 …args`. */
-export function spawnMonitor(env: Record<string, string>, args: string[] = [], opts: { listen?: string | null } = {}): SpawnedMonitor {
-  const listen = opts.listen === undefined ? ['--listen', '127.0.0.1:0'] : opts.listen === null ? [] : ['--listen', opts.listen];
-  const child = spawn(process.execPath, [CLI, 'monitor', '--log-format', 'json', ...listen, ...args], { env, cwd: env.HOME, stdio: ['ignore', 'pipe', 'pipe'] });
+export function spawnMonitor(
+  env: Record<string, string>,
+  args: string[] = [],
+  opts: { listen?: string | null } = {},
+): SpawnedMonitor {
+  const listen =
+    opts.listen === undefined ? ['--listen', '127.0.0.1:0'] : opts.listen === null ? [] : ['--listen', opts.listen];
+  const child = spawn(process.execPath, [CLI, 'monitor', '--log-format', 'json', ...listen, ...args], {
+    env,
+    cwd: env.HOME,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const events: LogEvent[] = [];
   const waiters: { pred: (e: LogEvent) => boolean; resolve: (e: LogEvent) => void }[] = [];
   let out = '';
@@ -54,7 +63,9 @@ export function spawnMonitor(env: Record<string, string>, args: string[] = [], o
       }
     }
   });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
   const waitFor = (pred: (e: LogEvent) => boolean, timeoutMs = 20_000, what = 'log event'): Promise<LogEvent> => {
     const seen = events.find(pred);
     if (seen) return Promise.resolve(seen);
@@ -76,7 +87,12 @@ export function spawnMonitor(env: Record<string, string>, args: string[] = [], o
       });
     });
   };
-  const port = async () => Number(String((await waitFor((e) => e.event === 'monitor.listening', 20_000, 'monitor.listening')).address).split(':').pop());
+  const port = async () =>
+    Number(
+      String((await waitFor((e) => e.event === 'monitor.listening', 20_000, 'monitor.listening')).address)
+        .split(':')
+        .pop(),
+    );
   return {
     child,
     events,

@@ -13,7 +13,9 @@ interface Entry {
 function walk(cmd: Command, prefix: string): Entry[] {
   return cmd.commands.flatMap((sub) => {
     const path = `${prefix} ${sub.name()}`;
-    const flags = sub.options.map((o) => o.long).filter((f): f is string => typeof f === 'string' && f !== '--help' && f !== '--version');
+    const flags = sub.options
+      .map((o) => o.long)
+      .filter((f): f is string => typeof f === 'string' && f !== '--help' && f !== '--version');
     return [{ path, flags }, ...walk(sub, path)];
   });
 }

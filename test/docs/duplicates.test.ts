@@ -7,7 +7,12 @@ const MIN_LENGTH = 60;
 /** Paragraphs that are meant to stand in two places. Keep this tiny. */
 const ALLOWED = new Set<string>([]);
 
-const normalise = (p: string) => p.toLowerCase().replace(/[`*_]/g, '').replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+const normalise = (p: string) =>
+  p
+    .toLowerCase()
+    .replace(/[`*_]/g, '')
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
 
 test('no paragraph of the docs repeats another', (t) => {
   const seen = new Map<string, string>();
@@ -28,7 +33,8 @@ test('no paragraph of the docs repeats another', (t) => {
 });
 
 test('the duplicate check sees a repeated paragraph and its table rows', (t) => {
-  const text = 'Intro line that is long enough to count as a paragraph of prose, surely.\n\n| a | b |\n|---|---|\n| x | y |\n\n- item one\n- item two';
+  const text =
+    'Intro line that is long enough to count as a paragraph of prose, surely.\n\n| a | b |\n|---|---|\n| x | y |\n\n- item one\n- item two';
   const ps = paragraphs(text);
   t.is(ps.length, 4);
   t.is(ps[0], 'Intro line that is long enough to count as a paragraph of prose, surely.');

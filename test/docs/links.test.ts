@@ -33,7 +33,8 @@ test('every relative link and #anchor in the docs resolves', (t) => {
         broken.push(`${file}:${line}: ${target} (no file ${rel})`);
         continue;
       }
-      if (anchor !== undefined && rel.endsWith('.md') && !anchorsOf(rel).has(anchor)) broken.push(`${file}:${line}: ${target} (no anchor #${anchor} in ${rel})`);
+      if (anchor !== undefined && rel.endsWith('.md') && !anchorsOf(rel).has(anchor))
+        broken.push(`${file}:${line}: ${target} (no anchor #${anchor} in ${rel})`);
     }
   }
   t.true(checked >= 30, `links checked: ${checked}`);

@@ -10,7 +10,13 @@ export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** README.md and every docs/*.md, as repo-relative paths. */
 export function docFiles(): string[] {
-  return ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).sort().map((f) => `docs/${f}`)];
+  return [
+    'README.md',
+    ...readdirSync(join(ROOT, 'docs'))
+      .filter((f) => f.endsWith('.md'))
+      .sort()
+      .map((f) => `docs/${f}`),
+  ];
 }
 
 export const readDoc = (rel: string): string => readFileSync(join(ROOT, rel), 'utf8');
@@ -68,7 +74,8 @@ export function links(text: string): Link[] {
     .split('\n')
     .forEach((line, i) => {
       const inline = line.replace(/`[^`]*`/g, '');
-      for (const m of inline.matchAll(/\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g)) out.push({ line: i + 1, target: m[1] as string });
+      for (const m of inline.matchAll(/\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g))
+        out.push({ line: i + 1, target: m[1] as string });
     });
   return out;
 }

@@ -34,7 +34,18 @@ test('corrupt alert state: reported everywhere, never overwritten, alerts still 
   } as unknown as MonitorLogger;
   const gauge: number[] = [];
   const now = Date.now();
-  const expired: Observation = { kind: 'credential', agent: 'main', provider: 'anthropic', profile: 'anthropic:x', type: 'token', source: 'profile', status: 'expired', detail: 'expired', expiresAt: now - 1000, secretHash: 'abc' };
+  const expired: Observation = {
+    kind: 'credential',
+    agent: 'main',
+    provider: 'anthropic',
+    profile: 'anthropic:x',
+    type: 'token',
+    source: 'profile',
+    status: 'expired',
+    detail: 'expired',
+    expiresAt: now - 1000,
+    secretHash: 'abc',
+  };
   const res = await runAlerts({
     config: v.config,
     env: { ...h.env },
@@ -45,7 +56,12 @@ test('corrupt alert state: reported everywhere, never overwritten, alerts still 
     cycleIntervalMs: 60_000,
   });
   t.deepEqual(gauge, [0], 'aipro_alert_state_ok 0');
-  t.true(logs.some((l) => l.level === 'error' && l.event === 'alert_state_damaged' && String(l.fields.hint).includes('.fresh')), JSON.stringify(logs));
+  t.true(
+    logs.some(
+      (l) => l.level === 'error' && l.event === 'alert_state_damaged' && String(l.fields.hint).includes('.fresh'),
+    ),
+    JSON.stringify(logs),
+  );
   t.true(readFileSync(statePath).equals(damaged), 'the damaged file is left as it was');
   t.true(existsSync(`${statePath}.fresh`), 'a fresh state beside it');
   t.is(res.sent, 1, 'the new alert was delivered');
@@ -53,7 +69,9 @@ test('corrupt alert state: reported everywhere, never overwritten, alerts still 
 
   writeFileSync(join(h.stateDir, 'aipro.json'), JSON.stringify(raw), { mode: 0o600 });
   const doc = await runCli(['doctor', '--json'], { env: h.env, timeoutMs: 60_000 });
-  const check = (JSON.parse(doc.stdout) as { checks: { id: string; level: string; fix?: string }[] }).checks.find((c) => c.id === 'alerts.state');
+  const check = (JSON.parse(doc.stdout) as { checks: { id: string; level: string; fix?: string }[] }).checks.find(
+    (c) => c.id === 'alerts.state',
+  );
   t.is(check?.level, 'error');
   t.regex(check?.fix ?? '', /mv .*state\.json .*state\.json\.corrupt && mv .*state\.json\.fresh/);
   t.is(doc.code, 1);

@@ -32,13 +32,29 @@ export class GatewaySupervisor {
   ) {}
 
   private spawnOne(): Promise<Generation> {
-    const child = spawn(process.execPath, [CLI, 'gateway', '--port', '0', '--log-format', 'json'], { env: this.env, cwd: this.env.HOME, stdio: ['ignore', 'pipe', 'pipe'] });
-    const g: Generation = { n: this.generations.length, child, url: '', stdout: '', stderr: '', killed: false, exit: null, exited: Promise.resolve() };
+    const child = spawn(process.execPath, [CLI, 'gateway', '--port', '0', '--log-format', 'json'], {
+      env: this.env,
+      cwd: this.env.HOME,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const g: Generation = {
+      n: this.generations.length,
+      child,
+      url: '',
+      stdout: '',
+      stderr: '',
+      killed: false,
+      exit: null,
+      exited: Promise.resolve(),
+    };
     this.generations.push(g);
     g.exited = new Promise((resolve) => child.on('close', (code, signal) => resolve(void (g.exit = { code, signal }))));
     child.stderr?.setEncoding('utf8').on('data', (d: string) => (g.stderr += d));
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`gateway ${g.n} not listening after ${this.startTimeoutMs} ms; stderr: ${g.stderr}`)), this.startTimeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`gateway ${g.n} not listening after ${this.startTimeoutMs} ms; stderr: ${g.stderr}`)),
+        this.startTimeoutMs,
+      );
       child.stdout?.setEncoding('utf8').on('data', (d: string) => {
         g.stdout += d;
         const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(g.stdout);
@@ -50,7 +66,8 @@ export class GatewaySupervisor {
       });
       void g.exited.then(() => {
         clearTimeout(timer);
-        if (!g.url) reject(new Error(`gateway ${g.n} exited before listening (${JSON.stringify(g.exit)}); stderr: ${g.stderr}`));
+        if (!g.url)
+          reject(new Error(`gateway ${g.n} exited before listening (${JSON.stringify(g.exit)}); stderr: ${g.stderr}`));
       });
     });
   }
@@ -104,7 +121,13 @@ export interface Reply {
 }
 
 /** POST `body` to `path` on gateway `g` over a new connection; gives up (hung) after `boundMs`. */
-export function send(g: Generation, path: string, body: unknown, headers: Record<string, string>, boundMs: number): Promise<Reply> {
+export function send(
+  g: Generation,
+  path: string,
+  body: unknown,
+  headers: Record<string, string>,
+  boundMs: number,
+): Promise<Reply> {
   const started = performance.now();
   return new Promise((resolve) => {
     let done = false;
@@ -116,14 +139,31 @@ export function send(g: Generation, path: string, body: unknown, headers: Record
       resolve({ ...out, ...patch, killed: g.killed, ms: Math.round(performance.now() - started) });
     };
     const payload = JSON.stringify(body);
-    const req = http.request(`${g.url}${path}`, { method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)), ...headers } }, (res) => {
-      out.status = res.statusCode;
-      out.headers = res.headers;
-      res.setEncoding('utf8').on('data', (d: string) => (out.body += d));
-      res.on('end', () => finish({ complete: res.complete }));
-      res.on('error', (err) => finish({ error: err.message }));
-      res.on('close', () => finish({ complete: res.complete, ...(res.complete ? {} : { error: 'connection closed before the body ended' }) }));
-    });
+    const req = http.request(
+      `${g.url}${path}`,
+      {
+        method: 'POST',
+        agent: false,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': String(Buffer.byteLength(payload)),
+          ...headers,
+        },
+      },
+      (res) => {
+        out.status = res.statusCode;
+        out.headers = res.headers;
+        res.setEncoding('utf8').on('data', (d: string) => (out.body += d));
+        res.on('end', () => finish({ complete: res.complete }));
+        res.on('error', (err) => finish({ error: err.message }));
+        res.on('close', () =>
+          finish({
+            complete: res.complete,
+            ...(res.complete ? {} : { error: 'connection closed before the body ended' }),
+          }),
+        );
+      },
+    );
     const timer = setTimeout(() => {
       finish({ hung: true, error: `no complete answer within ${boundMs} ms` });
       req.destroy();

@@ -10,7 +10,19 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 
 /** What the first attempt of a request meets (weights: `ok` is listed more than once). */
-export const SCENARIOS = ['ok', 'ok', 'ok', 'rate_limit', 'overloaded', 'server_error', 'hang', 'reset', 'cut_headers', 'truncate', 'truncate'] as const;
+export const SCENARIOS = [
+  'ok',
+  'ok',
+  'ok',
+  'rate_limit',
+  'overloaded',
+  'server_error',
+  'hang',
+  'reset',
+  'cut_headers',
+  'truncate',
+  'truncate',
+] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 /** The text a successful answer for `marker` carries (JSON content or SSE delta). */
@@ -18,9 +30,19 @@ export const answerText = (marker: string) => `answer for ${marker}`;
 
 /** The SSE events of a complete streamed answer; the last one is `message_stop`. */
 export function sseEvents(marker: string): string[] {
-  const ev = (type: string, data: unknown) => `event: ${type}\ndata: ${JSON.stringify({ type, ...(data as object) })}\n\n`;
+  const ev = (type: string, data: unknown) =>
+    `event: ${type}\ndata: ${JSON.stringify({ type, ...(data as object) })}\n\n`;
   return [
-    ev('message_start', { message: { id: `msg_${marker}`, type: 'message', role: 'assistant', model: 'claude-sonnet-4-5', content: [], usage: { input_tokens: 3, output_tokens: 0 } } }),
+    ev('message_start', {
+      message: {
+        id: `msg_${marker}`,
+        type: 'message',
+        role: 'assistant',
+        model: 'claude-sonnet-4-5',
+        content: [],
+        usage: { input_tokens: 3, output_tokens: 0 },
+      },
+    }),
     ev('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }),
     ev('content_block_delta', { index: 0, delta: { type: 'text_delta', text: answerText(marker) } }),
     ev('content_block_stop', { index: 0 }),
@@ -31,7 +53,15 @@ export function sseEvents(marker: string): string[] {
 
 /** The JSON body of a successful non-streamed answer for `marker`. */
 export function answerJson(marker: string): string {
-  return JSON.stringify({ id: `msg_${marker}`, type: 'message', role: 'assistant', model: 'claude-sonnet-4-5', content: [{ type: 'text', text: answerText(marker) }], stop_reason: 'end_turn', usage: { input_tokens: 3, output_tokens: 4 } });
+  return JSON.stringify({
+    id: `msg_${marker}`,
+    type: 'message',
+    role: 'assistant',
+    model: 'claude-sonnet-4-5',
+    content: [{ type: 'text', text: answerText(marker) }],
+    stop_reason: 'end_turn',
+    usage: { input_tokens: 3, output_tokens: 4 },
+  });
 }
 
 export interface ChaosUpstream {
@@ -70,7 +100,11 @@ export async function startChaosUpstream(): Promise<ChaosUpstream> {
     const events = sseEvents(marker);
     const json = answerJson(marker);
     const kind = first ? scenario : 'ok';
-    const fail = (status: number, type: string, headers: Record<string, string> = {}) => res.status(status).set({ 'request-id': requestId, ...headers }).json(errorJson(type));
+    const fail = (status: number, type: string, headers: Record<string, string> = {}) =>
+      res
+        .status(status)
+        .set({ 'request-id': requestId, ...headers })
+        .json(errorJson(type));
     switch (kind) {
       case 'rate_limit':
         return void fail(429, 'rate_limit_error', { 'retry-after': '1' });
@@ -84,7 +118,11 @@ export async function startChaosUpstream(): Promise<ChaosUpstream> {
       case 'reset':
         return void req.socket.destroy();
       case 'cut_headers':
-        res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(json.length), 'request-id': requestId });
+        res.writeHead(200, {
+          'content-type': 'application/json',
+          'content-length': String(json.length),
+          'request-id': requestId,
+        });
         res.flushHeaders();
         return void setImmediate(() => req.socket.destroy());
     }
@@ -94,7 +132,11 @@ export async function startChaosUpstream(): Promise<ChaosUpstream> {
       const send = kind === 'truncate' ? events.slice(0, 1) : events;
       return void res.write(send.join(''), () => (kind === 'truncate' ? req.socket.destroy() : res.end()));
     }
-    res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(json)), 'request-id': requestId });
+    res.writeHead(200, {
+      'content-type': 'application/json',
+      'content-length': String(Buffer.byteLength(json)),
+      'request-id': requestId,
+    });
     if (kind === 'truncate') res.write(json.slice(0, Math.floor(json.length / 2)), () => req.socket.destroy());
     else res.end(json);
   });

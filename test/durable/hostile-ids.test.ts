@@ -8,7 +8,17 @@ import fc from 'fast-check';
 import { runCli } from '../helpers/cli.js';
 import { tempHome } from '../helpers/tmp.js';
 
-const PROTO = ['constructor', 'toString', 'hasOwnProperty', 'valueOf', '__proto__', 'isPrototypeOf', 'propertyIsEnumerable', 'toLocaleString', '__defineGetter__'];
+const PROTO = [
+  'constructor',
+  'toString',
+  'hasOwnProperty',
+  'valueOf',
+  '__proto__',
+  'isPrototypeOf',
+  'propertyIsEnumerable',
+  'toLocaleString',
+  '__defineGetter__',
+];
 const TOKEN = `tok-${'a'.repeat(40)}`;
 
 test('prototype names as providers and profile names never crash a command', async (t) => {
@@ -17,7 +27,10 @@ test('prototype names as providers and profile names never crash a command', asy
   const env = h.env;
   const cmds = (name: string): [string[], string?][] => [
     [['models', 'auth', 'paste-token', '--provider', name], TOKEN],
-    [['models', 'auth', 'paste-token', '--provider', 'anthropic', '--profile-id', `anthropic:${name}`], `sk-ant-oat01-${'b'.repeat(60)}`],
+    [
+      ['models', 'auth', 'paste-token', '--provider', 'anthropic', '--profile-id', `anthropic:${name}`],
+      `sk-ant-oat01-${'b'.repeat(60)}`,
+    ],
     [['models', 'auth', 'order', 'set', '--provider', name, `${name}:manual`]],
     [['config', 'set', `auth.order.${name}`, JSON.stringify([`${name}:manual`])]],
     [['models', 'status']],
@@ -26,7 +39,10 @@ test('prototype names as providers and profile names never crash a command', asy
     [['doctor', '--json']],
     [['models', 'auth', 'remove', `${name}:manual`]],
   ];
-  const crashFree = (r: { code: number | null; stderr: string }) => r.code !== null && [0, 1, 2, 64].includes(r.code) && !/unexpected failure|TypeError|is not iterable|is not a function/.test(r.stderr);
+  const crashFree = (r: { code: number | null; stderr: string }) =>
+    r.code !== null &&
+    [0, 1, 2, 64].includes(r.code) &&
+    !/unexpected failure|TypeError|is not iterable|is not a function/.test(r.stderr);
   // The attack that was caught: a stored provider named `constructor`, then status for everyone.
   t.is((await runCli(cmds('constructor')[0]?.[0] as string[], { env, input: TOKEN })).code, 0);
   for (const which of [2, 4, 5, 6, 7]) {
@@ -53,7 +69,11 @@ test('a profile id with dots works in add-key, config, status, order and remove'
   const h = tempHome();
   t.teardown(() => h.cleanup());
   const id = 'openai:me@example.com';
-  const add = await runCli(['models', 'auth', 'add-key', '--provider', 'openai', '--profile-id', id], { env: h.env, input: `sk-proj-${'c'.repeat(48)}`, timeoutMs: 60_000 });
+  const add = await runCli(['models', 'auth', 'add-key', '--provider', 'openai', '--profile-id', id], {
+    env: h.env,
+    input: `sk-proj-${'c'.repeat(48)}`,
+    timeoutMs: 60_000,
+  });
   t.is(add.code, 0, add.stderr);
   t.is(add.stderr, '');
   const got = await runCli(['config', 'get', 'auth.profiles', '--json'], { env: h.env });
@@ -65,7 +85,10 @@ test('a profile id with dots works in add-key, config, status, order and remove'
   const setOne = await runCli(['config', 'set', `auth.profiles.${id}.mode`, 'token'], { env: h.env });
   t.is(setOne.code, 0, setOne.stderr);
   const other = 'openai:you@example.org';
-  const setNew = await runCli(['config', 'set', `auth.profiles.${other}`, JSON.stringify({ provider: 'openai', mode: 'api_key' })], { env: h.env });
+  const setNew = await runCli(
+    ['config', 'set', `auth.profiles.${other}`, JSON.stringify({ provider: 'openai', mode: 'api_key' })],
+    { env: h.env },
+  );
   t.is(setNew.code, 0, setNew.stderr);
   const mid = JSON.parse((await runCli(['config', 'get', 'auth.profiles', '--json'], { env: h.env })).stdout);
   t.deepEqual(mid, { [id]: { provider: 'openai', mode: 'token' }, [other]: { provider: 'openai', mode: 'api_key' } });

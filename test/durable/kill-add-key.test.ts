@@ -14,7 +14,11 @@ const KEY = (i: number) => `sk-ant-api03-${'q'.repeat(60)}${String(i).padStart(4
 
 function killedAddKey(env: Record<string, string>, i: number, delayMs: number): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, 'models', 'auth', 'add-key', '--provider', 'anthropic', '--profile-id', `anthropic:k${i}`], { env, stdio: ['pipe', 'ignore', 'ignore'] });
+    const child = spawn(
+      process.execPath,
+      [CLI, 'models', 'auth', 'add-key', '--provider', 'anthropic', '--profile-id', `anthropic:k${i}`],
+      { env, stdio: ['pipe', 'ignore', 'ignore'] },
+    );
     child.on('error', reject);
     child.on('close', () => resolve());
     child.stdin.end(KEY(i));
@@ -34,13 +38,18 @@ test('kill -9 during add-key: files parse, nothing reported missing, no waiting 
       if (existsSync(p)) t.notThrows(() => JSON.parse(readFileSync(p, 'utf8')), `round ${round}: ${p} parses`);
     }
     const t0 = Date.now();
-    const next = await runCli(['models', 'auth', 'add-key', '--provider', 'anthropic', '--profile-id', 'anthropic:after'], { env: { ...h.env, AIPRO_LOCK_WAIT_MS: '60000' }, input: KEY(9999), timeoutMs: 60_000 });
+    const next = await runCli(
+      ['models', 'auth', 'add-key', '--provider', 'anthropic', '--profile-id', 'anthropic:after'],
+      { env: { ...h.env, AIPRO_LOCK_WAIT_MS: '60000' }, input: KEY(9999), timeoutMs: 60_000 },
+    );
     t.is(next.code, 0, next.stderr);
     // A stale lock used to cost 17-30 s; spawning under load costs a few.
     t.true(Date.now() - t0 < 12_000, `round ${round}: the next write took ${Date.now() - t0} ms`);
   }
   const status = await runCli(['models', 'status', '--json'], { env: h.env, timeoutMs: 60_000 });
   const doc = JSON.parse(status.stdout) as { agents: { profiles: { id: string; source: string; status: string }[] }[] };
-  const missing = doc.agents.flatMap((a) => a.profiles).filter((p) => p.id.startsWith('anthropic:k') && p.status === 'missing');
+  const missing = doc.agents
+    .flatMap((a) => a.profiles)
+    .filter((p) => p.id.startsWith('anthropic:k') && p.status === 'missing');
   t.deepEqual(missing, [], 'no profile declared in config but absent from the store');
 });

@@ -8,7 +8,10 @@ import { tempHome } from '../helpers/tmp.js';
 
 function plantLock(path: string, owner: Record<string, unknown>, ageMs = 0): void {
   mkdirSync(`${path}.lock`, { recursive: true });
-  writeFileSync(`${path}.lock/owner.json`, JSON.stringify({ host: hostname(), started: null, cmd: 'aipro models auth add-key', nonce: 'n1', ...owner }));
+  writeFileSync(
+    `${path}.lock/owner.json`,
+    JSON.stringify({ host: hostname(), started: null, cmd: 'aipro models auth add-key', nonce: 'n1', ...owner }),
+  );
   const when = new Date(Date.now() - ageMs);
   utimesSync(`${path}.lock`, when, when);
 }
@@ -46,8 +49,14 @@ test('a live holder is waited for, then named with its pid and command', async (
   t.teardown(() => child.kill('SIGKILL'));
   await new Promise((r) => child.once('spawn', r));
   plantLock(path, { pid: child.pid, started: startOf(child.pid as number) });
-  const err = await t.throwsAsync(withLock(path, () => 1, { waitMs: 800 }), { instanceOf: LockTimeoutError });
-  t.regex(err?.message ?? '', new RegExp(`could not lock ${path}: pid ${child.pid} \\(aipro models auth add-key\\) on ${hostname()} has held it`));
+  const err = await t.throwsAsync(
+    withLock(path, () => 1, { waitMs: 800 }),
+    { instanceOf: LockTimeoutError },
+  );
+  t.regex(
+    err?.message ?? '',
+    new RegExp(`could not lock ${path}: pid ${child.pid} \\(aipro models auth add-key\\) on ${hostname()} has held it`),
+  );
   t.regex(err?.message ?? '', /kill \d+/);
   t.true(existsSync(`${path}.lock/owner.json`), 'a live holder keeps its lock');
 });
@@ -55,7 +64,10 @@ test('a live holder is waited for, then named with its pid and command', async (
 test('a holder on another host is judged by age: fresh is live, unrefreshed for 30 s is dead', async (t) => {
   const path = setup(t);
   plantLock(path, { pid: 1, host: 'elsewhere.example' });
-  await t.throwsAsync(withLock(path, () => 1, { waitMs: 300 }), { instanceOf: LockTimeoutError });
+  await t.throwsAsync(
+    withLock(path, () => 1, { waitMs: 300 }),
+    { instanceOf: LockTimeoutError },
+  );
   plantLock(path, { pid: 1, host: 'elsewhere.example' }, 31_000);
   t.is(await withLock(path, () => 2, { waitMs: 60_000 }), 2);
 });
@@ -64,10 +76,14 @@ test('in one process, writers queue and each gets the lock in turn', async (t) =
   const path = setup(t);
   let inside = 0;
   let max = 0;
-  await Promise.all(Array.from({ length: 30 }, () => withLock(path, async () => {
-    max = Math.max(max, ++inside);
-    await new Promise((r) => setTimeout(r, 2));
-    inside--;
-  })));
+  await Promise.all(
+    Array.from({ length: 30 }, () =>
+      withLock(path, async () => {
+        max = Math.max(max, ++inside);
+        await new Promise((r) => setTimeout(r, 2));
+        inside--;
+      }),
+    ),
+  );
   t.is(max, 1);
 });

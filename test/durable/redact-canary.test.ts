@@ -26,8 +26,18 @@ test('secret-valued config keys are redacted in every output', async (t) => {
     outputs.push(`$ ${args.slice(0, 3).join(' ')}\n${r.stdout}${r.stderr}`);
     return r;
   };
-  const hook = { type: 'webhook', format: 'aipro', url: `https://bot:${C.urlUser}@hooks.example.com/in?token=${C.urlToken}&x=1`, headers: { Authorization: `Bearer ${C.header}` } };
-  const mail = { type: 'email', to: ['ops@example.com'], from: 'aipro@example.com', smtp: { host: 'smtp.example.com', port: 587, user: 'aipro', pass: C.smtp } };
+  const hook = {
+    type: 'webhook',
+    format: 'aipro',
+    url: `https://bot:${C.urlUser}@hooks.example.com/in?token=${C.urlToken}&x=1`,
+    headers: { Authorization: `Bearer ${C.header}` },
+  };
+  const mail = {
+    type: 'email',
+    to: ['ops@example.com'],
+    from: 'aipro@example.com',
+    smtp: { host: 'smtp.example.com', port: 587, user: 'aipro', pass: C.smtp },
+  };
   for (const [key, value] of [
     ['alerts.channels.hook', JSON.stringify(hook)],
     ['alerts.channels.mail', JSON.stringify(mail)],
@@ -48,7 +58,14 @@ test('secret-valued config keys are redacted in every output', async (t) => {
   await run(['doctor', '--json']);
   await run(['doctor']);
   const all = outputs.join('\n');
-  for (const [name, canary] of Object.entries(C)) t.false(all.includes(canary), `${name} leaked:\n${all.split('\n').filter((l) => l.includes(canary)).join('\n')}`);
+  for (const [name, canary] of Object.entries(C))
+    t.false(
+      all.includes(canary),
+      `${name} leaked:\n${all
+        .split('\n')
+        .filter((l) => l.includes(canary))
+        .join('\n')}`,
+    );
   t.regex(all, /token=\[redacted\]/, 'the URL stays readable, only its secrets go');
   t.regex(all, /hooks\.example\.com/);
 });

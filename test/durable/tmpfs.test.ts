@@ -20,7 +20,8 @@ const KEY = (i: number) => `sk-ant-api03-${'k'.repeat(80)}${String(i).padStart(4
 function snapshot(dir: string): Map<string, Buffer> {
   const out = new Map<string, Buffer>();
   for (const e of readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (e.isFile() && e.name !== 'filler') out.set(join(e.parentPath, e.name), readFileSync(join(e.parentPath, e.name)));
+    if (e.isFile() && e.name !== 'filler')
+      out.set(join(e.parentPath, e.name), readFileSync(join(e.parentPath, e.name)));
   }
   return out;
 }
@@ -34,7 +35,10 @@ test.serial('full disk and read-only: every writer fails cleanly and changes not
   const state = join(fs.dir, '.aipro');
   // A store big enough that its rewrite cannot fit in what is left below.
   for (let i = 0; i < 60; i++) {
-    const r = await runCli(['models', 'auth', 'add-key', '--provider', 'anthropic', '--profile-id', `anthropic:k${i}`], { env, input: KEY(i), timeoutMs: 60_000 });
+    const r = await runCli(
+      ['models', 'auth', 'add-key', '--provider', 'anthropic', '--profile-id', `anthropic:k${i}`],
+      { env, input: KEY(i), timeoutMs: 60_000 },
+    );
     if (r.code !== 0) return t.fail(r.stderr);
   }
   const sessions = new SessionStore(join(state, 'gateway', 'sessions.json'));
@@ -43,10 +47,22 @@ test.serial('full disk and read-only: every writer fails cleanly and changes not
   await saveAlertState(statePath, emptyState());
   const before = snapshot(state);
 
-  for (const [label, on] of [['full disk', () => fs.leave(8192)], ['read-only', () => { fs.free(); fs.readOnly(true); }]] as const) {
+  for (const [label, on] of [
+    ['full disk', () => fs.leave(8192)],
+    [
+      'read-only',
+      () => {
+        fs.free();
+        fs.readOnly(true);
+      },
+    ],
+  ] as const) {
     on();
     const cause = label === 'full disk' ? 'no space left on device' : 'read-only file system';
-    const add = await runCli(['models', 'auth', 'add-key', '--provider', 'anthropic', '--profile-id', 'anthropic:new'], { env, input: KEY(999), timeoutMs: 60_000 });
+    const add = await runCli(
+      ['models', 'auth', 'add-key', '--provider', 'anthropic', '--profile-id', 'anthropic:new'],
+      { env, input: KEY(999), timeoutMs: 60_000 },
+    );
     t.is(add.code, 1, `${label}: add-key exit`);
     t.regex(add.stderr, new RegExp(`cannot write \\S*auth-profiles\\.json\\S*: ${cause}`), `${label}: ${add.stderr}`);
     t.notRegex(add.stdout, /Saved/);
@@ -54,15 +70,27 @@ test.serial('full disk and read-only: every writer fails cleanly and changes not
     t.is(set.code, 1, `${label}: config set exit`);
     t.regex(set.stderr, new RegExp(`cannot write \\S*aipro\\.json: ${cause}`), `${label}: ${set.stderr}`);
     for (const r of [add, set]) t.notRegex(r.stderr, /unexpected failure|report this|another aipro process/);
-    const s1 = await t.throwsAsync(saveAlertState(statePath, { ...emptyState(), outbox: Array.from({ length: 400 }, (_, i) => ({ id: `x${i}` }) as never) }), { instanceOf: DurableWriteError });
+    const s1 = await t.throwsAsync(
+      saveAlertState(statePath, {
+        ...emptyState(),
+        outbox: Array.from({ length: 400 }, (_, i) => ({ id: `x${i}` }) as never),
+      }),
+      { instanceOf: DurableWriteError },
+    );
     t.regex(s1?.message ?? '', new RegExp(`state\\.json: ${cause}`));
-    const s2 = await t.throwsAsync(sessions.update('s2', () => ({ model: 'm'.repeat(20000), updatedAt: 2 })), { instanceOf: DurableWriteError });
+    const s2 = await t.throwsAsync(
+      sessions.update('s2', () => ({ model: 'm'.repeat(20000), updatedAt: 2 })),
+      { instanceOf: DurableWriteError },
+    );
     t.regex(s2?.message ?? '', new RegExp(`sessions\\.json: ${cause}`));
     const after = snapshot(state);
     t.deepEqual([...after.keys()].sort(), [...before.keys()].sort(), `${label}: no temp or new file left`);
     for (const [p, bytes] of before) t.true(after.get(p)?.equals(bytes), `${label}: ${p} byte-identical`);
   }
   fs.readOnly(false);
-  const again = await runCli(['models', 'auth', 'add-key', '--provider', 'anthropic', '--profile-id', 'anthropic:new'], { env, input: KEY(999), timeoutMs: 60_000 });
+  const again = await runCli(
+    ['models', 'auth', 'add-key', '--provider', 'anthropic', '--profile-id', 'anthropic:new'],
+    { env, input: KEY(999), timeoutMs: 60_000 },
+  );
   t.is(again.code, 0, `with space back, the write goes through at once: ${again.stderr}`);
 });

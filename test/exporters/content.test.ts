@@ -14,7 +14,21 @@ const read = (p: string) => readFileSync(fileURLToPath(new URL(p, import.meta.ur
 const KNOWN = new Set<string>([...Object.values(METRICS).map((m) => m.name), 'up']);
 const RUNBOOKS = 'https://github.com/aipro/aipro/blob/main/docs/runbooks.md';
 /** Anchors published before the per-alert ones; links to them must keep working. */
-const ANCHORS = ['token-expiring-or-expired', 'credential-rejected', 'credential-missing', 'credential-invalid', 'expiry-unknown', 'store-unreadable', 'refresh-failed', 'probes-failing', 'monitor-stale', 'monitor-absent', 'quota-high', 'quota-exhausted', 'clock-skew'];
+const ANCHORS = [
+  'token-expiring-or-expired',
+  'credential-rejected',
+  'credential-missing',
+  'credential-invalid',
+  'expiry-unknown',
+  'store-unreadable',
+  'refresh-failed',
+  'probes-failing',
+  'monitor-stale',
+  'monitor-absent',
+  'quota-high',
+  'quota-exhausted',
+  'clock-skew',
+];
 
 function metricNames(text: string): string[] {
   return [...new Set([...text.matchAll(/\b(aipro_[a-z_]+)\b/g)].map((m) => m[1] as string))];
@@ -45,18 +59,29 @@ test('dashboard.json is a Grafana dashboard over exported metrics only', (t) => 
   const d = JSON.parse(read('../../exporters/prometheus/dashboard.json'));
   t.is(d.uid, 'aipro-credentials');
   t.true(Array.isArray(d.panels) && d.panels.length >= 10);
-  const exprs: string[] = d.panels.flatMap((p: { targets?: { expr: string }[] }) => (p.targets ?? []).map((x) => x.expr));
+  const exprs: string[] = d.panels.flatMap((p: { targets?: { expr: string }[] }) =>
+    (p.targets ?? []).map((x) => x.expr),
+  );
   t.true(exprs.length >= 12);
   for (const name of metricNames(exprs.join('\n'))) t.true(KNOWN.has(name), name);
   const titles = d.panels.map((p: { title: string }) => p.title.toLowerCase()).join(' | ');
-  for (const want of ['time to expiry', 'status', 'probe latency', 'probe outcomes', 'refreshes', 'last successful run']) t.true(titles.includes(want), want);
+  for (const want of [
+    'time to expiry',
+    'status',
+    'probe latency',
+    'probe outcomes',
+    'refreshes',
+    'last successful run',
+  ])
+    t.true(titles.includes(want), want);
   const used = new Set(metricNames(exprs.join('\n')));
   for (const m of Object.values(METRICS)) t.true(used.has(m.name), `dashboard shows ${m.name}`);
 });
 
 test('docs/monitoring.md documents every metric, docs/runbooks.md every runbook anchor, and no doc names a metric that does not exist', async (t) => {
   const root = fileURLToPath(new URL('../../', import.meta.url));
-  for (const f of ['docs/monitoring.md', 'docs/runbooks.md']) if (!existsSync(root + f)) return t.fail(`${f} is missing`);
+  for (const f of ['docs/monitoring.md', 'docs/runbooks.md'])
+    if (!existsSync(root + f)) return t.fail(`${f} is missing`);
   const monitoring = read('../../docs/monitoring.md');
   const runbooks = read('../../docs/runbooks.md');
   const gateway = new Set((await createGatewayMetrics().registry.getMetricsAsJSON()).map((m) => m.name));
@@ -65,13 +90,20 @@ test('docs/monitoring.md documents every metric, docs/runbooks.md every runbook 
   for (const name of gateway) t.true(monitoring.includes(`\`${name}\``), name);
   for (const a of ANCHORS) t.true(runbooks.includes(`<a id="${a}"></a>`), a);
   // Every alert rule has its own anchor, on an entry that names the alert.
-  for (const alert of [...read('../../exporters/prometheus/rules.yml').matchAll(/- alert: (\w+)/g)].map((m) => m[1] as string)) {
+  for (const alert of [...read('../../exporters/prometheus/rules.yml').matchAll(/- alert: (\w+)/g)].map(
+    (m) => m[1] as string,
+  )) {
     const at = runbooks.indexOf(`<a id="${alert.toLowerCase()}"></a>`);
     t.true(at >= 0, `runbooks.md has the anchor of ${alert}`);
     const entry = runbooks.slice(at).split(/\n## /)[1] ?? '';
     t.true(entry.includes(`\`${alert}\``), `the runbook entry of ${alert} names it`);
   }
-  const docs = ['README.md', ...readdirSync(root + 'docs').filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+  const docs = [
+    'README.md',
+    ...readdirSync(root + 'docs')
+      .filter((f) => f.endsWith('.md'))
+      .map((f) => `docs/${f}`),
+  ];
   for (const f of docs) {
     for (const name of metricNames(readFileSync(root + f, 'utf8'))) {
       const base = name.replace(/_(bucket|sum|count)$/, '');
@@ -88,20 +120,32 @@ test('the docs name every catalogue alert and give it a runbook anchor; cli.md h
     t.true(monitoring.includes(`\`${def.name}\``), def.name);
     t.true(runbooks.includes(`<a id="${def.name.toLowerCase()}"></a>`), def.name);
   }
-  for (const flag of ['--warn', '--critical', '--job', '--selector', '--format']) t.true(cli.includes(`| \`${flag}\` |`), flag);
+  for (const flag of ['--warn', '--critical', '--job', '--selector', '--format'])
+    t.true(cli.includes(`| \`${flag}\` |`), flag);
   t.true(cli.includes('aipro rules print'));
   t.true(read('../../docs/alerts.md').includes('exporters/prometheus/alertmanager-inhibit.yml'));
 });
 
 test('dashboard.json picks one source: a job variable every aipro query filters on, and __inputs for import', (t) => {
   const d = JSON.parse(read('../../exporters/prometheus/dashboard.json'));
-  t.deepEqual(d.__inputs.map((i: { name: string; type: string; pluginId: string }) => [i.name, i.type, i.pluginId]), [['DS_PROMETHEUS', 'datasource', 'prometheus']]);
-  const vars = d.templating.list as { name: string; query?: { query: string }; multi?: boolean; includeAll?: boolean }[];
+  t.deepEqual(
+    d.__inputs.map((i: { name: string; type: string; pluginId: string }) => [i.name, i.type, i.pluginId]),
+    [['DS_PROMETHEUS', 'datasource', 'prometheus']],
+  );
+  const vars = d.templating.list as {
+    name: string;
+    query?: { query: string };
+    multi?: boolean;
+    includeAll?: boolean;
+  }[];
   const job = vars.find((v) => v.name === 'job');
   t.truthy(job);
   t.false(job?.includeAll, 'one source at a time: no "All"');
   t.regex(job?.query?.query ?? '', /label_values\(aipro_build_info, job\)/);
-  const exprs: string[] = d.panels.flatMap((p: { targets?: { expr: string }[] }) => (p.targets ?? []).map((x) => x.expr));
-  for (const e of exprs) for (const sel of e.matchAll(/\b(?:aipro_[a-z_]+|up)\{([^}]*)\}/g)) t.regex(sel[1] as string, /job=~"\$job"/, e);
+  const exprs: string[] = d.panels.flatMap((p: { targets?: { expr: string }[] }) =>
+    (p.targets ?? []).map((x) => x.expr),
+  );
+  for (const e of exprs)
+    for (const sel of e.matchAll(/\b(?:aipro_[a-z_]+|up)\{([^}]*)\}/g)) t.regex(sel[1] as string, /job=~"\$job"/, e);
   for (const e of exprs) t.notRegex(e, /\baipro_[a-z_]+(?![a-z_{])/, `every aipro metric has a selector: ${e}`);
 });

@@ -11,14 +11,30 @@ import { gunzipSync } from 'node:zlib';
 import type { CredentialObservation } from '../../monitors/types.js';
 import { monitorApp } from '../../exporters/prometheus/app.js';
 import { acceptsGzip, negotiateFormat } from '../../exporters/prometheus/exposition.js';
-import { createMetrics, renderMetrics, updateFromObservations, type AiproMetrics } from '../../exporters/prometheus/registry.js';
+import {
+  createMetrics,
+  renderMetrics,
+  updateFromObservations,
+  type AiproMetrics,
+} from '../../exporters/prometheus/registry.js';
 import { eventually, needBinary, promtool, startPrometheus } from '../helpers/prometheus.js';
 
 const NOW = Date.UTC(2026, 0, 15, 12);
-const PROM_ACCEPT = 'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
+const PROM_ACCEPT =
+  'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
 
 function cred(profile: string, status: CredentialObservation['status']): CredentialObservation {
-  return { kind: 'credential', agent: 'main', provider: 'anthropic', profile, type: 'token', source: 'profile', status, detail: '', expiresAt: NOW + 86_400_000 };
+  return {
+    kind: 'credential',
+    agent: 'main',
+    provider: 'anthropic',
+    profile,
+    type: 'token',
+    source: 'profile',
+    status,
+    detail: '',
+    expiresAt: NOW + 86_400_000,
+  };
 }
 
 function metrics(statusMode?: 'stateset' | 'label'): AiproMetrics {
@@ -27,7 +43,11 @@ function metrics(statusMode?: 'stateset' | 'label'): AiproMetrics {
   return m;
 }
 
-async function serve(t: { teardown(fn: () => void): void }, m: AiproMetrics, seen: IncomingHttpHeaders[] = []): Promise<string> {
+async function serve(
+  t: { teardown(fn: () => void): void },
+  m: AiproMetrics,
+  seen: IncomingHttpHeaders[] = [],
+): Promise<string> {
   const app = monitorApp({ source: m, notReady: () => null });
   const server = createServer((req, res) => {
     seen.push(req.headers);
@@ -67,16 +87,22 @@ test('/metrics in both formats and gzipped; promtool check metrics is clean on t
   t.is(omBody.match(/^# EOF$/gm)?.length, 1);
   t.regex(omBody, /^# TYPE aipro_auth_probe_errors counter\naipro_auth_probe_errors_total\{/m);
   t.notRegex(omBody, /\n\n/, 'no blank lines in OpenMetrics');
-  t.regex(omBody, /^aipro_auth_profile_status\{agent="main",provider="anthropic",profile="anthropic:b",status="expiring"\} 1$/m);
+  t.regex(
+    omBody,
+    /^aipro_auth_profile_status\{agent="main",provider="anthropic",profile="anthropic:b",status="expiring"\} 1$/m,
+  );
 
   // fetch would gunzip silently; read the raw bytes with node:http instead.
   const gz = await new Promise<{ headers: IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
     const [host, port] = addr.split(':');
-    const req = httpGet({ host, port: Number(port), path: '/metrics', headers: { 'accept-encoding': 'gzip' } }, (res) => {
-      const parts: Buffer[] = [];
-      res.on('data', (d: Buffer) => parts.push(d));
-      res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(parts) }));
-    });
+    const req = httpGet(
+      { host, port: Number(port), path: '/metrics', headers: { 'accept-encoding': 'gzip' } },
+      (res) => {
+        const parts: Buffer[] = [];
+        res.on('data', (d: Buffer) => parts.push(d));
+        res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(parts) }));
+      },
+    );
     req.on('error', reject);
   });
   t.is(gz.headers['content-encoding'], 'gzip');
@@ -103,7 +129,10 @@ test('statusMode label: one status series per credential (1, the current status)
     'aipro_auth_profile_status{agent="main",provider="anthropic",profile="anthropic:a",status="ok"} 1',
     'aipro_auth_profile_status{agent="main",provider="anthropic",profile="anthropic:b",status="expiring"} 1',
   ]);
-  t.deepEqual(series(set).filter((l) => l.endsWith(' 1')), series(label));
+  t.deepEqual(
+    series(set).filter((l) => l.endsWith(' 1')),
+    series(label),
+  );
 });
 
 test('a real Prometheus scrapes with its own Accept headers: OpenMetrics + gzip negotiated, every series ingested', async (t) => {
@@ -120,13 +149,20 @@ test('a real Prometheus scrapes with its own Accept headers: OpenMetrics + gzip 
   t.is(negotiateFormat(h?.accept), 'openmetrics', String(h?.accept));
   t.true(acceptsGzip(String(h?.['accept-encoding'] ?? '')));
   const status = await p.query('aipro_auth_profile_status{profile="anthropic:b"} == 1');
-  t.deepEqual(status.map((s) => s.metric.status), ['expiring']);
+  t.deepEqual(
+    status.map((s) => s.metric.status),
+    ['expiring'],
+  );
   t.is((await p.query('aipro_auth_probe_errors_total{provider="anthropic",reason="auth"}'))[0]?.value[1], '0');
   t.is((await p.query('aipro_build_info{host="gw1"}')).length, 1);
   // Every aipro sample of the exposition arrived. Only aipro's own series are counted: Node's
   // process metrics gain series between two scrapes (GC histograms appear after a GC kind runs).
   const text = await renderMetrics(m, { format: 'openmetrics' });
   const samples = text.split('\n').filter((l) => l.startsWith('aipro_')).length;
-  const scraped = await eventually(async () => Number((await p.query('count({job="aipro",__name__=~"aipro_.+"})'))[0]?.value[1] ?? 0) || null, 30_000, 'aipro series');
+  const scraped = await eventually(
+    async () => Number((await p.query('count({job="aipro",__name__=~"aipro_.+"})'))[0]?.value[1] ?? 0) || null,
+    30_000,
+    'aipro series',
+  );
   t.true(Math.abs(scraped - samples) <= 5, `${scraped} aipro series scraped vs ${samples} aipro samples rendered`);
 });

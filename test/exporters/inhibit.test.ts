@@ -21,7 +21,10 @@ import { tempHome } from '../helpers/tmp.js';
 import { startWebhookReceiver } from '../helpers/webhook-receiver.js';
 import { H, captureLog, defaultConfig, tokenObs } from '../alerts/obs.js';
 
-const INHIBIT = readFileSync(fileURLToPath(new URL('../../exporters/prometheus/alertmanager-inhibit.yml', import.meta.url)), 'utf8');
+const INHIBIT = readFileSync(
+  fileURLToPath(new URL('../../exporters/prometheus/alertmanager-inhibit.yml', import.meta.url)),
+  'utf8',
+);
 
 function amConfig(webhook: string): string {
   return [
@@ -61,7 +64,8 @@ test('one expiring credential, alerted by rule and push: exactly one notificatio
   if (!prom) return;
   const amBin = findAlertmanager();
   if (!amBin) {
-    if (process.env.AIPRO_REQUIRE_INTEGRATION === '1') return t.fail('prometheus-alertmanager is not installed but AIPRO_REQUIRE_INTEGRATION=1');
+    if (process.env.AIPRO_REQUIRE_INTEGRATION === '1')
+      return t.fail('prometheus-alertmanager is not installed but AIPRO_REQUIRE_INTEGRATION=1');
     t.log('SKIPPED: prometheus-alertmanager not installed');
     return t.pass();
   }
@@ -90,7 +94,12 @@ test('one expiring credential, alerted by rule and push: exactly one notificatio
   const p = await startPrometheus(prom, target, [join(dir, 'rules.yml')], { alertmanager: new URL(am.url).host });
   t.teardown(() => p.stop());
 
-  const ruleAlert = await eventually(async () => (await am.alerts('origin="rule"')).find((a) => a.labels.alertname === 'AiproCredentialExpiringCritical'), 60_000, 'the rule alert in Alertmanager');
+  const ruleAlert = await eventually(
+    async () =>
+      (await am.alerts('origin="rule"')).find((a) => a.labels.alertname === 'AiproCredentialExpiringCritical'),
+    60_000,
+    'the rule alert in Alertmanager',
+  );
   t.like(ruleAlert.labels, { host: 'gw1', agent: 'main', profile: 'anthropic:work', severity: 'critical' });
   await eventually(async () => rx.requests.length >= 1, 30_000, 'the rule alert notification');
 
@@ -100,21 +109,42 @@ test('one expiring credential, alerted by rule and push: exactly one notificatio
     alerts: { hostname: 'gw1', channels: { am: { type: 'alertmanager', url: am.url } } },
   });
   const log = captureLog();
-  t.deepEqual(await runAlerts({ config, env: home.env, observations: [obs], now, log, cycleIntervalMs: 60_000 }), { sent: 1, pending: 0 }, log.lines.join('\n'));
-  const pushed = await eventually(async () => {
-    const a = (await am.alerts('origin="push"')).find((x) => x.labels.alertname === 'AiproCredentialExpiringCritical');
-    return a?.status.state === 'suppressed' ? a : null;
-  }, 30_000, 'the pushed alert to be inhibited');
+  t.deepEqual(
+    await runAlerts({ config, env: home.env, observations: [obs], now, log, cycleIntervalMs: 60_000 }),
+    { sent: 1, pending: 0 },
+    log.lines.join('\n'),
+  );
+  const pushed = await eventually(
+    async () => {
+      const a = (await am.alerts('origin="push"')).find(
+        (x) => x.labels.alertname === 'AiproCredentialExpiringCritical',
+      );
+      return a?.status.state === 'suppressed' ? a : null;
+    },
+    30_000,
+    'the pushed alert to be inhibited',
+  );
   t.true((pushed.status.inhibitedBy ?? []).length > 0);
   t.like(pushed.labels, { host: 'gw1', agent: 'main', profile: 'anthropic:work', severity: 'critical' });
 
   // Several group intervals later the receiver still got exactly one notification: the rule's.
   await new Promise((r) => setTimeout(r, 4000));
-  const notes = rx.requests.map((r) => r.json as { status: string; alerts: { labels: Record<string, string>; annotations: Record<string, string> }[] });
+  const notes = rx.requests.map(
+    (r) =>
+      r.json as { status: string; alerts: { labels: Record<string, string>; annotations: Record<string, string> }[] },
+  );
   t.is(notes.length, 1, JSON.stringify(notes));
   const alerts = notes.flatMap((n) => n.alerts);
   t.is(alerts.length, 1);
   const a = alerts[0]!;
-  t.like(a.labels, { alertname: 'AiproCredentialExpiringCritical', origin: 'rule', host: 'gw1', profile: 'anthropic:work' });
-  t.is(a.annotations.runbook_url, 'https://github.com/aipro/aipro/blob/main/docs/runbooks.md#aiprocredentialexpiringcritical');
+  t.like(a.labels, {
+    alertname: 'AiproCredentialExpiringCritical',
+    origin: 'rule',
+    host: 'gw1',
+    profile: 'anthropic:work',
+  });
+  t.is(
+    a.annotations.runbook_url,
+    'https://github.com/aipro/aipro/blob/main/docs/runbooks.md#aiprocredentialexpiringcritical',
+  );
 });

@@ -33,7 +33,14 @@ export function mainStore(now = NOW) {
       'anthropic:soon': { type: 'token', provider: 'anthropic', token: CANARIES.soon, expires: now + 2 * H },
       'anthropic:old': { type: 'token', provider: 'anthropic', token: CANARIES.old, expires: now - 2 * D },
       'anthropic:zero': { type: 'token', provider: 'anthropic', token: CANARIES.zero, expires: 0 },
-      'openai-codex:me@example.com': { type: 'oauth', provider: 'openai-codex', access: CANARIES.access, refresh: CANARIES.refresh, expires: now + H, email: 'me@example.com' },
+      'openai-codex:me@example.com': {
+        type: 'oauth',
+        provider: 'openai-codex',
+        access: CANARIES.access,
+        refresh: CANARIES.refresh,
+        expires: now + H,
+        email: 'me@example.com',
+      },
       'openai:bad': { type: 'api_key', provider: 'openai', key: CANARIES.openaiBad },
     },
     usageStats: {
@@ -64,13 +71,19 @@ export function mainStore(now = NOW) {
           ],
         },
       },
-      'openai:bad': { cooldownUntil: now + 5 * 60_000, lastProbe: { at: now - 60_000, ok: false, reason: 'auth', httpStatus: 401, latencyMs: 120 } },
+      'openai:bad': {
+        cooldownUntil: now + 5 * 60_000,
+        lastProbe: { at: now - 60_000, ok: false, reason: 'auth', httpStatus: 401, latencyMs: 120 },
+      },
     },
   };
 }
 
 export function opsStore(now = NOW) {
-  return { version: 1, profiles: { 'openai:ci': { type: 'token', provider: 'openai', token: CANARIES.ci, expires: now + 10 * D } } };
+  return {
+    version: 1,
+    profiles: { 'openai:ci': { type: 'token', provider: 'openai', token: CANARIES.ci, expires: now + 10 * D } },
+  };
 }
 
 /** Write both stores into `home`; returns the env the monitor runs with (one env credential). */

@@ -5,7 +5,12 @@ import { expiryObservations } from '../../monitors/expiry.js';
 import type { Observation } from '../../monitors/types.js';
 import { METRICS } from '../../exporters/prometheus/metrics.js';
 import { exposition } from '../../exporters/prometheus/exposition.js';
-import { createMetrics, renderMetrics, updateFromObservations, type AiproMetrics } from '../../exporters/prometheus/registry.js';
+import {
+  createMetrics,
+  renderMetrics,
+  updateFromObservations,
+  type AiproMetrics,
+} from '../../exporters/prometheus/registry.js';
 import { STATUSES } from '../../src/store/status.js';
 import { tempHome, type TempHome } from '../helpers/tmp.js';
 import { homeConfig, findCanary, mainStore, NOW, writeKnownStores } from './known-store.js';
@@ -59,10 +64,17 @@ test('an expired profile shows `expired` in the state set and its real past expi
   const text = await renderMetrics(m);
   const status = samples(text, METRICS.profileStatus.name);
   for (const s of STATUSES) {
-    t.is(status.get(`{agent="main",provider="anthropic",profile="anthropic:old",status="${s}"}`), s === 'expired' ? '1' : '0', s);
+    t.is(
+      status.get(`{agent="main",provider="anthropic",profile="anthropic:old",status="${s}"}`),
+      s === 'expired' ? '1' : '0',
+      s,
+    );
   }
   const expiry = samples(text, METRICS.profileExpiry.name);
-  t.is(Number(expiry.get('{agent="main",provider="anthropic",profile="anthropic:old"}')), (NOW - 2 * 86_400_000) / 1000);
+  t.is(
+    Number(expiry.get('{agent="main",provider="anthropic",profile="anthropic:old"}')),
+    (NOW - 2 * 86_400_000) / 1000,
+  );
   // Never 0, never for a credential without a known end (API key, expires 0, self-refreshing OAuth).
   t.false([...expiry.values()].includes('0'));
   t.false(expiry.has('{agent="main",provider="anthropic",profile="anthropic:default"}'));
@@ -142,17 +154,50 @@ test('probe gauges come from the stored last probe', async (t) => {
   t.is(valid.get(bad), '0'); // 401: refused
   t.false(success.has('{agent="main",provider="anthropic",profile="anthropic:manual"}'));
   t.is(samples(text, METRICS.cooldownUntil.name).get(bad), String((NOW + 300_000) / 1000));
-  t.is(samples(text, METRICS.profileStatus.name).get('{agent="main",provider="openai",profile="openai:bad",status="rejected"}'), '1');
+  t.is(
+    samples(text, METRICS.profileStatus.name).get(
+      '{agent="main",provider="openai",profile="openai:bad",status="rejected"}',
+    ),
+    '1',
+  );
 });
 
 test('probe and refresh observations count by provider and bounded reason/result', async (t) => {
   const m = fresh();
-  updateFromObservations(m, [
-    { kind: 'probe', agent: 'main', provider: 'anthropic', profile: 'anthropic:x', ok: false, reason: 'rate_limit', latencyMs: 40 },
-    { kind: 'probe', agent: 'main', provider: 'anthropic', profile: 'anthropic:y', ok: false, reason: 'rate_limit', latencyMs: 40 },
-    { kind: 'probe', agent: 'main', provider: 'anthropic', profile: 'anthropic:z', ok: true, reason: 'ok', latencyMs: 40 },
-    { kind: 'refresh', agent: 'main', provider: 'openai-codex', profile: 'openai-codex:a', result: 'failed' },
-  ], NOW);
+  updateFromObservations(
+    m,
+    [
+      {
+        kind: 'probe',
+        agent: 'main',
+        provider: 'anthropic',
+        profile: 'anthropic:x',
+        ok: false,
+        reason: 'rate_limit',
+        latencyMs: 40,
+      },
+      {
+        kind: 'probe',
+        agent: 'main',
+        provider: 'anthropic',
+        profile: 'anthropic:y',
+        ok: false,
+        reason: 'rate_limit',
+        latencyMs: 40,
+      },
+      {
+        kind: 'probe',
+        agent: 'main',
+        provider: 'anthropic',
+        profile: 'anthropic:z',
+        ok: true,
+        reason: 'ok',
+        latencyMs: 40,
+      },
+      { kind: 'refresh', agent: 'main', provider: 'openai-codex', profile: 'openai-codex:a', result: 'failed' },
+    ],
+    NOW,
+  );
   const text = await renderMetrics(m);
   t.is(samples(text, METRICS.probeErrors.name).get('{provider="anthropic",reason="rate_limit"}'), '2');
   t.is(samples(text, METRICS.refreshTotal.name).get('{provider="openai-codex",result="failed"}'), '1');

@@ -21,7 +21,11 @@ function tmp(t: { teardown(fn: () => void): void }): string {
 }
 
 test('the shipped rules.yml is byte for byte the default output of the generator', (t) => {
-  t.is(renderRules(), readFileSync(RULES, 'utf8'), 'regenerate with: aipro rules print > exporters/prometheus/rules.yml');
+  t.is(
+    renderRules(),
+    readFileSync(RULES, 'utf8'),
+    'regenerate with: aipro rules print > exporters/prometheus/rules.yml',
+  );
   t.is(renderRules({ warnS: 7 * 86_400, criticalS: 86_400, job: 'aipro', format: 'prometheus' }), renderRules());
 });
 
@@ -32,7 +36,12 @@ test('every catalogue entry becomes exactly one rule with its name, severity, or
     t.truthy(block, def.name);
     t.regex(block, new RegExp(`\\n\\s+severity: ${def.severity}\\n`), def.name);
     t.regex(block, /\n\s+origin: rule\n/, def.name);
-    t.true(block.includes(`runbook_url: https://github.com/aipro/aipro/blob/main/docs/runbooks.md#${def.name.toLowerCase()}`), def.name);
+    t.true(
+      block.includes(
+        `runbook_url: https://github.com/aipro/aipro/blob/main/docs/runbooks.md#${def.name.toLowerCase()}`,
+      ),
+      def.name,
+    );
   }
   t.is(text.match(/- alert: /g)?.length, CATALOGUE.length);
 });
@@ -55,22 +64,42 @@ test('promtool check rules accepts the PrometheusRule spec and custom thresholds
   if (!bin) return;
   const dir = tmp(t);
   const k8s = renderRules({ format: 'prometheusrule', namespace: 'monitoring' });
-  t.regex(k8s, /\napiVersion: monitoring\.coreos\.com\/v1\nkind: PrometheusRule\nmetadata:\n  name: aipro\n  namespace: monitoring\n/);
+  t.regex(
+    k8s,
+    /\napiVersion: monitoring\.coreos\.com\/v1\nkind: PrometheusRule\nmetadata:\n  name: aipro\n  namespace: monitoring\n/,
+  );
   // The spec de-indented is a plain rule file with the same rules as the default output.
   const spec = k8s.split('\nspec:\n')[1] as string;
-  const plain = spec.split('\n').map((l) => l.replace(/^ {2}/, '')).join('\n');
-  t.is(plain, renderRules().split('\ngroups:\n').map((x, i) => (i ? `groups:\n${x}` : '')).join(''));
+  const plain = spec
+    .split('\n')
+    .map((l) => l.replace(/^ {2}/, ''))
+    .join('\n');
+  t.is(
+    plain,
+    renderRules()
+      .split('\ngroups:\n')
+      .map((x, i) => (i ? `groups:\n${x}` : ''))
+      .join(''),
+  );
   writeFileSync(join(dir, 'spec.yml'), plain);
   const r = promtool(bin, ['check', 'rules', join(dir, 'spec.yml')]);
   t.is(r.code, 0, r.stdout + r.stderr);
-  writeFileSync(join(dir, 'custom.yml'), renderRules({ warnS: 3 * 86_400, criticalS: 12 * 3600, job: 'gw', selector: 'job="gw"' }));
+  writeFileSync(
+    join(dir, 'custom.yml'),
+    renderRules({ warnS: 3 * 86_400, criticalS: 12 * 3600, job: 'gw', selector: 'job="gw"' }),
+  );
   const c = promtool(bin, ['check', 'rules', join(dir, 'custom.yml')]);
   t.is(c.code, 0, c.stdout + c.stderr);
 });
 
-const LBL = (agent: string, profile: string) => `job="gw",instance="gw1:18790",agent="${agent}",provider="openai",profile="${profile}"`;
+const LBL = (agent: string, profile: string) =>
+  `job="gw",instance="gw1:18790",agent="${agent}",provider="openai",profile="${profile}"`;
 
-function expect(name: 'AiproCredentialExpiringSoon' | 'AiproCredentialExpiringCritical', profile: string, left: string): string {
+function expect(
+  name: 'AiproCredentialExpiringSoon' | 'AiproCredentialExpiringCritical',
+  profile: string,
+  left: string,
+): string {
   const severity = name === 'AiproCredentialExpiringSoon' ? 'warning' : 'critical';
   const desc = name === 'AiproCredentialExpiringSoon' ? `expires in ${left}.` : `expires in less than 12h (${left}).`;
   return [
@@ -86,8 +115,12 @@ test('rules generated with --warn 3d --critical 12h --selector job="gw" fire at 
   const bin = needBinary(t, 'promtool');
   if (!bin) return;
   const dir = tmp(t);
-  writeFileSync(join(dir, 'rules.yml'), renderRules({ warnS: 3 * 86_400, criticalS: 12 * 3600, job: 'gw', selector: 'job="gw"' }));
-  const series = (name: string, labels: string, values: string) => `      - series: '${name}{${labels}}'\n        values: '${values}'`;
+  writeFileSync(
+    join(dir, 'rules.yml'),
+    renderRules({ warnS: 3 * 86_400, criticalS: 12 * 3600, job: 'gw', selector: 'job="gw"' }),
+  );
+  const series = (name: string, labels: string, values: string) =>
+    `      - series: '${name}{${labels}}'\n        values: '${values}'`;
   const profiles: [string, number][] = [
     ['openai:four-days', 4 * 86_400], // default rules: warning; 3d rules: nothing
     ['openai:eighteen-hours', 18 * 3600], // default: critical; 12h rules: warning
@@ -95,11 +128,22 @@ test('rules generated with --warn 3d --critical 12h --selector job="gw" fire at 
   ];
   const input = [
     series('aipro_build_info', 'job="gw",instance="gw1:18790",version="0.1.0",node="v20.19.0",host="gw1"', '1x60'),
-    ...profiles.flatMap(([p, s]) => [series('aipro_auth_profile_expiry_timestamp_seconds', LBL('main', p), `${s}x60`), series('aipro_auth_profile_info', `${LBL('main', p)},type="token",source="profile"`, '1x60')]),
+    ...profiles.flatMap(([p, s]) => [
+      series('aipro_auth_profile_expiry_timestamp_seconds', LBL('main', p), `${s}x60`),
+      series('aipro_auth_profile_info', `${LBL('main', p)},type="token",source="profile"`, '1x60'),
+    ]),
     // The same credential read from the node_exporter textfile (another job): left out by the selector.
     series('aipro_build_info', 'job="node",instance="gw1:9100",version="0.1.0",node="v20.19.0",host="gw1"', '1x60'),
-    series('aipro_auth_profile_expiry_timestamp_seconds', 'job="node",instance="gw1:9100",agent="main",provider="openai",profile="openai:six-hours"', `${6 * 3600}x60`),
-    series('aipro_auth_profile_info', 'job="node",instance="gw1:9100",agent="main",provider="openai",profile="openai:six-hours",type="token",source="profile"', '1x60'),
+    series(
+      'aipro_auth_profile_expiry_timestamp_seconds',
+      'job="node",instance="gw1:9100",agent="main",provider="openai",profile="openai:six-hours"',
+      `${6 * 3600}x60`,
+    ),
+    series(
+      'aipro_auth_profile_info',
+      'job="node",instance="gw1:9100",agent="main",provider="openai",profile="openai:six-hours",type="token",source="profile"',
+      '1x60',
+    ),
   ];
   const file = [
     'rule_files:',

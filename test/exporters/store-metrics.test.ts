@@ -17,8 +17,10 @@ const agents = (home: TempHome) => [
   { id: 'main', storePath: home.storePath('main'), isDefault: true },
   { id: 'ops', storePath: home.storePath('ops'), isDefault: false },
 ];
-const observe = (home: TempHome, env: Record<string, string>, now: number): Observation[] => expiryObservations({ agents: agents(home), config: homeConfig(env), env }, now);
-const fresh = () => createMetrics({ defaultMetrics: false, buildInfo: { version: '0.1.0', node: 'v20.0.0', host: 'gw1' } });
+const observe = (home: TempHome, env: Record<string, string>, now: number): Observation[] =>
+  expiryObservations({ agents: agents(home), config: homeConfig(env), env }, now);
+const fresh = () =>
+  createMetrics({ defaultMetrics: false, buildInfo: { version: '0.1.0', node: 'v20.0.0', host: 'gw1' } });
 const line = (text: string, prefix: string) => text.split('\n').find((l) => l.startsWith(prefix));
 
 test('an unparseable store: store_ok 0, a parse error counted, the last good series and their read time kept', async (t) => {
@@ -29,20 +31,42 @@ test('an unparseable store: store_ok 0, a parse error counted, the last good ser
   updateFromObservations(m, observe(home, env, NOW), NOW);
   let text = await renderMetrics(m);
   t.is(line(text, 'aipro_auth_store_ok{agent="main"}'), 'aipro_auth_store_ok{agent="main"} 1');
-  t.is(line(text, 'aipro_auth_store_last_read_success_timestamp_seconds{agent="main"}'), `aipro_auth_store_last_read_success_timestamp_seconds{agent="main"} ${NOW / 1000}`);
-  t.is(line(text, 'aipro_auth_store_read_errors_total{agent="main",reason="parse"}'), 'aipro_auth_store_read_errors_total{agent="main",reason="parse"} 0');
+  t.is(
+    line(text, 'aipro_auth_store_last_read_success_timestamp_seconds{agent="main"}'),
+    `aipro_auth_store_last_read_success_timestamp_seconds{agent="main"} ${NOW / 1000}`,
+  );
+  t.is(
+    line(text, 'aipro_auth_store_read_errors_total{agent="main",reason="parse"}'),
+    'aipro_auth_store_read_errors_total{agent="main",reason="parse"} 0',
+  );
 
-  home.writeStore('{"version": 1, "profiles": {"anthropic:x": {"type": "api_key", "key": "sk-ant-api03-CANARYparse', 'main');
+  home.writeStore(
+    '{"version": 1, "profiles": {"anthropic:x": {"type": "api_key", "key": "sk-ant-api03-CANARYparse',
+    'main',
+  );
   const later = NOW + 60_000;
   updateFromObservations(m, observe(home, env, later), later);
   text = await renderMetrics(m);
   t.is(line(text, 'aipro_auth_store_ok{agent="main"}'), 'aipro_auth_store_ok{agent="main"} 0');
   t.is(line(text, 'aipro_auth_store_ok{agent="ops"}'), 'aipro_auth_store_ok{agent="ops"} 1');
-  t.is(line(text, 'aipro_auth_store_read_errors_total{agent="main",reason="parse"}'), 'aipro_auth_store_read_errors_total{agent="main",reason="parse"} 1');
+  t.is(
+    line(text, 'aipro_auth_store_read_errors_total{agent="main",reason="parse"}'),
+    'aipro_auth_store_read_errors_total{agent="main",reason="parse"} 1',
+  );
   // The last good series stay, stamped with when they were read.
-  t.is(line(text, 'aipro_auth_store_last_read_success_timestamp_seconds{agent="main"}'), `aipro_auth_store_last_read_success_timestamp_seconds{agent="main"} ${NOW / 1000}`);
-  t.is(line(text, 'aipro_auth_store_last_read_success_timestamp_seconds{agent="ops"}'), `aipro_auth_store_last_read_success_timestamp_seconds{agent="ops"} ${later / 1000}`);
-  t.true(text.includes('aipro_auth_profile_status{agent="main",provider="anthropic",profile="anthropic:manual",status="ok"} 1'));
+  t.is(
+    line(text, 'aipro_auth_store_last_read_success_timestamp_seconds{agent="main"}'),
+    `aipro_auth_store_last_read_success_timestamp_seconds{agent="main"} ${NOW / 1000}`,
+  );
+  t.is(
+    line(text, 'aipro_auth_store_last_read_success_timestamp_seconds{agent="ops"}'),
+    `aipro_auth_store_last_read_success_timestamp_seconds{agent="ops"} ${later / 1000}`,
+  );
+  t.true(
+    text.includes(
+      'aipro_auth_profile_status{agent="main",provider="anthropic",profile="anthropic:manual",status="ok"} 1',
+    ),
+  );
   t.is([...m.unreadableStores.keys()].join(), 'main');
   t.regex(m.unreadableStores.get('main') ?? '', /^parse: .*auth-profiles\.json$/);
   t.is(findCanary(text), null);
@@ -64,7 +88,10 @@ test('the store monitor reports the same: unreadable and bad-version stores coun
   const q = home.writeStore({ version: 1, profiles: {} }, 'ops');
   updateFromObservations(m, [...checkStore('main', p, NOW), ...checkStore('ops', q, NOW)], NOW);
   let text = await renderMetrics(m);
-  t.is(line(text, 'aipro_auth_store_read_errors_total{agent="main",reason="version"}'), 'aipro_auth_store_read_errors_total{agent="main",reason="version"} 1');
+  t.is(
+    line(text, 'aipro_auth_store_read_errors_total{agent="main",reason="version"}'),
+    'aipro_auth_store_read_errors_total{agent="main",reason="version"} 1',
+  );
   t.is(line(text, 'aipro_auth_store_ok{agent="main"}'), 'aipro_auth_store_ok{agent="main"} 0');
   t.is(line(text, 'aipro_auth_store_ok{agent="ops"}'), 'aipro_auth_store_ok{agent="ops"} 1');
   if (process.getuid?.() !== 0) {
@@ -72,7 +99,10 @@ test('the store monitor reports the same: unreadable and bad-version stores coun
     chmodSync(p, 0o000);
     updateFromObservations(m, checkStore('main', p, NOW + 1000), NOW + 1000);
     text = await renderMetrics(m);
-    t.is(line(text, 'aipro_auth_store_read_errors_total{agent="main",reason="permission"}'), 'aipro_auth_store_read_errors_total{agent="main",reason="permission"} 1');
+    t.is(
+      line(text, 'aipro_auth_store_read_errors_total{agent="main",reason="permission"}'),
+      'aipro_auth_store_read_errors_total{agent="main",reason="permission"} 1',
+    );
   }
 });
 
@@ -88,8 +118,10 @@ test('store read error reasons are bounded', (t) => {
     ['version', 'whatever', 'version'],
     ['something-new', 'EIO: i/o error', 'io'],
   ];
-  for (const [reason, detail, want] of cases) t.is<string, string>(storeReadErrorReason(reason, detail), want, `${reason} ${detail}`);
-  for (const [reason, detail] of cases) t.true((STORE_READ_ERROR_REASONS as readonly string[]).includes(storeReadErrorReason(reason, detail)));
+  for (const [reason, detail, want] of cases)
+    t.is<string, string>(storeReadErrorReason(reason, detail), want, `${reason} ${detail}`);
+  for (const [reason, detail] of cases)
+    t.true((STORE_READ_ERROR_REASONS as readonly string[]).includes(storeReadErrorReason(reason, detail)));
 });
 
 test('aipro_auth_profile_expiry_known: 0 for a token without expiry, 1 for keys, dated tokens and refreshing OAuth', async (t) => {
@@ -101,7 +133,12 @@ test('aipro_auth_profile_expiry_known: 0 for a token without expiry, 1 for keys,
       version: 1,
       profiles: {
         'anthropic:forever': { type: 'token', provider: 'anthropic', token: `sk-ant-oat01-${'f'.repeat(90)}` },
-        'openai:ci': { type: 'token', provider: 'openai', token: 'sk-proj-CANARYci0000000000000000000000000000000', expires: NOW + 86_400_000 },
+        'openai:ci': {
+          type: 'token',
+          provider: 'openai',
+          token: 'sk-proj-CANARYci0000000000000000000000000000000',
+          expires: NOW + 86_400_000,
+        },
       },
     },
     'ops',
@@ -109,7 +146,13 @@ test('aipro_auth_profile_expiry_known: 0 for a token without expiry, 1 for keys,
   const m = fresh();
   updateFromObservations(m, observe(home, env, NOW), NOW);
   const text = await renderMetrics(m);
-  const known = (agent: string, profile: string) => line(text, `aipro_auth_profile_expiry_known{agent="${agent}",provider="${profile.split(':')[0]}",profile="${profile}"}`)?.split(' ').pop();
+  const known = (agent: string, profile: string) =>
+    line(
+      text,
+      `aipro_auth_profile_expiry_known{agent="${agent}",provider="${profile.split(':')[0]}",profile="${profile}"}`,
+    )
+      ?.split(' ')
+      .pop();
   t.is(known('ops', 'anthropic:forever'), '0');
   t.is(known('ops', 'openai:ci'), '1');
   t.is(known('main', 'anthropic:default'), '1');

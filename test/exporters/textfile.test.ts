@@ -10,10 +10,13 @@ test('writes through a temp file in the same directory and renames; mode 0644 de
   const path = join(home.home, 'collector', 'aipro.prom');
   const old = process.umask(0o077);
   t.teardown(() => void process.umask(old));
-  const r = await writeTextfile(path, (async function* () {
-    yield '# HELP a_b x\n# TYPE a_b gauge\n';
-    yield 'a_b 1\n';
-  })());
+  const r = await writeTextfile(
+    path,
+    (async function* () {
+      yield '# HELP a_b x\n# TYPE a_b gauge\n';
+      yield 'a_b 1\n';
+    })(),
+  );
   t.deepEqual(r, { ok: true, path, bytes: Buffer.byteLength('# HELP a_b x\n# TYPE a_b gauge\na_b 1\n') });
   t.is(readFileSync(path, 'utf8'), '# HELP a_b x\n# TYPE a_b gauge\na_b 1\n');
   t.is(statSync(path).mode & 0o777, 0o644);
@@ -39,5 +42,8 @@ test('a failure is data naming the path and the fix, and leaves no temp file', a
   const r = await writeTextfile(join(blocker, 'aipro.prom'), 'a 1\n');
   t.false(r.ok);
   if (!r.ok) t.regex(r.detail, /cannot write the textfile .*monitor\.textfile\.path/);
-  t.deepEqual(readdirSync(home.home).filter((f) => f.endsWith('.tmp')), []);
+  t.deepEqual(
+    readdirSync(home.home).filter((f) => f.endsWith('.tmp')),
+    [],
+  );
 });

@@ -40,10 +40,24 @@ export interface CodexBackend {
 const ev = (type: string, fields: Json) => `event: ${type}\ndata: ${JSON.stringify({ type, ...fields })}\n\n`;
 
 function response(status: string, extra: Json = {}): Json {
-  return { id: 'resp_fake1', object: 'response', created_at: 1_700_000_000, status, model: 'gpt-5.1-codex', output: [], ...extra };
+  return {
+    id: 'resp_fake1',
+    object: 'response',
+    created_at: 1_700_000_000,
+    status,
+    model: 'gpt-5.1-codex',
+    output: [],
+    ...extra,
+  };
 }
 
-const USAGE = { input_tokens: 21, input_tokens_details: { cached_tokens: 5 }, output_tokens: 9, output_tokens_details: { reasoning_tokens: 2 }, total_tokens: 30 };
+const USAGE = {
+  input_tokens: 21,
+  input_tokens_details: { cached_tokens: 5 },
+  output_tokens: 9,
+  output_tokens_details: { reasoning_tokens: 2 },
+  total_tokens: 30,
+};
 
 /** The SSE blocks of a text answer, cut into `deltas` pieces; the first block ends with the first delta. */
 export function textEvents(text: string, deltas = 3, usage: Json = USAGE): string[] {
@@ -51,16 +65,27 @@ export function textEvents(text: string, deltas = 3, usage: Json = USAGE): strin
   const pieces = text.match(new RegExp(`[\\s\\S]{1,${size}}`, 'g')) ?? [''];
   const item = { id: 'msg_fake1', type: 'message', role: 'assistant', status: 'in_progress', content: [] };
   const done = { ...item, status: 'completed', content: [{ type: 'output_text', text, annotations: [] }] };
-  const delta = (d: string) => ev('response.output_text.delta', { item_id: 'msg_fake1', output_index: 0, content_index: 0, delta: d });
+  const delta = (d: string) =>
+    ev('response.output_text.delta', { item_id: 'msg_fake1', output_index: 0, content_index: 0, delta: d });
   return [
     ev('response.created', { response: response('in_progress') }) +
       ev('response.in_progress', { response: response('in_progress') }) +
       ev('response.output_item.added', { output_index: 0, item }) +
-      ev('response.content_part.added', { item_id: 'msg_fake1', output_index: 0, content_index: 0, part: { type: 'output_text', text: '' } }) +
+      ev('response.content_part.added', {
+        item_id: 'msg_fake1',
+        output_index: 0,
+        content_index: 0,
+        part: { type: 'output_text', text: '' },
+      }) +
       delta(pieces[0] ?? ''),
     ...pieces.slice(1).map(delta),
     ev('response.output_text.done', { item_id: 'msg_fake1', output_index: 0, content_index: 0, text }) +
-      ev('response.content_part.done', { item_id: 'msg_fake1', output_index: 0, content_index: 0, part: { type: 'output_text', text } }) +
+      ev('response.content_part.done', {
+        item_id: 'msg_fake1',
+        output_index: 0,
+        content_index: 0,
+        part: { type: 'output_text', text },
+      }) +
       ev('response.output_item.done', { output_index: 0, item: done }) +
       ev('response.completed', { response: response('completed', { output: [done], usage }) }),
   ];
@@ -68,7 +93,14 @@ export function textEvents(text: string, deltas = 3, usage: Json = USAGE): strin
 
 /** The SSE blocks of a function call answer (arguments streamed in two pieces). */
 export function toolCallEvents(name: string, args: string): string[] {
-  const item = { id: 'fc_fake1', type: 'function_call', status: 'in_progress', call_id: 'call_fake1', name, arguments: '' };
+  const item = {
+    id: 'fc_fake1',
+    type: 'function_call',
+    status: 'in_progress',
+    call_id: 'call_fake1',
+    name,
+    arguments: '',
+  };
   const done = { ...item, status: 'completed', arguments: args };
   const half = Math.floor(args.length / 2);
   return [
@@ -83,21 +115,38 @@ export function toolCallEvents(name: string, args: string): string[] {
 }
 
 /** Why the live backend would refuse this request, or null. */
-function refusal(h: Record<string, string | string[] | undefined>, body: Json, token: string, accountId: string): { status: number; detail: string } | null {
+function refusal(
+  h: Record<string, string | string[] | undefined>,
+  body: Json,
+  token: string,
+  accountId: string,
+): { status: number; detail: string } | null {
   if (h.authorization !== `Bearer ${token}`) return { status: 401, detail: 'missing or wrong bearer token' };
   if (h['chatgpt-account-id'] !== accountId) return { status: 403, detail: `ChatGPT-Account-Id must be ${accountId}` };
   if ('messages' in body) return { status: 400, detail: 'Unsupported parameter: messages' };
   if (body.stream !== true) return { status: 400, detail: 'Stream must be set to true' };
-  if (typeof body.instructions !== 'string' || body.instructions === '') return { status: 400, detail: 'Instructions are required' };
+  if (typeof body.instructions !== 'string' || body.instructions === '')
+    return { status: 400, detail: 'Instructions are required' };
   if (body.store !== false) return { status: 400, detail: 'Store must be set to false' };
   if ('max_output_tokens' in body || 'temperature' in body) return { status: 400, detail: 'Unsupported parameter' };
   return null;
 }
 
-export async function startCodexBackend(opts: { token: string; accountId: string; reply: (req: SeenCodexRequest) => CodexReply }): Promise<CodexBackend> {
+export async function startCodexBackend(opts: {
+  token: string;
+  accountId: string;
+  reply: (req: SeenCodexRequest) => CodexReply;
+}): Promise<CodexBackend> {
   const app = express();
   app.use(express.json({ limit: '5mb' }));
-  const fake: CodexBackend = { baseUrl: '', seen: [], refused: [], finished: false, aborted: 0, close: async () => undefined };
+  const fake: CodexBackend = {
+    baseUrl: '',
+    seen: [],
+    refused: [],
+    finished: false,
+    aborted: 0,
+    close: async () => undefined,
+  };
   app.post('/backend-api/codex/responses', async (req, res) => {
     const seen: SeenCodexRequest = { path: req.path, headers: { ...req.headers }, body: req.body as Json };
     fake.seen.push(seen);
@@ -114,7 +163,10 @@ export async function startCodexBackend(opts: { token: string; accountId: string
     }
     const blocks =
       'failAfterCreated' in r
-        ? [ev('response.created', { response: response('in_progress') }), ev('response.failed', { response: response('failed', { error: r.failAfterCreated }) })]
+        ? [
+            ev('response.created', { response: response('in_progress') }),
+            ev('response.failed', { response: response('failed', { error: r.failAfterCreated }) }),
+          ]
         : 'toolCall' in r
           ? toolCallEvents(r.toolCall.name, r.toolCall.arguments)
           : textEvents(r.text, r.deltas, r.usage);

@@ -39,12 +39,19 @@ function secretOf(h: Record<string, string | string[] | undefined>): string | un
 }
 
 /** A fake provider: `answer(secret, req)` decides each response. */
-export async function startUpstream(answer: (secret: string | undefined, req: SeenRequest) => Answer): Promise<Upstream> {
+export async function startUpstream(
+  answer: (secret: string | undefined, req: SeenRequest) => Answer,
+): Promise<Upstream> {
   const app = express();
   app.use(express.json());
   const up: Upstream = { url: '', seen: [], finished: false, aborted: 0, close: async () => undefined };
   app.post(/.*/, async (req, res) => {
-    const seen: SeenRequest = { path: req.path, secret: secretOf(req.headers), headers: { ...req.headers }, body: req.body as Record<string, unknown> };
+    const seen: SeenRequest = {
+      path: req.path,
+      secret: secretOf(req.headers),
+      headers: { ...req.headers },
+      body: req.body as Record<string, unknown>,
+    };
     up.seen.push(seen);
     const a = answer(seen.secret, seen);
     if ('stream' in a) {
@@ -63,7 +70,10 @@ export async function startUpstream(answer: (secret: string | undefined, req: Se
       res.end();
       return;
     }
-    res.status(a.status).set({ 'request-id': 'req_fake', ...(a.headers ?? {}) }).json(a.json ?? {});
+    res
+      .status(a.status)
+      .set({ 'request-id': 'req_fake', ...(a.headers ?? {}) })
+      .json(a.json ?? {});
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
@@ -80,13 +90,27 @@ export async function startUpstream(answer: (secret: string | undefined, req: Se
 /** A successful Anthropic Messages answer. */
 export const anthropicOk = (text = 'hello from upstream') => ({
   status: 200,
-  json: { id: 'msg_up', type: 'message', role: 'assistant', model: 'claude-sonnet-4-5', content: [{ type: 'text', text }], stop_reason: 'end_turn', usage: { input_tokens: 3, output_tokens: 4 } },
+  json: {
+    id: 'msg_up',
+    type: 'message',
+    role: 'assistant',
+    model: 'claude-sonnet-4-5',
+    content: [{ type: 'text', text }],
+    stop_reason: 'end_turn',
+    usage: { input_tokens: 3, output_tokens: 4 },
+  },
 });
 
 /** A successful chat completion. */
 export const openaiOk = (text = 'hello from upstream') => ({
   status: 200,
-  json: { id: 'chatcmpl-up', object: 'chat.completion', created: 1, model: 'gpt-4o', choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }] },
+  json: {
+    id: 'chatcmpl-up',
+    object: 'chat.completion',
+    created: 1,
+    model: 'gpt-4o',
+    choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }],
+  },
 });
 
 /** An Anthropic-style error body. */
@@ -114,7 +138,12 @@ export async function startTokenEndpoint(prefix: string): Promise<TokenEndpoint>
     if (b.grant_type !== 'refresh_token') return res.status(400).json({ error: 'unsupported_grant_type' });
     presented.push(b.refresh_token ?? '');
     const n = presented.length;
-    res.json({ access_token: `${prefix}-access-${n}-${'x'.repeat(24)}`, refresh_token: `${prefix}-refresh-${n}-${'y'.repeat(24)}`, expires_in: 3600, token_type: 'Bearer' });
+    res.json({
+      access_token: `${prefix}-access-${n}-${'x'.repeat(24)}`,
+      refresh_token: `${prefix}-refresh-${n}-${'y'.repeat(24)}`,
+      expires_in: 3600,
+      token_type: 'Bearer',
+    });
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
@@ -148,13 +177,22 @@ export interface TestGateway {
 export const makeConfig = configFrom;
 
 /** A gateway on port 0 over a fresh temp home with `store` as the main agent's store. */
-export async function startTestGateway(opts: { config: Record<string, unknown>; store?: unknown; env?: Record<string, string>; token?: string; home?: TempHome }): Promise<TestGateway> {
+export async function startTestGateway(opts: {
+  config: Record<string, unknown>;
+  store?: unknown;
+  env?: Record<string, string>;
+  token?: string;
+  home?: TempHome;
+}): Promise<TestGateway> {
   const home = opts.home ?? tempHome();
   if (opts.store && !opts.home) home.writeStore(opts.store);
   const env = { ...home.env, ...(opts.env ?? {}) };
   const config = makeConfig(opts.config, env);
   const logs: string[] = [];
-  const line = (level: string) => (event: string, fields: Record<string, unknown> = {}) => logs.push(`${level} ${event} ${JSON.stringify(fields)}`);
+  const line =
+    (level: string) =>
+    (event: string, fields: Record<string, unknown> = {}) =>
+      logs.push(`${level} ${event} ${JSON.stringify(fields)}`);
   const log: GatewayLogger = { info: line('info'), warn: line('warn'), error: line('error') };
   const gateway = createGateway({ config, env, log, flushMs: 20, ...(opts.token ? { token: opts.token } : {}) });
   const server: Server = await new Promise((resolve) => {
@@ -187,8 +225,16 @@ export async function startTestGateway(opts: { config: Record<string, unknown>; 
 }
 
 /** POST JSON to the gateway; returns status, headers and the raw text. */
-export async function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; text: string; json: any }> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+export async function post(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Headers; text: string; json: any }> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
   const text = await res.text();
   let json: unknown = null;
   try {

@@ -17,8 +17,18 @@ test('upstreamRetryAt: retry-after-ms, retry-after, then the reset of the spent 
     'anthropic-ratelimit-tokens-reset': new Date(now + 50_000).toISOString(),
   };
   t.is(upstreamRetryAt(anthropic, now), now + 12_000, 'the exhausted limit decides');
-  t.is(upstreamRetryAt({ 'x-ratelimit-remaining-tokens': '0', 'x-ratelimit-reset-tokens': '6m0s', 'x-ratelimit-reset-requests': '1s' }, now), now + 360_000);
-  t.is(upstreamRetryAt({ 'x-ratelimit-reset-requests': '1s', 'x-ratelimit-reset-tokens': '20ms' }, now), now + 1000, 'none marked spent: the later reset');
+  t.is(
+    upstreamRetryAt(
+      { 'x-ratelimit-remaining-tokens': '0', 'x-ratelimit-reset-tokens': '6m0s', 'x-ratelimit-reset-requests': '1s' },
+      now,
+    ),
+    now + 360_000,
+  );
+  t.is(
+    upstreamRetryAt({ 'x-ratelimit-reset-requests': '1s', 'x-ratelimit-reset-tokens': '20ms' }, now),
+    now + 1000,
+    'none marked spent: the later reset',
+  );
   t.is(upstreamRetryAt({ 'content-type': 'application/json' }, now), undefined);
   t.is(upstreamRetryAt({ 'retry-after': 'soon' }, now), undefined);
 });
@@ -35,7 +45,13 @@ test('upstreamRetryAt: Anthropic unified resets are epoch seconds, not a delay; 
   };
   t.is(upstreamRetryAt(rejected, now), resetS * 1000);
   // Allowed: the unified windows say nothing about when to retry (and never 55 years from now).
-  t.is(upstreamRetryAt({ 'anthropic-ratelimit-unified-status': 'allowed', 'anthropic-ratelimit-unified-5h-reset': String(resetS) }, now), undefined);
+  t.is(
+    upstreamRetryAt(
+      { 'anthropic-ratelimit-unified-status': 'allowed', 'anthropic-ratelimit-unified-5h-reset': String(resetS) },
+      now,
+    ),
+    undefined,
+  );
 });
 
 test('parseResetDuration: Go-style durations only', (t) => {
@@ -47,14 +63,49 @@ test('parseResetDuration: Go-style durations only', (t) => {
 });
 
 test('exhaustedError: x-should-retry only when something could succeed, retry-after from the earliest usable credential', (t) => {
-  const refused = exhaustedError('main', 'anthropic/m', [{ model: 'anthropic/m', profile: 'anthropic:a', reason: 'auth', status: 401, coolingUntil: now + 30_000 }, { model: 'anthropic/m', profile: 'anthropic:b', reason: 'billing', status: 402 }], [], now);
+  const refused = exhaustedError(
+    'main',
+    'anthropic/m',
+    [
+      { model: 'anthropic/m', profile: 'anthropic:a', reason: 'auth', status: 401, coolingUntil: now + 30_000 },
+      { model: 'anthropic/m', profile: 'anthropic:b', reason: 'billing', status: 402 },
+    ],
+    [],
+    now,
+  );
   t.false(refused.shouldRetry);
   t.is(refused.retryAfterS, undefined, 'an auth cooldown is no time to come back');
-  const mixed = exhaustedError('main', 'anthropic/m', [{ model: 'anthropic/m', profile: 'anthropic:a', reason: 'auth', status: 401, coolingUntil: now + 30_000 }, { model: 'anthropic/m', profile: 'anthropic:b', reason: 'rate_limit', status: 429, coolingUntil: now + 60_000, retryAt: now + 4_200 }], [], now);
+  const mixed = exhaustedError(
+    'main',
+    'anthropic/m',
+    [
+      { model: 'anthropic/m', profile: 'anthropic:a', reason: 'auth', status: 401, coolingUntil: now + 30_000 },
+      {
+        model: 'anthropic/m',
+        profile: 'anthropic:b',
+        reason: 'rate_limit',
+        status: 429,
+        coolingUntil: now + 60_000,
+        retryAt: now + 4_200,
+      },
+    ],
+    [],
+    now,
+  );
   t.true(mixed.shouldRetry);
   t.is(mixed.retryAfterS, 5);
-  t.is(retryAfterSeconds([{ model: 'm', reason: 'rate_limit', coolingUntil: now + 30_000 }], now), 30, 'no upstream hint: the cooldown');
-  const none = exhaustedError('main', 'anthropic/m', [], [{ model: 'anthropic/m', reason: 'no_credentials', detail: 'no credential for anthropic' }], now);
+  t.is(
+    retryAfterSeconds([{ model: 'm', reason: 'rate_limit', coolingUntil: now + 30_000 }], now),
+    30,
+    'no upstream hint: the cooldown',
+  );
+  const none = exhaustedError(
+    'main',
+    'anthropic/m',
+    [],
+    [{ model: 'anthropic/m', reason: 'no_credentials', detail: 'no credential for anthropic' }],
+    now,
+  );
   t.is(none.status, 503);
   t.false(none.shouldRetry);
 });
@@ -65,5 +116,6 @@ test('headerValue: visible ASCII passes, everything else is percent-encoded UTF-
   t.is(encodeHeaderValue('anthropic:中文'), 'anthropic:%E4%B8%AD%E6%96%87');
   t.is(encodeHeaderValue('a:100% é'), 'a:100%25%20%C3%A9');
   t.is(encodeHeaderValue('a:\ud800'), 'a:%EF%BF%BD', 'a lone surrogate does not throw');
-  for (const s of ['anthropic:中文', 'a:100% é', 'x:\r\nset-cookie: y', 'p:😀']) t.is(decodeURIComponent(encodeHeaderValue(s)), s);
+  for (const s of ['anthropic:中文', 'a:100% é', 'x:\r\nset-cookie: y', 'p:😀'])
+    t.is(decodeURIComponent(encodeHeaderValue(s)), s);
 });

@@ -2,7 +2,17 @@
 import test from 'ava';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { anthropicOk, CANARY, leaks, openaiOk, post, startTestGateway, startUpstream, type TestGateway, type Upstream } from './fakes.js';
+import {
+  anthropicOk,
+  CANARY,
+  leaks,
+  openaiOk,
+  post,
+  startTestGateway,
+  startUpstream,
+  type TestGateway,
+  type Upstream,
+} from './fakes.js';
 
 type Api = 'anthropic' | 'openai';
 const APIS: Api[] = ['anthropic', 'openai'];
@@ -26,7 +36,10 @@ const STORE = {
   order: { anthropic: ['anthropic:default', 'anthropic:work'] },
 };
 
-async function setup(t: { teardown(fn: () => Promise<void>): void }, store: unknown = STORE): Promise<{ gw: TestGateway; up: Upstream }> {
+async function setup(
+  t: { teardown(fn: () => Promise<void>): void },
+  store: unknown = STORE,
+): Promise<{ gw: TestGateway; up: Upstream }> {
   const up = await startUpstream((_s, req) => (req.path.endsWith('/messages') ? anthropicOk() : openaiOk()));
   const gw = await startTestGateway({ config: CONFIG(up.url), store });
   t.teardown(async () => {
@@ -41,20 +54,47 @@ function replyText(api: Api, r: { text: string; json: any; headers: Headers }, s
   if (!stream) return api === 'anthropic' ? r.json.content[0].text : r.json.choices[0].message.content;
   if (!/text\/event-stream/.test(r.headers.get('content-type') ?? '')) throw new Error('not SSE');
   const events = r.text.split('\n\n').filter(Boolean);
-  const data = events.map((e) => e.split('\n').find((l) => l.startsWith('data: '))?.slice(6) ?? '');
+  const data = events.map(
+    (e) =>
+      e
+        .split('\n')
+        .find((l) => l.startsWith('data: '))
+        ?.slice(6) ?? '',
+  );
   if (api === 'anthropic') {
     const types = data.map((d) => JSON.parse(d).type);
-    if (types.join(',') !== 'message_start,content_block_start,content_block_delta,content_block_stop,message_delta,message_stop') throw new Error(`bad event order ${types}`);
+    if (
+      types.join(',') !==
+      'message_start,content_block_start,content_block_delta,content_block_stop,message_delta,message_stop'
+    )
+      throw new Error(`bad event order ${types}`);
     return JSON.parse(data[2] as string).delta.text;
   }
   if (data[data.length - 1] !== '[DONE]') throw new Error('stream does not end with [DONE]');
   return JSON.parse(data[0] as string).choices[0].delta.content;
 }
 
-async function ask(gw: TestGateway, api: Api, text: string, opts: { session?: string; stream?: boolean; agent?: string } = {}) {
+async function ask(
+  gw: TestGateway,
+  api: Api,
+  text: string,
+  opts: { session?: string; stream?: boolean; agent?: string } = {},
+) {
   const path = api === 'anthropic' ? '/v1/messages' : '/v1/chat/completions';
-  const body = { model: 'sonnet', max_tokens: 32, ...(opts.stream ? { stream: true } : {}), messages: [{ role: 'user', content: 'earlier' }, { role: 'assistant', content: 'ok' }, { role: 'user', content: text }] };
-  const r = await post(`${gw.url}${path}`, body, { 'x-aipro-session': opts.session ?? 's1', ...(opts.agent ? { 'x-aipro-agent': opts.agent } : {}) });
+  const body = {
+    model: 'sonnet',
+    max_tokens: 32,
+    ...(opts.stream ? { stream: true } : {}),
+    messages: [
+      { role: 'user', content: 'earlier' },
+      { role: 'assistant', content: 'ok' },
+      { role: 'user', content: text },
+    ],
+  };
+  const r = await post(`${gw.url}${path}`, body, {
+    'x-aipro-session': opts.session ?? 's1',
+    ...(opts.agent ? { 'x-aipro-agent': opts.agent } : {}),
+  });
   if (r.status !== 200) throw new Error(`HTTP ${r.status}: ${r.text}`);
   return { r, text: replyText(api, r, Boolean(opts.stream)) };
 }
@@ -67,7 +107,10 @@ for (const api of APIS) {
       const { gw, up } = await setup(t);
       for (const cmd of ['/model', '/model list', '  /model   list  ']) {
         const { text } = await ask(gw, api, cmd, { stream });
-        t.regex(text, /^ 1\. anthropic\/claude-sonnet-4-5 — alias sonnet · default · provider anthropic · auth: ok ×2 {2}← current$/m);
+        t.regex(
+          text,
+          /^ 1\. anthropic\/claude-sonnet-4-5 — alias sonnet · default · provider anthropic · auth: ok ×2 {2}← current$/m,
+        );
         t.regex(text, /^ 2\. openai\/gpt-4o — alias gpt · fallback · provider openai · auth: ok ×1$/m);
         t.regex(text, /^ 3\. anthropic\/claude-haiku-4-5 — alias haiku · provider anthropic · auth: ok ×2$/m);
       }
@@ -79,7 +122,11 @@ for (const api of APIS) {
       const picked = await ask(gw, api, '/model 3', { stream });
       t.regex(picked.text, /Model for this session: anthropic\/claude-haiku-4-5 \(haiku\)/);
       t.regex(picked.text, /Next auth profile: anthropic:default/);
-      await post(`${gw.url}/v1/messages`, { model: 'sonnet', max_tokens: 8, messages: [{ role: 'user', content: 'hi' }] }, { 'x-aipro-session': 's1' });
+      await post(
+        `${gw.url}/v1/messages`,
+        { model: 'sonnet', max_tokens: 8, messages: [{ role: 'user', content: 'hi' }] },
+        { 'x-aipro-session': 's1' },
+      );
       t.is(up.seen[0]?.body.model, 'claude-haiku-4-5', 'the session choice wins over the request model');
       const set = await ask(gw, api, '/model anthropic/claude-opus-4-1', { stream });
       t.regex(set.text, /Model for this session: anthropic\/claude-opus-4-1\./);
@@ -92,12 +139,19 @@ for (const api of APIS) {
     test(`${mode}: /model <alias>@<profile> pins; an unknown profile lists the valid ones`, async (t) => {
       const { gw, up } = await setup(t);
       const unknown = await ask(gw, api, '/model sonnet@anthropic:nope', { stream });
-      t.regex(unknown.text, /Unknown auth profile "anthropic:nope" for anthropic\. Valid profiles: anthropic:default, anthropic:work\./);
+      t.regex(
+        unknown.text,
+        /Unknown auth profile "anthropic:nope" for anthropic\. Valid profiles: anthropic:default, anthropic:work\./,
+      );
       const wrong = await ask(gw, api, '/model sonnet@openai:default', { stream });
       t.regex(wrong.text, /not a anthropic profile/);
       const pinned = await ask(gw, api, '/model sonnet@anthropic:work', { stream });
       t.regex(pinned.text, /Pinned auth profile: anthropic:work/);
-      const r = await post(`${gw.url}/v1/messages`, { model: 'sonnet', max_tokens: 8, messages: [{ role: 'user', content: 'hi' }] }, { 'x-aipro-session': 's1' });
+      const r = await post(
+        `${gw.url}/v1/messages`,
+        { model: 'sonnet', max_tokens: 8, messages: [{ role: 'user', content: 'hi' }] },
+        { 'x-aipro-session': 's1' },
+      );
       t.is(r.headers.get('x-aipro-auth-profile'), 'anthropic:work', 'the pin beats the stored order');
       t.is(up.seen[0]?.secret, CANARY.antWork);
     });
@@ -108,7 +162,9 @@ for (const api of APIS) {
       t.regex(text, /Current model: anthropic\/claude-sonnet-4-5 \(named by the request\)/);
       t.regex(text, /1\. anthropic\/claude-sonnet-4-5 \(primary\)/);
       t.regex(text, /2\. openai\/gpt-4o \(fallback\)/);
-      t.true(text.includes(`endpoint: ${up.url}/v1/messages`) || text.includes(`endpoint: ${up.url}/v1/chat/completions`));
+      t.true(
+        text.includes(`endpoint: ${up.url}/v1/messages`) || text.includes(`endpoint: ${up.url}/v1/chat/completions`),
+      );
       t.regex(text, /next auth profile: anthropic:default/);
       t.regex(text, /profiles: anthropic:default \[api_key, static\], anthropic:work \[api_key, static\]/);
       t.regex(text, /Cooldowns: none/);
@@ -141,7 +197,11 @@ test('a pin survives a gateway restart and is per agent', async (t) => {
   const status = await ask(gw2, 'anthropic', '/model status', { session: 'keep' });
   t.regex(status.text, /Current model: anthropic\/claude-haiku-4-5 \(chosen in this session with \/model haiku\)/);
   t.regex(status.text, /Pinned auth profile: anthropic:work/);
-  const r = await post(`${gw2.url}/v1/messages`, { model: 'sonnet', max_tokens: 8, messages: [{ role: 'user', content: 'hi' }] }, { 'x-aipro-session': 'keep' });
+  const r = await post(
+    `${gw2.url}/v1/messages`,
+    { model: 'sonnet', max_tokens: 8, messages: [{ role: 'user', content: 'hi' }] },
+    { 'x-aipro-session': 'keep' },
+  );
   t.is(r.headers.get('x-aipro-auth-profile'), 'anthropic:work');
   t.is(up.seen[0]?.body.model, 'claude-haiku-4-5');
   // Another agent has its own sessions (and here no credentials at all).
@@ -152,16 +212,33 @@ test('a pin survives a gateway restart and is per agent', async (t) => {
 
 test('a pinned profile in cooldown is still used, and /model status warns about it', async (t) => {
   const until = Date.now() + 120_000;
-  const store = { ...STORE, usageStats: { 'anthropic:work': { cooldownUntil: until, errorCount: 1, failureCounts: { rate_limit: 1 }, lastFailureReason: 'rate_limit' } } };
+  const store = {
+    ...STORE,
+    usageStats: {
+      'anthropic:work': {
+        cooldownUntil: until,
+        errorCount: 1,
+        failureCounts: { rate_limit: 1 },
+        lastFailureReason: 'rate_limit',
+      },
+    },
+  };
   const { gw, up } = await setup(t, store);
   const pinned = await ask(gw, 'anthropic', '/model sonnet@anthropic:work');
   t.regex(pinned.text, /⚠ anthropic:work is cooling down until .* it is still used first because you pinned it/);
   const status = await ask(gw, 'openai', '/model status');
-  t.regex(status.text, /⚠ WARNING: pinned profile anthropic:work is cooling down until \S+ \(\d+m|\d+s left, last failure: rate_limit\)/);
+  t.regex(
+    status.text,
+    /⚠ WARNING: pinned profile anthropic:work is cooling down until \S+ \(\d+m|\d+s left, last failure: rate_limit\)/,
+  );
   t.regex(status.text, /next auth profile: anthropic:work \(pinned\)/);
   t.regex(status.text, /anthropic:work \[api_key, pinned, static, cooldown/);
   t.regex(status.text, /Cooldowns: anthropic:work until/);
-  const r = await post(`${gw.url}/v1/messages`, { model: 'sonnet', max_tokens: 8, messages: [{ role: 'user', content: 'hi' }] }, { 'x-aipro-session': 's1' });
+  const r = await post(
+    `${gw.url}/v1/messages`,
+    { model: 'sonnet', max_tokens: 8, messages: [{ role: 'user', content: 'hi' }] },
+    { 'x-aipro-session': 's1' },
+  );
   t.is(r.status, 200);
   t.is(r.headers.get('x-aipro-auth-profile'), 'anthropic:work');
   t.is(up.seen[0]?.secret, CANARY.antWork);
@@ -169,9 +246,17 @@ test('a pinned profile in cooldown is still used, and /model status warns about 
 
 test('the session comes from the user field when there is no header; /models is not a command', async (t) => {
   const { gw, up } = await setup(t);
-  const set = await post(`${gw.url}/v1/chat/completions`, { model: 'sonnet', user: 'u-42', messages: [{ role: 'user', content: '/model gpt' }] });
+  const set = await post(`${gw.url}/v1/chat/completions`, {
+    model: 'sonnet',
+    user: 'u-42',
+    messages: [{ role: 'user', content: '/model gpt' }],
+  });
   t.regex(set.json.choices[0].message.content, /openai\/gpt-4o/);
-  const r = await post(`${gw.url}/v1/chat/completions`, { model: 'sonnet', user: 'u-42', messages: [{ role: 'user', content: '/models please' }] });
+  const r = await post(`${gw.url}/v1/chat/completions`, {
+    model: 'sonnet',
+    user: 'u-42',
+    messages: [{ role: 'user', content: '/models please' }],
+  });
   t.is(r.status, 200);
   t.is(up.seen.length, 1, '/models was forwarded');
   t.is(up.seen[0]?.body.model, 'gpt-4o', 'the user-field session chose gpt');

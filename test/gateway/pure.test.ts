@@ -12,10 +12,22 @@ test('parseModelCommand: every form', (t) => {
   t.deepEqual(parseModelCommand('  /model list ', aliases), { kind: 'list' });
   t.deepEqual(parseModelCommand('/model reset', aliases), { kind: 'reset' });
   t.deepEqual(parseModelCommand('/model 3', aliases), { kind: 'pick', index: 3 });
-  t.deepEqual(parseModelCommand('/model 3@anthropic:work', aliases), { kind: 'pick', index: 3, profile: 'anthropic:work' });
+  t.deepEqual(parseModelCommand('/model 3@anthropic:work', aliases), {
+    kind: 'pick',
+    index: 3,
+    profile: 'anthropic:work',
+  });
   t.deepEqual(parseModelCommand('/model sonnet', aliases), { kind: 'set', ref: 'sonnet' });
-  t.deepEqual(parseModelCommand('/model gpt@openai-codex:me@example.com', aliases), { kind: 'set', ref: 'gpt', profile: 'openai-codex:me@example.com' });
-  t.deepEqual(parseModelCommand('/model status', aliases), { kind: 'set', ref: 'status' }, 'an alias named "status" wins');
+  t.deepEqual(parseModelCommand('/model gpt@openai-codex:me@example.com', aliases), {
+    kind: 'set',
+    ref: 'gpt',
+    profile: 'openai-codex:me@example.com',
+  });
+  t.deepEqual(
+    parseModelCommand('/model status', aliases),
+    { kind: 'set', ref: 'status' },
+    'an alias named "status" wins',
+  );
   t.deepEqual(parseModelCommand('/model status', {}), { kind: 'status' });
   t.is(parseModelCommand('/models', aliases), null);
   t.is(parseModelCommand('please /model list', aliases), null);
@@ -52,15 +64,34 @@ test('tokens compare in constant time and are read from Bearer or x-api-key', (t
 });
 
 test('model resolution: session > request > default, then fallbacks', (t) => {
-  const config = makeConfig({ models: { default: 'anthropic/claude-sonnet-4-5', aliases: { gpt: 'openai/gpt-4o' }, fallbacks: ['gpt', 'anthropic/claude-sonnet-4-5'] } }, {});
+  const config = makeConfig(
+    {
+      models: {
+        default: 'anthropic/claude-sonnet-4-5',
+        aliases: { gpt: 'openai/gpt-4o' },
+        fallbacks: ['gpt', 'anthropic/claude-sonnet-4-5'],
+      },
+    },
+    {},
+  );
   t.like(primaryModel('openai/gpt-4o', 'sonnet', config, 'anthropic'), { ok: true, source: 'session' });
   t.like(primaryModel(undefined, 'sonnet', config, 'anthropic'), { ok: true, source: 'request' });
   t.like(primaryModel(undefined, undefined, config, 'anthropic'), { ok: true, source: 'default' });
-  t.deepEqual(resolveRequested('claude-opus-4-1', config, 'anthropic'), { provider: 'anthropic', model: 'claude-opus-4-1' });
-  t.deepEqual(resolveRequested('gpt-4o', config, 'anthropic'), { provider: 'openai', model: 'gpt-4o' }, 'a bare id of a configured model');
+  t.deepEqual(resolveRequested('claude-opus-4-1', config, 'anthropic'), {
+    provider: 'anthropic',
+    model: 'claude-opus-4-1',
+  });
+  t.deepEqual(
+    resolveRequested('gpt-4o', config, 'anthropic'),
+    { provider: 'openai', model: 'gpt-4o' },
+    'a bare id of a configured model',
+  );
   t.deepEqual(resolveRequested('gpt-5', config, 'openai'), { provider: 'openai', model: 'gpt-5' });
   const c = candidatesFor({ provider: 'anthropic', model: 'claude-sonnet-4-5' }, config);
-  t.deepEqual(c.map((x) => `${x.ref}:${x.role}`), ['anthropic/claude-sonnet-4-5:primary', 'openai/gpt-4o:fallback']);
+  t.deepEqual(
+    c.map((x) => `${x.ref}:${x.role}`),
+    ['anthropic/claude-sonnet-4-5:primary', 'openai/gpt-4o:fallback'],
+  );
   t.is(candidatesFor({ provider: 'nowhere', model: 'm' }, config)[0]?.endpoint, null);
 });
 

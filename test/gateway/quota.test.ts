@@ -11,7 +11,10 @@ const msg = (text = 'hi') => ({ model: 'sonnet', max_tokens: 16, messages: [{ ro
 const readStoreJson = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
 const TWO = {
   version: 1,
-  profiles: { 'anthropic:work': { type: 'api_key', provider: 'anthropic', key: CANARY.antWork }, 'anthropic:default': { type: 'api_key', provider: 'anthropic', key: CANARY.antDefault } },
+  profiles: {
+    'anthropic:work': { type: 'api_key', provider: 'anthropic', key: CANARY.antWork },
+    'anthropic:default': { type: 'api_key', provider: 'anthropic', key: CANARY.antDefault },
+  },
   order: { anthropic: ['anthropic:work', 'anthropic:default'] },
 };
 
@@ -25,8 +28,13 @@ test('a success whose headers show a spent window (remaining 0): the next reques
     'anthropic-ratelimit-requests-limit': '50',
     'anthropic-ratelimit-requests-remaining': '40',
   };
-  const up = await startUpstream((secret) => (secret === CANARY.antWork ? { ...anthropicOk('from work'), headers: spentHeaders } : anthropicOk('from default')));
-  const gw = await startTestGateway({ config: { models: { providers: { anthropic: { baseUrl: up.url } } } }, store: TWO });
+  const up = await startUpstream((secret) =>
+    secret === CANARY.antWork ? { ...anthropicOk('from work'), headers: spentHeaders } : anthropicOk('from default'),
+  );
+  const gw = await startTestGateway({
+    config: { models: { providers: { anthropic: { baseUrl: up.url } } } },
+    store: TWO,
+  });
   t.teardown(async () => {
     await gw.cleanup();
     await up.close();
@@ -37,11 +45,19 @@ test('a success whose headers show a spent window (remaining 0): the next reques
   const r2 = await post(`${gw.url}/v1/messages`, msg());
   t.is(r2.status, 200);
   t.is(r2.headers.get('x-aipro-auth-profile'), 'anthropic:default', 'the spent profile is skipped');
-  t.deepEqual(up.seen.map((s) => s.secret), [CANARY.antWork, CANARY.antDefault]);
+  t.deepEqual(
+    up.seen.map((s) => s.secret),
+    [CANARY.antWork, CANARY.antDefault],
+  );
 
   const status = await post(`${gw.url}/v1/messages`, msg('/model status'));
   const text = status.json.content[0].text as string;
-  t.regex(text, new RegExp(`anthropic:work \\[api_key, static, quota tokens spent until ${reset.toISOString().replace('.000Z', 'Z')}`));
+  t.regex(
+    text,
+    new RegExp(
+      `anthropic:work \\[api_key, static, quota tokens spent until ${reset.toISOString().replace('.000Z', 'Z')}`,
+    ),
+  );
   t.regex(text, /next auth profile: anthropic:default/);
   t.regex(text, /Cooldowns: anthropic:work until \S+ \(quota tokens spent, the provider's reset\)/);
 
@@ -63,10 +79,15 @@ test('a 429 with unified-status rejected: the only profile is not tried again be
     'anthropic-ratelimit-unified-5h-reset': String(resetS),
     'anthropic-ratelimit-unified-representative-claim': 'five_hour',
   };
-  const up = await startUpstream(() => anthropicError(429, 'rate_limit_error', 'This request would exceed your rate limit.', rejected));
+  const up = await startUpstream(() =>
+    anthropicError(429, 'rate_limit_error', 'This request would exceed your rate limit.', rejected),
+  );
   const gw = await startTestGateway({
     config: { models: { providers: { anthropic: { baseUrl: up.url } } } },
-    store: { version: 1, profiles: { 'anthropic:sub': { type: 'token', provider: 'anthropic', token: CANARY.antToken } } },
+    store: {
+      version: 1,
+      profiles: { 'anthropic:sub': { type: 'token', provider: 'anthropic', token: CANARY.antToken } },
+    },
   });
   t.teardown(async () => {
     await gw.cleanup();
@@ -85,7 +106,10 @@ test('a 429 with unified-status rejected: the only profile is not tried again be
   const expected = resetS - Date.now() / 1000;
   t.true(Math.abs(retryAfter - expected) <= 5, `retry-after ${retryAfter} ~ ${expected}`);
   t.regex(r2.json.error.message, /quota of every credential is spent/);
-  t.regex(r2.json.error.message, /anthropic:sub \(anthropic\/claude-sonnet-4-5\): quota_exhausted — quota window 5h spent until/);
+  t.regex(
+    r2.json.error.message,
+    /anthropic:sub \(anthropic\/claude-sonnet-4-5\): quota_exhausted — quota window 5h spent until/,
+  );
 
   const status = await post(`${gw.url}/v1/messages`, msg('/model status'));
   t.regex(status.json.content[0].text as string, /anthropic:sub \[token, static, quota 5h spent until /);
@@ -96,14 +120,25 @@ test('allowed_warning at 95 % is recorded but never blocks; a pinned spent profi
   const resetS = Math.floor(Date.now() / 1000) + 3600;
   const up = await startUpstream((secret) =>
     secret === CANARY.antWork
-      ? { ...anthropicOk('work'), headers: { 'anthropic-ratelimit-unified-status': 'allowed_warning', 'anthropic-ratelimit-unified-5h-utilization': '1.0', 'anthropic-ratelimit-unified-5h-reset': String(resetS) } }
+      ? {
+          ...anthropicOk('work'),
+          headers: {
+            'anthropic-ratelimit-unified-status': 'allowed_warning',
+            'anthropic-ratelimit-unified-5h-utilization': '1.0',
+            'anthropic-ratelimit-unified-5h-reset': String(resetS),
+          },
+        }
       : anthropicOk('default'),
   );
-  const gw = await startTestGateway({ config: { models: { providers: { anthropic: { baseUrl: up.url } } } }, store: TWO });
+  const gw = await startTestGateway({
+    config: { models: { providers: { anthropic: { baseUrl: up.url } } } },
+    store: TWO,
+  });
   t.teardown(async () => {
     await gw.cleanup();
     await up.close();
   });
-  for (let i = 0; i < 2; i++) t.is((await post(`${gw.url}/v1/messages`, msg())).headers.get('x-aipro-auth-profile'), 'anthropic:work');
+  for (let i = 0; i < 2; i++)
+    t.is((await post(`${gw.url}/v1/messages`, msg())).headers.get('x-aipro-auth-profile'), 'anthropic:work');
   t.is(up.seen.length, 2);
 });

@@ -3,7 +3,13 @@ import test from 'ava';
 import { chatError, chatUsage, finishReason } from '../../src/gateway/responses/chat.js';
 import { ResponsesToChat, type ChatStreamItem } from '../../src/gateway/responses/events.js';
 import { codexAccountId, translationFor } from '../../src/gateway/responses/index.js';
-import { chatToResponses, clientWants, DEFAULT_INSTRUCTIONS, DROPPED, messageItems } from '../../src/gateway/responses/request.js';
+import {
+  chatToResponses,
+  clientWants,
+  DEFAULT_INSTRUCTIONS,
+  DROPPED,
+  messageItems,
+} from '../../src/gateway/responses/request.js';
 import { SseParser } from '../../src/gateway/responses/sse.js';
 
 type Json = Record<string, unknown>;
@@ -11,21 +17,60 @@ type Json = Record<string, unknown>;
 const REQUESTS: { name: string; body: Json; expect: Json }[] = [
   {
     name: 'system messages become instructions; user text becomes input_text',
-    body: { messages: [{ role: 'system', content: 'A.' }, { role: 'developer', content: [{ type: 'text', text: 'B.' }] }, { role: 'user', content: 'hi' }] },
-    expect: { model: 'm', instructions: 'A.\n\nB.', input: [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'hi' }] }], stream: true, store: false },
+    body: {
+      messages: [
+        { role: 'system', content: 'A.' },
+        { role: 'developer', content: [{ type: 'text', text: 'B.' }] },
+        { role: 'user', content: 'hi' },
+      ],
+    },
+    expect: {
+      model: 'm',
+      instructions: 'A.\n\nB.',
+      input: [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'hi' }] }],
+      stream: true,
+      store: false,
+    },
   },
   {
     name: 'no system message: the default instructions (the backend refuses empty ones)',
     body: { messages: [{ role: 'user', content: 'hi' }], stream: false },
-    expect: { model: 'm', instructions: DEFAULT_INSTRUCTIONS, input: [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'hi' }] }], stream: true, store: false },
-  },
-  {
-    name: 'images and files in user content',
-    body: { messages: [{ role: 'user', content: [{ type: 'text', text: 'see' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,AA', detail: 'low' } }, { type: 'file', file: { file_id: 'file-1' } }] }] },
     expect: {
       model: 'm',
       instructions: DEFAULT_INSTRUCTIONS,
-      input: [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'see' }, { type: 'input_image', image_url: 'data:image/png;base64,AA', detail: 'low' }, { type: 'input_file', file_id: 'file-1' }] }],
+      input: [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'hi' }] }],
+      stream: true,
+      store: false,
+    },
+  },
+  {
+    name: 'images and files in user content',
+    body: {
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'see' },
+            { type: 'image_url', image_url: { url: 'data:image/png;base64,AA', detail: 'low' } },
+            { type: 'file', file: { file_id: 'file-1' } },
+          ],
+        },
+      ],
+    },
+    expect: {
+      model: 'm',
+      instructions: DEFAULT_INSTRUCTIONS,
+      input: [
+        {
+          type: 'message',
+          role: 'user',
+          content: [
+            { type: 'input_text', text: 'see' },
+            { type: 'input_image', image_url: 'data:image/png;base64,AA', detail: 'low' },
+            { type: 'input_file', file_id: 'file-1' },
+          ],
+        },
+      ],
       stream: true,
       store: false,
     },
@@ -34,7 +79,11 @@ const REQUESTS: { name: string; body: Json; expect: Json }[] = [
     name: 'assistant history is output_text; tool calls and results become function_call items',
     body: {
       messages: [
-        { role: 'assistant', content: 'Let me check.', tool_calls: [{ id: 'c1', type: 'function', function: { name: 'f', arguments: '{"a":1}' } }] },
+        {
+          role: 'assistant',
+          content: 'Let me check.',
+          tool_calls: [{ id: 'c1', type: 'function', function: { name: 'f', arguments: '{"a":1}' } }],
+        },
         { role: 'tool', tool_call_id: 'c1', content: [{ type: 'text', text: 'ok' }] },
       ],
     },
@@ -54,7 +103,9 @@ const REQUESTS: { name: string; body: Json; expect: Json }[] = [
     name: 'tools, tool_choice, parallel_tool_calls, reasoning_effort and response_format are translated',
     body: {
       messages: [],
-      tools: [{ type: 'function', function: { name: 'f', description: 'd', parameters: { type: 'object' }, strict: true } }],
+      tools: [
+        { type: 'function', function: { name: 'f', description: 'd', parameters: { type: 'object' }, strict: true } },
+      ],
       tool_choice: { type: 'function', function: { name: 'f' } },
       parallel_tool_calls: false,
       reasoning_effort: 'high',
@@ -76,7 +127,14 @@ const REQUESTS: { name: string; body: Json; expect: Json }[] = [
   {
     name: 'json_object format; a missing messages list is an empty input',
     body: { response_format: { type: 'json_object' } },
-    expect: { model: 'm', instructions: DEFAULT_INSTRUCTIONS, input: [], stream: true, store: false, text: { format: { type: 'json_object' } } },
+    expect: {
+      model: 'm',
+      instructions: DEFAULT_INSTRUCTIONS,
+      input: [],
+      stream: true,
+      store: false,
+      text: { format: { type: 'json_object' } },
+    },
   },
 ];
 
@@ -96,18 +154,28 @@ test('request: every dropped chat field stays out of the Responses body; the cli
 });
 
 test('request: messages with unknown roles or shapes add no items', (t) => {
-  for (const m of [null, 'x', { role: 'function', content: 'x' }, { role: 'system', content: 'x' }]) t.deepEqual(messageItems(m), []);
+  for (const m of [null, 'x', { role: 'function', content: 'x' }, { role: 'system', content: 'x' }])
+    t.deepEqual(messageItems(m), []);
 });
 
 test('request: what the client wants back', (t) => {
   t.deepEqual(clientWants({}), { stream: false, includeUsage: false });
-  t.deepEqual(clientWants({ stream: true, stream_options: { include_usage: true } }), { stream: true, includeUsage: true });
+  t.deepEqual(clientWants({ stream: true, stream_options: { include_usage: true } }), {
+    stream: true,
+    includeUsage: true,
+  });
   t.deepEqual(clientWants({ stream: 'yes' }), { stream: false, includeUsage: false });
 });
 
 test('sse: events split at every possible byte give the same events (LF, CRLF, CR, comments, multi-line data)', (t) => {
-  const text = ': keepalive\r\nevent: a\r\ndata: {"x":1}\r\n\r\ndata: line1\ndata: line2\n\nevent: b\ndata:no-space\n\ndata: cr only\r\r';
-  const expected = [{ event: 'a', data: '{"x":1}' }, { data: 'line1\nline2' }, { event: 'b', data: 'no-space' }, { data: 'cr only' }];
+  const text =
+    ': keepalive\r\nevent: a\r\ndata: {"x":1}\r\n\r\ndata: line1\ndata: line2\n\nevent: b\ndata:no-space\n\ndata: cr only\r\r';
+  const expected = [
+    { event: 'a', data: '{"x":1}' },
+    { data: 'line1\nline2' },
+    { event: 'b', data: 'no-space' },
+    { data: 'cr only' },
+  ];
   for (let i = 0; i <= text.length; i++) {
     const p = new SseParser();
     t.deepEqual([...p.feed(text.slice(0, i)), ...p.feed(text.slice(i)), ...p.end()], expected, `split at ${i}`);
@@ -121,9 +189,20 @@ test('sse: an event without its closing blank line still counts at the end of th
 });
 
 const OPTS = { model: 'gpt-x', fallbackId: 'chatcmpl-fallback', nowS: 100, includeUsage: false };
-const created = { type: 'response.created', response: { id: 'resp_1', created_at: 42, model: 'gpt-5.1-codex', status: 'in_progress' } };
+const created = {
+  type: 'response.created',
+  response: { id: 'resp_1', created_at: 42, model: 'gpt-5.1-codex', status: 'in_progress' },
+};
 const delta = (d: string, item = 'msg_1') => ({ type: 'response.output_text.delta', item_id: item, delta: d });
-const completed = (extra: Json = {}) => ({ type: 'response.completed', response: { id: 'resp_1', status: 'completed', usage: { input_tokens: 3, output_tokens: 2, total_tokens: 5 }, ...extra } });
+const completed = (extra: Json = {}) => ({
+  type: 'response.completed',
+  response: {
+    id: 'resp_1',
+    status: 'completed',
+    usage: { input_tokens: 3, output_tokens: 2, total_tokens: 5 },
+    ...extra,
+  },
+});
 
 /** Stream items as `[delta or error, finish_reason]` pairs (id/model checked separately). */
 function shape(items: ChatStreamItem[]): unknown[] {
@@ -139,25 +218,54 @@ const STREAMS: { name: string; events: unknown[]; includeUsage?: boolean; stream
   {
     name: 'text deltas, then stop',
     events: [created, delta('Hel'), delta('lo'), completed()],
-    stream: [[{ role: 'assistant', content: '' }, null], [{ content: 'Hel' }, null], [{ content: 'lo' }, null], [{}, 'stop'], '[DONE]'],
+    stream: [
+      [{ role: 'assistant', content: '' }, null],
+      [{ content: 'Hel' }, null],
+      [{ content: 'lo' }, null],
+      [{}, 'stop'],
+      '[DONE]',
+    ],
     result: { content: 'Hello', finish: 'stop' },
   },
   {
     name: 'include_usage adds a usage chunk with no choices before [DONE]',
     events: [created, delta('x'), completed()],
     includeUsage: true,
-    stream: [[{ role: 'assistant', content: '' }, null], [{ content: 'x' }, null], [{}, 'stop'], { usage: { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 } }, '[DONE]'],
+    stream: [
+      [{ role: 'assistant', content: '' }, null],
+      [{ content: 'x' }, null],
+      [{}, 'stop'],
+      { usage: { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 } },
+      '[DONE]',
+    ],
     result: { content: 'x', finish: 'stop' },
   },
   {
     name: 'text only in output_item.done (never streamed) is still sent once',
-    events: [created, delta('Hi'), { type: 'response.output_item.done', item: { id: 'msg_1', type: 'message', content: [{ type: 'output_text', text: 'Hi there' }] } }, completed()],
-    stream: [[{ role: 'assistant', content: '' }, null], [{ content: 'Hi' }, null], [{ content: ' there' }, null], [{}, 'stop'], '[DONE]'],
+    events: [
+      created,
+      delta('Hi'),
+      {
+        type: 'response.output_item.done',
+        item: { id: 'msg_1', type: 'message', content: [{ type: 'output_text', text: 'Hi there' }] },
+      },
+      completed(),
+    ],
+    stream: [
+      [{ role: 'assistant', content: '' }, null],
+      [{ content: 'Hi' }, null],
+      [{ content: ' there' }, null],
+      [{}, 'stop'],
+      '[DONE]',
+    ],
     result: { content: 'Hi there', finish: 'stop' },
   },
   {
     name: 'output only in response.completed',
-    events: [created, completed({ output: [{ id: 'msg_9', type: 'message', content: [{ type: 'output_text', text: 'late' }] }] })],
+    events: [
+      created,
+      completed({ output: [{ id: 'msg_9', type: 'message', content: [{ type: 'output_text', text: 'late' }] }] }),
+    ],
     stream: [[{ role: 'assistant', content: '' }, null], [{ content: 'late' }, null], [{}, 'stop'], '[DONE]'],
     result: { content: 'late', finish: 'stop' },
   },
@@ -165,10 +273,18 @@ const STREAMS: { name: string; events: unknown[]; includeUsage?: boolean; stream
     name: 'a function call streamed as tool_calls deltas',
     events: [
       created,
-      { type: 'response.output_item.added', output_index: 0, item: { id: 'fc_1', type: 'function_call', call_id: 'call_1', name: 'f', arguments: '' } },
+      {
+        type: 'response.output_item.added',
+        output_index: 0,
+        item: { id: 'fc_1', type: 'function_call', call_id: 'call_1', name: 'f', arguments: '' },
+      },
       { type: 'response.function_call_arguments.delta', item_id: 'fc_1', output_index: 0, delta: '{"a"' },
       { type: 'response.function_call_arguments.delta', item_id: 'fc_1', output_index: 0, delta: ':1}' },
-      { type: 'response.output_item.done', output_index: 0, item: { id: 'fc_1', type: 'function_call', call_id: 'call_1', name: 'f', arguments: '{"a":1}' } },
+      {
+        type: 'response.output_item.done',
+        output_index: 0,
+        item: { id: 'fc_1', type: 'function_call', call_id: 'call_1', name: 'f', arguments: '{"a":1}' },
+      },
       completed(),
     ],
     stream: [
@@ -179,17 +295,36 @@ const STREAMS: { name: string; events: unknown[]; includeUsage?: boolean; stream
       [{}, 'tool_calls'],
       '[DONE]',
     ],
-    result: { content: null, finish: 'tool_calls', tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'f', arguments: '{"a":1}' } }] },
+    result: {
+      content: null,
+      finish: 'tool_calls',
+      tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'f', arguments: '{"a":1}' } }],
+    },
   },
   {
     name: 'incomplete for max_output_tokens is finish_reason length',
-    events: [created, delta('cut'), { type: 'response.incomplete', response: { status: 'incomplete', incomplete_details: { reason: 'max_output_tokens' } } }],
+    events: [
+      created,
+      delta('cut'),
+      {
+        type: 'response.incomplete',
+        response: { status: 'incomplete', incomplete_details: { reason: 'max_output_tokens' } },
+      },
+    ],
     stream: [[{ role: 'assistant', content: '' }, null], [{ content: 'cut' }, null], [{}, 'length'], '[DONE]'],
     result: { content: 'cut', finish: 'length' },
   },
   {
     name: 'response.failed ends the stream with an error object (no [DONE])',
-    events: [created, delta('par'), { type: 'response.failed', response: { status: 'failed', error: { code: 'rate_limit_exceeded', message: 'slow down' } } }, delta('ignored')],
+    events: [
+      created,
+      delta('par'),
+      {
+        type: 'response.failed',
+        response: { status: 'failed', error: { code: 'rate_limit_exceeded', message: 'slow down' } },
+      },
+      delta('ignored'),
+    ],
     stream: [[{ role: 'assistant', content: '' }, null], [{ content: 'par' }, null], { error: 'slow down' }],
     result: { status: 429, error: 'slow down' },
   },
@@ -202,12 +337,24 @@ const STREAMS: { name: string; events: unknown[]; includeUsage?: boolean; stream
   {
     name: 'a stream that ends before response.completed is an error',
     events: [created, delta('half')],
-    stream: [[{ role: 'assistant', content: '' }, null], [{ content: 'half' }, null], { error: 'the upstream closed the stream before response.completed' }],
+    stream: [
+      [{ role: 'assistant', content: '' }, null],
+      [{ content: 'half' }, null],
+      { error: 'the upstream closed the stream before response.completed' },
+    ],
     result: { status: 502, error: 'the upstream closed the stream before response.completed' },
   },
   {
     name: 'reasoning items and unknown events are left out; garbage is ignored',
-    events: [created, { type: 'response.reasoning_summary_text.delta', delta: 'thinking' }, null, 'x', { type: 'response.output_text.done', text: 'ok' }, delta('ok'), completed()],
+    events: [
+      created,
+      { type: 'response.reasoning_summary_text.delta', delta: 'thinking' },
+      null,
+      'x',
+      { type: 'response.output_text.done', text: 'ok' },
+      delta('ok'),
+      completed(),
+    ],
     stream: [[{ role: 'assistant', content: '' }, null], [{ content: 'ok' }, null], [{}, 'stop'], '[DONE]'],
     result: { content: 'ok', finish: 'stop' },
   },
@@ -221,7 +368,14 @@ for (const s of STREAMS) {
     const r = tr.result();
     if (r.ok) {
       const choice = (r.completion.choices as Json[])[0] as { message: Json; finish_reason: string };
-      t.deepEqual({ content: choice.message.content, finish: choice.finish_reason, ...(choice.message.tool_calls ? { tool_calls: choice.message.tool_calls } : {}) }, s.result);
+      t.deepEqual(
+        {
+          content: choice.message.content,
+          finish: choice.finish_reason,
+          ...(choice.message.tool_calls ? { tool_calls: choice.message.tool_calls } : {}),
+        },
+        s.result,
+      );
     } else {
       t.deepEqual({ status: r.error.status, error: r.error.body.error.message }, s.result);
     }
@@ -238,12 +392,21 @@ test('events: ids, model and created come from the upstream response, else the f
   bare.push(completed());
   const r = bare.result();
   t.true(r.ok);
-  if (r.ok) t.like(r.completion, { id: 'resp_1', object: 'chat.completion', usage: { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 } });
+  if (r.ok)
+    t.like(r.completion, {
+      id: 'resp_1',
+      object: 'chat.completion',
+      usage: { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 },
+    });
 });
 
 test('usage, finish reasons and error statuses', (t) => {
   t.is(chatUsage(undefined), undefined);
-  t.deepEqual(chatUsage({ input_tokens: 4, output_tokens: 6 }), { prompt_tokens: 4, completion_tokens: 6, total_tokens: 10 });
+  t.deepEqual(chatUsage({ input_tokens: 4, output_tokens: 6 }), {
+    prompt_tokens: 4,
+    completion_tokens: 6,
+    total_tokens: 10,
+  });
   const table: [unknown, boolean, string][] = [
     [{ status: 'completed' }, false, 'stop'],
     [{ status: 'completed' }, true, 'tool_calls'],
@@ -269,7 +432,10 @@ test('usage, finish reasons and error statuses', (t) => {
 test('account id: the stored one first, else the access token claim, never the subject', (t) => {
   const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
   const token = (claims: Json) => `${b64({ alg: 'none' })}.${b64(claims)}.s`;
-  t.is(codexAccountId({ accountId: 'stored' }, token({ 'https://api.openai.com/auth': { chatgpt_account_id: 'claim' } })), 'stored');
+  t.is(
+    codexAccountId({ accountId: 'stored' }, token({ 'https://api.openai.com/auth': { chatgpt_account_id: 'claim' } })),
+    'stored',
+  );
   t.is(codexAccountId({}, token({ 'https://api.openai.com/auth': { chatgpt_account_id: 'claim' } })), 'claim');
   t.is(codexAccountId({}, token({ sub: 'auth0|abc' })), undefined);
   t.is(codexAccountId({}, 'not-a-jwt'), undefined);
@@ -280,8 +446,23 @@ test('only chat completions served by the Codex Responses API are translated', (
   t.is(translationFor('openai', 'openai', {}, 'm'), null);
   t.is(translationFor('anthropic', 'codex-responses', {}, 'm'), null);
   const tr = translationFor('openai', 'codex-responses', { messages: [] }, 'm');
-  const cred = { id: 'openai-codex:me', provider: 'openai-codex', type: 'oauth' as const, secret: { ok: true as const, value: 'x' }, refreshable: true, accountId: 'acct' };
-  t.deepEqual(tr?.headers(cred, 'x'), { ok: true, headers: { 'chatgpt-account-id': 'acct', 'openai-beta': 'responses=experimental', originator: 'aipro', accept: 'text/event-stream' } });
+  const cred = {
+    id: 'openai-codex:me',
+    provider: 'openai-codex',
+    type: 'oauth' as const,
+    secret: { ok: true as const, value: 'x' },
+    refreshable: true,
+    accountId: 'acct',
+  };
+  t.deepEqual(tr?.headers(cred, 'x'), {
+    ok: true,
+    headers: {
+      'chatgpt-account-id': 'acct',
+      'openai-beta': 'responses=experimental',
+      originator: 'aipro',
+      accept: 'text/event-stream',
+    },
+  });
   const none = tr?.headers({ ...cred, accountId: undefined }, 'x');
   t.false(none?.ok);
 });

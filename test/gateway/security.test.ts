@@ -43,9 +43,16 @@ test('the CLI serves with a token on lan, rejects a wrong token, stops cleanly o
     h.cleanup();
     await up.close();
   });
-  h.writeConfig({ gateway: { auth: { token: { source: 'env', id: 'AIPRO_GATEWAY_TOKEN' } } }, models: { providers: { anthropic: { baseUrl: up.url } } } });
+  h.writeConfig({
+    gateway: { auth: { token: { source: 'env', id: 'AIPRO_GATEWAY_TOKEN' } } },
+    models: { providers: { anthropic: { baseUrl: up.url } } },
+  });
   const env = { ...h.env, AIPRO_GATEWAY_TOKEN: GATEWAY_TOKEN, ANTHROPIC_API_KEY: CANARY.antEnv };
-  const child = spawn(process.execPath, [CLI, 'gateway', '--bind', 'lan', '--port', '0'], { env, cwd: h.home, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, 'gateway', '--bind', 'lan', '--port', '0'], {
+    env,
+    cwd: h.home,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
@@ -77,10 +84,17 @@ test('the CLI serves with a token on lan, rejects a wrong token, stops cleanly o
   t.is(ok.headers.get('x-aipro-auth-profile'), 'anthropic:env');
   t.is(up.seen[0]?.secret, CANARY.antEnv);
   const metrics = await (await fetch(`${url}/metrics`, { headers: { 'x-api-key': GATEWAY_TOKEN } })).text();
-  t.regex(metrics, /aipro_gateway_requests_total\{provider="anthropic",model="anthropic\/claude-sonnet-4-5",outcome="ok"\} 1/);
+  t.regex(
+    metrics,
+    /aipro_gateway_requests_total\{provider="anthropic",model="anthropic\/claude-sonnet-4-5",outcome="ok"\} 1/,
+  );
   t.regex(metrics, /aipro_build_info/, 'the process metrics are served too');
   // Each process registers only its own families: a gateway has no monitor series to offer.
-  t.notRegex(metrics, /^# HELP aipro_(auth_|monitor_|alert_|oauth_|quota_|clock_)/m, 'no monitor family on the gateway');
+  t.notRegex(
+    metrics,
+    /^# HELP aipro_(auth_|monitor_|alert_|oauth_|quota_|clock_)/m,
+    'no monitor family on the gateway',
+  );
   child.kill('SIGTERM');
   t.is(await exited, 0);
   t.deepEqual(leaks(stdout + stderr + metrics + wrong.text + ok.text, [GATEWAY_TOKEN]), []);
@@ -90,14 +104,23 @@ test('client credentials are never forwarded upstream', async (t) => {
   const up = await startUpstream(() => anthropicOk());
   const gw = await startTestGateway({
     config: { models: { providers: { anthropic: { baseUrl: up.url } } } },
-    store: { version: 1, profiles: { 'anthropic:default': { type: 'api_key', provider: 'anthropic', key: CANARY.antDefault } } },
+    store: {
+      version: 1,
+      profiles: { 'anthropic:default': { type: 'api_key', provider: 'anthropic', key: CANARY.antDefault } },
+    },
     token: GATEWAY_TOKEN,
   });
   t.teardown(async () => {
     await gw.cleanup();
     await up.close();
   });
-  const r = await post(`${gw.url}/v1/messages`, msg, { authorization: `Bearer ${GATEWAY_TOKEN}`, 'x-api-key': GATEWAY_TOKEN, cookie: 'session=abc', 'anthropic-beta': 'tools-2024', 'anthropic-version': '2023-06-01' });
+  const r = await post(`${gw.url}/v1/messages`, msg, {
+    authorization: `Bearer ${GATEWAY_TOKEN}`,
+    'x-api-key': GATEWAY_TOKEN,
+    cookie: 'session=abc',
+    'anthropic-beta': 'tools-2024',
+    'anthropic-version': '2023-06-01',
+  });
   t.is(r.status, 200);
   const h = up.seen[0]?.headers ?? {};
   t.is(h['x-api-key'], CANARY.antDefault);
@@ -121,7 +144,11 @@ test('the body size limit answers 413 in the API format', async (t) => {
   const o = await post(`${gw.url}/v1/chat/completions`, big);
   t.is(o.status, 413);
   t.regex(o.json.error.message, /gateway\.bodyLimit/);
-  const bad = await fetch(`${gw.url}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{not json' });
+  const bad = await fetch(`${gw.url}/v1/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{not json',
+  });
   t.is(bad.status, 400);
 });
 
@@ -130,8 +157,10 @@ test('canary: no secret in any response body, header, metric or log line', async
   const echo = (secret: string | undefined) => ({ 'x-request-id': `echo-${secret}`, 'set-cookie': `k=${secret}` });
   const up = await startUpstream((secret, req) => {
     if (secret === CANARY.antWork) return anthropicError(429, 'rate_limit_error', `slow down ${secret}`, echo(secret));
-    if (secret === CANARY.antToken) return anthropicError(401, 'authentication_error', `bad token ${secret}`, echo(secret));
-    if (req.body.max_tokens === 1) return anthropicError(400, 'invalid_request_error', `bad request from ${secret}`, echo(secret));
+    if (secret === CANARY.antToken)
+      return anthropicError(401, 'authentication_error', `bad token ${secret}`, echo(secret));
+    if (req.body.max_tokens === 1)
+      return anthropicError(400, 'invalid_request_error', `bad request from ${secret}`, echo(secret));
     return { ...anthropicOk(`ok`), headers: echo(secret) };
   });
   const h = tempHome();
@@ -153,20 +182,26 @@ test('canary: no secret in any response body, header, metric or log line', async
     await up.close();
   });
   const outputs: string[] = [];
-  const record = (r: { status: number; text: string; headers: Headers }) => outputs.push(String(r.status), r.text, JSON.stringify([...r.headers]));
+  const record = (r: { status: number; text: string; headers: Headers }) =>
+    outputs.push(String(r.status), r.text, JSON.stringify([...r.headers]));
   record(await post(`${gw.url}/v1/messages`, msg));
   record(await post(`${gw.url}/v1/messages`, { ...msg, max_tokens: 1 }));
   record(await post(`${gw.url}/v1/chat/completions`, { ...msg, model: 'anthropic/claude-sonnet-4-5' }));
   for (const cmd of ['/model', '/model status', '/model sonnet@anthropic:work', '/model sonnet@nope:x']) {
     record(await post(`${gw.url}/v1/messages`, { ...msg, messages: [{ role: 'user', content: cmd }] }));
-    record(await post(`${gw.url}/v1/chat/completions`, { ...msg, stream: true, messages: [{ role: 'user', content: cmd }] }));
+    record(
+      await post(`${gw.url}/v1/chat/completions`, { ...msg, stream: true, messages: [{ role: 'user', content: cmd }] }),
+    );
   }
   const m = await fetch(`${gw.url}/metrics`);
   outputs.push(await m.text());
   const models = await fetch(`${gw.url}/v1/models`);
   outputs.push(await models.text());
   await gw.gateway.close();
-  t.true(up.seen.some((s) => s.secret === CANARY.antEnv), 'the env credential was used');
+  t.true(
+    up.seen.some((s) => s.secret === CANARY.antEnv),
+    'the env credential was used',
+  );
   t.true(outputs.join('\n').includes('[redacted]'), 'echoed secrets were replaced');
   t.deepEqual(leaks(outputs.join('\n') + gw.logs.join('\n')), []);
 });

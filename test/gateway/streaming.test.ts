@@ -4,7 +4,10 @@ import http from 'node:http';
 import { CANARY, leaks, startTestGateway, startUpstream } from './fakes.js';
 
 /** POST and resolve with the first body chunk (and a promise of the rest). */
-function firstChunk(url: string, body: unknown): Promise<{ status: number; headers: http.IncomingHttpHeaders; first: string; rest: Promise<string> }> {
+function firstChunk(
+  url: string,
+  body: unknown,
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; first: string; rest: Promise<string> }> {
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
       res.setEncoding('utf8');
@@ -34,11 +37,21 @@ for (const api of ['anthropic', 'openai'] as const) {
     const events =
       api === 'anthropic'
         ? anthropicEvents
-        : ['data: {"id":"c1","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"role":"assistant","content":"Hel"}}]}\n\n', 'data: {"id":"c1","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"lo"},"finish_reason":"stop"}]}\n\n', 'data: [DONE]\n\n'];
+        : [
+            'data: {"id":"c1","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"role":"assistant","content":"Hel"}}]}\n\n',
+            'data: {"id":"c1","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"lo"},"finish_reason":"stop"}]}\n\n',
+            'data: [DONE]\n\n',
+          ];
     const up = await startUpstream(() => ({ stream: events, hold }));
     const gw = await startTestGateway({
       config: { models: { providers: { anthropic: { baseUrl: up.url }, openai: { baseUrl: `${up.url}/v1` } } } },
-      store: { version: 1, profiles: { 'anthropic:default': { type: 'api_key', provider: 'anthropic', key: CANARY.antDefault }, 'openai:default': { type: 'api_key', provider: 'openai', key: CANARY.oaiKey } } },
+      store: {
+        version: 1,
+        profiles: {
+          'anthropic:default': { type: 'api_key', provider: 'anthropic', key: CANARY.antDefault },
+          'openai:default': { type: 'api_key', provider: 'openai', key: CANARY.oaiKey },
+        },
+      },
     });
     t.teardown(async () => {
       release();
@@ -47,7 +60,12 @@ for (const api of ['anthropic', 'openai'] as const) {
     });
     const path = api === 'anthropic' ? '/v1/messages' : '/v1/chat/completions';
     const model = api === 'anthropic' ? 'anthropic/claude-sonnet-4-5' : 'openai/gpt-4o';
-    const r = await firstChunk(`${gw.url}${path}`, { model, stream: true, max_tokens: 8, messages: [{ role: 'user', content: 'hi' }] });
+    const r = await firstChunk(`${gw.url}${path}`, {
+      model,
+      stream: true,
+      max_tokens: 8,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
     t.is(r.status, 200);
     t.regex(String(r.headers['content-type']), /text\/event-stream/);
     t.is(r.headers['x-aipro-auth-profile'], api === 'anthropic' ? 'anthropic:default' : 'openai:default');
@@ -67,7 +85,10 @@ test('a client that disconnects mid-stream aborts the upstream request', async (
   const up = await startUpstream(() => ({ stream: anthropicEvents, hold }));
   const gw = await startTestGateway({
     config: { models: { providers: { anthropic: { baseUrl: up.url } } } },
-    store: { version: 1, profiles: { 'anthropic:default': { type: 'api_key', provider: 'anthropic', key: CANARY.antDefault } } },
+    store: {
+      version: 1,
+      profiles: { 'anthropic:default': { type: 'api_key', provider: 'anthropic', key: CANARY.antDefault } },
+    },
   });
   t.teardown(async () => {
     release();
@@ -75,18 +96,25 @@ test('a client that disconnects mid-stream aborts the upstream request', async (
     await up.close();
   });
   const closed = new Promise<void>((resolve) => {
-    const req = http.request(`${gw.url}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
-      res.once('data', () => {
-        req.destroy();
-        resolve();
-      });
-    });
+    const req = http.request(
+      `${gw.url}/v1/messages`,
+      { method: 'POST', headers: { 'content-type': 'application/json' } },
+      (res) => {
+        res.once('data', () => {
+          req.destroy();
+          resolve();
+        });
+      },
+    );
     req.on('error', () => undefined);
-    req.end(JSON.stringify({ model: 'sonnet', stream: true, max_tokens: 8, messages: [{ role: 'user', content: 'hi' }] }));
+    req.end(
+      JSON.stringify({ model: 'sonnet', stream: true, max_tokens: 8, messages: [{ role: 'user', content: 'hi' }] }),
+    );
   });
   await closed;
   // Wait (bounded) until the gateway has noticed the disconnect, then let the upstream go on.
-  const line = /aipro_gateway_requests_total\{provider="anthropic",model="anthropic\/claude-sonnet-4-5",outcome="client_closed"\} 1/;
+  const line =
+    /aipro_gateway_requests_total\{provider="anthropic",model="anthropic\/claude-sonnet-4-5",outcome="client_closed"\} 1/;
   let metrics = '';
   for (let i = 0; i < 100 && !line.test(metrics); i++) {
     await new Promise((r) => setTimeout(r, 50));

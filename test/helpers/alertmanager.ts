@@ -19,12 +19,25 @@ export interface RunningAlertmanager {
   url: string;
   close(): Promise<void>;
   /** GET /api/v2/alerts (active, silenced, inhibited, unprocessed) — resolved ones drop out. */
-  alerts(filter?: string): Promise<Array<{ labels: Record<string, string>; annotations: Record<string, string>; startsAt: string; endsAt: string; status: { state: string; inhibitedBy?: string[] } }>>;
+  alerts(
+    filter?: string,
+  ): Promise<
+    Array<{
+      labels: Record<string, string>;
+      annotations: Record<string, string>;
+      startsAt: string;
+      endsAt: string;
+      status: { state: string; inhibitedBy?: string[] };
+    }>
+  >;
   log(): string;
 }
 
 /** Start Alertmanager with `config` (YAML; default: one receiver that sends nowhere). */
-export async function startAlertmanager(bin: string, config = 'route:\n  receiver: "null"\n  group_wait: 1s\nreceivers:\n  - name: "null"\n'): Promise<RunningAlertmanager> {
+export async function startAlertmanager(
+  bin: string,
+  config = 'route:\n  receiver: "null"\n  group_wait: 1s\nreceivers:\n  - name: "null"\n',
+): Promise<RunningAlertmanager> {
   const dir = mkdtempSync(join(tmpdir(), 'aipro-am-'));
   const cfg = join(dir, 'alertmanager.yml');
   writeFileSync(cfg, config);
@@ -33,7 +46,14 @@ export async function startAlertmanager(bin: string, config = 'route:\n  receive
   let out = '';
   const child: ChildProcess = spawn(
     bin,
-    [`--config.file=${cfg}`, `--storage.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, `--cluster.listen-address=`, `--cluster.advertise-address=127.0.0.1:${clusterPort}`, '--log.level=warn'],
+    [
+      `--config.file=${cfg}`,
+      `--storage.path=${join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      `--cluster.listen-address=`,
+      `--cluster.advertise-address=127.0.0.1:${clusterPort}`,
+      '--log.level=warn',
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));

@@ -10,7 +10,9 @@ export function configFrom(raw: Record<string, unknown>, env: Record<string, str
 }
 
 /** The default config with `alerts` / `monitor` overrides merged in. */
-export function defaultConfig(over: { alerts?: Partial<AiproConfig['alerts']>; monitor?: Partial<AiproConfig['monitor']> } = {}): AiproConfig {
+export function defaultConfig(
+  over: { alerts?: Partial<AiproConfig['alerts']>; monitor?: Partial<AiproConfig['monitor']> } = {},
+): AiproConfig {
   const c = structuredClone(configFrom({}));
   Object.assign(c.alerts, over.alerts ?? {});
   Object.assign(c.monitor, over.monitor ?? {});

@@ -33,7 +33,8 @@ export type Scenario =
 
 export type FakeKind = 'anthropic' | 'openai' | 'openrouter' | 'google' | 'openai-codex';
 
-export const CLAUDE_CODE_ONLY_MESSAGE = 'This credential is only authorized for use with Claude Code and cannot be used for other API requests.';
+export const CLAUDE_CODE_ONLY_MESSAGE =
+  'This credential is only authorized for use with Claude Code and cannot be used for other API requests.';
 
 export interface FakeProvider {
   url: string;
@@ -85,8 +86,18 @@ export const CODEX_USAGE = {
   rate_limit: {
     allowed: true,
     limit_reached: false,
-    primary_window: { used_percent: 7, limit_window_seconds: 18_000, reset_after_seconds: 3600, reset_at: 1_796_000_000 },
-    secondary_window: { used_percent: 55, limit_window_seconds: 604_800, reset_after_seconds: 86_400, reset_at: 1_796_500_000 },
+    primary_window: {
+      used_percent: 7,
+      limit_window_seconds: 18_000,
+      reset_after_seconds: 3600,
+      reset_at: 1_796_000_000,
+    },
+    secondary_window: {
+      used_percent: 55,
+      limit_window_seconds: 604_800,
+      reset_after_seconds: 86_400,
+      reset_at: 1_796_500_000,
+    },
   },
 };
 
@@ -106,17 +117,34 @@ export async function startFakeProvider(kind: FakeKind, opts: FakeOptions): Prom
     res.setHeader(kind === 'anthropic' ? 'request-id' : 'x-request-id', rid);
     for (const [k, v] of Object.entries(opts.headers ?? {})) res.setHeader(k, v);
     if (opts.dateOffsetMs !== undefined) res.setHeader('date', new Date(Date.now() + opts.dateOffsetMs).toUTCString());
-    const fail = (status: number, type: string, message: string) => res.status(status).json(errorBody(kind, status, type, message));
+    const fail = (status: number, type: string, message: string) =>
+      res.status(status).json(errorBody(kind, status, type, message));
     switch (scenario) {
       case 'ok':
-        if (req.path.endsWith('/messages')) return res.json({ id: 'msg_1', type: 'message', role: 'assistant', content: [{ type: 'text', text: 'p' }], stop_reason: 'max_tokens', usage: { input_tokens: 1, output_tokens: 1 } });
+        if (req.path.endsWith('/messages'))
+          return res.json({
+            id: 'msg_1',
+            type: 'message',
+            role: 'assistant',
+            content: [{ type: 'text', text: 'p' }],
+            stop_reason: 'max_tokens',
+            usage: { input_tokens: 1, output_tokens: 1 },
+          });
         if (req.path.endsWith('/key')) return res.json({ data: { label: 'sk-or-v1-…', usage: 0, limit: null } });
         if (req.path === '/api/oauth/usage') return res.json(ANTHROPIC_USAGE);
         if (req.path.endsWith('/usage')) return res.json(CODEX_USAGE);
-        return res.json({ data: [{ id: 'model-1', type: 'model' }], object: 'list', models: [{ name: 'models/gemini' }] });
+        return res.json({
+          data: [{ id: 'model-1', type: 'model' }],
+          object: 'list',
+          models: [{ name: 'models/gemini' }],
+        });
       case 'unauthorized':
         // Like OpenAI, echo the key back in the message: the probe must redact it.
-        return fail(401, kind === 'anthropic' ? 'authentication_error' : 'invalid_api_key', `Incorrect API key provided: ${secret ?? '(none)'}`);
+        return fail(
+          401,
+          kind === 'anthropic' ? 'authentication_error' : 'invalid_api_key',
+          `Incorrect API key provided: ${secret ?? '(none)'}`,
+        );
       case 'forbidden':
         return fail(403, 'permission_error', 'Your API key does not have permission to use the specified resource.');
       case 'forbidden_billing':
@@ -124,7 +152,11 @@ export async function startFakeProvider(kind: FakeKind, opts: FakeOptions): Prom
       case 'payment':
         return fail(402, 'payment_required', 'Payment required: out of credits');
       case 'credit_low':
-        return fail(400, 'invalid_request_error', 'Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits.');
+        return fail(
+          400,
+          'invalid_request_error',
+          'Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits.',
+        );
       case 'rate_limit':
         res.setHeader('retry-after', '17');
         return fail(429, 'rate_limit_error', 'Number of requests has exceeded your rate limit.');
@@ -169,7 +201,14 @@ export async function startFakeProvider(kind: FakeKind, opts: FakeOptions): Prom
   const port = (server.address() as AddressInfo).port;
   const base = `http://127.0.0.1:${port}`;
   // Base URLs the way the real providers are configured (OpenAI-style ones end in /v1).
-  const url = kind === 'openai' ? `${base}/v1` : kind === 'openrouter' ? `${base}/api/v1` : kind === 'openai-codex' ? `${base}/backend-api` : base;
+  const url =
+    kind === 'openai'
+      ? `${base}/v1`
+      : kind === 'openrouter'
+        ? `${base}/api/v1`
+        : kind === 'openai-codex'
+          ? `${base}/backend-api`
+          : base;
   return {
     url,
     kind,

@@ -21,7 +21,13 @@ export interface OAuthServer {
   /** Follow the authorization URL through login + consent; returns the final redirect URL. */
   authorize(url: string, opts?: { account?: string }): Promise<string>;
   /** Config snippet for `models.providers.<id>.oauth`. */
-  oauthConfig(redirectUri: string): { clientId: string; authorizeUrl: string; tokenUrl: string; redirectUri: string; scopes: string[] };
+  oauthConfig(redirectUri: string): {
+    clientId: string;
+    authorizeUrl: string;
+    tokenUrl: string;
+    redirectUri: string;
+    scopes: string[];
+  };
   close(): Promise<void>;
 }
 
@@ -53,23 +59,37 @@ export async function startOAuthServer(opts: { accessTtlSeconds?: number } = {})
     conformIdTokenClaims: false,
     claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
     scopes: ['openid', 'offline_access', 'email', 'profile'],
-    findAccount: async (_ctx: unknown, sub: string) => ({ accountId: sub, claims: async () => ({ sub, email: `${sub}@example.com`, email_verified: true, name: sub }) }),
-    ttl: { AccessToken: opts.accessTtlSeconds ?? 3600, IdToken: 3600, RefreshToken: 86_400, Grant: 86_400, Session: 86_400, Interaction: 600, AuthorizationCode: 600 },
+    findAccount: async (_ctx: unknown, sub: string) => ({
+      accountId: sub,
+      claims: async () => ({ sub, email: `${sub}@example.com`, email_verified: true, name: sub }),
+    }),
+    ttl: {
+      AccessToken: opts.accessTtlSeconds ?? 3600,
+      IdToken: 3600,
+      RefreshToken: 86_400,
+      Grant: 86_400,
+      Session: 86_400,
+      Interaction: 600,
+      AuthorizationCode: 600,
+    },
     cookies: { keys: ['aipro-test-cookie-key'] },
     features: { devInteractions: { enabled: true }, revocation: { enabled: true } },
   });
   const presentedRefreshTokens: string[] = [];
   const tokenResponses: string[] = [];
-  provider.use(async (ctx: { method: string; path: string; status: number; body: unknown }, next: () => Promise<void>) => {
-    await next();
-    if (ctx.method === 'POST' && ctx.path === '/token') {
-      const params = (ctx as unknown as { oidc?: { params?: Record<string, unknown> } }).oidc?.params ?? {};
-      const grant = String(params.grant_type ?? '');
-      if (grant === 'refresh_token' && typeof params.refresh_token === 'string') presentedRefreshTokens.push(params.refresh_token);
-      const body = ctx.body as { error?: string } | undefined;
-      tokenResponses.push(`${grant}:${ctx.status === 200 ? 'ok' : body?.error ?? ctx.status}`);
-    }
-  });
+  provider.use(
+    async (ctx: { method: string; path: string; status: number; body: unknown }, next: () => Promise<void>) => {
+      await next();
+      if (ctx.method === 'POST' && ctx.path === '/token') {
+        const params = (ctx as unknown as { oidc?: { params?: Record<string, unknown> } }).oidc?.params ?? {};
+        const grant = String(params.grant_type ?? '');
+        if (grant === 'refresh_token' && typeof params.refresh_token === 'string')
+          presentedRefreshTokens.push(params.refresh_token);
+        const body = ctx.body as { error?: string } | undefined;
+        tokenResponses.push(`${grant}:${ctx.status === 200 ? 'ok' : (body?.error ?? ctx.status)}`);
+      }
+    },
+  );
   server.on('request', provider.callback());
 
   async function authorize(url: string, o: { account?: string } = {}): Promise<string> {
@@ -89,13 +109,24 @@ export async function startOAuthServer(opts: { accessTtlSeconds?: number } = {})
       remember(res);
       if (res.status === 200 && next.includes('/interaction/')) {
         const html = await res.text();
-        const prompt = /name="prompt" value="(\w+)"/.exec(html)?.[1] ?? (html.includes('name="login"') ? 'login' : 'consent');
-        const form = new URLSearchParams(prompt === 'login' ? { prompt, login: o.account ?? 'me', password: 'x' } : { prompt });
-        res = await fetch(next, { method: 'POST', redirect: 'manual', body: form, headers: { cookie: cookieHeader(), 'content-type': 'application/x-www-form-urlencoded' } });
+        const prompt =
+          /name="prompt" value="(\w+)"/.exec(html)?.[1] ?? (html.includes('name="login"') ? 'login' : 'consent');
+        const form = new URLSearchParams(
+          prompt === 'login' ? { prompt, login: o.account ?? 'me', password: 'x' } : { prompt },
+        );
+        res = await fetch(next, {
+          method: 'POST',
+          redirect: 'manual',
+          body: form,
+          headers: { cookie: cookieHeader(), 'content-type': 'application/x-www-form-urlencoded' },
+        });
         remember(res);
       }
       const loc = res.headers.get('location');
-      if (!loc) throw new Error(`authorize stopped at ${new URL(next).pathname} with HTTP ${res.status}: ${(await res.text()).slice(0, 300)}`);
+      if (!loc)
+        throw new Error(
+          `authorize stopped at ${new URL(next).pathname} with HTTP ${res.status}: ${(await res.text()).slice(0, 300)}`,
+        );
       next = new URL(loc, next).toString();
     }
     throw new Error('authorize: too many redirects');
@@ -110,7 +141,13 @@ export async function startOAuthServer(opts: { accessTtlSeconds?: number } = {})
     presentedRefreshTokens,
     tokenResponses,
     authorize,
-    oauthConfig: (redirectUri) => ({ clientId: TEST_CLIENT_ID, authorizeUrl: `${issuer}/auth`, tokenUrl: `${issuer}/token`, redirectUri, scopes: ['openid', 'profile', 'email', 'offline_access'] }),
+    oauthConfig: (redirectUri) => ({
+      clientId: TEST_CLIENT_ID,
+      authorizeUrl: `${issuer}/auth`,
+      tokenUrl: `${issuer}/token`,
+      redirectUri,
+      scopes: ['openid', 'profile', 'email', 'offline_access'],
+    }),
     close: () =>
       new Promise<void>((r) => {
         server.closeAllConnections();

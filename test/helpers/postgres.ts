@@ -45,7 +45,8 @@ export interface PgCluster {
 function runAs(asPostgres: boolean, cmd: string, args: string[]): void {
   const [file, argv] = asPostgres ? ['runuser', ['-u', 'postgres', '--', cmd, ...args]] : [cmd, args];
   const r = spawnSync(file, argv, { encoding: 'utf8', timeout: 120_000 });
-  if (r.status !== 0) throw new Error(`${cmd} ${args[0] ?? ''} failed (${r.status ?? r.signal}): ${r.stderr || r.stdout}`);
+  if (r.status !== 0)
+    throw new Error(`${cmd} ${args[0] ?? ''} failed (${r.status ?? r.signal}): ${r.stderr || r.stdout}`);
 }
 
 /**
@@ -77,7 +78,17 @@ export async function startCluster(bin: string): Promise<PgCluster> {
     chownSync(dir, Number(ids.stdout.trim()), Number(gid.stdout.trim()));
     chownSync(join(dir, 'pw'), Number(ids.stdout.trim()), Number(gid.stdout.trim()));
   }
-  runAs(asPostgres, join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=scram-sha-256', `--pwfile=${join(dir, 'pw')}`, '-E', 'UTF8', '--no-sync']);
+  runAs(asPostgres, join(bin, 'initdb'), [
+    '-D',
+    data,
+    '-U',
+    'postgres',
+    '--auth=scram-sha-256',
+    `--pwfile=${join(dir, 'pw')}`,
+    '-E',
+    'UTF8',
+    '--no-sync',
+  ]);
   const port = await freePort();
   const opts = `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c max_connections=200`;
   let n = 0;
@@ -97,7 +108,18 @@ export async function startCluster(bin: string): Promise<PgCluster> {
       return cluster.url(name);
     },
     start() {
-      runAs(asPostgres, join(bin, 'pg_ctl'), ['-D', data, '-l', join(dir, 'log'), '-o', opts, '-w', '-t', '60', 'start']);
+      runAs(asPostgres, join(bin, 'pg_ctl'), [
+        '-D',
+        data,
+        '-l',
+        join(dir, 'log'),
+        '-o',
+        opts,
+        '-w',
+        '-t',
+        '60',
+        'start',
+      ]);
       running = true;
     },
     stop() {
@@ -128,7 +150,11 @@ export async function startCluster(bin: string): Promise<PgCluster> {
  * One cluster per test file, started on first use. `need(t)` gives a fresh database URL,
  * or null after marking the test skipped-with-a-message (or failed when integration is required).
  */
-export function usePostgres(): { need(t: ExecutionContext): Promise<string | null>; cluster(): Promise<PgCluster>; stop(): Promise<void> } {
+export function usePostgres(): {
+  need(t: ExecutionContext): Promise<string | null>;
+  cluster(): Promise<PgCluster>;
+  stop(): Promise<void>;
+} {
   let started: Promise<PgCluster> | undefined;
   const bin = findPgBin();
   const cluster = () => (started ??= startCluster(bin as string));
@@ -137,7 +163,9 @@ export function usePostgres(): { need(t: ExecutionContext): Promise<string | nul
     async need(t) {
       if (!bin) {
         if (process.env.AIPRO_REQUIRE_INTEGRATION === '1') {
-          t.fail('PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb) but AIPRO_REQUIRE_INTEGRATION=1: install the Debian package "postgresql"');
+          t.fail(
+            'PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb) but AIPRO_REQUIRE_INTEGRATION=1: install the Debian package "postgresql"',
+          );
           return null;
         }
         t.log('SKIPPED: PostgreSQL not found (install the Debian package "postgresql" to run this test)');

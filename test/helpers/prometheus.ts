@@ -61,7 +61,12 @@ export interface RunningPrometheus {
  * Start Prometheus scraping `target` (host:port) every second as job "aipro", with `ruleFiles`
  * loaded, sending its alerts to `opts.alertmanager` (host:port) when given.
  */
-export async function startPrometheus(bin: string, target: string, ruleFiles: string[] = [], opts: { alertmanager?: string } = {}): Promise<RunningPrometheus> {
+export async function startPrometheus(
+  bin: string,
+  target: string,
+  ruleFiles: string[] = [],
+  opts: { alertmanager?: string } = {},
+): Promise<RunningPrometheus> {
   const dir = mkdtempSync(join(tmpdir(), 'aipro-prom-'));
   const port = await freePort();
   const config = [
@@ -69,7 +74,9 @@ export async function startPrometheus(bin: string, target: string, ruleFiles: st
     '  scrape_interval: 1s',
     '  evaluation_interval: 1s',
     ruleFiles.length ? `rule_files:\n${ruleFiles.map((f) => `  - ${JSON.stringify(f)}`).join('\n')}` : '',
-    opts.alertmanager ? `alerting:\n  alertmanagers:\n    - static_configs:\n        - targets: [${JSON.stringify(opts.alertmanager)}]` : '',
+    opts.alertmanager
+      ? `alerting:\n  alertmanagers:\n    - static_configs:\n        - targets: [${JSON.stringify(opts.alertmanager)}]`
+      : '',
     'scrape_configs:',
     '  - job_name: aipro',
     '    static_configs:',
@@ -77,9 +84,18 @@ export async function startPrometheus(bin: string, target: string, ruleFiles: st
     '',
   ].join('\n');
   writeFileSync(join(dir, 'prometheus.yml'), config);
-  const child = spawn(bin, [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawn(
+    bin,
+    [
+      `--config.file=${join(dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--log.level=warn',
+    ],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   let log = '';
   child.stderr?.setEncoding('utf8').on('data', (d: string) => (log += d));
   const url = `http://127.0.0.1:${port}`;
@@ -104,7 +120,12 @@ export async function startPrometheus(bin: string, target: string, ruleFiles: st
     url,
     child,
     api,
-    query: async (expr) => (await api<{ result: { metric: Record<string, string>; value: [number, string] }[] }>(`query?query=${encodeURIComponent(expr)}`)).result,
+    query: async (expr) =>
+      (
+        await api<{ result: { metric: Record<string, string>; value: [number, string] }[] }>(
+          `query?query=${encodeURIComponent(expr)}`,
+        )
+      ).result,
     async stop() {
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
@@ -118,7 +139,11 @@ export async function startPrometheus(bin: string, target: string, ruleFiles: st
 }
 
 /** Poll `fn` until it returns a truthy value (or throw after `timeoutMs`). */
-export async function eventually<T>(fn: () => Promise<T | undefined | null | false>, timeoutMs = 30_000, what = 'condition'): Promise<T> {
+export async function eventually<T>(
+  fn: () => Promise<T | undefined | null | false>,
+  timeoutMs = 30_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {

@@ -23,8 +23,33 @@ export function selfSignedCert(): SelfSigned {
   const dir = mkdtempSync(join(tmpdir(), 'aipro-cert-'));
   const keyPath = join(dir, 'key.pem');
   const certPath = join(dir, 'cert.pem');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyPath, '-out', certPath, '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1'], { stdio: 'ignore' });
-  return { key: readFileSync(keyPath, 'utf8'), cert: readFileSync(certPath, 'utf8'), certPath, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      keyPath,
+      '-out',
+      certPath,
+      '-days',
+      '1',
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=DNS:localhost,IP:127.0.0.1',
+    ],
+    { stdio: 'ignore' },
+  );
+  return {
+    key: readFileSync(keyPath, 'utf8'),
+    cert: readFileSync(certPath, 'utf8'),
+    certPath,
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
 export interface ReceivedMail {
@@ -49,7 +74,15 @@ export interface SmtpSink {
  * `tls`: offer STARTTLS with this cert (or implicit TLS with `implicitTls`); `auth`: require
  * this user/password; `rejectRcpt`: answer RCPT TO with 550 for these addresses.
  */
-export async function startSmtp(opts: { tls?: SelfSigned; implicitTls?: boolean; auth?: { user: string; pass: string }; port?: number; rejectRcpt?: string[] } = {}): Promise<SmtpSink> {
+export async function startSmtp(
+  opts: {
+    tls?: SelfSigned;
+    implicitTls?: boolean;
+    auth?: { user: string; pass: string };
+    port?: number;
+    rejectRcpt?: string[];
+  } = {},
+): Promise<SmtpSink> {
   const sink: SmtpSink = { port: opts.port ?? 0, mails: [], tlsSessions: 0, start, stop, close: stop };
   let server: SMTPServer | null = null;
 
@@ -74,7 +107,8 @@ export async function startSmtp(opts: { tls?: SelfSigned; implicitTls?: boolean;
         cb();
       },
       onAuth(auth, _session, cb) {
-        if (opts.auth && auth.username === opts.auth.user && auth.password === opts.auth.pass) return cb(null, { user: auth.username });
+        if (opts.auth && auth.username === opts.auth.user && auth.password === opts.auth.pass)
+          return cb(null, { user: auth.username });
         return cb(new Error('Invalid username or password'));
       },
       onData(stream, session, cb) {
@@ -84,7 +118,13 @@ export async function startSmtp(opts: { tls?: SelfSigned; implicitTls?: boolean;
           const raw = Buffer.concat(chunks).toString('utf8');
           simpleParser(raw)
             .then((parsed) => {
-              sink.mails.push({ parsed, raw, envelopeTo: session.envelope.rcptTo.map((r) => r.address), secure: session.secure, ...(session.user ? { user: String(session.user) } : {}) });
+              sink.mails.push({
+                parsed,
+                raw,
+                envelopeTo: session.envelope.rcptTo.map((r) => r.address),
+                secure: session.secure,
+                ...(session.user ? { user: String(session.user) } : {}),
+              });
               cb();
             })
             .catch(cb);
@@ -100,7 +140,7 @@ export async function startSmtp(opts: { tls?: SelfSigned; implicitTls?: boolean;
       s.once('error', reject);
       s.listen(sink.port, '127.0.0.1', () => resolve());
     });
-    sink.port = ((s as unknown as { server: { address(): AddressInfo } }).server.address()).port;
+    sink.port = (s as unknown as { server: { address(): AddressInfo } }).server.address().port;
   }
 
   async function stop(): Promise<void> {

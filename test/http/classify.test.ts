@@ -3,12 +3,21 @@
  * once: status and body → reason, and what the reason means (fail over, cool down, refresh).
  */
 import test from 'ava';
-import { CLAUDE_CODE_ONLY_HINT, classifyHttp, classifyNetwork, classifyNetworkError, classifyProbe, parseRetryAfter } from '../../src/http/classify.js';
+import {
+  CLAUDE_CODE_ONLY_HINT,
+  classifyHttp,
+  classifyNetwork,
+  classifyNetworkError,
+  classifyProbe,
+  parseRetryAfter,
+} from '../../src/http/classify.js';
 import { coolsDown, PROBE_REASONS, REASON_EFFECTS, type ProbeReason } from '../../src/observation.js';
 import { CLAUDE_CODE_ONLY_MESSAGE } from '../helpers/fake-providers.js';
 
 const err = (message: string) => JSON.stringify({ type: 'error', error: { type: 'x', message } });
-const googleBadKey = JSON.stringify({ error: { code: 400, message: 'API key not valid. Please pass a valid API key.', status: 'INVALID_ARGUMENT' } });
+const googleBadKey = JSON.stringify({
+  error: { code: 400, message: 'API key not valid. Please pass a valid API key.', status: 'INVALID_ARGUMENT' },
+});
 
 // [status, body, reason, failover, cooldown, refreshable]
 const CASES: [number, string, ProbeReason, boolean, boolean, boolean][] = [
@@ -21,7 +30,14 @@ const CASES: [number, string, ProbeReason, boolean, boolean, boolean][] = [
   [402, err('payment required'), 'billing', true, true, false],
   [402, '', 'billing', true, true, false],
   [429, err('slow down'), 'rate_limit', true, true, false],
-  [429, '{"error":{"code":"insufficient_quota","message":"You exceeded your current quota"}}', 'billing', true, true, false],
+  [
+    429,
+    '{"error":{"code":"insufficient_quota","message":"You exceeded your current quota"}}',
+    'billing',
+    true,
+    true,
+    false,
+  ],
   [529, err('Overloaded'), 'overloaded', true, true, false],
   [408, err('timeout'), 'timeout', true, true, false],
   [500, err('boom'), 'timeout', true, true, false],
@@ -62,7 +78,10 @@ test('the Claude-Code-only answer carries the API-key hint for probe and gateway
 });
 
 test('probe hints: the auth hint names the fix command; the rate-limit hint names retry-after', (t) => {
-  t.regex(classifyProbe(401, '', { fix: 'aipro models auth add-key --provider openai' }).hint ?? '', /add-key --provider openai/);
+  t.regex(
+    classifyProbe(401, '', { fix: 'aipro models auth add-key --provider openai' }).hint ?? '',
+    /add-key --provider openai/,
+  );
   t.regex(classifyProbe(429, '', { retryAfterMs: 17_000 }).hint ?? '', /17 s/);
   t.is(classifyHttp(429, '').hint, undefined, 'the gateway gets no per-reason hint');
 });
@@ -79,7 +98,14 @@ test('gateway network failures: only a header or idle timeout is held against th
   t.like(classifyNetwork({ timeout: 'headers' }), { reason: 'timeout', failover: true, endpoint: false });
   t.like(classifyNetwork({ timeout: 'idle' }), { reason: 'timeout', failover: true, endpoint: false });
   t.like(classifyNetwork({ timeout: 'connect' }), { reason: 'timeout', failover: true, endpoint: true });
-  for (const code of ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT']) {
+  for (const code of [
+    'ECONNREFUSED',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'ECONNRESET',
+    'CERT_HAS_EXPIRED',
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+  ]) {
     t.like(classifyNetwork({ code }), { reason: 'network', failover: true, endpoint: true }, code);
   }
 });

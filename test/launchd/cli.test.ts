@@ -37,7 +37,12 @@ function runAsLaunchd(argv: string[], env: Record<string, string>, out: string, 
   });
 }
 
-const token = (expires: number) => ({ type: 'token', provider: 'anthropic', token: `sk-ant-oat01-${'a'.repeat(80)}`, expires });
+const token = (expires: number) => ({
+  type: 'token',
+  provider: 'anthropic',
+  token: `sk-ant-oat01-${'a'.repeat(80)}`,
+  expires,
+});
 const CASES: [string, Record<string, unknown> | string, number][] = [
   ['ok', { 'anthropic:manual': token(Date.now() + 30 * D) }, 0],
   ['expiring', { 'anthropic:manual': token(Date.now() + 2 * H) }, 2],
@@ -56,7 +61,12 @@ for (const [name, profiles, want] of CASES) {
     t.is(printed.code, 0, printed.stderr);
     const job = JSON.parse(printed.stdout).plists[0];
     t.is(job.label, 'dev.aipro.auth-check');
-    const p = plist.parse(job.text) as { ProgramArguments: string[]; EnvironmentVariables: Record<string, string>; StandardOutPath: string; StandardErrorPath: string };
+    const p = plist.parse(job.text) as {
+      ProgramArguments: string[];
+      EnvironmentVariables: Record<string, string>;
+      StandardOutPath: string;
+      StandardErrorPath: string;
+    };
     t.deepEqual(p.ProgramArguments.slice(2), ['monitor', '--once']);
     mkdirSync(join(h.stateDir, 'logs'), { recursive: true });
     // launchd gives an agent a minimal environment: its own PATH and HOME, plus the plist's variables.
@@ -76,13 +86,19 @@ test('install --user twice: the second changes nothing and says so; uninstall re
   const r1 = await cli(h, ['install', '--user', '--units', 'monitor,check']);
   t.is(r1.code, 0, r1.stderr);
   t.regex(r1.stdout, /created\s+\S+dev\.aipro\.monitor\.plist/);
-  t.regex(r1.stdout, process.platform === 'darwin' ? /Loaded/ : /not macOS, so nothing was loaded[\s\S]*launchctl bootstrap gui\/\d+ /);
+  t.regex(
+    r1.stdout,
+    process.platform === 'darwin' ? /Loaded/ : /not macOS, so nothing was loaded[\s\S]*launchctl bootstrap gui\/\d+ /,
+  );
   t.true(existsSync(join(h.stateDir, 'logs')));
   const mtime = statSync(join(agents, 'dev.aipro.monitor.plist')).mtimeMs;
   const r2 = await cli(h, ['install', '--user', '--units', 'monitor,check', '--json']);
   t.is(r2.code, 0, r2.stderr);
   const report = JSON.parse(r2.stdout);
-  t.deepEqual(report.files.map((f: { action: string }) => f.action), ['unchanged', 'unchanged']);
+  t.deepEqual(
+    report.files.map((f: { action: string }) => f.action),
+    ['unchanged', 'unchanged'],
+  );
   t.false(report.changed);
   t.is(statSync(join(agents, 'dev.aipro.monitor.plist')).mtimeMs, mtime);
   const r3 = await cli(h, ['install', '--user', '--units', 'monitor,check']);
@@ -110,7 +126,10 @@ test('install --dry-run writes nothing; --dir writes there and never touches the
   t.regex(r.stdout, /Wrote the plists to --dir; launchctl was not called/);
   t.true(existsSync(join(out, 'dev.aipro.gateway.plist')));
   t.false(existsSync(join(h.stateDir, 'logs')));
-  t.regex((await cli(h, ['install', '--user', '--dir', out, '--units', 'gateway'])).stdout, /Nothing changed: the files in --dir are up to date/);
+  t.regex(
+    (await cli(h, ['install', '--user', '--dir', out, '--units', 'gateway'])).stdout,
+    /Nothing changed: the files in --dir are up to date/,
+  );
 });
 
 test('usage errors exit 64 and name the fix', async (t) => {
@@ -133,11 +152,24 @@ test('~/.aipro/.env reaches the launchd job: aipro reads <AIPRO_STATE_DIR>/.env 
   const dead = `http://127.0.0.1:${await deadPort()}`;
   h.writeConfig({ models: { providers: { anthropic: { baseUrl: dead } } } });
   const printed = await cli(h, ['print', '--user', '--units', 'check', '--json']);
-  const p = plist.parse(JSON.parse(printed.stdout).plists[0].text) as { ProgramArguments: string[]; EnvironmentVariables: Record<string, string>; StandardOutPath: string; StandardErrorPath: string };
+  const p = plist.parse(JSON.parse(printed.stdout).plists[0].text) as {
+    ProgramArguments: string[];
+    EnvironmentVariables: Record<string, string>;
+    StandardOutPath: string;
+    StandardErrorPath: string;
+  };
   mkdirSync(join(h.stateDir, 'logs'), { recursive: true });
   const env = { PATH: '/usr/bin:/bin:/usr/sbin:/sbin', HOME: h.home, ...p.EnvironmentVariables };
-  t.is(await runAsLaunchd(p.ProgramArguments, env, p.StandardOutPath, p.StandardErrorPath), 1, 'no credential anywhere: missing');
+  t.is(
+    await runAsLaunchd(p.ProgramArguments, env, p.StandardOutPath, p.StandardErrorPath),
+    1,
+    'no credential anywhere: missing',
+  );
   writeFileSync(join(h.stateDir, '.env'), `ANTHROPIC_API_KEY=sk-ant-api03-${'k'.repeat(40)}\n`, { mode: 0o600 });
-  t.is(await runAsLaunchd(p.ProgramArguments, env, p.StandardOutPath, p.StandardErrorPath), 0, readFileSync(p.StandardOutPath, 'utf8'));
+  t.is(
+    await runAsLaunchd(p.ProgramArguments, env, p.StandardOutPath, p.StandardErrorPath),
+    0,
+    readFileSync(p.StandardOutPath, 'utf8'),
+  );
   t.regex(readFileSync(p.StandardOutPath, 'utf8'), /1 credential \(1 static\)/);
 });

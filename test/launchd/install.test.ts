@@ -18,10 +18,23 @@ function fakeMac(loaded = new Set<string>()): HostDeps & { calls: string[][]; lo
   const run = (argv: string[]): CommandResult => {
     calls.push(argv);
     const [, verb, a, b] = argv;
-    const label = (s: string | undefined) => String(s).split('/').at(-1)?.replace(/\.plist$/, '') ?? '';
-    if (verb === 'print') return loaded.has(label(a)) ? { ok: true, code: 0, output: '' } : { ok: false, code: 113, output: 'Could not find service' };
-    if (verb === 'bootstrap') return loaded.has(label(b)) ? { ok: false, code: 5, output: 'Bootstrap failed: 5: Input/output error' } : (loaded.add(label(b)), { ok: true, code: 0, output: '' });
-    if (verb === 'bootout') return loaded.delete(label(a)) ? { ok: true, code: 0, output: '' } : { ok: false, code: 3, output: 'No such process' };
+    const label = (s: string | undefined) =>
+      String(s)
+        .split('/')
+        .at(-1)
+        ?.replace(/\.plist$/, '') ?? '';
+    if (verb === 'print')
+      return loaded.has(label(a))
+        ? { ok: true, code: 0, output: '' }
+        : { ok: false, code: 113, output: 'Could not find service' };
+    if (verb === 'bootstrap')
+      return loaded.has(label(b))
+        ? { ok: false, code: 5, output: 'Bootstrap failed: 5: Input/output error' }
+        : (loaded.add(label(b)), { ok: true, code: 0, output: '' });
+    if (verb === 'bootout')
+      return loaded.delete(label(a))
+        ? { ok: true, code: 0, output: '' }
+        : { ok: false, code: 3, output: 'No such process' };
     return { ok: true, code: 0, output: '' };
   };
   return { platform: 'darwin', uid: 501, run, calls, loaded };
@@ -29,7 +42,12 @@ function fakeMac(loaded = new Set<string>()): HostDeps & { calls: string[][]; lo
 
 function linux(): HostDeps & { calls: string[][] } {
   const calls: string[][] = [];
-  return { platform: 'linux', uid: 1000, calls, run: (argv) => (calls.push(argv), { ok: false, code: null, output: 'launchctl: ENOENT' }) };
+  return {
+    platform: 'linux',
+    uid: 1000,
+    calls,
+    run: (argv) => (calls.push(argv), { ok: false, code: null, output: 'launchctl: ENOENT' }),
+  };
 }
 
 function plists(h: TempHome, jobs: JobName[], node = process.execPath) {
@@ -48,14 +66,23 @@ test('macOS: install writes the agents, creates the log dir and bootstraps into 
   const p = plists(h, ['monitor', 'check']);
   const r1 = await install({ flavour: 'user', plists: p.plists, stateDir: p.stateDir }, p.env, host);
   const agents = join(h.home, 'Library', 'LaunchAgents');
-  t.deepEqual(r1.files.map((f) => [f.path, f.action]), [[join(agents, 'dev.aipro.monitor.plist'), 'create'], [join(agents, 'dev.aipro.auth-check.plist'), 'create']]);
+  t.deepEqual(
+    r1.files.map((f) => [f.path, f.action]),
+    [
+      [join(agents, 'dev.aipro.monitor.plist'), 'create'],
+      [join(agents, 'dev.aipro.auth-check.plist'), 'create'],
+    ],
+  );
   t.is(r1.launchctl, 'ran');
-  t.deepEqual(host.calls.filter((c) => c[1] !== 'print').map((c) => c.join(' ')), [
-    'launchctl enable gui/501/dev.aipro.monitor',
-    `launchctl bootstrap gui/501 ${join(agents, 'dev.aipro.monitor.plist')}`,
-    'launchctl enable gui/501/dev.aipro.auth-check',
-    `launchctl bootstrap gui/501 ${join(agents, 'dev.aipro.auth-check.plist')}`,
-  ]);
+  t.deepEqual(
+    host.calls.filter((c) => c[1] !== 'print').map((c) => c.join(' ')),
+    [
+      'launchctl enable gui/501/dev.aipro.monitor',
+      `launchctl bootstrap gui/501 ${join(agents, 'dev.aipro.monitor.plist')}`,
+      'launchctl enable gui/501/dev.aipro.auth-check',
+      `launchctl bootstrap gui/501 ${join(agents, 'dev.aipro.auth-check.plist')}`,
+    ],
+  );
   t.deepEqual([...host.loaded].sort(), ['dev.aipro.auth-check', 'dev.aipro.monitor']);
   t.is(statSync(join(agents, 'dev.aipro.monitor.plist')).mode & 0o777, 0o644);
   t.is(statSync(join(h.stateDir, 'logs')).mode & 0o777, 0o700);
@@ -65,7 +92,10 @@ test('macOS: install writes the agents, creates the log dir and bootstraps into 
   t.true(r2.files.every((f) => f.action === 'unchanged'));
   t.is(r2.launchctl, 'up_to_date');
   t.false(r2.changed);
-  t.true(host.calls.every((c) => c[1] === 'print'), 'only read-only launchctl calls');
+  t.true(
+    host.calls.every((c) => c[1] === 'print'),
+    'only read-only launchctl calls',
+  );
   const after = statSync(join(agents, 'dev.aipro.monitor.plist'));
   t.is(after.ino, before.ino, 'an unchanged file is not rewritten');
   t.is(after.mtimeMs, before.mtimeMs);
@@ -81,7 +111,10 @@ test('macOS: a changed plist is booted out and bootstrapped again; an unchanged 
   host.calls.length = 0;
   const moved = plists(h, ['monitor', 'gateway'], '/usr/local/bin/node-moved');
   const r = await install({ flavour: 'user', plists: moved.plists, stateDir: p.stateDir }, p.env, host);
-  t.deepEqual(r.files.map((f) => f.action), ['update', 'update']);
+  t.deepEqual(
+    r.files.map((f) => f.action),
+    ['update', 'update'],
+  );
   t.deepEqual(r.commands, [
     'launchctl bootout gui/501/dev.aipro.monitor',
     'launchctl enable gui/501/dev.aipro.monitor',
@@ -90,11 +123,17 @@ test('macOS: a changed plist is booted out and bootstrapped again; an unchanged 
     'launchctl enable gui/501/dev.aipro.gateway',
     `launchctl bootstrap gui/501 ${r.files[1]?.path}`,
   ]);
-  t.true(r.ran.every((x) => x.ok), 'a bootout of a job that was not loaded is fine');
+  t.true(
+    r.ran.every((x) => x.ok),
+    'a bootout of a job that was not loaded is fine',
+  );
   t.regex(readFileSync(r.files[0]?.path as string, 'utf8'), /node-moved/);
   host.loaded.delete('dev.aipro.monitor');
   const again = await install({ flavour: 'user', plists: moved.plists, stateDir: p.stateDir }, p.env, host);
-  t.deepEqual(again.commands, ['launchctl enable gui/501/dev.aipro.monitor', `launchctl bootstrap gui/501 ${r.files[0]?.path}`]);
+  t.deepEqual(again.commands, [
+    'launchctl enable gui/501/dev.aipro.monitor',
+    `launchctl bootstrap gui/501 ${r.files[0]?.path}`,
+  ]);
 });
 
 test('--dry-run writes nothing and runs nothing but read-only launchctl print', async (t) => {
@@ -104,7 +143,10 @@ test('--dry-run writes nothing and runs nothing but read-only launchctl print', 
   const p = plists(h, ['monitor', 'check', 'gateway']);
   const r = await install({ flavour: 'user', plists: p.plists, stateDir: p.stateDir, dryRun: true }, p.env, host);
   t.is(r.launchctl, 'dry_run');
-  t.deepEqual(r.files.map((f) => f.action), ['create', 'create', 'create']);
+  t.deepEqual(
+    r.files.map((f) => f.action),
+    ['create', 'create', 'create'],
+  );
   t.is(r.commands.length, 6);
   t.false(existsSync(join(h.home, 'Library')));
   t.false(existsSync(join(h.stateDir, 'logs')));
@@ -128,7 +170,9 @@ test('--dir and non-macOS hosts never call launchctl; --dir leaves the state dir
   t.is(r2.launchctl, 'not_macos');
   t.deepEqual(lin.calls, []);
   t.true(existsSync(join(h.home, 'Library', 'LaunchAgents', 'dev.aipro.auth-check.plist')));
-  t.deepEqual(r2.commands.slice(-1), [`launchctl bootstrap gui/1000 ${join(h.home, 'Library', 'LaunchAgents', 'dev.aipro.auth-check.plist')}`]);
+  t.deepEqual(r2.commands.slice(-1), [
+    `launchctl bootstrap gui/1000 ${join(h.home, 'Library', 'LaunchAgents', 'dev.aipro.auth-check.plist')}`,
+  ]);
   const un = uninstall({ flavour: 'user', jobs: ['check'] }, p.env, lin);
   t.is(un.launchctl, 'not_macos');
   t.deepEqual(lin.calls, []);
@@ -141,19 +185,26 @@ test('a same-named plist that is not ours is a conflict (nothing written) and is
   const p = plists(h, ['monitor', 'check']);
   const agents = join(h.home, 'Library', 'LaunchAgents');
   mkdirSync(agents, { recursive: true });
-  const foreign = '<?xml version="1.0"?><plist version="1.0"><dict><key>Label</key><string>dev.aipro.monitor</string></dict></plist>\n';
+  const foreign =
+    '<?xml version="1.0"?><plist version="1.0"><dict><key>Label</key><string>dev.aipro.monitor</string></dict></plist>\n';
   writeFileSync(join(agents, 'dev.aipro.monitor.plist'), foreign);
   const r = await install({ flavour: 'user', plists: p.plists, stateDir: p.stateDir }, p.env, host);
   t.is(r.launchctl, 'conflict');
   t.false(existsSync(join(agents, 'dev.aipro.auth-check.plist')), 'nothing written when one file is in the way');
-  t.deepEqual(host.calls.filter((c) => c[1] !== 'print'), []);
+  t.deepEqual(
+    host.calls.filter((c) => c[1] !== 'print'),
+    [],
+  );
   const forced = await install({ flavour: 'user', plists: p.plists.slice(1), stateDir: p.stateDir }, p.env, host);
   t.is(forced.launchctl, 'ran');
   host.calls.length = 0;
   const un = uninstall({ flavour: 'user', jobs: ['monitor', 'check', 'gateway'] }, p.env, host);
   t.deepEqual(un.removed, [join(agents, 'dev.aipro.auth-check.plist')]);
   t.deepEqual(un.skipped, [join(agents, 'dev.aipro.monitor.plist')]);
-  t.deepEqual(host.calls.filter((c) => c[1] !== 'print').map((c) => c.join(' ')), ['launchctl bootout gui/501/dev.aipro.auth-check']);
+  t.deepEqual(
+    host.calls.filter((c) => c[1] !== 'print').map((c) => c.join(' ')),
+    ['launchctl bootout gui/501/dev.aipro.auth-check'],
+  );
   t.is(readFileSync(join(agents, 'dev.aipro.monitor.plist'), 'utf8'), foreign);
   t.false(existsSync(join(agents, 'dev.aipro.auth-check.plist')));
   t.is(host.loaded.size, 0);

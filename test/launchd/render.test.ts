@@ -13,7 +13,15 @@ import { JOB_NAMES, JOBS, type JobName } from '../../src/launchd/jobs.js';
 import { renderJobs, stableNode } from '../../src/launchd/input.js';
 import { jobDict, renderPlist, type RenderInput } from '../../src/launchd/render.js';
 
-const base: RenderInput = { flavour: 'user', node: '/opt/homebrew/bin/node', aipro: '/opt/homebrew/lib/node_modules/aipro/dist/cli/main.js', stateDir: '/Users/ops/.aipro', home: '/Users/ops', user: 'ops', version: '0.1.0' };
+const base: RenderInput = {
+  flavour: 'user',
+  node: '/opt/homebrew/bin/node',
+  aipro: '/opt/homebrew/lib/node_modules/aipro/dist/cli/main.js',
+  stateDir: '/Users/ops/.aipro',
+  home: '/Users/ops',
+  user: 'ops',
+  version: '0.1.0',
+};
 
 function render(job: JobName, input: RenderInput): string {
   const r = renderPlist(job, input);

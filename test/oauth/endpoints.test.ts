@@ -31,7 +31,8 @@ async function tokenServer(t: { teardown(fn: () => void): void }) {
   return { url: `http://127.0.0.1:${(srv.address() as AddressInfo).port}/v1/oauth/token`, bodies };
 }
 
-const anthropic = (over: Record<string, unknown> = {}) => resolveOAuthSpec('anthropic', toConfig({ models: { providers: { anthropic: { oauth: over } } } })) as OAuthSpec;
+const anthropic = (over: Record<string, unknown> = {}) =>
+  resolveOAuthSpec('anthropic', toConfig({ models: { providers: { anthropic: { oauth: over } } } })) as OAuthSpec;
 const refreshParams = { grant_type: 'refresh_token', refresh_token: 'sk-ant-ort01-once', client_id: 'c' };
 
 test('Anthropic defaults: platform.claude.com token and paste page, console host only as fallback; all overridable', (t) => {
@@ -40,7 +41,10 @@ test('Anthropic defaults: platform.claude.com token and paste page, console host
   t.is(spec.fallbackTokenUrl, 'https://console.anthropic.com/v1/oauth/token');
   t.is(spec.redirectUri, 'https://platform.claude.com/oauth/code/callback');
   // The old paste page stays selectable.
-  t.is(anthropic({ redirectUri: 'https://console.anthropic.com/oauth/code/callback' }).redirectUri, 'https://console.anthropic.com/oauth/code/callback');
+  t.is(
+    anthropic({ redirectUri: 'https://console.anthropic.com/oauth/code/callback' }).redirectUri,
+    'https://console.anthropic.com/oauth/code/callback',
+  );
   // An overridden token endpoint (a test server, a proxy) never falls back to the real host.
   t.is(anthropic({ tokenUrl: 'http://127.0.0.1:1/token' }).fallbackTokenUrl, undefined);
   t.is(anthropic({ tokenUrl: 'http://a/t', fallbackTokenUrl: 'http://b/t' }).fallbackTokenUrl, 'http://b/t');
@@ -51,7 +55,9 @@ test('connection refused and DNS failure go to the fallback host; the refresh to
   const fb = await tokenServer(t);
   const refused = `http://localhost:${await deadPort()}/v1/oauth/token`;
   for (const primary of [refused, 'http://aipro-token-host.invalid/v1/oauth/token']) {
-    const r = await requestToken({ ...anthropic(), tokenUrl: primary, fallbackTokenUrl: fb.url }, refreshParams, { now: Date.now });
+    const r = await requestToken({ ...anthropic(), tokenUrl: primary, fallbackTokenUrl: fb.url }, refreshParams, {
+      now: Date.now,
+    });
     t.like(r, { ok: true, tokens: { access: 'sk-ant-oat01-access' } }, primary);
   }
   t.is(fb.bodies.length, 2);
@@ -67,16 +73,25 @@ test('a request that may have been processed is never sent to the fallback (rese
   app.post('/v1/oauth/token', (_req, res) => res.status(503).json({ error: 'server_error' }));
   const five = app.listen(0, '127.0.0.1');
   for (const s of [reset, hang]) s.listen(0, '127.0.0.1');
-  await Promise.all([reset, hang, five].map((s) => new Promise((r) => (s.listening ? r(null) : s.once('listening', r)))));
+  await Promise.all(
+    [reset, hang, five].map((s) => new Promise((r) => (s.listening ? r(null) : s.once('listening', r)))),
+  );
   t.teardown(() => {
     for (const s of [reset, hang, five]) s.close();
   });
   const at = (s: { address(): unknown }) => `http://127.0.0.1:${(s.address() as AddressInfo).port}/v1/oauth/token`;
-  const r1 = await requestToken({ ...anthropic(), tokenUrl: at(reset), fallbackTokenUrl: fb.url }, refreshParams, { now: Date.now });
+  const r1 = await requestToken({ ...anthropic(), tokenUrl: at(reset), fallbackTokenUrl: fb.url }, refreshParams, {
+    now: Date.now,
+  });
   t.like(r1, { ok: false, reason: 'network', permanent: false });
-  const r2 = await requestToken({ ...anthropic(), tokenUrl: at(five), fallbackTokenUrl: fb.url }, refreshParams, { now: Date.now });
+  const r2 = await requestToken({ ...anthropic(), tokenUrl: at(five), fallbackTokenUrl: fb.url }, refreshParams, {
+    now: Date.now,
+  });
   t.like(r2, { ok: false, reason: 'server_error', httpStatus: 503 });
-  const r3 = await requestToken({ ...anthropic(), tokenUrl: at(hang), fallbackTokenUrl: fb.url }, refreshParams, { now: Date.now, timeoutMs: 500 });
+  const r3 = await requestToken({ ...anthropic(), tokenUrl: at(hang), fallbackTokenUrl: fb.url }, refreshParams, {
+    now: Date.now,
+    timeoutMs: 500,
+  });
   t.like(r3, { ok: false, reason: 'timeout' });
   t.is(fb.bodies.length, 0);
 });
@@ -96,11 +111,21 @@ test('a pasted bare code is exchanged with the state aipro generated', async (t)
   const spec = { ...anthropic(), tokenUrl: fb.url };
   let gotUrl: (u: string) => void = () => undefined;
   const url = new Promise<string>((r) => (gotUrl = r));
-  const pending = login({ spec, noBrowser: true, now: Date.now, io: { say: (l) => l.trim().startsWith('http') && gotUrl(l.trim()), readLine: async () => '  bare-code-only \n' } });
+  const pending = login({
+    spec,
+    noBrowser: true,
+    now: Date.now,
+    io: { say: (l) => l.trim().startsWith('http') && gotUrl(l.trim()), readLine: async () => '  bare-code-only \n' },
+  });
   const state = new URL(await url).searchParams.get('state');
   t.regex(state ?? '', /^[A-Za-z0-9_-]{43}$/);
   t.like(await pending, { ok: true });
-  t.like(fb.bodies[0], { grant_type: 'authorization_code', code: 'bare-code-only', state, redirect_uri: 'https://platform.claude.com/oauth/code/callback' });
+  t.like(fb.bodies[0], {
+    grant_type: 'authorization_code',
+    code: 'bare-code-only',
+    state,
+    redirect_uri: 'https://platform.claude.com/oauth/code/callback',
+  });
   t.like(parsePasted('c9', 'mine'), { ok: true, code: 'c9', state: 'mine' });
 });
 
@@ -113,7 +138,14 @@ test('the Codex authorize URL carries id_token_add_organizations, codex_cli_simp
   t.is(u.searchParams.get('originator'), 'aipro');
   t.is(u.searchParams.get('scope'), 'openid profile email offline_access');
   t.is(u.searchParams.get('redirect_uri'), 'http://localhost:1455/auth/callback');
-  const custom = resolveOAuthSpec('openai-codex', toConfig({ models: { providers: { 'openai-codex': { oauth: { originator: 'my-gw', authorizeUrl: 'http://127.0.0.1:1/auth' } } } } })) as OAuthSpec;
+  const custom = resolveOAuthSpec(
+    'openai-codex',
+    toConfig({
+      models: {
+        providers: { 'openai-codex': { oauth: { originator: 'my-gw', authorizeUrl: 'http://127.0.0.1:1/auth' } } },
+      },
+    }),
+  ) as OAuthSpec;
   const v = new URL(authorizeUrl(custom, { redirectUri: custom.redirectUri, challenge: 'c', state: 's' }));
   t.is(v.searchParams.get('originator'), 'my-gw');
   t.is(v.searchParams.get('codex_cli_simplified_flow'), 'true');

@@ -6,7 +6,11 @@ import { resolveOAuthSpec } from '../../src/oauth/spec.js';
 import type { TokenSet } from '../../src/oauth/token-endpoint.js';
 import type { OAuthServer } from '../helpers/oauth-server.js';
 
-export function oauthConfigRaw(server: OAuthServer, provider = 'openai-codex', redirectUri = 'http://127.0.0.1:0/auth/callback') {
+export function oauthConfigRaw(
+  server: OAuthServer,
+  provider = 'openai-codex',
+  redirectUri = 'http://127.0.0.1:0/auth/callback',
+) {
   return { models: { providers: { [provider]: { oauth: server.oauthConfig(redirectUri) } } } };
 }
 
@@ -22,7 +26,12 @@ export async function loginTokens(server: OAuthServer, account = 'me'): Promise<
   if (!spec) throw new Error('no spec');
   let gotUrl: (u: string) => void = () => undefined;
   const url = new Promise<string>((r) => (gotUrl = r));
-  const pending = login({ spec, noBrowser: true, now: Date.now, io: { say: (l) => l.trim().startsWith('http') && gotUrl(l.trim()), readLine: () => new Promise(() => undefined) } });
+  const pending = login({
+    spec,
+    noBrowser: true,
+    now: Date.now,
+    io: { say: (l) => l.trim().startsWith('http') && gotUrl(l.trim()), readLine: () => new Promise(() => undefined) },
+  });
   const final = await server.authorize(await url, { account });
   await fetch(final);
   const res = await pending;

@@ -12,9 +12,18 @@ import { runCli } from '../helpers/cli.js';
 import { tempHome, type TempHome } from '../helpers/tmp.js';
 
 const jwt = (claims: Record<string, unknown>) =>
-  ['{"alg":"none"}', JSON.stringify(claims)].map((s) => Buffer.from(s).toString('base64url')).join('.') + '.sig-canary-part';
+  ['{"alg":"none"}', JSON.stringify(claims)].map((s) => Buffer.from(s).toString('base64url')).join('.') +
+  '.sig-canary-part';
 
-const claudeJson = (access: string) => JSON.stringify({ claudeAiOauth: { accessToken: access, refreshToken: 'sk-ant-ort01-R-canary', expiresAt: Date.now() + 3_600_000, scopes: ['user:inference', 'user:profile'] } });
+const claudeJson = (access: string) =>
+  JSON.stringify({
+    claudeAiOauth: {
+      accessToken: access,
+      refreshToken: 'sk-ant-ort01-R-canary',
+      expiresAt: Date.now() + 3_600_000,
+      scopes: ['user:inference', 'user:profile'],
+    },
+  });
 
 const profiles = (h: TempHome) => {
   const r = readStore(h.storePath());
@@ -46,22 +55,37 @@ test('CLAUDE_CONFIG_DIR and CODEX_HOME are where the CLIs keep their files', asy
   mkdirSync(claudeDir);
   mkdirSync(codexDir);
   writeFileSync(join(claudeDir, '.credentials.json'), claudeJson('sk-ant-oat01-A-canary'));
-  const access = jwt({ exp: Math.floor(Date.now() / 1000) + 3600, 'https://api.openai.com/auth': { chatgpt_account_id: 'acct-home' } });
-  writeFileSync(join(codexDir, 'auth.json'), JSON.stringify({ auth_mode: 'chatgpt', tokens: { access_token: access, refresh_token: 'rt-canary', id_token: jwt({ email: 'a@example.com' }) } }));
+  const access = jwt({
+    exp: Math.floor(Date.now() / 1000) + 3600,
+    'https://api.openai.com/auth': { chatgpt_account_id: 'acct-home' },
+  });
+  writeFileSync(
+    join(codexDir, 'auth.json'),
+    JSON.stringify({
+      auth_mode: 'chatgpt',
+      tokens: { access_token: access, refresh_token: 'rt-canary', id_token: jwt({ email: 'a@example.com' }) },
+    }),
+  );
   const env = { ...h.env, CLAUDE_CONFIG_DIR: claudeDir, CODEX_HOME: codexDir };
   const a = await runCli(['models', 'auth', 'import', 'claude-code'], { env });
   t.is(a.code, 0, a.stderr);
   const b = await runCli(['models', 'auth', 'import', 'codex', '--json'], { env });
   t.is(b.code, 0, b.stderr);
   t.is(JSON.parse(b.stdout)[0].path, join(codexDir, 'auth.json'));
-  t.like(profiles(h), { 'anthropic:claude-code': { access: 'sk-ant-oat01-A-canary' }, 'openai-codex:codex': { accountId: 'acct-home', email: 'a@example.com' } });
+  t.like(profiles(h), {
+    'anthropic:claude-code': { access: 'sk-ant-oat01-A-canary' },
+    'openai-codex:codex': { accountId: 'acct-home', email: 'a@example.com' },
+  });
   t.false((a.stdout + a.stderr + b.stdout + b.stderr).includes('canary'));
 });
 
 test('macOS: the Keychain items are read through `security` when the files are absent', (t) => {
   const h = tempHome();
   t.teardown(() => h.cleanup());
-  const access = jwt({ exp: Math.floor(Date.now() / 1000) + 3600, 'https://api.openai.com/auth': { chatgpt_account_id: 'acct-kc' } });
+  const access = jwt({
+    exp: Math.floor(Date.now() / 1000) + 3600,
+    'https://api.openai.com/auth': { chatgpt_account_id: 'acct-kc' },
+  });
   const bin = fakeSecurity(h, {
     'Claude Code-credentials': claudeJson('sk-ant-oat01-K-canary'),
     'Codex Auth': JSON.stringify({ auth_mode: 'chatgpt', tokens: { access_token: access, refresh_token: 'rt-kc' } }),
@@ -69,7 +93,10 @@ test('macOS: the Keychain items are read through `security` when the files are a
   const deps = { env: { ...h.env, PATH: `${bin}:${h.env.PATH ?? ''}` }, platform: 'darwin' as const };
   const cc = importPath('claude-code', h.home, undefined, deps);
   t.is(cc, 'keychain:Claude Code-credentials');
-  t.like(readExternal('claude-code', cc, Date.now(), deps), { ok: true, cred: { access: 'sk-ant-oat01-K-canary', origin: { path: 'keychain:Claude Code-credentials' } } });
+  t.like(readExternal('claude-code', cc, Date.now(), deps), {
+    ok: true,
+    cred: { access: 'sk-ant-oat01-K-canary', origin: { path: 'keychain:Claude Code-credentials' } },
+  });
   const cx = importPath('codex', h.home, undefined, deps);
   t.is(cx, 'keychain:Codex Auth');
   t.like(readExternal('codex', cx, Date.now(), deps), { ok: true, cred: { accountId: 'acct-kc', refresh: 'rt-kc' } });
@@ -87,7 +114,10 @@ test('macOS: a missing Keychain item or a missing `security` tool is a clear err
   const r = readExternal('codex', 'keychain:Codex Auth', Date.now(), { env: { PATH: bin }, platform: 'darwin' });
   t.like(r, { ok: false });
   t.regex(r.ok ? '' : r.detail, /Keychain has no item "Codex Auth"/);
-  const none = readExternal('codex', 'keychain:Codex Auth', Date.now(), { env: { PATH: join(h.home, 'nothing-here') }, platform: 'darwin' });
+  const none = readExternal('codex', 'keychain:Codex Auth', Date.now(), {
+    env: { PATH: join(h.home, 'nothing-here') },
+    platform: 'darwin',
+  });
   t.regex(none.ok ? '' : none.detail, /security` tool is not available/);
 });
 
@@ -95,7 +125,10 @@ test('Codex API-key login (auth_mode apikey) imports as an api_key profile', asy
   const h = tempHome();
   t.teardown(() => h.cleanup());
   mkdirSync(join(h.home, '.codex'));
-  writeFileSync(join(h.home, '.codex', 'auth.json'), JSON.stringify({ auth_mode: 'apikey', OPENAI_API_KEY: 'sk-proj-canary-key-aaaaaaaaaaaaaaaaaaaa', tokens: null }));
+  writeFileSync(
+    join(h.home, '.codex', 'auth.json'),
+    JSON.stringify({ auth_mode: 'apikey', OPENAI_API_KEY: 'sk-proj-canary-key-aaaaaaaaaaaaaaaaaaaa', tokens: null }),
+  );
   const r = await runCli(['models', 'auth', 'import', 'codex'], { env: h.env });
   t.is(r.code, 0, r.stderr);
   t.regex(r.stdout, /openai:codex: imported/);
@@ -109,19 +142,42 @@ test('the Codex account id is tokens.account_id or the chatgpt_account_id claim,
   const h = tempHome();
   t.teardown(() => h.cleanup());
   const file = join(h.home, 'auth.json');
-  const write = (tokens: Record<string, unknown>) => writeFileSync(file, JSON.stringify({ auth_mode: 'chatgpt', tokens }));
+  const write = (tokens: Record<string, unknown>) =>
+    writeFileSync(file, JSON.stringify({ auth_mode: 'chatgpt', tokens }));
   const exp = Math.floor(Date.now() / 1000) + 3600;
-  write({ access_token: jwt({ exp, sub: 'auth0|user-1' }), id_token: jwt({ sub: 'auth0|user-1', email: 'x@example.com' }) });
+  write({
+    access_token: jwt({ exp, sub: 'auth0|user-1' }),
+    id_token: jwt({ sub: 'auth0|user-1', email: 'x@example.com' }),
+  });
   const noClaim = readExternal('codex', file, Date.now());
   t.true(noClaim.ok);
   t.is(noClaim.ok ? noClaim.cred.accountId : 'x', undefined);
-  write({ access_token: jwt({ exp, sub: 'auth0|u' }), id_token: jwt({ sub: 'auth0|u', 'https://api.openai.com/auth': { chatgpt_account_id: 'acct-claim' } }) });
+  write({
+    access_token: jwt({ exp, sub: 'auth0|u' }),
+    id_token: jwt({ sub: 'auth0|u', 'https://api.openai.com/auth': { chatgpt_account_id: 'acct-claim' } }),
+  });
   const claim = readExternal('codex', file, Date.now());
   t.is(claim.ok ? claim.cred.accountId : '', 'acct-claim');
-  write({ access_token: jwt({ exp, sub: 'auth0|u' }), account_id: 'acct-field', id_token: jwt({ 'https://api.openai.com/auth': { chatgpt_account_id: 'acct-claim' } }) });
+  write({
+    access_token: jwt({ exp, sub: 'auth0|u' }),
+    account_id: 'acct-field',
+    id_token: jwt({ 'https://api.openai.com/auth': { chatgpt_account_id: 'acct-claim' } }),
+  });
   const field = readExternal('codex', file, Date.now());
   t.is(field.ok ? field.cred.accountId : '', 'acct-field');
   // The same rule for tokens from a login or a refresh.
-  t.is(parseTokenResponse({ access_token: jwt({ exp, sub: 'auth0|u' }), id_token: jwt({ sub: 'auth0|u', email: 'x@example.com' }) }, Date.now())?.accountId, undefined);
-  t.is(parseTokenResponse({ access_token: 'a', id_token: jwt({ 'https://api.openai.com/auth': { chatgpt_account_id: 'acct-login' } }) }, Date.now())?.accountId, 'acct-login');
+  t.is(
+    parseTokenResponse(
+      { access_token: jwt({ exp, sub: 'auth0|u' }), id_token: jwt({ sub: 'auth0|u', email: 'x@example.com' }) },
+      Date.now(),
+    )?.accountId,
+    undefined,
+  );
+  t.is(
+    parseTokenResponse(
+      { access_token: 'a', id_token: jwt({ 'https://api.openai.com/auth': { chatgpt_account_id: 'acct-login' } }) },
+      Date.now(),
+    )?.accountId,
+    'acct-login',
+  );
 });

@@ -6,13 +6,25 @@ import { runCli } from '../helpers/cli.js';
 import { tempHome, type TempHome } from '../helpers/tmp.js';
 
 const jwt = (claims: Record<string, unknown>) =>
-  ['{"alg":"none"}', JSON.stringify(claims)].map((s) => Buffer.from(s).toString('base64url')).join('.') + '.sig-canary-part';
+  ['{"alg":"none"}', JSON.stringify(claims)].map((s) => Buffer.from(s).toString('base64url')).join('.') +
+  '.sig-canary-part';
 
 function claude(h: TempHome, access: string, refresh: string, expiresAt: number, mtime?: number): string {
   const dir = join(h.home, '.claude');
   mkdirSync(dir, { recursive: true });
   const p = join(dir, '.credentials.json');
-  writeFileSync(p, JSON.stringify({ claudeAiOauth: { accessToken: access, refreshToken: refresh, expiresAt, scopes: ['user:inference'], subscriptionType: 'max' } }));
+  writeFileSync(
+    p,
+    JSON.stringify({
+      claudeAiOauth: {
+        accessToken: access,
+        refreshToken: refresh,
+        expiresAt,
+        scopes: ['user:inference'],
+        subscriptionType: 'max',
+      },
+    }),
+  );
   if (mtime) utimesSync(p, mtime / 1000, mtime / 1000);
   return p;
 }
@@ -31,7 +43,13 @@ test('import claude-code, then sync only when the file changed, never over a new
   const imp = await runCli(['models', 'auth', 'import', 'claude-code'], { env: h.env });
   t.is(imp.code, 0, imp.stderr);
   t.regex(imp.stdout, /anthropic:claude-code: imported/);
-  t.like(profiles(h)['anthropic:claude-code'], { type: 'oauth', provider: 'anthropic', access: 'sk-ant-oat01-ACCESS-canary-1', refresh: 'sk-ant-ort01-REFRESH-canary-1', expires: in1h });
+  t.like(profiles(h)['anthropic:claude-code'], {
+    type: 'oauth',
+    provider: 'anthropic',
+    access: 'sk-ant-oat01-ACCESS-canary-1',
+    refresh: 'sk-ant-ort01-REFRESH-canary-1',
+    expires: in1h,
+  });
 
   const same = await runCli(['models', 'auth', 'sync'], { env: h.env });
   t.regex(same.stdout, /unchanged since the last import/);
@@ -50,7 +68,8 @@ test('import claude-code, then sync only when the file changed, never over a new
   t.like(JSON.parse(kept.stdout)[0], { decision: 'kept_newer' });
   t.is(profiles(h)['anthropic:claude-code']?.access, 'sk-ant-oat01-ACCESS-canary-2');
 
-  for (const out of [imp, same, upd, kept]) t.false(/canary/.test(out.stdout + out.stderr), 'a token leaked into the output');
+  for (const out of [imp, same, upd, kept])
+    t.false(/canary/.test(out.stdout + out.stderr), 'a token leaked into the output');
 });
 
 test('import codex: expiry from the JWT exp, email from the id_token, --from a directory', async (t) => {
@@ -60,10 +79,24 @@ test('import codex: expiry from the JWT exp, email from the id_token, --from a d
   const dir = join(h.home, 'elsewhere');
   mkdirSync(dir);
   const access = jwt({ exp, sub: 'u1', 'https://api.openai.com/auth': { chatgpt_account_id: 'acct-42' } });
-  writeFileSync(join(dir, 'auth.json'), JSON.stringify({ OPENAI_API_KEY: null, tokens: { access_token: access, refresh_token: 'rt-canary-codex', id_token: jwt({ email: 'dev@example.com' }) }, last_refresh: new Date().toISOString() }));
+  writeFileSync(
+    join(dir, 'auth.json'),
+    JSON.stringify({
+      OPENAI_API_KEY: null,
+      tokens: { access_token: access, refresh_token: 'rt-canary-codex', id_token: jwt({ email: 'dev@example.com' }) },
+      last_refresh: new Date().toISOString(),
+    }),
+  );
   const r = await runCli(['models', 'auth', 'import', 'codex', '--from', dir], { env: h.env });
   t.is(r.code, 0, r.stderr);
-  t.like(profiles(h)['openai-codex:codex'], { type: 'oauth', provider: 'openai-codex', expires: exp * 1000, email: 'dev@example.com', accountId: 'acct-42', refresh: 'rt-canary-codex' });
+  t.like(profiles(h)['openai-codex:codex'], {
+    type: 'oauth',
+    provider: 'openai-codex',
+    expires: exp * 1000,
+    email: 'dev@example.com',
+    accountId: 'acct-42',
+    refresh: 'rt-canary-codex',
+  });
   t.false((r.stdout + r.stderr).includes('canary'));
   t.false((r.stdout + r.stderr).includes(access));
 });
@@ -75,7 +108,10 @@ test('a missing or broken external file is a clear error (exit 1)', async (t) =>
   t.is(r.code, 1);
   t.regex(r.stderr, /auth\.json does not exist .*codex login|--from/);
   mkdirSync(join(h.home, '.claude'));
-  writeFileSync(join(h.home, '.claude', '.credentials.json'), '{"claudeAiOauth": {"accessToken": "sk-ant-oat01-half-canary"');
+  writeFileSync(
+    join(h.home, '.claude', '.credentials.json'),
+    '{"claudeAiOauth": {"accessToken": "sk-ant-oat01-half-canary"',
+  );
   const bad = await runCli(['models', 'auth', 'import', 'claude-code'], { env: h.env });
   t.is(bad.code, 1);
   t.regex(bad.stderr, /not valid JSON/);

@@ -17,7 +17,8 @@ import { tempHome } from '../helpers/tmp.js';
 import { loginTokens, oauthConfigRaw, toConfig } from './helpers.js';
 
 const ID = 'openai-codex:codex';
-const jwt = (claims: Record<string, unknown>) => ['{"alg":"none"}', JSON.stringify(claims)].map((s) => Buffer.from(s).toString('base64url')).join('.') + '.sig';
+const jwt = (claims: Record<string, unknown>) =>
+  ['{"alg":"none"}', JSON.stringify(claims)].map((s) => Buffer.from(s).toString('base64url')).join('.') + '.sig';
 
 test('an imported profile is re-read from its source, never refreshed by aipro, until detached', async (t) => {
   const server = await startOAuthServer();
@@ -32,7 +33,14 @@ test('an imported profile is re-read from its source, never refreshed by aipro, 
   const file = join(codexHome, 'auth.json');
   // Codex access tokens are JWTs whose exp is the expiry; the refresh token is the server's.
   const writeAuth = (access: string, refreshToken: string) =>
-    writeFileSync(file, JSON.stringify({ auth_mode: 'chatgpt', tokens: { access_token: access, refresh_token: refreshToken, account_id: 'acct-1' }, last_refresh: new Date().toISOString() }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        auth_mode: 'chatgpt',
+        tokens: { access_token: access, refresh_token: refreshToken, account_id: 'acct-1' },
+        last_refresh: new Date().toISOString(),
+      }),
+    );
   const accessA = jwt({ exp: Math.floor(Date.now() / 1000) + 120, n: 'a' });
   writeAuth(accessA, a.refresh as string);
   const env = { ...h.env, CODEX_HOME: codexHome };
@@ -48,16 +56,32 @@ test('an imported profile is re-read from its source, never refreshed by aipro, 
   };
   const logs: string[] = [];
   const log = (e: string, f?: Record<string, unknown>) => logs.push(`${e} ${JSON.stringify(f ?? {})}`);
-  const ctx: MonitorContext = { config, env, now: Date.now, agents: [{ id: 'main', storePath, isDefault: true }], log: { info: log, warn: log, error: log } };
+  const ctx: MonitorContext = {
+    config,
+    env,
+    now: Date.now,
+    agents: [{ id: 'main', storePath, isDefault: true }],
+    log: { info: log, warn: log, error: log },
+  };
   const resultOf = (obs: Observation[]) => obs.map((o) => (o.kind === 'refresh' ? o.result : o.kind)).join(',');
 
   // Due (within the skew) but still valid, source unchanged: nothing to take, nothing sent.
   t.is(resultOf(await refresh.run(ctx)), 'skipped');
-  t.like(await refreshProfile({ storePath, profileId: ID, config, env, now: Date.now, force: true }), { ok: true, refreshed: false });
+  t.like(await refreshProfile({ storePath, profileId: ID, config, env, now: Date.now, force: true }), {
+    ok: true,
+    refreshed: false,
+  });
   t.deepEqual(server.presentedRefreshTokens, []);
 
   // The Codex CLI refreshes (rotating the refresh token) and writes its file.
-  const res = await fetch(server.tokenUrl, { method: 'POST', body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: a.refresh as string, client_id: server.clientId }) });
+  const res = await fetch(server.tokenUrl, {
+    method: 'POST',
+    body: new URLSearchParams({
+      grant_type: 'refresh_token',
+      refresh_token: a.refresh as string,
+      client_id: server.clientId,
+    }),
+  });
   const b = (await res.json()) as { refresh_token: string };
   const accessB = jwt({ exp: Math.floor(Date.now() / 1000) + 7200, n: 'b' });
   writeAuth(accessB, b.refresh_token);
@@ -67,7 +91,10 @@ test('an imported profile is re-read from its source, never refreshed by aipro, 
   t.deepEqual(server.presentedRefreshTokens, [a.refresh], 'aipro presented a refresh token of an imported profile');
 
   // The gateway saw accessB refused (401): the same token is no answer; nothing is sent.
-  t.like(await refreshProfile({ storePath, profileId: ID, config, env, now: Date.now, force: true, seenAccess: accessB }), { ok: false, reason: 'source_stale', permanent: false });
+  t.like(
+    await refreshProfile({ storePath, profileId: ID, config, env, now: Date.now, force: true, seenAccess: accessB }),
+    { ok: false, reason: 'source_stale', permanent: false },
+  );
   t.deepEqual(server.presentedRefreshTokens, [a.refresh]);
 
   // Expired here and nothing newer in the source: a transient error that names both ways out.
@@ -77,7 +104,7 @@ test('an imported profile is re-read from its source, never refreshed by aipro, 
   });
   const stale = await refresh.run(ctx);
   t.is(resultOf(stale), 'error');
-  const detail = stale[0]?.kind === 'refresh' ? stale[0].detail ?? '' : '';
+  const detail = stale[0]?.kind === 'refresh' ? (stale[0].detail ?? '') : '';
   t.regex(detail, /run `codex` once/);
   t.regex(detail, /aipro models auth detach openai-codex:codex/);
   t.deepEqual(server.presentedRefreshTokens, [a.refresh]);

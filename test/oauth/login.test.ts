@@ -42,11 +42,17 @@ function startCli(args: string[], env: Record<string, string>): Running {
 }
 
 /** Canary: no token, refresh token, authorization code or PKCE verifier in the output. */
-function assertNoSecrets(t: { false(v: boolean, m?: string): void; true(v: boolean, m?: string): void }, output: string, secrets: string[], authUrl: string) {
+function assertNoSecrets(
+  t: { false(v: boolean, m?: string): void; true(v: boolean, m?: string): void },
+  output: string,
+  secrets: string[],
+  authUrl: string,
+) {
   for (const s of secrets) t.false(output.includes(s), 'a secret leaked into the output');
   // The verifier is never known to the test, but it is a 43-char base64url string: the only
   // such string allowed in the output is part of the printed authorization URL (the challenge).
-  for (const m of output.match(/[A-Za-z0-9_-]{43}/g) ?? []) t.true(authUrl.includes(m), 'a verifier-shaped string in the output');
+  for (const m of output.match(/[A-Za-z0-9_-]{43}/g) ?? [])
+    t.true(authUrl.includes(m), 'a verifier-shaped string in the output');
 }
 
 test('login end to end through the loopback redirect (CLI), profile stored with email', async (t) => {
@@ -89,7 +95,20 @@ test('--no-browser: the pasted redirect URL completes the login (headless host)'
     h.cleanup();
   });
   h.writeConfig(oauthConfigRaw(server));
-  const cli = startCli(['models', 'auth', 'login', '--provider', 'openai-codex', '--no-browser', '--profile-id', 'openai-codex:work', '--json'], h.env);
+  const cli = startCli(
+    [
+      'models',
+      'auth',
+      'login',
+      '--provider',
+      'openai-codex',
+      '--no-browser',
+      '--profile-id',
+      'openai-codex:work',
+      '--json',
+    ],
+    h.env,
+  );
   const url = await cli.url;
   const final = await server.authorize(url, { account: 'ops' });
   cli.write(`${final}\n`);
@@ -99,13 +118,21 @@ test('--no-browser: the pasted redirect URL completes the login (headless host)'
   t.like(summary, { profileId: 'openai-codex:work', email: 'ops@example.com', refreshToken: true });
   const read = readStore(h.storePath());
   const p = read.ok ? read.store.profiles['openai-codex:work'] : undefined;
-  assertNoSecrets(t, out.stdout + out.stderr, [p?.access as string, p?.refresh as string, new URL(final).searchParams.get('code') as string], url);
+  assertNoSecrets(
+    t,
+    out.stdout + out.stderr,
+    [p?.access as string, p?.refresh as string, new URL(final).searchParams.get('code') as string],
+    url,
+  );
 });
 
 test('paste flow (Anthropic style): code#state from the page is exchanged', async (t) => {
   const server = await startOAuthServer();
   t.teardown(() => server.close());
-  const base = resolveOAuthSpec('anthropic', toConfig(oauthConfigRaw(server, 'anthropic', 'http://127.0.0.1/auth/callback')));
+  const base = resolveOAuthSpec(
+    'anthropic',
+    toConfig(oauthConfigRaw(server, 'anthropic', 'http://127.0.0.1/auth/callback')),
+  );
   if (!base) return t.fail();
   // The test server speaks the standard form body; Anthropic's JSON body is covered below.
   const spec = { ...base, tokenBody: 'form' as const };
@@ -114,7 +141,12 @@ test('paste flow (Anthropic style): code#state from the page is exchanged', asyn
   const url = new Promise<string>((r) => (gotUrl = r));
   let pasted: (l: string) => void = () => undefined;
   const line = new Promise<string>((r) => (pasted = r));
-  const pending = login({ spec, noBrowser: true, now: Date.now, io: { say: (l) => l.trim().startsWith('http') && gotUrl(l.trim()), readLine: () => line } });
+  const pending = login({
+    spec,
+    noBrowser: true,
+    now: Date.now,
+    io: { say: (l) => l.trim().startsWith('http') && gotUrl(l.trim()), readLine: () => line },
+  });
   const authUrl = await url;
   t.is(new URL(authUrl).searchParams.get('code'), 'true');
   const final = new URL(await server.authorize(authUrl));
@@ -125,7 +157,10 @@ test('paste flow (Anthropic style): code#state from the page is exchanged', asyn
 
 test('a wrong state or a refusal is reported, not accepted', (t) => {
   t.like(parsePasted('abc#other', 'mine'), { ok: false, reason: 'state_mismatch' });
-  t.like(parsePasted('http://127.0.0.1:1/auth/callback?error=access_denied&state=mine', 'mine'), { ok: false, reason: 'denied' });
+  t.like(parsePasted('http://127.0.0.1:1/auth/callback?error=access_denied&state=mine', 'mine'), {
+    ok: false,
+    reason: 'denied',
+  });
   t.like(parsePasted('http://127.0.0.1:1/auth/callback?code=c1&state=mine', 'mine'), { ok: true, code: 'c1' });
   t.like(parsePasted('c2#mine', 'mine'), { ok: true, code: 'c2', state: 'mine' });
   t.like(parsePasted(' c3 \n', 'mine'), { ok: true, code: 'c3' });
@@ -134,7 +169,9 @@ test('a wrong state or a refusal is reported, not accepted', (t) => {
 test('the authorization URL carries PKCE S256 and the state; Anthropic gets a JSON token body', async (t) => {
   const spec = resolveOAuthSpec('anthropic', toConfig({}));
   if (!spec) return t.fail();
-  const u = new URL(authorizeUrl(spec, { redirectUri: spec.redirectUri, challenge: s256('v'.repeat(43)), state: 'st' }));
+  const u = new URL(
+    authorizeUrl(spec, { redirectUri: spec.redirectUri, challenge: s256('v'.repeat(43)), state: 'st' }),
+  );
   t.is(u.origin + u.pathname, 'https://claude.ai/oauth/authorize');
   t.is(u.searchParams.get('client_id'), '9d1c250a-e61b-44d9-88ed-5944d1962f5e');
   t.is(u.searchParams.get('scope'), 'org:create_api_key user:profile user:inference');
@@ -146,7 +183,12 @@ test('the authorization URL carries PKCE S256 and the state; Anthropic gets a JS
   let body: Record<string, unknown> = {};
   app.post('/v1/oauth/token', (req, res) => {
     body = req.body;
-    res.json({ access_token: 'sk-ant-oat01-access', refresh_token: 'sk-ant-ort01-refresh', expires_in: 28800, account: { uuid: 'acc-1', email_address: 'me@example.com' } });
+    res.json({
+      access_token: 'sk-ant-oat01-access',
+      refresh_token: 'sk-ant-ort01-refresh',
+      expires_in: 28800,
+      account: { uuid: 'acc-1', email_address: 'me@example.com' },
+    });
   });
   const srv = app.listen(0, '127.0.0.1');
   await new Promise((r) => srv.once('listening', r));
@@ -156,11 +198,25 @@ test('the authorization URL carries PKCE S256 and the state; Anthropic gets a JS
   const url = new Promise<string>((r) => (gotUrl = r));
   let pasted: (l: string) => void = () => undefined;
   const line = new Promise<string>((r) => (pasted = r));
-  const pending = login({ spec: { ...spec, tokenUrl }, noBrowser: true, now: Date.now, io: { say: (l) => l.trim().startsWith('http') && gotUrl(l.trim()), readLine: () => line } });
+  const pending = login({
+    spec: { ...spec, tokenUrl },
+    noBrowser: true,
+    now: Date.now,
+    io: { say: (l) => l.trim().startsWith('http') && gotUrl(l.trim()), readLine: () => line },
+  });
   const state = new URL(await url).searchParams.get('state');
   pasted(`the-code#${state}`);
   const res = await pending;
-  t.like(body, { grant_type: 'authorization_code', code: 'the-code', state, client_id: spec.clientId, redirect_uri: spec.redirectUri });
-  t.is<string | null, string | null>(s256(body.code_verifier as string), new URL(await url).searchParams.get('code_challenge'));
+  t.like(body, {
+    grant_type: 'authorization_code',
+    code: 'the-code',
+    state,
+    client_id: spec.clientId,
+    redirect_uri: spec.redirectUri,
+  });
+  t.is<string | null, string | null>(
+    s256(body.code_verifier as string),
+    new URL(await url).searchParams.get('code_challenge'),
+  );
   t.like(res, { ok: true, tokens: { email: 'me@example.com', accountId: 'acc-1', refresh: 'sk-ant-ort01-refresh' } });
 });

@@ -15,20 +15,40 @@ test('refresh monitor: refreshes due tokens, leaves fresh ones, reports a revoke
   const due = await loginTokens(server, 'due');
   const fresh = await loginTokens(server, 'fresh');
   const revoked = await loginTokens(server, 'gone');
-  await fetch(server.revocationUrl, { method: 'POST', body: new URLSearchParams({ token: revoked.refresh as string, client_id: server.clientId }) });
-  const p = (tk: typeof due, expires: number) => ({ type: 'oauth', provider: 'openai-codex', access: tk.access, refresh: tk.refresh, expires });
+  await fetch(server.revocationUrl, {
+    method: 'POST',
+    body: new URLSearchParams({ token: revoked.refresh as string, client_id: server.clientId }),
+  });
+  const p = (tk: typeof due, expires: number) => ({
+    type: 'oauth',
+    provider: 'openai-codex',
+    access: tk.access,
+    refresh: tk.refresh,
+    expires,
+  });
   const storePath = h.writeStore({
     version: 1,
-    profiles: { 'openai-codex:due': p(due, Date.now() + 60_000), 'openai-codex:fresh': p(fresh, Date.now() + 3_600_000), 'openai-codex:gone': p(revoked, Date.now() - 1000) },
+    profiles: {
+      'openai-codex:due': p(due, Date.now() + 60_000),
+      'openai-codex:fresh': p(fresh, Date.now() + 3_600_000),
+      'openai-codex:gone': p(revoked, Date.now() - 1000),
+    },
   });
   const logs: string[] = [];
-  const log = (event: string, fields?: Record<string, unknown>) => logs.push(`${event} ${JSON.stringify(fields ?? {})}`);
-  const ctx: MonitorContext = { config: toConfig(oauthConfigRaw(server)), env: {}, now: Date.now, agents: [{ id: 'main', storePath, isDefault: true }], log: { info: log, warn: log, error: log } };
+  const log = (event: string, fields?: Record<string, unknown>) =>
+    logs.push(`${event} ${JSON.stringify(fields ?? {})}`);
+  const ctx: MonitorContext = {
+    config: toConfig(oauthConfigRaw(server)),
+    env: {},
+    now: Date.now,
+    agents: [{ id: 'main', storePath, isDefault: true }],
+    log: { info: log, warn: log, error: log },
+  };
   const obs = await refresh.run(ctx);
-  t.deepEqual(
-    obs.map((o) => (o.kind === 'refresh' ? `${o.profile}=${o.result}` : '')).sort(),
-    ['openai-codex:due=ok', 'openai-codex:gone=failed'],
-  );
+  t.deepEqual(obs.map((o) => (o.kind === 'refresh' ? `${o.profile}=${o.result}` : '')).sort(), [
+    'openai-codex:due=ok',
+    'openai-codex:gone=failed',
+  ]);
   // A recorded permanent refusal is not retried on every cycle.
   const again = await refresh.run(ctx);
   t.deepEqual(again, []);

@@ -27,7 +27,16 @@ async function setup(t: { teardown(fn: () => void | Promise<void>): void }, expi
   const tokens = await loginTokens(server);
   const storePath = h.writeStore({
     version: 1,
-    profiles: { [ID]: { type: 'oauth', provider: 'openai-codex', access: tokens.access, refresh: tokens.refresh, expires: Date.now() + expiresIn, email: tokens.email } },
+    profiles: {
+      [ID]: {
+        type: 'oauth',
+        provider: 'openai-codex',
+        access: tokens.access,
+        refresh: tokens.refresh,
+        expires: Date.now() + expiresIn,
+        email: tokens.email,
+      },
+    },
   });
   const raw = oauthConfigRaw(server);
   return { server, h, tokens, storePath, raw, config: toConfig(raw) };
@@ -58,45 +67,82 @@ test('due tokens refresh; the rotated refresh token is stored and works', async 
   t.not(profile?.access, tokens.access);
   t.true((profile?.expires ?? 0) > Date.now() + 3_000_000);
   t.like(stats?.lastRefresh, { ok: true });
-  t.like(await refreshProfile({ storePath, profileId: ID, config, env: {}, now: Date.now, force: true }), { ok: true, refreshed: true });
-  t.deepEqual(server.tokenResponses.filter((x) => x.startsWith('refresh_token')), ['refresh_token:ok', 'refresh_token:ok']);
+  t.like(await refreshProfile({ storePath, profileId: ID, config, env: {}, now: Date.now, force: true }), {
+    ok: true,
+    refreshed: true,
+  });
+  t.deepEqual(
+    server.tokenResponses.filter((x) => x.startsWith('refresh_token')),
+    ['refresh_token:ok', 'refresh_token:ok'],
+  );
 });
 
 test('20 concurrent processes forcing a refresh: nothing lost, no refresh token presented twice', async (t) => {
   const { server, storePath, raw, h } = await setup(t);
   const configPath = join(h.home, 'worker-config.json');
   writeFileSync(configPath, JSON.stringify(raw));
-  const outs = await Promise.all(Array.from({ length: 20 }, () => run(process.execPath, ['--import', 'tsx', WORKER, storePath, configPath, ID], { timeout: 90_000 })));
+  const outs = await Promise.all(
+    Array.from({ length: 20 }, () =>
+      run(process.execPath, ['--import', 'tsx', WORKER, storePath, configPath, ID], { timeout: 90_000 }),
+    ),
+  );
   const results = outs.map((o) => JSON.parse(o.stdout.trim()) as { ok: boolean; refreshed?: boolean });
-  t.true(results.every((r) => r.ok), JSON.stringify(results));
+  t.true(
+    results.every((r) => r.ok),
+    JSON.stringify(results),
+  );
   t.true(results.some((r) => r.refreshed));
-  t.is(new Set(server.presentedRefreshTokens).size, server.presentedRefreshTokens.length, 'a refresh token was presented twice');
-  t.false(server.tokenResponses.some((x) => x.endsWith('invalid_grant')), server.tokenResponses.join(','));
+  t.is(
+    new Set(server.presentedRefreshTokens).size,
+    server.presentedRefreshTokens.length,
+    'a refresh token was presented twice',
+  );
+  t.false(
+    server.tokenResponses.some((x) => x.endsWith('invalid_grant')),
+    server.tokenResponses.join(','),
+  );
   // The grant is intact: the stored refresh token still works.
   const config = toConfig(raw);
-  t.like(await refreshProfile({ storePath, profileId: ID, config, env: {}, now: Date.now, force: true }), { ok: true, refreshed: true });
+  t.like(await refreshProfile({ storePath, profileId: ID, config, env: {}, now: Date.now, force: true }), {
+    ok: true,
+    refreshed: true,
+  });
   t.true(JSON.parse(readFileSync(storePath, 'utf8')).version === 1);
 });
 
 test('a revoked grant ends as refresh_failed with the re-authenticate hint', async (t) => {
   const { server, storePath, config, tokens, h } = await setup(t);
-  const rev = await fetch(server.revocationUrl, { method: 'POST', body: new URLSearchParams({ token: tokens.refresh as string, client_id: server.clientId }) });
+  const rev = await fetch(server.revocationUrl, {
+    method: 'POST',
+    body: new URLSearchParams({ token: tokens.refresh as string, client_id: server.clientId }),
+  });
   t.is(rev.status, 200);
   const r = await refreshProfile({ storePath, profileId: ID, config, env: {}, now: Date.now, force: true });
   t.like(r, { ok: false, reason: 'invalid_grant', permanent: true });
   if (!r.ok) t.regex(r.detail, /re-authenticate: aipro models auth login --provider openai-codex/);
   t.like(profileOf(storePath).stats?.lastRefresh, { ok: false, permanent: true, reason: 'invalid_grant' });
-  const rep = agentReport({ id: 'main', storePath }, reportSettings(config), {}, { now: Date.now(), warnMs: 86_400_000 });
+  const rep = agentReport(
+    { id: 'main', storePath },
+    reportSettings(config),
+    {},
+    { now: Date.now(), warnMs: 86_400_000 },
+  );
   const row = rep.rows.find((x) => x.id === ID);
   t.is(row?.status, 'refresh_failed');
-  t.is(row?.hint, 're-authenticate: aipro models auth login --provider openai-codex --profile-id openai-codex:me@example.com --agent main');
+  t.is(
+    row?.hint,
+    're-authenticate: aipro models auth login --provider openai-codex --profile-id openai-codex:me@example.com --agent main',
+  );
   t.false(JSON.stringify(r).includes(tokens.refresh as string));
   t.truthy(h);
 });
 
 test('a reused refresh token is refused permanently and the server revokes the whole family', async (t) => {
   const { server, storePath, config, tokens } = await setup(t);
-  t.like(await refreshProfile({ storePath, profileId: ID, config, env: {}, now: Date.now, force: true }), { ok: true, refreshed: true });
+  t.like(await refreshProfile({ storePath, profileId: ID, config, env: {}, now: Date.now, force: true }), {
+    ok: true,
+    refreshed: true,
+  });
   const disk = JSON.parse(readFileSync(storePath, 'utf8'));
   const rotated = disk.profiles[ID].refresh as string;
   // A stale copy of the store puts the consumed refresh token back.
@@ -106,17 +152,26 @@ test('a reused refresh token is refused permanently and the server revokes the w
   t.like(r, { ok: false, permanent: true });
   t.true(!r.ok && ['invalid_grant', 'token_reused'].includes(r.reason));
   // Reuse detection: the rotated token of the same family is dead too.
-  const res = await fetch(server.tokenUrl, { method: 'POST', body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: rotated, client_id: server.clientId }) });
+  const res = await fetch(server.tokenUrl, {
+    method: 'POST',
+    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: rotated, client_id: server.clientId }),
+  });
   t.is(((await res.json()) as { error?: string }).error, 'invalid_grant');
 });
 
 test('transient failures (network) are not permanent and keep the profile usable', async (t) => {
   const { storePath, raw } = await setup(t);
   const port = await deadPort();
-  (raw.models.providers['openai-codex'] as { oauth: { tokenUrl: string } }).oauth.tokenUrl = `http://127.0.0.1:${port}/token`;
+  (raw.models.providers['openai-codex'] as { oauth: { tokenUrl: string } }).oauth.tokenUrl =
+    `http://127.0.0.1:${port}/token`;
   const config = toConfig(raw);
   const r = await refreshProfile({ storePath, profileId: ID, config, env: {}, now: Date.now, force: true });
   t.like(r, { ok: false, reason: 'network', permanent: false });
-  const rep = agentReport({ id: 'main', storePath }, reportSettings(config), {}, { now: Date.now(), warnMs: 86_400_000 });
+  const rep = agentReport(
+    { id: 'main', storePath },
+    reportSettings(config),
+    {},
+    { now: Date.now(), warnMs: 86_400_000 },
+  );
   t.is(rep.rows.find((x) => x.id === ID)?.status, 'ok');
 });

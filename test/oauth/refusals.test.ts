@@ -39,7 +39,10 @@ test('every permanent code, in error / error.code / code, at any status, is perm
         const r = classifyTokenError(status, JSON.stringify(shape(c)));
         t.true(r.permanent, `${c} ${JSON.stringify(shape(c))} at ${status}`);
       }
-  t.like(classifyTokenError(400, JSON.stringify({ error: { code: 'refresh_token_expired' } })), { reason: 'token_expired', permanent: true });
+  t.like(classifyTokenError(400, JSON.stringify({ error: { code: 'refresh_token_expired' } })), {
+    reason: 'token_expired',
+    permanent: true,
+  });
   t.like(classifyTokenError(401, JSON.stringify({ code: 'refresh_token_reused' })), { reason: 'token_reused' });
   // Transient answers stay transient.
   t.like(classifyTokenError(503, JSON.stringify({ error: 'server_error' })), { permanent: false });
@@ -49,7 +52,10 @@ test('every permanent code, in error / error.code / code, at any status, is perm
 /** A token endpoint that answers whatever the test sets, counting every refresh token it gets. */
 async function scriptedEndpoint(t: { teardown(fn: () => void): void }) {
   const seen: string[] = [];
-  let answer: { status: number; body: unknown } = { status: 400, body: { error: { code: 'refresh_token_expired', message: 'expired' } } };
+  let answer: { status: number; body: unknown } = {
+    status: 400,
+    body: { error: { code: 'refresh_token_expired', message: 'expired' } },
+  };
   const app = express();
   app.use(express.urlencoded({ extended: false }));
   app.post('/token', (req, res) => {
@@ -76,21 +82,54 @@ test('refresh_token_expired on a 400 (and a 200 carrying only an error) is refre
     { status: 200, body: { code: 'refresh_token_invalidated' } },
   ].entries()) {
     ep.set(answer);
-    const storePath = h.writeStore({ version: 1, profiles: { [ID]: { type: 'oauth', provider: 'openai-codex', access: 'at', refresh: `rt-canary-${i}`, expires: Date.now() - 1000 } } }, `a${i}`);
+    const storePath = h.writeStore(
+      {
+        version: 1,
+        profiles: {
+          [ID]: {
+            type: 'oauth',
+            provider: 'openai-codex',
+            access: 'at',
+            refresh: `rt-canary-${i}`,
+            expires: Date.now() - 1000,
+          },
+        },
+      },
+      `a${i}`,
+    );
     const r = await refreshProfile({ storePath, profileId: ID, config, env: {}, now: Date.now });
     t.like(r, { ok: false, permanent: true });
-    const rep = agentReport({ id: `a${i}`, storePath }, reportSettings(config), {}, { now: Date.now(), warnMs: 86_400_000 });
+    const rep = agentReport(
+      { id: `a${i}`, storePath },
+      reportSettings(config),
+      {},
+      { now: Date.now(), warnMs: 86_400_000 },
+    );
     t.is(rep.rows.find((x) => x.id === ID)?.status, 'refresh_failed');
     // The monitor, a forced refresh, and another process: none sends the token again.
     const log = () => undefined;
-    const ctx: MonitorContext = { config, env: {}, now: Date.now, agents: [{ id: `a${i}`, storePath, isDefault: true }], log: { info: log, warn: log, error: log } };
+    const ctx: MonitorContext = {
+      config,
+      env: {},
+      now: Date.now,
+      agents: [{ id: `a${i}`, storePath, isDefault: true }],
+      log: { info: log, warn: log, error: log },
+    };
     t.deepEqual(await refresh.run(ctx), []);
-    t.like(await refreshProfile({ storePath, profileId: ID, config, env: {}, now: Date.now, force: true }), { ok: false, permanent: true });
+    t.like(await refreshProfile({ storePath, profileId: ID, config, env: {}, now: Date.now, force: true }), {
+      ok: false,
+      permanent: true,
+    });
     const configPath = join(h.home, `cfg-${i}.json`);
     writeFileSync(configPath, JSON.stringify(raw));
-    const out = await run(process.execPath, ['--import', 'tsx', WORKER, storePath, configPath, ID], { timeout: 60_000 });
+    const out = await run(process.execPath, ['--import', 'tsx', WORKER, storePath, configPath, ID], {
+      timeout: 60_000,
+    });
     t.like(JSON.parse(out.stdout), { ok: false, permanent: true });
-    t.deepEqual(ep.seen.filter((s) => s === `rt-canary-${i}`), [`rt-canary-${i}`]);
+    t.deepEqual(
+      ep.seen.filter((s) => s === `rt-canary-${i}`),
+      [`rt-canary-${i}`],
+    );
   }
 });
 
@@ -102,11 +141,33 @@ test('a refused refresh token stays unsent until a new login replaces it (real O
     h.cleanup();
   });
   const tokens = await loginTokens(server);
-  const storePath = h.writeStore({ version: 1, profiles: { [ID]: { type: 'oauth', provider: 'openai-codex', access: tokens.access, refresh: tokens.refresh, expires: Date.now() - 1000 } } });
+  const storePath = h.writeStore({
+    version: 1,
+    profiles: {
+      [ID]: {
+        type: 'oauth',
+        provider: 'openai-codex',
+        access: tokens.access,
+        refresh: tokens.refresh,
+        expires: Date.now() - 1000,
+      },
+    },
+  });
   const config = toConfig(oauthConfigRaw(server));
-  await fetch(server.revocationUrl, { method: 'POST', body: new URLSearchParams({ token: tokens.refresh as string, client_id: server.clientId }) });
-  t.like(await refreshProfile({ storePath, profileId: ID, config, env: {}, now: Date.now }), { ok: false, reason: 'invalid_grant', permanent: true });
-  for (let i = 0; i < 3; i++) t.like(await refreshProfile({ storePath, profileId: ID, config, env: {}, now: Date.now, force: true }), { ok: false, permanent: true });
+  await fetch(server.revocationUrl, {
+    method: 'POST',
+    body: new URLSearchParams({ token: tokens.refresh as string, client_id: server.clientId }),
+  });
+  t.like(await refreshProfile({ storePath, profileId: ID, config, env: {}, now: Date.now }), {
+    ok: false,
+    reason: 'invalid_grant',
+    permanent: true,
+  });
+  for (let i = 0; i < 3; i++)
+    t.like(await refreshProfile({ storePath, profileId: ID, config, env: {}, now: Date.now, force: true }), {
+      ok: false,
+      permanent: true,
+    });
   t.is(server.presentedRefreshTokens.filter((x) => x === tokens.refresh).length, 1);
   const read = readStore(storePath);
   t.regex((read.ok && read.store.usageStats?.[ID]?.lastRefresh?.refusedRefreshHash) || '', /^[0-9a-f]{8,}$/);
@@ -115,8 +176,18 @@ test('a refused refresh token stays unsent until a new login replaces it (real O
   // New tokens (a login or an import) lift it: the marker names the refused token only.
   const fresh = await loginTokens(server);
   await updateStore(storePath, (store) => {
-    store.profiles[ID] = { ...store.profiles[ID], type: 'oauth', provider: 'openai-codex', access: fresh.access, refresh: fresh.refresh as string, expires: Date.now() - 1000 };
+    store.profiles[ID] = {
+      ...store.profiles[ID],
+      type: 'oauth',
+      provider: 'openai-codex',
+      access: fresh.access,
+      refresh: fresh.refresh as string,
+      expires: Date.now() - 1000,
+    };
     return { store, result: undefined };
   });
-  t.like(await refreshProfile({ storePath, profileId: ID, config, env: {}, now: Date.now }), { ok: true, refreshed: true });
+  t.like(await refreshProfile({ storePath, profileId: ID, config, env: {}, now: Date.now }), {
+    ok: true,
+    refreshed: true,
+  });
 });

@@ -42,7 +42,11 @@ test('anthropic probe: rate-limit headers become quota windows; a Date 5 min ahe
     },
   });
   t.teardown(() => fake.close());
-  const results = await probeCredentials([view('anthropic:work', 'anthropic', 'api_key', KEY)], { config: config({ anthropic: { baseUrl: fake.url } }), timeoutMs: 10_000, concurrency: 1 });
+  const results = await probeCredentials([view('anthropic:work', 'anthropic', 'api_key', KEY)], {
+    config: config({ anthropic: { baseUrl: fake.url } }),
+    timeoutMs: 10_000,
+    concurrency: 1,
+  });
   const r = results.get(probeKey('main', 'anthropic:work'));
   t.like(r, { ok: true, reason: 'ok' });
   t.deepEqual(r?.quota, [{ window: 'requests', utilization: 82, resetsAt: Date.parse(RESET) }]);
@@ -51,8 +55,15 @@ test('anthropic probe: rate-limit headers become quota windows; a Date 5 min ahe
 
   const h = tempHome();
   t.teardown(() => h.cleanup());
-  const storePath = h.writeStore({ version: 1, profiles: { 'anthropic:work': { type: 'api_key', provider: 'anthropic', key: KEY } } });
-  await persistProbes(storePath, [{ profileId: 'anthropic:work', result: r as NonNullable<typeof r>, secretHash: 'abcd' }], 1000);
+  const storePath = h.writeStore({
+    version: 1,
+    profiles: { 'anthropic:work': { type: 'api_key', provider: 'anthropic', key: KEY } },
+  });
+  await persistProbes(
+    storePath,
+    [{ profileId: 'anthropic:work', result: r as NonNullable<typeof r>, secretHash: 'abcd' }],
+    1000,
+  );
   const read = readStore(storePath);
   if (!read.ok) return t.fail(read.detail);
   const rec = read.store.usageStats?.['anthropic:work']?.lastProbe;
@@ -73,7 +84,11 @@ test('a 429 probe answer still records its quota: the unified status rejected an
     },
   });
   t.teardown(() => fake.close());
-  const results = await probeCredentials([view('anthropic:sub', 'anthropic', 'oauth', 'oauth-limited')], { config: config({ anthropic: { baseUrl: fake.url } }), timeoutMs: 10_000, concurrency: 1 });
+  const results = await probeCredentials([view('anthropic:sub', 'anthropic', 'oauth', 'oauth-limited')], {
+    config: config({ anthropic: { baseUrl: fake.url } }),
+    timeoutMs: 10_000,
+    concurrency: 1,
+  });
   const r = results.get(probeKey('main', 'anthropic:sub'));
   t.like(r, { ok: false, reason: 'rate_limit', quotaStatus: 'rejected' });
   t.deepEqual(r?.quota, [{ window: '5h', utilization: 100, resetsAt: reset * 1000 }]);

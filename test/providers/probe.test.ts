@@ -14,7 +14,16 @@ function config(providers: Record<string, unknown>): AiproConfig {
 }
 
 function view(id: string, provider: string, type: CredentialView['type'], secret: string): CredentialView {
-  return { agent: 'main', id, provider, type, source: 'profile', secret: { ok: true, value: secret }, shapeProblem: null, hasRefreshToken: false };
+  return {
+    agent: 'main',
+    id,
+    provider,
+    type,
+    source: 'profile',
+    secret: { ok: true, value: secret },
+    shapeProblem: null,
+    hasRefreshToken: false,
+  };
 }
 
 const ANTHROPIC_SCENARIOS: [Scenario, string, number | undefined][] = [
@@ -49,7 +58,11 @@ test('anthropic: every scenario is classified; request id, retry-after, hint; se
   });
   const fake = await startFakeProvider('anthropic', { scenarios, slowMs: 6000 });
   t.teardown(() => fake.close());
-  const results = await probeCredentials(views, { config: config({ anthropic: { baseUrl: fake.url } }), timeoutMs: 3000, concurrency: 8 });
+  const results = await probeCredentials(views, {
+    config: config({ anthropic: { baseUrl: fake.url } }),
+    timeoutMs: 3000,
+    concurrency: 8,
+  });
   for (const [s, reason, status] of ANTHROPIC_SCENARIOS) {
     const r = results.get(probeKey('main', `anthropic:${s}`));
     t.truthy(r, s);
@@ -97,7 +110,9 @@ test('anthropic setup-tokens: Bearer + beta header on a 1-token message; Claude-
 });
 
 test('anthropic OAuth: GET /api/oauth/usage proves the credential and reads the utilization; 401 auth; 403 scope is not dead', async (t) => {
-  const fake = await startFakeProvider('anthropic', { scenarios: { 'oauth-ok': 'ok', 'oauth-scope': 'scope_forbidden', 'oauth-billing': 'forbidden_billing' } });
+  const fake = await startFakeProvider('anthropic', {
+    scenarios: { 'oauth-ok': 'ok', 'oauth-scope': 'scope_forbidden', 'oauth-billing': 'forbidden_billing' },
+  });
   t.teardown(() => fake.close());
   const results = await probeCredentials(
     ['ok', 'scope', 'billing', 'dead'].map((n) => view(`anthropic:${n}`, 'anthropic', 'oauth', `oauth-${n}`)),
@@ -154,17 +169,30 @@ for (const [kind, provider, good, path] of OTHER) {
   test(`${provider}: ok, refused, rate limited against its fake API`, async (t) => {
     const bad = `${good}-bad`;
     const limited = `${good}-limited`;
-    const fake = await startFakeProvider(kind, { scenarios: { [good]: 'ok', [bad]: kind === 'google' ? 'google_bad_key' : 'unauthorized', [limited]: 'rate_limit' } });
+    const fake = await startFakeProvider(kind, {
+      scenarios: {
+        [good]: 'ok',
+        [bad]: kind === 'google' ? 'google_bad_key' : 'unauthorized',
+        [limited]: 'rate_limit',
+      },
+    });
     t.teardown(() => fake.close());
     const type = getProvider(provider)?.types.includes('api_key') ? 'api_key' : 'oauth';
     const results = await probeCredentials(
-      [view(`${provider}:good`, provider, type, good), view(`${provider}:bad`, provider, type, bad), view(`${provider}:limited`, provider, type, limited)],
+      [
+        view(`${provider}:good`, provider, type, good),
+        view(`${provider}:bad`, provider, type, bad),
+        view(`${provider}:limited`, provider, type, limited),
+      ],
       { config: config({ [provider]: { baseUrl: fake.url } }), timeoutMs: 2000, concurrency: 3 },
     );
     t.is(results.get(probeKey('main', `${provider}:good`))?.reason, 'ok');
     t.is(results.get(probeKey('main', `${provider}:bad`))?.reason, 'auth');
     t.is(results.get(probeKey('main', `${provider}:limited`))?.reason, 'rate_limit');
-    t.true(fake.requests.every((r) => r.path === path), JSON.stringify(fake.requests.map((r) => r.path)));
+    t.true(
+      fake.requests.every((r) => r.path === path),
+      JSON.stringify(fake.requests.map((r) => r.path)),
+    );
     t.false(JSON.stringify([...results]).includes(bad));
   });
 }
@@ -196,9 +224,25 @@ test('the usage windows are stored with the probe record (lastProbe.quota) and r
   const { readStore } = await import('../../src/store/read.js');
   const h = tempHome();
   t.teardown(() => h.cleanup());
-  const storePath = h.writeStore({ version: 1, profiles: { 'anthropic:sub': { type: 'oauth', provider: 'anthropic', access: 'a' } } });
-  const quota = [{ window: 'five_hour', utilization: 42.5, resetsAt: 1_796_000_000_000 }, { window: 'seven_day', utilization: 12 }];
-  await persistProbes(storePath, [{ profileId: 'anthropic:sub', result: { ok: true, reason: 'ok', latencyMs: 5, httpStatus: 200, quota }, secretHash: 'abcd' }], 1000);
+  const storePath = h.writeStore({
+    version: 1,
+    profiles: { 'anthropic:sub': { type: 'oauth', provider: 'anthropic', access: 'a' } },
+  });
+  const quota = [
+    { window: 'five_hour', utilization: 42.5, resetsAt: 1_796_000_000_000 },
+    { window: 'seven_day', utilization: 12 },
+  ];
+  await persistProbes(
+    storePath,
+    [
+      {
+        profileId: 'anthropic:sub',
+        result: { ok: true, reason: 'ok', latencyMs: 5, httpStatus: 200, quota },
+        secretHash: 'abcd',
+      },
+    ],
+    1000,
+  );
   const r = readStore(storePath);
   if (!r.ok) return t.fail(r.detail);
   t.deepEqual(r.store.usageStats?.['anthropic:sub']?.lastProbe?.quota, quota);

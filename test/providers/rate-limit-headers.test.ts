@@ -3,14 +3,24 @@
  * malformed or missing values ignored (never an error, never guessed).
  */
 import test from 'ava';
-import { clockSkewMs, parseGoDuration, parseRateLimitHeaders, type HeaderBag, type RateLimitObservation } from '../../src/providers/rate-limit-headers.js';
+import {
+  clockSkewMs,
+  parseGoDuration,
+  parseRateLimitHeaders,
+  type HeaderBag,
+  type RateLimitObservation,
+} from '../../src/providers/rate-limit-headers.js';
 
 const NOW = Date.parse('2026-12-01T12:00:00Z');
 const S = (iso: string) => String(Date.parse(iso) / 1000);
 
 const CASES: { name: string; headers: HeaderBag; want: RateLimitObservation | undefined }[] = [
   { name: 'no headers', headers: {}, want: undefined },
-  { name: 'unrelated headers', headers: { 'content-type': 'application/json', 'request-id': 'req_1' }, want: undefined },
+  {
+    name: 'unrelated headers',
+    headers: { 'content-type': 'application/json', 'request-id': 'req_1' },
+    want: undefined,
+  },
   {
     name: 'anthropic API key: requests and tokens with RFC 3339 resets',
     headers: {
@@ -76,7 +86,10 @@ const CASES: { name: string; headers: HeaderBag; want: RateLimitObservation | un
       'anthropic-ratelimit-unified-5h-reset': S('2026-12-01T14:00:00Z'),
       'anthropic-ratelimit-unified-representative-claim': 'five_hour',
     },
-    want: { status: 'rejected', windows: [{ window: '5h', utilization: 100, resetsAt: Date.parse('2026-12-01T14:00:00Z') }] },
+    want: {
+      status: 'rejected',
+      windows: [{ window: '5h', utilization: 100, resetsAt: Date.parse('2026-12-01T14:00:00Z') }],
+    },
   },
   {
     name: 'anthropic subscription rejected without window headers: the overall reset names the end',
@@ -85,7 +98,10 @@ const CASES: { name: string; headers: HeaderBag; want: RateLimitObservation | un
       'anthropic-ratelimit-unified-reset': S('2026-12-01T15:00:00Z'),
       'anthropic-ratelimit-unified-representative-claim': 'seven_day',
     },
-    want: { status: 'rejected', windows: [{ window: '7d', utilization: 100, resetsAt: Date.parse('2026-12-01T15:00:00Z') }] },
+    want: {
+      status: 'rejected',
+      windows: [{ window: '7d', utilization: 100, resetsAt: Date.parse('2026-12-01T15:00:00Z') }],
+    },
   },
   {
     name: 'anthropic subscription: unknown status and a claim that is not a label are ignored; utilization clamped',
@@ -117,7 +133,12 @@ const CASES: { name: string; headers: HeaderBag; want: RateLimitObservation | un
   },
   {
     name: 'openai: a bad duration keeps the window without a reset; a missing limit drops it',
-    headers: { 'x-ratelimit-limit-tokens': '100', 'x-ratelimit-remaining-tokens': '50', 'x-ratelimit-reset-tokens': '6 minutes', 'x-ratelimit-remaining-requests': '3' },
+    headers: {
+      'x-ratelimit-limit-tokens': '100',
+      'x-ratelimit-remaining-tokens': '50',
+      'x-ratelimit-reset-tokens': '6 minutes',
+      'x-ratelimit-remaining-requests': '3',
+    },
     want: { windows: [{ window: 'tokens', utilization: 50 }] },
   },
   {
@@ -139,7 +160,11 @@ const CASES: { name: string; headers: HeaderBag; want: RateLimitObservation | un
   },
   {
     name: 'codex: no window length keeps the provider name; garbage percent skipped',
-    headers: { 'x-codex-primary-used-percent': '5', 'x-codex-secondary-used-percent': 'x', 'x-codex-primary-reset-after-seconds': '-1' },
+    headers: {
+      'x-codex-primary-used-percent': '5',
+      'x-codex-secondary-used-percent': 'x',
+      'x-codex-primary-reset-after-seconds': '-1',
+    },
     want: { windows: [{ window: 'primary', utilization: 5 }] },
   },
   {
@@ -156,7 +181,13 @@ for (const c of CASES) {
 }
 
 test('nothing from a header value is kept as text (a claim that is not a window label never lands in a label)', (t) => {
-  const out = parseRateLimitHeaders({ 'anthropic-ratelimit-unified-status': 'rejected', 'anthropic-ratelimit-unified-representative-claim': 'sk-ant-oat01-AAAA' }, NOW);
+  const out = parseRateLimitHeaders(
+    {
+      'anthropic-ratelimit-unified-status': 'rejected',
+      'anthropic-ratelimit-unified-representative-claim': 'sk-ant-oat01-AAAA',
+    },
+    NOW,
+  );
   t.notRegex(JSON.stringify(out), /sk-ant/);
   t.deepEqual(out, { status: 'rejected', windows: [{ window: 'unified', utilization: 100 }] });
 });

@@ -9,7 +9,9 @@ const CC_ONLY = `sk-ant-oat01-${'c'.repeat(80)}CANARY2`;
 const LIMITED = `sk-ant-api03-${'l'.repeat(40)}CANARY3`;
 
 test('models status --probe: per-profile reason, HTTP status, request id, hint; stored; --check fails on rejected', async (t) => {
-  const fake = await startFakeProvider('anthropic', { scenarios: { [GOOD]: 'ok', [CC_ONLY]: 'claude_code_only', [LIMITED]: 'rate_limit' } });
+  const fake = await startFakeProvider('anthropic', {
+    scenarios: { [GOOD]: 'ok', [CC_ONLY]: 'claude_code_only', [LIMITED]: 'rate_limit' },
+  });
   const h = tempHome();
   t.teardown(async () => {
     await fake.close();
@@ -25,7 +27,9 @@ test('models status --probe: per-profile reason, HTTP status, request id, hint; 
     },
   });
 
-  const probed = await runCli(['models', 'status', '--probe', '--check', '--timeout', '3000', '--concurrency', '2'], { env: h.env });
+  const probed = await runCli(['models', 'status', '--probe', '--check', '--timeout', '3000', '--concurrency', '2'], {
+    env: h.env,
+  });
   t.is(probed.code, 1, probed.stderr);
   t.regex(probed.stdout, /anthropic:manual\s+token\s+profile\s+rejected/);
   t.regex(probed.stdout, /Claude Code subscription credential; use an Anthropic API key \(ANTHROPIC_API_KEY\)/);
@@ -35,18 +39,29 @@ test('models status --probe: per-profile reason, HTTP status, request id, hint; 
   const read = readStore(storePath);
   if (!read.ok) return t.fail(read.detail);
   t.like(read.store.usageStats?.['anthropic:work']?.lastProbe, { ok: true, reason: 'ok', httpStatus: 200 });
-  t.like(read.store.usageStats?.['anthropic:manual']?.lastProbe, { ok: false, reason: 'auth_permanent', httpStatus: 400 });
+  t.like(read.store.usageStats?.['anthropic:manual']?.lastProbe, {
+    ok: false,
+    reason: 'auth_permanent',
+    httpStatus: 400,
+  });
   t.truthy(read.store.usageStats?.['anthropic:manual']?.lastProbe?.secretHash);
 
   const all = await runCli(['models', 'status'], { env: h.env });
-  t.regex(all.stdout, /anthropic:busy: .*last probe rate_limit HTTP 429 .*\(rate limited; the credential itself is fine \(retry after 17 s\)\)/);
+  t.regex(
+    all.stdout,
+    /anthropic:busy: .*last probe rate_limit HTTP 429 .*\(rate limited; the credential itself is fine \(retry after 17 s\)\)/,
+  );
   // The refused setup-token is not the next profile, although tokens normally come before keys.
   t.regex(all.stdout, /next anthropic: anthropic:(busy|work)\n/);
 
   // Later, without probing: the stored result still counts.
   const later = await runCli(['models', 'status', '--json'], { env: h.env });
   const doc = JSON.parse(later.stdout);
-  const rows = doc.agents[0].profiles as { id: string; status: string; lastProbe?: { requestId?: string; latencyMs?: number } }[];
+  const rows = doc.agents[0].profiles as {
+    id: string;
+    status: string;
+    lastProbe?: { requestId?: string; latencyMs?: number };
+  }[];
   t.is(rows.find((r) => r.id === 'anthropic:manual')?.status, 'rejected');
   t.is(rows.find((r) => r.id === 'anthropic:work')?.status, 'static');
   t.regex(rows.find((r) => r.id === 'anthropic:work')?.lastProbe?.requestId ?? '', /^req_/);

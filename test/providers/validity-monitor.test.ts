@@ -18,17 +18,33 @@ test('validity monitor: probes every credential, stores lastProbe, logs failures
   });
   const storePath = h.writeStore({
     version: 1,
-    profiles: { 'anthropic:good': { type: 'api_key', provider: 'anthropic', key: GOOD }, 'anthropic:bad': { type: 'api_key', provider: 'anthropic', key: BAD } },
+    profiles: {
+      'anthropic:good': { type: 'api_key', provider: 'anthropic', key: GOOD },
+      'anthropic:bad': { type: 'api_key', provider: 'anthropic', key: BAD },
+    },
   });
   const c = validateConfig({ models: { providers: { anthropic: { baseUrl: fake.url } } } }, '<test>', {});
   if (!c.ok) return t.fail(c.detail);
   const logs: string[] = [];
-  const log = (level: string) => (event: string, fields?: Record<string, unknown>) => logs.push(`${level} ${event} ${JSON.stringify(fields ?? {})}`);
-  const ctx: MonitorContext = { config: c.config, env: {}, now: Date.now, agents: [{ id: 'main', storePath, isDefault: true }], log: { info: log('info'), warn: log('warn'), error: log('error') } };
+  const log = (level: string) => (event: string, fields?: Record<string, unknown>) =>
+    logs.push(`${level} ${event} ${JSON.stringify(fields ?? {})}`);
+  const ctx: MonitorContext = {
+    config: c.config,
+    env: {},
+    now: Date.now,
+    agents: [{ id: 'main', storePath, isDefault: true }],
+    log: { info: log('info'), warn: log('warn'), error: log('error') },
+  };
   const obs = await validity.run(ctx);
   const probes = obs.filter((o): o is Extract<Observation, { kind: 'probe' }> => o.kind === 'probe');
-  t.like(probes.find((p) => p.profile === 'anthropic:good'), { ok: true, reason: 'ok', httpStatus: 200 });
-  t.like(probes.find((p) => p.profile === 'anthropic:bad'), { ok: false, reason: 'auth', httpStatus: 401 });
+  t.like(
+    probes.find((p) => p.profile === 'anthropic:good'),
+    { ok: true, reason: 'ok', httpStatus: 200 },
+  );
+  t.like(
+    probes.find((p) => p.profile === 'anthropic:bad'),
+    { ok: false, reason: 'auth', httpStatus: 401 },
+  );
   const read = readStore(storePath);
   t.like(read.ok ? read.store.usageStats?.['anthropic:bad']?.lastProbe : undefined, { reason: 'auth' });
   t.true(logs.some((l) => l.includes('probe_failed')));

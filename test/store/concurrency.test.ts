@@ -13,9 +13,16 @@ const HAMMER = fileURLToPath(new URL('../fixtures/store-workers/hammer.ts', impo
 const PROCS = 10;
 const PER_PROC = 50;
 
-function runWorker(store: string, worker: number, env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
+function runWorker(
+  store: string,
+  worker: number,
+  env: Record<string, string>,
+): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', HAMMER, store, String(worker), String(PER_PROC)], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', HAMMER, store, String(worker), String(PER_PROC)], {
+      env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     child.on('error', reject);

@@ -13,27 +13,50 @@ function sample(): Store {
     },
     order: { anthropic: ['anthropic:work', 'anthropic:default'], openai: ['openai:default'] },
     lastGood: { anthropic: 'anthropic:work' },
-    usageStats: { 'anthropic:work': { errorCount: 2, cooldownUntil: 99, lastProbe: { at: 1, ok: false, reason: 'auth' } } },
+    usageStats: {
+      'anthropic:work': { errorCount: 2, cooldownUntil: 99, lastProbe: { at: 1, ok: false, reason: 'auth' } },
+    },
     extra: 'kept',
   } as Store;
 }
 
 test('putSecretProfile adds a token with expiry', (t) => {
-  const { store, result } = putSecretProfile(sample(), { id: 'anthropic:manual', provider: 'anthropic', type: 'token', secret: 'T', expires: 5 });
+  const { store, result } = putSecretProfile(sample(), {
+    id: 'anthropic:manual',
+    provider: 'anthropic',
+    type: 'token',
+    secret: 'T',
+    expires: 5,
+  });
   t.deepEqual(result, { ok: true, replaced: false });
   t.deepEqual(store?.profiles['anthropic:manual'], { type: 'token', provider: 'anthropic', token: 'T', expires: 5 });
   t.is((store as Record<string, unknown>).extra, 'kept');
 });
 
 test('putSecretProfile replacing a key keeps unknown fields, drops the stale probe and cooldown', (t) => {
-  const { store, result } = putSecretProfile(sample(), { id: 'anthropic:work', provider: 'anthropic', type: 'api_key', secret: 'NEW' });
+  const { store, result } = putSecretProfile(sample(), {
+    id: 'anthropic:work',
+    provider: 'anthropic',
+    type: 'api_key',
+    secret: 'NEW',
+  });
   t.true(result.ok && result.replaced);
-  t.deepEqual(store?.profiles['anthropic:work'], { type: 'api_key', provider: 'anthropic', key: 'NEW', note: 'mine' } as never);
+  t.deepEqual(store?.profiles['anthropic:work'], {
+    type: 'api_key',
+    provider: 'anthropic',
+    key: 'NEW',
+    note: 'mine',
+  } as never);
   t.deepEqual(store?.usageStats?.['anthropic:work'], { errorCount: 0 });
 });
 
 test('putSecretProfile changing the type starts from a clean profile', (t) => {
-  const { store } = putSecretProfile(sample(), { id: 'anthropic:work', provider: 'anthropic', type: 'token', secret: 'T' });
+  const { store } = putSecretProfile(sample(), {
+    id: 'anthropic:work',
+    provider: 'anthropic',
+    type: 'token',
+    secret: 'T',
+  });
   t.deepEqual(store?.profiles['anthropic:work'], { type: 'token', provider: 'anthropic', token: 'T' });
 });
 
@@ -53,10 +76,16 @@ test('removeProfile of an unknown id changes nothing', (t) => {
 });
 
 test('setOrder validates existence, provider and duplicates', (t) => {
-  t.like(setOrder(sample(), 'anthropic', ['anthropic:default', 'anthropic:work']).result, { ok: true, order: ['anthropic:default', 'anthropic:work'] });
+  t.like(setOrder(sample(), 'anthropic', ['anthropic:default', 'anthropic:work']).result, {
+    ok: true,
+    order: ['anthropic:default', 'anthropic:work'],
+  });
   t.like(setOrder(sample(), 'anthropic', ['anthropic:nope']).result, { ok: false, reason: 'not_found' });
   t.like(setOrder(sample(), 'anthropic', ['openai:default']).result, { ok: false, reason: 'wrong_provider' });
-  t.like(setOrder(sample(), 'anthropic', ['anthropic:work', 'anthropic:work']).result, { ok: false, reason: 'duplicate' });
+  t.like(setOrder(sample(), 'anthropic', ['anthropic:work', 'anthropic:work']).result, {
+    ok: false,
+    reason: 'duplicate',
+  });
   t.like(setOrder(sample(), 'anthropic', []).result, { ok: false, reason: 'empty' });
   t.is(setOrder(sample(), 'anthropic', ['anthropic:nope']).store, null);
 });

@@ -19,7 +19,9 @@ function store(extra: Partial<Store> = {}): Store {
 }
 
 test('without an order: oauth < token < api_key (env counts as a key), then least recently used', (t) => {
-  const s = store({ usageStats: { 'anthropic:oa': { lastUsed: NOW - 10 }, 'anthropic:oa2': { lastUsed: NOW - 1000 } } });
+  const s = store({
+    usageStats: { 'anthropic:oa': { lastUsed: NOW - 10 }, 'anthropic:oa2': { lastUsed: NOW - 1000 } },
+  });
   t.deepEqual(resolveOrder({ provider: 'anthropic', store: s, now: NOW, envProfileId: 'anthropic:env' }), [
     'anthropic:oa2',
     'anthropic:oa',
@@ -31,23 +33,42 @@ test('without an order: oauth < token < api_key (env counts as a key), then leas
 
 test('stored order beats config order; unknown ids are dropped', (t) => {
   const s = store({ order: { anthropic: ['anthropic:key', 'anthropic:gone', 'anthropic:tok'] } });
-  t.deepEqual(resolveOrder({ provider: 'anthropic', store: s, configOrder: ['anthropic:oa'], now: NOW }), ['anthropic:key', 'anthropic:tok']);
-  t.deepEqual(resolveOrder({ provider: 'anthropic', store: store(), configOrder: ['anthropic:tok', 'anthropic:oa'], now: NOW }), ['anthropic:tok', 'anthropic:oa']);
+  t.deepEqual(resolveOrder({ provider: 'anthropic', store: s, configOrder: ['anthropic:oa'], now: NOW }), [
+    'anthropic:key',
+    'anthropic:tok',
+  ]);
+  t.deepEqual(
+    resolveOrder({ provider: 'anthropic', store: store(), configOrder: ['anthropic:tok', 'anthropic:oa'], now: NOW }),
+    ['anthropic:tok', 'anthropic:oa'],
+  );
 });
 
 test('an order that names only missing profiles falls back to the next rule', (t) => {
   const s = store({ order: { anthropic: ['anthropic:gone'] } });
-  t.deepEqual(resolveOrder({ provider: 'anthropic', store: s, configOrder: ['anthropic:tok'], now: NOW }), ['anthropic:tok']);
+  t.deepEqual(resolveOrder({ provider: 'anthropic', store: s, configOrder: ['anthropic:tok'], now: NOW }), [
+    'anthropic:tok',
+  ]);
 });
 
 test('cooldown and disabled profiles go last, soonest back first', (t) => {
   const s = store({
     order: { anthropic: ['anthropic:key', 'anthropic:tok', 'anthropic:oa'] },
-    usageStats: { 'anthropic:key': { cooldownUntil: NOW + 60_000 }, 'anthropic:tok': { disabledUntil: NOW + 30_000, disabledReason: 'billing' } },
+    usageStats: {
+      'anthropic:key': { cooldownUntil: NOW + 60_000 },
+      'anthropic:tok': { disabledUntil: NOW + 30_000, disabledReason: 'billing' },
+    },
   });
-  t.deepEqual(resolveOrder({ provider: 'anthropic', store: s, now: NOW }), ['anthropic:oa', 'anthropic:tok', 'anthropic:key']);
+  t.deepEqual(resolveOrder({ provider: 'anthropic', store: s, now: NOW }), [
+    'anthropic:oa',
+    'anthropic:tok',
+    'anthropic:key',
+  ]);
   // An expired cooldown no longer counts.
-  t.deepEqual(resolveOrder({ provider: 'anthropic', store: s, now: NOW + 120_000 }), ['anthropic:key', 'anthropic:tok', 'anthropic:oa']);
+  t.deepEqual(resolveOrder({ provider: 'anthropic', store: s, now: NOW + 120_000 }), [
+    'anthropic:key',
+    'anthropic:tok',
+    'anthropic:oa',
+  ]);
 });
 
 test('a session pin comes first even when cooling down; a pin to another provider is ignored', (t) => {
@@ -65,11 +86,19 @@ test('nextProfile: first candidate, or undefined for a provider without credenti
 
 test('a credential the provider refused goes last; replacing its secret clears that', async (t) => {
   const { sha256Prefix } = await import('../../src/store/secrets.js');
-  const s = store({ usageStats: { 'anthropic:tok': { lastProbe: { at: NOW, ok: false, reason: 'auth', secretHash: sha256Prefix('sk-ant-oat01-x') } } } });
+  const s = store({
+    usageStats: {
+      'anthropic:tok': {
+        lastProbe: { at: NOW, ok: false, reason: 'auth', secretHash: sha256Prefix('sk-ant-oat01-x') },
+      },
+    },
+  });
   t.is(resolveOrder({ provider: 'anthropic', store: s, now: NOW }).at(-1), 'anthropic:tok');
   const replaced = structuredClone(s);
   (replaced.profiles['anthropic:tok'] as { token: string }).token = 'sk-ant-oat01-new';
   t.not(resolveOrder({ provider: 'anthropic', store: replaced, now: NOW }).at(-1), 'anthropic:tok');
-  const refreshFailed = store({ usageStats: { 'anthropic:oa': { lastRefresh: { at: NOW, ok: false, permanent: true, reason: 'invalid_grant' } } } });
+  const refreshFailed = store({
+    usageStats: { 'anthropic:oa': { lastRefresh: { at: NOW, ok: false, permanent: true, reason: 'invalid_grant' } } },
+  });
   t.is(resolveOrder({ provider: 'anthropic', store: refreshFailed, now: NOW }).at(-1), 'anthropic:oa');
 });

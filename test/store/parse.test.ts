@@ -46,7 +46,9 @@ test('the OpenClaw fixture parses and keeps unknown fields at every level', (t) 
 });
 
 test('a UTF-8 BOM is tolerated', (t) => {
-  const r = parseStoreBytes(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"version":1,"profiles":{}}')]));
+  const r = parseStoreBytes(
+    Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"version":1,"profiles":{}}')]),
+  );
   t.true(r.ok);
 });
 
@@ -68,21 +70,55 @@ test('property: parseStoreText never throws on arbitrary JSON or text', (t) => {
     fc.jsonValue().map((v) => JSON.stringify({ version: 1, profiles: v })),
     fc.jsonValue().map((v) => JSON.stringify({ version: 1, profiles: { 'a:b': v } })),
   );
-  fc.assert(fc.property(candidates, (text) => typeof parseStoreText(text).ok === 'boolean'), { numRuns: 1000 });
+  fc.assert(
+    fc.property(candidates, (text) => typeof parseStoreText(text).ok === 'boolean'),
+    { numRuns: 1000 },
+  );
   t.pass();
 });
 
-const KNOWN = new Set(['type', 'provider', 'key', 'keyRef', 'token', 'tokenRef', 'access', 'refresh', 'expires', 'email', 'accountId', 'baseUrl', 'version', 'profiles', 'order', 'lastGood', 'usageStats', 'lastUsed', 'cooldownUntil', 'errorCount', 'failureCounts', 'disabledUntil', 'disabledReason', 'lastProbe', 'lastRefresh']);
+const KNOWN = new Set([
+  'type',
+  'provider',
+  'key',
+  'keyRef',
+  'token',
+  'tokenRef',
+  'access',
+  'refresh',
+  'expires',
+  'email',
+  'accountId',
+  'baseUrl',
+  'version',
+  'profiles',
+  'order',
+  'lastGood',
+  'usageStats',
+  'lastUsed',
+  'cooldownUntil',
+  'errorCount',
+  'failureCounts',
+  'disabledUntil',
+  'disabledReason',
+  'lastProbe',
+  'lastRefresh',
+]);
 const unknownKey = fc.string({ minLength: 1, maxLength: 12 }).filter((k) => !KNOWN.has(k) && k !== '__proto__');
 const extras = fc.dictionary(unknownKey, fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 });
-const profileId = fc.tuple(fc.constantFrom('anthropic', 'openai', 'x-y'), fc.string({ minLength: 1, maxLength: 10 })).map(([p, n]) => `${p}:${n}`);
+const profileId = fc
+  .tuple(fc.constantFrom('anthropic', 'openai', 'x-y'), fc.string({ minLength: 1, maxLength: 10 }))
+  .map(([p, n]) => `${p}:${n}`);
 const profile = fc
   .record(
     {
       type: fc.constantFrom(...CREDENTIAL_TYPES),
       provider: fc.string({ minLength: 1, maxLength: 10 }),
       key: fc.string(),
-      token: fc.oneof(fc.string(), fc.record({ source: fc.constantFrom('env' as const, 'file' as const), id: fc.string({ minLength: 1 }) })),
+      token: fc.oneof(
+        fc.string(),
+        fc.record({ source: fc.constantFrom('env' as const, 'file' as const), id: fc.string({ minLength: 1 }) }),
+      ),
       access: fc.string(),
       refresh: fc.string(),
       expires: fc.integer(),
@@ -95,9 +131,17 @@ const store = fc
   .record(
     {
       profiles: fc.dictionary(profileId, profile, { maxKeys: 4 }),
-      order: fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), fc.array(profileId, { maxLength: 3 }), { maxKeys: 2 }),
+      order: fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), fc.array(profileId, { maxLength: 3 }), {
+        maxKeys: 2,
+      }),
       lastGood: fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), profileId, { maxKeys: 2 }),
-      usageStats: fc.dictionary(profileId, fc.record({ lastUsed: fc.nat(), errorCount: fc.nat() }, { requiredKeys: [] }).chain((u) => extras.map((e) => ({ ...e, ...u }))), { maxKeys: 2 }),
+      usageStats: fc.dictionary(
+        profileId,
+        fc
+          .record({ lastUsed: fc.nat(), errorCount: fc.nat() }, { requiredKeys: [] })
+          .chain((u) => extras.map((e) => ({ ...e, ...u }))),
+        { maxKeys: 2 },
+      ),
     },
     { requiredKeys: ['profiles'] },
   )

@@ -1,6 +1,14 @@
 /** Quota judgements, table-driven: labels, the newest observation, the worst window, when a spent window blocks. */
 import test from 'ava';
-import { currentWindows, latestClockSkews, latestQuota, minutesLabel, quotaBlock, windowLabel, worstWindow } from '../../src/store/quota.js';
+import {
+  currentWindows,
+  latestClockSkews,
+  latestQuota,
+  minutesLabel,
+  quotaBlock,
+  windowLabel,
+  worstWindow,
+} from '../../src/store/quota.js';
 import type { UsageStats } from '../../src/store/schema.js';
 import { withQuota } from '../../src/store/usage.js';
 import { unavailableUntil } from '../../src/store/order.js';
@@ -23,7 +31,8 @@ const LABELS: [string, number | undefined, string | undefined][] = [
   ['has space', undefined, undefined],
   ['', undefined, undefined],
 ];
-for (const [name, minutes, want] of LABELS) test(`windowLabel(${JSON.stringify(name)}, ${minutes})`, (t) => t.is(windowLabel(name, minutes), want));
+for (const [name, minutes, want] of LABELS)
+  test(`windowLabel(${JSON.stringify(name)}, ${minutes})`, (t) => t.is(windowLabel(name, minutes), want));
 
 test('minutesLabel', (t) => {
   t.is(minutesLabel(60), '1h');
@@ -36,9 +45,21 @@ test('minutesLabel', (t) => {
 test('latestQuota: the newer of the gateway record and the probe; legacy names labelled; junk windows dropped', (t) => {
   const stats: UsageStats = {
     lastProbe: { at: NOW - 60_000, ok: true, reason: 'ok', quota: [{ window: 'five_hour', utilization: 42 }] },
-    quota: { at: NOW - 1000, windows: [{ window: 'seven_day', utilization: 150, resetsAt: NOW + H }, { window: 'bad name', utilization: 5 }, { window: 'x', utilization: Number.NaN }], status: 'allowed' },
+    quota: {
+      at: NOW - 1000,
+      windows: [
+        { window: 'seven_day', utilization: 150, resetsAt: NOW + H },
+        { window: 'bad name', utilization: 5 },
+        { window: 'x', utilization: Number.NaN },
+      ],
+      status: 'allowed',
+    },
   };
-  t.deepEqual(latestQuota(stats), { at: NOW - 1000, status: 'allowed', windows: [{ window: '7d', utilization: 100, resetsAt: NOW + H }] });
+  t.deepEqual(latestQuota(stats), {
+    at: NOW - 1000,
+    status: 'allowed',
+    windows: [{ window: '7d', utilization: 100, resetsAt: NOW + H }],
+  });
   const probeNewer = { ...stats, lastProbe: { ...stats.lastProbe!, at: NOW, quotaStatus: 'rejected' } };
   t.deepEqual(latestQuota(probeNewer), { at: NOW, status: 'rejected', windows: [{ window: '5h', utilization: 42 }] });
   t.is(latestQuota({}), undefined);
@@ -46,21 +67,84 @@ test('latestQuota: the newer of the gateway record and the probe; legacy names l
 });
 
 test('worstWindow and currentWindows leave out windows that have reset', (t) => {
-  const rec = { at: NOW, windows: [{ window: '5h', utilization: 99, resetsAt: NOW - 1 }, { window: '7d', utilization: 60, resetsAt: NOW + H }, { window: 'tokens', utilization: 60, resetsAt: NOW + 2 * H }, { window: 'requests', utilization: 10 }] };
-  t.deepEqual(currentWindows(rec, NOW).map((w) => w.window), ['7d', 'tokens', 'requests']);
+  const rec = {
+    at: NOW,
+    windows: [
+      { window: '5h', utilization: 99, resetsAt: NOW - 1 },
+      { window: '7d', utilization: 60, resetsAt: NOW + H },
+      { window: 'tokens', utilization: 60, resetsAt: NOW + 2 * H },
+      { window: 'requests', utilization: 10 },
+    ],
+  };
+  t.deepEqual(
+    currentWindows(rec, NOW).map((w) => w.window),
+    ['7d', 'tokens', 'requests'],
+  );
   t.is(worstWindow(rec, NOW)?.window, 'tokens', 'ties go to the later reset');
   t.is(worstWindow(undefined, NOW), undefined);
 });
 
 const BLOCKS: { name: string; stats: UsageStats; want: { window: string; until: number } | undefined }[] = [
-  { name: 'spent window with a future reset blocks until it', stats: { quota: { at: NOW, windows: [{ window: 'tokens', utilization: 100, resetsAt: NOW + H }] } }, want: { window: 'tokens', until: NOW + H } },
-  { name: 'rejected: the latest reset of the spent windows', stats: { quota: { at: NOW, status: 'rejected', windows: [{ window: '5h', utilization: 100, resetsAt: NOW + H }, { window: '7d', utilization: 100, resetsAt: NOW + 5 * H }] } }, want: { window: '7d', until: NOW + 5 * H } },
-  { name: 'allowed_warning never blocks, even at 100 %', stats: { quota: { at: NOW, status: 'allowed_warning', windows: [{ window: '5h', utilization: 100, resetsAt: NOW + H }] } }, want: undefined },
-  { name: 'no reset known: no block (never a guess)', stats: { quota: { at: NOW, windows: [{ window: 'tokens', utilization: 100 }] } }, want: undefined },
-  { name: 'reset passed: no block', stats: { quota: { at: NOW - 2 * H, windows: [{ window: 'tokens', utilization: 100, resetsAt: NOW - 1 }] } }, want: undefined },
-  { name: 'model-scoped window spent: no block', stats: { quota: { at: NOW, windows: [{ window: 'seven_day_opus', utilization: 100, resetsAt: NOW + H }] } }, want: undefined },
-  { name: '99 %: no block', stats: { quota: { at: NOW, windows: [{ window: '5h', utilization: 99.9, resetsAt: NOW + H }] } }, want: undefined },
-  { name: 'a newer allowed observation lifts an older spent one', stats: { lastProbe: { at: NOW - H, ok: false, reason: 'rate_limit', quotaStatus: 'rejected', quota: [{ window: '5h', utilization: 100, resetsAt: NOW + H }] }, quota: { at: NOW, status: 'allowed', windows: [{ window: '5h', utilization: 2, resetsAt: NOW + 5 * H }] } }, want: undefined },
+  {
+    name: 'spent window with a future reset blocks until it',
+    stats: { quota: { at: NOW, windows: [{ window: 'tokens', utilization: 100, resetsAt: NOW + H }] } },
+    want: { window: 'tokens', until: NOW + H },
+  },
+  {
+    name: 'rejected: the latest reset of the spent windows',
+    stats: {
+      quota: {
+        at: NOW,
+        status: 'rejected',
+        windows: [
+          { window: '5h', utilization: 100, resetsAt: NOW + H },
+          { window: '7d', utilization: 100, resetsAt: NOW + 5 * H },
+        ],
+      },
+    },
+    want: { window: '7d', until: NOW + 5 * H },
+  },
+  {
+    name: 'allowed_warning never blocks, even at 100 %',
+    stats: {
+      quota: { at: NOW, status: 'allowed_warning', windows: [{ window: '5h', utilization: 100, resetsAt: NOW + H }] },
+    },
+    want: undefined,
+  },
+  {
+    name: 'no reset known: no block (never a guess)',
+    stats: { quota: { at: NOW, windows: [{ window: 'tokens', utilization: 100 }] } },
+    want: undefined,
+  },
+  {
+    name: 'reset passed: no block',
+    stats: { quota: { at: NOW - 2 * H, windows: [{ window: 'tokens', utilization: 100, resetsAt: NOW - 1 }] } },
+    want: undefined,
+  },
+  {
+    name: 'model-scoped window spent: no block',
+    stats: { quota: { at: NOW, windows: [{ window: 'seven_day_opus', utilization: 100, resetsAt: NOW + H }] } },
+    want: undefined,
+  },
+  {
+    name: '99 %: no block',
+    stats: { quota: { at: NOW, windows: [{ window: '5h', utilization: 99.9, resetsAt: NOW + H }] } },
+    want: undefined,
+  },
+  {
+    name: 'a newer allowed observation lifts an older spent one',
+    stats: {
+      lastProbe: {
+        at: NOW - H,
+        ok: false,
+        reason: 'rate_limit',
+        quotaStatus: 'rejected',
+        quota: [{ window: '5h', utilization: 100, resetsAt: NOW + H }],
+      },
+      quota: { at: NOW, status: 'allowed', windows: [{ window: '5h', utilization: 2, resetsAt: NOW + 5 * H }] },
+    },
+    want: undefined,
+  },
 ];
 for (const c of BLOCKS) {
   test(`quotaBlock: ${c.name}`, (t) => {
@@ -84,5 +168,11 @@ test('latestClockSkews: per provider, the latest probe wins; probes without a sk
     { provider: 'anthropic', at: 4 },
     { provider: 'openai', at: 2, clockSkewMs: -70_000 },
   ]);
-  t.deepEqual([...m], [['anthropic', { at: 3, ms: 300_000 }], ['openai', { at: 2, ms: -70_000 }]]);
+  t.deepEqual(
+    [...m],
+    [
+      ['anthropic', { at: 3, ms: 300_000 }],
+      ['openai', { at: 2, ms: -70_000 }],
+    ],
+  );
 });

@@ -12,7 +12,10 @@ const ROUNDS = 25;
 /** Start the writer, wait for its first write, let it run a random while, kill -9. */
 function killDuringWrites(store: string, env: Record<string, string>, delayMs: number): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', WRITER, store], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', WRITER, store], {
+      env,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     child.on('error', reject);
     child.on('close', () => resolve());
     child.stdout.setEncoding('utf8').once('data', () => setTimeout(() => child.kill('SIGKILL'), delayMs));

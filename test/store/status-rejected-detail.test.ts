@@ -15,7 +15,15 @@ function rejectedBy(httpStatus: number | undefined, detail: string | undefined):
     shapeProblem: null,
     hasRefreshToken: false,
     secretHash: 'aaaaaaaaaaaa',
-    stats: { lastProbe: { at: NOW - 1000, ok: false, reason: 'auth', ...(httpStatus ? { httpStatus } : {}), ...(detail ? { detail } : {}) } },
+    stats: {
+      lastProbe: {
+        at: NOW - 1000,
+        ok: false,
+        reason: 'auth',
+        ...(httpStatus ? { httpStatus } : {}),
+        ...(detail ? { detail } : {}),
+      },
+    },
   } as CredentialView;
 }
 

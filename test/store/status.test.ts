@@ -21,12 +21,19 @@ function view(over: Partial<CredentialView>): CredentialView {
   };
 }
 
-const probeFail = (reason: string, secretHash?: string) => ({ lastProbe: { at: NOW - 1000, ok: false, reason, httpStatus: 401, ...(secretHash ? { secretHash } : {}) } });
+const probeFail = (reason: string, secretHash?: string) => ({
+  lastProbe: { at: NOW - 1000, ok: false, reason, httpStatus: 401, ...(secretHash ? { secretHash } : {}) },
+});
 
 const TABLE: [string, Partial<CredentialView>, Status, RegExp?][] = [
   ['no credential', { type: 'none', secret: { ok: false, detail: 'no credential' } }, 'missing'],
   ['unreadable secret ref', { secret: { ok: false, detail: 'env var X is not set' } }, 'invalid', /env var X/],
-  ['wrong token shape', { shapeProblem: 'an Anthropic setup-token starts with sk-ant-oat01-' }, 'invalid', /starts with/],
+  [
+    'wrong token shape',
+    { shapeProblem: 'an Anthropic setup-token starts with sk-ant-oat01-' },
+    'invalid',
+    /starts with/,
+  ],
   ['api key without expiry', { type: 'api_key' }, 'static', /API key/],
   ['token without expiry', {}, 'static', /without expiry/],
   ['expires 0', { expires: 0 }, 'invalid', /expiry out of range/],
@@ -46,15 +53,73 @@ const TABLE: [string, Partial<CredentialView>, Status, RegExp?][] = [
   ['oauth without refresh, expiring', { type: 'oauth', expires: NOW + H }, 'expiring'],
   ['oauth without refresh, expired', { type: 'oauth', expires: NOW - H }, 'expired'],
   ['oauth without refresh or expiry', { type: 'oauth' }, 'invalid', /no expiry and no refresh/],
-  ['oauth with refresh, access expiring soon', { type: 'oauth', hasRefreshToken: true, expires: NOW + 42 * 60_000 }, 'ok', /access token expires in 42m, refreshes automatically/],
-  ['oauth with refresh, access expired', { type: 'oauth', hasRefreshToken: true, expires: NOW - H }, 'ok', /refreshes on next use/],
+  [
+    'oauth with refresh, access expiring soon',
+    { type: 'oauth', hasRefreshToken: true, expires: NOW + 42 * 60_000 },
+    'ok',
+    /access token expires in 42m, refreshes automatically/,
+  ],
+  [
+    'oauth with refresh, access expired',
+    { type: 'oauth', hasRefreshToken: true, expires: NOW - H },
+    'ok',
+    /refreshes on next use/,
+  ],
   ['oauth with refresh, no expiry', { type: 'oauth', hasRefreshToken: true }, 'ok', /refreshes automatically/],
-  ['oauth refresh refused permanently', { type: 'oauth', hasRefreshToken: true, expires: NOW + H, stats: { lastRefresh: { at: NOW - 1, ok: false, reason: 'invalid_grant', permanent: true } } }, 'refresh_failed', /invalid_grant/],
-  ['oauth refresh failed transiently', { type: 'oauth', hasRefreshToken: true, expires: NOW + H, stats: { lastRefresh: { at: NOW - 1, ok: false, reason: 'network' } } }, 'ok'],
-  ['oauth refresh refused beats rejection', { type: 'oauth', hasRefreshToken: true, stats: { ...probeFail('auth'), lastRefresh: { at: NOW, ok: false, permanent: true } } }, 'refresh_failed'],
-  ['oauth with refresh, rejected by probe', { type: 'oauth', hasRefreshToken: true, expires: NOW + H, stats: probeFail('auth') }, 'rejected'],
+  [
+    'oauth refresh refused permanently',
+    {
+      type: 'oauth',
+      hasRefreshToken: true,
+      expires: NOW + H,
+      stats: { lastRefresh: { at: NOW - 1, ok: false, reason: 'invalid_grant', permanent: true } },
+    },
+    'refresh_failed',
+    /invalid_grant/,
+  ],
+  [
+    'oauth refresh failed transiently',
+    {
+      type: 'oauth',
+      hasRefreshToken: true,
+      expires: NOW + H,
+      stats: { lastRefresh: { at: NOW - 1, ok: false, reason: 'network' } },
+    },
+    'ok',
+  ],
+  [
+    'oauth refresh refused beats rejection',
+    {
+      type: 'oauth',
+      hasRefreshToken: true,
+      stats: { ...probeFail('auth'), lastRefresh: { at: NOW, ok: false, permanent: true } },
+    },
+    'refresh_failed',
+  ],
+  [
+    'oauth with refresh, rejected by probe',
+    { type: 'oauth', hasRefreshToken: true, expires: NOW + H, stats: probeFail('auth') },
+    'rejected',
+  ],
   ['api key rejected (401)', { type: 'api_key', stats: probeFail('auth') }, 'rejected', /HTTP 401/],
-  ['api key rejected permanently (Claude Code only)', { type: 'api_key', stats: { lastProbe: { at: NOW, ok: false, reason: 'auth_permanent', hint: 'use an Anthropic API key instead', detail: 'This credential is only authorized for use with Claude Code and cannot be used for other API requests.' } } }, 'rejected', /only authorized for use with Claude Code/],
+  [
+    'api key rejected permanently (Claude Code only)',
+    {
+      type: 'api_key',
+      stats: {
+        lastProbe: {
+          at: NOW,
+          ok: false,
+          reason: 'auth_permanent',
+          hint: 'use an Anthropic API key instead',
+          detail:
+            'This credential is only authorized for use with Claude Code and cannot be used for other API requests.',
+        },
+      },
+    },
+    'rejected',
+    /only authorized for use with Claude Code/,
+  ],
   ['probe of an older secret does not count', { type: 'api_key', stats: probeFail('auth', 'bbbbbbbbbbbb') }, 'static'],
   ['probe of the same secret counts', { type: 'api_key', stats: probeFail('auth', 'aaaaaaaaaaaa') }, 'rejected'],
   ['rate limit is not a rejection', { type: 'api_key', stats: probeFail('rate_limit') }, 'static'],

@@ -1,6 +1,12 @@
 import test from 'ava';
 import { readFileSync } from 'node:fs';
-import { billingDisableMs, cooldownMs, markProfileOutcome, recordFailure, recordSuccess } from '../../src/store/usage.js';
+import {
+  billingDisableMs,
+  cooldownMs,
+  markProfileOutcome,
+  recordFailure,
+  recordSuccess,
+} from '../../src/store/usage.js';
 import { tempHome } from '../helpers/tmp.js';
 
 const NOW = 1_800_000_000_000;
@@ -18,7 +24,10 @@ test('cooldown schedule: 30 s, 1 m, 5 m, then 5 m', (t) => {
 });
 
 test('billing disables 5 h × 2^(n−1), capped at 24 h', (t) => {
-  t.deepEqual([1, 2, 3, 4, 5].map((n) => billingDisableMs(n) / 3_600_000), [5, 10, 20, 24, 24]);
+  t.deepEqual(
+    [1, 2, 3, 4, 5].map((n) => billingDisableMs(n) / 3_600_000),
+    [5, 10, 20, 24, 24],
+  );
   let s = recordFailure(undefined, 'billing', NOW);
   t.is(s.disabledUntil, NOW + 5 * 3_600_000);
   t.is(s.disabledReason, 'billing');
@@ -50,7 +59,11 @@ test('success resets errors and cooldowns, keeps counts and unknown fields', (t)
 test('markProfileOutcome writes through the store lock and sets lastGood on success', async (t) => {
   const h = tempHome();
   t.teardown(() => h.cleanup());
-  const path = h.writeStore({ version: 1, profiles: { 'anthropic:a': { type: 'api_key', provider: 'anthropic', key: 'sk-ant-api03-abc' } }, extra: 1 });
+  const path = h.writeStore({
+    version: 1,
+    profiles: { 'anthropic:a': { type: 'api_key', provider: 'anthropic', key: 'sk-ant-api03-abc' } },
+    extra: 1,
+  });
   await markProfileOutcome(path, 'anthropic:a', { ok: false, reason: 'rate_limit' }, NOW);
   let disk = JSON.parse(readFileSync(path, 'utf8'));
   t.is(disk.usageStats['anthropic:a'].cooldownUntil, NOW + 30_000);

@@ -13,11 +13,21 @@ test('every fast check lists exactly the fields of its zod schema, in order', (t
 });
 
 // Values near each schema: right fields with right and wrong types, unknown keys, __proto__.
-const scalar = fc.oneof(fc.string({ maxLength: 6 }), fc.constantFrom('env', 'file', 'api_key', 'token', 'oauth', 'anthropic', ''), fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.constant(1));
+const scalar = fc.oneof(
+  fc.string({ maxLength: 6 }),
+  fc.constantFrom('env', 'file', 'api_key', 'token', 'oauth', 'anthropic', ''),
+  fc.integer(),
+  fc.double(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.constant(1),
+);
 const fieldNames = [...new Set(names.flatMap((n) => FAST_SHAPES[n].keys)), 'extra', '__proto__', 'windows'];
 const value: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
   v: fc.oneof({ depthSize: 'small', withCrossShrink: true }, scalar, fc.array(tie('v'), { maxLength: 3 }), tie('o')),
-  o: fc.dictionary(fc.constantFrom(...fieldNames), tie('v'), { maxKeys: 6 }).map((o) => JSON.parse(JSON.stringify(o)) as unknown),
+  o: fc
+    .dictionary(fc.constantFrom(...fieldNames), tie('v'), { maxKeys: 6 })
+    .map((o) => JSON.parse(JSON.stringify(o)) as unknown),
 })).v;
 // Objects built from a schema's own fields with values of the right type most of the time.
 const good: Record<string, fc.Arbitrary<unknown>> = {
@@ -27,17 +37,56 @@ const good: Record<string, fc.Arbitrary<unknown>> = {
   provider: fc.constantFrom('anthropic', 'openai', ''),
   ok: fc.boolean(),
   permanent: fc.boolean(),
-  windows: fc.array(fc.record({ window: fc.string({ maxLength: 3 }), utilization: fc.double(), resetsAt: fc.integer() }, { requiredKeys: ['window', 'utilization'] }), { maxLength: 2 }),
-  quota: fc.oneof(fc.array(fc.record({ window: fc.string(), utilization: fc.integer() }), { maxLength: 2 }), fc.record({ at: fc.integer(), windows: fc.constant([]) })),
-  failureCounts: fc.dictionary(fc.constantFrom('a', 'b', '__proto__'), fc.integer(), { maxKeys: 2 }).map((o) => JSON.parse(JSON.stringify(o)) as unknown),
-  key: fc.oneof(fc.string({ maxLength: 4 }), fc.record({ source: fc.constantFrom('env', 'file'), id: fc.string({ maxLength: 3 }) })),
+  windows: fc.array(
+    fc.record(
+      { window: fc.string({ maxLength: 3 }), utilization: fc.double(), resetsAt: fc.integer() },
+      { requiredKeys: ['window', 'utilization'] },
+    ),
+    { maxLength: 2 },
+  ),
+  quota: fc.oneof(
+    fc.array(fc.record({ window: fc.string(), utilization: fc.integer() }), { maxLength: 2 }),
+    fc.record({ at: fc.integer(), windows: fc.constant([]) }),
+  ),
+  failureCounts: fc
+    .dictionary(fc.constantFrom('a', 'b', '__proto__'), fc.integer(), { maxKeys: 2 })
+    .map((o) => JSON.parse(JSON.stringify(o)) as unknown),
+  key: fc.oneof(
+    fc.string({ maxLength: 4 }),
+    fc.record({ source: fc.constantFrom('env', 'file'), id: fc.string({ maxLength: 3 }) }),
+  ),
   version: fc.constantFrom(1, 2),
 };
-for (const k of ['at', 'httpStatus', 'latencyMs', 'clockSkewMs', 'utilization', 'resetsAt', 'expires', 'refreshExpires', 'lastUsed', 'cooldownUntil', 'errorCount', 'disabledUntil']) good[k] = fc.oneof(fc.integer(), fc.double());
-for (const k of ['profiles', 'order', 'lastGood', 'usageStats']) good[k] = fc.dictionary(fc.constantFrom('a', 'b', '__proto__'), value, { maxKeys: 2 }).map((o) => JSON.parse(JSON.stringify(o)) as unknown);
+for (const k of [
+  'at',
+  'httpStatus',
+  'latencyMs',
+  'clockSkewMs',
+  'utilization',
+  'resetsAt',
+  'expires',
+  'refreshExpires',
+  'lastUsed',
+  'cooldownUntil',
+  'errorCount',
+  'disabledUntil',
+])
+  good[k] = fc.oneof(fc.integer(), fc.double());
+for (const k of ['profiles', 'order', 'lastGood', 'usageStats'])
+  good[k] = fc
+    .dictionary(fc.constantFrom('a', 'b', '__proto__'), value, { maxKeys: 2 })
+    .map((o) => JSON.parse(JSON.stringify(o)) as unknown);
 const nearly = (name: Name) =>
   fc
-    .tuple(...FAST_SHAPES[name].keys.map((k) => fc.option(fc.oneof({ weight: 6, arbitrary: good[k] ?? fc.string({ maxLength: 4 }) }, { weight: 1, arbitrary: value }), { nil: undefined, freq: 2 })), fc.option(value, { nil: undefined }))
+    .tuple(
+      ...FAST_SHAPES[name].keys.map((k) =>
+        fc.option(
+          fc.oneof({ weight: 6, arbitrary: good[k] ?? fc.string({ maxLength: 4 }) }, { weight: 1, arbitrary: value }),
+          { nil: undefined, freq: 2 },
+        ),
+      ),
+      fc.option(value, { nil: undefined }),
+    )
     .map(([...vals]) => {
       const extra = vals.pop();
       const o: Record<string, unknown> = {};
@@ -56,7 +105,12 @@ for (const name of names) {
         fastYes++;
         const slow = zod[name].safeParse(v);
         // Same JSON, same key order, and the same objects (prototypes included).
-        return slow.success && JSON.stringify(slow.data) === JSON.stringify(fast) && Object.keys(slow.data).join() === Object.keys(fast as object).join() && isDeepStrictEqual(slow.data, fast);
+        return (
+          slow.success &&
+          JSON.stringify(slow.data) === JSON.stringify(fast) &&
+          Object.keys(slow.data).join() === Object.keys(fast as object).join() &&
+          isDeepStrictEqual(slow.data, fast)
+        );
       }),
       { seed: 1818, numRuns: 3000 },
     );
@@ -81,7 +135,9 @@ test('the fast checks accept every well-formed profile and usage entry of the fi
         t.not(FAST_SHAPES.ProfileSchema(p), NO, `${file}: ${id}`);
       }
     }
-    for (const [id, u] of Object.entries(json.usageStats ?? {})) if (zod.UsageStatsSchema.safeParse(u).success) t.not(FAST_SHAPES.UsageStatsSchema(u), NO, `${file}: usageStats ${id}`);
+    for (const [id, u] of Object.entries(json.usageStats ?? {}))
+      if (zod.UsageStatsSchema.safeParse(u).success)
+        t.not(FAST_SHAPES.UsageStatsSchema(u), NO, `${file}: usageStats ${id}`);
   }
   t.true(profiles > 0);
 });

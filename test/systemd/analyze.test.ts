@@ -9,7 +9,16 @@
  */
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync, readFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+  readFileSync,
+} from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
@@ -18,14 +27,24 @@ import { tempHome } from '../helpers/tmp.js';
 const ANALYZE = ['/usr/bin/systemd-analyze', '/bin/systemd-analyze'].find((p) => existsSync(p));
 const REQUIRED = process.env.AIPRO_REQUIRE_INTEGRATION === '1';
 const maybe = ANALYZE ? test : REQUIRED ? test : test.skip;
-if (!ANALYZE) console.log(`systemd-analyze not found: skipping unit verification${REQUIRED ? ' — but AIPRO_REQUIRE_INTEGRATION=1, so failing' : ''}`);
+if (!ANALYZE)
+  console.log(
+    `systemd-analyze not found: skipping unit verification${REQUIRED ? ' — but AIPRO_REQUIRE_INTEGRATION=1, so failing' : ''}`,
+  );
 
 /** Exposure limits: the monitor and the check at most 2.5 ("OK" in systemd-analyze), the gateway at most 3.5. */
-const LIMITS: Record<string, number> = { 'aipro-monitor.service': 2.5, 'aipro-auth-check.service': 2.5, 'aipro-gateway.service': 3.5 };
+const LIMITS: Record<string, number> = {
+  'aipro-monitor.service': 2.5,
+  'aipro-auth-check.service': 2.5,
+  'aipro-gateway.service': 3.5,
+};
 
 function analyze(args: string[], env: Record<string, string> = {}) {
   if (!ANALYZE) throw new Error('systemd-analyze is required (AIPRO_REQUIRE_INTEGRATION=1) but not installed');
-  const r = spawnSync(ANALYZE, args, { encoding: 'utf8', env: { ...process.env, SYSTEMD_PAGER: '', SYSTEMD_COLORS: '0', ...env } });
+  const r = spawnSync(ANALYZE, args, {
+    encoding: 'utf8',
+    env: { ...process.env, SYSTEMD_PAGER: '', SYSTEMD_COLORS: '0', ...env },
+  });
   return { code: r.status, out: `${r.stdout}${r.stderr}`.trim() };
 }
 
@@ -36,11 +55,29 @@ async function renderAll(flavour: 'user' | 'system') {
   mkdirSync(odd);
   symlinkSync(process.execPath, join(odd, 'node'));
   const dir = join(h.home, 'units');
-  const args = ['systemd', 'install', `--${flavour}`, '--units', 'monitor,check,gateway', '--unit-dir', dir, '--node', join(odd, 'node'), '--credential', 'anthropic-key:/etc/aipro/anthropic-key'];
+  const args = [
+    'systemd',
+    'install',
+    `--${flavour}`,
+    '--units',
+    'monitor,check,gateway',
+    '--unit-dir',
+    dir,
+    '--node',
+    join(odd, 'node'),
+    '--credential',
+    'anthropic-key:/etc/aipro/anthropic-key',
+  ];
   if (flavour === 'system') args.push('--service-user', userInfo().username);
   const r = await runCli(args, { env: { ...h.env, AIPRO_STATE_DIR: h.stateDir } });
   if (r.code !== 0) throw new Error(`install failed: ${r.stdout}${r.stderr}`);
-  return { h, dir, files: readdirSync(dir).sort().map((f) => join(dir, f)) };
+  return {
+    h,
+    dir,
+    files: readdirSync(dir)
+      .sort()
+      .map((f) => join(dir, f)),
+  };
 }
 
 maybe('system units pass systemd-analyze verify with no warning at all', async (t) => {

@@ -23,7 +23,10 @@ test('no units installed: one ok finding that says how to install', async (t) =>
   const h = tempHome();
   try {
     const checks = await systemdDoctorChecks(homeEnv(h.env));
-    t.deepEqual(checks.filter((c) => c.id.startsWith('systemd.user')), []);
+    t.deepEqual(
+      checks.filter((c) => c.id.startsWith('systemd.user')),
+      [],
+    );
     // On a host with aipro system units installed, "none installed" is not said.
     const none = byId(checks, 'systemd.units');
     if (none) {
@@ -42,7 +45,9 @@ test('installed user units: enabled or not, env file mode, missing binaries, mis
   copyFileSync(process.execPath, nodeCopy);
   chmodSync(nodeCopy, 0o755);
   try {
-    const r = await runCli(['systemd', 'install', '--user', '--units', 'monitor,check', '--node', nodeCopy], { env: homeEnv(h.env) });
+    const r = await runCli(['systemd', 'install', '--user', '--units', 'monitor,check', '--node', nodeCopy], {
+      env: homeEnv(h.env),
+    });
     t.is(r.code, 0, r.stderr);
     const dir = join(h.home, '.config', 'systemd', 'user');
     const env = join(h.stateDir, '.env');
@@ -51,9 +56,15 @@ test('installed user units: enabled or not, env file mode, missing binaries, mis
 
     let checks = await systemdDoctorChecks(homeEnv(h.env));
     t.is(byId(checks, 'systemd.user.installed')?.level, 'ok');
-    t.regex(byId(checks, 'systemd.user.installed')?.summary ?? '', /aipro-monitor\.service, aipro-auth-check\.service, aipro-auth-check\.timer/);
+    t.regex(
+      byId(checks, 'systemd.user.installed')?.summary ?? '',
+      /aipro-monitor\.service, aipro-auth-check\.service, aipro-auth-check\.timer/,
+    );
     t.is(byId(checks, 'systemd.user.enabled.aipro-auth-check.timer')?.level, 'warn');
-    t.regex(byId(checks, 'systemd.user.enabled.aipro-auth-check.timer')?.fix ?? '', /^systemctl --user enable --now aipro-auth-check\.timer$/);
+    t.regex(
+      byId(checks, 'systemd.user.enabled.aipro-auth-check.timer')?.fix ?? '',
+      /^systemctl --user enable --now aipro-auth-check\.timer$/,
+    );
     t.is(byId(checks, 'systemd.user.envfile')?.level, 'warn', 'a 0644 env file is readable by others');
     t.is(byId(checks, 'systemd.user.envfile')?.fix, `chmod 600 ${env}`);
     t.is(checks.filter((c) => c.level === 'error').length, 0, JSON.stringify(checks, null, 1));
@@ -70,7 +81,9 @@ test('installed user units: enabled or not, env file mode, missing binaries, mis
     checks = await systemdDoctorChecks(homeEnv(h.env));
     t.is(byId(checks, 'systemd.user.writable')?.level, 'error');
     t.regex(byId(checks, 'systemd.user.writable')?.summary ?? '', /textfile.*EROFS/);
-    const again = await runCli(['systemd', 'install', '--user', '--units', 'monitor,check', '--node', nodeCopy], { env: homeEnv(h.env) });
+    const again = await runCli(['systemd', 'install', '--user', '--units', 'monitor,check', '--node', nodeCopy], {
+      env: homeEnv(h.env),
+    });
     t.regex(again.stdout, /updated/);
     checks = await systemdDoctorChecks(homeEnv(h.env));
     t.is(byId(checks, 'systemd.user.writable'), undefined);
@@ -81,7 +94,10 @@ test('installed user units: enabled or not, env file mode, missing binaries, mis
     checks = await systemdDoctorChecks(homeEnv(h.env));
     t.is(byId(checks, 'systemd.user.exec.aipro-monitor.service')?.level, 'error');
     t.regex(byId(checks, 'systemd.user.exec.aipro-monitor.service')?.summary ?? '', /no longer exists.*203\/EXEC/);
-    t.regex(byId(checks, 'systemd.user.exec.aipro-monitor.service')?.fix ?? '', /^aipro systemd install --user --units monitor,check$/);
+    t.regex(
+      byId(checks, 'systemd.user.exec.aipro-monitor.service')?.fix ?? '',
+      /^aipro systemd install --user --units monitor,check$/,
+    );
     t.is(byId(checks, 'systemd.user.incomplete')?.level, 'error');
     t.is(byId(checks, 'systemd.user.statedir')?.level, 'error');
   } finally {
@@ -129,7 +145,10 @@ test('systemctl show output: daemon restarts, failed last check, timer last/next
   t.regex(level('aipro-monitor.service')?.summary ?? '', /restarted 3 times/);
   t.is(level('aipro-auth-check.service')?.level, 'warn');
   t.regex(level('aipro-auth-check.service')?.summary ?? '', /failed \(exit-code, exit 1: a credential is broken\)/);
-  t.is(level('aipro-auth-check.timer')?.summary, 'aipro-auth-check.timer: last fired Tue 2025-06-03 10:00:00 UTC, next ≈ 2025-06-03T12:40:00Z');
+  t.is(
+    level('aipro-auth-check.timer')?.summary,
+    'aipro-auth-check.timer: last fired Tue 2025-06-03 10:00:00 UTC, next ≈ 2025-06-03T12:40:00Z',
+  );
   t.is(level('aipro-gateway.service')?.level, 'error');
   t.regex(level('aipro-gateway.service')?.fix ?? '', /journalctl --user -u aipro-gateway\.service/);
 });

@@ -19,7 +19,9 @@ function host(opts: { linger?: boolean; fail?: string } = {}) {
     lingerEnabled: () => opts.linger ?? true,
     run: (argv) => {
       ran.push(argv.join(' '));
-      return opts.fail && argv.includes(opts.fail) ? { ok: false, code: 1, output: 'Failed to connect to bus: No medium found' } : { ok: true, code: 0, output: '' };
+      return opts.fail && argv.includes(opts.fail)
+        ? { ok: false, code: 1, output: 'Failed to connect to bus: No medium found' }
+        : { ok: true, code: 0, output: '' };
     },
   };
   return { deps, ran };
@@ -44,7 +46,10 @@ test('first install reloads and enables; a second one with the units enabled run
     const a = host();
     const first = await install(units(['monitor', 'check']), env, a.deps);
     t.is(first.systemctl, 'ran');
-    t.deepEqual(a.ran, ['systemctl --user daemon-reload', 'systemctl --user enable --now aipro-monitor.service aipro-auth-check.timer']);
+    t.deepEqual(a.ran, [
+      'systemctl --user daemon-reload',
+      'systemctl --user enable --now aipro-monitor.service aipro-auth-check.timer',
+    ]);
     // What `systemctl enable` leaves behind.
     mkdirSync(join(dir, 'default.target.wants'));
     symlinkSync(join(dir, 'aipro-monitor.service'), join(dir, 'default.target.wants', 'aipro-monitor.service'));
@@ -58,8 +63,15 @@ test('first install reloads and enables; a second one with the units enabled run
     // A changed unit (here: a new credential) is rewritten and its running service restarted.
     const c = host();
     const third = await install(units(['monitor'], { credentials: [{ id: 'k', path: '/etc/k' }] }), env, c.deps);
-    t.deepEqual(third.files.map((f) => f.action), ['update']);
-    t.deepEqual(c.ran, ['systemctl --user daemon-reload', 'systemctl --user enable --now aipro-monitor.service', 'systemctl --user try-restart aipro-monitor.service']);
+    t.deepEqual(
+      third.files.map((f) => f.action),
+      ['update'],
+    );
+    t.deepEqual(c.ran, [
+      'systemctl --user daemon-reload',
+      'systemctl --user enable --now aipro-monitor.service',
+      'systemctl --user try-restart aipro-monitor.service',
+    ]);
   } finally {
     h.cleanup();
   }
@@ -71,7 +83,11 @@ test('user units with linger off get the enable-linger hint; a failing systemctl
     const a = host({ linger: false, fail: 'daemon-reload' });
     const r = await install(units(['check']), env, a.deps);
     t.true(r.warnings.some((w) => /linger is off for \S+: .*sudo loginctl enable-linger \S+/.test(w)));
-    t.deepEqual(r.ran.map((x) => [x.command, x.ok]), [['systemctl --user daemon-reload', false]], 'stops at the first failure');
+    t.deepEqual(
+      r.ran.map((x) => [x.command, x.ok]),
+      [['systemctl --user daemon-reload', false]],
+      'stops at the first failure',
+    );
     t.regex(r.ran[0]?.output ?? '', /No medium found/);
   } finally {
     h.cleanup();
@@ -84,7 +100,11 @@ test('uninstall where systemd runs: disable --now first, remove our files, daemo
     await install(units(['monitor', 'check']), env, host().deps);
     const a = host();
     const r = await uninstall({ flavour: 'user', sets: ['monitor', 'check', 'gateway'] }, env, a.deps);
-    t.deepEqual(a.ran, ['systemctl --user disable --now aipro-monitor.service aipro-auth-check.timer', 'systemctl --user stop aipro-auth-check.service', 'systemctl --user daemon-reload']);
+    t.deepEqual(a.ran, [
+      'systemctl --user disable --now aipro-monitor.service aipro-auth-check.timer',
+      'systemctl --user stop aipro-auth-check.service',
+      'systemctl --user daemon-reload',
+    ]);
     t.is(r.removed.length, 3);
     t.false(existsSync(join(dir, 'aipro-monitor.service')));
   } finally {

@@ -1,6 +1,15 @@
 /** `aipro systemd install|print|uninstall` through the built CLI, on temp dirs only. */
 import test from 'ava';
-import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
 import { tempHome, type TempHome } from '../helpers/tmp.js';
@@ -20,11 +29,14 @@ test('install --dry-run writes nothing and lists exactly the files it would writ
     const r = await cli(h, ['install', '--user', '--units', 'monitor,check', '--unit-dir', dir, '--dry-run', '--json']);
     t.is(r.code, 0, r.stderr);
     const report = JSON.parse(r.stdout);
-    t.deepEqual(report.files.map((f: { path: string; action: string }) => [f.path, f.action]), [
-      [join(dir, 'aipro-monitor.service'), 'create'],
-      [join(dir, 'aipro-auth-check.service'), 'create'],
-      [join(dir, 'aipro-auth-check.timer'), 'create'],
-    ]);
+    t.deepEqual(
+      report.files.map((f: { path: string; action: string }) => [f.path, f.action]),
+      [
+        [join(dir, 'aipro-monitor.service'), 'create'],
+        [join(dir, 'aipro-auth-check.service'), 'create'],
+        [join(dir, 'aipro-auth-check.timer'), 'create'],
+      ],
+    );
     t.deepEqual(report.enable, ['aipro-monitor.service', 'aipro-auth-check.timer']);
     t.is(report.systemctl, 'dry_run');
     t.false(existsSync(dir));
@@ -40,7 +52,16 @@ test('install --unit-dir writes exactly our files; a second run changes nothing 
   const h = tempHome();
   try {
     const dir = join(h.home, 'units');
-    const first = await cli(h, ['install', '--system', '--service-user', 'root', '--units', 'gateway,monitor,check', '--unit-dir', dir]);
+    const first = await cli(h, [
+      'install',
+      '--system',
+      '--service-user',
+      'root',
+      '--units',
+      'gateway,monitor,check',
+      '--unit-dir',
+      dir,
+    ]);
     t.is(first.code, 0, first.stderr);
     t.deepEqual(readdirSync(dir).sort(), ALL);
     for (const f of ALL) {
@@ -48,15 +69,41 @@ test('install --unit-dir writes exactly our files; a second run changes nothing 
       t.true(readFileSync(join(dir, f), 'utf8').includes('# Managed by aipro:'));
     }
     t.regex(first.stdout, /systemctl was not called/);
-    t.regex(first.stdout, /systemctl enable --now aipro-monitor\.service aipro-auth-check\.timer aipro-gateway\.service/);
+    t.regex(
+      first.stdout,
+      /systemctl enable --now aipro-monitor\.service aipro-auth-check\.timer aipro-gateway\.service/,
+    );
     const before = ALL.map((f) => statSync(join(dir, f)).mtimeMs);
-    const second = await cli(h, ['install', '--system', '--service-user', 'root', '--units', 'gateway,monitor,check', '--unit-dir', dir, '--json']);
+    const second = await cli(h, [
+      'install',
+      '--system',
+      '--service-user',
+      'root',
+      '--units',
+      'gateway,monitor,check',
+      '--unit-dir',
+      dir,
+      '--json',
+    ]);
     t.is(second.code, 0);
     const report = JSON.parse(second.stdout);
     t.true(report.files.every((f: { action: string }) => f.action === 'unchanged'));
     t.false(report.changed);
-    t.deepEqual(ALL.map((f) => statSync(join(dir, f)).mtimeMs), before, 'no file rewritten');
-    const third = await cli(h, ['install', '--system', '--service-user', 'root', '--units', 'gateway,monitor,check', '--unit-dir', dir]);
+    t.deepEqual(
+      ALL.map((f) => statSync(join(dir, f)).mtimeMs),
+      before,
+      'no file rewritten',
+    );
+    const third = await cli(h, [
+      'install',
+      '--system',
+      '--service-user',
+      'root',
+      '--units',
+      'gateway,monitor,check',
+      '--unit-dir',
+      dir,
+    ]);
     t.regex(third.stdout, /Nothing changed/);
   } finally {
     h.cleanup();
@@ -117,7 +164,12 @@ test('uninstall removes only our files and their enable links', async (t) => {
     t.is(r.code, 0, r.stderr);
     const report = JSON.parse(r.stdout);
     t.deepEqual(report.skipped, [join(dir, 'aipro-gateway.service')]);
-    t.deepEqual(readdirSync(dir).sort(), ['aipro-gateway.service', 'default.target.wants', 'other.service', 'timers.target.wants']);
+    t.deepEqual(readdirSync(dir).sort(), [
+      'aipro-gateway.service',
+      'default.target.wants',
+      'other.service',
+      'timers.target.wants',
+    ]);
     t.deepEqual(readdirSync(join(dir, 'timers.target.wants')), []);
     t.true(lstatSync(join(dir, 'default.target.wants', 'other.service')).isSymbolicLink());
     const again = await cli(h, ['uninstall', '--user', '--unit-dir', dir]);
@@ -133,10 +185,16 @@ test('print shows rendered units without writing; --json lists them', async (t) 
     const r = await cli(h, ['print', '--user', '--units', 'check']);
     t.is(r.code, 0, r.stderr);
     t.regex(r.stdout, /# ==> \S+aipro-auth-check\.service <==\n/);
-    t.regex(r.stdout, new RegExp(`ExecStart=${process.execPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\S+main\\.js monitor --once`));
+    t.regex(
+      r.stdout,
+      new RegExp(`ExecStart=${process.execPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\S+main\\.js monitor --once`),
+    );
     t.false(existsSync(join(h.home, '.config')));
     const j = JSON.parse((await cli(h, ['print', '--system', '--service-user', 'root', '--json'])).stdout);
-    t.deepEqual(j.units.map((u: { name: string }) => u.name), ['aipro-monitor.service']);
+    t.deepEqual(
+      j.units.map((u: { name: string }) => u.name),
+      ['aipro-monitor.service'],
+    );
     t.regex(j.units[0].text, /^User=root$/m);
   } finally {
     h.cleanup();

@@ -13,7 +13,15 @@ import { userInfo } from 'node:os';
 import { runCli } from '../helpers/cli.js';
 import { startFakeProvider, type FakeProvider } from '../helpers/fake-providers.js';
 import { tempHome, type TempHome } from '../helpers/tmp.js';
-import { environmentFileRef, expandSpecifiers, parseEnvironmentFile, parseEnvironmentSetting, parseUnit, settingValues, splitExecStart } from '../../src/systemd/parse.js';
+import {
+  environmentFileRef,
+  expandSpecifiers,
+  parseEnvironmentFile,
+  parseEnvironmentSetting,
+  parseUnit,
+  settingValues,
+  splitExecStart,
+} from '../../src/systemd/parse.js';
 import { parseTimespan } from '../../src/doctor/systemd-runtime.js';
 
 const REQUIRED = process.env.AIPRO_REQUIRE_INTEGRATION === '1';
@@ -46,15 +54,26 @@ function spawnLike(argv: string[], env: Record<string, string>, cwd: string, tim
 /** Render the check unit for `h` and run its ExecStart as systemd would; also run --check. */
 async function runUnitAndCheck(h: TempHome, sources: Record<string, string>) {
   const credArgs = Object.entries(sources).flatMap(([id, path]) => ['--credential', `${id}:${path}`]);
-  const printed = await runCli(['systemd', 'print', '--user', '--units', 'check', '--json', ...credArgs], { env: h.env });
+  const printed = await runCli(['systemd', 'print', '--user', '--units', 'check', '--json', ...credArgs], {
+    env: h.env,
+  });
   if (printed.code !== 0) throw new Error(printed.stderr);
-  const text = (JSON.parse(printed.stdout) as { units: { name: string; text: string }[] }).units.find((u) => u.name === 'aipro-auth-check.service')?.text ?? '';
+  const text =
+    (JSON.parse(printed.stdout) as { units: { name: string; text: string }[] }).units.find(
+      (u) => u.name === 'aipro-auth-check.service',
+    )?.text ?? '';
   const unit = parseUnit(text);
   const me = userInfo().username;
   const ctx = { home: h.home, user: me, unit: 'aipro-auth-check.service' };
   const svc = (k: string) => settingValues(unit, 'Service', k).map((v) => expandSpecifiers(v, ctx));
   // The user manager's own environment, then the unit's (later wins, as in systemd).
-  const env: Record<string, string> = { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: h.home, USER: me, LOGNAME: me, LANG: 'C.UTF-8' };
+  const env: Record<string, string> = {
+    PATH: '/usr/local/bin:/usr/bin:/bin',
+    HOME: h.home,
+    USER: me,
+    LOGNAME: me,
+    LANG: 'C.UTF-8',
+  };
   Object.assign(env, parseEnvironmentSetting(svc('Environment')));
   for (const ref of svc('EnvironmentFile').map(environmentFileRef)) {
     try {
@@ -98,9 +117,18 @@ async function setup(t: { log: (...a: unknown[]) => void }, fake: FakeProvider, 
 
 const NOW = Date.now();
 const CASES: { name: string; expires: number; dropKey?: boolean; expect: number }[] = [
-  { name: 'healthy: key from LoadCredential, team key from the EnvironmentFile, token far from expiry', expires: NOW + 90 * 86400e3, expect: 0 },
+  {
+    name: 'healthy: key from LoadCredential, team key from the EnvironmentFile, token far from expiry',
+    expires: NOW + 90 * 86400e3,
+    expect: 0,
+  },
   { name: 'a token expiring within the warn window', expires: NOW + 2 * 3600e3, expect: 2 },
-  { name: 'the credential file is missing from CREDENTIALS_DIRECTORY', expires: NOW + 90 * 86400e3, dropKey: true, expect: 1 },
+  {
+    name: 'the credential file is missing from CREDENTIALS_DIRECTORY',
+    expires: NOW + 90 * 86400e3,
+    dropKey: true,
+    expect: 1,
+  },
 ];
 
 for (const c of CASES) {
@@ -111,9 +139,22 @@ for (const c of CASES) {
       const sources = await setup(t, fake, h, {
         version: 1,
         profiles: {
-          'anthropic:default': { type: 'api_key', provider: 'anthropic', keyRef: { source: 'file', id: 'anthropic-key' } },
-          'anthropic:team': { type: 'api_key', provider: 'anthropic', keyRef: { source: 'env', id: 'ANTHROPIC_TEAM_KEY' } },
-          'anthropic:manual': { type: 'token', provider: 'anthropic', tokenRef: { source: 'file', id: 'anthropic-token' }, expires: c.expires },
+          'anthropic:default': {
+            type: 'api_key',
+            provider: 'anthropic',
+            keyRef: { source: 'file', id: 'anthropic-key' },
+          },
+          'anthropic:team': {
+            type: 'api_key',
+            provider: 'anthropic',
+            keyRef: { source: 'env', id: 'ANTHROPIC_TEAM_KEY' },
+          },
+          'anthropic:manual': {
+            type: 'token',
+            provider: 'anthropic',
+            tokenRef: { source: 'file', id: 'anthropic-token' },
+            expires: c.expires,
+          },
         },
       });
       if (c.dropKey) sources['anthropic-key'] = join(h.home, 'secrets', 'gone');
@@ -127,8 +168,10 @@ for (const c of CASES) {
         else t.log('aipro monitor --once is not built yet: exit-code comparison skipped');
         return;
       }
-      t.log(`unit exit ${unitRun.code}, models status --check exit ${check.code}; provider saw ${fake.requests.length} probe(s)`);
-      t.log(unitRun.stdout.trim().split("\n")[0]);
+      t.log(
+        `unit exit ${unitRun.code}, models status --check exit ${check.code}; provider saw ${fake.requests.length} probe(s)`,
+      );
+      t.log(unitRun.stdout.trim().split('\n')[0]);
       t.is(unitRun.code, c.expect, `${unitRun.stdout}\n${unitRun.stderr}`);
       t.is(check.code, unitRun.code, check.stdout + check.stderr);
       for (const out of [unitRun.stdout, unitRun.stderr, check.stdout, check.stderr]) t.notRegex(out, /CANARY/);

@@ -49,7 +49,22 @@ test('system services: User=, absolute env file, the state dir is the only writa
   t.deepEqual(s('ReadWritePaths'), ['/var/lib/aipro/.aipro']);
   t.deepEqual(s('ProtectHome'), ['yes'], 'nothing under /home: hide it entirely');
   t.deepEqual(s('Environment'), ['AIPRO_STATE_DIR=/var/lib/aipro/.aipro']);
-  for (const k of ['NoNewPrivileges', 'PrivateTmp', 'PrivateDevices', 'ProtectKernelTunables', 'ProtectKernelModules', 'ProtectKernelLogs', 'ProtectControlGroups', 'ProtectClock', 'ProtectHostname', 'LockPersonality', 'RestrictNamespaces', 'RestrictRealtime', 'RestrictSUIDSGID', 'PrivateUsers']) {
+  for (const k of [
+    'NoNewPrivileges',
+    'PrivateTmp',
+    'PrivateDevices',
+    'ProtectKernelTunables',
+    'ProtectKernelModules',
+    'ProtectKernelLogs',
+    'ProtectControlGroups',
+    'ProtectClock',
+    'ProtectHostname',
+    'LockPersonality',
+    'RestrictNamespaces',
+    'RestrictRealtime',
+    'RestrictSUIDSGID',
+    'PrivateUsers',
+  ]) {
     t.deepEqual(s(k), ['yes'], k);
   }
   t.deepEqual(s('ProtectSystem'), ['strict']);
@@ -63,7 +78,9 @@ test('system services: User=, absolute env file, the state dir is the only writa
 });
 
 test('state dir under /home in a system unit: ProtectHome=read-only (yes would hide it)', (t) => {
-  const u = parseUnit(render('aipro-auth-check.service', { stateDir: '/home/al/.aipro', home: '/home/al', user: 'al' }));
+  const u = parseUnit(
+    render('aipro-auth-check.service', { stateDir: '/home/al/.aipro', home: '/home/al', user: 'al' }),
+  );
   t.deepEqual(settingValues(u, 'Service', 'ProtectHome'), ['read-only']);
   t.deepEqual(settingValues(u, 'Service', 'ReadWritePaths'), ['/home/al/.aipro']);
   const nvm = parseUnit(render('aipro-monitor.service', { node: '/root/.nvm/versions/node/v20/bin/node' }));
@@ -71,7 +88,12 @@ test('state dir under /home in a system unit: ProtectHome=read-only (yes would h
 });
 
 test('user units: %h paths, no User=, default.target, no system-only settings', (t) => {
-  const text = render('aipro-monitor.service', { flavour: 'user', home: '/home/al', stateDir: '/home/al/.aipro', user: 'al' });
+  const text = render('aipro-monitor.service', {
+    flavour: 'user',
+    home: '/home/al',
+    stateDir: '/home/al/.aipro',
+    user: 'al',
+  });
   const u = parseUnit(text);
   t.deepEqual(settingValues(u, 'Service', 'User'), []);
   t.deepEqual(settingValues(u, 'Service', 'EnvironmentFile'), ['-%h/.aipro/.env']);
@@ -101,7 +123,10 @@ test('oneshot check + timer carry the hardening and scheduling settings', (t) =>
 test('credentials become LoadCredential= lines on every service; bad ids are refused as data', (t) => {
   const creds = [{ id: 'anthropic-key', path: '/etc/aipro/anthropic-key' }, { id: 'smtp-pass' }];
   for (const name of ['aipro-monitor.service', 'aipro-gateway.service', 'aipro-auth-check.service']) {
-    t.deepEqual(settingValues(parseUnit(render(name, { credentials: creds })), 'Service', 'LoadCredential'), ['anthropic-key:/etc/aipro/anthropic-key', 'smtp-pass']);
+    t.deepEqual(settingValues(parseUnit(render(name, { credentials: creds })), 'Service', 'LoadCredential'), [
+      'anthropic-key:/etc/aipro/anthropic-key',
+      'smtp-pass',
+    ]);
   }
   const bad = renderUnit('aipro-monitor.service', templates, input({ credentials: [{ id: '../x' }] }));
   t.false(bad.ok);
@@ -124,12 +149,15 @@ test('odd node/aipro paths are quoted and escaped so systemd splits them back ex
 
 test('execWord round-trips through systemd word splitting (property)', (t) => {
   fc.assert(
-    fc.property(fc.string({ minLength: 1 }).filter((s) => !/[\n\r\0]/.test(s)), (s) => {
-      // As an argument: the first word is an absolute path, where `-@:+!` prefixes cannot occur.
-      const line = `/usr/bin/node ${execWord(s)}`;
-      const back = splitExecStart(expandSpecifiers(line, { home: '/h', user: 'u', unit: 'x' }), {}).argv;
-      return back.length === 2 && back[1] === s;
-    }),
+    fc.property(
+      fc.string({ minLength: 1 }).filter((s) => !/[\n\r\0]/.test(s)),
+      (s) => {
+        // As an argument: the first word is an absolute path, where `-@:+!` prefixes cannot occur.
+        const line = `/usr/bin/node ${execWord(s)}`;
+        const back = splitExecStart(expandSpecifiers(line, { home: '/h', user: 'u', unit: 'x' }), {}).argv;
+        return back.length === 2 && back[1] === s;
+      },
+    ),
   );
   t.pass();
 });
@@ -142,6 +170,14 @@ test('--units parsing: known names in a fixed order, unknown names refused', (t)
 });
 
 test('a textfile or alert state outside the state dir becomes an optional writable path', (t) => {
-  const u = parseUnit(render('aipro-auth-check.service', { extraWritable: ['/var/lib/prometheus/node-exporter', '/var/lib/aipro/.aipro/monitor'] }));
-  t.deepEqual(settingValues(u, 'Service', 'ReadWritePaths'), ['/var/lib/aipro/.aipro -/var/lib/prometheus/node-exporter'], 'paths inside the state dir add nothing');
+  const u = parseUnit(
+    render('aipro-auth-check.service', {
+      extraWritable: ['/var/lib/prometheus/node-exporter', '/var/lib/aipro/.aipro/monitor'],
+    }),
+  );
+  t.deepEqual(
+    settingValues(u, 'Service', 'ReadWritePaths'),
+    ['/var/lib/aipro/.aipro -/var/lib/prometheus/node-exporter'],
+    'paths inside the state dir add nothing',
+  );
 });

@@ -41,7 +41,10 @@ test('termux job script: valid sh, runs aipro monitor --once, logs, exits with i
     const aipro = join(prefix, 'bin', 'aipro');
     writeFileSync(aipro, `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} "$@"\n`);
     chmodSync(aipro, 0o755);
-    h.writeStore({ version: 1, profiles: { 'anthropic:manual': { type: 'token', provider: 'anthropic', token, expires: Date.now() + 3600e3 } } });
+    h.writeStore({
+      version: 1,
+      profiles: { 'anthropic:manual': { type: 'token', provider: 'anthropic', token, expires: Date.now() + 3600e3 } },
+    });
     const env = { ...h.env, PREFIX: prefix, PATH: '/usr/bin:/bin' };
     const r = await run([], env);
     const check = await runCli(['models', 'status', '--check'], { env });

@@ -25,13 +25,30 @@ test('orders any two strings exactly as localeCompare does', (t) => {
 
 test('orders strings sharing a long prefix (profile ids of one provider) as localeCompare does', (t) => {
   fc.assert(
-    fc.property(fc.constantFrom('anthropic:', 'openai-codex:u', 'a'), text, text, (p, a, b) => sign(compareText(p + a, p + b)) === sign(icu(p + a, p + b))),
+    fc.property(
+      fc.constantFrom('anthropic:', 'openai-codex:u', 'a'),
+      text,
+      text,
+      (p, a, b) => sign(compareText(p + a, p + b)) === sign(icu(p + a, p + b)),
+    ),
     { seed: 1813, numRuns: 5_000 },
   );
   t.pass();
 });
 
 test('sorts a realistic list of ids like localeCompare', (t) => {
-  const ids = ['openai-codex:u2@example.com', 'anthropic:tok10', 'anthropic:tok2', 'anthropic:key0', 'anthropic:key_0', 'anthropic:key-0', 'anthropic:Key0', 'anthropic:default', 'anthropic:manual', 'zai:x', 'openai:k'];
+  const ids = [
+    'openai-codex:u2@example.com',
+    'anthropic:tok10',
+    'anthropic:tok2',
+    'anthropic:key0',
+    'anthropic:key_0',
+    'anthropic:key-0',
+    'anthropic:Key0',
+    'anthropic:default',
+    'anthropic:manual',
+    'zai:x',
+    'openai:k',
+  ];
   t.deepEqual([...ids].sort(compareText), [...ids].sort(icu));
 });

@@ -32,7 +32,12 @@ export function firingEndsAt(now: number, cycleIntervalMs: number): number {
 
 export function buildAlertmanager(name: string, raw: Record<string, unknown>, ctx: BuildContext): Channel {
   const prefix = `alerts.channels.${name}`;
-  const { url, timeoutMs, headers: extra, generatorURL } = alertmanagerSettings(name, raw, { host: ctx.host, listen: ctx.config.monitor.listen });
+  const {
+    url,
+    timeoutMs,
+    headers: extra,
+    generatorURL,
+  } = alertmanagerSettings(name, raw, { host: ctx.host, listen: ctx.config.monitor.listen });
   // The same `profile` label as the metrics, so the rule alerts and the inhibit rule pair them.
   const profileLabel = ctx.config.monitor.labels?.profile ?? 'id';
   const criticalMs = criticalMsOf(ctx.config);
@@ -54,8 +59,15 @@ export function buildAlertmanager(name: string, raw: Record<string, unknown>, ct
   const firingEnd = (sctx: SendContext) => firingEndsAt(sctx.now, sctx.cycleIntervalMs);
 
   function alertsFor(n: Notification, sctx: SendContext): AmAlert[] {
-    if (n.kind === 'test') return amAlertsFor(n, { now: sctx.now, endsAt: sctx.now + 5 * 60_000, generatorURL, profileLabel, criticalMs });
-    return amAlertsFor(n, { now: sctx.now, endsAt: n.kind === 'resolved' ? sctx.now : firingEnd(sctx), generatorURL, profileLabel, criticalMs });
+    if (n.kind === 'test')
+      return amAlertsFor(n, { now: sctx.now, endsAt: sctx.now + 5 * 60_000, generatorURL, profileLabel, criticalMs });
+    return amAlertsFor(n, {
+      now: sctx.now,
+      endsAt: n.kind === 'resolved' ? sctx.now : firingEnd(sctx),
+      generatorURL,
+      profileLabel,
+      criticalMs,
+    });
   }
 
   return {
@@ -63,6 +75,13 @@ export function buildAlertmanager(name: string, raw: Record<string, unknown>, ct
     type: 'alertmanager',
     timeoutMs,
     send: (n, sctx) => push(alertsFor(n, sctx), n.key, sctx),
-    refresh: (firing, sctx) => push(firing.flatMap((n) => amAlertsFor(n, { now: sctx.now, endsAt: firingEnd(sctx), generatorURL, profileLabel, criticalMs })), undefined, sctx),
+    refresh: (firing, sctx) =>
+      push(
+        firing.flatMap((n) =>
+          amAlertsFor(n, { now: sctx.now, endsAt: firingEnd(sctx), generatorURL, profileLabel, criticalMs }),
+        ),
+        undefined,
+        sctx,
+      ),
   };
 }

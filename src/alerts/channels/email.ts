@@ -20,17 +20,25 @@ export function messageId(n: Notification): string {
 /** SMTP 5xx on the envelope or message is permanent; everything else can succeed later. */
 function classify(err: unknown, where: string, secrets: string[]): DeliveryResult {
   const e = err as { code?: string; responseCode?: number; message?: string };
-  const permanent = typeof e.responseCode === 'number' && e.responseCode >= 500 && (e.code === 'EENVELOPE' || e.code === 'EMESSAGE');
-  const detail = redact(`SMTP ${where}: ${e.code ?? 'error'}${e.responseCode ? ` ${e.responseCode}` : ''}: ${e.message ?? String(err)}`, secrets);
+  const permanent =
+    typeof e.responseCode === 'number' && e.responseCode >= 500 && (e.code === 'EENVELOPE' || e.code === 'EMESSAGE');
+  const detail = redact(
+    `SMTP ${where}: ${e.code ?? 'error'}${e.responseCode ? ` ${e.responseCode}` : ''}: ${e.message ?? String(err)}`,
+    secrets,
+  );
   return { ok: false, retry: !permanent, detail };
 }
 
 export function buildEmail(name: string, raw: Record<string, unknown>, ctx: BuildContext): Channel {
   const prefix = `alerts.channels.${name}`;
-  const { to, from, host, port, secure, starttls, user, pass, ca, rejectUnauthorized, timeoutMs } = emailSettings(name, raw, {
-    host: ctx.host,
-    listen: ctx.config.monitor.listen,
-  });
+  const { to, from, host, port, secure, starttls, user, pass, ca, rejectUnauthorized, timeoutMs } = emailSettings(
+    name,
+    raw,
+    {
+      host: ctx.host,
+      listen: ctx.config.monitor.listen,
+    },
+  );
   const where = `${host}:${port}`;
 
   async function send(n: Notification, sctx: SendContext): Promise<DeliveryResult> {
@@ -45,7 +53,11 @@ export function buildEmail(name: string, raw: Record<string, unknown>, ctx: Buil
       try {
         caPem = readFileSync(ca, 'utf8');
       } catch (err) {
-        return { ok: false, retry: true, detail: `${prefix}.smtp.ca: cannot read ${ca} (${(err as NodeJS.ErrnoException).code ?? 'error'})` };
+        return {
+          ok: false,
+          retry: true,
+          detail: `${prefix}.smtp.ca: cannot read ${ca} (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+        };
       }
     }
     const nodemailer = (await import('nodemailer')).default;

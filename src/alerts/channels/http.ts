@@ -8,9 +8,15 @@ import { resolveSecret } from '../../store/secrets.js';
 import type { DeliveryResult } from '../types.js';
 
 /** Resolve a secret value or return the failure as a retryable delivery result. */
-export function resolveOrRetry(v: SecretValue, key: string, env: Record<string, string>): { ok: true; value: string } | { ok: false; result: DeliveryResult } {
+export function resolveOrRetry(
+  v: SecretValue,
+  key: string,
+  env: Record<string, string>,
+): { ok: true; value: string } | { ok: false; result: DeliveryResult } {
   const r = resolveSecret(v, env);
-  return r.ok ? { ok: true, value: r.value } : { ok: false, result: { ok: false, retry: true, detail: `${key}: ${r.detail}` } };
+  return r.ok
+    ? { ok: true, value: r.value }
+    : { ok: false, result: { ok: false, retry: true, detail: `${key}: ${r.detail}` } };
 }
 
 /** A URL safe to print: scheme and host only (paths and queries often embed tokens). */
@@ -31,7 +37,13 @@ export function classifyStatus(status: number): DeliveryResult {
 }
 
 /** POST `body`; never throws. `what` names the target in messages (never the full URL). */
-export async function post(url: string, body: string, headers: Record<string, string>, signal: AbortSignal, what: string): Promise<DeliveryResult> {
+export async function post(
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+  signal: AbortSignal,
+  what: string,
+): Promise<DeliveryResult> {
   try {
     const res = await fetch(url, { method: 'POST', body, headers, signal, redirect: 'manual' });
     // Drain the body so the connection is released; its content is not trusted into logs.
@@ -45,7 +57,8 @@ export async function post(url: string, body: string, headers: Record<string, st
     // many webhooks) is never used.
     const said = e.cause?.message;
     const words = said && said.length <= 60 && !said.includes('/') ? said : undefined;
-    const code = e.name === 'AbortError' || e.name === 'TimeoutError' ? 'timed out' : (e.cause?.code ?? words ?? 'network error');
+    const code =
+      e.name === 'AbortError' || e.name === 'TimeoutError' ? 'timed out' : (e.cause?.code ?? words ?? 'network error');
     return { ok: false, retry: true, detail: `${what} unreachable (${code})` };
   }
 }

@@ -17,13 +17,19 @@ export const CHANNELS: Readonly<Record<ChannelType, Builder>> = {
 };
 
 /** Build every configured channel; a bad one is reported by key and does not stop the others. */
-export function buildChannels(ctx: BuildContext): { channels: Channel[]; errors: { channel: string; message: string }[] } {
+export function buildChannels(ctx: BuildContext): {
+  channels: Channel[];
+  errors: { channel: string; message: string }[];
+} {
   const channels: Channel[] = [];
   const errors: { channel: string; message: string }[] = [];
   for (const [name, raw] of Object.entries(ctx.config.alerts.channels)) {
     const build = isChannelType(raw.type) ? CHANNELS[raw.type] : undefined;
     if (!build) {
-      errors.push({ channel: name, message: `alerts.channels.${name}.type: must be one of ${Object.keys(CHANNELS).join(', ')}` });
+      errors.push({
+        channel: name,
+        message: `alerts.channels.${name}.type: must be one of ${Object.keys(CHANNELS).join(', ')}`,
+      });
       continue;
     }
     try {

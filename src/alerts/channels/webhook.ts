@@ -24,7 +24,11 @@ export function buildWebhook(name: string, raw: Record<string, unknown>, ctx: Bu
   async function send(n: Notification, sctx: SendContext): Promise<DeliveryResult> {
     const u = resolveOrRetry(url, `${prefix}.url`, ctx.env);
     if (!u.ok) return u.result;
-    const headers: Record<string, string> = { 'user-agent': `aipro/${VERSION}`, 'idempotency-key': n.key, 'x-aipro-event': n.kind };
+    const headers: Record<string, string> = {
+      'user-agent': `aipro/${VERSION}`,
+      'idempotency-key': n.key,
+      'x-aipro-event': n.kind,
+    };
     for (const [k, v] of Object.entries(extra)) {
       const r = resolveOrRetry(v, `${prefix}.headers.${k}`, ctx.env);
       if (!r.ok) return r.result;
@@ -38,10 +42,13 @@ export function buildWebhook(name: string, raw: Record<string, unknown>, ctx: Bu
       headers['content-type'] = 'text/plain; charset=utf-8';
     } else {
       const payload =
-        format === 'aipro' ? aiproV1(n, sctx.now)
-        : format === 'alertmanager' ? alertmanagerWebhookV4(n, sctx.now, name, `${monitorBaseUrl(ctx.config.monitor.listen, ctx.host)}/`)
-        : format === 'slack' ? slack(n, sctx.now)
-        : discord(n, sctx.now);
+        format === 'aipro'
+          ? aiproV1(n, sctx.now)
+          : format === 'alertmanager'
+            ? alertmanagerWebhookV4(n, sctx.now, name, `${monitorBaseUrl(ctx.config.monitor.listen, ctx.host)}/`)
+            : format === 'slack'
+              ? slack(n, sctx.now)
+              : discord(n, sctx.now);
       body = JSON.stringify(payload);
       headers['content-type'] = 'application/json';
     }

@@ -36,15 +36,37 @@ export const anthropicApi: ClientApi = {
   replyStream(text, model) {
     const id = `msg_aipro_${replyId()}`;
     return [
-      sse({ type: 'message_start', message: { id, type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 0, output_tokens: 0 } } }, 'message_start'),
+      sse(
+        {
+          type: 'message_start',
+          message: {
+            id,
+            type: 'message',
+            role: 'assistant',
+            model,
+            content: [],
+            stop_reason: null,
+            stop_sequence: null,
+            usage: { input_tokens: 0, output_tokens: 0 },
+          },
+        },
+        'message_start',
+      ),
       sse({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }, 'content_block_start'),
       sse({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } }, 'content_block_delta'),
       sse({ type: 'content_block_stop', index: 0 }, 'content_block_stop'),
-      sse({ type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: 0 } }, 'message_delta'),
+      sse(
+        { type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: 0 } },
+        'message_delta',
+      ),
       sse({ type: 'message_stop' }, 'message_stop'),
     ].join('');
   },
   errorBody(_status, kind, message, extra) {
-    return { type: 'error', error: { type: ERROR_TYPE[kind] ?? 'api_error', message }, ...(extra ? { aipro: extra } : {}) };
+    return {
+      type: 'error',
+      error: { type: ERROR_TYPE[kind] ?? 'api_error', message },
+      ...(extra ? { aipro: extra } : {}),
+    };
   },
 };

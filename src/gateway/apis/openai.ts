@@ -37,7 +37,12 @@ export const openaiApi: ClientApi = {
     };
   },
   replyStream(text, model) {
-    const base = { id: `chatcmpl-aipro-${replyId()}`, object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model };
+    const base = {
+      id: `chatcmpl-aipro-${replyId()}`,
+      object: 'chat.completion.chunk',
+      created: Math.floor(Date.now() / 1000),
+      model,
+    };
     return [
       sse({ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: text }, finish_reason: null }] }),
       sse({ ...base, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] }),
@@ -45,6 +50,9 @@ export const openaiApi: ClientApi = {
     ].join('');
   },
   errorBody(_status, kind, message, extra) {
-    return { error: { message, type: ERROR_TYPE[kind] ?? 'api_error', code: kind, param: null }, ...(extra ? { aipro: extra } : {}) };
+    return {
+      error: { message, type: ERROR_TYPE[kind] ?? 'api_error', code: kind, param: null },
+      ...(extra ? { aipro: extra } : {}),
+    };
   },
 };

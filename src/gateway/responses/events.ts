@@ -115,10 +115,20 @@ export class ResponsesToChat {
   /** Everything seen, as one chat completion (or the error a JSON client gets). */
   result(): ChatResult {
     if (this.error) return { ok: false, error: this.error };
-    if (this.finish === undefined) return { ok: false, error: chatError(undefined, 'the upstream closed the stream before response.completed') };
+    if (this.finish === undefined)
+      return { ok: false, error: chatError(undefined, 'the upstream closed the stream before response.completed') };
     const calls = [...this.calls.values()].sort((a, b) => a.index - b.index);
-    const message: Json = { role: 'assistant', content: this.text === '' && calls.length > 0 ? null : this.text, refusal: this.refusal || null };
-    if (calls.length > 0) message.tool_calls = calls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.args } }));
+    const message: Json = {
+      role: 'assistant',
+      content: this.text === '' && calls.length > 0 ? null : this.text,
+      refusal: this.refusal || null,
+    };
+    if (calls.length > 0)
+      message.tool_calls = calls.map((c) => ({
+        id: c.id,
+        type: 'function',
+        function: { name: c.name, arguments: c.args },
+      }));
     return {
       ok: true,
       completion: {
@@ -140,7 +150,13 @@ export class ResponsesToChat {
   }
 
   private chunk(delta: Json, finish: string | null = null): Json {
-    return { id: this.id, object: 'chat.completion.chunk', created: this.created, model: this.model, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] };
+    return {
+      id: this.id,
+      object: 'chat.completion.chunk',
+      created: this.created,
+      model: this.model,
+      choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+    };
   }
 
   /** The first chunk carries the role, as OpenAI's own streams do. */
@@ -164,7 +180,10 @@ export class ResponsesToChat {
 
   private callFor(ev: Json): ToolCall | undefined {
     if (str(ev.item_id) && this.calls.has(ev.item_id as string)) return this.calls.get(ev.item_id as string);
-    return this.calls.get(`#${num(ev.output_index) ?? -1}`) ?? [...this.calls.values()].find((c) => c.index === this.calls.size - 1);
+    return (
+      this.calls.get(`#${num(ev.output_index) ?? -1}`) ??
+      [...this.calls.values()].find((c) => c.index === this.calls.size - 1)
+    );
   }
 
   private callAdded(out: ChatStreamItem[], item: Json, outputIndex: unknown): ToolCall {
@@ -172,9 +191,20 @@ export class ResponsesToChat {
     const key = this.callKey(item, outputIndex);
     const known = this.calls.get(key);
     if (known) return known;
-    const call: ToolCall = { index: this.calls.size, id: str(item.call_id) ?? str(item.id) ?? `call_${this.calls.size}`, name: str(item.name) ?? '', args: '' };
+    const call: ToolCall = {
+      index: this.calls.size,
+      id: str(item.call_id) ?? str(item.id) ?? `call_${this.calls.size}`,
+      name: str(item.name) ?? '',
+      args: '',
+    };
     this.calls.set(key, call);
-    out.push(this.chunk({ tool_calls: [{ index: call.index, id: call.id, type: 'function', function: { name: call.name, arguments: '' } }] }));
+    out.push(
+      this.chunk({
+        tool_calls: [
+          { index: call.index, id: call.id, type: 'function', function: { name: call.name, arguments: '' } },
+        ],
+      }),
+    );
     this.callArgs(out, call, str(item.arguments) ?? '');
     return call;
   }
@@ -211,7 +241,15 @@ export class ResponsesToChat {
     this.usage = chatUsage(r.usage);
     this.finish = finishReason(r, this.calls.size > 0);
     out.push(this.chunk({}, this.finish));
-    if (this.opts.includeUsage) out.push({ id: this.id, object: 'chat.completion.chunk', created: this.created, model: this.model, choices: [], usage: this.usage ?? null });
+    if (this.opts.includeUsage)
+      out.push({
+        id: this.id,
+        object: 'chat.completion.chunk',
+        created: this.created,
+        model: this.model,
+        choices: [],
+        usage: this.usage ?? null,
+      });
     out.push('[DONE]');
   }
 

@@ -19,7 +19,10 @@ export interface Translation {
   /** The upstream request body. */
   body: string;
   /** Headers to add after the credential's own, or the reason this credential cannot be used. */
-  headers(cred: Credential, secret: string): { ok: true; headers: Record<string, string> } | { ok: false; detail: string };
+  headers(
+    cred: Credential,
+    secret: string,
+  ): { ok: true; headers: Record<string, string> } | { ok: false; detail: string };
   /** Send the upstream's 2xx answer to the client in the client's format. */
   relay(up: IncomingMessage, res: ServerResponse, clean: (s: string) => string): void;
 }
@@ -35,18 +38,32 @@ export function codexAccountId(cred: Pick<Credential, 'accountId'>, access: stri
 
 /** Headers the Codex Responses endpoint expects besides `Authorization`. */
 export function codexHeaders(accountId: string): Record<string, string> {
-  return { 'chatgpt-account-id': accountId, 'openai-beta': 'responses=experimental', originator: ORIGINATOR, accept: 'text/event-stream' };
+  return {
+    'chatgpt-account-id': accountId,
+    'openai-beta': 'responses=experimental',
+    originator: ORIGINATOR,
+    accept: 'text/event-stream',
+  };
 }
 
 /** The translation for `api` served by a provider speaking `providerApi`, or null (pass-through). */
-export function translationFor(api: ApiId, providerApi: Provider['api'], client: Body, model: string): Translation | null {
+export function translationFor(
+  api: ApiId,
+  providerApi: Provider['api'],
+  client: Body,
+  model: string,
+): Translation | null {
   if (api !== 'openai' || providerApi !== 'codex-responses') return null;
   const wants = clientWants(client);
   return {
     body: JSON.stringify(chatToResponses(client, model)),
     headers(cred, secret) {
       const id = codexAccountId(cred, secret);
-      if (!id) return { ok: false, detail: `no ChatGPT account id for ${cred.id} (the Codex backend needs one); sign in again: aipro models auth login --provider openai-codex` };
+      if (!id)
+        return {
+          ok: false,
+          detail: `no ChatGPT account id for ${cred.id} (the Codex backend needs one); sign in again: aipro models auth login --provider openai-codex`,
+        };
       return { ok: true, headers: codexHeaders(id) };
     },
     relay: (up, res, clean) => relayResponsesAsChat(up, res, { ...wants, model, clean }),

@@ -22,7 +22,8 @@ export interface RelayOptions {
 function eventJson(e: SseEvent): unknown {
   try {
     const j = JSON.parse(e.data) as unknown;
-    if (j && typeof j === 'object' && !Array.isArray(j) && (j as { type?: unknown }).type === undefined && e.event) return { ...j, type: e.event };
+    if (j && typeof j === 'object' && !Array.isArray(j) && (j as { type?: unknown }).type === undefined && e.event)
+      return { ...j, type: e.event };
     return j;
   } catch {
     return null;
@@ -31,7 +32,12 @@ function eventJson(e: SseEvent): unknown {
 
 /** Translate `up` (a 2xx Responses SSE stream) onto `res` (status and gateway headers already set). */
 export function relayResponsesAsChat(up: IncomingMessage, res: ServerResponse, o: RelayOptions): void {
-  const tr = new ResponsesToChat({ model: o.model, fallbackId: `chatcmpl-aipro-${replyId()}`, nowS: Math.floor(Date.now() / 1000), includeUsage: o.includeUsage });
+  const tr = new ResponsesToChat({
+    model: o.model,
+    fallbackId: `chatcmpl-aipro-${replyId()}`,
+    nowS: Math.floor(Date.now() / 1000),
+    includeUsage: o.includeUsage,
+  });
   const parser = new SseParser();
   const translate = (events: SseEvent[]): ChatStreamItem[] => events.flatMap((e) => tr.push(eventJson(e)));
   up.setEncoding('utf8');

@@ -16,9 +16,28 @@ export const DEFAULT_INSTRUCTIONS = 'You are a helpful assistant.';
  * gateway consumes itself.
  */
 export const DROPPED = [
-  'max_tokens', 'max_completion_tokens', 'temperature', 'top_p', 'n', 'stop', 'presence_penalty', 'frequency_penalty',
-  'logit_bias', 'logprobs', 'top_logprobs', 'seed', 'user', 'metadata', 'service_tier', 'modalities', 'audio',
-  'prediction', 'web_search_options', 'functions', 'function_call', 'stream_options',
+  'max_tokens',
+  'max_completion_tokens',
+  'temperature',
+  'top_p',
+  'n',
+  'stop',
+  'presence_penalty',
+  'frequency_penalty',
+  'logit_bias',
+  'logprobs',
+  'top_logprobs',
+  'seed',
+  'user',
+  'metadata',
+  'service_tier',
+  'modalities',
+  'audio',
+  'prediction',
+  'web_search_options',
+  'functions',
+  'function_call',
+  'stream_options',
 ] as const;
 
 type Json = Record<string, unknown>;
@@ -36,7 +55,12 @@ function userPart(p: unknown): unknown {
   }
   if (p.type === 'file' && isObj(p.file)) {
     const f = p.file;
-    return { type: 'input_file', ...(str(f.file_data) ? { file_data: f.file_data } : {}), ...(str(f.file_id) ? { file_id: f.file_id } : {}), ...(str(f.filename) ? { filename: f.filename } : {}) };
+    return {
+      type: 'input_file',
+      ...(str(f.file_data) ? { file_data: f.file_data } : {}),
+      ...(str(f.file_id) ? { file_id: f.file_id } : {}),
+      ...(str(f.filename) ? { filename: f.filename } : {}),
+    };
   }
   return p;
 }
@@ -56,12 +80,19 @@ export function messageItems(m: unknown): unknown[] {
       for (const call of Array.isArray(m.tool_calls) ? m.tool_calls : []) {
         if (!isObj(call)) continue;
         const fn = isObj(call.function) ? call.function : {};
-        out.push({ type: 'function_call', call_id: str(call.id) ?? '', name: str(fn.name) ?? '', arguments: str(fn.arguments) ?? '{}' });
+        out.push({
+          type: 'function_call',
+          call_id: str(call.id) ?? '',
+          name: str(fn.name) ?? '',
+          arguments: str(fn.arguments) ?? '{}',
+        });
       }
       return out;
     }
     case 'tool':
-      return [{ type: 'function_call_output', call_id: str(m.tool_call_id) ?? '', output: contentText(m.content) ?? '' }];
+      return [
+        { type: 'function_call_output', call_id: str(m.tool_call_id) ?? '', output: contentText(m.content) ?? '' },
+      ];
     default:
       return [];
   }
@@ -71,7 +102,13 @@ export function messageItems(m: unknown): unknown[] {
 function tool(t: unknown): unknown {
   if (!isObj(t) || t.type !== 'function' || !isObj(t.function)) return t;
   const f = t.function;
-  return { type: 'function', name: f.name, ...(f.description !== undefined ? { description: f.description } : {}), parameters: f.parameters ?? { type: 'object', properties: {} }, ...(typeof f.strict === 'boolean' ? { strict: f.strict } : {}) };
+  return {
+    type: 'function',
+    name: f.name,
+    ...(f.description !== undefined ? { description: f.description } : {}),
+    parameters: f.parameters ?? { type: 'object', properties: {} },
+    ...(typeof f.strict === 'boolean' ? { strict: f.strict } : {}),
+  };
 }
 
 function toolChoice(c: unknown): unknown {
@@ -85,7 +122,13 @@ function textFormat(f: unknown): unknown {
   if (f.type === 'json_object') return { type: 'json_object' };
   if (f.type === 'json_schema' && isObj(f.json_schema)) {
     const s = f.json_schema;
-    return { type: 'json_schema', name: s.name ?? 'response', schema: s.schema ?? {}, ...(typeof s.strict === 'boolean' ? { strict: s.strict } : {}), ...(s.description !== undefined ? { description: s.description } : {}) };
+    return {
+      type: 'json_schema',
+      name: s.name ?? 'response',
+      schema: s.schema ?? {},
+      ...(typeof s.strict === 'boolean' ? { strict: s.strict } : {}),
+      ...(s.description !== undefined ? { description: s.description } : {}),
+    };
   }
   return undefined;
 }

@@ -21,7 +21,8 @@ export function refreshLockPath(storePath: string, profileId: string): string {
 export function fileAgentIds(env: Env, defaultAgent: string): string[] {
   const ids = new Set<string>([defaultAgent]);
   try {
-    for (const e of readdirSync(agentsRoot(env), { withFileTypes: true })) if (e.isDirectory() && AGENT_ID_RE.test(e.name)) ids.add(e.name);
+    for (const e of readdirSync(agentsRoot(env), { withFileTypes: true }))
+      if (e.isDirectory() && AGENT_ID_RE.test(e.name)) ids.add(e.name);
   } catch {
     // No agents directory yet: only the default agent.
   }
@@ -35,7 +36,8 @@ export function fileBackend(env: Env, defaultAgent = 'main'): StoreBackend {
     read: async (agent) => readStore(agent.storePath),
     update: async (agent, change) => (await import('../write.js')).updateStore(agent.storePath, change),
     listAgents: async () => fileAgentIds(env, defaultAgent),
-    withRefreshLock: async (agent, profileId, fn) => (await import('../lock.js')).withLock(refreshLockPath(agent.storePath, profileId), fn),
+    withRefreshLock: async (agent, profileId, fn) =>
+      (await import('../lock.js')).withLock(refreshLockPath(agent.storePath, profileId), fn),
     close: async () => undefined,
   };
 }

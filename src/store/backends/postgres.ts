@@ -10,7 +10,15 @@ import type { Env } from '../paths.js';
 import { parseStoreText, type StoreRead } from '../read.js';
 import { emptyStore } from '../schema.js';
 import { StoreUnreadableError } from '../write.js';
-import { createPool, describePgError, inTransaction as inPoolTransaction, oldStoreKey, postgresUrl, storeKey, StoreUnavailableError } from './postgres/connect.js';
+import {
+  createPool,
+  describePgError,
+  inTransaction as inPoolTransaction,
+  oldStoreKey,
+  postgresUrl,
+  storeKey,
+  StoreUnavailableError,
+} from './postgres/connect.js';
 import { schemaState } from './postgres/migrations.js';
 import { aadFor, seal, unseal, type StoreKey } from './postgres/seal.js';
 import { rowsToDocument, storeToRows, type StoreRows } from './postgres/rows.js';
@@ -38,22 +46,49 @@ export async function openPostgresBackend(config: BackendConfig, env: Env): Prom
 }
 
 /** Rows of one agent as stored: secrets still sealed. `exists` is false when the agent has no row. */
-export async function loadRows(c: pg.PoolClient, schema: string, agent: string): Promise<{ exists: boolean; rows: StoreRows; sealed: Map<string, Record<string, string>> }> {
+export async function loadRows(
+  c: pg.PoolClient,
+  schema: string,
+  agent: string,
+): Promise<{ exists: boolean; rows: StoreRows; sealed: Map<string, Record<string, string>> }> {
   const a = await c.query(`SELECT layout::text AS layout FROM ${schema}.agents WHERE agent = $1`, [agent]);
-  const rows: StoreRows = { layout: { keys: ['version', 'profiles'], extra: {} }, profiles: [], order: [], lastGood: [], usage: [] };
+  const rows: StoreRows = {
+    layout: { keys: ['version', 'profiles'], extra: {} },
+    profiles: [],
+    order: [],
+    lastGood: [],
+    usage: [],
+  };
   const sealed = new Map<string, Record<string, string>>();
   if (a.rowCount === 0) return { exists: false, rows, sealed };
   rows.layout = JSON.parse(a.rows[0].layout);
-  const p = await c.query(`SELECT profile_id, position, provider, type, expires, fields::text AS fields, secrets FROM ${schema}.profiles WHERE agent = $1`, [agent]);
+  const p = await c.query(
+    `SELECT profile_id, position, provider, type, expires, fields::text AS fields, secrets FROM ${schema}.profiles WHERE agent = $1`,
+    [agent],
+  );
   for (const r of p.rows) {
     sealed.set(r.profile_id, r.secrets);
-    rows.profiles.push({ profileId: r.profile_id, position: r.position, provider: r.provider, type: r.type, expires: r.expires === null ? null : Number(r.expires), fields: r.fields, secrets: {} });
+    rows.profiles.push({
+      profileId: r.profile_id,
+      position: r.position,
+      provider: r.provider,
+      type: r.type,
+      expires: r.expires === null ? null : Number(r.expires),
+      fields: r.fields,
+      secrets: {},
+    });
   }
-  const o = await c.query(`SELECT provider, position, profile_ids::text AS ids FROM ${schema}.provider_order WHERE agent = $1`, [agent]);
+  const o = await c.query(
+    `SELECT provider, position, profile_ids::text AS ids FROM ${schema}.provider_order WHERE agent = $1`,
+    [agent],
+  );
   rows.order = o.rows.map((r) => ({ provider: r.provider, position: r.position, ids: r.ids }));
   const g = await c.query(`SELECT provider, position, profile_id FROM ${schema}.last_good WHERE agent = $1`, [agent]);
   rows.lastGood = g.rows.map((r) => ({ provider: r.provider, position: r.position, profileId: r.profile_id }));
-  const u = await c.query(`SELECT profile_id, position, cooldown_until, disabled_until, stats::text AS stats FROM ${schema}.usage_stats WHERE agent = $1`, [agent]);
+  const u = await c.query(
+    `SELECT profile_id, position, cooldown_until, disabled_until, stats::text AS stats FROM ${schema}.usage_stats WHERE agent = $1`,
+    [agent],
+  );
   rows.usage = u.rows.map((r) => ({
     profileId: r.profile_id,
     position: r.position,
@@ -64,20 +99,30 @@ export async function loadRows(c: pg.PoolClient, schema: string, agent: string):
   return { exists: true, rows, sealed };
 }
 
-export function postgresBackend(pool: pg.Pool, schema: string, key: StoreKey | null, oldKeys: StoreKey[] = []): PostgresBackend {
+export function postgresBackend(
+  pool: pg.Pool,
+  schema: string,
+  key: StoreKey | null,
+  oldKeys: StoreKey[] = [],
+): PostgresBackend {
   const keys = [key, ...oldKeys];
   const describe = (agent: AgentRef) => `postgres:${schema}/${agent.id}`;
   let ready: Promise<void> | undefined;
   const ensureReady = () =>
-    (ready ??= schemaState(pool, schema).then(({ current, latest }) => {
-      if (current < latest) {
+    (ready ??= schemaState(pool, schema).then(
+      ({ current, latest }) => {
+        if (current < latest) {
+          ready = undefined;
+          throw new StoreUnavailableError(
+            `the store schema "${schema}" is at version ${current}, this aipro needs ${latest}: run \`aipro store migrate\``,
+          );
+        }
+      },
+      (err) => {
         ready = undefined;
-        throw new StoreUnavailableError(`the store schema "${schema}" is at version ${current}, this aipro needs ${latest}: run \`aipro store migrate\``);
-      }
-    }, (err) => {
-      ready = undefined;
-      throw err;
-    }));
+        throw err;
+      },
+    ));
 
   /** Unseal and parse loaded rows exactly as the file reader parses a file. */
   function assemble(path: string, agent: string, loaded: Awaited<ReturnType<typeof loadRows>>): StoreRead {
@@ -85,7 +130,13 @@ export function postgresBackend(pool: pg.Pool, schema: string, key: StoreKey | n
     for (const p of loaded.rows.profiles) {
       for (const [field, env] of Object.entries(loaded.sealed.get(p.profileId) ?? {})) {
         const open = unseal(env, keys, aadFor(agent, p.profileId, field));
-        if (!open.ok) return { ok: false, path, reason: 'unreadable', detail: `profile ${p.profileId}, field ${field}: ${open.detail}` };
+        if (!open.ok)
+          return {
+            ok: false,
+            path,
+            reason: 'unreadable',
+            detail: `profile ${p.profileId}, field ${field}: ${open.detail}`,
+          };
         p.secrets[field] = open.value;
       }
     }
@@ -97,9 +148,10 @@ export function postgresBackend(pool: pg.Pool, schema: string, key: StoreKey | n
     return inPoolTransaction(pool, begin, fn);
   }
 
-
   const fetch = (agent: AgentRef) =>
-    inTransaction('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', async (c) => assemble(describe(agent), agent.id, await loadRows(c, schema, agent.id)));
+    inTransaction('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', async (c) =>
+      assemble(describe(agent), agent.id, await loadRows(c, schema, agent.id)),
+    );
 
   return {
     kind: 'postgres',
@@ -111,7 +163,12 @@ export function postgresBackend(pool: pg.Pool, schema: string, key: StoreKey | n
       try {
         return await fetch(agent);
       } catch (err) {
-        return { ok: false, path: describe(agent), reason: 'unreadable', detail: `PostgreSQL: ${describePgError(err)}` };
+        return {
+          ok: false,
+          path: describe(agent),
+          reason: 'unreadable',
+          detail: `PostgreSQL: ${describePgError(err)}`,
+        };
       }
     },
     async update(agent, change) {
@@ -120,7 +177,10 @@ export function postgresBackend(pool: pg.Pool, schema: string, key: StoreKey | n
       let fromChange = false;
       try {
         return await inTransaction('BEGIN', async (c) => {
-          await c.query('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', [`aipro.store.${schema}`, agent.id]);
+          await c.query('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', [
+            `aipro.store.${schema}`,
+            agent.id,
+          ]);
           const loaded = await loadRows(c, schema, agent.id);
           const read = assemble(path, agent.id, loaded);
           if (!read.ok) throw new StoreUnreadableError(read);
@@ -133,7 +193,8 @@ export function postgresBackend(pool: pg.Pool, schema: string, key: StoreKey | n
           }
           const { store, result } = out;
           if (store === null) return result;
-          const sealFn = (profileId: string, field: string, plain: string) => seal(plain, key, aadFor(agent.id, profileId, field));
+          const sealFn = (profileId: string, field: string, plain: string) =>
+            seal(plain, key, aadFor(agent.id, profileId, field));
           await writeRows(c, schema, agent.id, loaded.exists ? loaded.rows : null, storeToRows(store), sealFn);
           await c.query('SELECT pg_notify($1, $2)', [`aipro_store_${schema}`, agent.id]);
           return result;
@@ -153,13 +214,18 @@ export function postgresBackend(pool: pg.Pool, schema: string, key: StoreKey | n
       try {
         return await inTransaction('BEGIN', async (c) => {
           await c.query(`SET LOCAL lock_timeout = '${REFRESH_LOCK_TIMEOUT}'`);
-          await c.query('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', [`aipro.refresh.${schema}`, `${agent.id}/${profileId}`]);
+          await c.query('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', [
+            `aipro.refresh.${schema}`,
+            `${agent.id}/${profileId}`,
+          ]);
           inFn = true;
           return await fn();
         });
       } catch (err) {
         if (inFn || err instanceof StoreUnavailableError) throw err;
-        throw new StoreUnavailableError(`taking the fleet refresh lock of ${profileId} (${describe(agent)}): PostgreSQL: ${describePgError(err)}; nothing was refreshed`);
+        throw new StoreUnavailableError(
+          `taking the fleet refresh lock of ${profileId} (${describe(agent)}): PostgreSQL: ${describePgError(err)}; nothing was refreshed`,
+        );
       }
     },
     close: () => pool.end(),

@@ -50,6 +50,11 @@ export interface BackendConfig {
   agents: { default: string };
   store: {
     backend: BackendKind;
-    postgres: { url: string | { source: 'env' | 'file'; id: string }; schema: string; encryption: 'aes-256-gcm' | 'none'; staleAfter: string };
+    postgres: {
+      url: string | { source: 'env' | 'file'; id: string };
+      schema: string;
+      encryption: 'aes-256-gcm' | 'none';
+      staleAfter: string;
+    };
   };
 }

@@ -10,7 +10,11 @@ import { tempHome } from '../../helpers/tmp.js';
 test('read returns what the file reader returns; update writes under the lock and keeps unknown fields', async (t) => {
   const h = tempHome();
   t.teardown(() => h.cleanup());
-  const path = h.writeStore({ version: 1, profiles: { 'anthropic:a': { type: 'api_key', provider: 'anthropic', key: 'k1', extra: { x: 1 } } }, mine: true });
+  const path = h.writeStore({
+    version: 1,
+    profiles: { 'anthropic:a': { type: 'api_key', provider: 'anthropic', key: 'k1', extra: { x: 1 } } },
+    mine: true,
+  });
   const b = fileBackend({ ...h.env }, 'main');
   const agent = { id: 'main', storePath: path };
   t.deepEqual(await b.read(agent), readStore(path));
@@ -33,7 +37,10 @@ test('a store that does not parse is never overwritten through the backend', asy
   const b = fileBackend({ ...h.env }, 'main');
   const read = await b.read({ id: 'main', storePath: path });
   t.like(read, { ok: false, reason: 'parse' });
-  await t.throwsAsync(b.update({ id: 'main', storePath: path }, (s) => ({ store: s, result: 1 })), { message: /aipro doctor/ });
+  await t.throwsAsync(
+    b.update({ id: 'main', storePath: path }, (s) => ({ store: s, result: 1 })),
+    { message: /aipro doctor/ },
+  );
   t.is(readFileSync(path, 'utf8'), '{ not json');
 });
 
@@ -48,12 +55,26 @@ test('listAgents: the default agent plus every agent directory, sorted', async (
 test('store.* config keys: defaults, the URL from AIPRO_STORE_POSTGRES_URL, bad values named', async (t) => {
   const d = validateConfig({}, 'x', {});
   if (!d.ok) return t.fail(d.detail);
-  t.deepEqual(d.config.store, { backend: 'file', postgres: { url: '', schema: 'aipro', encryption: 'aes-256-gcm', staleAfter: '15m' } });
+  t.deepEqual(d.config.store, {
+    backend: 'file',
+    postgres: { url: '', schema: 'aipro', encryption: 'aes-256-gcm', staleAfter: '15m' },
+  });
   t.is((await openStoreBackend(d.config, {})).kind, 'file');
-  const e = validateConfig({ store: { backend: 'postgres' } }, 'x', { AIPRO_STORE_POSTGRES_URL: 'postgres://u@127.0.0.1/db' });
+  const e = validateConfig({ store: { backend: 'postgres' } }, 'x', {
+    AIPRO_STORE_POSTGRES_URL: 'postgres://u@127.0.0.1/db',
+  });
   t.like(e, { ok: true, config: { store: { backend: 'postgres', postgres: { url: 'postgres://u@127.0.0.1/db' } } } });
   t.like(validateConfig({ store: { backend: 'mysql' } }, 'x', {}), { ok: false, key: 'store.backend' });
-  t.like(validateConfig({ store: { postgres: { schema: 'x; drop table' } } }, 'x', {}), { ok: false, key: 'store.postgres.schema' });
-  t.like(validateConfig({ store: { postgres: { encryption: 'rot13' } } }, 'x', {}), { ok: false, key: 'store.postgres.encryption' });
-  t.like(validateConfig({ store: { postgres: { staleAfter: 'soon' } } }, 'x', {}), { ok: false, key: 'store.postgres.staleAfter' });
+  t.like(validateConfig({ store: { postgres: { schema: 'x; drop table' } } }, 'x', {}), {
+    ok: false,
+    key: 'store.postgres.schema',
+  });
+  t.like(validateConfig({ store: { postgres: { encryption: 'rot13' } } }, 'x', {}), {
+    ok: false,
+    key: 'store.postgres.encryption',
+  });
+  t.like(validateConfig({ store: { postgres: { staleAfter: 'soon' } } }, 'x', {}), {
+    ok: false,
+    key: 'store.postgres.staleAfter',
+  });
 });

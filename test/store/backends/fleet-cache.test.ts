@@ -18,14 +18,22 @@ test.after.always(() => pgs.stop());
 const agent = { id: 'main', storePath: '' };
 const ID = 'anthropic:work';
 
-async function fleet(t: ExecutionContext, clock: { now: number } | null = null): Promise<{ a: CachedBackend; b: CachedBackend } | null> {
+async function fleet(
+  t: ExecutionContext,
+  clock: { now: number } | null = null,
+): Promise<{ a: CachedBackend; b: CachedBackend } | null> {
   const url = await pgs.need(t);
   if (!url) return null;
   const pool = createPool(url);
   await migrate(pool, 'aipro');
   await pool.end();
   const host = () =>
-    cachedBackend(postgresBackend(createPool(url), 'aipro', null), { url, staleAfterMs: 15 * 60_000, backoff: { minMs: 100, maxMs: 400 }, ...(clock ? { now: () => clock.now } : {}) });
+    cachedBackend(postgresBackend(createPool(url), 'aipro', null), {
+      url,
+      staleAfterMs: 15 * 60_000,
+      backoff: { minMs: 100, maxMs: 400 },
+      ...(clock ? { now: () => clock.now } : {}),
+    });
   const a = host();
   const b = host();
   t.teardown(() => Promise.all([a.close(), b.close()]).then(() => undefined));
@@ -59,34 +67,40 @@ test.serial('a cooldown written on host A is seen by host B within 1 s; fresh re
   t.true(f.b.health().ok);
 });
 
-test.serial('PostgreSQL stopped: serve the last read for staleAfter, write nothing, report degraded; recover without a restart', async (t) => {
-  const clock = { now: Date.now() };
-  const f = await fleet(t, clock);
-  if (!f) return;
-  const before = await f.b.read(agent);
-  t.true(before.ok);
-  const cluster = await pgs.cluster();
-  cluster.stop();
-  try {
-    await eventually(async () => !f.b.health().ok, 10_000);
-    t.regex(f.b.health().reason ?? '', /PostgreSQL|notifications/);
-    clock.now += 14 * 60_000;
-    const served = await f.b.read(agent);
-    t.true(served.ok && served.store.profiles[ID] !== undefined, 'the last credentials keep being served');
-    await t.throwsAsync(f.b.update(agent, (s) => ({ store: s, result: 0 })), { instanceOf: StoreUnavailableError, message: /nothing was written/ });
-    clock.now += 2 * 60_000;
-    const expired = await f.b.read(agent);
-    t.like(expired, { ok: false, reason: 'unreadable' });
-    t.regex(expired.ok ? '' : expired.detail, /staleAfter/);
-  } finally {
-    cluster.start();
-  }
-  await eventually(async () => f.b.health().ok, 20_000);
-  await f.b.listening();
-  await f.a.update(agent, (s) => {
-    s.usageStats = { [ID]: { cooldownUntil: 5, errorCount: 1 } };
-    return { store: s, result: undefined };
-  });
-  await eventually(async () => cooldownOf(await f.b.read(agent)) === 5, 5_000);
-  t.pass();
-});
+test.serial(
+  'PostgreSQL stopped: serve the last read for staleAfter, write nothing, report degraded; recover without a restart',
+  async (t) => {
+    const clock = { now: Date.now() };
+    const f = await fleet(t, clock);
+    if (!f) return;
+    const before = await f.b.read(agent);
+    t.true(before.ok);
+    const cluster = await pgs.cluster();
+    cluster.stop();
+    try {
+      await eventually(async () => !f.b.health().ok, 10_000);
+      t.regex(f.b.health().reason ?? '', /PostgreSQL|notifications/);
+      clock.now += 14 * 60_000;
+      const served = await f.b.read(agent);
+      t.true(served.ok && served.store.profiles[ID] !== undefined, 'the last credentials keep being served');
+      await t.throwsAsync(
+        f.b.update(agent, (s) => ({ store: s, result: 0 })),
+        { instanceOf: StoreUnavailableError, message: /nothing was written/ },
+      );
+      clock.now += 2 * 60_000;
+      const expired = await f.b.read(agent);
+      t.like(expired, { ok: false, reason: 'unreadable' });
+      t.regex(expired.ok ? '' : expired.detail, /staleAfter/);
+    } finally {
+      cluster.start();
+    }
+    await eventually(async () => f.b.health().ok, 20_000);
+    await f.b.listening();
+    await f.a.update(agent, (s) => {
+      s.usageStats = { [ID]: { cooldownUntil: 5, errorCount: 1 } };
+      return { store: s, result: undefined };
+    });
+    await eventually(async () => cooldownOf(await f.b.read(agent)) === 5, 5_000);
+    t.pass();
+  },
+);

@@ -14,7 +14,9 @@ const WORKER = fileURLToPath(new URL('../fixtures/fleet-leader-worker.ts', impor
 test('exactly one of three hosts leads; a SIGKILLed leader is replaced within one cycle', async (t) => {
   const url = await pgs.need(t);
   if (!url) return;
-  const child = spawn(process.execPath, ['--import', 'tsx', WORKER, url, 'host-1'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', WORKER, url, 'host-1'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   t.teardown(() => void child.kill('SIGKILL'));
   let out = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
@@ -27,7 +29,10 @@ test('exactly one of three hosts leads; a SIGKILLed leader is replaced within on
     await pool.end();
   });
   await Promise.all(others.map((l) => l.check()));
-  t.deepEqual(others.map((l) => l.isLeader()), [false, false]);
+  t.deepEqual(
+    others.map((l) => l.isLeader()),
+    [false, false],
+  );
   t.is(await currentLeader(pool, 'aipro'), 'host-1');
 
   child.kill('SIGKILL');
@@ -50,7 +55,9 @@ test('a leader whose session is cut stops leading; it leads again once it holds 
     await pool.end();
   });
   t.true(await l.check());
-  await pool.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'aipro-leader:solo'`);
+  await pool.query(
+    `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'aipro-leader:solo'`,
+  );
   await eventually(async () => !l.isLeader(), 10_000, 'leadership to drop');
   t.true(await l.check());
   t.is(await currentLeader(pool, 'cut'), 'solo');

@@ -42,7 +42,14 @@ test('3 hosts x 5 processes refreshing an expiring token: exactly 1 refresh, 0 r
   const seedBackend = postgresBackend(createPool(url), 'aipro', parseStoreKey(keyText, 'k'));
   await seedBackend.update({ id: 'main', storePath: '' }, (s) => {
     // Expires in 60 s: inside the 5 min refresh skew, so every process finds it due.
-    s.profiles[ID] = { type: 'oauth', provider: 'openai-codex', access: tokens.access, refresh: tokens.refresh, expires: Date.now() + 60_000, email: tokens.email };
+    s.profiles[ID] = {
+      type: 'oauth',
+      provider: 'openai-codex',
+      access: tokens.access,
+      refresh: tokens.refresh,
+      expires: Date.now() + 60_000,
+      email: tokens.email,
+    };
     return { store: s, result: undefined };
   });
   const configPath = join(h.home, 'fleet-config.json');
@@ -53,13 +60,27 @@ test('3 hosts x 5 processes refreshing an expiring token: exactly 1 refresh, 0 r
     return home;
   });
   const env = { ...process.env, AIPRO_STORE_POSTGRES_URL: url, AIPRO_STORE_KEY: keyText };
-  const outs = await Promise.all(hosts.flatMap((home) => Array.from({ length: 5 }, () => run(process.execPath, ['--import', 'tsx', WORKER, home, configPath, ID], { env, timeout: 120_000 }))));
-  const results = outs.map((o) => JSON.parse(o.stdout.trim()) as { ok: boolean; refreshed?: boolean; accessHash?: string });
-  t.true(results.every((r) => r.ok), JSON.stringify(results));
+  const outs = await Promise.all(
+    hosts.flatMap((home) =>
+      Array.from({ length: 5 }, () =>
+        run(process.execPath, ['--import', 'tsx', WORKER, home, configPath, ID], { env, timeout: 120_000 }),
+      ),
+    ),
+  );
+  const results = outs.map(
+    (o) => JSON.parse(o.stdout.trim()) as { ok: boolean; refreshed?: boolean; accessHash?: string },
+  );
+  t.true(
+    results.every((r) => r.ok),
+    JSON.stringify(results),
+  );
   t.is(results.filter((r) => r.refreshed).length, 1, JSON.stringify(results));
   t.is(new Set(results.map((r) => r.accessHash)).size, 1, 'every process ends with the same access token');
   t.is(server.presentedRefreshTokens.length, 1);
-  t.deepEqual(server.tokenResponses.filter((x) => x.startsWith('refresh_token')), ['refresh_token:ok']);
+  t.deepEqual(
+    server.tokenResponses.filter((x) => x.startsWith('refresh_token')),
+    ['refresh_token:ok'],
+  );
   // The family is intact: the stored (rotated) refresh token still works.
   const read = await seedBackend.read({ id: 'main', storePath: '' });
   t.true(read.ok && read.store.profiles[ID]?.refresh !== tokens.refresh);
@@ -84,7 +105,9 @@ test('a host killed while holding the refresh lock releases it with its session'
   const stuck = new Promise<void>((r) => (finish = r));
   const holder = a.withRefreshLock(agent, ID, async () => {
     // pg_locks spans every database of the cluster; other tests lock in theirs.
-    const r = await pool.query(`SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`);
+    const r = await pool.query(
+      `SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+    );
     holderPid = r.rows[0].pid;
     entered();
     await stuck; // "hangs" until its session is killed
@@ -115,10 +138,24 @@ test('a profile imported from a local CLI is neither refreshed nor re-synced fro
     h.cleanup();
   });
   await b.update({ id: 'main', storePath: '' }, (s) => {
-    s.profiles[ID] = { type: 'oauth', provider: 'openai-codex', access: 'a1', refresh: 'r1', expires: Date.now() - 1000, importedFrom: { source: 'codex', path: '/nonexistent/auth.json' } } as never;
+    s.profiles[ID] = {
+      type: 'oauth',
+      provider: 'openai-codex',
+      access: 'a1',
+      refresh: 'r1',
+      expires: Date.now() - 1000,
+      importedFrom: { source: 'codex', path: '/nonexistent/auth.json' },
+    } as never;
     return { store: s, result: undefined };
   });
-  const r = await refreshProfile({ storePath: h.storePath(), profileId: ID, config: toConfig(oauthConfigRaw(server)), env: {}, now: Date.now, store: { backend: b, agentId: 'main' } });
+  const r = await refreshProfile({
+    storePath: h.storePath(),
+    profileId: ID,
+    config: toConfig(oauthConfigRaw(server)),
+    env: {},
+    now: Date.now,
+    store: { backend: b, agentId: 'main' },
+  });
   t.like(r, { ok: false, reason: 'imported' });
   t.deepEqual(server.presentedRefreshTokens, []);
   t.false(existsSync(h.storePath()), 'nothing was written to a local file');

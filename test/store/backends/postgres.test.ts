@@ -19,26 +19,57 @@ const newKey = (): StoreKey => parseStoreKey(randomBytes(32).toString('base64'),
 const agent = (id = 'main') => ({ id, storePath: `/nonexistent/${id}` });
 
 /** Canary secrets: the test fails if any of them appears in any table. */
-const CANARY = { key: 'sk-ant-api03-CANARYKEY0123456789', token: 'sk-ant-oat01-CANARYTOKEN9876543210', access: 'CANARY-ACCESS-abcdef', refresh: 'CANARY-REFRESH-uvwxyz', legacy: 'sk-legacy-CANARY-apikey' };
+const CANARY = {
+  key: 'sk-ant-api03-CANARYKEY0123456789',
+  token: 'sk-ant-oat01-CANARYTOKEN9876543210',
+  access: 'CANARY-ACCESS-abcdef',
+  refresh: 'CANARY-REFRESH-uvwxyz',
+  legacy: 'sk-legacy-CANARY-apikey',
+};
 
 function sampleStore(): Store {
   return {
     version: 1,
     profiles: {
-      'anthropic:work': { type: 'api_key', provider: 'anthropic', key: CANARY.key, note: { by: 'hand', tags: ['a', 'b'] } } as never,
+      'anthropic:work': {
+        type: 'api_key',
+        provider: 'anthropic',
+        key: CANARY.key,
+        note: { by: 'hand', tags: ['a', 'b'] },
+      } as never,
       'anthropic:manual': { type: 'token', provider: 'anthropic', token: CANARY.token, expires: 1798761600000 },
-      'openai-codex:me@example.com': { type: 'oauth', provider: 'openai-codex', access: CANARY.access, refresh: CANARY.refresh, expires: 1764000000000, email: 'me@example.com', zeta: 1, alpha: 2 } as never,
+      'openai-codex:me@example.com': {
+        type: 'oauth',
+        provider: 'openai-codex',
+        access: CANARY.access,
+        refresh: CANARY.refresh,
+        expires: 1764000000000,
+        email: 'me@example.com',
+        zeta: 1,
+        alpha: 2,
+      } as never,
       'openai:legacy': { type: 'api_key', provider: 'openai', apiKey: CANARY.legacy } as never,
       'openai:ref': { type: 'api_key', provider: 'openai', key: { source: 'env', id: 'OPENAI_API_KEY' } },
     },
     order: { anthropic: ['anthropic:work', 'anthropic:manual'] },
     lastGood: { anthropic: 'anthropic:work' },
-    usageStats: { 'anthropic:work': { lastUsed: 5, cooldownUntil: 99, errorCount: 1, failureCounts: { rate_limit: 1 }, custom: 'kept' } as never },
+    usageStats: {
+      'anthropic:work': {
+        lastUsed: 5,
+        cooldownUntil: 99,
+        errorCount: 1,
+        failureCounts: { rate_limit: 1 },
+        custom: 'kept',
+      } as never,
+    },
     topLevelExtra: { keep: true },
   } as Store;
 }
 
-async function setup(t: ExecutionContext, key: StoreKey | null = newKey()): Promise<{ url: string; b: PostgresBackend; pool: pg.Pool } | null> {
+async function setup(
+  t: ExecutionContext,
+  key: StoreKey | null = newKey(),
+): Promise<{ url: string; b: PostgresBackend; pool: pg.Pool } | null> {
   const url = await pgs.need(t);
   if (!url) return null;
   const pool = createPool(url);
@@ -55,7 +86,8 @@ async function setup(t: ExecutionContext, key: StoreKey | null = newKey()): Prom
 async function dumpSchema(pool: pg.Pool, schema: string): Promise<string> {
   const tables = await pool.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = $1`, [schema]);
   let all = '';
-  for (const { table_name } of tables.rows) all += (await pool.query(`SELECT t::text AS row FROM ${schema}.${table_name} t`)).rows.map((r) => r.row).join('\n');
+  for (const { table_name } of tables.rows)
+    all += (await pool.query(`SELECT t::text AS row FROM ${schema}.${table_name} t`)).rows.map((r) => r.row).join('\n');
   return all;
 }
 
@@ -80,7 +112,10 @@ test('a schema that is behind is refused with the command that fixes it', async 
   const read = await b.read(agent());
   t.like(read, { ok: false, reason: 'unreadable' });
   t.regex(read.ok ? '' : read.detail, /aipro store migrate/);
-  await t.throwsAsync(b.update(agent(), (s) => ({ store: s, result: 0 })), { message: /aipro store migrate/ });
+  await t.throwsAsync(
+    b.update(agent(), (s) => ({ store: s, result: 0 })),
+    { message: /aipro store migrate/ },
+  );
 });
 
 test('a store round-trips byte-equal; no secret is stored in plaintext in any table', async (t) => {
@@ -94,7 +129,8 @@ test('a store round-trips byte-equal; no secret is stored in plaintext in any ta
   t.is(serializeStore(back.store), serializeStore(sampleStore()));
   const dump = await dumpSchema(s.pool, 'aipro');
   t.true(dump.includes('anthropic:work'), 'the dump covers the profile rows');
-  for (const secret of Object.values(CANARY)) t.false(dump.includes(secret), `plaintext ${secret.slice(0, 12)}… in the database`);
+  for (const secret of Object.values(CANARY))
+    t.false(dump.includes(secret), `plaintext ${secret.slice(0, 12)}… in the database`);
   t.true(dump.includes('OPENAI_API_KEY'), 'references are not secrets and stay readable');
   t.deepEqual(await s.b.listAgents(), ['main']);
 });
@@ -211,6 +247,12 @@ test('PostgreSQL unreachable: read is an unreadable store, update and the refres
   t.like(read, { ok: false, reason: 'unreadable' });
   t.regex(read.ok ? '' : read.detail, /PostgreSQL: .*ECONNREFUSED/);
   t.false((read.ok ? '' : read.detail).includes(':pw@'));
-  await t.throwsAsync(b.update(agent(), (st) => ({ store: st, result: 0 })), { instanceOf: StoreUnavailableError, message: /nothing was written/ });
-  await t.throwsAsync(b.withRefreshLock(agent(), 'anthropic:x', async () => 1), { instanceOf: StoreUnavailableError, message: /nothing was refreshed/ });
+  await t.throwsAsync(
+    b.update(agent(), (st) => ({ store: st, result: 0 })),
+    { instanceOf: StoreUnavailableError, message: /nothing was written/ },
+  );
+  await t.throwsAsync(
+    b.withRefreshLock(agent(), 'anthropic:x', async () => 1),
+    { instanceOf: StoreUnavailableError, message: /nothing was refreshed/ },
+  );
 });

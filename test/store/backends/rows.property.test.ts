@@ -7,10 +7,27 @@ import type { Store } from '../../../src/store/schema.js';
 
 const key = fc.string({ minLength: 1, maxLength: 12 }).filter((k) => k !== '__proto__');
 const json: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
-  v: fc.oneof({ depthSize: 'small' }, fc.string(), fc.integer(), fc.boolean(), fc.constant(null), fc.array(tie('v'), { maxLength: 3 }), fc.dictionary(key, tie('v'), { maxKeys: 3 })),
+  v: fc.oneof(
+    { depthSize: 'small' },
+    fc.string(),
+    fc.integer(),
+    fc.boolean(),
+    fc.constant(null),
+    fc.array(tie('v'), { maxLength: 3 }),
+    fc.dictionary(key, tie('v'), { maxKeys: 3 }),
+  ),
 })).v;
 const profile = fc
-  .record({ type: fc.constantFrom('api_key', 'token', 'oauth', 'weird'), provider: fc.constantFrom('anthropic', 'openai'), key: fc.string(), access: fc.string(), expires: fc.integer() }, { requiredKeys: ['type', 'provider'] })
+  .record(
+    {
+      type: fc.constantFrom('api_key', 'token', 'oauth', 'weird'),
+      provider: fc.constantFrom('anthropic', 'openai'),
+      key: fc.string(),
+      access: fc.string(),
+      expires: fc.integer(),
+    },
+    { requiredKeys: ['type', 'provider'] },
+  )
   .chain((p) => fc.dictionary(key, json, { maxKeys: 3 }).map((extra) => ({ ...extra, ...p })));
 const store: fc.Arbitrary<Store> = fc
   .record(

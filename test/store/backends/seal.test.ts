@@ -29,7 +29,10 @@ test('a sealed value moved to another row or field, or tampered with, does not o
   const ct = Buffer.from(parts[4] as string, 'base64');
   ct[0] = (ct[0] as number) ^ 1;
   parts[4] = ct.toString('base64');
-  t.regex((unseal(parts.join('.'), [k], aadFor('main', 'anthropic:a', 'key')) as { detail: string }).detail, /does not verify/);
+  t.regex(
+    (unseal(parts.join('.'), [k], aadFor('main', 'anthropic:a', 'key')) as { detail: string }).detail,
+    /does not verify/,
+  );
 });
 
 test('keys must be 32 bytes of base64; the error never shows the value', (t) => {
@@ -60,5 +63,8 @@ test('the key may come from the systemd credential aipro-store-key; AIPRO_STORE_
   writeFileSync(join(dir, 'aipro-store-key'), `${fromFile}\n`);
   t.is(storeKey(c.config, { CREDENTIALS_DIRECTORY: dir })?.id, parseStoreKey(fromFile, 'k').id);
   const fromEnv = randomBytes(32).toString('base64');
-  t.is(storeKey(c.config, { CREDENTIALS_DIRECTORY: dir, AIPRO_STORE_KEY: fromEnv })?.id, parseStoreKey(fromEnv, 'k').id);
+  t.is(
+    storeKey(c.config, { CREDENTIALS_DIRECTORY: dir, AIPRO_STORE_KEY: fromEnv })?.id,
+    parseStoreKey(fromEnv, 'k').id,
+  );
 });

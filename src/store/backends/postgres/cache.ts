@@ -67,7 +67,11 @@ export function cachedBackend(inner: PostgresBackend, opts: CacheOptions): Cache
     health = { ok: false, reason: `PostgreSQL: ${describePgError(err)}`, lastOkAt: health.lastOkAt };
   };
   const up = () => {
-    health = { ok: connected, ...(connected ? {} : { reason: 'change notifications are not connected' }), lastOkAt: now() };
+    health = {
+      ok: connected,
+      ...(connected ? {} : { reason: 'change notifications are not connected' }),
+      lastOkAt: now(),
+    };
   };
 
   function lost(err: unknown) {
@@ -136,8 +140,15 @@ export function cachedBackend(inner: PostgresBackend, opts: CacheOptions): Cache
       } catch (err) {
         down(err);
         if (e && now() - e.verifiedAt <= opts.staleAfterMs) return e.read;
-        const why = e ? `the last copy read is older than store.postgres.staleAfter (${Math.round(opts.staleAfterMs / 1000)} s)` : 'nothing was read before';
-        return { ok: false, path: inner.describe(agent), reason: 'unreadable', detail: `PostgreSQL is unreachable (${describePgError(err)}) and ${why}; run \`aipro doctor\`` };
+        const why = e
+          ? `the last copy read is older than store.postgres.staleAfter (${Math.round(opts.staleAfterMs / 1000)} s)`
+          : 'nothing was read before';
+        return {
+          ok: false,
+          path: inner.describe(agent),
+          reason: 'unreadable',
+          detail: `PostgreSQL is unreachable (${describePgError(err)}) and ${why}; run \`aipro doctor\``,
+        };
       }
     },
     async update(agent, change) {

@@ -40,7 +40,10 @@ export function storeKey(config: BackendConfig, env: Env): StoreKey | null {
   if (fromEnv !== undefined && fromEnv.trim() !== '') return parseStoreKey(fromEnv, 'AIPRO_STORE_KEY');
   if (env.CREDENTIALS_DIRECTORY) {
     try {
-      return parseStoreKey(readFileSync(join(env.CREDENTIALS_DIRECTORY, KEY_CREDENTIAL), 'utf8'), `credential ${KEY_CREDENTIAL}`);
+      return parseStoreKey(
+        readFileSync(join(env.CREDENTIALS_DIRECTORY, KEY_CREDENTIAL), 'utf8'),
+        `credential ${KEY_CREDENTIAL}`,
+      );
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     }
@@ -59,7 +62,13 @@ export function oldStoreKey(env: Env): StoreKey | null {
 
 /** A pool whose idle-connection errors are recorded instead of crashing the process. */
 export function createPool(url: string, onError: (err: Error) => void = () => undefined): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 10_000, idleTimeoutMillis: 30_000, application_name: 'aipro' });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    connectionTimeoutMillis: 10_000,
+    idleTimeoutMillis: 30_000,
+    application_name: 'aipro',
+  });
   pool.on('error', onError);
   return pool;
 }

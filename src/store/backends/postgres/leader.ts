@@ -20,7 +20,13 @@ export interface FleetLeader {
 
 const lockKey = (schema: string) => `aipro.leader.${schema}`;
 
-export function fleetLeader(opts: { url: string; schema: string; host: string; retryMs: number; onChange?: (leader: boolean) => void }): FleetLeader {
+export function fleetLeader(opts: {
+  url: string;
+  schema: string;
+  host: string;
+  retryMs: number;
+  onChange?: (leader: boolean) => void;
+}): FleetLeader {
   let client: pg.Client | null = null;
   let leader = false;
   let error: string | undefined;
@@ -45,14 +51,19 @@ export function fleetLeader(opts: { url: string; schema: string; host: string; r
     if (closed) return false;
     try {
       if (!client) {
-        const c = new pg.Client({ connectionString: opts.url, application_name: `aipro-leader:${opts.host}`.slice(0, 63) });
+        const c = new pg.Client({
+          connectionString: opts.url,
+          application_name: `aipro-leader:${opts.host}`.slice(0, 63),
+        });
         c.on('error', (err) => drop(err));
         c.on('end', () => drop(new Error('connection closed')));
         client = c;
         await c.connect();
       }
       // While leading, the query doubles as a liveness check of the session that holds the lock.
-      const r = leader ? await client.query('SELECT 1') : await client.query('SELECT pg_try_advisory_lock(hashtext($1)) AS got', [lockKey(opts.schema)]);
+      const r = leader
+        ? await client.query('SELECT 1')
+        : await client.query('SELECT pg_try_advisory_lock(hashtext($1)) AS got', [lockKey(opts.schema)]);
       error = undefined;
       set(leader || r.rows[0]?.got === true);
     } catch (err) {

@@ -97,13 +97,21 @@ export async function migrate(pool: pg.Pool, schema: string): Promise<{ applied:
   return inTransaction(pool, 'BEGIN', async (client) => {
     await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATE_LOCK]);
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-    await client.query(`CREATE TABLE IF NOT EXISTS ${schema}.schema_migrations (version int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+    await client.query(
+      `CREATE TABLE IF NOT EXISTS ${schema}.schema_migrations (version int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
+    );
     const { current } = await schemaState(client, schema);
-    if (current > LATEST_VERSION) throw new Error(`schema ${schema} is at version ${current}, newer than this aipro knows (${LATEST_VERSION}): upgrade aipro on this host`);
+    if (current > LATEST_VERSION)
+      throw new Error(
+        `schema ${schema} is at version ${current}, newer than this aipro knows (${LATEST_VERSION}): upgrade aipro on this host`,
+      );
     const pending = MIGRATIONS.filter((m) => m.version > current);
     for (const m of pending) {
       await client.query(m.sql.replaceAll('{s}', schema));
-      await client.query(`INSERT INTO ${schema}.schema_migrations (version, name) VALUES ($1, $2)`, [m.version, m.name]);
+      await client.query(`INSERT INTO ${schema}.schema_migrations (version, name) VALUES ($1, $2)`, [
+        m.version,
+        m.name,
+      ]);
     }
     return { applied: pending, state: { current: Math.max(current, LATEST_VERSION), latest: LATEST_VERSION } };
   });

@@ -15,7 +15,12 @@ export interface RekeyResult {
   profiles: number;
 }
 
-export async function rekey(pool: pg.Pool, schema: string, newKey: StoreKey, oldKeys: (StoreKey | null)[]): Promise<RekeyResult> {
+export async function rekey(
+  pool: pg.Pool,
+  schema: string,
+  newKey: StoreKey,
+  oldKeys: (StoreKey | null)[],
+): Promise<RekeyResult> {
   const out: RekeyResult = { resealed: 0, alreadyCurrent: 0, profiles: 0 };
   return inTransaction(pool, 'BEGIN', async (c) => {
     // Writers wait until the rotation commits; readers carry on with the old envelopes.
@@ -32,13 +37,20 @@ export async function rekey(pool: pg.Pool, schema: string, newKey: StoreKey, old
         }
         const aad = aadFor(r.agent, r.profile_id, field);
         const open = unseal(env, [newKey, ...oldKeys], aad);
-        if (!open.ok) throw new Error(`agent ${r.agent}, profile ${r.profile_id}, field ${field}: ${open.detail}; give the key it is sealed under in AIPRO_STORE_OLD_KEY. Nothing was changed`);
+        if (!open.ok)
+          throw new Error(
+            `agent ${r.agent}, profile ${r.profile_id}, field ${field}: ${open.detail}; give the key it is sealed under in AIPRO_STORE_OLD_KEY. Nothing was changed`,
+          );
         next[field] = seal(open.value, newKey, aad);
         out.resealed++;
         changed = true;
       }
       out.profiles++;
-      if (changed) await c.query(`UPDATE ${schema}.profiles SET secrets = $3, updated_at = now() WHERE agent = $1 AND profile_id = $2`, [r.agent, r.profile_id, JSON.stringify(next)]);
+      if (changed)
+        await c.query(
+          `UPDATE ${schema}.profiles SET secrets = $3, updated_at = now() WHERE agent = $1 AND profile_id = $2`,
+          [r.agent, r.profile_id, JSON.stringify(next)],
+        );
     }
     return out;
   });

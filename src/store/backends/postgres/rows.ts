@@ -7,7 +7,15 @@
 import type { Store } from '../../schema.js';
 
 /** Profile fields whose string values are secrets (`apiKey`: legacy OpenClaw stores). */
-export const SECRET_FIELDS: ReadonlySet<string> = new Set(['key', 'token', 'access', 'refresh', 'apiKey', 'idToken', 'id_token']);
+export const SECRET_FIELDS: ReadonlySet<string> = new Set([
+  'key',
+  'token',
+  'access',
+  'refresh',
+  'apiKey',
+  'idToken',
+  'id_token',
+]);
 
 export interface ProfileRow {
   profileId: string;
@@ -27,7 +35,13 @@ export interface StoreRows {
   profiles: ProfileRow[];
   order: { provider: string; position: number; ids: string }[];
   lastGood: { provider: string; position: number; profileId: string }[];
-  usage: { profileId: string; position: number; cooldownUntil: number | null; disabledUntil: number | null; stats: string }[];
+  usage: {
+    profileId: string;
+    position: number;
+    cooldownUntil: number | null;
+    disabledUntil: number | null;
+    stats: string;
+  }[];
 }
 
 const KNOWN = new Set(['version', 'profiles', 'order', 'lastGood', 'usageStats']);
@@ -45,13 +59,29 @@ export function storeToRows(store: Store): StoreRows {
         fields[k] = null;
       } else fields[k] = v;
     }
-    return { profileId, position, provider: String(p.provider ?? ''), type: String(p.type ?? ''), expires: num(p.expires), fields: JSON.stringify(fields), secrets };
+    return {
+      profileId,
+      position,
+      provider: String(p.provider ?? ''),
+      type: String(p.type ?? ''),
+      expires: num(p.expires),
+      fields: JSON.stringify(fields),
+      secrets,
+    };
   });
   return {
     layout: { keys: Object.keys(store), extra },
     profiles,
-    order: Object.entries(store.order ?? {}).map(([provider, ids], position) => ({ provider, position, ids: JSON.stringify(ids) })),
-    lastGood: Object.entries(store.lastGood ?? {}).map(([provider, profileId], position) => ({ provider, position, profileId })),
+    order: Object.entries(store.order ?? {}).map(([provider, ids], position) => ({
+      provider,
+      position,
+      ids: JSON.stringify(ids),
+    })),
+    lastGood: Object.entries(store.lastGood ?? {}).map(([provider, profileId], position) => ({
+      provider,
+      position,
+      profileId,
+    })),
     usage: Object.entries(store.usageStats ?? {}).map(([profileId, s], position) => ({
       profileId,
       position,
@@ -76,9 +106,12 @@ export function rowsToDocument(rows: StoreRows): Record<string, unknown> {
         profiles[r.profileId] = p;
       }
       doc.profiles = profiles;
-    } else if (k === 'order') doc.order = Object.fromEntries(byPos(rows.order).map((r) => [r.provider, JSON.parse(r.ids)]));
-    else if (k === 'lastGood') doc.lastGood = Object.fromEntries(byPos(rows.lastGood).map((r) => [r.provider, r.profileId]));
-    else if (k === 'usageStats') doc.usageStats = Object.fromEntries(byPos(rows.usage).map((r) => [r.profileId, JSON.parse(r.stats)]));
+    } else if (k === 'order')
+      doc.order = Object.fromEntries(byPos(rows.order).map((r) => [r.provider, JSON.parse(r.ids)]));
+    else if (k === 'lastGood')
+      doc.lastGood = Object.fromEntries(byPos(rows.lastGood).map((r) => [r.provider, r.profileId]));
+    else if (k === 'usageStats')
+      doc.usageStats = Object.fromEntries(byPos(rows.usage).map((r) => [r.profileId, JSON.parse(r.stats)]));
     else doc[k] = rows.layout.extra[k];
   }
   if (!('profiles' in doc)) doc.profiles = {};

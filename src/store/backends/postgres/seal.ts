@@ -17,7 +17,9 @@ export function parseStoreKey(text: string, name: string): StoreKey {
   const trimmed = text.trim();
   const bytes = Buffer.from(trimmed, 'base64');
   if (!/^[A-Za-z0-9+/=_-]+$/.test(trimmed) || bytes.length !== 32) {
-    throw new Error(`${name} must be 32 random bytes in base64 (it decodes to ${bytes.length} bytes); make one with \`openssl rand -base64 32\``);
+    throw new Error(
+      `${name} must be 32 random bytes in base64 (it decodes to ${bytes.length} bytes); make one with \`openssl rand -base64 32\``,
+    );
   }
   return { id: createHash('sha256').update(bytes).digest('hex').slice(0, 8), bytes };
 }
@@ -52,12 +54,16 @@ export type Unsealed = { ok: true; value: string } | { ok: false; detail: string
 export function unseal(envelope: string, keys: (StoreKey | null)[], aad: string): Unsealed {
   if (envelope.startsWith(PLAIN)) return { ok: true, value: envelope.slice(PLAIN.length) };
   const parts = envelope.split('.');
-  if (parts.length !== 5 || parts[0] !== 'v1') return { ok: false, detail: 'not a sealed value this aipro understands' };
+  if (parts.length !== 5 || parts[0] !== 'v1')
+    return { ok: false, detail: 'not a sealed value this aipro understands' };
   const [, kid, iv, tag, ct] = parts as [string, string, string, string, string];
   const key = keys.find((k) => k?.id === kid);
   if (!key) {
     const have = keys.filter((k): k is StoreKey => k !== null).map((k) => k.id);
-    return { ok: false, detail: `sealed under key ${kid}, but the key given is ${have.length ? have.join(', ') : 'none'} (set AIPRO_STORE_KEY to the key the fleet uses)` };
+    return {
+      ok: false,
+      detail: `sealed under key ${kid}, but the key given is ${have.length ? have.join(', ') : 'none'} (set AIPRO_STORE_KEY to the key the fleet uses)`,
+    };
   }
   try {
     const d = createDecipheriv('aes-256-gcm', key.bytes, Buffer.from(iv, 'base64'));

@@ -10,7 +10,14 @@ type SealFn = (profileId: string, field: string, plain: string) => string;
 
 const same = (a: Record<string, string>, b: Record<string, string>) => JSON.stringify(a) === JSON.stringify(b);
 
-export async function writeRows(c: pg.PoolClient, s: string, agent: string, old: StoreRows | null, next: StoreRows, sealFn: SealFn): Promise<void> {
+export async function writeRows(
+  c: pg.PoolClient,
+  s: string,
+  agent: string,
+  old: StoreRows | null,
+  next: StoreRows,
+  sealFn: SealFn,
+): Promise<void> {
   await c.query(
     `INSERT INTO ${s}.agents (agent, layout) VALUES ($1, $2) ON CONFLICT (agent) DO UPDATE SET layout = excluded.layout, updated_at = now()`,
     [agent, JSON.stringify(next.layout)],
@@ -27,7 +34,10 @@ export async function writeRows(c: pg.PoolClient, s: string, agent: string, old:
       [agent, p.profileId, p.position, p.provider, p.type, p.expires, p.fields, JSON.stringify(sealed)],
     );
   }
-  await c.query(`DELETE FROM ${s}.profiles WHERE agent = $1 AND NOT (profile_id = ANY($2::text[]))`, [agent, next.profiles.map((p) => p.profileId)]);
+  await c.query(`DELETE FROM ${s}.profiles WHERE agent = $1 AND NOT (profile_id = ANY($2::text[]))`, [
+    agent,
+    next.profiles.map((p) => p.profileId),
+  ]);
 
   const oldUsage = new Map((old?.usage ?? []).map((u) => [u.profileId, u]));
   for (const u of next.usage) {
@@ -40,14 +50,27 @@ export async function writeRows(c: pg.PoolClient, s: string, agent: string, old:
       [agent, u.profileId, u.position, u.cooldownUntil, u.disabledUntil, u.stats],
     );
   }
-  await c.query(`DELETE FROM ${s}.usage_stats WHERE agent = $1 AND NOT (profile_id = ANY($2::text[]))`, [agent, next.usage.map((u) => u.profileId)]);
+  await c.query(`DELETE FROM ${s}.usage_stats WHERE agent = $1 AND NOT (profile_id = ANY($2::text[]))`, [
+    agent,
+    next.usage.map((u) => u.profileId),
+  ]);
 
   await c.query(`DELETE FROM ${s}.provider_order WHERE agent = $1`, [agent]);
   for (const o of next.order) {
-    await c.query(`INSERT INTO ${s}.provider_order (agent, provider, position, profile_ids) VALUES ($1, $2, $3, $4)`, [agent, o.provider, o.position, o.ids]);
+    await c.query(`INSERT INTO ${s}.provider_order (agent, provider, position, profile_ids) VALUES ($1, $2, $3, $4)`, [
+      agent,
+      o.provider,
+      o.position,
+      o.ids,
+    ]);
   }
   await c.query(`DELETE FROM ${s}.last_good WHERE agent = $1`, [agent]);
   for (const g of next.lastGood) {
-    await c.query(`INSERT INTO ${s}.last_good (agent, provider, position, profile_id) VALUES ($1, $2, $3, $4)`, [agent, g.provider, g.position, g.profileId]);
+    await c.query(`INSERT INTO ${s}.last_good (agent, provider, position, profile_id) VALUES ($1, $2, $3, $4)`, [
+      agent,
+      g.provider,
+      g.position,
+      g.profileId,
+    ]);
   }
 }
