@@ -57,11 +57,16 @@ export function profileView(
     ...(profile.email ? { email: profile.email } : {}),
     ...(profile.accountId ? { accountId: profile.accountId } : {}),
     // Unreadable stats may hide a refused refresh or a billing disable: not knowing is not ok.
-    ...(badStatsReason(store, id) ? { malformed: badStatsReason(store, id) } : {}),
+    ...withMalformed(badStatsReason(store, id)),
   };
 }
 
 /** A profile that did not parse, as a view that status judges `invalid` with its reason. */
+/** The `malformed` field only when there is a reason (an absent field, never an `undefined` one). */
+function withMalformed(reason: string | undefined): { malformed?: string } {
+  return reason === undefined ? {} : { malformed: reason };
+}
+
 export function malformedView(agent: string, m: ReturnType<typeof malformedProfiles>[number]): CredentialView {
   const known = (CREDENTIAL_TYPES as readonly string[]).includes(m.type ?? '') ? (m.type as CredentialType) : 'unknown';
   return {

@@ -9,13 +9,9 @@ export const D = 24 * H;
 export const T0 = Date.UTC(2026, 0, 10, 12, 0, 0);
 
 /** A token credential expiring at `expiresAt`, status judged like the status function would. */
-export function tokenObs(
-  expiresAt: number,
-  now: number,
-  over: Partial<CredentialObservation> = {},
-): CredentialObservation {
+export function tokenObs(expiresAt: number, now: number, over: ObsOverrides = {}): CredentialObservation {
   const left = expiresAt - now;
-  return {
+  return absentWhenUndefined({
     kind: 'credential',
     agent: 'main',
     provider: 'anthropic',
@@ -28,7 +24,7 @@ export function tokenObs(
     secretHash: 'aaaaaaaaaaaa',
     hint: 'claude setup-token && aipro models auth setup-token --provider anthropic',
     ...over,
-  };
+  });
 }
 
 export { defaultConfig };
@@ -50,3 +46,15 @@ export function captureLog(): CapturedLog {
 }
 
 export type { Observation };
+
+/** Overrides of an observation; `undefined` means "this field is absent" (the observation never holds `undefined`). */
+export type ObsOverrides = { [K in keyof CredentialObservation]?: CredentialObservation[K] | undefined };
+
+/** A built observation with every field an override set to `undefined` removed. */
+export function absentWhenUndefined(
+  o: { [K in keyof CredentialObservation]: CredentialObservation[K] | undefined },
+): CredentialObservation {
+  const out: Record<string, unknown> = { ...o };
+  for (const k of Object.keys(out)) if (out[k] === undefined) delete out[k];
+  return out as unknown as CredentialObservation;
+}

@@ -92,7 +92,7 @@ test('no canary secret leaks from any command, text or --json, success or failur
   );
   const env = { ...h.env, ANTHROPIC_API_KEY: `sk-ant-api03-${C.envKey}`, REF_KEY: `sk-ant-api03-${C.refKey}` };
 
-  const runs: [string[], string?][] = [];
+  const runs: [string[], (string | undefined)?][] = [];
   const both = (args: string[], input?: string) => {
     runs.push([args, input]);
     runs.push([[...args, '--json'], input]);

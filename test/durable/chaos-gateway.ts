@@ -151,7 +151,7 @@ export function send(
         },
       },
       (res) => {
-        out.status = res.statusCode;
+        if (res.statusCode !== undefined) out.status = res.statusCode;
         out.headers = res.headers;
         res.setEncoding('utf8').on('data', (d: string) => (out.body += d));
         res.on('end', () => finish({ complete: res.complete }));

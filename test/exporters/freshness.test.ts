@@ -4,6 +4,7 @@
  */
 import test from 'ava';
 import type { CredentialObservation } from '../../monitors/types.js';
+import { absentWhenUndefined, type ObsOverrides } from '../alerts/obs.js';
 import {
   createMetrics,
   initAlertCounters,
@@ -16,8 +17,8 @@ const NOW = Date.UTC(2026, 0, 15, 12, 0, 0);
 const S = NOW / 1000;
 const L = 'agent="main",provider="openai-codex",profile="openai-codex:me@example.com"';
 
-function codex(over: Partial<CredentialObservation> = {}): CredentialObservation {
-  return {
+function codex(over: ObsOverrides = {}): CredentialObservation {
+  return absentWhenUndefined({
     kind: 'credential',
     agent: 'main',
     provider: 'openai-codex',
@@ -32,7 +33,7 @@ function codex(over: Partial<CredentialObservation> = {}): CredentialObservation
     refreshExpiresAt: NOW + 30 * 86_400_000,
     probe: { ok: false, reason: 'rate_limit', httpStatus: 429, latencyMs: 120, at: NOW - 60_000 },
     ...over,
-  };
+  });
 }
 
 const value = (text: string, name: string, labels = L) => {

@@ -463,6 +463,7 @@ test('only chat completions served by the Codex Responses API are translated', (
       accept: 'text/event-stream',
     },
   });
-  const none = tr?.headers({ ...cred, accountId: undefined }, 'x');
+  const { accountId: _dropped, ...noAccount } = cred;
+  const none = tr?.headers(noAccount, 'x');
   t.false(none?.ok);
 });
