@@ -14,6 +14,7 @@ import { policyFrom } from '../alerts/rules.js';
 import { alertHost } from '../alerts/run.js';
 import { alertStatePath, readAlertState, updateAlertState } from '../alerts/state.js';
 import type { Notification } from '../alerts/types.js';
+import { io } from './io.js';
 
 const NO_CHANNELS =
   'no alert channels are configured; add one, e.g. aipro config set alerts.channels.ops \'{"type":"webhook","url":"https://hooks.example.com/x"}\'';
@@ -54,12 +55,11 @@ export async function alertsTest(ctx: Context, opts: { channel?: string; json?: 
     }),
   );
   const failed = results.filter((r) => !r.ok).length;
-  if (opts.json)
-    process.stdout.write(`${JSON.stringify({ ok: failed === 0, key: n.key, channels: results }, null, 2)}\n`);
+  if (opts.json) io().stdout.write(`${JSON.stringify({ ok: failed === 0, key: n.key, channels: results }, null, 2)}\n`);
   else {
-    for (const r of results) process.stdout.write(`${r.ok ? 'ok    ' : 'FAILED'}  ${r.channel}  ${r.detail}\n`);
+    for (const r of results) io().stdout.write(`${r.ok ? 'ok    ' : 'FAILED'}  ${r.channel}  ${r.detail}\n`);
     if (failed > 0)
-      process.stderr.write(
+      io().stderr.write(
         `${failed} channel(s) failed; fix the config or the receiver, then run \`aipro alerts test --channel NAME\` again\n`,
       );
   }
@@ -108,7 +108,7 @@ export async function alertsStatus(ctx: Context, opts: { json?: boolean }): Prom
     lastError: i.lastError ?? null,
   }));
   if (opts.json) {
-    process.stdout.write(
+    io().stdout.write(
       `${JSON.stringify({ version: 1, statePath: path, host: policy.host, channels: Object.keys(ctx.config.alerts.channels), episodes, silences, outbox }, null, 2)}\n`,
     );
     return EXIT.OK;
@@ -151,7 +151,7 @@ export async function alertsStatus(ctx: Context, opts: { json?: boolean }): Prom
     ]);
     out.push(renderTable(['CHANNEL', 'KIND', 'PROFILE', 'ATTEMPTS', 'NEXT TRY', 'LAST ERROR'], rows, '  '));
   }
-  process.stdout.write(`${out.join('\n')}\n`);
+  io().stdout.write(`${out.join('\n')}\n`);
   return EXIT.OK;
 }
 
@@ -178,6 +178,6 @@ export async function alertsSilence(
       result: `${profile} silenced until ${isoUtc(until)} (${formatRelative(until, now)}); undo with \`aipro alerts silence ${profile} --remove\``,
     };
   });
-  process.stdout.write(`${message}\n`);
+  io().stdout.write(`${message}\n`);
   return EXIT.OK;
 }

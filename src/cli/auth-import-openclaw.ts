@@ -14,6 +14,7 @@ import { writeFileDurable } from '../store/write.js';
 import { resolveAgent } from '../context.js';
 import { fileContext } from './store-backend.js';
 import { CliError, EXIT } from './errors.js';
+import { io } from './io.js';
 
 export type ImportResult =
   | 'imported'
@@ -119,11 +120,11 @@ export async function importOpenclaw(opts: { from?: string; force?: boolean; jso
     }
   }
   const failed = results.some((r) => !['imported', 'identical', 'replaced'].includes(r.result));
-  if (opts.json) process.stdout.write(`${JSON.stringify({ ok: !failed, from, agents: results }, null, 2)}\n`);
+  if (opts.json) io().stdout.write(`${JSON.stringify({ ok: !failed, from, agents: results }, null, 2)}\n`);
   else {
     for (const r of results)
-      process.stdout.write(`agent ${r.agent}: ${r.detail} (${r.profiles} profiles) ${r.source} -> ${r.target}\n`);
-    process.stdout.write(
+      io().stdout.write(`agent ${r.agent}: ${r.detail} (${r.profiles} profiles) ${r.source} -> ${r.target}\n`);
+    io().stdout.write(
       failed ? 'Some agents were not imported (see above); nothing else was changed.\n' : 'Next: aipro models status\n',
     );
   }

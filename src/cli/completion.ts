@@ -9,6 +9,7 @@ import { readStore } from '../store/read.js';
 import { bashScript, fishScript, zshScript, VALUE_KINDS, type CompletionNode } from './completion-scripts.js';
 import { listAgents, loadContext } from '../context.js';
 import { usageError } from './errors.js';
+import { contextOptions, io } from './io.js';
 
 const isHidden = (c: Command) => Boolean((c as unknown as { _hidden?: boolean })._hidden);
 
@@ -36,13 +37,13 @@ export function completionNodes(root: Command): CompletionNode[] {
 }
 
 function agentIds(): string[] {
-  return listAgents(loadContext()).map((a) => a.id);
+  return listAgents(loadContext(contextOptions())).map((a) => a.id);
 }
 
 /** Profile ids of every agent's store (keys only: a store's secrets never leave this function). */
 function profileIds(): string[] {
   const ids = new Set<string>();
-  for (const agent of listAgents(loadContext())) {
+  for (const agent of listAgents(loadContext(contextOptions()))) {
     const read = readStore(agent.storePath);
     if (read.ok) for (const id of Object.keys(read.store.profiles)) ids.add(id);
   }
@@ -80,7 +81,7 @@ export function register(program: Command): void {
       .command(shell)
       .description(`print the ${shell} completion script`)
       .action(() => {
-        process.stdout.write(make(completionNodes(program)));
+        io().stdout.write(make(completionNodes(program)));
       });
   }
   completion
@@ -88,6 +89,6 @@ export function register(program: Command): void {
     .description('print profile, agent or provider ids, one a line (used by the scripts)')
     .action((kind: string) => {
       const list = ids(kind);
-      process.stdout.write(list.length ? `${list.join('\n')}\n` : '');
+      io().stdout.write(list.length ? `${list.join('\n')}\n` : '');
     });
 }

@@ -25,10 +25,11 @@ import { clearRefreshFailure } from '../oauth/resync.js';
 import { oauthProviderIds, resolveOAuthSpec } from '../oauth/spec.js';
 import { resolveAgent, type Context } from '../context.js';
 import { CliError, EXIT, usageError } from './errors.js';
+import { io } from './io.js';
 
 /** Lines from stdin, one at a time (a pasted redirect URL or code#state). */
 function stdinLines(): { readLine(): Promise<string | null>; close(): void } {
-  const rl = createInterface({ input: process.stdin, terminal: false });
+  const rl = createInterface({ input: io().stdin, terminal: false });
   const queue: string[] = [];
   const waiting: ((l: string | null) => void)[] = [];
   let ended = false;
@@ -62,7 +63,7 @@ export function pasteProblem(line: string, flow: 'loopback' | 'paste'): string |
 
 /** Best effort: only for a person at a terminal with a desktop. */
 function openBrowser(url: string): void {
-  if (!process.stdout.isTTY) return;
+  if (!io().stdout.isTTY) return;
   const cmd = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
   try {
     spawn(cmd, [url], { stdio: 'ignore', detached: true })
@@ -100,7 +101,7 @@ export async function runLogin(
   let expectsState = false;
   const say = (l: string) => {
     if (/^\s*https?:\/\/\S*[?&]state=/.test(l)) expectsState = true;
-    process.stderr.write(`${l}\n`);
+    io().stderr.write(`${l}\n`);
   };
   const readLine = async (): Promise<string | null> => {
     for (;;) {
@@ -110,10 +111,10 @@ export async function runLogin(
       say(problem);
     }
   };
-  const io: LoginIo = { say, readLine, openBrowser };
+  const loginIo: LoginIo = { say, readLine, openBrowser };
   let res;
   try {
-    res = await login({ spec, noBrowser: opts.browser === false, io, now: ctx.now });
+    res = await login({ spec, noBrowser: opts.browser === false, io: loginIo, now: ctx.now });
   } finally {
     input.close();
   }
@@ -156,13 +157,13 @@ export async function runLogin(
     refreshToken: Boolean(t.refresh),
     fingerprint: fingerprint(t.access),
   };
-  if (opts.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+  if (opts.json) io().stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
   else {
-    process.stdout.write(
+    io().stdout.write(
       `Logged in to ${provider}${t.email ? ` as ${t.email}` : ''}; stored ${id} (${summary.fingerprint}) in ${where}\n`,
     );
-    if (!t.refresh) process.stdout.write('note: the provider issued no refresh token; log in again when it expires\n');
-    process.stdout.write('Check it: aipro models status --probe --provider ' + provider + '\n');
+    if (!t.refresh) io().stdout.write('note: the provider issued no refresh token; log in again when it expires\n');
+    io().stdout.write('Check it: aipro models status --probe --provider ' + provider + '\n');
   }
   return EXIT.OK;
 }
@@ -203,7 +204,7 @@ interface SyncLine {
 
 function report(json: boolean | undefined, lines: SyncLine[]): void {
   if (json) {
-    process.stdout.write(
+    io().stdout.write(
       `${JSON.stringify(
         lines.map((l) => ({ ...l, expiresAt: l.expiresAt ? isoUtc(l.expiresAt) : null })),
         null,
@@ -221,9 +222,9 @@ function report(json: boolean | undefined, lines: SyncLine[]): void {
     error: 'could not re-import',
   };
   if (lines.length === 0)
-    process.stdout.write('no imported profiles (import one: aipro models auth import claude-code|codex)\n');
+    io().stdout.write('no imported profiles (import one: aipro models auth import claude-code|codex)\n');
   for (const l of lines)
-    process.stdout.write(
+    io().stdout.write(
       `${l.profileId}: ${words[l.decision]} ${l.path}${l.expiresAt ? ` (expires ${isoUtc(l.expiresAt)})` : ''}${l.detail ? `: ${l.detail}` : ''}\n`,
     );
 }
@@ -289,12 +290,12 @@ export async function runDetach(ctx: Context, id: string, opts: { agent?: string
   });
   const cli = origin.source === 'claude-code' ? 'Claude Code' : 'Codex';
   if (opts.json)
-    process.stdout.write(
+    io().stdout.write(
       `${JSON.stringify({ profileId: id, agent: agent.id, detachedFrom: origin.path, refresher: 'aipro' }, null, 2)}\n`,
     );
   else {
-    process.stdout.write(`${id}: detached from ${origin.path}; aipro refreshes it from now on\n`);
-    process.stdout.write(
+    io().stdout.write(`${id}: detached from ${origin.path}; aipro refreshes it from now on\n`);
+    io().stdout.write(
       `note: once aipro refreshes it, ${cli} is logged out (its refresh token is rotated away); log in to ${cli} again, or re-attach: aipro models auth import ${origin.source} --profile-id ${id}\n`,
     );
   }

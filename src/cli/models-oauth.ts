@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import { loadContext } from '../context.js';
 import { fileContext } from './store-backend.js';
+import { contextOptions, setExitCode } from './io.js';
 
 interface LoginOpts {
   provider?: string;
@@ -48,7 +49,7 @@ export function register(program: Command): void {
     )
     .action(async (opts: LoginOpts) => {
       const { runLogin } = await import('./models-oauth-actions.js');
-      process.exitCode = await runLogin(loadContext(), opts);
+      setExitCode(await runLogin(loadContext(contextOptions()), opts));
     });
 
   const imp = sub(auth, 'import', 'import credentials from other tools (claude-code, codex, openclaw)');
@@ -72,7 +73,7 @@ export function register(program: Command): void {
       )
       .action(async (opts: ImportOpts) => {
         const { runImport } = await import('./models-oauth-actions.js');
-        process.exitCode = await runImport(fileContext(`aipro models auth import ${source}`), source, opts);
+        setExitCode(await runImport(fileContext(`aipro models auth import ${source}`), source, opts));
       });
   }
 
@@ -90,7 +91,7 @@ export function register(program: Command): void {
     )
     .action(async (id: string, opts: { agent?: string; json?: boolean }) => {
       const { runDetach } = await import('./models-oauth-actions.js');
-      process.exitCode = await runDetach(fileContext('aipro models auth detach'), id, opts);
+      setExitCode(await runDetach(fileContext('aipro models auth detach'), id, opts));
     });
 
   auth
@@ -103,6 +104,6 @@ export function register(program: Command): void {
     .addHelpText('after', '\nExamples:\n  aipro models auth sync\n  aipro models auth sync --json')
     .action(async (opts: { agent?: string; json?: boolean }) => {
       const { runSync } = await import('./models-oauth-actions.js');
-      process.exitCode = await runSync(fileContext('aipro models auth sync'), opts);
+      setExitCode(await runSync(fileContext('aipro models auth sync'), opts));
     });
 }

@@ -6,6 +6,7 @@ import { fileStoreOnly, openStoreBackend, type StoreBackend, type StoreChange } 
 import type { StoreRead } from '../store/read.js';
 import { loadContext, resolveAgent, type Agent, type Context } from '../context.js';
 import { CliError } from './errors.js';
+import { contextOptions } from './io.js';
 
 /** Run `fn` with the configured backend open; it is closed afterwards whatever happens. */
 export async function withBackend<T>(ctx: Context, fn: (backend: StoreBackend) => Promise<T>): Promise<T> {
@@ -50,7 +51,7 @@ export async function updateAgentStore<R>(ctx: Context, agent: Agent, change: St
 }
 
 /** The context of a command that still works on the store files only: refused on the postgres backend. */
-export function fileContext(what: string, ctx: Context = loadContext()): Context {
+export function fileContext(what: string, ctx: Context = loadContext(contextOptions())): Context {
   const why = fileStoreOnly(ctx.config, what);
   if (why) throw new CliError(why);
   return ctx;
