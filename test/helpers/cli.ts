@@ -6,7 +6,7 @@
  * about the process itself (bundle, signals, pipes, terminals, exit) use it.
  */
 import { spawn } from 'node:child_process';
-import { Readable, Writable } from 'node:stream';
+import { PassThrough, Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { run } from '../../src/cli/main.js';
 
@@ -33,6 +33,7 @@ function capture(): { stream: Writable; text: () => string } {
     write(chunk: Buffer | string, _enc, done) {
       chunks.push(typeof chunk === 'string' ? chunk : chunk.toString('utf8'));
       done();
+      this.emit('chunk');
     },
   });
   return { stream, text: () => chunks.join('') };
@@ -74,4 +75,44 @@ export function spawnCli(args: string[], opts: CliOptions): Promise<CliResult> {
     });
     child.stdin.end(opts.input ?? '');
   });
+}
+
+/** A command running in-process that the test talks to: it waits for prompts and types answers. */
+export interface LiveCli {
+  /** Resolves with stderr so far once it matches `re` (prompts and URLs go to stderr). */
+  said(re: RegExp): Promise<string>;
+  write(s: string): void;
+  end(): void;
+  done: Promise<CliResult>;
+}
+
+/** Start the CLI in-process with a live stdin, for interactive flows (OAuth login pastes). */
+export function startCli(args: string[], opts: Omit<CliOptions, 'input'> & { now?: () => number }): LiveCli {
+  const stdin = new PassThrough();
+  const stdout = capture();
+  const stderr = capture();
+  const waiters: { re: RegExp; resolve: (s: string) => void }[] = [];
+  const check = () => {
+    const text = stderr.text();
+    for (const w of waiters.splice(0)) w.re.test(text) ? w.resolve(text) : waiters.push(w);
+  };
+  stderr.stream.on('chunk', check);
+  const done = run(args, {
+    env: { ...opts.env },
+    cwd: opts.cwd ?? opts.env.HOME ?? process.cwd(),
+    stdin,
+    stdout: stdout.stream,
+    stderr: stderr.stream,
+    now: opts.now ?? (() => Date.now()),
+  }).then((code) => ({ code, signal: null, stdout: stdout.text(), stderr: stderr.text() }));
+  return {
+    said: (re) =>
+      new Promise((resolve) => {
+        waiters.push({ re, resolve });
+        check();
+      }),
+    write: (s) => stdin.write(s),
+    end: () => stdin.end(),
+    done,
+  };
 }
