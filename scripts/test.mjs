@@ -1,7 +1,7 @@
-// `npm test`: bundle, then the tests (ava) while the type check and the dependency check run
-// beside them. The checks are mostly one CPU each and ava waits on servers (Prometheus,
-// PostgreSQL, SMTP) part of the time, so running them together saves their whole duration on
-// a 2-core machine. Their output is held back and printed after ava's, so ava's report (and
+// `npm test`: bundle, then the tests (ava) while the type check, the lint (Biome, line width)
+// and the dependency check run beside them. The checks are mostly one CPU each and ava waits
+// on servers (Prometheus, PostgreSQL, SMTP) part of the time, so running them together saves
+// most of their duration on a 2-core machine. Their output is held back and printed after ava's, so ava's report (and
 // `npm test -- --tap`) stays one piece. Exit 1 when any of them fails.
 // Arguments go to ava: `npm test -- --tap`, `npm test -- test/store`.
 import { spawn, spawnSync } from 'node:child_process';
@@ -28,6 +28,8 @@ if (bundle.status !== 0) process.exit(1);
 
 const checks = [
   quiet('typecheck', [bin('typescript', 'bin', 'tsc'), '-p', 'tsconfig.test.json']),
+  quiet('lint', [bin('@biomejs', 'biome', 'bin', 'biome'), 'ci', '.']),
+  quiet('line width', ['scripts/line-width.mjs']),
   quiet('depcheck', ['scripts/depcheck.mjs']),
 ];
 const ava = await new Promise((resolve) => {

@@ -22,7 +22,8 @@ type Register = (program: Command) => void;
 const GROUPS: Record<string, { summary: string; load: (argv: string[]) => Promise<Register[]> }> = {
   models: {
     summary:
-      'credential status and auth profiles (status, auth paste-token|setup-token|add-key|login|list|remove|import|order)',
+      'credential status and auth profiles (status, auth ' +
+      'paste-token|setup-token|add-key|login|list|remove|import|order)',
     // `models status` is the hot command (scripts, timers): it loads neither the auth commands
     // nor the OAuth code behind them (~3 ms of its start).
     load: async (argv) =>
@@ -108,7 +109,8 @@ export async function buildProgram(argv: string[]): Promise<Command> {
     .addHelpText(
       'after',
       `
-Exit codes: 0 ok · 1 failed (or --check: expired/missing/invalid/rejected/refresh_failed) · 2 --check: expiring · 64 usage error
+Exit codes: 0 ok · 1 failed (or --check: expired/missing/invalid/rejected/refresh_failed) ·
+2 --check: expiring · 64 usage error
 
 Examples:
   aipro models status            # every credential, its status and expiry
@@ -217,7 +219,8 @@ async function runScoped(argv: string[]): Promise<number> {
       return err.exitCode;
     }
     io().stderr.write(
-      `error: unexpected failure: ${(err as Error)?.stack ?? String(err)}\nPlease report this with the command you ran.\n`,
+      `error: unexpected failure: ${(err as Error)?.stack ?? String(err)}\nPlease report this with the command you ` +
+        `ran.\n`,
     );
     return EXIT.FAIL;
   }

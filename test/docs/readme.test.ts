@@ -16,11 +16,18 @@ test('README.md gives the two commands exactly, and package.json makes them true
   const pkg = JSON.parse(readDoc('package.json')) as { scripts: Record<string, string> };
   t.is(pkg.scripts.start, 'node dist/cli/main.js monitor');
   // `npm test` bundles (so the CLI tests run what ships), then runs every test while it
-  // type-checks and checks the import directions; any failure fails it.
+  // type-checks, lints and checks the import directions; any failure fails it.
   t.is(pkg.scripts.test, 'node scripts/test.mjs');
   const runner = readDoc('scripts/test.mjs');
-  for (const step of [/'scripts\/postbuild\.mjs'/, /'tsconfig\.test\.json'/, /'scripts\/depcheck\.mjs'/, /'ava'/])
-    t.regex(runner, step);
+  const steps = [
+    'scripts/postbuild.mjs',
+    'tsconfig.test.json',
+    'biome',
+    'scripts/line-width.mjs',
+    'scripts/depcheck.mjs',
+    'ava',
+  ];
+  for (const step of steps) t.true(runner.includes(`'${step}'`), step);
   t.regex(pkg.scripts.prepare ?? '', /npm run build/, 'npm ci builds dist/ so npm start has something to run');
 });
 
