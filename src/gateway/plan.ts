@@ -51,7 +51,7 @@ export interface Plan {
 /** What a plan is built from (`pin`: the session's pinned profile). */
 export interface PlanInput {
   api: ClientApi;
-  candidates: Candidate[];
+  candidates: readonly Candidate[];
   store: Store;
   agent: AgentState;
   config: Pick<AiproConfig, 'auth'>;
