@@ -42,6 +42,9 @@ const upstream = http.createServer((req, res) => {
     res.end(answer);
   });
 });
+// Idle keep-alive sockets to the upstream outlive the other paths' rounds: a socket the upstream
+// closes just as a proxy reuses it would fail a request that only measures the bench.
+upstream.keepAliveTimeout = 60_000;
 await new Promise((r) => upstream.listen(0, '127.0.0.1', r));
 const upUrl = `http://127.0.0.1:${upstream.address().port}`;
 
@@ -92,14 +95,14 @@ const gwB = process.env.BENCH_CLI_B ? await startGateway(process.env.BENCH_CLI_B
 
 const body = JSON.stringify({ model: 'sonnet', max_tokens: 16, messages: [{ role: 'user', content: 'hello' }] });
 const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
-function once(base, path) {
+function once(base, path, via = agent) {
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint();
     const req = http.request(
       `${base}${path}`,
       {
         method: 'POST',
-        agent,
+        agent: via,
         headers: {
           'content-type': 'application/json',
           'content-length': Buffer.byteLength(body),
@@ -154,11 +157,13 @@ async function throughput(base, pid, secs) {
   const cpu0 = cpuSeconds(pid);
   const t0 = performance.now();
   const until = Date.now() + secs * 1000;
+  // Fresh client connections per round: the proxy closes idle ones while other paths run.
+  const via = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (Date.now() < until) {
         try {
-          await once(base, '/v1/messages');
+          await once(base, '/v1/messages', via);
           done++;
         } catch {
           failed++;
@@ -166,6 +171,7 @@ async function throughput(base, pid, secs) {
       }
     }),
   );
+  via.destroy();
   return { rps: done / ((performance.now() - t0) / 1000), cpuUs: ((cpuSeconds(pid) - cpu0) / done) * 1e6, failed };
 }
 // The baseline: a bare keep-alive pass-through proxy with the gateway's transport settings
