@@ -20,6 +20,8 @@ const sequential = Number(process.argv[2] ?? 2000);
 const seconds = Number(process.argv[3] ?? 5);
 const concurrency = Number(process.argv[4] ?? 32);
 const rounds = Number(process.argv[5] ?? 3);
+// BENCH_GW_PROFILES: API-key profiles in the agent's store (per-request work that grows with it shows).
+const profileCount = Number(process.env.BENCH_GW_PROFILES ?? 2);
 const cli = process.env.BENCH_CLI ?? fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 
 const answer = JSON.stringify({
@@ -59,10 +61,12 @@ writeFileSync(
   join(agentDir, 'auth-profiles.json'),
   JSON.stringify({
     version: 1,
-    profiles: {
-      'anthropic:a': { type: 'api_key', provider: 'anthropic', key: `sk-ant-api03-${'a'.repeat(80)}` },
-      'anthropic:b': { type: 'api_key', provider: 'anthropic', key: `sk-ant-api03-${'b'.repeat(80)}` },
-    },
+    profiles: Object.fromEntries(
+      Array.from({ length: profileCount }, (_, i) => [
+        `anthropic:p${i}`,
+        { type: 'api_key', provider: 'anthropic', key: `sk-ant-api03-${String(i).padStart(80, 'a')}` },
+      ]),
+    ),
   }),
   { mode: 0o600 },
 );
