@@ -149,7 +149,8 @@ console.log(`             p50      p90      p99`);
 console.log(`direct  ${fmt(med(direct, 'p50'))} ${fmt(med(direct, 'p90'))} ${fmt(med(direct, 'p99'))}`);
 console.log(`gateway ${fmt(med(through, 'p50'))} ${fmt(med(through, 'p90'))} ${fmt(med(through, 'p99'))}`);
 console.log(
-  `added   ${fmt(med(through, 'p50') - med(direct, 'p50'))} ${fmt(med(through, 'p90') - med(direct, 'p90'))} ${fmt(med(through, 'p99') - med(direct, 'p99'))}`,
+  `added   ${fmt(med(through, 'p50') - med(direct, 'p50'))} ${fmt(med(through, 'p90') - med(direct, 'p90'))} ` +
+    `${fmt(med(through, 'p99') - med(direct, 'p99'))}`,
 );
 
 // CPU seconds a proxy process used (Linux /proc), to show its cost per request apart from
