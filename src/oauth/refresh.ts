@@ -138,7 +138,7 @@ export async function refreshProfile(input: RefreshInput): Promise<RefreshResult
     }
     if (p.type === 'oauth' && originOf(p))
       return resyncImported(
-        storePath,
+        io.update,
         profileId,
         p,
         { env: input.env, ...(input.platform ? { platform: input.platform } : {}) },
