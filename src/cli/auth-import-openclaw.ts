@@ -14,6 +14,7 @@ import { parseStoreBytes, readStore } from '../store/read.js';
 import { StoreUnreadableError, writeFileDurable } from '../store/write.js';
 import type { StoreBackend } from '../store/backends/types.js';
 import { mergeForCopy } from '../store/copy.js';
+import { cloneStore } from '../store/schema.js';
 import { loadContext, resolveAgent, type Agent } from '../context.js';
 import { withBackend } from './store-backend.js';
 import { CliError, EXIT } from './errors.js';
@@ -111,7 +112,7 @@ async function importOneFleet(
   if (!parsed.ok) return { ...base, result: 'invalid', profiles: 0, detail: `not imported: ${parsed.detail}` };
   const profiles = Object.keys(parsed.store.profiles).length;
   const result = await backend.update(agent, (dst, exists): { store: null | typeof dst; result: ImportResult } => {
-    if (!exists) return { store: structuredClone(parsed.store), result: 'imported' };
+    if (!exists) return { store: cloneStore(parsed.store), result: 'imported' };
     const m = mergeForCopy(parsed.store, dst, true);
     if (m.store === null) return { store: null, result: 'identical' };
     return force ? { store: m.store, result: 'merged' } : { store: null, result: 'conflict' };

@@ -7,8 +7,8 @@
  */
 import type pg from 'pg';
 import type { Env } from '../paths.js';
-import { parseStoreText, type StoreRead } from '../read.js';
-import { emptyStore } from '../schema.js';
+import { parseStoreText, storeForDisk, type StoreRead } from '../read.js';
+import { cloneStore, emptyStore, type Store } from '../schema.js';
 import { StoreUnreadableError } from '../write.js';
 import {
   createPool,
@@ -186,7 +186,8 @@ export function postgresBackend(
           if (!read.ok) throw new StoreUnreadableError(read);
           let out: ReturnType<typeof change>;
           try {
-            out = change(structuredClone(read.store), read.exists);
+            // cloneStore keeps the profiles as read, so the write gives back untouched ones as they were.
+            out = change(cloneStore(read.store), read.exists);
           } catch (err) {
             fromChange = true;
             throw err;
@@ -195,7 +196,9 @@ export function postgresBackend(
           if (store === null) return result;
           const sealFn = (profileId: string, field: string, plain: string) =>
             seal(plain, key, aadFor(agent.id, profileId, field));
-          await writeRows(c, schema, agent.id, loaded.exists ? loaded.rows : null, storeToRows(store), sealFn);
+          // As a file writer does: malformed, legacy and unreadable entries are written back as read.
+          const rows = storeToRows(storeForDisk(store) as Store);
+          await writeRows(c, schema, agent.id, loaded.exists ? loaded.rows : null, rows, sealFn);
           await c.query('SELECT pg_notify($1, $2)', [`aipro_store_${schema}`, agent.id]);
           return result;
         });
