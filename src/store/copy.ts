@@ -41,12 +41,13 @@ const diskText = (s: Store) => JSON.stringify(storeForDisk(s));
 function keepTargetMalformed(out: Store, dst: Store): void {
   const from = dst[RAW_PROFILES];
   if (!from) return;
-  const meta = (out[RAW_PROFILES] ??= {
+  const meta = out[RAW_PROFILES] ?? {
     raw: {},
     parsed: {},
     malformed: {},
     badEntries: { order: {}, lastGood: {}, usageStats: {} },
-  });
+  };
+  out[RAW_PROFILES] = meta;
   for (const [id, reason] of Object.entries(from.malformed)) {
     if (Object.hasOwn(out.profiles, id) || Object.hasOwn(meta.raw, id)) continue;
     meta.raw[id] = structuredClone(from.raw[id]);
