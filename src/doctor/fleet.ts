@@ -113,7 +113,10 @@ export async function fleetChecks(ctx: DoctorContext): Promise<FleetFindings> {
       out.push({
         id: 'fleet.schema',
         level: 'error',
-        summary: `store schema "${schema}" is at version ${current}, this aipro needs ${latest}`,
+        summary:
+          current === 0
+            ? `store schema "${schema}" does not exist yet in ${where(url)} (a new database)`
+            : `store schema "${schema}" is at version ${current}, this aipro needs ${latest}`,
         fix: 'aipro store migrate',
       });
     else if (current > latest)

@@ -65,6 +65,26 @@ test('PostgreSQL not running: fleet.reachable names host:port and the next comma
   t.regex(text.stdout, /fix: start PostgreSQL/);
 });
 
+test('PostgreSQL not running: status, list, copy and completion fail closed in one line naming aipro doctor', async (t) => {
+  const url = `postgres://aipro:PW-SECRET-789@127.0.0.1:${await deadPort()}/aipro`;
+  const h = host(t, url);
+  for (const args of [
+    ['models', 'status'],
+    ['models', 'status', '--check'],
+    ['models', 'auth', 'list'],
+    ['store', 'copy', '--from', 'postgres', '--to', 'file'],
+  ]) {
+    const r = await runCli(args, { env: h.env, ...T });
+    t.is(r.code, 1, args.join(' '));
+    t.regex(r.stderr, /^error: .*ECONNREFUSED.*aipro doctor/, args.join(' '));
+    t.false(/unexpected failure|\n\s+at /.test(r.stderr), `no stack trace: ${r.stderr}`);
+    t.false((r.stdout + r.stderr).includes('PW-SECRET-789'));
+  }
+  const ids = await runCli(['completion', 'ids', 'profiles'], { env: h.env, ...T });
+  t.is(ids.code, 0);
+  t.is(ids.stdout + ids.stderr, '');
+});
+
 test('a wrong password and a missing database are told apart from an unreachable server', async (t) => {
   const url = await pgs.need(t);
   if (!url) return;
@@ -88,6 +108,13 @@ test('a schema behind is an error (exit 1) whose fix is aipro store migrate; mig
   const before = await doctor(h);
   t.is(before.code, 1);
   t.like(before.find('fleet.schema')[0], { level: 'error', fix: 'aipro store migrate' });
+  t.regex(
+    before.find('fleet.schema')[0]?.summary ?? '',
+    /store schema "aipro" does not exist yet in 127\.0\.0\.1:\d+\//,
+  );
+  const status = await runCli(['models', 'status'], { env: h.env, ...T });
+  t.is(status.code, 1);
+  t.regex(status.stderr, /the store schema "aipro" does not exist yet: run `aipro store migrate`/);
   t.is((await runCli(['store', 'migrate'], { env: h.env, ...T })).code, 0);
   // A credential for the default model, so nothing else is an error.
   const after = await doctor(h, [], { ANTHROPIC_API_KEY: ANTHROPIC });

@@ -23,7 +23,7 @@ import { schemaState } from './postgres/migrations.js';
 import { aadFor, seal, unseal, type StoreKey } from './postgres/seal.js';
 import { rowsToDocument, storeToRows, type StoreRows } from './postgres/rows.js';
 import { writeRows } from './postgres/write-rows.js';
-import type { AgentRef, BackendConfig, StoreBackend } from './types.js';
+import { postgresStoreName, type AgentRef, type BackendConfig, type StoreBackend } from './types.js';
 
 export { StoreUnavailableError } from './postgres/connect.js';
 
@@ -106,16 +106,15 @@ export function postgresBackend(
   oldKeys: StoreKey[] = [],
 ): PostgresBackend {
   const keys = [key, ...oldKeys];
-  const describe = (agent: AgentRef) => `postgres:${schema}/${agent.id}`;
+  const describe = (agent: AgentRef) => postgresStoreName(schema, agent.id);
   let ready: Promise<void> | undefined;
   const ensureReady = () =>
     (ready ??= schemaState(pool, schema).then(
       ({ current, latest }) => {
         if (current < latest) {
           ready = undefined;
-          throw new StoreUnavailableError(
-            `the store schema "${schema}" is at version ${current}, this aipro needs ${latest}: run \`aipro store migrate\``,
-          );
+          const state = current === 0 ? 'does not exist yet' : `is at version ${current}, this aipro needs ${latest}`;
+          throw new StoreUnavailableError(`the store schema "${schema}" ${state}: run \`aipro store migrate\``);
         }
       },
       (err) => {
@@ -208,9 +207,17 @@ export function postgresBackend(
       }
     },
     async listAgents() {
-      await ensureReady();
-      const r = await pool.query(`SELECT agent FROM ${schema}.agents ORDER BY agent`);
-      return r.rows.map((x) => x.agent as string);
+      try {
+        await ensureReady();
+        const r = await pool.query(`SELECT agent FROM ${schema}.agents ORDER BY agent`);
+        return r.rows.map((x) => x.agent as string);
+      } catch (err) {
+        // Expected (database down, login refused): one clear error naming the next command, not a stack.
+        if (err instanceof StoreUnavailableError) throw err;
+        throw new StoreUnavailableError(
+          `listing the agents in postgres:${schema}: PostgreSQL: ${describePgError(err)}; run \`aipro doctor\``,
+        );
+      }
     },
     async withRefreshLock(agent, profileId, fn) {
       let inFn = false;
