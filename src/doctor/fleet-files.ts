@@ -28,25 +28,29 @@ export function leftoverFileChecks(agents: DoctorAgent[], fleetReads: Map<string
     // Unknown when the database could not be read: the fleet.* findings above say why.
     if (!fleet?.ok) continue;
     const n = Object.keys(file.store.profiles).length;
-    const pending = mergeForCopy(file.store, fleet.store, fleet.exists);
-    out.push(
-      pending.store === null || pending.copied.length === 0
-        ? {
-            ...base,
-            level: 'ok',
-            summary: `agent ${agent.id}: ${agent.storePath} (${n} profiles) is not used (store.backend is postgres); the fleet store holds all of it, so it may be moved away`,
-          }
-        : {
-            ...base,
-            level: 'warn',
-            summary:
-              `agent ${agent.id}: ${agent.storePath} is not used (store.backend is postgres); the fleet store ` +
-              `lacks (or holds another version of) ${pending.copied.join(', ')}`,
-            fix:
-              `copy it in: aipro store copy --from file --to postgres${flag} (the file's version replaces the ` +
-              `fleet's unless the fleet's expires later); or move the file away if those are obsolete`,
-          },
-    );
+    const unused = `agent ${agent.id}: ${agent.storePath} (${n} profiles) is not used (store.backend is postgres)`;
+    // Only a profile the fleet lacks is out of service; one the fleet holds in another version is
+    // served from the fleet (a key there may be the newer one even without an expiry to compare).
+    const lacking = Object.keys(file.store.profiles).filter((id) => !Object.hasOwn(fleet.store.profiles, id));
+    const other = mergeForCopy(file.store, fleet.store, fleet.exists).copied.filter((id) => !lacking.includes(id));
+    if (lacking.length > 0)
+      out.push({
+        ...base,
+        level: 'warn',
+        summary: `${unused}, and the fleet store lacks ${lacking.join(', ')}: no host uses them`,
+        fix:
+          `copy them in: aipro store copy --from file --to postgres${flag} (profiles the fleet holds in ` +
+          "another version are replaced unless the fleet's expires later); or move the file away if they are obsolete",
+      });
+    else
+      out.push({
+        ...base,
+        level: 'ok',
+        summary:
+          other.length > 0
+            ? `${unused}; the fleet store holds other versions of ${other.join(', ')}, which are the ones in use; the file may be moved away`
+            : `${unused}; the fleet store holds all of it, so it may be moved away`,
+      });
   }
   return out;
 }

@@ -160,7 +160,7 @@ test('clock skew and daemon env are judged from the fleet store; files left behi
   t.is(left.code, 0, 'warnings only');
   const [file] = left.find('fleet.file');
   t.like(file, { level: 'warn' });
-  t.regex(file?.summary ?? '', /auth-profiles\.json is not used \(store\.backend is postgres\).*lacks .*openai:old/);
+  t.regex(file?.summary ?? '', /auth-profiles\.json \(1 profiles\) is not used .*the fleet store lacks openai:old/);
   t.regex(file?.fix ?? '', /aipro store copy --from file --to postgres/);
   t.true(left.notes.some((n) => /--fix repairs files on this host only.*never changes/.test(n)));
   const text = await runCli(['doctor', '--fix'], { env: h.env, ...T });
