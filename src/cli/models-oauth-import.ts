@@ -4,13 +4,12 @@
  * profile records that host (`importedFrom.host`) and only that host's `sync` takes the
  * CLI's new tokens: another host's file at the same path may hold somebody else's login.
  */
-import { hostname } from 'node:os';
-import type { Env } from '../store/paths.js';
 import { homeDir } from '../store/paths.js';
 import type { Profile } from '../store/schema.js';
 import { isoUtc } from '../util/duration.js';
 import {
   externalChanged,
+  hostId,
   importPath,
   mergeImport,
   originOf,
@@ -24,11 +23,6 @@ import { resolveAgent, type Context } from '../context.js';
 import { CliError, EXIT } from './errors.js';
 import { checkProfileId } from './models-oauth-actions.js';
 import { withBackend } from './store-backend.js';
-
-/** This host's name in a fleet: `AIPRO_HOST_ID`, else the hostname. */
-export function hostId(env: Env): string {
-  return (env.AIPRO_HOST_ID ?? '').trim() || hostname();
-}
 
 const CLI_NAME: Record<ImportSource, string> = { 'claude-code': 'Claude Code', codex: 'Codex' };
 
@@ -154,8 +148,7 @@ export async function runSync(ctx: Context, opts: { agent?: string; json?: boole
           continue;
         }
         const merged = mergeImport(p, read.cred);
-        // The recorded host stays: the login still belongs to this host's CLI.
-        store.profiles[id] = backend.kind === 'file' ? merged.profile : withHost(merged.profile, host);
+        store.profiles[id] = merged.profile;
         if (merged.decision === 'updated') clearRefreshFailure(store, id);
         changed = true;
         out.push({ ...line, decision: merged.decision, expiresAt: read.cred.expires });
@@ -165,10 +158,6 @@ export async function runSync(ctx: Context, opts: { agent?: string; json?: boole
   );
   report(opts.json, lines);
   return lines.some((l) => l.decision === 'error') ? EXIT.FAIL : EXIT.OK;
-}
-
-function withHost(p: Profile, host: string): Profile {
-  return { ...p, importedFrom: { ...(p.importedFrom as ImportOrigin), host } };
 }
 
 /**
