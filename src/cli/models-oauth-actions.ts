@@ -9,7 +9,7 @@ import { fingerprint } from '../store/secrets.js';
 import { storeErrorMessage } from '../store/read.js';
 import { withBackend } from './store-backend.js';
 import { isoUtc } from '../util/duration.js';
-import { login, type LoginIo } from '../oauth/login.js';
+import { login, type LoginIo, type LoginResult } from '../oauth/login.js';
 import { clearRefreshFailure } from '../oauth/resync.js';
 import { oauthProviderIds, resolveOAuthSpec } from '../oauth/spec.js';
 import { resolveAgent, type Context } from '../context.js';
@@ -45,8 +45,10 @@ export function pasteProblem(line: string, flow: 'loopback' | 'paste'): string |
   const s = line.replace(/\s+/g, '');
   if (s === '' || /^https?:\/\//i.test(s) || s.includes('#')) return null;
   return flow === 'paste'
-    ? 'That is only the code, without its #state part. Paste everything the page shows (code#state, one line), then Enter:'
-    : 'That is only the code, without its state. Paste the whole URL the browser ended on (…/auth/callback?code=…&state=…), then Enter:';
+    ? 'That is only the code, without its #state part. Paste everything the page shows (code#state, one line), then ' +
+        'Enter:'
+    : 'That is only the code, without its state. Paste the whole URL the browser ended on ' +
+        '(…/auth/callback?code=…&state=…), then Enter:';
 }
 
 /** Best effort: only for a person at a terminal with a desktop. */
@@ -76,7 +78,8 @@ export async function runLogin(
   const spec = resolveOAuthSpec(provider, ctx.config);
   if (!spec)
     throw usageError(
-      `provider "${provider}" has no OAuth login; use one of: ${oauthProviderIds().join(', ')} (API keys: aipro models auth add-key --provider ${provider || 'P'})`,
+      `provider "${provider}" has no OAuth login; use one of: ${oauthProviderIds().join(', ')} (API keys: aipro ` +
+        `models auth add-key --provider ${provider || 'P'})`,
     );
   if (opts.profileId) checkProfileId(opts.profileId, provider);
   const agent = resolveAgent(ctx, opts.agent);
@@ -100,7 +103,7 @@ export async function runLogin(
     }
   };
   const io: LoginIo = { say, readLine, openBrowser };
-  let res;
+  let res: LoginResult;
   try {
     res = await login({ spec, noBrowser: opts.browser === false, io, now: ctx.now });
   } finally {
@@ -108,7 +111,8 @@ export async function runLogin(
   }
   if (!res.ok)
     throw new CliError(
-      `logging in to ${provider} failed: ${res.detail}. Try again: aipro models auth login --provider ${provider}${opts.browser === false ? ' --no-browser' : ''}`,
+      `logging in to ${provider} failed: ${res.detail}. Try again: aipro models auth login --provider ` +
+        `${provider}${opts.browser === false ? ' --no-browser' : ''}`,
     );
   const t = res.tokens;
   const id = opts.profileId ?? `${provider}:${t.email ?? 'default'}`;
@@ -151,7 +155,7 @@ export async function runLogin(
       `Logged in to ${provider}${t.email ? ` as ${t.email}` : ''}; stored ${id} (${summary.fingerprint}) in ${where}\n`,
     );
     if (!t.refresh) process.stdout.write('note: the provider issued no refresh token; log in again when it expires\n');
-    process.stdout.write('Check it: aipro models status --probe --provider ' + provider + '\n');
+    process.stdout.write(`Check it: aipro models status --probe --provider ${provider}\n`);
   }
   return EXIT.OK;
 }

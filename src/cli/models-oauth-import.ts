@@ -101,7 +101,8 @@ function report(json: boolean | undefined, lines: SyncLine[]): void {
     process.stdout.write(
       l.decision === 'other_host'
         ? `${l.profileId}: ${words[l.decision]} ${l.detail}\n`
-        : `${l.profileId}: ${words[l.decision]} ${l.path}${l.expiresAt ? ` (expires ${isoUtc(l.expiresAt)})` : ''}${l.detail ? `: ${l.detail}` : ''}\n`,
+        : `${l.profileId}: ${words[l.decision]} ` +
+            `${l.path}${l.expiresAt ? ` (expires ${isoUtc(l.expiresAt)})` : ''}${l.detail ? `: ${l.detail}` : ''}\n`,
     );
 }
 
@@ -173,7 +174,8 @@ export async function runDetach(ctx: Context, id: string, opts: { agent?: string
       const p = Object.hasOwn(store.profiles, id) ? store.profiles[id] : undefined;
       if (!p)
         throw new CliError(
-          `profile ${id} is not in ${backend.describe(agent)} (see \`aipro models auth list${opts.agent ? ` --agent ${agent.id}` : ''}\`)`,
+          `profile ${id} is not in ${backend.describe(agent)} (see \`aipro models auth ` +
+            `list${opts.agent ? ` --agent ${agent.id}` : ''}\`)`,
         );
       const o = originOf(p);
       if (!o)
@@ -194,7 +196,8 @@ export async function runDetach(ctx: Context, id: string, opts: { agent?: string
   else {
     process.stdout.write(`${id}: detached from ${origin.path}; aipro refreshes it from now on\n`);
     process.stdout.write(
-      `note: once aipro refreshes it, ${cli} is logged out (its refresh token is rotated away); log in to ${cli} again, or re-attach: aipro models auth import ${origin.source} --profile-id ${id}\n`,
+      `note: once aipro refreshes it, ${cli} is logged out (its refresh token is rotated away); log in to ${cli} ` +
+        `again, or re-attach: aipro models auth import ${origin.source} --profile-id ${id}\n`,
     );
   }
   return EXIT.OK;

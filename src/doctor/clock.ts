@@ -43,7 +43,9 @@ export function clockChecks(now: number, reads: StoreRead[], fleet = false): Fin
       return {
         id: 'clock.skew',
         level: 'warn',
-        summary: `${provider}'s clock is ${off} (${when}): expiry times and alerts are judged by the local clock and are off by as much`,
+        summary:
+          `${provider}'s clock is ${off} (${when}): expiry times and alerts are judged by the local clock and are ` +
+          `off by as much`,
         fix:
           `sync the ${fleet ? 'clock of every fleet host' : 'host clock'}: \`timedatectl status\` ` +
           '(enable NTP: `timedatectl set-ntp true`, or chrony), then `aipro models status --probe`',

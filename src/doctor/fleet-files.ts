@@ -19,7 +19,9 @@ export function leftoverFileChecks(agents: DoctorAgent[], fleetReads: Map<string
       out.push({
         ...base,
         level: 'warn',
-        summary: `agent ${agent.id}: ${agent.storePath} is not used (store.backend is postgres) and does not parse: ${file.detail}`,
+        summary:
+          `agent ${agent.id}: ${agent.storePath} is not used (store.backend is postgres) and does not parse: ` +
+          file.detail,
         fix: `move it away (mv ${agent.storePath} ${agent.storePath}.old); the fleet store is not affected`,
       });
       continue;
@@ -48,7 +50,8 @@ export function leftoverFileChecks(agents: DoctorAgent[], fleetReads: Map<string
         level: 'ok',
         summary:
           other.length > 0
-            ? `${unused}; the fleet store holds other versions of ${other.join(', ')}, which are the ones in use; the file may be moved away`
+            ? `${unused}; the fleet store holds other versions of ${other.join(', ')}, which are the ones in use; ` +
+              'the file may be moved away'
             : `${unused}; the fleet store holds all of it, so it may be moved away`,
       });
   }

@@ -62,7 +62,9 @@ async function storeFindings(
       id: 'fleet.store',
       level: 'ok',
       agent: id,
-      summary: `agent ${id}: ${Object.keys(read.store.profiles).length} profiles in ${read.path}; ${fine} credential(s) fine`,
+      summary:
+        `agent ${id}: ${Object.keys(read.store.profiles).length} profiles in ${read.path}; ${fine} ` +
+        `credential(s) fine`,
     });
     out.push(...profileFindings(agent, report.rows));
   }
@@ -169,12 +171,16 @@ function unreachable(err: unknown, url: string, detail: string): Finding {
       id: 'fleet.reachable',
       level: 'error',
       summary: `PostgreSQL at ${at} answers, but ${detail}`,
-      fix: `create the database (sudo -u postgres createdb --owner <role> <name>; see docs/fleet.md#start-postgresql), ${again}`,
+      fix:
+        'create the database (sudo -u postgres createdb --owner <role> <name>; see ' +
+        `docs/fleet.md#start-postgresql), ${again}`,
     };
   return {
     id: 'fleet.reachable',
     level: 'error',
     summary: `PostgreSQL at ${at} is not reachable: ${detail}`,
-    fix: `start PostgreSQL there (e.g. systemctl start postgresql) or correct the host and port in AIPRO_STORE_POSTGRES_URL (or store.postgres.url), ${again}`,
+    fix:
+      'start PostgreSQL there (e.g. systemctl start postgresql) or correct the host and port in ' +
+      `AIPRO_STORE_POSTGRES_URL (or store.postgres.url), ${again}`,
   };
 }

@@ -65,7 +65,7 @@ test('PostgreSQL not running: fleet.reachable names host:port and the next comma
   t.regex(text.stdout, /fix: start PostgreSQL/);
 });
 
-test('PostgreSQL not running: status, list, copy and completion fail closed in one line naming aipro doctor', async (t) => {
+test('PostgreSQL down: status, list, copy and completion fail closed in one line naming aipro doctor', async (t) => {
   const url = `postgres://aipro:PW-SECRET-789@127.0.0.1:${await deadPort()}/aipro`;
   const h = host(t, url);
   for (const args of [
@@ -122,7 +122,7 @@ test('a schema behind is an error (exit 1) whose fix is aipro store migrate; mig
   t.is(after.code, 0, JSON.stringify(after.checks.filter((c) => c.level === 'error')));
 });
 
-test('clock skew and daemon env are judged from the fleet store; files left behind are named; --fix says what it does not do', async (t) => {
+test('doctor on the fleet: skew and daemon env from the database, leftover files, --fix note', async (t) => {
   const url = await pgs.need(t);
   if (!url) return;
   const pool = createPool(url);

@@ -58,7 +58,7 @@ async function fleet(t: { teardown(fn: () => Promise<void>): void }, url: string
   return { b, read, rows };
 }
 
-test('import claude-code lands sealed in the fleet store; only the importing host syncs it; detach hands it to the fleet', async (t) => {
+test('import claude-code into the fleet store: sealed, synced by its host only, detach hands it over', async (t) => {
   const url = await pgs.need(t);
   if (!url) return;
   const db = await fleet(t, url);
