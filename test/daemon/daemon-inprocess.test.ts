@@ -10,7 +10,7 @@ import type { Monitor, Observation } from '../../monitors/types.js';
 import { CliError } from '../../src/errors.js';
 import { startDaemon, type Daemon } from '../../src/daemon/daemon.js';
 import { tempHome, type TempHome } from '../helpers/tmp.js';
-import { eventually } from '../helpers/prometheus.js';
+import { eventually } from '../helpers/wait.js';
 
 // The registered monitors, with their default schedules (the registry adds them).
 const { expiry: expiryMonitor, store: storeMonitor } = MONITORS as Required<typeof MONITORS>;
@@ -168,7 +168,7 @@ test('stop() lets the running cycle finish, then stops; nothing new starts', asy
     run: async () => (runs++, await g.p, [cred('anthropic:a')]),
   };
   const h = await start(t, { expiry });
-  await eventually(async () => runs === 1, 5000, 'first run');
+  await eventually(async () => runs === 1, 15_000, 'first run');
   let stopped = false;
   const stopping = h.daemon.stop('SIGTERM').then((code) => ((stopped = true), code));
   await new Promise((r) => setTimeout(r, 1500));

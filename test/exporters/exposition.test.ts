@@ -17,7 +17,8 @@ import {
   updateFromObservations,
   type AiproMetrics,
 } from '../../exporters/prometheus/registry.js';
-import { eventually, needBinary, promtool, startPrometheus } from '../helpers/prometheus.js';
+import { needBinary, promtool, startPrometheus } from '../helpers/prometheus.js';
+import { eventually } from '../helpers/wait.js';
 
 const NOW = Date.UTC(2026, 0, 15, 12);
 const PROM_ACCEPT =

@@ -16,7 +16,8 @@ import { createMetrics, updateFromObservations } from '../../exporters/prometheu
 import { renderRules } from '../../exporters/prometheus/rules.js';
 import { runAlerts } from '../../src/alerts/run.js';
 import { findAlertmanager, startAlertmanager } from '../helpers/alertmanager.js';
-import { eventually, needBinary, promtool, startPrometheus } from '../helpers/prometheus.js';
+import { needBinary, promtool, startPrometheus } from '../helpers/prometheus.js';
+import { eventually } from '../helpers/wait.js';
 import { tempHome } from '../helpers/tmp.js';
 import { startWebhookReceiver } from '../helpers/webhook-receiver.js';
 import { H, captureLog, defaultConfig, tokenObs } from '../alerts/obs.js';

@@ -1,9 +1,8 @@
 /** Shared setup of the OAuth tests: a real login against the test server, stored in a temp home. */
-import { validateConfig } from '../../src/config/load.js';
-import type { AiproConfig } from '../../src/config/schema.js';
 import { login } from '../../src/oauth/login.js';
 import { resolveOAuthSpec } from '../../src/oauth/spec.js';
 import type { TokenSet } from '../../src/oauth/token-endpoint.js';
+import { configFrom } from '../helpers/config.js';
 import type { OAuthServer } from '../helpers/oauth-server.js';
 
 export function oauthConfigRaw(
@@ -14,15 +13,9 @@ export function oauthConfigRaw(
   return { models: { providers: { [provider]: { oauth: server.oauthConfig(redirectUri) } } } };
 }
 
-export function toConfig(raw: Record<string, unknown>): AiproConfig {
-  const c = validateConfig(raw, '<test>', {});
-  if (!c.ok) throw new Error(`${c.key}: ${c.detail}`);
-  return c.config;
-}
-
 /** Log in in-process through the loopback listener; returns the tokens. */
 export async function loginTokens(server: OAuthServer, account = 'me'): Promise<TokenSet> {
-  const spec = resolveOAuthSpec('openai-codex', toConfig(oauthConfigRaw(server)));
+  const spec = resolveOAuthSpec('openai-codex', configFrom(oauthConfigRaw(server)));
   if (!spec) throw new Error('no spec');
   let gotUrl: (u: string) => void = () => undefined;
   const url = new Promise<string>((r) => (gotUrl = r));

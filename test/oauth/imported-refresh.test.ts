@@ -14,7 +14,8 @@ import { updateStore } from '../../src/store/write.js';
 import { runCli } from '../helpers/cli.js';
 import { startOAuthServer } from '../helpers/oauth-server.js';
 import { tempHome } from '../helpers/tmp.js';
-import { loginTokens, oauthConfigRaw, toConfig } from './helpers.js';
+import { loginTokens, oauthConfigRaw } from './helpers.js';
+import { configFrom } from '../helpers/config.js';
 
 const ID = 'openai-codex:codex';
 const jwt = (claims: Record<string, unknown>) =>
@@ -47,7 +48,7 @@ test('an imported profile is re-read from its source, never refreshed by aipro, 
   const imp = await runCli(['models', 'auth', 'import', 'codex'], { env });
   t.is(imp.code, 0, imp.stderr);
   h.writeConfig(oauthConfigRaw(server));
-  const config = toConfig(oauthConfigRaw(server));
+  const config = configFrom(oauthConfigRaw(server));
   const storePath = h.storePath();
   const profile = () => {
     const r = readStore(storePath);

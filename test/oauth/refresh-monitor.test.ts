@@ -3,7 +3,8 @@ import { refresh } from '../../monitors/refresh.js';
 import type { MonitorContext } from '../../monitors/types.js';
 import { startOAuthServer } from '../helpers/oauth-server.js';
 import { tempHome } from '../helpers/tmp.js';
-import { loginTokens, oauthConfigRaw, toConfig } from './helpers.js';
+import { loginTokens, oauthConfigRaw } from './helpers.js';
+import { configFrom } from '../helpers/config.js';
 
 test('refresh monitor: refreshes due tokens, leaves fresh ones, reports a revoked grant as failed', async (t) => {
   const server = await startOAuthServer();
@@ -38,7 +39,7 @@ test('refresh monitor: refreshes due tokens, leaves fresh ones, reports a revoke
   const log = (event: string, fields?: Record<string, unknown>) =>
     logs.push(`${event} ${JSON.stringify(fields ?? {})}`);
   const ctx: MonitorContext = {
-    config: toConfig(oauthConfigRaw(server)),
+    config: configFrom(oauthConfigRaw(server)),
     env: {},
     now: Date.now,
     agents: [{ id: 'main', storePath, isDefault: true }],

@@ -3,19 +3,14 @@
  * sends both (its clock 5 minutes ahead), the probe result and the stored record carry them.
  */
 import test from 'ava';
-import { validateConfig } from '../../src/config/load.js';
-import type { AiproConfig } from '../../src/config/schema.js';
 import { persistProbes, probeCredentials, probeKey } from '../../src/providers/probe.js';
 import { readStore } from '../../src/store/read.js';
 import type { CredentialView } from '../../src/store/status.js';
+import { configFrom } from '../helpers/config.js';
 import { startFakeProvider } from '../helpers/fake-providers.js';
 import { tempHome } from '../helpers/tmp.js';
 
-function config(providers: Record<string, unknown>): AiproConfig {
-  const c = validateConfig({ models: { providers } }, '<test>', {});
-  if (!c.ok) throw new Error(c.detail);
-  return c.config;
-}
+const config = (providers: Record<string, unknown>) => configFrom({ models: { providers } });
 
 const view = (id: string, provider: string, type: CredentialView['type'], secret: string): CredentialView => ({
   agent: 'main',

@@ -1,17 +1,13 @@
 import test from 'ava';
-import { validateConfig } from '../../src/config/load.js';
-import type { AiproConfig } from '../../src/config/schema.js';
 import { CLAUDE_CODE_ONLY_HINT } from '../../src/http/classify.js';
 import { getProvider } from '../../src/providers/index.js';
 import { probeCredentials, probeKey } from '../../src/providers/probe.js';
 import type { CredentialView } from '../../src/store/status.js';
-import { deadPort, startFakeProvider, type FakeKind, type Scenario } from '../helpers/fake-providers.js';
+import { configFrom } from '../helpers/config.js';
+import { type FakeKind, type Scenario, startFakeProvider } from '../helpers/fake-providers.js';
+import { freePort } from '../helpers/net.js';
 
-function config(providers: Record<string, unknown>): AiproConfig {
-  const c = validateConfig({ models: { providers } }, '<test>', {});
-  if (!c.ok) throw new Error(c.detail);
-  return c.config;
-}
+const config = (providers: Record<string, unknown>) => configFrom({ models: { providers } });
 
 function view(id: string, provider: string, type: CredentialView['type'], secret: string): CredentialView {
   return {
@@ -198,7 +194,7 @@ for (const [kind, provider, good, path] of OTHER) {
 }
 
 test('connection refused is network; unprobeable views are skipped; progress reaches the total', async (t) => {
-  const port = await deadPort();
+  const port = await freePort();
   const progress: [number, number][] = [];
   const views = [
     view('openai:a', 'openai', 'api_key', 'sk-aaaaaaaaaaaaaaaaaaaa'),

@@ -1,8 +1,8 @@
 import test from 'ava';
 import { validity } from '../../monitors/validity.js';
 import type { MonitorContext, Observation } from '../../monitors/types.js';
-import { validateConfig } from '../../src/config/load.js';
 import { readStore } from '../../src/store/read.js';
+import { configFrom } from '../helpers/config.js';
 import { startFakeProvider } from '../helpers/fake-providers.js';
 import { tempHome } from '../helpers/tmp.js';
 
@@ -23,13 +23,12 @@ test('validity monitor: probes every credential, stores lastProbe, logs failures
       'anthropic:bad': { type: 'api_key', provider: 'anthropic', key: BAD },
     },
   });
-  const c = validateConfig({ models: { providers: { anthropic: { baseUrl: fake.url } } } }, '<test>', {});
-  if (!c.ok) return t.fail(c.detail);
+  const config = configFrom({ models: { providers: { anthropic: { baseUrl: fake.url } } } });
   const logs: string[] = [];
   const log = (level: string) => (event: string, fields?: Record<string, unknown>) =>
     logs.push(`${level} ${event} ${JSON.stringify(fields ?? {})}`);
   const ctx: MonitorContext = {
-    config: c.config,
+    config,
     env: {},
     now: Date.now,
     agents: [{ id: 'main', storePath, isDefault: true }],

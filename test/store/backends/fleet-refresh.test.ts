@@ -17,7 +17,8 @@ import { refreshProfile } from '../../../src/oauth/refresh.js';
 import { startOAuthServer } from '../../helpers/oauth-server.js';
 import { usePostgres } from '../../helpers/postgres.js';
 import { tempHome } from '../../helpers/tmp.js';
-import { loginTokens, oauthConfigRaw, toConfig } from '../../oauth/helpers.js';
+import { loginTokens, oauthConfigRaw } from '../../oauth/helpers.js';
+import { configFrom } from '../../helpers/config.js';
 
 const run = promisify(execFile);
 const WORKER = fileURLToPath(new URL('../fixtures/fleet-refresh-worker.ts', import.meta.url));
@@ -151,7 +152,7 @@ test('a profile imported from a local CLI is neither refreshed nor re-synced fro
   const r = await refreshProfile({
     storePath: h.storePath(),
     profileId: ID,
-    config: toConfig(oauthConfigRaw(server)),
+    config: configFrom(oauthConfigRaw(server)),
     env: {},
     now: Date.now,
     store: { backend: b, agentId: 'main' },
