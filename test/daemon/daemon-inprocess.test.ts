@@ -4,7 +4,7 @@
  * Real HTTP server, real node-cron, temp HOME.
  */
 import test from 'ava';
-import { createServer } from 'node:net';
+import { serve } from '../helpers/net.js';
 import { MONITORS } from '../../monitors/index.js';
 import type { Monitor, Observation } from '../../monitors/types.js';
 import { CliError } from '../../src/errors.js';
@@ -205,10 +205,8 @@ test('reload: a bad config is refused naming the key and the old one kept; a goo
 });
 
 test('a listen address in use refuses to start, naming the flag', async (t) => {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  t.teardown(() => srv.close());
-  const port = (srv.address() as import('node:net').AddressInfo).port;
+  const { port, close } = await serve();
+  t.teardown(close);
   const home = tempHome();
   t.teardown(() => home.cleanup());
   const err = await t.throwsAsync(
