@@ -1,9 +1,23 @@
-/** Shared setup of the OAuth tests: a real login against the test server, stored in a temp home. */
+/** Shared setup of the OAuth tests: the real OAuth server, a temp home, a real login against the server. */
 import { login } from '../../src/oauth/login.js';
 import { resolveOAuthSpec } from '../../src/oauth/spec.js';
 import type { TokenSet } from '../../src/oauth/token-endpoint.js';
 import { configFrom } from '../helpers/config.js';
-import type { OAuthServer } from '../helpers/oauth-server.js';
+import { type OAuthServer, startOAuthServer } from '../helpers/oauth-server.js';
+import { type TempHome, tempHome } from '../helpers/tmp.js';
+
+/** The real OAuth server and a fresh temp home, both gone when the test ends. */
+export async function serverAndHome(t: {
+  teardown(fn: () => Promise<void>): void;
+}): Promise<{ server: OAuthServer; h: TempHome }> {
+  const server = await startOAuthServer();
+  const h = tempHome();
+  t.teardown(async () => {
+    await server.close();
+    h.cleanup();
+  });
+  return { server, h };
+}
 
 export function oauthConfigRaw(
   server: OAuthServer,

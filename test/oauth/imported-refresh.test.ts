@@ -12,9 +12,7 @@ import { refreshProfile } from '../../src/oauth/refresh.js';
 import { readStore } from '../../src/store/read.js';
 import { updateStore } from '../../src/store/write.js';
 import { runCli } from '../helpers/cli.js';
-import { startOAuthServer } from '../helpers/oauth-server.js';
-import { tempHome } from '../helpers/tmp.js';
-import { loginTokens, oauthConfigRaw } from './helpers.js';
+import { loginTokens, oauthConfigRaw, serverAndHome } from './helpers.js';
 import { configFrom } from '../helpers/config.js';
 
 const ID = 'openai-codex:codex';
@@ -22,12 +20,7 @@ const jwt = (claims: Record<string, unknown>) =>
   ['{"alg":"none"}', JSON.stringify(claims)].map((s) => Buffer.from(s).toString('base64url')).join('.') + '.sig';
 
 test('an imported profile is re-read from its source, never refreshed by aipro, until detached', async (t) => {
-  const server = await startOAuthServer();
-  const h = tempHome();
-  t.teardown(async () => {
-    await server.close();
-    h.cleanup();
-  });
+  const { server, h } = await serverAndHome(t);
   const a = await loginTokens(server);
   const codexHome = join(h.home, 'codex-home');
   mkdirSync(codexHome);

@@ -7,8 +7,7 @@ import { resolveOAuthSpec } from '../../src/oauth/spec.js';
 import { readStore } from '../../src/store/read.js';
 import { CLI } from '../helpers/cli.js';
 import { startOAuthServer, startTokenEndpoint } from '../helpers/oauth-server.js';
-import { tempHome } from '../helpers/tmp.js';
-import { oauthConfigRaw } from './helpers.js';
+import { oauthConfigRaw, serverAndHome } from './helpers.js';
 import { configFrom } from '../helpers/config.js';
 
 interface Running {
@@ -55,12 +54,7 @@ function assertNoSecrets(
 }
 
 test('login end to end through the loopback redirect (CLI), profile stored with email', async (t) => {
-  const server = await startOAuthServer();
-  const h = tempHome();
-  t.teardown(async () => {
-    await server.close();
-    h.cleanup();
-  });
+  const { server, h } = await serverAndHome(t);
   h.writeConfig(oauthConfigRaw(server));
   const cli = startCli(['models', 'auth', 'login', '--provider', 'openai-codex'], h.env);
   const url = await cli.url;
@@ -87,12 +81,7 @@ test('login end to end through the loopback redirect (CLI), profile stored with 
 });
 
 test('--no-browser: the pasted redirect URL completes the login (headless host)', async (t) => {
-  const server = await startOAuthServer();
-  const h = tempHome();
-  t.teardown(async () => {
-    await server.close();
-    h.cleanup();
-  });
+  const { server, h } = await serverAndHome(t);
   h.writeConfig(oauthConfigRaw(server));
   const cli = startCli(
     [

@@ -1,18 +1,11 @@
 import test from 'ava';
 import { refresh } from '../../monitors/refresh.js';
 import type { MonitorContext } from '../../monitors/types.js';
-import { startOAuthServer } from '../helpers/oauth-server.js';
-import { tempHome } from '../helpers/tmp.js';
-import { loginTokens, oauthConfigRaw } from './helpers.js';
+import { loginTokens, oauthConfigRaw, serverAndHome } from './helpers.js';
 import { configFrom } from '../helpers/config.js';
 
 test('refresh monitor: refreshes due tokens, leaves fresh ones, reports a revoked grant as failed', async (t) => {
-  const server = await startOAuthServer();
-  const h = tempHome();
-  t.teardown(async () => {
-    await server.close();
-    h.cleanup();
-  });
+  const { server, h } = await serverAndHome(t);
   const due = await loginTokens(server, 'due');
   const fresh = await loginTokens(server, 'fresh');
   const revoked = await loginTokens(server, 'gone');

@@ -9,9 +9,7 @@ import { refreshProfile } from '../../src/oauth/refresh.js';
 import { agentReport } from '../../src/store/report.js';
 import { readStore } from '../../src/store/read.js';
 import { freePort } from '../helpers/net.js';
-import { startOAuthServer } from '../helpers/oauth-server.js';
-import { tempHome } from '../helpers/tmp.js';
-import { loginTokens, oauthConfigRaw } from './helpers.js';
+import { loginTokens, oauthConfigRaw, serverAndHome } from './helpers.js';
 import { configFrom } from '../helpers/config.js';
 
 const run = promisify(execFile);
@@ -19,12 +17,7 @@ const WORKER = fileURLToPath(new URL('./fixtures/refresh-worker.ts', import.meta
 const ID = 'openai-codex:me@example.com';
 
 async function setup(t: { teardown(fn: () => void | Promise<void>): void }, expiresIn = 3_600_000) {
-  const server = await startOAuthServer();
-  const h = tempHome();
-  t.teardown(async () => {
-    await server.close();
-    h.cleanup();
-  });
+  const { server, h } = await serverAndHome(t);
   const tokens = await loginTokens(server);
   const storePath = h.writeStore({
     version: 1,

@@ -17,9 +17,9 @@ import { refreshProfile } from '../../src/oauth/refresh.js';
 import { readStore } from '../../src/store/read.js';
 import { agentReport } from '../../src/store/report.js';
 import { updateStore } from '../../src/store/write.js';
-import { startOAuthServer, startTokenEndpoint } from '../helpers/oauth-server.js';
+import { startTokenEndpoint } from '../helpers/oauth-server.js';
 import { tempHome } from '../helpers/tmp.js';
-import { loginTokens, oauthConfigRaw } from './helpers.js';
+import { loginTokens, oauthConfigRaw, serverAndHome } from './helpers.js';
 import { configFrom } from '../helpers/config.js';
 
 const run = promisify(execFile);
@@ -123,12 +123,7 @@ test('refresh_token_expired on a 400 (and a 200 carrying only an error) is refre
 });
 
 test('a refused refresh token stays unsent until a new login replaces it (real OAuth server, reuse detection)', async (t) => {
-  const server = await startOAuthServer();
-  const h = tempHome();
-  t.teardown(async () => {
-    await server.close();
-    h.cleanup();
-  });
+  const { server, h } = await serverAndHome(t);
   const tokens = await loginTokens(server);
   const storePath = h.writeStore({
     version: 1,

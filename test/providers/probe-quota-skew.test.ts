@@ -5,23 +5,12 @@
 import test from 'ava';
 import { persistProbes, probeCredentials, probeKey } from '../../src/providers/probe.js';
 import { readStore } from '../../src/store/read.js';
-import type { CredentialView } from '../../src/store/status.js';
 import { configFrom } from '../helpers/config.js';
 import { startFakeProvider } from '../helpers/fake-providers.js';
 import { tempHome } from '../helpers/tmp.js';
+import { profileView } from '../helpers/credential-view.js';
 
 const config = (providers: Record<string, unknown>) => configFrom({ models: { providers } });
-
-const view = (id: string, provider: string, type: CredentialView['type'], secret: string): CredentialView => ({
-  agent: 'main',
-  id,
-  provider,
-  type,
-  source: 'profile',
-  secret: { ok: true, value: secret },
-  shapeProblem: null,
-  hasRefreshToken: false,
-});
 
 const KEY = `sk-ant-api03-${'q'.repeat(60)}`;
 const RESET = '2026-12-01T14:00:00Z';
@@ -37,7 +26,7 @@ test('anthropic probe: rate-limit headers become quota windows; a Date 5 min ahe
     },
   });
   t.teardown(() => fake.close());
-  const results = await probeCredentials([view('anthropic:work', 'anthropic', 'api_key', KEY)], {
+  const results = await probeCredentials([profileView('anthropic:work', 'anthropic', 'api_key', KEY)], {
     config: config({ anthropic: { baseUrl: fake.url } }),
     timeoutMs: 10_000,
     concurrency: 1,
@@ -79,7 +68,7 @@ test('a 429 probe answer still records its quota: the unified status rejected an
     },
   });
   t.teardown(() => fake.close());
-  const results = await probeCredentials([view('anthropic:sub', 'anthropic', 'oauth', 'oauth-limited')], {
+  const results = await probeCredentials([profileView('anthropic:sub', 'anthropic', 'oauth', 'oauth-limited')], {
     config: config({ anthropic: { baseUrl: fake.url } }),
     timeoutMs: 10_000,
     concurrency: 1,

@@ -6,21 +6,9 @@ import type { CredentialView } from '../../src/store/status.js';
 import { configFrom } from '../helpers/config.js';
 import { type FakeKind, type Scenario, startFakeProvider } from '../helpers/fake-providers.js';
 import { freePort } from '../helpers/net.js';
+import { profileView } from '../helpers/credential-view.js';
 
 const config = (providers: Record<string, unknown>) => configFrom({ models: { providers } });
-
-function view(id: string, provider: string, type: CredentialView['type'], secret: string): CredentialView {
-  return {
-    agent: 'main',
-    id,
-    provider,
-    type,
-    source: 'profile',
-    secret: { ok: true, value: secret },
-    shapeProblem: null,
-    hasRefreshToken: false,
-  };
-}
 
 const ANTHROPIC_SCENARIOS: [Scenario, string, number | undefined][] = [
   ['ok', 'ok', 200],
@@ -50,7 +38,7 @@ test('anthropic: every scenario is classified; request id, retry-after, hint; se
   ANTHROPIC_SCENARIOS.forEach(([s], i) => {
     const secret = `sk-ant-api03-${s}-${'x'.repeat(40)}${i}`;
     scenarios[secret] = s;
-    views.push(view(`anthropic:${s}`, 'anthropic', 'api_key', secret));
+    views.push(profileView(`anthropic:${s}`, 'anthropic', 'api_key', secret));
   });
   const fake = await startFakeProvider('anthropic', { scenarios, slowMs: 6000 });
   t.teardown(() => fake.close());
@@ -85,7 +73,10 @@ test('anthropic setup-tokens: Bearer + beta header on a 1-token message; Claude-
   const fake = await startFakeProvider('anthropic', { scenarios: { [tok]: 'claude_code_only', [good]: 'ok' } });
   t.teardown(() => fake.close());
   const results = await probeCredentials(
-    [view('anthropic:manual', 'anthropic', 'token', tok), view('anthropic:good', 'anthropic', 'token', good)],
+    [
+      profileView('anthropic:manual', 'anthropic', 'token', tok),
+      profileView('anthropic:good', 'anthropic', 'token', good),
+    ],
     { config: config({ anthropic: { baseUrl: fake.url } }), timeoutMs: 2000, concurrency: 2 },
   );
   const r = results.get(probeKey('main', 'anthropic:manual'));
@@ -111,7 +102,7 @@ test('anthropic OAuth: GET /api/oauth/usage proves the credential and reads the 
   });
   t.teardown(() => fake.close());
   const results = await probeCredentials(
-    ['ok', 'scope', 'billing', 'dead'].map((n) => view(`anthropic:${n}`, 'anthropic', 'oauth', `oauth-${n}`)),
+    ['ok', 'scope', 'billing', 'dead'].map((n) => profileView(`anthropic:${n}`, 'anthropic', 'oauth', `oauth-${n}`)),
     { config: config({ anthropic: { baseUrl: fake.url } }), timeoutMs: 2000, concurrency: 4 },
   );
   const ok = results.get(probeKey('main', 'anthropic:ok'));
@@ -139,12 +130,15 @@ test('anthropic OAuth: GET /api/oauth/usage proves the credential and reads the 
 test('openai-codex: /wham/usage carries ChatGPT-Account-Id and records the primary/secondary windows by their length', async (t) => {
   const fake = await startFakeProvider('openai-codex', { scenarios: { 'codex-at': 'ok' } });
   t.teardown(() => fake.close());
-  const v = { ...view('openai-codex:me', 'openai-codex', 'oauth', 'codex-at'), accountId: 'acct-123' };
-  const results = await probeCredentials([v, { ...view('openai-codex:noacct', 'openai-codex', 'oauth', 'codex-at') }], {
-    config: config({ 'openai-codex': { baseUrl: fake.url } }),
-    timeoutMs: 2000,
-    concurrency: 1,
-  });
+  const v = { ...profileView('openai-codex:me', 'openai-codex', 'oauth', 'codex-at'), accountId: 'acct-123' };
+  const results = await probeCredentials(
+    [v, { ...profileView('openai-codex:noacct', 'openai-codex', 'oauth', 'codex-at') }],
+    {
+      config: config({ 'openai-codex': { baseUrl: fake.url } }),
+      timeoutMs: 2000,
+      concurrency: 1,
+    },
+  );
   t.deepEqual(results.get(probeKey('main', 'openai-codex:me'))?.quota, [
     { window: '5h', utilization: 7, resetsAt: 1_796_000_000_000 },
     { window: '7d', utilization: 55, resetsAt: 1_796_500_000_000 },
@@ -176,9 +170,9 @@ for (const [kind, provider, good, path] of OTHER) {
     const type = getProvider(provider)?.types.includes('api_key') ? 'api_key' : 'oauth';
     const results = await probeCredentials(
       [
-        view(`${provider}:good`, provider, type, good),
-        view(`${provider}:bad`, provider, type, bad),
-        view(`${provider}:limited`, provider, type, limited),
+        profileView(`${provider}:good`, provider, type, good),
+        profileView(`${provider}:bad`, provider, type, bad),
+        profileView(`${provider}:limited`, provider, type, limited),
       ],
       { config: config({ [provider]: { baseUrl: fake.url } }), timeoutMs: 2000, concurrency: 3 },
     );
@@ -197,9 +191,12 @@ test('connection refused is network; unprobeable views are skipped; progress rea
   const port = await freePort();
   const progress: [number, number][] = [];
   const views = [
-    view('openai:a', 'openai', 'api_key', 'sk-aaaaaaaaaaaaaaaaaaaa'),
-    { ...view('openai:b', 'openai', 'api_key', 'x'), secret: { ok: false as const, detail: 'env var X is not set' } },
-    { ...view('openai:none', 'openai', 'none', ''), type: 'none' as const },
+    profileView('openai:a', 'openai', 'api_key', 'sk-aaaaaaaaaaaaaaaaaaaa'),
+    {
+      ...profileView('openai:b', 'openai', 'api_key', 'x'),
+      secret: { ok: false as const, detail: 'env var X is not set' },
+    },
+    { ...profileView('openai:none', 'openai', 'none', ''), type: 'none' as const },
   ];
   const results = await probeCredentials(views, {
     config: config({ openai: { baseUrl: `http://127.0.0.1:${port}/v1` } }),

@@ -17,7 +17,7 @@ import { refreshProfile } from '../../../src/oauth/refresh.js';
 import { startOAuthServer } from '../../helpers/oauth-server.js';
 import { usePostgres } from '../../helpers/postgres.js';
 import { tempHome } from '../../helpers/tmp.js';
-import { loginTokens, oauthConfigRaw } from '../../oauth/helpers.js';
+import { loginTokens, oauthConfigRaw, serverAndHome } from '../../oauth/helpers.js';
 import { configFrom } from '../../helpers/config.js';
 
 const run = promisify(execFile);
@@ -29,12 +29,7 @@ test.after.always(() => pgs.stop());
 test('3 hosts x 5 processes refreshing an expiring token: exactly 1 refresh, 0 reuse, all get the new token', async (t) => {
   const url = await pgs.need(t);
   if (!url) return;
-  const server = await startOAuthServer();
-  const h = tempHome();
-  t.teardown(async () => {
-    await server.close();
-    h.cleanup();
-  });
+  const { server, h } = await serverAndHome(t);
   const keyText = randomBytes(32).toString('base64');
   const pool = createPool(url);
   await migrate(pool, 'aipro');
