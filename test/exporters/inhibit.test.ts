@@ -18,7 +18,9 @@ import { needBinary, promtool, startPrometheus } from '../helpers/prometheus.js'
 import { eventually } from '../helpers/wait.js';
 import { tempDir, tempHome } from '../helpers/tmp.js';
 import { startWebhookReceiver } from '../helpers/webhook-receiver.js';
-import { H, captureLog, defaultConfig, tokenObs } from '../alerts/obs.js';
+import { H, tokenObs } from '../alerts/obs.js';
+import { captureLog } from '../helpers/log.js';
+import { defaultConfig } from '../helpers/config.js';
 
 const INHIBIT = readFileSync(
   fileURLToPath(new URL('../../exporters/prometheus/alertmanager-inhibit.yml', import.meta.url)),

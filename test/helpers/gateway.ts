@@ -4,8 +4,8 @@
  */
 import type { AiproConfig } from '../../src/config/schema.js';
 import { createGateway, type Gateway } from '../../src/gateway/app.js';
-import type { GatewayLogger } from '../../src/gateway/runtime.js';
 import { configFrom } from './config.js';
+import { captureLog } from './log.js';
 import { serve } from './net.js';
 import { tempHome, type TempHome } from './tmp.js';
 import { eventually } from './wait.js';
@@ -14,6 +14,7 @@ export interface TestGateway {
   home: TempHome;
   gateway: Gateway;
   url: string;
+  /** Every log line the gateway wrote, as JSON (see captureLog). */
   logs: string[];
   config: AiproConfig;
   env: Record<string, string>;
@@ -36,12 +37,7 @@ export async function startTestGateway(opts: {
   if (opts.store && !opts.home) home.writeStore(opts.store);
   const env = { ...home.env, ...(opts.env ?? {}) };
   const config = configFrom(opts.config, env);
-  const logs: string[] = [];
-  const line =
-    (level: string) =>
-    (event: string, fields: Record<string, unknown> = {}) =>
-      logs.push(`${level} ${event} ${JSON.stringify(fields)}`);
-  const log: GatewayLogger = { info: line('info'), warn: line('warn'), error: line('error') };
+  const log = captureLog();
   const gateway = createGateway({ config, env, log, flushMs: 20, ...(opts.token ? { token: opts.token } : {}) });
   const served = await serve(gateway.handler);
   const stop = async () => {
@@ -52,7 +48,7 @@ export async function startTestGateway(opts: {
     home,
     gateway,
     url: served.url,
-    logs,
+    logs: log.lines,
     config,
     env,
     stop,

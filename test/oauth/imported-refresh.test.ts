@@ -14,6 +14,7 @@ import { updateStore } from '../../src/store/write.js';
 import { runCli } from '../helpers/cli.js';
 import { loginTokens, oauthConfigRaw, serverAndHome } from './helpers.js';
 import { configFrom } from '../helpers/config.js';
+import { captureLog } from '../helpers/log.js';
 
 const ID = 'openai-codex:codex';
 const jwt = (claims: Record<string, unknown>) =>
@@ -48,14 +49,13 @@ test('an imported profile is re-read from its source, never refreshed by aipro, 
     if (!r.ok) throw new Error(r.detail);
     return { p: r.store.profiles[ID], last: r.store.usageStats?.[ID]?.lastRefresh };
   };
-  const logs: string[] = [];
-  const log = (e: string, f?: Record<string, unknown>) => logs.push(`${e} ${JSON.stringify(f ?? {})}`);
+  const log = captureLog();
   const ctx: MonitorContext = {
     config,
     env,
     now: Date.now,
     agents: [{ id: 'main', storePath, isDefault: true }],
-    log: { info: log, warn: log, error: log },
+    log,
   };
   const resultOf = (obs: Observation[]) => obs.map((o) => (o.kind === 'refresh' ? o.result : o.kind)).join(',');
 
@@ -121,6 +121,6 @@ test('an imported profile is re-read from its source, never refreshed by aipro, 
   const missing = await runCli(['models', 'auth', 'detach', 'openai-codex:nope'], { env });
   t.is(missing.code, 1);
   t.regex(missing.stderr, /not in .*models auth list/);
-  const all = logs.join('\n') + JSON.stringify([obs, stale]) + det.stdout + det.stderr;
+  const all = log.lines.join('\n') + JSON.stringify([obs, stale]) + det.stdout + det.stderr;
   for (const s of [a.refresh as string, b.refresh_token, accessA, accessB]) t.false(all.includes(s), 'a token leaked');
 });

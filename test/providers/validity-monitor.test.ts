@@ -5,6 +5,7 @@ import { readStore } from '../../src/store/read.js';
 import { configFrom } from '../helpers/config.js';
 import { startFakeProvider } from '../helpers/fake-providers.js';
 import { tempHome } from '../helpers/tmp.js';
+import { captureLog } from '../helpers/log.js';
 
 const GOOD = `sk-ant-api03-${'g'.repeat(40)}`;
 const BAD = `sk-ant-api03-${'b'.repeat(40)}`;
@@ -24,15 +25,13 @@ test('validity monitor: probes every credential, stores lastProbe, logs failures
     },
   });
   const config = configFrom({ models: { providers: { anthropic: { baseUrl: fake.url } } } });
-  const logs: string[] = [];
-  const log = (level: string) => (event: string, fields?: Record<string, unknown>) =>
-    logs.push(`${level} ${event} ${JSON.stringify(fields ?? {})}`);
+  const log = captureLog();
   const ctx: MonitorContext = {
     config,
     env: {},
     now: Date.now,
     agents: [{ id: 'main', storePath, isDefault: true }],
-    log: { info: log('info'), warn: log('warn'), error: log('error') },
+    log,
   };
   const obs = await validity.run(ctx);
   const probes = obs.filter((o): o is Extract<Observation, { kind: 'probe' }> => o.kind === 'probe');
@@ -46,7 +45,7 @@ test('validity monitor: probes every credential, stores lastProbe, logs failures
   );
   const read = readStore(storePath);
   t.like(read.ok ? read.store.usageStats?.['anthropic:bad']?.lastProbe : undefined, { reason: 'auth' });
-  t.true(logs.some((l) => l.includes('probe_failed')));
-  t.false(logs.join('\n').includes(BAD));
+  t.true(log.lines.some((l) => l.includes('probe_failed')));
+  t.false(log.lines.join('\n').includes(BAD));
   t.false(JSON.stringify(obs).includes(BAD));
 });
