@@ -118,7 +118,14 @@ export async function startFakeProvider(kind: FakeKind, opts: FakeOptions): Prom
     for (const [k, v] of Object.entries(opts.headers ?? {})) res.setHeader(k, v);
     if (opts.dateOffsetMs !== undefined) res.setHeader('date', new Date(Date.now() + opts.dateOffsetMs).toUTCString());
     if (scenario === 'slow') {
-      await new Promise((r) => setTimeout(r, opts.slowMs ?? 5000));
+      // Stops waiting when the client gives up, so no timer outlives the test.
+      await new Promise<void>((r) => {
+        const timer = setTimeout(r, opts.slowMs ?? 5000);
+        res.once('close', () => {
+          clearTimeout(timer);
+          r();
+        });
+      });
       if (!res.headersSent && !res.socket?.destroyed) res.json({ data: [] });
     } else if (scenario === 'reset') req.socket.destroy();
     else if (scenario === 'ok') res.json(okBody(req.path));

@@ -40,13 +40,19 @@ test('anthropic: every scenario is classified; request id, retry-after, hint; se
     scenarios[secret] = s;
     views.push(profileView(`anthropic:${s}`, 'anthropic', 'api_key', secret));
   });
-  const fake = await startFakeProvider('anthropic', { scenarios, slowMs: 6000 });
+  // `slow` never answers in time: probed alone with a short deadline, so every answering
+  // scenario gets a deadline no loaded machine reaches.
+  const fake = await startFakeProvider('anthropic', { scenarios, slowMs: 120_000 });
   t.teardown(() => fake.close());
-  const results = await probeCredentials(views, {
-    config: config({ anthropic: { baseUrl: fake.url } }),
-    timeoutMs: 3000,
-    concurrency: 8,
-  });
+  const cfg = config({ anthropic: { baseUrl: fake.url } });
+  const isSlow = (v: CredentialView) => v.id === 'anthropic:slow';
+  const results = new Map([
+    ...(await probeCredentials(
+      views.filter((v) => !isSlow(v)),
+      { config: cfg, timeoutMs: 60_000, concurrency: 8 },
+    )),
+    ...(await probeCredentials(views.filter(isSlow), { config: cfg, timeoutMs: 500, concurrency: 1 })),
+  ]);
   for (const [s, reason, status] of ANTHROPIC_SCENARIOS) {
     const r = results.get(probeKey('main', `anthropic:${s}`));
     t.truthy(r, s);
@@ -77,7 +83,7 @@ test('anthropic setup-tokens: Bearer + beta header on a 1-token message; Claude-
       profileView('anthropic:manual', 'anthropic', 'token', tok),
       profileView('anthropic:good', 'anthropic', 'token', good),
     ],
-    { config: config({ anthropic: { baseUrl: fake.url } }), timeoutMs: 2000, concurrency: 2 },
+    { config: config({ anthropic: { baseUrl: fake.url } }), timeoutMs: 60_000, concurrency: 2 },
   );
   const r = results.get(probeKey('main', 'anthropic:manual'));
   t.is(r?.reason, 'auth_permanent', 'never usable for direct API calls: one reason for probe and gateway');
@@ -103,7 +109,7 @@ test('anthropic OAuth: GET /api/oauth/usage proves the credential and reads the 
   t.teardown(() => fake.close());
   const results = await probeCredentials(
     ['ok', 'scope', 'billing', 'dead'].map((n) => profileView(`anthropic:${n}`, 'anthropic', 'oauth', `oauth-${n}`)),
-    { config: config({ anthropic: { baseUrl: fake.url } }), timeoutMs: 2000, concurrency: 4 },
+    { config: config({ anthropic: { baseUrl: fake.url } }), timeoutMs: 60_000, concurrency: 4 },
   );
   const ok = results.get(probeKey('main', 'anthropic:ok'));
   t.like(ok, { ok: true, reason: 'ok', httpStatus: 200 });
@@ -135,7 +141,7 @@ test('openai-codex: /wham/usage carries ChatGPT-Account-Id and records the prima
     [v, { ...profileView('openai-codex:noacct', 'openai-codex', 'oauth', 'codex-at') }],
     {
       config: config({ 'openai-codex': { baseUrl: fake.url } }),
-      timeoutMs: 2000,
+      timeoutMs: 60_000,
       concurrency: 1,
     },
   );
@@ -174,7 +180,7 @@ for (const [kind, provider, good, path] of OTHER) {
         profileView(`${provider}:bad`, provider, type, bad),
         profileView(`${provider}:limited`, provider, type, limited),
       ],
-      { config: config({ [provider]: { baseUrl: fake.url } }), timeoutMs: 2000, concurrency: 3 },
+      { config: config({ [provider]: { baseUrl: fake.url } }), timeoutMs: 60_000, concurrency: 3 },
     );
     t.is(results.get(probeKey('main', `${provider}:good`))?.reason, 'ok');
     t.is(results.get(probeKey('main', `${provider}:bad`))?.reason, 'auth');
@@ -200,7 +206,7 @@ test('connection refused is network; unprobeable views are skipped; progress rea
   ];
   const results = await probeCredentials(views, {
     config: config({ openai: { baseUrl: `http://127.0.0.1:${port}/v1` } }),
-    timeoutMs: 2000,
+    timeoutMs: 60_000,
     concurrency: 4,
     onProgress: (d, n) => progress.push([d, n]),
   });
