@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { startUpstream, type Upstream } from '../helpers/fake-providers.js';
 import { CANARY, leaks, post, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { anthropicOk, openaiOk } from '../helpers/provider-bodies.js';
+import { joinRe } from '../helpers/re.js';
 
 type Api = 'anthropic' | 'openai';
 const APIS: Api[] = ['anthropic', 'openai'];
@@ -101,7 +102,11 @@ for (const api of APIS) {
         const { text } = await ask(gw, api, cmd, { stream });
         t.regex(
           text,
-          /^ 1\. anthropic\/claude-sonnet-4-5 — alias sonnet · default · provider anthropic · auth: ok ×2 {2}← current$/m,
+          joinRe(
+            'm',
+            /^ 1\. anthropic\/claude-sonnet-4-5 — alias sonnet · default · /,
+            /provider anthropic · auth: ok ×2 {2}← current$/,
+          ),
         );
         t.regex(text, /^ 2\. openai\/gpt-4o — alias gpt · fallback · provider openai · auth: ok ×1$/m);
         t.regex(text, /^ 3\. anthropic\/claude-haiku-4-5 — alias haiku · provider anthropic · auth: ok ×2$/m);
@@ -136,7 +141,7 @@ for (const api of APIS) {
         /Unknown auth profile "anthropic:nope" for anthropic\. Valid profiles: anthropic:default, anthropic:work\./,
       );
       const wrong = await ask(gw, api, '/model sonnet@openai:default', { stream });
-      t.regex(wrong.text, /not a anthropic profile/);
+      t.regex(wrong.text, /it is not an anthropic profile/);
       const pinned = await ask(gw, api, '/model sonnet@anthropic:work', { stream });
       t.regex(pinned.text, /Pinned auth profile: anthropic:work/);
       const r = await post(
