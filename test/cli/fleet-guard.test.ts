@@ -9,7 +9,6 @@ import { runCli } from '../helpers/cli.js';
 import { tempHome } from '../helpers/tmp.js';
 
 const FILE_ONLY: [string, string[]][] = [
-  ['aipro gateway', ['gateway', '--port', '0']],
   ['aipro monitor', ['monitor', '--once']],
   ['aipro models auth sync', ['models', 'auth', 'sync']],
   ['aipro models auth import openclaw', ['models', 'auth', 'import', 'openclaw']],

@@ -1,0 +1,71 @@
+/**
+ * The gateway's auth stores: this host's files, or the fleet's PostgreSQL behind a cache that
+ * LISTEN/NOTIFY keeps current (a request never waits on the database while its copy is fresh,
+ * and a cooldown written by another host reaches this one within a second). While PostgreSQL
+ * is unreachable the gateway is degraded, not down: it serves the credentials it read last
+ * for at most `store.postgres.staleAfter`, writes nothing, reports `aipro_auth_store_ok 0` and
+ * `/readyz` 503, and reconnects with back-off by itself.
+ */
+import { Gauge, type Registry } from 'prom-client';
+import { METRICS } from '../../exporters/prometheus/metrics.js';
+import type { AiproConfig } from '../config/schema.js';
+import type { FleetHealth } from '../store/backends/postgres/cache.js';
+import type { StoreBackend } from '../store/backends/types.js';
+import type { Env } from '../store/paths.js';
+import { formatDuration, parseDuration } from '../util/duration.js';
+
+/** A backend, plus its health when it is the fleet's (files have none: their reads say it all). */
+export type GatewayBackend = StoreBackend & { health?(): FleetHealth };
+
+/** Open the configured backend for a gateway. Throws a message naming the setting when it cannot start. */
+export async function openGatewayStore(config: AiproConfig, env: Env): Promise<GatewayBackend> {
+  const { openStoreBackend } = await import('../store/backends/index.js');
+  if (config.store.backend !== 'postgres') return openStoreBackend(config, env);
+  const { openPostgresBackend } = await import('../store/backends/postgres.js');
+  const { cachedBackend } = await import('../store/backends/postgres/cache.js');
+  const { postgresUrl } = await import('../store/backends/postgres/connect.js');
+  const staleAfterMs = parseDuration(config.store.postgres.staleAfter);
+  if (staleAfterMs === null)
+    throw new Error(
+      `store.postgres.staleAfter "${config.store.postgres.staleAfter}" is not a duration; ` +
+        'fix it with `aipro config set store.postgres.staleAfter 15m`',
+    );
+  const inner = await openPostgresBackend(config, env);
+  return cachedBackend(inner, { url: postgresUrl(config, env), staleAfterMs });
+}
+
+/** Why the gateway is not ready, or null. Only the fleet store can make it so (a file store is always there). */
+export function notReadyReason(backend: GatewayBackend, config: AiproConfig, now: number): string | null {
+  const h = backend.health?.();
+  if (!h || h.ok) return null;
+  const last =
+    h.lastOkAt === null
+      ? 'no credentials were read yet'
+      : `serving credentials last read ${formatDuration(now - h.lastOkAt)} ago`;
+  return (
+    `fleet auth store degraded: ${h.reason ?? 'PostgreSQL is unreachable'}; ${last} ` +
+    `(for at most store.postgres.staleAfter = ${config.store.postgres.staleAfter}), writing nothing, reconnecting`
+  );
+}
+
+/**
+ * `aipro_auth_store_ok{agent}` for the agents this gateway has served: 1 when the agent's last
+ * read succeeded and (fleet store) PostgreSQL answers, 0 while it serves a cached copy or nothing.
+ */
+export function registerStoreGauge(
+  registry: Registry,
+  backend: GatewayBackend,
+  agents: () => Iterable<{ id: string; lastReadOk: boolean | null }>,
+): void {
+  new Gauge({
+    name: METRICS.storeOk.name,
+    help: METRICS.storeOk.help,
+    labelNames: ['agent'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      const healthy = backend.health?.().ok ?? true;
+      for (const a of agents()) if (a.lastReadOk !== null) this.set({ agent: a.id }, healthy && a.lastReadOk ? 1 : 0);
+    },
+  });
+}
