@@ -9,7 +9,7 @@
 import { Gauge, type Registry } from 'prom-client';
 import { METRICS } from '../../exporters/prometheus/metrics.js';
 import type { AiproConfig } from '../config/schema.js';
-import type { FleetHealth } from '../store/backends/postgres/cache.js';
+import type { CacheOptions, FleetHealth } from '../store/backends/postgres/cache.js';
 import type { StoreBackend } from '../store/backends/types.js';
 import type { Env } from '../store/paths.js';
 import { formatDuration, parseDuration } from '../util/duration.js';
@@ -17,8 +17,15 @@ import { formatDuration, parseDuration } from '../util/duration.js';
 /** A backend, plus its health when it is the fleet's (files have none: their reads say it all). */
 export type GatewayBackend = StoreBackend & { health?(): FleetHealth };
 
-/** Open the configured backend for a gateway. Throws a message naming the setting when it cannot start. */
-export async function openGatewayStore(config: AiproConfig, env: Env): Promise<GatewayBackend> {
+/**
+ * Open the configured backend for a gateway. Throws a message naming the setting when it cannot
+ * start. `tuning` (clock, reconnect back-off) is for tests.
+ */
+export async function openGatewayStore(
+  config: AiproConfig,
+  env: Env,
+  tuning: Pick<CacheOptions, 'now' | 'backoff'> = {},
+): Promise<GatewayBackend> {
   const { openStoreBackend } = await import('../store/backends/index.js');
   if (config.store.backend !== 'postgres') return openStoreBackend(config, env);
   const { openPostgresBackend } = await import('../store/backends/postgres.js');
@@ -31,7 +38,7 @@ export async function openGatewayStore(config: AiproConfig, env: Env): Promise<G
         'fix it with `aipro config set store.postgres.staleAfter 15m`',
     );
   const inner = await openPostgresBackend(config, env);
-  return cachedBackend(inner, { url: postgresUrl(config, env), staleAfterMs });
+  return cachedBackend(inner, { ...tuning, url: postgresUrl(config, env), staleAfterMs });
 }
 
 /** Why the gateway is not ready, or null. Only the fleet store can make it so (a file store is always there). */
