@@ -34,8 +34,6 @@ export class AgentState {
   readonly sessions: SessionStore;
   private storeKey = '';
   private storeRead: StoreRead | null = null;
-  /** Whether the last read succeeded; null before the first (for `aipro_auth_store_ok`). */
-  lastReadOk: boolean | null = null;
 
   constructor(
     readonly id: string,
@@ -48,18 +46,13 @@ export class AgentState {
 
   /** The store as it is now (a file is re-read only when it changed). */
   async read(): Promise<StoreRead> {
-    let read: StoreRead;
-    if (this.backend.kind !== 'file') read = await this.backend.read(this);
-    else {
-      const key = fileSignature(this.storePath);
-      if (!this.storeRead || key !== this.storeKey) {
-        this.storeRead = await this.backend.read(this);
-        this.storeKey = key;
-      }
-      read = this.storeRead;
+    if (this.backend.kind !== 'file') return this.backend.read(this);
+    const key = fileSignature(this.storePath);
+    if (!this.storeRead || key !== this.storeKey) {
+      this.storeRead = await this.backend.read(this);
+      this.storeKey = key;
     }
-    this.lastReadOk = read.ok;
-    return read;
+    return this.storeRead;
   }
 
   /** `<provider>:env` when the provider's env var is set on this host. */

@@ -56,23 +56,26 @@ export function notReadyReason(backend: GatewayBackend, config: AiproConfig, now
 }
 
 /**
- * `aipro_auth_store_ok{agent}` for the agents this gateway has served: 1 when the agent's last
- * read succeeded and (fleet store) PostgreSQL answers, 0 while it serves a cached copy or nothing.
+ * `aipro_auth_store_ok{agent}` for the agents this gateway has served, looked at on each scrape
+ * (from memory while the cache is fresh): 1 when the store reads and (fleet store) PostgreSQL
+ * answers, 0 while the gateway serves a cached copy or cannot read the store at all.
  */
 export function registerStoreGauge(
   registry: Registry,
   backend: GatewayBackend,
-  agents: () => Iterable<{ id: string; lastReadOk: boolean | null }>,
+  agents: () => Iterable<{ id: string; read(): Promise<{ ok: boolean }> }>,
 ): void {
   new Gauge({
     name: METRICS.storeOk.name,
     help: METRICS.storeOk.help,
     labelNames: ['agent'] as const,
     registers: [registry],
-    collect() {
-      this.reset();
+    async collect() {
+      const seen = [...agents()];
+      const reads = await Promise.all(seen.map((a) => a.read().then((r) => r.ok)));
       const healthy = backend.health?.().ok ?? true;
-      for (const a of agents()) if (a.lastReadOk !== null) this.set({ agent: a.id }, healthy && a.lastReadOk ? 1 : 0);
+      this.reset();
+      seen.forEach((a, i) => this.set({ agent: a.id }, healthy && reads[i] ? 1 : 0));
     },
   });
 }

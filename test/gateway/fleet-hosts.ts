@@ -55,7 +55,7 @@ export async function startFleet(
   url: string,
   n: number,
   opts: FleetOptions,
-): Promise<{ hosts: FleetHost[]; seed(store: Store): Promise<void> }> {
+): Promise<{ hosts: FleetHost[]; key: string; seed(store: Store): Promise<void> }> {
   const key = newStoreKey();
   const hosts: FleetHost[] = [];
   const cleanups: (() => Promise<void>)[] = [];
@@ -120,6 +120,7 @@ export async function startFleet(
   const first = hosts[0] as FleetHost;
   return {
     hosts,
+    key,
     seed: (s) =>
       first.store.update({ id: 'main', storePath: '' }, () => ({ store: structuredClone(s), result: undefined })),
   };
