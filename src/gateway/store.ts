@@ -75,7 +75,7 @@ export function registerStoreGauge(
       const reads = await Promise.all(seen.map((a) => a.read().then((r) => r.ok)));
       const healthy = backend.health?.().ok ?? true;
       this.reset();
-      seen.forEach((a, i) => this.set({ agent: a.id }, healthy && reads[i] ? 1 : 0));
+      for (const [i, a] of seen.entries()) this.set({ agent: a.id }, healthy && reads[i] ? 1 : 0);
     },
   });
 }
