@@ -32,7 +32,8 @@ export function register(program: Command): void {
 Clients choose the session with X-Aipro-Session (or the request's user field) and the agent
 with X-Aipro-Agent. "/model" chat commands are answered by the gateway (docs/gateway.md).
 
-Exit codes: 0 stopped cleanly (SIGTERM/SIGINT) · 1 could not start (no token beyond loopback, port in use, bad config) · 64 usage
+Exit codes: 0 stopped cleanly (SIGTERM/SIGINT) · 1 could not start (no token beyond loopback, port in use,
+bad config, the postgres store cannot be opened) · 64 usage
 
 Examples:
   aipro gateway                                   # 127.0.0.1:18789
