@@ -19,10 +19,20 @@ test.after.always(() => pgs.stop());
 const BACKOFF = { minMs: 200, maxMs: 1_000 };
 const OUTAGE_MS = Math.max(Number(process.env.AIPRO_TEST_PG_OUTAGE_MS ?? 3_000), 2 * BACKOFF.maxMs);
 const msg = () => ({ model: 'sonnet', max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] });
-const STORE = {
+const ID = 'anthropic:sub';
+// An OAuth profile 10 minutes from expiry: not due for a refresh before the outage.
+const store = () => ({
   version: 1,
-  profiles: { 'anthropic:a': { type: 'api_key', provider: 'anthropic', key: CANARY.antWork } },
-};
+  profiles: {
+    [ID]: {
+      type: 'oauth',
+      provider: 'anthropic',
+      access: CANARY.antToken,
+      refresh: CANARY.oauthRefresh,
+      expires: Date.now() + 10 * 60_000,
+    },
+  },
+});
 
 async function readyz(h: FleetHost): Promise<{ status: number; text: string }> {
   const r = await fetch(`${h.url}/readyz`);
@@ -48,7 +58,7 @@ test.serial(
       now: () => Date.now() + clock.skew,
       backoff: BACKOFF,
     });
-    await seed(STORE as never);
+    await seed(store() as never);
     const [h] = hosts as [FleetHost];
     await until(async () => (await readyz(h)).status === 200, 10_000, 'ready');
     t.is((await readyz(h)).text, 'ready\n');
@@ -59,7 +69,7 @@ test.serial(
       const db = postgresBackend(createPool(url), 'aipro', parseStoreKey(key, 'AIPRO_STORE_KEY'));
       try {
         const r = await db.fetch({ id: 'main', storePath: '' });
-        return r.ok ? r.store.usageStats?.['anthropic:a']?.lastUsed : undefined;
+        return r.ok ? r.store.usageStats?.[ID]?.lastUsed : undefined;
       } finally {
         await db.close();
       }
@@ -97,6 +107,14 @@ test.serial(
       await new Promise((r) => setTimeout(r, 50));
     }
     t.log(`${served} requests served during a ${OUTAGE_MS} ms outage`);
+    // Now inside the refresh skew: the refresh cannot take the fleet lock, which is a transient
+    // failure; the token is still valid, so the request is served with it.
+    clock.skew = 9 * 60_000;
+    const due = await post(`${h.url}/v1/messages`, msg());
+    t.is(due.status, 200, due.text);
+    t.is(up.seen.at(-1)?.secret, CANARY.antToken, 'served with the current token');
+    t.false(h.logs.some((l) => l.includes('gateway.internal_error')));
+    clock.skew = 0;
     // Their bookkeeping could not be written: dropped (and logged), not queued for later.
     await h.gateway.close();
     t.true(h.logs.some((l) => l.startsWith('error gateway.usage_write_failed')));
