@@ -147,7 +147,8 @@ for (const [name, rs] of [
   ['postgres', onPg],
 ])
   console.log(
-    `${name.padEnd(11)} ${fmt(med(rs, 'p50'))} ${fmt(med(rs, 'p90'))} ${fmt(med(rs, 'p99'))} ${med(rs, 'cpuUs').toFixed(0).padStart(8)}`,
+    `${name.padEnd(11)} ${fmt(med(rs, 'p50'))} ${fmt(med(rs, 'p90'))} ${fmt(med(rs, 'p99'))} ` +
+      `${med(rs, 'cpuUs').toFixed(0).padStart(8)}`,
   );
 const target = 'gateway p50, postgres store vs file store';
 emit({

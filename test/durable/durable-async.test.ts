@@ -22,7 +22,7 @@ test('writes the whole file with mode 0600 and replaces the old one', async (t) 
   t.is(statSync(path).mode & 0o777, 0o600);
 });
 
-test('a full disk: DurableWriteError naming the file and cause, the old file byte-identical, no temp left', async (t) => {
+test('a full disk: DurableWriteError naming file and cause, the old file byte-identical, no temp left', async (t) => {
   const fs = mountTmpfs(t);
   if (!fs) return t.pass();
   const path = join(fs.dir, 'auth-profiles.json');

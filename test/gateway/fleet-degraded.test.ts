@@ -45,7 +45,8 @@ async function storeOk(h: FleetHost): Promise<string | undefined> {
 }
 
 test.serial(
-  'PostgreSQL stopped: requests keep being served, /readyz and metrics say degraded, nothing is written; restarted: recovered',
+  'PostgreSQL stopped: requests keep being served, /readyz and metrics say degraded, nothing is written; ' +
+    'restarted: recovered',
   async (t) => {
     const url = await pgs.need(t);
     if (!url) return;

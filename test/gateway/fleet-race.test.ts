@@ -51,7 +51,9 @@ async function spawnGateway(
   return { url, child, stderr };
 }
 
-test('3 hosts x (gateway + CLI refreshes), 50 concurrent requests on an expiring token: 1 refresh, 0 reuse, 0 failed', async (t) => {
+const TITLE =
+  '3 hosts x (gateway + CLI refreshes), 50 concurrent requests on an expiring token: 1 refresh, 0 reuse, 0 failed';
+test(TITLE, async (t) => {
   const url = await pgs.need(t);
   if (!url) return;
   await migrated(url);

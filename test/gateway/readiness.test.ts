@@ -1,4 +1,4 @@
-/** /readyz and aipro_auth_store_ok on a single host's file store (the fleet's degraded mode: fleet-degraded.test.ts). */
+/** /readyz and aipro_auth_store_ok on one host's file store (the fleet's degraded mode: fleet-degraded.test.ts). */
 import test from 'ava';
 import { writeFileSync } from 'node:fs';
 import { anthropicOk, CANARY, post, startTestGateway, startUpstream } from './fakes.js';

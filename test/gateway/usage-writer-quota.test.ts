@@ -36,7 +36,9 @@ test('a second flush while the first is still writing never hides the first batc
   t.is(disk.usageStats?.['anthropic:b']?.lastUsed, NOW);
 });
 
-test('a failure writes its quota with it and drops an older pending one; an older observation never replaces a newer', async (t) => {
+const FAILURE_QUOTA =
+  'a failure writes its quota with it and drops an older pending one; an older observation never replaces a newer';
+test(FAILURE_QUOTA, async (t) => {
   const h = tempHome();
   t.teardown(() => h.cleanup());
   const path = h.writeStore(store());

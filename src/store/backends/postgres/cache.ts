@@ -134,7 +134,7 @@ export function cachedBackend(inner: PostgresBackend, opts: CacheOptions): Cache
     listening: () => isReady,
     async read(agent: AgentRef) {
       const e = cache.get(agent.id);
-      if (e && e.valid && connected) return e.read;
+      if (e?.valid && connected) return e.read;
       // The database is unreachable: serve the last copy without waiting on a connection that may
       // hang until its timeout (the request path never pays for the outage). The listener's
       // reconnection clears this and re-reads every entry.
