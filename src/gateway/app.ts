@@ -23,7 +23,7 @@ import { defaultRefresher } from './refresh.js';
 import { jsonBody, parseByteSize } from './body.js';
 import { metricsHandler } from '../../exporters/prometheus/app.js';
 import { fileBackend } from '../store/backends/file.js';
-import { notReadyReason, registerStoreGauge, type GatewayBackend } from './store.js';
+import { notReadyReason, registerStoreGauge, watchStoreHealth, type GatewayBackend } from './store.js';
 
 /** What a gateway is built from (no globals: tests build many). */
 export interface GatewayOptions {
@@ -91,6 +91,8 @@ export function createGateway(opts: GatewayOptions): Gateway {
     agent: agents,
   };
   registerStoreGauge(registry, store, () => agents.all());
+  // Unref'd: it never keeps the process alive, and it outlives close() (a flush, not a stop).
+  watchStoreHealth(store, log);
 
   const app = express();
   app.disable('x-powered-by');

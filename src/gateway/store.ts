@@ -79,3 +79,32 @@ export function registerStoreGauge(
     },
   });
 }
+
+/**
+ * Log when the fleet store becomes unreachable and when it is back (checked every `everyMs`, off
+ * the request path), so the journal tells when a gateway served from its cache. A file store has
+ * no health to watch. Returns the stop function.
+ */
+export function watchStoreHealth(
+  backend: GatewayBackend,
+  log: {
+    warn(event: string, fields?: Record<string, unknown>): void;
+    info(event: string, fields?: Record<string, unknown>): void;
+  },
+  everyMs = 1_000,
+): () => void {
+  if (!backend.health) return () => undefined;
+  let wasOk: boolean | null = null;
+  const check = () => {
+    const h = backend.health?.();
+    if (!h || h.ok === wasOk) return;
+    // Before the first connection "not ok" is only "not connected yet": no warning for a start.
+    if (wasOk === null && !h.ok && h.lastOkAt === null && h.reason === 'not connected yet') return;
+    if (!h.ok) log.warn('gateway.store_degraded', { reason: h.reason ?? 'unknown' });
+    else if (wasOk === false) log.info('gateway.store_recovered', {});
+    wasOk = h.ok;
+  };
+  const timer = setInterval(check, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}

@@ -136,6 +136,9 @@ test.serial(
     await h.gateway.close();
     t.true(((await lastUsed()) ?? 0) > (before as number), 'writes resume after recovery');
     t.is(await storeOk(h), '1');
+    await until(async () => h.logs.some((l) => l.startsWith('info gateway.store_recovered')), 10_000, 'recovered log');
+    const events = h.logs.filter((l) => /gateway\.store_(degraded|recovered)/.test(l)).map((l) => l.split(' ')[1]);
+    t.deepEqual(events, ['gateway.store_degraded', 'gateway.store_recovered'], 'one line each way, none at start');
     t.deepEqual(leaks(h.logs.join('\n') + degraded.text), []);
   },
 );
