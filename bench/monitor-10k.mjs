@@ -3,12 +3,14 @@
 // and warm (median of the next runs), in wall and CPU time; then the real daemon
 // (`aipro monitor`) on the same state: its /metrics scrape time and its RSS after a few cycles
 // (target < 100 MB). Prints figures; never passes or fails on them.
-// Usage: node --import tsx bench/monitor-10k.mjs [warmRuns]   (after `npm run build`: the daemon is the bundle)
+// Usage: node bench/monitor-10k.mjs [warmRuns]   (after `npm run build`: the daemon is the bundle)
+// BENCH_NODE_ARGS="--cpu-prof" adds node flags to the daemon.
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import { emit, processCpuMs } from './lib/result.mjs';
 
 const dist = fileURLToPath(new URL('../dist/', import.meta.url));
@@ -71,11 +73,29 @@ writeFileSync(
 );
 const env = { PATH: process.env.PATH, HOME: home, NO_COLOR: '1' };
 
-const { loadContext, listAgents } = await import(new URL('src/context.ts', root).href);
-const { expiry } = await import(new URL('monitors/expiry.ts', root).href);
-const { createMetrics, renderMetrics, updateFromObservations } = await import(
-  new URL('exporters/prometheus/registry.ts', root).href
-);
+// The in-process cycle runs the sources bundled as the shipped CLI is (esbuild, minified, no
+// keepNames): through tsx every inner function would pay a `__name` defineProperty per call.
+const inproc = fileURLToPath(new URL('dist/bench/monitor-inproc.mjs', root));
+await build({
+  stdin: {
+    contents: [
+      "export { loadContext, listAgents } from './src/context.ts';",
+      "export { expiry } from './monitors/expiry.ts';",
+      "export { createMetrics, renderMetrics, updateFromObservations } from './exporters/prometheus/registry.ts';",
+    ].join('\n'),
+    resolveDir: fileURLToPath(root),
+    loader: 'ts',
+  },
+  outfile: inproc,
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  packages: 'external',
+  minify: true,
+  logLevel: 'warning',
+});
+const { loadContext, listAgents, expiry, createMetrics, renderMetrics, updateFromObservations } = await import(inproc);
 
 const ctx = loadContext({ env, cwd: home });
 const metrics = createMetrics();
@@ -97,7 +117,6 @@ async function cycle() {
   return {
     cpu: ms(c),
     cpuSplit: [ms(c1), ms(c2) - ms(c1), ms(c) - ms(c2)],
-    total: t3 - t0,
     total: t3 - t0,
     expiry: t1 - t0,
     update: t2 - t1,
@@ -140,7 +159,15 @@ emit({ target: '10k profiles: steady cycle + /metrics', basis: 'cpu', value: cpu
 // The daemon itself.
 const child = spawn(
   process.execPath,
-  [join(dist, 'cli', 'main.js'), 'monitor', '--listen', '127.0.0.1:0', '--log-format', 'json'],
+  [
+    ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
+    join(dist, 'cli', 'main.js'),
+    'monitor',
+    '--listen',
+    '127.0.0.1:0',
+    '--log-format',
+    'json',
+  ],
   { env, stdio: ['ignore', 'ignore', 'pipe'] },
 );
 let port;
@@ -196,6 +223,10 @@ const last = await (
   await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { 'accept-encoding': 'identity' } })
 ).text();
 const pick = (name) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(last)?.[1] ?? NaN) / 1e6;
+const spaces = [...last.matchAll(/^nodejs_heap_space_size_total_bytes\{space="(\w+)"\} (\S+)$/gm)]
+  .map(([, space, v]) => `${space} ${(Number(v) / 1e6).toFixed(1)}`)
+  .join(', ');
+console.log(`daemon V8 heap spaces (committed MB): ${spaces}`);
 console.log(
   `daemon V8 heap used ${pick('nodejs_heap_size_used_bytes').toFixed(0)} MB of ${pick('nodejs_heap_size_total_bytes').toFixed(0)} MB; external ${pick('nodejs_external_memory_bytes').toFixed(0)} MB`,
 );
