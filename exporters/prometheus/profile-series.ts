@@ -4,6 +4,7 @@
  */
 import type { CredentialObservation } from '../../monitors/types.js';
 import { profileLabel } from '../../src/util/profile-label.js';
+import { flat } from './family.js';
 import { REFUSED_REASONS, VERDICT_REASONS } from './metrics.js';
 import type { AiproMetrics } from './registry.js';
 
@@ -65,7 +66,8 @@ export function setCredential(m: AiproMetrics, o: CredentialObservation, now: nu
   const p = o.probe;
   const sig = `${o.provider}\u0001${o.type}\u0001${o.source}\u0001${o.status}\u0001${o.refreshable ? 1 : 0}\u0001${o.expiresAt ?? ''}\u0001${cooling}\u0001${o.refreshExpiresAt ?? ''}\u0001${o.nextRefreshAt ?? ''}\u0001${p ? `${p.ok}|${p.reason}|${p.latencyMs ?? ''}|${p.httpStatus ?? ''}|${p.at}` : ''}`;
   if (m.sigs.get(key) === sig) return key;
-  m.sigs.set(key, sig);
+  // Kept until the profile changes: flat, not a tree of its twenty pieces (~20 MB at 10k profiles).
+  m.sigs.set(key, flat(sig));
   const labels = { agent: o.agent, provider: o.provider, profile: profileLabel(o.profile, m.profileLabel) };
   m.profileInfo.set(key, { ...labels, type: o.type, source: o.source }, 1);
   m.profileStatus.setState(key, labels, o.status);
