@@ -156,10 +156,16 @@ emit({
 });
 emit({ target: '10k profiles: steady cycle + /metrics', basis: 'cpu', value: cpuMed, unit: 'ms', limit: 100, op: '<' });
 
-// The daemon itself.
+// The daemon itself, with the node flags its systemd unit gives it (heap settings).
+const unit = readFileSync(new URL('systemd/aipro-monitor.service', root), 'utf8');
+const unitNodeFlags = (/^ExecStart=\{\{NODE\}\} (.*?)\{\{AIPRO\}\} monitor$/m.exec(unit)?.[1] ?? '')
+  .split(' ')
+  .filter(Boolean);
+console.log(`daemon node flags (systemd/aipro-monitor.service): ${unitNodeFlags.join(' ') || 'none'}`);
 const child = spawn(
   process.execPath,
   [
+    ...unitNodeFlags,
     ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
     join(dist, 'cli', 'main.js'),
     'monitor',

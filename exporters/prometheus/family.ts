@@ -158,23 +158,31 @@ abstract class CachedFamily {
     return [...this.chunks()].join('');
   }
 
+  /** Sample lines per key (the state set has one per state). */
+  protected linesPerKey(): number {
+    return 1;
+  }
+
   /**
-   * The same text in pieces of about `perChunk` keys, so a 10 MB scrape is streamed
+   * The same text in pieces of about `perChunk` lines, so a 10 MB scrape is streamed
    * without ever building one 10 MB string (each such string cost the daemon ~30 MB RSS).
+   * A piece stays under ~100 KB: bigger strings go to V8's large-object space, one mapping each.
    */
   *chunks(perChunk = 500): Generator<string> {
+    const keysPerChunk = Math.max(1, Math.floor(perChunk / this.linesPerKey()));
     yield `# HELP ${this.name} ${escapeHelp(this.help)}\n# TYPE ${this.name} gauge`;
     const keys = this.keys();
-    for (let i = 0; i < keys.length; i += perChunk) {
-      let out = '';
-      const end = Math.min(keys.length, i + perChunk);
-      for (let k = i; k < end; k++) out += `\n${this.lines(this.entries.get(keys[k] as string) as Entry)}`;
-      yield out;
+    for (let i = 0; i < keys.length; i += keysPerChunk) {
+      // Pieces joined once: `+=` would build a tree of ~5 nodes per line that writing then flattens.
+      const parts: string[] = [];
+      const end = Math.min(keys.length, i + keysPerChunk);
+      for (let k = i; k < end; k++) this.lines(this.entries.get(keys[k] as string) as Entry, parts);
+      yield parts.join('');
     }
   }
 
-  /** The sample lines of one entry, built from its cached pieces. */
-  protected abstract lines(e: Entry): string;
+  /** Append the sample lines of one entry, each after a newline, as pieces to `out`. */
+  protected abstract lines(e: Entry, out: string[]): void;
 
   reset(): void {
     this.entries.clear();
@@ -191,8 +199,8 @@ export class KeyedGauge extends CachedFamily {
     this.put(key, labels, value, this.labelNames, this.namesKey, () => formatValue(value));
   }
 
-  protected lines(e: Entry): string {
-    return `${this.open}${e.lbl}} ${e.text}`;
+  protected lines(e: Entry, out: string[]): void {
+    out.push('\n', this.open, e.lbl, '} ', e.text);
   }
 
   async get(): Promise<MetricJson> {
@@ -243,14 +251,20 @@ export class StateSetGauge extends CachedFamily {
     this.put(key, labels, current, this.baseNames, this.baseKey, () => '');
   }
 
-  protected lines(e: Entry): string {
-    const head = `${this.open}${e.lbl},`;
-    if (this.mode === 'label')
-      return `${head}${this.tails[this.states.indexOf(e.value as string)] ?? `${this.labelNames[this.labelNames.length - 1]}="${escapeLabelValue(String(e.value))}"} `}1`;
-    let out = '';
+  protected override linesPerKey(): number {
+    return this.mode === 'label' ? 1 : this.states.length;
+  }
+
+  protected lines(e: Entry, out: string[]): void {
+    if (this.mode === 'label') {
+      const tail =
+        this.tails[this.states.indexOf(e.value as string)] ??
+        `${this.labelNames[this.labelNames.length - 1]}="${escapeLabelValue(String(e.value))}"} `;
+      out.push('\n', this.open, e.lbl, ',', tail, '1');
+      return;
+    }
     for (let i = 0; i < this.states.length; i++)
-      out += `${i ? '\n' : ''}${head}${this.tails[i]}${this.states[i] === e.value ? 1 : 0}`;
-    return out;
+      out.push('\n', this.open, e.lbl, ',', this.tails[i] as string, this.states[i] === e.value ? '1' : '0');
   }
 
   /** The current state of `key`, if it has series. */

@@ -36,8 +36,8 @@ export class WindowGauge extends KeyedGauge {
     });
   }
 
-  protected override lines(e: { text: string }): string {
-    return e.text;
+  protected override lines(e: { text: string }, out: string[]): void {
+    out.push('\n', e.text);
   }
 
   override remove(key: string): void {
