@@ -147,10 +147,12 @@ console.log(
 const split = (r) =>
   `CPU: expiry ${fmt(r.cpuSplit[0])}, metrics update ${fmt(r.cpuSplit[1])}, render ${fmt(r.cpuSplit[2])}`;
 console.log(
-  `in-process cold cycle: ${fmt(cold.total)}, CPU ${fmt(cold.cpu)}, ${split(cold)}; wall (expiry ${fmt(cold.expiry)}, metrics update ${fmt(cold.update)}, render ${fmt(cold.render)})`,
+  `in-process cold cycle: ${fmt(cold.total)}, CPU ${fmt(cold.cpu)}, ${split(cold)}; wall (expiry ` +
+    `${fmt(cold.expiry)}, metrics update ${fmt(cold.update)}, render ${fmt(cold.render)})`,
 );
 console.log(
-  `in-process warm cycle (median of ${warmRuns}): ${fmt(med.total)}, CPU ${fmt(cpuMed)}, ${split(med)}; wall (expiry ${fmt(med.expiry)}, metrics update ${fmt(med.update)}, render ${fmt(med.render)})`,
+  `in-process warm cycle (median of ${warmRuns}): ${fmt(med.total)}, CPU ${fmt(cpuMed)}, ${split(med)}; wall ` +
+    `(expiry ${fmt(med.expiry)}, metrics update ${fmt(med.update)}, render ${fmt(med.render)})`,
 );
 const t10k = '10k profiles: first cycle + /metrics';
 emit({ target: t10k, basis: 'wall', value: cold.total, unit: 'ms', limit: 250, op: '<' });
@@ -226,11 +228,13 @@ const gz = await scrape({
 const rss = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 const hwm = () => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 console.log(
-  `daemon first expiry cycle: ${expiryDone?.duration_ms} ms; /metrics scrape (median of 5): ${fmt(scrapes[2])} plain, ${fmt(gz[2])} OpenMetrics + gzip (fetch unzips)`,
+  `daemon first expiry cycle: ${expiryDone?.duration_ms} ms; /metrics scrape (median of 5): ${fmt(scrapes[2])} ` +
+    `plain, ${fmt(gz[2])} OpenMetrics + gzip (fetch unzips)`,
 );
 const daemonRss = rss();
 console.log(
-  `daemon start to first cycle done: CPU ${fmt(daemonStartCpu)}; RSS after first cycle + 10 scrapes: ${daemonRss.toFixed(0)} MB (peak ${hwm().toFixed(0)} MB)`,
+  `daemon start to first cycle done: CPU ${fmt(daemonStartCpu)}; RSS after first cycle + 10 scrapes: ` +
+    `${daemonRss.toFixed(0)} MB (peak ${hwm().toFixed(0)} MB)`,
 );
 emit({
   target: '10k profiles: daemon RSS after first cycle',
@@ -261,7 +265,8 @@ for (let t = 5; t <= steadyS; t += 5) {
 if (samples.length) {
   const steady = Math.max(...samples.slice(Math.floor(samples.length / 2)));
   console.log(
-    `daemon RSS over ${steadyS} s (scrape every 15 s, ${cycles - cycles0} expiry cycle(s)): ${samples.map((x) => x.toFixed(0)).join(' ')} MB; highest of the second half ${steady.toFixed(0)} MB`,
+    `daemon RSS over ${steadyS} s (scrape every 15 s, ${cycles - cycles0} expiry cycle(s)): ` +
+      `${samples.map((x) => x.toFixed(0)).join(' ')} MB; highest of the second half ${steady.toFixed(0)} MB`,
   );
   emit({ target: '10k profiles: daemon RSS, steady', basis: 'mem', value: steady, unit: 'MB', limit: 100, op: '<' });
 }
@@ -274,7 +279,9 @@ const spaces = [...last.matchAll(/^nodejs_heap_space_size_total_bytes\{space="(\
   .join(', ');
 console.log(`daemon V8 heap spaces (committed MB): ${spaces}`);
 console.log(
-  `daemon V8 heap used ${pick('nodejs_heap_size_used_bytes').toFixed(0)} MB of ${pick('nodejs_heap_size_total_bytes').toFixed(0)} MB; external ${pick('nodejs_external_memory_bytes').toFixed(0)} MB`,
+  `daemon V8 heap used ${pick('nodejs_heap_size_used_bytes').toFixed(0)} MB of ` +
+    `${pick('nodejs_heap_size_total_bytes').toFixed(0)} MB; external ` +
+    `${pick('nodejs_external_memory_bytes').toFixed(0)} MB`,
 );
 child.kill('SIGTERM');
 const code = await new Promise((r) => child.on('exit', (c) => r(c)));

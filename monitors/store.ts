@@ -30,7 +30,9 @@ export function checkStore(agent: string, path: string, now: number): StoreObser
           path,
           ok: false,
           reason: 'mode',
-          detail: `mode ${mode.toString(8).padStart(4, '0')} lets other users read secrets; run \`chmod 600 ${path}\` or \`aipro doctor --fix\``,
+          detail:
+            `mode ${mode.toString(8).padStart(4, '0')} lets other users read secrets; run \`chmod 600 ${path}\` or ` +
+            `\`aipro doctor --fix\``,
         });
       }
     } catch {
@@ -47,7 +49,9 @@ export function checkStore(agent: string, path: string, now: number): StoreObser
         path,
         ok: false,
         reason: 'stale_lock',
-        detail: `lock ${path}.lock is ${Math.round(age / 1000)} s old (stale after ${LOCK_STALE_MS / 1000} s); run \`aipro doctor --fix\``,
+        detail:
+          `lock ${path}.lock is ${Math.round(age / 1000)} s old (stale after ${LOCK_STALE_MS / 1000} s); run \`aipro ` +
+          `doctor --fix\``,
       });
     }
   } catch {
