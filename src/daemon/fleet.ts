@@ -79,7 +79,8 @@ export async function openMonitorStore(ctx: Context, opts: OpenOptions): Promise
     url: postgresUrl(ctx.config, ctx.env),
     schema,
     host,
-    retryMs: opts.leaderRetryMs,
+    // Within a timer's range; the expiry cycle asks again anyway, however long its schedule.
+    retryMs: Math.min(Math.max(opts.leaderRetryMs, 1_000), 60_000),
     ...(opts.onLeaderChange ? { onChange: opts.onLeaderChange } : {}),
   });
   const name = fleetName(ctx.config);
