@@ -79,7 +79,7 @@ export function guardedBackend(
     },
     update: (agent, change) => call(() => inner.update(agent, change)),
     listAgents: () => call(() => inner.listAgents()),
-    withRefreshLock: (agent, profileId, fn) => {
+    withRefreshLock: async (agent, profileId, fn) => {
       gate();
       return inner.withRefreshLock(agent, profileId, fn);
     },
