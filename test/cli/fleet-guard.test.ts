@@ -10,7 +10,6 @@ import { tempHome } from '../helpers/tmp.js';
 
 const FILE_ONLY: [string, string[]][] = [
   ['aipro gateway', ['gateway', '--port', '0']],
-  ['aipro monitor', ['monitor', '--once']],
   ['aipro models auth sync', ['models', 'auth', 'sync']],
   ['aipro models auth import openclaw', ['models', 'auth', 'import', 'openclaw']],
 ];
@@ -27,3 +26,14 @@ for (const [what, args] of FILE_ONLY) {
     t.false(existsSync(join(h.stateDir, 'agents')));
   });
 }
+
+test('aipro monitor --once runs on the postgres backend: without its key it refuses naming the setting, writes nothing', async (t) => {
+  const h = tempHome();
+  t.teardown(() => h.cleanup());
+  h.writeConfig({ store: { backend: 'postgres' } });
+  const r = await runCli(['monitor', '--once'], { env: h.env, timeoutMs: 60_000 });
+  t.is(r.code, 1, r.stderr);
+  t.false(r.stderr.includes('does not use the postgres store'), r.stderr);
+  t.regex(r.stderr, /cannot open the fleet store: AIPRO_STORE_KEY is not set/);
+  t.false(existsSync(join(h.stateDir, 'agents')));
+});
