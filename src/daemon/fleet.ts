@@ -103,7 +103,7 @@ export async function openMonitorStore(ctx: Context, opts: OpenOptions): Promise
       }));
     },
     leader,
-    leads: () => leader.check(),
+    leads: () => boundedCheck(leader),
     unavailable: guard.unavailable,
     alertFleet: () => ({
       state,
@@ -115,4 +115,14 @@ export async function openMonitorStore(ctx: Context, opts: OpenOptions): Promise
       await inner.close();
     },
   };
+}
+
+/** The leader check, but never longer than 15 s: a check that cannot finish counts as not leading. */
+function boundedCheck(leader: FleetLeader): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), 15_000);
+    timer.unref();
+  });
+  return Promise.race([leader.check(), late]).finally(() => clearTimeout(timer));
 }
