@@ -8,16 +8,31 @@
  * what it had queued but not settled is sent by the next leader under the same idempotency key.
  */
 import type pg from 'pg';
+import { alertName } from '../alerts/host.js';
 import { AlertStateError, alertStateFrom, type AlertStateStore } from '../alerts/state.js';
 import { emptyState, type AlertState } from '../alerts/types.js';
-import { checkout } from '../store/backends/postgres/connect.js';
+import type { Context } from '../context.js';
+import { checkout, createPool, describePgError, postgresUrl } from '../store/backends/postgres/connect.js';
 
-export function pgAlertStateStore(pool: pg.Pool, schema: string, fleet: string): AlertStateStore {
+export interface PgAlertStateStore extends AlertStateStore {
+  /** The state as stored, without a lock (for `aipro alerts status`); `exists` false before the first cycle. */
+  read(): Promise<{ state: AlertState; exists: boolean }>;
+}
+
+export function pgAlertStateStore(pool: pg.Pool, schema: string, fleet: string): PgAlertStateStore {
   const where = `postgres:${schema}/alert_state/${fleet}`;
   const lockArgs = [`aipro.alerts.${schema}`, fleet];
+  const notState = () => new AlertStateError(`${where} is not an aipro alert state (version 1); nothing was sent`);
   return {
     where,
     damaged: null,
+    async read() {
+      const r = await pool.query(`SELECT state FROM ${schema}.alert_state WHERE fleet = $1`, [fleet]);
+      if (!r.rowCount) return { state: emptyState(), exists: false };
+      const state = alertStateFrom(r.rows[0].state);
+      if (!state) throw notState();
+      return { state, exists: true };
+    },
     async update(change) {
       const c = await checkout(pool);
       try {
@@ -26,7 +41,7 @@ export function pgAlertStateStore(pool: pg.Pool, schema: string, fleet: string):
           const r = await c.query(`SELECT state FROM ${schema}.alert_state WHERE fleet = $1`, [fleet]);
           const prev = r.rowCount ? alertStateFrom(r.rows[0].state) : emptyState();
           // Never overwritten: a document that is not an alert state may be someone's to recover.
-          if (!prev) throw new AlertStateError(`${where} is not an aipro alert state (version 1); nothing was sent`);
+          if (!prev) throw notState();
           const save = async (state: AlertState) => {
             await c.query(
               `INSERT INTO ${schema}.alert_state (fleet, state, updated_at) VALUES ($1, $2, now())
@@ -45,4 +60,27 @@ export function pgAlertStateStore(pool: pg.Pool, schema: string, fleet: string):
       }
     },
   };
+}
+
+/**
+ * The fleet's alert state for the `aipro alerts` commands, or null on the file store. Errors
+ * of the database come back as an AlertStateError naming the fix, never the URL.
+ */
+export async function withFleetAlertState<T>(
+  ctx: Pick<Context, 'config' | 'env'>,
+  fn: (store: PgAlertStateStore) => Promise<T>,
+): Promise<{ result: T } | null> {
+  if (ctx.config.store.backend !== 'postgres') return null;
+  const pool = createPool(postgresUrl(ctx.config, ctx.env));
+  const store = pgAlertStateStore(pool, ctx.config.store.postgres.schema, alertName(ctx.config));
+  try {
+    return { result: await fn(store) };
+  } catch (err) {
+    if (err instanceof AlertStateError) throw err;
+    throw new AlertStateError(
+      `cannot use the fleet alert state ${store.where} (PostgreSQL: ${describePgError(err)}); run \`aipro doctor\``,
+    );
+  } finally {
+    await pool.end();
+  }
 }

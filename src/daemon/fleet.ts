@@ -7,6 +7,7 @@
  * database is tried again with back-off.
  */
 import { hostname } from 'node:os';
+import { alertName } from '../alerts/host.js';
 import type { RunAlertsInput } from '../alerts/run.js';
 import { listAgents, type Agent, type Context } from '../context.js';
 import type { FleetLeader } from '../store/backends/postgres/leader.js';
@@ -36,11 +37,6 @@ export interface MonitorStore {
 
 export function fleetHostId(env: Record<string, string | undefined>): string {
   return env.AIPRO_HOST_ID?.trim() || hostname();
-}
-
-/** The name fleet alerts carry: `store.postgres.fleet`, else `fleet-<schema>`. */
-export function fleetName(config: Context['config']): string {
-  return config.store.postgres.fleet || `fleet-${config.store.postgres.schema}`;
 }
 
 export interface OpenOptions {
@@ -83,7 +79,7 @@ export async function openMonitorStore(ctx: Context, opts: OpenOptions): Promise
     retryMs: Math.min(Math.max(opts.leaderRetryMs, 1_000), 60_000),
     ...(opts.onLeaderChange ? { onChange: opts.onLeaderChange } : {}),
   });
-  const name = fleetName(ctx.config);
+  const name = alertName(ctx.config);
   const state = pgAlertStateStore(inner.pool, schema, name);
   let known: string[] = [];
   return {

@@ -14,6 +14,7 @@ import { runOnce } from '../../src/daemon/once.js';
 import { createPool } from '../../src/store/backends/postgres/connect.js';
 import { fleetLeader } from '../../src/store/backends/postgres/leader.js';
 import { captureLog, defaultConfig, D, T0, tokenObs } from '../alerts/obs.js';
+import { runCli } from '../helpers/cli.js';
 import { eventually } from '../helpers/prometheus.js';
 import { usePostgres } from '../helpers/postgres.js';
 import { tempHome } from '../helpers/tmp.js';
@@ -200,4 +201,42 @@ test.serial('the fleet alert state: a second host continues the episode instead 
   t.deepEqual(await cycle(T0 + 60_000), { sent: 0, pending: 0 }, 'another host, same episode: nothing re-sent');
   t.is(rx.accepted().length, 1);
   t.is((rx.accepted()[0]?.json as { host?: string } | undefined)?.host, 'test-fleet', 'the alert names the fleet');
+});
+
+test.serial('`aipro alerts silence` and `status` work on the fleet state the leader reads', async (t) => {
+  const url = await pgs.need(t);
+  if (!url) return;
+  await seedFleet(url, {});
+  const rx = await startWebhookReceiver();
+  t.teardown(() => rx.close());
+  const env = host(t, url, 'h4');
+  const silence = await runCli(['alerts', 'silence', 'anthropic:work', '--for', '2d'], { env, timeoutMs: 60_000 });
+  t.is(silence.code, 0, silence.stderr);
+  const status = await runCli(['alerts', 'status', '--json'], { env, timeoutMs: 60_000 });
+  t.is(status.code, 0, status.stderr);
+  const doc = JSON.parse(status.stdout) as { statePath: string; host: string; silences: { profile: string }[] };
+  t.is(doc.statePath, 'postgres:aipro/alert_state/test-fleet');
+  t.is(doc.host, 'test-fleet');
+  t.deepEqual(
+    doc.silences.map((s) => s.profile),
+    ['anthropic:work'],
+  );
+
+  const pool = createPool(url);
+  t.teardown(() => pool.end());
+  const config = defaultConfig({
+    alerts: { channels: { hook: { type: 'webhook', url: `${rx.url}/aipro` } } as never },
+  });
+  const now = Date.now();
+  const r = await runAlerts({
+    config,
+    env: {},
+    observations: [tokenObs(now - 1, now)],
+    now,
+    log: captureLog(),
+    cycleIntervalMs: 60_000,
+    fleet: { state: pgAlertStateStore(pool, 'aipro', 'test-fleet'), name: 'test-fleet' },
+  });
+  t.deepEqual(r, { sent: 0, pending: 0 }, 'the leader honours a silence set from any host');
+  t.is(rx.requests.length, 0);
 });
