@@ -82,7 +82,11 @@ test.serial(
       '/readyz to say the database is away',
     );
     t.regex(down.body, /fleet store unavailable/);
-    const m = (await get(at('/metrics'))).body;
+    // The leader's session ends with the server; the metric follows when its client sees that.
+    const m = await eventually(async () => {
+      const body = (await get(at('/metrics'))).body;
+      return body.includes('aipro_fleet_leader{host="h1"} 0') ? body : null;
+    }, 30_000);
     t.true(m.includes('aipro_auth_store_ok{agent="main"} 0'), m);
     t.true(m.includes('profile="anthropic:work"'), 'the last good series are kept');
     t.true(m.includes('aipro_fleet_leader{host="h1"} 0'), 'a host without its session does not lead');
