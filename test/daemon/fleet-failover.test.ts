@@ -69,6 +69,7 @@ test('SIGKILL the leader mid-delivery: another host leads within one cycle; one 
   });
   await eventually(async () => rx.requests.some((r) => profileOf(r) === 'anthropic:y'), LONG, 'h1 sending y');
   const marks = followers.map((f) => f.events.length);
+  const killedAt = Date.now();
   h1.child.kill('SIGKILL');
   // Recorded as they arrived, never answered: h1 died waiting for the answer.
   const cut = rx.requests.filter((r) => profileOf(r) === 'anthropic:y');
@@ -78,6 +79,7 @@ test('SIGKILL the leader mid-delivery: another host leads within one cycle; one 
   const leader = await Promise.any(
     followers.map((f) => f.waitFor((e) => e.event === 'fleet.leading', LONG, 'a new leader').then(() => f)),
   );
+  t.log(`new leader after ${Date.now() - killedAt} ms (cycle 2 s)`);
   const i = followers.indexOf(leader);
   const before = leader.events.slice(marks[i]).findIndex((e) => e.event === 'fleet.leading');
   // At most the cycle that was running at the kill, then one full cycle, end before it leads.
