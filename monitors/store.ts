@@ -56,7 +56,11 @@ export function checkStore(agent: string, path: string, now: number): StoreObser
       path,
       ok: false,
       reason: 'stale_lock',
-      detail: `${owner ? `lock ${lockDir} was left by process ${owner.pid}, which is gone` : `lock ${lockDir} is ${Math.round(age / 1000)} s old (stale after ${LOCK_STALE_MS / 1000} s)`}; run \`aipro doctor --fix\``,
+      detail:
+        (owner
+          ? `lock ${lockDir} was left by process ${owner.pid}, which is gone`
+          : `lock ${lockDir} is ${Math.round(age / 1000)} s old (stale after ${LOCK_STALE_MS / 1000} s)`) +
+        '; run `aipro doctor --fix`',
     });
   }
   return out.length > 0 ? out : [{ kind: 'store', agent, path, ok: true, reason: 'ok' }];

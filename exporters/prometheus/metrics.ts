@@ -204,7 +204,8 @@ export const METRICS = {
     'aipro_fleet_leader',
     'gauge',
     ['host'],
-    'Fleet store only: 1 when this host holds the fleet lock and runs the refresh, validity and alert monitors for the fleet, 0 when another host does; `host` is AIPRO_HOST_ID, else the system host name.',
+    'Fleet store only: 1 when this host holds the fleet lock and runs the refresh, validity and alert monitors ' +
+      'for the fleet, 0 when another host does; `host` is AIPRO_HOST_ID, else the system host name.',
   ),
   buildInfo: def(
     'aipro_build_info',

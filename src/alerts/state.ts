@@ -41,7 +41,9 @@ export function readAlertState(path: string): StateRead {
     ? { ok: true, exists: true, state: doc }
     : {
         ok: false,
-        detail: `alert state ${path} does not parse (not an aipro alert state (version 1)); move it aside to start over (episodes and the outbox are lost)`,
+        detail:
+          `alert state ${path} does not parse (not an aipro alert state (version 1)); ` +
+          'move it aside to start over (episodes and the outbox are lost)',
       };
 }
 

@@ -262,7 +262,9 @@ export const schema = {
         default: '15m',
       },
       fleet: {
-        doc: 'Name of the fleet that alerts carry instead of one host name (empty: fleet-<schema>); the alert state is kept under it.',
+        doc:
+          'Name of the fleet that alerts carry instead of one host name (empty: fleet-<schema>); ' +
+          'the alert state is kept under it.',
         format: String,
         default: '',
       },

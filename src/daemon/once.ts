@@ -242,7 +242,8 @@ export function onceText(r: OnceResult): string {
     lines.push(
       r.fleet.leader
         ? `fleet: ${r.fleet.host} leads (refresh, validity and alerts ran here)`
-        : `fleet: another host leads; refresh, validity and alerts are left to it (${r.fleet.host} exports metrics only)`,
+        : 'fleet: another host leads; refresh, validity and alerts are left to it ' +
+            `(${r.fleet.host} exports metrics only)`,
     );
   lines.push(`exit ${r.exitCode}: ${EXIT_TEXT[r.exitCode] ?? ''}`);
   return `${lines.join('\n')}\n`;

@@ -27,7 +27,7 @@ for (const [what, args] of FILE_ONLY) {
   });
 }
 
-test('aipro monitor --once runs on the postgres backend: without its key it refuses naming the setting, writes nothing', async (t) => {
+test('monitor --once opens the postgres backend: without its key it refuses naming it, writes nothing', async (t) => {
   const h = tempHome();
   t.teardown(() => h.cleanup());
   h.writeConfig({ store: { backend: 'postgres' } });

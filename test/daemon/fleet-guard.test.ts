@@ -11,7 +11,7 @@ import { freePort } from '../helpers/net.js';
 
 const agent = { id: 'main', storePath: '' };
 
-test('unreachable: reads are unreadable naming it, writes refused, no attempt inside the back-off window', async (t) => {
+test('unreachable: reads fail naming it, writes are refused, no attempt inside the back-off window', async (t) => {
   const pool = createPool(`postgres://aipro:pw@127.0.0.1:${await freePort()}/aipro`);
   t.teardown(() => pool.end());
   let attempts = 0;
