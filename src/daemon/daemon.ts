@@ -114,7 +114,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   if (fleet.leader) metrics.fleetLeader.set({ host }, 0);
   /** Whether this host leads right now, without asking the database (files: always). */
   const leading = () => !fleet.leader || fleet.leader.isLeader();
-  let agents: Agent[] = await fleet.agents();
+  let agents: Agent[] = await fleet.agents(ctx);
   let firstCycle = false;
   let stopping = false;
   const heartbeat = heartbeatLane(() => ctx.config.monitor.heartbeat, {
@@ -194,7 +194,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   /** Run one monitor on the current agent list; the leader's monitors only while this host leads. */
   const run = async (m: Monitor, trigger: Trigger): Promise<RunOutcome | null> => {
     if (fleet.leader && LEADER_ONLY.has(m.name) && !(await fleet.leads())) return null;
-    agents = await fleet.agents();
+    agents = await fleet.agents(ctx);
     return runner.run(m, trigger);
   };
   const scheduler = new Scheduler(monitors, (m) => void (stopping ? undefined : run(m, 'schedule')), log);

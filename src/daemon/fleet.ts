@@ -22,8 +22,11 @@ export interface MonitorStore {
   readonly backend: StoreBackend;
   /** `AIPRO_HOST_ID`, else the system host name: the `host` of `aipro_fleet_leader`. */
   readonly host: string;
-  /** The agents to look at this cycle (on PostgreSQL: the last known list while it is unreachable). */
-  agents(): Promise<Agent[]>;
+  /**
+   * The agents to look at this cycle under `ctx` (the current config: SIGHUP may change the
+   * default agent); on PostgreSQL the last known list while it is unreachable.
+   */
+  agents(ctx: Context): Promise<Agent[]>;
   /** Null on files (every host leads itself). */
   readonly leader: FleetLeader | null;
   /** Confirm or take leadership now; true on files. */
@@ -55,7 +58,7 @@ export async function openMonitorStore(ctx: Context, opts: OpenOptions): Promise
     return {
       backend: fileBackend(ctx.env, ctx.config.agents.default),
       host,
-      agents: async () => listAgents(ctx),
+      agents: async (now) => listAgents(now),
       leader: null,
       leads: async () => true,
       unavailable: () => null,
@@ -85,8 +88,8 @@ export async function openMonitorStore(ctx: Context, opts: OpenOptions): Promise
   return {
     backend: guard.backend,
     host,
-    async agents() {
-      const def = ctx.config.agents.default;
+    async agents(now) {
+      const def = now.config.agents.default;
       try {
         known = await guard.backend.listAgents();
       } catch {

@@ -145,7 +145,7 @@ async function onceWith(
     result.fleet = { host: fleet.host, leader: leads };
     metrics.fleetLeader.set({ host: fleet.host }, leads ? 1 : 0);
   }
-  const agents = await fleet.agents();
+  const agents = await fleet.agents(ctx);
   const runner = new MonitorRunner({
     recorder: metricsRecorder(metrics),
     log,
