@@ -8,7 +8,7 @@
 // BENCH_CLI / BENCH_CLI_ARGS (UPSTREAM = the fake's URL) run another entry point instead.
 import { spawn } from 'node:child_process';
 import http from 'node:http';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -132,7 +132,8 @@ console.log(`             p50      p90      p99`);
 console.log(`direct  ${fmt(med(direct, 'p50'))} ${fmt(med(direct, 'p90'))} ${fmt(med(direct, 'p99'))}`);
 console.log(`gateway ${fmt(med(through, 'p50'))} ${fmt(med(through, 'p90'))} ${fmt(med(through, 'p99'))}`);
 console.log(
-  `added   ${fmt(med(through, 'p50') - med(direct, 'p50'))} ${fmt(med(through, 'p90') - med(direct, 'p90'))} ${fmt(med(through, 'p99') - med(direct, 'p99'))}`,
+  `added   ${fmt(med(through, 'p50') - med(direct, 'p50'))} ${fmt(med(through, 'p90') - med(direct, 'p90'))} ` +
+    `${fmt(med(through, 'p99') - med(direct, 'p99'))}`,
 );
 
 // CPU seconds the gateway process used (Linux /proc), to show its cost per request apart
@@ -160,7 +161,9 @@ async function throughput(base, pid) {
   return {
     rps,
     cpuUs,
-    text: `${rps.toFixed(0)} req/s (${concurrency} connections, ${seconds}s, ${failed} failed), ${Number.isFinite(cpuUs) ? `${cpuUs.toFixed(0)} µs CPU per request in the proxy process` : 'CPU n/a'}`,
+    text:
+      `${rps.toFixed(0)} req/s (${concurrency} connections, ${seconds}s, ${failed} failed), ` +
+      `${Number.isFinite(cpuUs) ? `${cpuUs.toFixed(0)} µs CPU per request in the proxy process` : 'CPU n/a'}`,
   };
 }
 // A bare keep-alive pass-through proxy (no routing, no credentials): what this machine allows.
@@ -175,7 +178,13 @@ const up = new URL(process.argv[1]);
 const s = http.createServer((req, res) => {
   const chunks = []; req.on('data', (c) => chunks.push(c)); req.on('end', () => {
     const body = Buffer.concat(chunks);
-    const r = http.request({ host: up.hostname, port: up.port, path: req.url, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': body.length, 'x-api-key': 'k' } }, (u) => { res.writeHead(u.statusCode, { 'content-type': u.headers['content-type'], ...(u.headers['content-length'] ? { 'content-length': u.headers['content-length'] } : {}) }); u.pipe(res); });
+    const headers = { 'content-type': 'application/json', 'content-length': body.length, 'x-api-key': 'k' };
+    const r = http.request({ host: up.hostname, port: up.port, path: req.url, method: 'POST', agent, headers }, (u) => {
+      const len = u.headers['content-length'];
+      const out = { 'content-type': u.headers['content-type'], ...(len ? { 'content-length': len } : {}) };
+      res.writeHead(u.statusCode, out);
+      u.pipe(res);
+    });
     r.end(body);
   });
 });

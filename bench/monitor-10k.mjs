@@ -98,7 +98,6 @@ async function cycle() {
     cpu: ms(c),
     cpuSplit: [ms(c1), ms(c2) - ms(c1), ms(c) - ms(c2)],
     total: t3 - t0,
-    total: t3 - t0,
     expiry: t1 - t0,
     update: t2 - t1,
     render: t3 - t2,
@@ -119,10 +118,12 @@ console.log(
 const split = (r) =>
   `CPU: expiry ${fmt(r.cpuSplit[0])}, metrics update ${fmt(r.cpuSplit[1])}, render ${fmt(r.cpuSplit[2])}`;
 console.log(
-  `in-process cold cycle: ${fmt(cold.total)}, CPU ${fmt(cold.cpu)}, ${split(cold)}; wall (expiry ${fmt(cold.expiry)}, metrics update ${fmt(cold.update)}, render ${fmt(cold.render)})`,
+  `in-process cold cycle: ${fmt(cold.total)}, CPU ${fmt(cold.cpu)}, ${split(cold)}; wall (expiry ` +
+    `${fmt(cold.expiry)}, metrics update ${fmt(cold.update)}, render ${fmt(cold.render)})`,
 );
 console.log(
-  `in-process warm cycle (median of ${warmRuns}): ${fmt(med.total)}, CPU ${fmt(cpuMed)}, ${split(med)}; wall (expiry ${fmt(med.expiry)}, metrics update ${fmt(med.update)}, render ${fmt(med.render)})`,
+  `in-process warm cycle (median of ${warmRuns}): ${fmt(med.total)}, CPU ${fmt(cpuMed)}, ${split(med)}; wall ` +
+    `(expiry ${fmt(med.expiry)}, metrics update ${fmt(med.update)}, render ${fmt(med.render)})`,
 );
 const t10k = '10k profiles: first cycle + /metrics';
 emit({ target: t10k, basis: 'wall', value: cold.total, unit: 'ms', limit: 250, op: '<' });
@@ -184,11 +185,13 @@ const gz = await scrape({
 const rss = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 const hwm = () => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 console.log(
-  `daemon first expiry cycle: ${expiryDone?.duration_ms} ms; /metrics scrape (median of 5): ${fmt(scrapes[2])} plain, ${fmt(gz[2])} OpenMetrics + gzip (fetch unzips)`,
+  `daemon first expiry cycle: ${expiryDone?.duration_ms} ms; /metrics scrape (median of 5): ${fmt(scrapes[2])} ` +
+    `plain, ${fmt(gz[2])} OpenMetrics + gzip (fetch unzips)`,
 );
 const daemonRss = rss();
 console.log(
-  `daemon start to first cycle done: CPU ${fmt(daemonStartCpu)}; RSS after first cycle + 10 scrapes: ${daemonRss.toFixed(0)} MB (peak ${hwm().toFixed(0)} MB)`,
+  `daemon start to first cycle done: CPU ${fmt(daemonStartCpu)}; RSS after first cycle + 10 scrapes: ` +
+    `${daemonRss.toFixed(0)} MB (peak ${hwm().toFixed(0)} MB)`,
 );
 emit({ target: '10k profiles: daemon RSS', basis: 'mem', value: daemonRss, unit: 'MB', limit: 100, op: '<' });
 emit({ target: '10k profiles: daemon peak RSS', basis: 'info', value: hwm(), unit: 'MB', limit: null, op: '<' });
@@ -197,7 +200,9 @@ const last = await (
 ).text();
 const pick = (name) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(last)?.[1] ?? NaN) / 1e6;
 console.log(
-  `daemon V8 heap used ${pick('nodejs_heap_size_used_bytes').toFixed(0)} MB of ${pick('nodejs_heap_size_total_bytes').toFixed(0)} MB; external ${pick('nodejs_external_memory_bytes').toFixed(0)} MB`,
+  `daemon V8 heap used ${pick('nodejs_heap_size_used_bytes').toFixed(0)} MB of ` +
+    `${pick('nodejs_heap_size_total_bytes').toFixed(0)} MB; external ` +
+    `${pick('nodejs_external_memory_bytes').toFixed(0)} MB`,
 );
 child.kill('SIGTERM');
 const code = await new Promise((r) => child.on('exit', (c) => r(c)));

@@ -22,7 +22,8 @@ const levels = String(arg('concurrency', '10,50,100')).split(',').map(Number);
 const SERVER = `
 const { createServer } = require('node:http');
 const s = createServer((req, res) => setTimeout(() => {
-  res.writeHead(req.headers['x-api-key'] ? 200 : 401, { 'content-type': 'application/json', 'request-id': 'req_bench' });
+  const headers = { 'content-type': 'application/json', 'request-id': 'req_bench' };
+  res.writeHead(req.headers['x-api-key'] ? 200 : 401, headers);
   res.end('{"data":[{"id":"m"}]}');
 }, ${delayMs}));
 s.keepAliveTimeout = 60000;
@@ -75,7 +76,9 @@ child.kill();
 console.log('concurrency  elapsed_ms  ideal_ms  ratio  cpu_ms/probe  ok/total  target<=1.15');
 for (const r of rows)
   console.log(
-    `${String(r.concurrency).padStart(11)}  ${String(r.elapsedMs).padStart(10)}  ${String(r.idealMs).padStart(8)}  ${r.ratio.toFixed(3).padStart(5)}  ${r.cpuMsPerProbe.toFixed(3).padStart(12)}  ${r.ok}/${r.profiles}  ${r.pass ? 'PASS' : 'FAIL'}`,
+    `${String(r.concurrency).padStart(11)}  ${String(r.elapsedMs).padStart(10)}  ${String(r.idealMs).padStart(8)}  ` +
+      `${r.ratio.toFixed(3).padStart(5)}  ${r.cpuMsPerProbe.toFixed(3).padStart(12)}  ${r.ok}/${r.profiles}  ` +
+      `${r.pass ? 'PASS' : 'FAIL'}`,
   );
 console.log(
   JSON.stringify({

@@ -64,13 +64,15 @@ const head = ['target', 'measure', 'aipro', 'baseline (same run)', 'ratio', 'lim
 const widths = head.map((h, i) => Math.max(h.length, ...table.map((t) => t[i].length)));
 const line = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
 console.log(
-  `\n# Targets — node ${process.version}, ${cpus().length} cores, load average ${load0.toFixed(1)} → ${loadavg()[0].toFixed(1)}, ${new Date().toISOString().slice(0, 10)}${cpuOnly ? ', judged by CPU time' : ''}`,
+  `\n# Targets — node ${process.version}, ${cpus().length} cores, load average ${load0.toFixed(1)} → ` +
+    `${loadavg()[0].toFixed(1)}, ${new Date().toISOString().slice(0, 10)}${cpuOnly ? ', judged by CPU time' : ''}`,
 );
 console.log(line(head));
 console.log(line(widths.map((w) => '-'.repeat(w))));
 for (const t of table) console.log(line(t));
 if (load0 > cpus().length)
   console.log(
-    `\nThe machine is loaded (load average ${load0.toFixed(1)} on ${cpus().length} cores): wall-clock rows are not meaningful; read the CPU rows (or run with --cpu).`,
+    `\nThe machine is loaded (load average ${load0.toFixed(1)} on ${cpus().length} cores): wall-clock rows are not ` +
+      `meaningful; read the CPU rows (or run with --cpu).`,
   );
 process.exitCode = failed ? 1 : 0;

@@ -88,7 +88,8 @@ for (const [k, label] of [
   ['status', 'aipro models status --check'],
 ])
   console.log(
-    `  ${label.padEnd(30)} ${f(wall(k))} ms   ${f(cpu(k))} ms   (×${(wall(k) / wall('bare')).toFixed(2)} wall, ×${(cpu(k) / cpu('bare')).toFixed(2)} CPU)`,
+    `  ${label.padEnd(30)} ${f(wall(k))} ms   ${f(cpu(k))} ms   (×${(wall(k) / wall('bare')).toFixed(2)} wall, ` +
+      `×${(cpu(k) / cpu('bare')).toFixed(2)} CPU)`,
   );
 console.log(`  peak RSS: node -e 0 ${rssB.toFixed(1)} MB, status --check ${rssS.toFixed(1)} MB`);
 

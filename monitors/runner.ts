@@ -108,7 +108,10 @@ export class MonitorRunner {
     const since = this.now();
     const done = this.execute(monitor, trigger, since).finally(() => this.running.delete(monitor.name));
     this.running.set(monitor.name, { since, done });
-    return done.then((o) => (this.opts.onOutcome?.(o), o));
+    return done.then((o) => {
+      this.opts.onOutcome?.(o);
+      return o;
+    });
   }
 
   private async execute(monitor: Monitor, trigger: Trigger, at: number): Promise<RunOutcome> {

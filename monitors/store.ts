@@ -33,7 +33,9 @@ export function checkStore(agent: string, path: string, now: number): StoreObser
           path,
           ok: false,
           reason: 'mode',
-          detail: `mode ${mode.toString(8).padStart(4, '0')} lets other users read secrets; run \`chmod 600 ${path}\` or \`aipro doctor --fix\``,
+          detail:
+            `mode ${mode.toString(8).padStart(4, '0')} lets other users read secrets; run \`chmod 600 ${path}\` or ` +
+            `\`aipro doctor --fix\``,
         });
       }
     } catch {

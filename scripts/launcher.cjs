@@ -28,7 +28,8 @@ const bundle = path.join(__dirname, 'aipro.js');
 function cacheDir() {
   const env = process.env;
   if (env.AIPRO_NO_CODE_CACHE) return null;
-  const state = env.AIPRO_STATE_DIR ? path.resolve(env.AIPRO_STATE_DIR) : path.join(env.HOME || require('node:os').homedir(), '.aipro');
+  const home = env.HOME || require('node:os').homedir();
+  const state = env.AIPRO_STATE_DIR ? path.resolve(env.AIPRO_STATE_DIR) : path.join(home, '.aipro');
   try {
     if (!fs.statSync(state).isDirectory()) return null;
   } catch {
@@ -65,7 +66,8 @@ function runCached(dir) {
   let source = fs.readFileSync(bundle, 'utf8');
   const st = fs.statSync(bundle);
   const flags = fnv(`${process.execArgv.join(' ')}|${process.env.NODE_OPTIONS || ''}`);
-  const name = `aipro-${BUNDLE_HASH}-${st.size}-${Math.trunc(st.mtimeMs)}-${process.version}-${process.arch}-${flags}.v8`;
+  const build = `${BUNDLE_HASH}-${st.size}-${Math.trunc(st.mtimeMs)}`;
+  const name = `aipro-${build}-${process.version}-${process.arch}-${flags}.v8`;
   const file = path.join(dir, name);
   let cachedData;
   try {
@@ -96,7 +98,10 @@ function writeCache(dir, file, name, data) {
     fs.writeFileSync(tmp, data(), { mode: 0o600 });
     fs.renameSync(tmp, file);
     // Caches of older builds or other Node versions are never read again.
-    for (const other of fs.readdirSync(dir)) if (other.startsWith('aipro-') && other.endsWith('.v8') && other !== name) fs.rmSync(path.join(dir, other), { force: true });
+    for (const other of fs.readdirSync(dir)) {
+      if (other.startsWith('aipro-') && other.endsWith('.v8') && other !== name)
+        fs.rmSync(path.join(dir, other), { force: true });
+    }
   } catch {
     // A read-only or full disk only costs the next start its compile time.
   }

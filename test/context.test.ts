@@ -24,29 +24,32 @@ test('a good config: every mode gives the same context', (t) => {
   );
 });
 
-test('a bad config: throw names the key (exit 1), defaults carries on and keeps the problem, result returns it', (t) => {
-  const home = tempHome();
-  t.teardown(() => home.cleanup());
-  home.writeConfig({ auth: { warnHours: 'soon' } });
-  const err = t.throws(() => loadContext({ env: home.env, cwd: home.home }), { instanceOf: AiproError });
-  t.is(err?.exitCode, EXIT.FAIL);
-  t.regex(err?.message ?? '', /auth\.warnHours/);
+test(
+  'a bad config: throw names the key (exit 1), defaults carries on and keeps the problem, result returns ' + 'it',
+  (t) => {
+    const home = tempHome();
+    t.teardown(() => home.cleanup());
+    home.writeConfig({ auth: { warnHours: 'soon' } });
+    const err = t.throws(() => loadContext({ env: home.env, cwd: home.home }), { instanceOf: AiproError });
+    t.is(err?.exitCode, EXIT.FAIL);
+    t.regex(err?.message ?? '', /auth\.warnHours/);
 
-  const doctor = loadContext({ env: home.env, cwd: home.home, mode: 'defaults' });
-  t.is(doctor.configError?.key, 'auth.warnHours');
-  const fresh = tempHome();
-  t.teardown(() => fresh.cleanup());
-  t.is(
-    doctor.config.auth.warnHours,
-    loadContext({ env: fresh.env, cwd: fresh.home }).config.auth.warnHours,
-    'the defaults',
-  );
-  t.true(doctor.configExists);
+    const doctor = loadContext({ env: home.env, cwd: home.home, mode: 'defaults' });
+    t.is(doctor.configError?.key, 'auth.warnHours');
+    const fresh = tempHome();
+    t.teardown(() => fresh.cleanup());
+    t.is(
+      doctor.config.auth.warnHours,
+      loadContext({ env: fresh.env, cwd: fresh.home }).config.auth.warnHours,
+      'the defaults',
+    );
+    t.true(doctor.configExists);
 
-  const daemon = loadContext({ env: home.env, cwd: home.home, mode: 'result' });
-  t.false(daemon.ok);
-  if (!daemon.ok) {
-    t.is(daemon.key, 'auth.warnHours');
-    t.regex(daemon.message, /auth\.warnHours/);
-  }
-});
+    const daemon = loadContext({ env: home.env, cwd: home.home, mode: 'result' });
+    t.false(daemon.ok);
+    if (!daemon.ok) {
+      t.is(daemon.key, 'auth.warnHours');
+      t.regex(daemon.message, /auth\.warnHours/);
+    }
+  },
+);

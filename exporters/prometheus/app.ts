@@ -131,7 +131,8 @@ export function monitorApp(opts: MonitorAppOptions): Handler {
         send(
           res,
           200,
-          'aipro monitor\n  /metrics  Prometheus metrics\n  /healthz  liveness\n  /readyz   readiness (200 after the first expiry cycle, 503 while an auth store cannot be read)\n',
+          'aipro monitor\n  /metrics  Prometheus metrics\n  /healthz  liveness\n  /readyz   readiness (200 after ' +
+            'the first expiry cycle, 503 while an auth store cannot be read)\n',
           undefined,
           head,
         );

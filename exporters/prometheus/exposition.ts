@@ -80,7 +80,7 @@ export function textToOpenMetrics(text: string): string {
   for (const block of text.split('\n\n')) {
     const lines = block.split('\n').filter((l) => l !== '');
     const type = lines.map((l) => /^# TYPE (\S+) (\S+)$/.exec(l)).find(Boolean);
-    if (!type || type[2] !== 'counter') {
+    if (type?.[2] !== 'counter') {
       out.push(...lines);
       continue;
     }

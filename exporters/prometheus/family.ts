@@ -166,8 +166,11 @@ export class StateSetGauge extends CachedFamily {
   }
 
   protected override lines(e: Entry): string {
-    if (this.mode === 'label')
-      return `${e.text}${this.tails[this.states.indexOf(e.value as string)] ?? `${this.labelNames[this.labelNames.length - 1]}="${escapeLabelValue(String(e.value))}"} `}1`;
+    if (this.mode === 'label') {
+      const tail = this.tails[this.states.indexOf(e.value as string)];
+      const last = this.labelNames[this.labelNames.length - 1];
+      return `${e.text}${tail ?? `${last}="${escapeLabelValue(String(e.value))}"} `}1`;
+    }
     let out = '';
     for (let i = 0; i < this.states.length; i++)
       out += `${i ? '\n' : ''}${e.text}${this.tails[i]}${this.states[i] === e.value ? 1 : 0}`;

@@ -58,7 +58,9 @@ export function createGatewayMetrics(
   });
   const endpointErrors = new Counter({
     name: 'aipro_gateway_upstream_endpoint_errors_total',
-    help: 'Upstream requests that got no HTTP answer (refused, DNS, TLS, connect timeout), by provider and reason; no credential is cooled down for these.',
+    help:
+      'Upstream requests that got no HTTP answer (refused, DNS, TLS, connect timeout), by provider and reason; no ' +
+      'credential is cooled down for these.',
     labelNames: ['provider', 'reason'] as const,
     registers: [registry],
   });

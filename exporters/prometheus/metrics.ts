@@ -23,7 +23,10 @@ const def = (name: string, type: MetricType, labelNames: readonly string[], help
   labelNames,
 });
 
-/** Every metric aipro exports, each declared once here (README "Metrics" documents them), including the monitor error counter. */
+/**
+ * Every metric aipro exports, each declared once here (README "Metrics" documents them), including the monitor error
+ * counter.
+ */
 export const METRICS = {
   profileInfo: def(
     'aipro_auth_profile_info',
@@ -35,55 +38,65 @@ export const METRICS = {
     'aipro_auth_profile_expiry_timestamp_seconds',
     'gauge',
     PROFILE_LABELS,
-    'When the credential expires, in Unix seconds. Absent when the expiry is unknown (API keys, tokens without expiry, OAuth that refreshes itself).',
+    'When the credential expires, in Unix seconds. Absent when the expiry is unknown (API keys, tokens without ' +
+      'expiry, OAuth that refreshes itself).',
   ),
   profileStatus: def(
     'aipro_auth_profile_status',
     'gauge',
     [...PROFILE_LABELS, 'status'],
-    'Credential status as a state set: 1 for the current status, 0 for every other status (ok, expiring, expired, static, invalid, refresh_failed, rejected, missing).',
+    'Credential status as a state set: 1 for the current status, 0 for every other status (ok, expiring, expired, ' +
+      'static, invalid, refresh_failed, rejected, missing).',
   ),
   profileExpiryKnown: def(
     'aipro_auth_profile_expiry_known',
     'gauge',
     PROFILE_LABELS,
-    'Whether aipro knows when the credential ends (1) or not (0: a token or OAuth without a refresh token that has no expiry, so it can never alert before it stops working). API keys and OAuth that refreshes itself are 1: they have no countdown to miss.',
+    'Whether aipro knows when the credential ends (1) or not (0: a token or OAuth without a refresh token that has ' +
+      'no expiry, so it can never alert before it stops working). API keys and OAuth that refreshes itself are 1: ' +
+      'they have no countdown to miss.',
   ),
   probeSuccess: def(
     'aipro_auth_profile_probe_success',
     'gauge',
     PROFILE_LABELS,
-    'Whether the last live probe got an answer from the provider (1), or none (0: timeout, network, overloaded, unknown).',
+    'Whether the last live probe got an answer from the provider (1), or none (0: timeout, network, overloaded, ' +
+      'unknown).',
   ),
   probeValid: def(
     'aipro_auth_profile_probe_valid',
     'gauge',
     PROFILE_LABELS,
-    'Whether the provider accepted the credential in the last live probe (1) or refused it (0: auth, billing). Absent when the probe got no answer.',
+    'Whether the provider accepted the credential in the last live probe (1) or refused it (0: auth, billing). ' +
+      'Absent when the probe got no answer.',
   ),
   lastProbe: def(
     'aipro_auth_profile_last_probe_timestamp_seconds',
     'gauge',
     PROFILE_LABELS,
-    'When the last live probe of the credential ran, in Unix seconds: the age of the probe gauges. Absent until the first probe.',
+    'When the last live probe of the credential ran, in Unix seconds: the age of the probe gauges. Absent until ' +
+      'the first probe.',
   ),
   probeHttpStatus: def(
     'aipro_auth_profile_probe_http_status',
     'gauge',
     PROFILE_LABELS,
-    'HTTP status of the last live probe (200, 401, 429, …); 0 when it got no HTTP answer (timeout, network). Absent until the first probe.',
+    'HTTP status of the last live probe (200, 401, 429, …); 0 when it got no HTTP answer (timeout, network). ' +
+      'Absent until the first probe.',
   ),
   refreshExpiry: def(
     'aipro_auth_profile_refresh_expiry_timestamp_seconds',
     'gauge',
     PROFILE_LABELS,
-    'OAuth: when the refresh token ends, in Unix seconds, when the provider stated it (refresh_token_expires_in). Absent otherwise.',
+    'OAuth: when the refresh token ends, in Unix seconds, when the provider stated it (refresh_token_expires_in). ' +
+      'Absent otherwise.',
   ),
   nextRefresh: def(
     'aipro_oauth_next_refresh_timestamp_seconds',
     'gauge',
     PROFILE_LABELS,
-    'OAuth that refreshes itself: when the next refresh is due (access token expiry minus auth.refreshSkewMs), in Unix seconds. In the past for long: refreshes stopped happening.',
+    'OAuth that refreshes itself: when the next refresh is due (access token expiry minus auth.refreshSkewMs), in ' +
+      'Unix seconds. In the past for long: refreshes stopped happening.',
   ),
   probeDuration: def(
     'aipro_auth_profile_probe_duration_seconds',
@@ -102,7 +115,9 @@ export const METRICS = {
     'aipro_quota_utilization_ratio',
     'gauge',
     [...PROFILE_LABELS, 'window'],
-    'Share of the quota window used (0-1) at the last observation (probe or gateway answer). window: 5h, 7d, 7d_opus, 7d_sonnet, requests, tokens, input_tokens, output_tokens, or a Codex window by its length. A window the provider refuses requests for is 1. Absent once the window has reset.',
+    'Share of the quota window used (0-1) at the last observation (probe or gateway answer). window: 5h, 7d, ' +
+      '7d_opus, 7d_sonnet, requests, tokens, input_tokens, output_tokens, or a Codex window by its length. A window ' +
+      'the provider refuses requests for is 1. Absent once the window has reset.',
   ),
   quotaReset: def(
     'aipro_quota_reset_timestamp_seconds',
@@ -120,7 +135,8 @@ export const METRICS = {
     'aipro_clock_skew_seconds',
     'gauge',
     ['provider'],
-    "Provider clock minus this host's clock in seconds, from the Date header of the latest probe of the provider (good to about a second).",
+    "Provider clock minus this host's clock in seconds, from the Date header of the latest probe of the provider " +
+      '(good to about a second).',
   ),
   probeErrors: def(
     'aipro_auth_probe_errors_total',
@@ -150,7 +166,8 @@ export const METRICS = {
     'aipro_alert_state_ok',
     'gauge',
     [],
-    'Whether the alert state file (monitor/state.json) parses (1); 0 while alerts run from a fresh state beside the damaged file.',
+    'Whether the alert state file (monitor/state.json) parses (1); 0 while alerts run from a fresh state beside ' +
+      'the damaged file.',
   ),
   monitorLastRun: def(
     'aipro_monitor_last_run_timestamp_seconds',
@@ -180,7 +197,8 @@ export const METRICS = {
     'aipro_auth_store_ok',
     'gauge',
     ['agent'],
-    "Whether the last read of the agent's auth store succeeded (1) or failed (0: its credentials are unknown; the profile series keep their last good values).",
+    "Whether the last read of the agent's auth store succeeded (1) or failed (0: its credentials are unknown; the " +
+      'profile series keep their last good values).',
   ),
   storeReadErrors: def(
     'aipro_auth_store_read_errors_total',
@@ -192,13 +210,15 @@ export const METRICS = {
     'aipro_auth_store_last_read_success_timestamp_seconds',
     'gauge',
     ['agent'],
-    "When the agent's auth store was last read successfully, in Unix seconds: the age of the profile series of that agent.",
+    "When the agent's auth store was last read successfully, in Unix seconds: the age of the profile series of " +
+      'that agent.',
   ),
   heartbeatTotal: def(
     'aipro_heartbeat_total',
     'counter',
     ['result'],
-    "Dead-man's switch pings by result: ok (monitor.heartbeat.url answered 2xx), fail_sent (a failed run reported to monitor.heartbeat.failUrl), error (no 2xx within the timeout, one retry included).",
+    "Dead-man's switch pings by result: ok (monitor.heartbeat.url answered 2xx), fail_sent (a failed run reported " +
+      'to monitor.heartbeat.failUrl), error (no 2xx within the timeout, one retry included).',
   ),
   fleetLeader: def(
     'aipro_fleet_leader',
@@ -211,7 +231,8 @@ export const METRICS = {
     'aipro_build_info',
     'gauge',
     ['version', 'node', 'host'],
-    'aipro build information (always 1); `host` is the host name alerts carry (alerts.hostname, else the system host name), joined into the alert rules.',
+    'aipro build information (always 1); `host` is the host name alerts carry (alerts.hostname, else the system ' +
+      'host name), joined into the alert rules.',
   ),
 } as const satisfies Record<string, MetricDef>;
 

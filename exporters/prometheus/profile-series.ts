@@ -63,7 +63,19 @@ export function setCredential(m: AiproMetrics, o: CredentialObservation, now: nu
   const key = profileKey(o.agent, o.profile);
   const cooling = o.cooldownUntil && o.cooldownUntil > now ? o.cooldownUntil : '';
   const p = o.probe;
-  const sig = `${o.provider}\u0001${o.type}\u0001${o.source}\u0001${o.status}\u0001${o.refreshable ? 1 : 0}\u0001${o.expiresAt ?? ''}\u0001${cooling}\u0001${o.refreshExpiresAt ?? ''}\u0001${o.nextRefreshAt ?? ''}\u0001${p ? `${p.ok}|${p.reason}|${p.latencyMs ?? ''}|${p.httpStatus ?? ''}|${p.at}` : ''}`;
+  const probeSig = p ? `${p.ok}|${p.reason}|${p.latencyMs ?? ''}|${p.httpStatus ?? ''}|${p.at}` : '';
+  const sig = [
+    o.provider,
+    o.type,
+    o.source,
+    o.status,
+    o.refreshable ? 1 : 0,
+    o.expiresAt ?? '',
+    cooling,
+    o.refreshExpiresAt ?? '',
+    o.nextRefreshAt ?? '',
+    probeSig,
+  ].join('\u0001');
   if (m.sigs.get(key) === sig) return key;
   m.sigs.set(key, sig);
   const labels = { agent: o.agent, provider: o.provider, profile: profileLabel(o.profile, m.profileLabel) };

@@ -21,7 +21,10 @@ export class WindowGauge extends KeyedGauge {
 
   /** Make `list` the series of `key`; an empty list removes them. */
   setWindows(key: string, labels: Record<string, string>, list: Sample[]): void {
-    if (list.length === 0) return this.remove(key);
+    if (list.length === 0) {
+      this.remove(key);
+      return;
+    }
     const sig = list.map((x) => `${x.window}=${x.value}`).join('|');
     const base = ['agent', 'provider', 'profile'].map((n) => `${n}="${escapeLabelValue(labels[n] ?? '')}"`).join(',');
     this.samples.set(key, { labels: { ...labels }, list });

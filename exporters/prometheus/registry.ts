@@ -119,7 +119,8 @@ function stateSet(
 ): StateSetGauge {
   const help =
     mode === 'label'
-      ? `${d.help.replace(/ as a state set:.*$/, '')}: one series per credential, 1, its status label the current status (monitor.metrics.statusMode label).`
+      ? `${d.help.replace(/ as a state set:.*$/, '')}: one series per credential, 1, its status label the current ` +
+        `status (monitor.metrics.statusMode label).`
       : d.help;
   const g = new StateSetGauge(d.name, help, d.labelNames, states, mode);
   families.push(g);

@@ -47,14 +47,14 @@ const WINDOWED: Record<string, 'quotaUtilization' | 'quotaReset'> = {
 const SAMPLE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)\{(.*)\} (\S+)$/;
 const LABEL = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g;
 
-function unescape(v: string): string {
+function unescapeLabel(v: string): string {
   return v.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
 }
 
 /** Labels of one sample line (the exposition format's escaping undone). */
 export function parseLabels(text: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const m of text.matchAll(LABEL)) out[m[1] as string] = unescape(m[2] as string);
+  for (const m of text.matchAll(LABEL)) out[m[1] as string] = unescapeLabel(m[2] as string);
   return out;
 }
 

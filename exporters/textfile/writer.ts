@@ -37,8 +37,13 @@ export async function writeTextfile(
       const pieces = typeof content === 'string' ? [content] : content;
       for await (const piece of pieces) {
         const buf = Buffer.from(piece, 'utf8');
+        // A write may take fewer bytes than given (a disk filling up): write the rest, or fail.
+        for (let off = 0; off < buf.length; ) {
+          const { bytesWritten } = await fh.write(buf, off, buf.length - off);
+          if (bytesWritten === 0) throw Object.assign(new Error('no space left'), { code: 'ENOSPC' });
+          off += bytesWritten;
+        }
         bytes += buf.length;
-        await fh.write(buf);
       }
       await fh.sync();
     } finally {
@@ -57,7 +62,9 @@ export async function writeTextfile(
     return {
       ok: false,
       path,
-      detail: `cannot write the textfile ${path} (${e.code ?? e.message}); check that ${dir} exists and is writable, or change monitor.textfile.path`,
+      detail:
+        `cannot write the textfile ${path} (${e.code ?? e.message}); check that ${dir} exists and is writable, or ` +
+        `change monitor.textfile.path`,
     };
   }
 }

@@ -120,7 +120,9 @@ export const CATALOGUE: readonly AlertDef[] = [
     join: 'profile',
     summary: 'aipro credential {profile} (agent {agent}) is rejected by {provider}',
     description:
-      'The last live probe of the {type} credential {profile} of agent {agent} on {host} got an authentication failure (401/403). Check it with `aipro models status --probe --agent {agent} --provider {provider}`, then replace it: {fix}',
+      'The last live probe of the {type} credential {profile} of agent {agent} on {host} got an authentication ' +
+      'failure (401/403). Check it with `aipro models status --probe --agent {agent} --provider {provider}`, then ' +
+      'replace it: {fix}',
     fix: 'replace-rejected',
   },
   {
@@ -133,7 +135,8 @@ export const CATALOGUE: readonly AlertDef[] = [
     join: 'profile',
     summary: 'aipro cannot refresh OAuth credential {profile} (agent {agent})',
     description:
-      'The provider refused the refresh token of {profile} (agent {agent}) on {host} (invalid_grant, reused or revoked); the access token will not be renewed. Fix: {fix}',
+      'The provider refused the refresh token of {profile} (agent {agent}) on {host} (invalid_grant, reused or ' +
+      'revoked); the access token will not be renewed. Fix: {fix}',
     fix: 'login',
   },
   {
@@ -146,7 +149,8 @@ export const CATALOGUE: readonly AlertDef[] = [
     join: 'profile',
     summary: 'aipro agent {agent} has no credential for {provider}',
     description:
-      'Agent {agent} on {host} uses {provider} (config or order) but holds no credential for it ({profile}); requests for it fail. Fix: {fix}',
+      'Agent {agent} on {host} uses {provider} (config or order) but holds no credential for it ({profile}); ' +
+      'requests for it fail. Fix: {fix}',
     fix: 'add-missing',
   },
   {
@@ -159,7 +163,9 @@ export const CATALOGUE: readonly AlertDef[] = [
     join: 'profile',
     summary: 'aipro credential {profile} (agent {agent}) is invalid',
     description:
-      'The {type} credential {profile} of agent {agent} on {host} cannot be used as stored (malformed profile, impossible expiry or an unreadable secret reference). See why with `aipro models status --agent {agent}`, then replace it: {fix}',
+      'The {type} credential {profile} of agent {agent} on {host} cannot be used as stored (malformed profile, ' +
+      'impossible expiry or an unreadable secret reference). See why with `aipro models status --agent {agent}`, ' +
+      'then replace it: {fix}',
     fix: 'replace-invalid',
   },
   {
@@ -168,11 +174,13 @@ export const CATALOGUE: readonly AlertDef[] = [
     group: 'aipro-credentials',
     for: '15m',
     expr: (c) =>
-      `    (${c.m('aipro_auth_profile_expiry_known')} == 0)\n  unless on (job, instance, agent, provider, profile)\n    (${c.m('aipro_auth_profile_status', 'status="invalid"')} == 1)`,
+      `    (${c.m('aipro_auth_profile_expiry_known')} == 0)\n  unless on (job, instance, agent, provider, ` +
+      `profile)\n    (${c.m('aipro_auth_profile_status', 'status="invalid"')} == 1)`,
     join: 'profile',
     summary: 'aipro credential {profile} (agent {agent}) has no known expiry',
     description:
-      'The {type} credential {profile} of agent {agent} on {host} was stored without an expiry, so no expiry alert can ever warn before it stops working. Store it again with its lifetime: {fix}',
+      'The {type} credential {profile} of agent {agent} on {host} was stored without an expiry, so no expiry alert ' +
+      'can ever warn before it stops working. Store it again with its lifetime: {fix}',
     fix: 'store-expiry',
   },
   {
@@ -185,7 +193,9 @@ export const CATALOGUE: readonly AlertDef[] = [
     join: 'profile',
     summary: 'aipro live probes of {profile} (agent {agent}) get no answer from {provider}',
     description:
-      'The live probes of {profile} (agent {agent}) on {host} time out or fail to connect, so its validity is unknown. Check the network and the base URL with `aipro models status --probe --agent {agent} --provider {provider}` and `aipro config get models.providers.{provider}.baseUrl`.',
+      'The live probes of {profile} (agent {agent}) on {host} time out or fail to connect, so its validity is ' +
+      'unknown. Check the network and the base URL with `aipro models status --probe --agent {agent} --provider ' +
+      '{provider}` and `aipro config get models.providers.{provider}.baseUrl`.',
   },
   {
     name: 'AiproCredentialStoreUnreadable',
@@ -199,7 +209,9 @@ export const CATALOGUE: readonly AlertDef[] = [
     labels: { profile: 'auth-store' },
     summary: 'aipro cannot read the auth store of agent {agent} on {host}',
     description:
-      'The auth store of agent {agent} on {host} cannot be read (not JSON, unsupported version, unreadable file; `aipro_auth_store_read_errors_total` has the reason). Its credentials are unknown: their series show the last good read, and no credential alert of that agent can start or resolve. Fix: {fix}',
+      'The auth store of agent {agent} on {host} cannot be read (not JSON, unsupported version, unreadable file; ' +
+      '`aipro_auth_store_read_errors_total` has the reason). Its credentials are unknown: their series show the ' +
+      'last good read, and no credential alert of that agent can start or resolve. Fix: {fix}',
     fix: 'doctor',
   },
   {
@@ -208,11 +220,16 @@ export const CATALOGUE: readonly AlertDef[] = [
     group: 'aipro-monitor',
     for: '10m',
     expr: (c) =>
-      `  (time() - ${c.m('aipro_monitor_last_success_timestamp_seconds', 'monitor!="validity"')} > 3600)\nor\n  (time() - ${c.m('aipro_monitor_last_success_timestamp_seconds', 'monitor="validity"')} > 3 * 3600)\nor\n  (${c.m('aipro_monitor_last_run_timestamp_seconds')} unless ${c.m('aipro_monitor_last_success_timestamp_seconds')})`,
+      `  (time() - ${c.m('aipro_monitor_last_success_timestamp_seconds', 'monitor!="validity"')} > 3600)\nor\n  ` +
+      `(time() - ${c.m('aipro_monitor_last_success_timestamp_seconds', 'monitor="validity"')} > 3 * 3600)\nor\n  ` +
+      `(${c.m('aipro_monitor_last_run_timestamp_seconds')} unless ` +
+      `${c.m('aipro_monitor_last_success_timestamp_seconds')})`,
     join: 'host',
     summary: 'aipro monitor {monitor} on {host} has not succeeded recently',
     description:
-      "The {monitor} monitor of aipro on {host} has not finished a run successfully for too long (1h; 3h for validity), or never has, so credential metrics are stale. Look at the monitor's log (`journalctl --user -u aipro-monitor` or `journalctl -u aipro-auth-check`) and run `aipro monitor --once` to see the error.",
+      'The {monitor} monitor of aipro on {host} has not finished a run successfully for too long (1h; 3h for ' +
+      "validity), or never has, so credential metrics are stale. Look at the monitor's log (`journalctl --user -u " +
+      'aipro-monitor` or `journalctl -u aipro-auth-check`) and run `aipro monitor --once` to see the error.',
   },
   {
     name: 'AiproMonitorAbsent',
@@ -223,7 +240,10 @@ export const CATALOGUE: readonly AlertDef[] = [
     join: 'none',
     summary: 'aipro monitor is down or not scraped{{ with $labels.instance }} ({{ . }}){{ end }}',
     description:
-      'Prometheus gets no aipro metrics{{ with $labels.instance }} from {{ . }}{{ end }}: the daemon is not running, not reachable, or the textfile is not collected. Credentials are unwatched. Check `systemctl --user status aipro-monitor` (or `aipro systemd install`), `curl -s http://127.0.0.1:18790/healthz` and the scrape config (job name "{job}").',
+      'Prometheus gets no aipro metrics{{ with $labels.instance }} from {{ . }}{{ end }}: the daemon is not ' +
+      'running, not reachable, or the textfile is not collected. Credentials are unwatched. Check `systemctl ' +
+      '--user status aipro-monitor` (or `aipro systemd install`), `curl -s http://127.0.0.1:18790/healthz` and the ' +
+      'scrape config (job name "{job}").',
   },
   ...QUOTA_ALERTS,
 ];

@@ -13,15 +13,55 @@ const setup = `\`claude setup-token\` then \`aipro models auth setup-token --pro
 const envKey =
   'replace the {{ $labels.provider }} API key in the environment or ~/.aipro/.env, then run `aipro models status`';
 
+/** A Go template `if … else if … else … end`: `[condition, text]` pairs tried in order, then the fallback. */
+function goSwitch(cases: [string, string][], otherwise: string): string {
+  const branches = cases.map(([cond, text], i) => `{{ ${i === 0 ? 'if' : 'else if'} ${cond} }}${text}`);
+  return `${branches.join('')}{{ else }}${otherwise}{{ end }}`;
+}
+
+const is = (label: string, value: string) => `eq $labels.${label} "${value}"`;
+const claudeOnly = ' (for a Claude Code-only credential, use an Anthropic API key instead)';
+const setupOr =
+  '{{ if eq $labels.provider "anthropic" }} (or `claude setup-token` then ' +
+  '`aipro models auth setup-token --provider anthropic --agent {{ $labels.agent }}`){{ end }}';
+
 /** Go template text per fix. */
 export const GO_FIX: Record<FixKey, string> = {
-  renew: `{{ if eq $labels.source "env" }}${envKey}{{ else if eq $labels.type "oauth" }}${login}{{ else if eq $labels.type "api_key" }}${addKey}{{ else if eq $labels.provider "anthropic" }}${setup}{{ else }}${paste}{{ end }}`,
-  'renew-expired': `{{ if eq $labels.type "oauth" }}${login}{{ else if eq $labels.provider "anthropic" }}${setup}{{ else }}${paste}{{ end }}`,
-  'replace-rejected': `{{ if eq $labels.source "env" }}set a new {{ $labels.provider }} API key in the environment or ~/.aipro/.env{{ else if eq $labels.type "oauth" }}${login}{{ else if eq $labels.type "token" }}${paste} (for a Claude Code-only credential, use an Anthropic API key instead){{ else }}${addKey}{{ end }}`,
+  renew: goSwitch(
+    [
+      [is('source', 'env'), envKey],
+      [is('type', 'oauth'), login],
+      [is('type', 'api_key'), addKey],
+      [is('provider', 'anthropic'), setup],
+    ],
+    paste,
+  ),
+  'renew-expired': goSwitch(
+    [
+      [is('type', 'oauth'), login],
+      [is('provider', 'anthropic'), setup],
+    ],
+    paste,
+  ),
+  'replace-rejected': goSwitch(
+    [
+      [is('source', 'env'), 'set a new {{ $labels.provider }} API key in the environment or ~/.aipro/.env'],
+      [is('type', 'oauth'), login],
+      [is('type', 'token'), `${paste}${claudeOnly}`],
+    ],
+    addKey,
+  ),
   login,
   'add-missing':
-    '`aipro models auth add-key --provider {{ $labels.provider }} --agent {{ $labels.agent }}`{{ if eq $labels.provider "anthropic" }} (or `claude setup-token` then `aipro models auth setup-token --provider anthropic --agent {{ $labels.agent }}`){{ end }}, then `aipro models status --agent {{ $labels.agent }}`',
-  'replace-invalid': `{{ if eq $labels.type "oauth" }}${login}{{ else if eq $labels.type "api_key" }}${addKey}{{ else }}\`aipro models auth paste-token --provider {{ $labels.provider }} ${ids} --expires-in 365d\`{{ end }}`,
+    `\`aipro models auth add-key --provider {{ $labels.provider }} --agent {{ $labels.agent }}\`${setupOr}, ` +
+    'then `aipro models status --agent {{ $labels.agent }}`',
+  'replace-invalid': goSwitch(
+    [
+      [is('type', 'oauth'), login],
+      [is('type', 'api_key'), addKey],
+    ],
+    `\`aipro models auth paste-token --provider {{ $labels.provider }} ${ids} --expires-in 365d\``,
+  ),
   'store-expiry': `\`aipro models auth paste-token --provider {{ $labels.provider }} ${ids} --expires-in 365d\``,
   doctor: 'run `aipro doctor` on the host (`aipro doctor --fix` restores auth-profiles.json.bak)',
 };

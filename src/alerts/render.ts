@@ -115,7 +115,8 @@ export function htmlBody(n: Notification, now: number): string {
   const rows = facts(n, now)
     .map(
       ([k, v]) =>
-        `<tr><th style="text-align:left;padding:2px 12px 2px 0;color:#555">${esc(k)}</th><td style="padding:2px 0">${k === 'Fix' ? `<code>${esc(v)}</code>` : esc(v)}</td></tr>`,
+        `<tr><th style="text-align:left;padding:2px 12px 2px 0;color:#555">${esc(k)}</th><td style="padding:2px ` +
+        `0">${k === 'Fix' ? `<code>${esc(v)}</code>` : esc(v)}</td></tr>`,
     )
     .join('');
   const fix = n.kind === 'resolved' || n.kind === 'test' ? undefined : fixFor(n);

@@ -74,7 +74,9 @@ export function storeSubject(o: StoreObservation): CredentialObservation {
     type: 'none',
     source: 'profile',
     status: 'invalid',
-    detail: `cannot read the auth store ${o.path} (${o.reason}); none of agent ${o.agent}'s credentials can be checked until it reads again`,
+    detail:
+      `cannot read the auth store ${o.path} (${o.reason}); none of agent ${o.agent}'s credentials can be checked ` +
+      `until it reads again`,
     hint: 'aipro doctor',
   };
 }

@@ -33,7 +33,9 @@ export function readAlertState(path: string): StateRead {
   } catch (err) {
     return {
       ok: false,
-      detail: `alert state ${path} does not parse (${jsonParseProblem(err)}); move it aside to start over (episodes and the outbox are lost)`,
+      detail:
+        `alert state ${path} does not parse (${jsonParseProblem(err)}); move it aside to start over (episodes and ` +
+        `the outbox are lost)`,
     };
   }
   const doc = alertStateFrom(parsed);
@@ -77,7 +79,10 @@ export function usableStatePath(path: string): { path: string; damaged: string |
 
 /** The operator's fix for a damaged state file (doctor and the log say the same). */
 export function damagedStateFix(path: string): string {
-  return `alerts continue from ${path}.fresh; to keep them there: mv ${path} ${path}.corrupt && mv ${path}.fresh ${path}`;
+  return (
+    `alerts continue from ${path}.fresh; to keep them there: mv ${path} ${path}.corrupt && mv ${path}.fresh ` +
+    `${path}`
+  );
 }
 
 /**

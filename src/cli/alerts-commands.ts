@@ -31,7 +31,8 @@ async function onFleet<T>(
 }
 
 const NO_CHANNELS =
-  'no alert channels are configured; add one, e.g. aipro config set alerts.channels.ops \'{"type":"webhook","url":"https://hooks.example.com/x"}\'';
+  'no alert channels are configured; add one, e.g. aipro config set alerts.channels.ops ' +
+  '\'{"type":"webhook","url":"https://hooks.example.com/x"}\'';
 
 /** `aipro alerts test`: one clearly marked test per channel, results per channel; 1 if any failed. */
 export async function alertsTest(ctx: Context, opts: { channel?: string; json?: boolean }): Promise<number> {
@@ -75,7 +76,8 @@ export async function alertsTest(ctx: Context, opts: { channel?: string; json?: 
     for (const r of results) process.stdout.write(`${r.ok ? 'ok    ' : 'FAILED'}  ${r.channel}  ${r.detail}\n`);
     if (failed > 0)
       process.stderr.write(
-        `${failed} channel(s) failed; fix the config or the receiver, then run \`aipro alerts test --channel NAME\` again\n`,
+        `${failed} channel(s) failed; fix the config or the receiver, then run \`aipro alerts test --channel ` +
+          `NAME\` again\n`,
       );
   }
   return failed > 0 ? EXIT.FAIL : EXIT.OK;
@@ -126,7 +128,19 @@ export async function alertsStatus(ctx: Context, opts: { json?: boolean }): Prom
   }));
   if (opts.json) {
     process.stdout.write(
-      `${JSON.stringify({ version: 1, statePath: path, host: policy.host, channels: Object.keys(ctx.config.alerts.channels), episodes, silences, outbox }, null, 2)}\n`,
+      `${JSON.stringify(
+        {
+          version: 1,
+          statePath: path,
+          host: policy.host,
+          channels: Object.keys(ctx.config.alerts.channels),
+          episodes,
+          silences,
+          outbox,
+        },
+        null,
+        2,
+      )}\n`,
     );
     return EXIT.OK;
   }
@@ -191,7 +205,9 @@ export async function alertsSilence(
     state.silences[profile] = { profile, until, createdAt: now };
     return {
       state,
-      result: `${profile} silenced until ${isoUtc(until)} (${formatRelative(until, now)}); undo with \`aipro alerts silence ${profile} --remove\``,
+      result:
+        `${profile} silenced until ${isoUtc(until)} (${formatRelative(until, now)}); undo with \`aipro alerts ` +
+        `silence ${profile} --remove\``,
     };
   };
   // On the fleet store the silence goes to the fleet's state, which the leader reads.

@@ -14,7 +14,8 @@ export function register(program: Command): void {
       'after',
       `
 Channels live under alerts.channels.<name> in ~/.aipro/aipro.json, e.g.
-  aipro config set alerts.channels.ops '{"type":"email","to":["ops@example.com"],"smtp":{"host":"smtp.example.com","port":587,"user":"aipro","pass":{"source":"env","id":"SMTP_PASS"}}}'
+  aipro config set alerts.channels.ops '{"type":"email","to":["ops@example.com"],
+    "smtp":{"host":"smtp.example.com","port":587,"user":"aipro","pass":{"source":"env","id":"SMTP_PASS"}}}'
 
 Examples:
   aipro alerts test
@@ -29,7 +30,8 @@ Examples:
     .option('--json', 'machine-readable result')
     .addHelpText(
       'after',
-      '\nExit codes: 0 every channel delivered · 1 a channel failed or none is configured · 64 usage\n\nExamples:\n  aipro alerts test\n  aipro alerts test --channel ops-mail\n  aipro alerts test --json',
+      '\nExit codes: 0 every channel delivered · 1 a channel failed or none is configured · 64 ' +
+        'usage\n\nExamples:\n  aipro alerts test\n  aipro alerts test --channel ops-mail\n  aipro alerts test --json',
     )
     .action(async (opts: { channel?: string; json?: boolean }) => {
       const { alertsTest } = await import('./alerts-commands.js');
@@ -54,7 +56,9 @@ Examples:
     .option('--remove', 'end the silence now')
     .addHelpText(
       'after',
-      '\nA silence stops firing notifications (reminders, repeats) for the profile; the ladder still advances,\nand a `resolved` is still sent when the problem ends.\n\nExamples:\n  aipro alerts silence anthropic:work --for 2d\n  aipro alerts silence anthropic:work --remove',
+      '\nA silence stops firing notifications (reminders, repeats) for the profile; the ladder still ' +
+        'advances,\nand a `resolved` is still sent when the problem ends.\n\nExamples:\n  aipro alerts silence ' +
+        'anthropic:work --for 2d\n  aipro alerts silence anthropic:work --remove',
     )
     .action(async (profileId: string, opts: { for?: string; remove?: boolean }) => {
       if (Boolean(opts.for) === Boolean(opts.remove))

@@ -61,7 +61,9 @@ async function importOne(id: string, source: string, target: string, force: bool
         ...base,
         result: 'target_unreadable' as const,
         profiles,
-        detail: `not imported: the aipro store there does not parse (${existing.detail}); run \`aipro doctor\`, or move it away and import again`,
+        detail:
+          `not imported: the aipro store there does not parse (${existing.detail}); run \`aipro doctor\`, or move it ` +
+          `away and import again`,
       };
     }
     if (existing.exists) {
@@ -74,7 +76,8 @@ async function importOne(id: string, source: string, target: string, force: bool
           result: 'conflict' as const,
           profiles,
           detail:
-            'not imported: an aipro store with different content exists; re-run with --force to replace it (the old one is kept as .bak)',
+            'not imported: an aipro store with different content exists; re-run with --force to replace it (the ' +
+            'old one is kept as .bak)',
         };
       await writeFileDurable(`${target}.bak`, current);
       await writeFileDurable(target, text);
@@ -97,7 +100,8 @@ export async function importOpenclaw(opts: { from?: string; force?: boolean; jso
   const ids = sourceAgents(from);
   if (ids.length === 0) {
     throw new CliError(
-      `importing from OpenClaw: no stores found at ${from}/agents/*/agent/auth-profiles.json. Point --from at the OpenClaw state dir (default ~/.openclaw).`,
+      `importing from OpenClaw: no stores found at ${from}/agents/*/agent/auth-profiles.json. Point --from at the ` +
+        `OpenClaw state dir (default ~/.openclaw).`,
     );
   }
   const results: AgentImport[] = [];

@@ -154,12 +154,17 @@ export async function remove(id: string, opts: { agent?: string; json?: boolean 
   const res = await mutate(ctx, agent, (s) => removeProfile(s, id));
   if (!res.ok && !declared) {
     throw new CliError(
-      `removing ${id}: ${res.detail} (${agent.storePath}). Run \`aipro models auth list${agent.isDefault ? '' : ` --agent ${agent.id}`}\` to see the profile ids.`,
+      `removing ${id}: ${res.detail} (${agent.storePath}). Run \`aipro models auth ` +
+        `list${agent.isDefault ? '' : ` --agent ${agent.id}`}\` to see the profile ids.`,
     );
   }
   if (opts.json)
     process.stdout.write(
-      `${JSON.stringify({ ok: true, agent: agent.id, profileId: id, removedFromStore: res.ok, configUpdated }, null, 2)}\n`,
+      `${JSON.stringify(
+        { ok: true, agent: agent.id, profileId: id, removedFromStore: res.ok, configUpdated },
+        null,
+        2,
+      )}\n`,
     );
   else if (res.ok)
     process.stdout.write(
@@ -201,7 +206,8 @@ export async function orderSet(ids: string[], opts: OrderOptions): Promise<numbe
   const res = await mutate(ctx, agent, (s) => setOrder(s, opts.provider, ids));
   if (!res.ok) {
     throw new CliError(
-      `setting the ${opts.provider} order: ${res.detail}; nothing changed. Run \`aipro models auth list${agent.isDefault ? '' : ` --agent ${agent.id}`}\` to see the profile ids.`,
+      `setting the ${opts.provider} order: ${res.detail}; nothing changed. Run \`aipro models auth ` +
+        `list${agent.isDefault ? '' : ` --agent ${agent.id}`}\` to see the profile ids.`,
     );
   }
   if (opts.json)

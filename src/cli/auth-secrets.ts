@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { basicSecretProblem } from '../providers/common.js';
-import { SETUP_TOKEN_PREFIX } from '../providers/anthropic.js';
+import { SETUP_TOKEN_PREFIX as SETUP_PREFIX } from '../providers/anthropic.js';
 import { getProvider } from '../providers/index.js';
 import { LockTimeoutError } from '../store/lock.js';
 import { profileIdProblem, putSecretProfile } from '../store/mutations.js';
@@ -67,15 +67,15 @@ export function wrongKind(
   secret: string,
 ): { problem: string; command: string } | null {
   if (provider !== 'anthropic') return null;
-  if (type === 'api_key' && secret.startsWith(SETUP_TOKEN_PREFIX)) {
+  if (type === 'api_key' && secret.startsWith(SETUP_PREFIX)) {
     return {
-      problem: `this is an Anthropic setup-token (${SETUP_TOKEN_PREFIX}…), not an API key (those start with sk-ant-api)`,
+      problem: `this is an Anthropic setup-token (${SETUP_PREFIX}…), not an API key (those start with sk-ant-api)`,
       command: 'aipro models auth paste-token --provider anthropic',
     };
   }
   if (type === 'token' && secret.startsWith('sk-ant-api')) {
     return {
-      problem: `this is an Anthropic API key (sk-ant-api…), not a setup-token (those start with ${SETUP_TOKEN_PREFIX})`,
+      problem: `this is an Anthropic API key (sk-ant-api…), not a setup-token (those start with ${SETUP_PREFIX})`,
       command: 'aipro models auth add-key --provider anthropic',
     };
   }
@@ -115,7 +115,8 @@ export async function saveSecret(
   const what = `${type === 'token' ? 'token' : 'API key'} for ${provider}`;
   const wrong = wrongKind(provider, type, secret);
   if (wrong) {
-    const flags = `${opts.profileId ? ` --profile-id ${opts.profileId}` : ''}${opts.agent ? ` --agent ${opts.agent}` : ''}`;
+    const flags =
+      (opts.profileId ? ` --profile-id ${opts.profileId}` : '') + (opts.agent ? ` --agent ${opts.agent}` : '');
     throw new CliError(
       `saving the ${what}: ${wrong.problem}. Nothing was stored. Store it with \`${wrong.command}${flags}\`.`,
     );
@@ -123,7 +124,8 @@ export async function saveSecret(
   const problem = secretProblem(provider, type, secret);
   if (problem) {
     throw new CliError(
-      `saving the ${what}: ${problem}. Nothing was stored. Copy the whole value and run \`${retryCommand(type, provider)}\` again.`,
+      `saving the ${what}: ${problem}. Nothing was stored. Copy the whole value and run ` +
+        `\`${retryCommand(type, provider)}\` again.`,
     );
   }
   const now = ctx.now();
@@ -151,11 +153,14 @@ export async function saveSecret(
   if (type === 'token' && expires === undefined) {
     // A token without an expiry is `static` forever: nothing will warn before it stops working.
     process.stderr.write(
-      `warning: no expiry recorded for ${id}: status shows "expiry unknown" and no alert will warn before it stops working. Record its lifetime: aipro models auth paste-token --provider ${provider} --profile-id ${id} --agent ${agent.id} --expires-in 90d\n`,
+      `warning: no expiry recorded for ${id}: status shows "expiry unknown" and no alert will warn before it stops ` +
+        `working. Record its lifetime: aipro models auth paste-token --provider ${provider} --profile-id ${id} ` +
+        `--agent ${agent.id} --expires-in 90d\n`,
     );
   } else if (type === 'token' && opts.expiresIn === undefined && lifetime !== undefined) {
     process.stderr.write(
-      `note: recorded the documented ${lifetime} lifetime for this ${provider} token; pass --expires-in to record another\n`,
+      `note: recorded the documented ${lifetime} lifetime for this ${provider} token; pass --expires-in to record ` +
+        `another\n`,
     );
   }
   const fp = fingerprint(secret);
@@ -190,7 +195,8 @@ export async function saveSecret(
   }
   if (declareProblem)
     process.stderr.write(
-      `warning: the credential is saved and works; its optional declaration in config auth.profiles was not recorded: ${declareProblem}\n`,
+      `warning: the credential is saved and works; its optional declaration in config auth.profiles was not ` +
+        `recorded: ${declareProblem}\n`,
     );
   return EXIT.OK;
 }
@@ -250,27 +256,31 @@ export function findOnPath(name: string, pathVar: string | undefined): string | 
 export async function setupToken(opts: SecretCmdOptions): Promise<number> {
   if (opts.provider !== 'anthropic') {
     throw usageError(
-      `setup-token is only for --provider anthropic; for ${opts.provider} use \`aipro models auth paste-token --provider ${opts.provider}\``,
+      `setup-token is only for --provider anthropic; for ${opts.provider} use \`aipro models auth paste-token ` +
+        `--provider ${opts.provider}\``,
     );
   }
   const paste = 'aipro models auth paste-token --provider anthropic';
   if (!isInteractive()) {
     throw new CliError(
-      `setup-token needs an interactive terminal (\`claude setup-token\` logs in through a browser). Without a TTY, create the token with \`claude setup-token\` on any machine and pipe it to \`${paste}\`.`,
+      `setup-token needs an interactive terminal (\`claude setup-token\` logs in through a browser). Without a ` +
+        `TTY, create the token with \`claude setup-token\` on any machine and pipe it to \`${paste}\`.`,
     );
   }
   const ctx = await preflight('token', opts);
   const claude = findOnPath('claude', ctx.env.PATH);
   if (!claude) {
     throw new CliError(
-      `setup-token runs the Claude Code CLI, but \`claude\` is not on PATH. Install Claude Code (npm i -g @anthropic-ai/claude-code) or run \`claude setup-token\` on another machine, then \`${paste}\`.`,
+      `setup-token runs the Claude Code CLI, but \`claude\` is not on PATH. Install Claude Code (npm i -g ` +
+        `@anthropic-ai/claude-code) or run \`claude setup-token\` on another machine, then \`${paste}\`.`,
     );
   }
   process.stderr.write(`Running ${claude} setup-token …\n`);
   const res = spawnSync(claude, ['setup-token'], { stdio: 'inherit', env: process.env });
   if (res.error || res.status !== 0) {
     throw new CliError(
-      `\`claude setup-token\` failed (${res.error ? res.error.message : `exit ${res.status ?? res.signal}`}); nothing was stored. Retry it, or create the token elsewhere and run \`${paste}\`.`,
+      `\`claude setup-token\` failed (${res.error ? res.error.message : `exit ${res.status ?? res.signal}`}); ` +
+        `nothing was stored. Retry it, or create the token elsewhere and run \`${paste}\`.`,
     );
   }
   return saveSecret(ctx, 'token', opts, await readSecret('Anthropic setup-token printed above'));

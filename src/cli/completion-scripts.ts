@@ -96,7 +96,7 @@ export function zshScript(nodes: CompletionNode[]): string {
 ${shCore(nodes)}
 _aipro() {
   local -a cands
-  cands=(\${=\$(_aipro_candidates "\${words[CURRENT]}" "\${(@)words[2,CURRENT-1]}")})
+  cands=(\${=$(_aipro_candidates "\${words[CURRENT]}" "\${(@)words[2,CURRENT-1]}")})
   compadd -- "\${cands[@]}"
 }
 if [[ $zsh_eval_context[-1] == loadautofunc ]]; then _aipro "$@"; else compdef _aipro aipro; fi

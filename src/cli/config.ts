@@ -78,7 +78,8 @@ async function get(key: string | undefined, opts: { json?: boolean }): Promise<n
   const value = getPath(shown, splitConfigKey(checkKey(key), shown));
   if (value === undefined)
     throw new CliError(
-      `reading config key ${key}: it is not set and has no default (\`aipro config get\` lists every key with its value)`,
+      `reading config key ${key}: it is not set and has no default (\`aipro config get\` lists every key with its ` +
+        `value)`,
     );
   process.stdout.write(show(value, Boolean(opts.json)));
   return EXIT.OK;
@@ -138,7 +139,8 @@ async function validate(opts: { json?: boolean }): Promise<number> {
     for (const c of lines) process.stderr.write(`error: ${loaded.path}: ${c}\n`);
     const first = problems[0]?.key ?? 'KEY';
     process.stderr.write(
-      `The monitor, the gateway or an alert channel would refuse to start on this. Fix it with \`aipro config set ${first} VALUE\` (or \`aipro config unset ${first}\`), then \`aipro config validate\`.\n`,
+      `The monitor, the gateway or an alert channel would refuse to start on this. Fix it with \`aipro config set ` +
+        `${first} VALUE\` (or \`aipro config unset ${first}\`), then \`aipro config validate\`.\n`,
     );
   } else {
     process.stdout.write(`${loaded.path}: valid${loaded.exists ? '' : ' (file does not exist yet: defaults apply)'}\n`);
@@ -190,7 +192,8 @@ export function register(program: Command): void {
     .allowUnknownOption()
     .addHelpText(
       'after',
-      '\nExamples:\n  aipro config set auth.warnHours 48\n  aipro config set agents.default work\n  aipro config set env.shellEnv.enabled true',
+      '\nExamples:\n  aipro config set auth.warnHours 48\n  aipro config set agents.default work\n  aipro config ' +
+        'set env.shellEnv.enabled true',
     )
     .action(async (key: string, value: string, opts: { json?: boolean }) => {
       process.exitCode = await set(key, value, opts);
@@ -209,12 +212,15 @@ export function register(program: Command): void {
   config
     .command('validate')
     .description(
-      'check the config against the schema and against what the monitor, the gateway and the alert channels accept at start (exit 0 valid, 1 invalid)',
+      'check the config against the schema and against what the monitor, the gateway and the alert channels accept ' +
+        'at start (exit 0 valid, 1 invalid)',
     )
     .option('--json', 'print {ok, path, key, detail} (schema) or {ok, path, errors, problems: [{key, detail}]} as JSON')
     .addHelpText(
       'after',
-      '\nA schedule node-cron cannot run (e.g. "61 * * * *"), a channel its builder refuses, or a gateway bind\nbeyond loopback without gateway.auth.token is reported with its key, as `config set` refuses it.\n\nExamples:\n  aipro config validate\n  aipro config validate --json',
+      '\nA schedule node-cron cannot run (e.g. "61 * * * *"), a channel its builder refuses, or a gateway ' +
+        'bind\nbeyond loopback without gateway.auth.token is reported with its key, as `config set` refuses ' +
+        'it.\n\nExamples:\n  aipro config validate\n  aipro config validate --json',
     )
     .action(async (opts: { json?: boolean }) => {
       process.exitCode = await validate(opts);

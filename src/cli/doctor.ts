@@ -49,7 +49,8 @@ function renderText(r: DoctorReport, fix: boolean): string {
     '',
     `${r.errors} error(s), ${r.warnings} warning(s).` +
       (fixable.length && !fix
-        ? ` \`aipro doctor --fix\` can repair ${fixable.length} of them${restores ? ' (restoring a store needs --yes or a terminal)' : ''}.`
+        ? ` \`aipro doctor --fix\` can repair ${fixable.length} of ` +
+          `them${restores ? ' (restoring a store needs --yes or a terminal)' : ''}.`
         : ''),
   );
   // On a terminal each finding wraps under its text, as `models status` hints do.

@@ -24,7 +24,8 @@ export function register(program: Command): void {
     .option('--port <n>', 'port to listen on (default: gateway.port = 18789; 0 picks a free one)')
     .option(
       '--bind <where>',
-      'loopback, lan (all interfaces) or an address (default: gateway.bind = loopback); beyond loopback gateway.auth.token is required',
+      'loopback, lan (all interfaces) or an address (default: gateway.bind = loopback); beyond loopback ' +
+        'gateway.auth.token is required',
     )
     .option('--log-format <format>', 'text or json log lines on stderr', 'text')
     .addHelpText(
@@ -33,7 +34,8 @@ export function register(program: Command): void {
 Clients choose the session with X-Aipro-Session (or the request's user field) and the agent
 with X-Aipro-Agent. "/model" chat commands are answered by the gateway (docs/gateway.md).
 
-Exit codes: 0 stopped cleanly (SIGTERM/SIGINT) · 1 could not start (no token beyond loopback, port in use, bad config) · 64 usage
+Exit codes: 0 stopped cleanly (SIGTERM/SIGINT) · 1 could not start (no token beyond loopback,
+port in use, bad config) · 64 usage
 
 Examples:
   aipro gateway                                   # 127.0.0.1:18789
@@ -70,7 +72,8 @@ export async function runGateway(opts: GatewayCliOptions): Promise<number> {
   const { parseByteSize } = await import('../gateway/body.js');
   if (parseByteSize(ctx.config.gateway.bodyLimit) === null) {
     throw new CliError(
-      `gateway.bodyLimit "${ctx.config.gateway.bodyLimit}" is not a size (e.g. 10mb, 512kb); fix it with \`aipro config set gateway.bodyLimit 10mb\``,
+      `gateway.bodyLimit "${ctx.config.gateway.bodyLimit}" is not a size (e.g. 10mb, 512kb); fix it with \`aipro ` +
+        `config set gateway.bodyLimit 10mb\``,
     );
   }
   const { startGateway } = await import('../gateway/server.js');

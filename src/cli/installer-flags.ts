@@ -40,7 +40,11 @@ export function writeInstall<
 ): void {
   if (json) {
     process.stdout.write(
-      `${JSON.stringify({ ...report, ok: !failed, node: input.node, aipro: input.aipro, stateDir: input.stateDir, user: input.user }, null, 2)}\n`,
+      `${JSON.stringify(
+        { ...report, ok: !failed, node: input.node, aipro: input.aipro, stateDir: input.stateDir, user: input.user },
+        null,
+        2,
+      )}\n`,
     );
     return;
   }

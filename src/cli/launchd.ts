@@ -44,7 +44,9 @@ export function register(program: Command): void {
     .description('install, print or remove the launchd jobs on macOS (monitor daemon, 30-minute check, gateway)')
     .addHelpText(
       'after',
-      '\nExamples:\n  aipro launchd install                   # the monitor daemon as a LaunchAgent\n  aipro launchd install --units check\n  aipro launchd print --system --units monitor,gateway\n  aipro launchd uninstall\n\nDocs: docs/systemd.md#launchd-macos',
+      '\nExamples:\n  aipro launchd install                   # the monitor daemon as a LaunchAgent\n  aipro ' +
+        'launchd install --units check\n  aipro launchd print --system --units monitor,gateway\n  aipro launchd ' +
+        'uninstall\n\nDocs: docs/systemd.md#launchd-macos',
     );
   common(launchd.command('install'), true)
     .description(`render the plists for this host, write them and launchctl bootstrap them (${FLAVOUR_HELP})`)
@@ -69,7 +71,8 @@ Examples:
     .description(`print the rendered plists without writing anything (${FLAVOUR_HELP})`)
     .addHelpText(
       'after',
-      "\nExamples:\n  aipro launchd print\n  aipro launchd print --system --units check\n  aipro launchd print --json | jq -r '.plists[].path'",
+      '\nExamples:\n  aipro launchd print\n  aipro launchd print --system --units check\n  aipro launchd print ' +
+        "--json | jq -r '.plists[].path'",
     )
     .action(async (flags: Flags) => {
       process.exitCode = await runPrint(flags);
@@ -81,7 +84,8 @@ Examples:
     .option('--dry-run', 'show what would be removed and run; change nothing')
     .addHelpText(
       'after',
-      '\nExamples:\n  aipro launchd uninstall\n  aipro launchd uninstall --units gateway\n  sudo aipro launchd uninstall --system --dry-run',
+      '\nExamples:\n  aipro launchd uninstall\n  aipro launchd uninstall --units gateway\n  sudo aipro launchd ' +
+        'uninstall --system --dry-run',
     )
     .action(async (flags: Flags) => {
       process.exitCode = await runUninstall(flags);
@@ -125,7 +129,16 @@ async function runPrint(flags: Flags): Promise<number> {
   const dir = flags.dir ? resolve(flags.dir) : defaultPlistDir(r.flavour, process.env);
   if (flags.json) {
     process.stdout.write(
-      `${JSON.stringify({ flavour: r.flavour, dir, warnings: r.warnings, plists: r.plists.map((p) => ({ job: p.job, label: p.label, path: join(dir, p.name), text: p.text })) }, null, 2)}\n`,
+      `${JSON.stringify(
+        {
+          flavour: r.flavour,
+          dir,
+          warnings: r.warnings,
+          plists: r.plists.map((p) => ({ job: p.job, label: p.label, path: join(dir, p.name), text: p.text })),
+        },
+        null,
+        2,
+      )}\n`,
     );
     return EXIT.OK;
   }

@@ -21,7 +21,8 @@ type Register = (program: Command) => void;
 const GROUPS: Record<string, { summary: string; load: (argv: string[]) => Promise<Register[]> }> = {
   models: {
     summary:
-      'credential status and auth profiles (status, auth paste-token|setup-token|add-key|login|list|remove|import|order)',
+      'credential status and auth profiles (status, auth ' +
+      'paste-token|setup-token|add-key|login|list|remove|import|order)',
     // `models status` is the hot command (scripts, timers): it loads neither the auth commands
     // nor the OAuth code behind them (~3 ms of its start).
     load: async (argv) =>
@@ -106,7 +107,8 @@ export async function buildProgram(argv: string[]): Promise<Command> {
     .addHelpText(
       'after',
       `
-Exit codes: 0 ok · 1 failed (or --check: expired/missing/invalid/rejected/refresh_failed) · 2 --check: expiring · 64 usage error
+Exit codes: 0 ok · 1 failed (or --check: expired/missing/invalid/rejected/refresh_failed) ·
+2 --check: expiring · 64 usage error
 
 Examples:
   aipro models status            # every credential, its status and expiry
@@ -208,7 +210,8 @@ export async function run(argv: string[]): Promise<number> {
       return err.exitCode;
     }
     process.stderr.write(
-      `error: unexpected failure: ${(err as Error)?.stack ?? String(err)}\nPlease report this with the command you ran.\n`,
+      `error: unexpected failure: ${(err as Error)?.stack ?? String(err)}\nPlease report this with the command you ` +
+        `ran.\n`,
     );
     return EXIT.FAIL;
   }

@@ -37,7 +37,9 @@ export function register(program: Command): void {
     .option('--json', 'print the result as JSON')
     .addHelpText(
       'after',
-      `${SECRET_NOTE}\n\nExamples:\n  aipro models auth paste-token --provider anthropic\n  pbpaste | aipro models auth paste-token --provider anthropic --expires-in 365d\n  aipro models auth paste-token --provider openrouter --profile-id openrouter:work < token.txt`,
+      `${SECRET_NOTE}\n\nExamples:\n  aipro models auth paste-token --provider anthropic\n  pbpaste | aipro models ` +
+        `auth paste-token --provider anthropic --expires-in 365d\n  aipro models auth paste-token --provider ` +
+        `openrouter --profile-id openrouter:work < token.txt`,
     )
     .action((opts: SecretCmdOptions) => setExit(import('./auth-secrets.js').then((m) => m.pasteToken(opts))));
 
@@ -51,7 +53,9 @@ export function register(program: Command): void {
     .option('--json', 'print the result as JSON')
     .addHelpText(
       'after',
-      '\nWithout a terminal or without `claude` on PATH, use paste-token instead.\n\nExamples:\n  aipro models auth setup-token --provider anthropic\n  claude setup-token   # on another machine, then:\n  aipro models auth paste-token --provider anthropic',
+      '\nWithout a terminal or without `claude` on PATH, use paste-token instead.\n\nExamples:\n  aipro models ' +
+        'auth setup-token --provider anthropic\n  claude setup-token   # on another machine, then:\n  aipro models ' +
+        'auth paste-token --provider anthropic',
     )
     .action((opts: SecretCmdOptions) => setExit(import('./auth-secrets.js').then((m) => m.setupToken(opts))));
 
@@ -64,7 +68,8 @@ export function register(program: Command): void {
     .option('--json', 'print the result as JSON')
     .addHelpText(
       'after',
-      `${SECRET_NOTE}\n\nExamples:\n  aipro models auth add-key --provider anthropic\n  printf '%s' "$KEY" | aipro models auth add-key --provider openai --profile-id openai:work`,
+      `${SECRET_NOTE}\n\nExamples:\n  aipro models auth add-key --provider anthropic\n  printf '%s' "$KEY" | aipro ` +
+        `models auth add-key --provider openai --profile-id openai:work`,
     )
     .action((opts: SecretCmdOptions) => setExit(import('./auth-secrets.js').then((m) => m.addKey(opts))));
 
@@ -97,7 +102,8 @@ export function register(program: Command): void {
     .description("which profile of a provider is tried first (stored in the agent's auth-profiles.json)")
     .addHelpText(
       'after',
-      '\nExamples:\n  aipro models auth order get --provider anthropic\n  aipro models auth order set --provider anthropic anthropic:work anthropic:default\n  aipro models auth order clear --provider anthropic',
+      '\nExamples:\n  aipro models auth order get --provider anthropic\n  aipro models auth order set --provider ' +
+        'anthropic anthropic:work anthropic:default\n  aipro models auth order clear --provider anthropic',
     );
   const orderCmd = (name: string, description: string) =>
     order
@@ -109,7 +115,8 @@ export function register(program: Command): void {
   orderCmd('get', 'print the stored order of a provider')
     .addHelpText(
       'after',
-      '\nExamples:\n  aipro models auth order get --provider anthropic\n  aipro models auth order get --provider anthropic --agent work --json',
+      '\nExamples:\n  aipro models auth order get --provider anthropic\n  aipro models auth order get --provider ' +
+        'anthropic --agent work --json',
     )
     .action((opts: OrderOptions) => setExit(import('./auth-profiles.js').then((m) => m.orderGet(opts))));
   orderCmd('set', 'set the order; every id must exist in the store and belong to the provider')
@@ -134,7 +141,8 @@ export function register(program: Command): void {
     .option('--json', 'machine-readable report')
     .addHelpText(
       'after',
-      '\nExamples:\n  aipro models auth import openclaw\n  aipro models auth import openclaw --from /srv/openclaw --json',
+      '\nExamples:\n  aipro models auth import openclaw\n  aipro models auth import openclaw --from /srv/openclaw ' +
+        '--json',
     )
     .action((opts: { from?: string; force?: boolean; json?: boolean }) =>
       setExit(import('./auth-import-openclaw.js').then((m) => m.importOpenclaw(opts))),

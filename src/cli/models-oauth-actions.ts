@@ -20,7 +20,7 @@ import {
   type ImportSource,
   type MergeDecision,
 } from '../oauth/import.js';
-import { login, type LoginIo } from '../oauth/login.js';
+import { login, type LoginIo, type LoginResult } from '../oauth/login.js';
 import { clearRefreshFailure } from '../oauth/resync.js';
 import { oauthProviderIds, resolveOAuthSpec } from '../oauth/spec.js';
 import { resolveAgent, type Context } from '../context.js';
@@ -56,8 +56,10 @@ export function pasteProblem(line: string, flow: 'loopback' | 'paste'): string |
   const s = line.replace(/\s+/g, '');
   if (s === '' || /^https?:\/\//i.test(s) || s.includes('#')) return null;
   return flow === 'paste'
-    ? 'That is only the code, without its #state part. Paste everything the page shows (code#state, one line), then Enter:'
-    : 'That is only the code, without its state. Paste the whole URL the browser ended on (…/auth/callback?code=…&state=…), then Enter:';
+    ? 'That is only the code, without its #state part. Paste everything the page shows (code#state, one line), then ' +
+        'Enter:'
+    : 'That is only the code, without its state. Paste the whole URL the browser ended on ' +
+        '(…/auth/callback?code=…&state=…), then Enter:';
 }
 
 /** Best effort: only for a person at a terminal with a desktop. */
@@ -87,7 +89,8 @@ export async function runLogin(
   const spec = resolveOAuthSpec(provider, ctx.config);
   if (!spec)
     throw usageError(
-      `provider "${provider}" has no OAuth login; use one of: ${oauthProviderIds().join(', ')} (API keys: aipro models auth add-key --provider ${provider || 'P'})`,
+      `provider "${provider}" has no OAuth login; use one of: ${oauthProviderIds().join(', ')} (API keys: aipro ` +
+        `models auth add-key --provider ${provider || 'P'})`,
     );
   if (opts.profileId) checkProfileId(opts.profileId, provider);
   const agent = resolveAgent(ctx, opts.agent);
@@ -111,7 +114,7 @@ export async function runLogin(
     }
   };
   const io: LoginIo = { say, readLine, openBrowser };
-  let res;
+  let res: LoginResult;
   try {
     res = await login({ spec, noBrowser: opts.browser === false, io, now: ctx.now });
   } finally {
@@ -119,7 +122,8 @@ export async function runLogin(
   }
   if (!res.ok)
     throw new CliError(
-      `logging in to ${provider} failed: ${res.detail}. Try again: aipro models auth login --provider ${provider}${opts.browser === false ? ' --no-browser' : ''}`,
+      `logging in to ${provider} failed: ${res.detail}. Try again: aipro models auth login --provider ` +
+        `${provider}${opts.browser === false ? ' --no-browser' : ''}`,
     );
   const t = res.tokens;
   const id = opts.profileId ?? `${provider}:${t.email ?? 'default'}`;
@@ -162,7 +166,7 @@ export async function runLogin(
       `Logged in to ${provider}${t.email ? ` as ${t.email}` : ''}; stored ${id} (${summary.fingerprint}) in ${where}\n`,
     );
     if (!t.refresh) process.stdout.write('note: the provider issued no refresh token; log in again when it expires\n');
-    process.stdout.write('Check it: aipro models status --probe --provider ' + provider + '\n');
+    process.stdout.write(`Check it: aipro models status --probe --provider ${provider}\n`);
   }
   return EXIT.OK;
 }
@@ -224,7 +228,8 @@ function report(json: boolean | undefined, lines: SyncLine[]): void {
     process.stdout.write('no imported profiles (import one: aipro models auth import claude-code|codex)\n');
   for (const l of lines)
     process.stdout.write(
-      `${l.profileId}: ${words[l.decision]} ${l.path}${l.expiresAt ? ` (expires ${isoUtc(l.expiresAt)})` : ''}${l.detail ? `: ${l.detail}` : ''}\n`,
+      `${l.profileId}: ${words[l.decision]} ` +
+        `${l.path}${l.expiresAt ? ` (expires ${isoUtc(l.expiresAt)})` : ''}${l.detail ? `: ${l.detail}` : ''}\n`,
     );
 }
 
@@ -275,7 +280,8 @@ export async function runDetach(ctx: Context, id: string, opts: { agent?: string
     const p = Object.hasOwn(store.profiles, id) ? store.profiles[id] : undefined;
     if (!p)
       throw new CliError(
-        `profile ${id} is not in ${agent.storePath} (see \`aipro models auth list${opts.agent ? ` --agent ${agent.id}` : ''}\`)`,
+        `profile ${id} is not in ${agent.storePath} (see \`aipro models auth ` +
+          `list${opts.agent ? ` --agent ${agent.id}` : ''}\`)`,
       );
     const o = originOf(p);
     if (!o)
@@ -295,7 +301,8 @@ export async function runDetach(ctx: Context, id: string, opts: { agent?: string
   else {
     process.stdout.write(`${id}: detached from ${origin.path}; aipro refreshes it from now on\n`);
     process.stdout.write(
-      `note: once aipro refreshes it, ${cli} is logged out (its refresh token is rotated away); log in to ${cli} again, or re-attach: aipro models auth import ${origin.source} --profile-id ${id}\n`,
+      `note: once aipro refreshes it, ${cli} is logged out (its refresh token is rotated away); log in to ${cli} ` +
+        `again, or re-attach: aipro models auth import ${origin.source} --profile-id ${id}\n`,
     );
   }
   return EXIT.OK;

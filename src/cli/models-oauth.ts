@@ -44,7 +44,9 @@ export function register(program: Command): void {
     .option('--json', 'print the stored profile id, email and expiry as JSON')
     .addHelpText(
       'after',
-      '\nExamples:\n  aipro models auth login --provider openai-codex\n  aipro models auth login --provider anthropic --no-browser\n  aipro models auth login --provider openai-codex --profile-id openai-codex:work --agent ops',
+      '\nExamples:\n  aipro models auth login --provider openai-codex\n  aipro models auth login --provider ' +
+        'anthropic --no-browser\n  aipro models auth login --provider openai-codex --profile-id openai-codex:work ' +
+        '--agent ops',
     )
     .action(async (opts: LoginOpts) => {
       const { runLogin } = await import('./models-oauth-actions.js');
@@ -68,7 +70,8 @@ export function register(program: Command): void {
       .option('--json', 'print the result as JSON')
       .addHelpText(
         'after',
-        `\nExamples:\n  aipro models auth import ${source}\n  aipro models auth import ${source} --from /home/alice/${file.slice(2)}`,
+        `\nExamples:\n  aipro models auth import ${source}\n  aipro models auth import ${source} --from ` +
+          `/home/alice/${file.slice(2)}`,
       )
       .action(async (opts: ImportOpts) => {
         const { runImport } = await import('./models-oauth-actions.js');
@@ -86,7 +89,10 @@ export function register(program: Command): void {
     .option('--json', 'print the result as JSON')
     .addHelpText(
       'after',
-      "\nImported profiles are not refreshed by aipro: it re-reads the CLI's file or Keychain item and takes\nthe CLI's newer tokens, because refresh tokens rotate and two refreshers log each other out.\nAfter detach, aipro refreshes the profile and the CLI needs its own login again.\n\nExamples:\n  aipro models auth detach anthropic:claude-code\n  aipro models auth detach openai-codex:codex --agent ops",
+      "\nImported profiles are not refreshed by aipro: it re-reads the CLI's file or Keychain item and takes\nthe " +
+        "CLI's newer tokens, because refresh tokens rotate and two refreshers log each other out.\nAfter detach, " +
+        'aipro refreshes the profile and the CLI needs its own login again.\n\nExamples:\n  aipro models auth detach ' +
+        'anthropic:claude-code\n  aipro models auth detach openai-codex:codex --agent ops',
     )
     .action(async (id: string, opts: { agent?: string; json?: boolean }) => {
       const { runDetach } = await import('./models-oauth-actions.js');

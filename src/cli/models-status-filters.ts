@@ -16,7 +16,8 @@ function existing(names: Iterable<string>): string {
 export function checkAgentFilter(id: string | undefined, agents: Agent[]): void {
   if (id === undefined || agents.some((a) => a.id === id)) return;
   throw usageError(
-    `--agent ${id}: no such agent; agents: ${existing(agents.map((a) => a.id))} (create one with \`aipro models auth add-key --provider P --agent ${id}\`)`,
+    `--agent ${id}: no such agent; agents: ${existing(agents.map((a) => a.id))} (create one with \`aipro models ` +
+      `auth add-key --provider P --agent ${id}\`)`,
   );
 }
 

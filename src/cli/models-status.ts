@@ -55,7 +55,9 @@ export function register(program: Command): void {
     .option('--wide', 'on a terminal, show every column and unwrapped lines (pipes always get them)')
     .addHelpText(
       'after',
-      "\nExamples:\n  aipro models status\n  aipro models status --check --provider anthropic\n  aipro models status --probe --timeout 5000 --concurrency 8\n  aipro models status --json | jq '.agents[].profiles[] | {id, status}'",
+      '\nExamples:\n  aipro models status\n  aipro models status --check --provider anthropic\n  aipro models ' +
+        "status --probe --timeout 5000 --concurrency 8\n  aipro models status --json | jq '.agents[].profiles[] | " +
+        "{id, status}'",
     )
     .action(async (opts: StatusOptions) => {
       process.exitCode = await modelsStatus(opts);
@@ -230,7 +232,9 @@ function renderText(reports: AgentReport[], now: number, ctx: Context, check: bo
     const quota = shown.some((r) => quotaCell(r.quota, now) !== '-');
     if (quota) {
       header.push('QUOTA');
-      shown.forEach((r, i) => rows[i]?.push(quotaCell(r.quota, now)));
+      shown.forEach((r, i) => {
+        rows[i]?.push(quotaCell(r.quota, now));
+      });
     }
     out.push(
       renderTable(

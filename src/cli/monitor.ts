@@ -17,7 +17,8 @@ export function register(program: Command): void {
   program
     .command('monitor')
     .description(
-      'run the monitor daemon: schedules the expiry/validity/store/refresh monitors, serves /metrics /healthz /readyz, sends alerts',
+      'run the monitor daemon: schedules the expiry/validity/store/refresh monitors, serves /metrics /healthz ' +
+        '/readyz, sends alerts',
     )
     .option('--once', 'run every monitor once, write the textfile, send alerts, exit 0 ok / 1 broken / 2 expiring')
     .option('--log-format <format>', 'log lines as text or json (on stderr)', 'text')

@@ -85,7 +85,8 @@ async function applyCredential(plan: OnboardPlan): Promise<string[]> {
   const name = getProvider(plan.provider)?.envVars[0];
   if (!name)
     throw new CliError(
-      `onboarding: ${plan.provider} has no API key env var; store the credential in the auth store instead (--store profile)`,
+      `onboarding: ${plan.provider} has no API key env var; store the credential in the auth store instead ` +
+        `(--store profile)`,
     );
   const res = await writeDaemonEnv(ctx.env, name, plan.secret, plan.force);
   if (!res.ok)
@@ -104,7 +105,8 @@ export async function applyPlan(plan: OnboardPlan): Promise<number> {
     const problem = secretProblem(plan.provider, plan.authChoice === 'token' ? 'token' : 'api_key', plan.secret);
     if (problem)
       throw new CliError(
-        `onboarding: the ${plan.provider} credential was not saved: ${problem}. Nothing was written; run the command again with the whole value on stdin.`,
+        `onboarding: the ${plan.provider} credential was not saved: ${problem}. Nothing was written; run the ` +
+          `command again with the whole value on stdin.`,
       );
   }
   const before = loadContext();

@@ -44,7 +44,8 @@ async function planFromFlags(o: OnboardOptions): Promise<OnboardPlan> {
       throw usageError('--store env holds API keys only; tokens go to the auth store (--store profile)');
     if (!o.secretStdin)
       throw usageError(
-        '--non-interactive with --provider needs --secret-stdin (pipe the key or token on stdin; secrets are never flags)',
+        '--non-interactive with --provider needs --secret-stdin (pipe the key or token on stdin; secrets are never ' +
+          'flags)',
       );
     const secret = normalizeSecret(await readAll(process.stdin));
     Object.assign(plan, {
@@ -81,7 +82,8 @@ async function onboard(o: OnboardOptions): Promise<number> {
   if (o.nonInteractive) return applyPlan(await planFromFlags(o));
   if (!process.stdin.isTTY) {
     throw new CliError(
-      'onboarding: the wizard needs a terminal. For scripts use `aipro onboard --non-interactive --provider anthropic --secret-stdin < key.txt` (see `aipro onboard --help`).',
+      'onboarding: the wizard needs a terminal. For scripts use `aipro onboard --non-interactive --provider ' +
+        'anthropic --secret-stdin < key.txt` (see `aipro onboard --help`).',
     );
   }
   const { loadContext } = await import('../context.js');

@@ -69,7 +69,8 @@ export function clockSkewWarnings(rows: readonly SkewInput[], now: number): stri
     if (Math.abs(s.ms) <= CLOCK_SKEW_WARN_MS) continue;
     out.push(
       `clock skew: ${provider}'s clock is ${skewText(s.ms)} this host (Date header of the probe ${ago(s.at, now)}); ` +
-        'expiry times are judged by the local clock, so they are off by as much — sync it (timedatectl status; chrony or systemd-timesyncd)',
+        'expiry times are judged by the local clock, so they are off by as much — sync it (timedatectl status; ' +
+        'chrony or systemd-timesyncd)',
     );
   }
   return out;

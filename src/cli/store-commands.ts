@@ -12,6 +12,7 @@ import {
   storeKey,
   StoreUnavailableError,
 } from '../store/backends/postgres/connect.js';
+import type { StoreKey } from '../store/backends/postgres/seal.js';
 import { migrate } from '../store/backends/postgres/migrations.js';
 import { rekey } from '../store/backends/postgres/rekey.js';
 import type { StoreBackend } from '../store/backends/types.js';
@@ -35,18 +36,29 @@ export async function storeMigrate(ctx: Context, opts: { json?: boolean }): Prom
     const { applied, state } = await migrate(p, schema);
     if (opts.json)
       process.stdout.write(
-        `${JSON.stringify({ ok: true, schema, version: state.current, applied: applied.map((m) => ({ version: m.version, name: m.name })) }, null, 2)}\n`,
+        `${JSON.stringify(
+          {
+            ok: true,
+            schema,
+            version: state.current,
+            applied: applied.map((m) => ({ version: m.version, name: m.name })),
+          },
+          null,
+          2,
+        )}\n`,
       );
     else if (applied.length === 0)
       process.stdout.write(`Schema "${schema}" is current (version ${state.current}); nothing to do.\n`);
     else
       process.stdout.write(
-        `${applied.map((m) => `Applied migration ${m.version}: ${m.name}`).join('\n')}\nSchema "${schema}" is now at version ${state.current}.\n`,
+        `${applied.map((m) => `Applied migration ${m.version}: ${m.name}`).join('\n')}\nSchema "${schema}" is now ` +
+          `at version ${state.current}.\n`,
       );
     return EXIT.OK;
   } catch (err) {
     throw new CliError(
-      `migrating the store schema "${schema}": PostgreSQL: ${describePgError(err)}; nothing was changed (check store.postgres.url and that the role may create schemas)`,
+      `migrating the store schema "${schema}": PostgreSQL: ${describePgError(err)}; nothing was changed (check ` +
+        `store.postgres.url and that the role may create schemas)`,
     );
   } finally {
     await p.end();
@@ -55,8 +67,8 @@ export async function storeMigrate(ctx: Context, opts: { json?: boolean }): Prom
 
 export async function storeRekey(ctx: Context, opts: { json?: boolean }): Promise<number> {
   const schema = ctx.config.store.postgres.schema;
-  let next;
-  let old;
+  let next: StoreKey | null;
+  let old: StoreKey | null;
   try {
     next = storeKey(
       {
@@ -76,12 +88,15 @@ export async function storeRekey(ctx: Context, opts: { json?: boolean }): Promis
     if (opts.json) process.stdout.write(`${JSON.stringify({ ok: true, schema, keyId: next.id, ...r }, null, 2)}\n`);
     else
       process.stdout.write(
-        `Re-sealed ${r.resealed} secret(s) in ${r.profiles} profile(s) under key ${next.id} (${r.alreadyCurrent} already under it).\nNext: give every host AIPRO_STORE_KEY with the new key, then remove AIPRO_STORE_OLD_KEY.\n`,
+        `Re-sealed ${r.resealed} secret(s) in ${r.profiles} profile(s) under key ${next.id} (${r.alreadyCurrent} ` +
+          `already under it).\nNext: give every host AIPRO_STORE_KEY with the new key, then remove ` +
+          `AIPRO_STORE_OLD_KEY.\n`,
       );
     return EXIT.OK;
   } catch (err) {
     throw new CliError(
-      `rekey of schema "${schema}" failed: ${err instanceof Error && !('code' in err) ? err.message : `PostgreSQL: ${describePgError(err)}`}`,
+      `rekey of schema "${schema}" failed: ` +
+        `${err instanceof Error && !('code' in err) ? err.message : `PostgreSQL: ${describePgError(err)}`}`,
     );
   } finally {
     await p.end();

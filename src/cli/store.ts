@@ -48,7 +48,8 @@ Examples:
     .option('--json', 'machine-readable result')
     .addHelpText(
       'after',
-      '\nExit codes: 0 copied (or nothing to do) · 1 failed · 64 usage\n\nExamples:\n  aipro store copy --from file --to postgres\n  aipro store copy --from postgres --to file --agent main',
+      '\nExit codes: 0 copied (or nothing to do) · 1 failed · 64 usage\n\nExamples:\n  aipro store copy --from ' +
+        'file --to postgres\n  aipro store copy --from postgres --to file --agent main',
     )
     .action(async (opts: { from: string; to: string; agent?: string; json?: boolean }) => {
       if (!BACKENDS.includes(opts.from) || !BACKENDS.includes(opts.to))
@@ -65,12 +66,14 @@ Examples:
   store
     .command('rekey')
     .description(
-      're-seal every secret in the postgres store under AIPRO_STORE_KEY (old key in AIPRO_STORE_OLD_KEY), in one transaction',
+      're-seal every secret in the postgres store under AIPRO_STORE_KEY (old key in AIPRO_STORE_OLD_KEY), in one ' +
+        'transaction',
     )
     .option('--json', 'machine-readable result')
     .addHelpText(
       'after',
-      '\nExit codes: 0 every secret sealed under the new key · 1 failed (nothing changed)\n\nExamples:\n  AIPRO_STORE_OLD_KEY="$(cat old.key)" AIPRO_STORE_KEY="$(cat new.key)" aipro store rekey',
+      '\nExit codes: 0 every secret sealed under the new key · 1 failed (nothing changed)\n\nExamples:\n  ' +
+        'AIPRO_STORE_OLD_KEY="$(cat old.key)" AIPRO_STORE_KEY="$(cat new.key)" aipro store rekey',
     )
     .action(async (opts: { json?: boolean }) => {
       const { storeRekey } = await import('./store-commands.js');

@@ -48,7 +48,9 @@ export function register(program: Command): void {
     .description('install, print or remove the systemd units (monitor daemon, 30-minute check timer, gateway)')
     .addHelpText(
       'after',
-      '\nExamples:\n  aipro systemd install --user             # the monitor daemon as a user unit\n  aipro systemd install --user --units check\n  aipro systemd print --system --units check\n  aipro systemd uninstall --user\n\nDocs: docs/systemd.md; status of installed units: aipro doctor',
+      '\nExamples:\n  aipro systemd install --user             # the monitor daemon as a user unit\n  aipro ' +
+        'systemd install --user --units check\n  aipro systemd print --system --units check\n  aipro systemd ' +
+        'uninstall --user\n\nDocs: docs/systemd.md; status of installed units: aipro doctor',
     );
   common(systemd.command('install'), true)
     .description(`render the units for this host, write them, daemon-reload and enable --now (${FLAVOUR_HELP})`)
@@ -74,7 +76,8 @@ Examples:
     .description(`print the rendered units without writing anything (${FLAVOUR_HELP})`)
     .addHelpText(
       'after',
-      "\nExamples:\n  aipro systemd print --user\n  aipro systemd print --system --units check --service-user aipro\n  aipro systemd print --json | jq -r '.units[].name'",
+      '\nExamples:\n  aipro systemd print --user\n  aipro systemd print --system --units check --service-user ' +
+        "aipro\n  aipro systemd print --json | jq -r '.units[].name'",
     )
     .action(async (flags: Flags) => {
       process.exitCode = await runPrint(flags);
@@ -84,7 +87,8 @@ Examples:
     .option('--dry-run', 'show what would be removed and run; change nothing')
     .addHelpText(
       'after',
-      '\nExamples:\n  aipro systemd uninstall --user\n  aipro systemd uninstall --user --units gateway\n  sudo aipro systemd uninstall --system --dry-run',
+      '\nExamples:\n  aipro systemd uninstall --user\n  aipro systemd uninstall --user --units gateway\n  sudo ' +
+        'aipro systemd uninstall --system --dry-run',
     )
     .action(async (flags: Flags) => {
       process.exitCode = await runUninstall(flags);
@@ -105,11 +109,13 @@ async function parseCredentials(values: string[] = []): Promise<{ id: string; pa
     const cred = i < 0 ? { id: v } : { id: v.slice(0, i), path: v.slice(i + 1) };
     if (!CREDENTIAL_ID_RE.test(cred.id))
       throw usageError(
-        `--credential ${JSON.stringify(v)}: the id must be 1-64 of A-Z a-z 0-9 _ . - (it becomes a file name in $CREDENTIALS_DIRECTORY)`,
+        `--credential ${JSON.stringify(v)}: the id must be 1-64 of A-Z a-z 0-9 _ . - (it becomes a file name in ` +
+          `$CREDENTIALS_DIRECTORY)`,
       );
     if (cred.path !== undefined && !cred.path.startsWith('/'))
       throw usageError(
-        `--credential ${JSON.stringify(v)}: the path must be absolute (or leave it out to use /etc/credstore/${cred.id})`,
+        `--credential ${JSON.stringify(v)}: the path must be absolute (or leave it out to use ` +
+          `/etc/credstore/${cred.id})`,
       );
     return cred;
   });
@@ -142,7 +148,16 @@ async function runPrint(flags: Flags): Promise<number> {
   const dir = flags.unitDir ?? defaultUnitDir(r.flavour, process.env);
   if (flags.json) {
     process.stdout.write(
-      `${JSON.stringify({ flavour: r.flavour, unitDir: dir, warnings: r.warnings, units: r.units.map((u) => ({ name: u.name, path: join(dir, u.name), text: u.text })) }, null, 2)}\n`,
+      `${JSON.stringify(
+        {
+          flavour: r.flavour,
+          unitDir: dir,
+          warnings: r.warnings,
+          units: r.units.map((u) => ({ name: u.name, path: join(dir, u.name), text: u.text })),
+        },
+        null,
+        2,
+      )}\n`,
     );
     return EXIT.OK;
   }

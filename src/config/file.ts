@@ -35,7 +35,8 @@ export async function updateConfigFile<R>(
     const read = readRawConfig(path);
     if (!read.ok) {
       throw new CliError(
-        `${doing}: ${path}: ${read.detail}. The file was left untouched; fix or move it by hand (\`aipro config path\` shows it), then \`aipro config validate\`.`,
+        `${doing}: ${path}: ${read.detail}. The file was left untouched; fix or move it by hand (\`aipro config ` +
+          `path\` shows it), then \`aipro config validate\`.`,
       );
     }
     const { raw, result } = change(structuredClone(read.raw), read.exists);
@@ -43,7 +44,8 @@ export async function updateConfigFile<R>(
     const checked = validateConfig(raw, path, env);
     if (!checked.ok) {
       throw new CliError(
-        `${doing}: the resulting config is invalid at ${checked.key}: ${checked.detail}. Nothing was written to ${path}.`,
+        `${doing}: the resulting config is invalid at ${checked.key}: ${checked.detail}. Nothing was written to ` +
+          `${path}.`,
       );
     }
     // What the monitor, the gateway or a channel would refuse at start is refused here too.
@@ -51,7 +53,8 @@ export async function updateConfigFile<R>(
     const problem = (await runnableProblems(checked.config, env))[0];
     if (problem)
       throw new CliError(
-        `${doing}: the resulting config is invalid at ${problem.key}: ${problem.detail}. Nothing was written to ${path}.`,
+        `${doing}: the resulting config is invalid at ${problem.key}: ${problem.detail}. Nothing was written to ` +
+          `${path}.`,
       );
     await writeFileDurable(path, serializeConfig(raw), 0o600);
     return result;

@@ -39,7 +39,9 @@ export function gatewayProblems(config: Pick<AiproConfig, 'gateway'>): { key: st
   if ((token === null || token === undefined || token === '') && !isLoopback(bindHost(config.gateway.bind))) {
     out.push({
       key: 'gateway.bind',
-      detail: `"${config.gateway.bind}" listens beyond loopback, which needs gateway.auth.token; set it first with \`${TOKEN_SET_COMMAND}\`, or use loopback`,
+      detail:
+        `"${config.gateway.bind}" listens beyond loopback, which needs gateway.auth.token; set it first with ` +
+        `\`${TOKEN_SET_COMMAND}\`, or use loopback`,
     });
   }
   if (parseByteSize(config.gateway.bodyLimit) === null) {

@@ -177,9 +177,15 @@ export function configErrorMessage(err: Extract<ConfigLoad, { ok: false }>): str
   // A file that does not parse (or is not an object) has no key to set: `config set` refuses
   // to write over it, so the fix is by hand.
   if (err.key === '(file)' || err.key === '(config)') {
-    return `Error loading config ${err.path}: ${err.detail}. The file was left untouched; fix it in an editor or move it aside (defaults then apply), then \`aipro config validate\`.`;
+    return (
+      `Error loading config ${err.path}: ${err.detail}. The file was left untouched; fix it in an editor or move it ` +
+      `aside (defaults then apply), then \`aipro config validate\`.`
+    );
   }
-  return `Error loading config ${err.path}: ${err.key}: ${err.detail}. Fix it with \`aipro config set ${err.key} VALUE\` (or \`aipro config unset ${err.key}\`), then \`aipro config validate\`.`;
+  return (
+    `Error loading config ${err.path}: ${err.key}: ${err.detail}. Fix it with \`aipro config set ${err.key} VALUE\` ` +
+    `(or \`aipro config unset ${err.key}\`), then \`aipro config validate\`.`
+  );
 }
 
 /** Header names whose values are credentials (Authorization, X-Api-Key, Cookie, signatures…). */

@@ -147,14 +147,18 @@ export const schema = {
     },
     metrics: {
       statusMode: {
-        doc: 'aipro_auth_profile_status: "stateset" (8 series per profile, 1 for the current status) or "label" (1 series per profile: the current status), for large fleets.',
+        doc:
+          'aipro_auth_profile_status: "stateset" (8 series per profile, 1 for the current status) or "label" (1 ' +
+          'series per profile: the current status), for large fleets.',
         format: ['stateset', 'label'],
         default: 'stateset',
       },
     },
     labels: {
       profile: {
-        doc: 'The `profile` label of metrics and alerts: "id" (the profile id) or "hash" (a stable 12-hex-digit hash, when ids are e-mail addresses; `aipro models status` shows the mapping).',
+        doc:
+          'The `profile` label of metrics and alerts: "id" (the profile id) or "hash" (a stable 12-hex-digit hash, ' +
+          'when ids are e-mail addresses; `aipro models status` shows the mapping).',
         format: ['id', 'hash'],
         default: 'id',
       },
@@ -191,7 +195,9 @@ export const schema = {
     probeFailingCycles: { doc: 'Failed probe cycles in a row before probe_failing fires.', format: 'nat', default: 3 },
     hostname: { doc: 'Host name shown in alerts (empty: the system host name).', format: String, default: '' },
     criticalWithin: {
-      doc: 'An expiring credential with less than this left is AiproCredentialExpiringCritical (critical), else AiproCredentialExpiringSoon (warning); also the default of `aipro rules print --critical`.',
+      doc:
+        'An expiring credential with less than this left is AiproCredentialExpiringCritical (critical), else ' +
+        'AiproCredentialExpiringSoon (warning); also the default of `aipro rules print --critical`.',
       format: fmt(assertDuration),
       default: '24h',
     },

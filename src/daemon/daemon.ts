@@ -22,6 +22,13 @@ import { writeMetricsTextfile } from './textfile.js';
 import { alertHost } from '../alerts/host.js';
 import { fleetHostId, LEADER_ONLY, openMonitorStore, type MonitorStore } from './fleet.js';
 
+/** What a failed listen most likely means, by error code. */
+const LISTEN_HINTS: Record<string, string> = {
+  EADDRINUSE: 'is another aipro monitor running?',
+  EADDRNOTAVAIL: 'that address is not on this host.',
+  EACCES: 'ports below 1024 need privileges.',
+};
+
 export interface DaemonOptions {
   logFormat: LogFormat;
   /** `--listen` (overrides `monitor.listen`). */
@@ -52,7 +59,9 @@ export interface Daemon {
 }
 
 const NO_CREDENTIALS_MSG =
-  'no credentials found; add one with `aipro models auth add-key --provider anthropic` (or `aipro models auth setup-token --provider anthropic`, or run `aipro onboard`); the monitor keeps running and picks it up on the next cycle';
+  'no credentials found; add one with `aipro models auth add-key --provider anthropic` (or `aipro models auth ' +
+  'setup-token --provider anthropic`, or run `aipro onboard`); the monitor keeps running and picks it up on the ' +
+  'next cycle';
 
 /** Why /readyz is 503 after the first cycle: an auth store that cannot be read (null: ready). */
 export function unreadableReason(metrics: Pick<AiproMetrics, 'unreadableStores'>): string | null {
@@ -180,7 +189,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     const key = opts.listen !== undefined ? '--listen' : 'monitor.listen';
     log.error('monitor.refused', { key, detail: `cannot listen on ${setup.listen.text} (${e.code ?? e.message})` });
     throw new CliError(
-      `${key}: cannot listen on ${setup.listen.text} (${e.code ?? e.message}); ${e.code === 'EADDRINUSE' ? 'is another aipro monitor running?' : e.code === 'EADDRNOTAVAIL' ? 'that address is not on this host.' : e.code === 'EACCES' ? 'ports below 1024 need privileges.' : ''} Pick another address with \`aipro config set monitor.listen 127.0.0.1:PORT\` or --listen.`,
+      `${key}: cannot listen on ${setup.listen.text} (${e.code ?? e.message}); ${LISTEN_HINTS[e.code ?? ''] ?? ''} ` +
+        `Pick another address with \`aipro config set monitor.listen 127.0.0.1:PORT\` or --listen.`,
     );
   }
   const address = { host: addr.address, port: addr.port };
@@ -286,8 +296,10 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     runner.abort();
     resolveDone(EXIT.FAIL);
   };
-  const removeSignals = () => handlers.forEach(([s, h]) => process.off(s, h));
-  if (opts.signals !== false) handlers.forEach(([s, h]) => process.on(s, h));
+  const removeSignals = () => {
+    for (const [s, h] of handlers) process.off(s, h);
+  };
+  if (opts.signals !== false) for (const [s, h] of handlers) process.on(s, h);
 
   return { address, metrics, ready, stop, reload, done };
 }

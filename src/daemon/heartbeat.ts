@@ -176,7 +176,7 @@ export function heartbeatLane(
     },
     /** Wait for the pings in flight, at most `maxMs` (a stop must not hang on a receiver). */
     idle: async (maxMs: number): Promise<void> => {
-      let cancel = () => undefined as void;
+      let cancel: () => void = () => {};
       const bound = new Promise<void>((r) => (cancel = (deps.timer ?? realTimer)(maxMs, r)));
       await Promise.race([Promise.allSettled([...inflight]), bound]);
       cancel();

@@ -27,6 +27,15 @@ import { writeMetricsTextfile } from './textfile.js';
 import { alertHost } from '../alerts/host.js';
 import { LEADER_ONLY, openMonitorStore, type MonitorStore } from './fleet.js';
 
+/** One monitor's outcome in the `--once` summary line. */
+function outcomeText(o: RunOutcome): string {
+  if (o.status === 'failed') return `${o.monitor} FAILED (${o.reason}: ${o.detail})`;
+  if (o.status !== 'ok') return `${o.monitor} skipped`;
+  return o.unreadable
+    ? `${o.monitor} FAILED (store unreadable: ${o.unreadable.join(', ')})`
+    : `${o.monitor} ok (${o.durationMs} ms)`;
+}
+
 export interface OnceOptions {
   logFormat: LogFormat;
   json?: boolean;
@@ -213,20 +222,20 @@ export function onceText(r: OnceResult): string {
   const counts = new Map<string, number>();
   for (const c of creds) counts.set(c.status, (counts.get(c.status) ?? 0) + 1);
   const lines = [
-    `aipro monitor --once: ${creds.length} credential${creds.length === 1 ? '' : 's'}${counts.size ? ` (${[...counts].map(([s, n]) => `${n} ${s}`).join(', ')})` : ''}`,
+    `aipro monitor --once: ${creds.length} credential${creds.length === 1 ? '' : 's'}` +
+      (counts.size ? ` (${[...counts].map(([s, n]) => `${n} ${s}`).join(', ')})` : ''),
   ];
   for (const c of creds.filter((x) => severity(x.status) > 0).sort((a, b) => severity(b.status) - severity(a.status))) {
     lines.push(
-      `  ${c.status.padEnd(14)} ${c.agent} ${c.type === 'none' ? c.provider : c.profile}: ${c.detail}${c.hint ? ` — fix: ${c.hint}` : ''}`,
+      `  ${c.status.padEnd(14)} ${c.agent} ${c.type === 'none' ? c.provider : c.profile}: ` +
+        `${c.detail}${c.hint ? ` — fix: ${c.hint}` : ''}`,
     );
   }
   for (const o of r.outcomes.flatMap((x) => (x.status === 'ok' ? x.observations : []))) {
     if (o.kind === 'store' && !o.ok)
       lines.push(`  store ${o.reason.padEnd(8)} ${o.agent} ${o.path}: ${o.detail ?? ''}`);
   }
-  lines.push(
-    `monitors: ${r.outcomes.map((o) => (o.status === 'ok' ? (o.unreadable ? `${o.monitor} FAILED (store unreadable: ${o.unreadable.join(', ')})` : `${o.monitor} ok (${o.durationMs} ms)`) : o.status === 'failed' ? `${o.monitor} FAILED (${o.reason}: ${o.detail})` : `${o.monitor} skipped`)).join(', ')}`,
-  );
+  lines.push(`monitors: ${r.outcomes.map(outcomeText).join(', ')}`);
   if (r.textfile)
     lines.push(
       r.textfile.ok

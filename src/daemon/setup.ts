@@ -27,7 +27,10 @@ export function loadMonitorSetup(
       ok: false,
       key: sched.key,
       detail: sched.detail,
-      message: `Error in config ${ctx.configPath}: ${sched.key}: ${sched.detail}. Fix it with \`aipro config set ${sched.key} "*/5 * * * *"\` (or \`aipro config unset ${sched.key}\` for the default), then \`aipro config validate\`.`,
+      message:
+        `Error in config ${ctx.configPath}: ${sched.key}: ${sched.detail}. Fix it with \`aipro config set ` +
+        `${sched.key} "*/5 * * * *"\` (or \`aipro config unset ${sched.key}\` for the default), then \`aipro config ` +
+        `validate\`.`,
     };
   }
   const text = listenFlag ?? ctx.config.monitor.listen;

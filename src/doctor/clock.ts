@@ -39,8 +39,12 @@ export function clockChecks(now: number, agents: DoctorAgent[]): Finding[] {
       return {
         id: 'clock.skew',
         level: 'warn',
-        summary: `${provider}'s clock is ${off} (${when}): expiry times and alerts are judged by the local clock and are off by as much`,
-        fix: 'sync the host clock: `timedatectl status` (enable NTP: `timedatectl set-ntp true`, or chrony), then `aipro models status --probe`',
+        summary:
+          `${provider}'s clock is ${off} (${when}): expiry times and alerts are judged by the local clock and are ` +
+          `off by as much`,
+        fix:
+          'sync the host clock: `timedatectl status` (enable NTP: `timedatectl set-ntp true`, or chrony), then ' +
+          '`aipro models status --probe`',
       };
     });
 }

@@ -14,6 +14,8 @@ import { modeFinding } from './state.js';
 import { own } from '../util/own.js';
 
 /** How each env layer is named in messages. */
+const count = (n: number) => `${n} variable${n === 1 ? '' : 's'}`;
+
 export const LAYER_LABEL: Record<EnvSource, string> = {
   process: 'the process (shell) environment',
   'cwd-dotenv': './.env',
@@ -46,7 +48,7 @@ export function envFileChecks(ctx: DoctorContext): Finding[] {
       id: 'env.file',
       level: 'ok',
       path,
-      summary: `${path} is readable (${Object.keys(layer.vars).length} variables)`,
+      summary: `${path} is readable (${count(Object.keys(layer.vars).length)})`,
     });
     const mode = modeFinding('env.file.mode', path, 0o600, 'daemon env file', 'error');
     if (mode && mode.level !== 'ok') out.push(mode);
@@ -88,7 +90,9 @@ export function envKeyChecks(ctx: DoctorContext): Finding[] {
         out.push({
           id: 'env.key.differs',
           level: 'warn',
-          summary: `${name} in ${LAYER_LABEL[origin]} differs from the one in ${LAYER_LABEL[daemon.source]}: commands here use the first, the daemon the second`,
+          summary:
+            `${name} in ${LAYER_LABEL[origin]} differs from the one in ${LAYER_LABEL[daemon.source]}: commands here ` +
+            `use the first, the daemon the second`,
           fix: `keep one: update ${LAYER_LABEL[daemon.source]} or unset ${name} in your shell`,
         });
       }
@@ -123,8 +127,13 @@ export function daemonEnvChecks(ctx: DoctorContext, defaultStorePath: string): F
           id: 'daemon.env',
           level: 'warn',
           path: daemonEnvPath(ctx.env),
-          summary: `${provider}: the only credential is ${name} from ${LAYER_LABEL[ctx.envOrigin[name] ?? 'process']}; the gateway and monitor services read ${daemonEnvPath(ctx.env)} and will find no ${provider} credential`,
-          fix: `add ${name}=… to ${daemonEnvPath(ctx.env)} (mode 600), e.g. \`printenv ${name} | aipro onboard --non-interactive --provider ${provider} --auth-choice api-key --store env --secret-stdin\`, then restart the services`,
+          summary:
+            `${provider}: the only credential is ${name} from ${LAYER_LABEL[ctx.envOrigin[name] ?? 'process']}; the ` +
+            `gateway and monitor services read ${daemonEnvPath(ctx.env)} and will find no ${provider} credential`,
+          fix:
+            `add ${name}=… to ${daemonEnvPath(ctx.env)} (mode 600), e.g. \`printenv ${name} | aipro onboard ` +
+            `--non-interactive --provider ${provider} --auth-choice api-key --store env --secret-stdin\`, then ` +
+            `restart the services`,
         });
       }
       break;

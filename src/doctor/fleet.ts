@@ -52,7 +52,9 @@ async function storeFindings(
       id: 'fleet.store',
       level: 'ok',
       agent: id,
-      summary: `agent ${id}: ${Object.keys(read.store.profiles).length} profiles in ${read.path}; ${fine} credential(s) fine`,
+      summary:
+        `agent ${id}: ${Object.keys(read.store.profiles).length} profiles in ${read.path}; ${fine} ` +
+        `credential(s) fine`,
     });
     out.push(...profileFindings(agent, report.rows));
   }

@@ -59,7 +59,9 @@ export function lockChecks(ctx: DoctorContext, agents: DoctorAgent[]): Finding[]
     id: 'lock.stale',
     level: 'warn' as const,
     path,
-    summary: `stale lock ${path} (${Math.round(ageMs / 1000)} s old, ${holderWords(path)}): a process died while writing; the next writer takes it over`,
+    summary:
+      `stale lock ${path} (${Math.round(ageMs / 1000)} s old, ${holderWords(path)}): a process died while writing; ` +
+      `the next writer takes it over`,
     fix: `remove it: aipro doctor --fix (or rm -r ${path})`,
     fixable: true,
     repair: { kind: 'unlock' as const, path },
@@ -81,8 +83,10 @@ function parseFinding(agent: DoctorAgent, detail: string): Finding {
     path,
     summary: `agent ${agent.id}: ${path} is unreadable: ${detail}`,
     fix: bak
-      ? `restore the last good copy: aipro doctor --fix --yes (keeps the broken file as ${basename(path)}.corrupt-<time>)`
-      : `no usable ${basename(path)}.bak; move the file away and add the credentials again (aipro models auth add-key / paste-token)`,
+      ? `restore the last good copy: aipro doctor --fix --yes (keeps the broken file as ` +
+        `${basename(path)}.corrupt-<time>)`
+      : `no usable ${basename(path)}.bak; move the file away and add the credentials again (aipro models auth ` +
+        `add-key / paste-token)`,
     fixable: bak,
     ...(bak ? { repair: { kind: 'restore' as const, path } } : {}),
   };
@@ -131,7 +135,9 @@ function duplicateChecks(ctx: DoctorContext, agent: DoctorAgent, store: Store): 
               id: 'env.shadow',
               level: 'warn',
               agent: agent.id,
-              summary: `agent ${agent.id}: ${row.envVar} (from ${origin}, ${fingerprint(value)}) and profile ${s.id} are different ${row.provider} keys; requests may use either`,
+              summary:
+                `agent ${agent.id}: ${row.envVar} (from ${origin}, ${fingerprint(value)}) and profile ${s.id} are ` +
+                `different ${row.provider} keys; requests may use either`,
               fix: `remove the one you no longer use (unset ${row.envVar}, or aipro models auth remove ${s.id})`,
             },
       );
@@ -150,7 +156,9 @@ export function profileFindings(agent: { id: string }, rows: AgentReport['rows']
         id: 'profile.expiry_unknown',
         level: 'warn',
         agent: agent.id,
-        summary: `agent ${agent.id}: ${r.id} is a token with no recorded expiry: expiry unknown, no alert will warn before it stops working`,
+        summary:
+          `agent ${agent.id}: ${r.id} is a token with no recorded expiry: expiry unknown, no alert will warn before ` +
+          `it stops working`,
         ...(r.hint ? { fix: r.hint } : r.fixCommand ? { fix: r.fixCommand } : {}),
       });
       continue;
@@ -193,7 +201,9 @@ export function storeChecks(ctx: DoctorContext, agent: DoctorAgent): Finding[] {
     level: 'ok',
     agent: agent.id,
     path,
-    summary: `agent ${agent.id}: ${read.exists ? `${count} profiles in ${path}` : `no store yet (${path})`}; ${good.length} credential(s) fine`,
+    summary:
+      `agent ${agent.id}: ${read.exists ? `${count} profiles in ${path}` : `no store yet (${path})`}; ${good.length} ` +
+      `credential(s) fine`,
   });
   out.push(...profileFindings(agent, report.rows));
   for (const [provider, ids] of Object.entries(read.store.order ?? {})) {
@@ -204,7 +214,9 @@ export function storeChecks(ctx: DoctorContext, agent: DoctorAgent): Finding[] {
         level: 'warn',
         agent: agent.id,
         summary: `agent ${agent.id}: order for ${provider} names missing profiles: ${dangling.join(', ')}`,
-        fix: `aipro models auth order set --provider ${provider} <ids…>${agent.isDefault ? '' : ` --agent ${agent.id}`}`,
+        fix:
+          `aipro models auth order set --provider ${provider} ` +
+          `<ids…>${agent.isDefault ? '' : ` --agent ${agent.id}`}`,
       });
     }
   }

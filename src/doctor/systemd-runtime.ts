@@ -113,13 +113,17 @@ export function judgeRuntime(
         checks.push({
           id,
           level: 'ok',
-          summary: `${unit}: last run (${p.ExecMainExitTimestamp}) ${status === 2 ? 'found an expiring credential (exit 2)' : 'succeeded'}`,
+          summary:
+            `${unit}: last run (${p.ExecMainExitTimestamp}) ` +
+            `${status === 2 ? 'found an expiring credential (exit 2)' : 'succeeded'}`,
         });
       else
         checks.push({
           id,
           level: 'warn',
-          summary: `${unit}: last run (${p.ExecMainExitTimestamp}) failed (${p.Result}, exit ${status}${status === 1 ? ': a credential is broken' : ''})`,
+          summary:
+            `${unit}: last run (${p.ExecMainExitTimestamp}) failed (${p.Result}, exit ` +
+            `${status}${status === 1 ? ': a credential is broken' : ''})`,
           fix: `aipro models status; ${journal} -u ${unit} -n 50`,
         });
     } else if (p.ActiveState === 'active') {

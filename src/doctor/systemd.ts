@@ -4,7 +4,7 @@
  * run and the services' state (from `systemctl show`, when systemd runs), linger for user
  * units, and whether the service user can read the daemon env file.
  */
-import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync, type Stats, statSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import type { DoctorCheck } from './types.js';
 import { homeDir } from '../store/paths.js';
@@ -97,7 +97,9 @@ function flavourChecks(
       checks.push({
         id: `systemd.${flavour}.incomplete`,
         level: 'error',
-        summary: `${missing.join(', ')} missing next to ${UNIT_SETS[set].files.filter((f) => names.includes(f)).join(', ')}`,
+        summary:
+          `${missing.join(', ')} missing next to ` +
+          `${UNIT_SETS[set].files.filter((f) => names.includes(f)).join(', ')}`,
         fix: reinstall,
       });
     const unit = UNIT_SETS[set].enable;
@@ -137,7 +139,9 @@ function flavourChecks(
       checks.push({
         id: `systemd.${flavour}.exec.${i.name}`,
         level: 'error',
-        summary: `${i.name} runs ${gone.join(' and ')}, which no longer ${gone.length > 1 ? 'exist' : 'exists'} (node or aipro moved or upgraded?): it fails with 203/EXEC`,
+        summary:
+          `${i.name} runs ${gone.join(' and ')}, which no longer ${gone.length > 1 ? 'exist' : 'exists'} (node or ` +
+          `aipro moved or upgraded?): it fails with 203/EXEC`,
         fix: reinstall,
       });
   }
@@ -193,7 +197,7 @@ function fileChecks(
   const ref = settingValues(service.unit, 'Service', 'EnvironmentFile')[0];
   if (ref === undefined) return checks;
   const { path } = environmentFileRef(expandSpecifiers(ref, ctx));
-  let st;
+  let st: Stats;
   try {
     st = statSync(path);
   } catch {
@@ -224,7 +228,9 @@ function fileChecks(
     checks.push({
       id: `systemd.${flavour}.envfile`,
       level: 'warn',
-      summary: `the daemon env file ${path} is readable by others (mode ${(st.mode & 0o777).toString(8)}); it may hold secrets`,
+      summary:
+        `the daemon env file ${path} is readable by others (mode ${(st.mode & 0o777).toString(8)}); it may hold ` +
+        `secrets`,
       fix: `chmod 600 ${path}`,
       fixable: true,
     });
@@ -261,7 +267,9 @@ function configPathChecks(
         {
           id: `systemd.${flavour}.writable`,
           level: 'error',
-          summary: `the config makes the monitor write to ${blocked.join(', ')}, which the installed units' sandbox keeps read-only (ReadWritePaths=): those writes fail with EROFS`,
+          summary:
+            `the config makes the monitor write to ${blocked.join(', ')}, which the installed units' sandbox keeps ` +
+            `read-only (ReadWritePaths=): those writes fail with EROFS`,
           fix: reinstall,
         },
       ];

@@ -54,7 +54,7 @@ export class AgentState {
   /** `<provider>:env` when the provider's env var is set on this host. */
   envProfileId(provider: string): string | undefined {
     const p = getProvider(provider);
-    return p && p.envVars.some((v) => (this.env[v] ?? '').trim() !== '') ? `${provider}:env` : undefined;
+    return p?.envVars.some((v) => (this.env[v] ?? '').trim() !== '') ? `${provider}:env` : undefined;
   }
 
   /** Profile ids that can serve `provider` (store profiles + env), for "valid ones" lists. */

@@ -31,7 +31,9 @@ export interface GatewayOptions {
   token?: string | null;
   now?: () => number;
   log?: GatewayLogger;
-  /** The process registry (`createMetrics()` of exporters/prometheus/registry.ts); the gateway adds its metrics to it. */
+  /**
+   * The process registry (`createMetrics()` of exporters/prometheus/registry.ts); the gateway adds its metrics to it.
+   */
   registry?: Registry;
   refresh?: Refresher;
   /** Delay before batched success bookkeeping is written (ms). */
@@ -111,7 +113,8 @@ export function createGateway(opts: GatewayOptions): Gateway {
         res,
         413,
         'too_large',
-        `request body is larger than gateway.bodyLimit (${config.gateway.bodyLimit}); raise it with \`aipro config set gateway.bodyLimit 20mb\``,
+        `request body is larger than gateway.bodyLimit (${config.gateway.bodyLimit}); raise it with \`aipro config ` +
+          `set gateway.bodyLimit 20mb\``,
         performance.now(),
       );
     }
@@ -156,7 +159,8 @@ export function createGateway(opts: GatewayOptions): Gateway {
   const limit = parseByteSize(config.gateway.bodyLimit);
   if (limit === null)
     throw new Error(
-      `gateway.bodyLimit "${config.gateway.bodyLimit}" is not a size; set it with \`aipro config set gateway.bodyLimit 10mb\``,
+      `gateway.bodyLimit "${config.gateway.bodyLimit}" is not a size; set it with \`aipro config set ` +
+        `gateway.bodyLimit 10mb\``,
     );
   const json = jsonBody(limit);
   const routes = new Map(Object.values(APIS).map((api) => [api.route, apiHandler(runtime, api)]));
@@ -168,7 +172,8 @@ export function createGateway(opts: GatewayOptions): Gateway {
       res,
       404,
       'not_found',
-      `no route ${req.method} ${req.path}: the gateway serves POST /v1/messages, POST /v1/chat/completions, GET /v1/models, /healthz, /metrics`,
+      `no route ${req.method} ${req.path}: the gateway serves POST /v1/messages, POST /v1/chat/completions, GET ` +
+        `/v1/models, /healthz, /metrics`,
       performance.now(),
     );
   });

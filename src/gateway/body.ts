@@ -19,7 +19,8 @@ export function jsonBody(limit: number) {
     const declared = Number(req.headers['content-length']);
     if (declared > limit) {
       req.resume();
-      return next(bodyError(413, 'entity.too.large', 'request entity too large'));
+      next(bodyError(413, 'entity.too.large', 'request entity too large'));
+      return;
     }
     const chunks: Buffer[] = [];
     let size = 0;

@@ -83,7 +83,9 @@ export function primaryModel(
     if (!m)
       return {
         ok: false,
-        detail: `model "${requested}" names no provider: use an alias from models.aliases or provider/model (e.g. anthropic/claude-sonnet-4-5)`,
+        detail:
+          `model "${requested}" names no provider: use an alias from models.aliases or provider/model (e.g. ` +
+          `anthropic/claude-sonnet-4-5)`,
       };
     return { ok: true, ref: m, source: 'request' };
   }
@@ -91,7 +93,9 @@ export function primaryModel(
   if (!d)
     return {
       ok: false,
-      detail: `models.default "${config.models.default}" names no provider; fix it with \`aipro config set models.default anthropic/claude-sonnet-4-5\``,
+      detail:
+        `models.default "${config.models.default}" names no provider; fix it with \`aipro config set models.default ` +
+        `anthropic/claude-sonnet-4-5\``,
     };
   return { ok: true, ref: d, source: 'default' };
 }

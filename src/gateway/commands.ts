@@ -44,4 +44,5 @@ export function parseModelCommand(text: string | null, aliases: Record<string, s
 
 /** The help line every usage reply ends with. */
 export const MODEL_USAGE =
-  'Usage: `/model` or `/model list` (picker) · `/model N` · `/model <alias-or-provider/model>` · `/model <alias-or-id>@<profileId>` (pin a credential) · `/model status` · `/model reset`';
+  'Usage: `/model` or `/model list` (picker) · `/model N` · `/model <alias-or-provider/model>` · `/model ' +
+  '<alias-or-id>@<profileId>` (pin a credential) · `/model status` · `/model reset`';

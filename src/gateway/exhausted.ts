@@ -110,20 +110,27 @@ export function exhaustedError(
   const lead = nothingTried
     ? `aipro gateway (agent ${agent}) has no usable credential for ${primary} or its fallbacks.`
     : quotaOnly
-      ? `aipro gateway (agent ${agent}) could not serve ${primary}: the quota of every credential is spent until its provider's reset.`
+      ? `aipro gateway (agent ${agent}) could not serve ${primary}: the quota of every credential is spent until its ` +
+        `provider's reset.`
       : unreachable
-        ? `aipro gateway (agent ${agent}) could not reach the upstream for ${primary}: no HTTP answer (no credential was cooled down).`
+        ? `aipro gateway (agent ${agent}) could not reach the upstream for ${primary}: no HTTP answer (no credential ` +
+          `was cooled down).`
         : `aipro gateway (agent ${agent}) could not serve ${primary}: every credential failed.`;
   // A model whose provider aipro does not know needs config, not a credential.
   const unknownProvider = skips.find((s) => s.reason === 'unknown_provider');
   const next =
     nothingTried && unknownProvider && skips.every((s) => s.reason === 'unknown_provider')
-      ? `Next: point aipro at that provider (\`aipro config set models.providers.${unknownProvider.model.split('/')[0]}.baseUrl URL\`, any OpenAI-compatible server), or name a model of a configured provider (\`aipro config get models\`).`
+      ? `Next: point aipro at that provider (\`aipro config set ` +
+        `models.providers.${unknownProvider.model.split('/')[0]}.baseUrl URL\`, any OpenAI-compatible server), or ` +
+        `name a model of a configured provider (\`aipro config get models\`).`
       : nothingTried
-        ? `Next: run \`aipro models status\` to see what is missing, then add a credential (e.g. \`aipro models auth add-key --provider ${primary.split('/')[0]}\`).`
+        ? `Next: run \`aipro models status\` to see what is missing, then add a credential (e.g. \`aipro models auth ` +
+          `add-key --provider ${primary.split('/')[0]}\`).`
         : unreachable
-          ? `Next: check the network path and models.providers.${primary.split('/')[0]}.baseUrl from this host (DNS, proxy, firewall, TLS).`
-          : `Next: run \`${NEXT_COMMAND}\` to check each credential live${retryAfterS ? `, or retry in ${retryAfterS}s when a credential is usable again` : ''}.`;
+          ? `Next: check the network path and models.providers.${primary.split('/')[0]}.baseUrl from this host (DNS, ` +
+            `proxy, firewall, TLS).`
+          : `Next: run \`${NEXT_COMMAND}\` to check each credential ` +
+            `live${retryAfterS ? `, or retry in ${retryAfterS}s when a credential is usable again` : ''}.`;
   const message = `${lead} Tried: ${all.map(describe).join('; ') || 'nothing'}. ${next}`;
   return {
     status,

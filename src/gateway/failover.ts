@@ -217,7 +217,8 @@ async function tryProfile(s: Shared, t: PlannedTry): Promise<TryResult> {
     } else if (cred.expires <= now) {
       return skip(
         'expired',
-        `expired at ${new Date(cred.expires).toISOString()}; ${fixCommand({ provider: c.provider, type: cred.type, profileId: t.profileId, agent: input.agent.id })}`,
+        `expired at ${new Date(cred.expires).toISOString()}; ` +
+          `${fixCommand({ provider: c.provider, type: cred.type, profileId: t.profileId, agent: input.agent.id })}`,
       );
     }
   }

@@ -41,7 +41,10 @@ export async function answerModelCommand(
     case 'reset': {
       const r = await saveSession(input, () => null);
       if (!r.ok) return `Could not clear the session choice: ${r.detail}.`;
-      return 'Session model and pinned profile cleared: requests use the model they name (or models.default) with the normal credential order.';
+      return (
+        'Session model and pinned profile cleared: requests use the model they name (or models.default) with the ' +
+        'normal credential order.'
+      );
     }
     case 'pick': {
       const entries = menuEntries(rt.config);
@@ -90,7 +93,8 @@ function listText(rt: Runtime, api: ClientApi, input: CommandInput): string {
     `Models (agent ${input.agent.id}, session ${input.sessionId}):`,
     ...lines,
     pin,
-    'Pick with `/model N` or `/model <alias>`; pin a credential with `/model <alias>@<profileId>`; `/model status` shows the full view.',
+    'Pick with `/model N` or `/model <alias>`; pin a credential with `/model <alias>@<profileId>`; `/model status` ' +
+      'shows the full view.',
   ]
     .filter((l) => l !== '')
     .join('\n');
@@ -106,17 +110,28 @@ async function setModel(
 ): Promise<string> {
   const m = resolveRequested(ref, rt.config, api.id);
   if (!m)
-    return `"${ref}" is not a model: use an alias (${Object.keys(rt.config.models.aliases).join(', ') || 'none configured'}) or provider/model.\n${MODEL_USAGE}`;
+    return (
+      `"${ref}" is not a model: use an alias ` +
+      `(${Object.keys(rt.config.models.aliases).join(', ') || 'none configured'}) or provider/model.\n${MODEL_USAGE}`
+    );
   const full = `${m.provider}/${m.model}`;
   const endpoint = providerEndpoint(m.provider, rt.config);
   if (!endpoint)
-    return `aipro does not know provider "${m.provider}" (add models.providers.${m.provider}.baseUrl to the config). Nothing changed.`;
+    return (
+      `aipro does not know provider "${m.provider}" (add models.providers.${m.provider}.baseUrl to the config). ` +
+      `Nothing changed.`
+    );
   const valid = input.agent.profileIds(input.store, m.provider);
   if (profile !== undefined && !valid.includes(profile)) {
-    const other = profileProvider(profile) !== m.provider ? ` (it is not a ${m.provider} profile)` : '';
+    const other =
+      profileProvider(profile) !== m.provider
+        ? ` (it is not ${/^[aeiou]/i.test(m.provider) ? 'an' : 'a'} ${m.provider} profile)`
+        : '';
     return valid.length > 0
-      ? `Unknown auth profile "${profile}" for ${m.provider}${other}. Valid profiles: ${valid.join(', ')}.\nExample: \`/model ${label}@${valid[0]}\``
-      : `Unknown auth profile "${profile}": ${m.provider} has no credentials on this agent. Add one with \`aipro models auth add-key --provider ${m.provider}\`.`;
+      ? `Unknown auth profile "${profile}" for ${m.provider}${other}. Valid profiles: ${valid.join(', ')}.\nExample: ` +
+          `\`/model ${label}@${valid[0]}\``
+      : `Unknown auth profile "${profile}": ${m.provider} has no credentials on this agent. Add one with \`aipro ` +
+          `models auth add-key --provider ${m.provider}\`.`;
   }
   const r = await saveSession(input, () => ({
     model: full,
@@ -132,7 +147,8 @@ async function setModel(
     const until = unavailableUntil(input.store.usageStats?.[profile], now);
     if (until > 0)
       lines.push(
-        `⚠ ${profile} is cooling down until ${isoUtc(until)} (${formatDuration(until - now)} left); it is still used first because you pinned it.`,
+        `⚠ ${profile} is cooling down until ${isoUtc(until)} (${formatDuration(until - now)} left); it is still ` +
+          `used first because you pinned it.`,
       );
   } else {
     const envProfileId = input.agent.envProfileId(m.provider);
@@ -147,7 +163,8 @@ async function setModel(
     lines.push(
       next
         ? `Next auth profile: ${next} (no pin; \`/model ${label}@<profileId>\` pins one).`
-        : `⚠ ${m.provider} has no credentials on this agent: add one with \`aipro models auth add-key --provider ${m.provider}\`.`,
+        : `⚠ ${m.provider} has no credentials on this agent: add one with \`aipro models auth add-key --provider ` +
+            `${m.provider}\`.`,
     );
   }
   if (api.upstreamPath(endpoint.api) === null)

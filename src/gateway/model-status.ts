@@ -46,7 +46,8 @@ export function describeStatus(rt: Runtime, api: ClientApi, input: CommandInput)
   const broken = agent.sessions.problem();
   if (broken) lines.push(`⚠ session choices cannot be read (${broken}); fix or delete the file`);
   lines.push(
-    `Current model: ${candidates[0]?.ref} (${SOURCE_TEXT[primary.source]}${primary.source === 'session' && session?.label ? ` ${session.label}` : ''})`,
+    `Current model: ${candidates[0]?.ref} ` +
+      `(${SOURCE_TEXT[primary.source]}${primary.source === 'session' && session?.label ? ` ${session.label}` : ''})`,
   );
   if (pin) {
     lines.push(`Pinned auth profile: ${pin}`);
@@ -54,7 +55,9 @@ export function describeStatus(rt: Runtime, api: ClientApi, input: CommandInput)
     if (until > 0) {
       const why = whyCooling(pin);
       lines.push(
-        `⚠ WARNING: pinned profile ${pin} is cooling down until ${isoUtc(until)} (${formatDuration(until - now)} left, ${why}); it is still used first because you pinned it. \`/model ${session?.label ?? candidates[0]?.ref}\` (without @) unpins it.`,
+        `⚠ WARNING: pinned profile ${pin} is cooling down until ${isoUtc(until)} (${formatDuration(until - now)} ` +
+          `left, ${why}); it is still used first because you pinned it. \`/model ` +
+          `${session?.label ?? candidates[0]?.ref}\` (without @) unpins it.`,
       );
     }
   }
@@ -65,7 +68,9 @@ export function describeStatus(rt: Runtime, api: ClientApi, input: CommandInput)
     if (c.endpoint) {
       const path = api.upstreamPath(c.endpoint.api);
       lines.push(
-        `   endpoint: ${path ? `${c.endpoint.baseUrl}${path}` : `${c.endpoint.baseUrl} (not reachable from ${api.route})`} (${c.endpoint.api} API)`,
+        `   endpoint: ` +
+          `${path ? `${c.endpoint.baseUrl}${path}` : `${c.endpoint.baseUrl} (not reachable from ${api.route})`} ` +
+          `(${c.endpoint.api} API)`,
       );
     }
     if (skip) {

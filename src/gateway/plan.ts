@@ -80,7 +80,9 @@ export function buildPlan(input: PlanInput): Plan {
       skips.push({
         model: c.ref,
         reason: 'unsupported_api',
-        detail: `${c.provider} speaks the ${c.endpoint.api} API, not ${api.route}; send this model to the matching endpoint`,
+        detail:
+          `${c.provider} speaks the ${c.endpoint.api} API, not ${api.route}; send this model to the matching ` +
+          `endpoint`,
       });
       continue;
     }
@@ -119,7 +121,9 @@ export function buildPlan(input: PlanInput): Plan {
           model: c.ref,
           profile: id,
           reason: 'quota_exhausted',
-          detail: `quota window ${spent.window} spent until ${new Date(spent.until).toISOString()} (the provider's reset)`,
+          detail:
+            `quota window ${spent.window} spent until ${new Date(spent.until).toISOString()} (the provider's ` +
+            `reset)`,
           until: spent.until,
         });
         continue;

@@ -20,14 +20,19 @@ export function checkBind(config: Pick<AiproConfig, 'gateway'>, env: Env, host: 
     if (isLoopback(host)) return { ok: true, token: null };
     return {
       ok: false,
-      message: `refusing to listen on ${host}: beyond loopback the gateway needs a client token and gateway.auth.token is not set. Set one with \`${TOKEN_SET_COMMAND}\` (and export AIPRO_GATEWAY_TOKEN), or bind to loopback (--bind loopback).`,
+      message:
+        `refusing to listen on ${host}: beyond loopback the gateway needs a client token and gateway.auth.token is ` +
+        `not set. Set one with \`${TOKEN_SET_COMMAND}\` (and export AIPRO_GATEWAY_TOKEN), or bind to loopback ` +
+        `(--bind loopback).`,
     };
   }
   const r = resolveSecret(ref, env);
   if (!r.ok)
     return {
       ok: false,
-      message: `gateway.auth.token cannot be read: ${r.detail}. Set it (e.g. export AIPRO_GATEWAY_TOKEN) or change it with \`${TOKEN_SET_COMMAND}\`.`,
+      message:
+        `gateway.auth.token cannot be read: ${r.detail}. Set it (e.g. export AIPRO_GATEWAY_TOKEN) or change it with ` +
+        `\`${TOKEN_SET_COMMAND}\`.`,
     };
   return { ok: true, token: r.value };
 }

@@ -31,7 +31,8 @@ export class UpstreamTimeoutError extends Error {
     readonly ms: number,
   ) {
     super(
-      `no ${phase === 'connect' ? 'connection' : phase === 'headers' ? 'response headers' : 'data'} within ${ms} ms (gateway.timeouts.${KEY[phase]})`,
+      `no ${phase === 'connect' ? 'connection' : phase === 'headers' ? 'response headers' : 'data'} within ${ms} ` +
+        `ms (gateway.timeouts.${KEY[phase]})`,
     );
   }
 }

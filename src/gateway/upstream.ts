@@ -131,8 +131,18 @@ export function readBody(res: http.IncomingMessage, max = MAX_ERROR_BODY): Promi
 }
 
 /** Response headers a client may see (rate limits, request ids, content type). */
-const PASS_HEADER_RE =
-  /^(content-type|request-id|x-request-id|retry-after|cache-control|openai-processing-ms|openai-version|anthropic-ratelimit-.*|x-ratelimit-.*)$/;
+const PASS_HEADERS = [
+  'content-type',
+  'request-id',
+  'x-request-id',
+  'retry-after',
+  'cache-control',
+  'openai-processing-ms',
+  'openai-version',
+  'anthropic-ratelimit-.*',
+  'x-ratelimit-.*',
+];
+const PASS_HEADER_RE = new RegExp(`^(${PASS_HEADERS.join('|')})$`);
 
 /** The upstream headers worth passing to the client, each redacted by `clean`. */
 export function passHeaders(res: http.IncomingMessage, clean: (s: string) => string): Record<string, string> {

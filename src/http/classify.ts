@@ -18,8 +18,19 @@ export const CLAUDE_CODE_ONLY_HINT =
   'this is a Claude Code subscription credential; use an Anthropic API key (ANTHROPIC_API_KEY) for direct API use';
 /** Google answers a bad key with 400 INVALID_ARGUMENT; the credential is still the problem. */
 const INVALID_KEY_RE = /api key not valid|API_KEY_INVALID|invalid api key|invalid x-api-key/i;
-const BILLING_RE =
-  /billing|credit balance|insufficient[_ ]quota|payment|out of credits|quota exceeded|exceeded your current quota|purchase credits/i;
+const BILLING_RE = new RegExp(
+  [
+    'billing',
+    'credit balance',
+    'insufficient[_ ]quota',
+    'payment',
+    'out of credits',
+    'quota exceeded',
+    'exceeded your current quota',
+    'purchase credits',
+  ].join('|'),
+  'i',
+);
 
 export interface Classified {
   ok: boolean;
@@ -66,7 +77,10 @@ export function hintFor(reason: ProbeReason, fix?: string, retryAfterMs?: number
     case 'billing':
       return 'the account is out of credit or its plan does not allow this: check billing with the provider';
     case 'rate_limit':
-      return `rate limited; the credential itself is fine${retryAfterMs ? ` (retry after ${Math.ceil(retryAfterMs / 1000)} s)` : ''}`;
+      return (
+        `rate limited; the credential itself is ` +
+        `fine${retryAfterMs ? ` (retry after ${Math.ceil(retryAfterMs / 1000)} s)` : ''}`
+      );
     case 'overloaded':
       return 'the provider is overloaded; retry later';
     case 'timeout':
@@ -74,7 +88,10 @@ export function hintFor(reason: ProbeReason, fix?: string, retryAfterMs?: number
     case 'network':
       return 'cannot reach the provider: check DNS, proxy, firewall and models.providers.<id>.baseUrl';
     case 'format':
-      return 'the provider did not understand the probe request or answered something unexpected: check models.providers.<id>.baseUrl';
+      return (
+        'the provider did not understand the probe request or answered something unexpected: check ' +
+        'models.providers.<id>.baseUrl'
+      );
     case 'model_not_found':
       return 'the probe endpoint or model was not found: check models.providers.<id>.baseUrl and the configured model';
     case 'unknown':

@@ -81,7 +81,8 @@ export function renderInputFor(req: InputRequest, env: Env): InputResult {
   ] as const) {
     if (!existsSync(path))
       warnings.push(
-        `the ${label} path ${path} does not exist; the jobs would fail to start (launchctl print shows "last exit code = 78")`,
+        `the ${label} path ${path} does not exist; the jobs would fail to start (launchctl print shows "last exit ` +
+          `code = 78")`,
       );
   }
   const input: RenderInput = { flavour: req.flavour, node, aipro, stateDir, home, user, version: VERSION };

@@ -126,7 +126,8 @@ function makeLogDir(path: string, env: Env, warnings: string[]): void {
       chownSync(path, Number(env.SUDO_UID), Number(env.SUDO_GID));
     } catch (err) {
       warnings.push(
-        `could not hand ${path} to uid ${env.SUDO_UID} (${(err as NodeJS.ErrnoException).code}); the jobs cannot write their logs until you do: sudo chown ${env.SUDO_UID} ${path}`,
+        `could not hand ${path} to uid ${env.SUDO_UID} (${(err as NodeJS.ErrnoException).code}); the jobs cannot ` +
+          `write their logs until you do: sudo chown ${env.SUDO_UID} ${path}`,
       );
     }
   }

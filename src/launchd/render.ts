@@ -28,7 +28,10 @@ function escapeXml(s: string): string {
   return s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 }
 
-/** The XML of one plist value, indented by `depth` tabs (Apple's own style). Integers only: launchd has no use for reals here. */
+/**
+ * The XML of one plist value, indented by `depth` tabs (Apple's own style). Integers only: launchd has no use for reals
+ * here.
+ */
 export function plistXml(value: PlistValue, depth = 0): string {
   const pad = '\t'.repeat(depth);
   if (typeof value === 'string') return `${pad}<string>${escapeXml(value)}</string>`;
@@ -43,12 +46,17 @@ export function plistXml(value: PlistValue, depth = 0): string {
       : `${pad}<array>\n${value.map((v) => plistXml(v, depth + 1)).join('\n')}\n${pad}</array>`;
   const entries = Object.entries(value);
   if (entries.length === 0) return `${pad}<dict/>`;
-  return `${pad}<dict>\n${entries.map(([k, v]) => `${pad}\t<key>${escapeXml(k)}</key>\n${plistXml(v, depth + 1)}`).join('\n')}\n${pad}</dict>`;
+  const body = entries.map(([k, v]) => `${pad}\t<key>${escapeXml(k)}</key>\n${plistXml(v, depth + 1)}`);
+  return `${pad}<dict>\n${body.join('\n')}\n${pad}</dict>`;
 }
 
 /** A whole plist document with our marker comment. */
 export function plistDocument(root: { [key: string]: PlistValue }, comment: string): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">\n<!-- ${comment.replaceAll('--', '- -')} -->\n<plist version="1.0">\n${plistXml(root)}\n</plist>\n`;
+  return (
+    `<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" ` +
+    `"http://www.apple.com/DTDs/PropertyList-1.0.dtd">\n<!-- ${comment.replaceAll('--', '- -')} -->\n<plist ` +
+    `version="1.0">\n${plistXml(root)}\n</plist>\n`
+  );
 }
 
 /** Characters XML 1.0 cannot hold at all (a plist with them does not parse). */
@@ -112,7 +120,9 @@ export function renderPlist(job: JobName, input: RenderInput): RenderResult {
   if (NOT_XML.test(input.user) || input.user === '')
     return { ok: false, detail: `the user name ${JSON.stringify(input.user)} cannot go in a plist` };
   const spec = JOBS[job];
-  const comment = `${MANAGED_MARKER} written by \`aipro launchd install\` (installed by aipro ${input.version}); \`aipro launchd uninstall\` removes it. Edits are overwritten on the next install.`;
+  const comment =
+    `${MANAGED_MARKER} written by \`aipro launchd install\` (installed by aipro ${input.version}); \`aipro launchd ` +
+    `uninstall\` removes it. Edits are overwritten on the next install.`;
   return {
     ok: true,
     plist: { job, label: spec.label, name: `${spec.label}.plist`, text: plistDocument(jobDict(job, input), comment) },

@@ -96,7 +96,8 @@ function readKeychain(item: string, deps: SourceDeps): RawRead {
       detail:
         e.status === 44
           ? `the Keychain has no item "${item}" (log in with the CLI first, or pass --from PATH)`
-          : `cannot read the Keychain item "${item}" (security exited ${e.status ?? e.code ?? 'with an error'}; is the Keychain unlocked?)`,
+          : `cannot read the Keychain item "${item}" (security exited ${e.status ?? e.code ?? 'with an error'}; is ` +
+            `the Keychain unlocked?)`,
     };
   }
 }

@@ -34,7 +34,8 @@ export interface LoginInput {
 export type LoginResult = { ok: true; tokens: TokenSet } | { ok: false; reason: string; detail: string };
 
 const DONE_PAGE =
-  '<!doctype html><meta charset="utf-8"><title>aipro</title><p>Signed in. You can close this tab and return to the terminal.</p>';
+  '<!doctype html><meta charset="utf-8"><title>aipro</title><p>Signed in. You can close this tab and return to the ' +
+  'terminal.</p>';
 const FAIL_PAGE = '<!doctype html><meta charset="utf-8"><title>aipro</title><p>Sign-in failed; see the terminal.</p>';
 
 interface Listener {

@@ -133,7 +133,9 @@ export async function refreshProfile(input: RefreshInput): Promise<RefreshResult
         ok: false,
         reason: 'imported',
         permanent: false,
-        detail: `profile ${profileId} was imported from a local CLI and is not refreshed in the fleet store; ${reauthHint(p.provider)} to give the fleet its own login`,
+        detail:
+          `profile ${profileId} was imported from a local CLI and is not refreshed in the fleet store; ` +
+          `${reauthHint(p.provider)} to give the fleet its own login`,
       };
     }
     if (p.type === 'oauth' && originOf(p))
@@ -167,7 +169,9 @@ export async function refreshProfile(input: RefreshInput): Promise<RefreshResult
         ok: false,
         reason: cur.lastRefresh?.reason ?? 'invalid_grant',
         permanent: true,
-        detail: `refreshing ${profileId}: the provider already refused this refresh token; it is not sent again; ${reauthHint(p.provider)}`,
+        detail:
+          `refreshing ${profileId}: the provider already refused this refresh token; it is not sent again; ` +
+          `${reauthHint(p.provider)}`,
       };
     }
     const spec = resolveOAuthSpec(p.provider, config);
@@ -214,7 +218,9 @@ export async function refreshProfile(input: RefreshInput): Promise<RefreshResult
         ok: false,
         reason: 'store',
         permanent: false,
-        detail: `refreshed ${profileId} but could not save the new tokens (${(err as Error).message}); ${reauthHint(p.provider)}`,
+        detail:
+          `refreshed ${profileId} but could not save the new tokens (${(err as Error).message}); ` +
+          `${reauthHint(p.provider)}`,
       };
     }
     return { ok: true, access: tokens.access, expires, refreshed: true };

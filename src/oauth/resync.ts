@@ -66,6 +66,9 @@ export async function resyncImported(
     ok: false,
     reason: 'source_stale',
     permanent: false,
-    detail: `${id} is imported from ${origin.path}, which holds no newer token; run ${CLI_OF[origin.source]} once so it refreshes its own login (aipro then takes the new token), or let aipro refresh it: aipro models auth detach ${id}`,
+    detail:
+      `${id} is imported from ${origin.path}, which holds no newer token; run ${CLI_OF[origin.source]} once so it ` +
+      `refreshes its own login (aipro then takes the new token), or let aipro refresh it: aipro models auth detach ` +
+      `${id}`,
   };
 }

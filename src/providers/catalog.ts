@@ -72,7 +72,10 @@ const anthropic: ProviderFacts = {
       if (!secret.startsWith(SETUP_TOKEN_PREFIX))
         return `an Anthropic setup-token starts with ${SETUP_TOKEN_PREFIX} (run \`claude setup-token\` to create one)`;
       if (secret.length < SETUP_TOKEN_MIN_LENGTH)
-        return `an Anthropic setup-token is at least ${SETUP_TOKEN_MIN_LENGTH} characters; this one is ${secret.length} (was it cut off when pasting?)`;
+        return (
+          `an Anthropic setup-token is at least ${SETUP_TOKEN_MIN_LENGTH} characters; this one is ${secret.length} ` +
+          `(was it cut off when pasting?)`
+        );
     }
     return null;
   },

@@ -4,7 +4,8 @@
  * missing or malformed header is skipped, never an error, and nothing but numbers and
  * window labels from the header names is kept (no header value is ever stored as text).
  *
- *   Anthropic API keys   anthropic-ratelimit-{requests,tokens,input-tokens,output-tokens}-{limit,remaining,reset} (RFC 3339)
+ *   Anthropic API keys   anthropic-ratelimit-{requests,tokens,input-tokens,output-tokens}-{limit,remaining,reset} (RFC
+ * 3339)
  *   Anthropic subscription  anthropic-ratelimit-unified-status (allowed | allowed_warning | rejected),
  *                        -unified-{5h,7d}-utilization (0–1), -unified-{5h,7d}-reset (epoch s),
  *                        -unified-reset, -unified-representative-claim (the window that decides)

@@ -40,7 +40,10 @@ function storeCommand(provider: string, type: CredentialType): string {
 /** The command that replaces the credential described by `t`. */
 export function fixCommand(t: FixTarget): string {
   if (t.type === 'unknown') {
-    return `aipro models auth remove ${q(t.profileId ?? `${t.provider}:?`)} --agent ${q(t.agent)} (a newer tool wrote a credential type this aipro cannot read; upgrade aipro to keep it)`;
+    return (
+      `aipro models auth remove ${q(t.profileId ?? `${t.provider}:?`)} --agent ${q(t.agent)} (a newer tool wrote a ` +
+      `credential type this aipro cannot read; upgrade aipro to keep it)`
+    );
   }
   if (t.type === 'none') {
     // Nothing stored: the provider's usual way to add a credential, under the declared id if any.

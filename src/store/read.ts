@@ -44,7 +44,9 @@ export function parseStoreText(text: string, path = '<input>'): StoreRead {
       ok: false,
       path,
       reason: 'version',
-      detail: `unsupported store version ${JSON.stringify((json as { version: unknown }).version)} (this aipro reads version 1)`,
+      detail:
+        `unsupported store version ${JSON.stringify((json as { version: unknown }).version)} (this aipro reads ` +
+        `version 1)`,
     };
   }
   const parsed = parseStoreShape(json);
@@ -86,7 +88,7 @@ function storeFromParsed(data: Record<string, unknown>, raw: Record<string, unkn
         const issue = entry.error.issues[0];
         meta.badEntries[name][key] = {
           raw: value,
-          reason: `${issue && issue.path.length ? `${issue.path.join('.')}: ` : ''}${issue?.message ?? 'invalid'}`,
+          reason: `${issue?.path.length ? `${issue.path.join('.')}: ` : ''}${issue?.message ?? 'invalid'}`,
         };
       }
     }
@@ -180,9 +182,16 @@ export function bakParses(path: string): boolean {
 export function storeErrorMessage(err: StoreReadError, doing = 'reading the auth store'): string {
   // A fleet store (path `postgres:<schema>/<agent>`) has no file and no .bak to restore.
   if (err.path.startsWith('postgres:'))
-    return `Error ${doing}: ${err.path}: ${err.detail}. Nothing was written. Run \`aipro doctor\` to check the fleet store.`;
+    return (
+      `Error ${doing}: ${err.path}: ${err.detail}. Nothing was written. Run \`aipro doctor\` to check the fleet ` +
+      `store.`
+    );
   const next = bakParses(err.path)
     ? `\`aipro doctor --fix\` can restore ${err.path}.bak`
-    : 'there is no usable .bak to restore: move the file away and add the credentials again with `aipro models auth add-key` or `paste-token`';
-  return `Error ${doing}: ${err.path}: ${err.detail}. The file was left untouched. Run \`aipro doctor\` to inspect it (${next}).`;
+    : 'there is no usable .bak to restore: move the file away and add the credentials again with `aipro models auth ' +
+      'add-key` or `paste-token`';
+  return (
+    `Error ${doing}: ${err.path}: ${err.detail}. The file was left untouched. Run \`aipro doctor\` to inspect it ` +
+    `(${next}).`
+  );
 }

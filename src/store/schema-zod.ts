@@ -101,7 +101,8 @@ export const UsageStatsSchema = z
 /**
  * The store around the profiles. `profiles` is only checked to be an object here: each
  * profile is parsed on its own (see profile-parse.ts) so one malformed profile never hides the
- * others; entries of `order`, `lastGood` and `usageStats` are checked one by one too. A store without `version` is an old OpenClaw store and reads as version 1.
+ * others; entries of `order`, `lastGood` and `usageStats` are checked one by one too. A store without `version` is an
+ * old OpenClaw store and reads as version 1.
  */
 export const StoreSchema = z
   .object({

@@ -80,7 +80,7 @@ const object = (shape: Record<string, Check>): Check & { keys: string[] } => {
 
 const SecretRef = object({ source: oneOf(['env', 'file']), id: nonEmpty });
 const secretField = either(str, SecretRef);
-const Profile = object({
+const ProfileShape = object({
   type: oneOf(CREDENTIAL_TYPES),
   provider: nonEmpty,
   key: opt(secretField),
@@ -142,7 +142,7 @@ const ENTRY: Record<Section, Check> = { order: array(str), lastGood: str, usageS
 /** The field lists, for the test that keeps them equal to the zod shapes. */
 export const FAST_SHAPES = {
   SecretRefSchema: SecretRef,
-  ProfileSchema: Profile,
+  ProfileSchema: ProfileShape,
   QuotaWindowSchema: QuotaWindow,
   ProbeRecordSchema: ProbeRecord,
   RefreshRecordSchema: RefreshRecord,
@@ -171,7 +171,8 @@ function parse<T>(fast: Check, v: unknown, slow: () => { safeParse(v: unknown): 
   const r = fast(v);
   return r === NO ? (slow().safeParse(v) as Parsed<T>) : { success: true, data: r as T };
 }
-export const parseProfileShape = (v: unknown): Parsed<Profile> => parse(Profile, v, () => zodSchemas().ProfileSchema);
+export const parseProfileShape = (v: unknown): Parsed<Profile> =>
+  parse(ProfileShape, v, () => zodSchemas().ProfileSchema);
 export const parseStoreShape = (v: unknown): Parsed<Record<string, unknown>> =>
   parse(Store, v, () => zodSchemas().StoreSchema);
 export const parseEntry = (section: Section, v: unknown): Parsed<unknown> =>

@@ -40,11 +40,13 @@ export function renderInputFor(req: InputRequest, env: Env): InputResult {
     if (entry) home = entry.home;
     else
       warnings.push(
-        `user ${user} is not in /etc/passwd; the units will fail to start until it exists (useradd --system --create-home --home-dir /var/lib/aipro ${user})`,
+        `user ${user} is not in /etc/passwd; the units will fail to start until it exists (useradd --system ` +
+          `--create-home --home-dir /var/lib/aipro ${user})`,
       );
     if (user === 'root')
       warnings.push(
-        'the system units run as root; a dedicated user is safer: useradd --system --create-home --home-dir /var/lib/aipro aipro, then --service-user aipro',
+        'the system units run as root; a dedicated user is safer: useradd --system --create-home --home-dir ' +
+          '/var/lib/aipro aipro, then --service-user aipro',
       );
   } else if (req.serviceUser !== undefined && req.serviceUser !== me) {
     return { ok: false, detail: `--service-user only applies to --system units; user units always run as you (${me})` };
@@ -57,7 +59,8 @@ export function renderInputFor(req: InputRequest, env: Env): InputResult {
   // User units: install creates a missing state dir itself (see install.ts).
   if (!existsSync(dir) && req.flavour === 'system')
     warnings.push(
-      `the state dir ${dir} does not exist yet; create it first (aipro onboard) — it is the only writable path of the sandbox, so the units cannot start without it`,
+      `the state dir ${dir} does not exist yet; create it first (aipro onboard) — it is the only writable path of ` +
+        `the sandbox, so the units cannot start without it`,
     );
   else if (req.flavour === 'system') {
     const owner = lookupUser(user);
@@ -88,7 +91,8 @@ export function renderInputFor(req: InputRequest, env: Env): InputResult {
   const writable = configWritable(input.configPath ?? join(dir, 'aipro.json'), env);
   if (!writable.ok)
     warnings.push(
-      `${writable.detail}; units are rendered without its writable paths (monitor.textfile.path, monitor.statePath) — fix it (aipro doctor) and install again`,
+      `${writable.detail}; units are rendered without its writable paths (monitor.textfile.path, ` +
+        `monitor.statePath) — fix it (aipro doctor) and install again`,
     );
   input.extraWritable = writable.ok ? writable.dirs : [];
   return { ok: true, input, warnings };

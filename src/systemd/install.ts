@@ -150,7 +150,8 @@ export async function install(req: InstallRequest, env: Env, host: HostDeps = RE
   // Only where systemd runs: elsewhere (containers) there is no manager for linger to keep alive.
   if (req.flavour === 'user' && !req.unitDir && host.systemdRunning() && !host.lingerEnabled(req.user)) {
     warnings.push(
-      `linger is off for ${req.user}: user units start only with a login session and stop when it ends. On a headless host run: sudo loginctl enable-linger ${req.user}`,
+      `linger is off for ${req.user}: user units start only with a login session and stop when it ends. On a ` +
+        `headless host run: sudo loginctl enable-linger ${req.user}`,
     );
   }
   if (req.dryRun) return report;

@@ -32,7 +32,8 @@ export function escapeSpecifiers(value: string): string {
 
 /** One ExecStart= word: `%`→`%%`, `$`→`$$`, double-quoted (with `\` escapes) when needed. */
 export function execWord(arg: string): string {
-  const escaped = escapeSpecifiers(arg).replaceAll('$', () => '$$'); // a function: '$$' in a replacement string means '$'
+  // a function: '$$' in a replacement string means '$'
+  const escaped = escapeSpecifiers(arg).replaceAll('$', () => '$$');
   if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(escaped)) return escaped;
   return `"${escaped.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
 }
@@ -42,7 +43,9 @@ function plainPath(label: string, path: string): string | { detail: string } {
   if (!isAbsolute(path)) return { detail: `${label} ${JSON.stringify(path)} is not an absolute path` };
   if (/[\s\x00-\x1f\x7f]/.test(path)) {
     return {
-      detail: `${label} ${JSON.stringify(path)} contains whitespace, which unit files cannot hold here; use a path without spaces (e.g. AIPRO_STATE_DIR=/var/lib/aipro)`,
+      detail:
+        `${label} ${JSON.stringify(path)} contains whitespace, which unit files cannot hold here; use a path without ` +
+        `spaces (e.g. AIPRO_STATE_DIR=/var/lib/aipro)`,
     };
   }
   return escapeSpecifiers(path);
@@ -98,7 +101,9 @@ export function placeholderValues(
       return {
         ok: false,
         reason: 'bad_credential',
-        detail: `credential id ${JSON.stringify(c.id)} must be 1-64 of A-Z a-z 0-9 _ . - (it becomes a file name in $CREDENTIALS_DIRECTORY)`,
+        detail:
+          `credential id ${JSON.stringify(c.id)} must be 1-64 of A-Z a-z 0-9 _ . - (it becomes a file name in ` +
+          `$CREDENTIALS_DIRECTORY)`,
       };
     if (c.path === undefined) {
       credentialLines.push(`LoadCredential=${c.id}`);

@@ -57,8 +57,7 @@ export function parseUnitSets(
 /** Where `systemctl [--user]` looks for administrator-installed units. */
 export function defaultUnitDir(flavour: Flavour, env: Env): string {
   if (flavour === 'system') return '/etc/systemd/system';
-  const config =
-    env.XDG_CONFIG_HOME && env.XDG_CONFIG_HOME.startsWith('/') ? env.XDG_CONFIG_HOME : join(homeDir(env), '.config');
+  const config = env.XDG_CONFIG_HOME?.startsWith('/') ? env.XDG_CONFIG_HOME : join(homeDir(env), '.config');
   return join(config, 'systemd', 'user');
 }
 

@@ -44,7 +44,10 @@ function fixFor(code: string, dir: string): string {
     case 'SHORT':
       return `free space where ${dir} lives (\`df -h ${dir}\`), then run the command again`;
     case 'EROFS':
-      return `${dir} is on a read-only filesystem: remount it read-write, or under systemd add it to ReadWritePaths=, then run the command again`;
+      return (
+        `${dir} is on a read-only filesystem: remount it read-write, or under systemd add it to ReadWritePaths=, ` +
+        `then run the command again`
+      );
     case 'EACCES':
     case 'EPERM':
       return `check the owner and mode of ${dir} (\`ls -ld ${dir}\`) and run aipro as that user`;
@@ -60,7 +63,8 @@ export class DurableWriteError extends OperatorError {
     readonly code: string,
   ) {
     super(
-      `cannot write ${path}: ${CAUSES[code] ?? code}; the previous file is unchanged. Fix: ${fixFor(code, dirname(path))}`,
+      `cannot write ${path}: ${CAUSES[code] ?? code}; the previous file is unchanged. Fix: ` +
+        `${fixFor(code, dirname(path))}`,
     );
   }
 }

@@ -32,5 +32,8 @@ export function warningLines(warnings: readonly string[]): string {
 export function conflictError(files: readonly { path: string; action: InstallFileAction }[]): string {
   const foreign = files.filter((f) => f.action === 'conflict').map((f) => f.path);
   const many = foreign.length > 1;
-  return `error: ${foreign.join(', ')} ${many ? 'exist' : 'exists'} and ${many ? 'were' : 'was'} not written by aipro; nothing was changed. Move ${many ? 'them' : 'it'} away, or re-run with --force to overwrite.\n`;
+  return (
+    `error: ${foreign.join(', ')} ${many ? 'exist' : 'exists'} and ${many ? 'were' : 'was'} not written by aipro; ` +
+    `nothing was changed. Move ${many ? 'them' : 'it'} away, or re-run with --force to overwrite.\n`
+  );
 }

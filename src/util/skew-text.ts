@@ -8,7 +8,10 @@ export function skewText(ms: number): string {
   return `${text} ${ms >= 0 ? 'ahead of' : 'behind'}`;
 }
 
-/** `just now` within a second (or when it ran after `now` was read, as a probe of this very command does), else `5m ago`. */
+/**
+ * `just now` within a second (or when it ran after `now` was read, as a probe of this very command does), else `5m
+ * ago`.
+ */
 export function ago(at: number, now: number): string {
   return now - at < 1000 ? 'just now' : formatRelative(at, now);
 }

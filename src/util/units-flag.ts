@@ -15,7 +15,9 @@ export function parseUnitsFlag<N extends string>(
   if (names.length === 0 || unknown.length > 0) {
     return {
       ok: false,
-      detail: `--units takes a comma-separated list of ${known.join(', ')}${unknown.length ? ` (unknown: ${unknown.join(', ')})` : ''}`,
+      detail:
+        `--units takes a comma-separated list of ` +
+        `${known.join(', ')}${unknown.length ? ` (unknown: ${unknown.join(', ')})` : ''}`,
     };
   }
   return { ok: true, names: known.filter((n) => names.includes(n)) };

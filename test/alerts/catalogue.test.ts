@@ -46,27 +46,37 @@ function episode(condition: FiringKind, expiresAt?: number): Episode {
   };
 }
 
-test('12 hours left: the pushed alert is AiproCredentialExpiringCritical, severity critical, and ends the warning-band alert', (t) => {
-  const n = notificationOf(episode('expiring', T0 + 12 * H), 'expiring', '1d', T0, policy());
-  t.is(n.severity, 'critical');
-  const alerts = amAlertsFor(n, { now: T0, endsAt: T0 + 7 * D, generatorURL: 'http://gw1/metrics' });
-  t.deepEqual(
-    alerts.map((a) => [a.labels.alertname, a.labels.severity, a.endsAt]),
-    [
-      ['AiproCredentialExpiringCritical', 'critical', '2026-01-17T12:00:00Z'],
-      ['AiproCredentialExpiringSoon', 'warning', '2026-01-10T12:00:00Z'],
-    ],
-  );
-  for (const a of alerts) {
-    t.like(a.labels, { origin: 'push', host: 'gw1', agent: 'main', provider: 'anthropic', profile: 'anthropic:work' });
-    t.is(
-      a.annotations.runbook_url,
-      `https://github.com/aipro/aipro/blob/main/docs/runbooks.md#${a.labels.alertname?.toLowerCase()}`,
+test(
+  '12 hours left: the pushed alert is AiproCredentialExpiringCritical, severity critical, and ends the ' +
+    'warning-band alert',
+  (t) => {
+    const n = notificationOf(episode('expiring', T0 + 12 * H), 'expiring', '1d', T0, policy());
+    t.is(n.severity, 'critical');
+    const alerts = amAlertsFor(n, { now: T0, endsAt: T0 + 7 * D, generatorURL: 'http://gw1/metrics' });
+    t.deepEqual(
+      alerts.map((a) => [a.labels.alertname, a.labels.severity, a.endsAt]),
+      [
+        ['AiproCredentialExpiringCritical', 'critical', '2026-01-17T12:00:00Z'],
+        ['AiproCredentialExpiringSoon', 'warning', '2026-01-10T12:00:00Z'],
+      ],
     );
-  }
-  t.is(alerts[0]?.annotations.summary, 'aipro credential anthropic:work (agent main) expires in 12 hours');
-  t.regex(alerts[0]?.annotations.description ?? '', /expires in less than 1d \(12 hours\)\. Fix: `.+`$/);
-});
+    for (const a of alerts) {
+      t.like(a.labels, {
+        origin: 'push',
+        host: 'gw1',
+        agent: 'main',
+        provider: 'anthropic',
+        profile: 'anthropic:work',
+      });
+      t.is(
+        a.annotations.runbook_url,
+        `https://github.com/aipro/aipro/blob/main/docs/runbooks.md#${a.labels.alertname?.toLowerCase()}`,
+      );
+    }
+    t.is(alerts[0]?.annotations.summary, 'aipro credential anthropic:work (agent main) expires in 12 hours');
+    t.regex(alerts[0]?.annotations.description ?? '', /expires in less than 1d \(12 hours\)\. Fix: `.+`$/);
+  },
+);
 
 test('3 days left: warning, one alert; resolving an expiring episode ends both band names', (t) => {
   const n = notificationOf(episode('expiring', T0 + 3 * D), 'expiring', '3d', T0, policy());
@@ -97,12 +107,15 @@ test('expiring -> expired in one episode: the expired alert fires and both expir
   );
 });
 
-test('alerts.criticalWithin moves the pushed band like `rules print --critical`: 30 hours left is critical under 48h', (t) => {
-  const p = policy({ criticalMs: 48 * H });
-  const n = notificationOf(episode('expiring', T0 + 30 * H), 'expiring', '3d', T0, p);
-  t.is(n.severity, 'critical');
-  const [a] = amAlertsFor(n, { now: T0, endsAt: T0 + D, generatorURL: '', criticalMs: 48 * H });
-  t.is(a?.labels.alertname, 'AiproCredentialExpiringCritical');
-  t.regex(a?.annotations.description ?? '', /less than 2d \(1 day\)/);
-  t.is(notificationOf(episode('expiring', T0 + 30 * H), 'expiring', '3d', T0, policy()).severity, 'warning');
-});
+test(
+  'alerts.criticalWithin moves the pushed band like `rules print --critical`: 30 hours left is critical under ' + '48h',
+  (t) => {
+    const p = policy({ criticalMs: 48 * H });
+    const n = notificationOf(episode('expiring', T0 + 30 * H), 'expiring', '3d', T0, p);
+    t.is(n.severity, 'critical');
+    const [a] = amAlertsFor(n, { now: T0, endsAt: T0 + D, generatorURL: '', criticalMs: 48 * H });
+    t.is(a?.labels.alertname, 'AiproCredentialExpiringCritical');
+    t.regex(a?.annotations.description ?? '', /less than 2d \(1 day\)/);
+    t.is(notificationOf(episode('expiring', T0 + 30 * H), 'expiring', '3d', T0, policy()).severity, 'warning');
+  },
+);

@@ -115,31 +115,34 @@ test('still-firing failures repeat every alerts.repeat; expiring follows its lad
   );
 });
 
-test('probe_failing after N consecutive failed probes (each probe counted once), resolved when a probe succeeds', (t) => {
-  const far = T0 + 400 * D;
-  const o = (now: number, ok: boolean, at: number) => [
-    tokenObs(far, now, {
-      type: 'api_key',
-      expiresAt: undefined,
-      status: 'static',
-      detail: 'API key',
-      probe: { ok, reason: ok ? 'ok' : 'timeout', at },
-    }),
-  ];
-  const { all } = cycles([
-    [T0, o(T0, false, T0)],
-    [T0 + 60_000, o(T0 + 60_000, false, T0)], // same probe seen again: not counted
-    [T0 + 30 * 60_000, o(T0 + 30 * 60_000, false, T0 + 30 * 60_000)],
-    [T0 + 60 * 60_000, o(T0 + 60 * 60_000, false, T0 + 60 * 60_000)],
-    [T0 + 90 * 60_000, o(T0 + 90 * 60_000, true, T0 + 90 * 60_000)],
-  ]);
-  t.deepEqual(
-    all.map((n) => n.kind),
-    ['probe_failing', 'resolved'],
-  );
-  t.is(all[0]?.probeReason, 'timeout');
-  t.is(all[0]?.failedProbes, 3);
-});
+test(
+  'probe_failing after N consecutive failed probes (each probe counted once), resolved when a probe ' + 'succeeds',
+  (t) => {
+    const far = T0 + 400 * D;
+    const o = (now: number, ok: boolean, at: number) => [
+      tokenObs(far, now, {
+        type: 'api_key',
+        expiresAt: undefined,
+        status: 'static',
+        detail: 'API key',
+        probe: { ok, reason: ok ? 'ok' : 'timeout', at },
+      }),
+    ];
+    const { all } = cycles([
+      [T0, o(T0, false, T0)],
+      [T0 + 60_000, o(T0 + 60_000, false, T0)], // same probe seen again: not counted
+      [T0 + 30 * 60_000, o(T0 + 30 * 60_000, false, T0 + 30 * 60_000)],
+      [T0 + 60 * 60_000, o(T0 + 60 * 60_000, false, T0 + 60 * 60_000)],
+      [T0 + 90 * 60_000, o(T0 + 90 * 60_000, true, T0 + 90 * 60_000)],
+    ]);
+    t.deepEqual(
+      all.map((n) => n.kind),
+      ['probe_failing', 'resolved'],
+    );
+    t.is(all[0]?.probeReason, 'timeout');
+    t.is(all[0]?.failedProbes, 3);
+  },
+);
 
 test('auth failures are "rejected" (status track), not probe_failing', (t) => {
   const o = tokenObs(EXP, T0, {

@@ -65,27 +65,30 @@ test('a slow, a dead and a misconfigured channel never block the good one; metri
   t.true(log.lines.some((l) => l.includes('"alert_retry"') && l.includes('timed out after 300 ms')));
 });
 
-test('never throws into the monitor: a damaged state file is logged with the path and a hint, and left as it is', async (t) => {
-  const home = tempHome();
-  t.teardown(() => home.cleanup());
-  const statePath = join(home.stateDir, 'monitor', 'state.json');
-  mkdirSync(join(home.stateDir, 'monitor'), { recursive: true });
-  writeFileSync(statePath, '{not json');
-  const log = captureLog();
-  const config = defaultConfig({ monitor: { statePath } });
-  const r = await runAlerts({
-    config,
-    env: home.env,
-    observations: [tokenObs(T0 + 2 * D, T0)],
-    now: T0,
-    log,
-    cycleIntervalMs: 60_000,
-  });
-  t.deepEqual(r, { sent: 0, pending: 0 });
-  const line = log.lines.find((l) => l.includes('"alert_state_damaged"')) ?? '';
-  t.true(line.includes(statePath) && line.includes('does not parse') && line.includes('.fresh'), line);
-  t.is(readFileSync(statePath, 'utf8'), '{not json');
-});
+test(
+  'never throws into the monitor: a damaged state file is logged with the path and a hint, and left as it ' + 'is',
+  async (t) => {
+    const home = tempHome();
+    t.teardown(() => home.cleanup());
+    const statePath = join(home.stateDir, 'monitor', 'state.json');
+    mkdirSync(join(home.stateDir, 'monitor'), { recursive: true });
+    writeFileSync(statePath, '{not json');
+    const log = captureLog();
+    const config = defaultConfig({ monitor: { statePath } });
+    const r = await runAlerts({
+      config,
+      env: home.env,
+      observations: [tokenObs(T0 + 2 * D, T0)],
+      now: T0,
+      log,
+      cycleIntervalMs: 60_000,
+    });
+    t.deepEqual(r, { sent: 0, pending: 0 });
+    const line = log.lines.find((l) => l.includes('"alert_state_damaged"')) ?? '';
+    t.true(line.includes(statePath) && line.includes('does not parse') && line.includes('.fresh'), line);
+    t.is(readFileSync(statePath, 'utf8'), '{not json');
+  },
+);
 
 test('a metrics sink that throws does not break delivery', async (t) => {
   const rx = await startWebhookReceiver();

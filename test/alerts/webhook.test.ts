@@ -99,7 +99,8 @@ test('every webhook format, field by field', async (t) => {
     alertname: 'AiproCredentialExpiringSoon',
     summary: '[aipro] anthropic:work expires in 3 days on gw1',
     description:
-      'The token credential anthropic:work of agent main on gw1 expires in 3 days. Fix: `claude setup-token && aipro models auth setup-token --provider anthropic`',
+      'The token credential anthropic:work of agent main on gw1 expires in 3 days. Fix: `claude setup-token && ' +
+      'aipro models auth setup-token --provider anthropic`',
     runbookUrl: 'https://github.com/aipro/aipro/blob/main/docs/runbooks.md#aiprocredentialexpiringsoon',
     detail: 'expires soon',
     fix: 'claude setup-token && aipro models auth setup-token --provider anthropic',
@@ -136,7 +137,8 @@ test('every webhook format, field by field', async (t) => {
   t.is(alert.annotations.summary, 'aipro credential anthropic:work (agent main) expires in 3 days');
   t.is(
     alert.annotations.description,
-    'The token credential anthropic:work of agent main on gw1 expires in 3 days. Fix: `claude setup-token && aipro models auth setup-token --provider anthropic`',
+    'The token credential anthropic:work of agent main on gw1 expires in 3 days. Fix: `claude setup-token && aipro ' +
+      'models auth setup-token --provider anthropic`',
   );
   t.is(
     alert.annotations.runbook_url,

@@ -227,7 +227,7 @@ test('order get|set|clear live in the agent store; set validates ids', async (t)
     storeWith({
       'anthropic:work': { type: 'api_key', provider: 'anthropic', key: KEY },
       'anthropic:default': { type: 'api_key', provider: 'anthropic', key: KEY.replace('K', 'L') },
-      'openai:default': { type: 'api_key', provider: 'openai', key: 'sk-proj-' + 'o'.repeat(40) },
+      'openai:default': { type: 'api_key', provider: 'openai', key: `sk-proj-${'o'.repeat(40)}` },
     }),
   );
   const none = await runCli(['models', 'auth', 'order', 'get', '--provider', 'anthropic'], { env: h.env });

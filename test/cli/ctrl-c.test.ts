@@ -41,13 +41,16 @@ test('Ctrl-C at the hidden secret prompt of add-key exits 130 with one line', as
   t.false(existsSync(h.storePath()), 'nothing stored');
 });
 
-test('Ctrl-C at the restore question of `doctor --fix` exits 130 with one line; the broken store is left as it was', async (t) => {
-  if (skipIfNoPty(t)) return;
-  const h = tempHome();
-  t.teardown(() => h.cleanup());
-  const path = h.writeStore('{ "version": 1, "profiles": {');
-  writeFileSync(`${path}.bak`, JSON.stringify({ version: 1, profiles: {} }), { mode: 0o600 });
-  const r = await underPty(['doctor', '--fix'], h.env, [[/Restore [\s\S]*\(y\/N\)/, '\u0003']]);
-  assertOneLineAbort(t, r);
-  t.is(readFileSync(path, 'utf8'), '{ "version": 1, "profiles": {');
-});
+test(
+  'Ctrl-C at the restore question of `doctor --fix` exits 130 with one line; the broken store is left as it ' + 'was',
+  async (t) => {
+    if (skipIfNoPty(t)) return;
+    const h = tempHome();
+    t.teardown(() => h.cleanup());
+    const path = h.writeStore('{ "version": 1, "profiles": {');
+    writeFileSync(`${path}.bak`, JSON.stringify({ version: 1, profiles: {} }), { mode: 0o600 });
+    const r = await underPty(['doctor', '--fix'], h.env, [[/Restore [\s\S]*\(y\/N\)/, '\u0003']]);
+    assertOneLineAbort(t, r);
+    t.is(readFileSync(path, 'utf8'), '{ "version": 1, "profiles": {');
+  },
+);

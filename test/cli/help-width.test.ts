@@ -37,8 +37,12 @@ for (const page of PAGES) {
 }
 
 test('fitHelp wraps unindented prose only, and nothing off a terminal', (t) => {
-  const prose = `Exit codes: 0 stopped cleanly (SIGTERM/SIGINT) · 1 could not start (no token beyond loopback, port in use, bad config) · 64 usage`;
-  const example = `  aipro config set alerts.channels.ops '{"type":"email","to":["ops@example.com"],"smtp":{"host":"smtp.example.com"}}'`;
+  const prose =
+    `Exit codes: 0 stopped cleanly (SIGTERM/SIGINT) · 1 could not start (no token beyond loopback, port in use, bad ` +
+    `config) · 64 usage`;
+  const example =
+    `  aipro config set alerts.channels.ops ` +
+    `'{"type":"email","to":["ops@example.com"],"smtp":{"host":"smtp.example.com"}}'`;
   const text = `${prose}\n${example}\n`;
   t.is(fitHelp(text, undefined), text);
   const fitted = fitHelp(text, 80).split('\n');

@@ -18,7 +18,8 @@ test('no credential: the missing-provider message, exit 0 without --check, 1 wit
   t.is(r.code, 0);
   t.true(
     r.stdout.includes(
-      'No credentials found for anthropic — run `aipro models auth setup-token --provider anthropic --agent main`, or set ANTHROPIC_API_KEY',
+      'No credentials found for anthropic — run `aipro models auth setup-token --provider anthropic --agent main`, ' +
+        'or set ANTHROPIC_API_KEY',
     ),
   );
   const c = await runCli(['models', 'status', '--check'], { env: h.env });
@@ -129,7 +130,7 @@ test('--agent selects one agent; without it every agent is shown', async (t) => 
   const h = home(t);
   h.writeStore(storeWith({ 'anthropic:default': { type: 'api_key', provider: 'anthropic', key: KEY } }));
   h.writeStore(
-    storeWith({ 'openai:default': { type: 'api_key', provider: 'openai', key: 'sk-proj-' + 'o'.repeat(40) } }),
+    storeWith({ 'openai:default': { type: 'api_key', provider: 'openai', key: `sk-proj-${'o'.repeat(40)}` } }),
     'work',
   );
   const all = JSON.parse((await runCli(['models', 'status', '--json'], { env: h.env })).stdout);

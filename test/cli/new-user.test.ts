@@ -7,29 +7,33 @@ import { writeFileSync } from 'node:fs';
 import { runCli } from '../helpers/cli.js';
 import { tempHome } from '../helpers/tmp.js';
 import { KEY, plainText, skipIfNoPty, storeWith, underPty } from './support.js';
+import { joinRe } from '../helpers/re.js';
 
-test('an unparsable store with no .bak points to re-adding the credentials, not to a restore that cannot happen', async (t) => {
-  const h = tempHome();
-  t.teardown(() => h.cleanup());
-  const path = h.writeStore('{bad');
-  const r = await runCli(['models', 'status'], { env: h.env });
-  t.is(r.code, 1);
-  const out = r.stdout + r.stderr;
-  t.notRegex(out, /can restore/);
-  t.regex(out, /no usable \.bak/);
-  t.regex(out, /aipro doctor/);
-  t.regex(out, /aipro models auth add-key/);
+test(
+  'an unparsable store with no .bak points to re-adding the credentials, not to a restore that cannot ' + 'happen',
+  async (t) => {
+    const h = tempHome();
+    t.teardown(() => h.cleanup());
+    const path = h.writeStore('{bad');
+    const r = await runCli(['models', 'status'], { env: h.env });
+    t.is(r.code, 1);
+    const out = r.stdout + r.stderr;
+    t.notRegex(out, /can restore/);
+    t.regex(out, /no usable \.bak/);
+    t.regex(out, /aipro doctor/);
+    t.regex(out, /aipro models auth add-key/);
 
-  // With a good previous copy the restore is the next step, and it is named.
-  writeFileSync(
-    `${path}.bak`,
-    JSON.stringify(storeWith({ 'anthropic:default': { type: 'api_key', provider: 'anthropic', key: KEY } })),
-    { mode: 0o600 },
-  );
-  const withBak = await runCli(['models', 'status'], { env: h.env });
-  t.is(withBak.code, 1);
-  t.regex(withBak.stdout + withBak.stderr, /aipro doctor --fix` can restore .*auth-profiles\.json\.bak/);
-});
+    // With a good previous copy the restore is the next step, and it is named.
+    writeFileSync(
+      `${path}.bak`,
+      JSON.stringify(storeWith({ 'anthropic:default': { type: 'api_key', provider: 'anthropic', key: KEY } })),
+      { mode: 0o600 },
+    );
+    const withBak = await runCli(['models', 'status'], { env: h.env });
+    t.is(withBak.code, 1);
+    t.regex(withBak.stdout + withBak.stderr, /aipro doctor --fix` can restore .*auth-profiles\.json\.bak/);
+  },
+);
 
 test('a token without expiry: status says "expiry unknown" once and the fix records a lifetime', async (t) => {
   const h = tempHome();
@@ -45,7 +49,11 @@ test('a token without expiry: status says "expiry unknown" once and the fix reco
   t.is((line.match(/no alert (?:will|can) warn/g) ?? []).length, 1, line);
   t.regex(
     line,
-    /fix: .*aipro models auth paste-token --provider openrouter --profile-id openrouter:manual --agent main --expires-in /,
+    joinRe(
+      '',
+      /fix: .*aipro models auth paste-token /,
+      /--provider openrouter --profile-id openrouter:manual --agent main --expires-in /,
+    ),
   );
 });
 
@@ -144,17 +152,20 @@ test('monitor --listen on an address this host does not have says so, not "anoth
   t.regex(r.stderr, /not on this host/);
 });
 
-test('a config file that is not JSON: the fix is by hand, not `config set KEY VALUE` or `config unset (file)`', async (t) => {
-  const h = tempHome();
-  t.teardown(() => h.cleanup());
-  h.writeConfig('not json');
-  const r = await runCli(['models', 'status'], { env: h.env });
-  t.is(r.code, 1);
-  t.notRegex(r.stderr, /config (?:un)?set/);
-  t.notRegex(r.stderr, /\(file\)/);
-  t.regex(r.stderr, /editor or move it aside/);
-  t.regex(r.stderr, /aipro config validate/);
-});
+test(
+  'a config file that is not JSON: the fix is by hand, not `config set KEY VALUE` or `config unset ' + '(file)`',
+  async (t) => {
+    const h = tempHome();
+    t.teardown(() => h.cleanup());
+    h.writeConfig('not json');
+    const r = await runCli(['models', 'status'], { env: h.env });
+    t.is(r.code, 1);
+    t.notRegex(r.stderr, /config (?:un)?set/);
+    t.notRegex(r.stderr, /\(file\)/);
+    t.regex(r.stderr, /editor or move it aside/);
+    t.regex(r.stderr, /aipro config validate/);
+  },
+);
 
 test('doctor on a config file that is not JSON: the fix is by hand', async (t) => {
   const h = tempHome();

@@ -92,7 +92,8 @@ for (const name of cases) {
     t.deepEqual(Object.keys(after.profiles), Object.keys(before.profiles));
     for (const pid of Object.keys(before.profiles))
       t.is(JSON.stringify(after.profiles[pid]), JSON.stringify(before.profiles[pid]), `${pid} written back as read`);
-    // Everything else too (unreadable order/lastGood/usageStats entries, unknown keys); only the order set and the version differ.
+    // Everything else too (unreadable order/lastGood/usageStats entries, unknown keys); only the order set and the
+    // version differ.
     // (Compared as JSON text: a number JSON cannot hold, like 1e400, reads as Infinity and is written as null.)
     const asJson = (v: unknown) => JSON.parse(JSON.stringify(v)) as unknown;
     t.deepEqual(after, asJson({ ...before, version: 1, order: { ...(before.order ?? {}), [provider]: [id] } }));

@@ -69,7 +69,7 @@ export function underPty(
     const onData = (d: Buffer) => {
       out += d.toString('utf8');
       const next = steps[step];
-      if (next && next[0].test(out.slice(since))) {
+      if (next?.[0].test(out.slice(since))) {
         step++;
         since = out.length;
         child.stdin.write(next[1]);

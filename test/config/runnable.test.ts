@@ -34,51 +34,58 @@ test('config set refuses a schedule node-cron cannot run, names key and reason, 
   t.is((await runCli(['config', 'set', 'monitor.schedules.expiry', '*/2 * * * *'], { env: h.env })).code, 0);
 });
 
-test('config validate and doctor report a config the monitor would refuse (exit 1, key and reason); monitor --once refuses the same', async (t) => {
-  const h = home(t);
-  h.writeConfig({ monitor: { schedules: { validity: '0 25 * * *' } } });
-  const v = await runCli(['config', 'validate'], { env: h.env });
-  t.is(v.code, 1, v.stdout + v.stderr);
-  t.regex(v.stderr, /monitor\.schedules\.validity: "0 25 \* \* \*" is not a valid cron expression/);
-  t.regex(v.stderr, /aipro config set monitor\.schedules\.validity/);
-  const j = await runCli(['config', 'validate', '--json'], { env: h.env });
-  t.is(j.code, 1);
-  const doc = JSON.parse(j.stdout);
-  t.false(doc.ok);
-  t.is(doc.problems[0].key, 'monitor.schedules.validity');
+test(
+  'config validate and doctor report a config the monitor would refuse (exit 1, key and reason); monitor --once ' +
+    'refuses the same',
+  async (t) => {
+    const h = home(t);
+    h.writeConfig({ monitor: { schedules: { validity: '0 25 * * *' } } });
+    const v = await runCli(['config', 'validate'], { env: h.env });
+    t.is(v.code, 1, v.stdout + v.stderr);
+    t.regex(v.stderr, /monitor\.schedules\.validity: "0 25 \* \* \*" is not a valid cron expression/);
+    t.regex(v.stderr, /aipro config set monitor\.schedules\.validity/);
+    const j = await runCli(['config', 'validate', '--json'], { env: h.env });
+    t.is(j.code, 1);
+    const doc = JSON.parse(j.stdout);
+    t.false(doc.ok);
+    t.is(doc.problems[0].key, 'monitor.schedules.validity');
 
-  const d = await runCli(['doctor', '--json'], { env: h.env });
-  const checks = (JSON.parse(d.stdout).checks as { id: string; level: string; summary: string }[]).filter(
-    (c) => c.id === 'config.runnable',
-  );
-  t.is(checks.length, 1);
-  t.is(checks[0]?.level, 'error');
-  t.regex(checks[0]?.summary ?? '', /^monitor\.schedules\.validity: /);
-  t.is(d.code, 1);
+    const d = await runCli(['doctor', '--json'], { env: h.env });
+    const checks = (JSON.parse(d.stdout).checks as { id: string; level: string; summary: string }[]).filter(
+      (c) => c.id === 'config.runnable',
+    );
+    t.is(checks.length, 1);
+    t.is(checks[0]?.level, 'error');
+    t.regex(checks[0]?.summary ?? '', /^monitor\.schedules\.validity: /);
+    t.is(d.code, 1);
 
-  const once = await runCli(['monitor', '--once'], { env: h.env });
-  t.is(once.code, 1);
-  t.regex(once.stderr + once.stdout, /monitor\.schedules\.validity/);
-});
+    const once = await runCli(['monitor', '--once'], { env: h.env });
+    t.is(once.code, 1);
+    t.regex(once.stderr + once.stdout, /monitor\.schedules\.validity/);
+  },
+);
 
-test('config set refuses a gateway bind beyond loopback without a token, and a body limit that is no size', async (t) => {
-  const h = home(t);
-  const bind = await runCli(['config', 'set', 'gateway.bind', 'lan'], { env: h.env });
-  t.is(bind.code, 1, bind.stdout + bind.stderr);
-  t.regex(bind.stderr, /gateway\.bind: "lan" listens beyond loopback, which needs gateway\.auth\.token/);
-  const size = await runCli(['config', 'set', 'gateway.bodyLimit', 'lots'], { env: h.env });
-  t.is(size.code, 1);
-  t.regex(size.stderr, /gateway\.bodyLimit: "lots" is not a size/);
-  t.is(
-    (
-      await runCli(['config', 'set', 'gateway.auth.token', '{"source":"env","id":"AIPRO_GATEWAY_TOKEN"}'], {
-        env: h.env,
-      })
-    ).code,
-    0,
-  );
-  t.is((await runCli(['config', 'set', 'gateway.bind', 'lan'], { env: h.env })).code, 0);
-});
+test(
+  'config set refuses a gateway bind beyond loopback without a token, and a body limit that is no ' + 'size',
+  async (t) => {
+    const h = home(t);
+    const bind = await runCli(['config', 'set', 'gateway.bind', 'lan'], { env: h.env });
+    t.is(bind.code, 1, bind.stdout + bind.stderr);
+    t.regex(bind.stderr, /gateway\.bind: "lan" listens beyond loopback, which needs gateway\.auth\.token/);
+    const size = await runCli(['config', 'set', 'gateway.bodyLimit', 'lots'], { env: h.env });
+    t.is(size.code, 1);
+    t.regex(size.stderr, /gateway\.bodyLimit: "lots" is not a size/);
+    t.is(
+      (
+        await runCli(['config', 'set', 'gateway.auth.token', '{"source":"env","id":"AIPRO_GATEWAY_TOKEN"}'], {
+          env: h.env,
+        })
+      ).code,
+      0,
+    );
+    t.is((await runCli(['config', 'set', 'gateway.bind', 'lan'], { env: h.env })).code, 0);
+  },
+);
 
 test('channel problems come back per key', async (t) => {
   const c = defaultConfig({

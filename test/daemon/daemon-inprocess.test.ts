@@ -11,6 +11,7 @@ import { CliError } from '../../src/errors.js';
 import { startDaemon, type Daemon } from '../../src/daemon/daemon.js';
 import { tempHome, type TempHome } from '../helpers/tmp.js';
 import { eventually } from '../helpers/prometheus.js';
+import { joinRe } from '../helpers/re.js';
 
 // The registered monitors, with their default schedules (the registry adds them).
 const { expiry: expiryMonitor, store: storeMonitor } = MONITORS as Required<typeof MONITORS>;
@@ -90,7 +91,11 @@ test('/readyz is 503 until the first expiry cycle is done; /healthz and /metrics
   t.is((await fetch(h.url('/readyz'))).status, 200);
   t.regex(
     await (await fetch(h.url('/metrics'))).text(),
-    /aipro_auth_profile_info\{agent="main",provider="anthropic",profile="anthropic:a",type="api_key",source="profile"\} 1/,
+    joinRe(
+      '',
+      /aipro_auth_profile_info\{agent="main",provider="anthropic",/,
+      /profile="anthropic:a",type="api_key",source="profile"\} 1/,
+    ),
   );
   t.is((await fetch(h.url('/nope'))).status, 404);
   t.is((await fetch(h.url('/metrics'), { method: 'POST' })).status, 405);
@@ -226,34 +231,41 @@ test('a listen address in use refuses to start, naming the flag', async (t) => {
   t.regex(err?.message ?? '', /--listen: cannot listen on 127\.0\.0\.1:\d+ \(EADDRINUSE\)/);
 });
 
-test('an unreadable store: /readyz 503 with the reason, no run counts as a success, no "no credentials" hint', async (t) => {
-  const never = { schedules: { expiry: '0 0 1 1 *', store: '0 0 1 1 *' } };
-  const h = await start(t, { expiry: expiryMonitor, store: storeMonitor }, { monitor: never }, (home) =>
-    home.writeStore('{"version": 1, "profiles": {', 'main'),
-  );
-  await h.daemon.ready;
-  await eventually(
-    async () => h.lines().filter((l) => l.event === 'monitor.store_unreadable').length >= 2,
-    15_000,
-    'expiry and store runs to report the store',
-  );
-  const ready = await fetch(h.url('/readyz'));
-  t.is(ready.status, 503);
-  t.regex(
-    await ready.text(),
-    /not ready: auth store unreadable: agent main \(parse: .*auth-profiles\.json\); run `aipro doctor`/,
-  );
-  const text = await (await fetch(h.url('/metrics'))).text();
-  t.regex(text, /aipro_auth_store_ok\{agent="main"\} 0/);
-  t.regex(text, /aipro_auth_store_read_errors_total\{agent="main",reason="parse"\} [1-9]/);
-  t.notRegex(text, /aipro_monitor_last_success_timestamp_seconds\{monitor="(expiry|store)"\}/);
-  t.regex(text, /aipro_monitor_errors_total\{monitor="expiry",reason="store_unreadable"\} 1/);
-  t.false(h.lines().some((l) => l.event === 'credentials.none'));
-  t.is(h.lines().find((l) => l.event === 'monitor.store_unreadable')?.level, 'error');
+test(
+  'an unreadable store: /readyz 503 with the reason, no run counts as a success, no "no credentials" ' + 'hint',
+  async (t) => {
+    const never = { schedules: { expiry: '0 0 1 1 *', store: '0 0 1 1 *' } };
+    const h = await start(t, { expiry: expiryMonitor, store: storeMonitor }, { monitor: never }, (home) =>
+      home.writeStore('{"version": 1, "profiles": {', 'main'),
+    );
+    await h.daemon.ready;
+    await eventually(
+      async () => h.lines().filter((l) => l.event === 'monitor.store_unreadable').length >= 2,
+      15_000,
+      'expiry and store runs to report the store',
+    );
+    const ready = await fetch(h.url('/readyz'));
+    t.is(ready.status, 503);
+    t.regex(
+      await ready.text(),
+      /not ready: auth store unreadable: agent main \(parse: .*auth-profiles\.json\); run `aipro doctor`/,
+    );
+    const text = await (await fetch(h.url('/metrics'))).text();
+    t.regex(text, /aipro_auth_store_ok\{agent="main"\} 0/);
+    t.regex(text, /aipro_auth_store_read_errors_total\{agent="main",reason="parse"\} [1-9]/);
+    t.notRegex(text, /aipro_monitor_last_success_timestamp_seconds\{monitor="(expiry|store)"\}/);
+    t.regex(text, /aipro_monitor_errors_total\{monitor="expiry",reason="store_unreadable"\} 1/);
+    t.false(h.lines().some((l) => l.event === 'credentials.none'));
+    t.is(h.lines().find((l) => l.event === 'monitor.store_unreadable')?.level, 'error');
 
-  // Repaired: the next cycle reads it, and /readyz turns 200 again.
-  h.home.writeStore({ version: 1, profiles: {} }, 'main');
-  t.true(h.daemon.reload());
-  await eventually(async () => (await fetch(h.url('/readyz'))).status === 200, 15_000, '/readyz 200 after the repair');
-  t.regex(await (await fetch(h.url('/metrics'))).text(), /aipro_auth_store_ok\{agent="main"\} 1/);
-});
+    // Repaired: the next cycle reads it, and /readyz turns 200 again.
+    h.home.writeStore({ version: 1, profiles: {} }, 'main');
+    t.true(h.daemon.reload());
+    await eventually(
+      async () => (await fetch(h.url('/readyz'))).status === 200,
+      15_000,
+      '/readyz 200 after the repair',
+    );
+    t.regex(await (await fetch(h.url('/metrics'))).text(), /aipro_auth_store_ok\{agent="main"\} 1/);
+  },
+);

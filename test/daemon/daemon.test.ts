@@ -14,7 +14,9 @@ import { tempHome } from '../helpers/tmp.js';
 import { CANARIES, findCanary, writeKnownStores } from '../exporters/known-store.js';
 import { spawnMonitor } from './spawn.js';
 
-/** Exactly what `npm start` runs: package.json's "start" script (`node <entry> monitor`), resolved from the repo root. */
+/**
+ * Exactly what `npm start` runs: package.json's "start" script (`node <entry> monitor`), resolved from the repo root.
+ */
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const START = (JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')).scripts.start as string).split(/\s+/);
 const NPM_START_ARGS = START.slice(1).map((a, i) => (i === 0 ? `${ROOT}${a}` : a));
@@ -27,38 +29,42 @@ function portFree(port: number): Promise<boolean> {
   });
 }
 
-test('`npm start` on a fresh HOME: listens on 127.0.0.1:18790, serves metrics, says how to add a credential, exits 0 on SIGTERM', async (t) => {
-  if (!(await portFree(18790))) {
-    t.log('SKIPPED: 127.0.0.1:18790 is in use on this machine (another aipro monitor?)');
-    t.pass();
-    return;
-  }
-  const home = tempHome();
-  t.teardown(() => home.cleanup());
-  // What `npm start` runs (package.json "start"), with no flags.
-  const child = spawn(process.execPath, NPM_START_ARGS, {
-    env: home.env,
-    cwd: home.home,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  t.teardown(() => void (child.exitCode === null && child.kill('SIGKILL')));
-  let err = '';
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
-  const exited = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
-  await eventually(async () => err.includes('monitor.ready'), 20_000, `monitor.ready in:\n${err}`);
-  t.regex(err, /info monitor\.listening address=127\.0\.0\.1:18790/);
-  t.regex(err, /warn credentials\.none .*aipro models auth add-key --provider anthropic.*aipro onboard/);
-  t.is((await fetch('http://127.0.0.1:18790/healthz')).status, 200);
-  t.is((await fetch('http://127.0.0.1:18790/readyz')).status, 200);
-  const metrics = await (await fetch('http://127.0.0.1:18790/metrics')).text();
-  t.regex(
-    metrics,
-    /aipro_auth_profile_status\{agent="main",provider="anthropic",profile="anthropic:none",status="missing"\} 1/,
-  );
-  child.kill('SIGTERM');
-  t.is(await exited, 0);
-  t.regex(err, /monitor\.stopped reason=SIGTERM/);
-});
+test(
+  '`npm start` on a fresh HOME: listens on 127.0.0.1:18790, serves metrics, says how to add a credential, exits 0 ' +
+    'on SIGTERM',
+  async (t) => {
+    if (!(await portFree(18790))) {
+      t.log('SKIPPED: 127.0.0.1:18790 is in use on this machine (another aipro monitor?)');
+      t.pass();
+      return;
+    }
+    const home = tempHome();
+    t.teardown(() => home.cleanup());
+    // What `npm start` runs (package.json "start"), with no flags.
+    const child = spawn(process.execPath, NPM_START_ARGS, {
+      env: home.env,
+      cwd: home.home,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    t.teardown(() => void (child.exitCode === null && child.kill('SIGKILL')));
+    let err = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+    const exited = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    await eventually(async () => err.includes('monitor.ready'), 20_000, `monitor.ready in:\n${err}`);
+    t.regex(err, /info monitor\.listening address=127\.0\.0\.1:18790/);
+    t.regex(err, /warn credentials\.none .*aipro models auth add-key --provider anthropic.*aipro onboard/);
+    t.is((await fetch('http://127.0.0.1:18790/healthz')).status, 200);
+    t.is((await fetch('http://127.0.0.1:18790/readyz')).status, 200);
+    const metrics = await (await fetch('http://127.0.0.1:18790/metrics')).text();
+    t.regex(
+      metrics,
+      /aipro_auth_profile_status\{agent="main",provider="anthropic",profile="anthropic:none",status="missing"\} 1/,
+    );
+    child.kill('SIGTERM');
+    t.is(await exited, 0);
+    t.regex(err, /monitor\.stopped reason=SIGTERM/);
+  },
+);
 
 for (const [name, config, key] of [
   ['a bad cron expression', { monitor: { schedules: { expiry: '61 * * * *' } } }, 'monitor.schedules.expiry'],

@@ -62,44 +62,47 @@ async function daemon(
   return { d, lines, metrics: () => d.metrics.registry.metrics() };
 }
 
-test('daemon: one ping per expiry cycle; a stopped monitor stops them; counted ok from a pre-initialised 0', async (t) => {
-  const { rx, home } = await setup(t);
-  let release!: () => void;
-  const first = new Promise<void>((r) => (release = r));
-  let runs = 0;
-  const expiry: Monitor = {
-    name: 'expiry',
-    defaultSchedule: '0 0 1 1 *',
-    run: async () => (++runs === 1 && (await first), [cred]),
-  };
-  const { d, lines, metrics } = await daemon(t, home, expiry);
-  t.regex(await metrics(), /aipro_heartbeat_total\{result="ok"\} 0/, 'the series exists before the first ping');
-  release();
-  await d.ready;
-  await eventually(async () => rx.requests.length === 1, 10_000, 'the startup ping');
-  t.true(d.reload());
-  await eventually(async () => rx.requests.length === 2, 10_000, 'the ping of the reload cycle');
-  t.true(d.reload());
-  await eventually(async () => rx.requests.length === 3, 10_000, 'a third ping');
-  t.true(rx.requests.every((r) => r.method === 'GET' && r.path === `/ping/${TOKEN}`));
-  // The receiver records a ping before it answers; the counter moves when the answer is in.
-  await eventually(
-    async () => /aipro_heartbeat_total\{result="ok"\} 3/.test(await metrics()),
-    10_000,
-    'ok counted 3 times',
-  );
-  const bin = needBinary(t, 'promtool');
-  if (bin) {
-    const lint = promtool(bin, ['check', 'metrics'], await metrics());
-    t.is(lint.code, 0, lint.stdout + lint.stderr);
-  }
-  t.is(await d.stop('SIGTERM'), 0);
-  d.reload();
-  await new Promise((r) => setImmediate(r));
-  t.is(runs, 3, 'no cycle after stop');
-  t.is(rx.requests.length, 3, 'no ping after stop');
-  t.false(lines.join('\n').includes(TOKEN), 'the ping URL token is never logged');
-});
+test(
+  'daemon: one ping per expiry cycle; a stopped monitor stops them; counted ok from a pre-initialised ' + '0',
+  async (t) => {
+    const { rx, home } = await setup(t);
+    let release!: () => void;
+    const first = new Promise<void>((r) => (release = r));
+    let runs = 0;
+    const expiry: Monitor = {
+      name: 'expiry',
+      defaultSchedule: '0 0 1 1 *',
+      run: async () => (++runs === 1 && (await first), [cred]),
+    };
+    const { d, lines, metrics } = await daemon(t, home, expiry);
+    t.regex(await metrics(), /aipro_heartbeat_total\{result="ok"\} 0/, 'the series exists before the first ping');
+    release();
+    await d.ready;
+    await eventually(async () => rx.requests.length === 1, 10_000, 'the startup ping');
+    t.true(d.reload());
+    await eventually(async () => rx.requests.length === 2, 10_000, 'the ping of the reload cycle');
+    t.true(d.reload());
+    await eventually(async () => rx.requests.length === 3, 10_000, 'a third ping');
+    t.true(rx.requests.every((r) => r.method === 'GET' && r.path === `/ping/${TOKEN}`));
+    // The receiver records a ping before it answers; the counter moves when the answer is in.
+    await eventually(
+      async () => /aipro_heartbeat_total\{result="ok"\} 3/.test(await metrics()),
+      10_000,
+      'ok counted 3 times',
+    );
+    const bin = needBinary(t, 'promtool');
+    if (bin) {
+      const lint = promtool(bin, ['check', 'metrics'], await metrics());
+      t.is(lint.code, 0, lint.stdout + lint.stderr);
+    }
+    t.is(await d.stop('SIGTERM'), 0);
+    d.reload();
+    await new Promise((r) => setImmediate(r));
+    t.is(runs, 3, 'no cycle after stop');
+    t.is(rx.requests.length, 3, 'no ping after stop');
+    t.false(lines.join('\n').includes(TOKEN), 'the ping URL token is never logged');
+  },
+);
 
 test('daemon: a failed expiry cycle POSTs its reason to failUrl', async (t) => {
   const { rx, home } = await setup(t);

@@ -117,19 +117,23 @@ test('method POST sends the success ping as POST', async (t) => {
   t.is(rx.requests[0]?.method, 'POST');
 });
 
-test('a failed run POSTs the reason to failUrl (no secret in it) and counts fail_sent; without failUrl nothing is sent', async (t) => {
-  const rx = await receiver(t);
-  const h = harness({ url: `${rx.url}/ping/${TOKEN}`, failUrl: `${rx.url}/ping/${TOKEN}/fail` });
-  t.is(await heartbeatOnce(h.config, expiryFailed, h.deps), 'fail_sent');
-  t.is(rx.requests.length, 1);
-  t.is(rx.requests[0]?.method, 'POST');
-  t.is(rx.requests[0]?.path, `/ping/${TOKEN}/fail`);
-  t.regex(rx.requests[0]?.raw ?? '', /^aipro \S+: the expiry monitor failed \(timeout\)\n$/);
-  t.is(await h.count('fail_sent'), 1);
-  const noFail = harness({ url: `${rx.url}/ping/${TOKEN}` });
-  t.is(await sendHeartbeat(noFail.config, { ok: false, reason: 'x' }, noFail.deps), null);
-  t.is(rx.requests.length, 1, 'a failed run never pings the success url');
-});
+test(
+  'a failed run POSTs the reason to failUrl (no secret in it) and counts fail_sent; without failUrl nothing is ' +
+    'sent',
+  async (t) => {
+    const rx = await receiver(t);
+    const h = harness({ url: `${rx.url}/ping/${TOKEN}`, failUrl: `${rx.url}/ping/${TOKEN}/fail` });
+    t.is(await heartbeatOnce(h.config, expiryFailed, h.deps), 'fail_sent');
+    t.is(rx.requests.length, 1);
+    t.is(rx.requests[0]?.method, 'POST');
+    t.is(rx.requests[0]?.path, `/ping/${TOKEN}/fail`);
+    t.regex(rx.requests[0]?.raw ?? '', /^aipro \S+: the expiry monitor failed \(timeout\)\n$/);
+    t.is(await h.count('fail_sent'), 1);
+    const noFail = harness({ url: `${rx.url}/ping/${TOKEN}` });
+    t.is(await sendHeartbeat(noFail.config, { ok: false, reason: 'x' }, noFail.deps), null);
+    t.is(rx.requests.length, 1, 'a failed run never pings the success url');
+  },
+);
 
 test('one retry on 5xx, none on 4xx; then error is counted', async (t) => {
   const rx = await receiver(t, [503]);
@@ -177,15 +181,18 @@ test('the deadline also holds with the real timer, and for a fetch that ignores 
   t.true(Date.now() - started < 5_000);
 });
 
-test('url as a {source: env} reference resolves at ping time; an unset variable is an error, not a throw', async (t) => {
-  const rx = await receiver(t);
-  const h = harness({ url: { source: 'env', id: 'HB_URL' } });
-  t.is(await sendHeartbeat(h.config, { ok: true }, h.deps), 'error');
-  t.regex(h.lines.at(-1) ?? '', /env var HB_URL is not set/);
-  h.deps.env.HB_URL = `${rx.url}/ping/${TOKEN}`;
-  t.is(await sendHeartbeat(h.config, { ok: true }, h.deps), 'ok');
-  t.is(rx.requests[0]?.path, `/ping/${TOKEN}`);
-});
+test(
+  'url as a {source: env} reference resolves at ping time; an unset variable is an error, not a ' + 'throw',
+  async (t) => {
+    const rx = await receiver(t);
+    const h = harness({ url: { source: 'env', id: 'HB_URL' } });
+    t.is(await sendHeartbeat(h.config, { ok: true }, h.deps), 'error');
+    t.regex(h.lines.at(-1) ?? '', /env var HB_URL is not set/);
+    h.deps.env.HB_URL = `${rx.url}/ping/${TOKEN}`;
+    t.is(await sendHeartbeat(h.config, { ok: true }, h.deps), 'ok');
+    t.is(rx.requests[0]?.path, `/ping/${TOKEN}`);
+  },
+);
 
 test('safePingUrl keeps scheme and host only', (t) => {
   t.is(safePingUrl(`https://hc-ping.com/${TOKEN}`), 'https://hc-ping.com/…');

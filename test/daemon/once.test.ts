@@ -80,41 +80,44 @@ test('--once exits 1 when a store cannot be read (a check fails closed)', async 
   t.regex(r.stdout, /aipro doctor/);
 });
 
-test('--once writes the textfile atomically: aipro gauges only, no timestamps, mode 0644, no temp files left', async (t) => {
-  const home = tempHome();
-  t.teardown(() => home.cleanup());
-  const dead = `http://127.0.0.1:${await deadPort()}`;
-  const dir = join(home.home, 'textfile');
-  const path = join(dir, 'aipro.prom');
-  home.writeConfig({
-    models: {
-      providers: { anthropic: { baseUrl: dead }, openai: { baseUrl: dead }, 'openai-codex': { baseUrl: dead } },
-    },
-    monitor: { textfile: { path } },
-  });
-  home.writeStore(mainStore(Date.now()));
-  const r = await runCli(['monitor', '--once'], { env: home.env });
-  t.is(r.code, 1, r.stdout + r.stderr); // the known store has an expired token
-  t.regex(r.stdout, new RegExp(`textfile: ${path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} \\(\\d+ bytes\\)`));
-  const text = readFileSync(path, 'utf8');
-  t.is(statSync(path).mode & 0o777, 0o644);
-  t.deepEqual(readdirSync(dir), ['aipro.prom']);
-  t.regex(
-    text,
-    /^aipro_auth_profile_status\{agent="main",provider="anthropic",profile="anthropic:old",status="expired"\} 1$/m,
-  );
-  t.regex(text, /^aipro_monitor_last_success_timestamp_seconds\{monitor="expiry"\} \d+(\.\d+)?$/m);
-  t.notRegex(text, /_total/);
-  t.notRegex(text, /^process_/m);
-  for (const line of text.split('\n'))
-    if (line && !line.startsWith('#')) t.is(line.split(' ').length, 2, `a sample with a timestamp: ${line}`);
-  t.is(findCanary(text + r.stdout + r.stderr), null);
-  const bin = findBinary('promtool');
-  if (bin) {
-    const check = promtool(bin, ['check', 'metrics'], text);
-    t.is(check.code, 0, check.stdout + check.stderr);
-  }
-});
+test(
+  '--once writes the textfile atomically: aipro gauges only, no timestamps, mode 0644, no temp files ' + 'left',
+  async (t) => {
+    const home = tempHome();
+    t.teardown(() => home.cleanup());
+    const dead = `http://127.0.0.1:${await deadPort()}`;
+    const dir = join(home.home, 'textfile');
+    const path = join(dir, 'aipro.prom');
+    home.writeConfig({
+      models: {
+        providers: { anthropic: { baseUrl: dead }, openai: { baseUrl: dead }, 'openai-codex': { baseUrl: dead } },
+      },
+      monitor: { textfile: { path } },
+    });
+    home.writeStore(mainStore(Date.now()));
+    const r = await runCli(['monitor', '--once'], { env: home.env });
+    t.is(r.code, 1, r.stdout + r.stderr); // the known store has an expired token
+    t.regex(r.stdout, new RegExp(`textfile: ${path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} \\(\\d+ bytes\\)`));
+    const text = readFileSync(path, 'utf8');
+    t.is(statSync(path).mode & 0o777, 0o644);
+    t.deepEqual(readdirSync(dir), ['aipro.prom']);
+    t.regex(
+      text,
+      /^aipro_auth_profile_status\{agent="main",provider="anthropic",profile="anthropic:old",status="expired"\} 1$/m,
+    );
+    t.regex(text, /^aipro_monitor_last_success_timestamp_seconds\{monitor="expiry"\} \d+(\.\d+)?$/m);
+    t.notRegex(text, /_total/);
+    t.notRegex(text, /^process_/m);
+    for (const line of text.split('\n'))
+      if (line && !line.startsWith('#')) t.is(line.split(' ').length, 2, `a sample with a timestamp: ${line}`);
+    t.is(findCanary(text + r.stdout + r.stderr), null);
+    const bin = findBinary('promtool');
+    if (bin) {
+      const check = promtool(bin, ['check', 'metrics'], text);
+      t.is(check.code, 0, check.stdout + check.stderr);
+    }
+  },
+);
 
 test('--once reports a textfile it cannot write and exits 1', async (t) => {
   const path = join(tmpdir(), `aipro-no-such-dir-${process.pid}`, 'sub', 'aipro.prom');

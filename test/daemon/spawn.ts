@@ -44,7 +44,7 @@ export function spawnMonitor(
   child.stderr?.setEncoding('utf8').on('data', (d: string) => {
     out += d;
     buf += d;
-    let i;
+    let i: number;
     while ((i = buf.indexOf('\n')) >= 0) {
       const line = buf.slice(0, i);
       buf = buf.slice(i + 1);

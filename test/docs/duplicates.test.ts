@@ -34,7 +34,8 @@ test('no paragraph of the docs repeats another', (t) => {
 
 test('the duplicate check sees a repeated paragraph and its table rows', (t) => {
   const text =
-    'Intro line that is long enough to count as a paragraph of prose, surely.\n\n| a | b |\n|---|---|\n| x | y |\n\n- item one\n- item two';
+    'Intro line that is long enough to count as a paragraph of prose, surely.\n\n| a | b |\n|---|---|\n| x | y ' +
+    '|\n\n- item one\n- item two';
   const ps = paragraphs(text);
   t.is(ps.length, 4);
   t.is(ps[0], 'Intro line that is long enough to count as a paragraph of prose, surely.');

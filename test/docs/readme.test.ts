@@ -17,7 +17,10 @@ test('README.md gives the two commands exactly, and package.json makes them true
   t.is(pkg.scripts.start, 'node dist/cli/main.js monitor');
   // `npm test` type-checks, bundles (so the CLI tests run what ships), checks the import
   // directions, then runs every test.
-  t.regex(pkg.scripts.test ?? '', /^npm run typecheck && node scripts\/postbuild\.mjs && npm run depcheck && ava$/);
+  t.regex(
+    pkg.scripts.test ?? '',
+    /^npm run typecheck && npm run lint && node scripts\/postbuild\.mjs && npm run depcheck && ava$/,
+  );
   t.regex(pkg.scripts.prepare ?? '', /npm run build/, 'npm ci builds dist/ so npm start has something to run');
 });
 

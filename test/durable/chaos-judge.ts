@@ -38,7 +38,9 @@ function upstreamSuccess(req: Extract<GwRequest, { kind: 'request' }>, r: Reply)
   const expected = req.stream ? sseEvents(req.marker).join('') : answerJson(req.marker);
   if (r.body !== expected)
     return {
-      problem: `200 whose body is not the upstream's answer (${r.body.length} of ${expected.length} bytes): ${r.body.slice(0, 200)}`,
+      problem:
+        `200 whose body is not the upstream's answer (${r.body.length} of ${expected.length} bytes): ` +
+        `${r.body.slice(0, 200)}`,
       label: '200 wrong body',
     };
   const m = new RegExp(`^req_up_${req.marker}_(\\d+)$`).exec(String(r.headers['request-id'] ?? ''));

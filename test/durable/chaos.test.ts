@@ -135,7 +135,9 @@ test.serial(
     const last = await gw.stop();
     const chaosMs = Math.round(performance.now() - t0);
     t.log(
-      `${outcomes.length} CLI ops: ${outcomes.filter((o) => o.acked).length} acknowledged, ${outcomes.filter((o) => o.killed).length} killed; ${replies.length} gateway requests, ${gwKills} gateway SIGKILLs, ${gw.generations.length} gateway processes; ${chaosMs} ms`,
+      `${outcomes.length} CLI ops: ${outcomes.filter((o) => o.acked).length} acknowledged, ` +
+        `${outcomes.filter((o) => o.killed).length} killed; ${replies.length} gateway requests, ${gwKills} gateway ` +
+        `SIGKILLs, ${gw.generations.length} gateway processes; ${chaosMs} ms`,
     );
 
     // No failure that is not an operator's error, and no bug report request.
@@ -146,7 +148,8 @@ test.serial(
     const labels = new Map<string, number>();
     for (const { v } of verdicts) labels.set(v.label, (labels.get(v.label) ?? 0) + 1);
     t.log(
-      `gateway replies: ${[...labels].map(([l, c]) => `${c}× ${l}`).join(', ')}; slowest ${Math.max(0, ...replies.map((r) => r.reply.ms))} ms`,
+      `gateway replies: ${[...labels].map(([l, c]) => `${c}× ${l}`).join(', ')}; slowest ` +
+        `${Math.max(0, ...replies.map((r) => r.reply.ms))} ms`,
     );
     // CHAOS_DEBUG=1 shows every reply and the gateways' warnings (to see why a run failed).
     if (process.env.CHAOS_DEBUG) {

@@ -21,7 +21,8 @@ import { eventually, needBinary, promtool, startPrometheus } from '../helpers/pr
 
 const NOW = Date.UTC(2026, 0, 15, 12);
 const PROM_ACCEPT =
-  'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
+  'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,' +
+  'text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
 
 function cred(profile: string, status: CredentialObservation['status']): CredentialObservation {
   return {
@@ -120,49 +121,55 @@ test('/metrics in both formats and gzipped; promtool check metrics is clean on t
   t.is(check.code, 0, check.stdout + check.stderr);
 });
 
-test('statusMode label: one status series per credential (1, the current status), the same `== 1` answers', async (t) => {
-  const set = await renderMetrics(metrics('stateset'));
-  const label = await renderMetrics(metrics('label'));
-  const series = (text: string) => text.split('\n').filter((l) => l.startsWith('aipro_auth_profile_status{'));
-  t.is(series(set).length, 16);
-  t.deepEqual(series(label), [
-    'aipro_auth_profile_status{agent="main",provider="anthropic",profile="anthropic:a",status="ok"} 1',
-    'aipro_auth_profile_status{agent="main",provider="anthropic",profile="anthropic:b",status="expiring"} 1',
-  ]);
-  t.deepEqual(
-    series(set).filter((l) => l.endsWith(' 1')),
-    series(label),
-  );
-});
+test(
+  'statusMode label: one status series per credential (1, the current status), the same `== 1` ' + 'answers',
+  async (t) => {
+    const set = await renderMetrics(metrics('stateset'));
+    const label = await renderMetrics(metrics('label'));
+    const series = (text: string) => text.split('\n').filter((l) => l.startsWith('aipro_auth_profile_status{'));
+    t.is(series(set).length, 16);
+    t.deepEqual(series(label), [
+      'aipro_auth_profile_status{agent="main",provider="anthropic",profile="anthropic:a",status="ok"} 1',
+      'aipro_auth_profile_status{agent="main",provider="anthropic",profile="anthropic:b",status="expiring"} 1',
+    ]);
+    t.deepEqual(
+      series(set).filter((l) => l.endsWith(' 1')),
+      series(label),
+    );
+  },
+);
 
-test('a real Prometheus scrapes with its own Accept headers: OpenMetrics + gzip negotiated, every series ingested', async (t) => {
-  const bin = needBinary(t, 'prometheus');
-  if (!bin) return;
-  const seen: IncomingHttpHeaders[] = [];
-  const m = metrics();
-  const addr = await serve(t, m, seen);
-  const p = await startPrometheus(bin, addr);
-  t.teardown(() => p.stop());
-  await eventually(async () => (await p.query('up{job="aipro"} == 1')).length === 1, 30_000, 'a successful scrape');
-  const h = seen.find((x) => String(x['user-agent'] ?? '').startsWith('Prometheus/'));
-  t.truthy(h);
-  t.is(negotiateFormat(h?.accept), 'openmetrics', String(h?.accept));
-  t.true(acceptsGzip(String(h?.['accept-encoding'] ?? '')));
-  const status = await p.query('aipro_auth_profile_status{profile="anthropic:b"} == 1');
-  t.deepEqual(
-    status.map((s) => s.metric.status),
-    ['expiring'],
-  );
-  t.is((await p.query('aipro_auth_probe_errors_total{provider="anthropic",reason="auth"}'))[0]?.value[1], '0');
-  t.is((await p.query('aipro_build_info{host="gw1"}')).length, 1);
-  // Every aipro sample of the exposition arrived. Only aipro's own series are counted: Node's
-  // process metrics gain series between two scrapes (GC histograms appear after a GC kind runs).
-  const text = await renderMetrics(m, { format: 'openmetrics' });
-  const samples = text.split('\n').filter((l) => l.startsWith('aipro_')).length;
-  const scraped = await eventually(
-    async () => Number((await p.query('count({job="aipro",__name__=~"aipro_.+"})'))[0]?.value[1] ?? 0) || null,
-    30_000,
-    'aipro series',
-  );
-  t.true(Math.abs(scraped - samples) <= 5, `${scraped} aipro series scraped vs ${samples} aipro samples rendered`);
-});
+test(
+  'a real Prometheus scrapes with its own Accept headers: OpenMetrics + gzip negotiated, every series ' + 'ingested',
+  async (t) => {
+    const bin = needBinary(t, 'prometheus');
+    if (!bin) return;
+    const seen: IncomingHttpHeaders[] = [];
+    const m = metrics();
+    const addr = await serve(t, m, seen);
+    const p = await startPrometheus(bin, addr);
+    t.teardown(() => p.stop());
+    await eventually(async () => (await p.query('up{job="aipro"} == 1')).length === 1, 30_000, 'a successful scrape');
+    const h = seen.find((x) => String(x['user-agent'] ?? '').startsWith('Prometheus/'));
+    t.truthy(h);
+    t.is(negotiateFormat(h?.accept), 'openmetrics', String(h?.accept));
+    t.true(acceptsGzip(String(h?.['accept-encoding'] ?? '')));
+    const status = await p.query('aipro_auth_profile_status{profile="anthropic:b"} == 1');
+    t.deepEqual(
+      status.map((s) => s.metric.status),
+      ['expiring'],
+    );
+    t.is((await p.query('aipro_auth_probe_errors_total{provider="anthropic",reason="auth"}'))[0]?.value[1], '0');
+    t.is((await p.query('aipro_build_info{host="gw1"}')).length, 1);
+    // Every aipro sample of the exposition arrived. Only aipro's own series are counted: Node's
+    // process metrics gain series between two scrapes (GC histograms appear after a GC kind runs).
+    const text = await renderMetrics(m, { format: 'openmetrics' });
+    const samples = text.split('\n').filter((l) => l.startsWith('aipro_')).length;
+    const scraped = await eventually(
+      async () => Number((await p.query('count({job="aipro",__name__=~"aipro_.+"})'))[0]?.value[1] ?? 0) || null,
+      30_000,
+      'aipro series',
+    );
+    t.true(Math.abs(scraped - samples) <= 5, `${scraped} aipro series scraped vs ${samples} aipro samples rendered`);
+  },
+);

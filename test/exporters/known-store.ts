@@ -59,7 +59,8 @@ export function mainStore(now = NOW) {
           ],
         },
       },
-      // Quota the gateway saw: a spent 5h window (legacy provider name), a 7d window, and one whose reset passed (left out).
+      // Quota the gateway saw: a spent 5h window (legacy provider name), a 7d window, and one whose reset passed (left
+      // out).
       'openai-codex:me@example.com': {
         lastProbe: { at: now - 60_000, ok: false, reason: 'timeout', latencyMs: 8000 },
         quota: {

@@ -34,10 +34,12 @@ test('quota series per window, 0–1; a deleted profile takes its quota series w
     'aipro_quota_utilization_ratio{agent="main",provider="anthropic",profile="anthropic:sub",window="7d"} 0.4',
   ]);
   t.deepEqual(lines(text, 'aipro_quota_reset_timestamp_seconds'), [
-    `aipro_quota_reset_timestamp_seconds{agent="main",provider="anthropic",profile="anthropic:sub",window="5h"} ${(NOW + 3_600_000) / 1000}`,
+    `aipro_quota_reset_timestamp_seconds{agent="main",provider="anthropic",profile="anthropic:sub",window="5h"} ` +
+      `${(NOW + 3_600_000) / 1000}`,
   ]);
   t.deepEqual(lines(text, 'aipro_quota_observed_timestamp_seconds'), [
-    `aipro_quota_observed_timestamp_seconds{agent="main",provider="anthropic",profile="anthropic:sub"} ${(NOW - 5000) / 1000}`,
+    `aipro_quota_observed_timestamp_seconds{agent="main",provider="anthropic",profile="anthropic:sub"} ` +
+      `${(NOW - 5000) / 1000}`,
   ]);
   const json = await m.quotaUtilization.get();
   t.deepEqual(
@@ -91,36 +93,39 @@ test('clock skew per provider comes from its latest probe', async (t) => {
   t.deepEqual(lines(await renderMetrics(m), 'aipro_clock_skew_seconds'), []);
 });
 
-test('a textfile round trip keeps the quota series (an unreadable store on the next --once run does not drop them)', async (t) => {
-  const { seedFromText } = await import('../../exporters/prometheus/seed.js');
-  const m = createMetrics({ defaultMetrics: false });
-  const quota = {
-    at: NOW - 5000,
-    windows: [
-      { window: '5h', utilization: 100, resetsAt: NOW + 3_600_000 },
-      { window: '7d', utilization: 41 },
-    ],
-  };
-  updateFromObservations(m, [cred('anthropic:sub', { quota })], NOW);
-  const text = await renderMetrics(m, { textfile: true });
-  const fresh = createMetrics({ defaultMetrics: false });
-  seedFromText(fresh, text);
-  // The next run cannot read the store: the seeded series stay.
-  updateFromObservations(
-    fresh,
-    [
-      { kind: 'store', agent: 'main', path: '/x', ok: false, reason: 'parse', detail: 'bad' },
-      cred('openai:other', { agent: 'ops' }),
-    ],
-    NOW + 60_000,
-  );
-  const again = await renderMetrics(fresh, { textfile: true });
-  for (const name of [
-    'aipro_quota_utilization_ratio',
-    'aipro_quota_reset_timestamp_seconds',
-    'aipro_quota_observed_timestamp_seconds',
-  ]) {
-    t.deepEqual(lines(again, name), lines(text, name), name);
-    t.true(lines(text, name).length > 0, name);
-  }
-});
+test(
+  'a textfile round trip keeps the quota series (an unreadable store on the next --once run does not drop ' + 'them)',
+  async (t) => {
+    const { seedFromText } = await import('../../exporters/prometheus/seed.js');
+    const m = createMetrics({ defaultMetrics: false });
+    const quota = {
+      at: NOW - 5000,
+      windows: [
+        { window: '5h', utilization: 100, resetsAt: NOW + 3_600_000 },
+        { window: '7d', utilization: 41 },
+      ],
+    };
+    updateFromObservations(m, [cred('anthropic:sub', { quota })], NOW);
+    const text = await renderMetrics(m, { textfile: true });
+    const fresh = createMetrics({ defaultMetrics: false });
+    seedFromText(fresh, text);
+    // The next run cannot read the store: the seeded series stay.
+    updateFromObservations(
+      fresh,
+      [
+        { kind: 'store', agent: 'main', path: '/x', ok: false, reason: 'parse', detail: 'bad' },
+        cred('openai:other', { agent: 'ops' }),
+      ],
+      NOW + 60_000,
+    );
+    const again = await renderMetrics(fresh, { textfile: true });
+    for (const name of [
+      'aipro_quota_utilization_ratio',
+      'aipro_quota_reset_timestamp_seconds',
+      'aipro_quota_observed_timestamp_seconds',
+    ]) {
+      t.deepEqual(lines(again, name), lines(text, name), name);
+      t.true(lines(text, name).length > 0, name);
+    }
+  },
+);

@@ -205,23 +205,26 @@ test('probe and refresh observations count by provider and bounded reason/result
   t.is(samples(text, METRICS.probeSuccess.name).get('{agent="main",provider="anthropic",profile="anthropic:x"}'), '1');
 });
 
-test('streamed /metrics text is byte-identical to registry.metrics(); build info and process metrics are there', async (t) => {
-  const home = tempHome();
-  t.teardown(() => home.cleanup());
-  const env = writeKnownStores(home);
-  const m = createMetrics();
-  updateFromObservations(m, observe(home, env), NOW);
-  let streamed = '';
-  for await (const piece of exposition(m)) streamed += piece;
-  const whole = await renderMetrics(m);
-  t.is(streamed.replace(/^(process|nodejs)_.*$/gm, ''), whole.replace(/^(process|nodejs)_.*$/gm, ''));
-  t.regex(whole, /^aipro_build_info\{version="[^"]+",node="v\d+\.\d+\.\d+",host="[^"]+"\} 1$/m);
-  t.regex(whole, /^process_resident_memory_bytes /m);
-  t.regex(whole, /^nodejs_eventloop_lag_seconds /m);
-  // JSON view (prom-client's MetricObject shape) works for our cached families too.
-  const json = await m.profileStatus.get();
-  t.true(json.name === METRICS.profileStatus.name && json.values.length > 0);
-});
+test(
+  'streamed /metrics text is byte-identical to registry.metrics(); build info and process metrics are ' + 'there',
+  async (t) => {
+    const home = tempHome();
+    t.teardown(() => home.cleanup());
+    const env = writeKnownStores(home);
+    const m = createMetrics();
+    updateFromObservations(m, observe(home, env), NOW);
+    let streamed = '';
+    for await (const piece of exposition(m)) streamed += piece;
+    const whole = await renderMetrics(m);
+    t.is(streamed.replace(/^(process|nodejs)_.*$/gm, ''), whole.replace(/^(process|nodejs)_.*$/gm, ''));
+    t.regex(whole, /^aipro_build_info\{version="[^"]+",node="v\d+\.\d+\.\d+",host="[^"]+"\} 1$/m);
+    t.regex(whole, /^process_resident_memory_bytes /m);
+    t.regex(whole, /^nodejs_eventloop_lag_seconds /m);
+    // JSON view (prom-client's MetricObject shape) works for our cached families too.
+    const json = await m.profileStatus.get();
+    t.true(json.name === METRICS.profileStatus.name && json.values.length > 0);
+  },
+);
 
 test('every metric of the table is registered with its type, labels and help', async (t) => {
   const m = fresh();

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { checkRulesOptions, humanSeconds, promSeconds, renderRules } from '../../exporters/prometheus/rules.js';
 import { CATALOGUE } from '../../src/alerts/catalogue.js';
 import { needBinary, promtool } from '../helpers/prometheus.js';
+import { joinRe } from '../helpers/re.js';
 
 const RULES = fileURLToPath(new URL('../../exporters/prometheus/rules.yml', import.meta.url));
 
@@ -66,7 +67,11 @@ test('promtool check rules accepts the PrometheusRule spec and custom thresholds
   const k8s = renderRules({ format: 'prometheusrule', namespace: 'monitoring' });
   t.regex(
     k8s,
-    /\napiVersion: monitoring\.coreos\.com\/v1\nkind: PrometheusRule\nmetadata:\n  name: aipro\n  namespace: monitoring\n/,
+    joinRe(
+      '',
+      /\napiVersion: monitoring\.coreos\.com\/v1\nkind: PrometheusRule\n/,
+      /metadata:\n {2}name: aipro\n {2}namespace: monitoring\n/,
+    ),
   );
   // The spec de-indented is a plain rule file with the same rules as the default output.
   const spec = k8s.split('\nspec:\n')[1] as string;
@@ -103,72 +108,79 @@ function expect(
   const severity = name === 'AiproCredentialExpiringSoon' ? 'warning' : 'critical';
   const desc = name === 'AiproCredentialExpiringSoon' ? `expires in ${left}.` : `expires in less than 12h (${left}).`;
   return [
-    `          - exp_labels: {severity: ${severity}, origin: rule, job: gw, instance: "gw1:18790", host: gw1, agent: main, provider: openai, profile: "${profile}", type: token, source: profile}`,
+    `          - exp_labels: {severity: ${severity}, origin: rule, job: gw, instance: "gw1:18790", host: gw1, ` +
+      `agent: main, provider: openai, profile: "${profile}", type: token, source: profile}`,
     '            exp_annotations:',
     `              summary: "aipro credential ${profile} (agent main) expires in ${left}"`,
-    `              description: "The token credential ${profile} of agent main on gw1 ${desc} Fix: \`aipro models auth paste-token --provider openai --profile-id ${profile} --agent main\`"`,
+    `              description: "The token credential ${profile} of agent main on gw1 ${desc} Fix: \`aipro models ` +
+      `auth paste-token --provider openai --profile-id ${profile} --agent main\`"`,
     `              runbook_url: "https://github.com/aipro/aipro/blob/main/docs/runbooks.md#${name.toLowerCase()}"`,
   ].join('\n');
 }
 
-test('rules generated with --warn 3d --critical 12h --selector job="gw" fire at those thresholds, on that source only (promtool test rules)', (t) => {
-  const bin = needBinary(t, 'promtool');
-  if (!bin) return;
-  const dir = tmp(t);
-  writeFileSync(
-    join(dir, 'rules.yml'),
-    renderRules({ warnS: 3 * 86_400, criticalS: 12 * 3600, job: 'gw', selector: 'job="gw"' }),
-  );
-  const series = (name: string, labels: string, values: string) =>
-    `      - series: '${name}{${labels}}'\n        values: '${values}'`;
-  const profiles: [string, number][] = [
-    ['openai:four-days', 4 * 86_400], // default rules: warning; 3d rules: nothing
-    ['openai:eighteen-hours', 18 * 3600], // default: critical; 12h rules: warning
-    ['openai:six-hours', 6 * 3600], // critical either way
-  ];
-  const input = [
-    series('aipro_build_info', 'job="gw",instance="gw1:18790",version="0.1.0",node="v20.19.0",host="gw1"', '1x60'),
-    ...profiles.flatMap(([p, s]) => [
-      series('aipro_auth_profile_expiry_timestamp_seconds', LBL('main', p), `${s}x60`),
-      series('aipro_auth_profile_info', `${LBL('main', p)},type="token",source="profile"`, '1x60'),
-    ]),
-    // The same credential read from the node_exporter textfile (another job): left out by the selector.
-    series('aipro_build_info', 'job="node",instance="gw1:9100",version="0.1.0",node="v20.19.0",host="gw1"', '1x60'),
-    series(
-      'aipro_auth_profile_expiry_timestamp_seconds',
-      'job="node",instance="gw1:9100",agent="main",provider="openai",profile="openai:six-hours"',
-      `${6 * 3600}x60`,
-    ),
-    series(
-      'aipro_auth_profile_info',
-      'job="node",instance="gw1:9100",agent="main",provider="openai",profile="openai:six-hours",type="token",source="profile"',
-      '1x60',
-    ),
-  ];
-  const file = [
-    'rule_files:',
-    '  - rules.yml',
-    'evaluation_interval: 1m',
-    'tests:',
-    '  - interval: 1m',
-    '    input_series:',
-    ...input,
-    '    alert_rule_test:',
-    '      - eval_time: 20m',
-    '        alertname: AiproCredentialExpiringSoon',
-    '        exp_alerts:',
-    expect('AiproCredentialExpiringSoon', 'openai:eighteen-hours', '17h 40m 0s'),
-    '      - eval_time: 20m',
-    '        alertname: AiproCredentialExpiringCritical',
-    '        exp_alerts:',
-    expect('AiproCredentialExpiringCritical', 'openai:six-hours', '5h 40m 0s'),
-    '',
-  ].join('\n');
-  writeFileSync(join(dir, 'rules.test.yml'), file);
-  const r = promtool(bin, ['test', 'rules', join(dir, 'rules.test.yml')]);
-  t.is(r.code, 0, r.stdout + r.stderr);
-  // The same input under the default rules pages differently: the thresholds really moved.
-  writeFileSync(join(dir, 'rules.yml'), renderRules({ selector: 'job="gw"' }));
-  const d = promtool(bin, ['test', 'rules', join(dir, 'rules.test.yml')]);
-  t.not(d.code, 0, 'default thresholds must not pass the custom expectations');
-});
+test(
+  'rules generated with --warn 3d --critical 12h --selector job="gw" fire at those thresholds, on that source ' +
+    'only (promtool test rules)',
+  (t) => {
+    const bin = needBinary(t, 'promtool');
+    if (!bin) return;
+    const dir = tmp(t);
+    writeFileSync(
+      join(dir, 'rules.yml'),
+      renderRules({ warnS: 3 * 86_400, criticalS: 12 * 3600, job: 'gw', selector: 'job="gw"' }),
+    );
+    const series = (name: string, labels: string, values: string) =>
+      `      - series: '${name}{${labels}}'\n        values: '${values}'`;
+    const profiles: [string, number][] = [
+      ['openai:four-days', 4 * 86_400], // default rules: warning; 3d rules: nothing
+      ['openai:eighteen-hours', 18 * 3600], // default: critical; 12h rules: warning
+      ['openai:six-hours', 6 * 3600], // critical either way
+    ];
+    const input = [
+      series('aipro_build_info', 'job="gw",instance="gw1:18790",version="0.1.0",node="v20.19.0",host="gw1"', '1x60'),
+      ...profiles.flatMap(([p, s]) => [
+        series('aipro_auth_profile_expiry_timestamp_seconds', LBL('main', p), `${s}x60`),
+        series('aipro_auth_profile_info', `${LBL('main', p)},type="token",source="profile"`, '1x60'),
+      ]),
+      // The same credential read from the node_exporter textfile (another job): left out by the selector.
+      series('aipro_build_info', 'job="node",instance="gw1:9100",version="0.1.0",node="v20.19.0",host="gw1"', '1x60'),
+      series(
+        'aipro_auth_profile_expiry_timestamp_seconds',
+        'job="node",instance="gw1:9100",agent="main",provider="openai",profile="openai:six-hours"',
+        `${6 * 3600}x60`,
+      ),
+      series(
+        'aipro_auth_profile_info',
+        'job="node",instance="gw1:9100",agent="main",provider="openai",' +
+          'profile="openai:six-hours",type="token",source="profile"',
+        '1x60',
+      ),
+    ];
+    const file = [
+      'rule_files:',
+      '  - rules.yml',
+      'evaluation_interval: 1m',
+      'tests:',
+      '  - interval: 1m',
+      '    input_series:',
+      ...input,
+      '    alert_rule_test:',
+      '      - eval_time: 20m',
+      '        alertname: AiproCredentialExpiringSoon',
+      '        exp_alerts:',
+      expect('AiproCredentialExpiringSoon', 'openai:eighteen-hours', '17h 40m 0s'),
+      '      - eval_time: 20m',
+      '        alertname: AiproCredentialExpiringCritical',
+      '        exp_alerts:',
+      expect('AiproCredentialExpiringCritical', 'openai:six-hours', '5h 40m 0s'),
+      '',
+    ].join('\n');
+    writeFileSync(join(dir, 'rules.test.yml'), file);
+    const r = promtool(bin, ['test', 'rules', join(dir, 'rules.test.yml')]);
+    t.is(r.code, 0, r.stdout + r.stderr);
+    // The same input under the default rules pages differently: the thresholds really moved.
+    writeFileSync(join(dir, 'rules.yml'), renderRules({ selector: 'job="gw"' }));
+    const d = promtool(bin, ['test', 'rules', join(dir, 'rules.test.yml')]);
+    t.not(d.code, 0, 'default thresholds must not pass the custom expectations');
+  },
+);

@@ -61,52 +61,56 @@ async function setup(
 
 const echo = (req: SeenCodexRequest): CodexReply => ({ text: `You said: ${lastUserInput(req.body)}.` });
 
-test('openai SDK, JSON: the chat request reaches the Codex backend as a Responses request and the answer comes back as a chat completion', async (t) => {
-  const { fake, client } = await setup(t, echo);
-  const { data, response } = await client.chat.completions
-    .create({
-      model: MODEL,
-      max_tokens: 64,
-      temperature: 0.2,
-      messages: [
-        { role: 'system', content: 'Be brief.' },
-        { role: 'user', content: 'hello codex' },
-      ],
-    })
-    .withResponse();
-  t.deepEqual(fake.refused, []);
-  t.is(data.object, 'chat.completion');
-  t.is(data.choices[0]?.message.content, 'You said: hello codex.');
-  t.is(data.choices[0]?.message.role, 'assistant');
-  t.is(data.choices[0]?.finish_reason, 'stop');
-  t.deepEqual(data.usage, {
-    prompt_tokens: 21,
-    completion_tokens: 9,
-    total_tokens: 30,
-    prompt_tokens_details: { cached_tokens: 5 },
-    completion_tokens_details: { reasoning_tokens: 2 },
-  });
-  t.is(response.headers.get('x-aipro-auth-profile'), 'openai-codex:me');
-  t.is(response.headers.get('x-aipro-model'), MODEL);
-  t.regex(String(response.headers.get('content-type')), /application\/json/);
+test(
+  'openai SDK, JSON: the chat request reaches the Codex backend as a Responses request and the answer comes back ' +
+    'as a chat completion',
+  async (t) => {
+    const { fake, client } = await setup(t, echo);
+    const { data, response } = await client.chat.completions
+      .create({
+        model: MODEL,
+        max_tokens: 64,
+        temperature: 0.2,
+        messages: [
+          { role: 'system', content: 'Be brief.' },
+          { role: 'user', content: 'hello codex' },
+        ],
+      })
+      .withResponse();
+    t.deepEqual(fake.refused, []);
+    t.is(data.object, 'chat.completion');
+    t.is(data.choices[0]?.message.content, 'You said: hello codex.');
+    t.is(data.choices[0]?.message.role, 'assistant');
+    t.is(data.choices[0]?.finish_reason, 'stop');
+    t.deepEqual(data.usage, {
+      prompt_tokens: 21,
+      completion_tokens: 9,
+      total_tokens: 30,
+      prompt_tokens_details: { cached_tokens: 5 },
+      completion_tokens_details: { reasoning_tokens: 2 },
+    });
+    t.is(response.headers.get('x-aipro-auth-profile'), 'openai-codex:me');
+    t.is(response.headers.get('x-aipro-model'), MODEL);
+    t.regex(String(response.headers.get('content-type')), /application\/json/);
 
-  const seen = fake.seen[0] as SeenCodexRequest;
-  t.is(fake.seen.length, 1);
-  t.is(seen.path, '/backend-api/codex/responses');
-  t.is(seen.headers.authorization, `Bearer ${CANARY.oauthAccess}`);
-  t.is(seen.headers['chatgpt-account-id'], ACCOUNT);
-  t.is(seen.headers['openai-beta'], 'responses=experimental');
-  t.is(seen.headers.originator, 'aipro');
-  t.is(seen.headers.accept, 'text/event-stream');
-  t.deepEqual(seen.body, {
-    model: 'gpt-5.1-codex',
-    instructions: 'Be brief.',
-    input: [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'hello codex' }] }],
-    stream: true,
-    store: false,
-  });
-  t.deepEqual(leaks(JSON.stringify(data)), []);
-});
+    const seen = fake.seen[0] as SeenCodexRequest;
+    t.is(fake.seen.length, 1);
+    t.is(seen.path, '/backend-api/codex/responses');
+    t.is(seen.headers.authorization, `Bearer ${CANARY.oauthAccess}`);
+    t.is(seen.headers['chatgpt-account-id'], ACCOUNT);
+    t.is(seen.headers['openai-beta'], 'responses=experimental');
+    t.is(seen.headers.originator, 'aipro');
+    t.is(seen.headers.accept, 'text/event-stream');
+    t.deepEqual(seen.body, {
+      model: 'gpt-5.1-codex',
+      instructions: 'Be brief.',
+      input: [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'hello codex' }] }],
+      stream: true,
+      store: false,
+    });
+    t.deepEqual(leaks(JSON.stringify(data)), []);
+  },
+);
 
 test('openai SDK, streaming: the first delta reaches the client while the backend holds the stream open', async (t) => {
   let release!: () => void;
@@ -177,86 +181,94 @@ test('raw SSE: chat.completion.chunk events end with a finish_reason chunk and d
   );
 });
 
-test('openai SDK: function calls come back as tool_calls (JSON and streaming) and tool results go up as function_call_output', async (t) => {
-  const args = '{"city":"Paris","unit":"c"}';
-  const { fake, client } = await setup(t, () => ({ toolCall: { name: 'get_weather', arguments: args } }));
-  const tools: OpenAI.Chat.Completions.ChatCompletionTool[] = [
-    {
-      type: 'function',
-      function: {
+test(
+  'openai SDK: function calls come back as tool_calls (JSON and streaming) and tool results go up as ' +
+    'function_call_output',
+  async (t) => {
+    const args = '{"city":"Paris","unit":"c"}';
+    const { fake, client } = await setup(t, () => ({ toolCall: { name: 'get_weather', arguments: args } }));
+    const tools: OpenAI.Chat.Completions.ChatCompletionTool[] = [
+      {
+        type: 'function',
+        function: {
+          name: 'get_weather',
+          description: 'weather',
+          parameters: { type: 'object', properties: { city: { type: 'string' } } },
+        },
+      },
+    ];
+    const messages: OpenAI.Chat.Completions.ChatCompletionMessageParam[] = [
+      { role: 'user', content: 'weather in Paris?' },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [
+          { id: 'call_prev', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Lyon"}' } },
+        ],
+      },
+      { role: 'tool', tool_call_id: 'call_prev', content: '12C' },
+    ];
+    const json = await client.chat.completions.create({ model: MODEL, tools, tool_choice: 'auto', messages });
+    t.is(json.choices[0]?.finish_reason, 'tool_calls');
+    t.deepEqual(json.choices[0]?.message.tool_calls, [
+      { id: 'call_fake1', type: 'function', function: { name: 'get_weather', arguments: args } },
+    ]);
+    t.is(json.choices[0]?.message.content, null);
+
+    const body = fake.seen[0]?.body as Record<string, unknown>;
+    t.deepEqual(body.tools, [
+      {
+        type: 'function',
         name: 'get_weather',
         description: 'weather',
         parameters: { type: 'object', properties: { city: { type: 'string' } } },
       },
-    },
-  ];
-  const messages: OpenAI.Chat.Completions.ChatCompletionMessageParam[] = [
-    { role: 'user', content: 'weather in Paris?' },
-    {
-      role: 'assistant',
-      content: null,
-      tool_calls: [
-        { id: 'call_prev', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Lyon"}' } },
-      ],
-    },
-    { role: 'tool', tool_call_id: 'call_prev', content: '12C' },
-  ];
-  const json = await client.chat.completions.create({ model: MODEL, tools, tool_choice: 'auto', messages });
-  t.is(json.choices[0]?.finish_reason, 'tool_calls');
-  t.deepEqual(json.choices[0]?.message.tool_calls, [
-    { id: 'call_fake1', type: 'function', function: { name: 'get_weather', arguments: args } },
-  ]);
-  t.is(json.choices[0]?.message.content, null);
+    ]);
+    t.is(body.tool_choice, 'auto');
+    t.deepEqual((body.input as unknown[]).slice(1), [
+      { type: 'function_call', call_id: 'call_prev', name: 'get_weather', arguments: '{"city":"Lyon"}' },
+      { type: 'function_call_output', call_id: 'call_prev', output: '12C' },
+    ]);
 
-  const body = fake.seen[0]?.body as Record<string, unknown>;
-  t.deepEqual(body.tools, [
-    {
-      type: 'function',
-      name: 'get_weather',
-      description: 'weather',
-      parameters: { type: 'object', properties: { city: { type: 'string' } } },
-    },
-  ]);
-  t.is(body.tool_choice, 'auto');
-  t.deepEqual((body.input as unknown[]).slice(1), [
-    { type: 'function_call', call_id: 'call_prev', name: 'get_weather', arguments: '{"city":"Lyon"}' },
-    { type: 'function_call_output', call_id: 'call_prev', output: '12C' },
-  ]);
+    // The SDK's own stream helper assembles the streamed tool call.
+    const runner = client.chat.completions.stream({ model: MODEL, tools, messages });
+    const final = await runner.finalChatCompletion();
+    t.is(final.choices[0]?.finish_reason, 'tool_calls');
+    t.is(final.choices[0]?.message.tool_calls?.[0]?.function.arguments, args);
+    t.is(final.choices[0]?.message.tool_calls?.[0]?.id, 'call_fake1');
+    t.deepEqual(fake.refused, []);
+  },
+);
 
-  // The SDK's own stream helper assembles the streamed tool call.
-  const runner = client.chat.completions.stream({ model: MODEL, tools, messages });
-  const final = await runner.finalChatCompletion();
-  t.is(final.choices[0]?.finish_reason, 'tool_calls');
-  t.is(final.choices[0]?.message.tool_calls?.[0]?.function.arguments, args);
-  t.is(final.choices[0]?.message.tool_calls?.[0]?.id, 'call_fake1');
-  t.deepEqual(fake.refused, []);
-});
-
-test('openai SDK: a response.failed from the backend becomes an API error (status for JSON, error event in the stream)', async (t) => {
-  const { client } = await setup(t, () => ({
-    failAfterCreated: { code: 'usage_limit_reached', message: 'The usage limit has been reached' },
-  }));
-  const e1 = await t.throwsAsync(
-    client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'hi' }] }),
-    { instanceOf: OpenAI.APIError },
-  );
-  t.is(e1?.status, 429);
-  t.regex(String(e1?.message), /usage limit has been reached/);
-  const stream = await client.chat.completions.create({
-    model: MODEL,
-    stream: true,
-    messages: [{ role: 'user', content: 'hi' }],
-  });
-  const e2 = await t.throwsAsync(
-    (async () => {
-      for await (const _ of stream) {
-        // drain
-      }
-    })(),
-    { instanceOf: OpenAI.APIError },
-  );
-  t.regex(String(e2?.message), /usage limit has been reached/);
-});
+test(
+  'openai SDK: a response.failed from the backend becomes an API error (status for JSON, error event in the ' +
+    'stream)',
+  async (t) => {
+    const { client } = await setup(t, () => ({
+      failAfterCreated: { code: 'usage_limit_reached', message: 'The usage limit has been reached' },
+    }));
+    const e1 = await t.throwsAsync(
+      client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'hi' }] }),
+      { instanceOf: OpenAI.APIError },
+    );
+    t.is(e1?.status, 429);
+    t.regex(String(e1?.message), /usage limit has been reached/);
+    const stream = await client.chat.completions.create({
+      model: MODEL,
+      stream: true,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    const e2 = await t.throwsAsync(
+      (async () => {
+        for await (const _ of stream) {
+          // drain
+        }
+      })(),
+      { instanceOf: OpenAI.APIError },
+    );
+    t.regex(String(e2?.message), /usage limit has been reached/);
+  },
+);
 
 test('the account id comes from the access token claim when the profile stores none', async (t) => {
   const access = jwt({

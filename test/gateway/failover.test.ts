@@ -407,37 +407,40 @@ test('GET /v1/models, /healthz and unknown routes', async (t) => {
   t.regex(((await nf.json()) as { error: { message: string } }).error.message, /POST \/v1\/chat\/completions/);
 });
 
-test("an unreachable upstream (per-profile baseUrl) is the endpoint's failure: next profile, no cooldown", async (t) => {
-  const { deadPort } = await import('../helpers/fake-providers.js');
-  const dead = await deadPort();
-  const up = await startUpstream(() => anthropicOk());
-  const gw = await startTestGateway({
-    config: { models: { providers: { anthropic: { baseUrl: up.url } } } },
-    store: {
-      version: 1,
-      profiles: {
-        'anthropic:a': {
-          type: 'api_key',
-          provider: 'anthropic',
-          key: CANARY.antWork,
-          baseUrl: `http://127.0.0.1:${dead}`,
+test(
+  "an unreachable upstream (per-profile baseUrl) is the endpoint's failure: next profile, no " + 'cooldown',
+  async (t) => {
+    const { deadPort } = await import('../helpers/fake-providers.js');
+    const dead = await deadPort();
+    const up = await startUpstream(() => anthropicOk());
+    const gw = await startTestGateway({
+      config: { models: { providers: { anthropic: { baseUrl: up.url } } } },
+      store: {
+        version: 1,
+        profiles: {
+          'anthropic:a': {
+            type: 'api_key',
+            provider: 'anthropic',
+            key: CANARY.antWork,
+            baseUrl: `http://127.0.0.1:${dead}`,
+          },
+          'anthropic:b': { type: 'api_key', provider: 'anthropic', key: CANARY.antDefault },
         },
-        'anthropic:b': { type: 'api_key', provider: 'anthropic', key: CANARY.antDefault },
+        order: { anthropic: ['anthropic:a', 'anthropic:b'] },
       },
-      order: { anthropic: ['anthropic:a', 'anthropic:b'] },
-    },
-  });
-  t.teardown(async () => {
-    await gw.cleanup();
-    await up.close();
-  });
-  const r = await post(`${gw.url}/v1/messages`, msg());
-  t.is(r.status, 200);
-  t.is(r.headers.get('x-aipro-auth-profile'), 'anthropic:b');
-  t.is(
-    readStoreJson(gw.home.storePath()).usageStats?.['anthropic:a']?.cooldownUntil,
-    undefined,
-    'a refused connection says nothing about the key',
-  );
-  t.true(gw.logs.some((l) => l.includes('gateway.endpoint_failed') && l.includes('ECONNREFUSED')));
-});
+    });
+    t.teardown(async () => {
+      await gw.cleanup();
+      await up.close();
+    });
+    const r = await post(`${gw.url}/v1/messages`, msg());
+    t.is(r.status, 200);
+    t.is(r.headers.get('x-aipro-auth-profile'), 'anthropic:b');
+    t.is(
+      readStoreJson(gw.home.storePath()).usageStats?.['anthropic:a']?.cooldownUntil,
+      undefined,
+      'a refused connection says nothing about the key',
+    );
+    t.true(gw.logs.some((l) => l.includes('gateway.endpoint_failed') && l.includes('ECONNREFUSED')));
+  },
+);

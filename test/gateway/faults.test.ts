@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { deadPort } from '../helpers/fake-providers.js';
 import { anthropicOk, CANARY, leaks, post, startTestGateway, startUpstream } from './fakes.js';
 import { answerRaw, metricsMatching, startRawUpstream } from './raw-upstreams.js';
+import { joinRe } from '../helpers/re.js';
 
 const msg = (extra: Record<string, unknown> = {}) => ({
   model: 'sonnet',
@@ -107,8 +108,11 @@ test('an upstream that goes silent mid-stream is cut after idleMs: outcome upstr
   t.is(got.status, 200);
   t.true(got.body.includes('message_start'), 'the first event got through');
   t.true(got.error, 'the client sees a broken stream, not a clean end');
-  const line =
-    /aipro_gateway_requests_total\{provider="anthropic",model="anthropic\/claude-sonnet-4-5",outcome="upstream_truncated"\} 1/;
+  const line = joinRe(
+    '',
+    /aipro_gateway_requests_total\{provider="anthropic",/,
+    /model="anthropic\/claude-sonnet-4-5",outcome="upstream_truncated"\} 1/,
+  );
   t.regex(await metricsMatching(gw.url, line), line);
   t.true(gw.logs.some((l) => l.includes('gateway.upstream_truncated') && l.includes('"reason":"timeout"')));
 });
@@ -126,8 +130,11 @@ test('a truncated upstream body is outcome upstream_truncated, not client_closed
     await cutter.close();
   });
   await t.throwsAsync(post(`${gw.url}/v1/messages`, msg()), undefined, 'the client does not get a complete body');
-  const line =
-    /aipro_gateway_requests_total\{provider="anthropic",model="anthropic\/claude-sonnet-4-5",outcome="upstream_truncated"\} 1/;
+  const line = joinRe(
+    '',
+    /aipro_gateway_requests_total\{provider="anthropic",/,
+    /model="anthropic\/claude-sonnet-4-5",outcome="upstream_truncated"\} 1/,
+  );
   const metrics = await metricsMatching(gw.url, line);
   t.regex(metrics, line);
   t.notRegex(metrics, /outcome="client_closed"/);
@@ -186,37 +193,41 @@ test('a non-Latin-1 profile id is served once, with its header percent-encoded',
 });
 
 for (const after of ['hang', 'cut'] as const) {
-  test(`headers then ${after === 'hang' ? 'silence' : 'a dropped connection'} before the first body byte: the next credential serves`, async (t) => {
-    const bad = await startRawUpstream(
-      answerRaw('HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 300\r\n\r\n', after),
-    );
-    const up = await startUpstream(() => anthropicOk());
-    const gw = await startTestGateway({
-      // Only the silent case needs a short deadline; a dropped connection must not wait for one.
-      config: {
-        ...(after === 'hang' ? { gateway: { timeouts } } : {}),
-        models: { providers: { anthropic: { baseUrl: up.url } } },
-      },
-      store: {
-        version: 1,
-        profiles: {
-          'anthropic:bad': { ...key(CANARY.antWork), baseUrl: bad.url },
-          'anthropic:ok': key(CANARY.antDefault),
+  test(
+    `headers then ${after === 'hang' ? 'silence' : 'a dropped connection'} before the first body byte: the next ` +
+      `credential serves`,
+    async (t) => {
+      const bad = await startRawUpstream(
+        answerRaw('HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 300\r\n\r\n', after),
+      );
+      const up = await startUpstream(() => anthropicOk());
+      const gw = await startTestGateway({
+        // Only the silent case needs a short deadline; a dropped connection must not wait for one.
+        config: {
+          ...(after === 'hang' ? { gateway: { timeouts } } : {}),
+          models: { providers: { anthropic: { baseUrl: up.url } } },
         },
-        order: { anthropic: ['anthropic:bad', 'anthropic:ok'] },
-      },
-    });
-    t.teardown(async () => {
-      await gw.cleanup();
-      await up.close();
-      await bad.close();
-    });
-    const r = await post(`${gw.url}/v1/messages`, msg());
-    t.is(r.status, 200);
-    t.is(r.headers.get('x-aipro-auth-profile'), 'anthropic:ok');
-    t.is(r.json.content[0].text, 'hello from upstream');
-    const stats = readStoreJson(gw.home.storePath()).usageStats?.['anthropic:bad'];
-    if (after === 'hang') t.is(stats?.failureCounts?.timeout, 1, 'a silent upstream is a timeout of that credential');
-    else t.is(stats?.cooldownUntil, undefined, "a dropped connection is the endpoint's failure");
-  });
+        store: {
+          version: 1,
+          profiles: {
+            'anthropic:bad': { ...key(CANARY.antWork), baseUrl: bad.url },
+            'anthropic:ok': key(CANARY.antDefault),
+          },
+          order: { anthropic: ['anthropic:bad', 'anthropic:ok'] },
+        },
+      });
+      t.teardown(async () => {
+        await gw.cleanup();
+        await up.close();
+        await bad.close();
+      });
+      const r = await post(`${gw.url}/v1/messages`, msg());
+      t.is(r.status, 200);
+      t.is(r.headers.get('x-aipro-auth-profile'), 'anthropic:ok');
+      t.is(r.json.content[0].text, 'hello from upstream');
+      const stats = readStoreJson(gw.home.storePath()).usageStats?.['anthropic:bad'];
+      if (after === 'hang') t.is(stats?.failureCounts?.timeout, 1, 'a silent upstream is a timeout of that credential');
+      else t.is(stats?.cooldownUntil, undefined, "a dropped connection is the endpoint's failure");
+    },
+  );
 }

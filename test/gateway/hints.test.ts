@@ -33,26 +33,30 @@ test('upstreamRetryAt: retry-after-ms, retry-after, then the reset of the spent 
   t.is(upstreamRetryAt({ 'retry-after': 'soon' }, now), undefined);
 });
 
-test('upstreamRetryAt: Anthropic unified resets are epoch seconds, not a delay; a rejected window names the retry time', (t) => {
-  const resetS = Math.floor(now / 1000) + 3600;
-  const rejected = {
-    'anthropic-ratelimit-unified-status': 'rejected',
-    'anthropic-ratelimit-unified-5h-utilization': '1.0',
-    'anthropic-ratelimit-unified-5h-reset': String(resetS),
-    'anthropic-ratelimit-unified-7d-utilization': '0.2',
-    'anthropic-ratelimit-unified-7d-reset': String(resetS + 5 * 86_400),
-    'anthropic-ratelimit-unified-representative-claim': 'five_hour',
-  };
-  t.is(upstreamRetryAt(rejected, now), resetS * 1000);
-  // Allowed: the unified windows say nothing about when to retry (and never 55 years from now).
-  t.is(
-    upstreamRetryAt(
-      { 'anthropic-ratelimit-unified-status': 'allowed', 'anthropic-ratelimit-unified-5h-reset': String(resetS) },
-      now,
-    ),
-    undefined,
-  );
-});
+test(
+  'upstreamRetryAt: Anthropic unified resets are epoch seconds, not a delay; a rejected window names the retry ' +
+    'time',
+  (t) => {
+    const resetS = Math.floor(now / 1000) + 3600;
+    const rejected = {
+      'anthropic-ratelimit-unified-status': 'rejected',
+      'anthropic-ratelimit-unified-5h-utilization': '1.0',
+      'anthropic-ratelimit-unified-5h-reset': String(resetS),
+      'anthropic-ratelimit-unified-7d-utilization': '0.2',
+      'anthropic-ratelimit-unified-7d-reset': String(resetS + 5 * 86_400),
+      'anthropic-ratelimit-unified-representative-claim': 'five_hour',
+    };
+    t.is(upstreamRetryAt(rejected, now), resetS * 1000);
+    // Allowed: the unified windows say nothing about when to retry (and never 55 years from now).
+    t.is(
+      upstreamRetryAt(
+        { 'anthropic-ratelimit-unified-status': 'allowed', 'anthropic-ratelimit-unified-5h-reset': String(resetS) },
+        now,
+      ),
+      undefined,
+    );
+  },
+);
 
 test('parseResetDuration: Go-style durations only', (t) => {
   t.is(parseResetDuration('1h2m3.5s'), 3_723_500);
@@ -62,53 +66,57 @@ test('parseResetDuration: Go-style durations only', (t) => {
   t.is(parseResetDuration('7'), undefined);
 });
 
-test('exhaustedError: x-should-retry only when something could succeed, retry-after from the earliest usable credential', (t) => {
-  const refused = exhaustedError(
-    'main',
-    'anthropic/m',
-    [
-      { model: 'anthropic/m', profile: 'anthropic:a', reason: 'auth', status: 401, coolingUntil: now + 30_000 },
-      { model: 'anthropic/m', profile: 'anthropic:b', reason: 'billing', status: 402 },
-    ],
-    [],
-    now,
-  );
-  t.false(refused.shouldRetry);
-  t.is(refused.retryAfterS, undefined, 'an auth cooldown is no time to come back');
-  const mixed = exhaustedError(
-    'main',
-    'anthropic/m',
-    [
-      { model: 'anthropic/m', profile: 'anthropic:a', reason: 'auth', status: 401, coolingUntil: now + 30_000 },
-      {
-        model: 'anthropic/m',
-        profile: 'anthropic:b',
-        reason: 'rate_limit',
-        status: 429,
-        coolingUntil: now + 60_000,
-        retryAt: now + 4_200,
-      },
-    ],
-    [],
-    now,
-  );
-  t.true(mixed.shouldRetry);
-  t.is(mixed.retryAfterS, 5);
-  t.is(
-    retryAfterSeconds([{ model: 'm', reason: 'rate_limit', coolingUntil: now + 30_000 }], now),
-    30,
-    'no upstream hint: the cooldown',
-  );
-  const none = exhaustedError(
-    'main',
-    'anthropic/m',
-    [],
-    [{ model: 'anthropic/m', reason: 'no_credentials', detail: 'no credential for anthropic' }],
-    now,
-  );
-  t.is(none.status, 503);
-  t.false(none.shouldRetry);
-});
+test(
+  'exhaustedError: x-should-retry only when something could succeed, retry-after from the earliest usable ' +
+    'credential',
+  (t) => {
+    const refused = exhaustedError(
+      'main',
+      'anthropic/m',
+      [
+        { model: 'anthropic/m', profile: 'anthropic:a', reason: 'auth', status: 401, coolingUntil: now + 30_000 },
+        { model: 'anthropic/m', profile: 'anthropic:b', reason: 'billing', status: 402 },
+      ],
+      [],
+      now,
+    );
+    t.false(refused.shouldRetry);
+    t.is(refused.retryAfterS, undefined, 'an auth cooldown is no time to come back');
+    const mixed = exhaustedError(
+      'main',
+      'anthropic/m',
+      [
+        { model: 'anthropic/m', profile: 'anthropic:a', reason: 'auth', status: 401, coolingUntil: now + 30_000 },
+        {
+          model: 'anthropic/m',
+          profile: 'anthropic:b',
+          reason: 'rate_limit',
+          status: 429,
+          coolingUntil: now + 60_000,
+          retryAt: now + 4_200,
+        },
+      ],
+      [],
+      now,
+    );
+    t.true(mixed.shouldRetry);
+    t.is(mixed.retryAfterS, 5);
+    t.is(
+      retryAfterSeconds([{ model: 'm', reason: 'rate_limit', coolingUntil: now + 30_000 }], now),
+      30,
+      'no upstream hint: the cooldown',
+    );
+    const none = exhaustedError(
+      'main',
+      'anthropic/m',
+      [],
+      [{ model: 'anthropic/m', reason: 'no_credentials', detail: 'no credential for anthropic' }],
+      now,
+    );
+    t.is(none.status, 503);
+    t.false(none.shouldRetry);
+  },
+);
 
 test('headerValue: visible ASCII passes, everything else is percent-encoded UTF-8', (t) => {
   t.is(encodeHeaderValue('anthropic:work'), 'anthropic:work');

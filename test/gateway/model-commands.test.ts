@@ -13,6 +13,7 @@ import {
   type TestGateway,
   type Upstream,
 } from './fakes.js';
+import { joinRe } from '../helpers/re.js';
 
 type Api = 'anthropic' | 'openai';
 const APIS: Api[] = ['anthropic', 'openai'];
@@ -109,7 +110,11 @@ for (const api of APIS) {
         const { text } = await ask(gw, api, cmd, { stream });
         t.regex(
           text,
-          /^ 1\. anthropic\/claude-sonnet-4-5 — alias sonnet · default · provider anthropic · auth: ok ×2 {2}← current$/m,
+          joinRe(
+            'm',
+            /^ 1\. anthropic\/claude-sonnet-4-5 — alias sonnet · default · /,
+            /provider anthropic · auth: ok ×2 {2}← current$/,
+          ),
         );
         t.regex(text, /^ 2\. openai\/gpt-4o — alias gpt · fallback · provider openai · auth: ok ×1$/m);
         t.regex(text, /^ 3\. anthropic\/claude-haiku-4-5 — alias haiku · provider anthropic · auth: ok ×2$/m);
@@ -144,7 +149,7 @@ for (const api of APIS) {
         /Unknown auth profile "anthropic:nope" for anthropic\. Valid profiles: anthropic:default, anthropic:work\./,
       );
       const wrong = await ask(gw, api, '/model sonnet@openai:default', { stream });
-      t.regex(wrong.text, /not a anthropic profile/);
+      t.regex(wrong.text, /it is not an anthropic profile/);
       const pinned = await ask(gw, api, '/model sonnet@anthropic:work', { stream });
       t.regex(pinned.text, /Pinned auth profile: anthropic:work/);
       const r = await post(

@@ -169,7 +169,8 @@ test('request: what the client wants back', (t) => {
 
 test('sse: events split at every possible byte give the same events (LF, CRLF, CR, comments, multi-line data)', (t) => {
   const text =
-    ': keepalive\r\nevent: a\r\ndata: {"x":1}\r\n\r\ndata: line1\ndata: line2\n\nevent: b\ndata:no-space\n\ndata: cr only\r\r';
+    ': keepalive\r\nevent: a\r\ndata: {"x":1}\r\n\r\ndata: line1\ndata: line2\n\nevent: b\ndata:no-space\n\ndata: ' +
+    'cr only\r\r';
   const expected = [
     { event: 'a', data: '{"x":1}' },
     { data: 'line1\nline2' },

@@ -102,31 +102,45 @@ test('OpenAI SDK, every key refused (401): one gateway call, each key tried once
 });
 
 for (const provider of ['anthropic', 'openai'] as const) {
-  test(`${provider} SDK, every key rate limited with upstream retry-after 7: the gateway says ~7 s, not its cooldown`, async (t) => {
-    const { up, gw } = await setup(t, provider, limited);
-    const counted = countingFetch();
-    const call =
-      provider === 'anthropic'
-        ? new Anthropic({
-            baseURL: gw.url,
-            apiKey: 'client-side',
-            fetch: counted.fetch,
-            maxRetries: 0,
-          }).messages.create({ model: 'claude-sonnet-4-5', max_tokens: 8, messages: [{ role: 'user', content: 'hi' }] })
-        : new OpenAI({
-            baseURL: `${gw.url}/v1`,
-            apiKey: 'client-side',
-            fetch: counted.fetch,
-            maxRetries: 0,
-          }).chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] });
-    const e = (await t.throwsAsync(call)) as Error & { status?: number; headers?: Headers; requestID?: string | null };
-    t.is(e.status, 429);
-    t.is(up.seen.length, 2);
-    const after = Number(e.headers?.get('retry-after'));
-    t.true(after >= 6 && after <= 7, `retry-after ${after}`);
-    t.not(e.headers?.get('x-should-retry'), 'false', 'a rate limit lifts: retrying is right');
-    t.regex(e.requestID ?? '', /^req_aipro_/);
-  });
+  test(
+    [
+      `${provider} SDK, every key rate limited with upstream retry-after 7:`,
+      'the gateway says ~7 s, not its cooldown',
+    ].join(' '),
+    async (t) => {
+      const { up, gw } = await setup(t, provider, limited);
+      const counted = countingFetch();
+      const call =
+        provider === 'anthropic'
+          ? new Anthropic({
+              baseURL: gw.url,
+              apiKey: 'client-side',
+              fetch: counted.fetch,
+              maxRetries: 0,
+            }).messages.create({
+              model: 'claude-sonnet-4-5',
+              max_tokens: 8,
+              messages: [{ role: 'user', content: 'hi' }],
+            })
+          : new OpenAI({
+              baseURL: `${gw.url}/v1`,
+              apiKey: 'client-side',
+              fetch: counted.fetch,
+              maxRetries: 0,
+            }).chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] });
+      const e = (await t.throwsAsync(call)) as Error & {
+        status?: number;
+        headers?: Headers;
+        requestID?: string | null;
+      };
+      t.is(e.status, 429);
+      t.is(up.seen.length, 2);
+      const after = Number(e.headers?.get('retry-after'));
+      t.true(after >= 6 && after <= 7, `retry-after ${after}`);
+      t.not(e.headers?.get('x-should-retry'), 'false', 'a rate limit lifts: retrying is right');
+      t.regex(e.requestID ?? '', /^req_aipro_/);
+    },
+  );
 }
 
 test("every answer the gateway makes itself carries a request id under the API's header name", async (t) => {

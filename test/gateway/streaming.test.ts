@@ -2,6 +2,7 @@
 import test from 'ava';
 import http from 'node:http';
 import { CANARY, leaks, startTestGateway, startUpstream } from './fakes.js';
+import { joinRe } from '../helpers/re.js';
 
 /** POST and resolve with the first body chunk (and a promise of the rest). */
 function firstChunk(
@@ -25,8 +26,10 @@ function firstChunk(
 }
 
 const anthropicEvents = [
-  'event: message_start\ndata: {"type":"message_start","message":{"id":"msg_up","type":"message","role":"assistant","content":[]}}\n\n',
-  'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hello"}}\n\n',
+  'event: message_start\ndata: ' +
+    '{"type":"message_start","message":{"id":"msg_up","type":"message","role":"assistant","content":[]}}\n\n',
+  'event: content_block_delta\ndata: ' +
+    '{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hello"}}\n\n',
   'event: message_stop\ndata: {"type":"message_stop"}\n\n',
 ];
 
@@ -38,8 +41,12 @@ for (const api of ['anthropic', 'openai'] as const) {
       api === 'anthropic'
         ? anthropicEvents
         : [
-            'data: {"id":"c1","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"role":"assistant","content":"Hel"}}]}\n\n',
-            'data: {"id":"c1","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"lo"},"finish_reason":"stop"}]}\n\n',
+            'data: ' +
+              '{"id":"c1","object":"chat.completion.chunk",' +
+              '"choices":[{"index":0,"delta":{"role":"assistant","content":"Hel"}}]}\n\n',
+            'data: ' +
+              '{"id":"c1","object":"chat.completion.chunk",' +
+              '"choices":[{"index":0,"delta":{"content":"lo"},"finish_reason":"stop"}]}\n\n',
             'data: [DONE]\n\n',
           ];
     const up = await startUpstream(() => ({ stream: events, hold }));
@@ -113,8 +120,11 @@ test('a client that disconnects mid-stream aborts the upstream request', async (
   });
   await closed;
   // Wait (bounded) until the gateway has noticed the disconnect, then let the upstream go on.
-  const line =
-    /aipro_gateway_requests_total\{provider="anthropic",model="anthropic\/claude-sonnet-4-5",outcome="client_closed"\} 1/;
+  const line = joinRe(
+    '',
+    /aipro_gateway_requests_total\{provider="anthropic",/,
+    /model="anthropic\/claude-sonnet-4-5",outcome="client_closed"\} 1/,
+  );
   let metrics = '';
   for (let i = 0; i < 100 && !line.test(metrics); i++) {
     await new Promise((r) => setTimeout(r, 50));

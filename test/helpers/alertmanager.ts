@@ -19,9 +19,7 @@ export interface RunningAlertmanager {
   url: string;
   close(): Promise<void>;
   /** GET /api/v2/alerts (active, silenced, inhibited, unprocessed) — resolved ones drop out. */
-  alerts(
-    filter?: string,
-  ): Promise<
+  alerts(filter?: string): Promise<
     Array<{
       labels: Record<string, string>;
       annotations: Record<string, string>;

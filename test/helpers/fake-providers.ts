@@ -155,7 +155,8 @@ export async function startFakeProvider(kind: FakeKind, opts: FakeOptions): Prom
         return fail(
           400,
           'invalid_request_error',
-          'Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits.',
+          'Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or ' +
+            'purchase credits.',
         );
       case 'rate_limit':
         res.setHeader('retry-after', '17');

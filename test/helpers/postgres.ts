@@ -164,7 +164,8 @@ export function usePostgres(): {
       if (!bin) {
         if (process.env.AIPRO_REQUIRE_INTEGRATION === '1') {
           t.fail(
-            'PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb) but AIPRO_REQUIRE_INTEGRATION=1: install the Debian package "postgresql"',
+            'PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb) but AIPRO_REQUIRE_INTEGRATION=1: ' +
+              'install the Debian package "postgresql"',
           );
           return null;
         }

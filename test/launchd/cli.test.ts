@@ -146,30 +146,34 @@ test('usage errors exit 64 and name the fix', async (t) => {
   t.regex(help.stdout, /launchd\s+install, print or remove the launchd jobs/);
 });
 
-test('~/.aipro/.env reaches the launchd job: aipro reads <AIPRO_STATE_DIR>/.env itself (launchd has no EnvironmentFile)', async (t) => {
-  const h = tempHome();
-  t.teardown(() => h.cleanup());
-  const dead = `http://127.0.0.1:${await deadPort()}`;
-  h.writeConfig({ models: { providers: { anthropic: { baseUrl: dead } } } });
-  const printed = await cli(h, ['print', '--user', '--units', 'check', '--json']);
-  const p = plist.parse(JSON.parse(printed.stdout).plists[0].text) as {
-    ProgramArguments: string[];
-    EnvironmentVariables: Record<string, string>;
-    StandardOutPath: string;
-    StandardErrorPath: string;
-  };
-  mkdirSync(join(h.stateDir, 'logs'), { recursive: true });
-  const env = { PATH: '/usr/bin:/bin:/usr/sbin:/sbin', HOME: h.home, ...p.EnvironmentVariables };
-  t.is(
-    await runAsLaunchd(p.ProgramArguments, env, p.StandardOutPath, p.StandardErrorPath),
-    1,
-    'no credential anywhere: missing',
-  );
-  writeFileSync(join(h.stateDir, '.env'), `ANTHROPIC_API_KEY=sk-ant-api03-${'k'.repeat(40)}\n`, { mode: 0o600 });
-  t.is(
-    await runAsLaunchd(p.ProgramArguments, env, p.StandardOutPath, p.StandardErrorPath),
-    0,
-    readFileSync(p.StandardOutPath, 'utf8'),
-  );
-  t.regex(readFileSync(p.StandardOutPath, 'utf8'), /1 credential \(1 static\)/);
-});
+test(
+  '~/.aipro/.env reaches the launchd job: aipro reads <AIPRO_STATE_DIR>/.env itself (launchd has no ' +
+    'EnvironmentFile)',
+  async (t) => {
+    const h = tempHome();
+    t.teardown(() => h.cleanup());
+    const dead = `http://127.0.0.1:${await deadPort()}`;
+    h.writeConfig({ models: { providers: { anthropic: { baseUrl: dead } } } });
+    const printed = await cli(h, ['print', '--user', '--units', 'check', '--json']);
+    const p = plist.parse(JSON.parse(printed.stdout).plists[0].text) as {
+      ProgramArguments: string[];
+      EnvironmentVariables: Record<string, string>;
+      StandardOutPath: string;
+      StandardErrorPath: string;
+    };
+    mkdirSync(join(h.stateDir, 'logs'), { recursive: true });
+    const env = { PATH: '/usr/bin:/bin:/usr/sbin:/sbin', HOME: h.home, ...p.EnvironmentVariables };
+    t.is(
+      await runAsLaunchd(p.ProgramArguments, env, p.StandardOutPath, p.StandardErrorPath),
+      1,
+      'no credential anywhere: missing',
+    );
+    writeFileSync(join(h.stateDir, '.env'), `ANTHROPIC_API_KEY=sk-ant-api03-${'k'.repeat(40)}\n`, { mode: 0o600 });
+    t.is(
+      await runAsLaunchd(p.ProgramArguments, env, p.StandardOutPath, p.StandardErrorPath),
+      0,
+      readFileSync(p.StandardOutPath, 'utf8'),
+    );
+    t.regex(readFileSync(p.StandardOutPath, 'utf8'), /1 credential \(1 static\)/);
+  },
+);

@@ -59,82 +59,89 @@ function plists(h: TempHome, jobs: JobName[], node = process.execPath) {
   return { env, plists: r.plists, stateDir: input.input.stateDir };
 }
 
-test('macOS: install writes the agents, creates the log dir and bootstraps into gui/<uid>; a second install changes nothing', async (t) => {
-  const h = tempHome();
-  t.teardown(() => h.cleanup());
-  const host = fakeMac();
-  const p = plists(h, ['monitor', 'check']);
-  const r1 = await install({ flavour: 'user', plists: p.plists, stateDir: p.stateDir }, p.env, host);
-  const agents = join(h.home, 'Library', 'LaunchAgents');
-  t.deepEqual(
-    r1.files.map((f) => [f.path, f.action]),
-    [
-      [join(agents, 'dev.aipro.monitor.plist'), 'create'],
-      [join(agents, 'dev.aipro.auth-check.plist'), 'create'],
-    ],
-  );
-  t.is(r1.launchctl, 'ran');
-  t.deepEqual(
-    host.calls.filter((c) => c[1] !== 'print').map((c) => c.join(' ')),
-    [
-      'launchctl enable gui/501/dev.aipro.monitor',
-      `launchctl bootstrap gui/501 ${join(agents, 'dev.aipro.monitor.plist')}`,
-      'launchctl enable gui/501/dev.aipro.auth-check',
-      `launchctl bootstrap gui/501 ${join(agents, 'dev.aipro.auth-check.plist')}`,
-    ],
-  );
-  t.deepEqual([...host.loaded].sort(), ['dev.aipro.auth-check', 'dev.aipro.monitor']);
-  t.is(statSync(join(agents, 'dev.aipro.monitor.plist')).mode & 0o777, 0o644);
-  t.is(statSync(join(h.stateDir, 'logs')).mode & 0o777, 0o700);
-  const before = statSync(join(agents, 'dev.aipro.monitor.plist'));
-  host.calls.length = 0;
-  const r2 = await install({ flavour: 'user', plists: p.plists, stateDir: p.stateDir }, p.env, host);
-  t.true(r2.files.every((f) => f.action === 'unchanged'));
-  t.is(r2.launchctl, 'up_to_date');
-  t.false(r2.changed);
-  t.true(
-    host.calls.every((c) => c[1] === 'print'),
-    'only read-only launchctl calls',
-  );
-  const after = statSync(join(agents, 'dev.aipro.monitor.plist'));
-  t.is(after.ino, before.ino, 'an unchanged file is not rewritten');
-  t.is(after.mtimeMs, before.mtimeMs);
-});
+test(
+  'macOS: install writes the agents, creates the log dir and bootstraps into gui/<uid>; a second install changes ' +
+    'nothing',
+  async (t) => {
+    const h = tempHome();
+    t.teardown(() => h.cleanup());
+    const host = fakeMac();
+    const p = plists(h, ['monitor', 'check']);
+    const r1 = await install({ flavour: 'user', plists: p.plists, stateDir: p.stateDir }, p.env, host);
+    const agents = join(h.home, 'Library', 'LaunchAgents');
+    t.deepEqual(
+      r1.files.map((f) => [f.path, f.action]),
+      [
+        [join(agents, 'dev.aipro.monitor.plist'), 'create'],
+        [join(agents, 'dev.aipro.auth-check.plist'), 'create'],
+      ],
+    );
+    t.is(r1.launchctl, 'ran');
+    t.deepEqual(
+      host.calls.filter((c) => c[1] !== 'print').map((c) => c.join(' ')),
+      [
+        'launchctl enable gui/501/dev.aipro.monitor',
+        `launchctl bootstrap gui/501 ${join(agents, 'dev.aipro.monitor.plist')}`,
+        'launchctl enable gui/501/dev.aipro.auth-check',
+        `launchctl bootstrap gui/501 ${join(agents, 'dev.aipro.auth-check.plist')}`,
+      ],
+    );
+    t.deepEqual([...host.loaded].sort(), ['dev.aipro.auth-check', 'dev.aipro.monitor']);
+    t.is(statSync(join(agents, 'dev.aipro.monitor.plist')).mode & 0o777, 0o644);
+    t.is(statSync(join(h.stateDir, 'logs')).mode & 0o777, 0o700);
+    const before = statSync(join(agents, 'dev.aipro.monitor.plist'));
+    host.calls.length = 0;
+    const r2 = await install({ flavour: 'user', plists: p.plists, stateDir: p.stateDir }, p.env, host);
+    t.true(r2.files.every((f) => f.action === 'unchanged'));
+    t.is(r2.launchctl, 'up_to_date');
+    t.false(r2.changed);
+    t.true(
+      host.calls.every((c) => c[1] === 'print'),
+      'only read-only launchctl calls',
+    );
+    const after = statSync(join(agents, 'dev.aipro.monitor.plist'));
+    t.is(after.ino, before.ino, 'an unchanged file is not rewritten');
+    t.is(after.mtimeMs, before.mtimeMs);
+  },
+);
 
-test('macOS: a changed plist is booted out and bootstrapped again; an unchanged but unloaded one is loaded', async (t) => {
-  const h = tempHome();
-  t.teardown(() => h.cleanup());
-  const host = fakeMac();
-  const p = plists(h, ['monitor', 'gateway']);
-  await install({ flavour: 'user', plists: p.plists, stateDir: p.stateDir }, p.env, host);
-  host.loaded.delete('dev.aipro.gateway');
-  host.calls.length = 0;
-  const moved = plists(h, ['monitor', 'gateway'], '/usr/local/bin/node-moved');
-  const r = await install({ flavour: 'user', plists: moved.plists, stateDir: p.stateDir }, p.env, host);
-  t.deepEqual(
-    r.files.map((f) => f.action),
-    ['update', 'update'],
-  );
-  t.deepEqual(r.commands, [
-    'launchctl bootout gui/501/dev.aipro.monitor',
-    'launchctl enable gui/501/dev.aipro.monitor',
-    `launchctl bootstrap gui/501 ${r.files[0]?.path}`,
-    'launchctl bootout gui/501/dev.aipro.gateway',
-    'launchctl enable gui/501/dev.aipro.gateway',
-    `launchctl bootstrap gui/501 ${r.files[1]?.path}`,
-  ]);
-  t.true(
-    r.ran.every((x) => x.ok),
-    'a bootout of a job that was not loaded is fine',
-  );
-  t.regex(readFileSync(r.files[0]?.path as string, 'utf8'), /node-moved/);
-  host.loaded.delete('dev.aipro.monitor');
-  const again = await install({ flavour: 'user', plists: moved.plists, stateDir: p.stateDir }, p.env, host);
-  t.deepEqual(again.commands, [
-    'launchctl enable gui/501/dev.aipro.monitor',
-    `launchctl bootstrap gui/501 ${r.files[0]?.path}`,
-  ]);
-});
+test(
+  'macOS: a changed plist is booted out and bootstrapped again; an unchanged but unloaded one is ' + 'loaded',
+  async (t) => {
+    const h = tempHome();
+    t.teardown(() => h.cleanup());
+    const host = fakeMac();
+    const p = plists(h, ['monitor', 'gateway']);
+    await install({ flavour: 'user', plists: p.plists, stateDir: p.stateDir }, p.env, host);
+    host.loaded.delete('dev.aipro.gateway');
+    host.calls.length = 0;
+    const moved = plists(h, ['monitor', 'gateway'], '/usr/local/bin/node-moved');
+    const r = await install({ flavour: 'user', plists: moved.plists, stateDir: p.stateDir }, p.env, host);
+    t.deepEqual(
+      r.files.map((f) => f.action),
+      ['update', 'update'],
+    );
+    t.deepEqual(r.commands, [
+      'launchctl bootout gui/501/dev.aipro.monitor',
+      'launchctl enable gui/501/dev.aipro.monitor',
+      `launchctl bootstrap gui/501 ${r.files[0]?.path}`,
+      'launchctl bootout gui/501/dev.aipro.gateway',
+      'launchctl enable gui/501/dev.aipro.gateway',
+      `launchctl bootstrap gui/501 ${r.files[1]?.path}`,
+    ]);
+    t.true(
+      r.ran.every((x) => x.ok),
+      'a bootout of a job that was not loaded is fine',
+    );
+    t.regex(readFileSync(r.files[0]?.path as string, 'utf8'), /node-moved/);
+    host.loaded.delete('dev.aipro.monitor');
+    const again = await install({ flavour: 'user', plists: moved.plists, stateDir: p.stateDir }, p.env, host);
+    t.deepEqual(again.commands, [
+      'launchctl enable gui/501/dev.aipro.monitor',
+      `launchctl bootstrap gui/501 ${r.files[0]?.path}`,
+    ]);
+  },
+);
 
 test('--dry-run writes nothing and runs nothing but read-only launchctl print', async (t) => {
   const h = tempHome();
@@ -186,7 +193,8 @@ test('a same-named plist that is not ours is a conflict (nothing written) and is
   const agents = join(h.home, 'Library', 'LaunchAgents');
   mkdirSync(agents, { recursive: true });
   const foreign =
-    '<?xml version="1.0"?><plist version="1.0"><dict><key>Label</key><string>dev.aipro.monitor</string></dict></plist>\n';
+    '<?xml version="1.0"?><plist ' +
+    'version="1.0"><dict><key>Label</key><string>dev.aipro.monitor</string></dict></plist>\n';
   writeFileSync(join(agents, 'dev.aipro.monitor.plist'), foreign);
   const r = await install({ flavour: 'user', plists: p.plists, stateDir: p.stateDir }, p.env, host);
   t.is(r.launchctl, 'conflict');

@@ -35,33 +35,39 @@ const anthropic = (over: Record<string, unknown> = {}) =>
   resolveOAuthSpec('anthropic', toConfig({ models: { providers: { anthropic: { oauth: over } } } })) as OAuthSpec;
 const refreshParams = { grant_type: 'refresh_token', refresh_token: 'sk-ant-ort01-once', client_id: 'c' };
 
-test('Anthropic defaults: platform.claude.com token and paste page, console host only as fallback; all overridable', (t) => {
-  const spec = anthropic();
-  t.is(spec.tokenUrl, 'https://platform.claude.com/v1/oauth/token');
-  t.is(spec.fallbackTokenUrl, 'https://console.anthropic.com/v1/oauth/token');
-  t.is(spec.redirectUri, 'https://platform.claude.com/oauth/code/callback');
-  // The old paste page stays selectable.
-  t.is(
-    anthropic({ redirectUri: 'https://console.anthropic.com/oauth/code/callback' }).redirectUri,
-    'https://console.anthropic.com/oauth/code/callback',
-  );
-  // An overridden token endpoint (a test server, a proxy) never falls back to the real host.
-  t.is(anthropic({ tokenUrl: 'http://127.0.0.1:1/token' }).fallbackTokenUrl, undefined);
-  t.is(anthropic({ tokenUrl: 'http://a/t', fallbackTokenUrl: 'http://b/t' }).fallbackTokenUrl, 'http://b/t');
-  t.is(anthropic({ fallbackTokenUrl: '' }).fallbackTokenUrl, undefined);
-});
+test(
+  'Anthropic defaults: platform.claude.com token and paste page, console host only as fallback; all ' + 'overridable',
+  (t) => {
+    const spec = anthropic();
+    t.is(spec.tokenUrl, 'https://platform.claude.com/v1/oauth/token');
+    t.is(spec.fallbackTokenUrl, 'https://console.anthropic.com/v1/oauth/token');
+    t.is(spec.redirectUri, 'https://platform.claude.com/oauth/code/callback');
+    // The old paste page stays selectable.
+    t.is(
+      anthropic({ redirectUri: 'https://console.anthropic.com/oauth/code/callback' }).redirectUri,
+      'https://console.anthropic.com/oauth/code/callback',
+    );
+    // An overridden token endpoint (a test server, a proxy) never falls back to the real host.
+    t.is(anthropic({ tokenUrl: 'http://127.0.0.1:1/token' }).fallbackTokenUrl, undefined);
+    t.is(anthropic({ tokenUrl: 'http://a/t', fallbackTokenUrl: 'http://b/t' }).fallbackTokenUrl, 'http://b/t');
+    t.is(anthropic({ fallbackTokenUrl: '' }).fallbackTokenUrl, undefined);
+  },
+);
 
-test('connection refused and DNS failure go to the fallback host; the refresh token reaches exactly one server', async (t) => {
-  const fb = await tokenServer(t);
-  const refused = `http://localhost:${await deadPort()}/v1/oauth/token`;
-  for (const primary of [refused, 'http://aipro-token-host.invalid/v1/oauth/token']) {
-    const r = await requestToken({ ...anthropic(), tokenUrl: primary, fallbackTokenUrl: fb.url }, refreshParams, {
-      now: Date.now,
-    });
-    t.like(r, { ok: true, tokens: { access: 'sk-ant-oat01-access' } }, primary);
-  }
-  t.is(fb.bodies.length, 2);
-});
+test(
+  'connection refused and DNS failure go to the fallback host; the refresh token reaches exactly one ' + 'server',
+  async (t) => {
+    const fb = await tokenServer(t);
+    const refused = `http://localhost:${await deadPort()}/v1/oauth/token`;
+    for (const primary of [refused, 'http://aipro-token-host.invalid/v1/oauth/token']) {
+      const r = await requestToken({ ...anthropic(), tokenUrl: primary, fallbackTokenUrl: fb.url }, refreshParams, {
+        now: Date.now,
+      });
+      t.like(r, { ok: true, tokens: { access: 'sk-ant-oat01-access' } }, primary);
+    }
+    t.is(fb.bodies.length, 2);
+  },
+);
 
 test('a request that may have been processed is never sent to the fallback (reset, 5xx, timeout)', async (t) => {
   const fb = await tokenServer(t);

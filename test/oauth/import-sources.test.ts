@@ -41,7 +41,9 @@ function fakeSecurity(h: TempHome, items: Record<string, string>): string {
   const log = join(h.home, 'security.log');
   writeFileSync(
     join(bin, 'security'),
-    `#!/bin/sh\necho "$@" >> '${log}'\n[ "$1" = find-generic-password ] || exit 2\nname=""\nwhile [ $# -gt 0 ]; do [ "$1" = -s ] && name="$2"; shift; done\nf='${store}'/"$name".json\n[ -f "$f" ] || { echo "security: SecKeychainSearchCopyNext: The specified item could not be found in the keychain." >&2; exit 44; }\ncat "$f"\n`,
+    `#!/bin/sh\necho "$@" >> '${log}'\n[ "$1" = find-generic-password ] || exit 2\nname=""\nwhile [ $# -gt 0 ]; do ` +
+      `[ "$1" = -s ] && name="$2"; shift; done\nf='${store}'/"$name".json\n[ -f "$f" ] || { echo "security: ` +
+      `SecKeychainSearchCopyNext: The specified item could not be found in the keychain." >&2; exit 44; }\ncat "$f"\n`,
   );
   chmodSync(join(bin, 'security'), 0o755);
   return bin;

@@ -18,7 +18,7 @@ import { loginTokens, oauthConfigRaw, toConfig } from './helpers.js';
 
 const ID = 'openai-codex:codex';
 const jwt = (claims: Record<string, unknown>) =>
-  ['{"alg":"none"}', JSON.stringify(claims)].map((s) => Buffer.from(s).toString('base64url')).join('.') + '.sig';
+  `${['{"alg":"none"}', JSON.stringify(claims)].map((s) => Buffer.from(s).toString('base64url')).join('.')}.sig`;
 
 test('an imported profile is re-read from its source, never refreshed by aipro, until detached', async (t) => {
   const server = await startOAuthServer();
@@ -112,7 +112,7 @@ test('an imported profile is re-read from its source, never refreshed by aipro, 
   // Detach: aipro becomes the refresher and refreshes with the current refresh token.
   const help = await runCli(['models', 'auth', 'detach', '--help'], { env });
   t.regex(help.stdout, /Imported profiles are not refreshed by aipro/);
-  t.regex(help.stdout, /Examples:\n  aipro models auth detach anthropic:claude-code/);
+  t.regex(help.stdout, /Examples:\n {2}aipro models auth detach anthropic:claude-code/);
   const det = await runCli(['models', 'auth', 'detach', ID], { env });
   t.is(det.code, 0, det.stderr);
   t.regex(det.stdout, /detached from .*auth\.json; aipro refreshes it from now on/);

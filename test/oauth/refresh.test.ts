@@ -131,7 +131,8 @@ test('a revoked grant ends as refresh_failed with the re-authenticate hint', asy
   t.is(row?.status, 'refresh_failed');
   t.is(
     row?.hint,
-    're-authenticate: aipro models auth login --provider openai-codex --profile-id openai-codex:me@example.com --agent main',
+    're-authenticate: aipro models auth login --provider openai-codex --profile-id openai-codex:me@example.com ' +
+      '--agent main',
   );
   t.false(JSON.stringify(r).includes(tokens.refresh as string));
   t.truthy(h);

@@ -71,123 +71,129 @@ async function scriptedEndpoint(t: { teardown(fn: () => void): void }) {
 
 const ID = 'openai-codex:me@example.com';
 
-test('refresh_token_expired on a 400 (and a 200 carrying only an error) is refresh_failed, never retried', async (t) => {
-  const ep = await scriptedEndpoint(t);
-  const h = tempHome();
-  t.teardown(() => h.cleanup());
-  const raw = { models: { providers: { 'openai-codex': { oauth: { tokenUrl: ep.url } } } } };
-  const config = toConfig(raw);
-  for (const [i, answer] of [
-    { status: 400, body: { error: { code: 'refresh_token_expired', message: 'expired' } } },
-    { status: 200, body: { code: 'refresh_token_invalidated' } },
-  ].entries()) {
-    ep.set(answer);
-    const storePath = h.writeStore(
-      {
-        version: 1,
-        profiles: {
-          [ID]: {
-            type: 'oauth',
-            provider: 'openai-codex',
-            access: 'at',
-            refresh: `rt-canary-${i}`,
-            expires: Date.now() - 1000,
+test(
+  'refresh_token_expired on a 400 (and a 200 carrying only an error) is refresh_failed, never ' + 'retried',
+  async (t) => {
+    const ep = await scriptedEndpoint(t);
+    const h = tempHome();
+    t.teardown(() => h.cleanup());
+    const raw = { models: { providers: { 'openai-codex': { oauth: { tokenUrl: ep.url } } } } };
+    const config = toConfig(raw);
+    for (const [i, answer] of [
+      { status: 400, body: { error: { code: 'refresh_token_expired', message: 'expired' } } },
+      { status: 200, body: { code: 'refresh_token_invalidated' } },
+    ].entries()) {
+      ep.set(answer);
+      const storePath = h.writeStore(
+        {
+          version: 1,
+          profiles: {
+            [ID]: {
+              type: 'oauth',
+              provider: 'openai-codex',
+              access: 'at',
+              refresh: `rt-canary-${i}`,
+              expires: Date.now() - 1000,
+            },
           },
         },
+        `a${i}`,
+      );
+      const r = await refreshProfile({ storePath, profileId: ID, config, env: {}, now: Date.now });
+      t.like(r, { ok: false, permanent: true });
+      const rep = agentReport(
+        { id: `a${i}`, storePath },
+        reportSettings(config),
+        {},
+        { now: Date.now(), warnMs: 86_400_000 },
+      );
+      t.is(rep.rows.find((x) => x.id === ID)?.status, 'refresh_failed');
+      // The monitor, a forced refresh, and another process: none sends the token again.
+      const log = () => undefined;
+      const ctx: MonitorContext = {
+        config,
+        env: {},
+        now: Date.now,
+        agents: [{ id: `a${i}`, storePath, isDefault: true }],
+        log: { info: log, warn: log, error: log },
+      };
+      t.deepEqual(await refresh.run(ctx), []);
+      t.like(await refreshProfile({ storePath, profileId: ID, config, env: {}, now: Date.now, force: true }), {
+        ok: false,
+        permanent: true,
+      });
+      const configPath = join(h.home, `cfg-${i}.json`);
+      writeFileSync(configPath, JSON.stringify(raw));
+      const out = await run(process.execPath, ['--import', 'tsx', WORKER, storePath, configPath, ID], {
+        timeout: 60_000,
+      });
+      t.like(JSON.parse(out.stdout), { ok: false, permanent: true });
+      t.deepEqual(
+        ep.seen.filter((s) => s === `rt-canary-${i}`),
+        [`rt-canary-${i}`],
+      );
+    }
+  },
+);
+
+test(
+  'a refused refresh token stays unsent until a new login replaces it (real OAuth server, reuse ' + 'detection)',
+  async (t) => {
+    const server = await startOAuthServer();
+    const h = tempHome();
+    t.teardown(async () => {
+      await server.close();
+      h.cleanup();
+    });
+    const tokens = await loginTokens(server);
+    const storePath = h.writeStore({
+      version: 1,
+      profiles: {
+        [ID]: {
+          type: 'oauth',
+          provider: 'openai-codex',
+          access: tokens.access,
+          refresh: tokens.refresh,
+          expires: Date.now() - 1000,
+        },
       },
-      `a${i}`,
-    );
-    const r = await refreshProfile({ storePath, profileId: ID, config, env: {}, now: Date.now });
-    t.like(r, { ok: false, permanent: true });
-    const rep = agentReport(
-      { id: `a${i}`, storePath },
-      reportSettings(config),
-      {},
-      { now: Date.now(), warnMs: 86_400_000 },
-    );
-    t.is(rep.rows.find((x) => x.id === ID)?.status, 'refresh_failed');
-    // The monitor, a forced refresh, and another process: none sends the token again.
-    const log = () => undefined;
-    const ctx: MonitorContext = {
-      config,
-      env: {},
-      now: Date.now,
-      agents: [{ id: `a${i}`, storePath, isDefault: true }],
-      log: { info: log, warn: log, error: log },
-    };
-    t.deepEqual(await refresh.run(ctx), []);
-    t.like(await refreshProfile({ storePath, profileId: ID, config, env: {}, now: Date.now, force: true }), {
+    });
+    const config = toConfig(oauthConfigRaw(server));
+    await fetch(server.revocationUrl, {
+      method: 'POST',
+      body: new URLSearchParams({ token: tokens.refresh as string, client_id: server.clientId }),
+    });
+    t.like(await refreshProfile({ storePath, profileId: ID, config, env: {}, now: Date.now }), {
       ok: false,
+      reason: 'invalid_grant',
       permanent: true,
     });
-    const configPath = join(h.home, `cfg-${i}.json`);
-    writeFileSync(configPath, JSON.stringify(raw));
-    const out = await run(process.execPath, ['--import', 'tsx', WORKER, storePath, configPath, ID], {
-      timeout: 60_000,
-    });
-    t.like(JSON.parse(out.stdout), { ok: false, permanent: true });
-    t.deepEqual(
-      ep.seen.filter((s) => s === `rt-canary-${i}`),
-      [`rt-canary-${i}`],
-    );
-  }
-});
+    for (let i = 0; i < 3; i++)
+      t.like(await refreshProfile({ storePath, profileId: ID, config, env: {}, now: Date.now, force: true }), {
+        ok: false,
+        permanent: true,
+      });
+    t.is(server.presentedRefreshTokens.filter((x) => x === tokens.refresh).length, 1);
+    const read = readStore(storePath);
+    t.regex((read.ok && read.store.usageStats?.[ID]?.lastRefresh?.refusedRefreshHash) || '', /^[0-9a-f]{8,}$/);
+    t.false(JSON.stringify(read.ok ? read.store.usageStats : {}).includes(tokens.refresh as string));
 
-test('a refused refresh token stays unsent until a new login replaces it (real OAuth server, reuse detection)', async (t) => {
-  const server = await startOAuthServer();
-  const h = tempHome();
-  t.teardown(async () => {
-    await server.close();
-    h.cleanup();
-  });
-  const tokens = await loginTokens(server);
-  const storePath = h.writeStore({
-    version: 1,
-    profiles: {
-      [ID]: {
+    // New tokens (a login or an import) lift it: the marker names the refused token only.
+    const fresh = await loginTokens(server);
+    await updateStore(storePath, (store) => {
+      store.profiles[ID] = {
+        ...store.profiles[ID],
         type: 'oauth',
         provider: 'openai-codex',
-        access: tokens.access,
-        refresh: tokens.refresh,
+        access: fresh.access,
+        refresh: fresh.refresh as string,
         expires: Date.now() - 1000,
-      },
-    },
-  });
-  const config = toConfig(oauthConfigRaw(server));
-  await fetch(server.revocationUrl, {
-    method: 'POST',
-    body: new URLSearchParams({ token: tokens.refresh as string, client_id: server.clientId }),
-  });
-  t.like(await refreshProfile({ storePath, profileId: ID, config, env: {}, now: Date.now }), {
-    ok: false,
-    reason: 'invalid_grant',
-    permanent: true,
-  });
-  for (let i = 0; i < 3; i++)
-    t.like(await refreshProfile({ storePath, profileId: ID, config, env: {}, now: Date.now, force: true }), {
-      ok: false,
-      permanent: true,
+      };
+      return { store, result: undefined };
     });
-  t.is(server.presentedRefreshTokens.filter((x) => x === tokens.refresh).length, 1);
-  const read = readStore(storePath);
-  t.regex((read.ok && read.store.usageStats?.[ID]?.lastRefresh?.refusedRefreshHash) || '', /^[0-9a-f]{8,}$/);
-  t.false(JSON.stringify(read.ok ? read.store.usageStats : {}).includes(tokens.refresh as string));
-
-  // New tokens (a login or an import) lift it: the marker names the refused token only.
-  const fresh = await loginTokens(server);
-  await updateStore(storePath, (store) => {
-    store.profiles[ID] = {
-      ...store.profiles[ID],
-      type: 'oauth',
-      provider: 'openai-codex',
-      access: fresh.access,
-      refresh: fresh.refresh as string,
-      expires: Date.now() - 1000,
-    };
-    return { store, result: undefined };
-  });
-  t.like(await refreshProfile({ storePath, profileId: ID, config, env: {}, now: Date.now }), {
-    ok: true,
-    refreshed: true,
-  });
-});
+    t.like(await refreshProfile({ storePath, profileId: ID, config, env: {}, now: Date.now }), {
+      ok: true,
+      refreshed: true,
+    });
+  },
+);

@@ -31,46 +31,49 @@ const view = (id: string, provider: string, type: CredentialView['type'], secret
 const KEY = `sk-ant-api03-${'q'.repeat(60)}`;
 const RESET = '2026-12-01T14:00:00Z';
 
-test('anthropic probe: rate-limit headers become quota windows; a Date 5 min ahead is a +300 s skew; both are stored', async (t) => {
-  const fake = await startFakeProvider('anthropic', {
-    scenarios: { [KEY]: 'ok' },
-    dateOffsetMs: 300_000,
-    headers: {
-      'anthropic-ratelimit-requests-limit': '50',
-      'anthropic-ratelimit-requests-remaining': '9',
-      'anthropic-ratelimit-requests-reset': RESET,
-    },
-  });
-  t.teardown(() => fake.close());
-  const results = await probeCredentials([view('anthropic:work', 'anthropic', 'api_key', KEY)], {
-    config: config({ anthropic: { baseUrl: fake.url } }),
-    timeoutMs: 10_000,
-    concurrency: 1,
-  });
-  const r = results.get(probeKey('main', 'anthropic:work'));
-  t.like(r, { ok: true, reason: 'ok' });
-  t.deepEqual(r?.quota, [{ window: 'requests', utilization: 82, resetsAt: Date.parse(RESET) }]);
-  // Date has whole seconds and the answer takes time on a loaded machine: within a few seconds.
-  t.true(Math.abs((r?.clockSkewMs ?? 0) - 300_000) <= 5000, String(r?.clockSkewMs));
+test(
+  'anthropic probe: rate-limit headers become quota windows; a Date 5 min ahead is a +300 s skew; both are ' + 'stored',
+  async (t) => {
+    const fake = await startFakeProvider('anthropic', {
+      scenarios: { [KEY]: 'ok' },
+      dateOffsetMs: 300_000,
+      headers: {
+        'anthropic-ratelimit-requests-limit': '50',
+        'anthropic-ratelimit-requests-remaining': '9',
+        'anthropic-ratelimit-requests-reset': RESET,
+      },
+    });
+    t.teardown(() => fake.close());
+    const results = await probeCredentials([view('anthropic:work', 'anthropic', 'api_key', KEY)], {
+      config: config({ anthropic: { baseUrl: fake.url } }),
+      timeoutMs: 10_000,
+      concurrency: 1,
+    });
+    const r = results.get(probeKey('main', 'anthropic:work'));
+    t.like(r, { ok: true, reason: 'ok' });
+    t.deepEqual(r?.quota, [{ window: 'requests', utilization: 82, resetsAt: Date.parse(RESET) }]);
+    // Date has whole seconds and the answer takes time on a loaded machine: within a few seconds.
+    t.true(Math.abs((r?.clockSkewMs ?? 0) - 300_000) <= 5000, String(r?.clockSkewMs));
 
-  const h = tempHome();
-  t.teardown(() => h.cleanup());
-  const storePath = h.writeStore({
-    version: 1,
-    profiles: { 'anthropic:work': { type: 'api_key', provider: 'anthropic', key: KEY } },
-  });
-  await persistProbes(
-    storePath,
-    [{ profileId: 'anthropic:work', result: r as NonNullable<typeof r>, secretHash: 'abcd' }],
-    1000,
-  );
-  const read = readStore(storePath);
-  if (!read.ok) return t.fail(read.detail);
-  const rec = read.store.usageStats?.['anthropic:work']?.lastProbe;
-  t.deepEqual(rec?.quota, r?.quota);
-  t.is(rec?.clockSkewMs, r?.clockSkewMs);
-  t.notRegex(JSON.stringify(read.store.usageStats), /sk-ant/);
-});
+    const h = tempHome();
+    t.teardown(() => h.cleanup());
+    const storePath = h.writeStore({
+      version: 1,
+      profiles: { 'anthropic:work': { type: 'api_key', provider: 'anthropic', key: KEY } },
+    });
+    await persistProbes(
+      storePath,
+      [{ profileId: 'anthropic:work', result: r as NonNullable<typeof r>, secretHash: 'abcd' }],
+      1000,
+    );
+    const read = readStore(storePath);
+    if (!read.ok) return t.fail(read.detail);
+    const rec = read.store.usageStats?.['anthropic:work']?.lastProbe;
+    t.deepEqual(rec?.quota, r?.quota);
+    t.is(rec?.clockSkewMs, r?.clockSkewMs);
+    t.notRegex(JSON.stringify(read.store.usageStats), /sk-ant/);
+  },
+);
 
 test('a 429 probe answer still records its quota: the unified status rejected and its reset', async (t) => {
   const reset = Math.floor(Date.parse('2026-12-01T16:00:00Z') / 1000);

@@ -83,79 +83,93 @@ test('anthropic: every scenario is classified; request id, retry-after, hint; se
   t.is(first?.headers['anthropic-version'], '2023-06-01');
 });
 
-test('anthropic setup-tokens: Bearer + beta header on a 1-token message; Claude-Code-only → auth with the API-key hint', async (t) => {
-  const tok = `sk-ant-oat01-${'t'.repeat(80)}`;
-  const good = `sk-ant-oat01-${'g'.repeat(80)}`;
-  const fake = await startFakeProvider('anthropic', { scenarios: { [tok]: 'claude_code_only', [good]: 'ok' } });
-  t.teardown(() => fake.close());
-  const results = await probeCredentials(
-    [view('anthropic:manual', 'anthropic', 'token', tok), view('anthropic:good', 'anthropic', 'token', good)],
-    { config: config({ anthropic: { baseUrl: fake.url } }), timeoutMs: 2000, concurrency: 2 },
-  );
-  const r = results.get(probeKey('main', 'anthropic:manual'));
-  t.is(r?.reason, 'auth_permanent', 'never usable for direct API calls: one reason for probe and gateway');
-  t.is(r?.hint, CLAUDE_CODE_ONLY_HINT);
-  t.true(results.get(probeKey('main', 'anthropic:good'))?.ok);
-  t.is(fake.requests.length, 2);
-  for (const req of fake.requests) {
-    t.is(req.path, '/v1/messages');
-    t.regex(String(req.headers.authorization), /^Bearer /);
-    t.is(req.headers['anthropic-beta'], 'oauth-2025-04-20');
-    t.is((req.body as { max_tokens: number }).max_tokens, 1);
-    // Never Claude Code's identity: no system prompt, no x-app / user-agent claiming to be it.
-    t.is((req.body as { system?: unknown }).system, undefined);
-    t.is(req.headers['x-app'], undefined);
-    t.notRegex(String(req.headers['user-agent'] ?? ''), /claude-cli|claude-code/i);
-  }
-});
+test(
+  'anthropic setup-tokens: Bearer + beta header on a 1-token message; Claude-Code-only → auth with the API-key ' +
+    'hint',
+  async (t) => {
+    const tok = `sk-ant-oat01-${'t'.repeat(80)}`;
+    const good = `sk-ant-oat01-${'g'.repeat(80)}`;
+    const fake = await startFakeProvider('anthropic', { scenarios: { [tok]: 'claude_code_only', [good]: 'ok' } });
+    t.teardown(() => fake.close());
+    const results = await probeCredentials(
+      [view('anthropic:manual', 'anthropic', 'token', tok), view('anthropic:good', 'anthropic', 'token', good)],
+      { config: config({ anthropic: { baseUrl: fake.url } }), timeoutMs: 2000, concurrency: 2 },
+    );
+    const r = results.get(probeKey('main', 'anthropic:manual'));
+    t.is(r?.reason, 'auth_permanent', 'never usable for direct API calls: one reason for probe and gateway');
+    t.is(r?.hint, CLAUDE_CODE_ONLY_HINT);
+    t.true(results.get(probeKey('main', 'anthropic:good'))?.ok);
+    t.is(fake.requests.length, 2);
+    for (const req of fake.requests) {
+      t.is(req.path, '/v1/messages');
+      t.regex(String(req.headers.authorization), /^Bearer /);
+      t.is(req.headers['anthropic-beta'], 'oauth-2025-04-20');
+      t.is((req.body as { max_tokens: number }).max_tokens, 1);
+      // Never Claude Code's identity: no system prompt, no x-app / user-agent claiming to be it.
+      t.is((req.body as { system?: unknown }).system, undefined);
+      t.is(req.headers['x-app'], undefined);
+      t.notRegex(String(req.headers['user-agent'] ?? ''), /claude-cli|claude-code/i);
+    }
+  },
+);
 
-test('anthropic OAuth: GET /api/oauth/usage proves the credential and reads the utilization; 401 auth; 403 scope is not dead', async (t) => {
-  const fake = await startFakeProvider('anthropic', {
-    scenarios: { 'oauth-ok': 'ok', 'oauth-scope': 'scope_forbidden', 'oauth-billing': 'forbidden_billing' },
-  });
-  t.teardown(() => fake.close());
-  const results = await probeCredentials(
-    ['ok', 'scope', 'billing', 'dead'].map((n) => view(`anthropic:${n}`, 'anthropic', 'oauth', `oauth-${n}`)),
-    { config: config({ anthropic: { baseUrl: fake.url } }), timeoutMs: 2000, concurrency: 4 },
-  );
-  const ok = results.get(probeKey('main', 'anthropic:ok'));
-  t.like(ok, { ok: true, reason: 'ok', httpStatus: 200 });
-  t.deepEqual(ok?.quota, [
-    { window: '5h', utilization: 42.5, resetsAt: Date.parse('2026-12-01T18:00:00Z') },
-    { window: '7d', utilization: 12, resetsAt: Date.parse('2026-12-05T09:00:00Z') },
-    { window: '7d_sonnet', utilization: 3 },
-  ]);
-  t.like(results.get(probeKey('main', 'anthropic:dead')), { ok: false, reason: 'auth', httpStatus: 401 });
-  const scope = results.get(probeKey('main', 'anthropic:scope'));
-  t.like(scope, { ok: true, reason: 'ok', httpStatus: 403 });
-  t.regex(scope?.detail ?? '', /user:profile/);
-  t.like(results.get(probeKey('main', 'anthropic:billing')), { ok: false, reason: 'billing' });
-  t.is(fake.requests.length, 4);
-  for (const req of fake.requests) {
-    t.is(req.method, 'GET');
-    t.is(req.path, '/api/oauth/usage');
-    t.regex(String(req.headers.authorization), /^Bearer oauth-/);
-    t.is(req.headers['anthropic-beta'], 'oauth-2025-04-20');
-    t.is(req.headers['x-app'], undefined);
-  }
-});
+test(
+  'anthropic OAuth: GET /api/oauth/usage proves the credential and reads the utilization; 401 auth; 403 scope is ' +
+    'not dead',
+  async (t) => {
+    const fake = await startFakeProvider('anthropic', {
+      scenarios: { 'oauth-ok': 'ok', 'oauth-scope': 'scope_forbidden', 'oauth-billing': 'forbidden_billing' },
+    });
+    t.teardown(() => fake.close());
+    const results = await probeCredentials(
+      ['ok', 'scope', 'billing', 'dead'].map((n) => view(`anthropic:${n}`, 'anthropic', 'oauth', `oauth-${n}`)),
+      { config: config({ anthropic: { baseUrl: fake.url } }), timeoutMs: 2000, concurrency: 4 },
+    );
+    const ok = results.get(probeKey('main', 'anthropic:ok'));
+    t.like(ok, { ok: true, reason: 'ok', httpStatus: 200 });
+    t.deepEqual(ok?.quota, [
+      { window: '5h', utilization: 42.5, resetsAt: Date.parse('2026-12-01T18:00:00Z') },
+      { window: '7d', utilization: 12, resetsAt: Date.parse('2026-12-05T09:00:00Z') },
+      { window: '7d_sonnet', utilization: 3 },
+    ]);
+    t.like(results.get(probeKey('main', 'anthropic:dead')), { ok: false, reason: 'auth', httpStatus: 401 });
+    const scope = results.get(probeKey('main', 'anthropic:scope'));
+    t.like(scope, { ok: true, reason: 'ok', httpStatus: 403 });
+    t.regex(scope?.detail ?? '', /user:profile/);
+    t.like(results.get(probeKey('main', 'anthropic:billing')), { ok: false, reason: 'billing' });
+    t.is(fake.requests.length, 4);
+    for (const req of fake.requests) {
+      t.is(req.method, 'GET');
+      t.is(req.path, '/api/oauth/usage');
+      t.regex(String(req.headers.authorization), /^Bearer oauth-/);
+      t.is(req.headers['anthropic-beta'], 'oauth-2025-04-20');
+      t.is(req.headers['x-app'], undefined);
+    }
+  },
+);
 
-test('openai-codex: /wham/usage carries ChatGPT-Account-Id and records the primary/secondary windows by their length', async (t) => {
-  const fake = await startFakeProvider('openai-codex', { scenarios: { 'codex-at': 'ok' } });
-  t.teardown(() => fake.close());
-  const v = { ...view('openai-codex:me', 'openai-codex', 'oauth', 'codex-at'), accountId: 'acct-123' };
-  const results = await probeCredentials([v, { ...view('openai-codex:noacct', 'openai-codex', 'oauth', 'codex-at') }], {
-    config: config({ 'openai-codex': { baseUrl: fake.url } }),
-    timeoutMs: 2000,
-    concurrency: 1,
-  });
-  t.deepEqual(results.get(probeKey('main', 'openai-codex:me'))?.quota, [
-    { window: '5h', utilization: 7, resetsAt: 1_796_000_000_000 },
-    { window: '7d', utilization: 55, resetsAt: 1_796_500_000_000 },
-  ]);
-  t.is(fake.requests[0]?.headers['chatgpt-account-id'], 'acct-123');
-  t.is(fake.requests[1]?.headers['chatgpt-account-id'], undefined);
-});
+test(
+  'openai-codex: /wham/usage carries ChatGPT-Account-Id and records the primary/secondary windows by their ' + 'length',
+  async (t) => {
+    const fake = await startFakeProvider('openai-codex', { scenarios: { 'codex-at': 'ok' } });
+    t.teardown(() => fake.close());
+    const v = { ...view('openai-codex:me', 'openai-codex', 'oauth', 'codex-at'), accountId: 'acct-123' };
+    const results = await probeCredentials(
+      [v, { ...view('openai-codex:noacct', 'openai-codex', 'oauth', 'codex-at') }],
+      {
+        config: config({ 'openai-codex': { baseUrl: fake.url } }),
+        timeoutMs: 2000,
+        concurrency: 1,
+      },
+    );
+    t.deepEqual(results.get(probeKey('main', 'openai-codex:me'))?.quota, [
+      { window: '5h', utilization: 7, resetsAt: 1_796_000_000_000 },
+      { window: '7d', utilization: 55, resetsAt: 1_796_500_000_000 },
+    ]);
+    t.is(fake.requests[0]?.headers['chatgpt-account-id'], 'acct-123');
+    t.is(fake.requests[1]?.headers['chatgpt-account-id'], undefined);
+  },
+);
 
 const OTHER: [FakeKind, string, string, string][] = [
   ['openai', 'openai', 'sk-proj-good-aaaaaaaaaaaaaaaa', '/v1/models'],

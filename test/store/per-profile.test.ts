@@ -56,80 +56,89 @@ test('unsupported version and non-objects stay store-level errors', (t) => {
   t.like(parseStoreText('{"version":1,"profiles":[]}'), { ok: false, reason: 'schema' });
 });
 
-test('a write that changes another profile gives back legacy, unknown-type and malformed profiles as read', async (t) => {
-  const h = tempHome();
-  t.teardown(() => h.cleanup());
-  const path = h.writeStore(RAW);
-  await updateStore(path, (s) =>
-    putSecretProfile(s, { id: 'anthropic:new', provider: 'anthropic', type: 'api_key', secret: KEY }),
-  );
-  await updateStore(path, (s) => setOrder(s, 'anthropic', ['anthropic:ok']));
-  const after = JSON.parse(readFileSync(path, 'utf8')) as typeof RAW & { version: number };
-  for (const [id, p] of Object.entries(RAW.profiles))
-    t.is(JSON.stringify(after.profiles[id as keyof typeof RAW.profiles]), JSON.stringify(p), id);
-  t.deepEqual(Object.keys(after.profiles), [...Object.keys(RAW.profiles), 'anthropic:new']);
-  t.is(after.version, 1);
-});
+test(
+  'a write that changes another profile gives back legacy, unknown-type and malformed profiles as ' + 'read',
+  async (t) => {
+    const h = tempHome();
+    t.teardown(() => h.cleanup());
+    const path = h.writeStore(RAW);
+    await updateStore(path, (s) =>
+      putSecretProfile(s, { id: 'anthropic:new', provider: 'anthropic', type: 'api_key', secret: KEY }),
+    );
+    await updateStore(path, (s) => setOrder(s, 'anthropic', ['anthropic:ok']));
+    const after = JSON.parse(readFileSync(path, 'utf8')) as typeof RAW & { version: number };
+    for (const [id, p] of Object.entries(RAW.profiles))
+      t.is(JSON.stringify(after.profiles[id as keyof typeof RAW.profiles]), JSON.stringify(p), id);
+    t.deepEqual(Object.keys(after.profiles), [...Object.keys(RAW.profiles), 'anthropic:new']);
+    t.is(after.version, 1);
+  },
+);
 
-test('changing a legacy profile writes it in the current spelling; replacing or removing a malformed one drops it', async (t) => {
-  const h = tempHome();
-  t.teardown(() => h.cleanup());
-  const path = h.writeStore(RAW);
-  const NEW = `sk-ant-api03-${'N'.repeat(40)}`;
-  await updateStore(path, (s) =>
-    putSecretProfile(s, { id: 'anthropic:legacy', provider: 'anthropic', type: 'api_key', secret: NEW }),
-  );
-  const replaced = await updateStore(path, (s) =>
-    putSecretProfile(s, { id: 'anthropic:str', provider: 'anthropic', type: 'api_key', secret: NEW }),
-  );
-  t.like(replaced, { ok: true, replaced: true });
-  const removed = await updateStore(path, (s) => removeProfile(s, 'anthropic:future'));
-  t.like(removed, { ok: true, provider: 'anthropic' });
-  const after = JSON.parse(readFileSync(path, 'utf8')) as { profiles: Record<string, unknown> };
-  t.deepEqual(after.profiles['anthropic:legacy'], {
-    provider: 'anthropic',
-    type: 'api_key',
-    addedBy: 'openclaw 0.9',
-    key: NEW,
-  });
-  t.deepEqual(after.profiles['anthropic:str'], { type: 'api_key', provider: 'anthropic', key: NEW });
-  t.false('anthropic:future' in after.profiles);
-  const read = readStore(path);
-  if (!read.ok) return t.fail(read.detail);
-  t.deepEqual(
-    malformedProfiles(read.store).map((m) => m.id),
-    ['openai:noprov'],
-  );
-});
+test(
+  'changing a legacy profile writes it in the current spelling; replacing or removing a malformed one drops ' + 'it',
+  async (t) => {
+    const h = tempHome();
+    t.teardown(() => h.cleanup());
+    const path = h.writeStore(RAW);
+    const NEW = `sk-ant-api03-${'N'.repeat(40)}`;
+    await updateStore(path, (s) =>
+      putSecretProfile(s, { id: 'anthropic:legacy', provider: 'anthropic', type: 'api_key', secret: NEW }),
+    );
+    const replaced = await updateStore(path, (s) =>
+      putSecretProfile(s, { id: 'anthropic:str', provider: 'anthropic', type: 'api_key', secret: NEW }),
+    );
+    t.like(replaced, { ok: true, replaced: true });
+    const removed = await updateStore(path, (s) => removeProfile(s, 'anthropic:future'));
+    t.like(removed, { ok: true, provider: 'anthropic' });
+    const after = JSON.parse(readFileSync(path, 'utf8')) as { profiles: Record<string, unknown> };
+    t.deepEqual(after.profiles['anthropic:legacy'], {
+      provider: 'anthropic',
+      type: 'api_key',
+      addedBy: 'openclaw 0.9',
+      key: NEW,
+    });
+    t.deepEqual(after.profiles['anthropic:str'], { type: 'api_key', provider: 'anthropic', key: NEW });
+    t.false('anthropic:future' in after.profiles);
+    const read = readStore(path);
+    if (!read.ok) return t.fail(read.detail);
+    t.deepEqual(
+      malformedProfiles(read.store).map((m) => m.id),
+      ['openai:noprov'],
+    );
+  },
+);
 
-test('an unreadable usageStats entry makes only its profile invalid; bad order/lastGood entries are skipped and kept', async (t) => {
-  const text = JSON.stringify({
-    version: 1,
-    profiles: {
-      'anthropic:ok': { type: 'api_key', provider: 'anthropic', key: KEY },
-      'anthropic:b': { type: 'api_key', provider: 'anthropic', key: KEY },
-    },
-    usageStats: { 'anthropic:b': { lastRefresh: 'refused' }, 'anthropic:ok': { lastUsed: 5 } },
-    order: { anthropic: 'anthropic:ok', openai: ['openai:x'] },
-    lastGood: { anthropic: 7 },
-  });
-  const s = statuses(text);
-  t.is(s['anthropic:ok']?.[0], 'static');
-  t.deepEqual(s['anthropic:b'], ['invalid', 'usageStats: lastRefresh: Expected object, received string']);
-  const r = parseStoreText(text);
-  if (!r.ok) return t.fail(r.detail);
-  t.deepEqual(r.store.order, { openai: ['openai:x'] });
-  t.deepEqual(r.store.lastGood, {});
-  const h = tempHome();
-  t.teardown(() => h.cleanup());
-  const path = h.writeStore(text);
-  await updateStore(path, (st) => removeProfile(st, 'anthropic:b'));
-  const after = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
-  t.deepEqual(after.order, { anthropic: 'anthropic:ok', openai: ['openai:x'] });
-  t.deepEqual(after.lastGood, { anthropic: 7 });
-  t.deepEqual(
-    after.usageStats,
-    { 'anthropic:ok': { lastUsed: 5 } },
-    'the removed profile took its unreadable stats with it',
-  );
-});
+test(
+  'an unreadable usageStats entry makes only its profile invalid; bad order/lastGood entries are skipped and ' + 'kept',
+  async (t) => {
+    const text = JSON.stringify({
+      version: 1,
+      profiles: {
+        'anthropic:ok': { type: 'api_key', provider: 'anthropic', key: KEY },
+        'anthropic:b': { type: 'api_key', provider: 'anthropic', key: KEY },
+      },
+      usageStats: { 'anthropic:b': { lastRefresh: 'refused' }, 'anthropic:ok': { lastUsed: 5 } },
+      order: { anthropic: 'anthropic:ok', openai: ['openai:x'] },
+      lastGood: { anthropic: 7 },
+    });
+    const s = statuses(text);
+    t.is(s['anthropic:ok']?.[0], 'static');
+    t.deepEqual(s['anthropic:b'], ['invalid', 'usageStats: lastRefresh: Expected object, received string']);
+    const r = parseStoreText(text);
+    if (!r.ok) return t.fail(r.detail);
+    t.deepEqual(r.store.order, { openai: ['openai:x'] });
+    t.deepEqual(r.store.lastGood, {});
+    const h = tempHome();
+    t.teardown(() => h.cleanup());
+    const path = h.writeStore(text);
+    await updateStore(path, (st) => removeProfile(st, 'anthropic:b'));
+    const after = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+    t.deepEqual(after.order, { anthropic: 'anthropic:ok', openai: ['openai:x'] });
+    t.deepEqual(after.lastGood, { anthropic: 7 });
+    t.deepEqual(
+      after.usageStats,
+      { 'anthropic:ok': { lastUsed: 5 } },
+      'the removed profile took its unreadable stats with it',
+    );
+  },
+);

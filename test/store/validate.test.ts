@@ -90,7 +90,9 @@ const nearly = (name: Name) =>
     .map(([...vals]) => {
       const extra = vals.pop();
       const o: Record<string, unknown> = {};
-      FAST_SHAPES[name].keys.forEach((k, i) => vals[i] !== undefined && (o[k] = vals[i]));
+      FAST_SHAPES[name].keys.forEach((k, i) => {
+        if (vals[i] !== undefined) o[k] = vals[i];
+      });
       if (extra !== undefined) o.extra = extra;
       return o;
     });
@@ -118,26 +120,30 @@ for (const name of names) {
   });
 }
 
-test('the fast checks accept every well-formed profile and usage entry of the fixtures (zod stays off the common path)', (t) => {
-  const dir = new URL('../fixtures/auth-store/', import.meta.url);
-  let profiles = 0;
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.json'))) {
-    let json: { profiles?: Record<string, unknown>; usageStats?: Record<string, unknown> };
-    try {
-      json = JSON.parse(readFileSync(new URL(file, dir), 'utf8'));
-    } catch {
-      continue;
-    }
-    if (!json || typeof json !== 'object') continue;
-    for (const [id, p] of Object.entries(json.profiles ?? {})) {
-      if (zod.ProfileSchema.safeParse(p).success) {
-        profiles++;
-        t.not(FAST_SHAPES.ProfileSchema(p), NO, `${file}: ${id}`);
+test(
+  'the fast checks accept every well-formed profile and usage entry of the fixtures (zod stays off the common ' +
+    'path)',
+  (t) => {
+    const dir = new URL('../fixtures/auth-store/', import.meta.url);
+    let profiles = 0;
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.json'))) {
+      let json: { profiles?: Record<string, unknown>; usageStats?: Record<string, unknown> };
+      try {
+        json = JSON.parse(readFileSync(new URL(file, dir), 'utf8'));
+      } catch {
+        continue;
       }
+      if (!json || typeof json !== 'object') continue;
+      for (const [id, p] of Object.entries(json.profiles ?? {})) {
+        if (zod.ProfileSchema.safeParse(p).success) {
+          profiles++;
+          t.not(FAST_SHAPES.ProfileSchema(p), NO, `${file}: ${id}`);
+        }
+      }
+      for (const [id, u] of Object.entries(json.usageStats ?? {}))
+        if (zod.UsageStatsSchema.safeParse(u).success)
+          t.not(FAST_SHAPES.UsageStatsSchema(u), NO, `${file}: usageStats ${id}`);
     }
-    for (const [id, u] of Object.entries(json.usageStats ?? {}))
-      if (zod.UsageStatsSchema.safeParse(u).success)
-        t.not(FAST_SHAPES.UsageStatsSchema(u), NO, `${file}: usageStats ${id}`);
-  }
-  t.true(profiles > 0);
-});
+    t.true(profiles > 0);
+  },
+);

@@ -29,7 +29,8 @@ const REQUIRED = process.env.AIPRO_REQUIRE_INTEGRATION === '1';
 const maybe = ANALYZE ? test : REQUIRED ? test : test.skip;
 if (!ANALYZE)
   console.log(
-    `systemd-analyze not found: skipping unit verification${REQUIRED ? ' — but AIPRO_REQUIRE_INTEGRATION=1, so failing' : ''}`,
+    `systemd-analyze not found: skipping unit ` +
+      `verification${REQUIRED ? ' — but AIPRO_REQUIRE_INTEGRATION=1, so failing' : ''}`,
   );
 
 /** Exposure limits: the monitor and the check at most 2.5 ("OK" in systemd-analyze), the gateway at most 3.5. */

@@ -77,22 +77,25 @@ test('first install reloads and enables; a second one with the units enabled run
   }
 });
 
-test('user units with linger off get the enable-linger hint; a failing systemctl is reported, not thrown', async (t) => {
-  const { h, env, units } = setup();
-  try {
-    const a = host({ linger: false, fail: 'daemon-reload' });
-    const r = await install(units(['check']), env, a.deps);
-    t.true(r.warnings.some((w) => /linger is off for \S+: .*sudo loginctl enable-linger \S+/.test(w)));
-    t.deepEqual(
-      r.ran.map((x) => [x.command, x.ok]),
-      [['systemctl --user daemon-reload', false]],
-      'stops at the first failure',
-    );
-    t.regex(r.ran[0]?.output ?? '', /No medium found/);
-  } finally {
-    h.cleanup();
-  }
-});
+test(
+  'user units with linger off get the enable-linger hint; a failing systemctl is reported, not ' + 'thrown',
+  async (t) => {
+    const { h, env, units } = setup();
+    try {
+      const a = host({ linger: false, fail: 'daemon-reload' });
+      const r = await install(units(['check']), env, a.deps);
+      t.true(r.warnings.some((w) => /linger is off for \S+: .*sudo loginctl enable-linger \S+/.test(w)));
+      t.deepEqual(
+        r.ran.map((x) => [x.command, x.ok]),
+        [['systemctl --user daemon-reload', false]],
+        'stops at the first failure',
+      );
+      t.regex(r.ran[0]?.output ?? '', /No medium found/);
+    } finally {
+      h.cleanup();
+    }
+  },
+);
 
 test('uninstall where systemd runs: disable --now first, remove our files, daemon-reload', async (t) => {
   const { h, env, units, dir } = setup();

@@ -129,21 +129,24 @@ test('a same-named file not written by aipro is never overwritten (unless --forc
   }
 });
 
-test('install into the default user unit dir where systemd is not running: files written, commands printed', async (t) => {
-  const h = tempHome();
-  try {
-    const r = await cli(h, ['install', '--user', '--units', 'check']);
-    t.is(r.code, 0, r.stderr);
-    const dir = join(h.home, '.config', 'systemd', 'user');
-    t.deepEqual(readdirSync(dir).sort(), ['aipro-auth-check.service', 'aipro-auth-check.timer']);
-    if (!existsSync('/run/systemd/system')) {
-      t.regex(r.stdout, /systemd is not running on this host/);
-      t.regex(r.stdout, /systemctl --user daemon-reload\n\s+systemctl --user enable --now aipro-auth-check\.timer/);
+test(
+  'install into the default user unit dir where systemd is not running: files written, commands ' + 'printed',
+  async (t) => {
+    const h = tempHome();
+    try {
+      const r = await cli(h, ['install', '--user', '--units', 'check']);
+      t.is(r.code, 0, r.stderr);
+      const dir = join(h.home, '.config', 'systemd', 'user');
+      t.deepEqual(readdirSync(dir).sort(), ['aipro-auth-check.service', 'aipro-auth-check.timer']);
+      if (!existsSync('/run/systemd/system')) {
+        t.regex(r.stdout, /systemd is not running on this host/);
+        t.regex(r.stdout, /systemctl --user daemon-reload\n\s+systemctl --user enable --now aipro-auth-check\.timer/);
+      }
+    } finally {
+      h.cleanup();
     }
-  } finally {
-    h.cleanup();
-  }
-});
+  },
+);
 
 test('uninstall removes only our files and their enable links', async (t) => {
   const h = tempHome();

@@ -169,7 +169,8 @@ for (const c of CASES) {
         return;
       }
       t.log(
-        `unit exit ${unitRun.code}, models status --check exit ${check.code}; provider saw ${fake.requests.length} probe(s)`,
+        `unit exit ${unitRun.code}, models status --check exit ${check.code}; provider saw ${fake.requests.length} ` +
+          `probe(s)`,
       );
       t.log(unitRun.stdout.trim().split('\n')[0]);
       t.is(unitRun.code, c.expect, `${unitRun.stdout}\n${unitRun.stderr}`);

@@ -62,7 +62,9 @@ export function translationFor(
       if (!id)
         return {
           ok: false,
-          detail: `no ChatGPT account id for ${cred.id} (the Codex backend needs one); sign in again: aipro models auth login --provider openai-codex`,
+          detail:
+            `no ChatGPT account id for ${cred.id} (the Codex backend needs one); sign in again: aipro models auth ` +
+            `login --provider openai-codex`,
         };
       return { ok: true, headers: codexHeaders(id) };
     },

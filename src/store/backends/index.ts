@@ -21,5 +21,8 @@ export async function openStoreBackend(config: BackendConfig, env: Env): Promise
  */
 export function fileStoreOnly(config: BackendConfig, what: string): string | null {
   if (config.store.backend === 'file') return null;
-  return `${what} does not use the postgres store yet (store.backend is postgres), so it would work on this host's files instead of the fleet's; run it with AIPRO_STORE_BACKEND=file to work on the files on purpose (see docs/fleet.md)`;
+  return (
+    `${what} does not use the postgres store yet (store.backend is postgres), so it would work on this host's files ` +
+    `instead of the fleet's; run it with AIPRO_STORE_BACKEND=file to work on the files on purpose (see docs/fleet.md)`
+  );
 }

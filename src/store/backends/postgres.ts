@@ -63,7 +63,8 @@ export async function loadRows(
   if (a.rowCount === 0) return { exists: false, rows, sealed };
   rows.layout = JSON.parse(a.rows[0].layout);
   const p = await c.query(
-    `SELECT profile_id, position, provider, type, expires, fields::text AS fields, secrets FROM ${schema}.profiles WHERE agent = $1`,
+    `SELECT profile_id, position, provider, type, expires, fields::text AS fields, secrets FROM ${schema}.profiles ` +
+      `WHERE agent = $1`,
     [agent],
   );
   for (const r of p.rows) {
@@ -86,7 +87,8 @@ export async function loadRows(
   const g = await c.query(`SELECT provider, position, profile_id FROM ${schema}.last_good WHERE agent = $1`, [agent]);
   rows.lastGood = g.rows.map((r) => ({ provider: r.provider, position: r.position, profileId: r.profile_id }));
   const u = await c.query(
-    `SELECT profile_id, position, cooldown_until, disabled_until, stats::text AS stats FROM ${schema}.usage_stats WHERE agent = $1`,
+    `SELECT profile_id, position, cooldown_until, disabled_until, stats::text AS stats FROM ${schema}.usage_stats ` +
+      `WHERE agent = $1`,
     [agent],
   );
   rows.usage = u.rows.map((r) => ({
@@ -114,7 +116,8 @@ export function postgresBackend(
         if (current < latest) {
           ready = undefined;
           throw new StoreUnavailableError(
-            `the store schema "${schema}" is at version ${current}, this aipro needs ${latest}: run \`aipro store migrate\``,
+            `the store schema "${schema}" is at version ${current}, this aipro needs ${latest}: run \`aipro store ` +
+              `migrate\``,
           );
         }
       },
@@ -224,7 +227,8 @@ export function postgresBackend(
       } catch (err) {
         if (inFn || err instanceof StoreUnavailableError) throw err;
         throw new StoreUnavailableError(
-          `taking the fleet refresh lock of ${profileId} (${describe(agent)}): PostgreSQL: ${describePgError(err)}; nothing was refreshed`,
+          `taking the fleet refresh lock of ${profileId} (${describe(agent)}): PostgreSQL: ` +
+            `${describePgError(err)}; nothing was refreshed`,
         );
       }
     },

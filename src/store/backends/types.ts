@@ -22,7 +22,9 @@ export type StoreChange<R> = (store: Store, exists: boolean) => { store: Store |
 
 export interface StoreBackend {
   readonly kind: BackendKind;
-  /** Where an agent's store lives, for messages: a path, or `postgres:<schema>/<agent>` (never a URL with a password). */
+  /**
+   * Where an agent's store lives, for messages: a path, or `postgres:<schema>/<agent>` (never a URL with a password).
+   */
   describe(agent: AgentRef): string;
   /** Read one agent's store. Expected failures are data, exactly as the file reader returns them. */
   read(agent: AgentRef): Promise<StoreRead>;

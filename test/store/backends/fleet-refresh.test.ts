@@ -25,67 +25,70 @@ const ID = 'openai-codex:me@example.com';
 const pgs = usePostgres();
 test.after.always(() => pgs.stop());
 
-test('3 hosts x 5 processes refreshing an expiring token: exactly 1 refresh, 0 reuse, all get the new token', async (t) => {
-  const url = await pgs.need(t);
-  if (!url) return;
-  const server = await startOAuthServer();
-  const h = tempHome();
-  t.teardown(async () => {
-    await server.close();
-    h.cleanup();
-  });
-  const keyText = randomBytes(32).toString('base64');
-  const pool = createPool(url);
-  await migrate(pool, 'aipro');
-  await pool.end();
-  const tokens = await loginTokens(server);
-  const seedBackend = postgresBackend(createPool(url), 'aipro', parseStoreKey(keyText, 'k'));
-  await seedBackend.update({ id: 'main', storePath: '' }, (s) => {
-    // Expires in 60 s: inside the 5 min refresh skew, so every process finds it due.
-    s.profiles[ID] = {
-      type: 'oauth',
-      provider: 'openai-codex',
-      access: tokens.access,
-      refresh: tokens.refresh,
-      expires: Date.now() + 60_000,
-      email: tokens.email,
-    };
-    return { store: s, result: undefined };
-  });
-  const configPath = join(h.home, 'fleet-config.json');
-  writeFileSync(configPath, JSON.stringify({ ...oauthConfigRaw(server), store: { backend: 'postgres' } }));
-  const hosts = [1, 2, 3].map((n) => {
-    const home = join(h.home, `host${n}`);
-    mkdirSync(join(home, '.aipro'), { recursive: true });
-    return home;
-  });
-  const env = { ...process.env, AIPRO_STORE_POSTGRES_URL: url, AIPRO_STORE_KEY: keyText };
-  const outs = await Promise.all(
-    hosts.flatMap((home) =>
-      Array.from({ length: 5 }, () =>
-        run(process.execPath, ['--import', 'tsx', WORKER, home, configPath, ID], { env, timeout: 120_000 }),
+test(
+  '3 hosts x 5 processes refreshing an expiring token: exactly 1 refresh, 0 reuse, all get the new ' + 'token',
+  async (t) => {
+    const url = await pgs.need(t);
+    if (!url) return;
+    const server = await startOAuthServer();
+    const h = tempHome();
+    t.teardown(async () => {
+      await server.close();
+      h.cleanup();
+    });
+    const keyText = randomBytes(32).toString('base64');
+    const pool = createPool(url);
+    await migrate(pool, 'aipro');
+    await pool.end();
+    const tokens = await loginTokens(server);
+    const seedBackend = postgresBackend(createPool(url), 'aipro', parseStoreKey(keyText, 'k'));
+    await seedBackend.update({ id: 'main', storePath: '' }, (s) => {
+      // Expires in 60 s: inside the 5 min refresh skew, so every process finds it due.
+      s.profiles[ID] = {
+        type: 'oauth',
+        provider: 'openai-codex',
+        access: tokens.access,
+        refresh: tokens.refresh,
+        expires: Date.now() + 60_000,
+        email: tokens.email,
+      };
+      return { store: s, result: undefined };
+    });
+    const configPath = join(h.home, 'fleet-config.json');
+    writeFileSync(configPath, JSON.stringify({ ...oauthConfigRaw(server), store: { backend: 'postgres' } }));
+    const hosts = [1, 2, 3].map((n) => {
+      const home = join(h.home, `host${n}`);
+      mkdirSync(join(home, '.aipro'), { recursive: true });
+      return home;
+    });
+    const env = { ...process.env, AIPRO_STORE_POSTGRES_URL: url, AIPRO_STORE_KEY: keyText };
+    const outs = await Promise.all(
+      hosts.flatMap((home) =>
+        Array.from({ length: 5 }, () =>
+          run(process.execPath, ['--import', 'tsx', WORKER, home, configPath, ID], { env, timeout: 120_000 }),
+        ),
       ),
-    ),
-  );
-  const results = outs.map(
-    (o) => JSON.parse(o.stdout.trim()) as { ok: boolean; refreshed?: boolean; accessHash?: string },
-  );
-  t.true(
-    results.every((r) => r.ok),
-    JSON.stringify(results),
-  );
-  t.is(results.filter((r) => r.refreshed).length, 1, JSON.stringify(results));
-  t.is(new Set(results.map((r) => r.accessHash)).size, 1, 'every process ends with the same access token');
-  t.is(server.presentedRefreshTokens.length, 1);
-  t.deepEqual(
-    server.tokenResponses.filter((x) => x.startsWith('refresh_token')),
-    ['refresh_token:ok'],
-  );
-  // The family is intact: the stored (rotated) refresh token still works.
-  const read = await seedBackend.read({ id: 'main', storePath: '' });
-  t.true(read.ok && read.store.profiles[ID]?.refresh !== tokens.refresh);
-  await seedBackend.close();
-});
+    );
+    const results = outs.map(
+      (o) => JSON.parse(o.stdout.trim()) as { ok: boolean; refreshed?: boolean; accessHash?: string },
+    );
+    t.true(
+      results.every((r) => r.ok),
+      JSON.stringify(results),
+    );
+    t.is(results.filter((r) => r.refreshed).length, 1, JSON.stringify(results));
+    t.is(new Set(results.map((r) => r.accessHash)).size, 1, 'every process ends with the same access token');
+    t.is(server.presentedRefreshTokens.length, 1);
+    t.deepEqual(
+      server.tokenResponses.filter((x) => x.startsWith('refresh_token')),
+      ['refresh_token:ok'],
+    );
+    // The family is intact: the stored (rotated) refresh token still works.
+    const read = await seedBackend.read({ id: 'main', storePath: '' });
+    t.true(read.ok && read.store.profiles[ID]?.refresh !== tokens.refresh);
+    await seedBackend.close();
+  },
+);
 
 test('a host killed while holding the refresh lock releases it with its session', async (t) => {
   const url = await pgs.need(t);
@@ -106,7 +109,8 @@ test('a host killed while holding the refresh lock releases it with its session'
   const holder = a.withRefreshLock(agent, ID, async () => {
     // pg_locks spans every database of the cluster; other tests lock in theirs.
     const r = await pool.query(
-      `SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+      `SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM ` +
+        `pg_database WHERE datname = current_database())`,
     );
     holderPid = r.rows[0].pid;
     entered();

@@ -1,7 +1,7 @@
 /** The postgres backend against a real throwaway PostgreSQL: migrations, round trips, sealing, rekey, locking. */
 import { randomBytes } from 'node:crypto';
 import test, { type ExecutionContext } from 'ava';
-import pg from 'pg';
+import type pg from 'pg';
 import { postgresBackend, type PostgresBackend } from '../../../src/store/backends/postgres.js';
 import { createPool, StoreUnavailableError } from '../../../src/store/backends/postgres/connect.js';
 import { LATEST_VERSION, migrate, schemaState } from '../../../src/store/backends/postgres/migrations.js';
@@ -239,20 +239,23 @@ test('an error thrown by the change passes through unchanged and nothing is writ
   t.true(read.ok && serializeStore(read.store) === serializeStore(sampleStore()));
 });
 
-test('PostgreSQL unreachable: read is an unreadable store, update and the refresh lock throw StoreUnavailableError', async (t) => {
-  const url = `postgres://aipro:pw@127.0.0.1:${await deadPort()}/aipro`;
-  const b = postgresBackend(createPool(url), 'aipro', newKey());
-  t.teardown(() => b.close());
-  const read = await b.read(agent());
-  t.like(read, { ok: false, reason: 'unreadable' });
-  t.regex(read.ok ? '' : read.detail, /PostgreSQL: .*ECONNREFUSED/);
-  t.false((read.ok ? '' : read.detail).includes(':pw@'));
-  await t.throwsAsync(
-    b.update(agent(), (st) => ({ store: st, result: 0 })),
-    { instanceOf: StoreUnavailableError, message: /nothing was written/ },
-  );
-  await t.throwsAsync(
-    b.withRefreshLock(agent(), 'anthropic:x', async () => 1),
-    { instanceOf: StoreUnavailableError, message: /nothing was refreshed/ },
-  );
-});
+test(
+  'PostgreSQL unreachable: read is an unreadable store, update and the refresh lock throw ' + 'StoreUnavailableError',
+  async (t) => {
+    const url = `postgres://aipro:pw@127.0.0.1:${await deadPort()}/aipro`;
+    const b = postgresBackend(createPool(url), 'aipro', newKey());
+    t.teardown(() => b.close());
+    const read = await b.read(agent());
+    t.like(read, { ok: false, reason: 'unreadable' });
+    t.regex(read.ok ? '' : read.detail, /PostgreSQL: .*ECONNREFUSED/);
+    t.false((read.ok ? '' : read.detail).includes(':pw@'));
+    await t.throwsAsync(
+      b.update(agent(), (st) => ({ store: st, result: 0 })),
+      { instanceOf: StoreUnavailableError, message: /nothing was written/ },
+    );
+    await t.throwsAsync(
+      b.withRefreshLock(agent(), 'anthropic:x', async () => 1),
+      { instanceOf: StoreUnavailableError, message: /nothing was refreshed/ },
+    );
+  },
+);

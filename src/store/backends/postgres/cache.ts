@@ -130,7 +130,7 @@ export function cachedBackend(inner: PostgresBackend, opts: CacheOptions): Cache
     listening: () => isReady,
     async read(agent: AgentRef) {
       const e = cache.get(agent.id);
-      if (e && e.valid && connected) return e.read;
+      if (e?.valid && connected) return e.read;
       const gen = generation.get(agent.id) ?? 0;
       try {
         const read = await inner.fetch(agent);

@@ -25,7 +25,8 @@ export function postgresUrl(config: BackendConfig, env: Env): string {
   const res = resolveSecret(config.store.postgres.url || undefined, env);
   if (!res.ok) {
     throw new StoreUnavailableError(
-      `store.postgres.url is not usable (${res.detail}); set AIPRO_STORE_POSTGRES_URL (e.g. in ~/.aipro/.env) or \`aipro config set store.postgres.url '{"source":"file","id":"pg-url"}'\``,
+      `store.postgres.url is not usable (${res.detail}); set AIPRO_STORE_POSTGRES_URL (e.g. in ~/.aipro/.env) or ` +
+        `\`aipro config set store.postgres.url '{"source":"file","id":"pg-url"}'\``,
     );
   }
   return res.value;
@@ -50,7 +51,9 @@ export function storeKey(config: BackendConfig, env: Env): StoreKey | null {
   }
   if (config.store.postgres.encryption === 'none') return null;
   throw new StoreUnavailableError(
-    'AIPRO_STORE_KEY is not set: the postgres store seals secrets with it (32 bytes, base64; make one with `openssl rand -base64 32` and give every host the same key), or set `aipro config set store.postgres.encryption none` if the database itself is trusted',
+    'AIPRO_STORE_KEY is not set: the postgres store seals secrets with it (32 bytes, base64; make one with ' +
+      '`openssl rand -base64 32` and give every host the same key), or set `aipro config set ' +
+      'store.postgres.encryption none` if the database itself is trusted',
   );
 }
 

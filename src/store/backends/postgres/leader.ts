@@ -101,7 +101,9 @@ export function fleetLeader(opts: {
 export async function currentLeader(pool: pg.Pool, schema: string): Promise<string | null> {
   const r = await pool.query(
     `SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-     WHERE l.locktype = 'advisory' AND l.granted AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) AND l.objid = (hashtext($1)::bigint & 4294967295)::oid AND a.application_name LIKE 'aipro-leader:%'`,
+     WHERE l.locktype = 'advisory' AND l.granted
+       AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+       AND l.objid = (hashtext($1)::bigint & 4294967295)::oid AND a.application_name LIKE 'aipro-leader:%'`,
     [lockKey(schema)],
   );
   const name = r.rows[0]?.application_name as string | undefined;

@@ -98,12 +98,14 @@ export async function migrate(pool: pg.Pool, schema: string): Promise<{ applied:
     await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATE_LOCK]);
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     await client.query(
-      `CREATE TABLE IF NOT EXISTS ${schema}.schema_migrations (version int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
+      `CREATE TABLE IF NOT EXISTS ${schema}.schema_migrations (version int PRIMARY KEY, name text NOT NULL, ` +
+        `applied_at timestamptz NOT NULL DEFAULT now())`,
     );
     const { current } = await schemaState(client, schema);
     if (current > LATEST_VERSION)
       throw new Error(
-        `schema ${schema} is at version ${current}, newer than this aipro knows (${LATEST_VERSION}): upgrade aipro on this host`,
+        `schema ${schema} is at version ${current}, newer than this aipro knows (${LATEST_VERSION}): upgrade aipro ` +
+          `on this host`,
       );
     const pending = MIGRATIONS.filter((m) => m.version > current);
     for (const m of pending) {

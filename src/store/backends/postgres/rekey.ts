@@ -39,7 +39,8 @@ export async function rekey(
         const open = unseal(env, [newKey, ...oldKeys], aad);
         if (!open.ok)
           throw new Error(
-            `agent ${r.agent}, profile ${r.profile_id}, field ${field}: ${open.detail}; give the key it is sealed under in AIPRO_STORE_OLD_KEY. Nothing was changed`,
+            `agent ${r.agent}, profile ${r.profile_id}, field ${field}: ${open.detail}; give the key it is sealed ` +
+              `under in AIPRO_STORE_OLD_KEY. Nothing was changed`,
           );
         next[field] = seal(open.value, newKey, aad);
         out.resealed++;

@@ -18,7 +18,8 @@ export function parseStoreKey(text: string, name: string): StoreKey {
   const bytes = Buffer.from(trimmed, 'base64');
   if (!/^[A-Za-z0-9+/=_-]+$/.test(trimmed) || bytes.length !== 32) {
     throw new Error(
-      `${name} must be 32 random bytes in base64 (it decodes to ${bytes.length} bytes); make one with \`openssl rand -base64 32\``,
+      `${name} must be 32 random bytes in base64 (it decodes to ${bytes.length} bytes); make one with \`openssl ` +
+        `rand -base64 32\``,
     );
   }
   return { id: createHash('sha256').update(bytes).digest('hex').slice(0, 8), bytes };
@@ -62,7 +63,9 @@ export function unseal(envelope: string, keys: (StoreKey | null)[], aad: string)
     const have = keys.filter((k): k is StoreKey => k !== null).map((k) => k.id);
     return {
       ok: false,
-      detail: `sealed under key ${kid}, but the key given is ${have.length ? have.join(', ') : 'none'} (set AIPRO_STORE_KEY to the key the fleet uses)`,
+      detail:
+        `sealed under key ${kid}, but the key given is ${have.length ? have.join(', ') : 'none'} (set ` +
+        `AIPRO_STORE_KEY to the key the fleet uses)`,
     };
   }
   try {

@@ -19,7 +19,8 @@ export async function writeRows(
   sealFn: SealFn,
 ): Promise<void> {
   await c.query(
-    `INSERT INTO ${s}.agents (agent, layout) VALUES ($1, $2) ON CONFLICT (agent) DO UPDATE SET layout = excluded.layout, updated_at = now()`,
+    `INSERT INTO ${s}.agents (agent, layout) VALUES ($1, $2) ON CONFLICT (agent) DO UPDATE SET layout = ` +
+      `excluded.layout, updated_at = now()`,
     [agent, JSON.stringify(next.layout)],
   );
   const oldProfiles = new Map((old?.profiles ?? []).map((p) => [p.profileId, p]));
@@ -28,8 +29,10 @@ export async function writeRows(
     if (o && o.fields === p.fields && o.position === p.position && same(o.secrets, p.secrets)) continue;
     const sealed = Object.fromEntries(Object.entries(p.secrets).map(([f, v]) => [f, sealFn(p.profileId, f, v)]));
     await c.query(
-      `INSERT INTO ${s}.profiles (agent, profile_id, position, provider, type, expires, fields, secrets) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-       ON CONFLICT (agent, profile_id) DO UPDATE SET position = excluded.position, provider = excluded.provider, type = excluded.type,
+      `INSERT INTO ${s}.profiles (agent, profile_id, position, provider, type, expires, fields, secrets)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT (agent, profile_id) DO UPDATE SET position = excluded.position, provider = excluded.provider,
+         type = excluded.type,
          expires = excluded.expires, fields = excluded.fields, secrets = excluded.secrets, updated_at = now()`,
       [agent, p.profileId, p.position, p.provider, p.type, p.expires, p.fields, JSON.stringify(sealed)],
     );
@@ -44,8 +47,10 @@ export async function writeRows(
     const o = oldUsage.get(u.profileId);
     if (o && o.stats === u.stats && o.position === u.position) continue;
     await c.query(
-      `INSERT INTO ${s}.usage_stats (agent, profile_id, position, cooldown_until, disabled_until, stats) VALUES ($1, $2, $3, $4, $5, $6)
-       ON CONFLICT (agent, profile_id) DO UPDATE SET position = excluded.position, cooldown_until = excluded.cooldown_until,
+      `INSERT INTO ${s}.usage_stats (agent, profile_id, position, cooldown_until, disabled_until, stats)
+       VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (agent, profile_id) DO UPDATE SET position = excluded.position,
+         cooldown_until = excluded.cooldown_until,
          disabled_until = excluded.disabled_until, stats = excluded.stats, updated_at = now()`,
       [agent, u.profileId, u.position, u.cooldownUntil, u.disabledUntil, u.stats],
     );
