@@ -127,7 +127,9 @@ export async function runOnce(opts: OnceOptions): Promise<OnceResult> {
   try {
     await onceWith(ctx, fleet, monitors, metrics, log, result, opts);
   } finally {
-    await fleet.close();
+    // An alert run still busy holds a connection: the caller exits hard, the sessions end with it.
+    if (result.alertsBusy) void fleet.close().catch(() => undefined);
+    else await fleet.close();
   }
   result.exitCode = onceExitCode(result.outcomes, result.textfile);
   result.heartbeat = await heartbeatOnce(ctx.config.monitor.heartbeat, result.outcomes, {
