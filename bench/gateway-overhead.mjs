@@ -1,11 +1,13 @@
 // Gateway overhead: the same small Messages request sent straight to a local fake upstream
 // and through `aipro gateway` (a real child process, API-key profile, keep-alive on both
 // hops). Prints p50/p90/p99 latency of each path and their difference (the added latency),
-// then the throughput through the gateway with N concurrent keep-alive connections.
-// Usage: node bench/gateway-overhead.mjs [sequentialRequests=2000] [seconds=5] [concurrency=32]
+// then the throughput with N concurrent keep-alive connections through the gateway and through a
+// bare Node proxy (bench/lib/bare-proxy.cjs), warmed up alike and measured in interleaved rounds.
+// Usage: node bench/gateway-overhead.mjs [sequentialRequests=2000] [seconds=5] [concurrency=32] [rounds=3]
 //        (after `npm run build`; numbers vary with the machine's load)
 // Profiling hooks: BENCH_NODE_ARGS="--cpu-prof" adds node flags to the gateway process;
-// BENCH_CLI / BENCH_CLI_ARGS (UPSTREAM = the fake's URL) run another entry point instead.
+// BENCH_CLI / BENCH_CLI_ARGS (UPSTREAM = the fake's URL) run another entry point instead;
+// BENCH_CLI_B adds a second gateway build to the throughput rounds (A/B of a lever).
 import { spawn } from 'node:child_process';
 import http from 'node:http';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,6 +19,9 @@ import { emit, processCpuMs } from './lib/result.mjs';
 const sequential = Number(process.argv[2] ?? 2000);
 const seconds = Number(process.argv[3] ?? 5);
 const concurrency = Number(process.argv[4] ?? 32);
+const rounds = Number(process.argv[5] ?? 3);
+// BENCH_GW_PROFILES: API-key profiles in the agent's store (per-request work that grows with it shows).
+const profileCount = Number(process.env.BENCH_GW_PROFILES ?? 2);
 const cli = process.env.BENCH_CLI ?? fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 
 const answer = JSON.stringify({
@@ -39,6 +44,9 @@ const upstream = http.createServer((req, res) => {
     res.end(answer);
   });
 });
+// Idle keep-alive sockets to the upstream outlive the other paths' rounds: a socket the upstream
+// closes just as a proxy reuses it would fail a request that only measures the bench.
+upstream.keepAliveTimeout = 60_000;
 await new Promise((r) => upstream.listen(0, '127.0.0.1', r));
 const upUrl = `http://127.0.0.1:${upstream.address().port}`;
 
@@ -53,48 +61,57 @@ writeFileSync(
   join(agentDir, 'auth-profiles.json'),
   JSON.stringify({
     version: 1,
-    profiles: {
-      'anthropic:a': { type: 'api_key', provider: 'anthropic', key: `sk-ant-api03-${'a'.repeat(80)}` },
-      'anthropic:b': { type: 'api_key', provider: 'anthropic', key: `sk-ant-api03-${'b'.repeat(80)}` },
-    },
+    profiles: Object.fromEntries(
+      Array.from({ length: profileCount }, (_, i) => [
+        `anthropic:p${i}`,
+        { type: 'api_key', provider: 'anthropic', key: `sk-ant-api03-${String(i).padStart(80, 'a')}` },
+      ]),
+    ),
   }),
   { mode: 0o600 },
 );
-const child = spawn(
-  process.execPath,
-  [
-    ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
-    cli,
-    ...(process.env.BENCH_CLI_ARGS
-      ? process.env.BENCH_CLI_ARGS.replace('UPSTREAM', upUrl).split(' ')
-      : ['gateway', '--port', '0']),
-  ],
-  { env: { PATH: process.env.PATH, HOME: home, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'inherit'] },
-);
-const gwUrl = await new Promise((resolve, reject) => {
-  let out = '';
-  child.stdout.setEncoding('utf8').on('data', (d) => {
-    out += d;
-    const m = /listening on (http:\/\/\S+)/.exec(out);
-    if (m) resolve(m[1]);
+function startGateway(entry) {
+  const proc = spawn(
+    process.execPath,
+    [
+      ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
+      entry,
+      ...(process.env.BENCH_CLI_ARGS
+        ? process.env.BENCH_CLI_ARGS.replace('UPSTREAM', upUrl).split(' ')
+        : ['gateway', '--port', '0']),
+    ],
+    { env: { PATH: process.env.PATH, HOME: home, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  return new Promise((resolve, reject) => {
+    let out = '';
+    proc.stdout.setEncoding('utf8').on('data', (d) => {
+      out += d;
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) resolve({ proc, url: m[1] });
+    });
+    proc.on('exit', (code) => reject(new Error(`gateway exited ${code}`)));
   });
-  child.on('exit', (code) => reject(new Error(`gateway exited ${code}`)));
-});
+}
+const { proc: child, url: gwUrl } = await startGateway(cli);
+// BENCH_CLI_B=/other/dist/cli/main.js: a second gateway build measured in the same rounds
+// (A/B of one lever under the same load); shown, not judged.
+const gwB = process.env.BENCH_CLI_B ? await startGateway(process.env.BENCH_CLI_B) : null;
 
 const body = JSON.stringify({ model: 'sonnet', max_tokens: 16, messages: [{ role: 'user', content: 'hello' }] });
 const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
-function once(base, path) {
+function once(base, path, via = agent) {
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint();
     const req = http.request(
       `${base}${path}`,
       {
         method: 'POST',
-        agent,
+        agent: via,
         headers: {
           'content-type': 'application/json',
           'content-length': Buffer.byteLength(body),
           'x-api-key': 'client',
+          'anthropic-version': '2023-06-01',
         },
       },
       (res) => {
@@ -136,19 +153,22 @@ console.log(
     `${fmt(med(through, 'p99') - med(direct, 'p99'))}`,
 );
 
-// CPU seconds the gateway process used (Linux /proc), to show its cost per request apart
-// from the load generator and upstream that share this machine.
+// CPU seconds a proxy process used (Linux /proc), to show its cost per request apart from
+// the load generator and upstream that share this machine.
 const cpuSeconds = (pid) => processCpuMs(pid) / 1000;
-async function throughput(base, pid) {
+async function throughput(base, pid, secs) {
   let done = 0;
   let failed = 0;
   const cpu0 = cpuSeconds(pid);
-  const until = Date.now() + seconds * 1000;
+  const t0 = performance.now();
+  const until = Date.now() + secs * 1000;
+  // Fresh client connections per round: the proxy closes idle ones while other paths run.
+  const via = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (Date.now() < until) {
         try {
-          await once(base, '/v1/messages');
+          await once(base, '/v1/messages', via);
           done++;
         } catch {
           failed++;
@@ -156,54 +176,61 @@ async function throughput(base, pid) {
       }
     }),
   );
-  const cpuUs = ((cpuSeconds(pid) - cpu0) / done) * 1e6;
-  const rps = done / seconds;
-  return {
-    rps,
-    cpuUs,
-    text:
-      `${rps.toFixed(0)} req/s (${concurrency} connections, ${seconds}s, ${failed} failed), ` +
-      `${Number.isFinite(cpuUs) ? `${cpuUs.toFixed(0)} µs CPU per request in the proxy process` : 'CPU n/a'}`,
-  };
+  via.destroy();
+  return { rps: done / ((performance.now() - t0) / 1000), cpuUs: ((cpuSeconds(pid) - cpu0) / done) * 1e6, failed };
 }
-// A bare keep-alive pass-through proxy (no routing, no credentials): what this machine allows.
-const bare = spawn(
-  process.execPath,
-  [
-    '-e',
-    `
-const http = require('node:http');
-const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
-const up = new URL(process.argv[1]);
-const s = http.createServer((req, res) => {
-  const chunks = []; req.on('data', (c) => chunks.push(c)); req.on('end', () => {
-    const body = Buffer.concat(chunks);
-    const headers = { 'content-type': 'application/json', 'content-length': body.length, 'x-api-key': 'k' };
-    const r = http.request({ host: up.hostname, port: up.port, path: req.url, method: 'POST', agent, headers }, (u) => {
-      const len = u.headers['content-length'];
-      const out = { 'content-type': u.headers['content-type'], ...(len ? { 'content-length': len } : {}) };
-      res.writeHead(u.statusCode, out);
-      u.pipe(res);
-    });
-    r.end(body);
-  });
+// The baseline: a bare keep-alive pass-through proxy with the gateway's transport settings
+// (bench/lib/bare-proxy.cjs): what this machine allows.
+const bare = spawn(process.execPath, [fileURLToPath(new URL('./lib/bare-proxy.cjs', import.meta.url)), upUrl], {
+  stdio: ['ignore', 'pipe', 'inherit'],
 });
-s.listen(0, '127.0.0.1', () => console.log('listening on http://127.0.0.1:' + s.address().port));
-`,
-    upUrl,
-  ],
-  { stdio: ['ignore', 'pipe', 'inherit'] },
-);
 const bareUrl = await new Promise((resolve) =>
   bare.stdout.setEncoding('utf8').on('data', (d) => {
     const m = /listening on (\S+)/.exec(d);
     if (m) resolve(m[1]);
   }),
 );
-const tBare = await throughput(bareUrl, bare.pid);
-const tGw = await throughput(gwUrl, child.pid);
-console.log(`throughput, bare node proxy:   ${tBare.text}`);
-console.log(`throughput, aipro gateway:     ${tGw.text}`);
+// Both warmed up alike (JIT, sockets), then measured in interleaved rounds, alternating which
+// goes first (rotated each round), so load from other work hits every path alike; medians reported.
+const contestants = [
+  { name: 'bare node proxy', url: bareUrl, pid: bare.pid, rounds: [] },
+  { name: 'aipro gateway', url: gwUrl, pid: child.pid, rounds: [] },
+  ...(gwB ? [{ name: 'gateway B', url: gwB.url, pid: gwB.proc.pid, rounds: [] }] : []),
+];
+for (const c of contestants) await throughput(c.url, c.pid, 1);
+for (let round = 0; round < rounds; round++) {
+  const order = contestants.map((_, i) => contestants[(i + round) % contestants.length]);
+  for (const c of order) c.rounds.push(await throughput(c.url, c.pid, seconds));
+}
+const [bareRounds, gwRounds] = [contestants[0].rounds, contestants[1].rounds];
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const sum = (rs) => ({
+  rps: median(rs.map((r) => r.rps)),
+  cpuUs: median(rs.map((r) => r.cpuUs)),
+  // Load from other work only adds CPU time (cache misses, preemption): the least round is
+  // the steadiest figure of a loaded machine.
+  cpuMinUs: Math.min(...rs.map((r) => r.cpuUs)),
+  failed: rs.reduce((n, r) => n + r.failed, 0),
+});
+const tBare = sum(bareRounds);
+const tGw = sum(gwRounds);
+const cpuText = (t) =>
+  Number.isFinite(t.cpuUs)
+    ? `${t.cpuUs.toFixed(0)} µs CPU per request in the proxy process (least ${t.cpuMinUs.toFixed(0)})`
+    : 'CPU n/a';
+const text = (t) => `${t.rps.toFixed(0)} req/s, ${cpuText(t)} (${t.failed} failed)`;
+console.log(`throughput, ${concurrency} connections, median of ${rounds} interleaved rounds of ${seconds}s`);
+for (const c of contestants) {
+  const perRound = c.rounds.map(
+    (r, i) => `${(r.rps / bareRounds[i].rps).toFixed(2)}/${(bareRounds[i].cpuUs / r.cpuUs).toFixed(2)}`,
+  );
+  console.log(
+    `  ${`${c.name}:`.padEnd(17)} ${text(sum(c.rounds))}; vs bare per round (req/s / CPU): ${perRound.join(' ')}`,
+  );
+}
 const tput = `gateway throughput, ${concurrency} connections`;
 emit({
   target: tput,
@@ -249,9 +276,14 @@ emit({
   op: '<',
 });
 bare.kill('SIGTERM');
+await new Promise((r) => bare.on('close', r));
 
 child.kill('SIGTERM');
 await new Promise((r) => child.on('close', r));
+if (gwB) {
+  gwB.proc.kill('SIGTERM');
+  await new Promise((r) => gwB.proc.on('close', r));
+}
 agent.destroy();
 upstream.close();
 rmSync(home, { recursive: true, force: true });

@@ -1,24 +1,29 @@
 /**
  * `models auth import openclaw [--from DIR]`: copy OpenClaw's per-agent stores
  * (`DIR/agents/<id>/agent/auth-profiles.json`, the same v1 schema) into aipro's state
- * dir byte for byte. Each source is parse-validated first; an existing aipro store that
- * differs is kept unless `--force` (then it is saved as `.bak`); a store that does not
- * parse is never overwritten.
+ * dir byte for byte, or into the fleet store (postgres backend) as exactly. Each source is
+ * parse-validated first; an existing aipro store that differs is kept unless `--force` (a
+ * file is then saved as `.bak`; the fleet store is merged, keeping its newer tokens); a
+ * store that does not parse is never overwritten.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { LockTimeoutError, withLock } from '../store/lock.js';
 import { AGENT_ID_RE, homeDir } from '../store/paths.js';
 import { parseStoreBytes, readStore } from '../store/read.js';
-import { writeFileDurable } from '../store/write.js';
-import { resolveAgent } from '../context.js';
-import { fileContext } from './store-backend.js';
+import { StoreUnreadableError, writeFileDurable } from '../store/write.js';
+import type { StoreBackend } from '../store/backends/types.js';
+import { mergeForCopy } from '../store/copy.js';
+import { cloneStore } from '../store/schema.js';
+import { loadContext, resolveAgent, type Agent } from '../context.js';
+import { withBackend } from './store-backend.js';
 import { CliError, EXIT } from './errors.js';
 
 export type ImportResult =
   | 'imported'
   | 'identical'
   | 'replaced'
+  | 'merged'
   | 'conflict'
   | 'invalid'
   | 'target_unreadable'
@@ -93,8 +98,41 @@ async function importOne(id: string, source: string, target: string, force: bool
   });
 }
 
+/**
+ * One agent into the fleet store, in one locked transaction. Into an empty store the source
+ * goes exactly (a later copy out gives the same bytes); `--force` merges into an existing
+ * one as `aipro store copy` does, so a token another host refreshed meanwhile is never lost.
+ */
+async function importOneFleet(
+  backend: StoreBackend,
+  agent: Agent,
+  source: string,
+  force: boolean,
+): Promise<AgentImport> {
+  const target = backend.describe(agent);
+  const base = { agent: agent.id, source, target };
+  const parsed = parseStoreBytes(readFileSync(source), source);
+  if (!parsed.ok) return { ...base, result: 'invalid', profiles: 0, detail: `not imported: ${parsed.detail}` };
+  const profiles = Object.keys(parsed.store.profiles).length;
+  const result = await backend.update(agent, (dst, exists): { store: null | typeof dst; result: ImportResult } => {
+    if (!exists) return { store: cloneStore(parsed.store), result: 'imported' };
+    const m = mergeForCopy(parsed.store, dst, true);
+    if (m.store === null) return { store: null, result: 'identical' };
+    return force ? { store: m.store, result: 'merged' } : { store: null, result: 'conflict' };
+  });
+  const detail: Record<string, string> = {
+    imported: 'imported',
+    identical: 'already imported (the fleet store holds all of it)',
+    merged: 'merged (profiles and newer tokens only the fleet store had are kept)',
+    conflict:
+      'not imported: the fleet store of this agent holds different content; re-run with --force to merge ' +
+      '(its newer tokens and its own profiles are kept)',
+  };
+  return { ...base, result, profiles, detail: detail[result] ?? result };
+}
+
 export async function importOpenclaw(opts: { from?: string; force?: boolean; json?: boolean }): Promise<number> {
-  const ctx = fileContext('aipro models auth import openclaw');
+  const ctx = loadContext();
   const raw = opts.from ?? '~/.openclaw';
   const from = resolve(raw === '~' || raw.startsWith('~/') ? join(homeDir(ctx.env), raw.slice(1)) : raw);
   const ids = sourceAgents(from);
@@ -104,25 +142,37 @@ export async function importOpenclaw(opts: { from?: string; force?: boolean; jso
         `OpenClaw state dir (default ~/.openclaw).`,
     );
   }
-  const results: AgentImport[] = [];
-  for (const id of ids) {
-    const source = join(from, 'agents', id, 'agent', 'auth-profiles.json');
-    const target = resolveAgent(ctx, id).storePath;
-    try {
-      results.push(await importOne(id, source, target, Boolean(opts.force)));
-    } catch (err) {
-      if (!(err instanceof LockTimeoutError) && !(err as NodeJS.ErrnoException).code) throw err;
-      results.push({
-        agent: id,
-        source,
-        target,
-        result: 'error',
-        profiles: 0,
-        detail: `not imported: ${(err as Error).message}`,
-      });
+  const results = await withBackend(ctx, async (backend) => {
+    const out: AgentImport[] = [];
+    for (const id of ids) {
+      const source = join(from, 'agents', id, 'agent', 'auth-profiles.json');
+      const agent = resolveAgent(ctx, id);
+      try {
+        out.push(
+          backend.kind === 'file'
+            ? await importOne(id, source, agent.storePath, Boolean(opts.force))
+            : await importOneFleet(backend, agent, source, Boolean(opts.force)),
+        );
+      } catch (err) {
+        const expected =
+          err instanceof LockTimeoutError ||
+          err instanceof StoreUnreadableError ||
+          (err as NodeJS.ErrnoException).code ||
+          (err as Error).name === 'StoreUnavailableError';
+        if (!expected) throw err;
+        out.push({
+          agent: id,
+          source,
+          target: backend.describe(agent),
+          result: 'error',
+          profiles: 0,
+          detail: `not imported: ${(err as Error).message}`,
+        });
+      }
     }
-  }
-  const failed = results.some((r) => !['imported', 'identical', 'replaced'].includes(r.result));
+    return out;
+  });
+  const failed = results.some((r) => !['imported', 'identical', 'replaced', 'merged'].includes(r.result));
   if (opts.json) process.stdout.write(`${JSON.stringify({ ok: !failed, from, agents: results }, null, 2)}\n`);
   else {
     for (const r of results)

@@ -4,6 +4,7 @@
  */
 import { LockTimeoutError } from '../store/lock.js';
 import { clearOrder, removeProfile, setOrder } from '../store/mutations.js';
+import { storeLocation } from '../store/backends/index.js';
 import type { StoreChange } from '../store/backends/types.js';
 import { storeErrorMessage } from '../store/read.js';
 import { malformedProfiles, type Profile, type Store } from '../store/schema.js';
@@ -88,7 +89,7 @@ export async function list(opts: { agent?: string; json?: boolean; wide?: boolea
   if (opts.json) {
     const doc = {
       agent: agent.id,
-      storePath: agent.storePath,
+      storePath: storeLocation(ctx.config, agent),
       storeExists: exists,
       profiles,
       order: store.order ?? {},
@@ -103,7 +104,7 @@ export async function list(opts: { agent?: string; json?: boolean; wide?: boolea
     const p = Object.hasOwn(store.profiles, id) ? store.profiles[id] : undefined;
     return p && p.expires === undefined && (p.type === 'token' || (p.type === 'oauth' && !p.refresh)) ? 'unknown' : '-';
   };
-  const out = [`Agent ${agent.id}  (${agent.storePath}${exists ? '' : ', no store yet'})`];
+  const out = [`Agent ${agent.id}  (${storeLocation(ctx.config, agent)}${exists ? '' : ', no store yet'})`];
   if (profiles.length === 0) out.push('  no profiles (add one: aipro models auth add-key --provider anthropic)');
   else {
     const rows = profiles.map((p) => [
@@ -154,7 +155,7 @@ export async function remove(id: string, opts: { agent?: string; json?: boolean 
   const res = await mutate(ctx, agent, (s) => removeProfile(s, id));
   if (!res.ok && !declared) {
     throw new CliError(
-      `removing ${id}: ${res.detail} (${agent.storePath}). Run \`aipro models auth ` +
+      `removing ${id}: ${res.detail} (${storeLocation(ctx.config, agent)}). Run \`aipro models auth ` +
         `list${agent.isDefault ? '' : ` --agent ${agent.id}`}\` to see the profile ids.`,
     );
   }
@@ -168,9 +169,13 @@ export async function remove(id: string, opts: { agent?: string; json?: boolean 
     );
   else if (res.ok)
     process.stdout.write(
-      `Removed ${id} from ${agent.storePath}${configUpdated ? ' and from config auth.profiles' : ''}\n`,
+      `Removed ${id} from ${storeLocation(ctx.config, agent)}` +
+        `${configUpdated ? ' and from config auth.profiles' : ''}\n`,
     );
-  else process.stdout.write(`${id} was not in ${agent.storePath}; removed its declaration from config auth.profiles\n`);
+  else
+    process.stdout.write(
+      `${id} was not in ${storeLocation(ctx.config, agent)}; removed its declaration from config auth.profiles\n`,
+    );
   return EXIT.OK;
 }
 

@@ -17,6 +17,7 @@ import { profileIdProblem, putSecretProfile } from '../store/mutations.js';
 import { storeErrorMessage } from '../store/read.js';
 import { fingerprint } from '../store/secrets.js';
 import { StoreUnreadableError } from '../store/write.js';
+import { storeLocation } from '../store/backends/index.js';
 import { updateAgentStore, withBackend } from './store-backend.js';
 import { formatRelative, isoUtc, parseDuration } from '../util/duration.js';
 import { declareProfile } from '../config/file.js';
@@ -168,7 +169,7 @@ export async function saveSecret(
     const doc = {
       ok: true,
       agent: agent.id,
-      storePath: agent.storePath,
+      storePath: storeLocation(ctx.config, agent),
       profileId: id,
       provider,
       type,
@@ -188,7 +189,9 @@ export async function saveSecret(
           ? 'expiry unknown'
           : 'no expiry'
         : `expires ${isoUtc(expires)} (${formatRelative(expires, now)})`;
-    process.stdout.write(`${replaced ? 'Replaced' : 'Saved'} ${id} (${type}, ${fp}, ${exp}) in ${agent.storePath}\n`);
+    process.stdout.write(
+      `${replaced ? 'Replaced' : 'Saved'} ${id} (${type}, ${fp}, ${exp}) in ${storeLocation(ctx.config, agent)}\n`,
+    );
     process.stdout.write(
       `Next: aipro models status --provider ${provider}${agent.isDefault ? '' : ` --agent ${agent.id}`}\n`,
     );

@@ -5,10 +5,10 @@
  */
 import type { Command } from 'commander';
 import { PROVIDERS } from '../providers/index.js';
-import { readStore } from '../store/read.js';
 import { bashScript, fishScript, zshScript, VALUE_KINDS, type CompletionNode } from './completion-scripts.js';
-import { listAgents, loadContext } from '../context.js';
+import { loadContext } from '../context.js';
 import { usageError } from './errors.js';
+import { readAgentStores } from './store-backend.js';
 
 const isHidden = (c: Command) => Boolean((c as unknown as { _hidden?: boolean })._hidden);
 
@@ -35,25 +35,40 @@ export function completionNodes(root: Command): CompletionNode[] {
   return out;
 }
 
-function agentIds(): string[] {
-  return listAgents(loadContext()).map((a) => a.id);
-}
+/** How long a shell waits for ids from the fleet database before it gets none. */
+const FLEET_WAIT_MS = 2_000;
 
-/** Profile ids of every agent's store (keys only: a store's secrets never leave this function). */
-function profileIds(): string[] {
-  const ids = new Set<string>();
-  for (const agent of listAgents(loadContext())) {
-    const read = readStore(agent.storePath);
-    if (read.ok) for (const id of Object.keys(read.store.profiles)) ids.add(id);
+/** Set when the store did not answer in time: the command then exits instead of waiting on it. */
+let gaveUp = false;
+
+/**
+ * Agent and profile ids read through the configured backend (keys only: a store's secrets
+ * never leave this function). A blackholed database gives none within FLEET_WAIT_MS rather
+ * than hanging the shell.
+ */
+async function storeIds(): Promise<{ agents: string[]; profiles: string[] }> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      gaveUp = true;
+      reject(new Error('store too slow for completion'));
+    }, FLEET_WAIT_MS);
+  });
+  try {
+    const { agents, reads } = await Promise.race([readAgentStores(loadContext()), late]);
+    const profiles = new Set<string>();
+    for (const read of reads) if (read.ok) for (const id of Object.keys(read.store.profiles)) profiles.add(id);
+    return { agents: agents.map((a) => a.id), profiles: [...profiles].sort() };
+  } finally {
+    clearTimeout(timer);
   }
-  return [...ids].sort();
 }
 
-function ids(kind: string): string[] {
+async function ids(kind: string): Promise<string[]> {
   // A shell is waiting on this: a bad config or store must not print an error mid-completion.
   try {
-    if (kind === 'profiles') return profileIds();
-    if (kind === 'agents') return agentIds();
+    if (kind === 'profiles') return (await storeIds()).profiles;
+    if (kind === 'agents') return (await storeIds()).agents;
     if (kind === 'providers') return Object.keys(PROVIDERS).sort();
   } catch {
     return [];
@@ -86,8 +101,11 @@ export function register(program: Command): void {
   completion
     .command('ids <kind>', { hidden: true })
     .description('print profile, agent or provider ids, one a line (used by the scripts)')
-    .action((kind: string) => {
-      const list = ids(kind);
-      process.stdout.write(list.length ? `${list.join('\n')}\n` : '');
+    .action(async (kind: string) => {
+      const list = await ids(kind);
+      process.stdout.write(list.length ? `${list.join('\n')}\n` : '', () => {
+        // The abandoned connection attempt would hold the shell until its own timeout.
+        if (gaveUp) process.exit(0);
+      });
     });
 }

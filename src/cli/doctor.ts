@@ -26,6 +26,7 @@ function toJson(r: DoctorReport) {
     warnings: r.warnings,
     checks: r.checks.map(({ repair: _r, ...c }) => c),
     repairs: r.repairs.map((x) => ({ kind: x.repair.kind, path: x.repair.path, done: x.done, detail: x.detail })),
+    notes: r.notes,
   };
 }
 
@@ -38,9 +39,10 @@ function renderText(r: DoctorReport, fix: boolean): string {
     out.push(`${tag(f)} ${f.summary}`);
     if (f.level !== 'ok' && f.fix) out.push(`      fix: ${f.fix}`);
   }
-  if (r.repairs.length) {
+  if (r.repairs.length || r.notes.length) {
     out.push('', 'Repairs:');
     for (const x of r.repairs) out.push(`  ${x.done ? 'done' : 'skipped'}: ${x.detail}`);
+    for (const n of r.notes) out.push(`  note: ${n}`);
   }
   const fixable = r.checks.filter((f) => f.level !== 'ok' && f.fixable);
   // The consent note only when a restore is among the repairs: chmods need no consent.

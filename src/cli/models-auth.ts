@@ -137,7 +137,10 @@ export function register(program: Command): void {
     .command('openclaw')
     .description('copy OpenClaw stores (DIR/agents/*/agent/auth-profiles.json) into aipro unchanged')
     .option('--from <dir>', 'OpenClaw state dir', '~/.openclaw')
-    .option('--force', 'replace an existing aipro store that differs (kept as .bak)')
+    .option(
+      '--force',
+      'replace an existing aipro store that differs (kept as .bak); on the postgres store: merge into it',
+    )
     .option('--json', 'machine-readable report')
     .addHelpText(
       'after',

@@ -1,25 +1,14 @@
 /**
- * The work behind `models auth login | import claude-code|codex | sync` (loaded only when
- * one of them runs). Tokens go to the store; the terminal only ever sees fingerprints.
+ * The work behind `models auth login` (loaded only when it runs; import, sync and detach
+ * live in models-oauth-import.ts). Tokens go to the store; the terminal only ever sees fingerprints.
  */
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { homeDir } from '../store/paths.js';
 import { PROFILE_ID_RE, type Profile } from '../store/schema.js';
 import { fingerprint } from '../store/secrets.js';
-import { updateStore } from '../store/write.js';
 import { storeErrorMessage } from '../store/read.js';
 import { withBackend } from './store-backend.js';
 import { isoUtc } from '../util/duration.js';
-import {
-  externalChanged,
-  importPath,
-  mergeImport,
-  originOf,
-  readExternal,
-  type ImportSource,
-  type MergeDecision,
-} from '../oauth/import.js';
 import { login, type LoginIo, type LoginResult } from '../oauth/login.js';
 import { clearRefreshFailure } from '../oauth/resync.js';
 import { oauthProviderIds, resolveOAuthSpec } from '../oauth/spec.js';
@@ -75,7 +64,7 @@ function openBrowser(url: string): void {
   }
 }
 
-function checkProfileId(id: string, provider: string): void {
+export function checkProfileId(id: string, provider: string): void {
   if (!PROFILE_ID_RE.test(id) || !id.startsWith(`${provider}:`))
     throw usageError(`profile id "${id}" must look like ${provider}:<name> (e.g. ${provider}:work)`);
 }
@@ -167,143 +156,6 @@ export async function runLogin(
     );
     if (!t.refresh) process.stdout.write('note: the provider issued no refresh token; log in again when it expires\n');
     process.stdout.write(`Check it: aipro models status --probe --provider ${provider}\n`);
-  }
-  return EXIT.OK;
-}
-
-/** `models auth import claude-code|codex`. */
-export async function runImport(
-  ctx: Context,
-  source: ImportSource,
-  opts: { from?: string; profileId?: string; agent?: string; json?: boolean },
-): Promise<number> {
-  const agent = resolveAgent(ctx, opts.agent);
-  const deps = { env: ctx.env };
-  const path = importPath(source, homeDir(ctx.env), opts.from, deps);
-  const read = readExternal(source, path, ctx.now(), deps);
-  if (!read.ok) throw new CliError(`importing from ${source}: ${read.detail}`);
-  const id = opts.profileId ?? read.cred.defaultProfileId;
-  checkProfileId(id, read.cred.provider);
-  const decision = await updateStore(agent.storePath, (store) => {
-    const merged = mergeImport(store.profiles[id], read.cred);
-    store.profiles[id] = merged.profile;
-    // Importing again re-attaches a detached profile to its source.
-    delete (store.profiles[id] as Record<string, unknown>).detachedFrom;
-    if (merged.decision === 'created' || merged.decision === 'updated') clearRefreshFailure(store, id);
-    return { store, result: merged.decision };
-  });
-  report(opts.json, [{ profileId: id, source, path, decision, expiresAt: read.cred.expires }]);
-  return EXIT.OK;
-}
-
-interface SyncLine {
-  profileId: string;
-  source: string;
-  path: string;
-  decision: MergeDecision | 'file_unchanged' | 'error';
-  expiresAt?: number | undefined;
-  detail?: string;
-}
-
-function report(json: boolean | undefined, lines: SyncLine[]): void {
-  if (json) {
-    process.stdout.write(
-      `${JSON.stringify(
-        lines.map((l) => ({ ...l, expiresAt: l.expiresAt ? isoUtc(l.expiresAt) : null })),
-        null,
-        2,
-      )}\n`,
-    );
-    return;
-  }
-  const words: Record<SyncLine['decision'], string> = {
-    created: 'imported',
-    updated: 'updated from',
-    unchanged: 'already up to date with',
-    kept_newer: 'kept (our token is newer than)',
-    file_unchanged: 'unchanged since the last import of',
-    error: 'could not re-import',
-  };
-  if (lines.length === 0)
-    process.stdout.write('no imported profiles (import one: aipro models auth import claude-code|codex)\n');
-  for (const l of lines)
-    process.stdout.write(
-      `${l.profileId}: ${words[l.decision]} ` +
-        `${l.path}${l.expiresAt ? ` (expires ${isoUtc(l.expiresAt)})` : ''}${l.detail ? `: ${l.detail}` : ''}\n`,
-    );
-}
-
-/** `models auth sync`: re-import only what changed. */
-export async function runSync(ctx: Context, opts: { agent?: string; json?: boolean }): Promise<number> {
-  const agent = resolveAgent(ctx, opts.agent);
-  const lines = await updateStore(agent.storePath, (store) => {
-    const out: SyncLine[] = [];
-    let changed = false;
-    for (const [id, p] of Object.entries(store.profiles)) {
-      const origin = originOf(p);
-      if (!origin) continue;
-      if (!externalChanged(origin, origin.path, { env: ctx.env })) {
-        out.push({ profileId: id, source: origin.source, path: origin.path, decision: 'file_unchanged' });
-        continue;
-      }
-      const read = readExternal(origin.source, origin.path, ctx.now(), { env: ctx.env });
-      if (!read.ok) {
-        out.push({ profileId: id, source: origin.source, path: origin.path, decision: 'error', detail: read.detail });
-        continue;
-      }
-      const merged = mergeImport(p, read.cred);
-      store.profiles[id] = merged.profile;
-      if (merged.decision === 'updated') clearRefreshFailure(store, id);
-      changed = true;
-      out.push({
-        profileId: id,
-        source: origin.source,
-        path: origin.path,
-        decision: merged.decision,
-        expiresAt: read.cred.expires,
-      });
-    }
-    return { store: changed ? store : null, result: out };
-  });
-  report(opts.json, lines);
-  return lines.some((l) => l.decision === 'error') ? EXIT.FAIL : EXIT.OK;
-}
-
-/**
- * `models auth detach ID`: aipro becomes the refresher of an imported profile. The CLI it
- * came from keeps the old refresh token, which the provider refuses once aipro rotated it,
- * so the CLI needs its own login afterwards.
- */
-export async function runDetach(ctx: Context, id: string, opts: { agent?: string; json?: boolean }): Promise<number> {
-  const agent = resolveAgent(ctx, opts.agent);
-  const origin = await updateStore(agent.storePath, (store) => {
-    const p = Object.hasOwn(store.profiles, id) ? store.profiles[id] : undefined;
-    if (!p)
-      throw new CliError(
-        `profile ${id} is not in ${agent.storePath} (see \`aipro models auth ` +
-          `list${opts.agent ? ` --agent ${agent.id}` : ''}\`)`,
-      );
-    const o = originOf(p);
-    if (!o)
-      throw new CliError(
-        `profile ${id} is not imported from Claude Code or Codex; aipro already refreshes it (nothing to detach)`,
-      );
-    const rest = { ...p } as Record<string, unknown>;
-    delete rest.importedFrom;
-    store.profiles[id] = { ...(rest as Profile), detachedFrom: { ...o, detachedAt: ctx.now() } };
-    return { store, result: o };
-  });
-  const cli = origin.source === 'claude-code' ? 'Claude Code' : 'Codex';
-  if (opts.json)
-    process.stdout.write(
-      `${JSON.stringify({ profileId: id, agent: agent.id, detachedFrom: origin.path, refresher: 'aipro' }, null, 2)}\n`,
-    );
-  else {
-    process.stdout.write(`${id}: detached from ${origin.path}; aipro refreshes it from now on\n`);
-    process.stdout.write(
-      `note: once aipro refreshes it, ${cli} is logged out (its refresh token is rotated away); log in to ${cli} ` +
-        `again, or re-attach: aipro models auth import ${origin.source} --profile-id ${id}\n`,
-    );
   }
   return EXIT.OK;
 }

@@ -5,7 +5,6 @@
  */
 import type { Command } from 'commander';
 import { loadContext } from '../context.js';
-import { fileContext } from './store-backend.js';
 
 interface LoginOpts {
   provider?: string;
@@ -74,8 +73,8 @@ export function register(program: Command): void {
           `/home/alice/${file.slice(2)}`,
       )
       .action(async (opts: ImportOpts) => {
-        const { runImport } = await import('./models-oauth-actions.js');
-        process.exitCode = await runImport(fileContext(`aipro models auth import ${source}`), source, opts);
+        const { runImport } = await import('./models-oauth-import.js');
+        process.exitCode = await runImport(loadContext(), source, opts);
       });
   }
 
@@ -95,8 +94,8 @@ export function register(program: Command): void {
         'anthropic:claude-code\n  aipro models auth detach openai-codex:codex --agent ops',
     )
     .action(async (id: string, opts: { agent?: string; json?: boolean }) => {
-      const { runDetach } = await import('./models-oauth-actions.js');
-      process.exitCode = await runDetach(fileContext('aipro models auth detach'), id, opts);
+      const { runDetach } = await import('./models-oauth-import.js');
+      process.exitCode = await runDetach(loadContext(), id, opts);
     });
 
   auth
@@ -108,7 +107,7 @@ export function register(program: Command): void {
     .option('--json', 'print one result per imported profile as JSON')
     .addHelpText('after', '\nExamples:\n  aipro models auth sync\n  aipro models auth sync --json')
     .action(async (opts: { agent?: string; json?: boolean }) => {
-      const { runSync } = await import('./models-oauth-actions.js');
-      process.exitCode = await runSync(fileContext('aipro models auth sync'), opts);
+      const { runSync } = await import('./models-oauth-import.js');
+      process.exitCode = await runSync(loadContext(), opts);
     });
 }

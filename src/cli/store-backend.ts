@@ -2,9 +2,9 @@
  * Commands reach the configured store backend (file or postgres) through here, so a
  * backend that cannot start becomes one clear CLI error and connections are always closed.
  */
-import { fileStoreOnly, openStoreBackend, type StoreBackend, type StoreChange } from '../store/backends/index.js';
+import { openStoreBackend, type StoreBackend, type StoreChange } from '../store/backends/index.js';
 import type { StoreRead } from '../store/read.js';
-import { loadContext, resolveAgent, type Agent, type Context } from '../context.js';
+import { resolveAgent, type Agent, type Context } from '../context.js';
 import { CliError } from './errors.js';
 
 /** Run `fn` with the configured backend open; it is closed afterwards whatever happens. */
@@ -47,11 +47,4 @@ export async function readAgentStores(
 /** Apply a pure change to one agent's store through the configured backend. */
 export async function updateAgentStore<R>(ctx: Context, agent: Agent, change: StoreChange<R>): Promise<R> {
   return withBackend(ctx, (backend) => backend.update(agent, change));
-}
-
-/** The context of a command that still works on the store files only: refused on the postgres backend. */
-export function fileContext(what: string, ctx: Context = loadContext()): Context {
-  const why = fileStoreOnly(ctx.config, what);
-  if (why) throw new CliError(why);
-  return ctx;
 }

@@ -7,7 +7,7 @@ import { configuredProviders } from '../config/models.js';
 import type { EnvLayer, EnvSource } from '../env/load.js';
 import { PROVIDERS } from '../providers/index.js';
 import { daemonEnvPath } from '../store/paths.js';
-import { readStore } from '../store/read.js';
+import type { StoreRead } from '../store/read.js';
 import { sha256Prefix } from '../store/secrets.js';
 import type { DoctorContext, Finding } from './context.js';
 import { modeFinding } from './state.js';
@@ -104,11 +104,11 @@ export function envKeyChecks(ctx: DoctorContext): Finding[] {
 /**
  * The gateway under systemd sees only the daemon layers. A provider in use whose only
  * credential is a key in the interactive shell would work in `aipro models status` and
- * fail in the service: warn about exactly that.
+ * fail in the service: warn about exactly that. `read` is the default agent's store as the
+ * configured backend holds it (the fleet's, on postgres).
  */
-export function daemonEnvChecks(ctx: DoctorContext, defaultStorePath: string): Finding[] {
+export function daemonEnvChecks(ctx: DoctorContext, read: StoreRead): Finding[] {
   const out: Finding[] = [];
-  const read = readStore(defaultStorePath);
   const stored = new Set(read.ok ? Object.values(read.store.profiles).map((pr) => pr.provider) : []);
   const inUse = new Set([...configuredProviders(ctx.config), ...(read.ok ? Object.keys(read.store.order ?? {}) : [])]);
   for (const provider of inUse) {

@@ -5,11 +5,19 @@
  */
 import type pg from 'pg';
 import type { StoreKey } from '../store/backends/postgres/seal.js';
+import type { StoreRead } from '../store/read.js';
 import { reportSettings } from '../config/models.js';
 import { agentReport } from '../store/report.js';
 import { FAILING } from '../store/status.js';
 import type { DoctorContext, Finding } from './context.js';
 import { profileFindings } from './stores.js';
+
+/** What the fleet checks found, and each agent's store as read from the database (for the other checks). */
+export interface FleetFindings {
+  findings: Finding[];
+  /** Agent id → its store; empty when the database could not be read at all. */
+  reads: Map<string, StoreRead>;
+}
 
 /** Every agent in the database: readable, and its credentials judged like a file store's. */
 async function storeFindings(
@@ -17,6 +25,7 @@ async function storeFindings(
   pool: pg.Pool,
   schema: string,
   key: StoreKey | null,
+  reads: Map<string, StoreRead>,
 ): Promise<Finding[]> {
   const { postgresBackend } = await import('../store/backends/postgres.js');
   // Shares the caller's pool, which the caller ends: the backend is not closed here.
@@ -30,6 +39,7 @@ async function storeFindings(
       isDefault: id === ctx.config.agents.default,
     };
     const read = await backend.read(agent);
+    reads.set(id, read);
     if (!read.ok) {
       out.push({
         id: 'fleet.store',
@@ -61,8 +71,9 @@ async function storeFindings(
   return out;
 }
 
-export async function fleetChecks(ctx: DoctorContext): Promise<Finding[]> {
-  if (ctx.config.store.backend !== 'postgres') return [];
+export async function fleetChecks(ctx: DoctorContext): Promise<FleetFindings> {
+  const reads = new Map<string, StoreRead>();
+  if (ctx.config.store.backend !== 'postgres') return { findings: [], reads };
   const { createPool, describePgError, postgresUrl, storeKey } = await import('../store/backends/postgres/connect.js');
   const { schemaState } = await import('../store/backends/postgres/migrations.js');
   const schema = ctx.config.store.postgres.schema;
@@ -89,15 +100,13 @@ export async function fleetChecks(ctx: DoctorContext): Promise<Finding[]> {
   try {
     url = postgresUrl(ctx.config, ctx.env);
   } catch (err) {
-    return [
-      ...out,
-      {
-        id: 'fleet.url',
-        level: 'error',
-        summary: (err as Error).message,
-        fix: 'set AIPRO_STORE_POSTGRES_URL in ~/.aipro/.env',
-      },
-    ];
+    out.push({
+      id: 'fleet.url',
+      level: 'error',
+      summary: (err as Error).message,
+      fix: 'set AIPRO_STORE_POSTGRES_URL in ~/.aipro/.env (see docs/fleet.md#configure-every-host)',
+    });
+    return { findings: out, reads };
   }
   const pool = createPool(url);
   try {
@@ -106,7 +115,10 @@ export async function fleetChecks(ctx: DoctorContext): Promise<Finding[]> {
       out.push({
         id: 'fleet.schema',
         level: 'error',
-        summary: `store schema "${schema}" is at version ${current}, this aipro needs ${latest}`,
+        summary:
+          current === 0
+            ? `store schema "${schema}" does not exist yet in ${where(url)} (a new database)`
+            : `store schema "${schema}" is at version ${current}, this aipro needs ${latest}`,
         fix: 'aipro store migrate',
       });
     else if (current > latest)
@@ -122,17 +134,53 @@ export async function fleetChecks(ctx: DoctorContext): Promise<Finding[]> {
         level: 'ok',
         summary: `store schema "${schema}" is current (version ${current})`,
       });
-      if (key !== undefined) out.push(...(await storeFindings(ctx, pool, schema, key)));
+      if (key !== undefined) out.push(...(await storeFindings(ctx, pool, schema, key, reads)));
     }
   } catch (err) {
-    out.push({
-      id: 'fleet.reachable',
-      level: 'error',
-      summary: `PostgreSQL is not reachable: ${describePgError(err)}`,
-      fix: 'check store.postgres.url and that PostgreSQL runs, then `aipro doctor` again',
-    });
+    out.push(unreachable(err, url, describePgError(err)));
   } finally {
     await pool.end();
   }
-  return out;
+  return { findings: out, reads };
+}
+
+/** `host:port/database` of a URL, for messages: never the user's password. */
+export function where(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname || 'localhost'}:${u.port || '5432'}${u.pathname.length > 1 ? u.pathname : ''}`;
+  } catch {
+    return 'the database in store.postgres.url';
+  }
+}
+
+/** Why PostgreSQL could not be used, told apart by cause, with the next step for each. */
+function unreachable(err: unknown, url: string, detail: string): Finding {
+  const code = (err as { code?: string }).code ?? '';
+  const at = where(url);
+  const again = 'then `aipro doctor` again';
+  if (code === '28P01' || code === '28000')
+    return {
+      id: 'fleet.reachable',
+      level: 'error',
+      summary: `PostgreSQL at ${at} refused the login: ${detail}`,
+      fix: `correct the user or password in AIPRO_STORE_POSTGRES_URL (or store.postgres.url), ${again}`,
+    };
+  if (code === '3D000')
+    return {
+      id: 'fleet.reachable',
+      level: 'error',
+      summary: `PostgreSQL at ${at} answers, but ${detail}`,
+      fix:
+        'create the database (sudo -u postgres createdb --owner <role> <name>; see ' +
+        `docs/fleet.md#start-postgresql), ${again}`,
+    };
+  return {
+    id: 'fleet.reachable',
+    level: 'error',
+    summary: `PostgreSQL at ${at} is not reachable: ${detail}`,
+    fix:
+      'start PostgreSQL there (e.g. systemctl start postgresql) or correct the host and port in ' +
+      `AIPRO_STORE_POSTGRES_URL (or store.postgres.url), ${again}`,
+  };
 }

@@ -7,6 +7,8 @@ import { listAgents, type Context } from '../context.js';
 import { clockChecks } from './clock.js';
 import { buildDoctorContext, type DoctorContext, type Finding } from './context.js';
 import { fleetChecks } from './fleet.js';
+import { leftoverFileChecks } from './fleet-files.js';
+import { readStore, type StoreRead } from '../store/read.js';
 import { daemonEnvChecks, envFileChecks, envKeyChecks } from './env.js';
 import { applyRepair, type Consent, type RepairOutcome } from './repairs.js';
 import { alertStateChecks, configChecks, configRunChecks, stateChecks } from './state.js';
@@ -16,6 +18,8 @@ import type { DoctorCheck } from './types.js';
 export interface DoctorReport {
   checks: Finding[];
   repairs: RepairOutcome[];
+  /** What `--fix` does not do on this backend (shown with the repairs). */
+  notes: string[];
   errors: number;
   warnings: number;
 }
@@ -51,6 +55,13 @@ async function systemdChecks(env: Record<string, string>): Promise<DoctorCheck[]
 export async function collectChecks(ctx: DoctorContext): Promise<Finding[]> {
   const { agents, problem } = agentsOf(ctx);
   const def = agents.find((a) => a.isDefault);
+  const fleetBackend = ctx.config.store.backend === 'postgres';
+  const fleet = await fleetChecks(ctx);
+  // The stores the other checks judge: the fleet's from the database, else this host's files.
+  const reads: Map<string, StoreRead> = fleetBackend
+    ? fleet.reads
+    : new Map(agents.map((a) => [a.id, readStore(a.storePath)]));
+  const defRead = def ? reads.get(def.id) : undefined;
   return [
     ...stateChecks(ctx),
     ...configChecks(ctx),
@@ -62,12 +73,20 @@ export async function collectChecks(ctx: DoctorContext): Promise<Finding[]> {
     // On the fleet backend the stores are checked in PostgreSQL (fleetChecks), not in local files.
     ...(ctx.config.store.backend === 'file' ? agents.flatMap((a) => storeChecks(ctx, a)) : []),
     ...lockChecks(ctx, agents),
-    ...clockChecks(ctx.now, agents),
-    ...(def ? daemonEnvChecks(ctx, def.storePath) : []),
+    ...clockChecks(ctx.now, [...reads.values()], fleetBackend),
+    // Unknown when the fleet database could not be read: no guess about what it holds.
+    ...(defRead ? daemonEnvChecks(ctx, defRead) : []),
     ...(await systemdChecks(ctx.env)),
-    ...(await fleetChecks(ctx)),
+    ...fleet.findings,
+    ...(fleetBackend ? leftoverFileChecks(agents, fleet.reads) : []),
   ];
 }
+
+/** --fix repairs files; on the fleet backend the credentials are not in files. */
+export const FLEET_FIX_NOTE =
+  '--fix repairs files on this host only (modes, stale locks); the store is in PostgreSQL ' +
+  '(store.backend is postgres), which --fix never changes: restoring from .bak applies to store files ' +
+  'only, and each fleet.* finding names its own fix (aipro store migrate, the key, the URL)';
 
 function count(checks: Finding[]): { errors: number; warnings: number } {
   return {
@@ -87,9 +106,11 @@ export async function runDoctor(opts: {
   const ctx = build();
   let checks = await collectChecks(ctx);
   const repairs: RepairOutcome[] = [];
+  const notes: string[] = [];
   if (opts.fix) {
     for (const c of checks) if (c.repair) repairs.push(await applyRepair(c.repair, opts.consent, ctx.now));
     if (repairs.some((r) => r.done)) checks = await collectChecks(build());
+    if (ctx.config.store.backend === 'postgres') notes.push(FLEET_FIX_NOTE);
   }
-  return { checks, repairs, ...count(checks) };
+  return { checks, repairs, notes, ...count(checks) };
 }

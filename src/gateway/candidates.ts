@@ -115,3 +115,40 @@ export function candidatesFor(primary: ModelRef, config: Pick<AiproConfig, 'mode
   }
   return out;
 }
+
+/** A request's primary model (and where it came from) with its candidates, or why there is none. */
+export type Resolved =
+  | { ok: true; ref: ModelRef; source: TargetSource; candidates: readonly Candidate[] }
+  | { ok: false; detail: string };
+
+/** Distinct (session model, requested model) pairs remembered before the memo starts over. */
+const MEMO_MAX = 512;
+
+/**
+ * `primaryModel` then `candidatesFor`, remembered per (session model, requested model) for
+ * one config: both are pure, and resolving aliases, fallbacks and endpoints on every request
+ * showed in the gateway's profile. The memo starts over when the config object changes or
+ * past MEMO_MAX entries (clients choose the model strings). Callers must not mutate the result.
+ */
+export function candidateResolver(
+  api: ApiId,
+): (config: Pick<AiproConfig, 'models'>, sessionModel: string | undefined, requested: unknown) => Resolved {
+  let memo = new Map<string, Resolved>();
+  let memoConfig: unknown = null;
+  return (config, sessionModel, requested) => {
+    if (config !== memoConfig) {
+      memo = new Map();
+      memoConfig = config;
+    }
+    // A non-string model means "not given", like an absent one.
+    const key = `${sessionModel ?? ''}\n${typeof requested === 'string' ? requested : ''}`;
+    let r = memo.get(key);
+    if (!r) {
+      const p = primaryModel(sessionModel, requested, config, api);
+      r = p.ok ? { ...p, candidates: candidatesFor(p.ref, config) } : p;
+      if (memo.size >= MEMO_MAX) memo.clear();
+      memo.set(key, r);
+    }
+    return r;
+  };
+}

@@ -32,7 +32,7 @@ export interface ForwardInput {
   agent: AgentState;
   store: Store;
   body: Body;
-  candidates: Candidate[];
+  candidates: readonly Candidate[];
   pin?: string;
   /** performance.now() at request start (metrics). */
   started: number;
@@ -319,7 +319,7 @@ function streamSuccess(
   t: PlannedTry,
   up: import('node:http').IncomingMessage,
   status: number,
-  own: Record<string, string>,
+  own: Readonly<Record<string, string>>,
   tr: Translation | null,
 ): void {
   const { rt, res, input } = s;

@@ -4,7 +4,7 @@
  */
 import { storeErrorMessage } from '../store/read.js';
 import type { Body, ClientApi } from './apis/index.js';
-import { candidatesFor, primaryModel } from './candidates.js';
+import { candidateResolver } from './candidates.js';
 import { parseModelCommand } from './commands.js';
 import { forwardWithFailover } from './failover.js';
 import { header, sendJson, sendText, type GatewayRequest, type GatewayResponse } from './http.js';
@@ -45,6 +45,7 @@ export function sendReply(api: ClientApi, res: GatewayResponse, text: string, mo
 
 /** The request handler of one model endpoint (works on bare node or express objects). */
 export function apiHandler(rt: Runtime, api: ClientApi) {
+  const resolve = candidateResolver(api.id);
   return async (req: GatewayRequest, res: GatewayResponse): Promise<void> => {
     const started = performance.now();
     // Every answer carries a request id (an upstream's own replaces it when passed through).
@@ -110,13 +111,13 @@ export function apiHandler(rt: Runtime, api: ClientApi) {
       rt.metrics.request('none', 'none', 'command', (performance.now() - started) / 1000);
       return;
     }
-    const primary = primaryModel(session?.model, body.model, rt.config, api.id);
+    const primary = resolve(rt.config, session?.model, body.model);
     if (!primary.ok) return sendApiError(rt, api, res, 400, 'bad_request', primary.detail, started);
     await forwardWithFailover(rt, api, req, res, {
       agent,
       store,
       body,
-      candidates: candidatesFor(primary.ref, rt.config),
+      candidates: primary.candidates,
       ...(session?.profile ? { pin: session.profile } : {}),
       started,
     });

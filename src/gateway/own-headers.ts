@@ -10,9 +10,19 @@ import type { ServerResponse } from 'node:http';
 import { headerValue } from '../util/header-value.js';
 import type { ClientApi } from './apis/index.js';
 
-/** The gateway's own headers naming the profile and model that served a response. */
-export function servedBy(profileId: string, modelRef: string): Record<string, string> {
-  return { 'x-aipro-auth-profile': headerValue(profileId), 'x-aipro-model': headerValue(modelRef) };
+// Encoded per (profile, model) once: the same few pairs serve every request.
+const served = new Map<string, Readonly<Record<string, string>>>();
+
+/** The gateway's own headers naming the profile and model that served a response (do not mutate). */
+export function servedBy(profileId: string, modelRef: string): Readonly<Record<string, string>> {
+  const key = `${profileId}\n${modelRef}`;
+  let h = served.get(key);
+  if (!h) {
+    h = { 'x-aipro-auth-profile': headerValue(profileId), 'x-aipro-model': headerValue(modelRef) };
+    if (served.size >= 1024) served.clear();
+    served.set(key, h);
+  }
+  return h;
 }
 
 /** The request-id header a client of `api` reads. */

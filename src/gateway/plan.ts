@@ -7,7 +7,7 @@
  * found when a try runs (failover.ts). Pure: used per request and by `/model status`.
  */
 import type { AiproConfig } from '../config/schema.js';
-import { resolveOrder, unavailableUntil } from '../store/order.js';
+import { resolveOrder } from '../store/order.js';
 import { quotaBlock } from '../store/quota.js';
 import { profileProvider, type Store } from '../store/schema.js';
 import type { AgentState } from './agent-state.js';
@@ -51,7 +51,7 @@ export interface Plan {
 /** What a plan is built from (`pin`: the session's pinned profile). */
 export interface PlanInput {
   api: ClientApi;
-  candidates: Candidate[];
+  candidates: readonly Candidate[];
   store: Store;
   agent: AgentState;
   config: Pick<AiproConfig, 'auth'>;
@@ -128,8 +128,11 @@ export function buildPlan(input: PlanInput): Plan {
         });
         continue;
       }
-      const until = unavailableUntil(s, now);
-      const t: PlannedTry = { candidate: c, profileId: id, pinned, ...(until > 0 ? { coolingUntil: until } : {}) };
+      // unavailableUntil() without computing the quota block twice (this runs per profile per request).
+      const end = Math.max(s?.cooldownUntil ?? 0, s?.disabledUntil ?? 0, spent?.until ?? 0);
+      const until = end > now ? end : 0;
+      const t: PlannedTry = { candidate: c, profileId: id, pinned };
+      if (until > 0) t.coolingUntil = until;
       (until > 0 && !pinned ? later : first).push(t);
     }
   }

@@ -63,10 +63,30 @@ export interface HttpAnswer {
   text: string;
 }
 
-/** One request; rejects on network errors and on `signal` abort (like fetch). Never follows redirects. */
+/** The error a request fails with when `timeoutMs` passes (named like AbortSignal.timeout's). */
+export class RequestTimeoutError extends Error {
+  override readonly name = 'TimeoutError';
+  constructor(ms: number) {
+    super(`no answer within ${ms} ms`);
+  }
+}
+
+/**
+ * One request; rejects on network errors, after `timeoutMs` (a RequestTimeoutError) and on
+ * `signal` abort (like fetch). Never follows redirects. The deadline is a plain timer, not
+ * `AbortSignal.timeout()`: that costs ~12 µs of CPU per call against ~0.5 µs, and a probe
+ * run sends a thousand of these.
+ */
 export function send(
   url: string,
-  opts: { method: string; headers: Record<string, string>; body?: string; signal: AbortSignal; maxBody: number },
+  opts: {
+    method: string;
+    headers: Record<string, string>;
+    body?: string;
+    timeoutMs?: number;
+    signal?: AbortSignal;
+    maxBody: number;
+  },
 ): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
     const u = new URL(url);
@@ -76,9 +96,23 @@ export function send(
       ...opts.headers,
       ...(opts.body !== undefined ? { 'content-length': String(Buffer.byteLength(opts.body)) } : {}),
     };
+    let settled = false;
+    let timer: NodeJS.Timeout | undefined;
+    const settle = (err: unknown, answer?: HttpAnswer) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (err) reject(err);
+      else resolve(answer as HttpAnswer);
+    };
     const req = (isHttps ? https.request : http.request)(
       u,
-      { method: opts.method, headers, agent: isHttps ? httpsAgent : httpAgent, signal: opts.signal },
+      {
+        method: opts.method,
+        headers,
+        agent: isHttps ? httpsAgent : httpAgent,
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      },
       (res) => {
         const chunks: Buffer[] = [];
         let size = 0;
@@ -87,16 +121,22 @@ export function send(
           size += c.length;
         });
         res.on('end', () =>
-          resolve({
+          settle(null, {
             status: res.statusCode ?? 0,
             headers: res.headers,
             text: Buffer.concat(chunks).toString('utf8').slice(0, opts.maxBody),
           }),
         );
-        res.on('error', reject);
+        res.on('error', settle);
       },
     );
-    req.on('error', reject);
+    if (opts.timeoutMs !== undefined)
+      timer = setTimeout(() => {
+        const err = new RequestTimeoutError(opts.timeoutMs as number);
+        settle(err);
+        req.destroy(err);
+      }, opts.timeoutMs);
+    req.on('error', settle);
     req.end(opts.body);
   });
 }

@@ -4,6 +4,7 @@
  * (path, mtime, content hash) in the profile's extra fields; a sync never replaces a
  * token of ours that expires later than the external one.
  */
+import { hostname } from 'node:os';
 import type { Profile } from '../store/schema.js';
 import {
   IMPORT_SOURCES,
@@ -149,7 +150,9 @@ export function mergeImport(
   existing: Profile | undefined,
   cred: ExternalCredential,
 ): { profile: Profile; decision: MergeDecision } {
-  const origin = { ...cred.origin };
+  // A re-import keeps the host a fleet store recorded: the login still belongs to that host's CLI.
+  const host = existing ? importHost(existing) : undefined;
+  const origin = { ...cred.origin, ...(host ? { host } : {}) };
   if (cred.type === 'api_key') {
     const profile: Profile = {
       ...(existing ?? {}),
@@ -197,4 +200,19 @@ export function originOf(profile: Profile): ImportOrigin | undefined {
     typeof o.path === 'string'
     ? o
     : undefined;
+}
+
+/** This host's name in a fleet: `AIPRO_HOST_ID`, else the hostname. */
+export function hostId(env: Record<string, string | undefined>): string {
+  return (env.AIPRO_HOST_ID ?? '').trim() || hostname();
+}
+
+/**
+ * The host whose CLI file an imported profile of the shared (fleet) store follows, when
+ * recorded: only that host may re-read the file (another host's file at the same path may
+ * hold somebody else's login).
+ */
+export function importHost(profile: Profile): string | undefined {
+  const h = (profile.importedFrom as { host?: unknown } | undefined)?.host;
+  return typeof h === 'string' && h !== '' ? h : undefined;
 }

@@ -24,7 +24,7 @@ import { readStore, type StoreRead } from '../store/read.js';
 import type { Profile, RefreshRecord } from '../store/schema.js';
 import { sha256Prefix } from '../store/secrets.js';
 import { updateStore } from '../store/write.js';
-import { originOf } from './import.js';
+import { hostId, importHost, originOf } from './import.js';
 import { resyncImported } from './resync.js';
 import { resolveOAuthSpec } from './spec.js';
 import { requestToken, type TokenSet } from './token-endpoint.js';
@@ -127,8 +127,19 @@ export async function refreshProfile(input: RefreshInput): Promise<RefreshResult
         permanent: false,
         detail: `profile ${profileId} is not in ${storePath} (see \`aipro models auth list\`)`,
       };
-    // An imported profile follows a CLI's files on one host; a shared store cannot re-sync it from there.
-    if (p.type === 'oauth' && originOf(p) && input.store && input.store.backend.kind !== 'file') {
+    // An imported profile follows a CLI's files on one host: in a shared store only that host re-syncs it.
+    const importedElsewhere = input.store && input.store.backend.kind !== 'file' && importHost(p) !== hostId(input.env);
+    if (p.type === 'oauth' && originOf(p) && importedElsewhere) {
+      const host = importHost(p);
+      if (host)
+        return {
+          ok: false,
+          reason: 'imported',
+          permanent: false,
+          detail:
+            `profile ${profileId} follows a local CLI on host ${host} and is re-synced there only ` +
+            `(\`aipro models auth sync\`); to let every host refresh it: aipro models auth detach ${profileId}`,
+        };
       return {
         ok: false,
         reason: 'imported',
@@ -140,7 +151,7 @@ export async function refreshProfile(input: RefreshInput): Promise<RefreshResult
     }
     if (p.type === 'oauth' && originOf(p))
       return resyncImported(
-        storePath,
+        io.update,
         profileId,
         p,
         { env: input.env, ...(input.platform ? { platform: input.platform } : {}) },

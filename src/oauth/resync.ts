@@ -5,8 +5,8 @@
  * So the CLI stays the only refresher; aipro re-reads its file (or Keychain item) and takes
  * the newer tokens. `models auth detach ID` hands the refreshing to aipro instead.
  */
+import type { StoreChange } from '../store/backends/types.js';
 import type { Profile, Store } from '../store/schema.js';
-import { updateStore } from '../store/write.js';
 import { mergeImport, originOf, readExternal, type ImportOrigin, type SourceDeps } from './import.js';
 
 export type ResyncResult =
@@ -20,13 +20,17 @@ export function clearRefreshFailure(store: Store, id: string): void {
   if (store.usageStats?.[id]) delete store.usageStats[id].lastRefresh;
 }
 
+/** Applies a change to the store holding the profile, under its lock (a file, or the fleet store). */
+export type StoreUpdate = (change: StoreChange<undefined>) => Promise<unknown>;
+
 /**
- * Take newer tokens from the profile's source. Succeeds without change while the stored
- * access token is still valid; fails (transiently) once it expired and the source has
- * nothing newer, naming both ways out.
+ * Take newer tokens from the profile's source and write them with `update` (whichever
+ * backend holds the profile). Succeeds without change while the stored access token is
+ * still valid; fails (transiently) once it expired and the source has nothing newer,
+ * naming both ways out.
  */
 export async function resyncImported(
-  storePath: string,
+  update: StoreUpdate,
   id: string,
   p: Profile,
   deps: SourceDeps,
@@ -51,7 +55,7 @@ export async function resyncImported(
   const merged = mergeImport(p, read.cred);
   if (merged.decision === 'updated' && merged.profile.access) {
     const taken = merged.profile;
-    await updateStore(storePath, (store) => {
+    await update((store) => {
       const cur = store.profiles[id];
       // Someone replaced or detached the profile meanwhile: theirs stands.
       if (!cur || !originOf(cur) || cur.access !== p.access) return { store: null, result: undefined };

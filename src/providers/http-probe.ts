@@ -6,7 +6,7 @@
 import type { QuotaWindow } from '../store/schema.js';
 import { redact } from '../store/secrets.js';
 import { classifyNetworkError, classifyProbe, parseRetryAfter } from '../http/classify.js';
-import { header, send } from '../http/client.js';
+import { header, RequestTimeoutError, send } from '../http/client.js';
 export { joinUrl } from '../http/client.js';
 import { clockSkewMs, parseRateLimitHeaders } from './rate-limit-headers.js';
 import { windowLabel } from '../store/quota.js';
@@ -38,8 +38,6 @@ function requestIdOf(h: Parameters<typeof header>[0]): string | undefined {
 /** Run one probe request. Never throws for network or HTTP failures. */
 export async function httpProbe(req: ProbeRequest, call: ProbeCall): Promise<ProbeResult> {
   const started = performance.now();
-  const timer = AbortSignal.timeout(req.timeoutMs);
-  const signal = req.signal ? AbortSignal.any([timer, req.signal]) : timer;
   const latency = () => Math.round(performance.now() - started);
   let res: Awaited<ReturnType<typeof send>>;
   try {
@@ -49,11 +47,12 @@ export async function httpProbe(req: ProbeRequest, call: ProbeCall): Promise<Pro
       method: call.method,
       headers,
       ...(call.body !== undefined ? { body: JSON.stringify(call.body) } : {}),
-      signal,
+      timeoutMs: req.timeoutMs,
+      ...(req.signal ? { signal: req.signal } : {}),
       maxBody: MAX_BODY,
     });
   } catch (err) {
-    const c = classifyNetworkError(err, timer.aborted);
+    const c = classifyNetworkError(err, err instanceof RequestTimeoutError);
     return {
       ok: false,
       reason: c.reason,

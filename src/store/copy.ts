@@ -7,7 +7,8 @@
  * the live one); profiles only the target has are kept. Copying twice changes nothing.
  */
 import { isDeepStrictEqual } from 'node:util';
-import type { Store } from './schema.js';
+import { storeForDisk } from './read.js';
+import { cloneStore, RAW_PROFILES, type Store } from './schema.js';
 
 export interface CopyDecision {
   /** The store to write, or null when the target already matches. */
@@ -30,9 +31,34 @@ export function targetIsNewer(src: unknown, dst: unknown): boolean {
   return a !== null && b !== null && b > a;
 }
 
+/** What a store writes: profiles as read (legacy spellings, malformed ones) where nobody changed them. */
+const diskText = (s: Store) => JSON.stringify(storeForDisk(s));
+
+/**
+ * Profiles the target holds that do not parse (and the source does not have) stay in the
+ * target: a copy never drops a stored credential, even one that needs repair.
+ */
+function keepTargetMalformed(out: Store, dst: Store): void {
+  const from = dst[RAW_PROFILES];
+  if (!from) return;
+  const meta = out[RAW_PROFILES] ?? {
+    raw: {},
+    parsed: {},
+    malformed: {},
+    badEntries: { order: {}, lastGood: {}, usageStats: {} },
+  };
+  out[RAW_PROFILES] = meta;
+  for (const [id, reason] of Object.entries(from.malformed)) {
+    if (Object.hasOwn(out.profiles, id) || Object.hasOwn(meta.raw, id)) continue;
+    meta.raw[id] = structuredClone(from.raw[id]);
+    meta.malformed[id] = reason;
+  }
+}
+
 export function mergeForCopy(src: Store, dst: Store, dstExists: boolean): CopyDecision {
-  if (!dstExists) return { store: structuredClone(src), keptNewer: [], copied: Object.keys(src.profiles) };
-  const out = structuredClone(src) as Store & Record<string, unknown>;
+  // cloneStore keeps the profiles as read, so an untouched profile is written back byte for byte.
+  if (!dstExists) return { store: cloneStore(src), keptNewer: [], copied: Object.keys(src.profiles) };
+  const out = cloneStore(src) as Store & Record<string, unknown>;
   const keptNewer: string[] = [];
   const copied: string[] = [];
   for (const [id, p] of Object.entries(src.profiles)) {
@@ -52,5 +78,6 @@ export function mergeForCopy(src: Store, dst: Store, dstExists: boolean): CopyDe
   for (const [prov, id] of Object.entries(dst.lastGood ?? {}))
     if (!out.lastGood?.[prov]) out.lastGood = { ...(out.lastGood ?? {}), [prov]: id };
   for (const [k, v] of Object.entries(dst)) if (!(k in out)) out[k] = structuredClone(v);
-  return { store: isDeepStrictEqual(out, dst) ? null : out, keptNewer, copied };
+  keepTargetMalformed(out, dst);
+  return { store: diskText(out) === diskText(dst) ? null : out, keptNewer, copied };
 }

@@ -57,7 +57,19 @@ export function isRefused(store: Store, id: string): boolean {
   return !probe.secretHash || secret === undefined || sha256Prefix(secret) === probe.secretHash;
 }
 
-/** The profile ids to try, in order. Pure. Unknown ids (not stored, not env) are dropped. */
+/** One candidate id with what the order looks at, computed once (not once per comparison). */
+interface Ranked {
+  id: string;
+  type: number;
+  lastUsed: number;
+  until: number;
+}
+
+/**
+ * The profile ids to try, in order. Pure. Unknown ids (not stored, not env) are dropped.
+ * Runs per gateway request over every profile of the provider: each profile's rank, last use
+ * and availability are read once, and sorting compares those numbers (text only on a tie).
+ */
 export function resolveOrder(input: OrderInput): string[] {
   const { provider, store, now } = input;
   const stats = store.usageStats ?? {};
@@ -70,36 +82,51 @@ export function resolveOrder(input: OrderInput): string[] {
 
   const stored = dedupe(own(store.order, provider) ?? []);
   const configured = dedupe(input.configOrder ?? []);
+  const explicit = stored.length > 0 ? stored : configured.length > 0 ? configured : null;
   let base: string[];
-  if (stored.length > 0) base = stored;
-  else if (configured.length > 0) base = configured;
+  if (explicit) base = explicit;
   else {
-    const all = Object.entries(store.profiles)
-      .filter(([, p]) => p.provider === provider)
-      .map(([id]) => id);
-    if (input.envProfileId && !all.includes(input.envProfileId)) all.push(input.envProfileId);
-    const typeOf = (id: string) =>
-      id === input.envProfileId && !store.profiles[id] ? 'api_key' : (store.profiles[id]?.type ?? 'api_key');
-    base = all.sort(
-      (a, b) =>
-        (TYPE_RANK[typeOf(a)] ?? 3) - (TYPE_RANK[typeOf(b)] ?? 3) ||
-        (stats[a]?.lastUsed ?? 0) - (stats[b]?.lastUsed ?? 0) ||
-        compareText(a, b),
-    );
+    base = [];
+    for (const id in store.profiles) if (store.profiles[id]?.provider === provider) base.push(id);
+    if (input.envProfileId && !base.includes(input.envProfileId)) base.push(input.envProfileId);
   }
-
   // Stable partition: available keep their order; cooling down next, soonest back first;
   // credentials the provider refused last.
-  const refused = base.filter((id) => isRefused(store, id));
-  const rest = base.filter((id) => !refused.includes(id));
-  const available = rest.filter((id) => unavailableUntil(stats[id], now) === 0);
-  const waiting = rest
-    .filter((id) => unavailableUntil(stats[id], now) > 0)
-    .sort((a, b) => unavailableUntil(stats[a], now) - unavailableUntil(stats[b], now));
-  const ordered = [...available, ...waiting, ...refused];
+  const available: Ranked[] = [];
+  const waiting: Ranked[] = [];
+  const refused: string[] = [];
+  for (const id of base) {
+    if (isRefused(store, id)) {
+      refused.push(id);
+      continue;
+    }
+    const s = Object.hasOwn(stats, id) ? stats[id] : undefined;
+    const type = id === input.envProfileId && !store.profiles[id] ? 'api_key' : (store.profiles[id]?.type ?? 'api_key');
+    const r = { id, type: TYPE_RANK[type] ?? 3, lastUsed: s?.lastUsed ?? 0, until: unavailableUntil(s, now) };
+    (r.until === 0 ? available : waiting).push(r);
+  }
+  if (!explicit) {
+    // Without an explicit order: oauth < token < api_key, then least recently used first.
+    const byRank = (a: Ranked, b: Ranked) => a.type - b.type || a.lastUsed - b.lastUsed || compareText(a.id, b.id);
+    available.sort(byRank);
+    waiting.sort(byRank);
+    refused.sort((a, b) => {
+      const ra = rankOf(store, a, input.envProfileId);
+      const rb = rankOf(store, b, input.envProfileId);
+      return ra - rb || (stats[a]?.lastUsed ?? 0) - (stats[b]?.lastUsed ?? 0) || compareText(a, b);
+    });
+  }
+  // Array.prototype.sort is stable: equal return times keep the base order.
+  waiting.sort((a, b) => a.until - b.until);
+  const ordered = [...available.map((r) => r.id), ...waiting.map((r) => r.id), ...refused];
 
   if (input.pin && exists(input.pin)) return [input.pin, ...ordered.filter((id) => id !== input.pin)];
   return ordered;
+}
+
+function rankOf(store: Store, id: string, envProfileId: string | undefined): number {
+  const type = id === envProfileId && !store.profiles[id] ? 'api_key' : (store.profiles[id]?.type ?? 'api_key');
+  return TYPE_RANK[type] ?? 3;
 }
 
 /**

@@ -10,8 +10,6 @@ import { tempHome } from '../helpers/tmp.js';
 
 const FILE_ONLY: [string, string[]][] = [
   ['aipro gateway', ['gateway', '--port', '0']],
-  ['aipro models auth sync', ['models', 'auth', 'sync']],
-  ['aipro models auth import openclaw', ['models', 'auth', 'import', 'openclaw']],
 ];
 
 for (const [what, args] of FILE_ONLY) {

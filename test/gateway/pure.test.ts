@@ -3,7 +3,7 @@ import test from 'ava';
 import { parseModelCommand } from '../../src/gateway/commands.js';
 import { bindHost, checkBind, isLoopback, presentedToken, tokenMatches } from '../../src/gateway/security.js';
 import { pruneSessions } from '../../src/gateway/sessions.js';
-import { candidatesFor, primaryModel, resolveRequested } from '../../src/gateway/candidates.js';
+import { candidateResolver, candidatesFor, primaryModel, resolveRequested } from '../../src/gateway/candidates.js';
 import { makeConfig } from './fakes.js';
 
 test('parseModelCommand: every form', (t) => {
@@ -93,6 +93,35 @@ test('model resolution: session > request > default, then fallbacks', (t) => {
     ['anthropic/claude-sonnet-4-5:primary', 'openai/gpt-4o:fallback'],
   );
   t.is(candidatesFor({ provider: 'nowhere', model: 'm' }, config)[0]?.endpoint, null);
+});
+
+test('candidateResolver: the answer of primaryModel + candidatesFor, remembered per config', (t) => {
+  const config = makeConfig(
+    { models: { default: 'anthropic/claude-sonnet-4-5', aliases: { gpt: 'openai/gpt-4o' }, fallbacks: ['gpt'] } },
+    {},
+  );
+  const resolve = candidateResolver('anthropic');
+  const asked: [string | undefined, unknown][] = [
+    [undefined, 'sonnet'],
+    ['openai/gpt-4o', 'sonnet'],
+    [undefined, undefined],
+    [undefined, 42],
+    [undefined, ''],
+    [undefined, 'claude-opus-4-1'],
+    [undefined, 'nowhere/'],
+  ];
+  for (const [session, requested] of asked) {
+    const p = primaryModel(session, requested, config, 'anthropic');
+    const want = p.ok ? { ...p, candidates: candidatesFor(p.ref, config) } : p;
+    t.deepEqual(resolve(config, session, requested), want, `${session} ${String(requested)}`);
+    t.deepEqual(resolve(config, session, requested), want, `${session} ${String(requested)}, remembered`);
+  }
+  const other = makeConfig({ models: { default: 'openai/gpt-4o', aliases: {}, fallbacks: [] } }, {});
+  t.like(
+    resolve(other, undefined, undefined),
+    { ok: true, ref: { provider: 'openai', model: 'gpt-4o' } },
+    'another config object is resolved afresh, not from the memo',
+  );
 });
 
 test('sessions: only the newest are kept', (t) => {

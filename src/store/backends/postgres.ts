@@ -7,8 +7,8 @@
  */
 import type pg from 'pg';
 import type { Env } from '../paths.js';
-import { parseStoreText, type StoreRead } from '../read.js';
-import { emptyStore } from '../schema.js';
+import { parseStoreText, storeForDisk, type StoreRead } from '../read.js';
+import { cloneStore, emptyStore, type Store } from '../schema.js';
 import { StoreUnreadableError } from '../write.js';
 import {
   createPool,
@@ -23,7 +23,7 @@ import { schemaState } from './postgres/migrations.js';
 import { aadFor, seal, unseal, type StoreKey } from './postgres/seal.js';
 import { rowsToDocument, storeToRows, type StoreRows } from './postgres/rows.js';
 import { writeRows } from './postgres/write-rows.js';
-import type { AgentRef, BackendConfig, StoreBackend } from './types.js';
+import { postgresStoreName, type AgentRef, type BackendConfig, type StoreBackend } from './types.js';
 
 export { StoreUnavailableError } from './postgres/connect.js';
 
@@ -108,17 +108,15 @@ export function postgresBackend(
   oldKeys: StoreKey[] = [],
 ): PostgresBackend {
   const keys = [key, ...oldKeys];
-  const describe = (agent: AgentRef) => `postgres:${schema}/${agent.id}`;
+  const describe = (agent: AgentRef) => postgresStoreName(schema, agent.id);
   let ready: Promise<void> | undefined;
   const ensureReady = () =>
     (ready ??= schemaState(pool, schema).then(
       ({ current, latest }) => {
         if (current < latest) {
           ready = undefined;
-          throw new StoreUnavailableError(
-            `the store schema "${schema}" is at version ${current}, this aipro needs ${latest}: run \`aipro store ` +
-              `migrate\``,
-          );
+          const state = current === 0 ? 'does not exist yet' : `is at version ${current}, this aipro needs ${latest}`;
+          throw new StoreUnavailableError(`the store schema "${schema}" ${state}: run \`aipro store migrate\``);
         }
       },
       (err) => {
@@ -189,7 +187,8 @@ export function postgresBackend(
           if (!read.ok) throw new StoreUnreadableError(read);
           let out: ReturnType<typeof change>;
           try {
-            out = change(structuredClone(read.store), read.exists);
+            // cloneStore keeps the profiles as read, so the write gives back untouched ones as they were.
+            out = change(cloneStore(read.store), read.exists);
           } catch (err) {
             fromChange = true;
             throw err;
@@ -198,7 +197,9 @@ export function postgresBackend(
           if (store === null) return result;
           const sealFn = (profileId: string, field: string, plain: string) =>
             seal(plain, key, aadFor(agent.id, profileId, field));
-          await writeRows(c, schema, agent.id, loaded.exists ? loaded.rows : null, storeToRows(store), sealFn);
+          // As a file writer does: malformed, legacy and unreadable entries are written back as read.
+          const rows = storeToRows(storeForDisk(store) as Store);
+          await writeRows(c, schema, agent.id, loaded.exists ? loaded.rows : null, rows, sealFn);
           await c.query('SELECT pg_notify($1, $2)', [`aipro_store_${schema}`, agent.id]);
           return result;
         });
@@ -208,9 +209,17 @@ export function postgresBackend(
       }
     },
     async listAgents() {
-      await ensureReady();
-      const r = await pool.query(`SELECT agent FROM ${schema}.agents ORDER BY agent`);
-      return r.rows.map((x) => x.agent as string);
+      try {
+        await ensureReady();
+        const r = await pool.query(`SELECT agent FROM ${schema}.agents ORDER BY agent`);
+        return r.rows.map((x) => x.agent as string);
+      } catch (err) {
+        // Expected (database down, login refused): one clear error naming the next command, not a stack.
+        if (err instanceof StoreUnavailableError) throw err;
+        throw new StoreUnavailableError(
+          `listing the agents in postgres:${schema}: PostgreSQL: ${describePgError(err)}; run \`aipro doctor\``,
+        );
+      }
     },
     async withRefreshLock(agent, profileId, fn) {
       let inFn = false;

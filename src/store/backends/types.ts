@@ -8,6 +8,11 @@ import type { Store } from '../schema.js';
 
 export type BackendKind = 'file' | 'postgres';
 
+/** How messages name an agent's store in the fleet database (never a URL, so never a password). */
+export function postgresStoreName(schema: string, agentId: string): string {
+  return `postgres:${schema}/${agentId}`;
+}
+
 /** An agent as the backends need it: the id, and the file path the file backend uses. */
 export interface AgentRef {
   id: string;

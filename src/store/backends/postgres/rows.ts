@@ -50,7 +50,11 @@ const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFi
 export function storeToRows(store: Store): StoreRows {
   const extra: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(store)) if (!KNOWN.has(k)) extra[k] = v;
-  const profiles = Object.entries(store.profiles).map(([profileId, p], position): ProfileRow => {
+  const profiles = Object.entries(store.profiles as Record<string, unknown>).map(([profileId, value], position) => {
+    // A malformed profile may not even be an object: it is kept whole, as read.
+    if (value === null || typeof value !== 'object' || Array.isArray(value))
+      return { profileId, position, provider: '', type: '', expires: null, fields: JSON.stringify(value), secrets: {} };
+    const p = value as Record<string, unknown>;
     const fields: Record<string, unknown> = {};
     const secrets: Record<string, string> = {};
     for (const [k, v] of Object.entries(p)) {
@@ -101,8 +105,9 @@ export function rowsToDocument(rows: StoreRows): Record<string, unknown> {
     else if (k === 'profiles') {
       const profiles: Record<string, unknown> = {};
       for (const r of byPos(rows.profiles)) {
-        const p = JSON.parse(r.fields) as Record<string, unknown>;
-        for (const [f, v] of Object.entries(r.secrets)) p[f] = v;
+        const p = JSON.parse(r.fields) as unknown;
+        if (p !== null && typeof p === 'object' && !Array.isArray(p))
+          for (const [f, v] of Object.entries(r.secrets)) (p as Record<string, unknown>)[f] = v;
         profiles[r.profileId] = p;
       }
       doc.profiles = profiles;
