@@ -8,9 +8,7 @@ import test from 'ava';
 import { runCli } from '../helpers/cli.js';
 import { tempHome } from '../helpers/tmp.js';
 
-const FILE_ONLY: [string, string[]][] = [
-  ['aipro gateway', ['gateway', '--port', '0']],
-];
+const FILE_ONLY: [string, string[]][] = [['aipro gateway', ['gateway', '--port', '0']]];
 
 for (const [what, args] of FILE_ONLY) {
   test(`${what} refuses on the postgres backend, names the way out, writes nothing`, async (t) => {
