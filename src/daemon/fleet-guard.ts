@@ -26,11 +26,13 @@ export function guardedBackend(
   let retryAt = 0;
 
   const fail = (err: unknown): string => {
-    // The schema check and a missing key say what to run; anything else is the database away.
+    // A connection error (also as the cause of a wrapped one) is the database away; the schema
+    // check and other refusals say what to run themselves.
+    const cause = (err as { cause?: unknown }).cause ?? err;
     reason =
-      err instanceof StoreUnavailableError
+      err instanceof StoreUnavailableError && !(cause instanceof Error && isConnectionError(cause))
         ? err.message
-        : `PostgreSQL is unreachable (${describePgError(err)}); the last good series are kept and nothing is written`;
+        : `PostgreSQL is unreachable (${describePgError(cause)}); the last good series are kept and nothing is written`;
     retryAt = now() + delay;
     delay = Math.min(delay * 2, opts.backoff.maxMs);
     return reason;

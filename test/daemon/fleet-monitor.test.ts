@@ -172,7 +172,7 @@ test.serial(
       runAlerts: null,
     });
     t.is(r.exitCode, 1);
-    t.regex(text, /schema "aipro" is at version 0.*aipro store migrate/);
+    t.regex(text, /schema "aipro" does not exist yet: run `aipro store migrate`/);
   },
 );
 
