@@ -13,7 +13,7 @@ import { KeyedGauge, StateSetGauge, type StatusMode } from './family.js';
 import { renderExposition, type ExpositionFormat } from './exposition.js';
 import { latestSkews, setQuota, WindowGauge } from './quota-metrics.js';
 import { initProviderCounters } from './counters.js';
-import { profileKey, setCredential, setProbe } from './profile-series.js';
+import { profileKey, setCredential, setProbe, type ProfileSig } from './profile-series.js';
 import { profileLabel, type ProfileLabelMode } from '../../src/util/profile-label.js';
 import {
   METRICS,
@@ -71,7 +71,7 @@ export interface AiproMetrics {
   /** Profile keys per agent from the last complete credential set (to delete removed ones). */
   known: Map<string, Set<string>>;
   /** What each profile's series were last set from: an unchanged profile costs one string compare. */
-  sigs: Map<string, string>;
+  sigs: Map<string, ProfileSig>;
   /** Providers whose counters are initialised: `plain` (probe errors) or `oauth` (refreshes too). */
   countersFor: Map<string, 'plain' | 'oauth'>;
   /** How the `profile` label is written. */
