@@ -51,6 +51,7 @@ test('a 429 on the first profile fails over to the second and cools the first do
     [CANARY.antWork, CANARY.antDefault],
   );
   t.is(up.seen[0]?.body.model, 'claude-sonnet-4-5', 'the alias is resolved to the upstream model id');
+  await gw.gateway.runtime.usage.flush(); // failures are written off the request path
   const store = readStoreJson(gw.home.storePath());
   const work = store.usageStats['anthropic:work'];
   t.true(work.cooldownUntil >= before + 30_000, 'first profile is cooling down');
@@ -135,6 +136,7 @@ test('the Claude-Code-only refusal moves on to the API-key profile', async (t) =
     [CANARY.antToken, CANARY.antDefault],
     'token (subscription) first, then the key',
   );
+  await gw.gateway.runtime.usage.flush(); // failures are written off the request path
   const store = readStoreJson(gw.home.storePath());
   t.is(store.usageStats['anthropic:manual'].failureCounts.auth_permanent, 1);
 });
@@ -172,6 +174,7 @@ test('Google\'s 400 "API key not valid" is a refused credential: the gateway fai
     [bad, good],
   );
   t.is(up.seen[0]?.path, '/v1beta/openai/chat/completions');
+  await gw.gateway.runtime.usage.flush(); // failures are written off the request path
   const store = readStoreJson(gw.home.storePath());
   t.is(store.usageStats['google:old'].failureCounts.auth, 1, 'counted as a refused credential, not a bad request');
   t.true(store.usageStats['google:old'].cooldownUntil > 0);

@@ -48,6 +48,7 @@ test('a hung upstream times out after gateway.timeouts.headersMs and the next cr
   t.is(r.status, 200);
   t.is(r.headers.get('x-aipro-auth-profile'), 'anthropic:ok');
   t.is(hung.connections, 1);
+  await gw.gateway.runtime.usage.flush(); // failures are written off the request path
   const stats = readStoreJson(gw.home.storePath()).usageStats['anthropic:hung'];
   t.is(stats.failureCounts.timeout, 1, 'classified timeout');
   t.true(stats.cooldownUntil > Date.now(), 'the credential that hung is cooled down');
@@ -225,6 +226,7 @@ for (const after of ['hang', 'cut'] as const) {
       t.is(r.status, 200);
       t.is(r.headers.get('x-aipro-auth-profile'), 'anthropic:ok');
       t.is(r.json.content[0].text, 'hello from upstream');
+      await gw.gateway.runtime.usage.flush(); // failures are written off the request path
       const stats = readStoreJson(gw.home.storePath()).usageStats?.['anthropic:bad'];
       if (after === 'hang') t.is(stats?.failureCounts?.timeout, 1, 'a silent upstream is a timeout of that credential');
       else t.is(stats?.cooldownUntil, undefined, "a dropped connection is the endpoint's failure");

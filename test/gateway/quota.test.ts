@@ -102,6 +102,7 @@ test(
     const r1 = await post(`${gw.url}/v1/messages`, msg());
     t.is(r1.status, 429);
     t.is(up.seen.length, 1);
+    await gw.gateway.runtime.usage.flush(); // failures are written off the request path
     const store = readStoreJson(gw.home.storePath());
     t.is(store.usageStats['anthropic:sub'].quota.status, 'rejected', 'written with the failure, at once');
 

@@ -89,10 +89,12 @@ test('the CLI serves with a token on lan, rejects a wrong token, stops cleanly o
     /aipro_gateway_requests_total\{provider="anthropic",model="anthropic\/claude-sonnet-4-5",outcome="ok"\} 1/,
   );
   t.regex(metrics, /aipro_build_info/, 'the process metrics are served too');
-  // Each process registers only its own families: a gateway has no monitor series to offer.
+  // Each process registers only its own families: a gateway has no monitor series to offer, only
+  // whether it can read the stores it serves from.
+  t.regex(metrics, /^aipro_auth_store_ok\{agent="main"\} 1$/m);
   t.notRegex(
     metrics,
-    /^# HELP aipro_(auth_|monitor_|alert_|oauth_|quota_|clock_)/m,
+    /^# HELP aipro_(auth_(?!store_ok )|monitor_|alert_|oauth_|quota_|clock_)/m,
     'no monitor family on the gateway',
   );
   child.kill('SIGTERM');
