@@ -64,6 +64,7 @@ export interface AiproMetrics {
   storeReadErrors: Counter<L>;
   storeLastReadSuccess: Gauge<L>;
   heartbeatTotal: Counter<L>;
+  fleetLeader: Gauge<L>;
   buildInfo: Gauge<L>;
   /** Agents whose auth store could not be read on the last look: `reason: path` (for /readyz). */
   unreadableStores: Map<string, string>;
@@ -195,6 +196,7 @@ export function createMetrics(opts: CreateMetricsOptions = {}): AiproMetrics {
     storeReadErrors: counter(registry, METRICS.storeReadErrors),
     storeLastReadSuccess: gauge(registry, METRICS.storeLastReadSuccess),
     heartbeatTotal: counter(registry, METRICS.heartbeatTotal),
+    fleetLeader: gauge(registry, METRICS.fleetLeader),
     // Last, as always: the build info, then Node's process metrics.
     buildInfo: addProcessMetrics(registry, opts),
     unreadableStores: new Map(),
