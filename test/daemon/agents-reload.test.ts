@@ -5,7 +5,7 @@
 import test from 'ava';
 import { MONITORS } from '../../monitors/index.js';
 import { startDaemon } from '../../src/daemon/daemon.js';
-import { eventually } from '../helpers/prometheus.js';
+import { eventually } from '../helpers/wait.js';
 import { tempHome } from '../helpers/tmp.js';
 import { NEVER } from './fleet-helpers.js';
 

@@ -7,7 +7,7 @@
 import test from 'ava';
 import { postgresBackend } from '../../src/store/backends/postgres.js';
 import { createPool } from '../../src/store/backends/postgres/connect.js';
-import { eventually } from '../helpers/prometheus.js';
+import { eventually } from '../helpers/wait.js';
 import { usePostgres } from '../helpers/postgres.js';
 import { tempHome } from '../helpers/tmp.js';
 import { startWebhookReceiver, type ReceivedRequest } from '../helpers/webhook-receiver.js';

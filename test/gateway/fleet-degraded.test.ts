@@ -10,8 +10,11 @@ import { postgresBackend } from '../../src/store/backends/postgres.js';
 import { createPool } from '../../src/store/backends/postgres/connect.js';
 import { parseStoreKey } from '../../src/store/backends/postgres/seal.js';
 import { usePostgres } from '../helpers/postgres.js';
-import { anthropicOk, CANARY, leaks, post, startUpstream } from './fakes.js';
-import { migrated, startFleet, until, type FleetHost } from './fleet-hosts.js';
+import { startUpstream } from '../helpers/fake-providers.js';
+import { CANARY, leaks, post } from '../helpers/gateway.js';
+import { anthropicOk } from '../helpers/provider-bodies.js';
+import { migrated, startFleet, type FleetHost } from './fleet-hosts.js';
+import { eventually } from '../helpers/wait.js';
 
 const pgs = usePostgres();
 test.after.always(() => pgs.stop());
@@ -61,7 +64,7 @@ test.serial(
     });
     await seed(store() as never);
     const [h] = hosts as [FleetHost];
-    await until(async () => (await readyz(h)).status === 200, 10_000, 'ready');
+    await eventually(async () => (await readyz(h)).status === 200, 10_000, 'ready');
     t.is((await readyz(h)).text, 'ready\n');
     t.is((await post(`${h.url}/v1/messages`, msg())).status, 200);
     await h.gateway.close();
@@ -84,7 +87,7 @@ test.serial(
     t.teardown(() => {
       if (!restarted) cluster.start();
     });
-    const degraded = await until(
+    const degraded = await eventually(
       async () => {
         const r = await readyz(h);
         return r.status === 503 ? r : null;
@@ -113,12 +116,12 @@ test.serial(
     clock.skew = 9 * 60_000;
     const due = await post(`${h.url}/v1/messages`, msg());
     t.is(due.status, 200, due.text);
-    t.is(up.seen.at(-1)?.secret, CANARY.antToken, 'served with the current token');
+    t.is(up.requests.at(-1)?.secret, CANARY.antToken, 'served with the current token');
     t.false(h.logs.some((l) => l.includes('gateway.internal_error')));
     clock.skew = 0;
     // Their bookkeeping could not be written: dropped (and logged), not queued for later.
     await h.gateway.close();
-    t.true(h.logs.some((l) => l.startsWith('error gateway.usage_write_failed')));
+    t.true(h.logs.some((l) => l.includes('"level":"error","event":"gateway.usage_write_failed"')));
 
     // Past staleAfter the last copy is no longer trusted: a clear error, never a guess.
     clock.skew = 16 * 60_000;
@@ -129,15 +132,19 @@ test.serial(
 
     cluster.start();
     restarted = true;
-    await until(async () => (await readyz(h)).status === 200, 30_000, '/readyz to recover');
+    await eventually(async () => (await readyz(h)).status === 200, 30_000, '/readyz to recover');
     t.is(await storeOk(h), '1');
     t.is(await lastUsed(), before, 'nothing from the outage was written, then or later');
     t.is((await post(`${h.url}/v1/messages`, msg())).status, 200);
     await h.gateway.close();
     t.true(((await lastUsed()) ?? 0) > (before as number), 'writes resume after recovery');
     t.is(await storeOk(h), '1');
-    await until(async () => h.logs.some((l) => l.startsWith('info gateway.store_recovered')), 10_000, 'recovered log');
-    const events = h.logs.filter((l) => /gateway\.store_(degraded|recovered)/.test(l)).map((l) => l.split(' ')[1]);
+    await eventually(
+      async () => h.logs.some((l) => l.includes('"level":"info","event":"gateway.store_recovered"')),
+      10_000,
+      'recovered log',
+    );
+    const events = h.logs.filter((l) => /gateway\.store_(degraded|recovered)/.test(l)).map((l) => JSON.parse(l).event);
     t.deepEqual(events, ['gateway.store_degraded', 'gateway.store_recovered'], 'one line each way, none at start');
     t.deepEqual(leaks(h.logs.join('\n') + degraded.text), []);
   },

@@ -5,8 +5,11 @@
  */
 import test from 'ava';
 import { usePostgres } from '../helpers/postgres.js';
-import { anthropicError, anthropicOk, CANARY, leaks, post, startUpstream } from './fakes.js';
-import { migrated, startFleet, until, type FleetHost } from './fleet-hosts.js';
+import { startUpstream } from '../helpers/fake-providers.js';
+import { CANARY, leaks, post } from '../helpers/gateway.js';
+import { anthropicError, anthropicOk } from '../helpers/provider-bodies.js';
+import { migrated, startFleet, type FleetHost } from './fleet-hosts.js';
+import { eventually } from '../helpers/wait.js';
 
 const pgs = usePostgres();
 test.after.always(() => pgs.stop());
@@ -56,11 +59,11 @@ test('a 429 on host 1: hosts 2 and 3 skip that profile within 1 s, without a req
   const answered = performance.now();
   t.is(r1.status, 200);
   t.is(r1.headers.get('x-aipro-auth-profile'), 'anthropic:b', 'host 1 failed over');
-  const seenA = up.seen.filter((s) => s.secret === CANARY.antWork).length;
+  const seenA = up.requests.filter((s) => s.secret === CANARY.antWork).length;
   // Hosts 2 and 3 learn of the cooldown from the database, not from a 429 of their own.
   const seenAt = await Promise.all(
     [h2, h3].map(async (h) => {
-      await until(async () => (await nextProfile(h)) === 'anthropic:b', 10_000, `${h.id} to skip anthropic:a`);
+      await eventually(async () => (await nextProfile(h)) === 'anthropic:b', 10_000, `${h.id} to skip anthropic:a`);
       return performance.now() - answered;
     }),
   );
@@ -71,6 +74,6 @@ test('a 429 on host 1: hosts 2 and 3 skip that profile within 1 s, without a req
     t.is(r.status, 200);
     t.is(r.headers.get('x-aipro-auth-profile'), 'anthropic:b', `${h.id} goes straight to b`);
   }
-  t.is(up.seen.filter((s) => s.secret === CANARY.antWork).length, seenA, 'no host but 1 sent a request with a');
+  t.is(up.requests.filter((s) => s.secret === CANARY.antWork).length, seenA, 'no host but 1 sent a request with a');
   t.deepEqual(leaks(hosts.flatMap((h) => h.logs).join('\n')), []);
 });

@@ -4,17 +4,16 @@
  * `aipro gateway` opens it), in this process.
  */
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { ExecutionContext } from 'ava';
 import { createGateway, type Gateway } from '../../src/gateway/app.js';
-import type { GatewayLogger } from '../../src/gateway/runtime.js';
 import { openGatewayStore, type GatewayBackend } from '../../src/gateway/store.js';
 import type { AiproConfig } from '../../src/config/schema.js';
 import { createPool } from '../../src/store/backends/postgres/connect.js';
 import { migrate } from '../../src/store/backends/postgres/migrations.js';
 import type { Store } from '../../src/store/schema.js';
 import { configFrom } from '../helpers/config.js';
+import { captureLog } from '../helpers/log.js';
+import { serve } from '../helpers/net.js';
 import { tempHome } from '../helpers/tmp.js';
 
 export interface FleetHost {
@@ -23,6 +22,7 @@ export interface FleetHost {
   gateway: Gateway;
   store: GatewayBackend;
   config: AiproConfig;
+  /** Every log line of this host's gateway, as JSON (see captureLog). */
   logs: string[];
 }
 
@@ -84,12 +84,7 @@ export async function startFleet(
       ...(opts.backoff ? { backoff: opts.backoff } : {}),
     });
     cleanups.push(() => store.close());
-    const logs: string[] = [];
-    const line =
-      (level: string) =>
-      (event: string, fields: Record<string, unknown> = {}) =>
-        logs.push(`${level} ${event} ${JSON.stringify(fields)}`);
-    const log: GatewayLogger = { info: line('info'), warn: line('warn'), error: line('error') };
+    const log = captureLog();
     const gateway = createGateway({
       config,
       env,
@@ -98,23 +93,18 @@ export async function startFleet(
       flushMs: 20,
       ...(opts.now ? { now: opts.now } : {}),
     });
-    const server = await new Promise<ReturnType<typeof createServer>>((resolve) => {
-      const s = createServer(gateway.handler).listen(0, '127.0.0.1', () => resolve(s));
-    });
+    const served = await serve(gateway.handler);
     cleanups.push(async () => {
-      await new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      });
+      await served.close();
       await gateway.close();
     });
     hosts.push({
       id: `host-${i}`,
-      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      url: served.url,
       gateway,
       store,
       config,
-      logs,
+      logs: log.lines,
     });
   }
   const first = hosts[0] as FleetHost;
@@ -124,15 +114,4 @@ export async function startFleet(
     seed: (s) =>
       first.store.update({ id: 'main', storePath: '' }, () => ({ store: structuredClone(s), result: undefined })),
   };
-}
-
-/** Poll `fn` until it returns a truthy value; fail after `ms` (generous: the machine may be loaded). */
-export async function until<T>(fn: () => Promise<T | null | false | undefined>, ms: number, what: string): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }

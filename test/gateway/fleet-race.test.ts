@@ -20,8 +20,10 @@ import { postgresBackend } from '../../src/store/backends/postgres.js';
 import { createPool } from '../../src/store/backends/postgres/connect.js';
 import { parseStoreKey } from '../../src/store/backends/postgres/seal.js';
 import { textEvents } from './codex-backend.js';
-import { post, startUpstream } from './fakes.js';
-import { migrated, newStoreKey, until } from './fleet-hosts.js';
+import { startUpstream } from '../helpers/fake-providers.js';
+import { post } from '../helpers/gateway.js';
+import { migrated, newStoreKey } from './fleet-hosts.js';
+import { eventually } from '../helpers/wait.js';
 
 const run = promisify(execFile);
 const WORKER = fileURLToPath(new URL('../store/fixtures/fleet-refresh-worker.ts', import.meta.url));
@@ -109,7 +111,7 @@ test(TITLE, async (t) => {
   );
   // Every gateway has its listener up before the race (ready = the fleet store answers).
   for (const host of hosts)
-    await until(async () => (await fetch(`${host.gw.url}/readyz`)).status === 200, 30_000, 'gateway ready');
+    await eventually(async () => (await fetch(`${host.gw.url}/readyz`)).status === 200, 30_000, 'gateway ready');
 
   const msg = { model: 'openai-codex/gpt-5.1-codex', messages: [{ role: 'user', content: 'hi' }] };
   const requests = Array.from({ length: 50 }, (_, i) => post(`${hosts[i % 3]?.gw.url}/v1/chat/completions`, msg));
@@ -137,7 +139,7 @@ test(TITLE, async (t) => {
     'exactly one refresh across 3 gateways and 6 CLI processes, and no reuse',
   );
   t.is(server.presentedRefreshTokens.length, 1);
-  const used = new Set(up.seen.map((s) => s.secret));
+  const used = new Set(up.requests.map((s) => s.secret));
   t.false(used.has(undefined));
   t.false(used.has(tokens.access), 'every request waited for the one refresh and used the new token');
   t.log(`${answers.length} requests, ${used.size} distinct access token(s) upstream, ${cli.length} CLI refreshes`);

@@ -1,7 +1,9 @@
 /** /readyz and aipro_auth_store_ok on one host's file store (the fleet's degraded mode: fleet-degraded.test.ts). */
 import test from 'ava';
 import { writeFileSync } from 'node:fs';
-import { anthropicOk, CANARY, post, startTestGateway, startUpstream } from './fakes.js';
+import { startUpstream } from '../helpers/fake-providers.js';
+import { CANARY, post, startTestGateway } from '../helpers/gateway.js';
+import { anthropicOk } from '../helpers/provider-bodies.js';
 
 const msg = () => ({ model: 'sonnet', max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] });
 
