@@ -7,9 +7,10 @@ import { configuredProviders } from '../src/config/models.js';
 import type { AiproConfig } from '../src/config/schema.js';
 import { collectCredentials } from '../src/store/credentials.js';
 import type { Env } from '../src/store/paths.js';
-import { readStore, type StoreReadError } from '../src/store/read.js';
+import { readStore, type StoreRead, type StoreReadError } from '../src/store/read.js';
 import { rowFor, type StatusRow } from '../src/store/report.js';
 import type { CredentialView } from '../src/store/status.js';
+import type { StoreBackend } from '../src/store/backends/types.js';
 import type { CredentialObservation, MonitorImpl, MonitorContext, Observation } from './types.js';
 import { fileSignature } from '../src/util/fs.js';
 
@@ -25,7 +26,16 @@ export function agentViews(
   config: AiproConfig,
   env: Env,
 ): { ok: true; views: CredentialView[] } | StoreReadError {
-  const read = readStore(agent.storePath);
+  return viewsOf(agent, readStore(agent.storePath), config, env);
+}
+
+/** The credential views of one agent's store read (any backend). Pure. */
+export function viewsOf(
+  agent: Agent,
+  read: StoreRead,
+  config: AiproConfig,
+  env: Env,
+): { ok: true; views: CredentialView[] } | StoreReadError {
   if (!read.ok) return read;
   const store = read.store;
   const inUse = new Set([...configuredProviders(config), ...Object.keys(store.order ?? {})]);
@@ -120,12 +130,26 @@ export function credentialObservation(row: StatusRow, view: CredentialView): Cre
  * profiles are never mistaken for deleted ones).
  */
 export function expiryObservations(ctx: Pick<MonitorContext, 'agents' | 'config' | 'env'>, now: number): Observation[] {
+  const seen = new Set<string>();
+  const out = judgeAgents(ctx, now, (agent) => {
+    seen.add(agent.storePath);
+    return cachedViews(agent, ctx.config, ctx.env);
+  });
+  for (const path of cache.keys()) if (!seen.has(path)) cache.delete(path);
+  return out;
+}
+
+type Views = { ok: true; views: CredentialView[] } | StoreReadError;
+
+function judgeAgents(
+  ctx: Pick<MonitorContext, 'agents' | 'config' | 'env'>,
+  now: number,
+  viewsFor: (agent: Agent) => Views,
+): Observation[] {
   const warnMs = ctx.config.auth.warnHours * 3_600_000;
   const out: Observation[] = [];
-  const seen = new Set<string>();
   for (const agent of ctx.agents) {
-    seen.add(agent.storePath);
-    const res = cachedViews(agent, ctx.config, ctx.env);
+    const res = viewsFor(agent);
     if (!res.ok) {
       out.push({
         kind: 'store',
@@ -145,13 +169,25 @@ export function expiryObservations(ctx: Pick<MonitorContext, 'agents' | 'config'
       out.push(o);
     }
   }
-  for (const path of cache.keys()) if (!seen.has(path)) cache.delete(path);
   return out;
+}
+
+/** The same observations from a store backend (the fleet's database): every agent read afresh. */
+export async function expiryObservationsFrom(
+  ctx: Pick<MonitorContext, 'agents' | 'config' | 'env'>,
+  store: StoreBackend,
+  now: number,
+): Promise<Observation[]> {
+  const reads = new Map<string, StoreRead>();
+  for (const agent of ctx.agents) reads.set(agent.id, await store.read(agent));
+  return judgeAgents(ctx, now, (agent) => viewsOf(agent, reads.get(agent.id) as StoreRead, ctx.config, ctx.env));
 }
 
 export const expiry: MonitorImpl = {
   name: 'expiry',
   async run(ctx) {
+    // Files are judged through the signature cache; any other backend is read each cycle.
+    if (ctx.store && ctx.store.kind !== 'file') return expiryObservationsFrom(ctx, ctx.store, ctx.now());
     return expiryObservations(ctx, ctx.now());
   },
 };

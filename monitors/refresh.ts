@@ -2,11 +2,12 @@
  * The refresh monitor: refreshes OAuth access tokens ahead of expiry (`auth.refreshSkewMs`)
  * under the per-profile lock, so a gateway never meets an expired token. A permanent
  * refusal is recorded (status `refresh_failed`, alert); transient failures retry on the
- * next run while the current access token stays in use. Profiles imported from Claude
+ * next run while the current access token stays in use. On a fleet store only the leader runs
+ * it, and each refresh holds the fleet-wide lock of its profile. Profiles imported from Claude
  * Code or Codex are not refreshed but re-read from their source (the CLI refreshes them).
  */
 import { originOf } from '../src/oauth/import.js';
-import { needsRefresh, refreshProfile } from '../src/oauth/refresh.js';
+import { needsRefresh, refreshProfile, type RefreshResult } from '../src/oauth/refresh.js';
 import { readStore } from '../src/store/read.js';
 import type { MonitorImpl, Observation } from './types.js';
 
@@ -15,7 +16,7 @@ export const refresh: MonitorImpl = {
   async run(ctx) {
     const obs: Observation[] = [];
     for (const agent of ctx.agents) {
-      const read = readStore(agent.storePath);
+      const read = ctx.store ? await ctx.store.read(agent) : readStore(agent.storePath);
       if (!read.ok) continue; // the store monitor reports unreadable stores
       for (const [id, p] of Object.entries(read.store.profiles)) {
         if (ctx.signal?.aborted) return obs;
@@ -30,6 +31,11 @@ export const refresh: MonitorImpl = {
           config: ctx.config,
           env: ctx.env,
           now: ctx.now,
+          ...(ctx.store ? { store: { backend: ctx.store, agentId: agent.id } } : {}),
+        }).catch((err: Error): RefreshResult => {
+          // A fleet store that went away mid-run: a transient failure, retried next run.
+          if (err.name !== 'StoreUnavailableError') throw err;
+          return { ok: false, reason: 'store', permanent: false, detail: err.message };
         });
         const result = r.ok ? (r.refreshed ? 'ok' : 'skipped') : r.permanent ? 'failed' : 'error';
         obs.push({

@@ -6,6 +6,7 @@
 import type { AiproConfig, MonitorName } from '../src/config/schema.js';
 import type { Logger } from '../src/log.js';
 import type { Observation } from '../src/observation.js';
+import type { StoreBackend } from '../src/store/backends/types.js';
 
 export type {
   CredentialObservation,
@@ -26,6 +27,11 @@ export interface MonitorContext {
   agents: { id: string; storePath: string; isDefault: boolean }[];
   log: Logger;
   signal?: AbortSignal;
+  /**
+   * Where the agents' stores live (default: each agent's file at `storePath`). On the
+   * PostgreSQL backend `storePath` is only the store's name for messages.
+   */
+  store?: StoreBackend;
 }
 
 /** A monitor as its file declares it: the registry adds the default schedule. */

@@ -19,6 +19,7 @@ export const validity: MonitorImpl = {
       timeoutMs: ctx.config.monitor.probe.timeoutMs,
       concurrency: Math.max(1, ctx.config.monitor.probe.concurrency),
       ...(ctx.signal ? { signal: ctx.signal } : {}),
+      ...(ctx.store ? { store: ctx.store } : {}),
     });
     const obs: Observation[] = [];
     for (const r of out.refreshes) {

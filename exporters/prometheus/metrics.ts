@@ -220,6 +220,13 @@ export const METRICS = {
     "Dead-man's switch pings by result: ok (monitor.heartbeat.url answered 2xx), fail_sent (a failed run reported " +
       'to monitor.heartbeat.failUrl), error (no 2xx within the timeout, one retry included).',
   ),
+  fleetLeader: def(
+    'aipro_fleet_leader',
+    'gauge',
+    ['host'],
+    'Fleet store only: 1 when this host holds the fleet lock and runs the refresh, validity and alert monitors ' +
+      'for the fleet, 0 when another host does; `host` is AIPRO_HOST_ID, else the system host name.',
+  ),
   buildInfo: def(
     'aipro_build_info',
     'gauge',

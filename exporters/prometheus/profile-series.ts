@@ -59,25 +59,71 @@ export function expiryKnown(o: Pick<CredentialObservation, 'type' | 'expiresAt' 
   return typeof o.expiresAt === 'number' && Number.isFinite(o.expiresAt) && o.expiresAt > 0;
 }
 
+/**
+ * What one profile's series were last set from. Compared field by field every cycle: building
+ * and comparing a string of these (~20 pieces) per profile cost more than the compare itself.
+ */
+export interface ProfileSig {
+  provider: string;
+  type: string;
+  source: string;
+  status: string;
+  refreshable: boolean;
+  expiresAt: number | undefined;
+  cooling: number | undefined;
+  refreshExpiresAt: number | undefined;
+  nextRefreshAt: number | undefined;
+  probe:
+    | { ok: boolean; reason: string; latencyMs: number | undefined; httpStatus: number | undefined; at: number }
+    | undefined;
+}
+
+function sameSig(s: ProfileSig, o: CredentialObservation, cooling: number | undefined): boolean {
+  const p = o.probe;
+  const q = s.probe;
+  return (
+    s.provider === o.provider &&
+    s.type === o.type &&
+    s.source === o.source &&
+    s.status === o.status &&
+    s.refreshable === Boolean(o.refreshable) &&
+    Object.is(s.expiresAt, o.expiresAt) &&
+    Object.is(s.cooling, cooling) &&
+    Object.is(s.refreshExpiresAt, o.refreshExpiresAt) &&
+    Object.is(s.nextRefreshAt, o.nextRefreshAt) &&
+    (p === undefined
+      ? q === undefined
+      : q !== undefined &&
+        q.ok === p.ok &&
+        q.reason === p.reason &&
+        Object.is(q.latencyMs, p.latencyMs) &&
+        Object.is(q.httpStatus, p.httpStatus) &&
+        Object.is(q.at, p.at))
+  );
+}
+
+function sigOf(o: CredentialObservation, cooling: number | undefined): ProfileSig {
+  const p = o.probe;
+  return {
+    provider: o.provider,
+    type: o.type,
+    source: o.source,
+    status: o.status,
+    refreshable: Boolean(o.refreshable),
+    expiresAt: o.expiresAt,
+    cooling,
+    refreshExpiresAt: o.refreshExpiresAt,
+    nextRefreshAt: o.nextRefreshAt,
+    probe: p ? { ok: p.ok, reason: p.reason, latencyMs: p.latencyMs, httpStatus: p.httpStatus, at: p.at } : undefined,
+  };
+}
+
 export function setCredential(m: AiproMetrics, o: CredentialObservation, now: number): string {
   const key = profileKey(o.agent, o.profile);
-  const cooling = o.cooldownUntil && o.cooldownUntil > now ? o.cooldownUntil : '';
-  const p = o.probe;
-  const probeSig = p ? `${p.ok}|${p.reason}|${p.latencyMs ?? ''}|${p.httpStatus ?? ''}|${p.at}` : '';
-  const sig = [
-    o.provider,
-    o.type,
-    o.source,
-    o.status,
-    o.refreshable ? 1 : 0,
-    o.expiresAt ?? '',
-    cooling,
-    o.refreshExpiresAt ?? '',
-    o.nextRefreshAt ?? '',
-    probeSig,
-  ].join('\u0001');
-  if (m.sigs.get(key) === sig) return key;
-  m.sigs.set(key, sig);
+  const cooling = o.cooldownUntil && o.cooldownUntil > now ? o.cooldownUntil : undefined;
+  const prev = m.sigs.get(key);
+  if (prev && sameSig(prev, o, cooling)) return key;
+  m.sigs.set(key, sigOf(o, cooling));
   const labels = { agent: o.agent, provider: o.provider, profile: profileLabel(o.profile, m.profileLabel) };
   m.profileInfo.set(key, { ...labels, type: o.type, source: o.source }, 1);
   m.profileStatus.setState(key, labels, o.status);

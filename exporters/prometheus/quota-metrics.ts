@@ -5,7 +5,10 @@
  */
 import type { QuotaRecord } from '../../src/store/schema.js';
 import { currentWindows, labelledWindows, latestClockSkews } from '../../src/store/quota.js';
-import { KeyedGauge, escapeLabelValue, formatValue, type MetricJson } from './family.js';
+import { KeyedGauge, escapeLabelValue, flat, formatValue, labelText, type MetricJson } from './family.js';
+
+const BASE = ['agent', 'provider', 'profile'] as const;
+const BASE_KEY = BASE.join(',');
 
 interface Sample {
   window: string;
@@ -26,13 +29,15 @@ export class WindowGauge extends KeyedGauge {
       return;
     }
     const sig = list.map((x) => `${x.window}=${x.value}`).join('|');
-    const base = ['agent', 'provider', 'profile'].map((n) => `${n}="${escapeLabelValue(labels[n] ?? '')}"`).join(',');
     this.samples.set(key, { labels: { ...labels }, list });
-    this.put(key, labels, sig, () =>
-      list
-        .map((x) => `${this.name}{${base},window="${escapeLabelValue(x.window)}"} ${formatValue(x.value)}`)
-        .join('\n'),
-    );
+    this.put(key, labels, sig, BASE, BASE_KEY, () => {
+      const head = `${this.open}${labelText(BASE, BASE_KEY, labels)},window="`;
+      return flat(list.map((x) => `${head}${escapeLabelValue(x.window)}"} ${formatValue(x.value)}`).join('\n'));
+    });
+  }
+
+  protected override lines(e: { text: string }, out: string[]): void {
+    out.push('\n', e.text);
   }
 
   override remove(key: string): void {

@@ -13,7 +13,7 @@ import { KeyedGauge, StateSetGauge, type StatusMode } from './family.js';
 import { renderExposition, type ExpositionFormat } from './exposition.js';
 import { latestSkews, setQuota, WindowGauge } from './quota-metrics.js';
 import { initProviderCounters } from './counters.js';
-import { profileKey, setCredential, setProbe } from './profile-series.js';
+import { profileKey, setCredential, setProbe, type ProfileSig } from './profile-series.js';
 import { profileLabel, type ProfileLabelMode } from '../../src/util/profile-label.js';
 import {
   METRICS,
@@ -64,13 +64,14 @@ export interface AiproMetrics {
   storeReadErrors: Counter<L>;
   storeLastReadSuccess: Gauge<L>;
   heartbeatTotal: Counter<L>;
+  fleetLeader: Gauge<L>;
   buildInfo: Gauge<L>;
   /** Agents whose auth store could not be read on the last look: `reason: path` (for /readyz). */
   unreadableStores: Map<string, string>;
   /** Profile keys per agent from the last complete credential set (to delete removed ones). */
   known: Map<string, Set<string>>;
   /** What each profile's series were last set from: an unchanged profile costs one string compare. */
-  sigs: Map<string, string>;
+  sigs: Map<string, ProfileSig>;
   /** Providers whose counters are initialised: `plain` (probe errors) or `oauth` (refreshes too). */
   countersFor: Map<string, 'plain' | 'oauth'>;
   /** How the `profile` label is written. */
@@ -195,6 +196,7 @@ export function createMetrics(opts: CreateMetricsOptions = {}): AiproMetrics {
     storeReadErrors: counter(registry, METRICS.storeReadErrors),
     storeLastReadSuccess: gauge(registry, METRICS.storeLastReadSuccess),
     heartbeatTotal: counter(registry, METRICS.heartbeatTotal),
+    fleetLeader: gauge(registry, METRICS.fleetLeader),
     // Last, as always: the build info, then Node's process metrics.
     buildInfo: addProcessMetrics(registry, opts),
     unreadableStores: new Map(),

@@ -9,3 +9,12 @@ import type { AiproConfig } from '../config/schema.js';
 export function alertHost(config: Pick<AiproConfig, 'alerts'>): string {
   return config.alerts.hostname || hostname();
 }
+
+/**
+ * The name alerts carry: on the fleet store the fleet's (`store.postgres.fleet`, else
+ * `fleet-<schema>`), since one leader alerts for every host; else the host's.
+ */
+export function alertName(config: Pick<AiproConfig, 'alerts' | 'store'>): string {
+  if (config.store.backend !== 'postgres') return alertHost(config);
+  return config.store.postgres.fleet || `fleet-${config.store.postgres.schema}`;
+}

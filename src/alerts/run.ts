@@ -12,7 +12,7 @@ import { evaluate, notificationOf } from './engine.js';
 import { enqueue, pendingByChannel, prune } from './outbox.js';
 import { alertHost } from './host.js';
 import { policyFrom } from './rules.js';
-import { alertStatePath, damagedStateFix, saveAlertState, updateAlertState, usableStatePath } from './state.js';
+import { alertStatePath, type AlertStateStore, fileAlertStateStore } from './state.js';
 import type { AlertMetricsSink, Notification } from './types.js';
 
 export interface RunAlertsInput {
@@ -24,6 +24,11 @@ export interface RunAlertsInput {
   metrics?: AlertMetricsSink;
   /** Monitor cycle interval; Alertmanager alerts end 3 intervals after the last push. */
   cycleIntervalMs: number;
+  /**
+   * Where the state lives (default: this host's file) and the name alerts carry (default:
+   * `alertHost`). A fleet passes its PostgreSQL row and the fleet's name.
+   */
+  fleet?: { state: AlertStateStore; name: string; fix?: string };
 }
 
 export { alertHost } from './host.js';
@@ -32,7 +37,7 @@ export { alertHost } from './host.js';
 export async function runAlerts(input: RunAlertsInput): Promise<{ sent: number; pending: number }> {
   const { config, env, now, log, metrics } = input;
   try {
-    const host = alertHost(config);
+    const host = input.fleet?.name ?? alertHost(config);
     const policy = policyFrom(config, host);
     const built = buildChannels({ config, env, host });
     for (const e of built.errors)
@@ -42,12 +47,18 @@ export async function runAlerts(input: RunAlertsInput): Promise<{ sent: number; 
         hint: 'fix it with `aipro config set`, then `aipro config validate`',
       });
     const configured = Object.keys(config.alerts.channels);
-    const wanted = alertStatePath(config, env);
-    const { path, damaged } = usableStatePath(wanted);
+    const file = input.fleet ? null : fileAlertStateStore(alertStatePath(config, env));
+    const store: AlertStateStore = input.fleet?.state ?? (file as AlertStateStore);
+    const { damaged } = store;
     safe(() => metrics?.stateOk?.(damaged ? 0 : 1));
-    if (damaged) log.error('alert_state_damaged', { path: wanted, error: damaged, hint: damagedStateFix(wanted) });
+    if (damaged)
+      log.error('alert_state_damaged', {
+        path: file ? alertStatePath(config, env) : store.where,
+        error: damaged,
+        hint: file?.fix ?? input.fleet?.fix ?? '',
+      });
 
-    return await updateAlertState(path, async (prev) => {
+    return await store.update(async (prev, save) => {
       const { state, notifications } = evaluate(input.observations, prev, now, policy);
       for (const n of notifications)
         log.info('alert', { kind: n.kind, agent: n.agent, profile: n.profile, threshold: n.threshold, key: n.key });
@@ -71,7 +82,7 @@ export async function runAlerts(input: RunAlertsInput): Promise<{ sent: number; 
         });
       }
       // Durable before sending: a crash mid-delivery resends (same idempotency key), never loses.
-      await saveAlertState(path, state);
+      await save(state);
 
       const sent = await deliverOutbox({
         state,

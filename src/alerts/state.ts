@@ -27,24 +27,9 @@ export function readAlertState(path: string): StateRead {
   } catch (err) {
     return { ok: false, detail: `cannot read alert state ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})` };
   }
+  let parsed: unknown;
   try {
-    const parsed = JSON.parse(raw) as Partial<AlertState>;
-    if (!parsed || typeof parsed !== 'object' || parsed.version !== 1)
-      throw new Error('not an aipro alert state (version 1)');
-    return {
-      ok: true,
-      exists: true,
-      state: {
-        version: 1,
-        episodes: parsed.episodes ?? {},
-        probes: parsed.probes ?? {},
-        silences: parsed.silences ?? {},
-        outbox: Array.isArray(parsed.outbox) ? parsed.outbox : [],
-        ...(typeof parsed.generation === 'number' && Number.isSafeInteger(parsed.generation)
-          ? { generation: parsed.generation }
-          : {}),
-      },
-    };
+    parsed = JSON.parse(raw);
   } catch (err) {
     return {
       ok: false,
@@ -53,6 +38,31 @@ export function readAlertState(path: string): StateRead {
         `the outbox are lost)`,
     };
   }
+  const doc = alertStateFrom(parsed);
+  return doc
+    ? { ok: true, exists: true, state: doc }
+    : {
+        ok: false,
+        detail:
+          `alert state ${path} does not parse (not an aipro alert state (version 1)); ` +
+          'move it aside to start over (episodes and the outbox are lost)',
+      };
+}
+
+/** A parsed state document as an AlertState (missing parts empty), or null when it is not one. Pure. */
+export function alertStateFrom(value: unknown): AlertState | null {
+  const parsed = value as Partial<AlertState> | null;
+  if (!parsed || typeof parsed !== 'object' || parsed.version !== 1) return null;
+  return {
+    version: 1,
+    episodes: parsed.episodes ?? {},
+    probes: parsed.probes ?? {},
+    silences: parsed.silences ?? {},
+    outbox: Array.isArray(parsed.outbox) ? parsed.outbox : [],
+    ...(typeof parsed.generation === 'number' && Number.isSafeInteger(parsed.generation)
+      ? { generation: parsed.generation }
+      : {}),
+  };
 }
 
 export class AlertStateError extends Error {}
@@ -97,4 +107,33 @@ export async function updateAlertState<R>(
 /** Write the state atomically (mode 0600). Callers hold the lock. */
 export async function saveAlertState(path: string, state: AlertState): Promise<void> {
   await writeFileDurable(path, `${JSON.stringify(state, null, 2)}\n`);
+}
+
+/**
+ * Where one alert cycle keeps its state: this host's file, or the fleet's row in PostgreSQL.
+ * `update` holds the state's lock for the whole cycle and hands `change` a `save` that makes
+ * the state durable at once (the outbox is saved before anything is sent).
+ */
+export interface AlertStateStore {
+  /** For messages: a path, or `postgres:<schema>/alert_state/<fleet>`. */
+  readonly where: string;
+  /** Why the stored state cannot be used (alerts then go on from a fresh state), or null. */
+  damaged: string | null;
+  update<R>(
+    change: (
+      state: AlertState,
+      save: (state: AlertState) => Promise<void>,
+    ) => Promise<{ state: AlertState; result: R }>,
+  ): Promise<R>;
+}
+
+/** The state file of this host (`monitor.statePath`), or `<path>.fresh` beside a damaged one. */
+export function fileAlertStateStore(wanted: string): AlertStateStore & { fix: string | null } {
+  const { path, damaged } = usableStatePath(wanted);
+  return {
+    where: path,
+    damaged,
+    fix: damaged ? damagedStateFix(wanted) : null,
+    update: (change) => updateAlertState(path, (prev) => change(prev, (s) => saveAlertState(path, s))),
+  };
 }

@@ -11,10 +11,25 @@ import { buildChannels } from '../alerts/channels/index.js';
 import { withTimeout } from '../alerts/deliver.js';
 import { nextReminder } from '../alerts/engine.js';
 import { policyFrom } from '../alerts/rules.js';
-import { alertHost } from '../alerts/run.js';
-import { alertStatePath, readAlertState, updateAlertState } from '../alerts/state.js';
-import type { Notification } from '../alerts/types.js';
+import { alertName } from '../alerts/host.js';
+import { AlertStateError, alertStatePath, readAlertState, updateAlertState, type StateRead } from '../alerts/state.js';
+import type { AlertState, Notification } from '../alerts/types.js';
+import { withFleetAlertState } from '../daemon/fleet-alerts.js';
 import { io } from './io.js';
+
+/** Run a fleet alert-state step, its failures as a CliError (exit 1) naming the fix. */
+async function onFleet<T>(
+  ctx: Context,
+  fn: Parameters<typeof withFleetAlertState<T>>[1],
+): Promise<{ result: T } | null> {
+  try {
+    return await withFleetAlertState(ctx, fn);
+  } catch (err) {
+    if (err instanceof AlertStateError || (err as Error).name === 'StoreUnavailableError')
+      throw new CliError((err as Error).message);
+    throw err;
+  }
+}
 
 const NO_CHANNELS =
   'no alert channels are configured; add one, e.g. aipro config set alerts.channels.ops ' +
@@ -26,7 +41,7 @@ export async function alertsTest(ctx: Context, opts: { channel?: string; json?: 
   if (names.length === 0) throw new CliError(NO_CHANNELS);
   if (opts.channel && !names.includes(opts.channel))
     throw usageError(`no channel named "${opts.channel}" (configured: ${names.join(', ')})`);
-  const host = alertHost(ctx.config);
+  const host = alertName(ctx.config);
   const built = buildChannels({ config: ctx.config, env: ctx.env, host });
   const now = ctx.now();
   const n: Notification = {
@@ -70,12 +85,14 @@ export async function alertsTest(ctx: Context, opts: { channel?: string; json?: 
 
 /** `aipro alerts status`. */
 export async function alertsStatus(ctx: Context, opts: { json?: boolean }): Promise<number> {
-  const path = alertStatePath(ctx.config, ctx.env);
-  const read = readAlertState(path);
+  // On the fleet store the leader keeps the state in PostgreSQL, under the fleet's name.
+  const fleet = await onFleet(ctx, async (store) => ({ where: store.where, ...(await store.read()) }));
+  const path = fleet ? fleet.result.where : alertStatePath(ctx.config, ctx.env);
+  const read: StateRead = fleet ? { ok: true, ...fleet.result } : readAlertState(path);
   if (!read.ok) throw new CliError(read.detail);
   const { state } = read;
   const now = ctx.now();
-  const policy = policyFrom(ctx.config, alertHost(ctx.config));
+  const policy = policyFrom(ctx.config, alertName(ctx.config));
   const episodes = Object.values(state.episodes)
     .sort((a, b) => a.startedAt - b.startedAt)
     .map((ep) => {
@@ -178,8 +195,7 @@ export async function alertsSilence(
   const now = ctx.now();
   const ms = opts.for ? parseDuration(opts.for) : null;
   if (opts.for && ms === null) throw usageError(`--for "${opts.for}" is not a duration (use e.g. 30m, 12h, 2d, 1w)`);
-  const path = alertStatePath(ctx.config, ctx.env);
-  const message = await updateAlertState(path, (state) => {
+  const change = (state: AlertState): { state: AlertState | null; result: string } => {
     if (opts.remove) {
       if (!state.silences[profile]) return { state: null, result: `${profile} was not silenced` };
       delete state.silences[profile];
@@ -193,7 +209,15 @@ export async function alertsSilence(
         `${profile} silenced until ${isoUtc(until)} (${formatRelative(until, now)}); undo with \`aipro alerts ` +
         `silence ${profile} --remove\``,
     };
-  });
+  };
+  // On the fleet store the silence goes to the fleet's state, which the leader reads.
+  const fleet = await onFleet(ctx, (store) =>
+    store.update(async (state) => {
+      const out = change(state);
+      return { state: out.state ?? state, result: out.result };
+    }),
+  );
+  const message = fleet ? fleet.result : await updateAlertState(alertStatePath(ctx.config, ctx.env), change);
   io().stdout.write(`${message}\n`);
   return EXIT.OK;
 }

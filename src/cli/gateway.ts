@@ -3,7 +3,6 @@
  * gateway modules load only inside the action (startup speed of every other command).
  */
 import type { Command } from 'commander';
-import { fileStoreOnly } from '../store/backends/index.js';
 import { loadContext } from '../context.js';
 import { CliError, EXIT, usageError } from './errors.js';
 import { contextOptions, io, setExitCode } from './io.js';
@@ -20,7 +19,8 @@ export function register(program: Command): void {
   program
     .command('gateway')
     .description(
-      'run the model gateway: POST /v1/messages, POST /v1/chat/completions, GET /v1/models, /healthz, /metrics',
+      'run the model gateway: POST /v1/messages, POST /v1/chat/completions, GET /v1/models, /healthz, /readyz, ' +
+        '/metrics',
     )
     .option('--port <n>', 'port to listen on (default: gateway.port = 18789; 0 picks a free one)')
     .option(
@@ -36,7 +36,7 @@ Clients choose the session with X-Aipro-Session (or the request's user field) an
 with X-Aipro-Agent. "/model" chat commands are answered by the gateway (docs/gateway.md).
 
 Exit codes: 0 stopped cleanly (SIGTERM/SIGINT) · 1 could not start (no token beyond loopback,
-port in use, bad config) · 64 usage
+port in use, bad config, the postgres store cannot be opened) · 64 usage
 
 Examples:
   aipro gateway                                   # 127.0.0.1:18789
@@ -63,8 +63,6 @@ export async function runGateway(opts: GatewayCliOptions): Promise<number> {
   if (opts.logFormat !== undefined && opts.logFormat !== 'text' && opts.logFormat !== 'json')
     throw usageError(`--log-format must be text or json, got "${opts.logFormat}"`);
   const ctx = loadContext(contextOptions());
-  const fleet = fileStoreOnly(ctx.config, 'aipro gateway');
-  if (fleet) throw new CliError(fleet);
   const port = parsePort(opts.port, ctx.config.gateway.port);
   const { bindHost, checkBind } = await import('../gateway/security.js');
   const host = bindHost(opts.bind ?? ctx.config.gateway.bind);
@@ -81,7 +79,14 @@ export async function runGateway(opts: GatewayCliOptions): Promise<number> {
   // The monitor's logger: one line format (logfmt-style text or JSON) for every aipro daemon.
   const { createLogger } = await import('../log.js');
   const log = createLogger({ format: opts.logFormat === 'json' ? 'json' : 'text' });
-  const started = await startGateway({ config: ctx.config, env: ctx.env, host, port, token: check.token, log });
+  const { openGatewayStore } = await import('../gateway/store.js');
+  let store: Awaited<ReturnType<typeof openGatewayStore>>;
+  try {
+    store = await openGatewayStore(ctx.config, ctx.env);
+  } catch (err) {
+    throw new CliError(`cannot open the ${ctx.config.store.backend} auth store: ${(err as Error).message}`);
+  }
+  const started = await startGateway({ config: ctx.config, env: ctx.env, host, port, token: check.token, log, store });
   if (!started.ok) {
     const why =
       started.code === 'EADDRINUSE'
@@ -105,6 +110,7 @@ export async function runGateway(opts: GatewayCliOptions): Promise<number> {
   log.info('gateway.listening', {
     url: running.url,
     agent: ctx.config.agents.default,
+    store: ctx.config.store.backend,
     model: ctx.config.models.default,
     auth: check.token ? 'bearer token required' : 'none (loopback)',
   });

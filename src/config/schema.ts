@@ -267,6 +267,13 @@ export const schema = {
         format: fmt(assertDuration),
         default: '15m',
       },
+      fleet: {
+        doc:
+          'Name of the fleet that alerts carry instead of one host name (empty: fleet-<schema>); ' +
+          'the alert state is kept under it.',
+        format: String,
+        default: '',
+      },
     },
   },
 };
@@ -337,6 +344,12 @@ export interface AiproConfig {
   };
   store: {
     backend: 'file' | 'postgres';
-    postgres: { url: SecretValue; schema: string; encryption: 'aes-256-gcm' | 'none'; staleAfter: string };
+    postgres: {
+      url: SecretValue;
+      schema: string;
+      encryption: 'aes-256-gcm' | 'none';
+      staleAfter: string;
+      fleet: string;
+    };
   };
 }

@@ -80,6 +80,8 @@ interface Pending {
   env: Record<string, string>;
   credentials: Observation[];
   now: number;
+  /** The fleet's alert state and name (PostgreSQL store); absent: this host's file and name. */
+  fleet?: Parameters<RunAlerts>[0]['fleet'];
 }
 
 /** The daemon's alert lane: at most one alert run at a time; a newer cycle replaces a waiting one. */
@@ -127,6 +129,7 @@ export class AlertLane {
           log: this.deps.log,
           metrics: alertSink(this.deps.metrics),
           cycleIntervalMs: this.deps.cycleIntervalMs(),
+          ...(p.fleet ? { fleet: p.fleet } : {}),
         },
         this.deps.timeoutMs ?? 120_000,
       );

@@ -9,17 +9,18 @@ import { MONITORS, monitorList } from '../../monitors/index.js';
 import type { Monitor, Observation } from '../../monitors/types.js';
 import { monitorApp } from '../../exporters/prometheus/app.js';
 import { createMetrics, type AiproMetrics, initAlertCounters } from '../../exporters/prometheus/registry.js';
-import { listAgents, type Context } from '../context.js';
+import type { Agent, Context } from '../context.js';
 import { CliError, EXIT } from '../errors.js';
 import { cronIntervalMs, scheduleFor, Scheduler } from './scheduler.js';
 import { AlertLane, loadRunAlerts, type RunAlerts } from './alerts.js';
 import { loadMonitorSetup } from './setup.js';
 import { initRunCounters, metricsRecorder } from './record.js';
-import { MonitorRunner } from '../../monitors/runner.js';
+import { MonitorRunner, type RunOutcome, type Trigger } from '../../monitors/runner.js';
 import { heartbeatLane } from './heartbeat.js';
 import { createLogger, type LogFormat } from '../log.js';
 import { writeMetricsTextfile } from './textfile.js';
 import { alertHost } from '../alerts/host.js';
+import { fleetHostId, LEADER_ONLY, openMonitorStore, type MonitorStore } from './fleet.js';
 
 /** What a failed listen most likely means, by error code. */
 const LISTEN_HINTS: Record<string, string> = {
@@ -99,6 +100,30 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const expiry = monitors.find((m) => m.name === 'expiry');
   let interval = expiry ? cronIntervalMs(scheduleFor(ctx.config, expiry)) : 60_000;
   const lane = new AlertLane({ log, metrics, run: runAlerts, cycleIntervalMs: () => interval });
+  const host = fleetHostId(ctx.env);
+  let fleet: MonitorStore;
+  try {
+    fleet = await openMonitorStore(ctx, {
+      leaderRetryMs: interval,
+      onLeaderChange: (leads) => {
+        metrics.fleetLeader.set({ host }, leads ? 1 : 0);
+        log.info(leads ? 'fleet.leading' : 'fleet.following', {
+          host,
+          msg: leads
+            ? 'this host runs the refresh, validity and alert monitors for the fleet'
+            : 'another host leads; this one exports metrics only',
+        });
+      },
+    });
+  } catch (err) {
+    const detail = (err as Error).message;
+    log.error('monitor.refused', { key: 'store.backend', detail });
+    throw new CliError(`aipro monitor cannot open the fleet store: ${detail}`, EXIT.FAIL);
+  }
+  if (fleet.leader) metrics.fleetLeader.set({ host }, 0);
+  /** Whether this host leads right now, without asking the database (files: always). */
+  const leading = () => !fleet.leader || fleet.leader.isLeader();
+  let agents: Agent[] = await fleet.agents(ctx);
   let firstCycle = false;
   let stopping = false;
   const heartbeat = heartbeatLane(() => ctx.config.monitor.heartbeat, {
@@ -110,13 +135,32 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const runner = new MonitorRunner({
     recorder: metricsRecorder(metrics),
     log,
-    context: (signal) => ({ config: ctx.config, env: ctx.env, now: ctx.now, agents: listAgents(ctx), log, signal }),
+    context: (signal) => ({
+      config: ctx.config,
+      env: ctx.env,
+      now: ctx.now,
+      agents,
+      log,
+      signal,
+      store: fleet.backend,
+    }),
     onResult: async (monitor, observations: Observation[], at) => {
       if (monitor.name !== 'expiry') {
-        lane.addExtra(observations);
+        // Only the leader alerts: a follower's observations would only pile up.
+        if (leading()) lane.addExtra(observations);
         return;
       }
-      lane.submit({ config: ctx.config, env: ctx.env, credentials: observations, now: at });
+      // Asked anew each cycle, so a dead leader is replaced by the next expiry cycle of another host.
+      if (await fleet.leads()) {
+        const f = fleet.alertFleet();
+        lane.submit({
+          config: ctx.config,
+          env: ctx.env,
+          credentials: observations,
+          now: at,
+          ...(f ? { fleet: f } : {}),
+        });
+      }
       if (ctx.config.monitor.textfile.path) await writeMetricsTextfile(metrics, ctx.config.monitor.textfile.path, log);
     },
     onOutcome: (outcome) => heartbeat.after(outcome),
@@ -129,7 +173,11 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const server = createServer(
     monitorApp({
       source: metrics,
-      notReady: () => (firstCycle ? unreadableReason(metrics) : 'the first expiry cycle is still running'),
+      notReady: () => {
+        if (!firstCycle) return 'the first expiry cycle is still running';
+        const away = fleet.unavailable();
+        return away ? `fleet store unavailable: ${away}; run \`aipro doctor\`` : unreadableReason(metrics);
+      },
     }),
   );
   let addr: AddressInfo;
@@ -137,6 +185,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     addr = await listen(server, setup.listen.host, setup.listen.port);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
+    await fleet.close();
     const key = opts.listen !== undefined ? '--listen' : 'monitor.listen';
     log.error('monitor.refused', { key, detail: `cannot listen on ${setup.listen.text} (${e.code ?? e.message})` });
     throw new CliError(
@@ -152,17 +201,23 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     monitors: monitors.map((m) => m.name).join(','),
   });
 
-  const scheduler = new Scheduler(monitors, (m) => void (stopping ? undefined : runner.run(m, 'schedule')), log);
+  /** Run one monitor on the current agent list; the leader's monitors only while this host leads. */
+  const run = async (m: Monitor, trigger: Trigger): Promise<RunOutcome | null> => {
+    if (fleet.leader && LEADER_ONLY.has(m.name) && !(await fleet.leads())) return null;
+    agents = await fleet.agents(ctx);
+    return runner.run(m, trigger);
+  };
+  const scheduler = new Scheduler(monitors, (m) => void (stopping ? undefined : run(m, 'schedule')), log);
   scheduler.apply(ctx.config);
 
   // First cycle now (not at the next cron minute): expiry first so /readyz turns 200 fast,
   // then the local checks. Validity is left to its schedule: the last probe results are in the store.
   const ready = (async () => {
     if (expiry) {
-      const res = await runner.run(expiry, 'startup');
+      const res = await run(expiry, 'startup');
       // An unreadable store is not "no credentials": the runner already logged it as an error.
       if (
-        res.status === 'ok' &&
+        res?.status === 'ok' &&
         !res.unreadable &&
         !res.observations.some((o) => o.kind === 'credential' && o.type !== 'none')
       )
@@ -170,7 +225,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     }
     firstCycle = true;
     log.info('monitor.ready', {});
-    for (const m of monitors) if (m.name === 'store' || m.name === 'refresh' || !expiry) void runner.run(m, 'startup');
+    for (const m of monitors) if (m.name === 'store' || m.name === 'refresh' || !expiry) void run(m, 'startup');
   })();
 
   let resolveDone!: (code: number) => void;
@@ -191,6 +246,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       await runner.idle();
       await Promise.race([lane.idle(), new Promise((r) => setTimeout(r, 30_000).unref())]);
       await heartbeat.idle(5_000);
+      await fleet.close();
       if (ctx.config.monitor.textfile.path) await writeMetricsTextfile(metrics, ctx.config.monitor.textfile.path, log);
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
@@ -216,6 +272,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
         msg: 'a new listen address needs a restart of aipro monitor',
       });
     }
+    if (JSON.stringify(next.ctx.config.store) !== JSON.stringify(ctx.config.store))
+      log.warn('config.reload_partial', { key: 'store', msg: 'a new store backend needs a restart of aipro monitor' });
     ctx = next.ctx;
     if (expiry) interval = cronIntervalMs(scheduleFor(ctx.config, expiry));
     scheduler.apply(ctx.config);
@@ -224,7 +282,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
         .map(([k, v]) => `${k}=${v}`)
         .join(' '),
     });
-    if (expiry && !stopping) void runner.run(expiry, 'reload');
+    if (expiry && !stopping) void run(expiry, 'reload');
     return true;
   };
 

@@ -14,17 +14,18 @@ import {
 } from '../../exporters/prometheus/registry.js';
 import { seedFromText } from '../../exporters/prometheus/seed.js';
 import type { TextfileResult } from '../../exporters/textfile/writer.js';
-import { listAgents } from '../context.js';
 import { CliError, EXIT } from '../errors.js';
 import { checkExitCode, severity } from '../store/status.js';
 import { alertSink, loadRunAlerts, runAlertsGuarded, type AlertRunResult, type RunAlerts } from './alerts.js';
 import { loadMonitorSetup } from './setup.js';
 import { initRunCounters, metricsRecorder } from './record.js';
 import { MonitorRunner, type RunOutcome } from '../../monitors/runner.js';
+import type { Context } from '../context.js';
 import { heartbeatOnce } from './heartbeat.js';
 import { createLogger, type LogFormat } from '../log.js';
 import { writeMetricsTextfile } from './textfile.js';
 import { alertHost } from '../alerts/host.js';
+import { LEADER_ONLY, openMonitorStore, type MonitorStore } from './fleet.js';
 
 /** One monitor's outcome in the `--once` summary line. */
 function outcomeText(o: RunOutcome): string {
@@ -59,6 +60,8 @@ export interface OnceResult {
   alertsBusy: boolean;
   /** The dead-man's switch ping (`aipro_heartbeat_total` result), when one was configured. */
   heartbeat?: string | null;
+  /** Fleet store only: this host and whether it led (ran refresh, validity and alerts). */
+  fleet?: { host: string; leader: boolean };
 }
 
 /**
@@ -111,25 +114,79 @@ export async function runOnce(opts: OnceOptions): Promise<OnceResult> {
   });
   initAlertCounters(metrics, Object.keys(ctx.config.alerts.channels));
   if (ctx.config.monitor.textfile.path) seedFromTextfile(metrics, ctx.config.monitor.textfile.path, log);
+  let fleet: MonitorStore;
+  try {
+    // One look at the fleet lock: a --once run never waits to lead.
+    fleet = await openMonitorStore(ctx, { leaderRetryMs: 3_600_000 });
+  } catch (err) {
+    const detail = (err as Error).message;
+    log.error('monitor.refused', { key: 'store.backend', detail });
+    throw new CliError(`aipro monitor --once cannot open the fleet store: ${detail}`, EXIT.FAIL);
+  }
+  const result: OnceResult = { exitCode: EXIT.OK, outcomes: [], alertsBusy: false };
+  try {
+    await onceWith(ctx, fleet, monitors, metrics, log, result, opts);
+  } finally {
+    // An alert run still busy holds a connection: the caller exits hard, the sessions end with it.
+    if (result.alertsBusy) void fleet.close().catch(() => undefined);
+    else await fleet.close();
+  }
+  result.exitCode = onceExitCode(result.outcomes, result.textfile);
+  result.heartbeat = await heartbeatOnce(ctx.config.monitor.heartbeat, result.outcomes, {
+    env: ctx.env,
+    log,
+    counter: metrics.heartbeatTotal,
+  });
+  out(opts.json ? `${JSON.stringify(onceJson(result), null, 2)}\n` : onceText(result));
+  return result;
+}
+
+/** The monitors, the textfile and alerting of one `--once` run, into `result`. */
+async function onceWith(
+  ctx: Context,
+  fleet: MonitorStore,
+  monitors: Monitor[],
+  metrics: AiproMetrics,
+  log: MonitorLogger,
+  result: OnceResult,
+  opts: OnceOptions,
+): Promise<void> {
+  const leads = await fleet.leads();
+  if (fleet.leader) {
+    result.fleet = { host: fleet.host, leader: leads };
+    metrics.fleetLeader.set({ host: fleet.host }, leads ? 1 : 0);
+  }
+  const agents = await fleet.agents(ctx);
   const runner = new MonitorRunner({
     recorder: metricsRecorder(metrics),
     log,
-    context: (signal) => ({ config: ctx.config, env: ctx.env, now: ctx.now, agents: listAgents(ctx), log, signal }),
+    context: (signal) => ({
+      config: ctx.config,
+      env: ctx.env,
+      now: ctx.now,
+      agents,
+      log,
+      signal,
+      store: fleet.backend,
+    }),
   });
   initRunCounters(
     metrics,
     monitors.map((m) => m.name),
   );
-  const outcomes: RunOutcome[] = [];
-  for (const m of monitors) outcomes.push(await runner.run(m, 'once'));
+  const outcomes = result.outcomes;
+  for (const m of monitors)
+    outcomes.push(
+      leads || !LEADER_ONLY.has(m.name) ? await runner.run(m, 'once') : { status: 'skipped', monitor: m.name },
+    );
 
-  const result: OnceResult = { exitCode: EXIT.OK, outcomes, alertsBusy: false };
   if (ctx.config.monitor.textfile.path)
     result.textfile = await writeMetricsTextfile(metrics, ctx.config.monitor.textfile.path, log);
 
-  const run = opts.runAlerts !== undefined ? opts.runAlerts : await loadRunAlerts(log);
+  const run = leads ? (opts.runAlerts !== undefined ? opts.runAlerts : await loadRunAlerts(log)) : null;
   if (run) {
     const observations: Observation[] = outcomes.flatMap((o) => (o.status === 'ok' ? o.observations : []));
+    const f = fleet.alertFleet();
     const guarded = runAlertsGuarded(
       run,
       {
@@ -140,20 +197,13 @@ export async function runOnce(opts: OnceOptions): Promise<OnceResult> {
         log,
         metrics: alertSink(metrics),
         cycleIntervalMs: ONCE_INTERVAL_MS,
+        ...(f ? { fleet: f } : {}),
       },
       opts.alertTimeoutMs ?? 120_000,
     );
     result.alerts = await guarded.first;
     result.alertsBusy = !result.alerts.ok && result.alerts.timedOut === true;
   }
-  result.exitCode = onceExitCode(outcomes, result.textfile);
-  result.heartbeat = await heartbeatOnce(ctx.config.monitor.heartbeat, outcomes, {
-    env: ctx.env,
-    log,
-    counter: metrics.heartbeatTotal,
-  });
-  out(opts.json ? `${JSON.stringify(onceJson(result), null, 2)}\n` : onceText(result));
-  return result;
 }
 
 function credentials(r: OnceResult): CredentialObservation[] {
@@ -199,6 +249,13 @@ export function onceText(r: OnceResult): string {
       r.alerts.ok ? `alerts: ${r.alerts.sent} sent, ${r.alerts.pending} pending` : `alerts: ${r.alerts.detail}`,
     );
   if (r.heartbeat) lines.push(`heartbeat: ${r.heartbeat}`);
+  if (r.fleet)
+    lines.push(
+      r.fleet.leader
+        ? `fleet: ${r.fleet.host} leads (refresh, validity and alerts ran here)`
+        : 'fleet: another host leads; refresh, validity and alerts are left to it ' +
+            `(${r.fleet.host} exports metrics only)`,
+    );
   lines.push(`exit ${r.exitCode}: ${EXIT_TEXT[r.exitCode] ?? ''}`);
   return `${lines.join('\n')}\n`;
 }
@@ -238,5 +295,6 @@ export function onceJson(r: OnceResult) {
     textfile: r.textfile ?? null,
     alerts: r.alerts ?? null,
     heartbeat: r.heartbeat ?? null,
+    ...(r.fleet ? { fleet: r.fleet } : {}),
   };
 }

@@ -6,7 +6,6 @@
 import type { Monitor } from '../../monitors/types.js';
 import { parseListen } from '../config/formats.js';
 import { loadContext, type Context } from '../context.js';
-import { fileStoreOnly } from '../store/backends/index.js';
 import { validateSchedules } from './scheduler.js';
 
 export type MonitorSetup =
@@ -22,8 +21,6 @@ export function loadMonitorSetup(
   const loaded = loadContext({ env: processEnv, mode: 'result' });
   if (!loaded.ok) return loaded;
   const ctx = loaded.ctx;
-  const fleet = fileStoreOnly(ctx.config, 'aipro monitor');
-  if (fleet) return { ok: false, key: 'store.backend', detail: fleet, message: fleet };
   const sched = validateSchedules(ctx.config, monitors);
   if (!sched.ok) {
     return {

@@ -134,7 +134,11 @@ function flavourChecks(
       unit: i.name,
     };
     const argv = splitExecStart(expandSpecifiers(exec, ctx), {}).argv;
-    const gone = argv.slice(0, 2).filter((p) => p.startsWith('/') && !existsSync(p));
+    // node, then aipro: node's own flags (the monitor's heap settings) sit between them.
+    const gone = argv
+      .filter((p) => !p.startsWith('-'))
+      .slice(0, 2)
+      .filter((p) => p.startsWith('/') && !existsSync(p));
     if (gone.length > 0)
       checks.push({
         id: `systemd.${flavour}.exec.${i.name}`,

@@ -1,12 +1,14 @@
 /**
- * What the gateway knows about one agent per request: its auth store (read once per
- * file change, not per request), its sessions, and the credential behind a profile id
+ * What the gateway knows about one agent per request: its auth store (through the store
+ * backend; a file is re-read only when it changed, the fleet backend serves its own cache),
+ * its sessions (always this host's file), and the credential behind a profile id
  * (store profile or `<provider>:env`). Secrets stay in these objects; nothing here logs.
  */
 import { getProvider } from '../providers/index.js';
 import { envViews } from '../store/credentials.js';
 import type { Env } from '../store/paths.js';
-import { readStore, type StoreRead } from '../store/read.js';
+import type { StoreBackend } from '../store/backends/types.js';
+import type { StoreRead } from '../store/read.js';
 import type { CredentialType, Store } from '../store/schema.js';
 import { profileSecret, type SecretResolution } from '../store/secrets.js';
 import { SessionStore, sessionsPath } from './sessions.js';
@@ -37,15 +39,17 @@ export class AgentState {
     readonly id: string,
     readonly storePath: string,
     readonly env: Env,
+    private readonly backend: StoreBackend,
   ) {
     this.sessions = new SessionStore(sessionsPath(storePath));
   }
 
-  /** The store as it is on disk now (re-read only when the file changed). */
-  read(): StoreRead {
+  /** The store as it is now (a file is re-read only when it changed). */
+  async read(): Promise<StoreRead> {
+    if (this.backend.kind !== 'file') return this.backend.read(this);
     const key = fileSignature(this.storePath);
     if (!this.storeRead || key !== this.storeKey) {
-      this.storeRead = readStore(this.storePath);
+      this.storeRead = await this.backend.read(this);
       this.storeKey = key;
     }
     return this.storeRead;

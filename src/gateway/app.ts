@@ -22,6 +22,8 @@ import { UsageWriter } from './usage-writer.js';
 import { defaultRefresher } from './refresh.js';
 import { jsonBody, parseByteSize } from './body.js';
 import { metricsHandler } from '../../exporters/prometheus/app.js';
+import { fileBackend } from '../store/backends/file.js';
+import { notReadyReason, registerStoreGauge, watchStoreHealth, type GatewayBackend } from './store.js';
 
 /** What a gateway is built from (no globals: tests build many). */
 export interface GatewayOptions {
@@ -38,6 +40,8 @@ export interface GatewayOptions {
   refresh?: Refresher;
   /** Delay before batched success bookkeeping is written (ms). */
   flushMs?: number;
+  /** Where auth stores live (default: this host's files). The caller closes a backend it passes. */
+  store?: GatewayBackend;
 }
 
 /** A built gateway: the express app, the listener to serve, and its shutdown hook. */
@@ -68,11 +72,13 @@ export function createGateway(opts: GatewayOptions): Gateway {
   const log = opts.log ?? silentLogger;
   const metrics = createGatewayMetrics(opts.registry ?? new Registry(), configuredModels(config));
   const registry = metrics.registry;
-  const usage = new UsageWriter({
+  const store = opts.store ?? fileBackend(env, config.agents.default);
+  const usage = new UsageWriter(store, {
     ...(opts.flushMs !== undefined ? { flushMs: opts.flushMs } : {}),
-    onError: (err, path) => log.error('gateway.usage_write_failed', { path, error: (err as Error).message }),
+    onError: (err, where) => log.error('gateway.usage_write_failed', { path: where, error: (err as Error).message }),
   });
   const now = opts.now ?? (() => Date.now());
+  const agents = agentResolver(config, env, store);
   const runtime: Runtime = {
     config,
     env,
@@ -80,15 +86,27 @@ export function createGateway(opts: GatewayOptions): Gateway {
     log,
     usage,
     metrics,
-    refresh: opts.refresh ?? defaultRefresher(config, env, now),
-    agent: agentResolver(config, env),
+    refresh: opts.refresh ?? defaultRefresher(config, env, now, store),
+    store,
+    agent: agents,
   };
+  registerStoreGauge(registry, store, () => agents.all());
+  // Unref'd: it never keeps the process alive, and it outlives close() (a flush, not a stop).
+  watchStoreHealth(store, log);
 
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', version: VERSION });
+  });
+  // Ready while the auth store can be read and written; degraded fleet store: 503 with the reason.
+  app.get('/readyz', (_req, res) => {
+    const why = notReadyReason(store, config, now());
+    res
+      .status(why ? 503 : 200)
+      .type('text/plain')
+      .send(why ? `not ready: ${why}\n` : 'ready\n');
   });
   const token = opts.token ?? null;
   const authorized = (req: IncomingMessage) => token === null || tokenMatches(presentedToken(req.headers), token);
@@ -173,7 +191,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
       404,
       'not_found',
       `no route ${req.method} ${req.path}: the gateway serves POST /v1/messages, POST /v1/chat/completions, GET ` +
-        `/v1/models, /healthz, /metrics`,
+        `/v1/models, /healthz, /readyz, /metrics`,
       performance.now(),
     );
   });

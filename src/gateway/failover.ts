@@ -145,7 +145,7 @@ async function fail(
   const { rt, input } = s;
   let coolingUntil: number | undefined;
   try {
-    const stats = await rt.usage.failure(input.agent.storePath, t.profileId, reason, rt.now(), quota);
+    const stats = rt.usage.failure(input.agent, t.profileId, reason, rt.now(), quota);
     coolingUntil = Math.max(stats.cooldownUntil ?? 0, stats.disabledUntil ?? 0) || undefined;
   } catch (err) {
     rt.log.error('gateway.usage_write_failed', {
@@ -271,7 +271,7 @@ async function tryProfile(s: Shared, t: PlannedTry): Promise<TryResult> {
           : endpointFailure(s, t, 'network', detail);
       }
       // Batched with the success: a spent window (remaining 0) is skipped from the next request on.
-      if (quota) rt.usage.quota(input.agent.storePath, t.profileId, quota);
+      if (quota) rt.usage.quota(input.agent, t.profileId, quota);
       streamSuccess(s, t, up.res, status, own, tr);
       return { done: true };
     }
@@ -303,7 +303,7 @@ async function tryProfile(s: Shared, t: PlannedTry): Promise<TryResult> {
         },
         quota,
       );
-    if (quota) rt.usage.quota(input.agent.storePath, t.profileId, quota);
+    if (quota) rt.usage.quota(input.agent, t.profileId, quota);
     // The request itself was refused (bad model, bad body): the client sees the provider's answer.
     const headers = passHeaders(up.res, (v) => redact(v, s.secrets));
     sendText(s.res, status, text, { ...headers, ...own });
@@ -340,7 +340,7 @@ function streamSuccess(
     // Bytes pass through unchanged: keep the length (one write, no chunked framing).
     res.setHeader('content-length', up.headers['content-length']);
   }
-  rt.usage.success(input.agent.storePath, t.profileId, rt.now());
+  rt.usage.success(input.agent, t.profileId, rt.now());
   let finished = false;
   let clientGone = false;
   let truncated = false;

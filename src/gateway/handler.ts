@@ -84,7 +84,7 @@ export function apiHandler(rt: Runtime, api: ClientApi) {
         'the session key (X-Aipro-Session or user) must be 1-256 printable ASCII characters',
         started,
       );
-    const read = agent.read();
+    const read = await agent.read();
     if (!read.ok) {
       rt.log.error('gateway.store_unreadable', {
         request_id: requestId,
@@ -96,7 +96,7 @@ export function apiHandler(rt: Runtime, api: ClientApi) {
       rt.metrics.request('none', 'none', 'exhausted', (performance.now() - started) / 1000);
       return;
     }
-    const store = rt.usage.overlay(agent.storePath, read.store);
+    const store = rt.usage.overlay(agent, read.store);
     const session = agent.sessions.get(sessionId);
     const cmd = parseModelCommand(api.lastUserText(body), rt.config.models.aliases);
     if (cmd) {

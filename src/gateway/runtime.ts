@@ -4,6 +4,7 @@
  */
 import type { GatewayMetrics } from '../../exporters/prometheus/gateway-metrics.js';
 import type { AiproConfig } from '../config/schema.js';
+import type { StoreBackend } from '../store/backends/types.js';
 import { AGENT_ID_RE, storePath, type Env } from '../store/paths.js';
 import { AgentState } from './agent-state.js';
 import type { UsageWriter } from './usage-writer.js';
@@ -33,23 +34,29 @@ export interface Runtime {
   usage: UsageWriter;
   metrics: GatewayMetrics;
   refresh: Refresher;
+  /** Where auth stores are read and written (this host's files, or the fleet's PostgreSQL). */
+  store: StoreBackend;
   /** The agent named by `X-Aipro-Agent` (default agent when absent); null for a bad id. */
   agent(id: string | undefined): AgentState | null;
 }
 
+/** Resolves agent ids to their AgentState; `all()` lists the ones served so far. */
+export type AgentResolver = ((id: string | undefined) => AgentState | null) & { all(): Iterable<AgentState> };
+
 /** A cache of AgentState per agent id (their caches live as long as the gateway). */
-export function agentResolver(config: AiproConfig, env: Env): (id: string | undefined) => AgentState | null {
+export function agentResolver(config: AiproConfig, env: Env, backend: StoreBackend): AgentResolver {
   const agents = new Map<string, AgentState>();
-  return (raw) => {
+  const resolve = (raw: string | undefined) => {
     const id = raw && raw.trim() !== '' ? raw.trim() : config.agents.default;
     if (!AGENT_ID_RE.test(id)) return null;
     let a = agents.get(id);
     if (!a) {
-      a = new AgentState(id, storePath(id, env, id === config.agents.default), env);
+      a = new AgentState(id, storePath(id, env, id === config.agents.default), env, backend);
       agents.set(id, a);
     }
     return a;
   };
+  return Object.assign(resolve, { all: () => agents.values() });
 }
 
 /** A logger that drops everything (tests that do not look at logs). */

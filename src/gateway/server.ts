@@ -10,6 +10,7 @@ import type { Env } from '../store/paths.js';
 import { createGateway, type Gateway } from './app.js';
 import type { GatewayLogger } from './runtime.js';
 import { alertHost } from '../alerts/host.js';
+import { openGatewayStore, type GatewayBackend } from './store.js';
 
 /** Where and how to listen. */
 export interface StartOptions {
@@ -19,6 +20,8 @@ export interface StartOptions {
   port: number;
   token: string | null;
   log: GatewayLogger;
+  /** The auth stores (default: opened from config; closed on stop either way). */
+  store?: GatewayBackend;
 }
 
 /** A listening gateway. */
@@ -33,10 +36,21 @@ export interface RunningGateway {
 /** Listening, or why not (EADDRINUSE, EADDRNOTAVAIL, …) as data. */
 export type StartResult = { ok: true; running: RunningGateway } | { ok: false; code: string; detail: string };
 
-/** Build the gateway on its own process registry (no monitor families) and listen. */
+/**
+ * Build the gateway on its own process registry (no monitor families) and listen. Throws when
+ * the configured store backend cannot be opened (a message naming the setting).
+ */
 export async function startGateway(opts: StartOptions): Promise<StartResult> {
   const { registry } = createProcessRegistry({ buildInfo: { host: alertHost(opts.config) } });
-  const gateway = createGateway({ config: opts.config, env: opts.env, token: opts.token, log: opts.log, registry });
+  const store = opts.store ?? (await openGatewayStore(opts.config, opts.env));
+  const gateway = createGateway({
+    config: opts.config,
+    env: opts.env,
+    token: opts.token,
+    log: opts.log,
+    registry,
+    store,
+  });
   const server = createServer(gateway.handler);
   server.listen(opts.port, opts.host);
   const started = await new Promise<{ ok: true } | { ok: false; code: string; detail: string }>((resolve) => {
@@ -45,7 +59,10 @@ export async function startGateway(opts: StartOptions): Promise<StartResult> {
       resolve({ ok: false, code: err.code ?? 'error', detail: err.message }),
     );
   });
-  if (!started.ok) return started;
+  if (!started.ok) {
+    await store.close();
+    return started;
+  }
   // Streams can be long; let the OS detect dead peers instead of a fixed request timeout.
   server.requestTimeout = 0;
   server.headersTimeout = 60_000;
@@ -65,6 +82,7 @@ export async function startGateway(opts: StartOptions): Promise<StartResult> {
         await closed;
         clearTimeout(timer);
         await gateway.close();
+        await store.close();
       },
     },
   };

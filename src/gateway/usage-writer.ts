@@ -1,21 +1,36 @@
 /**
- * Recording request outcomes in the auth store without a locked fsync'd write per
- * request. Failures are written at once (they change which profile the next request
- * gets, in this process and in others), with the quota their answer showed. Successes
- * (`lastUsed`, `lastGood`, cleared cooldowns) and the quota of other answers are batched
- * and flushed shortly after; until then `overlay()` shows them to the order function so
- * least-recently-used rotation, and skipping a spent quota, stay exact in this process.
+ * Recording request outcomes in the auth store off the request path: a request never waits
+ * for a store write (and, on the file backend, never for an fsync). Failures are written at
+ * the next turn of the event loop (they change which profile the next request gets, here and
+ * on other processes or hosts), with the quota their answer showed. Successes (`lastUsed`,
+ * `lastGood`, cleared cooldowns) and the quota of other answers are batched and written
+ * shortly after. Until a write lands `overlay()` shows it to the order function, so
+ * least-recently-used rotation, cooldowns and skipping a spent quota stay exact in this process.
+ *
+ * A write that fails (a full disk, PostgreSQL unreachable) is logged and dropped, not retried:
+ * by the time the store is writable again the outcome is stale (cooldowns last minutes, and the
+ * next request records a fresh one), and replaying it could overwrite newer outcomes that other
+ * hosts recorded meanwhile.
  */
 import type { ProbeReason } from '../providers/types.js';
-import { profileProvider, type QuotaRecord, type Store, type UsageStats } from '../store/schema.js';
-import { markProfileOutcome, recordSuccess, withQuota } from '../store/usage.js';
-import { updateStore } from '../store/write.js';
+import type { AgentRef, StoreBackend } from '../store/backends/types.js';
+import { emptyStore, profileProvider, type QuotaRecord, type Store, type UsageStats } from '../store/schema.js';
+import { recordFailure, recordSuccess, withQuota } from '../store/usage.js';
 
 /** Flush delay and where write errors go. */
 export interface UsageWriterOptions {
   /** How long successes wait before they are written (default 1000 ms). */
   flushMs?: number;
-  onError?: (err: unknown, storePath: string) => void;
+  /** `where`: the store as the backend names it (a path, or `postgres:<schema>/<agent>`). */
+  onError?: (err: unknown, where: string) => void;
+}
+
+/** One failure to record, in the order it happened. */
+export interface PendingFailure {
+  id: string;
+  reason: ProbeReason;
+  at: number;
+  quota?: QuotaRecord;
 }
 
 /** Apply pending successes (profile id -> time) to a store. Pure. */
@@ -43,96 +58,118 @@ export function applyQuota(store: Store, pending: ReadonlyMap<string, QuotaRecor
   return { ...store, usageStats };
 }
 
+/** Apply pending failures in order (each with the quota its answer showed). Pure. */
+export function applyFailures(store: Store, failures: readonly PendingFailure[]): Store {
+  if (failures.length === 0) return store;
+  const usageStats = { ...(store.usageStats ?? {}) };
+  for (const f of failures) {
+    const base = f.quota ? withQuota(usageStats[f.id], f.quota) : usageStats[f.id];
+    usageStats[f.id] = recordFailure(base, f.reason, f.at);
+  }
+  return { ...store, usageStats };
+}
+
+/** What one agent has waiting. A success pending for a profile is always newer than its failures. */
+interface Batch {
+  agent: AgentRef;
+  failures: PendingFailure[];
+  quota: Map<string, QuotaRecord>;
+  successes: Map<string, number>;
+}
+
+/** Everything in `b`, in the order it happened. Pure. */
+export function applyBatch(store: Store, b: Omit<Batch, 'agent'>): Store {
+  return applySuccesses(applyQuota(applyFailures(store, b.failures), b.quota), b.successes);
+}
+
 /** Outcome bookkeeping for one gateway process (see the file comment). */
 export class UsageWriter {
-  private readonly pending = new Map<string, Map<string, number>>();
-  private readonly pendingQuota = new Map<string, Map<string, QuotaRecord>>();
+  /** Per agent (keyed by store path, unique per agent on either backend). */
+  private readonly pending = new Map<string, Batch>();
   /**
    * Batches being written right now: still shown by `overlay()` until their write lands. A list,
    * because a second flush can start while the first one's write is still queued.
    */
-  private readonly inflight: { path: string; m: Map<string, number>; q: Map<string, QuotaRecord> }[] = [];
+  private readonly inflight: Batch[] = [];
+  /** The last store each agent read, before the overlay: the base a failure's new stats are predicted on. */
+  private readonly lastRead = new Map<string, Store>();
   private timer: NodeJS.Timeout | null = null;
+  private timerDue = Infinity;
   private flushing: Promise<void> = Promise.resolve();
 
-  constructor(private readonly opts: UsageWriterOptions = {}) {}
+  constructor(
+    private readonly backend: StoreBackend,
+    private readonly opts: UsageWriterOptions = {},
+  ) {}
+
+  private batch(agent: AgentRef): Batch {
+    const b = this.pending.get(agent.storePath) ?? { agent, failures: [], quota: new Map(), successes: new Map() };
+    this.pending.set(agent.storePath, b);
+    return b;
+  }
 
   /** Remember a success; written on the next flush. */
-  success(storePath: string, profileId: string, now: number): void {
-    let m = this.pending.get(storePath);
-    if (!m) this.pending.set(storePath, (m = new Map()));
-    m.set(profileId, now);
-    this.schedule();
+  success(agent: AgentRef, profileId: string, now: number): void {
+    this.batch(agent).successes.set(profileId, now);
+    this.schedule(this.opts.flushMs ?? 1000);
   }
 
   /** Remember the quota an answer's headers showed; written on the next flush. */
-  quota(storePath: string, profileId: string, rec: QuotaRecord): void {
-    let m = this.pendingQuota.get(storePath);
-    if (!m) this.pendingQuota.set(storePath, (m = new Map()));
-    m.set(profileId, rec);
-    this.schedule();
+  quota(agent: AgentRef, profileId: string, rec: QuotaRecord): void {
+    this.batch(agent).quota.set(profileId, rec);
+    this.schedule(this.opts.flushMs ?? 1000);
   }
 
-  private schedule(): void {
-    if (!this.timer) {
-      this.timer = setTimeout(() => void this.flush(), this.opts.flushMs ?? 1000);
-      this.timer.unref();
-    }
+  private schedule(ms: number): void {
+    const due = performance.now() + ms;
+    if (this.timer && this.timerDue <= due) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timerDue = due;
+    this.timer = setTimeout(() => void this.flush(), ms);
+    this.timer.unref();
   }
 
   /**
-   * Record a failure now (cooldown/disable), with the quota its answer showed. A pending
-   * success or quota of the profile is older: dropped.
+   * Record a failure (cooldown/disable) with the quota its answer showed; it is written at once,
+   * but not waited for. A pending success or quota of the profile is older: dropped. Returns the
+   * stats as they will be once written (as far as this process knows the store).
    */
-  async failure(
-    storePath: string,
-    profileId: string,
-    reason: ProbeReason,
-    now: number,
-    quota?: QuotaRecord,
-  ): Promise<UsageStats> {
-    this.pending.get(storePath)?.delete(profileId);
-    for (const b of this.inflight) if (b.path === storePath) b.m.delete(profileId);
-    const older = this.pendingQuota.get(storePath)?.get(profileId);
-    this.pendingQuota.get(storePath)?.delete(profileId);
+  failure(agent: AgentRef, profileId: string, reason: ProbeReason, now: number, quota?: QuotaRecord): UsageStats {
+    const b = this.batch(agent);
+    b.successes.delete(profileId);
+    for (const f of this.inflight) if (f.agent.storePath === agent.storePath) f.successes.delete(profileId);
+    const older = b.quota.get(profileId);
+    b.quota.delete(profileId);
     const q = quota ?? older;
-    return markProfileOutcome(storePath, profileId, { ok: false, reason }, now, q);
+    b.failures.push({ id: profileId, reason, at: now, ...(q ? { quota: q } : {}) });
+    this.schedule(0);
+    const base = this.lastRead.get(agent.storePath) ?? emptyStore();
+    return this.overlay(agent, base, false).usageStats?.[profileId] ?? {};
   }
 
-  /** The store as it will be once pending successes and quota observations are written. */
-  overlay(storePath: string, store: Store): Store {
+  /** The store as it will be once pending outcomes are written. `store` is the store just read. */
+  overlay(agent: AgentRef, store: Store, remember = true): Store {
+    if (remember) this.lastRead.set(agent.storePath, store);
     let s = store;
-    for (const b of this.inflight) if (b.path === storePath) s = applySuccesses(applyQuota(s, b.q), b.m);
-    const q = this.pendingQuota.get(storePath);
-    const m = this.pending.get(storePath);
-    if (q) s = applyQuota(s, q);
-    return m ? applySuccesses(s, m) : s;
+    for (const b of this.inflight) if (b.agent.storePath === agent.storePath) s = applyBatch(s, b);
+    const b = this.pending.get(agent.storePath);
+    return b ? applyBatch(s, b) : s;
   }
 
-  /** Write every pending success (one locked write per store). */
+  /** Write everything pending (one update per agent); resolves when it and earlier flushes landed. */
   flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    const paths = new Set([...this.pending.keys(), ...this.pendingQuota.keys()]);
-    const batch = [...paths]
-      .map((path) => ({
-        path,
-        m: this.pending.get(path) ?? new Map<string, number>(),
-        q: this.pendingQuota.get(path) ?? new Map<string, QuotaRecord>(),
-      }))
-      .filter((b) => b.m.size + b.q.size > 0);
+    this.timerDue = Infinity;
+    const batch = [...this.pending.values()].filter((b) => b.failures.length + b.quota.size + b.successes.size > 0);
     this.pending.clear();
-    this.pendingQuota.clear();
     this.inflight.push(...batch);
     const run = async () => {
       for (const b of batch) {
         try {
-          await updateStore(b.path, (store) => ({
-            store: applySuccesses(applyQuota(store, b.q), b.m),
-            result: undefined,
-          }));
+          await this.backend.update(b.agent, (store) => ({ store: applyBatch(store, b), result: undefined }));
         } catch (err) {
-          this.opts.onError?.(err, b.path);
+          this.opts.onError?.(err, this.backend.describe(b.agent));
         } finally {
           const i = this.inflight.indexOf(b);
           if (i >= 0) this.inflight.splice(i, 1);

@@ -4,7 +4,7 @@
  * directory, release. A store that does not parse is never overwritten.
  */
 import { readFileSync } from 'node:fs';
-import { writeFileDurableSync, type DurableFs } from '../util/durable.js';
+import { writeFileDurableAsync, writeFileDurableSync, type DurableFs } from '../util/durable.js';
 import { withLock } from './lock.js';
 import { readStore, storeErrorMessage, storeForDisk, type StoreReadError } from './read.js';
 import { cloneStore, type Store } from './schema.js';
@@ -23,10 +23,13 @@ export function serializeStore(store: Store): string {
 /**
  * Atomically replace `path` with `data` through the one durable writer (every byte checked,
  * fsync, rename, fsync dir; on failure the old file is untouched and a DurableWriteError names
- * the file and the cause). `f` is the fs layer, a parameter for fault-injection tests.
+ * the file and the cause). `f` is the fs layer, a parameter for fault-injection tests; without
+ * it the fsyncs run off the event loop, so a long-running process (the gateway) never stalls
+ * every request on a slow disk.
  */
 export async function writeFileDurable(path: string, data: string, mode = 0o600, f?: DurableFs): Promise<void> {
-  writeFileDurableSync(path, data, mode, f);
+  if (f) writeFileDurableSync(path, data, mode, f);
+  else await writeFileDurableAsync(path, data, mode);
 }
 
 /**

@@ -7,6 +7,7 @@
  * The fs layer is a parameter so tests can inject a short write without mocking modules.
  */
 import * as fs from 'node:fs';
+import { open as openAsync, mkdir, rename, rm } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import { OperatorError } from './operator-error.js';
@@ -137,6 +138,49 @@ function fsyncDirWith(f: DurableFs, dir: string): void {
       f.fsyncSync(fd);
     } finally {
       f.closeSync(fd);
+    }
+  } catch {
+    // unsupported here (some network filesystems); the rename itself is atomic
+  }
+}
+
+/**
+ * The same write for callers that must keep the event loop free (the gateway's bookkeeping
+ * while it serves requests): the fsyncs run on libuv's thread pool instead of blocking.
+ */
+export async function writeFileDurableAsync(path: string, data: string | Uint8Array, mode = 0o600): Promise<void> {
+  const dir = dirname(path);
+  const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+  let fh: Awaited<ReturnType<typeof openAsync>> | null = null;
+  let created = false;
+  try {
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    fh = await openAsync(tmp, 'wx', mode);
+    created = true;
+    await fh.chmod(mode);
+    for (let off = 0; off < buf.length; ) {
+      const { bytesWritten } = await fh.write(buf, off, buf.length - off, off);
+      if (!(bytesWritten > 0)) throw Object.assign(new Error('short write'), { code: 'SHORT' });
+      off += bytesWritten;
+    }
+    await fh.sync();
+    if ((await fh.stat()).size !== buf.length) throw Object.assign(new Error('size mismatch'), { code: 'SHORT' });
+    await fh.close();
+    fh = null;
+    await rename(tmp, path);
+    created = false;
+  } catch (err) {
+    await fh?.close().catch(() => undefined);
+    if (created) await rm(tmp, { force: true }).catch(() => undefined);
+    throw new DurableWriteError(path, causeCode(err));
+  }
+  try {
+    const d = await openAsync(dir, 'r');
+    try {
+      await d.sync();
+    } finally {
+      await d.close();
     }
   } catch {
     // unsupported here (some network filesystems); the rename itself is atomic

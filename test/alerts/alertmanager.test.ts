@@ -10,7 +10,9 @@ import { runAlerts } from '../../src/alerts/run.js';
 import { updateAlertState } from '../../src/alerts/state.js';
 import { findAlertmanager, startAlertmanager } from '../helpers/alertmanager.js';
 import { tempHome } from '../helpers/tmp.js';
-import { D, captureLog, defaultConfig, tokenObs } from './obs.js';
+import { D, tokenObs } from './obs.js';
+import { captureLog } from '../helpers/log.js';
+import { defaultConfig } from '../helpers/config.js';
 import { joinRe } from '../helpers/re.js';
 
 const bin = findAlertmanager();

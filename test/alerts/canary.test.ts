@@ -12,7 +12,9 @@ import { runCli } from '../helpers/cli.js';
 import { startSmtp } from '../helpers/smtp.js';
 import { tempHome } from '../helpers/tmp.js';
 import { startWebhookReceiver } from '../helpers/webhook-receiver.js';
-import { D, captureLog, defaultConfig } from './obs.js';
+import { D } from './obs.js';
+import { captureLog } from '../helpers/log.js';
+import { defaultConfig } from '../helpers/config.js';
 
 const TOKEN = `sk-ant-oat01-${'CANARYtoken'.repeat(8)}Zq9`;
 const PASS = 'smtp-CANARY-e2e-4411';

@@ -3,7 +3,7 @@ import { monitorBaseUrl } from '../../src/config/channels.js';
 import { safeUrl } from '../../src/alerts/channels/http.js';
 import { buildChannels } from '../../src/alerts/channels/index.js';
 import { classifyStatus } from '../../src/alerts/channels/http.js';
-import { defaultConfig } from './obs.js';
+import { defaultConfig } from '../helpers/config.js';
 
 test('safeUrl keeps scheme and host only (paths and queries often carry tokens)', (t) => {
   t.is(safeUrl('https://user:pw@hooks.slack.com/services/T0/B0/XYZ?token=abc'), 'https://hooks.slack.com/…');

@@ -10,7 +10,9 @@ import { runCli } from '../helpers/cli.js';
 import { startSmtp } from '../helpers/smtp.js';
 import { tempHome } from '../helpers/tmp.js';
 import { startWebhookReceiver } from '../helpers/webhook-receiver.js';
-import { D, captureLog, defaultConfig, tokenObs } from './obs.js';
+import { D, tokenObs } from './obs.js';
+import { captureLog } from '../helpers/log.js';
+import { defaultConfig } from '../helpers/config.js';
 
 const PASS = 'smtp-CANARY-cli-pass-31d7';
 const HOOK_SECRET = 'whsec-CANARY-cli-9f0e';

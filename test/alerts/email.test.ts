@@ -11,7 +11,9 @@ import { readAlertState } from '../../src/alerts/state.js';
 import { freePort } from '../helpers/net.js';
 import { selfSignedCert, startSmtp } from '../helpers/smtp.js';
 import { tempHome } from '../helpers/tmp.js';
-import { D, H, T0, captureLog, defaultConfig, tokenObs } from './obs.js';
+import { D, H, T0, tokenObs } from './obs.js';
+import { captureLog } from '../helpers/log.js';
+import { defaultConfig } from '../helpers/config.js';
 
 const PASS = 'smtp-CANARY-pass-7f3a9c';
 

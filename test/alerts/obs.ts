@@ -1,6 +1,6 @@
 /** Observation builders and a default policy for alert tests. */
 import { defaultConfig } from '../helpers/config.js';
-import type { CredentialObservation, MonitorLogger, Observation } from '../../monitors/types.js';
+import type { CredentialObservation, Observation } from '../../monitors/types.js';
 import { policyFrom } from '../../src/alerts/rules.js';
 import type { AlertPolicy } from '../../src/alerts/types.js';
 
@@ -27,22 +27,8 @@ export function tokenObs(expiresAt: number, now: number, over: ObsOverrides = {}
   });
 }
 
-export { defaultConfig };
-
 export function policy(over: Partial<AlertPolicy> = {}): AlertPolicy {
   return { ...policyFrom(defaultConfig(), 'gw1'), ...over };
-}
-
-export interface CapturedLog extends MonitorLogger {
-  lines: string[];
-}
-
-/** A logger that keeps every line as JSON (canary tests scan it). */
-export function captureLog(): CapturedLog {
-  const lines: string[] = [];
-  const put = (level: string) => (event: string, fields?: Record<string, unknown>) =>
-    void lines.push(JSON.stringify({ level, event, ...fields }));
-  return { lines, info: put('info'), warn: put('warn'), error: put('error') };
 }
 
 export type { Observation };

@@ -9,7 +9,9 @@ import { runAlerts } from '../../src/alerts/run.js';
 import { freePort } from '../helpers/net.js';
 import { tempHome } from '../helpers/tmp.js';
 import { startWebhookReceiver } from '../helpers/webhook-receiver.js';
-import { D, T0, captureLog, defaultConfig, tokenObs } from './obs.js';
+import { D, T0, tokenObs } from './obs.js';
+import { captureLog } from '../helpers/log.js';
+import { defaultConfig } from '../helpers/config.js';
 
 test('a slow, a dead and a misconfigured channel never block the good one; metrics reflect each', async (t) => {
   const good = await startWebhookReceiver();

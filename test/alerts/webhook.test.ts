@@ -11,7 +11,9 @@ import { runAlerts } from '../../src/alerts/run.js';
 import { readAlertState } from '../../src/alerts/state.js';
 import { tempHome } from '../helpers/tmp.js';
 import { startWebhookReceiver, type ReceivedRequest } from '../helpers/webhook-receiver.js';
-import { D, H, T0, captureLog, defaultConfig, tokenObs } from './obs.js';
+import { D, H, T0, tokenObs } from './obs.js';
+import { captureLog } from '../helpers/log.js';
+import { defaultConfig } from '../helpers/config.js';
 
 const HOOK_SECRET = 'whsec-CANARY-0b9e2f4d1c';
 const URL_TOKEN = 'T0KEN-CANARY-in-url-55aa';

@@ -4,13 +4,13 @@
  * Real HTTP server, real node-cron, temp HOME.
  */
 import test from 'ava';
-import { createServer } from 'node:net';
+import { serve } from '../helpers/net.js';
 import { MONITORS } from '../../monitors/index.js';
 import type { Monitor, Observation } from '../../monitors/types.js';
 import { CliError } from '../../src/errors.js';
 import { startDaemon, type Daemon } from '../../src/daemon/daemon.js';
 import { tempHome, type TempHome } from '../helpers/tmp.js';
-import { eventually } from '../helpers/prometheus.js';
+import { eventually } from '../helpers/wait.js';
 import { joinRe } from '../helpers/re.js';
 
 // The registered monitors, with their default schedules (the registry adds them).
@@ -173,7 +173,7 @@ test('stop() lets the running cycle finish, then stops; nothing new starts', asy
     run: async () => (runs++, await g.p, [cred('anthropic:a')]),
   };
   const h = await start(t, { expiry });
-  await eventually(async () => runs === 1, 5000, 'first run');
+  await eventually(async () => runs === 1, 15_000, 'first run');
   let stopped = false;
   const stopping = h.daemon.stop('SIGTERM').then((code) => ((stopped = true), code));
   await new Promise((r) => setTimeout(r, 1500));
@@ -210,10 +210,8 @@ test('reload: a bad config is refused naming the key and the old one kept; a goo
 });
 
 test('a listen address in use refuses to start, naming the flag', async (t) => {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  t.teardown(() => srv.close());
-  const port = (srv.address() as import('node:net').AddressInfo).port;
+  const { port, close } = await serve();
+  t.teardown(close);
   const home = tempHome();
   t.teardown(() => home.cleanup());
   const err = await t.throwsAsync(

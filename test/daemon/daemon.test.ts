@@ -9,7 +9,7 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { spawn } from 'node:child_process';
 import { startFakeProvider } from '../helpers/fake-providers.js';
-import { eventually } from '../helpers/prometheus.js';
+import { eventually } from '../helpers/wait.js';
 import { tempHome } from '../helpers/tmp.js';
 import { CANARIES, findCanary, writeKnownStores } from '../exporters/known-store.js';
 import { spawnMonitor } from './spawn.js';

@@ -1,6 +1,9 @@
 import test from 'ava';
 import { reportSettings } from '../../src/config/models.js';
-import { chmodSync, mkdirSync, utimesSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
 import { agentViews, credentialObservation, expiry, expiryObservations } from '../../monitors/expiry.js';
 import { checkStore } from '../../monitors/store.js';
 import type { CredentialObservation } from '../../monitors/types.js';
@@ -133,4 +136,36 @@ test('store monitor: ok, parse error, loose mode and stale lock are reported by 
     checkStore('none', home.storePath('none'), Date.now()).map((o) => o.reason),
     ['ok'],
   );
+});
+
+test('store monitor: a lock is stale when its holder is gone, not when it is merely old', (t) => {
+  const home = tempHome();
+  t.teardown(() => home.cleanup());
+  const p = home.writeStore(mainStore(), 'main');
+  const lock = `${p}.lock`;
+  mkdirSync(lock);
+  const owner = (pid: number) =>
+    writeFileSync(
+      join(lock, 'owner.json'),
+      JSON.stringify({ pid, host: hostname(), started: null, cmd: 'aipro models auth add-key', nonce: 'n' }),
+    );
+  // A live holder (this process) of a lock older than the stale age: a long operation, not a stale lock.
+  owner(process.pid);
+  const old = new Date(Date.now() - 120_000);
+  utimesSync(lock, old, old);
+  t.deepEqual(
+    checkStore('main', p, Date.now()).map((o) => o.reason),
+    ['ok'],
+  );
+  // A holder that exited, however fresh its lock.
+  const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+  owner(Number(gone.stdout));
+  const now = new Date();
+  utimesSync(lock, now, now);
+  const stale = checkStore('main', p, Date.now());
+  t.deepEqual(
+    stale.map((o) => o.reason),
+    ['stale_lock'],
+  );
+  t.regex(stale[0]?.detail ?? '', /left by process \d+, which is gone; run `aipro doctor --fix`/);
 });

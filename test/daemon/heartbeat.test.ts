@@ -13,7 +13,7 @@ import {
   sendHeartbeat,
   type HeartbeatConfig,
 } from '../../src/daemon/heartbeat.js';
-import { eventually } from '../helpers/prometheus.js';
+import { eventually } from '../helpers/wait.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js';
 
 const TOKEN = '5f2b9c1e-4a7d-4e0b-9c3a-heartbeat-canary';

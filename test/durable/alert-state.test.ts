@@ -8,8 +8,9 @@ import { dirname, join } from 'node:path';
 import test from 'ava';
 import { runAlerts } from '../../src/alerts/run.js';
 import { validateConfig } from '../../src/config/load.js';
-import type { MonitorLogger, Observation } from '../../monitors/types.js';
+import { tokenObs } from '../alerts/obs.js';
 import { runCli } from '../helpers/cli.js';
+import { captureLog } from '../helpers/log.js';
 import { tempHome } from '../helpers/tmp.js';
 import { startWebhookReceiver } from '../helpers/webhook-receiver.js';
 
@@ -26,26 +27,10 @@ test('corrupt alert state: reported everywhere, never overwritten, alerts still 
   const raw = { alerts: { channels: { hook: { type: 'webhook', format: 'aipro', url: hook.url } } } };
   const v = validateConfig(raw, join(h.stateDir, 'aipro.json'), h.env);
   if (!v.ok) return t.fail(v.detail);
-  const logs: { level: string; event: string; fields: Record<string, unknown> }[] = [];
-  const log = {
-    info: (event: string, fields: Record<string, unknown> = {}) => logs.push({ level: 'info', event, fields }),
-    warn: (event: string, fields: Record<string, unknown> = {}) => logs.push({ level: 'warn', event, fields }),
-    error: (event: string, fields: Record<string, unknown> = {}) => logs.push({ level: 'error', event, fields }),
-  } as unknown as MonitorLogger;
+  const log = captureLog();
   const gauge: number[] = [];
   const now = Date.now();
-  const expired: Observation = {
-    kind: 'credential',
-    agent: 'main',
-    provider: 'anthropic',
-    profile: 'anthropic:x',
-    type: 'token',
-    source: 'profile',
-    status: 'expired',
-    detail: 'expired',
-    expiresAt: now - 1000,
-    secretHash: 'abc',
-  };
+  const expired = tokenObs(now - 1000, now, { profile: 'anthropic:x', secretHash: 'abc', hint: undefined });
   const res = await runAlerts({
     config: v.config,
     env: { ...h.env },
@@ -57,10 +42,10 @@ test('corrupt alert state: reported everywhere, never overwritten, alerts still 
   });
   t.deepEqual(gauge, [0], 'aipro_alert_state_ok 0');
   t.true(
-    logs.some(
-      (l) => l.level === 'error' && l.event === 'alert_state_damaged' && String(l.fields.hint).includes('.fresh'),
-    ),
-    JSON.stringify(logs),
+    log.lines
+      .map((l) => JSON.parse(l))
+      .some((l) => l.level === 'error' && l.event === 'alert_state_damaged' && String(l.hint).includes('.fresh')),
+    log.lines.join('\n'),
   );
   t.true(readFileSync(statePath).equals(damaged), 'the damaged file is left as it was');
   t.true(existsSync(`${statePath}.fresh`), 'a fresh state beside it');

@@ -5,9 +5,9 @@
  * success. Each attempt's secret is kept, and its answer carries `request-id:
  * req_up_<marker>_<attempt>`, so the test can check which credential served a response.
  */
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express from 'express';
+import { secretOf } from '../helpers/fake-providers.js';
+import { serve } from '../helpers/net.js';
 
 /** What the first attempt of a request meets (weights: `ok` is listed more than once). */
 export const SCENARIOS = [
@@ -73,12 +73,6 @@ export interface ChaosUpstream {
   close(): Promise<void>;
 }
 
-function secretOf(h: Record<string, string | string[] | undefined>): string | undefined {
-  if (typeof h['x-api-key'] === 'string') return h['x-api-key'];
-  const a = h.authorization;
-  return typeof a === 'string' && a.startsWith('Bearer ') ? a.slice(7) : undefined;
-}
-
 const errorJson = (type: string) => ({ type: 'error', error: { type, message: `chaos upstream: ${type}` } });
 
 export async function startChaosUpstream(): Promise<ChaosUpstream> {
@@ -90,7 +84,7 @@ export async function startChaosUpstream(): Promise<ChaosUpstream> {
     const m = /^chaos (\S+) (\S+)$/.exec(String(body.messages?.at(-1)?.content ?? ''));
     if (!m) return void res.status(400).json(errorJson('invalid_request_error'));
     const [, marker, scenario] = m as unknown as [string, string, Scenario];
-    const secret = secretOf(req.headers);
+    const secret = secretOf('anthropic', req.headers);
     if (secret !== undefined) up.secrets.add(secret);
     const seen = up.attempts.get(marker) ?? [];
     seen.push(secret);
@@ -140,14 +134,8 @@ export async function startChaosUpstream(): Promise<ChaosUpstream> {
     if (kind === 'truncate') res.write(json.slice(0, Math.floor(json.length / 2)), () => req.socket.destroy());
     else res.end(json);
   });
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  up.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  up.close = () =>
-    new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    });
+  const served = await serve(app);
+  up.url = `${served.url}`;
+  up.close = served.close;
   return up;
 }

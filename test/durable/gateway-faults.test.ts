@@ -10,7 +10,9 @@ import test from 'ava';
 import { CLI } from '../helpers/cli.js';
 import { tempHome } from '../helpers/tmp.js';
 import { mountTmpfs } from '../helpers/tmpfs.js';
-import { anthropicOk, post, startTestGateway, startUpstream } from '../gateway/fakes.js';
+import { startUpstream } from '../helpers/fake-providers.js';
+import { post, startTestGateway } from '../helpers/gateway.js';
+import { anthropicOk } from '../helpers/provider-bodies.js';
 
 test('a SIGTERM the moment the gateway says it is listening stops it cleanly (exit 0)', async (t) => {
   t.timeout(120_000);

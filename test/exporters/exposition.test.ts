@@ -5,8 +5,7 @@
  * `label` status mode: one status series per profile instead of eight.
  */
 import test from 'ava';
-import { createServer, get as httpGet, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { get as httpGet, type IncomingHttpHeaders } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import type { CredentialObservation } from '../../monitors/types.js';
 import { monitorApp } from '../../exporters/prometheus/app.js';
@@ -17,7 +16,9 @@ import {
   updateFromObservations,
   type AiproMetrics,
 } from '../../exporters/prometheus/registry.js';
-import { eventually, needBinary, promtool, startPrometheus } from '../helpers/prometheus.js';
+import { serve } from '../helpers/net.js';
+import { needBinary, promtool, startPrometheus } from '../helpers/prometheus.js';
+import { eventually } from '../helpers/wait.js';
 
 const NOW = Date.UTC(2026, 0, 15, 12);
 const PROM_ACCEPT =
@@ -44,19 +45,18 @@ function metrics(statusMode?: 'stateset' | 'label'): AiproMetrics {
   return m;
 }
 
-async function serve(
+async function serveExporter(
   t: { teardown(fn: () => void): void },
   m: AiproMetrics,
   seen: IncomingHttpHeaders[] = [],
 ): Promise<string> {
   const app = monitorApp({ source: m, notReady: () => null });
-  const server = createServer((req, res) => {
+  const exporter = await serve((req, res) => {
     seen.push(req.headers);
     app(req, res);
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  t.teardown(() => server.close());
-  return `127.0.0.1:${(server.address() as AddressInfo).port}`;
+  t.teardown(exporter.close);
+  return new URL(exporter.url).host;
 }
 
 test('negotiation: Prometheus gets OpenMetrics, curl and text/plain get the text format; gzip when accepted', (t) => {
@@ -73,7 +73,7 @@ test('negotiation: Prometheus gets OpenMetrics, curl and text/plain get the text
 });
 
 test('/metrics in both formats and gzipped; promtool check metrics is clean on the text format', async (t) => {
-  const addr = await serve(t, metrics());
+  const addr = await serveExporter(t, metrics());
   const text = await fetch(`http://${addr}/metrics`, { headers: { 'accept-encoding': 'identity' } });
   t.is(text.headers.get('content-type'), 'text/plain; version=0.0.4; charset=utf-8');
   t.is(text.headers.get('content-encoding'), null);
@@ -146,7 +146,7 @@ test(
     if (!bin) return;
     const seen: IncomingHttpHeaders[] = [];
     const m = metrics();
-    const addr = await serve(t, m, seen);
+    const addr = await serveExporter(t, m, seen);
     const p = await startPrometheus(bin, addr);
     t.teardown(() => p.stop());
     await eventually(async () => (await p.query('up{job="aipro"} == 1')).length === 1, 30_000, 'a successful scrape');

@@ -5,10 +5,7 @@
  * exactly once, carrying host, profile and runbook_url.
  */
 import test from 'ava';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { monitorApp } from '../../exporters/prometheus/app.js';
@@ -16,10 +13,14 @@ import { createMetrics, updateFromObservations } from '../../exporters/prometheu
 import { renderRules } from '../../exporters/prometheus/rules.js';
 import { runAlerts } from '../../src/alerts/run.js';
 import { findAlertmanager, startAlertmanager } from '../helpers/alertmanager.js';
-import { eventually, needBinary, promtool, startPrometheus } from '../helpers/prometheus.js';
-import { tempHome } from '../helpers/tmp.js';
+import { serve } from '../helpers/net.js';
+import { needBinary, promtool, startPrometheus } from '../helpers/prometheus.js';
+import { eventually } from '../helpers/wait.js';
+import { tempDir, tempHome } from '../helpers/tmp.js';
 import { startWebhookReceiver } from '../helpers/webhook-receiver.js';
-import { H, captureLog, defaultConfig, tokenObs } from '../alerts/obs.js';
+import { H, tokenObs } from '../alerts/obs.js';
+import { captureLog } from '../helpers/log.js';
+import { defaultConfig } from '../helpers/config.js';
 
 const INHIBIT = readFileSync(
   fileURLToPath(new URL('../../exporters/prometheus/alertmanager-inhibit.yml', import.meta.url)),
@@ -43,16 +44,10 @@ function amConfig(webhook: string): string {
   ].join('\n');
 }
 
-function tmp(t: { teardown(fn: () => void): void }): string {
-  const dir = mkdtempSync(join(tmpdir(), 'aipro-inhibit-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
-
 test('amtool check-config accepts an Alertmanager config with the shipped inhibit rule', (t) => {
   const bin = needBinary(t, 'amtool');
   if (!bin) return;
-  const dir = tmp(t);
+  const dir = tempDir(t, 'aipro-inhibit-');
   writeFileSync(join(dir, 'alertmanager.yml'), amConfig('http://127.0.0.1:9/hook'));
   const r = promtool(bin, ['check-config', join(dir, 'alertmanager.yml')]);
   t.is(r.code, 0, r.stdout + r.stderr);
@@ -72,7 +67,7 @@ test(
       t.log('SKIPPED: prometheus-alertmanager not installed');
       return t.pass();
     }
-    const dir = tmp(t);
+    const dir = tempDir(t, 'aipro-inhibit-');
     const home = tempHome();
     t.teardown(() => home.cleanup());
     const rx = await startWebhookReceiver();
@@ -85,10 +80,9 @@ test(
     const obs = tokenObs(now + 12 * H, now);
     const metrics = createMetrics({ defaultMetrics: false, buildInfo: { host: 'gw1' } });
     updateFromObservations(metrics, [obs], now);
-    const server = createServer(monitorApp({ source: metrics, notReady: () => null }));
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    t.teardown(() => server.close());
-    const target = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const exporter = await serve(monitorApp({ source: metrics, notReady: () => null }));
+    t.teardown(exporter.close);
+    const target = new URL(exporter.url).host;
 
     // The shipped rules with their `for` windows cut to 0 so the test need not wait 5 minutes
     // (the absent alert keeps its window: it would fire before the first scrape).

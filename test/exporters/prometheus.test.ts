@@ -5,7 +5,8 @@
  */
 import test from 'ava';
 import { fileURLToPath } from 'node:url';
-import { eventually, needBinary, promtool, startPrometheus } from '../helpers/prometheus.js';
+import { needBinary, promtool, startPrometheus } from '../helpers/prometheus.js';
+import { eventually } from '../helpers/wait.js';
 import { tempHome } from '../helpers/tmp.js';
 import { spawnMonitor } from '../daemon/spawn.js';
 import { writeKnownStores } from './known-store.js';

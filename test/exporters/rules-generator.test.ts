@@ -4,22 +4,16 @@
  * source selector fire at those thresholds (promtool test rules on the generated file).
  */
 import test from 'ava';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkRulesOptions, humanSeconds, promSeconds, renderRules } from '../../exporters/prometheus/rules.js';
 import { CATALOGUE } from '../../src/alerts/catalogue.js';
 import { needBinary, promtool } from '../helpers/prometheus.js';
+import { tempDir } from '../helpers/tmp.js';
 import { joinRe } from '../helpers/re.js';
 
 const RULES = fileURLToPath(new URL('../../exporters/prometheus/rules.yml', import.meta.url));
-
-function tmp(t: { teardown(fn: () => void): void }): string {
-  const dir = mkdtempSync(join(tmpdir(), 'aipro-rules-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
 
 test('the shipped rules.yml is byte for byte the default output of the generator', (t) => {
   t.is(
@@ -63,7 +57,7 @@ test('durations: PromQL seconds and the human form', (t) => {
 test('promtool check rules accepts the PrometheusRule spec and custom thresholds', (t) => {
   const bin = needBinary(t, 'promtool');
   if (!bin) return;
-  const dir = tmp(t);
+  const dir = tempDir(t, 'aipro-rules-');
   const k8s = renderRules({ format: 'prometheusrule', namespace: 'monitoring' });
   t.regex(
     k8s,
@@ -124,7 +118,7 @@ test(
   (t) => {
     const bin = needBinary(t, 'promtool');
     if (!bin) return;
-    const dir = tmp(t);
+    const dir = tempDir(t, 'aipro-rules-');
     writeFileSync(
       join(dir, 'rules.yml'),
       renderRules({ warnS: 3 * 86_400, criticalS: 12 * 3600, job: 'gw', selector: 'job="gw"' }),

@@ -5,9 +5,8 @@
  * answers with the SSE events the live backend sends (`response.created` …
  * `response.output_text.delta` … `response.completed`).
  */
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import express from 'express';
+import { serve } from '../helpers/net.js';
 
 type Json = Record<string, unknown>;
 
@@ -188,15 +187,9 @@ export async function startCodexBackend(opts: {
     fake.refused.push(`no route ${req.method} ${req.path}`);
     res.status(404).json({ detail: 'Not Found' });
   });
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  fake.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/backend-api`;
-  fake.close = () =>
-    new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    });
+  const served = await serve(app);
+  fake.baseUrl = `${served.url}/backend-api`;
+  fake.close = served.close;
   return fake;
 }
 

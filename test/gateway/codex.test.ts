@@ -5,7 +5,7 @@
  */
 import test from 'ava';
 import OpenAI from 'openai';
-import { CANARY, leaks, post, startTestGateway, type TestGateway } from './fakes.js';
+import { CANARY, leaks, post, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import {
   lastUserInput,
   startCodexBackend,
@@ -13,6 +13,7 @@ import {
   type CodexReply,
   type SeenCodexRequest,
 } from './codex-backend.js';
+import { eventually } from '../helpers/wait.js';
 
 const ACCOUNT = 'acct-0f3c9e2a-codex';
 const MODEL = 'openai-codex/gpt-5.1-codex';
@@ -319,7 +320,7 @@ test('a streaming client that goes away mid-answer closes the request to the Cod
   const it = stream[Symbol.asyncIterator]();
   for (let n = await it.next(); !n.done && !n.value.choices[0]?.delta.content; n = await it.next());
   ctl.abort();
-  for (let i = 0; i < 400 && fake.aborted === 0; i++) await new Promise((r) => setTimeout(r, 25));
+  await eventually(async () => fake.aborted > 0, 30_000, 'the gateway to close its backend connection', 25);
   t.is(fake.aborted, 1, 'the gateway closed its backend connection');
   t.false(fake.finished);
 });

@@ -1,7 +1,7 @@
 /** The gateway's log says why a request found no usable credential, as the client's answer does. */
 import test from 'ava';
 import { exhaustedError } from '../../src/gateway/exhausted.js';
-import { CANARY, leaks, post, startTestGateway } from './fakes.js';
+import { CANARY, leaks, post, startTestGateway } from '../helpers/gateway.js';
 
 test('gateway.exhausted logs the skipped candidates when nothing was tried', async (t) => {
   const gw = await startTestGateway({

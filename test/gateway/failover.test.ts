@@ -1,18 +1,11 @@
 /** Credential selection and failover against fake upstreams on port 0. */
 import test from 'ava';
 import { readFileSync } from 'node:fs';
-import { CLAUDE_CODE_ONLY_MESSAGE } from '../helpers/fake-providers.js';
-import {
-  anthropicError,
-  anthropicOk,
-  CANARY,
-  leaks,
-  openaiOk,
-  post,
-  startTestGateway,
-  startTokenEndpoint,
-  startUpstream,
-} from './fakes.js';
+import { startUpstream } from '../helpers/fake-providers.js';
+import { CLAUDE_CODE_ONLY_MESSAGE } from '../helpers/provider-bodies.js';
+import { CANARY, leaks, post, startTestGateway } from '../helpers/gateway.js';
+import { rotatingTokens, startTokenEndpoint } from '../helpers/oauth-server.js';
+import { anthropicError, anthropicOk, openaiOk } from '../helpers/provider-bodies.js';
 
 const msg = (text = 'hi') => ({ model: 'sonnet', max_tokens: 16, messages: [{ role: 'user', content: text }] });
 const chat = (model = 'gpt', text = 'hi') => ({ model, messages: [{ role: 'user', content: text }] });
@@ -47,10 +40,11 @@ test('a 429 on the first profile fails over to the second and cools the first do
   t.is(r.headers.get('x-aipro-auth-profile'), 'anthropic:default');
   t.is(r.json.content[0].text, 'hello from upstream');
   t.deepEqual(
-    up.seen.map((s) => s.secret),
+    up.requests.map((s) => s.secret),
     [CANARY.antWork, CANARY.antDefault],
   );
-  t.is(up.seen[0]?.body.model, 'claude-sonnet-4-5', 'the alias is resolved to the upstream model id');
+  t.is(up.requests[0]?.body.model, 'claude-sonnet-4-5', 'the alias is resolved to the upstream model id');
+  await gw.gateway.runtime.usage.flush(); // failures are written off the request path
   const store = readStoreJson(gw.home.storePath());
   const work = store.usageStats['anthropic:work'];
   t.true(work.cooldownUntil >= before + 30_000, 'first profile is cooling down');
@@ -58,7 +52,7 @@ test('a 429 on the first profile fails over to the second and cools the first do
   // The next request goes straight to the profile that is not cooling down.
   const r2 = await post(`${gw.url}/v1/messages`, msg());
   t.is(r2.headers.get('x-aipro-auth-profile'), 'anthropic:default');
-  t.is(up.seen.length, 3);
+  t.is(up.requests.length, 3);
   await gw.gateway.close();
   const after = readStoreJson(gw.home.storePath());
   t.is(after.lastGood.anthropic, 'anthropic:default');
@@ -67,7 +61,7 @@ test('a 429 on the first profile fails over to the second and cools the first do
 });
 
 test('a 401 on an OAuth profile triggers exactly one refresh and a successful retry', async (t) => {
-  const tokens = await startTokenEndpoint('fresh');
+  const tokens = await startTokenEndpoint({ accepts: 'json', reply: rotatingTokens('fresh') });
   const up = await startUpstream((secret) =>
     secret?.startsWith('fresh-access-')
       ? anthropicOk('after refresh')
@@ -100,10 +94,10 @@ test('a 401 on an OAuth profile triggers exactly one refresh and a successful re
   t.is(r.json.content[0].text, 'after refresh');
   t.deepEqual(tokens.presented, [CANARY.oauthRefresh], 'exactly one refresh');
   t.deepEqual(
-    up.seen.map((s) => s.secret?.slice(0, 13)),
+    up.requests.map((s) => s.secret?.slice(0, 13)),
     [CANARY.oauthAccess.slice(0, 13), 'fresh-access-'],
   );
-  t.is(up.seen[1]?.headers['anthropic-beta'], 'oauth-2025-04-20');
+  t.is(up.requests[1]?.headers['anthropic-beta'], 'oauth-2025-04-20');
   const store = readStoreJson(gw.home.storePath());
   t.true(store.profiles['anthropic:sub'].access.startsWith('fresh-access-1'));
   t.deepEqual(leaks(r.text + gw.logs.join('\n')), []);
@@ -131,10 +125,11 @@ test('the Claude-Code-only refusal moves on to the API-key profile', async (t) =
   t.is(r.status, 200);
   t.is(r.headers.get('x-aipro-auth-profile'), 'anthropic:default');
   t.deepEqual(
-    up.seen.map((s) => s.secret),
+    up.requests.map((s) => s.secret),
     [CANARY.antToken, CANARY.antDefault],
     'token (subscription) first, then the key',
   );
+  await gw.gateway.runtime.usage.flush(); // failures are written off the request path
   const store = readStoreJson(gw.home.storePath());
   t.is(store.usageStats['anthropic:manual'].failureCounts.auth_permanent, 1);
 });
@@ -168,10 +163,11 @@ test('Google\'s 400 "API key not valid" is a refused credential: the gateway fai
   t.is(r.status, 200, r.text);
   t.is(r.headers.get('x-aipro-auth-profile'), 'google:new');
   t.deepEqual(
-    up.seen.map((s) => s.secret),
+    up.requests.map((s) => s.secret),
     [bad, good],
   );
-  t.is(up.seen[0]?.path, '/v1beta/openai/chat/completions');
+  t.is(up.requests[0]?.path, '/v1beta/openai/chat/completions');
+  await gw.gateway.runtime.usage.flush(); // failures are written off the request path
   const store = readStoreJson(gw.home.storePath());
   t.is(store.usageStats['google:old'].failureCounts.auth, 1, 'counted as a refused credential, not a bad request');
   t.true(store.usageStats['google:old'].cooldownUntil > 0);
@@ -263,8 +259,8 @@ test('all profiles of the primary model fail: the fallback model serves, with an
   t.is(r.status, 200);
   t.is(r.headers.get('x-aipro-auth-profile'), 'openai:env');
   t.is(r.headers.get('x-aipro-model'), 'openai/gpt-4o');
-  t.is(ant.seen[0]?.path, '/v1/chat/completions', "Anthropic's OpenAI-compatible endpoint was tried first");
-  t.is(oai.seen[0]?.body.model, 'gpt-4o');
+  t.is(ant.requests[0]?.path, '/v1/chat/completions', "Anthropic's OpenAI-compatible endpoint was tried first");
+  t.is(oai.requests[0]?.body.model, 'gpt-4o');
   t.deepEqual(leaks(r.text + JSON.stringify([...r.headers])), []);
 });
 
@@ -288,7 +284,7 @@ test('a request error (400) is passed through redacted, without failover or cool
   });
   const r = await post(`${gw.url}/v1/messages`, msg());
   t.is(r.status, 400);
-  t.is(up.seen.length, 1);
+  t.is(up.requests.length, 1);
   t.regex(r.text, /max_tokens: field required \(key \[redacted\]\)/);
   t.deepEqual(leaks(r.text), []);
   const store = readStoreJson(gw.home.storePath());
@@ -321,7 +317,7 @@ test('least recently used rotation among equal api keys', async (t) => {
 });
 
 test('an OAuth token about to expire is refreshed before the request (once)', async (t) => {
-  const tokens = await startTokenEndpoint('pre');
+  const tokens = await startTokenEndpoint({ accepts: 'json', reply: rotatingTokens('pre') });
   const up = await startUpstream((secret) =>
     secret?.startsWith('pre-access-') ? anthropicOk() : anthropicError(401, 'authentication_error', 'expired'),
   );
@@ -347,7 +343,7 @@ test('an OAuth token about to expire is refreshed before the request (once)', as
   });
   const r = await post(`${gw.url}/v1/messages`, msg());
   t.is(r.status, 200);
-  t.is(up.seen.length, 1, 'the old token was never sent');
+  t.is(up.requests.length, 1, 'the old token was never sent');
   t.deepEqual(tokens.presented, [CANARY.oauthRefresh]);
   const r2 = await post(`${gw.url}/v1/messages`, msg());
   t.is(r2.status, 200);
@@ -374,7 +370,7 @@ test('a billing-disabled profile is skipped and named in the error', async (t) =
   const r = await post(`${gw.url}/v1/messages`, msg());
   t.is(r.status, 502);
   t.deepEqual(
-    up.seen.map((s) => s.secret),
+    up.requests.map((s) => s.secret),
     [CANARY.antDefault],
   );
   t.regex(r.json.error.message, /anthropic:a \(anthropic\/claude-sonnet-4-5\): disabled — disabled \(billing\) until/);
@@ -410,8 +406,8 @@ test('GET /v1/models, /healthz and unknown routes', async (t) => {
 test(
   "an unreachable upstream (per-profile baseUrl) is the endpoint's failure: next profile, no " + 'cooldown',
   async (t) => {
-    const { deadPort } = await import('../helpers/fake-providers.js');
-    const dead = await deadPort();
+    const { freePort } = await import('../helpers/net.js');
+    const dead = await freePort();
     const up = await startUpstream(() => anthropicOk());
     const gw = await startTestGateway({
       config: { models: { providers: { anthropic: { baseUrl: up.url } } } },

@@ -6,9 +6,11 @@
 import test from 'ava';
 import http from 'node:http';
 import { readFileSync } from 'node:fs';
-import { deadPort } from '../helpers/fake-providers.js';
-import { anthropicOk, CANARY, leaks, post, startTestGateway, startUpstream } from './fakes.js';
-import { answerRaw, metricsMatching, startRawUpstream } from './raw-upstreams.js';
+import { startUpstream } from '../helpers/fake-providers.js';
+import { freePort } from '../helpers/net.js';
+import { CANARY, leaks, metricsMatching, post, startTestGateway } from '../helpers/gateway.js';
+import { anthropicOk } from '../helpers/provider-bodies.js';
+import { answerRaw, startRawUpstream } from '../helpers/raw-upstreams.js';
 import { joinRe } from '../helpers/re.js';
 
 const msg = (extra: Record<string, unknown> = {}) => ({
@@ -48,6 +50,7 @@ test('a hung upstream times out after gateway.timeouts.headersMs and the next cr
   t.is(r.status, 200);
   t.is(r.headers.get('x-aipro-auth-profile'), 'anthropic:ok');
   t.is(hung.connections, 1);
+  await gw.gateway.runtime.usage.flush(); // failures are written off the request path
   const stats = readStoreJson(gw.home.storePath()).usageStats['anthropic:hung'];
   t.is(stats.failureCounts.timeout, 1, 'classified timeout');
   t.true(stats.cooldownUntil > Date.now(), 'the credential that hung is cooled down');
@@ -141,7 +144,7 @@ test('a truncated upstream body is outcome upstream_truncated, not client_closed
 });
 
 test('a refused connection cools down no credential and the endpoint is tried once: clear 502', async (t) => {
-  const dead = await deadPort();
+  const dead = await freePort();
   const gw = await startTestGateway({
     config: { models: { providers: { anthropic: { baseUrl: `http://127.0.0.1:${dead}` } } } },
     store: {
@@ -189,7 +192,7 @@ test('a non-Latin-1 profile id is served once, with its header percent-encoded',
   t.is(r.json.content[0].text, 'hello from upstream');
   t.is(r.headers.get('x-aipro-auth-profile'), 'anthropic:%E4%B8%AD%E6%96%87');
   t.is(decodeURIComponent(r.headers.get('x-aipro-auth-profile') ?? ''), 'anthropic:中文');
-  t.is(up.seen.length, 1, 'the upstream request is spent exactly once');
+  t.is(up.requests.length, 1, 'the upstream request is spent exactly once');
 });
 
 for (const after of ['hang', 'cut'] as const) {
@@ -225,6 +228,7 @@ for (const after of ['hang', 'cut'] as const) {
       t.is(r.status, 200);
       t.is(r.headers.get('x-aipro-auth-profile'), 'anthropic:ok');
       t.is(r.json.content[0].text, 'hello from upstream');
+      await gw.gateway.runtime.usage.flush(); // failures are written off the request path
       const stats = readStoreJson(gw.home.storePath()).usageStats?.['anthropic:bad'];
       if (after === 'hang') t.is(stats?.failureCounts?.timeout, 1, 'a silent upstream is a timeout of that credential');
       else t.is(stats?.cooldownUntil, undefined, "a dropped connection is the endpoint's failure");

@@ -2,17 +2,9 @@
 import test from 'ava';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  anthropicOk,
-  CANARY,
-  leaks,
-  openaiOk,
-  post,
-  startTestGateway,
-  startUpstream,
-  type TestGateway,
-  type Upstream,
-} from './fakes.js';
+import { startUpstream, type Upstream } from '../helpers/fake-providers.js';
+import { CANARY, leaks, post, startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { anthropicOk, openaiOk } from '../helpers/provider-bodies.js';
 import { joinRe } from '../helpers/re.js';
 
 type Api = 'anthropic' | 'openai';
@@ -119,7 +111,7 @@ for (const api of APIS) {
         t.regex(text, /^ 2\. openai\/gpt-4o — alias gpt · fallback · provider openai · auth: ok ×1$/m);
         t.regex(text, /^ 3\. anthropic\/claude-haiku-4-5 — alias haiku · provider anthropic · auth: ok ×2$/m);
       }
-      t.is(up.seen.length, 0);
+      t.is(up.requests.length, 0);
     });
 
     test(`${mode}: /model N and /model <alias> switch the session model`, async (t) => {
@@ -132,7 +124,7 @@ for (const api of APIS) {
         { model: 'sonnet', max_tokens: 8, messages: [{ role: 'user', content: 'hi' }] },
         { 'x-aipro-session': 's1' },
       );
-      t.is(up.seen[0]?.body.model, 'claude-haiku-4-5', 'the session choice wins over the request model');
+      t.is(up.requests[0]?.body.model, 'claude-haiku-4-5', 'the session choice wins over the request model');
       const set = await ask(gw, api, '/model anthropic/claude-opus-4-1', { stream });
       t.regex(set.text, /Model for this session: anthropic\/claude-opus-4-1\./);
       const other = await ask(gw, api, '/model list', { stream, session: 's2' });
@@ -158,7 +150,7 @@ for (const api of APIS) {
         { 'x-aipro-session': 's1' },
       );
       t.is(r.headers.get('x-aipro-auth-profile'), 'anthropic:work', 'the pin beats the stored order');
-      t.is(up.seen[0]?.secret, CANARY.antWork);
+      t.is(up.requests[0]?.secret, CANARY.antWork);
     });
 
     test(`${mode}: /model status shows current model, candidates, next profile, endpoint, cooldowns`, async (t) => {
@@ -208,7 +200,7 @@ test('a pin survives a gateway restart and is per agent', async (t) => {
     { 'x-aipro-session': 'keep' },
   );
   t.is(r.headers.get('x-aipro-auth-profile'), 'anthropic:work');
-  t.is(up.seen[0]?.body.model, 'claude-haiku-4-5');
+  t.is(up.requests[0]?.body.model, 'claude-haiku-4-5');
   // Another agent has its own sessions (and here no credentials at all).
   const other = await ask(gw2, 'anthropic', '/model status', { session: 'keep', agent: 'ops' });
   t.notRegex(other.text, /Pinned/);
@@ -246,7 +238,7 @@ test('a pinned profile in cooldown is still used, and /model status warns about 
   );
   t.is(r.status, 200);
   t.is(r.headers.get('x-aipro-auth-profile'), 'anthropic:work');
-  t.is(up.seen[0]?.secret, CANARY.antWork);
+  t.is(up.requests[0]?.secret, CANARY.antWork);
 });
 
 test('the session comes from the user field when there is no header; /models is not a command', async (t) => {
@@ -263,7 +255,7 @@ test('the session comes from the user field when there is no header; /models is 
     messages: [{ role: 'user', content: '/models please' }],
   });
   t.is(r.status, 200);
-  t.is(up.seen.length, 1, '/models was forwarded');
-  t.is(up.seen[0]?.body.model, 'gpt-4o', 'the user-field session chose gpt');
+  t.is(up.requests.length, 1, '/models was forwarded');
+  t.is(up.requests[0]?.body.model, 'gpt-4o', 'the user-field session chose gpt');
   t.is(r.headers.get('x-aipro-auth-profile'), 'openai:default');
 });

@@ -4,7 +4,7 @@ import { parseModelCommand } from '../../src/gateway/commands.js';
 import { bindHost, checkBind, isLoopback, presentedToken, tokenMatches } from '../../src/gateway/security.js';
 import { pruneSessions } from '../../src/gateway/sessions.js';
 import { candidateResolver, candidatesFor, primaryModel, resolveRequested } from '../../src/gateway/candidates.js';
-import { makeConfig } from './fakes.js';
+import { configFrom } from '../helpers/config.js';
 
 test('parseModelCommand: every form', (t) => {
   const aliases = { sonnet: 'anthropic/claude-sonnet-4-5', status: 'openai/gpt-4o' };
@@ -43,11 +43,11 @@ test('bind rules: loopback needs no token, anything else does', (t) => {
   t.is(bindHost('[::1]'), '::1');
   for (const h of ['127.0.0.1', '127.1.2.3', '::1', 'localhost']) t.true(isLoopback(h), h);
   for (const h of ['0.0.0.0', '192.168.1.5', '::', 'example.com']) t.false(isLoopback(h), h);
-  const none = makeConfig({}, {});
+  const none = configFrom({}, {});
   t.true(checkBind(none, {}, '127.0.0.1').ok);
   const refused = checkBind(none, {}, '0.0.0.0');
   t.false(refused.ok);
-  const withToken = makeConfig({ gateway: { auth: { token: { source: 'env', id: 'GW_T' } } } }, {});
+  const withToken = configFrom({ gateway: { auth: { token: { source: 'env', id: 'GW_T' } } } }, {});
   t.deepEqual(checkBind(withToken, { GW_T: 'abc' }, '0.0.0.0'), { ok: true, token: 'abc' });
   t.false(checkBind(withToken, {}, '0.0.0.0').ok);
 });
@@ -64,7 +64,7 @@ test('tokens compare in constant time and are read from Bearer or x-api-key', (t
 });
 
 test('model resolution: session > request > default, then fallbacks', (t) => {
-  const config = makeConfig(
+  const config = configFrom(
     {
       models: {
         default: 'anthropic/claude-sonnet-4-5',
@@ -96,7 +96,7 @@ test('model resolution: session > request > default, then fallbacks', (t) => {
 });
 
 test('candidateResolver: the answer of primaryModel + candidatesFor, remembered per config', (t) => {
-  const config = makeConfig(
+  const config = configFrom(
     { models: { default: 'anthropic/claude-sonnet-4-5', aliases: { gpt: 'openai/gpt-4o' }, fallbacks: ['gpt'] } },
     {},
   );
@@ -116,7 +116,7 @@ test('candidateResolver: the answer of primaryModel + candidatesFor, remembered 
     t.deepEqual(resolve(config, session, requested), want, `${session} ${String(requested)}`);
     t.deepEqual(resolve(config, session, requested), want, `${session} ${String(requested)}, remembered`);
   }
-  const other = makeConfig({ models: { default: 'openai/gpt-4o', aliases: {}, fallbacks: [] } }, {});
+  const other = configFrom({ models: { default: 'openai/gpt-4o', aliases: {}, fallbacks: [] } }, {});
   t.like(
     resolve(other, undefined, undefined),
     { ok: true, ref: { provider: 'openai', model: 'gpt-4o' } },

@@ -5,7 +5,9 @@
  */
 import test from 'ava';
 import { readFileSync } from 'node:fs';
-import { anthropicError, anthropicOk, CANARY, leaks, post, startTestGateway, startUpstream } from './fakes.js';
+import { startUpstream } from '../helpers/fake-providers.js';
+import { CANARY, leaks, post, startTestGateway } from '../helpers/gateway.js';
+import { anthropicError, anthropicOk } from '../helpers/provider-bodies.js';
 
 const msg = (text = 'hi') => ({ model: 'sonnet', max_tokens: 16, messages: [{ role: 'user', content: text }] });
 const readStoreJson = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
@@ -48,7 +50,7 @@ test(
     t.is(r2.status, 200);
     t.is(r2.headers.get('x-aipro-auth-profile'), 'anthropic:default', 'the spent profile is skipped');
     t.deepEqual(
-      up.seen.map((s) => s.secret),
+      up.requests.map((s) => s.secret),
       [CANARY.antWork, CANARY.antDefault],
     );
 
@@ -101,12 +103,13 @@ test(
     });
     const r1 = await post(`${gw.url}/v1/messages`, msg());
     t.is(r1.status, 429);
-    t.is(up.seen.length, 1);
+    t.is(up.requests.length, 1);
+    await gw.gateway.runtime.usage.flush(); // failures are written off the request path
     const store = readStoreJson(gw.home.storePath());
     t.is(store.usageStats['anthropic:sub'].quota.status, 'rejected', 'written with the failure, at once');
 
     const r2 = await post(`${gw.url}/v1/messages`, msg());
-    t.is(up.seen.length, 1, 'the spent profile is skipped: no request spent on a refusal');
+    t.is(up.requests.length, 1, 'the spent profile is skipped: no request spent on a refusal');
     t.is(r2.status, 429);
     const retryAfter = Number(r2.headers.get('retry-after'));
     const expected = resetS - Date.now() / 1000;
@@ -147,5 +150,5 @@ test('allowed_warning at 95 % is recorded but never blocks; a pinned spent profi
   });
   for (let i = 0; i < 2; i++)
     t.is((await post(`${gw.url}/v1/messages`, msg())).headers.get('x-aipro-auth-profile'), 'anthropic:work');
-  t.is(up.seen.length, 2);
+  t.is(up.requests.length, 2);
 });

@@ -7,7 +7,9 @@
 import test from 'ava';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
-import { anthropicError, CANARY, leaks, startTestGateway, startUpstream, type Upstream } from './fakes.js';
+import { startUpstream, type Upstream } from '../helpers/fake-providers.js';
+import { CANARY, leaks, startTestGateway } from '../helpers/gateway.js';
+import { anthropicError } from '../helpers/provider-bodies.js';
 
 /** A fetch that counts the calls an SDK makes to the gateway. */
 function countingFetch() {
@@ -70,7 +72,7 @@ test('Anthropic SDK, every key refused (401): one gateway call, each key tried o
   t.is(e.status, 502);
   t.is(counted.calls.length, 1, 'x-should-retry: false stops the SDK retrying known-bad keys');
   t.deepEqual(
-    up.seen.map((s) => s.secret),
+    up.requests.map((s) => s.secret),
     [CANARY.antWork, CANARY.antDefault],
   );
   t.is(e.headers?.get('x-should-retry'), 'false');
@@ -94,7 +96,7 @@ test('OpenAI SDK, every key refused (401): one gateway call, each key tried once
   t.is(e.status, 502);
   t.is(counted.calls.length, 1);
   t.deepEqual(
-    up.seen.map((s) => s.secret),
+    up.requests.map((s) => s.secret),
     [CANARY.oaiKey, oaiB],
   );
   t.regex(e.requestID ?? '', /^req_aipro_[0-9a-f]{24}$/);
@@ -134,7 +136,7 @@ for (const provider of ['anthropic', 'openai'] as const) {
         requestID?: string | null;
       };
       t.is(e.status, 429);
-      t.is(up.seen.length, 2);
+      t.is(up.requests.length, 2);
       const after = Number(e.headers?.get('retry-after'));
       t.true(after >= 6 && after <= 7, `retry-after ${after}`);
       t.not(e.headers?.get('x-should-retry'), 'false', 'a rate limit lifts: retrying is right');

@@ -3,7 +3,9 @@ import test from 'ava';
 import { spawn } from 'node:child_process';
 import { CLI, runCli } from '../helpers/cli.js';
 import { tempHome } from '../helpers/tmp.js';
-import { anthropicError, anthropicOk, CANARY, leaks, post, startTestGateway, startUpstream } from './fakes.js';
+import { startUpstream } from '../helpers/fake-providers.js';
+import { CANARY, leaks, post, startTestGateway } from '../helpers/gateway.js';
+import { anthropicError, anthropicOk } from '../helpers/provider-bodies.js';
 
 const TOKEN_CMD = `aipro config set gateway.auth.token '{"source":"env","id":"AIPRO_GATEWAY_TOKEN"}'`;
 const GATEWAY_TOKEN = 'gw-client-token-CANARY-0123456789abcdef';
@@ -82,17 +84,19 @@ test('the CLI serves with a token on lan, rejects a wrong token, stops cleanly o
   const ok = await post(`${url}/v1/messages`, msg, { authorization: `Bearer ${GATEWAY_TOKEN}` });
   t.is(ok.status, 200);
   t.is(ok.headers.get('x-aipro-auth-profile'), 'anthropic:env');
-  t.is(up.seen[0]?.secret, CANARY.antEnv);
+  t.is(up.requests[0]?.secret, CANARY.antEnv);
   const metrics = await (await fetch(`${url}/metrics`, { headers: { 'x-api-key': GATEWAY_TOKEN } })).text();
   t.regex(
     metrics,
     /aipro_gateway_requests_total\{provider="anthropic",model="anthropic\/claude-sonnet-4-5",outcome="ok"\} 1/,
   );
   t.regex(metrics, /aipro_build_info/, 'the process metrics are served too');
-  // Each process registers only its own families: a gateway has no monitor series to offer.
+  // Each process registers only its own families: a gateway has no monitor series to offer, only
+  // whether it can read the stores it serves from.
+  t.regex(metrics, /^aipro_auth_store_ok\{agent="main"\} 1$/m);
   t.notRegex(
     metrics,
-    /^# HELP aipro_(auth_|monitor_|alert_|oauth_|quota_|clock_)/m,
+    /^# HELP aipro_(auth_(?!store_ok )|monitor_|alert_|oauth_|quota_|clock_)/m,
     'no monitor family on the gateway',
   );
   child.kill('SIGTERM');
@@ -122,7 +126,7 @@ test('client credentials are never forwarded upstream', async (t) => {
     'anthropic-version': '2023-06-01',
   });
   t.is(r.status, 200);
-  const h = up.seen[0]?.headers ?? {};
+  const h = up.requests[0]?.headers ?? {};
   t.is(h['x-api-key'], CANARY.antDefault);
   t.is(h.authorization, undefined);
   t.is(h.cookie, undefined);
@@ -199,7 +203,7 @@ test('canary: no secret in any response body, header, metric or log line', async
   outputs.push(await models.text());
   await gw.gateway.close();
   t.true(
-    up.seen.some((s) => s.secret === CANARY.antEnv),
+    up.requests.some((s) => s.secret === CANARY.antEnv),
     'the env credential was used',
   );
   t.true(outputs.join('\n').includes('[redacted]'), 'echoed secrets were replaced');

@@ -1,7 +1,9 @@
 /** SSE pass-through: events reach the client while the upstream is still writing. */
 import test from 'ava';
 import http from 'node:http';
-import { CANARY, leaks, startTestGateway, startUpstream } from './fakes.js';
+import { startUpstream } from '../helpers/fake-providers.js';
+import { CANARY, leaks, metricsMatching, startTestGateway } from '../helpers/gateway.js';
+import { eventually } from '../helpers/wait.js';
 import { joinRe } from '../helpers/re.js';
 
 /** POST and resolve with the first body chunk (and a promise of the rest). */
@@ -125,13 +127,8 @@ test('a client that disconnects mid-stream aborts the upstream request', async (
     /aipro_gateway_requests_total\{provider="anthropic",/,
     /model="anthropic\/claude-sonnet-4-5",outcome="client_closed"\} 1/,
   );
-  let metrics = '';
-  for (let i = 0; i < 100 && !line.test(metrics); i++) {
-    await new Promise((r) => setTimeout(r, 50));
-    metrics = await (await fetch(`${gw.url}/metrics`)).text();
-  }
-  t.regex(metrics, line);
-  for (let i = 0; i < 100 && up.aborted === 0; i++) await new Promise((r) => setTimeout(r, 20));
+  t.regex(await metricsMatching(gw.url, line), line);
+  await eventually(async () => up.aborted > 0, 30_000, 'the gateway to close its upstream connection', 20);
   t.is(up.aborted, 1, 'the gateway closed its upstream connection');
   release();
   t.false(up.finished);

@@ -6,7 +6,7 @@ import test from 'ava';
 import http from 'node:http';
 import net from 'node:net';
 import { armIdle, armRequest, UpstreamTimeoutError } from '../../src/gateway/upstream-timeouts.js';
-import { answerRaw, startRawUpstream } from './raw-upstreams.js';
+import { answerRaw, startRawUpstream } from '../helpers/raw-upstreams.js';
 
 const errorOf = (req: http.ClientRequest) => new Promise<Error>((resolve) => req.on('error', resolve));
 

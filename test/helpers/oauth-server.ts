@@ -1,12 +1,17 @@
 /**
- * A real OAuth 2.0 / OpenID Connect server for tests: `oidc-provider` (v9) on port 0 with
- * PKCE (S256) required, refresh-token rotation and reuse detection (a consumed refresh
- * token presented again revokes the whole grant). `authorize()` drives the login and
- * consent screens with plain HTTP requests, the way a browser would.
+ * OAuth servers for tests, on port 0.
+ *
+ * - `startOAuthServer()`: a real OAuth 2.0 / OpenID Connect server, `oidc-provider` (v9) with
+ *   PKCE (S256) required, refresh-token rotation and reuse detection (a consumed refresh token
+ *   presented again revokes the whole grant). `authorize()` drives the login and consent
+ *   screens with plain HTTP requests, the way a browser would.
+ * - `startTokenEndpoint()`: a bare token endpoint whose answers the test scripts (Anthropic's
+ *   JSON endpoint, refusals, 5xx), recording every body it gets.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import express from 'express';
 import Provider from 'oidc-provider';
+import { serve } from './net.js';
 
 export interface OAuthServer {
   issuer: string;
@@ -34,13 +39,10 @@ export interface OAuthServer {
 export const TEST_CLIENT_ID = 'aipro-test-client';
 
 export async function startOAuthServer(opts: { accessTtlSeconds?: number } = {}): Promise<OAuthServer> {
-  const server: Server = createServer();
-  // fetch keeps connections alive; with Node's 5 s default a busy machine lets the server close an
-  // idle one just as the next POST goes out on it ("fetch failed"). Tests close every socket anyway.
-  server.keepAliveTimeout = 120_000;
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as AddressInfo).port;
-  const issuer = `http://127.0.0.1:${port}`;
+  // The issuer names the port, so the provider is made after the server listens.
+  let handle = (_req: IncomingMessage, res: ServerResponse) => void res.writeHead(503).end();
+  const served = await serve((req, res) => handle(req, res));
+  const issuer = served.url;
   const provider = new Provider(issuer, {
     clients: [
       {
@@ -90,7 +92,7 @@ export async function startOAuthServer(opts: { accessTtlSeconds?: number } = {})
       }
     },
   );
-  server.on('request', provider.callback());
+  handle = provider.callback();
 
   async function authorize(url: string, o: { account?: string } = {}): Promise<string> {
     const jar = new Map<string, string>();
@@ -148,10 +150,68 @@ export async function startOAuthServer(opts: { accessTtlSeconds?: number } = {})
       redirectUri,
       scopes: ['openid', 'profile', 'email', 'offline_access'],
     }),
-    close: () =>
-      new Promise<void>((r) => {
-        server.closeAllConnections();
-        server.close(() => r());
-      }),
+    close: served.close,
   };
+}
+
+export interface TokenAnswer {
+  status?: number;
+  json: unknown;
+}
+
+export interface TokenEndpoint {
+  /** The token URL: `http://127.0.0.1:<port><path>`. */
+  url: string;
+  /** Every request body, in order. */
+  bodies: Record<string, unknown>[];
+  /** Every refresh token presented (any grant), in order. */
+  presented: string[];
+  /** Answers the next requests; `n` counts refresh tokens presented so far (this one included). */
+  reply: (body: Record<string, unknown>, n: number) => TokenAnswer;
+  close(): Promise<void>;
+}
+
+/** Refresh grants get `<prefix>-access-N` and a rotated `<prefix>-refresh-N`; other grants a 400. */
+export const rotatingTokens =
+  (prefix: string) =>
+  (body: Record<string, unknown>, n: number): TokenAnswer =>
+    body.grant_type !== 'refresh_token'
+      ? { status: 400, json: { error: 'unsupported_grant_type' } }
+      : {
+          json: {
+            access_token: `${prefix}-access-${n}-${'x'.repeat(24)}`,
+            refresh_token: `${prefix}-refresh-${n}-${'y'.repeat(24)}`,
+            expires_in: 3600,
+            token_type: 'Bearer',
+          },
+        };
+
+/**
+ * A token endpoint that parses only the body format the real one takes (Anthropic: `json`,
+ * RFC 6749 servers: `form`), so a request in the other format arrives empty and fails the test.
+ */
+export async function startTokenEndpoint(opts: {
+  accepts: 'json' | 'form';
+  path?: string;
+  reply?: TokenEndpoint['reply'];
+}): Promise<TokenEndpoint> {
+  const path = opts.path ?? '/token';
+  const app = express();
+  app.use(opts.accepts === 'json' ? express.json() : express.urlencoded({ extended: false }));
+  const ep: TokenEndpoint = {
+    url: '',
+    bodies: [],
+    presented: [],
+    reply: opts.reply ?? rotatingTokens('fresh'),
+    close: async () => undefined,
+  };
+  app.post(path, (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    ep.bodies.push(body);
+    if (typeof body.refresh_token === 'string') ep.presented.push(body.refresh_token);
+    const a = ep.reply(body, ep.presented.length);
+    res.status(a.status ?? 200).json(a.json);
+  });
+  const served = await serve(app);
+  return Object.assign(ep, { url: `${served.url}${path}`, close: served.close });
 }

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ExecutionContext } from 'ava';
 
+import { stopChild, untilReady } from './child.js';
 import { freePort } from './net.js';
 
 /** Absolute path of `name` on PATH (or /usr/bin), or null. */
@@ -105,16 +106,12 @@ export async function startPrometheus(
     if (body.status !== 'success') throw new Error(`prometheus ${path}: ${body.error}`);
     return body.data;
   };
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`prometheus exited ${child.exitCode}: ${log}`);
-    try {
-      if ((await fetch(`${url}/-/ready`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`prometheus not ready after 30 s: ${log}`);
-    await new Promise((r) => setTimeout(r, 200));
+  try {
+    await untilReady(child, `${url}/-/ready`, { what: 'prometheus', output: () => log });
+  } catch (err) {
+    await stopChild(child, 10_000);
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
   }
   return {
     url,
@@ -127,33 +124,8 @@ export async function startPrometheus(
         )
       ).result,
     async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-        if (child.exitCode === null) child.kill('SIGKILL');
-      }
+      await stopChild(child, 10_000);
       rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-/** Poll `fn` until it returns a truthy value (or throw after `timeoutMs`). */
-export async function eventually<T>(
-  fn: () => Promise<T | undefined | null | false>,
-  timeoutMs = 30_000,
-  what = 'condition',
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }

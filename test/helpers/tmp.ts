@@ -1,4 +1,4 @@
-/** Temp state dirs for tests: a fresh HOME with `.aipro/` inside, removed after the test. */
+/** Temp dirs for tests: a fresh HOME with `.aipro/` inside, or a bare scratch dir; removed after the test. */
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,4 +46,11 @@ export function tempHome(): TempHome {
       rmSync(home, { recursive: true, force: true });
     },
   };
+}
+
+/** A scratch dir (`<tmpdir>/<prefix>XXXXXX`) removed when the test ends. */
+export function tempDir(t: { teardown(fn: () => void): void }, prefix = 'aipro-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
 }

@@ -2,9 +2,8 @@
  * A real HTTP receiver for webhook tests (express on port 0): records every request with its
  * raw body and headers, answers with a scripted list of status codes (then 200).
  */
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express from 'express';
+import { serve } from './net.js';
 
 export interface ReceivedRequest {
   method: string;
@@ -54,14 +53,8 @@ export async function startWebhookReceiver(script: number[] = []): Promise<Webho
     if (rx.hang) return;
     setTimeout(() => res.status(status).send(status < 300 ? 'ok' : 'nope'), rx.delayMs);
   });
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  rx.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  rx.close = () =>
-    new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    });
+  const served = await serve(app);
+  rx.url = `${served.url}`;
+  rx.close = served.close;
   return rx;
 }

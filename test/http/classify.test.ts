@@ -12,7 +12,7 @@ import {
   parseRetryAfter,
 } from '../../src/http/classify.js';
 import { coolsDown, PROBE_REASONS, REASON_EFFECTS, type ProbeReason } from '../../src/observation.js';
-import { CLAUDE_CODE_ONLY_MESSAGE } from '../helpers/fake-providers.js';
+import { CLAUDE_CODE_ONLY_MESSAGE } from '../helpers/provider-bodies.js';
 
 const err = (message: string) => JSON.stringify({ type: 'error', error: { type: 'x', message } });
 const googleBadKey = JSON.stringify({

@@ -5,13 +5,13 @@
  */
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as plist from 'plist';
 import { JOB_NAMES, JOBS, type JobName } from '../../src/launchd/jobs.js';
 import { renderJobs, stableNode } from '../../src/launchd/input.js';
 import { jobDict, renderPlist, type RenderInput } from '../../src/launchd/render.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const base: RenderInput = {
   flavour: 'user',
@@ -62,14 +62,10 @@ for (const flavour of ['user', 'system'] as const) {
         t.false('HOME' in env, 'launchd sets HOME for agents itself');
       }
       if (!plutil) return t.log('plutil not installed (not macOS): plist parser only');
-      const dir = mkdtempSync(join(tmpdir(), 'aipro-plist-'));
-      try {
-        writeFileSync(join(dir, 'job.plist'), text);
-        const lint = spawnSync(plutil, ['-lint', join(dir, 'job.plist')], { encoding: 'utf8' });
-        t.is(lint.status, 0, lint.stdout + lint.stderr);
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
+      const dir = tempDir(t, 'aipro-plist-');
+      writeFileSync(join(dir, 'job.plist'), text);
+      const lint = spawnSync(plutil, ['-lint', join(dir, 'job.plist')], { encoding: 'utf8' });
+      t.is(lint.status, 0, lint.stdout + lint.stderr);
     });
   }
 }
@@ -94,15 +90,11 @@ test('relative or control-character paths are refused with the reason', (t) => {
 });
 
 test('stableNode prefers a version-free link that points at this node, else the binary', (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'aipro-node-'));
-  try {
-    const real = join(dir, 'Cellar-node-22');
-    writeFileSync(real, '');
-    const link = join(dir, 'bin-node');
-    spawnSync('ln', ['-s', real, link]);
-    t.is(stableNode(real, [join(dir, 'missing'), link]), link);
-    t.is(stableNode(real, [join(dir, 'missing')]), real);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const dir = tempDir(t, 'aipro-node-');
+  const real = join(dir, 'Cellar-node-22');
+  writeFileSync(real, '');
+  const link = join(dir, 'bin-node');
+  spawnSync('ln', ['-s', real, link]);
+  t.is(stableNode(real, [join(dir, 'missing'), link]), link);
+  t.is(stableNode(real, [join(dir, 'missing')]), real);
 });

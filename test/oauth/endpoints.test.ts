@@ -4,35 +4,34 @@
  * Codex authorize parameters.
  */
 import test from 'ava';
-import express from 'express';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { authorizeUrl, parsePasted } from '../../src/oauth/authorize.js';
 import { login } from '../../src/oauth/login.js';
 import { createState } from '../../src/oauth/pkce.js';
 import { resolveOAuthSpec } from '../../src/oauth/spec.js';
 import { requestToken } from '../../src/oauth/token-endpoint.js';
 import type { OAuthSpec } from '../../src/providers/types.js';
-import { deadPort } from '../helpers/fake-providers.js';
-import { toConfig } from './helpers.js';
+import { freePort } from '../helpers/net.js';
+import { startTokenEndpoint, type TokenEndpoint } from '../helpers/oauth-server.js';
+import { startRawUpstream } from '../helpers/raw-upstreams.js';
+import { configFrom } from '../helpers/config.js';
 
 /** An Anthropic-style JSON token endpoint that records every body it gets. */
-async function tokenServer(t: { teardown(fn: () => void): void }) {
-  const app = express();
-  app.use(express.json());
-  const bodies: Record<string, unknown>[] = [];
-  app.post('/v1/oauth/token', (req, res) => {
-    bodies.push(req.body);
-    res.json({ access_token: 'sk-ant-oat01-access', refresh_token: 'sk-ant-ort01-next', expires_in: 28800 });
+async function tokenServer(t: { teardown(fn: () => Promise<void>): void }, reply?: TokenEndpoint['reply']) {
+  const ep = await startTokenEndpoint({
+    accepts: 'json',
+    path: '/v1/oauth/token',
+    reply:
+      reply ??
+      (() => ({
+        json: { access_token: 'sk-ant-oat01-access', refresh_token: 'sk-ant-ort01-next', expires_in: 28800 },
+      })),
   });
-  const srv = app.listen(0, '127.0.0.1');
-  await new Promise((r) => srv.once('listening', r));
-  t.teardown(() => srv.close());
-  return { url: `http://127.0.0.1:${(srv.address() as AddressInfo).port}/v1/oauth/token`, bodies };
+  t.teardown(ep.close);
+  return ep;
 }
 
 const anthropic = (over: Record<string, unknown> = {}) =>
-  resolveOAuthSpec('anthropic', toConfig({ models: { providers: { anthropic: { oauth: over } } } })) as OAuthSpec;
+  resolveOAuthSpec('anthropic', configFrom({ models: { providers: { anthropic: { oauth: over } } } })) as OAuthSpec;
 const refreshParams = { grant_type: 'refresh_token', refresh_token: 'sk-ant-ort01-once', client_id: 'c' };
 
 test(
@@ -58,7 +57,7 @@ test(
   'connection refused and DNS failure go to the fallback host; the refresh token reaches exactly one ' + 'server',
   async (t) => {
     const fb = await tokenServer(t);
-    const refused = `http://localhost:${await deadPort()}/v1/oauth/token`;
+    const refused = `http://localhost:${await freePort()}/v1/oauth/token`;
     for (const primary of [refused, 'http://aipro-token-host.invalid/v1/oauth/token']) {
       const r = await requestToken({ ...anthropic(), tokenUrl: primary, fallbackTokenUrl: fb.url }, refreshParams, {
         now: Date.now,
@@ -72,25 +71,19 @@ test(
 test('a request that may have been processed is never sent to the fallback (reset, 5xx, timeout)', async (t) => {
   const fb = await tokenServer(t);
   // Accepts the request, then drops the connection without answering.
-  const reset = createServer((s) => s.once('data', () => s.destroy()));
+  const reset = await startRawUpstream((s) => s.once('data', () => s.destroy()));
   // Accepts and never answers.
-  const hang = createServer(() => undefined);
-  const app = express();
-  app.post('/v1/oauth/token', (_req, res) => res.status(503).json({ error: 'server_error' }));
-  const five = app.listen(0, '127.0.0.1');
-  for (const s of [reset, hang]) s.listen(0, '127.0.0.1');
-  await Promise.all(
-    [reset, hang, five].map((s) => new Promise((r) => (s.listening ? r(null) : s.once('listening', r)))),
-  );
-  t.teardown(() => {
-    for (const s of [reset, hang, five]) s.close();
+  const hang = await startRawUpstream();
+  const five = await tokenServer(t, () => ({ status: 503, json: { error: 'server_error' } }));
+  t.teardown(async () => {
+    await Promise.all([reset.close(), hang.close()]);
   });
-  const at = (s: { address(): unknown }) => `http://127.0.0.1:${(s.address() as AddressInfo).port}/v1/oauth/token`;
+  const at = (s: { url: string }) => `${s.url}/v1/oauth/token`;
   const r1 = await requestToken({ ...anthropic(), tokenUrl: at(reset), fallbackTokenUrl: fb.url }, refreshParams, {
     now: Date.now,
   });
   t.like(r1, { ok: false, reason: 'network', permanent: false });
-  const r2 = await requestToken({ ...anthropic(), tokenUrl: at(five), fallbackTokenUrl: fb.url }, refreshParams, {
+  const r2 = await requestToken({ ...anthropic(), tokenUrl: five.url, fallbackTokenUrl: fb.url }, refreshParams, {
     now: Date.now,
   });
   t.like(r2, { ok: false, reason: 'server_error', httpStatus: 503 });
@@ -136,7 +129,7 @@ test('a pasted bare code is exchanged with the state aipro generated', async (t)
 });
 
 test('the Codex authorize URL carries id_token_add_organizations, codex_cli_simplified_flow and originator', (t) => {
-  const spec = resolveOAuthSpec('openai-codex', toConfig({})) as OAuthSpec;
+  const spec = resolveOAuthSpec('openai-codex', configFrom({})) as OAuthSpec;
   const u = new URL(authorizeUrl(spec, { redirectUri: spec.redirectUri, challenge: 'c', state: 's' }));
   t.is(u.origin + u.pathname, 'https://auth.openai.com/oauth/authorize');
   t.is(u.searchParams.get('id_token_add_organizations'), 'true');
@@ -146,7 +139,7 @@ test('the Codex authorize URL carries id_token_add_organizations, codex_cli_simp
   t.is(u.searchParams.get('redirect_uri'), 'http://localhost:1455/auth/callback');
   const custom = resolveOAuthSpec(
     'openai-codex',
-    toConfig({
+    configFrom({
       models: {
         providers: { 'openai-codex': { oauth: { originator: 'my-gw', authorizeUrl: 'http://127.0.0.1:1/auth' } } },
       },

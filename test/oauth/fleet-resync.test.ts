@@ -13,7 +13,8 @@ import { migrate } from '../../src/store/backends/postgres/migrations.js';
 import { startOAuthServer } from '../helpers/oauth-server.js';
 import { usePostgres } from '../helpers/postgres.js';
 import { tempHome } from '../helpers/tmp.js';
-import { oauthConfigRaw, toConfig } from './helpers.js';
+import { configFrom } from '../helpers/config.js';
+import { oauthConfigRaw } from './helpers.js';
 
 const pgs = usePostgres();
 test.after.always(() => pgs.stop());
@@ -56,7 +57,7 @@ test('only the importing host re-syncs an imported fleet profile, through the fl
     refreshProfile({
       storePath: h.storePath(),
       profileId: ID,
-      config: toConfig(oauthConfigRaw(server, 'anthropic')),
+      config: configFrom(oauthConfigRaw(server, 'anthropic')),
       env: { HOME: h.home, AIPRO_HOST_ID: host },
       now: Date.now,
       store: { backend: b, agentId: 'main' },

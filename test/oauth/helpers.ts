@@ -1,10 +1,23 @@
-/** Shared setup of the OAuth tests: a real login against the test server, stored in a temp home. */
-import { validateConfig } from '../../src/config/load.js';
-import type { AiproConfig } from '../../src/config/schema.js';
+/** Shared setup of the OAuth tests: the real OAuth server, a temp home, a real login against the server. */
 import { login } from '../../src/oauth/login.js';
 import { resolveOAuthSpec } from '../../src/oauth/spec.js';
 import type { TokenSet } from '../../src/oauth/token-endpoint.js';
-import type { OAuthServer } from '../helpers/oauth-server.js';
+import { configFrom } from '../helpers/config.js';
+import { type OAuthServer, startOAuthServer } from '../helpers/oauth-server.js';
+import { type TempHome, tempHome } from '../helpers/tmp.js';
+
+/** The real OAuth server and a fresh temp home, both gone when the test ends. */
+export async function serverAndHome(t: {
+  teardown(fn: () => Promise<void>): void;
+}): Promise<{ server: OAuthServer; h: TempHome }> {
+  const server = await startOAuthServer();
+  const h = tempHome();
+  t.teardown(async () => {
+    await server.close();
+    h.cleanup();
+  });
+  return { server, h };
+}
 
 export function oauthConfigRaw(
   server: OAuthServer,
@@ -14,15 +27,9 @@ export function oauthConfigRaw(
   return { models: { providers: { [provider]: { oauth: server.oauthConfig(redirectUri) } } } };
 }
 
-export function toConfig(raw: Record<string, unknown>): AiproConfig {
-  const c = validateConfig(raw, '<test>', {});
-  if (!c.ok) throw new Error(`${c.key}: ${c.detail}`);
-  return c.config;
-}
-
 /** Log in in-process through the loopback listener; returns the tokens. */
 export async function loginTokens(server: OAuthServer, account = 'me'): Promise<TokenSet> {
-  const spec = resolveOAuthSpec('openai-codex', toConfig(oauthConfigRaw(server)));
+  const spec = resolveOAuthSpec('openai-codex', configFrom(oauthConfigRaw(server)));
   if (!spec) throw new Error('no spec');
   let gotUrl: (u: string) => void = () => undefined;
   const url = new Promise<string>((r) => (gotUrl = r));

@@ -12,21 +12,16 @@ import { refreshProfile } from '../../src/oauth/refresh.js';
 import { readStore } from '../../src/store/read.js';
 import { updateStore } from '../../src/store/write.js';
 import { runCli } from '../helpers/cli.js';
-import { startOAuthServer } from '../helpers/oauth-server.js';
-import { tempHome } from '../helpers/tmp.js';
-import { loginTokens, oauthConfigRaw, toConfig } from './helpers.js';
+import { loginTokens, oauthConfigRaw, serverAndHome } from './helpers.js';
+import { configFrom } from '../helpers/config.js';
+import { captureLog } from '../helpers/log.js';
 
 const ID = 'openai-codex:codex';
 const jwt = (claims: Record<string, unknown>) =>
   `${['{"alg":"none"}', JSON.stringify(claims)].map((s) => Buffer.from(s).toString('base64url')).join('.')}.sig`;
 
 test('an imported profile is re-read from its source, never refreshed by aipro, until detached', async (t) => {
-  const server = await startOAuthServer();
-  const h = tempHome();
-  t.teardown(async () => {
-    await server.close();
-    h.cleanup();
-  });
+  const { server, h } = await serverAndHome(t);
   const a = await loginTokens(server);
   const codexHome = join(h.home, 'codex-home');
   mkdirSync(codexHome);
@@ -47,21 +42,20 @@ test('an imported profile is re-read from its source, never refreshed by aipro, 
   const imp = await runCli(['models', 'auth', 'import', 'codex'], { env });
   t.is(imp.code, 0, imp.stderr);
   h.writeConfig(oauthConfigRaw(server));
-  const config = toConfig(oauthConfigRaw(server));
+  const config = configFrom(oauthConfigRaw(server));
   const storePath = h.storePath();
   const profile = () => {
     const r = readStore(storePath);
     if (!r.ok) throw new Error(r.detail);
     return { p: r.store.profiles[ID], last: r.store.usageStats?.[ID]?.lastRefresh };
   };
-  const logs: string[] = [];
-  const log = (e: string, f?: Record<string, unknown>) => logs.push(`${e} ${JSON.stringify(f ?? {})}`);
+  const log = captureLog();
   const ctx: MonitorContext = {
     config,
     env,
     now: Date.now,
     agents: [{ id: 'main', storePath, isDefault: true }],
-    log: { info: log, warn: log, error: log },
+    log,
   };
   const resultOf = (obs: Observation[]) => obs.map((o) => (o.kind === 'refresh' ? o.result : o.kind)).join(',');
 
@@ -127,6 +121,6 @@ test('an imported profile is re-read from its source, never refreshed by aipro, 
   const missing = await runCli(['models', 'auth', 'detach', 'openai-codex:nope'], { env });
   t.is(missing.code, 1);
   t.regex(missing.stderr, /not in .*models auth list/);
-  const all = logs.join('\n') + JSON.stringify([obs, stale]) + det.stdout + det.stderr;
+  const all = log.lines.join('\n') + JSON.stringify([obs, stale]) + det.stdout + det.stderr;
   for (const s of [a.refresh as string, b.refresh_token, accessA, accessB]) t.false(all.includes(s), 'a token leaked');
 });

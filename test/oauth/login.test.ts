@@ -1,15 +1,13 @@
 import test from 'ava';
-import express from 'express';
-import type { AddressInfo } from 'node:net';
 import { authorizeUrl, parsePasted } from '../../src/oauth/authorize.js';
 import { login } from '../../src/oauth/login.js';
 import { s256 } from '../../src/oauth/pkce.js';
 import { resolveOAuthSpec } from '../../src/oauth/spec.js';
 import { readStore } from '../../src/store/read.js';
 import { startCli, type LiveCli } from '../helpers/cli.js';
-import { startOAuthServer } from '../helpers/oauth-server.js';
-import { tempHome } from '../helpers/tmp.js';
-import { oauthConfigRaw, toConfig } from './helpers.js';
+import { startOAuthServer, startTokenEndpoint } from '../helpers/oauth-server.js';
+import { oauthConfigRaw, serverAndHome } from './helpers.js';
+import { configFrom } from '../helpers/config.js';
 
 /** Start a login in-process; `url` resolves with the authorization URL it prints. */
 function startLogin(args: string[], env: Record<string, string>): LiveCli & { url: Promise<string> } {
@@ -35,12 +33,7 @@ function assertNoSecrets(
 }
 
 test('login end to end through the loopback redirect (CLI), profile stored with email', async (t) => {
-  const server = await startOAuthServer();
-  const h = tempHome();
-  t.teardown(async () => {
-    await server.close();
-    h.cleanup();
-  });
+  const { server, h } = await serverAndHome(t);
   h.writeConfig(oauthConfigRaw(server));
   const cli = startLogin(['models', 'auth', 'login', '--provider', 'openai-codex'], h.env);
   const url = await cli.url;
@@ -67,12 +60,7 @@ test('login end to end through the loopback redirect (CLI), profile stored with 
 });
 
 test('--no-browser: the pasted redirect URL completes the login (headless host)', async (t) => {
-  const server = await startOAuthServer();
-  const h = tempHome();
-  t.teardown(async () => {
-    await server.close();
-    h.cleanup();
-  });
+  const { server, h } = await serverAndHome(t);
   h.writeConfig(oauthConfigRaw(server));
   const cli = startLogin(
     [
@@ -110,7 +98,7 @@ test('paste flow (Anthropic style): code#state from the page is exchanged', asyn
   t.teardown(() => server.close());
   const base = resolveOAuthSpec(
     'anthropic',
-    toConfig(oauthConfigRaw(server, 'anthropic', 'http://127.0.0.1/auth/callback')),
+    configFrom(oauthConfigRaw(server, 'anthropic', 'http://127.0.0.1/auth/callback')),
   );
   if (!base) return t.fail();
   // The test server speaks the standard form body; Anthropic's JSON body is covered below.
@@ -146,7 +134,7 @@ test('a wrong state or a refusal is reported, not accepted', (t) => {
 });
 
 test('the authorization URL carries PKCE S256 and the state; Anthropic gets a JSON token body', async (t) => {
-  const spec = resolveOAuthSpec('anthropic', toConfig({}));
+  const spec = resolveOAuthSpec('anthropic', configFrom({}));
   if (!spec) return t.fail();
   const u = new URL(
     authorizeUrl(spec, { redirectUri: spec.redirectUri, challenge: s256('v'.repeat(43)), state: 'st' }),
@@ -157,22 +145,20 @@ test('the authorization URL carries PKCE S256 and the state; Anthropic gets a JS
   t.is(u.searchParams.get('code_challenge'), s256('v'.repeat(43)));
 
   // A JSON token endpoint like Anthropic's: check the body we send.
-  const app = express();
-  app.use(express.json());
-  let body: Record<string, unknown> = {};
-  app.post('/v1/oauth/token', (req, res) => {
-    body = req.body;
-    res.json({
-      access_token: 'sk-ant-oat01-access',
-      refresh_token: 'sk-ant-ort01-refresh',
-      expires_in: 28800,
-      account: { uuid: 'acc-1', email_address: 'me@example.com' },
-    });
+  const ep = await startTokenEndpoint({
+    accepts: 'json',
+    path: '/v1/oauth/token',
+    reply: () => ({
+      json: {
+        access_token: 'sk-ant-oat01-access',
+        refresh_token: 'sk-ant-ort01-refresh',
+        expires_in: 28800,
+        account: { uuid: 'acc-1', email_address: 'me@example.com' },
+      },
+    }),
   });
-  const srv = app.listen(0, '127.0.0.1');
-  await new Promise((r) => srv.once('listening', r));
-  t.teardown(() => srv.close());
-  const tokenUrl = `http://127.0.0.1:${(srv.address() as AddressInfo).port}/v1/oauth/token`;
+  t.teardown(ep.close);
+  const tokenUrl = ep.url;
   let gotUrl: (u: string) => void = () => undefined;
   const url = new Promise<string>((r) => (gotUrl = r));
   let pasted: (l: string) => void = () => undefined;
@@ -186,6 +172,8 @@ test('the authorization URL carries PKCE S256 and the state; Anthropic gets a JS
   const state = new URL(await url).searchParams.get('state');
   pasted(`the-code#${state}`);
   const res = await pending;
+  t.is(ep.bodies.length, 1);
+  const body = ep.bodies[0] ?? {};
   t.like(body, {
     grant_type: 'authorization_code',
     code: 'the-code',

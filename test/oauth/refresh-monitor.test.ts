@@ -1,17 +1,12 @@
 import test from 'ava';
 import { refresh } from '../../monitors/refresh.js';
 import type { MonitorContext } from '../../monitors/types.js';
-import { startOAuthServer } from '../helpers/oauth-server.js';
-import { tempHome } from '../helpers/tmp.js';
-import { loginTokens, oauthConfigRaw, toConfig } from './helpers.js';
+import { loginTokens, oauthConfigRaw, serverAndHome } from './helpers.js';
+import { configFrom } from '../helpers/config.js';
+import { captureLog } from '../helpers/log.js';
 
 test('refresh monitor: refreshes due tokens, leaves fresh ones, reports a revoked grant as failed', async (t) => {
-  const server = await startOAuthServer();
-  const h = tempHome();
-  t.teardown(async () => {
-    await server.close();
-    h.cleanup();
-  });
+  const { server, h } = await serverAndHome(t);
   const due = await loginTokens(server, 'due');
   const fresh = await loginTokens(server, 'fresh');
   const revoked = await loginTokens(server, 'gone');
@@ -34,15 +29,13 @@ test('refresh monitor: refreshes due tokens, leaves fresh ones, reports a revoke
       'openai-codex:gone': p(revoked, Date.now() - 1000),
     },
   });
-  const logs: string[] = [];
-  const log = (event: string, fields?: Record<string, unknown>) =>
-    logs.push(`${event} ${JSON.stringify(fields ?? {})}`);
+  const log = captureLog();
   const ctx: MonitorContext = {
-    config: toConfig(oauthConfigRaw(server)),
+    config: configFrom(oauthConfigRaw(server)),
     env: {},
     now: Date.now,
     agents: [{ id: 'main', storePath, isDefault: true }],
-    log: { info: log, warn: log, error: log },
+    log,
   };
   const obs = await refresh.run(ctx);
   t.deepEqual(obs.map((o) => (o.kind === 'refresh' ? `${o.profile}=${o.result}` : '')).sort(), [
@@ -52,7 +45,7 @@ test('refresh monitor: refreshes due tokens, leaves fresh ones, reports a revoke
   // A recorded permanent refusal is not retried on every cycle.
   const again = await refresh.run(ctx);
   t.deepEqual(again, []);
-  const all = logs.join('\n') + JSON.stringify(obs);
+  const all = log.lines.join('\n') + JSON.stringify(obs);
   for (const tk of [due, fresh, revoked]) {
     t.false(all.includes(tk.access));
     t.false(all.includes(tk.refresh as string));

@@ -8,22 +8,16 @@ import { promisify } from 'node:util';
 import { refreshProfile } from '../../src/oauth/refresh.js';
 import { agentReport } from '../../src/store/report.js';
 import { readStore } from '../../src/store/read.js';
-import { deadPort } from '../helpers/fake-providers.js';
-import { startOAuthServer } from '../helpers/oauth-server.js';
-import { tempHome } from '../helpers/tmp.js';
-import { loginTokens, oauthConfigRaw, toConfig } from './helpers.js';
+import { freePort } from '../helpers/net.js';
+import { loginTokens, oauthConfigRaw, serverAndHome } from './helpers.js';
+import { configFrom } from '../helpers/config.js';
 
 const run = promisify(execFile);
 const WORKER = fileURLToPath(new URL('./fixtures/refresh-worker.ts', import.meta.url));
 const ID = 'openai-codex:me@example.com';
 
 async function setup(t: { teardown(fn: () => void | Promise<void>): void }, expiresIn = 3_600_000) {
-  const server = await startOAuthServer();
-  const h = tempHome();
-  t.teardown(async () => {
-    await server.close();
-    h.cleanup();
-  });
+  const { server, h } = await serverAndHome(t);
   const tokens = await loginTokens(server);
   const storePath = h.writeStore({
     version: 1,
@@ -39,7 +33,7 @@ async function setup(t: { teardown(fn: () => void | Promise<void>): void }, expi
     },
   });
   const raw = oauthConfigRaw(server);
-  return { server, h, tokens, storePath, raw, config: toConfig(raw) };
+  return { server, h, tokens, storePath, raw, config: configFrom(raw) };
 }
 
 const profileOf = (storePath: string) => {
@@ -102,7 +96,7 @@ test('20 concurrent processes forcing a refresh: nothing lost, no refresh token 
     server.tokenResponses.join(','),
   );
   // The grant is intact: the stored refresh token still works.
-  const config = toConfig(raw);
+  const config = configFrom(raw);
   t.like(await refreshProfile({ storePath, profileId: ID, config, env: {}, now: Date.now, force: true }), {
     ok: true,
     refreshed: true,
@@ -162,10 +156,10 @@ test('a reused refresh token is refused permanently and the server revokes the w
 
 test('transient failures (network) are not permanent and keep the profile usable', async (t) => {
   const { storePath, raw } = await setup(t);
-  const port = await deadPort();
+  const port = await freePort();
   (raw.models.providers['openai-codex'] as { oauth: { tokenUrl: string } }).oauth.tokenUrl =
     `http://127.0.0.1:${port}/token`;
-  const config = toConfig(raw);
+  const config = configFrom(raw);
   const r = await refreshProfile({ storePath, profileId: ID, config, env: {}, now: Date.now, force: true });
   t.like(r, { ok: false, reason: 'network', permanent: false });
   const rep = agentReport(

@@ -5,10 +5,8 @@
  */
 import { reportSettings } from '../../src/config/models.js';
 import test from 'ava';
-import express from 'express';
 import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -19,9 +17,10 @@ import { refreshProfile } from '../../src/oauth/refresh.js';
 import { readStore } from '../../src/store/read.js';
 import { agentReport } from '../../src/store/report.js';
 import { updateStore } from '../../src/store/write.js';
-import { startOAuthServer } from '../helpers/oauth-server.js';
+import { startTokenEndpoint } from '../helpers/oauth-server.js';
 import { tempHome } from '../helpers/tmp.js';
-import { loginTokens, oauthConfigRaw, toConfig } from './helpers.js';
+import { loginTokens, oauthConfigRaw, serverAndHome } from './helpers.js';
+import { configFrom } from '../helpers/config.js';
 
 const run = promisify(execFile);
 const WORKER = fileURLToPath(new URL('./fixtures/refresh-worker.ts', import.meta.url));
@@ -49,24 +48,14 @@ test('every permanent code, in error / error.code / code, at any status, is perm
   t.like(classifyTokenError(429, JSON.stringify({ error: { code: 'rate_limit_exceeded' } })), { permanent: false });
 });
 
-/** A token endpoint that answers whatever the test sets, counting every refresh token it gets. */
-async function scriptedEndpoint(t: { teardown(fn: () => void): void }) {
-  const seen: string[] = [];
-  let answer: { status: number; body: unknown } = {
-    status: 400,
-    body: { error: { code: 'refresh_token_expired', message: 'expired' } },
-  };
-  const app = express();
-  app.use(express.urlencoded({ extended: false }));
-  app.post('/token', (req, res) => {
-    seen.push(String((req.body as Record<string, unknown>).refresh_token));
-    res.status(answer.status).json(answer.body);
+/** A form-encoded token endpoint (like OpenAI's) that answers whatever the test sets. */
+async function scriptedEndpoint(t: { teardown(fn: () => Promise<void>): void }) {
+  const ep = await startTokenEndpoint({
+    accepts: 'form',
+    reply: () => ({ status: 400, json: { error: { code: 'refresh_token_expired', message: 'expired' } } }),
   });
-  const srv = app.listen(0, '127.0.0.1');
-  await new Promise((r) => srv.once('listening', r));
-  t.teardown(() => srv.close());
-  const url = `http://127.0.0.1:${(srv.address() as AddressInfo).port}/token`;
-  return { url, seen, set: (a: typeof answer) => (answer = a) };
+  t.teardown(ep.close);
+  return ep;
 }
 
 const ID = 'openai-codex:me@example.com';
@@ -78,12 +67,12 @@ test(
     const h = tempHome();
     t.teardown(() => h.cleanup());
     const raw = { models: { providers: { 'openai-codex': { oauth: { tokenUrl: ep.url } } } } };
-    const config = toConfig(raw);
+    const config = configFrom(raw);
     for (const [i, answer] of [
       { status: 400, body: { error: { code: 'refresh_token_expired', message: 'expired' } } },
       { status: 200, body: { code: 'refresh_token_invalidated' } },
     ].entries()) {
-      ep.set(answer);
+      ep.reply = () => ({ status: answer.status, json: answer.body });
       const storePath = h.writeStore(
         {
           version: 1,
@@ -129,7 +118,7 @@ test(
       });
       t.like(JSON.parse(out.stdout), { ok: false, permanent: true });
       t.deepEqual(
-        ep.seen.filter((s) => s === `rt-canary-${i}`),
+        ep.presented.filter((s) => s === `rt-canary-${i}`),
         [`rt-canary-${i}`],
       );
     }
@@ -139,12 +128,7 @@ test(
 test(
   'a refused refresh token stays unsent until a new login replaces it (real OAuth server, reuse ' + 'detection)',
   async (t) => {
-    const server = await startOAuthServer();
-    const h = tempHome();
-    t.teardown(async () => {
-      await server.close();
-      h.cleanup();
-    });
+    const { server, h } = await serverAndHome(t);
     const tokens = await loginTokens(server);
     const storePath = h.writeStore({
       version: 1,
@@ -158,7 +142,7 @@ test(
         },
       },
     });
-    const config = toConfig(oauthConfigRaw(server));
+    const config = configFrom(oauthConfigRaw(server));
     await fetch(server.revocationUrl, {
       method: 'POST',
       body: new URLSearchParams({ token: tokens.refresh as string, client_id: server.clientId }),

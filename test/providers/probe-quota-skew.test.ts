@@ -3,30 +3,14 @@
  * sends both (its clock 5 minutes ahead), the probe result and the stored record carry them.
  */
 import test from 'ava';
-import { validateConfig } from '../../src/config/load.js';
-import type { AiproConfig } from '../../src/config/schema.js';
 import { persistProbes, probeCredentials, probeKey } from '../../src/providers/probe.js';
 import { readStore } from '../../src/store/read.js';
-import type { CredentialView } from '../../src/store/status.js';
+import { configFrom } from '../helpers/config.js';
 import { startFakeProvider } from '../helpers/fake-providers.js';
 import { tempHome } from '../helpers/tmp.js';
+import { profileView } from '../helpers/credential-view.js';
 
-function config(providers: Record<string, unknown>): AiproConfig {
-  const c = validateConfig({ models: { providers } }, '<test>', {});
-  if (!c.ok) throw new Error(c.detail);
-  return c.config;
-}
-
-const view = (id: string, provider: string, type: CredentialView['type'], secret: string): CredentialView => ({
-  agent: 'main',
-  id,
-  provider,
-  type,
-  source: 'profile',
-  secret: { ok: true, value: secret },
-  shapeProblem: null,
-  hasRefreshToken: false,
-});
+const config = (providers: Record<string, unknown>) => configFrom({ models: { providers } });
 
 const KEY = `sk-ant-api03-${'q'.repeat(60)}`;
 const RESET = '2026-12-01T14:00:00Z';
@@ -44,7 +28,7 @@ test(
       },
     });
     t.teardown(() => fake.close());
-    const results = await probeCredentials([view('anthropic:work', 'anthropic', 'api_key', KEY)], {
+    const results = await probeCredentials([profileView('anthropic:work', 'anthropic', 'api_key', KEY)], {
       config: config({ anthropic: { baseUrl: fake.url } }),
       timeoutMs: 10_000,
       concurrency: 1,
@@ -87,7 +71,7 @@ test('a 429 probe answer still records its quota: the unified status rejected an
     },
   });
   t.teardown(() => fake.close());
-  const results = await probeCredentials([view('anthropic:sub', 'anthropic', 'oauth', 'oauth-limited')], {
+  const results = await probeCredentials([profileView('anthropic:sub', 'anthropic', 'oauth', 'oauth-limited')], {
     config: config({ anthropic: { baseUrl: fake.url } }),
     timeoutMs: 10_000,
     concurrency: 1,

@@ -1,30 +1,14 @@
 import test from 'ava';
-import { validateConfig } from '../../src/config/load.js';
-import type { AiproConfig } from '../../src/config/schema.js';
 import { CLAUDE_CODE_ONLY_HINT } from '../../src/http/classify.js';
 import { getProvider } from '../../src/providers/index.js';
 import { probeCredentials, probeKey } from '../../src/providers/probe.js';
 import type { CredentialView } from '../../src/store/status.js';
-import { deadPort, startFakeProvider, type FakeKind, type Scenario } from '../helpers/fake-providers.js';
+import { configFrom } from '../helpers/config.js';
+import { type FakeKind, type Scenario, startFakeProvider } from '../helpers/fake-providers.js';
+import { freePort } from '../helpers/net.js';
+import { profileView } from '../helpers/credential-view.js';
 
-function config(providers: Record<string, unknown>): AiproConfig {
-  const c = validateConfig({ models: { providers } }, '<test>', {});
-  if (!c.ok) throw new Error(c.detail);
-  return c.config;
-}
-
-function view(id: string, provider: string, type: CredentialView['type'], secret: string): CredentialView {
-  return {
-    agent: 'main',
-    id,
-    provider,
-    type,
-    source: 'profile',
-    secret: { ok: true, value: secret },
-    shapeProblem: null,
-    hasRefreshToken: false,
-  };
-}
+const config = (providers: Record<string, unknown>) => configFrom({ models: { providers } });
 
 const ANTHROPIC_SCENARIOS: [Scenario, string, number | undefined][] = [
   ['ok', 'ok', 200],
@@ -54,15 +38,21 @@ test('anthropic: every scenario is classified; request id, retry-after, hint; se
   ANTHROPIC_SCENARIOS.forEach(([s], i) => {
     const secret = `sk-ant-api03-${s}-${'x'.repeat(40)}${i}`;
     scenarios[secret] = s;
-    views.push(view(`anthropic:${s}`, 'anthropic', 'api_key', secret));
+    views.push(profileView(`anthropic:${s}`, 'anthropic', 'api_key', secret));
   });
-  const fake = await startFakeProvider('anthropic', { scenarios, slowMs: 6000 });
+  // `slow` never answers in time: probed alone with a short deadline, so every answering
+  // scenario gets a deadline no loaded machine reaches.
+  const fake = await startFakeProvider('anthropic', { scenarios, slowMs: 120_000 });
   t.teardown(() => fake.close());
-  const results = await probeCredentials(views, {
-    config: config({ anthropic: { baseUrl: fake.url } }),
-    timeoutMs: 3000,
-    concurrency: 8,
-  });
+  const cfg = config({ anthropic: { baseUrl: fake.url } });
+  const isSlow = (v: CredentialView) => v.id === 'anthropic:slow';
+  const results = new Map([
+    ...(await probeCredentials(
+      views.filter((v) => !isSlow(v)),
+      { config: cfg, timeoutMs: 60_000, concurrency: 8 },
+    )),
+    ...(await probeCredentials(views.filter(isSlow), { config: cfg, timeoutMs: 500, concurrency: 1 })),
+  ]);
   for (const [s, reason, status] of ANTHROPIC_SCENARIOS) {
     const r = results.get(probeKey('main', `anthropic:${s}`));
     t.truthy(r, s);
@@ -92,8 +82,11 @@ test(
     const fake = await startFakeProvider('anthropic', { scenarios: { [tok]: 'claude_code_only', [good]: 'ok' } });
     t.teardown(() => fake.close());
     const results = await probeCredentials(
-      [view('anthropic:manual', 'anthropic', 'token', tok), view('anthropic:good', 'anthropic', 'token', good)],
-      { config: config({ anthropic: { baseUrl: fake.url } }), timeoutMs: 2000, concurrency: 2 },
+      [
+        profileView('anthropic:manual', 'anthropic', 'token', tok),
+        profileView('anthropic:good', 'anthropic', 'token', good),
+      ],
+      { config: config({ anthropic: { baseUrl: fake.url } }), timeoutMs: 60_000, concurrency: 2 },
     );
     const r = results.get(probeKey('main', 'anthropic:manual'));
     t.is(r?.reason, 'auth_permanent', 'never usable for direct API calls: one reason for probe and gateway');
@@ -122,8 +115,8 @@ test(
     });
     t.teardown(() => fake.close());
     const results = await probeCredentials(
-      ['ok', 'scope', 'billing', 'dead'].map((n) => view(`anthropic:${n}`, 'anthropic', 'oauth', `oauth-${n}`)),
-      { config: config({ anthropic: { baseUrl: fake.url } }), timeoutMs: 2000, concurrency: 4 },
+      ['ok', 'scope', 'billing', 'dead'].map((n) => profileView(`anthropic:${n}`, 'anthropic', 'oauth', `oauth-${n}`)),
+      { config: config({ anthropic: { baseUrl: fake.url } }), timeoutMs: 60_000, concurrency: 4 },
     );
     const ok = results.get(probeKey('main', 'anthropic:ok'));
     t.like(ok, { ok: true, reason: 'ok', httpStatus: 200 });
@@ -153,12 +146,12 @@ test(
   async (t) => {
     const fake = await startFakeProvider('openai-codex', { scenarios: { 'codex-at': 'ok' } });
     t.teardown(() => fake.close());
-    const v = { ...view('openai-codex:me', 'openai-codex', 'oauth', 'codex-at'), accountId: 'acct-123' };
+    const v = { ...profileView('openai-codex:me', 'openai-codex', 'oauth', 'codex-at'), accountId: 'acct-123' };
     const results = await probeCredentials(
-      [v, { ...view('openai-codex:noacct', 'openai-codex', 'oauth', 'codex-at') }],
+      [v, { ...profileView('openai-codex:noacct', 'openai-codex', 'oauth', 'codex-at') }],
       {
         config: config({ 'openai-codex': { baseUrl: fake.url } }),
-        timeoutMs: 2000,
+        timeoutMs: 60_000,
         concurrency: 1,
       },
     );
@@ -194,11 +187,11 @@ for (const [kind, provider, good, path] of OTHER) {
     const type = getProvider(provider)?.types.includes('api_key') ? 'api_key' : 'oauth';
     const results = await probeCredentials(
       [
-        view(`${provider}:good`, provider, type, good),
-        view(`${provider}:bad`, provider, type, bad),
-        view(`${provider}:limited`, provider, type, limited),
+        profileView(`${provider}:good`, provider, type, good),
+        profileView(`${provider}:bad`, provider, type, bad),
+        profileView(`${provider}:limited`, provider, type, limited),
       ],
-      { config: config({ [provider]: { baseUrl: fake.url } }), timeoutMs: 2000, concurrency: 3 },
+      { config: config({ [provider]: { baseUrl: fake.url } }), timeoutMs: 60_000, concurrency: 3 },
     );
     t.is(results.get(probeKey('main', `${provider}:good`))?.reason, 'ok');
     t.is(results.get(probeKey('main', `${provider}:bad`))?.reason, 'auth');
@@ -212,16 +205,19 @@ for (const [kind, provider, good, path] of OTHER) {
 }
 
 test('connection refused is network; unprobeable views are skipped; progress reaches the total', async (t) => {
-  const port = await deadPort();
+  const port = await freePort();
   const progress: [number, number][] = [];
   const views = [
-    view('openai:a', 'openai', 'api_key', 'sk-aaaaaaaaaaaaaaaaaaaa'),
-    { ...view('openai:b', 'openai', 'api_key', 'x'), secret: { ok: false as const, detail: 'env var X is not set' } },
-    { ...view('openai:none', 'openai', 'none', ''), type: 'none' as const },
+    profileView('openai:a', 'openai', 'api_key', 'sk-aaaaaaaaaaaaaaaaaaaa'),
+    {
+      ...profileView('openai:b', 'openai', 'api_key', 'x'),
+      secret: { ok: false as const, detail: 'env var X is not set' },
+    },
+    { ...profileView('openai:none', 'openai', 'none', ''), type: 'none' as const },
   ];
   const results = await probeCredentials(views, {
     config: config({ openai: { baseUrl: `http://127.0.0.1:${port}/v1` } }),
-    timeoutMs: 2000,
+    timeoutMs: 60_000,
     concurrency: 4,
     onProgress: (d, n) => progress.push([d, n]),
   });

@@ -1,10 +1,11 @@
 import test from 'ava';
 import { validity } from '../../monitors/validity.js';
 import type { MonitorContext, Observation } from '../../monitors/types.js';
-import { validateConfig } from '../../src/config/load.js';
 import { readStore } from '../../src/store/read.js';
+import { configFrom } from '../helpers/config.js';
 import { startFakeProvider } from '../helpers/fake-providers.js';
 import { tempHome } from '../helpers/tmp.js';
+import { captureLog } from '../helpers/log.js';
 
 const GOOD = `sk-ant-api03-${'g'.repeat(40)}`;
 const BAD = `sk-ant-api03-${'b'.repeat(40)}`;
@@ -23,17 +24,14 @@ test('validity monitor: probes every credential, stores lastProbe, logs failures
       'anthropic:bad': { type: 'api_key', provider: 'anthropic', key: BAD },
     },
   });
-  const c = validateConfig({ models: { providers: { anthropic: { baseUrl: fake.url } } } }, '<test>', {});
-  if (!c.ok) return t.fail(c.detail);
-  const logs: string[] = [];
-  const log = (level: string) => (event: string, fields?: Record<string, unknown>) =>
-    logs.push(`${level} ${event} ${JSON.stringify(fields ?? {})}`);
+  const config = configFrom({ models: { providers: { anthropic: { baseUrl: fake.url } } } });
+  const log = captureLog();
   const ctx: MonitorContext = {
-    config: c.config,
+    config,
     env: {},
     now: Date.now,
     agents: [{ id: 'main', storePath, isDefault: true }],
-    log: { info: log('info'), warn: log('warn'), error: log('error') },
+    log,
   };
   const obs = await validity.run(ctx);
   const probes = obs.filter((o): o is Extract<Observation, { kind: 'probe' }> => o.kind === 'probe');
@@ -47,7 +45,7 @@ test('validity monitor: probes every credential, stores lastProbe, logs failures
   );
   const read = readStore(storePath);
   t.like(read.ok ? read.store.usageStats?.['anthropic:bad']?.lastProbe : undefined, { reason: 'auth' });
-  t.true(logs.some((l) => l.includes('probe_failed')));
-  t.false(logs.join('\n').includes(BAD));
+  t.true(log.lines.some((l) => l.includes('probe_failed')));
+  t.false(log.lines.join('\n').includes(BAD));
   t.false(JSON.stringify(obs).includes(BAD));
 });

@@ -1,19 +1,15 @@
 /** A rejected credential's detail names the HTTP status once, then the provider's words. */
 import test from 'ava';
 import { status, type CredentialView } from '../../src/store/status.js';
+import { credentialView } from '../helpers/credential-view.js';
 
 const NOW = 1_800_000_000_000;
 
 function rejectedBy(httpStatus: number | undefined, detail: string | undefined): CredentialView {
-  return {
-    agent: 'main',
+  return credentialView({
     id: 'anthropic:work',
-    provider: 'anthropic',
     type: 'api_key',
-    source: 'profile',
     secret: { ok: true, value: 'sk-ant-api03-secret' },
-    shapeProblem: null,
-    hasRefreshToken: false,
     secretHash: 'aaaaaaaaaaaa',
     stats: {
       lastProbe: {
@@ -24,7 +20,7 @@ function rejectedBy(httpStatus: number | undefined, detail: string | undefined):
         ...(detail ? { detail } : {}),
       },
     },
-  } as CredentialView;
+  });
 }
 
 const CASES: [number | undefined, string | undefined, string][] = [

@@ -1,25 +1,13 @@
 /** The pure status function: one table row per status rule (missing, invalid, expired, rejected, …). */
 import test from 'ava';
 import { checkExitCode, status, STATUSES, type CredentialView, type Status } from '../../src/store/status.js';
+import { credentialView } from '../helpers/credential-view.js';
 
 const NOW = 1_800_000_000_000;
 const H = 3_600_000;
 const WARN = 24 * H;
 
-function view(over: Partial<CredentialView>): CredentialView {
-  return {
-    agent: 'main',
-    id: 'anthropic:x',
-    provider: 'anthropic',
-    type: 'token',
-    source: 'profile',
-    secret: { ok: true, value: 'sk-ant-oat01-secret' },
-    shapeProblem: null,
-    hasRefreshToken: false,
-    secretHash: 'aaaaaaaaaaaa',
-    ...over,
-  };
-}
+const view = (over: Partial<CredentialView>) => credentialView({ secretHash: 'aaaaaaaaaaaa', ...over });
 
 const probeFail = (reason: string, secretHash?: string) => ({
   lastProbe: { at: NOW - 1000, ok: false, reason, httpStatus: 401, ...(secretHash ? { secretHash } : {}) },

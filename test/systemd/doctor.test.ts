@@ -161,3 +161,24 @@ test('timer next fire prefers the wall-clock value; timespans parse', (t) => {
   t.is(parseTimespan('infinity'), null);
   t.is(parseTimespan('soon'), null);
 });
+
+test("a monitor unit whose aipro moved is reported, though node's heap flag sits between node and aipro", async (t) => {
+  const h = tempHome();
+  const entryCopy = join(h.home, 'lib', 'aipro', 'main.js');
+  mkdirSync(join(h.home, 'lib', 'aipro'), { recursive: true });
+  copyFileSync(join('dist', 'cli', 'main.js'), entryCopy);
+  try {
+    const r = await runCli(['systemd', 'install', '--user', '--units', 'monitor', '--aipro', entryCopy], {
+      env: homeEnv(h.env),
+    });
+    t.is(r.code, 0, r.stderr);
+    let checks = await systemdDoctorChecks(homeEnv(h.env));
+    t.is(byId(checks, 'systemd.user.exec.aipro-monitor.service'), undefined);
+    rmSync(entryCopy);
+    checks = await systemdDoctorChecks(homeEnv(h.env));
+    t.is(byId(checks, 'systemd.user.exec.aipro-monitor.service')?.level, 'error');
+    t.regex(byId(checks, 'systemd.user.exec.aipro-monitor.service')?.summary ?? '', /main\.js, which no longer exists/);
+  } finally {
+    h.cleanup();
+  }
+});

@@ -20,16 +20,3 @@ export async function openStoreBackend(config: BackendConfig, env: Env): Promise
   if (config.store.backend === 'postgres') return (await import('./postgres.js')).openPostgresBackend(config, env);
   return fileBackend(env, config.agents.default);
 }
-
-/**
- * Why `what` must not run on this config, or null. Commands that still read and write the
- * store files directly refuse on the postgres backend rather than quietly serving (or
- * changing) this host's files while the fleet uses the database.
- */
-export function fileStoreOnly(config: BackendConfig, what: string): string | null {
-  if (config.store.backend === 'file') return null;
-  return (
-    `${what} does not use the postgres store yet (store.backend is postgres), so it would work on this host's files ` +
-    `instead of the fleet's; run it with AIPRO_STORE_BACKEND=file to work on the files on purpose (see docs/fleet.md)`
-  );
-}

@@ -218,6 +218,7 @@ export function postgresBackend(
         if (err instanceof StoreUnavailableError) throw err;
         throw new StoreUnavailableError(
           `listing the agents in postgres:${schema}: PostgreSQL: ${describePgError(err)}; run \`aipro doctor\``,
+          { cause: err },
         );
       }
     },

@@ -9,7 +9,7 @@ import { cachedBackend, type CachedBackend } from '../../../src/store/backends/p
 import { createPool, StoreUnavailableError } from '../../../src/store/backends/postgres/connect.js';
 import { migrate } from '../../../src/store/backends/postgres/migrations.js';
 import type { Store } from '../../../src/store/schema.js';
-import { eventually } from '../../helpers/prometheus.js';
+import { eventually } from '../../helpers/wait.js';
 import { usePostgres } from '../../helpers/postgres.js';
 
 const pgs = usePostgres();

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import test from 'ava';
 import { createPool } from '../../../src/store/backends/postgres/connect.js';
 import { currentLeader, fleetLeader } from '../../../src/store/backends/postgres/leader.js';
-import { eventually } from '../../helpers/prometheus.js';
+import { eventually } from '../../helpers/wait.js';
 import { usePostgres } from '../../helpers/postgres.js';
 
 const pgs = usePostgres();

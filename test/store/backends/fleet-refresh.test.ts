@@ -17,7 +17,8 @@ import { refreshProfile } from '../../../src/oauth/refresh.js';
 import { startOAuthServer } from '../../helpers/oauth-server.js';
 import { usePostgres } from '../../helpers/postgres.js';
 import { tempHome } from '../../helpers/tmp.js';
-import { loginTokens, oauthConfigRaw, toConfig } from '../../oauth/helpers.js';
+import { loginTokens, oauthConfigRaw, serverAndHome } from '../../oauth/helpers.js';
+import { configFrom } from '../../helpers/config.js';
 
 const run = promisify(execFile);
 const WORKER = fileURLToPath(new URL('../fixtures/fleet-refresh-worker.ts', import.meta.url));
@@ -30,12 +31,7 @@ test(
   async (t) => {
     const url = await pgs.need(t);
     if (!url) return;
-    const server = await startOAuthServer();
-    const h = tempHome();
-    t.teardown(async () => {
-      await server.close();
-      h.cleanup();
-    });
+    const { server, h } = await serverAndHome(t);
     const keyText = randomBytes(32).toString('base64');
     const pool = createPool(url);
     await migrate(pool, 'aipro');
@@ -155,7 +151,7 @@ test('a profile imported from a local CLI is neither refreshed nor re-synced fro
   const r = await refreshProfile({
     storePath: h.storePath(),
     profileId: ID,
-    config: toConfig(oauthConfigRaw(server)),
+    config: configFrom(oauthConfigRaw(server)),
     env: {},
     now: Date.now,
     store: { backend: b, agentId: 'main' },

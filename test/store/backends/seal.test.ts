@@ -1,12 +1,12 @@
 /** Sealing secret fields: AES-256-GCM bound to agent/profile/field; keys parsed strictly; no key refused. */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'ava';
 import { validateConfig } from '../../../src/config/load.js';
 import { storeKey } from '../../../src/store/backends/postgres/connect.js';
 import { aadFor, parseStoreKey, seal, sealedKeyId, unseal } from '../../../src/store/backends/postgres/seal.js';
+import { tempDir } from '../../helpers/tmp.js';
 
 const key = () => parseStoreKey(randomBytes(32).toString('base64'), 'K');
 
@@ -57,8 +57,7 @@ test('postgres refuses to start without a key unless encryption is none', (t) =>
 test('the key may come from the systemd credential aipro-store-key; AIPRO_STORE_KEY wins', (t) => {
   const c = validateConfig({ store: { backend: 'postgres' } }, 'x', {});
   if (!c.ok) return t.fail(c.detail);
-  const dir = mkdtempSync(join(tmpdir(), 'aipro-cred-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir(t, 'aipro-cred-');
   const fromFile = randomBytes(32).toString('base64');
   writeFileSync(join(dir, 'aipro-store-key'), `${fromFile}\n`);
   t.is(storeKey(c.config, { CREDENTIALS_DIRECTORY: dir })?.id, parseStoreKey(fromFile, 'k').id);

@@ -63,10 +63,14 @@ export function cachedBackend(inner: PostgresBackend, opts: CacheOptions): Cache
     const e = cache.get(agent);
     if (e) e.valid = false;
   };
+  /** The last database operation failed: until the listener is back, reads serve the cache. */
+  let unreachable = false;
   const down = (err: unknown) => {
+    unreachable = true;
     health = { ok: false, reason: `PostgreSQL: ${describePgError(err)}`, lastOkAt: health.lastOkAt };
   };
   const up = () => {
+    unreachable = false;
     health = {
       ok: connected,
       ...(connected ? {} : { reason: 'change notifications are not connected' }),
@@ -131,6 +135,10 @@ export function cachedBackend(inner: PostgresBackend, opts: CacheOptions): Cache
     async read(agent: AgentRef) {
       const e = cache.get(agent.id);
       if (e?.valid && connected) return e.read;
+      // The database is unreachable: serve the last copy without waiting on a connection that may
+      // hang until its timeout (the request path never pays for the outage). The listener's
+      // reconnection clears this and re-reads every entry.
+      if (e && unreachable && !connected && now() - e.verifiedAt <= opts.staleAfterMs) return e.read;
       const gen = generation.get(agent.id) ?? 0;
       try {
         const read = await inner.fetch(agent);
@@ -164,7 +172,13 @@ export function cachedBackend(inner: PostgresBackend, opts: CacheOptions): Cache
       }
     },
     listAgents: () => inner.listAgents(),
-    withRefreshLock: (agent, profileId, fn) => inner.withRefreshLock(agent, profileId, fn),
+    // Inside the lock the tokens must come from the database: another host may have rotated them
+    // a moment ago and its notification may not have arrived yet.
+    withRefreshLock: (agent, profileId, fn) =>
+      inner.withRefreshLock(agent, profileId, () => {
+        bump(agent.id);
+        return fn();
+      }),
     async close() {
       closed = true;
       clearTimeout(timer);

@@ -54,6 +54,9 @@ export function fleetLeader(opts: {
         const c = new pg.Client({
           connectionString: opts.url,
           application_name: `aipro-leader:${opts.host}`.slice(0, 63),
+          // A database behind a black hole must not hold a check (and the cycle waiting on it) forever.
+          connectionTimeoutMillis: 10_000,
+          keepAlive: true,
         });
         c.on('error', (err) => drop(err));
         c.on('end', () => drop(new Error('connection closed')));

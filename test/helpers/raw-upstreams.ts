@@ -50,13 +50,3 @@ export function answerRaw(raw: string, after: 'hang' | 'cut'): (sock: Socket) =>
     });
   };
 }
-
-/** Poll the gateway's /metrics (bounded) until `line` matches; returns the last text. */
-export async function metricsMatching(gatewayUrl: string, line: RegExp): Promise<string> {
-  let text = '';
-  for (let i = 0; i < 200 && !line.test(text); i++) {
-    if (i > 0) await new Promise((r) => setTimeout(r, 25));
-    text = await (await fetch(`${gatewayUrl}/metrics`)).text();
-  }
-  return text;
-}

@@ -1,0 +1,25 @@
+/**
+ * Waiting in tests: poll for a condition with a generous deadline instead of sleeping a fixed
+ * time, so a loaded machine makes a test slower, never red.
+ */
+
+/** Poll `fn` until it returns a truthy value (or throw after `timeoutMs`, naming `what`). */
+export async function eventually<T>(
+  fn: () => Promise<T | undefined | null | false>,
+  timeoutMs = 30_000,
+  what = 'condition',
+  intervalMs = 250,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
