@@ -15,6 +15,7 @@ import { alertName } from '../alerts/host.js';
 import { AlertStateError, alertStatePath, readAlertState, updateAlertState, type StateRead } from '../alerts/state.js';
 import type { AlertState, Notification } from '../alerts/types.js';
 import { withFleetAlertState } from '../daemon/fleet-alerts.js';
+import { io } from './io.js';
 
 /** Run a fleet alert-state step, its failures as a CliError (exit 1) naming the fix. */
 async function onFleet<T>(
@@ -70,12 +71,11 @@ export async function alertsTest(ctx: Context, opts: { channel?: string; json?: 
     }),
   );
   const failed = results.filter((r) => !r.ok).length;
-  if (opts.json)
-    process.stdout.write(`${JSON.stringify({ ok: failed === 0, key: n.key, channels: results }, null, 2)}\n`);
+  if (opts.json) io().stdout.write(`${JSON.stringify({ ok: failed === 0, key: n.key, channels: results }, null, 2)}\n`);
   else {
-    for (const r of results) process.stdout.write(`${r.ok ? 'ok    ' : 'FAILED'}  ${r.channel}  ${r.detail}\n`);
+    for (const r of results) io().stdout.write(`${r.ok ? 'ok    ' : 'FAILED'}  ${r.channel}  ${r.detail}\n`);
     if (failed > 0)
-      process.stderr.write(
+      io().stderr.write(
         `${failed} channel(s) failed; fix the config or the receiver, then run \`aipro alerts test --channel ` +
           `NAME\` again\n`,
       );
@@ -127,7 +127,7 @@ export async function alertsStatus(ctx: Context, opts: { json?: boolean }): Prom
     lastError: i.lastError ?? null,
   }));
   if (opts.json) {
-    process.stdout.write(
+    io().stdout.write(
       `${JSON.stringify(
         {
           version: 1,
@@ -182,7 +182,7 @@ export async function alertsStatus(ctx: Context, opts: { json?: boolean }): Prom
     ]);
     out.push(renderTable(['CHANNEL', 'KIND', 'PROFILE', 'ATTEMPTS', 'NEXT TRY', 'LAST ERROR'], rows, '  '));
   }
-  process.stdout.write(`${out.join('\n')}\n`);
+  io().stdout.write(`${out.join('\n')}\n`);
   return EXIT.OK;
 }
 
@@ -218,6 +218,6 @@ export async function alertsSilence(
     }),
   );
   const message = fleet ? fleet.result : await updateAlertState(alertStatePath(ctx.config, ctx.env), change);
-  process.stdout.write(`${message}\n`);
+  io().stdout.write(`${message}\n`);
   return EXIT.OK;
 }

@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { loadContext } from '../context.js';
 import { usageError } from './errors.js';
+import { contextOptions, setExitCode } from './io.js';
 
 export function register(program: Command): void {
   const alerts = program
@@ -35,7 +36,7 @@ Examples:
     )
     .action(async (opts: { channel?: string; json?: boolean }) => {
       const { alertsTest } = await import('./alerts-commands.js');
-      process.exitCode = await alertsTest(loadContext(), opts);
+      setExitCode(await alertsTest(loadContext(contextOptions()), opts));
     });
 
   alerts
@@ -45,7 +46,7 @@ Examples:
     .addHelpText('after', "\nExamples:\n  aipro alerts status\n  aipro alerts status --json | jq '.outbox'")
     .action(async (opts: { json?: boolean }) => {
       const { alertsStatus } = await import('./alerts-commands.js');
-      process.exitCode = await alertsStatus(loadContext(), opts);
+      setExitCode(await alertsStatus(loadContext(contextOptions()), opts));
     });
 
   alerts
@@ -67,6 +68,6 @@ Examples:
         );
       if (!/^\S+$/.test(profileId)) throw usageError(`invalid profile id "${profileId}" (e.g. anthropic:work)`);
       const { alertsSilence } = await import('./alerts-commands.js');
-      process.exitCode = await alertsSilence(loadContext(), profileId, opts);
+      setExitCode(await alertsSilence(loadContext(contextOptions()), profileId, opts));
     });
 }

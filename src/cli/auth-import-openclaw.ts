@@ -18,6 +18,7 @@ import { cloneStore } from '../store/schema.js';
 import { loadContext, resolveAgent, type Agent } from '../context.js';
 import { withBackend } from './store-backend.js';
 import { CliError, EXIT } from './errors.js';
+import { contextOptions, io } from './io.js';
 
 export type ImportResult =
   | 'imported'
@@ -132,7 +133,7 @@ async function importOneFleet(
 }
 
 export async function importOpenclaw(opts: { from?: string; force?: boolean; json?: boolean }): Promise<number> {
-  const ctx = loadContext();
+  const ctx = loadContext(contextOptions());
   const raw = opts.from ?? '~/.openclaw';
   const from = resolve(raw === '~' || raw.startsWith('~/') ? join(homeDir(ctx.env), raw.slice(1)) : raw);
   const ids = sourceAgents(from);
@@ -173,11 +174,11 @@ export async function importOpenclaw(opts: { from?: string; force?: boolean; jso
     return out;
   });
   const failed = results.some((r) => !['imported', 'identical', 'replaced', 'merged'].includes(r.result));
-  if (opts.json) process.stdout.write(`${JSON.stringify({ ok: !failed, from, agents: results }, null, 2)}\n`);
+  if (opts.json) io().stdout.write(`${JSON.stringify({ ok: !failed, from, agents: results }, null, 2)}\n`);
   else {
     for (const r of results)
-      process.stdout.write(`agent ${r.agent}: ${r.detail} (${r.profiles} profiles) ${r.source} -> ${r.target}\n`);
-    process.stdout.write(
+      io().stdout.write(`agent ${r.agent}: ${r.detail} (${r.profiles} profiles) ${r.source} -> ${r.target}\n`);
+    io().stdout.write(
       failed ? 'Some agents were not imported (see above); nothing else was changed.\n' : 'Next: aipro models status\n',
     );
   }

@@ -19,6 +19,7 @@ import { updateAgentStore, withBackend } from './store-backend.js';
 import { renderTable, terminalWidth, wrapLine, type Fit } from './table.js';
 import { compareText } from '../util/collate.js';
 import { own } from '../util/own.js';
+import { contextOptions, io } from './io.js';
 
 /** Run a store update, turning the expected failures (bad store, busy lock) into CliErrors. */
 async function mutate<R>(ctx: Context, agent: Agent, change: StoreChange<R>): Promise<R> {
@@ -34,7 +35,7 @@ async function open(
   opts: { agent?: string },
   doing: string,
 ): Promise<{ ctx: Context; agent: Agent; store: Store; exists: boolean }> {
-  const ctx = loadContext();
+  const ctx = loadContext(contextOptions());
   const agent = resolveAgent(ctx, opts.agent);
   const read = await withBackend(ctx, (backend) => backend.read(agent));
   if (!read.ok) throw new CliError(storeErrorMessage(read, doing));
@@ -56,7 +57,7 @@ function secretLabel(
 export async function list(opts: { agent?: string; json?: boolean; wide?: boolean }): Promise<number> {
   const { ctx, agent, store, exists } = await open(opts, 'listing auth profiles');
   const now = ctx.now();
-  const width = terminalWidth(process.stdout, ctx.env, opts.wide);
+  const width = terminalWidth(io().stdout, ctx.env, opts.wide);
   const good = Object.entries(store.profiles).map(([id, p]) => {
     const s = secretLabel(p, ctx.env);
     // Only an expiry a Date can hold is printed as one (status judges the rest `invalid`).
@@ -95,7 +96,7 @@ export async function list(opts: { agent?: string; json?: boolean; wide?: boolea
       order: store.order ?? {},
       lastGood: store.lastGood ?? {},
     };
-    process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+    io().stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
     return EXIT.OK;
   }
   // As in `models status`: '-' is "nothing to count down"; a token (or OAuth without a refresh
@@ -142,7 +143,7 @@ export async function list(opts: { agent?: string; json?: boolean; wide?: boolea
   for (const [p, ids] of Object.entries(store.order ?? {})) out.push(`  order ${p}: ${ids.join(', ')}`);
   for (const [p, id] of Object.entries(store.lastGood ?? {})) out.push(`  lastGood ${p}: ${id}`);
   const lines = width === undefined ? out : out.flatMap((l) => l.split('\n')).flatMap((l) => wrapLine(l, width));
-  process.stdout.write(`${lines.join('\n')}\n`);
+  io().stdout.write(`${lines.join('\n')}\n`);
   return EXIT.OK;
 }
 
@@ -160,7 +161,7 @@ export async function remove(id: string, opts: { agent?: string; json?: boolean 
     );
   }
   if (opts.json)
-    process.stdout.write(
+    io().stdout.write(
       `${JSON.stringify(
         { ok: true, agent: agent.id, profileId: id, removedFromStore: res.ok, configUpdated },
         null,
@@ -168,12 +169,12 @@ export async function remove(id: string, opts: { agent?: string; json?: boolean 
       )}\n`,
     );
   else if (res.ok)
-    process.stdout.write(
+    io().stdout.write(
       `Removed ${id} from ${storeLocation(ctx.config, agent)}` +
         `${configUpdated ? ' and from config auth.profiles' : ''}\n`,
     );
   else
-    process.stdout.write(
+    io().stdout.write(
       `${id} was not in ${storeLocation(ctx.config, agent)}; removed its declaration from config auth.profiles\n`,
     );
   return EXIT.OK;
@@ -190,18 +191,18 @@ export async function orderGet(opts: OrderOptions): Promise<number> {
   const stored = store.order?.[opts.provider] ?? null;
   const configOrder = own(ctx.config.auth.order, opts.provider) ?? null;
   if (opts.json) {
-    process.stdout.write(
+    io().stdout.write(
       `${JSON.stringify({ agent: agent.id, provider: opts.provider, order: stored, configOrder }, null, 2)}\n`,
     );
   } else if (stored) {
-    process.stdout.write(`${stored.join('\n')}\n`);
+    io().stdout.write(`${stored.join('\n')}\n`);
   } else {
     const fallback = configOrder
       ? `config auth.order.${opts.provider} applies: ${configOrder.join(', ')}`
       : 'every profile of the provider is tried (oauth, then token, then api_key; least recently used first)';
     const line = `No stored order for ${opts.provider} in agent ${agent.id}; ${fallback}`;
-    const width = terminalWidth(process.stdout, ctx.env);
-    process.stdout.write(`${(width === undefined ? [line] : wrapLine(line, width, '  ')).join('\n')}\n`);
+    const width = terminalWidth(io().stdout, ctx.env);
+    io().stdout.write(`${(width === undefined ? [line] : wrapLine(line, width, '  ')).join('\n')}\n`);
   }
   return EXIT.OK;
 }
@@ -216,10 +217,10 @@ export async function orderSet(ids: string[], opts: OrderOptions): Promise<numbe
     );
   }
   if (opts.json)
-    process.stdout.write(
+    io().stdout.write(
       `${JSON.stringify({ ok: true, agent: agent.id, provider: opts.provider, order: res.order }, null, 2)}\n`,
     );
-  else process.stdout.write(`Order for ${opts.provider} (agent ${agent.id}): ${res.order.join(', ')}\n`);
+  else io().stdout.write(`Order for ${opts.provider} (agent ${agent.id}): ${res.order.join(', ')}\n`);
   return EXIT.OK;
 }
 
@@ -228,11 +229,9 @@ export async function orderClear(opts: OrderOptions): Promise<number> {
   const res = await mutate(ctx, agent, (s) => clearOrder(s, opts.provider));
   const cleared = res.ok && res.cleared;
   if (opts.json)
-    process.stdout.write(
-      `${JSON.stringify({ ok: true, agent: agent.id, provider: opts.provider, cleared }, null, 2)}\n`,
-    );
+    io().stdout.write(`${JSON.stringify({ ok: true, agent: agent.id, provider: opts.provider, cleared }, null, 2)}\n`);
   else
-    process.stdout.write(
+    io().stdout.write(
       cleared
         ? `Cleared the stored ${opts.provider} order of agent ${agent.id}\n`
         : `No stored ${opts.provider} order in agent ${agent.id}; nothing changed\n`,

@@ -25,6 +25,7 @@ import { loadContext, resolveAgent, type Context } from '../context.js';
 import { CliError, EXIT, usageError } from './errors.js';
 import { isInteractive, readSecret } from './prompt-secret.js';
 import { own } from '../util/own.js';
+import { contextOptions, io } from './io.js';
 
 export interface SecretCmdOptions {
   provider: string;
@@ -153,13 +154,13 @@ export async function saveSecret(
   }
   if (type === 'token' && expires === undefined) {
     // A token without an expiry is `static` forever: nothing will warn before it stops working.
-    process.stderr.write(
+    io().stderr.write(
       `warning: no expiry recorded for ${id}: status shows "expiry unknown" and no alert will warn before it stops ` +
         `working. Record its lifetime: aipro models auth paste-token --provider ${provider} --profile-id ${id} ` +
         `--agent ${agent.id} --expires-in 90d\n`,
     );
   } else if (type === 'token' && opts.expiresIn === undefined && lifetime !== undefined) {
-    process.stderr.write(
+    io().stderr.write(
       `note: recorded the documented ${lifetime} lifetime for this ${provider} token; pass --expires-in to record ` +
         `another\n`,
     );
@@ -181,7 +182,7 @@ export async function saveSecret(
       expiresAtMs: expires ?? null,
       expiryKnown: type === 'api_key' || expires !== undefined,
     };
-    process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+    io().stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
   } else {
     const exp =
       expires === undefined
@@ -189,15 +190,15 @@ export async function saveSecret(
           ? 'expiry unknown'
           : 'no expiry'
         : `expires ${isoUtc(expires)} (${formatRelative(expires, now)})`;
-    process.stdout.write(
+    io().stdout.write(
       `${replaced ? 'Replaced' : 'Saved'} ${id} (${type}, ${fp}, ${exp}) in ${storeLocation(ctx.config, agent)}\n`,
     );
-    process.stdout.write(
+    io().stdout.write(
       `Next: aipro models status --provider ${provider}${agent.isDefault ? '' : ` --agent ${agent.id}`}\n`,
     );
   }
   if (declareProblem)
-    process.stderr.write(
+    io().stderr.write(
       `warning: the credential is saved and works; its optional declaration in config auth.profiles was not ` +
         `recorded: ${declareProblem}\n`,
     );
@@ -213,7 +214,7 @@ async function preflight(type: SecretType, opts: SecretCmdOptions): Promise<Cont
   if (opts.expiresIn !== undefined && parseDuration(opts.expiresIn) === null) {
     throw usageError(`--expires-in "${opts.expiresIn}" is not a duration (use e.g. 365d, 12h, 90m)`);
   }
-  const ctx = loadContext();
+  const ctx = loadContext(contextOptions());
   const agent = resolveAgent(ctx, opts.agent);
   // The configured backend: a fleet store without its key or schema stops here, before the paste.
   const read = await withBackend(ctx, (backend) => backend.read(agent));
@@ -278,8 +279,8 @@ export async function setupToken(opts: SecretCmdOptions): Promise<number> {
         `@anthropic-ai/claude-code) or run \`claude setup-token\` on another machine, then \`${paste}\`.`,
     );
   }
-  process.stderr.write(`Running ${claude} setup-token …\n`);
-  const res = spawnSync(claude, ['setup-token'], { stdio: 'inherit', env: process.env });
+  io().stderr.write(`Running ${claude} setup-token …\n`);
+  const res = spawnSync(claude, ['setup-token'], { stdio: 'inherit', env: io().env });
   if (res.error || res.status !== 0) {
     throw new CliError(
       `\`claude setup-token\` failed (${res.error ? res.error.message : `exit ${res.status ?? res.signal}`}); ` +

@@ -9,6 +9,7 @@ import { bashScript, fishScript, zshScript, VALUE_KINDS, type CompletionNode } f
 import { loadContext } from '../context.js';
 import { usageError } from './errors.js';
 import { readAgentStores } from './store-backend.js';
+import { contextOptions, io } from './io.js';
 
 const isHidden = (c: Command) => Boolean((c as unknown as { _hidden?: boolean })._hidden);
 
@@ -55,7 +56,7 @@ async function storeIds(): Promise<{ agents: string[]; profiles: string[] }> {
     }, FLEET_WAIT_MS);
   });
   try {
-    const { agents, reads } = await Promise.race([readAgentStores(loadContext()), late]);
+    const { agents, reads } = await Promise.race([readAgentStores(loadContext(contextOptions())), late]);
     const profiles = new Set<string>();
     for (const read of reads) if (read.ok) for (const id of Object.keys(read.store.profiles)) profiles.add(id);
     return { agents: agents.map((a) => a.id), profiles: [...profiles].sort() };
@@ -95,7 +96,7 @@ export function register(program: Command): void {
       .command(shell)
       .description(`print the ${shell} completion script`)
       .action(() => {
-        process.stdout.write(make(completionNodes(program)));
+        io().stdout.write(make(completionNodes(program)));
       });
   }
   completion
@@ -103,7 +104,7 @@ export function register(program: Command): void {
     .description('print profile, agent or provider ids, one a line (used by the scripts)')
     .action(async (kind: string) => {
       const list = await ids(kind);
-      process.stdout.write(list.length ? `${list.join('\n')}\n` : '', () => {
+      io().stdout.write(list.length ? `${list.join('\n')}\n` : '', () => {
         // The abandoned connection attempt would hold the shell until its own timeout.
         if (gaveUp) process.exit(0);
       });

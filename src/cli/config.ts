@@ -17,10 +17,11 @@ import { fileLayers, mergeEnv, processLayer } from '../env/load.js';
 import { configPath } from '../store/paths.js';
 import { configKeysHelp } from './config-keys.js';
 import { CliError, EXIT, usageError } from './errors.js';
+import { io, setExitCode } from './io.js';
 
 /** The env config validation sees: process env and the two dotenv files (as loadContext). */
 function baseEnv(): Record<string, string> {
-  return mergeEnv([processLayer(process.env), ...fileLayers(process.env, process.cwd())]).env;
+  return mergeEnv([processLayer(io().env), ...fileLayers(io().env, io().cwd)]).env;
 }
 
 const SECRET_VAR = /(KEY|TOKEN|SECRET|PASS|PWD|CREDENTIAL|AUTH)/i;
@@ -72,7 +73,7 @@ async function get(key: string | undefined, opts: { json?: boolean }): Promise<n
   if (!loaded.ok) throw new CliError(configErrorMessage(loaded));
   const shown = redactForDisplay(loaded.config);
   if (key === undefined) {
-    process.stdout.write(show(shown, true));
+    io().stdout.write(show(shown, true));
     return EXIT.OK;
   }
   const value = getPath(shown, splitConfigKey(checkKey(key), shown));
@@ -81,7 +82,7 @@ async function get(key: string | undefined, opts: { json?: boolean }): Promise<n
       `reading config key ${key}: it is not set and has no default (\`aipro config get\` lists every key with its ` +
         `value)`,
     );
-  process.stdout.write(show(value, Boolean(opts.json)));
+  io().stdout.write(show(value, Boolean(opts.json)));
   return EXIT.OK;
 }
 
@@ -97,8 +98,8 @@ async function set(key: string, text: string, opts: { json?: boolean }): Promise
   });
   const after = loadConfig(env);
   const shown = after.ok ? getPath(redactForDisplay(after.config), parts) : '[redacted]';
-  if (opts.json) process.stdout.write(show({ ok: true, path, key, value: shown }, true));
-  else process.stdout.write(`Set ${key} = ${JSON.stringify(shown)} in ${path}\n`);
+  if (opts.json) io().stdout.write(show({ ok: true, path, key, value: shown }, true));
+  else io().stdout.write(`Set ${key} = ${JSON.stringify(shown)} in ${path}\n`);
   return EXIT.OK;
 }
 
@@ -111,9 +112,9 @@ async function unset(key: string, opts: { json?: boolean }): Promise<number> {
     return { raw: r.removed ? r.next : null, result: r.removed };
   });
   const path = configPath(env);
-  if (opts.json) process.stdout.write(show({ ok: true, path, key, removed }, true));
+  if (opts.json) io().stdout.write(show({ ok: true, path, key, removed }, true));
   else
-    process.stdout.write(
+    io().stdout.write(
       removed
         ? `Unset ${key} in ${path} (the default applies again)\n`
         : `${key} was not set in ${path}; nothing changed\n`,
@@ -132,18 +133,18 @@ async function validate(opts: { json?: boolean }): Promise<number> {
     const doc = loaded.ok
       ? { ok, path: loaded.path, exists: loaded.exists, ...(lines.length ? { errors: lines, problems } : {}) }
       : { ok: false, path: loaded.path, key: loaded.key, detail: loaded.detail };
-    process.stdout.write(show(doc, true));
+    io().stdout.write(show(doc, true));
   } else if (!loaded.ok) {
-    process.stderr.write(`error: ${configErrorMessage(loaded)}\n`);
+    io().stderr.write(`error: ${configErrorMessage(loaded)}\n`);
   } else if (lines.length) {
-    for (const c of lines) process.stderr.write(`error: ${loaded.path}: ${c}\n`);
+    for (const c of lines) io().stderr.write(`error: ${loaded.path}: ${c}\n`);
     const first = problems[0]?.key ?? 'KEY';
-    process.stderr.write(
+    io().stderr.write(
       `The monitor, the gateway or an alert channel would refuse to start on this. Fix it with \`aipro config set ` +
         `${first} VALUE\` (or \`aipro config unset ${first}\`), then \`aipro config validate\`.\n`,
     );
   } else {
-    process.stdout.write(`${loaded.path}: valid${loaded.exists ? '' : ' (file does not exist yet: defaults apply)'}\n`);
+    io().stdout.write(`${loaded.path}: valid${loaded.exists ? '' : ' (file does not exist yet: defaults apply)'}\n`);
   }
   return ok ? EXIT.OK : EXIT.FAIL;
 }
@@ -170,7 +171,7 @@ export function register(program: Command): void {
   const config = program
     .command('config')
     .description('read and change ~/.aipro/aipro.json')
-    .addHelpText('after', () => `${HELP}\n${configKeysHelp(Math.min(100, process.stdout.columns || 80))}`);
+    .addHelpText('after', () => `${HELP}\n${configKeysHelp(Math.min(100, io().stdout.columns || 80))}`);
   config
     .command('get [key]')
     .description('print a key (or the whole effective config), secrets redacted')
@@ -180,7 +181,7 @@ export function register(program: Command): void {
       '\nExamples:\n  aipro config get\n  aipro config get agents.default\n  aipro config get alerts.channels --json',
     )
     .action(async (key: string | undefined, opts: { json?: boolean }) => {
-      process.exitCode = await get(key, opts);
+      setExitCode(await get(key, opts));
     });
   config
     .command('set <key> <value>')
@@ -196,7 +197,7 @@ export function register(program: Command): void {
         'set env.shellEnv.enabled true',
     )
     .action(async (key: string, value: string, opts: { json?: boolean }) => {
-      process.exitCode = await set(key, value, opts);
+      setExitCode(await set(key, value, opts));
     });
   config
     .command('unset <key>')
@@ -207,7 +208,7 @@ export function register(program: Command): void {
       '\nExamples:\n  aipro config unset auth.warnHours\n  aipro config unset alerts.channels.ops-mail',
     )
     .action(async (key: string, opts: { json?: boolean }) => {
-      process.exitCode = await unset(key, opts);
+      setExitCode(await unset(key, opts));
     });
   config
     .command('validate')
@@ -223,13 +224,13 @@ export function register(program: Command): void {
         'it.\n\nExamples:\n  aipro config validate\n  aipro config validate --json',
     )
     .action(async (opts: { json?: boolean }) => {
-      process.exitCode = await validate(opts);
+      setExitCode(await validate(opts));
     });
   config
     .command('path')
     .description('print the path of the config file')
     .addHelpText('after', '\nExamples:\n  aipro config path\n  $EDITOR "$(aipro config path)"')
     .action(() => {
-      process.stdout.write(`${configPath(process.env)}\n`);
+      io().stdout.write(`${configPath(io().env)}\n`);
     });
 }

@@ -8,6 +8,7 @@ import type { Finding } from '../doctor/context.js';
 import type { DoctorReport } from '../doctor/run.js';
 import { EXIT, INTERRUPTED_LINE, isPromptExit } from './errors.js';
 import { colorizer, terminalWidth, wrapLine } from './table.js';
+import { io, setExitCode } from './io.js';
 
 interface DoctorOptions {
   fix?: boolean;
@@ -31,7 +32,7 @@ function toJson(r: DoctorReport) {
 }
 
 function renderText(r: DoctorReport, fix: boolean): string {
-  const c = colorizer(process.stdout, process.env);
+  const c = colorizer(io().stdout, io().env);
   const tag = (f: Finding) =>
     f.level === 'error' ? c.red('error') : f.level === 'warn' ? c.yellow('warn ') : c.green('ok   ');
   const out: string[] = [];
@@ -56,19 +57,19 @@ function renderText(r: DoctorReport, fix: boolean): string {
         : ''),
   );
   // On a terminal each finding wraps under its text, as `models status` hints do.
-  const width = terminalWidth(process.stdout, process.env);
+  const width = terminalWidth(io().stdout, io().env);
   return `${(width === undefined ? out : out.flatMap((l) => wrapLine(l, width, '      '))).join('\n')}\n`;
 }
 
 async function consentFor(opts: DoctorOptions): Promise<(q: string) => Promise<boolean>> {
   if (opts.yes) return async () => true;
-  if (!process.stdin.isTTY || opts.json) return async () => false;
+  if (!io().stdin.isTTY || opts.json) return async () => false;
   const { confirm } = await import('@inquirer/prompts');
   // The repairs treat a failed consent as "not repaired"; Ctrl-C must stop the command instead.
   return (message) =>
     confirm({ message, default: false }).catch((err: unknown) => {
       if (!isPromptExit(err)) throw err;
-      process.stderr.write(INTERRUPTED_LINE);
+      io().stderr.write(INTERRUPTED_LINE);
       process.exit(EXIT.INTERRUPTED);
     });
 }
@@ -92,10 +93,11 @@ Examples:
     )
     .action(async (opts: DoctorOptions) => {
       const { runDoctor } = await import('../doctor/run.js');
-      const report = await runDoctor({ fix: Boolean(opts.fix), consent: await consentFor(opts) });
-      process.stdout.write(
+      const { env, cwd } = io();
+      const report = await runDoctor({ fix: Boolean(opts.fix), consent: await consentFor(opts), processEnv: env, cwd });
+      io().stdout.write(
         opts.json ? `${JSON.stringify(toJson(report), null, 2)}\n` : renderText(report, Boolean(opts.fix)),
       );
-      process.exitCode = report.errors === 0 ? EXIT.OK : EXIT.FAIL;
+      setExitCode(report.errors === 0 ? EXIT.OK : EXIT.FAIL);
     });
 }

@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { loadContext } from '../context.js';
 import { CliError, EXIT, usageError } from './errors.js';
+import { contextOptions, io, setExitCode } from './io.js';
 
 /** Flags of `aipro gateway`. */
 export interface GatewayCliOptions {
@@ -46,7 +47,7 @@ Examples:
     -d '{"model":"sonnet","max_tokens":64,"messages":[{"role":"user","content":"/model status"}]}'`,
     )
     .action(async (opts: GatewayCliOptions) => {
-      process.exitCode = await runGateway(opts);
+      setExitCode(await runGateway(opts));
     });
 }
 
@@ -61,7 +62,7 @@ function parsePort(flag: string | undefined, fallback: number): number {
 export async function runGateway(opts: GatewayCliOptions): Promise<number> {
   if (opts.logFormat !== undefined && opts.logFormat !== 'text' && opts.logFormat !== 'json')
     throw usageError(`--log-format must be text or json, got "${opts.logFormat}"`);
-  const ctx = loadContext();
+  const ctx = loadContext(contextOptions());
   const port = parsePort(opts.port, ctx.config.gateway.port);
   const { bindHost, checkBind } = await import('../gateway/security.js');
   const host = bindHost(opts.bind ?? ctx.config.gateway.bind);
@@ -113,7 +114,7 @@ export async function runGateway(opts: GatewayCliOptions): Promise<number> {
     model: ctx.config.models.default,
     auth: check.token ? 'bearer token required' : 'none (loopback)',
   });
-  process.stdout.write(`aipro gateway listening on ${running.url}\n`);
+  io().stdout.write(`aipro gateway listening on ${running.url}\n`);
   await stopped;
   return EXIT.OK;
 }

@@ -5,6 +5,7 @@
  */
 import type { ServiceFlavour } from '../util/service-input.js';
 import { usageError } from './errors.js';
+import { io } from './io.js';
 
 export const FLAVOUR_HELP = 'default: --system when run as root, else --user';
 
@@ -23,8 +24,8 @@ export function writeUninstall<R extends object>(
   json: boolean | undefined,
   format: (r: R) => string,
 ): void {
-  if (json) process.stdout.write(`${JSON.stringify({ ...report, ok: !failed }, null, 2)}\n`);
-  else process.stdout.write(format(report));
+  if (json) io().stdout.write(`${JSON.stringify({ ...report, ok: !failed }, null, 2)}\n`);
+  else io().stdout.write(format(report));
 }
 
 /** An install report: JSON with `ok` and the rendered paths, or text on stdout and warnings/errors on stderr. */
@@ -39,7 +40,7 @@ export function writeInstall<
   format: (r: R, input: I) => { out: string; err: string },
 ): void {
   if (json) {
-    process.stdout.write(
+    io().stdout.write(
       `${JSON.stringify(
         { ...report, ok: !failed, node: input.node, aipro: input.aipro, stateDir: input.stateDir, user: input.user },
         null,
@@ -49,6 +50,6 @@ export function writeInstall<
     return;
   }
   const { out, err } = format(report, input);
-  process.stdout.write(out);
-  process.stderr.write(err);
+  io().stdout.write(out);
+  io().stderr.write(err);
 }

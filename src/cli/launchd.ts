@@ -7,6 +7,7 @@
 import type { Command } from 'commander';
 import { CliError, EXIT, usageError } from './errors.js';
 import { FLAVOUR_HELP, flavourOf, writeInstall, writeUninstall } from './installer-flags.js';
+import { io, setExitCode } from './io.js';
 
 interface Flags {
   user?: boolean;
@@ -65,7 +66,7 @@ Examples:
   aipro launchd install --dry-run --json`,
     )
     .action(async (flags: Flags) => {
-      process.exitCode = await runInstall(flags);
+      setExitCode(await runInstall(flags));
     });
   common(launchd.command('print'), true)
     .description(`print the rendered plists without writing anything (${FLAVOUR_HELP})`)
@@ -75,7 +76,7 @@ Examples:
         "--json | jq -r '.plists[].path'",
     )
     .action(async (flags: Flags) => {
-      process.exitCode = await runPrint(flags);
+      setExitCode(await runPrint(flags));
     });
   common(launchd.command('uninstall'), false)
     .description(
@@ -88,7 +89,7 @@ Examples:
         'uninstall --system --dry-run',
     )
     .action(async (flags: Flags) => {
-      process.exitCode = await runUninstall(flags);
+      setExitCode(await runUninstall(flags));
     });
 }
 
@@ -113,7 +114,7 @@ async function render(flags: Flags) {
   }
   const input = renderInputFor(
     { flavour, ...(flags.node ? { node: flags.node } : {}), ...(flags.aipro ? { aipro: flags.aipro } : {}) },
-    process.env,
+    io().env,
   );
   if (!input.ok) throw usageError(input.detail);
   const rendered = renderJobs(input.input, jobs);
@@ -126,9 +127,9 @@ async function runPrint(flags: Flags): Promise<number> {
   const { defaultPlistDir } = await import('../launchd/jobs.js');
   const { join, resolve } = await import('node:path');
   const r = await render(flags);
-  const dir = flags.dir ? resolve(flags.dir) : defaultPlistDir(r.flavour, process.env);
+  const dir = flags.dir ? resolve(flags.dir) : defaultPlistDir(r.flavour, io().env);
   if (flags.json) {
-    process.stdout.write(
+    io().stdout.write(
       `${JSON.stringify(
         {
           flavour: r.flavour,
@@ -142,8 +143,8 @@ async function runPrint(flags: Flags): Promise<number> {
     );
     return EXIT.OK;
   }
-  for (const w of r.warnings) process.stderr.write(`warning: ${w}\n`);
-  process.stdout.write(r.plists.map((p) => `<!-- ==> ${join(dir, p.name)} <== -->\n${p.text}`).join('\n'));
+  for (const w of r.warnings) io().stderr.write(`warning: ${w}\n`);
+  io().stdout.write(r.plists.map((p) => `<!-- ==> ${join(dir, p.name)} <== -->\n${p.text}`).join('\n'));
   return EXIT.OK;
 }
 
@@ -162,7 +163,7 @@ async function runInstall(flags: Flags): Promise<number> {
       force: Boolean(flags.force),
       ...(flags.dir ? { dir: resolve(flags.dir) } : {}),
     },
-    process.env,
+    io().env,
   );
   const failed = report.launchctl === 'conflict' || report.ran.some((x) => !x.ok);
   writeInstall(report, r.input, failed, flags.json, formatInstall);
@@ -181,7 +182,7 @@ async function runUninstall(flags: Flags): Promise<number> {
       dryRun: Boolean(flags.dryRun),
       ...(flags.dir ? { dir: resolve(flags.dir) } : {}),
     },
-    process.env,
+    io().env,
   );
   const failed = report.ran.some((x) => !x.ok);
   writeUninstall(report, failed, flags.json, formatUninstall);

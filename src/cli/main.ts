@@ -9,6 +9,7 @@ import { CliError, EXIT, INTERRUPTED_LINE, isPromptExit } from './errors.js';
 import { VERSION } from '../version.js';
 import { OperatorError } from '../util/operator-error.js';
 import { terminalWidth, wrapLine } from './table.js';
+import { exitCode, io, processIo, withIo, type Io } from './io.js';
 
 // Node ≥ 22 can cache compiled code on disk: the libraries a command loads after this point
 // (express, prom-client, nodemailer…) then skip most of their compile time on the next start.
@@ -101,7 +102,8 @@ export async function buildProgram(argv: string[]): Promise<Command> {
     .showSuggestionAfterError(true)
     .configureOutput({
       outputError: (text, write) => write(hideSecretLookingWords(text)),
-      writeOut: (text) => process.stdout.write(fitHelp(text, terminalWidth(process.stdout, process.env))),
+      writeOut: (text) => io().stdout.write(fitHelp(text, terminalWidth(io().stdout, io().env))),
+      writeErr: (text) => io().stderr.write(text),
     })
     .exitOverride()
     .addHelpText(
@@ -181,35 +183,42 @@ export function usageHelpCommand(program: Command, argv: string[]): string {
   return `${path.join(' ')} --help`;
 }
 
-/** Run the CLI; returns the exit code instead of exiting, so tests can call it in-process. */
-export async function run(argv: string[]): Promise<number> {
+/**
+ * Run the CLI with `given` as its env, cwd, streams and clock (the process's own by default);
+ * returns the exit code instead of exiting, so tests can run commands in-process.
+ */
+export function run(argv: string[], given: Io = processIo()): Promise<number> {
+  return withIo(given, () => runScoped(argv));
+}
+
+async function runScoped(argv: string[]): Promise<number> {
   let program: Command | undefined;
   try {
     program = await buildProgram(argv);
     await program.parseAsync(argv, { from: 'user' });
-    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.OK;
+    return exitCode() ?? EXIT.OK;
   } catch (err) {
     if (err instanceof CommanderError) {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help')
         return EXIT.OK;
       if (err.exitCode === 0) return EXIT.OK;
-      process.stderr.write(`Run \`${program ? usageHelpCommand(program, argv) : 'aipro --help'}\` for usage.\n`);
+      io().stderr.write(`Run \`${program ? usageHelpCommand(program, argv) : 'aipro --help'}\` for usage.\n`);
       return EXIT.USAGE;
     }
     if (isPromptExit(err)) {
-      process.stderr.write(INTERRUPTED_LINE);
+      io().stderr.write(INTERRUPTED_LINE);
       return EXIT.INTERRUPTED;
     }
     if (err instanceof CliError || err instanceof OperatorError) {
       // On a terminal the message wraps like every other line aipro prints there.
-      const width = terminalWidth(process.stderr, process.env);
+      const width = terminalWidth(io().stderr, io().env);
       const lines = `error: ${err.message}`.split('\n');
-      process.stderr.write(
+      io().stderr.write(
         `${(width === undefined ? lines : lines.flatMap((l) => wrapLine(l, width, '  '))).join('\n')}\n`,
       );
       return err.exitCode;
     }
-    process.stderr.write(
+    io().stderr.write(
       `error: unexpected failure: ${(err as Error)?.stack ?? String(err)}\nPlease report this with the command you ` +
         `ran.\n`,
     );

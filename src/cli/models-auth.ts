@@ -7,6 +7,7 @@
 import type { Command } from 'commander';
 import type { SecretCmdOptions } from './auth-secrets.js';
 import type { OrderOptions } from './auth-profiles.js';
+import { setExitCode } from './io.js';
 
 const SECRET_NOTE = `
 The secret is read from a hidden prompt on a terminal, else from ALL of stdin (spaces
@@ -19,7 +20,7 @@ export function subcommand(parent: Command, name: string, description: string): 
 
 function setExit(p: Promise<number>): Promise<void> {
   return p.then((code) => {
-    process.exitCode = code;
+    setExitCode(code);
   });
 }
 

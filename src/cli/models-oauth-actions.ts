@@ -14,10 +14,11 @@ import { clearRefreshFailure } from '../oauth/resync.js';
 import { oauthProviderIds, resolveOAuthSpec } from '../oauth/spec.js';
 import { resolveAgent, type Context } from '../context.js';
 import { CliError, EXIT, usageError } from './errors.js';
+import { io } from './io.js';
 
 /** Lines from stdin, one at a time (a pasted redirect URL or code#state). */
 function stdinLines(): { readLine(): Promise<string | null>; close(): void } {
-  const rl = createInterface({ input: process.stdin, terminal: false });
+  const rl = createInterface({ input: io().stdin, terminal: false });
   const queue: string[] = [];
   const waiting: ((l: string | null) => void)[] = [];
   let ended = false;
@@ -53,7 +54,7 @@ export function pasteProblem(line: string, flow: 'loopback' | 'paste'): string |
 
 /** Best effort: only for a person at a terminal with a desktop. */
 function openBrowser(url: string): void {
-  if (!process.stdout.isTTY) return;
+  if (!io().stdout.isTTY) return;
   const cmd = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
   try {
     spawn(cmd, [url], { stdio: 'ignore', detached: true })
@@ -92,7 +93,7 @@ export async function runLogin(
   let expectsState = false;
   const say = (l: string) => {
     if (/^\s*https?:\/\/\S*[?&]state=/.test(l)) expectsState = true;
-    process.stderr.write(`${l}\n`);
+    io().stderr.write(`${l}\n`);
   };
   const readLine = async (): Promise<string | null> => {
     for (;;) {
@@ -102,10 +103,10 @@ export async function runLogin(
       say(problem);
     }
   };
-  const io: LoginIo = { say, readLine, openBrowser };
+  const loginIo: LoginIo = { say, readLine, openBrowser };
   let res: LoginResult;
   try {
-    res = await login({ spec, noBrowser: opts.browser === false, io, now: ctx.now });
+    res = await login({ spec, noBrowser: opts.browser === false, io: loginIo, now: ctx.now });
   } finally {
     input.close();
   }
@@ -149,13 +150,13 @@ export async function runLogin(
     refreshToken: Boolean(t.refresh),
     fingerprint: fingerprint(t.access),
   };
-  if (opts.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+  if (opts.json) io().stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
   else {
-    process.stdout.write(
+    io().stdout.write(
       `Logged in to ${provider}${t.email ? ` as ${t.email}` : ''}; stored ${id} (${summary.fingerprint}) in ${where}\n`,
     );
-    if (!t.refresh) process.stdout.write('note: the provider issued no refresh token; log in again when it expires\n');
-    process.stdout.write(`Check it: aipro models status --probe --provider ${provider}\n`);
+    if (!t.refresh) io().stdout.write('note: the provider issued no refresh token; log in again when it expires\n');
+    io().stdout.write(`Check it: aipro models status --probe --provider ${provider}\n`);
   }
   return EXIT.OK;
 }

@@ -23,6 +23,7 @@ import { resolveAgent, type Context } from '../context.js';
 import { CliError, EXIT } from './errors.js';
 import { checkProfileId } from './models-oauth-actions.js';
 import { withBackend } from './store-backend.js';
+import { io } from './io.js';
 
 const CLI_NAME: Record<ImportSource, string> = { 'claude-code': 'Claude Code', codex: 'Codex' };
 
@@ -56,7 +57,7 @@ export async function runImport(
   });
   report(opts.json, [{ profileId: id, source, path, decision, expiresAt: read.cred.expires }]);
   if (fleet && !opts.json)
-    process.stdout.write(
+    io().stdout.write(
       `note: stored in ${where}, shared by the fleet. It follows ${CLI_NAME[source]} on this host (${host}) only: ` +
         `run \`aipro models auth sync\` here (e.g. from a timer) to take its new tokens; other hosts use the ` +
         `token until it expires. To let the fleet refresh it instead: aipro models auth detach ${id}\n`,
@@ -77,7 +78,7 @@ interface SyncLine {
 
 function report(json: boolean | undefined, lines: SyncLine[]): void {
   if (json) {
-    process.stdout.write(
+    io().stdout.write(
       `${JSON.stringify(
         lines.map((l) => ({ ...l, expiresAt: l.expiresAt ? isoUtc(l.expiresAt) : null })),
         null,
@@ -96,9 +97,9 @@ function report(json: boolean | undefined, lines: SyncLine[]): void {
     other_host: 'not synced on this host:',
   };
   if (lines.length === 0)
-    process.stdout.write('no imported profiles (import one: aipro models auth import claude-code|codex)\n');
+    io().stdout.write('no imported profiles (import one: aipro models auth import claude-code|codex)\n');
   for (const l of lines)
-    process.stdout.write(
+    io().stdout.write(
       l.decision === 'other_host'
         ? `${l.profileId}: ${words[l.decision]} ${l.detail}\n`
         : `${l.profileId}: ${words[l.decision]} ` +
@@ -190,12 +191,12 @@ export async function runDetach(ctx: Context, id: string, opts: { agent?: string
   );
   const cli = CLI_NAME[origin.source];
   if (opts.json)
-    process.stdout.write(
+    io().stdout.write(
       `${JSON.stringify({ profileId: id, agent: agent.id, detachedFrom: origin.path, refresher: 'aipro' }, null, 2)}\n`,
     );
   else {
-    process.stdout.write(`${id}: detached from ${origin.path}; aipro refreshes it from now on\n`);
-    process.stdout.write(
+    io().stdout.write(`${id}: detached from ${origin.path}; aipro refreshes it from now on\n`);
+    io().stdout.write(
       `note: once aipro refreshes it, ${cli} is logged out (its refresh token is rotated away); log in to ${cli} ` +
         `again, or re-attach: aipro models auth import ${origin.source} --profile-id ${id}\n`,
     );

@@ -5,6 +5,7 @@
  */
 import type { Command } from 'commander';
 import { loadContext } from '../context.js';
+import { contextOptions, setExitCode } from './io.js';
 
 interface LoginOpts {
   provider?: string;
@@ -49,7 +50,7 @@ export function register(program: Command): void {
     )
     .action(async (opts: LoginOpts) => {
       const { runLogin } = await import('./models-oauth-actions.js');
-      process.exitCode = await runLogin(loadContext(), opts);
+      setExitCode(await runLogin(loadContext(contextOptions()), opts));
     });
 
   const imp = sub(auth, 'import', 'import credentials from other tools (claude-code, codex, openclaw)');
@@ -74,7 +75,7 @@ export function register(program: Command): void {
       )
       .action(async (opts: ImportOpts) => {
         const { runImport } = await import('./models-oauth-import.js');
-        process.exitCode = await runImport(loadContext(), source, opts);
+        setExitCode(await runImport(loadContext(contextOptions()), source, opts));
       });
   }
 
@@ -95,7 +96,7 @@ export function register(program: Command): void {
     )
     .action(async (id: string, opts: { agent?: string; json?: boolean }) => {
       const { runDetach } = await import('./models-oauth-import.js');
-      process.exitCode = await runDetach(loadContext(), id, opts);
+      setExitCode(await runDetach(loadContext(contextOptions()), id, opts));
     });
 
   auth
@@ -108,6 +109,6 @@ export function register(program: Command): void {
     .addHelpText('after', '\nExamples:\n  aipro models auth sync\n  aipro models auth sync --json')
     .action(async (opts: { agent?: string; json?: boolean }) => {
       const { runSync } = await import('./models-oauth-import.js');
-      process.exitCode = await runSync(loadContext(), opts);
+      setExitCode(await runSync(loadContext(contextOptions()), opts));
     });
 }

@@ -10,6 +10,7 @@ import { resolveAgent, type Context } from '../context.js';
 import { withBackend } from './store-backend.js';
 import { usageError } from './errors.js';
 import type { StatusOptions } from './models-status.js';
+import { io, type Out } from './io.js';
 
 function positiveInt(flag: string, value: string | undefined, fallback: number, max: number): number {
   if (value === undefined) return fallback;
@@ -20,7 +21,7 @@ function positiveInt(flag: string, value: string | undefined, fallback: number, 
 }
 
 /** A single progress line on stderr, only when a person is watching. */
-function progressLine(stream: NodeJS.WriteStream): { update(done: number, total: number): void; clear(): void } {
+function progressLine(stream: Out): { update(done: number, total: number): void; clear(): void } {
   if (!stream.isTTY) return { update() {}, clear() {} };
   let shown = false;
   return {
@@ -45,7 +46,7 @@ export async function probeReports(
   const timeoutMs = positiveInt('--timeout', opts.timeout, ctx.config.monitor.probe.timeoutMs, 600_000);
   const concurrency = positiveInt('--concurrency', opts.concurrency, ctx.config.monitor.probe.concurrency, 256);
   const agents = reports.filter((r) => !r.storeError).map((r) => resolveAgent(ctx, r.agent));
-  const progress = progressLine(process.stderr);
+  const progress = progressLine(io().stderr);
   return withBackend(ctx, async (store) => {
     const out = await probeAgents({
       store,
@@ -60,9 +61,9 @@ export async function probeReports(
       onProgress: (d, t) => progress.update(d, t),
     });
     progress.clear();
-    for (const e of out.errors) process.stderr.write(`warning: ${e}\n`);
+    for (const e of out.errors) io().stderr.write(`warning: ${e}\n`);
     for (const r of out.refreshes) {
-      if (!r.result.ok) process.stderr.write(`warning: ${r.result.detail}\n`);
+      if (!r.result.ok) io().stderr.write(`warning: ${r.result.detail}\n`);
     }
     const now = ctx.now();
     return Promise.all(

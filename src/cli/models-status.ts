@@ -17,6 +17,7 @@ import { colorizer, renderTable, terminalWidth, wrapLine, type Fit } from './tab
 import { profileLabel, type ProfileLabelMode } from '../util/profile-label.js';
 import { clockSkewJson, clockSkewWarnings, quotaCell, quotaJson } from './quota-text.js';
 import { dict, own } from '../util/own.js';
+import { contextOptions, io, setExitCode } from './io.js';
 
 export interface StatusOptions {
   json?: boolean;
@@ -60,7 +61,7 @@ export function register(program: Command): void {
         "{id, status}'",
     )
     .action(async (opts: StatusOptions) => {
-      process.exitCode = await modelsStatus(opts);
+      setExitCode(await modelsStatus(opts));
     });
 }
 
@@ -74,7 +75,7 @@ function parseWarnMs(ctx: Context, flag?: string): number {
 /** Run the command; returns the exit code. */
 export async function modelsStatus(opts: StatusOptions): Promise<number> {
   if (opts.json && opts.plain) throw usageError('--json and --plain cannot be combined');
-  const ctx = loadContext();
+  const ctx = loadContext(contextOptions());
   const warnMs = parseWarnMs(ctx, opts.warnHours);
   const stores = await readAgentStores(ctx);
   const now = ctx.now();
@@ -84,7 +85,7 @@ export async function modelsStatus(opts: StatusOptions): Promise<number> {
     reports = await probeReports(ctx, reports, opts, { warnMs });
   }
   const { out, code } = statusOutput(reports, opts, ctx, now, warnMs);
-  process.stdout.write(out);
+  io().stdout.write(out);
   return code;
 }
 
@@ -135,7 +136,7 @@ export function statusOutput(
     ? `${JSON.stringify(toJson(shown, now, warnMs, verdict, ctx.config.monitor.labels.profile), null, 2)}\n`
     : opts.plain
       ? plainLines(shown)
-      : renderText(shown, now, ctx, Boolean(opts.check), terminalWidth(process.stdout, ctx.env, opts.wide));
+      : renderText(shown, now, ctx, Boolean(opts.check), terminalWidth(io().stdout, ctx.env, opts.wide));
   return { out, code: opts.check ? verdict : storeError ? EXIT.FAIL : EXIT.OK };
 }
 
@@ -197,7 +198,7 @@ function statusFit(width: number, shown: StatusRow[], now: number, quota = false
 }
 
 function renderText(reports: AgentReport[], now: number, ctx: Context, check: boolean, width?: number): string {
-  const c = colorizer(process.stdout, ctx.env);
+  const c = colorizer(io().stdout, ctx.env);
   const paint = (s: string) =>
     severity(s as StatusRow['status']) === 2 ? c.red(s) : s === 'expiring' ? c.yellow(s) : c.green(s);
   const out: string[] = [];

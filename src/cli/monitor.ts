@@ -5,6 +5,7 @@
  */
 import type { Command } from 'commander';
 import { EXIT, usageError } from './errors.js';
+import { io, setExitCode } from './io.js';
 
 interface MonitorFlags {
   once?: boolean;
@@ -52,8 +53,15 @@ Examples:
         throw usageError('--json only applies to --once (the daemon logs JSON with --log-format json)');
       if (flags.once) {
         const { runOnce } = await import('../daemon/once.js');
-        const res = await runOnce({ logFormat: format, json: Boolean(flags.json) });
-        process.exitCode = res.exitCode;
+        const { env, stdout, stderr } = io();
+        const res = await runOnce({
+          logFormat: format,
+          json: Boolean(flags.json),
+          processEnv: env,
+          out: (t) => stdout.write(t),
+          write: (line) => stderr.write(`${line}\n`),
+        });
+        setExitCode(res.exitCode);
         // Alert delivery still hanging after its timeout must not keep a timer job alive.
         if (res.alertsBusy) process.exit(res.exitCode);
         return;
@@ -64,7 +72,7 @@ Examples:
         ...(flags.listen !== undefined ? { listen: flags.listen } : {}),
       });
       const code = await daemon.done;
-      process.exitCode = code;
+      setExitCode(code);
       // Anything still holding the event loop (a hung alert channel) must not keep a stopped daemon alive.
       setTimeout(() => process.exit(code), 2000).unref();
       if (code !== EXIT.OK) process.exit(code);

@@ -12,6 +12,7 @@ import { section, updateConfigFile } from '../config/file.js';
 import { loadContext } from '../context.js';
 import { writeDaemonEnv } from '../env/file.js';
 import { CliError, EXIT } from './errors.js';
+import { contextOptions, io } from './io.js';
 
 export interface AlertPlan {
   to: string;
@@ -67,7 +68,7 @@ async function applyConfig(plan: OnboardPlan, env: Record<string, string>, curre
 async function applyCredential(plan: OnboardPlan): Promise<string[]> {
   if (!plan.provider || plan.secret === undefined) return [];
   const type = plan.authChoice === 'token' ? 'token' : 'api_key';
-  const ctx = loadContext();
+  const ctx = loadContext(contextOptions());
   if (plan.store === 'profile') {
     await saveSecret(
       ctx,
@@ -109,11 +110,11 @@ export async function applyPlan(plan: OnboardPlan): Promise<number> {
           `command again with the whole value on stdin.`,
       );
   }
-  const before = loadContext();
+  const before = loadContext(contextOptions());
   const lines = await applyConfig(plan, before.env, before.config.agents.default);
   lines.push(...(await applyCredential(plan)));
-  for (const l of lines) process.stdout.write(`${l}\n`);
-  process.stdout.write('\nCurrent status:\n');
+  for (const l of lines) io().stdout.write(`${l}\n`);
+  io().stdout.write('\nCurrent status:\n');
   const { modelsStatus } = await import('./models-status.js');
   // The summary is information here; onboarding itself succeeded.
   await modelsStatus(plan.agent ? { agent: plan.agent } : {});
@@ -129,6 +130,6 @@ export async function applyPlan(plan: OnboardPlan): Promise<number> {
       `  put ${plan.alert.smtpPassEnv}=… into ${daemonEnvPath(before.env)} (mode 600), then: aipro alerts test`,
     );
   else if (plan.alert) next.push('  aipro alerts test');
-  process.stdout.write(`${next.join('\n')}\n`);
+  io().stdout.write(`${next.join('\n')}\n`);
   return EXIT.OK;
 }

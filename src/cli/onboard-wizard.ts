@@ -10,6 +10,7 @@ import { defaultFrom, type AlertPlan, type OnboardPlan } from './onboard-apply.j
 import { findOnPath, secretProblem } from './auth-secrets.js';
 import { normalizeSecret } from './prompt-secret.js';
 import { own } from '../util/own.js';
+import { io } from './io.js';
 
 const EMAIL_RE = /^[^\s@]+@[^\s@]+$/;
 const ENV_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -82,7 +83,7 @@ export async function runWizard(currentAgent: string, env: Record<string, string
       const claude = findOnPath('claude', env.PATH);
       if (claude) spawnSync(claude, ['setup-token'], { stdio: 'inherit' });
       else
-        process.stdout.write(
+        io().stdout.write(
           '`claude` is not on PATH: run `claude setup-token` on a machine with Claude Code and paste the token here.\n',
         );
     }

@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import { CliError, usageError } from './errors.js';
 import type { OnboardPlan } from './onboard-apply.js';
+import { contextOptions, io, setExitCode } from './io.js';
 
 export interface OnboardOptions {
   nonInteractive?: boolean;
@@ -47,7 +48,7 @@ async function planFromFlags(o: OnboardOptions): Promise<OnboardPlan> {
         '--non-interactive with --provider needs --secret-stdin (pipe the key or token on stdin; secrets are never ' +
           'flags)',
       );
-    const secret = normalizeSecret(await readAll(process.stdin));
+    const secret = normalizeSecret(await readAll(io().stdin));
     Object.assign(plan, {
       provider: o.provider,
       authChoice: choice,
@@ -80,14 +81,14 @@ async function planFromFlags(o: OnboardOptions): Promise<OnboardPlan> {
 async function onboard(o: OnboardOptions): Promise<number> {
   const { applyPlan } = await import('./onboard-apply.js');
   if (o.nonInteractive) return applyPlan(await planFromFlags(o));
-  if (!process.stdin.isTTY) {
+  if (!io().stdin.isTTY) {
     throw new CliError(
       'onboarding: the wizard needs a terminal. For scripts use `aipro onboard --non-interactive --provider ' +
         'anthropic --secret-stdin < key.txt` (see `aipro onboard --help`).',
     );
   }
   const { loadContext } = await import('../context.js');
-  const ctx = loadContext();
+  const ctx = loadContext(contextOptions());
   const { runWizard } = await import('./onboard-wizard.js');
   const plan = await runWizard(ctx.config.agents.default, ctx.env);
   plan.force = Boolean(o.force);
@@ -124,6 +125,6 @@ Examples:
   aipro onboard --non-interactive --alert-email ops@example.com --smtp-host smtp.example.com --smtp-user aipro`,
     )
     .action(async (o: OnboardOptions) => {
-      process.exitCode = await onboard(o);
+      setExitCode(await onboard(o));
     });
 }

@@ -4,6 +4,7 @@
  * spaces are stripped: terminals wrap long tokens and copy them with newlines.
  */
 import { CliError, isPromptExit } from './errors.js';
+import { io } from './io.js';
 
 /** Largest secret read from stdin; a real key is < 1 KiB, anything past this is a mistake. */
 const MAX_SECRET_BYTES = 64 * 1024;
@@ -31,12 +32,12 @@ export async function readAll(stream: NodeJS.ReadableStream, max = MAX_SECRET_BY
 
 /** Whether a prompt is possible: stdin is a terminal (the prompt draws on stderr if stdout is piped). */
 export function isInteractive(): boolean {
-  return Boolean(process.stdin.isTTY);
+  return Boolean(io().stdin.isTTY);
 }
 
 /** Where prompts draw: stdout, or stderr when stdout is piped (keeps `--json` output clean). */
 export function promptOutput(): NodeJS.WritableStream {
-  return process.stdout.isTTY ? process.stdout : process.stderr;
+  return io().stdout.isTTY ? io().stdout : io().stderr;
 }
 
 /**
@@ -56,5 +57,5 @@ export async function readSecret(what: string): Promise<string> {
     });
     return normalizeSecret(value);
   }
-  return normalizeSecret(await readAll(process.stdin));
+  return normalizeSecret(await readAll(io().stdin));
 }

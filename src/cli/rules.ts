@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { parseDuration } from '../util/duration.js';
 import { loadContext } from '../context.js';
 import { usageError } from './errors.js';
+import { contextOptions, io } from './io.js';
 
 interface PrintFlags {
   warn: string;
@@ -68,7 +69,7 @@ Examples:
         criticalS:
           flags.critical !== undefined
             ? seconds('--critical', flags.critical)
-            : seconds('alerts.criticalWithin', loadContext().config.alerts.criticalWithin),
+            : seconds('alerts.criticalWithin', loadContext(contextOptions()).config.alerts.criticalWithin),
         job: flags.job,
         format: flags.format,
         ...(flags.selector !== undefined ? { selector: flags.selector } : {}),
@@ -77,6 +78,6 @@ Examples:
       } as const;
       const errors = checkRulesOptions(opts);
       if (errors.length) throw usageError(`${errors.join('; ')} (e.g. aipro rules print --warn 7d --critical 24h)`);
-      process.stdout.write(renderRules(opts));
+      io().stdout.write(renderRules(opts));
     });
 }

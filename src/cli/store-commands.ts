@@ -20,6 +20,7 @@ import { mergeForCopy } from '../store/copy.js';
 import { storeErrorMessage } from '../store/read.js';
 import { resolveAgent, type Context } from '../context.js';
 import { CliError, EXIT } from './errors.js';
+import { io } from './io.js';
 
 function pool(ctx: Context) {
   try {
@@ -35,7 +36,7 @@ export async function storeMigrate(ctx: Context, opts: { json?: boolean }): Prom
   try {
     const { applied, state } = await migrate(p, schema);
     if (opts.json)
-      process.stdout.write(
+      io().stdout.write(
         `${JSON.stringify(
           {
             ok: true,
@@ -48,9 +49,9 @@ export async function storeMigrate(ctx: Context, opts: { json?: boolean }): Prom
         )}\n`,
       );
     else if (applied.length === 0)
-      process.stdout.write(`Schema "${schema}" is current (version ${state.current}); nothing to do.\n`);
+      io().stdout.write(`Schema "${schema}" is current (version ${state.current}); nothing to do.\n`);
     else
-      process.stdout.write(
+      io().stdout.write(
         `${applied.map((m) => `Applied migration ${m.version}: ${m.name}`).join('\n')}\nSchema "${schema}" is now ` +
           `at version ${state.current}.\n`,
       );
@@ -85,9 +86,9 @@ export async function storeRekey(ctx: Context, opts: { json?: boolean }): Promis
   const p = pool(ctx);
   try {
     const r = await rekey(p, schema, next, [old]);
-    if (opts.json) process.stdout.write(`${JSON.stringify({ ok: true, schema, keyId: next.id, ...r }, null, 2)}\n`);
+    if (opts.json) io().stdout.write(`${JSON.stringify({ ok: true, schema, keyId: next.id, ...r }, null, 2)}\n`);
     else
-      process.stdout.write(
+      io().stdout.write(
         `Re-sealed ${r.resealed} secret(s) in ${r.profiles} profile(s) under key ${next.id} (${r.alreadyCurrent} ` +
           `already under it).\nNext: give every host AIPRO_STORE_KEY with the new key, then remove ` +
           `AIPRO_STORE_OLD_KEY.\n`,
@@ -161,7 +162,7 @@ export async function storeCopy(
   }
   const failed = lines.some((l) => l.result === 'failed');
   if (opts.json)
-    process.stdout.write(`${JSON.stringify({ ok: !failed, from: opts.from, to: opts.to, agents: lines }, null, 2)}\n`);
+    io().stdout.write(`${JSON.stringify({ ok: !failed, from: opts.from, to: opts.to, agents: lines }, null, 2)}\n`);
   else {
     for (const l of lines) {
       const what =
@@ -173,9 +174,9 @@ export async function storeCopy(
               ? 'no store in the source'
               : `FAILED: ${l.detail}`;
       const kept = l.keptNewer?.length ? `; kept the newer ${opts.to} version of ${l.keptNewer.join(', ')}` : '';
-      process.stdout.write(`${l.agent}: ${what}${kept}\n`);
+      io().stdout.write(`${l.agent}: ${what}${kept}\n`);
     }
-    if (lines.length === 0) process.stdout.write(`no agents in the ${opts.from} store\n`);
+    if (lines.length === 0) io().stdout.write(`no agents in the ${opts.from} store\n`);
   }
   return failed ? EXIT.FAIL : EXIT.OK;
 }

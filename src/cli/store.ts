@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { loadContext } from '../context.js';
 import { CliError, EXIT, usageError } from './errors.js';
+import { contextOptions, setExitCode } from './io.js';
 
 const BACKENDS = ['file', 'postgres'];
 
@@ -34,7 +35,7 @@ Examples:
     )
     .action(async (opts: { json?: boolean }) => {
       const { storeMigrate } = await import('./store-commands.js');
-      process.exitCode = await storeMigrate(loadContext(), opts);
+      setExitCode(await storeMigrate(loadContext(contextOptions()), opts));
     });
 
   store
@@ -57,9 +58,11 @@ Examples:
       if (opts.from === opts.to)
         throw usageError('--from and --to must differ (e.g. aipro store copy --from file --to postgres)');
       const { storeCopy } = await import('./store-commands.js');
-      process.exitCode = await storeCopy(
-        loadContext(),
-        opts as { from: 'file' | 'postgres'; to: 'file' | 'postgres'; agent?: string; json?: boolean },
+      setExitCode(
+        await storeCopy(
+          loadContext(contextOptions()),
+          opts as { from: 'file' | 'postgres'; to: 'file' | 'postgres'; agent?: string; json?: boolean },
+        ),
       );
     });
 
@@ -77,7 +80,7 @@ Examples:
     )
     .action(async (opts: { json?: boolean }) => {
       const { storeRekey } = await import('./store-commands.js');
-      process.exitCode = await storeRekey(loadContext(), opts);
+      setExitCode(await storeRekey(loadContext(contextOptions()), opts));
     });
 
   store.action(() => {

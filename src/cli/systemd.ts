@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import { CliError, EXIT, usageError } from './errors.js';
 import { FLAVOUR_HELP, flavourOf, writeInstall, writeUninstall } from './installer-flags.js';
+import { io, setExitCode } from './io.js';
 
 interface Flags {
   user?: boolean;
@@ -70,7 +71,7 @@ Examples:
   aipro systemd install --dry-run --json`,
     )
     .action(async (flags: Flags) => {
-      process.exitCode = await runInstall(flags);
+      setExitCode(await runInstall(flags));
     });
   common(systemd.command('print'), true)
     .description(`print the rendered units without writing anything (${FLAVOUR_HELP})`)
@@ -80,7 +81,7 @@ Examples:
         "aipro\n  aipro systemd print --json | jq -r '.units[].name'",
     )
     .action(async (flags: Flags) => {
-      process.exitCode = await runPrint(flags);
+      setExitCode(await runPrint(flags));
     });
   common(systemd.command('uninstall'), false)
     .description(`stop, disable and remove aipro's units; files not written by aipro are left alone (${FLAVOUR_HELP})`)
@@ -91,7 +92,7 @@ Examples:
         'aipro systemd uninstall --system --dry-run',
     )
     .action(async (flags: Flags) => {
-      process.exitCode = await runUninstall(flags);
+      setExitCode(await runUninstall(flags));
     });
 }
 
@@ -133,7 +134,7 @@ async function render(flags: Flags) {
     ...(flags.node ? { node: flags.node } : {}),
     ...(flags.aipro ? { aipro: flags.aipro } : {}),
   };
-  const input = renderInputFor(req, process.env);
+  const input = renderInputFor(req, io().env);
   if (!input.ok) throw usageError(input.detail);
   const rendered = renderSets(input.input, sets);
   if (!rendered.ok)
@@ -145,9 +146,9 @@ async function runPrint(flags: Flags): Promise<number> {
   const { defaultUnitDir } = await import('../systemd/units.js');
   const { join } = await import('node:path');
   const r = await render(flags);
-  const dir = flags.unitDir ?? defaultUnitDir(r.flavour, process.env);
+  const dir = flags.unitDir ?? defaultUnitDir(r.flavour, io().env);
   if (flags.json) {
-    process.stdout.write(
+    io().stdout.write(
       `${JSON.stringify(
         {
           flavour: r.flavour,
@@ -161,8 +162,8 @@ async function runPrint(flags: Flags): Promise<number> {
     );
     return EXIT.OK;
   }
-  for (const w of r.warnings) process.stderr.write(`warning: ${w}\n`);
-  process.stdout.write(r.units.map((u) => `# ==> ${join(dir, u.name)} <==\n${u.text}`).join('\n'));
+  for (const w of r.warnings) io().stderr.write(`warning: ${w}\n`);
+  io().stdout.write(r.units.map((u) => `# ==> ${join(dir, u.name)} <==\n${u.text}`).join('\n'));
   return EXIT.OK;
 }
 
@@ -182,7 +183,7 @@ async function runInstall(flags: Flags): Promise<number> {
       force: Boolean(flags.force),
       ...(flags.unitDir ? { unitDir: flags.unitDir } : {}),
     },
-    process.env,
+    io().env,
   );
   const failed = report.systemctl === 'conflict' || report.ran.some((x) => !x.ok);
   writeInstall(report, r.input, failed, flags.json, formatInstall);
@@ -200,7 +201,7 @@ async function runUninstall(flags: Flags): Promise<number> {
       dryRun: Boolean(flags.dryRun),
       ...(flags.unitDir ? { unitDir: flags.unitDir } : {}),
     },
-    process.env,
+    io().env,
   );
   const failed = report.ran.some((x) => !x.ok);
   writeUninstall(report, failed, flags.json, formatUninstall);

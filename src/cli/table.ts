@@ -119,12 +119,18 @@ export function wrapLine(line: string, width: number, hangIndent = '    '): stri
   return out;
 }
 
+/** What layout asks of an output stream: a terminal says so and gives its width. */
+export interface Tty {
+  isTTY?: boolean;
+  columns?: number;
+}
+
 /**
  * The width to fit output to: the terminal's columns when stdout is a TTY (COLUMNS when the
  * terminal does not say), or undefined (no fitting) for pipes, files and `--wide`.
  */
 export function terminalWidth(
-  stream: NodeJS.WriteStream,
+  stream: Tty,
   env: Record<string, string | undefined>,
   wide?: boolean,
 ): number | undefined {
@@ -138,14 +144,14 @@ export function terminalWidth(
  * over NO_COLOR, as in Node itself; FORCE_COLOR=0 or NO_COLOR turn it off; else only a TTY
  * that is not TERM=dumb gets colour.
  */
-export function colorEnabled(stream: NodeJS.WriteStream, env: Record<string, string | undefined>): boolean {
+export function colorEnabled(stream: Tty, env: Record<string, string | undefined>): boolean {
   const force = env.FORCE_COLOR;
   if (force !== undefined) return !['0', 'false'].includes(force.toLowerCase());
   return Boolean(stream.isTTY) && env.NO_COLOR === undefined && env.TERM !== 'dumb';
 }
 
 /** ANSI colour per colorEnabled. */
-export function colorizer(stream: NodeJS.WriteStream, env: Record<string, string | undefined>) {
+export function colorizer(stream: Tty, env: Record<string, string | undefined>) {
   const on = colorEnabled(stream, env);
   const wrap = (code: number) => (s: string) => (on ? `\u001b[${code}m${s}\u001b[0m` : s);
   return { red: wrap(31), yellow: wrap(33), green: wrap(32), dim: wrap(2), bold: wrap(1) };

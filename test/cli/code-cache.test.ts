@@ -1,7 +1,7 @@
 import test from 'ava';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli } from '../helpers/cli.js';
+import { spawnCli } from '../helpers/cli.js';
 import { tempHome, type TempHome } from '../helpers/tmp.js';
 import { VERSION } from '../../src/version.js';
 
@@ -26,7 +26,7 @@ test('--version and -V print the version alone, like commander did', async (t) =
   const h = tempHome();
   t.teardown(() => h.cleanup());
   for (const flag of ['--version', '-V']) {
-    const r = await runCli([flag], { env: h.env });
+    const r = await spawnCli([flag], { env: h.env });
     t.is(r.code, 0);
     t.is(r.stdout, `${VERSION}\n`);
     t.is(r.stderr, '');
@@ -36,12 +36,12 @@ test('--version and -V print the version alone, like commander did', async (t) =
 test('the code cache lands in <state dir>/cache (0700/0600) and a cached run prints the same', async (t) => {
   const h = withStore();
   t.teardown(() => h.cleanup());
-  const first = await runCli(['models', 'status', '--check'], { env: h.env });
+  const first = await spawnCli(['models', 'status', '--check'], { env: h.env });
   t.is(first.code, 0, first.stderr);
   t.true(cacheFiles(h).length > 0, 'a cache was written');
   t.is(statSync(join(h.stateDir, 'cache')).mode & 0o777, 0o700);
   if (!nodeCompileCache) t.is(statSync(join(h.stateDir, 'cache', v8File(h) as string)).mode & 0o777, 0o600);
-  const second = await runCli(['models', 'status', '--check'], { env: h.env });
+  const second = await spawnCli(['models', 'status', '--check'], { env: h.env });
   t.deepEqual({ ...second }, { ...first });
 });
 
@@ -49,10 +49,10 @@ test('a corrupt cache is rejected and replaced; the command behaves the same', a
   if (nodeCompileCache) return t.pass('Node validates its own compile cache');
   const h = withStore();
   t.teardown(() => h.cleanup());
-  const first = await runCli(['models', 'status', '--check'], { env: h.env });
+  const first = await spawnCli(['models', 'status', '--check'], { env: h.env });
   const file = join(h.stateDir, 'cache', v8File(h) as string);
   writeFileSync(file, Buffer.alloc(4096, 0x5a));
-  const again = await runCli(['models', 'status', '--check'], { env: h.env });
+  const again = await spawnCli(['models', 'status', '--check'], { env: h.env });
   t.is(again.code, first.code);
   t.is(again.stdout, first.stdout);
   t.is(again.stderr, '');
@@ -63,7 +63,7 @@ test('no state dir: runs without a cache and does not create ~/.aipro for it', a
   const h = tempHome();
   t.teardown(() => h.cleanup());
   rmSync(h.stateDir, { recursive: true, force: true });
-  const r = await runCli(['models', 'status', '--check'], { env: h.env });
+  const r = await spawnCli(['models', 'status', '--check'], { env: h.env });
   t.is(r.code, 1); // no credential for the default provider
   t.false(existsSync(h.stateDir));
 });
@@ -73,7 +73,7 @@ test('a cache folder others can write is not used', async (t) => {
   t.teardown(() => h.cleanup());
   mkdirSync(join(h.stateDir, 'cache'));
   chmodSync(join(h.stateDir, 'cache'), 0o777);
-  const r = await runCli(['models', 'status', '--check'], { env: h.env });
+  const r = await spawnCli(['models', 'status', '--check'], { env: h.env });
   t.is(r.code, 0);
   t.deepEqual(cacheFiles(h), []);
 });
@@ -82,11 +82,11 @@ test('an unwritable cache location and AIPRO_NO_CODE_CACHE=1 only mean no cache'
   const h = withStore();
   t.teardown(() => h.cleanup());
   writeFileSync(join(h.stateDir, 'cache'), 'not a directory');
-  const r = await runCli(['models', 'status', '--check'], { env: h.env });
+  const r = await spawnCli(['models', 'status', '--check'], { env: h.env });
   t.is(r.code, 0);
   t.is(r.stderr, '');
   rmSync(join(h.stateDir, 'cache'));
-  const off = await runCli(['models', 'status', '--check'], { env: { ...h.env, AIPRO_NO_CODE_CACHE: '1' } });
+  const off = await spawnCli(['models', 'status', '--check'], { env: { ...h.env, AIPRO_NO_CODE_CACHE: '1' } });
   t.is(off.code, 0);
   t.deepEqual(cacheFiles(h), []);
 });

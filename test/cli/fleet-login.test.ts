@@ -1,7 +1,6 @@
 /**
  * `models auth login` on the postgres backend: the OAuth login lands in the shared store, sealed, and never in a file.
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import test from 'ava';
@@ -9,7 +8,7 @@ import { postgresBackend } from '../../src/store/backends/postgres.js';
 import { createPool } from '../../src/store/backends/postgres/connect.js';
 import { migrate } from '../../src/store/backends/postgres/migrations.js';
 import { parseStoreKey } from '../../src/store/backends/postgres/seal.js';
-import { CLI, runCli } from '../helpers/cli.js';
+import { runCli, startCli } from '../helpers/cli.js';
 import { startOAuthServer } from '../helpers/oauth-server.js';
 import { usePostgres } from '../helpers/postgres.js';
 import { tempHome } from '../helpers/tmp.js';
@@ -38,36 +37,14 @@ test(
       x.writeConfig({ ...oauthConfigRaw(server), store: { backend: 'postgres' } });
       Object.assign(x.env, { AIPRO_STORE_POSTGRES_URL: url, AIPRO_STORE_KEY: key });
     }
-    const child = spawn(
-      process.execPath,
-      [
-        CLI,
-        'models',
-        'auth',
-        'login',
-        '--provider',
-        'openai-codex',
-        '--no-browser',
-        '--profile-id',
-        'openai-codex:fleet',
-      ],
+    const cli = startCli(
+      ['models', 'auth', 'login', '--provider', 'openai-codex', '--no-browser', '--profile-id', 'openai-codex:fleet'],
       { env: h.env, cwd: h.home },
     );
-    let stdout = '';
-    let stderr = '';
-    const authUrl = new Promise<string>((resolve) =>
-      child.stderr.setEncoding('utf8').on('data', (d: string) => {
-        stderr += d;
-        const m = /^\s+(http\S+)$/m.exec(stderr);
-        if (m) resolve(m[1] as string);
-      }),
-    );
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    const code = new Promise<number | null>((resolve) => child.on('close', resolve));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
-    child.stdin.write(`${await server.authorize(await authUrl, { account: 'ops' })}\n`);
-    t.is(await code, 0, stderr);
-    clearTimeout(timer);
+    const authUrl = (/^\s+(http\S+)$/m.exec(await cli.said(/^\s+http\S+$/m)) as RegExpExecArray)[1] as string;
+    cli.write(`${await server.authorize(authUrl, { account: 'ops' })}\n`);
+    const { code, stdout, stderr } = await cli.done;
+    t.is(code, 0, stderr);
     t.regex(stdout, /stored openai-codex:fleet \(.*\) in postgres:aipro\/main/);
     t.false(existsSync(h.storePath()), 'no file store was written');
 

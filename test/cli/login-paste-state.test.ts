@@ -2,43 +2,20 @@
  * `models auth login --no-browser`: a pasted code without its state is refused with what to
  * paste instead (the code is never echoed); the login goes on waiting for the right paste.
  */
-import { spawn } from 'node:child_process';
 import test from 'ava';
 import { pasteProblem } from '../../src/cli/models-oauth-actions.js';
-import { CLI } from '../helpers/cli.js';
+import { startCli, type LiveCli } from '../helpers/cli.js';
 import { startOAuthServer } from '../helpers/oauth-server.js';
 import { tempHome } from '../helpers/tmp.js';
 import { oauthConfigRaw } from '../oauth/helpers.js';
 
-interface Running {
-  url: Promise<string>;
-  /** Resolves once stderr matches. */
-  said(re: RegExp): Promise<void>;
-  done: Promise<{ code: number | null; stdout: string; stderr: string }>;
-  write(s: string): void;
-  end(): void;
-}
-
-function startCli(args: string[], env: Record<string, string>): Running {
-  const child = spawn(process.execPath, [CLI, ...args], { env, cwd: env.HOME, stdio: ['pipe', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  const waiters: [RegExp, () => void][] = [];
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-  child.stderr.setEncoding('utf8').on('data', (d: string) => {
-    stderr += d;
-    for (const w of waiters.splice(0)) w[0].test(stderr) ? w[1]() : waiters.push(w);
-  });
-  const said = (re: RegExp) => new Promise<void>((r) => (re.test(stderr) ? r() : waiters.push([re, r])));
-  const url = said(/^\s+http\S+$/m).then(() => (/^\s+(http\S+)$/m.exec(stderr) as RegExpExecArray)[1] as string);
-  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    }),
-  );
-  return { url, said, done, write: (s) => child.stdin.write(s), end: () => child.stdin.end() };
+/** Start a login in-process; `url` resolves with the authorization URL it prints. */
+function startLogin(args: string[], env: Record<string, string>): LiveCli & { url: Promise<string> } {
+  const cli = startCli(args, { env });
+  const url = cli
+    .said(/^\s+http\S+$/m)
+    .then((stderr) => (/^\s+(http\S+)$/m.exec(stderr) as RegExpExecArray)[1] as string);
+  return { ...cli, url };
 }
 
 test('pasteProblem: a bare code is refused; code#state, a URL and blank lines pass', (t) => {
@@ -58,7 +35,7 @@ test('loopback flow: a bare code is refused, then the whole redirect URL logs in
     h.cleanup();
   });
   h.writeConfig(oauthConfigRaw(server));
-  const cli = startCli(
+  const cli = startLogin(
     [
       'models',
       'auth',
@@ -86,7 +63,7 @@ test('loopback flow: a bare code is refused, then the whole redirect URL logs in
 test('paste flow (Anthropic): a code without #state is refused with what to paste', async (t) => {
   const h = tempHome();
   t.teardown(() => h.cleanup());
-  const cli = startCli(['models', 'auth', 'login', '--provider', 'anthropic', '--no-browser'], h.env);
+  const cli = startLogin(['models', 'auth', 'login', '--provider', 'anthropic', '--no-browser'], h.env);
   await cli.url;
   cli.write('only-the-code-part\n');
   await cli.said(/without its #state part\. Paste everything the page shows \(code#state, one line\)/);

@@ -1,42 +1,21 @@
 import test from 'ava';
-import { spawn } from 'node:child_process';
 import { authorizeUrl, parsePasted } from '../../src/oauth/authorize.js';
 import { login } from '../../src/oauth/login.js';
 import { s256 } from '../../src/oauth/pkce.js';
 import { resolveOAuthSpec } from '../../src/oauth/spec.js';
 import { readStore } from '../../src/store/read.js';
-import { CLI } from '../helpers/cli.js';
+import { startCli, type LiveCli } from '../helpers/cli.js';
 import { startOAuthServer, startTokenEndpoint } from '../helpers/oauth-server.js';
 import { oauthConfigRaw, serverAndHome } from './helpers.js';
 import { configFrom } from '../helpers/config.js';
 
-interface Running {
-  url: Promise<string>;
-  done: Promise<{ code: number | null; stdout: string; stderr: string }>;
-  write(s: string): void;
-}
-
-/** Run the CLI, resolving `url` as soon as it prints the authorization URL. */
-function startCli(args: string[], env: Record<string, string>): Running {
-  const child = spawn(process.execPath, [CLI, ...args], { env, cwd: env.HOME, stdio: ['pipe', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  let gotUrl: (u: string) => void = () => undefined;
-  const url = new Promise<string>((r) => (gotUrl = r));
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-  child.stderr.setEncoding('utf8').on('data', (d: string) => {
-    stderr += d;
-    const m = /^\s+(http\S+)$/m.exec(stderr);
-    if (m) gotUrl(m[1] as string);
-  });
-  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    }),
-  );
-  return { url, done, write: (s) => child.stdin.write(s) };
+/** Start a login in-process; `url` resolves with the authorization URL it prints. */
+function startLogin(args: string[], env: Record<string, string>): LiveCli & { url: Promise<string> } {
+  const cli = startCli(args, { env });
+  const url = cli
+    .said(/^\s+http\S+$/m)
+    .then((stderr) => (/^\s+(http\S+)$/m.exec(stderr) as RegExpExecArray)[1] as string);
+  return { ...cli, url };
 }
 
 /** Canary: no token, refresh token, authorization code or PKCE verifier in the output. */
@@ -56,7 +35,7 @@ function assertNoSecrets(
 test('login end to end through the loopback redirect (CLI), profile stored with email', async (t) => {
   const { server, h } = await serverAndHome(t);
   h.writeConfig(oauthConfigRaw(server));
-  const cli = startCli(['models', 'auth', 'login', '--provider', 'openai-codex'], h.env);
+  const cli = startLogin(['models', 'auth', 'login', '--provider', 'openai-codex'], h.env);
   const url = await cli.url;
   const u = new URL(url);
   t.is(u.searchParams.get('code_challenge_method'), 'S256');
@@ -83,7 +62,7 @@ test('login end to end through the loopback redirect (CLI), profile stored with 
 test('--no-browser: the pasted redirect URL completes the login (headless host)', async (t) => {
   const { server, h } = await serverAndHome(t);
   h.writeConfig(oauthConfigRaw(server));
-  const cli = startCli(
+  const cli = startLogin(
     [
       'models',
       'auth',

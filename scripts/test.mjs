@@ -1,0 +1,50 @@
+// `npm test`: bundle, then the tests (ava) while the type check, the lint (Biome, line width)
+// and the dependency check run beside them. The checks are mostly one CPU each and ava waits
+// on servers (Prometheus, PostgreSQL, SMTP) part of the time, so running them together saves
+// most of their duration on a 2-core machine. Their output is held back and printed after ava's, so ava's report (and
+// `npm test -- --tap`) stays one piece. Exit 1 when any of them fails.
+// Arguments go to ava: `npm test -- --tap`, `npm test -- test/store`.
+import { spawn, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+
+const root = process.cwd();
+const bin = (...p) => join(root, 'node_modules', ...p);
+
+/** Run a step with its output held back; resolves to its exit status and output. */
+function quiet(name, args) {
+  return new Promise((resolve) => {
+    const started = Date.now();
+    const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    child.on('error', (err) => resolve({ name, code: 1, out: `${out}${err.message}\n`, ms: Date.now() - started }));
+    child.on('close', (code, signal) => resolve({ name, code: code ?? 1, out, ms: Date.now() - started, signal }));
+  });
+}
+
+const bundle = spawnSync(process.execPath, ['scripts/postbuild.mjs'], { cwd: root, stdio: 'inherit' });
+if (bundle.status !== 0) process.exit(1);
+
+const checks = [
+  quiet('typecheck', [bin('typescript', 'bin', 'tsc'), '-p', 'tsconfig.test.json']),
+  quiet('lint', [bin('@biomejs', 'biome', 'bin', 'biome'), 'ci', '.']),
+  quiet('line width', ['scripts/line-width.mjs']),
+  quiet('depcheck', ['scripts/depcheck.mjs']),
+];
+const ava = await new Promise((resolve) => {
+  const child = spawn(process.execPath, [bin('ava', 'entrypoints', 'cli.mjs'), ...process.argv.slice(2)], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  child.on('close', (code) => resolve(code ?? 1));
+});
+
+let failed = ava !== 0;
+for (const c of await Promise.all(checks)) {
+  const verdict = c.code === 0 ? 'ok' : `FAILED (exit ${c.code}${c.signal ? `, ${c.signal}` : ''})`;
+  process.stderr.write(`\n${c.name}: ${verdict} in ${(c.ms / 1000).toFixed(1)} s\n`);
+  if (c.code !== 0 || c.name === 'depcheck') process.stderr.write(c.out);
+  if (c.code !== 0) failed = true;
+}
+process.exit(failed ? 1 : 0);
