@@ -90,11 +90,53 @@ function writeAll(f: DurableFs, fd: number, buf: Uint8Array): void {
   }
 }
 
+/** The temp file a writer in this process uses for `path`: hidden, pid-tagged, never ending like the real file. */
+function tempName(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+}
+
+/**
+ * Remove temp files of `path` left by writers that were killed mid-write (their pid is gone):
+ * they may hold secrets the store has since dropped. Best effort and conservative: a pid that
+ * is alive (even if reused by another program) keeps its file until a later write.
+ */
+export function sweepStaleTemps(path: string): number {
+  const prefix = `.${basename(path)}.`;
+  let removed = 0;
+  let names: string[];
+  try {
+    names = fs.readdirSync(dirname(path));
+  } catch {
+    return 0;
+  }
+  for (const name of names) {
+    const m = name.startsWith(prefix) ? /^(\d+)\.[0-9a-f]{8}\.tmp$/.exec(name.slice(prefix.length)) : null;
+    if (!m || Number(m[1]) === process.pid || pidAlive(Number(m[1]))) continue;
+    try {
+      fs.rmSync(join(dirname(path), name), { force: true });
+      removed++;
+    } catch {
+      // another writer swept it first, or the directory is read-only: the next write tries again
+    }
+  }
+  return removed;
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** Atomically replace `path` with `data`, mode `mode` (0600 unless said otherwise). */
 export function writeFileDurableSync(path: string, data: string | Uint8Array, mode = 0o600, f: DurableFs = fs): void {
   const dir = dirname(path);
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const tmp = tempName(path);
   const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+  if (f === fs) sweepStaleTemps(path);
   let fd: number | null = null;
   let created = false;
   try {
@@ -150,8 +192,9 @@ function fsyncDirWith(f: DurableFs, dir: string): void {
  */
 export async function writeFileDurableAsync(path: string, data: string | Uint8Array, mode = 0o600): Promise<void> {
   const dir = dirname(path);
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const tmp = tempName(path);
   const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+  sweepStaleTemps(path);
   let fh: Awaited<ReturnType<typeof openAsync>> | null = null;
   let created = false;
   try {
