@@ -19,6 +19,7 @@ import { createPool } from '../src/store/backends/postgres/connect.ts';
 import { migrate } from '../src/store/backends/postgres/migrations.ts';
 import { parseStoreKey } from '../src/store/backends/postgres/seal.ts';
 import { emit, processCpuMs } from './lib/result.mjs';
+import { pct, timedPost } from './lib/timed-post.mjs';
 
 const sequential = Number(process.argv[2] ?? 2000);
 const cli = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
@@ -97,32 +98,8 @@ async function gateway(backend) {
 const file = await gateway('file');
 const fleet = await gateway('postgres');
 
-const body = JSON.stringify({ model: 'sonnet', max_tokens: 16, messages: [{ role: 'user', content: 'hello' }] });
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-function once(base) {
-  return new Promise((resolve, reject) => {
-    const t0 = process.hrtime.bigint();
-    const req = http.request(
-      `${base}/v1/messages`,
-      {
-        method: 'POST',
-        agent,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () =>
-          res.statusCode === 200
-            ? resolve(Number(process.hrtime.bigint() - t0) / 1e6)
-            : reject(new Error(`HTTP ${res.statusCode}`)),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-const pct = (xs, p) => xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
+const once = (base) => timedPost(`${base}/v1/messages`, agent);
 async function latency(gw) {
   for (let i = 0; i < 200; i++) await once(gw.url); // warm-up (JIT, sockets, the store cache)
   const cpu0 = processCpuMs(gw.child.pid);

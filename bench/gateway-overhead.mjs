@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { emit, processCpuMs } from './lib/result.mjs';
+import { pct, timedPost } from './lib/timed-post.mjs';
 
 const sequential = Number(process.argv[2] ?? 2000);
 const seconds = Number(process.argv[3] ?? 5);
@@ -97,37 +98,9 @@ const { proc: child, url: gwUrl } = await startGateway(cli);
 // (A/B of one lever under the same load); shown, not judged.
 const gwB = process.env.BENCH_CLI_B ? await startGateway(process.env.BENCH_CLI_B) : null;
 
-const body = JSON.stringify({ model: 'sonnet', max_tokens: 16, messages: [{ role: 'user', content: 'hello' }] });
 const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
-function once(base, path, via = agent) {
-  return new Promise((resolve, reject) => {
-    const t0 = process.hrtime.bigint();
-    const req = http.request(
-      `${base}${path}`,
-      {
-        method: 'POST',
-        agent: via,
-        headers: {
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(body),
-          'x-api-key': 'client',
-          'anthropic-version': '2023-06-01',
-        },
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () =>
-          res.statusCode === 200
-            ? resolve(Number(process.hrtime.bigint() - t0) / 1e6)
-            : reject(new Error(`HTTP ${res.statusCode}`)),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-const pct = (xs, p) => xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
+const CLIENT_HEADERS = { 'x-api-key': 'client', 'anthropic-version': '2023-06-01' };
+const once = (base, path, via = agent) => timedPost(`${base}${path}`, via, CLIENT_HEADERS);
 async function latency(base) {
   for (let i = 0; i < 200; i++) await once(base, '/v1/messages'); // warm-up (JIT, sockets)
   const xs = [];
