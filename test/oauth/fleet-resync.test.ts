@@ -7,14 +7,9 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'ava';
 import { refreshProfile } from '../../src/oauth/refresh.js';
-import { postgresBackend } from '../../src/store/backends/postgres.js';
-import { createPool } from '../../src/store/backends/postgres/connect.js';
-import { migrate } from '../../src/store/backends/postgres/migrations.js';
-import { startOAuthServer } from '../helpers/oauth-server.js';
 import { usePostgres } from '../helpers/postgres.js';
-import { tempHome } from '../helpers/tmp.js';
 import { configFrom } from '../helpers/config.js';
-import { oauthConfigRaw } from './helpers.js';
+import { fleetServerAndHome, oauthConfigRaw } from './helpers.js';
 
 const pgs = usePostgres();
 test.after.always(() => pgs.stop());
@@ -24,15 +19,7 @@ const ID = 'anthropic:claude-code';
 test('only the importing host re-syncs an imported fleet profile, through the fleet store', async (t) => {
   const url = await pgs.need(t);
   if (!url) return;
-  const server = await startOAuthServer();
-  const h = tempHome();
-  const pool = createPool(url);
-  await migrate(pool, 'aipro');
-  const b = postgresBackend(createPool(url), 'aipro', null);
-  t.teardown(async () => {
-    await Promise.all([b.close(), pool.end(), server.close()]);
-    h.cleanup();
-  });
+  const { server, h, b } = await fleetServerAndHome(t, url);
   // Claude Code on host gw-a refreshed its own login: its file holds a newer token.
   const dir = join(h.home, '.claude');
   mkdirSync(dir, { recursive: true });

@@ -5,6 +5,9 @@ import type { TokenSet } from '../../src/oauth/token-endpoint.js';
 import { configFrom } from '../helpers/config.js';
 import { type OAuthServer, startOAuthServer } from '../helpers/oauth-server.js';
 import { type TempHome, tempHome } from '../helpers/tmp.js';
+import { postgresBackend, type PostgresBackend } from '../../src/store/backends/postgres.js';
+import { createPool } from '../../src/store/backends/postgres/connect.js';
+import { migrate } from '../../src/store/backends/postgres/migrations.js';
 
 /** The real OAuth server and a fresh temp home, both gone when the test ends. */
 export async function serverAndHome(t: {
@@ -17,6 +20,24 @@ export async function serverAndHome(t: {
     h.cleanup();
   });
   return { server, h };
+}
+
+/**
+ * `serverAndHome` for a fleet: also a migrated schema `aipro` in the database at `url` and an
+ * unsealed postgres backend on it, all closed when the test ends.
+ */
+export async function fleetServerAndHome(
+  t: { teardown(fn: () => Promise<void>): void },
+  url: string,
+): Promise<{ server: OAuthServer; h: TempHome; b: PostgresBackend }> {
+  const { server, h } = await serverAndHome(t);
+  const pool = createPool(url);
+  await migrate(pool, 'aipro');
+  const b = postgresBackend(createPool(url), 'aipro', null);
+  t.teardown(async () => {
+    await Promise.all([b.close(), pool.end()]);
+  });
+  return { server, h, b };
 }
 
 export function oauthConfigRaw(

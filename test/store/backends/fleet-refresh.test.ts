@@ -14,10 +14,8 @@ import { createPool } from '../../../src/store/backends/postgres/connect.js';
 import { migrate } from '../../../src/store/backends/postgres/migrations.js';
 import { parseStoreKey } from '../../../src/store/backends/postgres/seal.js';
 import { refreshProfile } from '../../../src/oauth/refresh.js';
-import { startOAuthServer } from '../../helpers/oauth-server.js';
 import { usePostgres } from '../../helpers/postgres.js';
-import { tempHome } from '../../helpers/tmp.js';
-import { loginTokens, oauthConfigRaw, serverAndHome } from '../../oauth/helpers.js';
+import { fleetServerAndHome, loginTokens, oauthConfigRaw, serverAndHome } from '../../oauth/helpers.js';
 import { configFrom } from '../../helpers/config.js';
 
 const run = promisify(execFile);
@@ -128,15 +126,7 @@ test('a host killed while holding the refresh lock releases it with its session'
 test('a profile imported from a local CLI is neither refreshed nor re-synced from the fleet store', async (t) => {
   const url = await pgs.need(t);
   if (!url) return;
-  const server = await startOAuthServer();
-  const h = tempHome();
-  const pool = createPool(url);
-  await migrate(pool, 'aipro');
-  const b = postgresBackend(createPool(url), 'aipro', null);
-  t.teardown(async () => {
-    await Promise.all([b.close(), pool.end(), server.close()]);
-    h.cleanup();
-  });
+  const { server, h, b } = await fleetServerAndHome(t, url);
   await b.update({ id: 'main', storePath: '' }, (s) => {
     s.profiles[ID] = {
       type: 'oauth',
