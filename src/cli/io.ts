@@ -26,21 +26,37 @@ interface Scope {
 
 const storage = new AsyncLocalStorage<Scope>();
 
-/** The process's own io: what `aipro` itself runs with. */
+/**
+ * The process's own io: what `aipro` itself runs with. Read through getters: touching
+ * `process.stdin` builds a stream (and loads fs/promises and readline, ~2 ms of a cold start)
+ * that most commands never read.
+ */
+const PROCESS_IO: Io = {
+  get env() {
+    return process.env;
+  },
+  get cwd() {
+    return process.cwd();
+  },
+  get stdin() {
+    return process.stdin;
+  },
+  get stdout() {
+    return process.stdout;
+  },
+  get stderr() {
+    return process.stderr;
+  },
+  now: () => Date.now(),
+};
+
 export function processIo(): Io {
-  return {
-    env: process.env,
-    cwd: process.cwd(),
-    stdin: process.stdin,
-    stdout: process.stdout,
-    stderr: process.stderr,
-    now: () => Date.now(),
-  };
+  return PROCESS_IO;
 }
 
 /** The io of the running command (the process's own outside `run`). */
 export function io(): Io {
-  return storage.getStore()?.io ?? processIo();
+  return storage.getStore()?.io ?? PROCESS_IO;
 }
 
 /** The exit code the command chose, without ending anything (the caller of `run` exits). */

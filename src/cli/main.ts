@@ -9,7 +9,7 @@ import { CliError, EXIT, INTERRUPTED_LINE, isPromptExit } from './errors.js';
 import { VERSION } from '../version.js';
 import { OperatorError } from '../util/operator-error.js';
 import { terminalWidth, wrapLine } from './table.js';
-import { exitCode, io, processIo, withIo, type Io } from './io.js';
+import { exitCode, io, withIo, type Io } from './io.js';
 
 // Node ≥ 22 can cache compiled code on disk: the libraries a command loads after this point
 // (express, prom-client, nodemailer…) then skip most of their compile time on the next start.
@@ -187,8 +187,10 @@ export function usageHelpCommand(program: Command, argv: string[]): string {
  * Run the CLI with `given` as its env, cwd, streams and clock (the process's own by default);
  * returns the exit code instead of exiting, so tests can run commands in-process.
  */
-export function run(argv: string[], given: Io = processIo()): Promise<number> {
-  return withIo(given, () => runScoped(argv));
+export function run(argv: string[], given?: Io): Promise<number> {
+  // The `aipro` process runs unscoped: entering an AsyncLocalStorage loads and turns on
+  // Node's promise hooks for the rest of the run, which only in-process callers need.
+  return given === undefined ? runScoped(argv) : withIo(given, () => runScoped(argv));
 }
 
 async function runScoped(argv: string[]): Promise<number> {

@@ -7,7 +7,6 @@
  * The fs layer is a parameter so tests can inject a short write without mocking modules.
  */
 import * as fs from 'node:fs';
-import { open as openAsync, mkdir, rename, rm } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import { OperatorError } from './operator-error.js';
@@ -191,6 +190,8 @@ function fsyncDirWith(f: DurableFs, dir: string): void {
  * while it serves requests): the fsyncs run on libuv's thread pool instead of blocking.
  */
 export async function writeFileDurableAsync(path: string, data: string | Uint8Array, mode = 0o600): Promise<void> {
+  // fs.promises is loaded on first use: a top-level import would cost every `aipro` start ~1 ms.
+  const { open: openAsync, mkdir, rename, rm } = fs.promises;
   const dir = dirname(path);
   const tmp = tempName(path);
   const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
