@@ -19,7 +19,7 @@ import { createPool } from '../src/store/backends/postgres/connect.ts';
 import { migrate } from '../src/store/backends/postgres/migrations.ts';
 import { parseStoreKey } from '../src/store/backends/postgres/seal.ts';
 import { emit, processCpuMs } from './lib/result.mjs';
-import { pct, timedPost } from './lib/timed-post.mjs';
+import { pct, startBenchUpstream, timedPost } from './lib/messages.mjs';
 
 const sequential = Number(process.argv[2] ?? 2000);
 const cli = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
@@ -29,24 +29,7 @@ if (!bin) {
   process.exit(0);
 }
 
-const answer = JSON.stringify({
-  id: 'msg_b',
-  type: 'message',
-  role: 'assistant',
-  model: 'claude-sonnet-4-5',
-  content: [{ type: 'text', text: 'ok' }],
-  stop_reason: 'end_turn',
-  usage: { input_tokens: 1, output_tokens: 1 },
-});
-const upstream = http.createServer((req, res) => {
-  req.resume();
-  req.on('end', () => {
-    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(answer) });
-    res.end(answer);
-  });
-});
-await new Promise((r) => upstream.listen(0, '127.0.0.1', r));
-const upUrl = `http://127.0.0.1:${upstream.address().port}`;
+const { server: upstream, url: upUrl } = await startBenchUpstream();
 
 const store = {
   version: 1,

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { emit, processCpuMs } from './lib/result.mjs';
-import { pct, timedPost } from './lib/timed-post.mjs';
+import { pct, startBenchUpstream, timedPost } from './lib/messages.mjs';
 
 const sequential = Number(process.argv[2] ?? 2000);
 const seconds = Number(process.argv[3] ?? 5);
@@ -25,31 +25,7 @@ const rounds = Number(process.argv[5] ?? 3);
 const profileCount = Number(process.env.BENCH_GW_PROFILES ?? 2);
 const cli = process.env.BENCH_CLI ?? fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 
-const answer = JSON.stringify({
-  id: 'msg_b',
-  type: 'message',
-  role: 'assistant',
-  model: 'claude-sonnet-4-5',
-  content: [{ type: 'text', text: 'ok' }],
-  stop_reason: 'end_turn',
-  usage: { input_tokens: 1, output_tokens: 1 },
-});
-const upstream = http.createServer((req, res) => {
-  req.resume();
-  req.on('end', () => {
-    res.writeHead(200, {
-      'content-type': 'application/json',
-      'content-length': Buffer.byteLength(answer),
-      'request-id': 'req_b',
-    });
-    res.end(answer);
-  });
-});
-// Idle keep-alive sockets to the upstream outlive the other paths' rounds: a socket the upstream
-// closes just as a proxy reuses it would fail a request that only measures the bench.
-upstream.keepAliveTimeout = 60_000;
-await new Promise((r) => upstream.listen(0, '127.0.0.1', r));
-const upUrl = `http://127.0.0.1:${upstream.address().port}`;
+const { server: upstream, url: upUrl } = await startBenchUpstream();
 
 const home = mkdtempSync(join(tmpdir(), 'aipro-bench-gw-'));
 const agentDir = join(home, '.aipro', 'agents', 'main', 'agent');

@@ -1,0 +1,67 @@
+// The gateway benchmarks' Messages request and the local upstream that answers it: one timed
+// POST (the milliseconds until the whole 200 answer was read; any other status rejects) and a
+// fake provider that answers every request with the same small message.
+import http from 'node:http';
+
+export const BENCH_BODY = JSON.stringify({
+  model: 'sonnet',
+  max_tokens: 16,
+  messages: [{ role: 'user', content: 'hello' }],
+});
+
+/** POST `BENCH_BODY` to `url` through `agent` with `headers` added; the time to the last byte. */
+export function timedPost(url, agent, headers = {}) {
+  return new Promise((resolve, reject) => {
+    const t0 = process.hrtime.bigint();
+    const req = http.request(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(BENCH_BODY), ...headers },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () =>
+          res.statusCode === 200
+            ? resolve(Number(process.hrtime.bigint() - t0) / 1e6)
+            : reject(new Error(`HTTP ${res.statusCode}`)),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end(BENCH_BODY);
+  });
+}
+
+/** The `p`th percentile of sorted `xs`. */
+export const pct = (xs, p) => xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
+
+/** A local upstream on 127.0.0.1 answering every request with one small Messages reply; its URL. */
+export async function startBenchUpstream() {
+  const answer = JSON.stringify({
+    id: 'msg_b',
+    type: 'message',
+    role: 'assistant',
+    model: 'claude-sonnet-4-5',
+    content: [{ type: 'text', text: 'ok' }],
+    stop_reason: 'end_turn',
+    usage: { input_tokens: 1, output_tokens: 1 },
+  });
+  const upstream = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(answer),
+        'request-id': 'req_b',
+      });
+      res.end(answer);
+    });
+  });
+  // Idle keep-alive sockets to the upstream outlive the other paths' rounds: a socket the upstream
+  // closes just as a proxy reuses it would fail a request that only measures the bench.
+  upstream.keepAliveTimeout = 60_000;
+  await new Promise((r) => upstream.listen(0, '127.0.0.1', r));
+  return { server: upstream, url: `http://127.0.0.1:${upstream.address().port}` };
+}
