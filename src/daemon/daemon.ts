@@ -20,7 +20,7 @@ import { heartbeatLane } from './heartbeat.js';
 import { createLogger, type LogFormat } from '../log.js';
 import { writeMetricsTextfile } from './textfile.js';
 import { alertHost } from '../alerts/host.js';
-import { fleetHostId, LEADER_ONLY, openMonitorStore, type MonitorStore } from './fleet.js';
+import { fleetHostId, LEADER_ONLY, openMonitorStore, runContext, type MonitorStore } from './fleet.js';
 
 /** What a failed listen most likely means, by error code. */
 const LISTEN_HINTS: Record<string, string> = {
@@ -135,15 +135,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const runner = new MonitorRunner({
     recorder: metricsRecorder(metrics),
     log,
-    context: (signal) => ({
-      config: ctx.config,
-      env: ctx.env,
-      now: ctx.now,
-      agents,
-      log,
-      signal,
-      store: fleet.backend,
-    }),
+    context: runContext(() => ({ ctx, agents }), log, fleet),
     onResult: async (monitor, observations: Observation[], at) => {
       if (monitor.name !== 'expiry') {
         // Only the leader alerts: a follower's observations would only pile up.

@@ -10,6 +10,7 @@ import { hostname } from 'node:os';
 import { alertName } from '../alerts/host.js';
 import type { RunAlertsInput } from '../alerts/run.js';
 import { listAgents, type Agent, type Context } from '../context.js';
+import type { MonitorContext } from '../../monitors/types.js';
 import type { FleetLeader } from '../store/backends/postgres/leader.js';
 import type { PostgresBackend } from '../store/backends/postgres.js';
 import { fileBackend } from '../store/backends/file.js';
@@ -36,6 +37,21 @@ export interface MonitorStore {
   /** Alert state and name of the fleet; undefined on files (the state file, the host name). */
   alertFleet(): RunAlertsInput['fleet'] | undefined;
   close(): Promise<void>;
+}
+
+/**
+ * What each monitor run gets, read when the run starts: the current config and agents (the
+ * daemon swaps both on SIGHUP), on the monitor store's backend.
+ */
+export function runContext(
+  current: () => { ctx: Context; agents: Agent[] },
+  log: MonitorContext['log'],
+  store: MonitorStore,
+): (signal: AbortSignal) => MonitorContext {
+  return (signal) => {
+    const { ctx, agents } = current();
+    return { config: ctx.config, env: ctx.env, now: ctx.now, agents, log, signal, store: store.backend };
+  };
 }
 
 export function fleetHostId(env: Record<string, string | undefined>): string {

@@ -25,7 +25,7 @@ import { heartbeatOnce } from './heartbeat.js';
 import { createLogger, type LogFormat } from '../log.js';
 import { writeMetricsTextfile } from './textfile.js';
 import { alertHost } from '../alerts/host.js';
-import { LEADER_ONLY, openMonitorStore, type MonitorStore } from './fleet.js';
+import { LEADER_ONLY, openMonitorStore, runContext, type MonitorStore } from './fleet.js';
 
 /** One monitor's outcome in the `--once` summary line. */
 function outcomeText(o: RunOutcome): string {
@@ -160,15 +160,7 @@ async function onceWith(
   const runner = new MonitorRunner({
     recorder: metricsRecorder(metrics),
     log,
-    context: (signal) => ({
-      config: ctx.config,
-      env: ctx.env,
-      now: ctx.now,
-      agents,
-      log,
-      signal,
-      store: fleet.backend,
-    }),
+    context: runContext(() => ({ ctx, agents }), log, fleet),
   });
   initRunCounters(
     metrics,
