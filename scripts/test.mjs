@@ -6,6 +6,7 @@
 // Arguments go to ava: `npm test -- --tap`, `npm test -- test/store`.
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { startTestServers } from './test-servers.mjs';
 
 const root = process.cwd();
 const bin = (...p) => join(root, 'node_modules', ...p);
@@ -32,13 +33,17 @@ const checks = [
   quiet('line width', ['scripts/line-width.mjs']),
   quiet('depcheck', ['scripts/depcheck.mjs']),
 ];
+// One PostgreSQL cluster for the whole run (not one per test file); its URL goes to ava's workers.
+const servers = await startTestServers();
 const ava = await new Promise((resolve) => {
   const child = spawn(process.execPath, [bin('ava', 'entrypoints', 'cli.mjs'), ...process.argv.slice(2)], {
     cwd: root,
     stdio: 'inherit',
+    env: { ...process.env, ...servers.env },
   });
   child.on('close', (code) => resolve(code ?? 1));
 });
+servers.stop();
 
 let failed = ava !== 0;
 for (const c of await Promise.all(checks)) {

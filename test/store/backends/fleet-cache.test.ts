@@ -12,7 +12,7 @@ import type { Store } from '../../../src/store/schema.js';
 import { eventually } from '../../helpers/wait.js';
 import { usePostgres } from '../../helpers/postgres.js';
 
-const pgs = usePostgres();
+const pgs = usePostgres({ private: true });
 test.after.always(() => pgs.stop());
 
 const agent = { id: 'main', storePath: '' };
