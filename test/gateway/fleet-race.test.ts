@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import test from 'ava';
 import { CLI } from '../helpers/cli.js';
+import { nodeArgs } from '../helpers/fixture.js';
 import { startOAuthServer } from '../helpers/oauth-server.js';
 import { usePostgres } from '../helpers/postgres.js';
 import { tempHome } from '../helpers/tmp.js';
@@ -115,9 +116,10 @@ test(TITLE, async (t) => {
 
   const msg = { model: 'openai-codex/gpt-5.1-codex', messages: [{ role: 'user', content: 'hi' }] };
   const requests = Array.from({ length: 50 }, (_, i) => post(`${hosts[i % 3]?.gw.url}/v1/chat/completions`, msg));
+  const worker = await nodeArgs(WORKER);
   const clis = hosts.flatMap((host) =>
     [1, 2].map(() =>
-      run(process.execPath, ['--import', 'tsx', WORKER, host.home, host.configPath, ID], {
+      run(process.execPath, [...worker, host.home, host.configPath, ID], {
         env: host.env,
         timeout: 120_000,
       }),

@@ -18,6 +18,7 @@ import { readStore } from '../../src/store/read.js';
 import { agentReport } from '../../src/store/report.js';
 import { updateStore } from '../../src/store/write.js';
 import { startTokenEndpoint } from '../helpers/oauth-server.js';
+import { nodeArgs } from '../helpers/fixture.js';
 import { tempHome } from '../helpers/tmp.js';
 import { loginTokens, oauthConfigRaw, serverAndHome } from './helpers.js';
 import { configFrom } from '../helpers/config.js';
@@ -113,7 +114,7 @@ test(
       });
       const configPath = join(h.home, `cfg-${i}.json`);
       writeFileSync(configPath, JSON.stringify(raw));
-      const out = await run(process.execPath, ['--import', 'tsx', WORKER, storePath, configPath, ID], {
+      const out = await run(process.execPath, [...(await nodeArgs(WORKER)), storePath, configPath, ID], {
         timeout: 60_000,
       });
       t.like(JSON.parse(out.stdout), { ok: false, permanent: true });

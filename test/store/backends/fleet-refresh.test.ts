@@ -15,6 +15,7 @@ import { migrate } from '../../../src/store/backends/postgres/migrations.js';
 import { parseStoreKey } from '../../../src/store/backends/postgres/seal.js';
 import { refreshProfile } from '../../../src/oauth/refresh.js';
 import { usePostgres } from '../../helpers/postgres.js';
+import { nodeArgs } from '../../helpers/fixture.js';
 import { fleetServerAndHome, loginTokens, oauthConfigRaw, serverAndHome } from '../../oauth/helpers.js';
 import { configFrom } from '../../helpers/config.js';
 
@@ -56,10 +57,11 @@ test(
       return home;
     });
     const env = { ...process.env, AIPRO_STORE_POSTGRES_URL: url, AIPRO_STORE_KEY: keyText };
+    const worker = await nodeArgs(WORKER);
     const outs = await Promise.all(
       hosts.flatMap((home) =>
         Array.from({ length: 5 }, () =>
-          run(process.execPath, ['--import', 'tsx', WORKER, home, configPath, ID], { env, timeout: 120_000 }),
+          run(process.execPath, [...worker, home, configPath, ID], { env, timeout: 120_000 }),
         ),
       ),
     );
