@@ -6,7 +6,7 @@
  * view (`get()`) too.
  */
 import { escapeHelp, escapeLabelValue, flat, formatValue, type MetricJson, type StatusMode } from './family.js';
-import { type ProfileRecord, type ProfileTable, type Sample, SLOT, WINDOW } from './profile-table.js';
+import { type ProfileRecord, type ProfileTable, type Sample, SLOT, type WINDOW } from './profile-table.js';
 
 type Labels = Record<string, string>;
 type JsonValue = MetricJson['values'][number];

@@ -115,9 +115,8 @@ export class ProfileRecord {
 }
 
 function renderBase(agent: string, provider: string, profile: string): string {
-  return flat(
-    `agent="${escapeLabelValue(agent)}",provider="${escapeLabelValue(provider)}",profile="${escapeLabelValue(profile)}"`,
-  );
+  const p = escapeLabelValue(profile);
+  return flat(`agent="${escapeLabelValue(agent)}",provider="${escapeLabelValue(provider)}",profile="${p}"`);
 }
 
 /** Every profile's record by key (agent + profile id), and the records in render order. */
