@@ -31,7 +31,7 @@ const profiles = async (m: ReturnType<typeof createMetrics>) =>
     .map(([, agent, profile]) => `${agent}/${profile}`)
     .sort();
 
-test('deleted profiles go, an unreadable store keeps its profiles until it reads again, a gone agent goes', async (t) => {
+test('deleted profiles go; an unreadable store keeps its own until it reads again; a gone agent goes', async (t) => {
   const m = createMetrics({ defaultMetrics: false });
   updateFromObservations(
     m,
