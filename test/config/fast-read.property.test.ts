@@ -99,7 +99,7 @@ const ENV = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom({ FOO: '1' }, { AIPRO_AGENT: 'ops' }, { AIPRO_WARN_HOURS: '5' }) },
 );
 
-function setIn(root: Obj, path: string[], value: unknown): void {
+function setIn(root: Obj, path: readonly string[], value: unknown): void {
   let cur = root;
   for (const k of path.slice(0, -1)) {
     const next = cur[k];
