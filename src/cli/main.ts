@@ -70,8 +70,26 @@ export function quietOnClosedPipe(): void {
   const onError = (err: NodeJS.ErrnoException) => {
     if (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED') throw err;
   };
-  process.stdout.on('error', onError);
-  process.stderr.on('error', onError);
+  for (const name of ['stdout', 'stderr'] as const) {
+    const own = Object.getOwnPropertyDescriptor(process, name);
+    const get = own?.get;
+    if (!own || !get || !own.configurable) {
+      process[name].on('error', onError);
+      continue;
+    }
+    // Node builds each stream on first access (a pipe's costs ~3 ms CPU of a cold start) and
+    // most runs never write to stderr: the handler goes on when the stream is first used.
+    Object.defineProperty(process, name, {
+      configurable: true,
+      enumerable: own.enumerable ?? true,
+      get() {
+        const stream = get.call(process) as NodeJS.WriteStream;
+        Object.defineProperty(process, name, own);
+        stream.on('error', onError);
+        return stream;
+      },
+    });
+  }
 }
 
 const isMain = process.argv[1] !== undefined && /(?:^|[\\/])(main\.(?:js|ts)|aipro)$/.test(process.argv[1]);
