@@ -4,7 +4,8 @@
  * may be secrets).
  */
 import { readFileSync } from 'node:fs';
-import convict from 'convict';
+import { createRequire } from 'node:module';
+import type convictModule from 'convict';
 import { configPath, type Env } from '../store/paths.js';
 import { jsonParseProblem } from '../util/json-error.js';
 import { schema, SECRET_KEY_NAMES, type AiproConfig } from './schema.js';
@@ -117,6 +118,19 @@ function mapMapKeys(obj: Record<string, unknown>, code: (k: string) => string): 
     parent[last] = out;
   }
   return obj;
+}
+
+/**
+ * convict (with yargs-parser and lodash.clonedeep) initialises on first use: the fast reader
+ * answers most runs without it. In the bundle `require` is the bundle's own and esbuild bundles
+ * the call; under tsx (ES modules) there is no `require`, so one is made here.
+ */
+let convictFn: typeof convictModule | undefined;
+function convict(...args: Parameters<typeof convictModule>): ReturnType<typeof convictModule> {
+  convictFn ??= (
+    typeof require === 'function' ? require('convict') : createRequire(import.meta.url)('convict')
+  ) as typeof convictModule;
+  return convictFn(...args);
 }
 
 /**
