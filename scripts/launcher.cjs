@@ -61,32 +61,36 @@ function fnv(text) {
   return h.toString(16);
 }
 
-/** The bundle calls no import() (postbuild.mjs checks), so it runs as a plain vm.Script. */
-function runCached(dir) {
+/**
+ * The bundle calls no import() (postbuild.mjs checks), so it runs as a plain vm.Script. It is
+ * written as one function expression taking the CommonJS module arguments: wrapping it here
+ * would copy the 580 KB source into a second string on every start. Without `dir`, no cache.
+ */
+function runBundle(dir) {
   const vm = require('node:vm');
   let source = fs.readFileSync(bundle, 'utf8');
-  const st = fs.statSync(bundle);
-  const flags = fnv(`${process.execArgv.join(' ')}|${process.env.NODE_OPTIONS || ''}`);
-  const build = `${BUNDLE_HASH}-${st.size}-${Math.trunc(st.mtimeMs)}`;
-  const name = `aipro-${build}-${process.version}-${process.arch}-${flags}.v8`;
-  const file = path.join(dir, name);
   let cachedData;
-  try {
-    const fd = fs.openSync(file, 'r');
+  let cache;
+  if (dir) {
+    const st = fs.statSync(bundle);
+    const flags = fnv(`${process.execArgv.join(' ')}|${process.env.NODE_OPTIONS || ''}`);
+    const build = `${BUNDLE_HASH}-${st.size}-${Math.trunc(st.mtimeMs)}`;
+    const name = `aipro-${build}-${process.version}-${process.arch}-${flags}.v8`;
+    cache = { name, file: path.join(dir, name) };
     try {
-      if (isPrivate(fs.fstatSync(fd))) cachedData = fs.readFileSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-  } catch {}
-  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
-    filename: bundle,
-    cachedData,
-  });
+      const fd = fs.openSync(cache.file, 'r');
+      try {
+        if (isPrivate(fs.fstatSync(fd))) cachedData = fs.readFileSync(fd);
+      } finally {
+        fs.closeSync(fd);
+      }
+    } catch {}
+  }
+  const script = new vm.Script(source, { filename: bundle, cachedData });
   source = null;
-  if (cachedData === undefined || script.cachedDataRejected) {
+  if (cache && (cachedData === undefined || script.cachedDataRejected)) {
     // At exit the data also holds every function this run compiled, not only the top level.
-    process.once('exit', () => writeCache(dir, file, name, () => script.createCachedData()));
+    process.once('exit', () => writeCache(dir, cache.file, cache.name, () => script.createCachedData()));
   }
   const mod = { exports: {}, id: bundle, filename: bundle, loaded: false, children: [], paths: [] };
   script.runInThisContext()(mod.exports, Module.createRequire(bundle), mod, bundle, path.dirname(bundle));
@@ -121,7 +125,5 @@ if (dir) {
       Module.enableCompileCache(path.join(dir, 'node-compile-cache'));
     } catch {}
   }
-  runCached(dir);
-} else {
-  require(bundle);
 }
+runBundle(dir);
