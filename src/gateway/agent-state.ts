@@ -12,7 +12,7 @@ import type { StoreRead } from '../store/read.js';
 import type { CredentialType, Store } from '../store/schema.js';
 import { profileSecret, type SecretResolution } from '../store/secrets.js';
 import { SessionStore, sessionsPath } from './sessions.js';
-import { fileSignature } from '../util/fs.js';
+import { dirWatchFor, type DirWatch, type FileFreshness, type FreshnessOptions } from './file-watch.js';
 
 /** One credential ready to authenticate a request. */
 export interface Credential {
@@ -34,20 +34,43 @@ export class AgentState {
   readonly sessions: SessionStore;
   private storeKey = '';
   private storeRead: StoreRead | null = null;
+  /** The agent directory's watch: the store and sessions files are stat'ed only when they may have changed. */
+  private readonly dirWatch: DirWatch;
+  private readonly storeFile: FileFreshness;
 
   constructor(
     readonly id: string,
     readonly storePath: string,
     readonly env: Env,
     private readonly backend: StoreBackend,
+    freshness?: FreshnessOptions,
   ) {
-    this.sessions = new SessionStore(sessionsPath(storePath));
+    this.dirWatch = dirWatchFor(storePath, freshness);
+    this.storeFile = this.dirWatch.file(storePath);
+    const sessions = sessionsPath(storePath);
+    this.sessions = new SessionStore(sessions, this.dirWatch.file(sessions));
   }
 
-  /** The store as it is now (a file is re-read only when it changed). */
+  /**
+   * This process wrote the store (bookkeeping, a refresh): the next read looks at the file
+   * without waiting for the change notice, which arrives a loop turn later.
+   */
+  storeChanged(): void {
+    this.storeFile.markChanged();
+  }
+
+  /** Stop watching the agent's files (the gateway closes). */
+  close(): void {
+    this.dirWatch.close();
+  }
+
+  /**
+   * The store as it is now: a file is re-read only when it changed, and looked at only after a
+   * change notice or once per re-check bound (file-watch.ts).
+   */
   async read(): Promise<StoreRead> {
     if (this.backend.kind !== 'file') return this.backend.read(this);
-    const key = fileSignature(this.storePath);
+    const key = this.storeFile.signature();
     if (!this.storeRead || key !== this.storeKey) {
       this.storeRead = await this.backend.read(this);
       this.storeKey = key;

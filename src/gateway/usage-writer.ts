@@ -23,6 +23,8 @@ export interface UsageWriterOptions {
   flushMs?: number;
   /** `where`: the store as the backend names it (a path, or `postgres:<schema>/<agent>`). */
   onError?: (err: unknown, where: string) => void;
+  /** A write for `agent` ended (landed or not): caches of its store must look again. */
+  onWritten?: (agent: AgentRef) => void;
 }
 
 /** One failure to record, in the order it happened. */
@@ -173,6 +175,7 @@ export class UsageWriter {
         } finally {
           const i = this.inflight.indexOf(b);
           if (i >= 0) this.inflight.splice(i, 1);
+          this.opts.onWritten?.(b.agent);
         }
       }
     };
