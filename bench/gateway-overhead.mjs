@@ -76,7 +76,13 @@ const gwB = process.env.BENCH_CLI_B ? await startGateway(process.env.BENCH_CLI_B
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
 const CLIENT_HEADERS = { 'x-api-key': 'client', 'anthropic-version': '2023-06-01' };
-const once = (base, path, via = agent) => timedPost(`${base}${path}`, via, CLIENT_HEADERS);
+// Requests each path answered over the whole run (to turn a --cpu-prof of a proxy into µs per request).
+const served = new Map();
+const once = (base, path, via = agent) =>
+  timedPost(`${base}${path}`, via, CLIENT_HEADERS).then((ms) => {
+    served.set(base, (served.get(base) ?? 0) + 1);
+    return ms;
+  });
 async function latency(base) {
   for (let i = 0; i < 200; i++) await once(base, '/v1/messages'); // warm-up (JIT, sockets)
   const xs = [];
@@ -130,9 +136,16 @@ async function throughput(base, pid, secs) {
 }
 // The baseline: a bare keep-alive pass-through proxy with the gateway's transport settings
 // (bench/lib/bare-proxy.cjs): what this machine allows.
-const bare = spawn(process.execPath, [fileURLToPath(new URL('./lib/bare-proxy.cjs', import.meta.url)), upUrl], {
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
+// BENCH_BARE_NODE_ARGS: node flags for the bare proxy too (a --cpu-prof of the baseline to compare with).
+const bare = spawn(
+  process.execPath,
+  [
+    ...(process.env.BENCH_BARE_NODE_ARGS ?? '').split(' ').filter(Boolean),
+    fileURLToPath(new URL('./lib/bare-proxy.cjs', import.meta.url)),
+    upUrl,
+  ],
+  { stdio: ['ignore', 'pipe', 'inherit'] },
+);
 const bareUrl = await new Promise((resolve) =>
   bare.stdout.setEncoding('utf8').on('data', (d) => {
     const m = /listening on (\S+)/.exec(d);
@@ -177,7 +190,8 @@ for (const c of contestants) {
     (r, i) => `${(r.rps / bareRounds[i].rps).toFixed(2)}/${(bareRounds[i].cpuUs / r.cpuUs).toFixed(2)}`,
   );
   console.log(
-    `  ${`${c.name}:`.padEnd(17)} ${text(sum(c.rounds))}; vs bare per round (req/s / CPU): ${perRound.join(' ')}`,
+    `  ${`${c.name}:`.padEnd(17)} ${text(sum(c.rounds))}; vs bare per round (req/s / CPU): ${perRound.join(' ')}; ` +
+      `${served.get(c.url)} requests in the run`,
   );
 }
 const tput = `gateway throughput, ${concurrency} connections`;

@@ -8,6 +8,7 @@ import test from 'ava';
 import { AgentState } from '../../src/gateway/agent-state.js';
 import { RECHECK_MS } from '../../src/gateway/file-watch.js';
 import { fileBackend } from '../../src/store/backends/file.js';
+import type { Store } from '../../src/store/schema.js';
 import { updateStore } from '../../src/store/write.js';
 import { startUpstream } from '../helpers/fake-providers.js';
 import { CANARY, post, startTestGateway } from '../helpers/gateway.js';
@@ -15,7 +16,7 @@ import { anthropicOk } from '../helpers/provider-bodies.js';
 import { tempHome } from '../helpers/tmp.js';
 import { eventually } from '../helpers/wait.js';
 
-const storeWith = (key: string) => ({
+const storeWith = (key: string): Store => ({
   version: 1,
   profiles: { 'anthropic:work': { type: 'api_key', provider: 'anthropic', key } },
 });
@@ -25,7 +26,7 @@ async function keyOf(agent: AgentState): Promise<string | undefined> {
   const r = await agent.read();
   if (!r.ok) return undefined;
   const p = r.store.profiles['anthropic:work'];
-  return p?.type === 'api_key' ? p.key : undefined;
+  return typeof p?.key === 'string' ? p.key : undefined;
 }
 
 /** Replace the key the way `aipro models auth` does (locked, atomic rename). */
