@@ -192,12 +192,14 @@ const cpuText = (t) =>
     : 'CPU n/a';
 const text = (t) => `${t.rps.toFixed(0)} req/s, ${cpuText(t)} (${t.failed} failed)`;
 console.log(`throughput, ${concurrency} connections, median of ${rounds} interleaved rounds of ${seconds}s`);
+const nameWidth = Math.max(17, ...contestants.map((x) => x.name.length + 2));
 for (const c of contestants) {
   const perRound = c.rounds.map(
     (r, i) => `${(r.rps / bareRounds[i].rps).toFixed(2)}/${(bareRounds[i].cpuUs / r.cpuUs).toFixed(2)}`,
   );
   console.log(
-    `  ${`${c.name}:`.padEnd(Math.max(17, ...contestants.map((x) => x.name.length + 2)))} ${text(sum(c.rounds))}; vs bare per round (req/s / CPU): ${perRound.join(' ')}; ` +
+    `  ${`${c.name}:`.padEnd(nameWidth)} ${text(sum(c.rounds))}; ` +
+      `vs bare per round (req/s / CPU): ${perRound.join(' ')}; ` +
       `${served.get(c.url)} requests in the run`,
   );
 }
