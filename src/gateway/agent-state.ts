@@ -69,12 +69,23 @@ export class AgentState {
    * change notice or once per re-check bound (file-watch.ts).
    */
   async read(): Promise<StoreRead> {
+    return this.cached() ?? this.load();
+  }
+
+  /**
+   * The file store's last read while the file has not changed, else null (then `read()`). The
+   * request path takes it without an await: one promise and microtask less per request.
+   */
+  cached(): StoreRead | null {
+    if (this.backend.kind !== 'file' || !this.storeRead) return null;
+    return this.storeFile.signature() === this.storeKey ? this.storeRead : null;
+  }
+
+  private async load(): Promise<StoreRead> {
     if (this.backend.kind !== 'file') return this.backend.read(this);
     const key = this.storeFile.signature();
-    if (!this.storeRead || key !== this.storeKey) {
-      this.storeRead = await this.backend.read(this);
-      this.storeKey = key;
-    }
+    this.storeRead = await this.backend.read(this);
+    this.storeKey = key;
     return this.storeRead;
   }
 
@@ -99,16 +110,18 @@ export class AgentState {
   credential(store: Store, id: string): Credential | null {
     const p = Object.hasOwn(store.profiles, id) ? store.profiles[id] : undefined;
     if (p) {
-      return {
+      // Built once per try on the request path: optional fields assigned, not spread in.
+      const c: Credential = {
         id,
         provider: p.provider,
         type: p.type,
         secret: profileSecret(p, this.env),
-        ...(p.expires !== undefined ? { expires: p.expires } : {}),
         refreshable: p.type === 'oauth' && typeof p.refresh === 'string' && p.refresh !== '',
-        ...(typeof p.baseUrl === 'string' && p.baseUrl ? { baseUrl: p.baseUrl } : {}),
-        ...(p.type === 'oauth' && p.accountId ? { accountId: p.accountId } : {}),
       };
+      if (p.expires !== undefined) c.expires = p.expires;
+      if (typeof p.baseUrl === 'string' && p.baseUrl) c.baseUrl = p.baseUrl;
+      if (p.type === 'oauth' && p.accountId) c.accountId = p.accountId;
+      return c;
     }
     const view = envViews(this.id, this.env).find((v) => v.id === id);
     if (!view) return null;

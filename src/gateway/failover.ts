@@ -19,7 +19,7 @@ import { classifyHttp, classifyNetwork, errorExcerpt } from '../http/classify.js
 import { exhaustedError, type Attempt } from './exhausted.js';
 import { firstByte } from './first-byte.js';
 import { sendJson, sendText, type GatewayRequest, type GatewayResponse } from './http.js';
-import { buildPlan, type PlannedTry } from './plan.js';
+import { buildPlan, type PlanInput, type PlannedTry } from './plan.js';
 import { ensureRequestId, servedBy } from './own-headers.js';
 import { translationFor, type Translation } from './responses/index.js';
 import { upstreamRetryAt } from './retry-hints.js';
@@ -71,15 +71,16 @@ export async function forwardWithFailover(
   input: ForwardInput,
 ): Promise<void> {
   const now = rt.now();
-  const plan = buildPlan({
+  const planInput: PlanInput = {
     api,
     candidates: input.candidates,
     store: input.store,
     agent: input.agent,
     config: rt.config,
     now,
-    ...(input.pin ? { pin: input.pin } : {}),
-  });
+  };
+  if (input.pin) planInput.pin = input.pin;
+  const plan = buildPlan(planInput);
   const cancel = new Cancel();
   res.on('close', () => {
     if (!res.writableFinished) cancel.abort();
@@ -260,7 +261,8 @@ async function tryProfile(s: Shared, t: PlannedTry): Promise<TryResult> {
     const status = up.res.statusCode ?? 502;
     const quota = quotaOf(up.res.headers, rt.now());
     if (status < 400) {
-      const cut = await firstByte(up.res);
+      // A small answer arrives with its headers: its bytes are buffered already, nothing to wait for.
+      const cut = up.res.readableLength > 0 ? null : await firstByte(up.res);
       if (cut) {
         if (s.cancel.aborted)
           return { done: false, attempt: { model: c.ref, profile: t.profileId, reason: 'client_closed' } };
