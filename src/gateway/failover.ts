@@ -25,7 +25,7 @@ import { translationFor, type Translation } from './responses/index.js';
 import { upstreamRetryAt } from './retry-hints.js';
 import type { Runtime } from './runtime.js';
 import { Cancel, passHeaders, readBody, sendUpstream, upstreamHeaders } from './upstream.js';
-import { UpstreamTimeoutError } from './upstream-timeouts.js';
+import { type Armed, UpstreamTimeoutError } from './upstream-timeouts.js';
 
 /** One request, resolved: agent, store snapshot, body and candidate models. */
 export interface ForwardInput {
@@ -267,6 +267,7 @@ async function tryProfile(s: Shared, t: PlannedTry): Promise<TryResult> {
         if (s.cancel.aborted)
           return { done: false, attempt: { model: c.ref, profile: t.profileId, reason: 'client_closed' } };
         up.res.destroy();
+        up.idle.clear();
         const detail = `HTTP ${status}, then ${cut.message}`;
         return cut instanceof UpstreamTimeoutError
           ? fail(s, t, 'timeout', { status, detail }, quota)
@@ -274,10 +275,11 @@ async function tryProfile(s: Shared, t: PlannedTry): Promise<TryResult> {
       }
       // Batched with the success: a spent window (remaining 0) is skipped from the next request on.
       if (quota) rt.usage.quota(input.agent, t.profileId, quota);
-      streamSuccess(s, t, up.res, status, own, tr);
+      streamSuccess(s, t, up.res, up.idle, status, own, tr);
       return { done: true };
     }
     const text = redact(await readBody(up.res), s.secrets);
+    up.idle.clear();
     const cls = classifyHttp(status, text);
     if (cls.refreshable && cred.refreshable && round === 0 && !refreshed) {
       const r = await rt.refresh(input.agent, t.profileId, { force: true, seenAccess: secret });
@@ -320,6 +322,7 @@ function streamSuccess(
   s: Shared,
   t: PlannedTry,
   up: import('node:http').IncomingMessage,
+  idle: Armed,
   status: number,
   own: Readonly<Record<string, string>>,
   tr: Translation | null,
@@ -348,6 +351,7 @@ function streamSuccess(
   let truncated = false;
   up.on('end', () => {
     finished = true;
+    idle.clear();
   });
   // The upstream ended the body early (reset, idle timeout): its failure, not the client's.
   const cut = (err?: Error) => {
@@ -366,6 +370,7 @@ function streamSuccess(
   up.on('error', cut);
   up.on('close', () => cut());
   res.on('close', () => {
+    idle.clear();
     if (!finished) {
       clientGone = !truncated;
       up.destroy();
