@@ -62,6 +62,23 @@ function authHeadersFor(api: ClientApi, c: Candidate, cred: Credential, secret: 
   return p ? p.authHeaders(cred.type, secret) : { authorization: `Bearer ${secret}` };
 }
 
+/**
+ * The request body as JSON with `model` set: the same text as `JSON.stringify({ ...body, model })`
+ * (same key order) without copying the body into a new object per try, which the profile showed
+ * costing as much as the serialisation. `body` is left as it was.
+ */
+export function withModel(body: Body, model: string): string {
+  const had = Object.hasOwn(body, 'model');
+  const before = body.model;
+  body.model = model;
+  try {
+    return JSON.stringify(body);
+  } finally {
+    if (had) body.model = before;
+    else delete body.model;
+  }
+}
+
 /** Forward with failover; always ends the response. */
 export async function forwardWithFailover(
   rt: Runtime,
@@ -237,7 +254,7 @@ async function tryProfile(s: Shared, t: PlannedTry): Promise<TryResult> {
       },
     };
   const tr = translationFor(api.id, endpoint.api, input.body, c.model);
-  const body = tr ? tr.body : JSON.stringify({ ...input.body, model: c.model });
+  const body = tr ? tr.body : withModel(input.body, c.model);
   // Built before the request is spent: a header value node would refuse must fail here, not after.
   const own = servedBy(t.profileId, c.ref);
   for (let round = 0; round < 2; round++) {

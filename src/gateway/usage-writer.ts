@@ -95,6 +95,19 @@ interface View {
   store: Store & { usageStats: NonNullable<Store['usageStats']>; lastGood: NonNullable<Store['lastGood']> };
   /** Per provider, the time of the newest pending success (which one is `lastGood`). */
   newest: Map<string, number>;
+  /** Stats entries this view made (nobody else holds them): a success only moves their `lastUsed`. */
+  own: WeakSet<UsageStats>;
+}
+
+/** Stats a success leaves as they are but for `lastUsed` (what `recordSuccess` would give). */
+function succeededAlready(s: UsageStats): boolean {
+  return (
+    s.errorCount === 0 &&
+    s.cooldownUntil === 0 &&
+    (s.disabledUntil === undefined || s.disabledUntil === 0) &&
+    s.disabledReason === undefined &&
+    s.billingErrorCount === undefined
+  );
 }
 
 /** Everything in `b`, in the order it happened. Pure. */
@@ -141,7 +154,14 @@ export class UsageWriter {
     successes.set(profileId, now);
     const v = this.views.get(agent.storePath);
     if (v) {
-      v.store.usageStats[profileId] = recordSuccess(v.store.usageStats[profileId], now);
+      const cur = v.store.usageStats[profileId];
+      // The profile's second success onwards: one field, no copy (the copy and its deletes showed in the profile).
+      if (cur && v.own.has(cur) && succeededAlready(cur)) cur.lastUsed = now;
+      else {
+        const next = recordSuccess(cur, now);
+        v.own.add(next);
+        v.store.usageStats[profileId] = next;
+      }
       const provider = v.store.profiles[profileId]?.provider ?? profileProvider(profileId);
       if ((v.newest.get(provider) ?? -1) <= now) {
         v.newest.set(provider, now);
@@ -214,8 +234,10 @@ export class UsageWriter {
       base: store,
       store: { ...s, usageStats: { ...(s.usageStats ?? {}) }, lastGood: { ...(s.lastGood ?? {}) } },
       newest,
+      own: new WeakSet(),
     };
-    this.views.set(agent.storePath, view);
+    // A look at another base (`remember` false) is a one-off: it does not replace the kept view.
+    if (remember) this.views.set(agent.storePath, view);
     return view.store;
   }
 

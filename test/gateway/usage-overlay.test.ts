@@ -72,12 +72,12 @@ test('the incrementally kept overlay equals the overlay rebuilt from the batches
             else if (o.kind === 'failure') w.failure(agent, id, o.reason, now);
           }
           const kept = w.overlay(agent, read);
-          // A copy of the same store is another read: the writer rebuilds its view from the batches.
+          // A copy of the same store is another base: a one-off overlay built from the batches,
+          // which leaves the kept view (and its in-place updates) as it is.
           const rebuilt = w.overlay(agent, structuredClone(read), false);
           // Equal as data (key order may differ: a quota before or after a success touches other fields).
           if (!isDeepStrictEqual(kept.usageStats, rebuilt.usageStats)) return false;
           if (!isDeepStrictEqual(kept.lastGood, rebuilt.lastGood)) return false;
-          w.overlay(agent, read);
         }
         await Promise.all(flushes);
         return true;
@@ -103,4 +103,8 @@ test('an outcome shows in the overlay a request got before it, without a new rea
   t.is(after.lastGood?.anthropic, 'anthropic:b');
   t.is(before, after, 'the same object, kept in place (no copy of every profile per request)');
   t.is(read.usageStats?.['anthropic:b']?.cooldownUntil, NOW + 9000, 'the store as read is never changed');
+  w.success(agent, 'anthropic:b', NOW + 7);
+  t.is(after.usageStats?.['anthropic:b']?.lastUsed, NOW + 7, 'a later success moves lastUsed in place');
+  t.is(w.overlay(agent, structuredClone(read), false).usageStats?.['anthropic:b']?.lastUsed, NOW + 7);
+  t.is(w.overlay(agent, read), after, 'a one-off look at another base keeps the view');
 });
