@@ -71,7 +71,7 @@ test('headersMs is never cut short: the sweep fires a deadline after it, not bef
   t.true(performance.now() - t0 >= 300, 'a deadline only ever passes late (by up to two sweep periods)');
 });
 
-test('idleMs counts silence only: a slow body that keeps sending is never cut, and a complete one is let go', async (t) => {
+test('idleMs counts silence only: a slow body is never cut, and a complete one is let go', async (t) => {
   // 12 chunks 40 ms apart (~0.5 s in all) under an idle deadline of 1 s.
   const chunks = Array.from({ length: 12 }, (_, i) => String(i % 10));
   const slow = await startRawUpstream((sock) => {
