@@ -61,14 +61,34 @@ test('a 429 on host 1: hosts 2 and 3 skip that profile within 1 s, without a req
   t.is(r1.headers.get('x-aipro-auth-profile'), 'anthropic:b', 'host 1 failed over');
   const seenA = up.requests.filter((s) => s.secret === CANARY.antWork).length;
   // Hosts 2 and 3 learn of the cooldown from the database, not from a 429 of their own.
+  // What is timed includes the test's own looking: the poll interval and up to two /model status
+  // probes (the one that saw the old profile just before the change, and the one that saw the
+  // new). Those are a few ms on a quiet machine and hundreds on a loaded one, so they are
+  // measured and added to the 1 s limit the notification itself must meet.
+  const POLL_MS = 50;
+  let slowestProbe = 0;
   const seenAt = await Promise.all(
     [h2, h3].map(async (h) => {
-      await eventually(async () => (await nextProfile(h)) === 'anthropic:b', 10_000, `${h.id} to skip anthropic:a`);
+      await eventually(
+        async () => {
+          const started = performance.now();
+          const next = await nextProfile(h);
+          slowestProbe = Math.max(slowestProbe, performance.now() - started);
+          return next === 'anthropic:b';
+        },
+        10_000,
+        `${h.id} to skip anthropic:a`,
+        POLL_MS,
+      );
       return performance.now() - answered;
     }),
   );
-  t.log(`hosts 2 and 3 skipped anthropic:a after ${seenAt.map((ms) => Math.round(ms)).join(' and ')} ms`);
-  for (const [i, ms] of seenAt.entries()) t.true(ms < 1_000, `host ${i + 2} skipped anthropic:a after ${ms} ms`);
+  const limit = 1_000 + POLL_MS + 2 * slowestProbe;
+  t.log(
+    `hosts 2 and 3 skipped anthropic:a after ${seenAt.map((ms) => Math.round(ms)).join(' and ')} ms ` +
+      `(limit ${Math.round(limit)} ms: 1 s + looking, the slowest probe took ${Math.round(slowestProbe)} ms)`,
+  );
+  for (const [i, ms] of seenAt.entries()) t.true(ms < limit, `host ${i + 2} skipped anthropic:a after ${ms} ms`);
   for (const h of [h2, h3]) {
     const r = await post(`${h.url}/v1/messages`, msg());
     t.is(r.status, 200);
