@@ -56,13 +56,16 @@ function readJson(file, fallback) {
 export async function compileTests(root = process.cwd()) {
   const started = Date.now();
   const out = join(root, OUT);
-  mkdirSync(out, { recursive: true });
   const tsconfig = readJson(join(root, 'tsconfig.json'), {});
   const tsconfigRaw = { compilerOptions: { target: tsconfig.compilerOptions?.target ?? 'ES2022' } };
   const manifestPath = join(out, MANIFEST);
   // A change to this script or to esbuild recompiles everything.
   const stamp = `${statSync(new URL(import.meta.url)).mtimeMs}:${version}`;
   const previous = readJson(manifestPath, {});
+  // Without a manifest of this stamp, nothing says which files in OUT are stale: start empty, or
+  // a test whose source is gone would still run.
+  if (previous.stamp !== stamp) rmSync(out, { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
   const before = previous.stamp === stamp ? previous.files : {};
   const after = {};
   const jobs = [];

@@ -80,4 +80,9 @@ test('the compiled tests find fixtures in the source tree; the sources see their
   rmSync(join(root, 'src/where.ts'));
   t.like(await compileTests(root), { compiled: 0, removed: 1 });
   t.false(existsSync(join(root, OUT, 'src/where.js')), 'a deleted source leaves no compiled copy behind');
+  write(join(OUT, 'test/a/stale.test.js'), '');
+  rmSync(join(root, OUT, 'manifest.json'));
+  await compileTests(root);
+  t.false(existsSync(join(root, OUT, 'test/a/stale.test.js')), 'without its manifest the compiled tree starts empty');
+  t.true(existsSync(join(root, OUT, 'test/a/where.test.js')));
 });
