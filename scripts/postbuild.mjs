@@ -62,10 +62,13 @@ await build({
   logLevel: 'warning',
 });
 // The executable is a small launcher (scripts/launcher.cjs): `--version` without the bundle,
-// everything else through a V8 code cache of it. The bundle needs no hashbang of its own.
-const bundle = readFileSync('dist/cli/aipro.js', 'utf8').replace(/^#![^\n]*\n/, '');
-if (/(?<![\w$.])import\(/.test(bundle))
+// everything else through a V8 code cache of it. The bundle needs no hashbang of its own, and
+// is written as the function the launcher calls with the CommonJS module arguments (wrapping
+// it at run time would copy the whole source into a second string on every start).
+const code = readFileSync('dist/cli/aipro.js', 'utf8').replace(/^#![^\n]*\n/, '');
+if (/(?<![\w$.])import\(/.test(code))
   throw new Error('dist/cli/aipro.js still calls import(): the launcher cannot run it from its code cache');
+const bundle = `(function (exports, require, module, __filename, __dirname) {${code}\n})`;
 writeFileSync('dist/cli/aipro.js', bundle);
 const version = /VERSION = '([^']+)'/.exec(readFileSync('src/version.ts', 'utf8'))?.[1];
 if (!version) throw new Error('src/version.ts: VERSION not found');

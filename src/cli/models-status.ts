@@ -18,6 +18,7 @@ import { profileLabel, type ProfileLabelMode } from '../util/profile-label.js';
 import { clockSkewJson, clockSkewWarnings, quotaCell, quotaJson } from './quota-text.js';
 import { dict, own } from '../util/own.js';
 import { contextOptions, io, setExitCode } from './io.js';
+import { STATUS_OPTIONS } from './models-status-options.js';
 
 export interface StatusOptions {
   json?: boolean;
@@ -40,20 +41,11 @@ export function register(program: Command): void {
   const models =
     program.commands.find((c) => c.name() === 'models') ??
     program.command('models').description('credential status and auth profiles');
-  models
+  const status = models
     .command('status')
-    .description('show every credential: provider, profile, type, source, status, expiry, fingerprint')
-    .option('--json', 'machine-readable output (schema in docs/cli.md)')
-    .option('--plain', 'one tab-separated line per credential, no header')
-    .option('--check', 'exit 0 ok, 1 expired/missing/invalid/rejected/refresh_failed or unreadable store, 2 expiring')
-    .option('--probe', 'check each credential live against its provider')
-    .option('--timeout <ms>', 'probe timeout in ms (default: monitor.probe.timeoutMs)')
-    .option('--concurrency <n>', 'probes in flight (default: monitor.probe.concurrency)')
-    .option('--agent <id>', 'only this agent (default: every agent; exit 64 if it does not exist)')
-    .option('--provider <p>', 'only this provider (and report it missing if it has no credential)')
-    .option('--profile <id>', 'only this profile (exit 64 if no profile matches)')
-    .option('--warn-hours <n>', 'warn window in hours (default: auth.warnHours = 24)')
-    .option('--wide', 'on a terminal, show every column and unwrapped lines (pipes always get them)')
+    .description('show every credential: provider, profile, type, source, status, expiry, fingerprint');
+  for (const o of STATUS_OPTIONS) status.option(o.value ? `${o.flag} ${o.value}` : o.flag, o.description);
+  status
     .addHelpText(
       'after',
       '\nExamples:\n  aipro models status\n  aipro models status --check --provider anthropic\n  aipro models ' +

@@ -4,10 +4,12 @@
  * may be secrets).
  */
 import { readFileSync } from 'node:fs';
-import convict from 'convict';
+import { createRequire } from 'node:module';
+import type convictModule from 'convict';
 import { configPath, type Env } from '../store/paths.js';
 import { jsonParseProblem } from '../util/json-error.js';
 import { schema, SECRET_KEY_NAMES, type AiproConfig } from './schema.js';
+import { fastConfig } from './fast-read.js';
 
 export type ConfigLoad =
   | { ok: true; path: string; exists: boolean; config: AiproConfig; raw: Record<string, unknown> }
@@ -118,8 +120,31 @@ function mapMapKeys(obj: Record<string, unknown>, code: (k: string) => string): 
   return obj;
 }
 
-/** Validate a raw config object (already parsed JSON). Pure but for convict's env overrides. */
+/**
+ * convict (with yargs-parser and lodash.clonedeep) initialises on first use: the fast reader
+ * answers most runs without it. In the bundle `require` is the bundle's own and esbuild bundles
+ * the call; under tsx (ES modules) there is no `require`, so one is made here.
+ */
+let convictFn: typeof convictModule | undefined;
+function convict(...args: Parameters<typeof convictModule>): ReturnType<typeof convictModule> {
+  convictFn ??= (
+    typeof require === 'function' ? require('convict') : createRequire(import.meta.url)('convict')
+  ) as typeof convictModule;
+  return convictFn(...args);
+}
+
+/**
+ * Validate a raw config object (already parsed JSON). Pure but for convict's env overrides.
+ * The fast reader answers when it gives convict's config for certain (no file, known keys,
+ * no env override); convict decides everything else and words every error.
+ */
 export function validateConfig(raw: Record<string, unknown>, path: string, env: Env): ConfigLoad {
+  const fast = fastConfig(raw, env);
+  return fast ? { ok: true, path, exists: true, config: fast, raw } : validateWithConvict(raw, path, env);
+}
+
+/** validateConfig through convict alone (exported for the test that compares both readers). */
+export function validateWithConvict(raw: Record<string, unknown>, path: string, env: Env): ConfigLoad {
   // convict reads overrides from process.env; give it the resolved env for this run.
   const cfg = convict(schema as never, { env: env as NodeJS.ProcessEnv });
   try {
