@@ -39,9 +39,7 @@ const checks = [
 ];
 await compileTests(root);
 
-// Node ≥ 22 keeps the compiled code of every module it loads there (ava's own ~100 modules are
-// loaded by each of the ~160 workers): about 10% less CPU on Node 24; Node 20 ignores it.
-const env = { NODE_COMPILE_CACHE: join(root, '.cache', 'node-compile'), ...process.env };
+const env = { ...process.env };
 // Servers shared by every test file start here, before ava, and add what the workers need
 // (their URLs) to `env`; they stop after ava (below).
 
