@@ -7,7 +7,8 @@
 //        (after `npm run build`; numbers vary with the machine's load)
 // Profiling hooks: BENCH_NODE_ARGS="--cpu-prof" adds node flags to the gateway process;
 // BENCH_CLI / BENCH_CLI_ARGS (UPSTREAM = the fake's URL) run another entry point instead;
-// BENCH_CLI_B adds a second gateway build to the throughput rounds (A/B of a lever).
+// BENCH_CLI_B adds more gateway builds to the throughput rounds (A/B of a lever; several
+// comma-separated, optionally `name=path`).
 import { spawn } from 'node:child_process';
 import http from 'node:http';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -72,11 +73,23 @@ function startGateway(entry) {
 const { proc: child, url: gwUrl } = await startGateway(cli);
 // BENCH_CLI_B=/other/dist/cli/main.js: a second gateway build measured in the same rounds
 // (A/B of one lever under the same load); shown, not judged.
-const gwB = process.env.BENCH_CLI_B ? await startGateway(process.env.BENCH_CLI_B) : null;
+const others = [];
+for (const spec of (process.env.BENCH_CLI_B ?? '').split(',').filter(Boolean)) {
+  const [name, entry] = spec.includes('=')
+    ? spec.split('=')
+    : [`gateway ${String.fromCharCode(66 + others.length)}`, spec];
+  others.push({ name, ...(await startGateway(entry)) });
+}
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
 const CLIENT_HEADERS = { 'x-api-key': 'client', 'anthropic-version': '2023-06-01' };
-const once = (base, path, via = agent) => timedPost(`${base}${path}`, via, CLIENT_HEADERS);
+// Requests each path answered over the whole run (to turn a --cpu-prof of a proxy into µs per request).
+const served = new Map();
+const once = (base, path, via = agent) =>
+  timedPost(`${base}${path}`, via, CLIENT_HEADERS).then((ms) => {
+    served.set(base, (served.get(base) ?? 0) + 1);
+    return ms;
+  });
 async function latency(base) {
   for (let i = 0; i < 200; i++) await once(base, '/v1/messages'); // warm-up (JIT, sockets)
   const xs = [];
@@ -130,9 +143,16 @@ async function throughput(base, pid, secs) {
 }
 // The baseline: a bare keep-alive pass-through proxy with the gateway's transport settings
 // (bench/lib/bare-proxy.cjs): what this machine allows.
-const bare = spawn(process.execPath, [fileURLToPath(new URL('./lib/bare-proxy.cjs', import.meta.url)), upUrl], {
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
+// BENCH_BARE_NODE_ARGS: node flags for the bare proxy too (a --cpu-prof of the baseline to compare with).
+const bare = spawn(
+  process.execPath,
+  [
+    ...(process.env.BENCH_BARE_NODE_ARGS ?? '').split(' ').filter(Boolean),
+    fileURLToPath(new URL('./lib/bare-proxy.cjs', import.meta.url)),
+    upUrl,
+  ],
+  { stdio: ['ignore', 'pipe', 'inherit'] },
+);
 const bareUrl = await new Promise((resolve) =>
   bare.stdout.setEncoding('utf8').on('data', (d) => {
     const m = /listening on (\S+)/.exec(d);
@@ -144,7 +164,7 @@ const bareUrl = await new Promise((resolve) =>
 const contestants = [
   { name: 'bare node proxy', url: bareUrl, pid: bare.pid, rounds: [] },
   { name: 'aipro gateway', url: gwUrl, pid: child.pid, rounds: [] },
-  ...(gwB ? [{ name: 'gateway B', url: gwB.url, pid: gwB.proc.pid, rounds: [] }] : []),
+  ...others.map((o) => ({ name: o.name, url: o.url, pid: o.proc.pid, rounds: [] })),
 ];
 for (const c of contestants) await throughput(c.url, c.pid, 1);
 for (let round = 0; round < rounds; round++) {
@@ -172,12 +192,15 @@ const cpuText = (t) =>
     : 'CPU n/a';
 const text = (t) => `${t.rps.toFixed(0)} req/s, ${cpuText(t)} (${t.failed} failed)`;
 console.log(`throughput, ${concurrency} connections, median of ${rounds} interleaved rounds of ${seconds}s`);
+const nameWidth = Math.max(17, ...contestants.map((x) => x.name.length + 2));
 for (const c of contestants) {
   const perRound = c.rounds.map(
     (r, i) => `${(r.rps / bareRounds[i].rps).toFixed(2)}/${(bareRounds[i].cpuUs / r.cpuUs).toFixed(2)}`,
   );
   console.log(
-    `  ${`${c.name}:`.padEnd(17)} ${text(sum(c.rounds))}; vs bare per round (req/s / CPU): ${perRound.join(' ')}`,
+    `  ${`${c.name}:`.padEnd(nameWidth)} ${text(sum(c.rounds))}; ` +
+      `vs bare per round (req/s / CPU): ${perRound.join(' ')}; ` +
+      `${served.get(c.url)} requests in the run`,
   );
 }
 const tput = `gateway throughput, ${concurrency} connections`;
@@ -229,9 +252,9 @@ await new Promise((r) => bare.on('close', r));
 
 child.kill('SIGTERM');
 await new Promise((r) => child.on('close', r));
-if (gwB) {
-  gwB.proc.kill('SIGTERM');
-  await new Promise((r) => gwB.proc.on('close', r));
+for (const o of others) {
+  o.proc.kill('SIGTERM');
+  await new Promise((r) => o.proc.on('close', r));
 }
 agent.destroy();
 upstream.close();

@@ -2,14 +2,14 @@
  * The exposition of a metrics source in the Prometheus text format or OpenMetrics, in pieces.
  * A source is a prom-client Registry (rendered through its public `metrics()`, in a throwaway
  * Registry of the wanted content type) plus aipro's cached per-profile families (rendered from
- * their cached text: a 10k-profile scrape never re-formats 100k lines, see `family.ts`).
+ * their kept text: a 10k-profile scrape never re-formats 100k lines, see `profile-families.ts`).
  */
 import client from 'prom-client';
 import type { Metric, Registry, RegistryContentType } from 'prom-client';
 
 export type ExpositionFormat = 'text' | 'openmetrics';
 
-/** What the families of `family.ts` offer to the exposition. */
+/** What the families of `profile-families.ts` offer to the exposition. */
 export interface CachedFamilyLike {
   name: string;
   type: string;

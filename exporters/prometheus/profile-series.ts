@@ -6,6 +6,8 @@ import type { CredentialObservation } from '../../monitors/types.js';
 import { profileLabel } from '../../src/util/profile-label.js';
 import { REFUSED_REASONS, VERDICT_REASONS } from './metrics.js';
 import type { AiproMetrics } from './registry.js';
+import { formatValue } from './family.js';
+import { type ProfileRecord, SLOT } from './profile-table.js';
 
 /** Key of one credential's series: agent + profile id (unique within an agent). */
 export function profileKey(agent: string, profile: string): string {
@@ -21,30 +23,22 @@ export interface ProbeFacts {
   at: number;
 }
 
-export function setProbe(
-  m: AiproMetrics,
-  key: string,
-  labels: Record<string, string>,
-  p: ProbeFacts | undefined,
-): void {
+/** Set (or clear, without a probe) the probe series of one profile's record. */
+export function setProbe(rec: ProfileRecord, p: ProbeFacts | undefined): void {
+  const v = rec.vals;
   if (!p) {
-    for (const f of ['probeSuccess', 'probeValid', 'probeDuration', 'lastProbe', 'probeHttpStatus'] as const)
-      m[f].remove(key);
+    v[SLOT.probeSuccess] = v[SLOT.probeValid] = v[SLOT.probeDuration] = undefined;
+    v[SLOT.lastProbe] = v[SLOT.probeHttpStatus] = undefined;
     return;
   }
-  m.lastProbe.set(key, labels, p.at / 1000);
-  m.probeHttpStatus.set(
-    key,
-    labels,
-    typeof p.httpStatus === 'number' && Number.isFinite(p.httpStatus) ? p.httpStatus : 0,
-  );
+  v[SLOT.lastProbe] = formatValue(p.at / 1000);
+  v[SLOT.probeHttpStatus] =
+    typeof p.httpStatus === 'number' && Number.isFinite(p.httpStatus) ? formatValue(p.httpStatus) : '0';
   const verdict = p.ok || VERDICT_REASONS.has(p.reason);
-  m.probeSuccess.set(key, labels, verdict ? 1 : 0);
-  if (verdict) m.probeValid.set(key, labels, p.ok || !REFUSED_REASONS.has(p.reason) ? 1 : 0);
-  else m.probeValid.remove(key);
-  if (typeof p.latencyMs === 'number' && Number.isFinite(p.latencyMs))
-    m.probeDuration.set(key, labels, p.latencyMs / 1000);
-  else m.probeDuration.remove(key);
+  v[SLOT.probeSuccess] = verdict ? '1' : '0';
+  v[SLOT.probeValid] = verdict ? (p.ok || !REFUSED_REASONS.has(p.reason) ? '1' : '0') : undefined;
+  v[SLOT.probeDuration] =
+    typeof p.latencyMs === 'number' && Number.isFinite(p.latencyMs) ? formatValue(p.latencyMs / 1000) : undefined;
 }
 
 /**
@@ -118,27 +112,29 @@ function sigOf(o: CredentialObservation, cooling: number | undefined): ProfileSi
   };
 }
 
-export function setCredential(m: AiproMetrics, o: CredentialObservation, now: number): string {
+/**
+ * Set one credential's series from its observation; returns its record. An unchanged profile
+ * (the same fields as last time) costs one map lookup and the compare.
+ */
+export function setCredential(m: AiproMetrics, o: CredentialObservation, now: number): ProfileRecord {
   const key = profileKey(o.agent, o.profile);
   const cooling = o.cooldownUntil && o.cooldownUntil > now ? o.cooldownUntil : undefined;
-  const prev = m.sigs.get(key);
-  if (prev && sameSig(prev, o, cooling)) return key;
-  m.sigs.set(key, sigOf(o, cooling));
-  const labels = { agent: o.agent, provider: o.provider, profile: profileLabel(o.profile, m.profileLabel) };
-  m.profileInfo.set(key, { ...labels, type: o.type, source: o.source }, 1);
-  m.profileStatus.setState(key, labels, o.status);
+  const prev = m.profiles.get(key);
+  if (prev?.sig && sameSig(prev.sig, o, cooling)) return prev;
+  const rec = m.profiles.upsert(key, o.agent, o.provider, profileLabel(o.profile, m.profileLabel));
+  rec.sig = sigOf(o, cooling);
+  const v = rec.vals;
+  rec.setInfo(o.type, o.source, '1');
+  rec.status = o.status;
   // Never 0 and never a routine access-token expiry: only a real, known end of the credential.
-  if (typeof o.expiresAt === 'number' && o.expiresAt > 0 && !o.refreshable)
-    m.profileExpiry.set(key, labels, o.expiresAt / 1000);
-  else m.profileExpiry.remove(key);
-  m.profileExpiryKnown.set(key, labels, expiryKnown(o) ? 1 : 0);
-  if (o.cooldownUntil && o.cooldownUntil > now) m.cooldownUntil.set(key, labels, o.cooldownUntil / 1000);
-  else m.cooldownUntil.remove(key);
-  if (o.type === 'oauth' && typeof o.refreshExpiresAt === 'number')
-    m.refreshExpiry.set(key, labels, o.refreshExpiresAt / 1000);
-  else m.refreshExpiry.remove(key);
-  if (o.refreshable && typeof o.nextRefreshAt === 'number') m.nextRefresh.set(key, labels, o.nextRefreshAt / 1000);
-  else m.nextRefresh.remove(key);
-  setProbe(m, key, labels, o.probe);
-  return key;
+  v[SLOT.expiry] =
+    typeof o.expiresAt === 'number' && o.expiresAt > 0 && !o.refreshable ? formatValue(o.expiresAt / 1000) : undefined;
+  v[SLOT.expiryKnown] = expiryKnown(o) ? '1' : '0';
+  v[SLOT.cooldownUntil] = cooling !== undefined ? formatValue(cooling / 1000) : undefined;
+  v[SLOT.refreshExpiry] =
+    o.type === 'oauth' && typeof o.refreshExpiresAt === 'number' ? formatValue(o.refreshExpiresAt / 1000) : undefined;
+  v[SLOT.nextRefresh] =
+    o.refreshable && typeof o.nextRefreshAt === 'number' ? formatValue(o.nextRefreshAt / 1000) : undefined;
+  setProbe(rec, o.probe);
+  return rec;
 }

@@ -9,11 +9,13 @@ import type { Counter, Gauge, Registry } from 'prom-client';
 import type { Observation } from '../../src/observation.js';
 import { STATUSES } from '../../src/store/status.js';
 import { VERSION } from '../../src/version.js';
-import { KeyedGauge, StateSetGauge, type StatusMode } from './family.js';
+import type { StatusMode } from './family.js';
 import { renderExposition, type ExpositionFormat } from './exposition.js';
-import { latestSkews, setQuota, WindowGauge } from './quota-metrics.js';
+import { latestSkews, setQuota } from './quota-metrics.js';
 import { initProviderCounters } from './counters.js';
-import { profileKey, setCredential, setProbe, type ProfileSig } from './profile-series.js';
+import { profileKey, setCredential, setProbe } from './profile-series.js';
+import { ProfileGauge, ProfileInfoGauge, ProfileStateSet, ProfileWindowGauge } from './profile-families.js';
+import { ProfileTable, SLOT, WINDOW } from './profile-table.js';
 import { profileLabel, type ProfileLabelMode } from '../../src/util/profile-label.js';
 import {
   METRICS,
@@ -33,23 +35,25 @@ type L = string;
 export interface AiproMetrics {
   /** prom-client metrics: counters, small gauges, process metrics (and the gateway's). */
   registry: Registry;
-  /** The cached per-profile families, rendered before the registry (see `exposition.ts`). */
-  families: (KeyedGauge | StateSetGauge)[];
-  profileInfo: KeyedGauge;
-  profileExpiry: KeyedGauge;
-  profileExpiryKnown: KeyedGauge;
-  profileStatus: StateSetGauge;
-  probeSuccess: KeyedGauge;
-  probeValid: KeyedGauge;
-  probeDuration: KeyedGauge;
-  lastProbe: KeyedGauge;
-  probeHttpStatus: KeyedGauge;
-  refreshExpiry: KeyedGauge;
-  nextRefresh: KeyedGauge;
-  cooldownUntil: KeyedGauge;
-  quotaUtilization: WindowGauge;
-  quotaReset: WindowGauge;
-  quotaObserved: KeyedGauge;
+  /** One record per profile holding the values of every per-profile family. */
+  profiles: ProfileTable;
+  /** The per-profile families (views of `profiles`), rendered before the registry (see `exposition.ts`). */
+  families: (ProfileGauge | ProfileStateSet | ProfileWindowGauge)[];
+  profileInfo: ProfileInfoGauge;
+  profileExpiry: ProfileGauge;
+  profileExpiryKnown: ProfileGauge;
+  profileStatus: ProfileStateSet;
+  probeSuccess: ProfileGauge;
+  probeValid: ProfileGauge;
+  probeDuration: ProfileGauge;
+  lastProbe: ProfileGauge;
+  probeHttpStatus: ProfileGauge;
+  refreshExpiry: ProfileGauge;
+  nextRefresh: ProfileGauge;
+  cooldownUntil: ProfileGauge;
+  quotaUtilization: ProfileWindowGauge;
+  quotaReset: ProfileWindowGauge;
+  quotaObserved: ProfileGauge;
   clockSkew: Gauge<L>;
   probeErrors: Counter<L>;
   refreshTotal: Counter<L>;
@@ -68,10 +72,8 @@ export interface AiproMetrics {
   buildInfo: Gauge<L>;
   /** Agents whose auth store could not be read on the last look: `reason: path` (for /readyz). */
   unreadableStores: Map<string, string>;
-  /** Profile keys per agent from the last complete credential set (to delete removed ones). */
-  known: Map<string, Set<string>>;
-  /** What each profile's series were last set from: an unchanged profile costs one string compare. */
-  sigs: Map<string, ProfileSig>;
+  /** Counts updates, to tell the profiles an update saw (`ProfileRecord.stamp`) from the others. */
+  updates: number;
   /** Providers whose counters are initialised: `plain` (probe errors) or `oauth` (refreshes too). */
   countersFor: Map<string, 'plain' | 'oauth'>;
   /** How the `profile` label is written. */
@@ -99,30 +101,33 @@ function gauge(registry: Registry, d: MetricDef): Gauge<L> {
 function counter(registry: Registry, d: MetricDef): Counter<L> {
   return new client.Counter({ name: d.name, help: d.help, labelNames: [...d.labelNames], registers: [registry] });
 }
-function keyed(families: AiproMetrics['families'], d: MetricDef): KeyedGauge {
-  const g = new KeyedGauge(d.name, d.help, d.labelNames);
+type Families = AiproMetrics['families'];
+
+function keyed(table: ProfileTable, families: Families, d: MetricDef, slot: number): ProfileGauge {
+  const g = new ProfileGauge(table, d.name, d.help, d.labelNames, slot);
   families.push(g);
   return g;
 }
 
-function windowed(families: AiproMetrics['families'], d: MetricDef): WindowGauge {
-  const g = new WindowGauge(d.name, d.help, d.labelNames);
+function windowed(table: ProfileTable, families: Families, d: MetricDef, slot: 0 | 1): ProfileWindowGauge {
+  const g = new ProfileWindowGauge(table, d.name, d.help, d.labelNames, slot);
   families.push(g);
   return g;
 }
 
 function stateSet(
-  families: AiproMetrics['families'],
+  table: ProfileTable,
+  families: Families,
   d: MetricDef,
   states: readonly string[],
   mode: StatusMode,
-): StateSetGauge {
+): ProfileStateSet {
   const help =
     mode === 'label'
       ? `${d.help.replace(/ as a state set:.*$/, '')}: one series per credential, 1, its status label the current ` +
         `status (monitor.metrics.statusMode label).`
       : d.help;
-  const g = new StateSetGauge(d.name, help, d.labelNames, states, mode);
+  const g = new ProfileStateSet(table, d.name, help, d.labelNames, states, mode);
   families.push(g);
   return g;
 }
@@ -163,25 +168,34 @@ function addProcessMetrics(registry: Registry, opts: CreateMetricsOptions): Gaug
 /** Build the monitor's metrics: its families plus the process metrics, once per process. */
 export function createMetrics(opts: CreateMetricsOptions = {}): AiproMetrics {
   const registry = new client.Registry();
-  const families: AiproMetrics['families'] = [];
+  const families: Families = [];
+  const t = new ProfileTable();
+  const info = new ProfileInfoGauge(
+    t,
+    METRICS.profileInfo.name,
+    METRICS.profileInfo.help,
+    METRICS.profileInfo.labelNames,
+  );
+  families.push(info);
   const m: AiproMetrics = {
     registry,
+    profiles: t,
     families,
-    profileInfo: keyed(families, METRICS.profileInfo),
-    profileExpiry: keyed(families, METRICS.profileExpiry),
-    profileExpiryKnown: keyed(families, METRICS.profileExpiryKnown),
-    profileStatus: stateSet(families, METRICS.profileStatus, STATUSES, opts.statusMode ?? 'stateset'),
-    probeSuccess: keyed(families, METRICS.probeSuccess),
-    probeValid: keyed(families, METRICS.probeValid),
-    probeDuration: keyed(families, METRICS.probeDuration),
-    lastProbe: keyed(families, METRICS.lastProbe),
-    probeHttpStatus: keyed(families, METRICS.probeHttpStatus),
-    refreshExpiry: keyed(families, METRICS.refreshExpiry),
-    nextRefresh: keyed(families, METRICS.nextRefresh),
-    cooldownUntil: keyed(families, METRICS.cooldownUntil),
-    quotaUtilization: windowed(families, METRICS.quotaUtilization),
-    quotaReset: windowed(families, METRICS.quotaReset),
-    quotaObserved: keyed(families, METRICS.quotaObserved),
+    profileInfo: info,
+    profileExpiry: keyed(t, families, METRICS.profileExpiry, SLOT.expiry),
+    profileExpiryKnown: keyed(t, families, METRICS.profileExpiryKnown, SLOT.expiryKnown),
+    profileStatus: stateSet(t, families, METRICS.profileStatus, STATUSES, opts.statusMode ?? 'stateset'),
+    probeSuccess: keyed(t, families, METRICS.probeSuccess, SLOT.probeSuccess),
+    probeValid: keyed(t, families, METRICS.probeValid, SLOT.probeValid),
+    probeDuration: keyed(t, families, METRICS.probeDuration, SLOT.probeDuration),
+    lastProbe: keyed(t, families, METRICS.lastProbe, SLOT.lastProbe),
+    probeHttpStatus: keyed(t, families, METRICS.probeHttpStatus, SLOT.probeHttpStatus),
+    refreshExpiry: keyed(t, families, METRICS.refreshExpiry, SLOT.refreshExpiry),
+    nextRefresh: keyed(t, families, METRICS.nextRefresh, SLOT.nextRefresh),
+    cooldownUntil: keyed(t, families, METRICS.cooldownUntil, SLOT.cooldownUntil),
+    quotaUtilization: windowed(t, families, METRICS.quotaUtilization, WINDOW.utilization),
+    quotaReset: windowed(t, families, METRICS.quotaReset, WINDOW.reset),
+    quotaObserved: keyed(t, families, METRICS.quotaObserved, SLOT.quotaObserved),
     clockSkew: gauge(registry, METRICS.clockSkew),
     probeErrors: counter(registry, METRICS.probeErrors),
     refreshTotal: counter(registry, METRICS.refreshTotal),
@@ -200,8 +214,7 @@ export function createMetrics(opts: CreateMetricsOptions = {}): AiproMetrics {
     // Last, as always: the build info, then Node's process metrics.
     buildInfo: addProcessMetrics(registry, opts),
     unreadableStores: new Map(),
-    known: new Map(),
-    sigs: new Map(),
+    updates: 0,
     countersFor: new Map(),
     profileLabel: opts.profileLabel ?? 'id',
   };
@@ -216,28 +229,9 @@ const LINT_FAILING_DEFAULTS = [
   'nodejs_active_resources_total',
 ];
 
-const PROFILE_FAMILIES = [
-  'profileInfo',
-  'profileExpiry',
-  'profileExpiryKnown',
-  'profileStatus',
-  'probeSuccess',
-  'probeValid',
-  'probeDuration',
-  'lastProbe',
-  'probeHttpStatus',
-  'refreshExpiry',
-  'nextRefresh',
-  'cooldownUntil',
-  'quotaUtilization',
-  'quotaReset',
-  'quotaObserved',
-] as const;
-
 /** Delete every series of one credential. */
 export function removeProfile(m: AiproMetrics, key: string): void {
-  for (const f of PROFILE_FAMILIES) m[f].remove(key);
-  m.sigs.delete(key);
+  m.profiles.delete(key);
 }
 
 export interface UpdateOptions {
@@ -258,38 +252,31 @@ export function updateFromObservations(
   opts: UpdateOptions = {},
 ): void {
   const replace = opts.replaceCredentials ?? observations.some((o) => o.kind === 'credential');
-  const seen = new Map<string, Set<string>>();
+  const stamp = ++m.updates;
   const unreadable = new Set<string>();
   const readable = new Set<string>();
   const skewProbes: { provider: string; at: number; clockSkewMs: number }[] = [];
   for (const o of observations) {
     switch (o.kind) {
       case 'credential': {
-        const key = setCredential(m, o, now);
+        const rec = setCredential(m, o, now);
+        rec.stamp = stamp;
         initProviderCounters(m, o.provider, o.type === 'oauth');
-        setQuota(
-          m,
-          key,
-          { agent: o.agent, provider: o.provider, profile: profileLabel(o.profile, m.profileLabel) },
-          o.quota,
-          now,
-        );
+        setQuota(rec, o.quota, now);
         if (o.probe?.clockSkewMs !== undefined)
           skewProbes.push({ provider: o.provider, at: o.probe.at, clockSkewMs: o.probe.clockSkewMs });
-        let keys = seen.get(o.agent);
-        if (!keys) seen.set(o.agent, (keys = new Set()));
-        keys.add(key);
         break;
       }
       case 'probe': {
-        const key = profileKey(o.agent, o.profile);
-        m.sigs.delete(key);
-        setProbe(
-          m,
-          key,
-          { agent: o.agent, provider: o.provider, profile: profileLabel(o.profile, m.profileLabel) },
-          { ...o, at: now },
+        const rec = m.profiles.upsert(
+          profileKey(o.agent, o.profile),
+          o.agent,
+          o.provider,
+          profileLabel(o.profile, m.profileLabel),
         );
+        // Set apart from its credential: the next credential update sets every series again.
+        rec.sig = undefined;
+        setProbe(rec, { ...o, at: now });
         if (!o.ok) m.probeErrors.inc({ provider: o.provider, reason: o.reason });
         break;
       }
@@ -323,15 +310,11 @@ export function updateFromObservations(
   if (!replace) return;
   // A complete batch names every agent: a store no longer looked at is no longer unreadable.
   for (const agent of m.unreadableStores.keys()) if (!unreadable.has(agent)) m.unreadableStores.delete(agent);
-  for (const [agent, keys] of m.known) {
-    if (unreadable.has(agent)) {
-      seen.set(agent, keys);
-      continue;
-    }
-    const current = seen.get(agent);
-    for (const key of keys) if (!current?.has(key)) removeProfile(m, key);
+  // Profiles of the last complete set that this one lacks are gone, unless their store was unreadable.
+  for (const rec of m.profiles.values()) {
+    if (rec.stamp === stamp) rec.known = true;
+    else if (rec.known && !unreadable.has(rec.agent)) removeProfile(m, rec.key);
   }
-  m.known = seen;
 }
 
 /**

@@ -109,10 +109,11 @@ export function seedFromText(m: AiproMetrics, text: string): number {
       m[family].set(key, base, value);
     }
     seeded.add(key);
-    let keys = m.known.get(base.agent);
-    if (!keys) m.known.set(base.agent, (keys = new Set()));
-    keys.add(key);
   }
   for (const w of windows.values()) m[w.family].setWindows(w.key, w.base, w.list);
+  for (const key of seeded) {
+    const rec = m.profiles.get(key);
+    if (rec) rec.known = true;
+  }
   return seeded.size;
 }

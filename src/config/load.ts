@@ -203,12 +203,12 @@ export function configErrorMessage(err: Extract<ConfigLoad, { ok: false }>): str
   // to write over it, so the fix is by hand.
   if (err.key === '(file)' || err.key === '(config)') {
     return (
-      `Error loading config ${err.path}: ${err.detail}. The file was left untouched; fix it in an editor or move it ` +
+      `cannot load config ${err.path}: ${err.detail}. The file was left untouched; fix it in an editor or move it ` +
       `aside (defaults then apply), then \`aipro config validate\`.`
     );
   }
   return (
-    `Error loading config ${err.path}: ${err.key}: ${err.detail}. Fix it with \`aipro config set ${err.key} VALUE\` ` +
+    `cannot load config ${err.path}: ${err.key}: ${err.detail}. Fix it with \`aipro config set ${err.key} VALUE\` ` +
     `(or \`aipro config unset ${err.key}\`), then \`aipro config validate\`.`
   );
 }

@@ -248,7 +248,9 @@ export const schema = {
       url: {
         doc: 'PostgreSQL connection URL of the fleet store.',
         format: fmt(assertSecretRef),
-        default: '' as SecretValue,
+        // null, not '': convict reads an object given to a key whose default is a string as
+        // a missing key, and this key takes a {source, id} reference.
+        default: null as SecretValue | null,
         sensitive: true,
         env: 'AIPRO_STORE_POSTGRES_URL',
       },
@@ -345,7 +347,7 @@ export interface AiproConfig {
   store: {
     backend: 'file' | 'postgres';
     postgres: {
-      url: SecretValue;
+      url: SecretValue | null;
       schema: string;
       encryption: 'aes-256-gcm' | 'none';
       staleAfter: string;

@@ -19,6 +19,8 @@ import { ensureRequestId } from './own-headers.js';
 import { agentResolver, silentLogger, type GatewayLogger, type Refresher, type Runtime } from './runtime.js';
 import { presentedToken, tokenMatches } from './security.js';
 import { UsageWriter } from './usage-writer.js';
+import type { FreshnessOptions } from './file-watch.js';
+import { AgentState } from './agent-state.js';
 import { defaultRefresher } from './refresh.js';
 import { jsonBody, parseByteSize } from './body.js';
 import { metricsHandler } from '../../exporters/prometheus/app.js';
@@ -42,6 +44,8 @@ export interface GatewayOptions {
   flushMs?: number;
   /** Where auth stores live (default: this host's files). The caller closes a backend it passes. */
   store?: GatewayBackend;
+  /** How store and sessions files are watched for changes (tests: a clock, no watch). */
+  freshness?: FreshnessOptions;
 }
 
 /** A built gateway: the express app, the listener to serve, and its shutdown hook. */
@@ -76,9 +80,12 @@ export function createGateway(opts: GatewayOptions): Gateway {
   const usage = new UsageWriter(store, {
     ...(opts.flushMs !== undefined ? { flushMs: opts.flushMs } : {}),
     onError: (err, where) => log.error('gateway.usage_write_failed', { path: where, error: (err as Error).message }),
+    // The overlay stops showing a batch once it is written: the store must be re-read at once.
+    onWritten: (agent) => (agent instanceof AgentState ? agent.storeChanged() : undefined),
   });
   const now = opts.now ?? (() => Date.now());
-  const agents = agentResolver(config, env, store);
+  const agents = agentResolver(config, env, store, opts.freshness);
+  const refresh = opts.refresh ?? defaultRefresher(config, env, now, store);
   const runtime: Runtime = {
     config,
     env,
@@ -86,7 +93,8 @@ export function createGateway(opts: GatewayOptions): Gateway {
     log,
     usage,
     metrics,
-    refresh: opts.refresh ?? defaultRefresher(config, env, now, store),
+    // A refresh saves new tokens in the store: the next request reads them without waiting for the notice.
+    refresh: (agent, id, o) => refresh(agent, id, o).finally(() => agent.storeChanged()),
     store,
     agent: agents,
   };
@@ -208,5 +216,9 @@ export function createGateway(opts: GatewayOptions): Gateway {
       h(req, res).catch((e: Error) => fail(e, req, res));
     });
   };
-  return { app, handler, runtime, close: () => usage.flush() };
+  const close = async () => {
+    for (const a of agents.all()) a.close();
+    await usage.flush();
+  };
+  return { app, handler, runtime, close };
 }

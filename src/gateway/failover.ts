@@ -19,13 +19,13 @@ import { classifyHttp, classifyNetwork, errorExcerpt } from '../http/classify.js
 import { exhaustedError, type Attempt } from './exhausted.js';
 import { firstByte } from './first-byte.js';
 import { sendJson, sendText, type GatewayRequest, type GatewayResponse } from './http.js';
-import { buildPlan, type PlannedTry } from './plan.js';
+import { buildPlan, type PlanInput, type PlannedTry } from './plan.js';
 import { ensureRequestId, servedBy } from './own-headers.js';
 import { translationFor, type Translation } from './responses/index.js';
 import { upstreamRetryAt } from './retry-hints.js';
 import type { Runtime } from './runtime.js';
 import { Cancel, passHeaders, readBody, sendUpstream, upstreamHeaders } from './upstream.js';
-import { UpstreamTimeoutError } from './upstream-timeouts.js';
+import { type Armed, UpstreamTimeoutError } from './upstream-timeouts.js';
 
 /** One request, resolved: agent, store snapshot, body and candidate models. */
 export interface ForwardInput {
@@ -62,6 +62,23 @@ function authHeadersFor(api: ClientApi, c: Candidate, cred: Credential, secret: 
   return p ? p.authHeaders(cred.type, secret) : { authorization: `Bearer ${secret}` };
 }
 
+/**
+ * The request body as JSON with `model` set: the same text as `JSON.stringify({ ...body, model })`
+ * (same key order) without copying the body into a new object per try, which the profile showed
+ * costing as much as the serialisation. `body` is left as it was.
+ */
+export function withModel(body: Body, model: string): string {
+  const had = Object.hasOwn(body, 'model');
+  const before = body.model;
+  body.model = model;
+  try {
+    return JSON.stringify(body);
+  } finally {
+    if (had) body.model = before;
+    else delete body.model;
+  }
+}
+
 /** Forward with failover; always ends the response. */
 export async function forwardWithFailover(
   rt: Runtime,
@@ -71,15 +88,16 @@ export async function forwardWithFailover(
   input: ForwardInput,
 ): Promise<void> {
   const now = rt.now();
-  const plan = buildPlan({
+  const planInput: PlanInput = {
     api,
     candidates: input.candidates,
     store: input.store,
     agent: input.agent,
     config: rt.config,
     now,
-    ...(input.pin ? { pin: input.pin } : {}),
-  });
+  };
+  if (input.pin) planInput.pin = input.pin;
+  const plan = buildPlan(planInput);
   const cancel = new Cancel();
   res.on('close', () => {
     if (!res.writableFinished) cancel.abort();
@@ -236,7 +254,7 @@ async function tryProfile(s: Shared, t: PlannedTry): Promise<TryResult> {
       },
     };
   const tr = translationFor(api.id, endpoint.api, input.body, c.model);
-  const body = tr ? tr.body : JSON.stringify({ ...input.body, model: c.model });
+  const body = tr ? tr.body : withModel(input.body, c.model);
   // Built before the request is spent: a header value node would refuse must fail here, not after.
   const own = servedBy(t.profileId, c.ref);
   for (let round = 0; round < 2; round++) {
@@ -260,11 +278,13 @@ async function tryProfile(s: Shared, t: PlannedTry): Promise<TryResult> {
     const status = up.res.statusCode ?? 502;
     const quota = quotaOf(up.res.headers, rt.now());
     if (status < 400) {
-      const cut = await firstByte(up.res);
+      // A small answer arrives with its headers: its bytes are buffered already, nothing to wait for.
+      const cut = up.res.readableLength > 0 ? null : await firstByte(up.res);
       if (cut) {
         if (s.cancel.aborted)
           return { done: false, attempt: { model: c.ref, profile: t.profileId, reason: 'client_closed' } };
         up.res.destroy();
+        up.idle.clear();
         const detail = `HTTP ${status}, then ${cut.message}`;
         return cut instanceof UpstreamTimeoutError
           ? fail(s, t, 'timeout', { status, detail }, quota)
@@ -272,10 +292,11 @@ async function tryProfile(s: Shared, t: PlannedTry): Promise<TryResult> {
       }
       // Batched with the success: a spent window (remaining 0) is skipped from the next request on.
       if (quota) rt.usage.quota(input.agent, t.profileId, quota);
-      streamSuccess(s, t, up.res, status, own, tr);
+      streamSuccess(s, t, up.res, up.idle, status, own, tr);
       return { done: true };
     }
     const text = redact(await readBody(up.res), s.secrets);
+    up.idle.clear();
     const cls = classifyHttp(status, text);
     if (cls.refreshable && cred.refreshable && round === 0 && !refreshed) {
       const r = await rt.refresh(input.agent, t.profileId, { force: true, seenAccess: secret });
@@ -318,6 +339,7 @@ function streamSuccess(
   s: Shared,
   t: PlannedTry,
   up: import('node:http').IncomingMessage,
+  idle: Armed,
   status: number,
   own: Readonly<Record<string, string>>,
   tr: Translation | null,
@@ -346,6 +368,7 @@ function streamSuccess(
   let truncated = false;
   up.on('end', () => {
     finished = true;
+    idle.clear();
   });
   // The upstream ended the body early (reset, idle timeout): its failure, not the client's.
   const cut = (err?: Error) => {
@@ -364,6 +387,7 @@ function streamSuccess(
   up.on('error', cut);
   up.on('close', () => cut());
   res.on('close', () => {
+    idle.clear();
     if (!finished) {
       clientGone = !truncated;
       up.destroy();

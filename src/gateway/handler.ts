@@ -6,7 +6,7 @@ import { storeErrorMessage } from '../store/read.js';
 import type { Body, ClientApi } from './apis/index.js';
 import { candidateResolver } from './candidates.js';
 import { parseModelCommand } from './commands.js';
-import { forwardWithFailover } from './failover.js';
+import { forwardWithFailover, type ForwardInput } from './failover.js';
 import { header, sendJson, sendText, type GatewayRequest, type GatewayResponse } from './http.js';
 import { answerModelCommand } from './model-replies.js';
 import { ensureRequestId } from './own-headers.js';
@@ -84,7 +84,7 @@ export function apiHandler(rt: Runtime, api: ClientApi) {
         'the session key (X-Aipro-Session or user) must be 1-256 printable ASCII characters',
         started,
       );
-    const read = await agent.read();
+    const read = agent.cached() ?? (await agent.read());
     if (!read.ok) {
       rt.log.error('gateway.store_unreadable', {
         request_id: requestId,
@@ -113,13 +113,8 @@ export function apiHandler(rt: Runtime, api: ClientApi) {
     }
     const primary = resolve(rt.config, session?.model, body.model);
     if (!primary.ok) return sendApiError(rt, api, res, 400, 'bad_request', primary.detail, started);
-    await forwardWithFailover(rt, api, req, res, {
-      agent,
-      store,
-      body,
-      candidates: primary.candidates,
-      ...(session?.profile ? { pin: session.profile } : {}),
-      started,
-    });
+    const forward: ForwardInput = { agent, store, body, candidates: primary.candidates, started };
+    if (session?.profile) forward.pin = session.profile;
+    await forwardWithFailover(rt, api, req, res, forward);
   };
 }

@@ -7,7 +7,7 @@
  * found when a try runs (failover.ts). Pure: used per request and by `/model status`.
  */
 import type { AiproConfig } from '../config/schema.js';
-import { resolveOrder } from '../store/order.js';
+import { resolveOrder, type OrderInput } from '../store/order.js';
 import { quotaBlock } from '../store/quota.js';
 import { profileProvider, type Store } from '../store/schema.js';
 import type { AgentState } from './agent-state.js';
@@ -88,14 +88,13 @@ export function buildPlan(input: PlanInput): Plan {
     }
     const pin = input.pin && profileProvider(input.pin) === c.provider ? input.pin : undefined;
     const envProfileId = agent.envProfileId(c.provider);
-    const order = resolveOrder({
-      provider: c.provider,
-      store,
-      now,
-      ...(input.config.auth.order[c.provider] ? { configOrder: input.config.auth.order[c.provider] } : {}),
-      ...(pin ? { pin } : {}),
-      ...(envProfileId ? { envProfileId } : {}),
-    });
+    // Optional fields set one by one: a conditional spread allocates and copies an object per field.
+    const orderInput: OrderInput = { provider: c.provider, store, now };
+    const configOrder = input.config.auth.order[c.provider];
+    if (configOrder) orderInput.configOrder = configOrder;
+    if (pin) orderInput.pin = pin;
+    if (envProfileId) orderInput.envProfileId = envProfileId;
+    const order = resolveOrder(orderInput);
     orders[c.ref] = order;
     if (order.length === 0) {
       skips.push({ model: c.ref, reason: 'no_credentials', detail: `no credential for ${c.provider}` });

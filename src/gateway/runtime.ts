@@ -7,6 +7,7 @@ import type { AiproConfig } from '../config/schema.js';
 import type { StoreBackend } from '../store/backends/types.js';
 import { AGENT_ID_RE, storePath, type Env } from '../store/paths.js';
 import { AgentState } from './agent-state.js';
+import type { FreshnessOptions } from './file-watch.js';
 import type { UsageWriter } from './usage-writer.js';
 import type { Logger as MonitorLogger } from '../log.js';
 
@@ -44,14 +45,19 @@ export interface Runtime {
 export type AgentResolver = ((id: string | undefined) => AgentState | null) & { all(): Iterable<AgentState> };
 
 /** A cache of AgentState per agent id (their caches live as long as the gateway). */
-export function agentResolver(config: AiproConfig, env: Env, backend: StoreBackend): AgentResolver {
+export function agentResolver(
+  config: AiproConfig,
+  env: Env,
+  backend: StoreBackend,
+  freshness?: FreshnessOptions,
+): AgentResolver {
   const agents = new Map<string, AgentState>();
   const resolve = (raw: string | undefined) => {
     const id = raw && raw.trim() !== '' ? raw.trim() : config.agents.default;
     if (!AGENT_ID_RE.test(id)) return null;
     let a = agents.get(id);
     if (!a) {
-      a = new AgentState(id, storePath(id, env, id === config.agents.default), env, backend);
+      a = new AgentState(id, storePath(id, env, id === config.agents.default), env, backend, freshness);
       agents.set(id, a);
     }
     return a;

@@ -1,7 +1,8 @@
 /**
  * Gateway sessions: the model and pinned auth profile each chat session chose with
  * `/model`. One JSON file per agent (`<agentDir>/gateway-sessions.json`) so pins survive
- * restarts and stay per agent. Reads are cached by file identity (stat), writes take
+ * restarts and stay per agent. Reads are cached by file identity (stat, when the file may have
+ * changed: see file-watch.ts), writes take
  * the file's lock, re-read, and replace it atomically.
  */
 import { readFileSync } from 'node:fs';
@@ -9,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { withLock } from '../store/lock.js';
 import { writeFileDurable } from '../store/write.js';
 import { fileSignature } from '../util/fs.js';
+import type { FileFreshness } from './file-watch.js';
 import { jsonParseProblem } from '../util/json-error.js';
 
 /** One chat session's `/model` choice. */
@@ -89,10 +91,14 @@ export class SessionStore {
   private cacheKey = '';
   private cache: Read = { ok: true, file: { version: 1, sessions: {} } };
 
-  constructor(readonly path: string) {}
+  /** `freshness`: when to stat the file again (default: on every read). */
+  constructor(
+    readonly path: string,
+    private readonly freshness?: FileFreshness,
+  ) {}
 
   private current(): Read {
-    const key = fileSignature(this.path);
+    const key = this.freshness ? this.freshness.signature() : fileSignature(this.path);
     if (key !== this.cacheKey) {
       this.cache = readSessions(this.path);
       this.cacheKey = key;
@@ -132,6 +138,7 @@ export class SessionStore {
       await writeFileDurable(this.path, `${JSON.stringify(file, null, 2)}\n`);
       this.cache = { ok: true, file };
       this.cacheKey = fileSignature(this.path);
+      this.freshness?.wrote(this.cacheKey);
       return { ok: true as const, state: next };
     });
   }

@@ -23,6 +23,8 @@ export interface UsageWriterOptions {
   flushMs?: number;
   /** `where`: the store as the backend names it (a path, or `postgres:<schema>/<agent>`). */
   onError?: (err: unknown, where: string) => void;
+  /** A write for `agent` ended (landed or not): caches of its store must look again. */
+  onWritten?: (agent: AgentRef) => void;
 }
 
 /** One failure to record, in the order it happened. */
@@ -33,7 +35,10 @@ export interface PendingFailure {
   quota?: QuotaRecord;
 }
 
-/** Apply pending successes (profile id -> time) to a store. Pure. */
+/**
+ * Apply pending successes (profile id -> time, in the order they happened) to a store: the
+ * newest success of a provider becomes its `lastGood`, the later one on a tie. Pure.
+ */
 export function applySuccesses(store: Store, pending: ReadonlyMap<string, number>): Store {
   if (pending.size === 0) return store;
   const usageStats = { ...(store.usageStats ?? {}) };
@@ -42,7 +47,7 @@ export function applySuccesses(store: Store, pending: ReadonlyMap<string, number
   for (const [id, at] of pending) {
     usageStats[id] = recordSuccess(usageStats[id], at);
     const provider = store.profiles[id]?.provider ?? profileProvider(id);
-    if ((newest[provider] ?? -1) < at) {
+    if ((newest[provider] ?? -1) <= at) {
       newest[provider] = at;
       lastGood[provider] = id;
     }
@@ -77,6 +82,34 @@ interface Batch {
   successes: Map<string, number>;
 }
 
+/**
+ * The overlaid store of one agent, kept current outcome by outcome: a success or quota changes
+ * one profile's entry in place instead of copying every profile's stats per request (O(1), not
+ * O(profiles)). Rebuilt from scratch when the store is re-read, a flush starts or lands, or a
+ * failure is recorded (a failure drops older pending outcomes: rare, so simply rebuilt).
+ */
+interface View {
+  /** The store as read, which this view overlays. */
+  base: Store;
+  /** `base` with every pending outcome applied; its `usageStats` and `lastGood` are this view's own. */
+  store: Store & { usageStats: NonNullable<Store['usageStats']>; lastGood: NonNullable<Store['lastGood']> };
+  /** Per provider, the time of the newest pending success (which one is `lastGood`). */
+  newest: Map<string, number>;
+  /** Stats entries this view made (nobody else holds them): a success only moves their `lastUsed`. */
+  own: WeakSet<UsageStats>;
+}
+
+/** Stats a success leaves as they are but for `lastUsed` (what `recordSuccess` would give). */
+function succeededAlready(s: UsageStats): boolean {
+  return (
+    s.errorCount === 0 &&
+    s.cooldownUntil === 0 &&
+    (s.disabledUntil === undefined || s.disabledUntil === 0) &&
+    s.disabledReason === undefined &&
+    s.billingErrorCount === undefined
+  );
+}
+
 /** Everything in `b`, in the order it happened. Pure. */
 export function applyBatch(store: Store, b: Omit<Batch, 'agent'>): Store {
   return applySuccesses(applyQuota(applyFailures(store, b.failures), b.quota), b.successes);
@@ -93,6 +126,8 @@ export class UsageWriter {
   private readonly inflight: Batch[] = [];
   /** The last store each agent read, before the overlay: the base a failure's new stats are predicted on. */
   private readonly lastRead = new Map<string, Store>();
+  /** Per agent, the overlaid store `overlay()` hands out (see View). */
+  private readonly views = new Map<string, View>();
   private timer: NodeJS.Timeout | null = null;
   private timerDue = Infinity;
   private flushing: Promise<void> = Promise.resolve();
@@ -103,24 +138,53 @@ export class UsageWriter {
   ) {}
 
   private batch(agent: AgentRef): Batch {
-    const b = this.pending.get(agent.storePath) ?? { agent, failures: [], quota: new Map(), successes: new Map() };
-    this.pending.set(agent.storePath, b);
+    let b = this.pending.get(agent.storePath);
+    if (!b) {
+      b = { agent, failures: [], quota: new Map(), successes: new Map() };
+      this.pending.set(agent.storePath, b);
+    }
     return b;
   }
 
   /** Remember a success; written on the next flush. */
   success(agent: AgentRef, profileId: string, now: number): void {
-    this.batch(agent).successes.set(profileId, now);
+    const successes = this.batch(agent).successes;
+    // Kept in the order they happened (a tie for lastGood goes to the later one).
+    successes.delete(profileId);
+    successes.set(profileId, now);
+    const v = this.views.get(agent.storePath);
+    if (v) {
+      const cur = v.store.usageStats[profileId];
+      // The profile's second success onwards: one field, no copy (the copy and its deletes showed in the profile).
+      if (cur && v.own.has(cur) && succeededAlready(cur)) cur.lastUsed = now;
+      else {
+        const next = recordSuccess(cur, now);
+        v.own.add(next);
+        v.store.usageStats[profileId] = next;
+      }
+      const provider = v.store.profiles[profileId]?.provider ?? profileProvider(profileId);
+      if ((v.newest.get(provider) ?? -1) <= now) {
+        v.newest.set(provider, now);
+        v.store.lastGood[provider] = profileId;
+      }
+    }
     this.schedule(this.opts.flushMs ?? 1000);
   }
 
   /** Remember the quota an answer's headers showed; written on the next flush. */
   quota(agent: AgentRef, profileId: string, rec: QuotaRecord): void {
-    this.batch(agent).quota.set(profileId, rec);
+    const quota = this.batch(agent).quota;
+    // Only the newest observation is written (an older one would not replace it on disk either).
+    const old = quota.get(profileId);
+    if (!old || old.at <= rec.at) quota.set(profileId, rec);
+    const v = this.views.get(agent.storePath);
+    if (v) v.store.usageStats[profileId] = withQuota(v.store.usageStats[profileId], rec);
     this.schedule(this.opts.flushMs ?? 1000);
   }
 
   private schedule(ms: number): void {
+    // Every delay is 0 or flushMs: a timer already set is due no later than a new flushMs one.
+    if (this.timer && ms >= (this.opts.flushMs ?? 1000)) return;
     const due = performance.now() + ms;
     if (this.timer && this.timerDue <= due) return;
     if (this.timer) clearTimeout(this.timer);
@@ -135,6 +199,7 @@ export class UsageWriter {
    * stats as they will be once written (as far as this process knows the store).
    */
   failure(agent: AgentRef, profileId: string, reason: ProbeReason, now: number, quota?: QuotaRecord): UsageStats {
+    this.views.delete(agent.storePath);
     const b = this.batch(agent);
     b.successes.delete(profileId);
     for (const f of this.inflight) if (f.agent.storePath === agent.storePath) f.successes.delete(profileId);
@@ -147,13 +212,33 @@ export class UsageWriter {
     return this.overlay(agent, base, false).usageStats?.[profileId] ?? {};
   }
 
-  /** The store as it will be once pending outcomes are written. `store` is the store just read. */
+  /**
+   * The store as it will be once pending outcomes are written. `store` is the store just read.
+   * The result is shared and later outcomes update it in place: read it right away (the plan
+   * of a request is built synchronously from it), never keep it across a wait.
+   */
   overlay(agent: AgentRef, store: Store, remember = true): Store {
     if (remember) this.lastRead.set(agent.storePath, store);
+    const v = this.views.get(agent.storePath);
+    if (v && v.base === store) return v.store;
     let s = store;
     for (const b of this.inflight) if (b.agent.storePath === agent.storePath) s = applyBatch(s, b);
     const b = this.pending.get(agent.storePath);
-    return b ? applyBatch(s, b) : s;
+    if (b) s = applyBatch(s, b);
+    const newest = new Map<string, number>();
+    for (const [id, at] of b?.successes ?? []) {
+      const provider = store.profiles[id]?.provider ?? profileProvider(id);
+      if ((newest.get(provider) ?? -1) <= at) newest.set(provider, at);
+    }
+    const view: View = {
+      base: store,
+      store: { ...s, usageStats: { ...(s.usageStats ?? {}) }, lastGood: { ...(s.lastGood ?? {}) } },
+      newest,
+      own: new WeakSet(),
+    };
+    // A look at another base (`remember` false) is a one-off: it does not replace the kept view.
+    if (remember) this.views.set(agent.storePath, view);
+    return view.store;
   }
 
   /** Write everything pending (one update per agent); resolves when it and earlier flushes landed. */
@@ -163,6 +248,8 @@ export class UsageWriter {
     this.timerDue = Infinity;
     const batch = [...this.pending.values()].filter((b) => b.failures.length + b.quota.size + b.successes.size > 0);
     this.pending.clear();
+    // The newest pending success per provider now counts per batch: rebuild the views.
+    this.views.clear();
     this.inflight.push(...batch);
     const run = async () => {
       for (const b of batch) {
@@ -173,6 +260,8 @@ export class UsageWriter {
         } finally {
           const i = this.inflight.indexOf(b);
           if (i >= 0) this.inflight.splice(i, 1);
+          this.views.delete(b.agent.storePath);
+          this.opts.onWritten?.(b.agent);
         }
       }
     };

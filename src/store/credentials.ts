@@ -37,7 +37,10 @@ export function profileView(
   const stats = store.usageStats?.[id];
   // The hash is needed to match a stored probe to this secret, and by the monitor to notice a replaced credential.
   const hash = secret.ok && (hashSecrets || stats?.lastProbe) ? sha256Prefix(secret.value) : undefined;
-  return {
+  // Optional fields assigned one by one, in the order a reader sees them: a spread of a
+  // conditional literal per field built ~7 throwaway objects per profile (10,000 per monitor cycle).
+  // hasRefreshToken is set below, after `expires`, to keep the fields in the order readers saw so far.
+  const view = {
     agent,
     id,
     provider: profile.provider,
@@ -45,28 +48,26 @@ export function profileView(
     source: 'profile',
     secret,
     shapeProblem: shapeProblem(profile.provider, profile.type, secret),
-    ...(profile.expires !== undefined ? { expires: profile.expires } : {}),
-    hasRefreshToken: profile.type === 'oauth' && typeof profile.refresh === 'string' && profile.refresh.length > 0,
-    ...(typeof profile.refreshExpires === 'number' &&
+  } as CredentialView;
+  if (profile.expires !== undefined) view.expires = profile.expires;
+  view.hasRefreshToken = profile.type === 'oauth' && typeof profile.refresh === 'string' && profile.refresh.length > 0;
+  if (
+    typeof profile.refreshExpires === 'number' &&
     Number.isFinite(profile.refreshExpires) &&
     profile.refreshExpires > 0
-      ? { refreshExpires: profile.refreshExpires }
-      : {}),
-    ...(stats ? { stats } : {}),
-    ...(hash ? { secretHash: hash } : {}),
-    ...(profile.email ? { email: profile.email } : {}),
-    ...(profile.accountId ? { accountId: profile.accountId } : {}),
-    // Unreadable stats may hide a refused refresh or a billing disable: not knowing is not ok.
-    ...withMalformed(badStatsReason(store, id)),
-  };
+  )
+    view.refreshExpires = profile.refreshExpires;
+  if (stats) view.stats = stats;
+  if (hash) view.secretHash = hash;
+  if (profile.email) view.email = profile.email;
+  if (profile.accountId) view.accountId = profile.accountId;
+  // Unreadable stats may hide a refused refresh or a billing disable: not knowing is not ok.
+  const malformed = badStatsReason(store, id);
+  if (malformed !== undefined) view.malformed = malformed;
+  return view;
 }
 
 /** A profile that did not parse, as a view that status judges `invalid` with its reason. */
-/** The `malformed` field only when there is a reason (an absent field, never an `undefined` one). */
-function withMalformed(reason: string | undefined): { malformed?: string } {
-  return reason === undefined ? {} : { malformed: reason };
-}
-
 export function malformedView(agent: string, m: ReturnType<typeof malformedProfiles>[number]): CredentialView {
   const known = (CREDENTIAL_TYPES as readonly string[]).includes(m.type ?? '') ? (m.type as CredentialType) : 'unknown';
   return {

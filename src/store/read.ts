@@ -183,7 +183,7 @@ export function storeErrorMessage(err: StoreReadError, doing = 'reading the auth
   // A fleet store (path `postgres:<schema>/<agent>`) has no file and no .bak to restore.
   if (err.path.startsWith('postgres:'))
     return (
-      `Error ${doing}: ${err.path}: ${err.detail}. Nothing was written. Run \`aipro doctor\` to check the fleet ` +
+      `${doing} failed: ${err.path}: ${err.detail}. Nothing was written. Run \`aipro doctor\` to check the fleet ` +
       `store.`
     );
   const next = bakParses(err.path)
@@ -191,7 +191,7 @@ export function storeErrorMessage(err: StoreReadError, doing = 'reading the auth
     : 'there is no usable .bak to restore: move the file away and add the credentials again with `aipro models auth ' +
       'add-key` or `paste-token`';
   return (
-    `Error ${doing}: ${err.path}: ${err.detail}. The file was left untouched. Run \`aipro doctor\` to inspect it ` +
+    `${doing} failed: ${err.path}: ${err.detail}. The file was left untouched. Run \`aipro doctor\` to inspect it ` +
     `(${next}).`
   );
 }

@@ -86,64 +86,63 @@ function rejectedDetail(httpStatus: number | undefined, detail: string | undefin
 
 /** The status of one credential at `now` with a warn window of `warnMs`. Pure. */
 export function status(view: CredentialView, now: number, warnMs: number = DAY): StatusResult {
-  const base = { source: view.source };
-  if (view.type === 'none') return { ...base, status: 'missing', detail: 'no credential stored' };
+  // One fresh object per result (no spreads of a shared base: the monitor judges 10,000 credentials a minute).
+  const r = (status: Status, detail: string): StatusResult => ({ source: view.source, status, detail });
+  if (view.type === 'none') return r('missing', 'no credential stored');
   if (view.malformed !== undefined || view.type === 'unknown')
-    return { ...base, status: 'invalid', detail: view.malformed ?? 'unsupported credential type' };
-  if (!view.secret.ok) return { ...base, status: 'invalid', detail: view.secret.detail };
-  if (view.shapeProblem) return { ...base, status: 'invalid', detail: view.shapeProblem };
+    return r('invalid', view.malformed ?? 'unsupported credential type');
+  if (!view.secret.ok) return r('invalid', view.secret.detail);
+  if (view.shapeProblem) return r('invalid', view.shapeProblem);
 
   const probe = view.stats?.lastProbe;
   const probeCounts = probe && (!probe.secretHash || !view.secretHash || probe.secretHash === view.secretHash);
   const rejected =
     probeCounts && !probe.ok && (probe.reason === 'auth' || probe.reason === 'auth_permanent')
-      ? { ...base, status: 'rejected' as const, detail: rejectedDetail(probe.httpStatus, probe.detail) }
+      ? r('rejected', rejectedDetail(probe.httpStatus, probe.detail))
       : null;
 
   const hasExpiry = view.expires !== undefined;
   if (hasExpiry && !validExpiry(view.expires)) {
-    return { ...base, status: 'invalid', detail: `${expiryProblem(view.expires)} (expires: ${String(view.expires)})` };
+    return r('invalid', `${expiryProblem(view.expires)} (expires: ${String(view.expires)})`);
   }
-  const withTime = (s: Omit<StatusResult, 'expiresAt' | 'remainingMs'>): StatusResult =>
-    validExpiry(view.expires) ? { ...s, expiresAt: view.expires, remainingMs: view.expires - now } : s;
+  const withTime = (s: StatusResult): StatusResult => {
+    if (validExpiry(view.expires)) {
+      s.expiresAt = view.expires;
+      s.remainingMs = view.expires - now;
+    }
+    return s;
+  };
 
   if (view.type === 'oauth' && view.hasRefreshToken) {
     const refresh = view.stats?.lastRefresh;
     if (refresh && !refresh.ok && refresh.permanent) {
-      return withTime({
-        ...base,
-        status: 'refresh_failed',
-        detail: `refresh refused (${refresh.reason ?? 'invalid_grant'})`,
-      });
+      return withTime(r('refresh_failed', `refresh refused (${refresh.reason ?? 'invalid_grant'})`));
     }
     if (rejected) return withTime(rejected);
-    if (!validExpiry(view.expires)) return { ...base, status: 'ok', detail: 'refreshes automatically' };
+    if (!validExpiry(view.expires)) return r('ok', 'refreshes automatically');
     const left = view.expires - now;
     const detail =
       left > 0
         ? `access token expires in ${formatDuration(left)}, refreshes automatically`
         : `access token expired ${formatDuration(left)} ago, refreshes on next use`;
-    return withTime({ ...base, status: 'ok', detail });
+    return withTime(r('ok', detail));
   }
 
   if (!validExpiry(view.expires)) {
-    if (view.type === 'oauth')
-      return { ...base, status: 'invalid', detail: 'OAuth credential has no expiry and no refresh token' };
+    if (view.type === 'oauth') return r('invalid', 'OAuth credential has no expiry and no refresh token');
     if (rejected) return rejected;
-    return {
-      ...base,
-      status: 'static',
-      detail:
-        view.type === 'api_key'
-          ? 'API key (no expiry)'
-          : 'token without expiry: expiry unknown, no alert will warn before it stops working',
-    };
+    return r(
+      'static',
+      view.type === 'api_key'
+        ? 'API key (no expiry)'
+        : 'token without expiry: expiry unknown, no alert will warn before it stops working',
+    );
   }
   const left = view.expires - now;
-  if (left <= 0) return withTime({ ...base, status: 'expired', detail: `expired ${formatDuration(left)} ago` });
+  if (left <= 0) return withTime(r('expired', `expired ${formatDuration(left)} ago`));
   if (rejected) return withTime(rejected);
-  if (left <= warnMs) return withTime({ ...base, status: 'expiring', detail: `expires in ${formatDuration(left)}` });
-  return withTime({ ...base, status: 'ok', detail: `expires in ${formatDuration(left)}` });
+  if (left <= warnMs) return withTime(r('expiring', `expires in ${formatDuration(left)}`));
+  return withTime(r('ok', `expires in ${formatDuration(left)}`));
 }
 
 /** Exit code of `--check` for a set of statuses: 1 beats 2 beats 0. */

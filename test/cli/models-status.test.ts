@@ -159,8 +159,13 @@ test('an unreadable store fails the check closed (exit 1) and names the fix', as
   h.writeStore('{ not json');
   const r = await runCli(['models', 'status', '--check'], { env: h.env });
   t.is(r.code, 1);
-  t.regex(r.stdout, /store unreadable/);
+  t.regex(r.stdout, /store unreadable: reading the auth store failed: /);
   t.regex(r.stdout, /aipro doctor/);
+  // A write refused on the same store says what failed once, not "error: Error …".
+  const add = await runCli(['models', 'auth', 'paste-token', '--provider', 'anthropic'], { env: h.env, input: '' });
+  t.is(add.code, 1);
+  t.regex(add.stderr, /^error: adding anthropic:manual failed: .*not valid JSON/m);
+  t.notRegex(add.stderr, /error: error/i);
   t.is((await runCli(['models', 'status'], { env: h.env })).code, 1);
   t.is(
     JSON.parse((await runCli(['models', 'status', '--json'], { env: h.env })).stdout).agents[0].storeError.reason,

@@ -1,6 +1,7 @@
 /** `aipro store migrate|copy|rekey`, doctor's schema check and commands on the postgres backend, through the bundle. */
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import test from 'ava';
 import { runCli } from '../helpers/cli.js';
 import { usePostgres } from '../helpers/postgres.js';
@@ -206,4 +207,31 @@ test('a wrong password: migrate exits 1 naming the setting, never the password',
   t.is(shown.code, 0, shown.stderr);
   t.regex(shown.stdout, /\[redacted\]/);
   t.false(shown.stdout.includes('WRONGPASSWORD123'));
+});
+
+test('the URL as a {source:"file"} reference in the config (as the error advises) migrates and serves', async (t) => {
+  const url = await pgs.need(t);
+  if (!url) return;
+  const h = tempHome();
+  t.teardown(() => h.cleanup());
+  const secretFile = join(h.home, 'pg-url');
+  writeFileSync(secretFile, `${url}\n`, { mode: 0o600 });
+  h.writeConfig({ store: { backend: 'postgres', postgres: { url: { source: 'file', id: secretFile } } } });
+  Object.assign(h.env, { AIPRO_STORE_KEY: KEY });
+  const check = await runCli(['config', 'validate'], { env: h.env, timeoutMs: 60_000 });
+  t.is(check.code, 0, check.stderr);
+  const migrate = await runCli(['store', 'migrate'], { env: h.env, timeoutMs: 60_000 });
+  t.is(migrate.code, 0, migrate.stderr);
+  const paste = await runCli(['models', 'auth', 'paste-token', '--provider', 'anthropic', '--expires-in', '2h'], {
+    env: h.env,
+    input: `${TOKEN}\n`,
+    timeoutMs: 60_000,
+  });
+  t.is(paste.code, 0, paste.stderr);
+  const status = await runCli(['models', 'status', '--json'], { env: h.env, timeoutMs: 60_000 });
+  t.is(status.code, 0, status.stderr);
+  t.regex(status.stdout, /"anthropic:manual"/);
+  const password = new URL(url).password;
+  t.true(password.length > 0);
+  t.false(`${status.stdout}${status.stderr}${migrate.stdout}${migrate.stderr}`.includes(password));
 });

@@ -91,6 +91,10 @@ test('a bad config file is only overwritten by a set whose result validates', as
   t.is(r.code, 1);
   t.regex(r.stderr, /not valid JSON/);
   t.is(readFileSync(file(h), 'utf8'), '{ "auth": { "warnHours": ');
+  const status = await runCli(['models', 'status'], { env: h.env });
+  t.is(status.code, 1);
+  t.regex(status.stderr, /^error: cannot load config .*not valid JSON/m);
+  t.notRegex(status.stderr, /error: error/i);
 
   h.writeConfig({ auth: { warnHours: 'x' }, monitor: { listen: 'bad' } });
   const stillBad = await runCli(['config', 'set', 'auth.warnHours', '5'], { env: h.env });

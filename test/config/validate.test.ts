@@ -32,6 +32,34 @@ test('a secret reference object on a scalar key validates; a bad one names the k
   t.like(bad, { ok: false, key: 'gateway.auth.token' });
 });
 
+// Every scalar key documented as taking a secret reference: the reference must validate whatever
+// the key's default is ('' for store.postgres.url made convict call the object a missing key).
+const SECRET_SCALARS = [
+  'monitor.heartbeat.url',
+  'monitor.heartbeat.failUrl',
+  'gateway.auth.token',
+  'store.postgres.url',
+];
+
+test('every secret-taking scalar key accepts a {source, id} reference and keeps it whole', (t) => {
+  for (const path of SECRET_SCALARS) {
+    const ref = { source: 'env', id: 'SECRET_VAR' };
+    const raw: Record<string, unknown> = {};
+    let at = raw;
+    const parts = path.split('.');
+    for (const p of parts.slice(0, -1)) at = (at[p] = {}) as Record<string, unknown>;
+    at[parts[parts.length - 1] as string] = ref;
+    const r = validateConfig(raw, 'x', {});
+    if (!r.ok) {
+      t.fail(`${path}: ${r.key}: ${r.detail}`);
+      continue;
+    }
+    let value: unknown = r.config;
+    for (const p of parts) value = (value as Record<string, unknown>)[p];
+    t.deepEqual(value, ref, path);
+  }
+});
+
 test('a map whose value is not an object is refused with the key', (t) => {
   t.like(validateConfig({ auth: { profiles: { x: 'y' } } }, 'x', {}), { ok: false, key: 'auth.profiles' });
   t.like(validateConfig({ models: { providers: { anthropic: 5 } } }, 'x', {}), { ok: false, key: 'models.providers' });

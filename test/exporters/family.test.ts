@@ -1,35 +1,48 @@
 /**
- * The cached per-profile families: label texts are shared between the families of one profile
- * (one labels object), so a different name list or a changed label must never reuse a stale text.
+ * The per-profile families are views of one record per profile: each renders its own label
+ * names from the profile's shared label text, and a changed label must never reuse a stale text.
  */
 import test from 'ava';
-import { escapeLabelValue, flat, KeyedGauge, StateSetGauge } from '../../exporters/prometheus/family.js';
+import { escapeLabelValue, flat } from '../../exporters/prometheus/family.js';
+import { ProfileGauge, ProfileInfoGauge, ProfileStateSet } from '../../exporters/prometheus/profile-families.js';
+import { ProfileTable, SLOT } from '../../exporters/prometheus/profile-table.js';
 
-test('families given the same labels object each render their own label names', (t) => {
-  const both = new KeyedGauge('x_both', 'h', ['agent', 'profile']);
-  const one = new KeyedGauge('x_one', 'h', ['agent']);
-  const states = new StateSetGauge('x_status', 'h', ['agent', 'profile', 'status'], ['ok', 'expired']);
-  const labels = { agent: 'main', profile: 'p:1' };
-  both.set('k', labels, 1);
-  one.set('k', labels, 2);
+const NAMES = ['agent', 'provider', 'profile'];
+
+test('families of one profile each render their own label names from its one record', (t) => {
+  const table = new ProfileTable();
+  const info = new ProfileInfoGauge(table, 'x_info', 'h', [...NAMES, 'type', 'source']);
+  const value = new ProfileGauge(table, 'x_value', 'h', NAMES, SLOT.expiry);
+  const states = new ProfileStateSet(table, 'x_status', 'h', [...NAMES, 'status'], ['ok', 'expired']);
+  const labels = { agent: 'main', provider: 'p', profile: 'p:1' };
+  info.set('k', { ...labels, type: 'token', source: 'profile' }, 1);
+  value.set('k', labels, 2.5);
   states.setState('k', labels, 'expired');
-  t.is(both.renderText(), '# HELP x_both h\n# TYPE x_both gauge\nx_both{agent="main",profile="p:1"} 1');
-  t.is(one.renderText(), '# HELP x_one h\n# TYPE x_one gauge\nx_one{agent="main"} 2');
+  t.is(table.size, 1, 'one record for the three families');
+  const base = 'agent="main",provider="p",profile="p:1"';
+  t.is(info.renderText(), `# HELP x_info h\n# TYPE x_info gauge\nx_info{${base},type="token",source="profile"} 1`);
+  t.is(value.renderText(), `# HELP x_value h\n# TYPE x_value gauge\nx_value{${base}} 2.5`);
   t.is(
     states.renderText(),
-    '# HELP x_status h\n# TYPE x_status gauge\n' +
-      'x_status{agent="main",profile="p:1",status="ok"} 0\nx_status{agent="main",profile="p:1",status="expired"} 1',
+    `# HELP x_status h\n# TYPE x_status gauge\nx_status{${base},status="ok"} 0\nx_status{${base},status="expired"} 1`,
   );
 });
 
-test('a label change under the same key replaces the series; an equal new labels object changes nothing', (t) => {
-  const g = new KeyedGauge('x', 'h', ['agent', 'profile']);
-  g.set('k', { agent: 'main', profile: 'a' }, 1);
-  g.set('k', { agent: 'main', profile: 'b"\\\n' }, 1);
-  t.is(g.renderText(), '# HELP x h\n# TYPE x gauge\nx{agent="main",profile="b\\"\\\\\\n"} 1');
-  g.set('k', { agent: 'main', profile: 'b"\\\n' }, 1);
-  g.set('k', { agent: 'main', profile: 'b"\\\n' }, 3);
-  t.is(g.renderText(), '# HELP x h\n# TYPE x gauge\nx{agent="main",profile="b\\"\\\\\\n"} 3');
+test('a label change under the same key replaces the series; removing every family drops the record', (t) => {
+  const table = new ProfileTable();
+  const g = new ProfileGauge(table, 'x', 'h', NAMES, SLOT.expiry);
+  const other = new ProfileGauge(table, 'y', 'h', NAMES, SLOT.lastProbe);
+  g.set('k', { agent: 'main', provider: 'p', profile: 'a' }, 1);
+  other.set('k', { agent: 'main', provider: 'p', profile: 'a' }, 7);
+  g.set('k', { agent: 'main', provider: 'p', profile: 'b"\\\n' }, 1);
+  t.is(g.renderText(), '# HELP x h\n# TYPE x gauge\nx{agent="main",provider="p",profile="b\\"\\\\\\n"} 1');
+  g.set('k', { agent: 'main', provider: 'p', profile: 'b"\\\n' }, 3);
+  t.is(g.renderText(), '# HELP x h\n# TYPE x gauge\nx{agent="main",provider="p",profile="b\\"\\\\\\n"} 3');
+  g.remove('k');
+  t.is(g.renderText(), '# HELP x h\n# TYPE x gauge');
+  t.is(table.size, 1, 'the other family still has a series');
+  other.remove('k');
+  t.is(table.size, 0);
 });
 
 test('label values are escaped; plain ones come back as they are', (t) => {

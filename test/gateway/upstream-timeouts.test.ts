@@ -57,3 +57,46 @@ test('deadlines are cleared once headers arrive; idleMs then cuts a silent body'
   t.is(body, '12345', 'the bytes before the silence arrived');
   t.is(e.phase, 'idle', 'the body timed out, not the (cleared) header deadline');
 });
+
+test('headersMs is never cut short: the sweep fires a deadline after it, not before', async (t) => {
+  const hung = await startRawUpstream();
+  t.teardown(() => hung.close());
+  const req = http.request(`${hung.url}/v1/messages`, { method: 'POST', agent: false });
+  const t0 = performance.now();
+  armRequest(req, { connectMs: 5000, headersMs: 300, idleMs: 60_000 });
+  const err = errorOf(req);
+  req.end('{}');
+  const e = (await err) as UpstreamTimeoutError;
+  t.is(e.phase, 'headers');
+  t.true(performance.now() - t0 >= 300, 'a deadline only ever passes late (by up to two sweep periods)');
+});
+
+test('idleMs counts silence only: a slow body is never cut, and a complete one is let go', async (t) => {
+  // 12 chunks 40 ms apart (~0.5 s in all) under an idle deadline of 1 s.
+  const chunks = Array.from({ length: 12 }, (_, i) => String(i % 10));
+  const slow = await startRawUpstream((sock) => {
+    sock.once('data', async () => {
+      sock.write(`HTTP/1.1 200 OK\r\ncontent-length: ${chunks.length}\r\n\r\n`);
+      for (const c of chunks) {
+        await new Promise((r) => setTimeout(r, 40));
+        if (sock.destroyed) return;
+        sock.write(c);
+      }
+    });
+  });
+  t.teardown(() => slow.close());
+  const req = http.request(`${slow.url}/`, { method: 'POST', agent: false });
+  armRequest(req, { connectMs: 5000, headersMs: 5000, idleMs: 1000 });
+  const res = await new Promise<http.IncomingMessage>((resolve) => req.on('response', resolve).end('{}'));
+  const idle = armIdle(res, 1000);
+  let failed: Error | null = null;
+  res.on('error', (err) => (failed = err));
+  // Not read until the whole body has arrived: a complete body waiting for its reader is not silence.
+  while (!res.complete && !res.destroyed) await new Promise((r) => setTimeout(r, 20));
+  await new Promise((r) => setTimeout(r, 1300));
+  let body = '';
+  for await (const c of res) body += String(c);
+  idle.clear();
+  t.is(failed, null);
+  t.is(body, chunks.join(''));
+});

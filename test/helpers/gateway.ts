@@ -4,6 +4,7 @@
  */
 import type { AiproConfig } from '../../src/config/schema.js';
 import { createGateway, type Gateway } from '../../src/gateway/app.js';
+import type { FreshnessOptions } from '../../src/gateway/file-watch.js';
 import { configFrom } from './config.js';
 import { captureLog } from './log.js';
 import { serve } from './net.js';
@@ -32,13 +33,24 @@ export async function startTestGateway(opts: {
   env?: Record<string, string>;
   token?: string;
   home?: TempHome;
+  /** How the gateway watches its files (default: the real watch and clock). */
+  freshness?: FreshnessOptions;
+  /** Delay of batched bookkeeping writes (default 20 ms). */
+  flushMs?: number;
 }): Promise<TestGateway> {
   const home = opts.home ?? tempHome();
   if (opts.store && !opts.home) home.writeStore(opts.store);
   const env = { ...home.env, ...(opts.env ?? {}) };
   const config = configFrom(opts.config, env);
   const log = captureLog();
-  const gateway = createGateway({ config, env, log, flushMs: 20, ...(opts.token ? { token: opts.token } : {}) });
+  const gateway = createGateway({
+    config,
+    env,
+    log,
+    flushMs: opts.flushMs ?? 20,
+    ...(opts.token ? { token: opts.token } : {}),
+    ...(opts.freshness ? { freshness: opts.freshness } : {}),
+  });
   const served = await serve(gateway.handler);
   const stop = async () => {
     await served.close();

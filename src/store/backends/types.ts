@@ -58,7 +58,7 @@ export interface BackendConfig {
   store: {
     backend: BackendKind;
     postgres: {
-      url: string | { source: 'env' | 'file'; id: string };
+      url: string | { source: 'env' | 'file'; id: string } | null;
       schema: string;
       encryption: 'aes-256-gcm' | 'none';
       staleAfter: string;

@@ -57,7 +57,7 @@ test('store.* config keys: defaults, the URL from AIPRO_STORE_POSTGRES_URL, bad 
   if (!d.ok) return t.fail(d.detail);
   t.deepEqual(d.config.store, {
     backend: 'file',
-    postgres: { url: '', schema: 'aipro', encryption: 'aes-256-gcm', staleAfter: '15m', fleet: '' },
+    postgres: { url: null, schema: 'aipro', encryption: 'aes-256-gcm', staleAfter: '15m', fleet: '' },
   });
   t.is((await openStoreBackend(d.config, {})).kind, 'file');
   const e = validateConfig({ store: { backend: 'postgres' } }, 'x', {

@@ -1,0 +1,172 @@
+/**
+ * The per-profile series of the monitor: one record per profile holding the value of every
+ * per-profile family, rendered family by family (see `profile-families.ts`).
+ *
+ * Why one record: with 10,000 profiles a map per family held ~12 map entries and entry
+ * objects per profile (120,000 of each), most of the daemon's retained heap and of the first
+ * cycle's garbage. A record keeps the profile's label text once and each family's value as the
+ * text it prints as (formatting a timestamp costs ~0.3 µs; a scrape would pay it 100,000 times).
+ */
+import type { ProfileSig } from './profile-series.js';
+import { escapeLabelValue, flat } from './family.js';
+
+/** The single-valued families, by their slot in `ProfileRecord.vals`. */
+export const SLOT = {
+  info: 0,
+  expiry: 1,
+  expiryKnown: 2,
+  probeSuccess: 3,
+  probeValid: 4,
+  probeDuration: 5,
+  lastProbe: 6,
+  probeHttpStatus: 7,
+  refreshExpiry: 8,
+  nextRefresh: 9,
+  cooldownUntil: 10,
+  quotaObserved: 11,
+} as const;
+const SLOTS = 12;
+
+/** The families with one series per quota window, by their slot in `ProfileRecord.windows`. */
+export const WINDOW = { utilization: 0, reset: 1 } as const;
+
+export interface Sample {
+  window: string;
+  value: number;
+}
+
+/** One family's quota windows of a profile; `text` is its lines, built at the first render after a change. */
+export interface WindowSeries {
+  list: Sample[];
+  /** What the list was set from, to skip an unchanged one. */
+  sig: string;
+  text: string | undefined;
+}
+
+/** `,type="…",source="…"` of the info family: a handful of combinations, shared by every profile. */
+const infoTails = new Map<string, string>();
+
+function infoTail(type: string, source: string): string {
+  const id = `${type}\u0000${source}`;
+  const hit = infoTails.get(id);
+  if (hit !== undefined) return hit;
+  const tail = flat(`,type="${escapeLabelValue(type)}",source="${escapeLabelValue(source)}"`);
+  // Bounded vocabularies in practice; a seeded textfile could bring others, which are then not shared.
+  if (infoTails.size < 256) infoTails.set(id, tail);
+  return tail;
+}
+
+export class ProfileRecord {
+  /** `agent="…",provider="…",profile="…"`, shared by every family of the profile. */
+  lbl: string;
+  /** Each single-valued family's value as printed; undefined: no series. */
+  readonly vals: (string | undefined)[] = new Array<string | undefined>(SLOTS).fill(undefined);
+  /** The info family's `type` and `source` labels and their rendered text. */
+  type = '';
+  source = '';
+  infoTail = '';
+  /** The current status (the state set); undefined: no series. */
+  status: string | undefined = undefined;
+  readonly windows: (WindowSeries | undefined)[] = [undefined, undefined];
+  /** What the credential's series were last set from; undefined forces the next update to set them all. */
+  sig: ProfileSig | undefined = undefined;
+  /** In the last complete credential set (its series are deleted when a later complete set lacks it). */
+  known = false;
+  /** The update that last saw the credential. */
+  stamp = 0;
+
+  constructor(
+    readonly key: string,
+    /** Label values; `profile` as the label writes it (the id or its hash). */
+    public agent: string,
+    public provider: string,
+    public profile: string,
+  ) {
+    this.lbl = renderBase(agent, provider, profile);
+  }
+
+  setInfo(type: string, source: string, value: string): void {
+    if (this.type !== type || this.source !== source || this.vals[SLOT.info] === undefined) {
+      this.type = type;
+      this.source = source;
+      this.infoTail = infoTail(type, source);
+    }
+    this.vals[SLOT.info] = value;
+  }
+
+  /** Make `list` the series of one quota family (`WINDOW`); an empty list removes them. */
+  setWindows(slot: number, list: Sample[]): void {
+    if (list.length === 0) {
+      this.windows[slot] = undefined;
+      return;
+    }
+    const sig = list.map((x) => `${x.window}=${x.value}`).join('|');
+    const prev = this.windows[slot];
+    if (prev && prev.sig === sig) prev.list = list;
+    else this.windows[slot] = { list, sig, text: undefined };
+  }
+
+  /** Whether any family has a series of this profile. */
+  empty(): boolean {
+    if (this.status !== undefined || this.windows[0] !== undefined || this.windows[1] !== undefined) return false;
+    for (let i = 0; i < SLOTS; i++) if (this.vals[i] !== undefined) return false;
+    return true;
+  }
+}
+
+function renderBase(agent: string, provider: string, profile: string): string {
+  const p = escapeLabelValue(profile);
+  return flat(`agent="${escapeLabelValue(agent)}",provider="${escapeLabelValue(provider)}",profile="${p}"`);
+}
+
+/** Every profile's record by key (agent + profile id), and the records in render order. */
+export class ProfileTable {
+  private readonly recs = new Map<string, ProfileRecord>();
+  private order: ProfileRecord[] | null = [];
+
+  get(key: string): ProfileRecord | undefined {
+    return this.recs.get(key);
+  }
+
+  /** The record of `key` under these labels: created, or relabelled when a label changed. */
+  upsert(key: string, agent: string, provider: string, profile: string): ProfileRecord {
+    const rec = this.recs.get(key);
+    if (!rec) {
+      const created = new ProfileRecord(key, agent, provider, profile);
+      this.recs.set(key, created);
+      this.order = null;
+      return created;
+    }
+    if (rec.agent !== agent || rec.provider !== provider || rec.profile !== profile) {
+      rec.agent = agent;
+      rec.provider = provider;
+      rec.profile = profile;
+      rec.lbl = renderBase(agent, provider, profile);
+      for (const w of rec.windows) if (w) w.text = undefined;
+    }
+    return rec;
+  }
+
+  delete(key: string): void {
+    if (this.recs.delete(key)) this.order = null;
+  }
+
+  /** Drop the record of `key` once no family has a series of it. */
+  dropIfEmpty(key: string): void {
+    if (this.recs.get(key)?.empty()) this.delete(key);
+  }
+
+  values(): IterableIterator<ProfileRecord> {
+    return this.recs.values();
+  }
+
+  get size(): number {
+    return this.recs.size;
+  }
+
+  /** The records sorted by key, so the output does not depend on the order profiles appeared in. */
+  sorted(): readonly ProfileRecord[] {
+    if (!this.order) this.order = [...this.recs.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    return this.order;
+  }
+}
