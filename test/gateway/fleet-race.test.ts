@@ -24,6 +24,7 @@ import { startUpstream } from '../helpers/fake-providers.js';
 import { post } from '../helpers/gateway.js';
 import { migrated, newStoreKey } from './fleet-hosts.js';
 import { eventually } from '../helpers/wait.js';
+import { workerArgs } from '../helpers/child.js';
 
 const run = promisify(execFile);
 const WORKER = fileURLToPath(new URL('../store/fixtures/fleet-refresh-worker.ts', import.meta.url));
@@ -117,7 +118,7 @@ test(TITLE, async (t) => {
   const requests = Array.from({ length: 50 }, (_, i) => post(`${hosts[i % 3]?.gw.url}/v1/chat/completions`, msg));
   const clis = hosts.flatMap((host) =>
     [1, 2].map(() =>
-      run(process.execPath, ['--import', 'tsx', WORKER, host.home, host.configPath, ID], {
+      run(process.execPath, [...workerArgs(WORKER), host.home, host.configPath, ID], {
         env: host.env,
         timeout: 120_000,
       }),

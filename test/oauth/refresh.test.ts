@@ -11,6 +11,7 @@ import { readStore } from '../../src/store/read.js';
 import { freePort } from '../helpers/net.js';
 import { loginTokens, oauthConfigRaw, serverAndHome } from './helpers.js';
 import { configFrom } from '../helpers/config.js';
+import { workerArgs } from '../helpers/child.js';
 
 const run = promisify(execFile);
 const WORKER = fileURLToPath(new URL('./fixtures/refresh-worker.ts', import.meta.url));
@@ -77,7 +78,7 @@ test('20 concurrent processes forcing a refresh: nothing lost, no refresh token 
   writeFileSync(configPath, JSON.stringify(raw));
   const outs = await Promise.all(
     Array.from({ length: 20 }, () =>
-      run(process.execPath, ['--import', 'tsx', WORKER, storePath, configPath, ID], { timeout: 90_000 }),
+      run(process.execPath, [...workerArgs(WORKER), storePath, configPath, ID], { timeout: 90_000 }),
     ),
   );
   const results = outs.map((o) => JSON.parse(o.stdout.trim()) as { ok: boolean; refreshed?: boolean });

@@ -21,6 +21,7 @@ import { startTokenEndpoint } from '../helpers/oauth-server.js';
 import { tempHome } from '../helpers/tmp.js';
 import { loginTokens, oauthConfigRaw, serverAndHome } from './helpers.js';
 import { configFrom } from '../helpers/config.js';
+import { workerArgs } from '../helpers/child.js';
 
 const run = promisify(execFile);
 const WORKER = fileURLToPath(new URL('./fixtures/refresh-worker.ts', import.meta.url));
@@ -113,7 +114,7 @@ test(
       });
       const configPath = join(h.home, `cfg-${i}.json`);
       writeFileSync(configPath, JSON.stringify(raw));
-      const out = await run(process.execPath, ['--import', 'tsx', WORKER, storePath, configPath, ID], {
+      const out = await run(process.execPath, [...workerArgs(WORKER), storePath, configPath, ID], {
         timeout: 60_000,
       });
       t.like(JSON.parse(out.stdout), { ok: false, permanent: true });

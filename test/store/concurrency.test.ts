@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import test from 'ava';
 import { parseStoreText } from '../../src/store/read.js';
 import { tempHome } from '../helpers/tmp.js';
+import { workerArgs } from '../helpers/child.js';
 
 const HAMMER = fileURLToPath(new URL('../fixtures/store-workers/hammer.ts', import.meta.url));
 const PROCS = 10;
@@ -19,7 +20,7 @@ function runWorker(
   env: Record<string, string>,
 ): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', HAMMER, store, String(worker), String(PER_PROC)], {
+    const child = spawn(process.execPath, [...workerArgs(HAMMER), store, String(worker), String(PER_PROC)], {
       env,
       stdio: ['ignore', 'ignore', 'pipe'],
     });

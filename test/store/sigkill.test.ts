@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import test from 'ava';
 import { parseStoreBytes } from '../../src/store/read.js';
 import { tempHome } from '../helpers/tmp.js';
+import { workerArgs } from '../helpers/child.js';
 
 const WRITER = fileURLToPath(new URL('../fixtures/store-workers/writer.ts', import.meta.url));
 const ROUNDS = 25;
@@ -12,7 +13,7 @@ const ROUNDS = 25;
 /** Start the writer, wait for its first write, let it run a random while, kill -9. */
 function killDuringWrites(store: string, env: Record<string, string>, delayMs: number): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', WRITER, store], {
+    const child = spawn(process.execPath, [...workerArgs(WRITER), store], {
       env,
       stdio: ['ignore', 'pipe', 'inherit'],
     });

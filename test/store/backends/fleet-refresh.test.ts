@@ -17,6 +17,7 @@ import { refreshProfile } from '../../../src/oauth/refresh.js';
 import { usePostgres } from '../../helpers/postgres.js';
 import { fleetServerAndHome, loginTokens, oauthConfigRaw, serverAndHome } from '../../oauth/helpers.js';
 import { configFrom } from '../../helpers/config.js';
+import { workerArgs } from '../../helpers/child.js';
 
 const run = promisify(execFile);
 const WORKER = fileURLToPath(new URL('../fixtures/fleet-refresh-worker.ts', import.meta.url));
@@ -59,7 +60,7 @@ test(
     const outs = await Promise.all(
       hosts.flatMap((home) =>
         Array.from({ length: 5 }, () =>
-          run(process.execPath, ['--import', 'tsx', WORKER, home, configPath, ID], { env, timeout: 120_000 }),
+          run(process.execPath, [...workerArgs(WORKER), home, configPath, ID], { env, timeout: 120_000 }),
         ),
       ),
     );
