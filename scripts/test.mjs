@@ -1,11 +1,16 @@
-// `npm test`: bundle, then the tests (ava) while the type check, the lint (Biome, line width)
-// and the dependency check run beside them. The checks are mostly one CPU each and ava waits
-// on servers (Prometheus, PostgreSQL, SMTP) part of the time, so running them together saves
-// most of their duration on a 2-core machine. Their output is held back and printed after ava's, so ava's report (and
-// `npm test -- --tap`) stays one piece. Exit 1 when any of them fails.
-// Arguments go to ava: `npm test -- --tap`, `npm test -- test/store`.
+// `npm test`: bundle, compile the tests, then run them (ava) while the type check, the lint (Biome,
+// line width) and the dependency check run beside them. The checks are mostly one CPU each and
+// ava waits on servers (Prometheus, PostgreSQL, SMTP) part of the time, so running them together
+// saves most of their duration on a 2-core machine. Their output is held back and printed after
+// ava's, so ava's report (and `npm test -- --tap`) stays one piece. Exit 1 when any of them fails.
+//
+// The tests run compiled (scripts/compile-tests.mjs: one esbuild pass into .cache/test-js/, only
+// changed files) with ava's ava.compiled.config.mjs, so no ava worker loads tsx. Arguments go to
+// ava; paths under test/ are mapped to their compiled copies:
+// `npm test -- --tap`, `npm test -- test/store`, `npm test -- test/store/parse.test.ts`.
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { compiledArgs, compileTests } from './compile-tests.mjs';
 import { startTestServers } from './test-servers.mjs';
 
 const root = process.cwd();
@@ -33,13 +38,20 @@ const checks = [
   quiet('line width', ['scripts/line-width.mjs']),
   quiet('depcheck', ['scripts/depcheck.mjs']),
 ];
-// One PostgreSQL cluster for the whole run (not one per test file); its URL goes to ava's workers.
+await compileTests(root);
+
+// Servers shared by every test file start here, before ava, and add what the workers need
+// (their URLs) to `env`; they stop after ava (below). One PostgreSQL cluster for the whole run,
+// not one per test file.
 const servers = await startTestServers();
+const env = { ...process.env, ...servers.env };
+
 const ava = await new Promise((resolve) => {
-  const child = spawn(process.execPath, [bin('ava', 'entrypoints', 'cli.mjs'), ...process.argv.slice(2)], {
+  const args = ['--config', 'ava.compiled.config.mjs', ...compiledArgs(process.argv.slice(2))];
+  const child = spawn(process.execPath, [bin('ava', 'entrypoints', 'cli.mjs'), ...args], {
     cwd: root,
+    env,
     stdio: 'inherit',
-    env: { ...process.env, ...servers.env },
   });
   child.on('close', (code) => resolve(code ?? 1));
 });

@@ -60,7 +60,12 @@ export function parseStoreText(text: string, path = '<input>'): StoreRead {
   return { ok: true, path, exists: true, store: storeFromParsed(parsed.data, profiles) };
 }
 
-/** Parse each profile on its own; keep every profile as read for the next write. */
+/**
+ * Parse each profile on its own; keep every profile as read for the next write. The JSON of
+ * each parsed profile (what a write compares against) is not made here: most reads never
+ * write (the monitor reads 10,000 profiles a cycle), so `readJson` makes it from the raw
+ * profile when a write first asks.
+ */
 function storeFromParsed(data: Record<string, unknown>, raw: Record<string, unknown>): Store {
   const meta: RawProfiles = {
     raw: { ...raw },
@@ -71,10 +76,8 @@ function storeFromParsed(data: Record<string, unknown>, raw: Record<string, unkn
   const good: [string, Profile][] = [];
   for (const [id, value] of Object.entries(raw)) {
     const p = parseProfile(value);
-    if (p.ok) {
-      good.push([id, p.profile]);
-      meta.parsed[id] = JSON.stringify(p.profile);
-    } else meta.malformed[id] = p.reason;
+    if (p.ok) good.push([id, p.profile]);
+    else meta.malformed[id] = p.reason;
   }
   const sections: Partial<Record<Section, Record<string, unknown>>> = {};
   for (const name of SECTIONS) {
@@ -111,7 +114,8 @@ export function storeForDisk(store: Store): Record<string, unknown> {
   for (const [id, raw] of Object.entries(meta.raw)) {
     if (Object.hasOwn(store.profiles, id)) {
       const p = store.profiles[id];
-      out.push([id, meta.parsed[id] !== undefined && meta.parsed[id] === JSON.stringify(p) ? raw : p]);
+      const read = readJson(meta, id);
+      out.push([id, read !== undefined && read === JSON.stringify(p) ? raw : p]);
     } else if (Object.hasOwn(meta.malformed, id)) out.push([id, raw]);
   }
   for (const [id, p] of Object.entries(store.profiles)) if (!Object.hasOwn(meta.raw, id)) out.push([id, p]);
@@ -127,6 +131,21 @@ export function storeForDisk(store: Store): Record<string, unknown> {
     if (back.length) disk[name] = { ...current, ...Object.fromEntries(back.map(([key, e]) => [key, e.raw])) };
   }
   return disk;
+}
+
+/**
+ * The JSON of profile `id` as parsed when read (undefined if it did not parse), made on first
+ * need and kept. Parsing is pure and nothing changes a raw profile, so this is what the read
+ * would have made.
+ */
+function readJson(meta: RawProfiles, id: string): string | undefined {
+  // Set and read back through the plain object as the read-time snapshot did: an id like
+  // "__proto__" never holds a string there, so such a profile is written as parsed, as before.
+  if (!Object.hasOwn(meta.parsed, id) && !Object.hasOwn(meta.malformed, id)) {
+    const p = parseProfile(meta.raw[id]);
+    if (p.ok) meta.parsed[id] = JSON.stringify(p.profile);
+  }
+  return meta.parsed[id];
 }
 
 function profileExists(store: Store, meta: RawProfiles, id: string): boolean {

@@ -33,7 +33,10 @@ export const RAW_PROFILES = Symbol('aipro.rawProfiles');
 export interface RawProfiles {
   /** Every profile as read, in file order. */
   raw: Record<string, unknown>;
-  /** JSON of each well-formed profile as parsed: equal JSON at write time = unchanged. */
+  /**
+   * JSON of each well-formed profile as parsed, filled from `raw` when a write first needs it:
+   * equal JSON at write time = unchanged.
+   */
   parsed: Record<string, string>;
   /** Profiles that did not parse, with the reason (judged `invalid`, written back as read). */
   malformed: Record<string, string>;

@@ -158,12 +158,14 @@ export type Parsed<T> =
 let zodModule: typeof import('./schema-zod.js') | undefined;
 /**
  * The zod schemas, loaded on first need. In the CLI bundle (CommonJS) this `require` is bundled
- * by esbuild as a lazy initialiser; from ES modules (tests under tsx) it goes through
- * createRequire.
+ * by esbuild as a lazy initialiser; from ES modules it goes through createRequire: to the .ts
+ * file under tsx, to the compiled .js next to this one in the tests' compiled tree.
  */
 export function zodSchemas(): typeof import('./schema-zod.js') {
   zodModule ??=
-    typeof require === 'function' ? require('./schema-zod.js') : createRequire(import.meta.url)('./schema-zod.ts');
+    typeof require === 'function'
+      ? require('./schema-zod.js')
+      : createRequire(import.meta.url)(import.meta.url.endsWith('.ts') ? './schema-zod.ts' : './schema-zod.js');
   return zodModule as typeof import('./schema-zod.js');
 }
 

@@ -69,7 +69,7 @@ test('an error on a terminal wraps to 80 columns', async (t) => {
   const r = await underPty(['models', 'auth', 'list'], h.env, [], { cols: 80 });
   t.is(r.code, 1, r.out);
   const lines = plainText(r.out).split('\n');
-  t.regex(r.out, /error: Error listing auth profiles/);
+  t.regex(r.out, /error: listing auth profiles failed/);
   t.deepEqual(
     lines.filter((l) => l.length > 80),
     [],

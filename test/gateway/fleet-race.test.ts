@@ -12,7 +12,6 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import test from 'ava';
 import { CLI } from '../helpers/cli.js';
-import { nodeArgs } from '../helpers/fixture.js';
 import { startOAuthServer } from '../helpers/oauth-server.js';
 import { usePostgres } from '../helpers/postgres.js';
 import { tempHome } from '../helpers/tmp.js';
@@ -25,6 +24,7 @@ import { startUpstream } from '../helpers/fake-providers.js';
 import { post } from '../helpers/gateway.js';
 import { migrated, newStoreKey } from './fleet-hosts.js';
 import { eventually } from '../helpers/wait.js';
+import { workerArgs } from '../helpers/child.js';
 
 const run = promisify(execFile);
 const WORKER = fileURLToPath(new URL('../store/fixtures/fleet-refresh-worker.ts', import.meta.url));
@@ -116,10 +116,9 @@ test(TITLE, async (t) => {
 
   const msg = { model: 'openai-codex/gpt-5.1-codex', messages: [{ role: 'user', content: 'hi' }] };
   const requests = Array.from({ length: 50 }, (_, i) => post(`${hosts[i % 3]?.gw.url}/v1/chat/completions`, msg));
-  const worker = await nodeArgs(WORKER);
   const clis = hosts.flatMap((host) =>
     [1, 2].map(() =>
-      run(process.execPath, [...worker, host.home, host.configPath, ID], {
+      run(process.execPath, [...workerArgs(WORKER), host.home, host.configPath, ID], {
         env: host.env,
         timeout: 120_000,
       }),

@@ -1,5 +1,10 @@
-/** Child processes the tests start (Prometheus, Alertmanager): wait until ready, stop for sure. */
+/**
+ * Child processes the tests start (Prometheus, Alertmanager, test workers): wait until ready,
+ * stop for sure, run a TypeScript worker.
+ */
 import type { ChildProcess } from 'node:child_process';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { eventually } from './wait.js';
 
 const exited = (c: ChildProcess) => c.exitCode !== null || c.signalCode !== null;
@@ -32,4 +37,18 @@ export async function stopChild(child: ChildProcess, graceMs: number): Promise<v
   child.kill('SIGTERM');
   await Promise.race([gone, new Promise((r) => setTimeout(r, graceMs))]);
   if (!exited(child)) child.kill('SIGKILL');
+}
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** Where scripts/compile-tests.mjs puts the compiled tests (`npm test` runs those). */
+const COMPILED = join(ROOT, '.cache', 'test-js');
+
+/**
+ * node's arguments to run a test worker written in TypeScript (a `fixtures/*.ts` file): its
+ * compiled copy when this test runs compiled (`npm test`: no tsx in this process), which starts
+ * in a third of the CPU time, else the source through tsx (`npx ava test/x.test.ts`).
+ */
+export function workerArgs(tsFile: string): string[] {
+  if (process.execArgv.some((a) => /(^|=)tsx$/.test(a))) return ['--import', 'tsx', tsFile];
+  return ['--enable-source-maps', join(COMPILED, relative(ROOT, tsFile)).replace(/\.ts$/, '.js')];
 }

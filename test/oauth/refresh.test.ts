@@ -8,10 +8,10 @@ import { promisify } from 'node:util';
 import { refreshProfile } from '../../src/oauth/refresh.js';
 import { agentReport } from '../../src/store/report.js';
 import { readStore } from '../../src/store/read.js';
-import { nodeArgs } from '../helpers/fixture.js';
 import { freePort } from '../helpers/net.js';
 import { loginTokens, oauthConfigRaw, serverAndHome } from './helpers.js';
 import { configFrom } from '../helpers/config.js';
+import { workerArgs } from '../helpers/child.js';
 
 const run = promisify(execFile);
 const WORKER = fileURLToPath(new URL('./fixtures/refresh-worker.ts', import.meta.url));
@@ -76,10 +76,9 @@ test('20 concurrent processes forcing a refresh: nothing lost, no refresh token 
   const { server, storePath, raw, h } = await setup(t);
   const configPath = join(h.home, 'worker-config.json');
   writeFileSync(configPath, JSON.stringify(raw));
-  const worker = await nodeArgs(WORKER);
   const outs = await Promise.all(
     Array.from({ length: 20 }, () =>
-      run(process.execPath, [...worker, storePath, configPath, ID], { timeout: 90_000 }),
+      run(process.execPath, [...workerArgs(WORKER), storePath, configPath, ID], { timeout: 90_000 }),
     ),
   );
   const results = outs.map((o) => JSON.parse(o.stdout.trim()) as { ok: boolean; refreshed?: boolean });

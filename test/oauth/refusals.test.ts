@@ -18,10 +18,10 @@ import { readStore } from '../../src/store/read.js';
 import { agentReport } from '../../src/store/report.js';
 import { updateStore } from '../../src/store/write.js';
 import { startTokenEndpoint } from '../helpers/oauth-server.js';
-import { nodeArgs } from '../helpers/fixture.js';
 import { tempHome } from '../helpers/tmp.js';
 import { loginTokens, oauthConfigRaw, serverAndHome } from './helpers.js';
 import { configFrom } from '../helpers/config.js';
+import { workerArgs } from '../helpers/child.js';
 
 const run = promisify(execFile);
 const WORKER = fileURLToPath(new URL('./fixtures/refresh-worker.ts', import.meta.url));
@@ -114,7 +114,7 @@ test(
       });
       const configPath = join(h.home, `cfg-${i}.json`);
       writeFileSync(configPath, JSON.stringify(raw));
-      const out = await run(process.execPath, [...(await nodeArgs(WORKER)), storePath, configPath, ID], {
+      const out = await run(process.execPath, [...workerArgs(WORKER), storePath, configPath, ID], {
         timeout: 60_000,
       });
       t.like(JSON.parse(out.stdout), { ok: false, permanent: true });

@@ -7,21 +7,20 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import test from 'ava';
 import { parseStoreText } from '../../src/store/read.js';
-import { nodeArgs } from '../helpers/fixture.js';
 import { tempHome } from '../helpers/tmp.js';
+import { workerArgs } from '../helpers/child.js';
 
 const HAMMER = fileURLToPath(new URL('../fixtures/store-workers/hammer.ts', import.meta.url));
 const PROCS = 10;
 const PER_PROC = 50;
 
 function runWorker(
-  hammer: string[],
   store: string,
   worker: number,
   env: Record<string, string>,
 ): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...hammer, store, String(worker), String(PER_PROC)], {
+    const child = spawn(process.execPath, [...workerArgs(HAMMER), store, String(worker), String(PER_PROC)], {
       env,
       stdio: ['ignore', 'ignore', 'pipe'],
     });
@@ -38,8 +37,7 @@ test('10 processes × 50 concurrent paste-token/order set lose no update', async
   const home = tempHome();
   t.teardown(() => home.cleanup());
   const store = home.storePath();
-  const hammer = await nodeArgs(HAMMER);
-  const results = await Promise.all(Array.from({ length: PROCS }, (_, w) => runWorker(hammer, store, w, home.env)));
+  const results = await Promise.all(Array.from({ length: PROCS }, (_, w) => runWorker(store, w, home.env)));
   for (const r of results) t.is(r.code, 0, r.stderr);
 
   const read = parseStoreText(readFileSync(store, 'utf8'));

@@ -4,21 +4,16 @@ import { readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import test from 'ava';
 import { parseStoreBytes } from '../../src/store/read.js';
-import { nodeArgs } from '../helpers/fixture.js';
 import { tempHome } from '../helpers/tmp.js';
+import { workerArgs } from '../helpers/child.js';
 
 const WRITER = fileURLToPath(new URL('../fixtures/store-workers/writer.ts', import.meta.url));
 const ROUNDS = 25;
 
 /** Start the writer, wait for its first write, let it run a random while, kill -9. */
-function killDuringWrites(
-  writer: string[],
-  store: string,
-  env: Record<string, string>,
-  delayMs: number,
-): Promise<void> {
+function killDuringWrites(store: string, env: Record<string, string>, delayMs: number): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...writer, store], {
+    const child = spawn(process.execPath, [...workerArgs(WRITER), store], {
       env,
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -35,9 +30,8 @@ test('kill -9 during writes never leaves an unparseable store', async (t) => {
   let seed = 12345;
   const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   let lastCount = 0;
-  const writer = await nodeArgs(WRITER);
   for (let round = 0; round < ROUNDS; round++) {
-    await killDuringWrites(writer, store, home.env, Math.floor(rand() * 150));
+    await killDuringWrites(store, home.env, Math.floor(rand() * 150));
     const r = parseStoreBytes(readFileSync(store), store);
     t.true(r.ok, `round ${round}: ${r.ok ? '' : r.detail}`);
     if (r.ok) lastCount = Object.keys(r.store.profiles).length;

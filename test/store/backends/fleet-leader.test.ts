@@ -5,8 +5,8 @@ import test from 'ava';
 import { createPool } from '../../../src/store/backends/postgres/connect.js';
 import { currentLeader, fleetLeader } from '../../../src/store/backends/postgres/leader.js';
 import { eventually } from '../../helpers/wait.js';
-import { nodeArgs } from '../../helpers/fixture.js';
 import { usePostgres } from '../../helpers/postgres.js';
+import { workerArgs } from '../../helpers/child.js';
 
 const pgs = usePostgres();
 test.after.always(() => pgs.stop());
@@ -15,7 +15,7 @@ const WORKER = fileURLToPath(new URL('../fixtures/fleet-leader-worker.ts', impor
 test('exactly one of three hosts leads; a SIGKILLed leader is replaced within one cycle', async (t) => {
   const url = await pgs.need(t);
   if (!url) return;
-  const child = spawn(process.execPath, [...(await nodeArgs(WORKER)), url, 'host-1'], {
+  const child = spawn(process.execPath, [...workerArgs(WORKER), url, 'host-1'], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   t.teardown(() => void child.kill('SIGKILL'));

@@ -15,9 +15,9 @@ import { migrate } from '../../../src/store/backends/postgres/migrations.js';
 import { parseStoreKey } from '../../../src/store/backends/postgres/seal.js';
 import { refreshProfile } from '../../../src/oauth/refresh.js';
 import { usePostgres } from '../../helpers/postgres.js';
-import { nodeArgs } from '../../helpers/fixture.js';
 import { fleetServerAndHome, loginTokens, oauthConfigRaw, serverAndHome } from '../../oauth/helpers.js';
 import { configFrom } from '../../helpers/config.js';
+import { workerArgs } from '../../helpers/child.js';
 
 const run = promisify(execFile);
 const WORKER = fileURLToPath(new URL('../fixtures/fleet-refresh-worker.ts', import.meta.url));
@@ -57,11 +57,10 @@ test(
       return home;
     });
     const env = { ...process.env, AIPRO_STORE_POSTGRES_URL: url, AIPRO_STORE_KEY: keyText };
-    const worker = await nodeArgs(WORKER);
     const outs = await Promise.all(
       hosts.flatMap((home) =>
         Array.from({ length: 5 }, () =>
-          run(process.execPath, [...worker, home, configPath, ID], { env, timeout: 120_000 }),
+          run(process.execPath, [...workerArgs(WORKER), home, configPath, ID], { env, timeout: 120_000 }),
         ),
       ),
     );
