@@ -11,6 +11,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { compiledArgs, compileTests } from './compile-tests.mjs';
+import { startTestServers } from './test-servers.mjs';
 
 const root = process.cwd();
 const bin = (...p) => join(root, 'node_modules', ...p);
@@ -39,9 +40,11 @@ const checks = [
 ];
 await compileTests(root);
 
-const env = { ...process.env };
 // Servers shared by every test file start here, before ava, and add what the workers need
-// (their URLs) to `env`; they stop after ava (below).
+// (their URLs) to `env`; they stop after ava (below). One PostgreSQL cluster for the whole run,
+// not one per test file.
+const servers = await startTestServers();
+const env = { ...process.env, ...servers.env };
 
 const ava = await new Promise((resolve) => {
   const args = ['--config', 'ava.compiled.config.mjs', ...compiledArgs(process.argv.slice(2))];
@@ -52,6 +55,7 @@ const ava = await new Promise((resolve) => {
   });
   child.on('close', (code) => resolve(code ?? 1));
 });
+servers.stop();
 
 let failed = ava !== 0;
 for (const c of await Promise.all(checks)) {

@@ -9,7 +9,7 @@ import { bashScript, fishScript, zshScript, VALUE_KINDS, type CompletionNode } f
 import { loadContext } from '../context.js';
 import { usageError } from './errors.js';
 import { readAgentStores } from './store-backend.js';
-import { contextOptions, io } from './io.js';
+import { contextOptions, io, processIo } from './io.js';
 
 const isHidden = (c: Command) => Boolean((c as unknown as { _hidden?: boolean })._hidden);
 
@@ -36,8 +36,13 @@ export function completionNodes(root: Command): CompletionNode[] {
   return out;
 }
 
-/** How long a shell waits for ids from the fleet database before it gets none. */
+/** How long a shell waits for ids from the fleet database before it gets none (AIPRO_COMPLETION_WAIT_MS). */
 const FLEET_WAIT_MS = 2_000;
+
+function fleetWaitMs(): number {
+  const n = Number(io().env.AIPRO_COMPLETION_WAIT_MS);
+  return Number.isFinite(n) && n > 0 ? n : FLEET_WAIT_MS;
+}
 
 /** Set when the store did not answer in time: the command then exits instead of waiting on it. */
 let gaveUp = false;
@@ -53,7 +58,7 @@ async function storeIds(): Promise<{ agents: string[]; profiles: string[] }> {
     timer = setTimeout(() => {
       gaveUp = true;
       reject(new Error('store too slow for completion'));
-    }, FLEET_WAIT_MS);
+    }, fleetWaitMs());
   });
   try {
     const { agents, reads } = await Promise.race([readAgentStores(loadContext(contextOptions())), late]);
@@ -105,8 +110,9 @@ export function register(program: Command): void {
     .action(async (kind: string) => {
       const list = await ids(kind);
       io().stdout.write(list.length ? `${list.join('\n')}\n` : '', () => {
-        // The abandoned connection attempt would hold the shell until its own timeout.
-        if (gaveUp) process.exit(0);
+        // The abandoned connection attempt would hold the shell until its own timeout. Only the
+        // aipro process itself exits: a run inside another program (run(argv, io)) must not end it.
+        if (gaveUp && io() === processIo()) process.exit(0);
       });
     });
 }

@@ -116,9 +116,25 @@ test('ladder: at most once per episode, in order, resolved follows every ended e
         return true;
       },
     ),
-    // Pinned seed (printed on failure by fast-check); -426871247 found the
-    // same-millisecond episode id collision, so it stays in as a regression case.
-    { numRuns: 3000, seed: -426871247 },
+    // Pinned seed (printed on failure by fast-check). With it, run 376 found the same-millisecond
+    // episode id collision (fail, heal, fail again in one cycle's millisecond); that case also runs
+    // first as an example, so it stays in however many runs follow. 1000 runs cover it twice over.
+    {
+      numRuns: 1000,
+      seed: -426871247,
+      examples: [
+        [
+          [
+            { op: 'fail', who: 0, status: 'rejected' },
+            { op: 'heal', who: 0 },
+            { op: 'fail', who: 0, status: 'rejected' },
+            { op: 'remove', who: 0 },
+          ],
+          ['14d', '7d', '3d', '1d', '6h', '1h'],
+          1,
+        ],
+      ],
+    },
   );
   t.pass();
 });

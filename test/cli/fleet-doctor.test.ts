@@ -80,7 +80,11 @@ test('PostgreSQL down: status, list, copy and completion fail closed in one line
     t.false(/unexpected failure|\n\s+at /.test(r.stderr), `no stack trace: ${r.stderr}`);
     t.false((r.stdout + r.stderr).includes('PW-SECRET-789'));
   }
-  const ids = await runCli(['completion', 'ids', 'profiles'], { env: h.env, ...T });
+  // The refused connection, not the shell's 2 s wait on a loaded machine, is what leaves it empty.
+  const ids = await runCli(['completion', 'ids', 'profiles'], {
+    env: { ...h.env, AIPRO_COMPLETION_WAIT_MS: '60000' },
+    ...T,
+  });
   t.is(ids.code, 0);
   t.is(ids.stdout + ids.stderr, '');
 });

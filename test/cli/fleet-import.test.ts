@@ -15,7 +15,9 @@ import { parseStoreKey } from '../../src/store/backends/postgres/seal.js';
 import type { Store } from '../../src/store/schema.js';
 import { runCli } from '../helpers/cli.js';
 import { usePostgres } from '../helpers/postgres.js';
+import { startRawUpstream } from '../helpers/raw-upstreams.js';
 import { tempHome, type TempHome } from '../helpers/tmp.js';
+import { eventually } from '../helpers/wait.js';
 import { FIXTURES } from './support.js';
 
 const pgs = usePostgres();
@@ -230,6 +232,8 @@ test('completion offers the profile and agent ids of the fleet store (and nothin
     );
     t.is(r.code, 0, r.stderr);
   }
+  // A loaded machine can take longer than the shell's 2 s to answer; this test is about what it answers.
+  b.env.AIPRO_COMPLETION_WAIT_MS = '60000';
   const profiles = await runCli(['completion', 'ids', 'profiles'], { env: b.env, ...T });
   t.is(profiles.code, 0, profiles.stderr);
   t.is(profiles.stdout, 'openai:one\nopenai:two\n');
@@ -239,4 +243,17 @@ test('completion offers the profile and agent ids of the fleet store (and nothin
   const none = await runCli(['completion', 'ids', 'profiles'], { env: dead, ...T });
   t.is(none.code, 0);
   t.is(none.stdout + none.stderr, '');
+});
+
+test('completion from a database that never answers: nothing after the wait, and only the run ends', async (t) => {
+  const hole = await startRawUpstream();
+  t.teardown(() => hole.close());
+  const h = host(t, `postgres://u:SECRETPW@127.0.0.1:${new URL(hole.url).port}/x`, 'gw-b');
+  h.env.AIPRO_COMPLETION_WAIT_MS = '300';
+  // In-process: giving up must end the command, not the program running it (here, the test worker).
+  const r = await runCli(['completion', 'ids', 'profiles'], { env: h.env, ...T });
+  t.is(r.code, 0);
+  t.is(r.stdout + r.stderr, '');
+  // The attempt it gave up on goes on in the background (the aipro process exits instead).
+  await eventually(async () => hole.connections >= 1, 60_000, 'the database to be asked');
 });

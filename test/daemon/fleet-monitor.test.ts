@@ -23,7 +23,7 @@ import { tempHome } from '../helpers/tmp.js';
 import { startWebhookReceiver } from '../helpers/webhook-receiver.js';
 import { expiredToken, fleetConfig, NEVER, seedFleet } from './fleet-helpers.js';
 
-const pgs = usePostgres();
+const pgs = usePostgres({ private: true });
 test.after.always(() => pgs.stop());
 
 const { expiry, store, refresh } = MONITORS as Required<typeof MONITORS>;

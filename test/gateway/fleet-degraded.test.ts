@@ -16,7 +16,7 @@ import { anthropicOk } from '../helpers/provider-bodies.js';
 import { migrated, startFleet, type FleetHost } from './fleet-hosts.js';
 import { eventually } from '../helpers/wait.js';
 
-const pgs = usePostgres();
+const pgs = usePostgres({ private: true });
 test.after.always(() => pgs.stop());
 
 const BACKOFF = { minMs: 200, maxMs: 1_000 };

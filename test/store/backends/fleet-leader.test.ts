@@ -56,8 +56,10 @@ test('a leader whose session is cut stops leading; it leads again once it holds 
     await pool.end();
   });
   t.true(await l.check());
+  // pg_stat_activity spans the cluster, which other test files share: cut only this database's session.
   await pool.query(
-    `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'aipro-leader:solo'`,
+    `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'aipro-leader:solo' ` +
+      'AND datname = current_database()',
   );
   await eventually(async () => !l.isLeader(), 10_000, 'leadership to drop');
   t.true(await l.check());
