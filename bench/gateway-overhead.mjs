@@ -11,12 +11,10 @@
 // comma-separated, optionally `name=path`).
 import { spawn } from 'node:child_process';
 import http from 'node:http';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { emit, processCpuMs } from './lib/result.mjs';
-import { pct, startBenchUpstream, timedPost } from './lib/messages.mjs';
+import { benchHome, pct, startBenchUpstream, timedPost } from './lib/messages.mjs';
 
 const sequential = Number(process.argv[2] ?? 2000);
 const seconds = Number(process.argv[3] ?? 5);
@@ -28,26 +26,7 @@ const cli = process.env.BENCH_CLI ?? fileURLToPath(new URL('../dist/cli/main.js'
 
 const { server: upstream, url: upUrl } = await startBenchUpstream();
 
-const home = mkdtempSync(join(tmpdir(), 'aipro-bench-gw-'));
-const agentDir = join(home, '.aipro', 'agents', 'main', 'agent');
-mkdirSync(agentDir, { recursive: true, mode: 0o700 });
-writeFileSync(
-  join(home, '.aipro', 'aipro.json'),
-  JSON.stringify({ models: { providers: { anthropic: { baseUrl: upUrl } } } }),
-);
-writeFileSync(
-  join(agentDir, 'auth-profiles.json'),
-  JSON.stringify({
-    version: 1,
-    profiles: Object.fromEntries(
-      Array.from({ length: profileCount }, (_, i) => [
-        `anthropic:p${i}`,
-        { type: 'api_key', provider: 'anthropic', key: `sk-ant-api03-${String(i).padStart(80, 'a')}` },
-      ]),
-    ),
-  }),
-  { mode: 0o600 },
-);
+const home = benchHome(upUrl, profileCount, 'aipro-bench-gw-');
 function startGateway(entry) {
   const proc = spawn(
     process.execPath,

@@ -8,11 +8,10 @@
 // A build's agent store has BENCH_GW_PROFILES API-key profiles (default 2).
 import { spawn } from 'node:child_process';
 import http from 'node:http';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { startBenchUpstream, timedPost } from './messages.mjs';
+import { benchHome, startBenchUpstream, timedPost } from './messages.mjs';
 import { median, processCpuMs } from './result.mjs';
 
 const args = process.argv.slice(2);
@@ -23,24 +22,7 @@ const concurrency = 32;
 const profileCount = Number(process.env.BENCH_GW_PROFILES ?? 2);
 
 const { server: upstream, url: upUrl } = await startBenchUpstream();
-const home = mkdtempSync(join(tmpdir(), 'aipro-bench-ab-'));
-const agentDir = join(home, '.aipro', 'agents', 'main', 'agent');
-mkdirSync(agentDir, { recursive: true, mode: 0o700 });
-writeFileSync(
-  join(home, '.aipro', 'aipro.json'),
-  JSON.stringify({ models: { providers: { anthropic: { baseUrl: upUrl } } } }),
-);
-const profiles = Array.from({ length: profileCount }, (_, i) => [
-  `anthropic:p${i}`,
-  { type: 'api_key', provider: 'anthropic', key: `sk-ant-api03-${String(i).padStart(80, 'a')}` },
-]);
-writeFileSync(
-  join(agentDir, 'auth-profiles.json'),
-  JSON.stringify({ version: 1, profiles: Object.fromEntries(profiles) }),
-  {
-    mode: 0o600,
-  },
-);
+const home = benchHome(upUrl, profileCount, 'aipro-bench-ab-');
 
 function start(argv, env) {
   const proc = spawn(process.execPath, argv, { env, stdio: ['ignore', 'pipe', 'inherit'] });

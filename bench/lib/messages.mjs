@@ -1,7 +1,10 @@
 // The gateway benchmarks' Messages request and the local upstream that answers it: one timed
 // POST (the milliseconds until the whole 200 answer was read; any other status rejects) and a
 // fake provider that answers every request with the same small message.
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export const BENCH_BODY = JSON.stringify({
   model: 'sonnet',
@@ -64,4 +67,28 @@ export async function startBenchUpstream() {
   upstream.keepAliveTimeout = 60_000;
   await new Promise((r) => upstream.listen(0, '127.0.0.1', r));
   return { server: upstream, url: `http://127.0.0.1:${upstream.address().port}` };
+}
+
+/**
+ * A throwaway HOME for `aipro gateway` in front of the bench upstream: the config points
+ * anthropic at `upUrl`, and agent main holds `profileCount` API-key profiles (anthropic:p0…).
+ */
+export function benchHome(upUrl, profileCount, prefix) {
+  const home = mkdtempSync(join(tmpdir(), prefix));
+  const agentDir = join(home, '.aipro', 'agents', 'main', 'agent');
+  mkdirSync(agentDir, { recursive: true, mode: 0o700 });
+  writeFileSync(
+    join(home, '.aipro', 'aipro.json'),
+    JSON.stringify({ models: { providers: { anthropic: { baseUrl: upUrl } } } }),
+  );
+  const profiles = Array.from({ length: profileCount }, (_, i) => [
+    `anthropic:p${i}`,
+    { type: 'api_key', provider: 'anthropic', key: `sk-ant-api03-${String(i).padStart(80, 'a')}` },
+  ]);
+  writeFileSync(
+    join(agentDir, 'auth-profiles.json'),
+    JSON.stringify({ version: 1, profiles: Object.fromEntries(profiles) }),
+    { mode: 0o600 },
+  );
+  return home;
 }

@@ -4,7 +4,7 @@
  * prove the bound with an injected clock (watch off), the notice path with a frozen clock
  * (real inotify), and that this process's own writes are seen at once.
  */
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { AgentState } from '../../src/gateway/agent-state.js';
 import { RECHECK_MS } from '../../src/gateway/file-watch.js';
 import { fileBackend } from '../../src/store/backends/file.js';
@@ -90,7 +90,10 @@ test('the sessions file follows the same rule, and this process sees its own ses
   t.is(other.sessions.get('s1')?.model, 'anthropic/claude-sonnet-4-5');
 });
 
-test('a gateway whose watch misses the change uses a key replaced by `models auth` within the bound', async (t) => {
+const msg = { model: 'sonnet', max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] };
+
+/** A gateway in front of a fake Anthropic, on a store holding the work key, with its watch off and a test clock. */
+async function watchlessGateway(t: ExecutionContext, extra: { flushMs?: number } = {}) {
   const up = await startUpstream(() => anthropicOk());
   const home = tempHome();
   home.writeStore(storeWith(CANARY.antWork));
@@ -99,14 +102,18 @@ test('a gateway whose watch misses the change uses a key replaced by `models aut
     config: { models: { providers: { anthropic: { baseUrl: up.url } } } },
     home,
     freshness: { now: c.now, watch: false },
-    // Bookkeeping is written only when the test flushes: its own write must not be what re-reads the store.
-    flushMs: 600_000,
+    ...extra,
   });
   t.teardown(async () => {
     await gw.cleanup();
     await up.close();
   });
-  const msg = { model: 'sonnet', max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] };
+  return { up, home, c, gw };
+}
+
+test('a gateway whose watch misses the change uses a key replaced by `models auth` within the bound', async (t) => {
+  // Bookkeeping is written only when the test flushes: its own write must not be what re-reads the store.
+  const { up, home, c, gw } = await watchlessGateway(t, { flushMs: 600_000 });
   t.is((await post(`${gw.url}/v1/messages`, msg)).status, 200);
   await gw.gateway.runtime.usage.flush();
   t.is((await post(`${gw.url}/v1/messages`, msg)).status, 200, 'reads back its own write');
@@ -121,20 +128,7 @@ test('a gateway whose watch misses the change uses a key replaced by `models aut
 });
 
 test("the gateway's own bookkeeping write is read back at once, with no notice and a frozen clock", async (t) => {
-  const up = await startUpstream(() => anthropicOk());
-  const home = tempHome();
-  home.writeStore(storeWith(CANARY.antWork));
-  const c = clock();
-  const gw = await startTestGateway({
-    config: { models: { providers: { anthropic: { baseUrl: up.url } } } },
-    home,
-    freshness: { now: c.now, watch: false },
-  });
-  t.teardown(async () => {
-    await gw.cleanup();
-    await up.close();
-  });
-  const msg = { model: 'sonnet', max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] };
+  const { gw } = await watchlessGateway(t);
   t.is((await post(`${gw.url}/v1/messages`, msg)).status, 200);
   await gw.gateway.runtime.usage.flush();
   const agent = gw.gateway.runtime.agent('main');
