@@ -19,7 +19,7 @@ import { createPool } from '../src/store/backends/postgres/connect.ts';
 import { migrate } from '../src/store/backends/postgres/migrations.ts';
 import { parseStoreKey } from '../src/store/backends/postgres/seal.ts';
 import { emit, processCpuMs } from './lib/result.mjs';
-import { pct, startBenchUpstream, timedPost } from './lib/messages.mjs';
+import { pct, startBenchUpstream, timedPost, untilListening } from './lib/messages.mjs';
 
 const sequential = Number(process.argv[2] ?? 2000);
 const cli = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
@@ -68,15 +68,7 @@ async function gateway(backend) {
     AIPRO_STORE_KEY: key,
   };
   const child = spawn(process.execPath, [cli, 'gateway', '--port', '0'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-  const gwUrl = await new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (d) => {
-      out += d;
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    child.on('exit', (code) => reject(new Error(`gateway (${backend}) exited ${code}`)));
-  });
+  const { url: gwUrl } = await untilListening(child, `gateway (${backend})`);
   return { child, url: gwUrl };
 }
 const file = await gateway('file');

@@ -14,7 +14,7 @@ import http from 'node:http';
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { emit, processCpuMs } from './lib/result.mjs';
-import { benchHome, pct, startBenchUpstream, timedPost } from './lib/messages.mjs';
+import { benchHome, pct, startBenchUpstream, timedPost, untilListening } from './lib/messages.mjs';
 
 const sequential = Number(process.argv[2] ?? 2000);
 const seconds = Number(process.argv[3] ?? 5);
@@ -39,15 +39,7 @@ function startGateway(entry) {
     ],
     { env: { PATH: process.env.PATH, HOME: home, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'inherit'] },
   );
-  return new Promise((resolve, reject) => {
-    let out = '';
-    proc.stdout.setEncoding('utf8').on('data', (d) => {
-      out += d;
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) resolve({ proc, url: m[1] });
-    });
-    proc.on('exit', (code) => reject(new Error(`gateway exited ${code}`)));
-  });
+  return untilListening(proc, 'gateway');
 }
 const { proc: child, url: gwUrl } = await startGateway(cli);
 // BENCH_CLI_B=/other/dist/cli/main.js: a second gateway build measured in the same rounds

@@ -11,7 +11,7 @@ import http from 'node:http';
 import { rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { benchHome, startBenchUpstream, timedPost } from './messages.mjs';
+import { benchHome, startBenchUpstream, timedPost, untilListening } from './messages.mjs';
 import { median, processCpuMs } from './result.mjs';
 
 const args = process.argv.slice(2);
@@ -26,15 +26,7 @@ const home = benchHome(upUrl, profileCount, 'aipro-bench-ab-');
 
 function start(argv, env) {
   const proc = spawn(process.execPath, argv, { env, stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    proc.stdout.setEncoding('utf8').on('data', (d) => {
-      out += d;
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) resolve({ proc, url: m[1] });
-    });
-    proc.on('exit', (code) => reject(new Error(`${argv.join(' ')} exited ${code}`)));
-  });
+  return untilListening(proc, argv.join(' '));
 }
 const contestants = [
   { name: 'bare proxy', ...(await start([fileURLToPath(new URL('./bare-proxy.cjs', import.meta.url)), upUrl], {})) },

@@ -92,3 +92,16 @@ export function benchHome(upUrl, profileCount, prefix) {
   );
   return home;
 }
+
+/** Resolves to { proc, url } once a started proxy prints "listening on http://…"; rejects if it exits first. */
+export function untilListening(proc, what) {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    proc.stdout.setEncoding('utf8').on('data', (d) => {
+      out += d;
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) resolve({ proc, url: m[1] });
+    });
+    proc.on('exit', (code) => reject(new Error(`${what} exited ${code}`)));
+  });
+}
