@@ -8,7 +8,7 @@ import type { EnvLayer, EnvSource } from '../env/load.js';
 import { PROVIDERS } from '../providers/index.js';
 import { daemonEnvPath } from '../store/paths.js';
 import type { StoreRead } from '../store/read.js';
-import { sha256Prefix } from '../store/secrets.js';
+import { sha256Prefix } from '../util/sha256.js';
 import type { DoctorContext, Finding } from './context.js';
 import { modeFinding } from './state.js';
 import { own } from '../util/own.js';

@@ -22,7 +22,7 @@ import { refreshLockPath } from '../store/backends/file.js';
 import type { StoreBackend, StoreChange } from '../store/backends/types.js';
 import { readStore, type StoreRead } from '../store/read.js';
 import type { Profile, RefreshRecord } from '../store/schema.js';
-import { sha256Prefix } from '../store/secrets.js';
+import { sha256Prefix } from '../util/sha256.js';
 import { updateStore } from '../store/write.js';
 import { hostId, importHost, originOf } from './import.js';
 import { resyncImported } from './resync.js';

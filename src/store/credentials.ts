@@ -13,7 +13,8 @@ import {
   type Profile,
   type Store,
 } from './schema.js';
-import { profileSecret, sha256Prefix, type SecretResolution } from './secrets.js';
+import { profileSecret, type SecretResolution } from './secrets.js';
+import { sha256Prefix } from '../util/sha256.js';
 import type { CredentialView } from './status.js';
 import { compareText } from '../util/collate.js';
 

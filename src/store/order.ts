@@ -11,7 +11,7 @@
  */
 import { quotaBlockedUntil } from './quota.js';
 import { profileProvider, type Profile, type Store, type UsageStats } from './schema.js';
-import { sha256Prefix } from './secrets.js';
+import { sha256Prefix } from '../util/sha256.js';
 import { compareText } from '../util/collate.js';
 import { own } from '../util/own.js';
 

@@ -3,8 +3,8 @@
  * instead of the value. Nothing in this file ever returns a secret inside a message.
  */
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { isAbsolute, join } from 'node:path';
+import { sha256Prefix } from '../util/sha256.js';
 import type { Env } from './paths.js';
 import type { Profile, SecretRef } from './schema.js';
 
@@ -63,25 +63,6 @@ export function fingerprint(secret: string): string {
   if (secret.length < 16) return `sha256:${sha256Prefix(secret)}`;
   const prefix = KNOWN_PREFIX.exec(secret)?.[1] ?? '';
   return `${prefix}…${secret.slice(-4)}`;
-}
-
-/** First 12 hex chars of sha256: identifies a secret without revealing it. */
-let sha256Hex: ((secret: string) => string) | undefined;
-
-export function sha256Prefix(secret: string): string {
-  // node:crypto is loaded on first use (once): `models status` on a store without probe results never needs it.
-  sha256Hex ??= sha256Function(createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto'));
-  return sha256Hex(secret).slice(0, 12);
-}
-
-/**
- * The one-shot `crypto.hash` (Node >= 20.12) where there is one: no Hash object per call, 4-6x
- * less CPU than `createHash` (the monitor hashes every secret of 10,000 profiles on its first cycle).
- */
-export function sha256Function(crypto: typeof import('node:crypto')): (secret: string) => string {
-  const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
-  if (typeof oneShot === 'function') return (secret) => oneShot('sha256', secret, 'hex');
-  return (secret) => crypto.createHash('sha256').update(secret).digest('hex');
 }
 
 /** Replace every occurrence of each secret in `text` (for error bodies echoed from upstream). */

@@ -85,7 +85,7 @@ test('nextProfile: first candidate, or undefined for a provider without credenti
 });
 
 test('a credential the provider refused goes last; replacing its secret clears that', async (t) => {
-  const { sha256Prefix } = await import('../../src/store/secrets.js');
+  const { sha256Prefix } = await import('../../src/util/sha256.js');
   const s = store({
     usageStats: {
       'anthropic:tok': {

@@ -8,7 +8,7 @@ import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { agentsRoot, AGENT_ID_RE, type Env } from '../paths.js';
 import { readStore } from '../read.js';
-import { sha256Prefix } from '../secrets.js';
+import { sha256Prefix } from '../../util/sha256.js';
 import type { AgentRef, StoreBackend } from './types.js';
 
 /** The per-profile refresh lock of a file store (its `.lock` directory sits next to the store). */

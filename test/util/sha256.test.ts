@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import * as crypto from 'node:crypto';
 import test from 'ava';
-import { sha256Function, sha256Prefix } from '../../src/store/secrets.js';
+import { sha256Function, sha256Prefix } from '../../src/util/sha256.js';
 
 const SAMPLES = ['', 'sk-ant-api03-abc', 'ünïcödé 🔑 secret', 'x'.repeat(10_000)];
 const expected = (s: string) => createHash('sha256').update(s).digest('hex');
