@@ -12,10 +12,10 @@
  * keys, strings where convict would coerce them (a "5000" for a number), keys that are
  * Object.prototype names or hold a `.` below a map id, objects where convict expects none.
  */
+import { isPlainObject, PROTO_NAMES, renameDefault } from './plain.js';
 import { schema, type AiproConfig } from './schema.js';
 
 type Obj = Record<string, unknown>;
-const isPlainObject = (v: unknown): v is Obj => Boolean(v) && typeof v === 'object' && !Array.isArray(v);
 
 interface Leaf {
   default: unknown;
@@ -91,8 +91,6 @@ const ENV_NAMES: readonly string[] = (function envNames(node: Obj): string[] {
   );
 })(schema as unknown as Obj);
 
-const PROTO_NAMES = new Set(Object.getOwnPropertyNames(Object.prototype));
-
 /** No key in `v` (at any depth) that convict's dotted walks or its overlay treat specially. */
 function plainKeys(v: unknown): boolean {
   if (Array.isArray(v)) return v.every(plainKeys);
@@ -158,15 +156,6 @@ function valid(config: Obj, tree: Tree): boolean {
   return true;
 }
 
-/** `agents.__default` → `agents.default`, moved last in its section as load.ts's rename does. */
-function renameDefaults(config: Obj): void {
-  for (const section of ['agents', 'models']) {
-    const sec = config[section] as Obj;
-    const { __default: value, ...rest } = sec;
-    config[section] = { ...rest, default: value };
-  }
-}
-
 /**
  * The config convict would give for `raw` (parsed JSON) and `env`, or undefined when this reader
  * cannot be sure of it (then convict decides, and words any error).
@@ -175,6 +164,5 @@ export function fastConfig(raw: Obj, env: Record<string, string | undefined>): A
   if (ENV_NAMES.some((name) => env[name] !== undefined)) return undefined;
   const config = defaultsOf(TREE);
   if (!overlay(raw, config, TREE, true) || !valid(config, TREE)) return undefined;
-  renameDefaults(config);
-  return config as unknown as AiproConfig;
+  return renameDefault(config, '__default', 'default') as unknown as AiproConfig;
 }

@@ -10,6 +10,7 @@ import { configPath, type Env } from '../store/paths.js';
 import { jsonParseProblem } from '../util/json-error.js';
 import { schema, SECRET_KEY_NAMES, type AiproConfig } from './schema.js';
 import { fastConfig } from './fast-read.js';
+import { isPlainObject, PROTO_NAMES, renameDefault } from './plain.js';
 
 export type ConfigLoad =
   | { ok: true; path: string; exists: boolean; config: AiproConfig; raw: Record<string, unknown> }
@@ -25,24 +26,6 @@ function cleanConvictMessage(message: string): { key: string; detail: string } {
   const i = noValue.indexOf(': ');
   return i > 0 ? { key: noValue.slice(0, i), detail: noValue.slice(i + 2) } : { key: '(config)', detail: noValue };
 }
-
-/** Sections whose `default` child is declared as `__default` in the schema. */
-const DEFAULT_SECTIONS = ['agents', 'models'] as const;
-
-function renameDefault(obj: Record<string, unknown>, from: string, to: string): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...obj };
-  for (const section of DEFAULT_SECTIONS) {
-    const sec = out[section];
-    if (sec && typeof sec === 'object' && !Array.isArray(sec) && Object.hasOwn(sec, from)) {
-      const { [from]: value, ...rest } = sec as Record<string, unknown>;
-      out[section] = { ...rest, [to]: value };
-    }
-  }
-  return out;
-}
-
-const isPlainObject = (v: unknown): v is Record<string, unknown> =>
-  Boolean(v) && typeof v === 'object' && !Array.isArray(v);
 
 /** Every schema leaf (dotted path), and whether its default is an object (a map like auth.profiles). */
 function schemaLeaves(node: Record<string, unknown>, prefix = ''): { path: string; objectDefault: boolean }[] {
@@ -97,7 +80,6 @@ function splitObjectValues(raw: Record<string, unknown>): {
  * convict encoded (`.` and `%` escaped, prototype names prefixed) and come back decoded.
  */
 const MAP_LEAVES = LEAVES.filter((l) => l.objectDefault).map((l) => l.path);
-const PROTO_NAMES = new Set(Object.getOwnPropertyNames(Object.prototype));
 export function encodeMapKey(k: string): string {
   const e = k.replaceAll('%', '%25').replaceAll('.', '%2E');
   return PROTO_NAMES.has(k) ? `%P${e}` : e;
