@@ -35,6 +35,9 @@ export interface PendingFailure {
   quota?: QuotaRecord;
 }
 
+/** The provider whose `lastGood` a success of `id` sets (the profile's, else its id's prefix). */
+const providerOf = (store: Store, id: string): string => store.profiles[id]?.provider ?? profileProvider(id);
+
 /**
  * Apply pending successes (profile id -> time, in the order they happened) to a store: the
  * newest success of a provider becomes its `lastGood`, the later one on a tie. Pure.
@@ -46,7 +49,7 @@ export function applySuccesses(store: Store, pending: ReadonlyMap<string, number
   const newest: Record<string, number> = {};
   for (const [id, at] of pending) {
     usageStats[id] = recordSuccess(usageStats[id], at);
-    const provider = store.profiles[id]?.provider ?? profileProvider(id);
+    const provider = providerOf(store, id);
     if ((newest[provider] ?? -1) <= at) {
       newest[provider] = at;
       lastGood[provider] = id;
@@ -162,7 +165,7 @@ export class UsageWriter {
         v.own.add(next);
         v.store.usageStats[profileId] = next;
       }
-      const provider = v.store.profiles[profileId]?.provider ?? profileProvider(profileId);
+      const provider = providerOf(v.store, profileId);
       if ((v.newest.get(provider) ?? -1) <= now) {
         v.newest.set(provider, now);
         v.store.lastGood[provider] = profileId;
@@ -227,7 +230,7 @@ export class UsageWriter {
     if (b) s = applyBatch(s, b);
     const newest = new Map<string, number>();
     for (const [id, at] of b?.successes ?? []) {
-      const provider = store.profiles[id]?.provider ?? profileProvider(id);
+      const provider = providerOf(store, id);
       if ((newest.get(provider) ?? -1) <= at) newest.set(provider, at);
     }
     const view: View = {
