@@ -11,11 +11,36 @@
  * turns keep waiting while the lock changes hands, and a hung holder is named in the error.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  access,
+  mkdir,
+  mkdirSync,
+  readFile,
+  readFileSync,
+  rename,
+  renameSync,
+  rm,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFile,
+} from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { causeCode, DurableWriteError } from '../util/durable.js';
 import { OperatorError } from '../util/operator-error.js';
+
+/*
+ * The lock's common path (a free lock taken and released) runs on libuv's thread pool: on a
+ * busy disk a `mkdir`, `rename` or recursive `rm` waits for the filesystem journal for
+ * milliseconds, and a long-running process (the gateway, locking once a second for its
+ * bookkeeping) would stall every request in flight meanwhile. Callbacks, not fs/promises: that
+ * module costs every short command ~1 ms to load. A held lock (rare) is judged synchronously.
+ */
+type Done = (err: NodeJS.ErrnoException | null) => void;
+const pooled = (op: (done: Done) => void) => new Promise<void>((ok, fail) => op((e) => (e ? fail(e) : ok())));
+const exists = (p: string) => new Promise<boolean>((ok) => access(p, (e) => ok(!e)));
+const removeTree = (p: string) => new Promise<void>((ok) => rm(p, { recursive: true, force: true }, () => ok()));
 
 /** A lock of another host not refreshed for this long is dead (holders refresh every third of it). */
 export const LOCK_STALE_MS = 30_000;
@@ -85,6 +110,21 @@ export function readLockOwner(lockDir: string): LockOwner | null {
   }
 }
 
+/** `readLockOwner` off the event loop. */
+function readLockOwnerAsync(lockDir: string): Promise<LockOwner | null> {
+  return new Promise((ok) =>
+    readFile(`${lockDir}/owner.json`, 'utf8', (err, text) => {
+      if (err) return ok(null);
+      try {
+        const o = JSON.parse(text) as LockOwner;
+        ok(typeof o.pid === 'number' && typeof o.host === 'string' ? o : null);
+      } catch {
+        ok(null);
+      }
+    }),
+  );
+}
+
 /** Is the holder of `lockDir` gone? Absent lock → false (nothing to take over). */
 export function lockHolderDead(lockDir: string, now = Date.now()): boolean {
   let mtime: number;
@@ -120,6 +160,17 @@ function discard(lockDir: string): void {
   rmSync(aside, { recursive: true, force: true });
 }
 
+/** `discard` off the event loop (our own lock, released). */
+async function discardAsync(lockDir: string): Promise<void> {
+  const aside = tmpName(lockDir, 'gone');
+  try {
+    await pooled((done) => rename(lockDir, aside, done));
+  } catch {
+    return;
+  }
+  await removeTree(aside);
+}
+
 /**
  * Remove the lock of a dead holder. Takeovers are serialised by a short-lived `.takeover`
  * directory so that two waiters who both saw the same dead holder never remove a lock the
@@ -149,16 +200,16 @@ export function takeOverDeadLock(lockDir: string, expectNonce: string | null): b
 }
 
 /** One attempt: put a complete lock dir in place. Returns our owner, or null when held. */
-function tryAcquire(path: string, lockDir: string): LockOwner | null {
+async function tryAcquire(path: string, lockDir: string): Promise<LockOwner | null> {
   const owner: LockOwner = { ...self(), nonce: randomBytes(8).toString('hex') };
   const prep = tmpName(lockDir, 'new');
   try {
-    mkdirSync(prep, { mode: 0o700 });
-    writeFileSync(`${prep}/owner.json`, JSON.stringify(owner), { mode: 0o600 });
-    renameSync(prep, lockDir);
+    await pooled((done) => mkdir(prep, { mode: 0o700 }, (e) => done(e)));
+    await pooled((done) => writeFile(`${prep}/owner.json`, JSON.stringify(owner), { mode: 0o600 }, done));
+    await pooled((done) => rename(prep, lockDir, done));
     return owner;
   } catch (err) {
-    rmSync(prep, { recursive: true, force: true });
+    await removeTree(prep);
     const code = causeCode(err);
     if (code === 'ENOTEMPTY' || code === 'EEXIST') return null;
     throw new DurableWriteError(path, code);
@@ -179,8 +230,8 @@ async function acquire(path: string, lockDir: string, waitMs: number): Promise<L
   let delay = 2;
   for (;;) {
     // Preparing a lock dir costs four metadata writes: only try when the lock looks free.
-    if (!existsSync(lockDir)) {
-      const mine = tryAcquire(path, lockDir);
+    if (!(await exists(lockDir))) {
+      const mine = await tryAcquire(path, lockDir);
       if (mine) return mine;
     }
     const holder = readLockOwner(lockDir);
@@ -219,7 +270,7 @@ export async function withLock<T>(path: string, fn: () => Promise<T> | T, opts: 
 async function holding<T>(path: string, fn: () => Promise<T> | T, waitMs: number): Promise<T> {
   const lockDir = `${path}.lock`;
   try {
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    await pooled((done) => mkdir(dirname(path), { recursive: true, mode: 0o700 }, (e) => done(e)));
   } catch (err) {
     throw new DurableWriteError(path, causeCode(err));
   }
@@ -238,6 +289,6 @@ async function holding<T>(path: string, fn: () => Promise<T> | T, waitMs: number
     return await fn();
   } finally {
     clearInterval(refresh);
-    if (readLockOwner(lockDir)?.nonce === owner.nonce) discard(lockDir);
+    if ((await readLockOwnerAsync(lockDir))?.nonce === owner.nonce) await discardAsync(lockDir);
   }
 }
