@@ -51,6 +51,11 @@ for (const [name, spec] of builds) {
   });
 }
 
+process.on('uncaughtException', (err) => {
+  for (const c of contestants) c.proc.kill('SIGTERM');
+  throw err;
+});
+
 const headers = { 'x-api-key': 'client', 'anthropic-version': '2023-06-01' };
 async function round(c, secs) {
   const via = new http.Agent({ keepAlive: true, maxSockets: concurrency });
@@ -68,9 +73,13 @@ async function round(c, secs) {
   via.destroy();
   return ((processCpuMs(c.proc.pid) - cpu0) * 1000) / done;
 }
-const seqAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+// A fresh connection per latency round (an idle one may be closed by its server meanwhile);
+// the first requests set it up and warm it, unrecorded.
 async function latencyRound(url, n, into) {
-  for (let i = 0; i < n; i++) into.push(await timedPost(`${url}/v1/messages`, seqAgent, headers));
+  const via = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  for (let i = 0; i < 5; i++) await timedPost(`${url}/v1/messages`, via, headers);
+  for (let i = 0; i < n; i++) into.push(await timedPost(`${url}/v1/messages`, via, headers));
+  via.destroy();
 }
 // The direct path joins the latency rounds only (it is the base the added latency is taken from).
 const lat = [{ name: 'direct', url: upUrl, ms: [] }, ...contestants.map((c) => ({ name: c.name, url: c.url, ms: [] }))];
@@ -124,6 +133,5 @@ for (const c of contestants) {
   c.proc.kill('SIGTERM');
   await new Promise((r) => c.proc.on('close', r));
 }
-seqAgent.destroy();
 upstream.close();
 for (const home of homes) rmSync(home, { recursive: true, force: true });
