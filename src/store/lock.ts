@@ -101,10 +101,19 @@ function self(): Omit<LockOwner, 'nonce'> {
   return selfOwner;
 }
 
+/** The owner an `owner.json` names, or null when it names none. */
+function parseOwner(text: string): LockOwner | null {
+  try {
+    const o = JSON.parse(text) as LockOwner;
+    return typeof o.pid === 'number' && typeof o.host === 'string' ? o : null;
+  } catch {
+    return null;
+  }
+}
+
 export function readLockOwner(lockDir: string): LockOwner | null {
   try {
-    const o = JSON.parse(readFileSync(`${lockDir}/owner.json`, 'utf8')) as LockOwner;
-    return typeof o.pid === 'number' && typeof o.host === 'string' ? o : null;
+    return parseOwner(readFileSync(`${lockDir}/owner.json`, 'utf8'));
   } catch {
     return null;
   }
@@ -113,15 +122,7 @@ export function readLockOwner(lockDir: string): LockOwner | null {
 /** `readLockOwner` off the event loop. */
 function readLockOwnerAsync(lockDir: string): Promise<LockOwner | null> {
   return new Promise((ok) =>
-    readFile(`${lockDir}/owner.json`, 'utf8', (err, text) => {
-      if (err) return ok(null);
-      try {
-        const o = JSON.parse(text) as LockOwner;
-        ok(typeof o.pid === 'number' && typeof o.host === 'string' ? o : null);
-      } catch {
-        ok(null);
-      }
-    }),
+    readFile(`${lockDir}/owner.json`, 'utf8', (err, text) => ok(err ? null : parseOwner(text))),
   );
 }
 
