@@ -20,8 +20,12 @@ import {
   rename,
   renameSync,
   rm,
+  rmdir,
+  rmdirSync,
   rmSync,
   statSync,
+  unlink,
+  unlinkSync,
   utimesSync,
   writeFile,
 } from 'node:fs';
@@ -32,7 +36,7 @@ import { OperatorError } from '../util/operator-error.js';
 
 /*
  * The lock's common path (a free lock taken and released) runs on libuv's thread pool: on a
- * busy disk a `mkdir`, `rename` or recursive `rm` waits for the filesystem journal for
+ * busy disk a `mkdir`, `rename` or `rmdir` waits for the filesystem journal for
  * milliseconds, and a long-running process (the gateway, locking once a second for its
  * bookkeeping) would stall every request in flight meanwhile. Callbacks, not fs/promises: that
  * module costs every short command ~1 ms to load. A held lock (rare) is judged synchronously.
@@ -158,7 +162,26 @@ function discard(lockDir: string): void {
   } catch {
     return;
   }
-  rmSync(aside, { recursive: true, force: true });
+  removeLockDir(aside);
+}
+
+/**
+ * Delete a lock dir we own or moved aside: it holds owner.json only, so unlink and rmdir (two
+ * system calls) instead of a recursive rm, which first tries rmdir, then lists, stats and
+ * unlinks. Locks are taken and released thousands of times under contention; anything else
+ * in the dir falls back to the recursive rm.
+ */
+function removeLockDir(dir: string): void {
+  try {
+    unlinkSync(`${dir}/owner.json`);
+  } catch {
+    // not written yet (a failed prepare), or already gone
+  }
+  try {
+    rmdirSync(dir);
+  } catch {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** `discard` off the event loop (our own lock, released). */
@@ -169,7 +192,13 @@ async function discardAsync(lockDir: string): Promise<void> {
   } catch {
     return;
   }
-  await removeTree(aside);
+  await removeLockDirAsync(aside);
+}
+
+/** `removeLockDir` off the event loop. */
+async function removeLockDirAsync(dir: string): Promise<void> {
+  await pooled((done) => unlink(`${dir}/owner.json`, done)).catch(() => undefined);
+  await pooled((done) => rmdir(dir, done)).catch(() => removeTree(dir));
 }
 
 /**
@@ -210,7 +239,7 @@ async function tryAcquire(path: string, lockDir: string): Promise<LockOwner | nu
     await pooled((done) => rename(prep, lockDir, done));
     return owner;
   } catch (err) {
-    await removeTree(prep);
+    await removeLockDirAsync(prep);
     const code = causeCode(err);
     if (code === 'ENOTEMPTY' || code === 'EEXIST') return null;
     throw new DurableWriteError(path, code);
@@ -225,10 +254,24 @@ export function lockWaitMs(env: NodeJS.ProcessEnv = process.env): number {
   return Number.isFinite(n) && n > 0 ? n : LOCK_WAIT_MS;
 }
 
+/** First and largest poll interval while a lock is held; each sleep is jittered up to twice that. */
+const POLL_FIRST_MS = 2;
+const POLL_MAX_MS = 50;
+
+/**
+ * The next poll interval: ×1.5 per poll up to POLL_MAX_MS, over the whole wait. It does not
+ * start again when the lock changes hands: under contention the holder changes every few
+ * milliseconds, and waiters that went back to 2 ms each time polled ten times as often for the
+ * same turn (measured: 10 processes × 150 writes, 3,000 polls per process instead of 330, and
+ * 60% more CPU). With several waiters a free lock is still found within a few milliseconds:
+ * their jittered polls interleave.
+ */
+const nextPollMs = (delay: number): number => Math.min(delay * 1.5, POLL_MAX_MS);
+
 async function acquire(path: string, lockDir: string, waitMs: number): Promise<LockOwner> {
   let seen: string | null | undefined;
   let since = Date.now();
-  let delay = 2;
+  let delay = POLL_FIRST_MS;
   for (;;) {
     // Preparing a lock dir costs four metadata writes: only try when the lock looks free.
     if (!(await exists(lockDir))) {
@@ -244,12 +287,11 @@ async function acquire(path: string, lockDir: string, waitMs: number): Promise<L
     if (nonce !== seen) {
       seen = nonce;
       since = Date.now();
-      delay = 2;
     } else if (Date.now() - since > waitMs) {
       throw new LockTimeoutError(path, holder, Date.now() - since);
     }
     await sleep(delay + Math.random() * delay);
-    delay = Math.min(delay * 1.5, 25);
+    delay = nextPollMs(delay);
   }
 }
 
