@@ -5,7 +5,8 @@
 // ava's, so ava's report (and `npm test -- --tap`) stays one piece. Exit 1 when any of them fails.
 //
 // The tests run compiled (scripts/compile-tests.mjs: one esbuild pass into .cache/test-js/, only
-// changed files) with ava's ava.compiled.config.mjs, so no ava worker loads tsx. Arguments go to
+// changed files) with ava's ava.compiled.config.mjs, so no ava worker loads tsx, and ava's own
+// worker code is one bundled file (scripts/ava-cli.mjs, scripts/ava-worker.mjs). Arguments go to
 // ava; paths under test/ are mapped to their compiled copies:
 // `npm test -- --tap`, `npm test -- test/store`, `npm test -- test/store/parse.test.ts`.
 import { spawn, spawnSync } from 'node:child_process';
@@ -48,7 +49,7 @@ const env = { ...process.env, ...servers.env };
 
 const ava = await new Promise((resolve) => {
   const args = ['--config', 'ava.compiled.config.mjs', ...compiledArgs(process.argv.slice(2))];
-  const child = spawn(process.execPath, [bin('ava', 'entrypoints', 'cli.mjs'), ...args], {
+  const child = spawn(process.execPath, ['scripts/ava-cli.mjs', ...args], {
     cwd: root,
     env,
     stdio: 'inherit',
