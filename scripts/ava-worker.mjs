@@ -13,8 +13,8 @@
 // Rebuilt when ava, esbuild, the installed packages (node_modules/.package-lock.json) or this
 // script change. scripts/ava-cli.mjs starts ava with this worker.
 import { build, version } from 'esbuild';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 export const WORKER = join('.cache', 'ava-worker', 'base.mjs');
 /** ava's modules whose one instance the worker shares with the test file's `import 'ava'`. */
@@ -45,13 +45,14 @@ export async function avaWorker(root = process.cwd()) {
   }
   const lib = join(root, 'node_modules', 'ava', 'lib', 'worker');
   const shared = new Set(SHARED.map((f) => join(lib, f)));
-  await build({
+  const result = await build({
     entryPoints: [join(lib, 'base.js')],
     bundle: true,
     format: 'esm',
     platform: 'node',
     target: 'node20',
     outfile: out,
+    write: false,
     // ava's CommonJS dependencies call require(); inside an ES module bundle it must exist.
     banner: {
       js:
@@ -71,6 +72,11 @@ export async function avaWorker(root = process.cwd()) {
     ],
     logLevel: 'warning',
   });
+  // Written aside and renamed, so a worker never loads a half-written bundle.
+  const temp = `${out}.${process.pid}`;
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(temp, result.outputFiles[0].contents);
+  renameSync(temp, out);
   writeFileSync(stampFile, stamp);
   return out;
 }
