@@ -5,20 +5,22 @@
 // per test file before the test file itself loads; bundled it is ~0.2 (Node 24, which keeps a
 // compile cache, ~0.27 → ~0.18). The code is ava's own, unchanged; only the files are joined.
 //
-// Two of ava's modules hold the state that the test file's `import test from 'ava'` reaches
-// through node_modules (lib/worker/main.cjs): state.cjs (the runner the test registers with)
-// and completion-handlers.js. They stay outside the bundle, imported by their node_modules
-// path, so the worker and the test file share one instance of each, as they do unbundled.
+// Four of ava's modules hold per-process state that ava's entry points reach through
+// node_modules (`import test from 'ava'`: lib/worker/main.cjs; `ava/plugin`: plugin.cjs):
+// state.cjs (the runner the test registers with), completion-handlers.js, options.cjs (the
+// worker's options, its test file among them) and channel.cjs (the IPC channel to ava). They stay
+// outside the bundle, imported by their node_modules path, so the worker and the test file share
+// one instance of each, as they do unbundled.
 //
 // Rebuilt when ava, esbuild, the installed packages (node_modules/.package-lock.json) or this
 // script change. scripts/ava-cli.mjs starts ava with this worker.
 import { build, version } from 'esbuild';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 
 export const WORKER = join('.cache', 'ava-worker', 'base.mjs');
 /** ava's modules whose one instance the worker shares with the test file's `import 'ava'`. */
-const SHARED = ['state.cjs', 'completion-handlers.js'];
+const SHARED = ['state.cjs', 'completion-handlers.js', 'options.cjs', 'channel.cjs'];
 
 function stampOf(root) {
   const mtime = (file) => {
@@ -63,9 +65,10 @@ export async function avaWorker(root = process.cwd()) {
       {
         name: 'ava-shared-state',
         setup(b) {
-          b.onResolve({ filter: /(state\.cjs|completion-handlers\.js)$/ }, (args) => {
+          b.onResolve({ filter: /(state|options|channel)\.cjs$|completion-handlers\.js$/ }, (args) => {
             const path = join(args.resolveDir, args.path);
-            return shared.has(path) ? { path, external: true } : undefined;
+            // Relative, so a moved or copied checkout still loads its own node_modules.
+            return shared.has(path) ? { path: relative(dirname(out), path), external: true } : undefined;
           });
         },
       },
