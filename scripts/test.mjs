@@ -57,7 +57,11 @@ const servers = await startTestServers();
 const env = { ...process.env, ...servers.env };
 
 const ava = await new Promise((resolve) => {
-  const args = ['--config', 'ava.compiled.config.mjs', ...compiledArgs(process.argv.slice(2))];
+  // AIPRO_TEST_CPU=FILE: each worker logs its CPU time and its children's (scripts/cpu-per-file.mjs).
+  const cpuLog = process.env.AIPRO_TEST_CPU
+    ? [`--node-arguments=--import=${join(root, 'scripts', 'cpu-per-file.mjs')}`]
+    : [];
+  const args = ['--config', 'ava.compiled.config.mjs', ...cpuLog, ...compiledArgs(process.argv.slice(2))];
   const child = spawn(process.execPath, ['scripts/ava-cli.mjs', ...args], {
     cwd: root,
     env,

