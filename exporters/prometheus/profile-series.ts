@@ -26,11 +26,7 @@ export interface ProbeFacts {
 /** Set (or clear, without a probe) the probe series of one profile's record. */
 export function setProbe(rec: ProfileRecord, p: ProbeFacts | undefined): void {
   if (!p) {
-    rec.put(SLOT.probeSuccess, undefined);
-    rec.put(SLOT.probeValid, undefined);
-    rec.put(SLOT.probeDuration, undefined);
-    rec.put(SLOT.lastProbe, undefined);
-    rec.put(SLOT.probeHttpStatus, undefined);
+    rec.clearProbe();
     return;
   }
   rec.put(SLOT.lastProbe, formatValue(p.at / 1000));

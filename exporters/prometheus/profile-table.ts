@@ -33,6 +33,8 @@ const COUNTS = SLOTS + 3;
 /** The families with one series per quota window, by their slot in `ProfileRecord.windows`. */
 export const WINDOW = { utilization: 0, reset: 1 } as const;
 
+const PROBE_SLOTS = [SLOT.probeSuccess, SLOT.probeValid, SLOT.probeDuration, SLOT.lastProbe, SLOT.probeHttpStatus];
+
 export interface Sample {
   window: string;
   value: number;
@@ -96,6 +98,29 @@ export class ProfileRecord {
     const v = this.vals as (string | undefined)[];
     if ((v[slot] === undefined) !== (value === undefined)) this.bump(slot, value === undefined ? -1 : 1);
     v[slot] = value;
+  }
+
+  /** Drop the probe series (the common case of a profile never probed: one call that finds nothing to do). */
+  clearProbe(): void {
+    const v = this.vals;
+    if (
+      v[SLOT.probeSuccess] === undefined &&
+      v[SLOT.probeValid] === undefined &&
+      v[SLOT.probeDuration] === undefined &&
+      v[SLOT.lastProbe] === undefined &&
+      v[SLOT.probeHttpStatus] === undefined
+    )
+      return;
+    for (const slot of PROBE_SLOTS) this.put(slot, undefined);
+  }
+
+  /** Drop the quota series (most profiles have none). */
+  clearQuota(): void {
+    if (this.windows[0] === undefined && this.windows[1] === undefined && this.vals[SLOT.quotaObserved] === undefined)
+      return;
+    this.putWindows(WINDOW.utilization, undefined);
+    this.putWindows(WINDOW.reset, undefined);
+    this.put(SLOT.quotaObserved, undefined);
   }
 
   /** Make `status` the current state (undefined: no state-set series). */

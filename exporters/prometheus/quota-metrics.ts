@@ -11,9 +11,7 @@ import { type ProfileRecord, SLOT, WINDOW } from './profile-table.js';
 /** Set (or clear) the quota series of one profile's record from its latest observation. */
 export function setQuota(rec: ProfileRecord, q: QuotaRecord | undefined, now: number): void {
   if (!q) {
-    rec.clearWindows(WINDOW.utilization);
-    rec.clearWindows(WINDOW.reset);
-    rec.put(SLOT.quotaObserved, undefined);
+    rec.clearQuota();
     return;
   }
   const windows = currentWindows({ ...q, windows: labelledWindows(q.windows) }, now);
