@@ -57,7 +57,7 @@ test('without node’s gc (no --expose-gc) the trimmer does nothing', (t) => {
   t.is(asked, 0);
 });
 
-test('the monitor app calls afterScrape once per /metrics response, after it is sent, and not for /healthz', async (t) => {
+test('the monitor app calls afterScrape once per /metrics response, once it is over; not for /healthz', async (t) => {
   const m = createMetrics({ defaultMetrics: false });
   let scrapes = 0;
   const srv = await serve(monitorApp({ source: m, notReady: () => null, afterScrape: () => scrapes++ }));

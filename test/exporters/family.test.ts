@@ -76,6 +76,7 @@ test('a family walks only while profiles have series in it; a removed record no 
   t.is(b.renderText(), '# HELP y h\n# TYPE y gauge\ny{agent="main",provider="p",profile="k3"} 7');
   t.is(
     a.renderText(),
-    '# HELP x h\n# TYPE x gauge\nx{agent="main",provider="p",profile="k1"} 1\nx{agent="main",provider="p",profile="k3"} 1',
+    '# HELP x h\n# TYPE x gauge\nx{agent="main",provider="p",profile="k1"} 1\n' +
+      'x{agent="main",provider="p",profile="k3"} 1',
   );
 });
