@@ -169,9 +169,11 @@ emit({ target: '10k profiles: steady cycle + /metrics', basis: 'cpu', value: cpu
 
 // The daemon itself, with the node flags its systemd unit gives it (heap settings).
 const unit = readFileSync(new URL('systemd/aipro-monitor.service', root), 'utf8');
+// BENCH_DROP_FLAGS="--expose-gc" runs the daemon without some of the unit's flags (an A/B of a flag).
+const dropped = (process.env.BENCH_DROP_FLAGS ?? '').split(' ').filter(Boolean);
 const unitNodeFlags = (/^ExecStart=\{\{NODE\}\} (.*?)\{\{AIPRO\}\} monitor$/m.exec(unit)?.[1] ?? '')
   .split(' ')
-  .filter(Boolean);
+  .filter((f) => f && !dropped.includes(f));
 console.log(`daemon node flags (systemd/aipro-monitor.service): ${unitNodeFlags.join(' ') || 'none'}`);
 const child = spawn(
   process.execPath,
@@ -232,9 +234,10 @@ console.log(
     `plain, ${fmt(gz[2])} OpenMetrics + gzip (fetch unzips)`,
 );
 const daemonRss = rss();
+const scrapesCpu = processCpuMs(child.pid) - daemonStartCpu;
 console.log(
-  `daemon start to first cycle done: CPU ${fmt(daemonStartCpu)}; RSS after first cycle + 10 scrapes: ` +
-    `${daemonRss.toFixed(0)} MB (peak ${hwm().toFixed(0)} MB)`,
+  `daemon start to first cycle done: CPU ${fmt(daemonStartCpu)}; the 10 scrapes: CPU ${fmt(scrapesCpu)}; ` +
+    `RSS after first cycle + 10 scrapes: ${daemonRss.toFixed(0)} MB (peak ${hwm().toFixed(0)} MB)`,
 );
 emit({
   target: '10k profiles: daemon RSS after first cycle',

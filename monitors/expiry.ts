@@ -163,7 +163,7 @@ function judgeAgents(
     }
     out.push({ kind: 'store', agent: agent.id, path: agent.storePath, ok: true, reason: 'ok' });
     for (const view of res.views) {
-      const o = credentialObservation(rowFor(view, now, warnMs), view);
+      const o = credentialObservation(rowFor(view, now, warnMs, false), view);
       if (o.refreshable && typeof o.expiresAt === 'number')
         o.nextRefreshAt = o.expiresAt - ctx.config.auth.refreshSkewMs;
       out.push(o);

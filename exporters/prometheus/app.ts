@@ -48,8 +48,10 @@ async function pipeChunks(res: ServerResponse, chunks: AsyncIterable<string>): P
  * Prometheus does), else the text format; gzipped when it accepts gzip. The body is streamed
  * in pieces (chunked encoding), through zlib when gzipped.
  */
-export function metricsHandler(source: MetricsSource): Handler {
+export function metricsHandler(source: MetricsSource, afterScrape?: () => void): Handler {
   return (req, res) => {
+    // Once the response is done or abandoned: its pieces are garbage by then.
+    if (afterScrape) res.once('close', afterScrape);
     const format = negotiateFormat(req.headers.accept);
     const gzip = acceptsGzip(headerOf(req.headers['accept-encoding']));
     const headers: Record<string, string> = {
@@ -102,11 +104,13 @@ export interface MonitorAppOptions {
   source: MetricsSource;
   /** Null when ready; otherwise why not (shown in the 503 body). */
   notReady: () => string | null;
+  /** Called once each `/metrics` response is over (the daemon collects the scrape's garbage). */
+  afterScrape?: () => void;
 }
 
 /** The monitor daemon's whole HTTP surface. */
 export function monitorApp(opts: MonitorAppOptions): Handler {
-  const metrics = metricsHandler(opts.source);
+  const metrics = metricsHandler(opts.source, opts.afterScrape);
   return (req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method !== 'GET' && req.method !== 'HEAD') {

@@ -6,7 +6,7 @@
  * view (`get()`) too.
  */
 import { escapeHelp, escapeLabelValue, flat, formatValue, type MetricJson, type StatusMode } from './family.js';
-import { type ProfileRecord, type ProfileTable, type Sample, SLOT, type WINDOW } from './profile-table.js';
+import { COUNT, type ProfileRecord, type ProfileTable, type Sample, SLOT, type WINDOW } from './profile-table.js';
 
 type Labels = Record<string, string>;
 type JsonValue = MetricJson['values'][number];
@@ -39,6 +39,8 @@ abstract class ProfileFamily {
 
   /** Sample lines of the profile in this family; 0 when it has none. */
   protected abstract lineCount(r: ProfileRecord): number;
+  /** How many profiles have series in this family (the table counts them as they are written). */
+  protected abstract profiles(): number;
   /** Append the sample lines of one profile, each after a newline, as pieces to `out`. */
   protected abstract lines(r: ProfileRecord, out: string[]): void;
   /** Drop this family's series of the profile. */
@@ -78,6 +80,10 @@ abstract class ProfileFamily {
    */
   *chunks(perChunk = 500): Generator<string> {
     yield `# HELP ${this.name} ${escapeHelp(this.help)}\n# TYPE ${this.name} gauge`;
+    // A family without series (no cooldown, no quota: the common case) is not walked at all, and
+    // the walk stops at its last profile: 10,000 records per family are otherwise visited for nothing.
+    let left = this.profiles();
+    if (left === 0) return;
     // Pieces joined once: `+=` would build a tree of ~5 nodes per line that writing then flattens.
     let parts: string[] = [];
     let n = 0;
@@ -86,6 +92,7 @@ abstract class ProfileFamily {
       if (count === 0) continue;
       this.lines(r, parts);
       n += count;
+      if (--left === 0) break;
       if (n >= perChunk) {
         yield parts.join('');
         parts = [];
@@ -121,11 +128,15 @@ export class ProfileGauge extends ProfileFamily {
 
   /** Set the one series of `key`; a label change relabels the profile. */
   set(key: string, labels: Labels, value: number): void {
-    this.record(key, labels).vals[this.slot] = formatValue(value);
+    this.record(key, labels).put(this.slot, formatValue(value));
   }
 
   protected lineCount(r: ProfileRecord): number {
     return r.vals[this.slot] === undefined ? 0 : 1;
+  }
+
+  protected profiles(): number {
+    return this.table.count(this.slot);
   }
 
   protected lines(r: ProfileRecord, out: string[]): void {
@@ -133,7 +144,7 @@ export class ProfileGauge extends ProfileFamily {
   }
 
   protected clear(r: ProfileRecord): void {
-    r.vals[this.slot] = undefined;
+    r.put(this.slot, undefined);
   }
 
   protected samples(r: ProfileRecord): JsonValue[] {
@@ -186,12 +197,16 @@ export class ProfileStateSet extends ProfileFamily {
 
   /** Make `current` the state of `key`. */
   setState(key: string, labels: Labels, current: string): void {
-    this.record(key, labels).status = current;
+    this.record(key, labels).setStatus(current);
   }
 
   /** The current state of `key`, if it has series. */
   stateOf(key: string): string | undefined {
     return this.table.get(key)?.status;
+  }
+
+  protected profiles(): number {
+    return this.table.count(COUNT.status);
   }
 
   protected lineCount(r: ProfileRecord): number {
@@ -211,7 +226,7 @@ export class ProfileStateSet extends ProfileFamily {
   }
 
   protected clear(r: ProfileRecord): void {
-    r.status = undefined;
+    r.setStatus(undefined);
   }
 
   protected samples(r: ProfileRecord): JsonValue[] {
@@ -242,6 +257,10 @@ export class ProfileWindowGauge extends ProfileFamily {
     this.record(key, labels).setWindows(this.slot, list);
   }
 
+  protected profiles(): number {
+    return this.table.count(COUNT.window + this.slot);
+  }
+
   protected lineCount(r: ProfileRecord): number {
     return r.windows[this.slot]?.list.length ?? 0;
   }
@@ -256,7 +275,7 @@ export class ProfileWindowGauge extends ProfileFamily {
   }
 
   protected clear(r: ProfileRecord): void {
-    r.windows[this.slot] = undefined;
+    r.clearWindows(this.slot);
   }
 
   protected samples(r: ProfileRecord): JsonValue[] {

@@ -25,20 +25,22 @@ export interface ProbeFacts {
 
 /** Set (or clear, without a probe) the probe series of one profile's record. */
 export function setProbe(rec: ProfileRecord, p: ProbeFacts | undefined): void {
-  const v = rec.vals;
   if (!p) {
-    v[SLOT.probeSuccess] = v[SLOT.probeValid] = v[SLOT.probeDuration] = undefined;
-    v[SLOT.lastProbe] = v[SLOT.probeHttpStatus] = undefined;
+    rec.clearProbe();
     return;
   }
-  v[SLOT.lastProbe] = formatValue(p.at / 1000);
-  v[SLOT.probeHttpStatus] =
-    typeof p.httpStatus === 'number' && Number.isFinite(p.httpStatus) ? formatValue(p.httpStatus) : '0';
+  rec.put(SLOT.lastProbe, formatValue(p.at / 1000));
+  rec.put(
+    SLOT.probeHttpStatus,
+    typeof p.httpStatus === 'number' && Number.isFinite(p.httpStatus) ? formatValue(p.httpStatus) : '0',
+  );
   const verdict = p.ok || VERDICT_REASONS.has(p.reason);
-  v[SLOT.probeSuccess] = verdict ? '1' : '0';
-  v[SLOT.probeValid] = verdict ? (p.ok || !REFUSED_REASONS.has(p.reason) ? '1' : '0') : undefined;
-  v[SLOT.probeDuration] =
-    typeof p.latencyMs === 'number' && Number.isFinite(p.latencyMs) ? formatValue(p.latencyMs / 1000) : undefined;
+  rec.put(SLOT.probeSuccess, verdict ? '1' : '0');
+  rec.put(SLOT.probeValid, verdict ? (p.ok || !REFUSED_REASONS.has(p.reason) ? '1' : '0') : undefined);
+  rec.put(
+    SLOT.probeDuration,
+    typeof p.latencyMs === 'number' && Number.isFinite(p.latencyMs) ? formatValue(p.latencyMs / 1000) : undefined,
+  );
 }
 
 /**
@@ -123,18 +125,23 @@ export function setCredential(m: AiproMetrics, o: CredentialObservation, now: nu
   if (prev?.sig && sameSig(prev.sig, o, cooling)) return prev;
   const rec = m.profiles.upsert(key, o.agent, o.provider, profileLabel(o.profile, m.profileLabel));
   rec.sig = sigOf(o, cooling);
-  const v = rec.vals;
   rec.setInfo(o.type, o.source, '1');
-  rec.status = o.status;
+  rec.setStatus(o.status);
   // Never 0 and never a routine access-token expiry: only a real, known end of the credential.
-  v[SLOT.expiry] =
-    typeof o.expiresAt === 'number' && o.expiresAt > 0 && !o.refreshable ? formatValue(o.expiresAt / 1000) : undefined;
-  v[SLOT.expiryKnown] = expiryKnown(o) ? '1' : '0';
-  v[SLOT.cooldownUntil] = cooling !== undefined ? formatValue(cooling / 1000) : undefined;
-  v[SLOT.refreshExpiry] =
-    o.type === 'oauth' && typeof o.refreshExpiresAt === 'number' ? formatValue(o.refreshExpiresAt / 1000) : undefined;
-  v[SLOT.nextRefresh] =
-    o.refreshable && typeof o.nextRefreshAt === 'number' ? formatValue(o.nextRefreshAt / 1000) : undefined;
+  rec.put(
+    SLOT.expiry,
+    typeof o.expiresAt === 'number' && o.expiresAt > 0 && !o.refreshable ? formatValue(o.expiresAt / 1000) : undefined,
+  );
+  rec.put(SLOT.expiryKnown, expiryKnown(o) ? '1' : '0');
+  rec.put(SLOT.cooldownUntil, cooling !== undefined ? formatValue(cooling / 1000) : undefined);
+  rec.put(
+    SLOT.refreshExpiry,
+    o.type === 'oauth' && typeof o.refreshExpiresAt === 'number' ? formatValue(o.refreshExpiresAt / 1000) : undefined,
+  );
+  rec.put(
+    SLOT.nextRefresh,
+    o.refreshable && typeof o.nextRefreshAt === 'number' ? formatValue(o.nextRefreshAt / 1000) : undefined,
+  );
   setProbe(rec, o.probe);
   return rec;
 }

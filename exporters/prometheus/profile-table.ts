@@ -26,9 +26,14 @@ export const SLOT = {
   quotaObserved: 11,
 } as const;
 const SLOTS = 12;
+/** Indexes of `ProfileTable.count`: the slots, then the state set, then the quota windows. */
+export const COUNT = { status: SLOTS, window: SLOTS + 1 } as const;
+const COUNTS = SLOTS + 3;
 
 /** The families with one series per quota window, by their slot in `ProfileRecord.windows`. */
 export const WINDOW = { utilization: 0, reset: 1 } as const;
+
+const PROBE_SLOTS = [SLOT.probeSuccess, SLOT.probeValid, SLOT.probeDuration, SLOT.lastProbe, SLOT.probeHttpStatus];
 
 export interface Sample {
   window: string;
@@ -59,15 +64,16 @@ function infoTail(type: string, source: string): string {
 export class ProfileRecord {
   /** `agent="…",provider="…",profile="…"`, shared by every family of the profile. */
   lbl: string;
-  /** Each single-valued family's value as printed; undefined: no series. */
-  readonly vals: (string | undefined)[] = new Array<string | undefined>(SLOTS).fill(undefined);
+  /** Each single-valued family's value as printed; undefined: no series. Written through `put`. */
+  readonly vals: readonly (string | undefined)[] = new Array<string | undefined>(SLOTS).fill(undefined);
   /** The info family's `type` and `source` labels and their rendered text. */
   type = '';
   source = '';
   infoTail = '';
-  /** The current status (the state set); undefined: no series. */
-  status: string | undefined = undefined;
-  readonly windows: (WindowSeries | undefined)[] = [undefined, undefined];
+  /** The current status (the state set); undefined: no series. Written through `setStatus`. */
+  readonly status: string | undefined = undefined;
+  /** Written through `setWindows` / `clearWindows`. */
+  readonly windows: readonly (WindowSeries | undefined)[] = [undefined, undefined];
   /** What the credential's series were last set from; undefined forces the next update to set them all. */
   sig: ProfileSig | undefined = undefined;
   /** In the last complete credential set (its series are deleted when a later complete set lacks it). */
@@ -81,8 +87,69 @@ export class ProfileRecord {
     public agent: string,
     public provider: string,
     public profile: string,
+    /** The table's series counts (`ProfileTable.count`), kept by every write; a record's own once deleted. */
+    private counts: Int32Array = new Int32Array(COUNTS),
   ) {
     this.lbl = renderBase(agent, provider, profile);
+  }
+
+  /** Set (a string) or clear (undefined) the series of one single-valued family (`SLOT`). */
+  put(slot: number, value: string | undefined): void {
+    const v = this.vals as (string | undefined)[];
+    if ((v[slot] === undefined) !== (value === undefined)) this.bump(slot, value === undefined ? -1 : 1);
+    v[slot] = value;
+  }
+
+  /** Drop the probe series (the common case of a profile never probed: one call that finds nothing to do). */
+  clearProbe(): void {
+    const v = this.vals;
+    if (
+      v[SLOT.probeSuccess] === undefined &&
+      v[SLOT.probeValid] === undefined &&
+      v[SLOT.probeDuration] === undefined &&
+      v[SLOT.lastProbe] === undefined &&
+      v[SLOT.probeHttpStatus] === undefined
+    )
+      return;
+    for (const slot of PROBE_SLOTS) this.put(slot, undefined);
+  }
+
+  /** Drop the quota series (most profiles have none). */
+  clearQuota(): void {
+    if (this.windows[0] === undefined && this.windows[1] === undefined && this.vals[SLOT.quotaObserved] === undefined)
+      return;
+    this.putWindows(WINDOW.utilization, undefined);
+    this.putWindows(WINDOW.reset, undefined);
+    this.put(SLOT.quotaObserved, undefined);
+  }
+
+  /** Make `status` the current state (undefined: no state-set series). */
+  setStatus(status: string | undefined): void {
+    if ((this.status === undefined) !== (status === undefined)) this.bump(COUNT.status, status === undefined ? -1 : 1);
+    (this as { status: string | undefined }).status = status;
+  }
+
+  /** Drop the series of one quota family (`WINDOW`). */
+  clearWindows(slot: number): void {
+    this.putWindows(slot, undefined);
+  }
+
+  private putWindows(slot: number, w: WindowSeries | undefined): void {
+    const ws = this.windows as (WindowSeries | undefined)[];
+    if ((ws[slot] === undefined) !== (w === undefined)) this.bump(COUNT.window + slot, w === undefined ? -1 : 1);
+    ws[slot] = w;
+  }
+
+  /** Out of its table: its series no longer count there (a caller still holding it may write to it). */
+  detach(): void {
+    for (let i = 0; i < SLOTS; i++) if (this.vals[i] !== undefined) this.bump(i, -1);
+    if (this.status !== undefined) this.bump(COUNT.status, -1);
+    for (let i = 0; i < 2; i++) if (this.windows[i] !== undefined) this.bump(COUNT.window + i, -1);
+    this.counts = new Int32Array(COUNTS);
+  }
+
+  private bump(i: number, by: number): void {
+    this.counts[i] = (this.counts[i] as number) + by;
   }
 
   setInfo(type: string, source: string, value: string): void {
@@ -91,19 +158,19 @@ export class ProfileRecord {
       this.source = source;
       this.infoTail = infoTail(type, source);
     }
-    this.vals[SLOT.info] = value;
+    this.put(SLOT.info, value);
   }
 
   /** Make `list` the series of one quota family (`WINDOW`); an empty list removes them. */
   setWindows(slot: number, list: Sample[]): void {
     if (list.length === 0) {
-      this.windows[slot] = undefined;
+      this.putWindows(slot, undefined);
       return;
     }
     const sig = list.map((x) => `${x.window}=${x.value}`).join('|');
     const prev = this.windows[slot];
     if (prev && prev.sig === sig) prev.list = list;
-    else this.windows[slot] = { list, sig, text: undefined };
+    else this.putWindows(slot, { list, sig, text: undefined });
   }
 
   /** Whether any family has a series of this profile. */
@@ -123,6 +190,13 @@ function renderBase(agent: string, provider: string, profile: string): string {
 export class ProfileTable {
   private readonly recs = new Map<string, ProfileRecord>();
   private order: ProfileRecord[] | null = [];
+  /** Per family (`SLOT`, `COUNT`), how many records have a series in it: a render skips an empty family's walk. */
+  private readonly counts = new Int32Array(COUNTS);
+
+  /** How many records have a series in one family (a `SLOT`, `COUNT.status` or `COUNT.window + WINDOW`). */
+  count(family: number): number {
+    return this.counts[family] as number;
+  }
 
   get(key: string): ProfileRecord | undefined {
     return this.recs.get(key);
@@ -132,7 +206,7 @@ export class ProfileTable {
   upsert(key: string, agent: string, provider: string, profile: string): ProfileRecord {
     const rec = this.recs.get(key);
     if (!rec) {
-      const created = new ProfileRecord(key, agent, provider, profile);
+      const created = new ProfileRecord(key, agent, provider, profile, this.counts);
       this.recs.set(key, created);
       this.order = null;
       return created;
@@ -148,7 +222,11 @@ export class ProfileTable {
   }
 
   delete(key: string): void {
-    if (this.recs.delete(key)) this.order = null;
+    const rec = this.recs.get(key);
+    if (!rec) return;
+    this.recs.delete(key);
+    rec.detach();
+    this.order = null;
   }
 
   /** Drop the record of `key` once no family has a series of it. */

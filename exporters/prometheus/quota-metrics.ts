@@ -11,8 +11,7 @@ import { type ProfileRecord, SLOT, WINDOW } from './profile-table.js';
 /** Set (or clear) the quota series of one profile's record from its latest observation. */
 export function setQuota(rec: ProfileRecord, q: QuotaRecord | undefined, now: number): void {
   if (!q) {
-    rec.windows[WINDOW.utilization] = rec.windows[WINDOW.reset] = undefined;
-    rec.vals[SLOT.quotaObserved] = undefined;
+    rec.clearQuota();
     return;
   }
   const windows = currentWindows({ ...q, windows: labelledWindows(q.windows) }, now);
@@ -26,7 +25,7 @@ export function setQuota(rec: ProfileRecord, q: QuotaRecord | undefined, now: nu
       .filter((w) => w.resetsAt !== undefined)
       .map((w) => ({ window: w.window, value: Math.floor((w.resetsAt as number) / 1000) })),
   );
-  rec.vals[SLOT.quotaObserved] = formatValue(q.at / 1000);
+  rec.put(SLOT.quotaObserved, formatValue(q.at / 1000));
 }
 
 /** The latest clock skew per provider among a batch of probes, in seconds (the one rule: `latestClockSkews`). */

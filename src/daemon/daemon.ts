@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { MONITORS, monitorList } from '../../monitors/index.js';
 import type { Monitor, Observation } from '../../monitors/types.js';
 import { monitorApp } from '../../exporters/prometheus/app.js';
+import { heapTrimmer } from './heap-trim.js';
 import { createMetrics, type AiproMetrics, initAlertCounters } from '../../exporters/prometheus/registry.js';
 import type { Agent, Context } from '../context.js';
 import { CliError, EXIT } from '../errors.js';
@@ -165,6 +166,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const server = createServer(
     monitorApp({
       source: metrics,
+      afterScrape: heapTrimmer(),
       notReady: () => {
         if (!firstCycle) return 'the first expiry cycle is still running';
         const away = fleet.unavailable();

@@ -64,8 +64,12 @@ function isTime(ms: number): boolean {
   return Number.isFinite(ms) && Math.abs(ms) <= 8.64e15;
 }
 
-/** Judge one credential view into a row. Pure. */
-export function rowFor(view: CredentialView, now: number, warnMs: number): StatusRow {
+/**
+ * Judge one credential view into a row. Pure. `display: false` leaves out what only a reader of
+ * the report sees (fingerprint, e-mail, disabled and last-used times, remaining time): the monitor
+ * judges 10,000 credentials a cycle into observations that carry none of them.
+ */
+export function rowFor(view: CredentialView, now: number, warnMs: number, display = true): StatusRow {
   const s = status(view, now, warnMs);
   const stats = view.stats;
   const row: StatusRow = {
@@ -82,18 +86,20 @@ export function rowFor(view: CredentialView, now: number, warnMs: number): Statu
       !(view.type === 'token' || (view.type === 'oauth' && !view.hasRefreshToken)) || s.expiresAt !== undefined,
   };
   if (s.expiresAt !== undefined) row.expiresAt = s.expiresAt;
-  if (s.remainingMs !== undefined) row.remainingMs = s.remainingMs;
-  if (view.secret.ok) row.fingerprint = fingerprint(view.secret.value);
-  if (view.envVar) row.envVar = view.envVar;
-  if (view.email) row.email = view.email;
+  if (display) {
+    if (s.remainingMs !== undefined) row.remainingMs = s.remainingMs;
+    if (view.secret.ok) row.fingerprint = fingerprint(view.secret.value);
+    if (view.envVar) row.envVar = view.envVar;
+    if (view.email) row.email = view.email;
+  }
   // Stats are written by other tools too: a timestamp outside the Date range is ignored, never printed.
   if (stats?.cooldownUntil && isTime(stats.cooldownUntil) && stats.cooldownUntil > now)
     row.cooldownUntil = stats.cooldownUntil;
-  if (stats?.disabledUntil && isTime(stats.disabledUntil) && stats.disabledUntil > now) {
+  if (display && stats?.disabledUntil && isTime(stats.disabledUntil) && stats.disabledUntil > now) {
     row.disabledUntil = stats.disabledUntil;
     if (stats.disabledReason) row.disabledReason = stats.disabledReason;
   }
-  if (stats?.lastUsed && isTime(stats.lastUsed)) row.lastUsed = stats.lastUsed;
+  if (display && stats?.lastUsed && isTime(stats.lastUsed)) row.lastUsed = stats.lastUsed;
   if (stats?.lastProbe && isTime(stats.lastProbe.at)) row.lastProbe = stats.lastProbe;
   const quota = latestQuota(stats);
   if (quota && isTime(quota.at)) row.quota = quota;

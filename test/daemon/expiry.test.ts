@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { agentViews, credentialObservation, expiry, expiryObservations } from '../../monitors/expiry.js';
 import { checkStore } from '../../monitors/store.js';
 import type { CredentialObservation } from '../../monitors/types.js';
-import { agentReport } from '../../src/store/report.js';
+import { agentReport, rowFor } from '../../src/store/report.js';
 import { tempHome } from '../helpers/tmp.js';
 import { homeConfig, mainStore, NOW, opsStore, writeKnownStores } from '../exporters/known-store.js';
 
@@ -36,6 +36,37 @@ test('expiry observations are the rows of `models status` (agentReport), one for
   t.true(codex?.refreshable);
   t.truthy(obs.find((o) => o.profile === 'anthropic:manual')?.secretHash);
   t.is(obs.find((o) => o.profile === 'openai:bad')?.probe?.reason, 'auth');
+});
+
+test('the monitor judges without the display-only row fields, into the same observations', (t) => {
+  const home = tempHome();
+  t.teardown(() => home.cleanup());
+  const env = writeKnownStores(home);
+  const config = homeConfig(env);
+  const agents = [
+    { id: 'main', storePath: home.storePath('main'), isDefault: true },
+    { id: 'ops', storePath: home.storePath('ops'), isDefault: false },
+  ];
+  const obs = expiryObservations({ agents, config, env }, NOW).filter(
+    (o): o is CredentialObservation => o.kind === 'credential',
+  );
+  const warnMs = config.auth.warnHours * 3_600_000;
+  const full = agents.flatMap((a) => {
+    const v = agentViews(a, config, env);
+    if (!v.ok) throw new Error(v.detail);
+    return v.views.map((view) => {
+      const o = credentialObservation(rowFor(view, NOW, warnMs), view);
+      if (o.refreshable && typeof o.expiresAt === 'number') o.nextRefreshAt = o.expiresAt - config.auth.refreshSkewMs;
+      return o;
+    });
+  });
+  t.true(full.length > 5);
+  t.deepEqual(obs, full);
+  const manual = agentViews(agents[0] as (typeof agents)[number], config, env);
+  if (!manual.ok) return t.fail(manual.detail);
+  const view = manual.views.find((v) => v.secret.ok) as (typeof manual.views)[number];
+  t.truthy(rowFor(view, NOW, warnMs).fingerprint, 'the report still shows the fingerprint');
+  t.is(rowFor(view, NOW, warnMs, false).fingerprint, undefined);
 });
 
 test('agentViews builds the same credentials as agentReport for default and other agents', (t) => {

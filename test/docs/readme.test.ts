@@ -28,9 +28,10 @@ test('README.md gives the two commands exactly, and package.json makes them true
     'biome',
     'scripts/line-width.mjs',
     'scripts/depcheck.mjs',
-    'ava',
+    'scripts/ava-cli.mjs',
   ];
   for (const step of steps) t.true(runner.includes(`'${step}'`), step);
+  t.true(readDoc('scripts/ava-cli.mjs').includes("lib('cli.js')"), 'scripts/ava-cli.mjs runs ava');
   t.regex(pkg.scripts.prepare ?? '', /npm run build/, 'npm ci builds dist/ so npm start has something to run');
 });
 

@@ -52,3 +52,31 @@ test('label values are escaped; plain ones come back as they are', (t) => {
   t.is(flat(built), 'a-xb-xc-x');
   t.is(flat(''), '');
 });
+
+test('a family walks only while profiles have series in it; a removed record no longer counts', (t) => {
+  const table = new ProfileTable();
+  const a = new ProfileGauge(table, 'x', 'h', NAMES, SLOT.expiry);
+  const b = new ProfileGauge(table, 'y', 'h', NAMES, SLOT.cooldownUntil);
+  const labels = (profile: string) => ({ agent: 'main', provider: 'p', profile });
+  for (const k of ['k1', 'k2', 'k3']) a.set(k, labels(k), 1);
+  b.set('k2', labels('k2'), 5);
+  t.is(table.count(SLOT.expiry), 3);
+  t.is(table.count(SLOT.cooldownUntil), 1);
+  t.is(b.renderText(), '# HELP y h\n# TYPE y gauge\ny{agent="main",provider="p",profile="k2"} 5');
+  const held = table.get('k2');
+  b.remove('k2');
+  a.remove('k2');
+  t.is(table.count(SLOT.cooldownUntil), 0);
+  t.is(table.count(SLOT.expiry), 2);
+  // A caller still holding the dropped record writes to it: the table's series are unchanged.
+  held?.put(SLOT.cooldownUntil, '9');
+  t.is(table.count(SLOT.cooldownUntil), 0);
+  t.is(b.renderText(), '# HELP y h\n# TYPE y gauge');
+  b.set('k3', labels('k3'), 7);
+  t.is(b.renderText(), '# HELP y h\n# TYPE y gauge\ny{agent="main",provider="p",profile="k3"} 7');
+  t.is(
+    a.renderText(),
+    '# HELP x h\n# TYPE x gauge\nx{agent="main",provider="p",profile="k1"} 1\n' +
+      'x{agent="main",provider="p",profile="k3"} 1',
+  );
+});

@@ -44,7 +44,9 @@ test('system services: User=, absolute env file, the state dir is the only writa
   const u = parseUnit(render('aipro-monitor.service'));
   const s = (k: string) => settingValues(u, 'Service', k);
   t.deepEqual(s('User'), ['aipro']);
-  t.deepEqual(s('ExecStart'), ['/usr/bin/node --max-semi-space-size=2 /opt/aipro/dist/cli/main.js monitor']);
+  t.deepEqual(s('ExecStart'), [
+    '/usr/bin/node --max-semi-space-size=2 --expose-gc /opt/aipro/dist/cli/main.js monitor',
+  ]);
   t.deepEqual(s('EnvironmentFile'), ['-/var/lib/aipro/.aipro/.env']);
   t.deepEqual(s('ReadWritePaths'), ['/var/lib/aipro/.aipro']);
   t.deepEqual(s('ProtectHome'), ['yes'], 'nothing under /home: hide it entirely');
@@ -144,7 +146,13 @@ test('odd node/aipro paths are quoted and escaped so systemd splits them back ex
   const text = render('aipro-monitor.service', { node: '/opt/my node/100%/bin/node', aipro: '/opt/a"b$c\\d/main.js' });
   const exec = settingValues(parseUnit(text), 'Service', 'ExecStart')[0] as string;
   const argv = splitExecStart(expandSpecifiers(exec, { home: '/h', user: 'u', unit: 'x' }), {}).argv;
-  t.deepEqual(argv, ['/opt/my node/100%/bin/node', '--max-semi-space-size=2', '/opt/a"b$c\\d/main.js', 'monitor']);
+  t.deepEqual(argv, [
+    '/opt/my node/100%/bin/node',
+    '--max-semi-space-size=2',
+    '--expose-gc',
+    '/opt/a"b$c\\d/main.js',
+    'monitor',
+  ]);
 });
 
 test('execWord round-trips through systemd word splitting (property)', (t) => {
