@@ -9,6 +9,7 @@ import { envViews } from '../store/credentials.js';
 import type { Env } from '../store/paths.js';
 import type { StoreBackend } from '../store/backends/types.js';
 import type { StoreRead } from '../store/read.js';
+import { readStoreOffLoop } from '../store/read-async.js';
 import type { CredentialType, Store } from '../store/schema.js';
 import { profileSecret, type SecretResolution } from '../store/secrets.js';
 import { SessionStore, sessionsPath } from './sessions.js';
@@ -37,6 +38,8 @@ export class AgentState {
   /** The agent directory's watch: the store and sessions files are stat'ed only when they may have changed. */
   private readonly dirWatch: DirWatch;
   private readonly storeFile: FileFreshness;
+  /** Re-reads under way (`reload`): the last read is served meanwhile, even after a change notice. */
+  private reloads = 0;
 
   constructor(
     readonly id: string,
@@ -59,6 +62,26 @@ export class AgentState {
     this.storeFile.markChanged();
   }
 
+  /**
+   * This process's bookkeeping write landed: read the store again off the event loop (the
+   * read and the parse used to wait for the next request, on it). Until this settles the
+   * caller keeps showing the write through its overlay, and the cache serves the last read.
+   * The stat comes first: a write by another process after it only makes the next look read again.
+   */
+  async reload(): Promise<void> {
+    if (this.backend.kind !== 'file') return;
+    this.reloads++;
+    try {
+      this.storeFile.markChanged();
+      const key = this.storeFile.signature();
+      const { read } = await readStoreOffLoop(this.storePath);
+      this.storeRead = read;
+      this.storeKey = key;
+    } finally {
+      this.reloads--;
+    }
+  }
+
   /** Stop watching the agent's files (the gateway closes). */
   close(): void {
     this.dirWatch.close();
@@ -78,6 +101,8 @@ export class AgentState {
    */
   cached(): StoreRead | null {
     if (this.backend.kind !== 'file' || !this.storeRead) return null;
+    // The notice of our own write comes before its re-read lands: that re-read will see any change.
+    if (this.reloads > 0) return this.storeRead;
     return this.storeFile.signature() === this.storeKey ? this.storeRead : null;
   }
 

@@ -80,8 +80,8 @@ export function createGateway(opts: GatewayOptions): Gateway {
   const usage = new UsageWriter(store, {
     ...(opts.flushMs !== undefined ? { flushMs: opts.flushMs } : {}),
     onError: (err, where) => log.error('gateway.usage_write_failed', { path: where, error: (err as Error).message }),
-    // The overlay stops showing a batch once it is written: the store must be re-read at once.
-    onWritten: (agent) => (agent instanceof AgentState ? agent.storeChanged() : undefined),
+    // The overlay shows a batch until the store is read again with it, off the event loop.
+    onWritten: (agent) => (agent instanceof AgentState ? agent.reload() : undefined),
   });
   const now = opts.now ?? (() => Date.now());
   const agents = agentResolver(config, env, store, opts.freshness);

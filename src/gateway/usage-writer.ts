@@ -23,8 +23,12 @@ export interface UsageWriterOptions {
   flushMs?: number;
   /** `where`: the store as the backend names it (a path, or `postgres:<schema>/<agent>`). */
   onError?: (err: unknown, where: string) => void;
-  /** A write for `agent` ended (landed or not): caches of its store must look again. */
-  onWritten?: (agent: AgentRef) => void;
+  /**
+   * A write for `agent` ended (landed or not): caches of its store must look again. The batch
+   * stays in the overlay until the returned promise settles, so a cache that re-reads off the
+   * event loop meanwhile never hands out the store without it.
+   */
+  onWritten?: (agent: AgentRef) => void | Promise<void>;
 }
 
 /** One failure to record, in the order it happened. */
@@ -260,11 +264,13 @@ export class UsageWriter {
           await this.backend.update(b.agent, (store) => ({ store: applyBatch(store, b), result: undefined }));
         } catch (err) {
           this.opts.onError?.(err, this.backend.describe(b.agent));
+        }
+        try {
+          await this.opts.onWritten?.(b.agent);
         } finally {
           const i = this.inflight.indexOf(b);
           if (i >= 0) this.inflight.splice(i, 1);
           this.views.delete(b.agent.storePath);
-          this.opts.onWritten?.(b.agent);
         }
       }
     };

@@ -12,21 +12,39 @@
  */
 import { randomBytes } from 'node:crypto';
 import {
-  existsSync,
+  access,
+  mkdir,
   mkdirSync,
+  readFile,
   readFileSync,
+  rename,
   renameSync,
+  rm,
+  rmdir,
   rmdirSync,
   rmSync,
   statSync,
+  unlink,
   unlinkSync,
   utimesSync,
-  writeFileSync,
+  writeFile,
 } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { causeCode, DurableWriteError } from '../util/durable.js';
 import { OperatorError } from '../util/operator-error.js';
+
+/*
+ * The lock's common path (a free lock taken and released) runs on libuv's thread pool: on a
+ * busy disk a `mkdir`, `rename` or `rmdir` waits for the filesystem journal for
+ * milliseconds, and a long-running process (the gateway, locking once a second for its
+ * bookkeeping) would stall every request in flight meanwhile. Callbacks, not fs/promises: that
+ * module costs every short command ~1 ms to load. A held lock (rare) is judged synchronously.
+ */
+type Done = (err: NodeJS.ErrnoException | null) => void;
+const pooled = (op: (done: Done) => void) => new Promise<void>((ok, fail) => op((e) => (e ? fail(e) : ok())));
+const exists = (p: string) => new Promise<boolean>((ok) => access(p, (e) => ok(!e)));
+const removeTree = (p: string) => new Promise<void>((ok) => rm(p, { recursive: true, force: true }, () => ok()));
 
 /** A lock of another host not refreshed for this long is dead (holders refresh every third of it). */
 export const LOCK_STALE_MS = 30_000;
@@ -87,13 +105,29 @@ function self(): Omit<LockOwner, 'nonce'> {
   return selfOwner;
 }
 
-export function readLockOwner(lockDir: string): LockOwner | null {
+/** The owner an `owner.json` names, or null when it names none. */
+function parseOwner(text: string): LockOwner | null {
   try {
-    const o = JSON.parse(readFileSync(`${lockDir}/owner.json`, 'utf8')) as LockOwner;
+    const o = JSON.parse(text) as LockOwner;
     return typeof o.pid === 'number' && typeof o.host === 'string' ? o : null;
   } catch {
     return null;
   }
+}
+
+export function readLockOwner(lockDir: string): LockOwner | null {
+  try {
+    return parseOwner(readFileSync(`${lockDir}/owner.json`, 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+/** `readLockOwner` off the event loop. */
+function readLockOwnerAsync(lockDir: string): Promise<LockOwner | null> {
+  return new Promise((ok) =>
+    readFile(`${lockDir}/owner.json`, 'utf8', (err, text) => ok(err ? null : parseOwner(text))),
+  );
 }
 
 /** Is the holder of `lockDir` gone? Absent lock → false (nothing to take over). */
@@ -150,6 +184,23 @@ function removeLockDir(dir: string): void {
   }
 }
 
+/** `discard` off the event loop (our own lock, released). */
+async function discardAsync(lockDir: string): Promise<void> {
+  const aside = tmpName(lockDir, 'gone');
+  try {
+    await pooled((done) => rename(lockDir, aside, done));
+  } catch {
+    return;
+  }
+  await removeLockDirAsync(aside);
+}
+
+/** `removeLockDir` off the event loop. */
+async function removeLockDirAsync(dir: string): Promise<void> {
+  await pooled((done) => unlink(`${dir}/owner.json`, done)).catch(() => undefined);
+  await pooled((done) => rmdir(dir, done)).catch(() => removeTree(dir));
+}
+
 /**
  * Remove the lock of a dead holder. Takeovers are serialised by a short-lived `.takeover`
  * directory so that two waiters who both saw the same dead holder never remove a lock the
@@ -179,16 +230,16 @@ export function takeOverDeadLock(lockDir: string, expectNonce: string | null): b
 }
 
 /** One attempt: put a complete lock dir in place. Returns our owner, or null when held. */
-function tryAcquire(path: string, lockDir: string): LockOwner | null {
+async function tryAcquire(path: string, lockDir: string): Promise<LockOwner | null> {
   const owner: LockOwner = { ...self(), nonce: randomBytes(8).toString('hex') };
   const prep = tmpName(lockDir, 'new');
   try {
-    mkdirSync(prep, { mode: 0o700 });
-    writeFileSync(`${prep}/owner.json`, JSON.stringify(owner), { mode: 0o600 });
-    renameSync(prep, lockDir);
+    await pooled((done) => mkdir(prep, { mode: 0o700 }, (e) => done(e)));
+    await pooled((done) => writeFile(`${prep}/owner.json`, JSON.stringify(owner), { mode: 0o600 }, done));
+    await pooled((done) => rename(prep, lockDir, done));
     return owner;
   } catch (err) {
-    removeLockDir(prep);
+    await removeLockDirAsync(prep);
     const code = causeCode(err);
     if (code === 'ENOTEMPTY' || code === 'EEXIST') return null;
     throw new DurableWriteError(path, code);
@@ -223,8 +274,8 @@ async function acquire(path: string, lockDir: string, waitMs: number): Promise<L
   let delay = POLL_FIRST_MS;
   for (;;) {
     // Preparing a lock dir costs four metadata writes: only try when the lock looks free.
-    if (!existsSync(lockDir)) {
-      const mine = tryAcquire(path, lockDir);
+    if (!(await exists(lockDir))) {
+      const mine = await tryAcquire(path, lockDir);
       if (mine) return mine;
     }
     const holder = readLockOwner(lockDir);
@@ -262,7 +313,7 @@ export async function withLock<T>(path: string, fn: () => Promise<T> | T, opts: 
 async function holding<T>(path: string, fn: () => Promise<T> | T, waitMs: number): Promise<T> {
   const lockDir = `${path}.lock`;
   try {
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    await pooled((done) => mkdir(dirname(path), { recursive: true, mode: 0o700 }, (e) => done(e)));
   } catch (err) {
     throw new DurableWriteError(path, causeCode(err));
   }
@@ -281,6 +332,6 @@ async function holding<T>(path: string, fn: () => Promise<T> | T, waitMs: number
     return await fn();
   } finally {
     clearInterval(refresh);
-    if (readLockOwner(lockDir)?.nonce === owner.nonce) discard(lockDir);
+    if ((await readLockOwnerAsync(lockDir))?.nonce === owner.nonce) await discardAsync(lockDir);
   }
 }

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { writeFileDurableAsync, writeFileDurableSync, type DurableFs } from '../util/durable.js';
 import { withLock } from './lock.js';
 import { readStore, storeErrorMessage, storeForDisk, type StoreReadError } from './read.js';
+import { readStoreOffLoop } from './read-async.js';
 import { cloneStore, type Store } from './schema.js';
 
 export class StoreUnreadableError extends Error {
@@ -27,7 +28,12 @@ export function serializeStore(store: Store): string {
  * it the fsyncs run off the event loop, so a long-running process (the gateway) never stalls
  * every request on a slow disk.
  */
-export async function writeFileDurable(path: string, data: string, mode = 0o600, f?: DurableFs): Promise<void> {
+export async function writeFileDurable(
+  path: string,
+  data: string | Uint8Array,
+  mode = 0o600,
+  f?: DurableFs,
+): Promise<void> {
   if (f) writeFileDurableSync(path, data, mode, f);
   else await writeFileDurableAsync(path, data, mode);
 }
@@ -43,13 +49,14 @@ export async function updateStore<R>(
   f?: DurableFs,
 ): Promise<R> {
   return withLock(path, async () => {
-    const read = readStore(path);
+    // Off the event loop, but with an injected fs layer (fault-injection tests) read as that layer's writes are.
+    const { read, bytes } = f ? { read: readStore(path), bytes: null } : await readStoreOffLoop(path);
     if (!read.ok) throw new StoreUnreadableError(read);
     const { store, result } = change(cloneStore(read.store), read.exists);
     if (store === null) return result;
     if (read.exists) {
-      // Keep the last good copy; it parsed a moment ago, under the same lock.
-      await writeFileDurable(`${path}.bak`, readFileSync(path, 'utf8'), 0o600, f);
+      // Keep the last good copy: the bytes that parsed a moment ago, under the same lock.
+      await writeFileDurable(`${path}.bak`, bytes ?? readFileSync(path, 'utf8'), 0o600, f);
     }
     await writeFileDurable(path, serializeStore(store), 0o600, f);
     return result;

@@ -109,8 +109,7 @@ export function sweepStaleTemps(path: string): number {
     return 0;
   }
   for (const name of names) {
-    const m = name.startsWith(prefix) ? /^(\d+)\.[0-9a-f]{8}\.tmp$/.exec(name.slice(prefix.length)) : null;
-    if (!m || Number(m[1]) === process.pid || pidAlive(Number(m[1]))) continue;
+    if (!isStaleTemp(prefix, name)) continue;
     try {
       fs.rmSync(join(dirname(path), name), { force: true });
       removed++;
@@ -119,6 +118,21 @@ export function sweepStaleTemps(path: string): number {
     }
   }
   return removed;
+}
+
+/** A temp file of the writer `prefix` names whose pid is gone. */
+function isStaleTemp(prefix: string, name: string): boolean {
+  const m = name.startsWith(prefix) ? /^(\d+)\.[0-9a-f]{8}\.tmp$/.exec(name.slice(prefix.length)) : null;
+  return m !== null && Number(m[1]) !== process.pid && !pidAlive(Number(m[1]));
+}
+
+/** `sweepStaleTemps` off the event loop (the directory listing waits on a busy disk). */
+async function sweepStaleTempsAsync(path: string): Promise<void> {
+  const prefix = `.${basename(path)}.`;
+  const names = await fs.promises.readdir(dirname(path)).catch(() => [] as string[]);
+  for (const name of names)
+    if (isStaleTemp(prefix, name))
+      await fs.promises.rm(join(dirname(path), name), { force: true }).catch(() => undefined);
 }
 
 function pidAlive(pid: number): boolean {
@@ -195,7 +209,7 @@ export async function writeFileDurableAsync(path: string, data: string | Uint8Ar
   const dir = dirname(path);
   const tmp = tempName(path);
   const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-  sweepStaleTemps(path);
+  await sweepStaleTempsAsync(path);
   let fh: Awaited<ReturnType<typeof openAsync>> | null = null;
   let created = false;
   try {
