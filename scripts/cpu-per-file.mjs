@@ -6,7 +6,8 @@
 // and those of the children it has waited for (/proc/self/stat utime+stime, cutime+cstime:
 // Prometheus, CLI bundles, store workers, and their own waited-for children). A child still
 // running when the worker exits is not counted. `node scripts/cpu-per-file.mjs FILE [N]` prints
-// the N (20) costliest files. Linux only (/proc); elsewhere it records nothing.
+// the N (20) costliest files, each with its wall time (start to exit, seconds: the files that
+// wait long on servers or timers show there, not in CPU). Linux only (/proc); elsewhere it records nothing.
 import { appendFileSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { relative, resolve } from 'node:path';
@@ -43,7 +44,12 @@ function record(log) {
     try {
       const { self, children } = cpu();
       const r = (n) => Math.round(n * 100) / 100;
-      appendFileSync(log, `${JSON.stringify({ file, self: r(self), children: r(children) })}\n`);
+      const wall = process.uptime();
+      const start = (Date.now() - wall * 1000) / 1000;
+      appendFileSync(
+        log,
+        `${JSON.stringify({ file, self: r(self), children: r(children), wall: r(wall), start: r(start) })}\n`,
+      );
     } catch {
       // Not Linux, or the log cannot be written: measure nothing rather than fail the test.
     }
@@ -59,9 +65,13 @@ function report(log, top) {
   const sum = (k) => rows.reduce((s, r) => s + r[k], 0);
   const fmt = (n) => n.toFixed(2).padStart(7);
   rows.sort((a, b) => b.self + b.children - (a.self + a.children));
-  console.log(`${'CPU-s: total'.padStart(14)} ${'self'.padStart(7)} ${'children'.padStart(8)}  file`);
+  console.log(
+    `${'CPU-s: total'.padStart(14)} ${'self'.padStart(7)} ${'children'.padStart(8)} ${'wall s'.padStart(7)}  file`,
+  );
   for (const r of rows.slice(0, top)) {
-    console.log(`${fmt(r.self + r.children).padStart(14)} ${fmt(r.self)} ${fmt(r.children).padStart(8)}  ${r.file}`);
+    const total = fmt(r.self + r.children).padStart(14);
+    const wall = (r.wall === undefined ? '' : fmt(r.wall)).padStart(7);
+    console.log(`${total} ${fmt(r.self)} ${fmt(r.children).padStart(8)} ${wall}  ${r.file}`);
   }
   const all = sum('self') + sum('children');
   console.log(
