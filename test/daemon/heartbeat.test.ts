@@ -176,6 +176,11 @@ test('a hung receiver: the deadline ends the ping (injected timer, no wall-clock
 test('the deadline also holds with the real timer, and for a fetch that ignores its signal', async (t) => {
   const h = harness({ url: `http://127.0.0.1:9/ping/${TOKEN}`, timeoutMs: 200 });
   const never = (() => new Promise<Response>(() => undefined)) as unknown as typeof fetch;
+  // The deadline's timer is unref'd (a ping never holds the daemon open), and this fetch holds
+  // nothing either: when this test runs last in its file, nothing else keeps the event loop
+  // alive and ava ends the file with "Promise returned by test never resolved".
+  const alive = setInterval(() => undefined, 1_000);
+  t.teardown(() => clearInterval(alive));
   const started = Date.now();
   t.is(await sendHeartbeat(h.config, { ok: true }, { ...h.deps, fetch: never }), 'error');
   t.true(Date.now() - started < 5_000);

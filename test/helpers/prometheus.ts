@@ -59,8 +59,10 @@ export interface RunningPrometheus {
 }
 
 /**
- * Start Prometheus scraping `target` (host:port) every second as job "aipro", with `ruleFiles`
- * loaded, sending its alerts to `opts.alertmanager` (host:port) when given.
+ * Start Prometheus scraping `target` (host:port) every 250 ms as job "aipro", with `ruleFiles`
+ * loaded and evaluated as often, sending its alerts to `opts.alertmanager` (host:port) when
+ * given. Not the shipped 15 s/1 m: a test waits for a few scrapes and evaluations, and each one
+ * it waits for holds one of the run's four test slots.
  */
 export async function startPrometheus(
   bin: string,
@@ -72,8 +74,8 @@ export async function startPrometheus(
   const port = await freePort();
   const config = [
     'global:',
-    '  scrape_interval: 1s',
-    '  evaluation_interval: 1s',
+    '  scrape_interval: 250ms',
+    '  evaluation_interval: 250ms',
     ruleFiles.length ? `rule_files:\n${ruleFiles.map((f) => `  - ${JSON.stringify(f)}`).join('\n')}` : '',
     opts.alertmanager
       ? `alerting:\n  alertmanagers:\n    - static_configs:\n        - targets: [${JSON.stringify(opts.alertmanager)}]`

@@ -8,7 +8,7 @@ export async function eventually<T>(
   fn: () => Promise<T | undefined | null | false>,
   timeoutMs = 30_000,
   what = 'condition',
-  intervalMs = 250,
+  intervalMs = 50,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
