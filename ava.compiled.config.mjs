@@ -31,9 +31,8 @@ export default {
   extensions: ['js'],
   nodeArguments: ['--enable-source-maps', ...compileCache],
   files: ['.cache/test-js/test/**/*.test.js'],
-  // Test files wait on servers and timers part of the time: 5 at once keep 2 cores busy. Quiet
-  // runs of the whole suite, alternated: 5 took 99 and 95 s, 4 took 101 and 100 s, 6 took 105 s
-  // (and more CPU); on 20 files, 4 took 15–25% less wall time than 2 for the same CPU.
+  // Test files wait on servers and timers part of the time: 5 at once keep 2 cores busy best
+  // (whole-suite figures for 4, 5 and 6 in docs/development.md).
   concurrency: 5,
   sortTestFiles: (a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0),
 };
