@@ -1,4 +1,4 @@
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { reportSettings } from '../../src/config/models.js';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
@@ -13,7 +13,8 @@ import { homeConfig, mainStore, NOW, opsStore, writeKnownStores } from '../expor
 
 const silent = { info() {}, warn() {}, error() {} };
 
-test('expiry observations are the rows of `models status` (agentReport), one for one', (t) => {
+/** The known stores of two agents in a temp home, and the expiry monitor's credential observations of them. */
+function knownCredentials(t: ExecutionContext) {
   const home = tempHome();
   t.teardown(() => home.cleanup());
   const env = writeKnownStores(home);
@@ -25,6 +26,11 @@ test('expiry observations are the rows of `models status` (agentReport), one for
   const obs = expiryObservations({ agents, config, env }, NOW).filter(
     (o): o is CredentialObservation => o.kind === 'credential',
   );
+  return { env, config, agents, obs };
+}
+
+test('expiry observations are the rows of `models status` (agentReport), one for one', (t) => {
+  const { env, config, agents, obs } = knownCredentials(t);
   const rows = agents.flatMap(
     (a) => agentReport(a, reportSettings(config), env, { now: NOW, warnMs: config.auth.warnHours * 3_600_000 }).rows,
   );
@@ -39,17 +45,7 @@ test('expiry observations are the rows of `models status` (agentReport), one for
 });
 
 test('the monitor judges without the display-only row fields, into the same observations', (t) => {
-  const home = tempHome();
-  t.teardown(() => home.cleanup());
-  const env = writeKnownStores(home);
-  const config = homeConfig(env);
-  const agents = [
-    { id: 'main', storePath: home.storePath('main'), isDefault: true },
-    { id: 'ops', storePath: home.storePath('ops'), isDefault: false },
-  ];
-  const obs = expiryObservations({ agents, config, env }, NOW).filter(
-    (o): o is CredentialObservation => o.kind === 'credential',
-  );
+  const { env, config, agents, obs } = knownCredentials(t);
   const warnMs = config.auth.warnHours * 3_600_000;
   const full = agents.flatMap((a) => {
     const v = agentViews(a, config, env);
