@@ -59,10 +59,12 @@ export interface RunningPrometheus {
 }
 
 /**
- * Start Prometheus scraping `target` (host:port) every 250 ms as job "aipro", with `ruleFiles`
- * loaded and evaluated as often, sending its alerts to `opts.alertmanager` (host:port) when
- * given. Not the shipped 15 s/1 m: a test waits for a few scrapes and evaluations, and each one
- * it waits for holds one of the run's four test slots.
+ * Start Prometheus scraping `target` (host:port) every second as job "aipro", with `ruleFiles`
+ * loaded and evaluated every 250 ms, sending its alerts to `opts.alertmanager` (host:port) when
+ * given. A test waits for a few evaluations, and each one holds one of the run's test slots, so
+ * they are short. The scrapes are not: a scrape's timeout is at most its interval, and at 250 ms
+ * a loaded machine missed one, the series went stale and the rule's alert resolved and fired
+ * again (the inhibit test saw three notifications instead of one).
  */
 export async function startPrometheus(
   bin: string,
@@ -74,7 +76,7 @@ export async function startPrometheus(
   const port = await freePort();
   const config = [
     'global:',
-    '  scrape_interval: 250ms',
+    '  scrape_interval: 1s',
     '  evaluation_interval: 250ms',
     ruleFiles.length ? `rule_files:\n${ruleFiles.map((f) => `  - ${JSON.stringify(f)}`).join('\n')}` : '',
     opts.alertmanager
