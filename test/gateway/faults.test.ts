@@ -174,7 +174,9 @@ test('a refused connection cools down no credential and the endpoint is tried on
   t.regex(await metricsMatching(gw.url, line), line);
   // The next request starts again with the first credential: nothing was held against it.
   const r2 = await post(`${gw.url}/v1/messages`, msg());
-  t.regex(r2.json.aipro.attempts[0].profile, /^anthropic:a$/);
+  // Once (1 of ~15 loaded runs) this answer was not JSON: say what it was.
+  t.is(r2.status, 502, `${r2.text}\n${gw.logs.slice(-10).join('\n')}`);
+  t.regex(r2.json?.aipro?.attempts?.[0]?.profile ?? r2.text, /^anthropic:a$/);
 });
 
 test('a non-Latin-1 profile id is served once, with its header percent-encoded', async (t) => {
