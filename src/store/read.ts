@@ -177,11 +177,15 @@ export function readStore(path: string): StoreRead {
   try {
     bytes = readFileSync(path);
   } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    if (e.code === 'ENOENT') return { ok: true, path, exists: false, store: emptyStore() };
-    return { ok: false, path, reason: 'unreadable', detail: `${e.code ?? 'error'}: ${e.message}` };
+    return storeReadFailure(path, err as NodeJS.ErrnoException);
   }
   return parseStoreBytes(bytes, path);
+}
+
+/** A store file that could not be read: missing is an empty store, anything else a failed read. */
+export function storeReadFailure(path: string, e: NodeJS.ErrnoException): StoreRead {
+  if (e.code === 'ENOENT') return { ok: true, path, exists: false, store: emptyStore() };
+  return { ok: false, path, reason: 'unreadable', detail: `${e.code ?? 'error'}: ${e.message}` };
 }
 
 /** Does `<path>.bak` exist and parse? Only then can a restore be offered. */
