@@ -1,10 +1,12 @@
 /** Ports and listeners for tests: every test server listens on 127.0.0.1, port 0. */
+import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type RequestListener, type Server } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 
 /**
  * A TCP port that was free a moment ago (bound then released): for programs that cannot listen
- * on port 0 and report it, or as a port nothing listens on (connection refused).
+ * on port 0 and report it. Not for a port that must stay closed: the next port-0 listener of any
+ * test running beside may get it (refusedPort).
  */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -15,6 +17,39 @@ export function freePort(): Promise<number> {
       srv.close(() => resolve(port));
     });
   });
+}
+
+/** Where the kernel picks ports for port-0 listeners (Linux; the usual range elsewhere). */
+function ephemeralRange(): [number, number] {
+  try {
+    const [low, high] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    if (low && high) return [low, high];
+  } catch {
+    // not Linux
+  }
+  return [49152, 65535];
+}
+
+/**
+ * A port that refuses connections and stays closed while the suite runs: outside the kernel's
+ * ephemeral range, so no test's port-0 listener can be given it (a released port-0 port can,
+ * and a request meant to be refused then reached another test's server), and checked free by
+ * binding it. Random, so tests running beside each other rarely share one; a test may listen on
+ * it later (a server that is down, then up).
+ */
+export async function refusedPort(): Promise<number> {
+  const [low, high] = ephemeralRange();
+  const [from, to] = low - 1024 >= 4096 ? [1024, low - 1] : [high + 1, 65535];
+  for (let tries = 0; ; tries++) {
+    const port = from + Math.floor(Math.random() * (to - from + 1));
+    const free = await new Promise<boolean>((resolve) => {
+      const srv = createServer();
+      srv.once('error', () => resolve(false));
+      srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+    });
+    if (free) return port;
+    if (tries >= 50) throw new Error(`no free port in ${from}–${to} after 50 tries`);
+  }
 }
 
 export interface Served {
