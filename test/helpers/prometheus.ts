@@ -59,12 +59,13 @@ export interface RunningPrometheus {
 }
 
 /**
- * Start Prometheus scraping `target` (host:port) every second as job "aipro", with `ruleFiles`
+ * Start Prometheus scraping `target` (host:port) every 2 seconds as job "aipro", with `ruleFiles`
  * loaded and evaluated every 250 ms, sending its alerts to `opts.alertmanager` (host:port) when
  * given. A test waits for a few evaluations, and each one holds one of the run's test slots, so
- * they are short. The scrapes are not: a scrape's timeout is at most its interval, and at 250 ms
- * a loaded machine missed one, the series went stale and the rule's alert resolved and fired
- * again (the inhibit test saw three notifications instead of one).
+ * they are short. The scrapes are not: a scrape's timeout is at most its interval, and a missed
+ * scrape makes every series of the target stale at once, so a rule's alert resolves and fires
+ * again (the inhibit test saw three notifications instead of one): at 250 ms a loaded machine
+ * missed one, at 1 s once in a run under load average 16.
  */
 export async function startPrometheus(
   bin: string,
@@ -76,7 +77,7 @@ export async function startPrometheus(
   const port = await freePort();
   const config = [
     'global:',
-    '  scrape_interval: 1s',
+    '  scrape_interval: 2s',
     '  evaluation_interval: 250ms',
     ruleFiles.length ? `rule_files:\n${ruleFiles.map((f) => `  - ${JSON.stringify(f)}`).join('\n')}` : '',
     opts.alertmanager
