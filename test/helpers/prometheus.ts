@@ -3,7 +3,7 @@
  * Tests skip with a message when the binaries are missing, unless
  * AIPRO_REQUIRE_INTEGRATION=1 (CI), where a missing binary fails the test.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,10 +42,23 @@ export interface ToolResult {
   stderr: string;
 }
 
-/** Run promtool with `args`, feeding `input` on stdin. */
-export function promtool(bin: string, args: string[], input?: string): ToolResult {
-  const r = spawnSync(bin, args, { input: input ?? '', encoding: 'utf8', timeout: 60_000 });
-  return { code: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+/**
+ * Run promtool (or amtool) with `args`, feeding `input` on stdin. Asynchronous: test files run
+ * as threads beside others and may serve a Prometheus scrape meanwhile, which a blocked event
+ * loop would miss (its series then go stale).
+ */
+export function promtool(bin: string, args: string[], input?: string): Promise<ToolResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, args, { stdio: ['pipe', 'pipe', 'pipe'], timeout: 60_000 });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.on('error', () => {}); // a tool that exits without reading its input
+    child.stdin.end(input ?? '');
+  });
 }
 
 export interface RunningPrometheus {
