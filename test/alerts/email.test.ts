@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import test from 'ava';
 import { runAlerts } from '../../src/alerts/run.js';
 import { readAlertState } from '../../src/alerts/state.js';
-import { refusedPort } from '../helpers/net.js';
+import { freePort } from '../helpers/net.js';
 import { selfSignedCert, startSmtp } from '../helpers/smtp.js';
 import { tempHome } from '../helpers/tmp.js';
 import { D, H, T0, tokenObs } from './obs.js';
@@ -89,7 +89,7 @@ test(
 );
 
 test('SMTP down for 3 cycles, then up: exactly one mail per due reminder, none lost, none doubled', async (t) => {
-  const port = await refusedPort();
+  const port = await freePort();
   const home = tempHome();
   let smtp: Awaited<ReturnType<typeof startSmtp>> | undefined;
   t.teardown(async () => {

@@ -6,7 +6,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'ava';
 import { runAlerts } from '../../src/alerts/run.js';
-import { refusedPort } from '../helpers/net.js';
+import { freePort } from '../helpers/net.js';
 import { tempHome } from '../helpers/tmp.js';
 import { startWebhookReceiver } from '../helpers/webhook-receiver.js';
 import { D, T0, tokenObs } from './obs.js';
@@ -17,7 +17,7 @@ test('a slow, a dead and a misconfigured channel never block the good one; metri
   const good = await startWebhookReceiver();
   const slow = await startWebhookReceiver();
   slow.delayMs = 5000;
-  const dead = await refusedPort();
+  const dead = await freePort();
   const home = tempHome();
   t.teardown(async () => {
     await good.close();

@@ -10,7 +10,7 @@ import { postgresBackend } from '../../src/store/backends/postgres.js';
 import { createPool } from '../../src/store/backends/postgres/connect.js';
 import { migrate } from '../../src/store/backends/postgres/migrations.js';
 import { parseStoreKey } from '../../src/store/backends/postgres/seal.js';
-import { refusedPort } from '../helpers/net.js';
+import { freePort } from '../helpers/net.js';
 import { runCli } from '../helpers/cli.js';
 import { usePostgres } from '../helpers/postgres.js';
 import { tempHome, type TempHome } from '../helpers/tmp.js';
@@ -49,7 +49,7 @@ async function doctor(h: TempHome, args: string[] = [], env: Record<string, stri
 }
 
 test('PostgreSQL not running: fleet.reachable names host:port and the next command, exit 1, no password', async (t) => {
-  const url = `postgres://aipro:PW-SECRET-123@127.0.0.1:${await refusedPort()}/aipro`;
+  const url = `postgres://aipro:PW-SECRET-123@127.0.0.1:${await freePort()}/aipro`;
   const h = host(t, url);
   const d = await doctor(h);
   t.is(d.code, 1);
@@ -66,7 +66,7 @@ test('PostgreSQL not running: fleet.reachable names host:port and the next comma
 });
 
 test('PostgreSQL down: status, list, copy and completion fail closed in one line naming aipro doctor', async (t) => {
-  const url = `postgres://aipro:PW-SECRET-789@127.0.0.1:${await refusedPort()}/aipro`;
+  const url = `postgres://aipro:PW-SECRET-789@127.0.0.1:${await freePort()}/aipro`;
   const h = host(t, url);
   for (const args of [
     ['models', 'status'],

@@ -7,12 +7,12 @@ import test from 'ava';
 import { guardedBackend } from '../../src/daemon/fleet-guard.js';
 import { postgresBackend } from '../../src/store/backends/postgres.js';
 import { createPool, StoreUnavailableError } from '../../src/store/backends/postgres/connect.js';
-import { refusedPort } from '../helpers/net.js';
+import { freePort } from '../helpers/net.js';
 
 const agent = { id: 'main', storePath: '' };
 
 test('unreachable: reads fail naming it, writes are refused, no attempt inside the back-off window', async (t) => {
-  const pool = createPool(`postgres://aipro:pw@127.0.0.1:${await refusedPort()}/aipro`);
+  const pool = createPool(`postgres://aipro:pw@127.0.0.1:${await freePort()}/aipro`);
   t.teardown(() => pool.end());
   let attempts = 0;
   const inner = postgresBackend(pool, 'aipro', null);

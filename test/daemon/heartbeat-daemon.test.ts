@@ -7,7 +7,7 @@ import test from 'ava';
 import type { Monitor, Observation } from '../../monitors/types.js';
 import { startDaemon, type Daemon } from '../../src/daemon/daemon.js';
 import { runOnce } from '../../src/daemon/once.js';
-import { refusedPort } from '../helpers/net.js';
+import { freePort } from '../helpers/net.js';
 import { needBinary, promtool } from '../helpers/prometheus.js';
 import { eventually } from '../helpers/wait.js';
 import { tempHome, type TempHome } from '../helpers/tmp.js';
@@ -93,7 +93,7 @@ test(
     );
     const bin = needBinary(t, 'promtool');
     if (bin) {
-      const lint = promtool(bin, ['check', 'metrics'], await metrics());
+      const lint = await promtool(bin, ['check', 'metrics'], await metrics());
       t.is(lint.code, 0, lint.stdout + lint.stderr);
     }
     t.is(await d.stop('SIGTERM'), 0);
@@ -158,7 +158,7 @@ test('daemon: a hung receiver never holds up a cycle; the ping ends as an error 
 
 test('--once: pings url after a run, failUrl (with the reason) when a store cannot be read', async (t) => {
   const { rx, home } = await setup(t);
-  const dead = `http://127.0.0.1:${await refusedPort()}`;
+  const dead = `http://127.0.0.1:${await freePort()}`;
   const config = {
     models: { providers: { anthropic: { baseUrl: dead } } },
     monitor: { heartbeat: { url: `${rx.url}/ping/${TOKEN}`, failUrl: `${rx.url}/ping/${TOKEN}/fail` } },

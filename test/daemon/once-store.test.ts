@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'ava';
-import { refusedPort } from '../helpers/net.js';
+import { freePort } from '../helpers/net.js';
 import { runCli } from '../helpers/cli.js';
 import { findBinary, promtool } from '../helpers/prometheus.js';
 import { tempHome } from '../helpers/tmp.js';
@@ -21,7 +21,7 @@ test(
   async (t) => {
     const home = tempHome();
     t.teardown(() => home.cleanup());
-    const dead = `http://127.0.0.1:${await refusedPort()}`;
+    const dead = `http://127.0.0.1:${await freePort()}`;
     const path = join(home.home, 'textfile', 'aipro.prom');
     home.writeConfig({
       models: { providers: { anthropic: { baseUrl: dead }, openai: { baseUrl: dead } } },
@@ -82,7 +82,7 @@ test(
     t.is(findCanary(text + r.stdout + r.stderr), null);
     const bin = findBinary('promtool');
     if (bin) {
-      const check = promtool(bin, ['check', 'metrics'], text);
+      const check = await promtool(bin, ['check', 'metrics'], text);
       t.is(check.code, 0, check.stdout + check.stderr);
     }
 

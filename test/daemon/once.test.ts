@@ -6,7 +6,7 @@ import test from 'ava';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { refusedPort } from '../helpers/net.js';
+import { freePort } from '../helpers/net.js';
 import { runCli } from '../helpers/cli.js';
 import { findBinary, promtool } from '../helpers/prometheus.js';
 import { tempHome, type TempHome } from '../helpers/tmp.js';
@@ -22,7 +22,7 @@ async function homeWith(
 ): Promise<TempHome> {
   const home = tempHome();
   t.teardown(() => home.cleanup());
-  const dead = `http://127.0.0.1:${await refusedPort()}`;
+  const dead = `http://127.0.0.1:${await freePort()}`;
   home.writeConfig({
     models: {
       providers: { anthropic: { baseUrl: dead }, openai: { baseUrl: dead }, 'openai-codex': { baseUrl: dead } },
@@ -85,7 +85,7 @@ test(
   async (t) => {
     const home = tempHome();
     t.teardown(() => home.cleanup());
-    const dead = `http://127.0.0.1:${await refusedPort()}`;
+    const dead = `http://127.0.0.1:${await freePort()}`;
     const dir = join(home.home, 'textfile');
     const path = join(dir, 'aipro.prom');
     home.writeConfig({
@@ -113,7 +113,7 @@ test(
     t.is(findCanary(text + r.stdout + r.stderr), null);
     const bin = findBinary('promtool');
     if (bin) {
-      const check = promtool(bin, ['check', 'metrics'], text);
+      const check = await promtool(bin, ['check', 'metrics'], text);
       t.is(check.code, 0, check.stdout + check.stderr);
     }
   },

@@ -406,8 +406,8 @@ test('GET /v1/models, /healthz and unknown routes', async (t) => {
 test(
   "an unreachable upstream (per-profile baseUrl) is the endpoint's failure: next profile, no " + 'cooldown',
   async (t) => {
-    const { refusedPort } = await import('../helpers/net.js');
-    const dead = await refusedPort();
+    const { freePort } = await import('../helpers/net.js');
+    const dead = await freePort();
     const up = await startUpstream(() => anthropicOk());
     const gw = await startTestGateway({
       config: { models: { providers: { anthropic: { baseUrl: up.url } } } },

@@ -7,7 +7,7 @@ import test from 'ava';
 import http from 'node:http';
 import { readFileSync } from 'node:fs';
 import { startUpstream } from '../helpers/fake-providers.js';
-import { refusedPort } from '../helpers/net.js';
+import { freePort } from '../helpers/net.js';
 import { CANARY, leaks, metricsMatching, post, startTestGateway } from '../helpers/gateway.js';
 import { anthropicOk } from '../helpers/provider-bodies.js';
 import { answerRaw, startRawUpstream } from '../helpers/raw-upstreams.js';
@@ -144,7 +144,7 @@ test('a truncated upstream body is outcome upstream_truncated, not client_closed
 });
 
 test('a refused connection cools down no credential and the endpoint is tried once: clear 502', async (t) => {
-  const dead = await refusedPort();
+  const dead = await freePort();
   const gw = await startTestGateway({
     config: { models: { providers: { anthropic: { baseUrl: `http://127.0.0.1:${dead}` } } } },
     store: {

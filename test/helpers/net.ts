@@ -3,22 +3,6 @@ import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type RequestListener, type Server } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 
-/**
- * A TCP port that was free a moment ago (bound then released): for programs that cannot listen
- * on port 0 and report it. Not for a port that must stay closed: the next port-0 listener of any
- * test running beside may get it (refusedPort).
- */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 /** Where the kernel picks ports for port-0 listeners (Linux; the usual range elsewhere). */
 function ephemeralRange(): [number, number] {
   try {
@@ -31,13 +15,15 @@ function ephemeralRange(): [number, number] {
 }
 
 /**
- * A port that refuses connections and stays closed while the suite runs: outside the kernel's
- * ephemeral range, so no test's port-0 listener can be given it (a released port-0 port can,
- * and a request meant to be refused then reached another test's server), and checked free by
- * binding it. Random, so tests running beside each other rarely share one; a test may listen on
- * it later (a server that is down, then up).
+ * A free TCP port that stays free while the suite runs unless this test listens on it: for a
+ * program that cannot listen on port 0 and report it (Prometheus, Alertmanager, an SMTP server
+ * that is down, then up), or as a port nothing listens on (connection refused). It lies outside
+ * the kernel's ephemeral range, so no port-0 listener of a test running beside can be given it:
+ * a port-0 port, bound and released, can be, and then Prometheus could not bind it, or a
+ * request meant to be refused reached another test's server. Random in that range and checked
+ * free by binding it, so two tests rarely draw the same one.
  */
-export async function refusedPort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const [low, high] = ephemeralRange();
   const [from, to] = low - 1024 >= 4096 ? [1024, low - 1] : [high + 1, 65535];
   for (let tries = 0; ; tries++) {

@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as plist from 'plist';
-import { refusedPort } from '../helpers/net.js';
+import { freePort } from '../helpers/net.js';
 import { runCli } from '../helpers/cli.js';
 import { tempHome, type TempHome } from '../helpers/tmp.js';
 
@@ -54,7 +54,7 @@ for (const [name, profiles, want] of CASES) {
   test(`the check job, run as launchd runs it, exits like models status --check: ${name} → ${want}`, async (t) => {
     const h = tempHome();
     t.teardown(() => h.cleanup());
-    const dead = `http://127.0.0.1:${await refusedPort()}`;
+    const dead = `http://127.0.0.1:${await freePort()}`;
     h.writeConfig({ models: { providers: { anthropic: { baseUrl: dead } } } });
     h.writeStore(typeof profiles === 'string' ? profiles : { version: 1, profiles });
     const printed = await cli(h, ['print', '--user', '--units', 'check', '--json']);
@@ -152,7 +152,7 @@ test(
   async (t) => {
     const h = tempHome();
     t.teardown(() => h.cleanup());
-    const dead = `http://127.0.0.1:${await refusedPort()}`;
+    const dead = `http://127.0.0.1:${await freePort()}`;
     h.writeConfig({ models: { providers: { anthropic: { baseUrl: dead } } } });
     const printed = await cli(h, ['print', '--user', '--units', 'check', '--json']);
     const p = plist.parse(JSON.parse(printed.stdout).plists[0].text) as {

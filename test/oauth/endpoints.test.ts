@@ -10,7 +10,7 @@ import { createState } from '../../src/oauth/pkce.js';
 import { resolveOAuthSpec } from '../../src/oauth/spec.js';
 import { requestToken } from '../../src/oauth/token-endpoint.js';
 import type { OAuthSpec } from '../../src/providers/types.js';
-import { refusedPort } from '../helpers/net.js';
+import { freePort } from '../helpers/net.js';
 import { startTokenEndpoint, type TokenEndpoint } from '../helpers/oauth-server.js';
 import { startRawUpstream } from '../helpers/raw-upstreams.js';
 import { configFrom } from '../helpers/config.js';
@@ -57,7 +57,7 @@ test(
   'connection refused and DNS failure go to the fallback host; the refresh token reaches exactly one ' + 'server',
   async (t) => {
     const fb = await tokenServer(t);
-    const refused = `http://localhost:${await refusedPort()}/v1/oauth/token`;
+    const refused = `http://localhost:${await freePort()}/v1/oauth/token`;
     for (const primary of [refused, 'http://aipro-token-host.invalid/v1/oauth/token']) {
       const r = await requestToken({ ...anthropic(), tokenUrl: primary, fallbackTokenUrl: fb.url }, refreshParams, {
         now: Date.now,

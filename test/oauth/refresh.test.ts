@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { refreshProfile } from '../../src/oauth/refresh.js';
 import { agentReport } from '../../src/store/report.js';
 import { readStore } from '../../src/store/read.js';
-import { refusedPort } from '../helpers/net.js';
+import { freePort } from '../helpers/net.js';
 import { loginTokens, oauthConfigRaw, serverAndHome } from './helpers.js';
 import { configFrom } from '../helpers/config.js';
 import { workerArgs } from '../helpers/child.js';
@@ -157,7 +157,7 @@ test('a reused refresh token is refused permanently and the server revokes the w
 
 test('transient failures (network) are not permanent and keep the profile usable', async (t) => {
   const { storePath, raw } = await setup(t);
-  const port = await refusedPort();
+  const port = await freePort();
   (raw.models.providers['openai-codex'] as { oauth: { tokenUrl: string } }).oauth.tokenUrl =
     `http://127.0.0.1:${port}/token`;
   const config = configFrom(raw);

@@ -5,7 +5,7 @@ import { probeCredentials, probeKey } from '../../src/providers/probe.js';
 import type { CredentialView } from '../../src/store/status.js';
 import { configFrom } from '../helpers/config.js';
 import { type FakeKind, type Scenario, startFakeProvider } from '../helpers/fake-providers.js';
-import { refusedPort } from '../helpers/net.js';
+import { freePort } from '../helpers/net.js';
 import { profileView } from '../helpers/credential-view.js';
 
 const config = (providers: Record<string, unknown>) => configFrom({ models: { providers } });
@@ -205,7 +205,7 @@ for (const [kind, provider, good, path] of OTHER) {
 }
 
 test('connection refused is network; unprobeable views are skipped; progress reaches the total', async (t) => {
-  const port = await refusedPort();
+  const port = await freePort();
   const progress: [number, number][] = [];
   const views = [
     profileView('openai:a', 'openai', 'api_key', 'sk-aaaaaaaaaaaaaaaaaaaa'),

@@ -9,7 +9,7 @@ import { rekey } from '../../../src/store/backends/postgres/rekey.js';
 import { parseStoreKey, type StoreKey } from '../../../src/store/backends/postgres/seal.js';
 import type { Store } from '../../../src/store/schema.js';
 import { serializeStore } from '../../../src/store/write.js';
-import { refusedPort } from '../../helpers/net.js';
+import { freePort } from '../../helpers/net.js';
 import { usePostgres } from '../../helpers/postgres.js';
 
 const pgs = usePostgres();
@@ -242,7 +242,7 @@ test('an error thrown by the change passes through unchanged and nothing is writ
 test(
   'PostgreSQL unreachable: read is an unreadable store, update and the refresh lock throw ' + 'StoreUnavailableError',
   async (t) => {
-    const url = `postgres://aipro:pw@127.0.0.1:${await refusedPort()}/aipro`;
+    const url = `postgres://aipro:pw@127.0.0.1:${await freePort()}/aipro`;
     const b = postgresBackend(createPool(url), 'aipro', newKey());
     t.teardown(() => b.close());
     const read = await b.read(agent());
