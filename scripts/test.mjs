@@ -54,12 +54,16 @@ await compileTests(root);
 // (their URLs) to `env`; they stop after ava (below). One PostgreSQL cluster for the whole run,
 // not one per test file.
 const servers = await startTestServers();
-const env = { ...process.env, ...servers.env };
+// The test files run as worker threads of ava's process (ava.compiled.config.mjs) and share its
+// libuv pool (fs, crypto, dns): five files at once get the four threads each that they had as
+// processes of their own.
+const env = { UV_THREADPOOL_SIZE: '20', ...process.env, ...servers.env };
 
 const ava = await new Promise((resolve) => {
-  // AIPRO_TEST_CPU=FILE: each worker logs its CPU time and its children's (scripts/cpu-per-file.mjs).
+  // AIPRO_TEST_CPU=FILE: each worker logs its CPU time and its children's (scripts/cpu-per-file.mjs),
+  // which /proc has per process: the files then run as processes, not threads.
   const cpuLog = process.env.AIPRO_TEST_CPU
-    ? [`--node-arguments=--import=${join(root, 'scripts', 'cpu-per-file.mjs')}`]
+    ? [`--node-arguments=--import=${join(root, 'scripts', 'cpu-per-file.mjs')}`, '--no-worker-threads']
     : [];
   const args = ['--config', 'ava.compiled.config.mjs', ...cpuLog, ...compiledArgs(process.argv.slice(2))];
   const child = spawn(process.execPath, ['scripts/ava-cli.mjs', ...args], {

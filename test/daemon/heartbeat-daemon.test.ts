@@ -93,7 +93,7 @@ test(
     );
     const bin = needBinary(t, 'promtool');
     if (bin) {
-      const lint = promtool(bin, ['check', 'metrics'], await metrics());
+      const lint = await promtool(bin, ['check', 'metrics'], await metrics());
       t.is(lint.code, 0, lint.stdout + lint.stderr);
     }
     t.is(await d.stop('SIGTERM'), 0);

@@ -82,7 +82,7 @@ test(
     t.is(findCanary(text + r.stdout + r.stderr), null);
     const bin = findBinary('promtool');
     if (bin) {
-      const check = promtool(bin, ['check', 'metrics'], text);
+      const check = await promtool(bin, ['check', 'metrics'], text);
       t.is(check.code, 0, check.stdout + check.stderr);
     }
 

@@ -117,7 +117,7 @@ test('/metrics in both formats and gzipped; promtool check metrics is clean on t
 
   const bin = needBinary(t, 'promtool');
   if (!bin) return;
-  const check = promtool(bin, ['check', 'metrics'], body);
+  const check = await promtool(bin, ['check', 'metrics'], body);
   t.is(check.code, 0, check.stdout + check.stderr);
 });
 

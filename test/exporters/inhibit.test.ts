@@ -44,12 +44,12 @@ function amConfig(webhook: string): string {
   ].join('\n');
 }
 
-test('amtool check-config accepts an Alertmanager config with the shipped inhibit rule', (t) => {
+test('amtool check-config accepts an Alertmanager config with the shipped inhibit rule', async (t) => {
   const bin = needBinary(t, 'amtool');
   if (!bin) return;
   const dir = tempDir(t, 'aipro-inhibit-');
   writeFileSync(join(dir, 'alertmanager.yml'), amConfig('http://127.0.0.1:9/hook'));
-  const r = promtool(bin, ['check-config', join(dir, 'alertmanager.yml')]);
+  const r = await promtool(bin, ['check-config', join(dir, 'alertmanager.yml')]);
   t.is(r.code, 0, r.stdout + r.stderr);
   t.regex(r.stdout, /- 1 inhibit rules/);
 });

@@ -14,18 +14,18 @@ import { writeKnownStores } from './known-store.js';
 const RULES = fileURLToPath(new URL('../../exporters/prometheus/rules.yml', import.meta.url));
 const RULES_TEST = fileURLToPath(new URL('../../exporters/prometheus/rules.test.yml', import.meta.url));
 
-test('promtool check rules accepts rules.yml', (t) => {
+test('promtool check rules accepts rules.yml', async (t) => {
   const bin = needBinary(t, 'promtool');
   if (!bin) return;
-  const r = promtool(bin, ['check', 'rules', RULES]);
+  const r = await promtool(bin, ['check', 'rules', RULES]);
   t.is(r.code, 0, r.stdout + r.stderr);
   t.regex(r.stdout, /SUCCESS: 15 rules found/);
 });
 
-test('promtool test rules: every alert fires and stays quiet where it should', (t) => {
+test('promtool test rules: every alert fires and stays quiet where it should', async (t) => {
   const bin = needBinary(t, 'promtool');
   if (!bin) return;
-  const r = promtool(bin, ['test', 'rules', RULES_TEST]);
+  const r = await promtool(bin, ['test', 'rules', RULES_TEST]);
   t.is(r.code, 0, r.stdout + r.stderr);
   t.regex(r.stdout, /SUCCESS/);
 });
@@ -48,7 +48,7 @@ test(
     const port = await m.port();
 
     const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-    const check = promtool(tool, ['check', 'metrics'], text);
+    const check = await promtool(tool, ['check', 'metrics'], text);
     t.is(check.code, 0, check.stdout + check.stderr);
 
     const p = await startPrometheus(prom, `127.0.0.1:${port}`, [RULES]);

@@ -54,7 +54,7 @@ test('durations: PromQL seconds and the human form', (t) => {
   t.deepEqual(checkRulesOptions({ selector: 'job="node", instance=~"gw.*"' }), []);
 });
 
-test('promtool check rules accepts the PrometheusRule spec and custom thresholds', (t) => {
+test('promtool check rules accepts the PrometheusRule spec and custom thresholds', async (t) => {
   const bin = needBinary(t, 'promtool');
   if (!bin) return;
   const dir = tempDir(t, 'aipro-rules-');
@@ -81,13 +81,13 @@ test('promtool check rules accepts the PrometheusRule spec and custom thresholds
       .join(''),
   );
   writeFileSync(join(dir, 'spec.yml'), plain);
-  const r = promtool(bin, ['check', 'rules', join(dir, 'spec.yml')]);
+  const r = await promtool(bin, ['check', 'rules', join(dir, 'spec.yml')]);
   t.is(r.code, 0, r.stdout + r.stderr);
   writeFileSync(
     join(dir, 'custom.yml'),
     renderRules({ warnS: 3 * 86_400, criticalS: 12 * 3600, job: 'gw', selector: 'job="gw"' }),
   );
-  const c = promtool(bin, ['check', 'rules', join(dir, 'custom.yml')]);
+  const c = await promtool(bin, ['check', 'rules', join(dir, 'custom.yml')]);
   t.is(c.code, 0, c.stdout + c.stderr);
 });
 
@@ -115,7 +115,7 @@ function expect(
 test(
   'rules generated with --warn 3d --critical 12h --selector job="gw" fire at those thresholds, on that source ' +
     'only (promtool test rules)',
-  (t) => {
+  async (t) => {
     const bin = needBinary(t, 'promtool');
     if (!bin) return;
     const dir = tempDir(t, 'aipro-rules-');
@@ -170,11 +170,11 @@ test(
       '',
     ].join('\n');
     writeFileSync(join(dir, 'rules.test.yml'), file);
-    const r = promtool(bin, ['test', 'rules', join(dir, 'rules.test.yml')]);
+    const r = await promtool(bin, ['test', 'rules', join(dir, 'rules.test.yml')]);
     t.is(r.code, 0, r.stdout + r.stderr);
     // The same input under the default rules pages differently: the thresholds really moved.
     writeFileSync(join(dir, 'rules.yml'), renderRules({ selector: 'job="gw"' }));
-    const d = promtool(bin, ['test', 'rules', join(dir, 'rules.test.yml')]);
+    const d = await promtool(bin, ['test', 'rules', join(dir, 'rules.test.yml')]);
     t.not(d.code, 0, 'default thresholds must not pass the custom expectations');
   },
 );

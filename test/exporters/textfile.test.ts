@@ -1,25 +1,25 @@
 import test from 'ava';
+import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { writeTextfile } from '../../exporters/textfile/writer.js';
+import { workerArgs } from '../helpers/child.js';
 import { tempHome } from '../helpers/tmp.js';
+
+const run = promisify(execFile);
+const UMASK_WRITER = fileURLToPath(new URL('./fixtures/textfile-umask.ts', import.meta.url));
 
 test('writes through a temp file in the same directory and renames; mode 0644 despite a strict umask', async (t) => {
   const home = tempHome();
   t.teardown(() => home.cleanup());
   const path = join(home.home, 'collector', 'aipro.prom');
-  const old = process.umask(0o077);
-  t.teardown(() => void process.umask(old));
-  const r = await writeTextfile(
-    path,
-    (async function* () {
-      yield '# HELP a_b x\n# TYPE a_b gauge\n';
-      yield 'a_b 1\n';
-    })(),
-  );
-  t.deepEqual(r, { ok: true, path, bytes: Buffer.byteLength('# HELP a_b x\n# TYPE a_b gauge\na_b 1\n') });
+  const { stdout } = await run(process.execPath, [...workerArgs(UMASK_WRITER), path], { timeout: 60_000 });
+  const { result, mode } = JSON.parse(stdout);
+  t.deepEqual(result, { ok: true, path, bytes: Buffer.byteLength('# HELP a_b x\n# TYPE a_b gauge\na_b 1\n') });
   t.is(readFileSync(path, 'utf8'), '# HELP a_b x\n# TYPE a_b gauge\na_b 1\n');
-  t.is(statSync(path).mode & 0o777, 0o644);
+  t.is(mode, 0o644);
   t.deepEqual(readdirSync(join(home.home, 'collector')), ['aipro.prom']);
 });
 

@@ -3,7 +3,7 @@
  * Tests skip with a message when the binaries are missing, unless
  * AIPRO_REQUIRE_INTEGRATION=1 (CI), where a missing binary fails the test.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,10 +42,23 @@ export interface ToolResult {
   stderr: string;
 }
 
-/** Run promtool with `args`, feeding `input` on stdin. */
-export function promtool(bin: string, args: string[], input?: string): ToolResult {
-  const r = spawnSync(bin, args, { input: input ?? '', encoding: 'utf8', timeout: 60_000 });
-  return { code: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+/**
+ * Run promtool (or amtool) with `args`, feeding `input` on stdin. Asynchronous: test files run
+ * as threads beside others and may serve a Prometheus scrape meanwhile, which a blocked event
+ * loop would miss (its series then go stale).
+ */
+export function promtool(bin: string, args: string[], input?: string): Promise<ToolResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, args, { stdio: ['pipe', 'pipe', 'pipe'], timeout: 60_000 });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.on('error', () => {}); // a tool that exits without reading its input
+    child.stdin.end(input ?? '');
+  });
 }
 
 export interface RunningPrometheus {
@@ -59,12 +72,13 @@ export interface RunningPrometheus {
 }
 
 /**
- * Start Prometheus scraping `target` (host:port) every second as job "aipro", with `ruleFiles`
+ * Start Prometheus scraping `target` (host:port) every 2 seconds as job "aipro", with `ruleFiles`
  * loaded and evaluated every 250 ms, sending its alerts to `opts.alertmanager` (host:port) when
  * given. A test waits for a few evaluations, and each one holds one of the run's test slots, so
- * they are short. The scrapes are not: a scrape's timeout is at most its interval, and at 250 ms
- * a loaded machine missed one, the series went stale and the rule's alert resolved and fired
- * again (the inhibit test saw three notifications instead of one).
+ * they are short. The scrapes are not: a scrape's timeout is at most its interval, and a missed
+ * scrape makes every series of the target stale at once, so a rule's alert resolves and fires
+ * again (the inhibit test saw three notifications instead of one): at 250 ms a loaded machine
+ * missed one, at 1 s once in a run under load average 16.
  */
 export async function startPrometheus(
   bin: string,
@@ -76,7 +90,7 @@ export async function startPrometheus(
   const port = await freePort();
   const config = [
     'global:',
-    '  scrape_interval: 1s',
+    '  scrape_interval: 2s',
     '  evaluation_interval: 250ms',
     ruleFiles.length ? `rule_files:\n${ruleFiles.map((f) => `  - ${JSON.stringify(f)}`).join('\n')}` : '',
     opts.alertmanager
