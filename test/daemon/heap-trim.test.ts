@@ -4,11 +4,15 @@
  * and never without node's `gc`.
  */
 import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import test from 'ava';
 import { monitorApp } from '../../exporters/prometheus/app.js';
 import { createMetrics } from '../../exporters/prometheus/registry.js';
 import { heapTrimmer, TRIM_DELAY_MS, type HeapSize } from '../../src/daemon/heap-trim.js';
+import { workerArgs } from '../helpers/child.js';
 import { serve } from '../helpers/net.js';
+
+const REAL_TRIM = fileURLToPath(new URL('./fixtures/heap-trim-real.ts', import.meta.url));
 
 const MB = 1024 * 1024;
 
@@ -105,25 +109,12 @@ test('without node’s gc (no --expose-gc) the trimmer does nothing', (t) => {
 });
 
 test('the real collection compacts: a fragmented heap gives its pages back', (t) => {
-  // A child node with --expose-gc: one live object in eight over ~90 MB of old space. A plain
-  // full collection keeps ~80 MB committed (every page still holds a survivor); a compacting one
-  // moves the survivors together and keeps ~20 MB.
-  const code = `
-    import { getHeapStatistics } from 'node:v8';
-    import { heapTrimmer } from ${JSON.stringify(new URL('../../src/daemon/heap-trim.ts', import.meta.url).href)};
-    globalThis.keep = [];
-    let junk = [];
-    for (let i = 0; i < 600000; i++) { const o = { a: i, b: 'y' + i, c: [i] }; (i % 8 === 0 ? keep : junk).push(o); }
-    junk = null;
-    const before = getHeapStatistics().total_heap_size;
-    heapTrimmer({ later: (fn) => fn() })();
-    const after = getHeapStatistics().total_heap_size;
-    console.log(JSON.stringify({ before, after, kept: keep.length }));`;
-  const r = spawnSync(
-    process.execPath,
-    ['--import=tsx', '--expose-gc', '--max-semi-space-size=2', '--input-type=module', '-e', code],
-    { encoding: 'utf8', timeout: 120_000 },
-  );
+  // A plain full collection keeps ~80 MB committed (every page still holds a survivor); a
+  // compacting one moves the survivors together and keeps ~20 MB.
+  const r = spawnSync(process.execPath, ['--expose-gc', '--max-semi-space-size=2', ...workerArgs(REAL_TRIM)], {
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   t.is(r.status, 0, r.stderr);
   const { before, after, kept } = JSON.parse(r.stdout) as { before: number; after: number; kept: number };
   t.is(kept, 75000);
