@@ -4,7 +4,8 @@
  * cycle or scrape promotes megabytes of short-lived objects; V8 keeps the pages they sat on
  * (sparsely live, so a plain full collection frees little of them) until its idle-time memory
  * reducer acts, which may take minutes or never come. Measured at 10,000 profiles: the steady
- * RSS fell from ~104 to ~92 MB for 70–80 ms of CPU per collection (bench/README.md, fifth pass).
+ * RSS ~7 MB lower than the old after-scrape collection and ~10 MB lower than a plain one, for
+ * 70–80 ms of CPU per collection and a higher momentary peak (bench/README.md, fifth pass).
  * It needs node's `--expose-gc` (the systemd unit passes it) and does nothing without it.
  */
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
