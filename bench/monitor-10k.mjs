@@ -4,7 +4,8 @@
 // (`aipro monitor`) on the same state: its /metrics scrape time and its RSS after a few cycles
 // (target < 100 MB). Prints figures; never passes or fails on them.
 // Usage: node bench/monitor-10k.mjs [warmRuns]   (after `npm run build`: the daemon is the bundle)
-// BENCH_NODE_ARGS="--cpu-prof" adds node flags to the daemon.
+// BENCH_NODE_ARGS="--cpu-prof" adds node flags to the daemon. The daemon gets the node flags and the
+// environment of systemd/aipro-monitor.service (BENCH_DROP_FLAGS / BENCH_DROP_ENV leave some out: an A/B).
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -174,7 +175,19 @@ const dropped = (process.env.BENCH_DROP_FLAGS ?? '').split(' ').filter(Boolean);
 const unitNodeFlags = (/^ExecStart=\{\{NODE\}\} (.*?)\{\{AIPRO\}\} monitor$/m.exec(unit)?.[1] ?? '')
   .split(' ')
   .filter((f) => f && !dropped.includes(f));
-console.log(`daemon node flags (systemd/aipro-monitor.service): ${unitNodeFlags.join(' ') || 'none'}`);
+// …and the environment it sets (`Environment=` lines: glibc's malloc arenas); BENCH_DROP_ENV drops some by name.
+const droppedEnv = (process.env.BENCH_DROP_ENV ?? '').split(' ').filter(Boolean);
+const unitEnv = Object.fromEntries(
+  [...unit.matchAll(/^Environment=([A-Z_][A-Z0-9_]*)=(\S*)$/gm)]
+    .filter(([, name]) => !droppedEnv.includes(name))
+    .map(([, name, value]) => [name, value]),
+);
+console.log(
+  `daemon node flags (systemd/aipro-monitor.service): ${unitNodeFlags.join(' ') || 'none'}; environment: ` +
+    `${Object.entries(unitEnv)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ')}`,
+);
 const child = spawn(
   process.execPath,
   [
@@ -187,7 +200,7 @@ const child = spawn(
     '--log-format',
     'json',
   ],
-  { env, stdio: ['ignore', 'ignore', 'pipe'] },
+  { env: { ...env, ...unitEnv }, stdio: ['ignore', 'ignore', 'pipe'] },
 );
 let port;
 let cycles = 0;
@@ -235,9 +248,13 @@ console.log(
 );
 const daemonRss = rss();
 const scrapesCpu = processCpuMs(child.pid) - daemonStartCpu;
+// The daemon trims its heap a second after a scrape or a run (src/daemon/heap-trim.ts): RSS once it had the chance.
+await new Promise((r) => setTimeout(r, 2000));
+const settledRss = rss();
 console.log(
   `daemon start to first cycle done: CPU ${fmt(daemonStartCpu)}; the 10 scrapes: CPU ${fmt(scrapesCpu)}; ` +
-    `RSS after first cycle + 10 scrapes: ${daemonRss.toFixed(0)} MB (peak ${hwm().toFixed(0)} MB)`,
+    `RSS after first cycle + 10 scrapes: ${daemonRss.toFixed(0)} MB, 2 s later ${settledRss.toFixed(0)} MB ` +
+    `(peak ${hwm().toFixed(0)} MB)`,
 );
 emit({
   target: '10k profiles: daemon RSS after first cycle',

@@ -133,6 +133,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     counter: metrics.heartbeatTotal,
   });
 
+  // One trimmer for scrapes and runs: both leave a large heap behind at 10,000 profiles.
+  const trimHeap = heapTrimmer();
   const runner = new MonitorRunner({
     recorder: metricsRecorder(metrics),
     log,
@@ -156,7 +158,10 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       }
       if (ctx.config.monitor.textfile.path) await writeMetricsTextfile(metrics, ctx.config.monitor.textfile.path, log);
     },
-    onOutcome: (outcome) => heartbeat.after(outcome),
+    onOutcome: (outcome) => {
+      heartbeat.after(outcome);
+      trimHeap();
+    },
   });
   initRunCounters(
     metrics,
@@ -166,7 +171,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const server = createServer(
     monitorApp({
       source: metrics,
-      afterScrape: heapTrimmer(),
+      afterScrape: trimHeap,
       notReady: () => {
         if (!firstCycle) return 'the first expiry cycle is still running';
         const away = fleet.unavailable();

@@ -50,7 +50,7 @@ test('system services: User=, absolute env file, the state dir is the only writa
   t.deepEqual(s('EnvironmentFile'), ['-/var/lib/aipro/.aipro/.env']);
   t.deepEqual(s('ReadWritePaths'), ['/var/lib/aipro/.aipro']);
   t.deepEqual(s('ProtectHome'), ['yes'], 'nothing under /home: hide it entirely');
-  t.deepEqual(s('Environment'), ['AIPRO_STATE_DIR=/var/lib/aipro/.aipro']);
+  t.deepEqual(s('Environment'), ['MALLOC_ARENA_MAX=2', 'AIPRO_STATE_DIR=/var/lib/aipro/.aipro']);
   for (const k of [
     'NoNewPrivileges',
     'PrivateTmp',
