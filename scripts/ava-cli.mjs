@@ -4,11 +4,18 @@
 //
 // ava picks its worker in lib/fork.js, which exports a setter for it (named for ava's own
 // tests). When a later ava lacks it, ava runs with its own worker: slower, never different.
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { avaWorker } from './ava-worker.mjs';
 
 const root = process.cwd();
+
+// scripts/test.mjs sizes this process's libuv pool for the test files' threads, which share it.
+// libuv reads UV_THREADPOOL_SIZE when the first request reaches the pool: make one, then drop the
+// variable, so the threads' and the tests' child processes get the default pool.
+await stat(root);
+delete process.env.UV_THREADPOOL_SIZE;
 const lib = (file) => pathToFileURL(join(root, 'node_modules', 'ava', 'lib', file)).href;
 
 const fork = await import(lib('fork.js'));

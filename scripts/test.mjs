@@ -62,8 +62,8 @@ await compileTests(root);
 const servers = await startTestServers();
 // The test files run as worker threads of ava's process (ava.compiled.config.mjs) and share its
 // libuv pool (fs, crypto, dns): five files at once get the four threads each that they had as
-// processes of their own.
-const env = { UV_THREADPOOL_SIZE: '20', ...process.env, ...servers.env };
+// processes of their own. scripts/ava-cli.mjs keeps the setting from the processes tests start.
+const env = { ...process.env, UV_THREADPOOL_SIZE: '20', ...servers.env };
 
 const ava = await new Promise((resolve) => {
   // AIPRO_TEST_CPU=FILE: each worker logs its CPU time and its children's (scripts/cpu-per-file.mjs),
