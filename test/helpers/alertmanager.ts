@@ -51,7 +51,7 @@ export async function startAlertmanager(
       `--web.listen-address=127.0.0.1:${port}`,
       `--cluster.listen-address=`,
       `--cluster.advertise-address=127.0.0.1:${clusterPort}`,
-      '--log.level=warn',
+      '--log.level=info', // shown only when it fails to start: where it stopped
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
