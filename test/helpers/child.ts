@@ -11,8 +11,9 @@ const exited = (c: ChildProcess) => c.exitCode !== null || c.signalCode !== null
 
 /**
  * Poll `url` until it answers 2xx. Fails at once when `child` exits, else after `timeoutMs`
- * (generous: a loaded machine starts a Go binary slowly), with the child's output and the last
- * answer or error of the poll (each poll gives up after 5 s, so one hung request cannot hold it).
+ * (generous: a loaded machine starts a Go binary slowly), with the child's output and what the
+ * last poll got (an HTTP status or the error; each poll gives up after 5 s, so one hung request
+ * cannot hold the wait).
  */
 export async function untilReady(
   child: ChildProcess,
@@ -20,28 +21,21 @@ export async function untilReady(
   opts: { what: string; output: () => string; timeoutMs?: number },
 ): Promise<void> {
   const timeoutMs = opts.timeoutMs ?? 60_000;
-  let last = 'no answer yet';
   const state = await eventually(
     async () => {
       if (exited(child)) return 'exited';
-      try {
-        const r = await fetch(url, { signal: AbortSignal.timeout(5000) });
-        last = `HTTP ${r.status}`;
-        return r.ok && 'ready';
-      } catch (err) {
-        const cause = (err as { cause?: { code?: string } }).cause?.code;
-        last = `${(err as Error).message}${cause ? ` (${cause})` : ''}`;
-        return false;
-      }
+      const r = await fetch(url, { signal: AbortSignal.timeout(5000) });
+      if (!r.ok) throw new Error(`HTTP ${r.status}`);
+      return 'ready';
     },
     timeoutMs,
     `${opts.what} to be ready`,
     200,
-  ).catch(() => 'timeout');
+  ).catch((err: Error) => err);
   if (state === 'exited')
     throw new Error(`${opts.what} exited ${child.exitCode ?? child.signalCode}: ${opts.output()}`);
-  if (state !== 'ready')
-    throw new Error(`${opts.what} not ready after ${timeoutMs / 1000} s (last poll: ${last}): ${opts.output()}`);
+  if (state instanceof Error)
+    throw new Error(`${opts.what} not ready after ${timeoutMs / 1000} s (${state.message}): ${opts.output()}`);
 }
 
 /** SIGTERM, then SIGKILL if it has not exited after `graceMs`. */
