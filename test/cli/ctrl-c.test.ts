@@ -49,8 +49,8 @@ test(
     t.teardown(() => h.cleanup());
     const path = h.writeStore('{ "version": 1, "profiles": {');
     writeFileSync(`${path}.bak`, JSON.stringify({ version: 1, profiles: {} }), { mode: 0o600 });
-    // The question names the store's path, which wraps on the terminal: a long TMPDIR puts the first
-    // line break right after "Restore".
+    // The question names the store's path, which wraps on the terminal: with some TMPDIR lengths
+    // (/tmp/tt.XXXX, /dev/shm/tt.XXXX) the first line break falls right after "Restore".
     const r = await underPty(['doctor', '--fix'], h.env, [[/Restore\s[\s\S]*\(y\/N\)/, '\u0003']]);
     assertOneLineAbort(t, r);
     t.is(readFileSync(path, 'utf8'), '{ "version": 1, "profiles": {');
