@@ -3,10 +3,10 @@
  * with one wrong import planted per rule must fail.
  */
 import test from 'ava';
-import { spawn } from 'node:child_process';
 import { appendFileSync, cpSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { runProcess } from './helpers/child.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 
@@ -30,19 +30,9 @@ function scratchCopy(): string {
  * Run the check in `dir`. Asynchronously and with a generous limit: dependency-cruiser takes
  * about 5 s of CPU, which took 63 s at load 40 on 2 cores (the old 120 s limit is too close).
  */
-function depcheck(dir: string): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['scripts/depcheck.mjs'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (out += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 540_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, out });
-    });
-  });
+async function depcheck(dir: string): Promise<{ code: number | null; out: string }> {
+  const r = await runProcess(process.execPath, ['scripts/depcheck.mjs'], { cwd: dir, timeoutMs: 540_000 });
+  return { code: r.code, out: r.stdout + r.stderr };
 }
 
 const PLANTS: { rule: string; file: string; line: string; names: RegExp }[] = [

@@ -3,9 +3,9 @@
  * is to be SIGKILLed after a seeded delay, else in-process), a small seeded generator, and
  * file listing.
  */
-import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { runProcess } from '../helpers/child.js';
 import { CLI, runCli } from '../helpers/cli.js';
 
 export type Op =
@@ -56,19 +56,13 @@ export async function exec(op: Op, env: Record<string, string>, killAfterMs: num
     const r = await runCli(args(op), { env, input: 'secret' in op ? op.secret : '' });
     return { op, acked: r.code === 0, killed: false, out: r.stdout + r.stderr };
   }
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args(op)], { env, cwd: env.HOME, stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (out += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ op, acked: signal === null && code === 0, killed: signal === 'SIGKILL', out });
-    });
-    child.stdin.end('secret' in op ? op.secret : '');
+  const r = await runProcess(process.execPath, [CLI, ...args(op)], {
+    env,
+    cwd: env.HOME,
+    input: 'secret' in op ? op.secret : '',
+    timeoutMs: killAfterMs,
   });
+  return { op, acked: r.signal === null && r.code === 0, killed: r.signal === 'SIGKILL', out: r.stdout + r.stderr };
 }
 
 /** Every regular file under `dir` except the tmpfs filler. */

@@ -1,13 +1,60 @@
 /**
- * Child processes the tests start (Prometheus, Alertmanager, test workers): wait until ready,
- * stop for sure, run a TypeScript worker.
+ * Child processes the tests start (Prometheus, Alertmanager, tools, test workers): run one to its
+ * end, wait until ready, stop for sure, run a TypeScript worker.
  */
-import type { ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { eventually } from './wait.js';
 
 const exited = (c: ChildProcess) => c.exitCode !== null || c.signalCode !== null;
+
+export interface ProcessResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface ProcessOptions {
+  env?: Record<string, string> | undefined;
+  cwd?: string | undefined;
+  /** Fed on stdin, which then ends; without it stdin is closed (/dev/null). */
+  input?: string | undefined;
+  /** SIGKILLed after this long (generous default: the machine may be loaded). */
+  timeoutMs?: number | undefined;
+}
+
+/**
+ * Run `file` with `args` to its end, asynchronously (a test file is a thread that may be serving
+ * a scrape meanwhile), with its output.
+ */
+export function runProcess(file: string, args: string[], opts: ProcessOptions = {}): Promise<ProcessResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, {
+      env: opts.env,
+      cwd: opts.cwd,
+      stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+    if (child.stdin) {
+      child.stdin.on('error', () => {}); // a program that exits without reading its input
+      child.stdin.end(opts.input);
+    }
+  });
+}
 
 /**
  * Poll `url` until it answers 2xx. Fails at once when `child` exits, else after `timeoutMs`

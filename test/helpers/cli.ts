@@ -5,19 +5,14 @@
  * (`dist/cli/main.js`) as a child process, exactly as operators do; the smoke tests that are
  * about the process itself (bundle, signals, pipes, terminals, exit) use it.
  */
-import { spawn } from 'node:child_process';
 import { PassThrough, Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { run } from '../../src/cli/main.js';
+import { type ProcessResult, runProcess } from './child.js';
 
 export const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 
-export interface CliResult {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
+export type CliResult = ProcessResult;
 
 export interface CliOptions {
   env: Record<string, string>;
@@ -57,23 +52,11 @@ export async function runCli(args: string[], opts: CliOptions & { now?: () => nu
 
 /** Run the built CLI as a child process (generous default timeout: the machine may be loaded). */
 export function spawnCli(args: string[], opts: CliOptions): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      env: opts.env,
-      cwd: opts.cwd ?? opts.env.HOME,
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
-    });
-    child.stdin.end(opts.input ?? '');
+  return runProcess(process.execPath, [CLI, ...args], {
+    env: opts.env,
+    cwd: opts.cwd ?? opts.env.HOME,
+    input: opts.input ?? '',
+    timeoutMs: opts.timeoutMs,
   });
 }
 

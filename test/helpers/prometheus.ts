@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ExecutionContext } from 'ava';
 
-import { stopChild, untilReady } from './child.js';
+import { runProcess, stopChild, untilReady } from './child.js';
 import { freePort } from './net.js';
 
 /** Absolute path of `name` on PATH (or /usr/bin), or null. */
@@ -48,17 +48,7 @@ export interface ToolResult {
  * loop would miss (its series then go stale).
  */
 export function promtool(bin: string, args: string[], input?: string): Promise<ToolResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(bin, args, { stdio: ['pipe', 'pipe', 'pipe'], timeout: 60_000 });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.on('error', () => {}); // a tool that exits without reading its input
-    child.stdin.end(input ?? '');
-  });
+  return runProcess(bin, args, { input: input ?? '' });
 }
 
 export interface RunningPrometheus {

@@ -6,10 +6,10 @@
  * `aipro models status --check` on the same state.
  */
 import test from 'ava';
-import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { userInfo } from 'node:os';
+import { runProcess } from '../helpers/child.js';
 import { runCli } from '../helpers/cli.js';
 import { startFakeProvider, type FakeProvider } from '../helpers/fake-providers.js';
 import { tempHome, type TempHome } from '../helpers/tmp.js';
@@ -28,28 +28,6 @@ const REQUIRED = process.env.AIPRO_REQUIRE_INTEGRATION === '1';
 const KEY = `sk-ant-api03-${'k'.repeat(40)}CANARYkey9`;
 const TEAM = `sk-ant-api03-${'t'.repeat(40)}CANARYteam`;
 const TOKEN = `sk-ant-oat01-${'o'.repeat(80)}CANARYtok1`;
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function spawnLike(argv: string[], env: Record<string, string>, cwd: string, timeoutMs: number): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(argv[0] as string, argv.slice(1), { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 /** Render the check unit for `h` and run its ExecStart as systemd would; also run --check. */
 async function runUnitAndCheck(h: TempHome, sources: Record<string, string>) {
@@ -97,7 +75,7 @@ async function runUnitAndCheck(h: TempHome, sources: Record<string, string>) {
   const exec = svc('ExecStart');
   const { argv } = splitExecStart(exec[0] as string, env);
   const timeout = parseTimespan(svc('TimeoutStartSec')[0] ?? '90s') ?? 90_000;
-  const unitRun = await spawnLike(argv, env, h.home, timeout);
+  const unitRun = await runProcess(argv[0] as string, argv.slice(1), { env, cwd: h.home, timeoutMs: timeout });
   const check = await runCli(['models', 'status', '--check'], { env, cwd: h.home });
   rmSync(creds, { recursive: true, force: true });
   return { argv, env, unitRun, check, text };

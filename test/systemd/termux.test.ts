@@ -3,10 +3,11 @@
  * where `npm install -g` puts it in Termux): exit code = `models status --check`, log appended.
  */
 import test from 'ava';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runProcess } from '../helpers/child.js';
 import { CLI, runCli } from '../helpers/cli.js';
 import { startFakeProvider } from '../helpers/fake-providers.js';
 import { tempHome } from '../helpers/tmp.js';
@@ -15,17 +16,7 @@ const SCRIPT = fileURLToPath(new URL('../../systemd/termux/aipro-check.sh', impo
 
 /** Async on purpose: the fake provider answering the probes lives in this process. */
 function run(args: string[], env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('sh', [SCRIPT, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stderr });
-    });
-  });
+  return runProcess('sh', [SCRIPT, ...args], { env });
 }
 
 test('termux job script: valid sh, runs aipro monitor --once, logs, exits with its code', async (t) => {
